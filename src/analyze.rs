@@ -1,0 +1,64 @@
+//! The pipeline: inputs in, one [`Report`] out. Time is an input, never read here.
+
+use crate::report::{PolicyInfo, Report};
+use crate::{circleci, policy, token};
+
+/// Everything the user gave. Empty strings mean "not given".
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Input<'a> {
+    /// The pasted token (any of the forms [`token::decode`] accepts).
+    pub token: &'a str,
+    /// The pasted trust configuration (kind detected automatically).
+    pub policy: &'a str,
+    /// The error text the failing job printed (STS, GCP, Vault, Azure), explained when recognised.
+    pub error_text: &'a str,
+    /// Evaluation time, unix seconds.
+    pub now: i64,
+}
+
+/// Decode, understand, evaluate, explain. Never panics; collects every problem.
+pub fn analyze(input: &Input<'_>) -> Report {
+    let mut report = Report {
+        at: input.now,
+        verdict: None,
+        token: None,
+        sub: None,
+        claims: Vec::new(),
+        policy: PolicyInfo::default(),
+        checks: Vec::new(),
+        findings: Vec::new(),
+        suggestions: Vec::new(),
+        signature: None,
+        unusable_input: false,
+    };
+
+    if !input.token.trim().is_empty() {
+        let decoded = token::decode(input.token);
+        report.findings.extend(decoded.findings());
+        if decoded.claims.is_none() {
+            report.unusable_input = true;
+        }
+        let inspection = circleci::inspect(&decoded, input.now);
+        report.sub = inspection.sub;
+        report.claims = inspection.claims;
+        report.findings.extend(inspection.findings);
+        report.token = Some(decoded);
+    }
+
+    let claims = report.token.as_ref().and_then(|t| t.claims.as_ref());
+    if !input.policy.trim().is_empty() {
+        let evaluation = policy::evaluate(input.policy, claims, input.now);
+        report.verdict = evaluation.verdict;
+        report.policy = evaluation.info;
+        report.checks = evaluation.checks;
+        report.findings.extend(evaluation.findings);
+        report.unusable_input |= evaluation.unusable;
+    }
+    if let Some(claims) = claims {
+        report.suggestions = policy::suggest(report.policy.kind, claims);
+    }
+    if !input.error_text.trim().is_empty() {
+        report.findings.extend(policy::explain_error_text(input.error_text, claims));
+    }
+    report
+}

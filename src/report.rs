@@ -1,0 +1,172 @@
+//! The single result type. Every surface (web view, CLI text, CLI JSON, share link) renders a [`Report`];
+//! nothing else carries conclusions. Field names here are the CLI JSON contract of DESIGN.md: keep them stable.
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::circleci::{ClaimInfo, Sub};
+use crate::policy::PolicyKind;
+use crate::token::Decoded;
+
+/// Whether the platform would accept the token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    Allow,
+    Deny,
+}
+
+/// The result of one check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    Pass,
+    Fail,
+    /// The rule could not be evaluated (e.g. a CEL feature not supported); never guessed.
+    Unknown,
+}
+
+impl Outcome {
+    /// The `data-check-result` / JSON spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Pass => "pass",
+            Outcome::Fail => "fail",
+            Outcome::Unknown => "unknown",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+}
+
+/// What a finding is about, so the UI can place it next to the right input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Area {
+    Token,
+    Sub,
+    Policy,
+    Signature,
+    Share,
+    StsError,
+}
+
+/// A place in pasted text, 1-based.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Location {
+    pub line: usize,
+    pub column: usize,
+}
+
+/// A problem or observation, with a stable kebab-case `code` that scripts can rely on.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finding {
+    pub code: &'static str,
+    pub severity: Severity,
+    pub area: Area,
+    /// Lowercase sentence; user input in backticks.
+    pub message: String,
+    /// How to fix it, when there is something to do.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
+}
+
+impl Finding {
+    pub fn new(code: &'static str, severity: Severity, area: Area, message: impl Into<String>) -> Self {
+        Finding { code, severity, area, message: message.into(), fix: None, location: None }
+    }
+
+    pub fn with_fix(mut self, fix: impl Into<String>) -> Self {
+        self.fix = Some(fix.into());
+        self
+    }
+
+    pub fn at(mut self, location: Location) -> Self {
+        self.location = Some(location);
+        self
+    }
+}
+
+/// One evaluated condition / rule: expected vs actual, the outcome, why, and the fix.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Check {
+    /// Which part of the configuration this came from, e.g. "statement 1 (`AllowCircleCI`)" or "bound_claims".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub statement: Option<String>,
+    /// The condition key or rule name, e.g. `oidc.circleci.com/org/<id>:sub`, `principal`, `bound_audiences`.
+    pub key: String,
+    /// The operator as written, e.g. `StringLike`, `ForAnyValue:StringEquals`, `equals`, `glob`.
+    pub operator: String,
+    /// The value(s) from the configuration (string or array as written).
+    pub expected: Value,
+    /// The token's value(s) as the platform sees them; `null` when the key is missing from its context.
+    pub actual: Value,
+    pub result: Outcome,
+    /// Why it passed or failed, in one or two lowercase sentences.
+    pub explanation: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<String>,
+}
+
+/// A configuration generated from the token, ready to copy.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Snippet {
+    pub title: String,
+    /// `json`, `hcl`, `shell`, `cel`.
+    pub language: &'static str,
+    pub text: String,
+}
+
+/// What was pasted as the policy and how it was read.
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+pub struct PolicyInfo {
+    /// `aws`, `gcp`, `vault`, `azure`, or `null` when no (recognisable) policy was given.
+    pub kind: Option<PolicyKind>,
+    /// What was detected, e.g. "IAM trust policy document", "`aws iam get-role` output".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detected: Option<String>,
+    /// Which statement / credential / rule decided the verdict.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decided_by: Option<String>,
+}
+
+/// Result of checking the token's signature against pasted keys.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SignatureReport {
+    /// `valid`, `invalid`, `no-matching-key`, `unsupported`, `absent`.
+    pub status: &'static str,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key_id: Option<String>,
+}
+
+/// Everything claimcheck concluded from one set of inputs.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    /// The evaluation time (unix seconds) everything was judged at.
+    pub at: i64,
+    /// `allow`/`deny`, or `null` when no policy was given or it could not be decided.
+    pub verdict: Option<Verdict>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub token: Option<Decoded>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sub: Option<Sub>,
+    pub claims: Vec<ClaimInfo>,
+    pub policy: PolicyInfo,
+    pub checks: Vec<Check>,
+    pub findings: Vec<Finding>,
+    pub suggestions: Vec<Snippet>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signature: Option<SignatureReport>,
+    /// Some input given could not be used at all (no decodable claims, or a policy that does not parse):
+    /// the CLI exits with status 2.
+    pub unusable_input: bool,
+}

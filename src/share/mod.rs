@@ -1,0 +1,1 @@
+//! The link fragment: encode/decode (compact and plain forms), redaction.

@@ -1,0 +1,1 @@
+//! Offline signature verification against pasted keys.

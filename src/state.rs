@@ -1,0 +1,1 @@
+//! UI state and its reducer: plain Rust, unit-tested natively.

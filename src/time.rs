@@ -1,0 +1,1 @@
+//! Time formatting and parsing without a clock: every function takes the instants it needs.

@@ -1,0 +1,3 @@
+//! The Yew UI: thin components over a `Report`.
+
+pub fn start() {}
