@@ -14,19 +14,75 @@ pub enum SubVersion {
     Unrecognized,
 }
 
+impl SubVersion {
+    /// The `data-sub-version` / JSON spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SubVersion::V1 => "v1",
+            SubVersion::V2 => "v2",
+            SubVersion::Unrecognized => "unrecognized",
+        }
+    }
+}
+
+/// What a piece of the `sub` is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SegmentKind {
+    /// A fixed word such as `org/` or `/vcs-ref/`.
+    Literal,
+    Org,
+    Project,
+    User,
+    VcsOrigin,
+    VcsRef,
+    /// Text the parser could not place.
+    Unknown,
+}
+
+/// One highlighted piece of the `sub`; `start..end` are byte offsets into [`Sub::value`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SubSegment {
+    pub kind: SegmentKind,
+    pub text: String,
+    pub start: usize,
+    pub end: usize,
+}
+
 /// A parsed `sub` claim.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Sub {
     pub version: SubVersion,
     pub value: String,
+    /// Covers the whole value, in order.
+    pub segments: Vec<SubSegment>,
+    /// The variable that carries this format, e.g. "$CIRCLE_OIDC_TOKEN_V2".
+    pub variable: Option<String>,
+    /// A sentence on what the format means (e.g. V2 without vcs part: custom webhook pipeline).
+    pub note: Option<String>,
+    /// The `sub` the other variable would carry for the same job, when the claims allow it.
+    pub other_form: Option<String>,
 }
 
-/// One claim, explained.
+/// A time claim, shown three ways.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TimeInfo {
+    pub unix: i64,
+    /// e.g. "2026-11-26 00:22:37 UTC"
+    pub utc: String,
+    /// e.g. "expires in 12 min", "expired 2 h ago", "issued 3 min ago"
+    pub relative: String,
+}
+
+/// One claim (or header field), explained.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ClaimInfo {
     pub name: String,
     pub value: Value,
+    /// One line; empty for claims nobody documents (they are still listed).
     pub explanation: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time: Option<TimeInfo>,
 }
 
 /// What CircleCI knowledge says about a decoded token.
