@@ -9,14 +9,27 @@ fn quoted(text: &str, label: &str) -> Option<String> {
     let start = text.find(label)? + label.len();
     let rest = text.get(start..)?.trim_start_matches([':', ' ']);
     let rest = rest.strip_prefix('\'')?;
-    rest.find('\'').and_then(|end| rest.get(..end)).map(str::to_string)
+    rest.find('\'')
+        .and_then(|end| rest.get(..end))
+        .map(str::to_string)
 }
 
-fn compare(claims: Option<&Map<String, Value>>, what: &str, claim: &str, presented: Option<&str>) -> String {
-    let (Some(claims), Some(presented)) = (claims, presented) else { return String::new() };
+fn compare(
+    claims: Option<&Map<String, Value>>,
+    what: &str,
+    claim: &str,
+    presented: Option<&str>,
+) -> String {
+    let (Some(claims), Some(presented)) = (claims, presented) else {
+        return String::new();
+    };
     let token = match claim {
         "aud" => super::rules::audiences(claims).join(", "),
-        _ => claims.get(claim).and_then(Value::as_str).unwrap_or("").to_string(),
+        _ => claims
+            .get(claim)
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string(),
     };
     if token == presented {
         String::new()
@@ -56,8 +69,13 @@ pub fn explain_error_text(text: &str, claims: Option<&Map<String, Value>>) -> Ve
     ] {
         if text.contains(id) {
             out.push(
-                Finding::new(code, Severity::Error, Area::StsError, format!("entra: no federated credential has the presented {what}"))
-                    .with_fix(format!("register the token's {what} exactly as presented")),
+                Finding::new(
+                    code,
+                    Severity::Error,
+                    Area::StsError,
+                    format!("entra: no federated credential has the presented {what}"),
+                )
+                .with_fix(format!("register the token's {what} exactly as presented")),
             );
         }
     }
@@ -87,12 +105,29 @@ mod tests {
         let found = explain_error_text(text, claims.as_object());
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].code, "azure-error-aadsts70021");
-        assert!(found[0].message.contains("subject `org/o/project/p/user/u`"), "{}", found[0].message);
+        assert!(
+            found[0]
+                .message
+                .contains("subject `org/o/project/p/user/u`"),
+            "{}",
+            found[0].message
+        );
         assert!(!found[0].message.contains("another token"));
         let other = json!({"iss": "https://oidc.circleci.com/org/o", "sub": "org/o/project/p/user/v", "aud": "o"});
         let found = explain_error_text(text, other.as_object());
-        assert!(found[0].message.contains("the job sent another token"), "{}", found[0].message);
-        assert!(explain_error_text("AADSTS700024: Client assertion is not within its valid time range.", None)[0].code == "azure-error-aadsts700024");
+        assert!(
+            found[0].message.contains("the job sent another token"),
+            "{}",
+            found[0].message
+        );
+        assert!(
+            explain_error_text(
+                "AADSTS700024: Client assertion is not within its valid time range.",
+                None
+            )[0]
+            .code
+                == "azure-error-aadsts700024"
+        );
         assert!(explain_error_text("no azure here", None).is_empty());
     }
 }

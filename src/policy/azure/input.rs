@@ -16,12 +16,17 @@ pub struct Credential<'a> {
 
 fn is_credential(map: &Map<String, Value>) -> bool {
     map.contains_key("issuer")
-        && (map.contains_key("subject") || map.contains_key("audiences") || map.contains_key("claimsMatchingExpression"))
+        && (map.contains_key("subject")
+            || map.contains_key("audiences")
+            || map.contains_key("claimsMatchingExpression"))
 }
 
 fn read_one(map: &Map<String, Value>, index: usize) -> Credential<'_> {
     let audiences = match map.get("audiences") {
-        Some(Value::Array(items)) => items.iter().filter_map(|v| v.as_str().map(str::to_string)).collect(),
+        Some(Value::Array(items)) => items
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect(),
         Some(Value::String(s)) => vec![s.clone()],
         _ => Vec::new(),
     };
@@ -46,20 +51,34 @@ fn read_one(map: &Map<String, Value>, index: usize) -> Credential<'_> {
 /// Every credential in `doc` and a description of the form, or `None` when `doc` holds none.
 pub fn read(doc: &Value) -> Option<(Vec<Credential<'_>>, String)> {
     let (items, form): (Vec<&Map<String, Value>>, &str) = match doc {
-        Value::Object(map) if is_credential(map) => (vec![map], "entra federated identity credential"),
+        Value::Object(map) if is_credential(map) => {
+            (vec![map], "entra federated identity credential")
+        }
         Value::Object(map) => match map.get("value") {
-            Some(Value::Array(items)) => {
-                (items.iter().filter_map(Value::as_object).collect(), "microsoft graph federatedIdentityCredentials list")
-            }
+            Some(Value::Array(items)) => (
+                items.iter().filter_map(Value::as_object).collect(),
+                "microsoft graph federatedIdentityCredentials list",
+            ),
             _ => return None,
         },
-        Value::Array(items) => (items.iter().filter_map(Value::as_object).collect(), "entra federated identity credentials"),
+        Value::Array(items) => (
+            items.iter().filter_map(Value::as_object).collect(),
+            "entra federated identity credentials",
+        ),
         _ => return None,
     };
     if items.is_empty() || !items.iter().all(|m| is_credential(m)) {
         return None;
     }
-    let creds: Vec<Credential<'_>> = items.iter().enumerate().map(|(i, m)| read_one(m, i)).collect();
-    let detected = if creds.len() == 1 { form.to_string() } else { format!("{form} ({} credentials)", creds.len()) };
+    let creds: Vec<Credential<'_>> = items
+        .iter()
+        .enumerate()
+        .map(|(i, m)| read_one(m, i))
+        .collect();
+    let detected = if creds.len() == 1 {
+        form.to_string()
+    } else {
+        format!("{form} ({} credentials)", creds.len())
+    };
     Some((creds, detected))
 }

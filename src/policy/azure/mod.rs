@@ -37,7 +37,12 @@ pub fn recognize(doc: &Value) -> Option<String> {
 }
 
 /// Evaluate every credential in `doc` against `claims`.
-pub fn evaluate(doc: &Value, text: &str, claims: Option<&Map<String, Value>>, now: i64) -> Evaluation {
+pub fn evaluate(
+    doc: &Value,
+    text: &str,
+    claims: Option<&Map<String, Value>>,
+    now: i64,
+) -> Evaluation {
     let _ = (text, now);
     let Some((creds, detected)) = input::read(doc) else {
         return Evaluation {
@@ -54,28 +59,56 @@ pub fn evaluate(doc: &Value, text: &str, claims: Option<&Map<String, Value>>, no
         };
     };
     let mut eval = Evaluation {
-        info: PolicyInfo { kind: Some(PolicyKind::Azure), detected: Some(detected), decided_by: None },
+        info: PolicyInfo {
+            kind: Some(PolicyKind::Azure),
+            detected: Some(detected),
+            decided_by: None,
+        },
         findings: lint(&creds),
         ..Evaluation::default()
     };
     let Some(claims) = claims else { return eval };
 
-    let results: Vec<Vec<crate::report::Check>> = creds.iter().map(|c| rules::evaluate(c, claims)).collect();
-    let fails = |checks: &Vec<crate::report::Check>| checks.iter().filter(|c| c.result == Outcome::Fail).count();
-    let unknowns = |checks: &Vec<crate::report::Check>| checks.iter().filter(|c| c.result == Outcome::Unknown).count();
-    let matching = results.iter().position(|r| fails(r) == 0 && unknowns(r) == 0);
-    let undecided = results.iter().position(|r| fails(r) == 0 && unknowns(r) > 0);
+    let results: Vec<Vec<crate::report::Check>> =
+        creds.iter().map(|c| rules::evaluate(c, claims)).collect();
+    let fails = |checks: &Vec<crate::report::Check>| {
+        checks.iter().filter(|c| c.result == Outcome::Fail).count()
+    };
+    let unknowns = |checks: &Vec<crate::report::Check>| {
+        checks
+            .iter()
+            .filter(|c| c.result == Outcome::Unknown)
+            .count()
+    };
+    let matching = results
+        .iter()
+        .position(|r| fails(r) == 0 && unknowns(r) == 0);
+    let undecided = results
+        .iter()
+        .position(|r| fails(r) == 0 && unknowns(r) > 0);
     if let Some(i) = matching {
         eval.verdict = Some(Verdict::Allow);
         eval.info.decided_by = Some(format!("credential `{}` matches", creds[i].name));
     } else if let Some(i) = undecided {
         eval.verdict = None;
-        eval.info.decided_by = Some(format!("credential `{}` (its expression is not evaluated)", creds[i].name));
+        eval.info.decided_by = Some(format!(
+            "credential `{}` (its expression is not evaluated)",
+            creds[i].name
+        ));
     } else if let Some((i, r)) = results.iter().enumerate().min_by_key(|(_, r)| fails(r)) {
         eval.verdict = Some(Verdict::Deny);
-        let failing: Vec<&str> = r.iter().filter(|c| c.result == Outcome::Fail).map(|c| c.key.as_str()).collect();
+        let failing: Vec<&str> = r
+            .iter()
+            .filter(|c| c.result == Outcome::Fail)
+            .map(|c| c.key.as_str())
+            .collect();
         let nearest = if creds.len() > 1 {
-            format!("the nearest is `{}` ({} failing: {})", creds[i].name, failing.len(), failing.join(", "))
+            format!(
+                "the nearest is `{}` ({} failing: {})",
+                creds[i].name,
+                failing.len(),
+                failing.join(", ")
+            )
         } else {
             format!("`{}` fails on {}", creds[i].name, failing.join(", "))
         };
@@ -113,13 +146,18 @@ fn lint(creds: &[input::Credential<'_>]) -> Vec<Finding> {
                 .with_fix("remove the trailing `/` from the issuer"),
             );
         }
-        if cred.issuer.is_some_and(|i| i.contains('*')) || cred.subject.is_some_and(|s| s.contains('*')) {
+        if cred.issuer.is_some_and(|i| i.contains('*'))
+            || cred.subject.is_some_and(|s| s.contains('*'))
+        {
             out.push(
                 Finding::new(
                     "azure-wildcard-in-credential",
                     Severity::Warning,
                     Area::Policy,
-                    format!("credential `{}`: `*` is not a wildcard in entra federated credentials", cred.name),
+                    format!(
+                        "credential `{}`: `*` is not a wildcard in entra federated credentials",
+                        cred.name
+                    ),
                 )
                 .with_fix("register the exact `sub`, one credential per subject"),
             );
@@ -148,9 +186,18 @@ fn lint(creds: &[input::Credential<'_>]) -> Vec<Finding> {
 
 /// An `az ad app federated-credential create --parameters` payload for this token.
 pub fn suggest(claims: &Map<String, Value>) -> Vec<Snippet> {
-    let iss = claims.get("iss").and_then(Value::as_str).unwrap_or("https://oidc.circleci.com/org/<org-id>");
-    let sub = claims.get("sub").and_then(Value::as_str).unwrap_or("org/<org-id>/project/<project-id>/user/<user-id>");
-    let aud = rules::audiences(claims).into_iter().next().unwrap_or_else(|| "<org-id>".into());
+    let iss = claims
+        .get("iss")
+        .and_then(Value::as_str)
+        .unwrap_or("https://oidc.circleci.com/org/<org-id>");
+    let sub = claims
+        .get("sub")
+        .and_then(Value::as_str)
+        .unwrap_or("org/<org-id>/project/<project-id>/user/<user-id>");
+    let aud = rules::audiences(claims)
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| "<org-id>".into());
     let params = serde_json::json!({
         "name": "circleci",
         "issuer": iss,
@@ -162,7 +209,10 @@ pub fn suggest(claims: &Map<String, Value>) -> Vec<Snippet> {
     vec![Snippet {
         title: "azure: a federated identity credential matching this token".into(),
         language: "shell",
-        text: format!("az ad app federated-credential create --id <app-id> --parameters '{}'", json.replace('\'', "'\\''")),
+        text: format!(
+            "az ad app federated-credential create --id <app-id> --parameters '{}'",
+            json.replace('\'', "'\\''")
+        ),
     }]
 }
 

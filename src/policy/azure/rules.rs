@@ -9,8 +9,23 @@ use crate::report::{Check, Outcome};
 pub fn evaluate(cred: &super::input::Credential<'_>, claims: &Map<String, Value>) -> Vec<Check> {
     let statement = Some(format!("credential `{}`", cred.name));
     let mut out = Vec::new();
-    let mut push = |key: &str, operator: &str, expected: Value, actual: Value, result: Outcome, explanation: String, fix: Option<String>| {
-        out.push(Check { statement: statement.clone(), key: key.into(), operator: operator.into(), expected, actual, result, explanation, fix });
+    let mut push = |key: &str,
+                    operator: &str,
+                    expected: Value,
+                    actual: Value,
+                    result: Outcome,
+                    explanation: String,
+                    fix: Option<String>| {
+        out.push(Check {
+            statement: statement.clone(),
+            key: key.into(),
+            operator: operator.into(),
+            expected,
+            actual,
+            result,
+            explanation,
+            fix,
+        });
     };
     let iss = claims.get("iss").and_then(Value::as_str);
     let sub = claims.get("sub").and_then(Value::as_str);
@@ -23,7 +38,10 @@ pub fn evaluate(cred: &super::input::Credential<'_>, claims: &Map<String, Value>
         opt(iss),
         result,
         why,
-        (result == Outcome::Fail).then(|| iss.map(|i| format!("set the credential's issuer to `{i}`.")).unwrap_or_default()),
+        (result == Outcome::Fail).then(|| {
+            iss.map(|i| format!("set the credential's issuer to `{i}`."))
+                .unwrap_or_default()
+        }),
     );
 
     if let Some(expr) = &cred.expression {
@@ -54,7 +72,10 @@ pub fn evaluate(cred: &super::input::Credential<'_>, claims: &Map<String, Value>
             opt(sub),
             result,
             why,
-            (result == Outcome::Fail).then(|| sub.map(|s| format!("register the subject `{s}` (one credential per subject).")).unwrap_or_default()),
+            (result == Outcome::Fail).then(|| {
+                sub.map(|s| format!("register the subject `{s}` (one credential per subject)."))
+                    .unwrap_or_default()
+            }),
         );
     }
 
@@ -68,9 +89,17 @@ pub fn evaluate(cred: &super::input::Credential<'_>, claims: &Map<String, Value>
         "the token has no `aud` claim.".to_string()
     } else if cred.audiences.is_empty() {
         "the credential lists no audience.".to_string()
-    } else if cred.audiences.iter().any(|a| aud.iter().any(|t| t.eq_ignore_ascii_case(a))) {
+    } else if cred
+        .audiences
+        .iter()
+        .any(|a| aud.iter().any(|t| t.eq_ignore_ascii_case(a)))
+    {
         "the audience differs only in letter case; entra compares it exactly.".to_string()
-    } else if cred.audiences.iter().any(|a| a == "api://AzureADTokenExchange") {
+    } else if cred
+        .audiences
+        .iter()
+        .any(|a| a == "api://AzureADTokenExchange")
+    {
         "the credential expects `api://AzureADTokenExchange` (entra's default), but CircleCI's default `aud` is the org ID; \
          mint a token with that audience (`circleci run oidc get --claims '{\"aud\":\"api://AzureADTokenExchange\"}'`) \
          or register the org ID as the audience."
@@ -85,29 +114,45 @@ pub fn evaluate(cred: &super::input::Credential<'_>, claims: &Map<String, Value>
         actual,
         if pass { Outcome::Pass } else { Outcome::Fail },
         why,
-        (!pass).then(|| aud.first().map(|a| format!("set the credential's audiences to `[\"{a}\"]`.")).unwrap_or_default()),
+        (!pass).then(|| {
+            aud.first()
+                .map(|a| format!("set the credential's audiences to `[\"{a}\"]`."))
+                .unwrap_or_default()
+        }),
     );
     out
 }
 
 fn opt(s: Option<&str>) -> Value {
-    s.map(|s| Value::String(s.to_string())).unwrap_or(Value::Null)
+    s.map(|s| Value::String(s.to_string()))
+        .unwrap_or(Value::Null)
 }
 
 /// The `aud` claim as strings (a single string is one audience).
 pub fn audiences(claims: &Map<String, Value>) -> Vec<String> {
     match claims.get("aud") {
         Some(Value::String(s)) => vec![s.clone()],
-        Some(Value::Array(items)) => items.iter().filter_map(|v| v.as_str().map(str::to_string)).collect(),
+        Some(Value::Array(items)) => items
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect(),
         _ => Vec::new(),
     }
 }
 
-fn compare(field: &str, claim: &str, expected: Option<&str>, actual: Option<&str>) -> (Outcome, String) {
+fn compare(
+    field: &str,
+    claim: &str,
+    expected: Option<&str>,
+    actual: Option<&str>,
+) -> (Outcome, String) {
     match (expected, actual) {
         (None, _) => (Outcome::Fail, format!("the credential has no `{field}`.")),
         (_, None) => (Outcome::Fail, format!("the token has no `{claim}` claim.")),
-        (Some(e), Some(a)) if e == a => (Outcome::Pass, format!("`{claim}` equals the credential's `{field}` exactly.")),
+        (Some(e), Some(a)) if e == a => (
+            Outcome::Pass,
+            format!("`{claim}` equals the credential's `{field}` exactly."),
+        ),
         (Some(e), Some(a)) => {
             let why = if e.trim_end_matches('/') == a.trim_end_matches('/') {
                 if e.ends_with('/') {
@@ -138,7 +183,11 @@ fn subject_hint(registered: &str, token: &str) -> String {
     if !token_v2 && registered_v2 && registered.starts_with(token) {
         return "the credential pins a V2 `sub` but the token is V1 (`$CIRCLE_OIDC_TOKEN`): use `$CIRCLE_OIDC_TOKEN_V2` or register the V1 subject.".into();
     }
-    let user = |s: &str| s.split("/user/").nth(1).map(|r| r.split('/').next().unwrap_or("").to_string());
+    let user = |s: &str| {
+        s.split("/user/")
+            .nth(1)
+            .map(|r| r.split('/').next().unwrap_or("").to_string())
+    };
     let before_user = |s: &str| s.split("/user/").next().map(str::to_string);
     if before_user(registered) == before_user(token) && user(registered) != user(token) {
         return "same org and project, different `user/…`: a plain credential pins the user who triggered the pipeline, so jobs run by anyone else present another `sub`; register one credential per user (or a flexible credential).".into();

@@ -21,16 +21,36 @@ fn nearest_credential_is_named() {
     assert!(recognize(&list).unwrap().contains("2 credentials"));
     let e = evaluate(&list, "", c.as_object(), 0);
     assert_eq!(e.verdict, Some(Verdict::Deny));
-    assert!(e.info.decided_by.as_deref().unwrap().contains("the nearest is `near` (1 failing: issuer)"), "{:?}", e.info.decided_by);
-    let issuer = e.checks.iter().find(|c| c.statement.as_deref() == Some("credential `near`") && c.key == "issuer").unwrap();
-    assert!(issuer.explanation.starts_with("trailing slash"), "{}", issuer.explanation);
+    assert!(
+        e.info
+            .decided_by
+            .as_deref()
+            .unwrap()
+            .contains("the nearest is `near` (1 failing: issuer)"),
+        "{:?}",
+        e.info.decided_by
+    );
+    let issuer = e
+        .checks
+        .iter()
+        .find(|c| c.statement.as_deref() == Some("credential `near`") && c.key == "issuer")
+        .unwrap();
+    assert!(
+        issuer.explanation.starts_with("trailing slash"),
+        "{}",
+        issuer.explanation
+    );
 }
 
 #[test]
 fn suggestion_matches() {
     let c = claims();
     let text = &suggest(c.as_object().unwrap())[0].text;
-    let json_part = text.split_once("--parameters '").unwrap().1.trim_end_matches('\'');
+    let json_part = text
+        .split_once("--parameters '")
+        .unwrap()
+        .1
+        .trim_end_matches('\'');
     let cred: Value = serde_json::from_str(json_part).unwrap();
     let e = evaluate(&cred, "", c.as_object(), 0);
     assert_eq!(e.verdict, Some(Verdict::Allow));

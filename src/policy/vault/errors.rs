@@ -28,7 +28,12 @@ fn quoted_after<'a>(text: &'a str, marker: &str) -> Option<&'a str> {
 
 fn token_value(claims: Option<&Map<String, Value>>, name: &str) -> String {
     match claims.and_then(|c| super::pointer::get_claim(c, name)) {
-        Some(v) => format!(" this token's `{name}` is `{}`.", v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string())),
+        Some(v) => format!(
+            " this token's `{name}` is `{}`.",
+            v.as_str()
+                .map(str::to_string)
+                .unwrap_or_else(|| v.to_string())
+        ),
         None if claims.is_some() => format!(" this token has no claim `{name}`."),
         None => String::new(),
     }
@@ -63,7 +68,9 @@ pub fn explain_error_text(text: &str, claims: Option<&Map<String, Value>>) -> Ve
             "set `bound_audiences` on the role to the token's `aud` (the CircleCI org ID by default)",
         );
     }
-    if text.contains("invalid audience (aud) claim") || text.contains("aud claim does not match any bound audience") {
+    if text.contains("invalid audience (aud) claim")
+        || text.contains("aud claim does not match any bound audience")
+    {
         add(
             "vault-error-audience",
             format!(
@@ -73,7 +80,9 @@ pub fn explain_error_text(text: &str, claims: Option<&Map<String, Value>>) -> Ve
             "add the token's `aud` to `bound_audiences`",
         );
     }
-    if text.contains("invalid subject (sub) claim") || text.contains("sub claim does not match bound subject") {
+    if text.contains("invalid subject (sub) claim")
+        || text.contains("sub claim does not match bound subject")
+    {
         add(
             "vault-error-subject",
             format!("vault: `sub` is not exactly the role's `bound_subject`.{}", token_value(claims, "sub")),
@@ -139,24 +148,56 @@ mod tests {
         let found = explain_error_text(text, claims.as_object());
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].code, "vault-error-bound-claim-mismatch");
-        assert!(found[0].message.contains("`refs/heads/dev`"), "{}", found[0].message);
+        assert!(
+            found[0].message.contains("`refs/heads/dev`"),
+            "{}",
+            found[0].message
+        );
     }
 
     #[test]
     fn recognises_each_text() {
         let cases = [
-            ("audience claim found in JWT but no audiences bound to the role", "vault-error-no-bound-audiences"),
-            ("error validating token: invalid subject (sub) claim", "vault-error-subject"),
-            ("error validating token: invalid issuer (iss) claim", "vault-error-issuer"),
-            ("error validating token: invalid expiration time (exp) claim: token is expired", "vault-error-expired"),
-            ("role with oidc role_type is not allowed", "vault-error-role-type"),
-            ("claim \"email\" not found in token", "vault-error-user-claim"),
-            ("error validating claims: claim \"/a/b\" is missing", "vault-error-claim-missing"),
-            ("role \"ci\" could not be found", "vault-error-role-not-found"),
+            (
+                "audience claim found in JWT but no audiences bound to the role",
+                "vault-error-no-bound-audiences",
+            ),
+            (
+                "error validating token: invalid subject (sub) claim",
+                "vault-error-subject",
+            ),
+            (
+                "error validating token: invalid issuer (iss) claim",
+                "vault-error-issuer",
+            ),
+            (
+                "error validating token: invalid expiration time (exp) claim: token is expired",
+                "vault-error-expired",
+            ),
+            (
+                "role with oidc role_type is not allowed",
+                "vault-error-role-type",
+            ),
+            (
+                "claim \"email\" not found in token",
+                "vault-error-user-claim",
+            ),
+            (
+                "error validating claims: claim \"/a/b\" is missing",
+                "vault-error-claim-missing",
+            ),
+            (
+                "role \"ci\" could not be found",
+                "vault-error-role-not-found",
+            ),
         ];
         for (text, code) in cases {
             let found = explain_error_text(text, None);
-            assert_eq!(found.iter().map(|f| f.code).collect::<Vec<_>>(), vec![code], "{text}");
+            assert_eq!(
+                found.iter().map(|f| f.code).collect::<Vec<_>>(),
+                vec![code],
+                "{text}"
+            );
         }
         assert!(explain_error_text("AccessDenied", None).is_empty());
     }

@@ -42,9 +42,15 @@ mod tests {
         assert!(glob_match("a*b*c", "abc"));
         assert!(glob_match("a*b*c", "axxbyyc"));
         assert!(!glob_match("a*b*c", "axxbyy"));
-        assert!(!glob_match("ab*ba", "aba"), "prefix and suffix may not overlap");
+        assert!(
+            !glob_match("ab*ba", "aba"),
+            "prefix and suffix may not overlap"
+        );
         assert!(glob_match("refs/heads/main", "refs/heads/main"));
-        assert!(!glob_match("refs/heads/?ain", "refs/heads/main"), "`?` is literal");
+        assert!(
+            !glob_match("refs/heads/?ain", "refs/heads/main"),
+            "`?` is literal"
+        );
         assert!(!glob_match("Refs/*", "refs/heads/main"), "case-sensitive");
         assert!(glob_match("**", "anything"));
         assert!(glob_match("*é*", "café crème"));

@@ -22,8 +22,14 @@ const ROLE_KEYS: &[&str] = &[
 ];
 
 /// Fields only a JWT auth config carries.
-const CONFIG_KEYS: &[&str] =
-    &["bound_issuer", "oidc_discovery_url", "jwks_url", "jwt_validation_pubkeys", "default_role", "oidc_client_id"];
+const CONFIG_KEYS: &[&str] = &[
+    "bound_issuer",
+    "oidc_discovery_url",
+    "jwks_url",
+    "jwt_validation_pubkeys",
+    "default_role",
+    "oidc_client_id",
+];
 
 /// What was pasted, split into its parts.
 #[derive(Debug, Clone, PartialEq)]
@@ -36,7 +42,9 @@ pub struct VaultInput<'a> {
 
 fn unwrap_read(map: &Map<String, Value>) -> (&Map<String, Value>, bool) {
     match map.get("data") {
-        Some(Value::Object(data)) if map.contains_key("request_id") || map.contains_key("lease_id") || map.len() <= 3 => {
+        Some(Value::Object(data))
+            if map.contains_key("request_id") || map.contains_key("lease_id") || map.len() <= 3 =>
+        {
             (data, true)
         }
         _ => (map, false),
@@ -50,7 +58,9 @@ fn has_any(map: &Map<String, Value>, keys: &[&str]) -> bool {
 /// Read `doc` as a Vault JWT role and/or config, or `None` when it is neither.
 pub fn read(doc: &Value) -> Option<VaultInput<'_>> {
     let top = doc.as_object()?;
-    if let (Some(Value::Object(config)), Some(Value::Object(role))) = (top.get("config"), top.get("role")) {
+    if let (Some(Value::Object(config)), Some(Value::Object(role))) =
+        (top.get("config"), top.get("role"))
+    {
         let (config, _) = unwrap_read(config);
         let (role, _) = unwrap_read(role);
         return Some(VaultInput {
@@ -60,12 +70,24 @@ pub fn read(doc: &Value) -> Option<VaultInput<'_>> {
         });
     }
     let (body, from_read) = unwrap_read(top);
-    let how = if from_read { " (`vault read -format=json` output)" } else { "" };
+    let how = if from_read {
+        " (`vault read -format=json` output)"
+    } else {
+        ""
+    };
     if has_any(body, ROLE_KEYS) {
-        return Some(VaultInput { role: Some(body), config: None, detected: format!("vault JWT auth role{how}") });
+        return Some(VaultInput {
+            role: Some(body),
+            config: None,
+            detected: format!("vault JWT auth role{how}"),
+        });
     }
     if has_any(body, CONFIG_KEYS) {
-        return Some(VaultInput { role: None, config: Some(body), detected: format!("vault JWT auth config{how}") });
+        return Some(VaultInput {
+            role: None,
+            config: Some(body),
+            detected: format!("vault JWT auth config{how}"),
+        });
     }
     None
 }
@@ -82,12 +104,16 @@ mod tests {
         assert_eq!(got.role.unwrap().get("user_claim"), Some(&json!("sub")));
         assert!(got.detected.contains("vault read"));
 
-        let both = json!({"config": {"data": {"bound_issuer": "i"}}, "role": {"user_claim": "sub"}});
+        let both =
+            json!({"config": {"data": {"bound_issuer": "i"}}, "role": {"user_claim": "sub"}});
         let got = read(&both).unwrap();
         assert_eq!(got.config.unwrap().get("bound_issuer"), Some(&json!("i")));
         assert!(got.role.is_some());
 
-        assert!(read(&json!({"oidc_discovery_url": "https://x"})).unwrap().role.is_none());
+        assert!(read(&json!({"oidc_discovery_url": "https://x"}))
+            .unwrap()
+            .role
+            .is_none());
         assert!(read(&json!({"Statement": []})).is_none());
         assert!(read(&json!(["user_claim"])).is_none());
     }

@@ -41,11 +41,20 @@ pub fn recognize(doc: &Value) -> Option<String> {
 }
 
 /// Evaluate a Vault role/config `doc` against `claims` at `now`.
-pub fn evaluate(doc: &Value, text: &str, claims: Option<&Map<String, Value>>, now: i64) -> Evaluation {
+pub fn evaluate(
+    doc: &Value,
+    text: &str,
+    claims: Option<&Map<String, Value>>,
+    now: i64,
+) -> Evaluation {
     let _ = text;
     let Some(input) = input::read(doc) else {
         return Evaluation {
-            info: PolicyInfo { kind: Some(PolicyKind::Vault), detected: None, decided_by: None },
+            info: PolicyInfo {
+                kind: Some(PolicyKind::Vault),
+                detected: None,
+                decided_by: None,
+            },
             unusable: true,
             findings: vec![Finding::new(
                 "vault-unrecognized",
@@ -59,7 +68,11 @@ pub fn evaluate(doc: &Value, text: &str, claims: Option<&Map<String, Value>>, no
     };
     let mut findings = lint(&input);
     let mut eval = Evaluation {
-        info: PolicyInfo { kind: Some(PolicyKind::Vault), detected: Some(input.detected.clone()), decided_by: None },
+        info: PolicyInfo {
+            kind: Some(PolicyKind::Vault),
+            detected: Some(input.detected.clone()),
+            decided_by: None,
+        },
         ..Evaluation::default()
     };
     let Some(claims) = claims else {
@@ -119,7 +132,12 @@ fn lint(input: &input::VaultInput<'_>) -> Vec<Finding> {
         );
     }
     if let Some(config) = input.config {
-        let has = |k: &str| config.get(k).and_then(Value::as_str).is_some_and(|s| !s.is_empty());
+        let has = |k: &str| {
+            config
+                .get(k)
+                .and_then(Value::as_str)
+                .is_some_and(|s| !s.is_empty())
+        };
         if !has("bound_issuer") && !has("oidc_discovery_url") {
             out.push(
                 Finding::new(
@@ -135,7 +153,11 @@ fn lint(input: &input::VaultInput<'_>) -> Vec<Finding> {
     let Some(role) = input.role else { return out };
     let role_type = role.get("role_type").and_then(Value::as_str).unwrap_or("");
     if role_type != "jwt" {
-        let shown = if role_type.is_empty() { "unset (vault's default is `oidc`)".to_string() } else { format!("`{role_type}`") };
+        let shown = if role_type.is_empty() {
+            "unset (vault's default is `oidc`)".to_string()
+        } else {
+            format!("`{role_type}`")
+        };
         out.push(
             Finding::new(
                 "vault-role-type-not-jwt",
@@ -148,11 +170,19 @@ fn lint(input: &input::VaultInput<'_>) -> Vec<Finding> {
     }
     if rules::string_list(role.get("bound_audiences")).is_empty() {
         out.push(
-            Finding::new("vault-no-bound-audiences", Severity::Warning, Area::Policy, "the role binds no audience (`bound_audiences`)")
-                .with_fix("set `bound_audiences` to your CircleCI org ID (the default `aud`)"),
+            Finding::new(
+                "vault-no-bound-audiences",
+                Severity::Warning,
+                Area::Policy,
+                "the role binds no audience (`bound_audiences`)",
+            )
+            .with_fix("set `bound_audiences` to your CircleCI org ID (the default `aud`)"),
         );
     }
-    let has_subject = role.get("bound_subject").and_then(Value::as_str).is_some_and(|s| !s.is_empty());
+    let has_subject = role
+        .get("bound_subject")
+        .and_then(Value::as_str)
+        .is_some_and(|s| !s.is_empty());
     let has_claims = matches!(role.get("bound_claims"), Some(Value::Object(m)) if !m.is_empty());
     if !has_subject && !has_claims {
         out.push(
@@ -165,12 +195,17 @@ fn lint(input: &input::VaultInput<'_>) -> Vec<Finding> {
             .with_fix("bind `oidc.circleci.com/project-id` in `bound_claims`"),
         );
     }
-    let kind = role.get("bound_claims_type").and_then(Value::as_str).unwrap_or("string");
+    let kind = role
+        .get("bound_claims_type")
+        .and_then(Value::as_str)
+        .unwrap_or("string");
     if let Some(Value::Object(bound)) = role.get("bound_claims") {
         for (key, value) in bound {
             let has_star = match value {
                 Value::String(s) => s.contains('*'),
-                Value::Array(items) => items.iter().any(|v| v.as_str().is_some_and(|s| s.contains('*'))),
+                Value::Array(items) => items
+                    .iter()
+                    .any(|v| v.as_str().is_some_and(|s| s.contains('*'))),
                 _ => false,
             };
             if kind == "string" && has_star {
@@ -201,7 +236,8 @@ fn lint(input: &input::VaultInput<'_>) -> Vec<Finding> {
             }
         }
     }
-    let cidrs = rules::string_list(role.get("token_bound_cidrs")).len() + rules::string_list(role.get("bound_cidrs")).len();
+    let cidrs = rules::string_list(role.get("token_bound_cidrs")).len()
+        + rules::string_list(role.get("bound_cidrs")).len();
     if cidrs > 0 {
         out.push(Finding::new(
             "vault-bound-cidrs-not-checked",
@@ -224,9 +260,15 @@ pub fn suggest(claims: &Map<String, Value>) -> Vec<Snippet> {
     let iss = claim_str(claims, "iss").unwrap_or("https://oidc.circleci.com/org/<org-id>");
     let project = claim_str(claims, "oidc.circleci.com/project-id").unwrap_or("<project-id>");
     let mut bound = Map::new();
-    bound.insert("oidc.circleci.com/project-id".into(), Value::String(project.into()));
+    bound.insert(
+        "oidc.circleci.com/project-id".into(),
+        Value::String(project.into()),
+    );
     if let Some(vcs_ref) = claim_str(claims, "oidc.circleci.com/vcs-ref") {
-        bound.insert("oidc.circleci.com/vcs-ref".into(), Value::String(vcs_ref.into()));
+        bound.insert(
+            "oidc.circleci.com/vcs-ref".into(),
+            Value::String(vcs_ref.into()),
+        );
     }
     let role = serde_json::json!({
         "role_type": "jwt",

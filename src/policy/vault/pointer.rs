@@ -5,12 +5,19 @@ use serde_json::{Map, Value};
 
 /// The claim `key` names, or `None` when absent (a JSON `null` counts as absent, as in Go).
 pub fn get_claim<'a>(claims: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
-    let found = if key.starts_with('/') { pointer(claims, key) } else { claims.get(key) };
+    let found = if key.starts_with('/') {
+        pointer(claims, key)
+    } else {
+        claims.get(key)
+    };
     found.filter(|v| !v.is_null())
 }
 
 fn pointer<'a>(claims: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
-    let mut tokens = key.split('/').skip(1).map(|t| t.replace("~1", "/").replace("~0", "~"));
+    let mut tokens = key
+        .split('/')
+        .skip(1)
+        .map(|t| t.replace("~1", "/").replace("~0", "~"));
     let first = tokens.next()?;
     let mut current = claims.get(&first)?;
     for token in tokens {
@@ -38,9 +45,18 @@ mod tests {
             "n": null
         });
         let claims = claims.as_object().unwrap();
-        assert_eq!(get_claim(claims, "oidc.circleci.com/project-id"), Some(&json!("p")));
-        assert_eq!(get_claim(claims, "/oidc.circleci.com/project-id"), Some(&json!("nested")));
-        assert_eq!(get_claim(claims, "/oidc.circleci.com~1project-id"), Some(&json!("p")));
+        assert_eq!(
+            get_claim(claims, "oidc.circleci.com/project-id"),
+            Some(&json!("p"))
+        );
+        assert_eq!(
+            get_claim(claims, "/oidc.circleci.com/project-id"),
+            Some(&json!("nested"))
+        );
+        assert_eq!(
+            get_claim(claims, "/oidc.circleci.com~1project-id"),
+            Some(&json!("p"))
+        );
         assert_eq!(get_claim(claims, "/a~1b"), Some(&json!("slash")));
         assert_eq!(get_claim(claims, "/list/1"), Some(&json!("y")));
         assert_eq!(get_claim(claims, "/list/9"), None);

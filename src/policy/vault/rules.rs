@@ -62,7 +62,11 @@ impl Ctx<'_> {
                 fix,
             },
             order,
-            vault_error: if result == Outcome::Fail { vault_error } else { None },
+            vault_error: if result == Outcome::Fail {
+                vault_error
+            } else {
+                None
+            },
         });
     }
 }
@@ -71,7 +75,13 @@ impl Ctx<'_> {
 pub fn audiences(claims: &Map<String, Value>) -> (Vec<String>, bool) {
     match claims.get("aud") {
         Some(Value::String(s)) => (vec![s.clone()], false),
-        Some(Value::Array(items)) => (items.iter().filter_map(|v| v.as_str().map(str::to_string)).collect(), true),
+        Some(Value::Array(items)) => (
+            items
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect(),
+            true,
+        ),
         _ => (Vec::new(), false),
     }
 }
@@ -79,8 +89,15 @@ pub fn audiences(claims: &Map<String, Value>) -> (Vec<String>, bool) {
 /// A role field that Vault accepts as a list or a comma-separated string.
 pub fn string_list(value: Option<&Value>) -> Vec<String> {
     match value {
-        Some(Value::String(s)) => s.split(',').map(|p| p.trim().to_string()).filter(|p| !p.is_empty()).collect(),
-        Some(Value::Array(items)) => items.iter().filter_map(|v| v.as_str().map(str::to_string)).collect(),
+        Some(Value::String(s)) => s
+            .split(',')
+            .map(|p| p.trim().to_string())
+            .filter(|p| !p.is_empty())
+            .collect(),
+        Some(Value::Array(items)) => items
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect(),
         _ => Vec::new(),
     }
 }
@@ -91,7 +108,10 @@ pub fn seconds(value: Option<&Value>) -> Option<i64> {
         Value::Number(n) => n.as_i64(),
         Value::String(s) => {
             let s = s.trim();
-            let (digits, unit) = match s.char_indices().find(|(_, c)| !(c.is_ascii_digit() || *c == '-')) {
+            let (digits, unit) = match s
+                .char_indices()
+                .find(|(_, c)| !(c.is_ascii_digit() || *c == '-'))
+            {
                 Some((at, _)) => (s.get(..at)?, s.get(at..)?),
                 None => (s, "s"),
             };
@@ -117,11 +137,15 @@ fn leeway(value: Option<&Value>, default: i64) -> i64 {
 }
 
 fn number(claims: &Map<String, Value>, key: &str) -> Option<i64> {
-    claims.get(key).and_then(|v| v.as_i64().or_else(|| v.as_f64().map(|f| f as i64)))
+    claims
+        .get(key)
+        .and_then(|v| v.as_i64().or_else(|| v.as_f64().map(|f| f as i64)))
 }
 
 fn str_field<'a>(map: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
-    map.get(key).and_then(Value::as_str).filter(|s| !s.is_empty())
+    map.get(key)
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
 }
 
 fn show(v: &Value) -> String {
@@ -138,7 +162,10 @@ pub fn evaluate(
     claims: &Map<String, Value>,
     now: i64,
 ) -> Vec<Rule> {
-    let mut ctx = Ctx { claims, out: Vec::new() };
+    let mut ctx = Ctx {
+        claims,
+        out: Vec::new(),
+    };
     if let Some(config) = config {
         issuer(&mut ctx, config);
     }
@@ -169,7 +196,11 @@ fn role_type(ctx: &mut Ctx<'_>, role: &Map<String, Value>) {
         "oidc" => (Outcome::Fail, "an `oidc` role only serves browser logins, not a JWT from a job.".to_string()),
         other => (Outcome::Fail, format!("`{other}` is not a role type vault knows (`jwt` or `oidc`).")),
     };
-    let actual = if written.is_empty() { Value::Null } else { Value::String(written.to_string()) };
+    let actual = if written.is_empty() {
+        Value::Null
+    } else {
+        Value::String(written.to_string())
+    };
     ctx.push(
         0,
         "role",
@@ -187,7 +218,10 @@ fn role_type(ctx: &mut Ctx<'_>, role: &Map<String, Value>) {
 fn issuer(ctx: &mut Ctx<'_>, config: &Map<String, Value>) {
     let iss = ctx.claims.get("iss").cloned().unwrap_or(Value::Null);
     let iss_str = iss.as_str().unwrap_or("");
-    let (key, expected) = match (str_field(config, "bound_issuer"), str_field(config, "oidc_discovery_url")) {
+    let (key, expected) = match (
+        str_field(config, "bound_issuer"),
+        str_field(config, "oidc_discovery_url"),
+    ) {
         (Some(b), _) => ("bound_issuer", b),
         (None, Some(d)) => ("oidc_discovery_url", d),
         (None, None) => {
@@ -233,13 +267,16 @@ fn issuer(ctx: &mut Ctx<'_>, config: &Map<String, Value>) {
         iss.clone(),
         result,
         explanation,
-        (!pass && !iss_str.is_empty()).then(|| format!("set `{key}={iss_str}` in `auth/jwt/config`.")),
+        (!pass && !iss_str.is_empty())
+            .then(|| format!("set `{key}={iss_str}` in `auth/jwt/config`.")),
         Some("error validating token: invalid issuer (iss) claim".into()),
     );
 }
 
 fn subject(ctx: &mut Ctx<'_>, role: &Map<String, Value>) {
-    let Some(bound) = str_field(role, "bound_subject") else { return };
+    let Some(bound) = str_field(role, "bound_subject") else {
+        return;
+    };
     let sub = ctx.claims.get("sub").cloned().unwrap_or(Value::Null);
     let sub_str = sub.as_str().unwrap_or("");
     let pass = bound == sub_str;
@@ -247,7 +284,11 @@ fn subject(ctx: &mut Ctx<'_>, role: &Map<String, Value>) {
         "`sub` equals `bound_subject` exactly.".to_string()
     } else if sub.is_null() {
         "the token has no `sub` claim.".to_string()
-    } else if sub_str.starts_with(bound) && sub_str.get(bound.len()..).is_some_and(|r| r.starts_with("/vcs-origin/")) {
+    } else if sub_str.starts_with(bound)
+        && sub_str
+            .get(bound.len()..)
+            .is_some_and(|r| r.starts_with("/vcs-origin/"))
+    {
         "`bound_subject` is this job's V1 `sub`, but the token carries the V2 `sub` (with `/vcs-origin/…/vcs-ref/…`); \
          `bound_subject` is compared exactly, never as a pattern."
             .to_string()
@@ -291,7 +332,9 @@ fn audience(ctx: &mut Ctx<'_>, role: &Map<String, Value>) {
                 .to_string()
         };
         let result = if pass { Outcome::Pass } else { Outcome::Fail };
-        let fix = aud.first().map(|a| format!("add `{a}` to `bound_audiences`."));
+        let fix = aud
+            .first()
+            .map(|a| format!("add `{a}` to `bound_audiences`."));
         ctx.push(
             30,
             "role",
@@ -310,13 +353,19 @@ fn audience(ctx: &mut Ctx<'_>, role: &Map<String, Value>) {
         );
         return;
     }
-    let fix = aud.first().map(|a| format!("set `bound_audiences={a}` on the role."));
+    let fix = aud
+        .first()
+        .map(|a| format!("set `bound_audiences={a}` on the role."));
     let (result, explanation) = if aud.is_empty() && !aud_is_list {
-        (Outcome::Pass, "the role binds no audiences and the token has no `aud`.".to_string())
+        (
+            Outcome::Pass,
+            "the role binds no audiences and the token has no `aud`.".to_string(),
+        )
     } else if aud_is_list {
         (
             Outcome::Fail,
-            "the role binds no audiences, and vault rejects a token whose `aud` list is not empty.".to_string(),
+            "the role binds no audiences, and vault rejects a token whose `aud` list is not empty."
+                .to_string(),
         )
     } else {
         (
@@ -364,7 +413,11 @@ fn times(ctx: &mut Ctx<'_>, role: &Map<String, Value>, now: i64) {
         );
         return;
     }
-    let exp = if exp_claim == 0 { iat.max(nbf_claim).saturating_add(exp_leeway) } else { exp_claim };
+    let exp = if exp_claim == 0 {
+        iat.max(nbf_claim).saturating_add(exp_leeway)
+    } else {
+        exp_claim
+    };
     let nbf = if nbf_claim != 0 {
         nbf_claim
     } else if iat != 0 {
@@ -379,7 +432,9 @@ fn times(ctx: &mut Ctx<'_>, role: &Map<String, Value>, now: i64) {
         String::new()
     };
     let explanation = if exp_pass {
-        format!("the token is valid until {exp}{exp_note}, plus vault's clock-skew leeway of {skew} s.")
+        format!(
+            "the token is valid until {exp}{exp_note}, plus vault's clock-skew leeway of {skew} s."
+        )
     } else {
         format!(
             "the token expired at {exp}{exp_note}; {} s ago, more than vault's clock-skew leeway of {skew} s.",
@@ -424,14 +479,23 @@ fn times(ctx: &mut Ctx<'_>, role: &Map<String, Value>, now: i64) {
             "before",
             Value::from(now.saturating_add(skew)),
             Value::from(iat),
-            if iat_pass { Outcome::Pass } else { Outcome::Fail },
+            if iat_pass {
+                Outcome::Pass
+            } else {
+                Outcome::Fail
+            },
             if iat_pass {
                 "the token was issued before the evaluation time.".into()
             } else {
-                format!("the token claims to be issued at {iat}, in the future by more than {skew} s.")
+                format!(
+                    "the token claims to be issued at {iat}, in the future by more than {skew} s."
+                )
             },
             None,
-            Some("error validating token: invalid issued at (iat) claim: token issued in the future".into()),
+            Some(
+                "error validating token: invalid issued at (iat) claim: token issued in the future"
+                    .into(),
+            ),
         );
     }
 }
@@ -453,11 +517,22 @@ fn user_claim(ctx: &mut Ctx<'_>, role: &Map<String, Value>) {
         );
         return;
     }
-    let pointer = role.get("user_claim_json_pointer").and_then(Value::as_bool).unwrap_or(false);
-    let value = if pointer { get_claim(ctx.claims, name) } else { ctx.claims.get(name).filter(|v| !v.is_null()) };
+    let pointer = role
+        .get("user_claim_json_pointer")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    let value = if pointer {
+        get_claim(ctx.claims, name)
+    } else {
+        ctx.claims.get(name).filter(|v| !v.is_null())
+    };
     let actual = value.cloned().unwrap_or(Value::Null);
     let (result, explanation, error) = match value {
-        Some(Value::String(_)) => (Outcome::Pass, format!("claim `{name}` is a string and names the vault entity alias."), String::new()),
+        Some(Value::String(_)) => (
+            Outcome::Pass,
+            format!("claim `{name}` is a string and names the vault entity alias."),
+            String::new(),
+        ),
         Some(_) => (
             Outcome::Fail,
             format!("claim `{name}` is not a string, so vault cannot use it as the alias name."),
@@ -473,7 +548,11 @@ fn user_claim(ctx: &mut Ctx<'_>, role: &Map<String, Value>) {
             format!("claim \"{name}\" not found in token"),
         ),
     };
-    let error = if result == Outcome::Fail { Some(error) } else { None };
+    let error = if result == Outcome::Fail {
+        Some(error)
+    } else {
+        None
+    };
     ctx.push(
         60,
         "role",
@@ -483,19 +562,36 @@ fn user_claim(ctx: &mut Ctx<'_>, role: &Map<String, Value>) {
         actual,
         result,
         explanation,
-        (result == Outcome::Fail).then(|| "set `user_claim=sub`: every CircleCI token has a string `sub`.".to_string()),
+        (result == Outcome::Fail)
+            .then(|| "set `user_claim=sub`: every CircleCI token has a string `sub`.".to_string()),
         error,
     );
 }
 
 fn claim_mappings(ctx: &mut Ctx<'_>, role: &Map<String, Value>) {
-    let Some(Value::Object(mappings)) = role.get("claim_mappings") else { return };
+    let Some(Value::Object(mappings)) = role.get("claim_mappings") else {
+        return;
+    };
     for (source, target) in mappings {
         let value = get_claim(ctx.claims, source);
         let (result, explanation) = match value {
-            None => (Outcome::Pass, format!("claim `{source}` is absent, so no metadata `{}` is set (not an error).", target.as_str().unwrap_or(""))),
-            Some(Value::String(_)) => (Outcome::Pass, format!("claim `{source}` is a string and becomes metadata.")),
-            Some(_) => (Outcome::Fail, format!("claim `{source}` is not a string; vault maps only string claims to metadata.")),
+            None => (
+                Outcome::Pass,
+                format!(
+                    "claim `{source}` is absent, so no metadata `{}` is set (not an error).",
+                    target.as_str().unwrap_or("")
+                ),
+            ),
+            Some(Value::String(_)) => (
+                Outcome::Pass,
+                format!("claim `{source}` is a string and becomes metadata."),
+            ),
+            Some(_) => (
+                Outcome::Fail,
+                format!(
+                    "claim `{source}` is not a string; vault maps only string claims to metadata."
+                ),
+            ),
         };
         ctx.push(
             61,
@@ -513,13 +609,21 @@ fn claim_mappings(ctx: &mut Ctx<'_>, role: &Map<String, Value>) {
 }
 
 fn groups_claim(ctx: &mut Ctx<'_>, role: &Map<String, Value>) {
-    let Some(name) = str_field(role, "groups_claim") else { return };
+    let Some(name) = str_field(role, "groups_claim") else {
+        return;
+    };
     let value = get_claim(ctx.claims, name);
     let (result, explanation, error) = match value {
-        Some(Value::String(_)) => (Outcome::Pass, format!("claim `{name}` is a string: one group alias."), String::new()),
-        Some(Value::Array(items)) if items.iter().all(Value::is_string) => {
-            (Outcome::Pass, format!("claim `{name}` is a list of strings: one group alias each."), String::new())
-        }
+        Some(Value::String(_)) => (
+            Outcome::Pass,
+            format!("claim `{name}` is a string: one group alias."),
+            String::new(),
+        ),
+        Some(Value::Array(items)) if items.iter().all(Value::is_string) => (
+            Outcome::Pass,
+            format!("claim `{name}` is a list of strings: one group alias each."),
+            String::new(),
+        ),
         Some(Value::Array(_)) => (
             Outcome::Fail,
             format!("claim `{name}` holds a value that is not a string."),
@@ -545,14 +649,22 @@ fn groups_claim(ctx: &mut Ctx<'_>, role: &Map<String, Value>) {
         value.cloned().unwrap_or(Value::Null),
         result,
         explanation,
-        (result == Outcome::Fail).then(|| "unset `groups_claim` or name a list claim such as `oidc.circleci.com/context-ids`.".to_string()),
+        (result == Outcome::Fail).then(|| {
+            "unset `groups_claim` or name a list claim such as `oidc.circleci.com/context-ids`."
+                .to_string()
+        }),
         Some(error),
     );
 }
 
 fn bound_claims(ctx: &mut Ctx<'_>, role: &Map<String, Value>) {
-    let Some(Value::Object(bound)) = role.get("bound_claims") else { return };
-    let kind = role.get("bound_claims_type").and_then(Value::as_str).unwrap_or("string");
+    let Some(Value::Object(bound)) = role.get("bound_claims") else {
+        return;
+    };
+    let kind = role
+        .get("bound_claims_type")
+        .and_then(Value::as_str)
+        .unwrap_or("string");
     let use_glob = kind == "glob";
     for (claim, expected) in bound {
         let actual = get_claim(ctx.claims, claim);
@@ -582,12 +694,27 @@ fn bound_claims(ctx: &mut Ctx<'_>, role: &Map<String, Value>) {
                          contain `/` themselves: write the key without the leading `/`, or escape `/` as `~1`."
                     ));
                 }
-                (Outcome::Fail, why, format!("error validating claims: claim \"{claim}\" is missing"))
+                (
+                    Outcome::Fail,
+                    why,
+                    format!("error validating claims: claim \"{claim}\" is missing"),
+                )
             }
             Some(actual) => match_values(expected, actual, use_glob, claim),
         };
         let fix = (result == Outcome::Fail).then(|| fix_for(claim, expected, actual, use_glob));
-        ctx.push(70, "role", key, operator, expected.clone(), actual.cloned().unwrap_or(Value::Null), result, explanation, fix, Some(error));
+        ctx.push(
+            70,
+            "role",
+            key,
+            operator,
+            expected.clone(),
+            actual.cloned().unwrap_or(Value::Null),
+            result,
+            explanation,
+            fix,
+            Some(error),
+        );
     }
 }
 
@@ -599,7 +726,12 @@ fn list(v: &Value) -> Option<Vec<&Value>> {
     }
 }
 
-fn match_values(expected: &Value, actual: &Value, use_glob: bool, claim: &str) -> (Outcome, String, String) {
+fn match_values(
+    expected: &Value,
+    actual: &Value,
+    use_glob: bool,
+    claim: &str,
+) -> (Outcome, String, String) {
     let no_match = format!("error validating claims: claim \"{claim}\" does not match any associated bound claim values");
     let Some(actual_vals) = list(actual) else {
         return (
@@ -626,16 +758,30 @@ fn match_values(expected: &Value, actual: &Value, use_glob: bool, claim: &str) -
                         format!("error validating claims: received claim is not a glob string: {exp}"),
                     );
                 };
-                let Some(subject) = act.as_str() else { continue };
+                let Some(subject) = act.as_str() else {
+                    continue;
+                };
                 if glob_match(pattern, subject) {
-                    return (Outcome::Pass, format!("{} matches the glob {}.", show(act), show(exp)), no_match);
+                    return (
+                        Outcome::Pass,
+                        format!("{} matches the glob {}.", show(act), show(exp)),
+                        no_match,
+                    );
                 }
                 if near.is_none() && pattern.eq_ignore_ascii_case(subject) {
-                    near = Some(format!(" {} and {} differ only in letter case; globs are case-sensitive.", show(exp), show(act)));
+                    near = Some(format!(
+                        " {} and {} differ only in letter case; globs are case-sensitive.",
+                        show(exp),
+                        show(act)
+                    ));
                 }
             } else {
                 if same(exp, act) {
-                    return (Outcome::Pass, format!("{} equals the bound value exactly.", show(act)), no_match);
+                    return (
+                        Outcome::Pass,
+                        format!("{} equals the bound value exactly.", show(act)),
+                        no_match,
+                    );
                 }
                 if near.is_none() {
                     near = near_miss(exp, act);
@@ -643,7 +789,11 @@ fn match_values(expected: &Value, actual: &Value, use_glob: bool, claim: &str) -
             }
         }
     }
-    let mut why = format!("no token value {} {} any bound value.", show(actual), if use_glob { "matches" } else { "equals" });
+    let mut why = format!(
+        "no token value {} {} any bound value.",
+        show(actual),
+        if use_glob { "matches" } else { "equals" }
+    );
     if let Some(n) = near {
         why.push_str(&n);
     }
@@ -682,11 +832,19 @@ fn near_miss(exp: &Value, act: &Value) -> Option<String> {
 
 fn fix_for(claim: &str, expected: &Value, actual: Option<&Value>, use_glob: bool) -> String {
     match actual {
-        None if claim.starts_with('/') => format!("use the literal claim name `{}` (no leading `/`).", claim.trim_start_matches('/')),
+        None if claim.starts_with('/') => format!(
+            "use the literal claim name `{}` (no leading `/`).",
+            claim.trim_start_matches('/')
+        ),
         None => format!("bind a claim the token carries, or remove `{claim}` from `bound_claims`."),
-        Some(Value::String(s)) if !use_glob && expected.as_str().is_some_and(|e| e.contains('*')) => {
+        Some(Value::String(s))
+            if !use_glob && expected.as_str().is_some_and(|e| e.contains('*')) =>
+        {
             format!("set `bound_claims_type=glob`, or bind the exact value `{s}`.")
         }
-        Some(v) => format!("bind `{claim}` to {} (the token's value), or fix the token's source.", show(v)),
+        Some(v) => format!(
+            "bind `{claim}` to {} (the token's value), or fix the token's source.",
+            show(v)
+        ),
     }
 }

@@ -35,12 +35,42 @@ fn allow_and_first_error() {
     let role = json!({"role_type": "jwt", "user_claim": "sub", "bound_audiences": "x,y", "bound_claims": {"oidc.circleci.com/ssh-rerun": "false"}});
     let e = evaluate(&role, "", c.as_object(), NOW + 4000);
     assert_eq!(e.verdict, Some(Verdict::Deny));
-    let failing: Vec<_> = e.checks.iter().filter(|c| c.result == Outcome::Fail).map(|c| c.key.as_str()).collect();
-    assert_eq!(failing, ["bound_audiences", "exp", "bound_claims.oidc.circleci.com/ssh-rerun"]);
-    let first = e.findings.iter().find(|f| f.code == "vault-first-error").unwrap();
-    assert!(first.message.contains("audience claim does not match any expected audience"), "{}", first.message);
-    let ssh = e.checks.iter().find(|c| c.key.ends_with("ssh-rerun")).unwrap();
-    assert!(ssh.explanation.contains("compares types too"), "{}", ssh.explanation);
+    let failing: Vec<_> = e
+        .checks
+        .iter()
+        .filter(|c| c.result == Outcome::Fail)
+        .map(|c| c.key.as_str())
+        .collect();
+    assert_eq!(
+        failing,
+        [
+            "bound_audiences",
+            "exp",
+            "bound_claims.oidc.circleci.com/ssh-rerun"
+        ]
+    );
+    let first = e
+        .findings
+        .iter()
+        .find(|f| f.code == "vault-first-error")
+        .unwrap();
+    assert!(
+        first
+            .message
+            .contains("audience claim does not match any expected audience"),
+        "{}",
+        first.message
+    );
+    let ssh = e
+        .checks
+        .iter()
+        .find(|c| c.key.ends_with("ssh-rerun"))
+        .unwrap();
+    assert!(
+        ssh.explanation.contains("compares types too"),
+        "{}",
+        ssh.explanation
+    );
 }
 
 #[test]
@@ -48,7 +78,12 @@ fn suggestion_round_trips_to_allow() {
     let c = claims();
     let snippets = suggest(c.as_object().unwrap());
     let text = &snippets[1].text;
-    let body = text.split_once("<<'EOF'\n").unwrap().1.trim_end_matches("EOF").trim();
+    let body = text
+        .split_once("<<'EOF'\n")
+        .unwrap()
+        .1
+        .trim_end_matches("EOF")
+        .trim();
     let role: Value = serde_json::from_str(body).unwrap();
     let e = evaluate(&role, "", c.as_object(), NOW);
     assert_eq!(e.verdict, Some(Verdict::Allow), "{:#?}", e.checks);
