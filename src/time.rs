@@ -62,7 +62,12 @@ pub fn format_utc(unix: i64) -> String {
     } else {
         format!("-{:04}", -y)
     };
-    format!("{year}-{m:02}-{d:02} {:02}:{:02}:{:02} UTC", secs / 3600, secs % 3600 / 60, secs % 60)
+    format!(
+        "{year}-{m:02}-{d:02} {:02}:{:02}:{:02} UTC",
+        secs / 3600,
+        secs % 3600 / 60,
+        secs % 60
+    )
 }
 
 /// A short human duration of `secs` (the absolute value is used): `0 s`, `42 s`, `12 min`, `1 h`,
@@ -114,13 +119,18 @@ impl std::error::Error for TimeError {}
 /// Fractional seconds are truncated.
 pub fn parse_at(text: &str) -> Result<i64, TimeError> {
     let t = text.trim();
-    let err = |reason: &str| TimeError { input: t.chars().take(64).collect(), reason: reason.to_string() };
+    let err = |reason: &str| TimeError {
+        input: t.chars().take(64).collect(),
+        reason: reason.to_string(),
+    };
     if t.is_empty() {
         return Err(err("it is empty"));
     }
     let digits = t.strip_prefix('-').unwrap_or(t);
     if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
-        return t.parse::<i64>().map_err(|_| err("the number is out of range"));
+        return t
+            .parse::<i64>()
+            .map_err(|_| err("the number is out of range"));
     }
     parse_rfc3339(t).map_err(|reason| err(&reason))
 }
@@ -137,7 +147,12 @@ impl Cursor<'_> {
         for k in 0..n {
             match self.b.get(self.i + k) {
                 Some(c) if c.is_ascii_digit() => v = v * 10 + u32::from(c - b'0'),
-                _ => return Err(format!("expected {n} digits for the {what} at offset {}", self.i)),
+                _ => {
+                    return Err(format!(
+                        "expected {n} digits for the {what} at offset {}",
+                        self.i
+                    ))
+                }
             }
         }
         self.i += n;
@@ -156,7 +171,10 @@ impl Cursor<'_> {
 }
 
 fn parse_rfc3339(t: &str) -> Result<i64, String> {
-    let mut c = Cursor { b: t.as_bytes(), i: 0 };
+    let mut c = Cursor {
+        b: t.as_bytes(),
+        i: 0,
+    };
     let year = c.num(4, "year")?;
     c.expect(b"-", "`-`")?;
     let month = c.num(2, "month")?;
@@ -179,7 +197,9 @@ fn parse_rfc3339(t: &str) -> Result<i64, String> {
     c.expect(b":", "`:`")?;
     let second = c.num(2, "second")?;
     if hour > 23 || minute > 59 || second > 60 {
-        return Err(format!("time {hour:02}:{minute:02}:{second:02} is out of range"));
+        return Err(format!(
+            "time {hour:02}:{minute:02}:{second:02} is out of range"
+        ));
     }
     if c.b.get(c.i) == Some(&b'.') {
         c.i += 1;
@@ -258,7 +278,10 @@ mod tests {
         assert_eq!(parse_at("2026-11-26T00:22:37Z"), Ok(1_795_652_557));
         assert_eq!(parse_at("2026-11-26t00:22:37z"), Ok(1_795_652_557));
         assert_eq!(parse_at("2026-11-26 01:22:37+01:00"), Ok(1_795_652_557));
-        assert_eq!(parse_at("2026-11-25T19:22:37.123456-05:00"), Ok(1_795_652_557));
+        assert_eq!(
+            parse_at("2026-11-25T19:22:37.123456-05:00"),
+            Ok(1_795_652_557)
+        );
         assert_eq!(parse_at("2026-11-26"), Ok(1_795_651_200));
         assert_eq!(parse_at("2016-12-31T23:59:60Z"), Ok(1_483_228_799));
     }
@@ -267,14 +290,34 @@ mod tests {
     fn rejects_bad_times_with_reasons() {
         let e = parse_at("2026-02-30T00:00:00Z").unwrap_err();
         assert_eq!(e.reason, "day 30 does not exist in 2026-02");
-        assert!(e.to_string().starts_with("`2026-02-30T00:00:00Z` is not a time: day 30"));
-        assert_eq!(parse_at("2026-11-26T00:22:37").unwrap_err().reason, "expected `Z` or an offset like `+01:00` at offset 19");
-        assert_eq!(parse_at("2026-11-26T24:00:00Z").unwrap_err().reason, "time 24:00:00 is out of range");
-        assert_eq!(parse_at("99999999999999999999").unwrap_err().reason, "the number is out of range");
+        assert!(e
+            .to_string()
+            .starts_with("`2026-02-30T00:00:00Z` is not a time: day 30"));
+        assert_eq!(
+            parse_at("2026-11-26T00:22:37").unwrap_err().reason,
+            "expected `Z` or an offset like `+01:00` at offset 19"
+        );
+        assert_eq!(
+            parse_at("2026-11-26T24:00:00Z").unwrap_err().reason,
+            "time 24:00:00 is out of range"
+        );
+        assert_eq!(
+            parse_at("99999999999999999999").unwrap_err().reason,
+            "the number is out of range"
+        );
         assert_eq!(parse_at("").unwrap_err().reason, "it is empty");
-        assert_eq!(parse_at("tomorrow").unwrap_err().reason, "expected 4 digits for the year at offset 0");
-        assert_eq!(parse_at("2026-11-26T00:22:37Zjunk").unwrap_err().reason, "unexpected text after the time at offset 20");
-        assert_eq!(parse_at("2026-11-26T00:22:37.Z").unwrap_err().reason, "expected digits after `.` at offset 20");
+        assert_eq!(
+            parse_at("tomorrow").unwrap_err().reason,
+            "expected 4 digits for the year at offset 0"
+        );
+        assert_eq!(
+            parse_at("2026-11-26T00:22:37Zjunk").unwrap_err().reason,
+            "unexpected text after the time at offset 20"
+        );
+        assert_eq!(
+            parse_at("2026-11-26T00:22:37.Z").unwrap_err().reason,
+            "expected digits after `.` at offset 20"
+        );
     }
 
     #[test]

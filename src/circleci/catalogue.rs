@@ -73,7 +73,12 @@ pub fn relative(name: &str, t: i64, now: i64) -> String {
 
 /// The three-way view of a time claim.
 pub fn time_info(name: &str, t: i64, now: i64) -> TimeInfo {
-    TimeInfo { unix: t, utc: format_utc(t), relative: relative(name, t, now), lifetime: None }
+    TimeInfo {
+        unix: t,
+        utc: format_utc(t),
+        relative: relative(name, t, now),
+        lifetime: None,
+    }
 }
 
 const TIME_CLAIMS: [&str; 4] = ["iat", "exp", "nbf", "auth_time"];
@@ -137,10 +142,24 @@ mod tests {
     #[test]
     fn every_documented_claim_has_a_line() {
         for c in [
-            "iss", "sub", "aud", "iat", "exp", "nbf", "jti", "azp", "amr",
-            "oidc.circleci.com/org-id", "oidc.circleci.com/project-id", "oidc.circleci.com/pipeline-id",
-            "oidc.circleci.com/pipeline-definition-id", "oidc.circleci.com/workflow-id", "oidc.circleci.com/job-id",
-            "oidc.circleci.com/context-ids", "oidc.circleci.com/vcs-origin", "oidc.circleci.com/vcs-ref",
+            "iss",
+            "sub",
+            "aud",
+            "iat",
+            "exp",
+            "nbf",
+            "jti",
+            "azp",
+            "amr",
+            "oidc.circleci.com/org-id",
+            "oidc.circleci.com/project-id",
+            "oidc.circleci.com/pipeline-id",
+            "oidc.circleci.com/pipeline-definition-id",
+            "oidc.circleci.com/workflow-id",
+            "oidc.circleci.com/job-id",
+            "oidc.circleci.com/context-ids",
+            "oidc.circleci.com/vcs-origin",
+            "oidc.circleci.com/vcs-ref",
             "oidc.circleci.com/ssh-rerun",
         ] {
             assert!(!claim_explanation(c).is_empty(), "{c}");
@@ -160,10 +179,16 @@ mod tests {
         assert_eq!(relative("exp", now, now), "expired just now");
         assert_eq!(relative("iat", now - 180, now), "issued 3 min ago");
         assert_eq!(relative("iat", now + 30, now), "issued 30 s in the future");
-        assert_eq!(relative("nbf", now + 300, now), "not valid for another 5 min");
+        assert_eq!(
+            relative("nbf", now + 300, now),
+            "not valid for another 5 min"
+        );
         assert_eq!(relative("nbf", now - 300, now), "valid since 5 min ago");
         assert_eq!(relative("auth_time", now - 60, now), "1 min ago");
-        assert_eq!(relative("exp", i64::MAX, i64::MIN), format!("expires in {}", format_duration(i64::MAX)));
+        assert_eq!(
+            relative("exp", i64::MAX, i64::MIN),
+            format!("expires in {}", format_duration(i64::MAX))
+        );
     }
 
     #[test]
@@ -189,7 +214,9 @@ mod tests {
         assert_eq!(unix_seconds(&json!(1e300)), None);
         assert_eq!(lifetime(10, 20), "none (`exp` is not after `iat`)");
         let claims = json!({"exp": "soon"});
-        assert!(explain_claims(claims.as_object().unwrap(), 0)[0].time.is_none());
+        assert!(explain_claims(claims.as_object().unwrap(), 0)[0]
+            .time
+            .is_none());
     }
 
     #[test]

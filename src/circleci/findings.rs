@@ -56,7 +56,13 @@ const VCS_REF: &str = "oidc.circleci.com/vcs-ref";
 pub fn is_uuid(s: &str) -> bool {
     let b = s.as_bytes();
     b.len() == 36
-        && b.iter().enumerate().all(|(i, c)| if matches!(i, 8 | 13 | 18 | 23) { *c == b'-' } else { c.is_ascii_hexdigit() })
+        && b.iter().enumerate().all(|(i, c)| {
+            if matches!(i, 8 | 13 | 18 | 23) {
+                *c == b'-'
+            } else {
+                c.is_ascii_hexdigit()
+            }
+        })
 }
 
 /// User input for a message: at most 120 characters.
@@ -68,7 +74,13 @@ fn show(s: &str) -> String {
     out
 }
 
-fn finding(code: &'static str, severity: Severity, area: Area, message: String, fix: &str) -> Finding {
+fn finding(
+    code: &'static str,
+    severity: Severity,
+    area: Area,
+    message: String,
+    fix: &str,
+) -> Finding {
     Finding::new(code, severity, area, message).with_fix(fix)
 }
 
@@ -102,22 +114,33 @@ fn check_header(h: &Map<String, Value>, out: &mut Vec<Finding>) {
             "token-alg-none",
             Severity::Error,
             Area::Token,
-            format!("`alg` is `{}`: the token is unsigned and every platform rejects it", show(a)),
+            format!(
+                "`alg` is `{}`: the token is unsigned and every platform rejects it",
+                show(a)
+            ),
             "use the token CircleCI minted (`$CIRCLE_OIDC_TOKEN_V2`), signed with `RS256`",
         )),
         Some(Value::String(a)) if a == "RS256" => {}
         Some(other) => {
-            let shown = other.as_str().map_or_else(|| other.to_string(), str::to_string);
+            let shown = other
+                .as_str()
+                .map_or_else(|| other.to_string(), str::to_string);
             out.push(finding(
                 "token-alg-unexpected",
                 Severity::Warning,
                 Area::Token,
-                format!("`alg` is `{}`, but CircleCI signs its tokens with `RS256`", show(&shown)),
+                format!(
+                    "`alg` is `{}`, but CircleCI signs its tokens with `RS256`",
+                    show(&shown)
+                ),
                 "check that this token comes from CircleCI unchanged",
             ));
         }
     }
-    if !h.get("kid").and_then(Value::as_str).is_some_and(|k| !k.is_empty()) {
+    if h.get("kid")
+        .and_then(Value::as_str)
+        .is_none_or(str::is_empty)
+    {
         out.push(finding(
             "token-kid-missing",
             Severity::Warning,
@@ -132,9 +155,18 @@ fn check_header(h: &Map<String, Value>, out: &mut Vec<Finding>) {
 fn type_ok(name: &str, v: &Value) -> Option<bool> {
     let strings = |v: &Value| v.as_array().is_some_and(|a| a.iter().all(Value::is_string));
     Some(match name {
-        "iss" | "sub" | "jti" | "azp" | ORG_ID | PROJECT_ID | VCS_ORIGIN | VCS_REF
-        | "oidc.circleci.com/pipeline-id" | "oidc.circleci.com/pipeline-definition-id"
-        | "oidc.circleci.com/workflow-id" | "oidc.circleci.com/job-id" => v.is_string(),
+        "iss"
+        | "sub"
+        | "jti"
+        | "azp"
+        | ORG_ID
+        | PROJECT_ID
+        | VCS_ORIGIN
+        | VCS_REF
+        | "oidc.circleci.com/pipeline-id"
+        | "oidc.circleci.com/pipeline-definition-id"
+        | "oidc.circleci.com/workflow-id"
+        | "oidc.circleci.com/job-id" => v.is_string(),
         "aud" => v.is_string() || strings(v),
         "iat" | "exp" | "nbf" => v.is_number(),
         "oidc.circleci.com/context-ids" | "amr" => strings(v),
@@ -168,7 +200,11 @@ fn check_claims(c: &Map<String, Value>, sub: Option<&Sub>, now: i64, out: &mut V
                 "claim-wrong-type",
                 Severity::Error,
                 Area::Token,
-                format!("`{name}` is {}, but it must be {}", json_type(v), expected_type(name)),
+                format!(
+                    "`{name}` is {}, but it must be {}",
+                    json_type(v),
+                    expected_type(name)
+                ),
                 "check that the claims are the token's own, unedited",
             ));
         }
@@ -185,7 +221,10 @@ fn check_claims(c: &Map<String, Value>, sub: Option<&Sub>, now: i64, out: &mut V
     }
     check_missing(c, circleci, out);
     check_times(c, now, out);
-    let iss_org = c.get("iss").and_then(Value::as_str).and_then(|iss| check_iss(iss, out));
+    let iss_org = c
+        .get("iss")
+        .and_then(Value::as_str)
+        .and_then(|iss| check_iss(iss, out));
     check_ids(c, sub, iss_org.as_deref(), out);
     check_sub(c, sub, circleci, out);
     if c.get("oidc.circleci.com/ssh-rerun") == Some(&Value::Bool(true)) {
@@ -287,13 +326,20 @@ fn check_times(c: &Map<String, Value>, now: i64, out: &mut Vec<Finding>) {
     }
     if let (Some(exp), Some(iat)) = (exp, iat) {
         let secs = i128::from(exp) - i128::from(iat);
-        let cloud = c.get("iss").and_then(Value::as_str).map_or(true, |i| host_of(i) == Some(CLOUD_HOST));
+        let cloud = c
+            .get("iss")
+            .and_then(Value::as_str)
+            .is_none_or(|i| host_of(i) == Some(CLOUD_HOST));
         if secs <= 0 {
             out.push(finding(
                 "token-lifetime-invalid",
                 Severity::Error,
                 Area::Token,
-                format!("`exp` (`{}`) is not after `iat` (`{}`): the token was never valid", format_utc(exp), format_utc(iat)),
+                format!(
+                    "`exp` (`{}`) is not after `iat` (`{}`): the token was never valid",
+                    format_utc(exp),
+                    format_utc(iat)
+                ),
                 "check that the claims are the token's own, unedited",
             ));
         } else if cloud && secs != i128::from(CLOUD_LIFETIME) {
@@ -301,7 +347,10 @@ fn check_times(c: &Map<String, Value>, now: i64, out: &mut Vec<Finding>) {
                 "token-lifetime-unusual",
                 Severity::Warning,
                 Area::Token,
-                format!("the token lives {} (`exp - iat`), but CircleCI cloud tokens live exactly 1 h", lifetime(exp, iat)),
+                format!(
+                    "the token lives {} (`exp - iat`), but CircleCI cloud tokens live exactly 1 h",
+                    lifetime(exp, iat)
+                ),
                 "check that this token comes from CircleCI unchanged",
             ));
         } else if !cloud && secs > i128::from(SERVER_DEFAULT_MAX_TTL) {
@@ -317,7 +366,9 @@ fn check_times(c: &Map<String, Value>, now: i64, out: &mut Vec<Finding>) {
 }
 
 fn host_of(iss: &str) -> Option<&str> {
-    let rest = iss.strip_prefix("https://").or_else(|| iss.strip_prefix("http://"))?;
+    let rest = iss
+        .strip_prefix("https://")
+        .or_else(|| iss.strip_prefix("http://"))?;
     Some(rest.split('/').next().unwrap_or(rest))
 }
 
@@ -399,15 +450,27 @@ fn unrecognized_iss(shown: &str) -> Finding {
     )
 }
 
-fn check_ids(c: &Map<String, Value>, sub: Option<&Sub>, iss_org: Option<&str>, out: &mut Vec<Finding>) {
+fn check_ids(
+    c: &Map<String, Value>,
+    sub: Option<&Sub>,
+    iss_org: Option<&str>,
+    out: &mut Vec<Finding>,
+) {
     let claim = |n: &str| c.get(n).and_then(Value::as_str);
-    let sub_part = |k: SegmentKind| sub.filter(|s| s.version != SubVersion::Unrecognized).and_then(|s| s.part(k));
+    let sub_part = |k: SegmentKind| {
+        sub.filter(|s| s.version != SubVersion::Unrecognized)
+            .and_then(|s| s.part(k))
+    };
 
     // The org, from each place that names it. The `sub` is the reference (policies match on it).
-    let orgs: Vec<(&str, &str)> = [("sub", sub_part(SegmentKind::Org)), (ORG_ID, claim(ORG_ID)), ("iss", iss_org)]
-        .into_iter()
-        .filter_map(|(place, v)| v.map(|v| (place, v)))
-        .collect();
+    let orgs: Vec<(&str, &str)> = [
+        ("sub", sub_part(SegmentKind::Org)),
+        (ORG_ID, claim(ORG_ID)),
+        ("iss", iss_org),
+    ]
+    .into_iter()
+    .filter_map(|(place, v)| v.map(|v| (place, v)))
+    .collect();
     let mut reported: Vec<&str> = Vec::new();
     for (place, org) in &orgs {
         if !is_uuid(org) && !reported.contains(org) {
@@ -482,7 +545,10 @@ fn check_ids(c: &Map<String, Value>, sub: Option<&Sub>, iss_org: Option<&str>, o
             out.push(not_uuid(name, v));
         }
     }
-    if let Some(ids) = c.get("oidc.circleci.com/context-ids").and_then(Value::as_array) {
+    if let Some(ids) = c
+        .get("oidc.circleci.com/context-ids")
+        .and_then(Value::as_array)
+    {
         for v in ids.iter().filter_map(Value::as_str).filter(|v| !is_uuid(v)) {
             out.push(not_uuid("oidc.circleci.com/context-ids", v));
         }
@@ -500,7 +566,12 @@ fn not_uuid(name: &str, v: &str) -> Finding {
     )
 }
 
-fn check_aud(c: &Map<String, Value>, org: Option<&str>, project: Option<&str>, out: &mut Vec<Finding>) {
+fn check_aud(
+    c: &Map<String, Value>,
+    org: Option<&str>,
+    project: Option<&str>,
+    out: &mut Vec<Finding>,
+) {
     let auds: Vec<&str> = match c.get("aud") {
         Some(Value::String(s)) => vec![s.as_str()],
         Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).collect(),
@@ -619,7 +690,11 @@ fn check_invisible(c: &Map<String, Value>, out: &mut Vec<Finding>) {
             let mut hits = v.char_indices().filter(|(_, ch)| is_suspicious(*ch));
             if let Some((offset, ch)) = hits.next() {
                 let more = hits.count();
-                let others = if more > 0 { format!(" and {more} more") } else { String::new() };
+                let others = if more > 0 {
+                    format!(" and {more} more")
+                } else {
+                    String::new()
+                };
                 out.push(finding(
                     "claim-invisible-characters",
                     Severity::Error,

@@ -115,7 +115,11 @@ pub fn inspect(decoded: &Decoded, now: i64) -> Inspection {
         .map(|s| parse_sub_with(s, claims));
     Inspection {
         claims: claims.map(|c| explain_claims(c, now)).unwrap_or_default(),
-        header: decoded.header.as_ref().map(explain_header).unwrap_or_default(),
+        header: decoded
+            .header
+            .as_ref()
+            .map(explain_header)
+            .unwrap_or_default(),
         findings: findings::check(decoded.header.as_ref(), claims, sub.as_ref(), now),
         sub,
     }

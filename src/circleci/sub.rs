@@ -15,7 +15,10 @@ const VCS_REF: &str = "/vcs-ref/";
 impl Sub {
     /// The text of the first segment of `kind`, e.g. the org ID.
     pub fn part(&self, kind: SegmentKind) -> Option<&str> {
-        self.segments.iter().find(|s| s.kind == kind).map(|s| s.text.as_str())
+        self.segments
+            .iter()
+            .find(|s| s.kind == kind)
+            .map(|s| s.text.as_str())
     }
 }
 
@@ -28,7 +31,12 @@ struct Parser<'a> {
 impl<'a> Parser<'a> {
     fn push(&mut self, kind: SegmentKind, end: usize) {
         let text = self.value.get(self.pos..end).unwrap_or("").to_string();
-        self.segments.push(SubSegment { kind, text, start: self.pos, end });
+        self.segments.push(SubSegment {
+            kind,
+            text,
+            start: self.pos,
+            end,
+        });
         self.pos = end;
     }
 
@@ -47,7 +55,10 @@ impl<'a> Parser<'a> {
 
     /// An ID: everything up to the next `/` or the end.
     fn id(&mut self, kind: SegmentKind) {
-        let end = self.rest().find('/').map_or(self.value.len(), |i| self.pos + i);
+        let end = self
+            .rest()
+            .find('/')
+            .map_or(self.value.len(), |i| self.pos + i);
         self.push(kind, end);
     }
 
@@ -73,7 +84,11 @@ fn claim_str<'m>(claims: Option<&'m Map<String, Value>>, name: &str) -> Option<&
 
 /// Parse a `sub` using the token's other claims for the V2 split, the note and the other form.
 pub fn parse_sub_with(value: &str, claims: Option<&Map<String, Value>>) -> Sub {
-    let mut p = Parser { value, pos: 0, segments: Vec::new() };
+    let mut p = Parser {
+        value,
+        pos: 0,
+        segments: Vec::new(),
+    };
     let version = structure(&mut p, claim_str(claims, "oidc.circleci.com/vcs-origin"));
     let mut sub = Sub {
         version,
@@ -120,8 +135,18 @@ fn structure(p: &mut Parser<'_>, origin_hint: Option<&str>) -> SubVersion {
         .collect();
     let after = |i: usize| rest.get(i + VCS_REF.len()..).unwrap_or("");
     let chosen = origin_hint
-        .and_then(|o| candidates.iter().copied().find(|&i| rest.get(..i) == Some(o)))
-        .or_else(|| candidates.iter().copied().find(|&i| after(i).starts_with("refs/")))
+        .and_then(|o| {
+            candidates
+                .iter()
+                .copied()
+                .find(|&i| rest.get(..i) == Some(o))
+        })
+        .or_else(|| {
+            candidates
+                .iter()
+                .copied()
+                .find(|&i| after(i).starts_with("refs/"))
+        })
         .or_else(|| candidates.first().copied());
     match chosen {
         Some(i) => {
@@ -142,7 +167,8 @@ fn describe(sub: &mut Sub, claims: Option<&Map<String, Value>>) {
     let origin = claim_str(claims, "oidc.circleci.com/vcs-origin");
     let vcs_ref = claim_str(claims, "oidc.circleci.com/vcs-ref");
     let has_vcs_claims = claims.is_some_and(|c| {
-        c.contains_key("oidc.circleci.com/vcs-origin") || c.contains_key("oidc.circleci.com/vcs-ref")
+        c.contains_key("oidc.circleci.com/vcs-origin")
+            || c.contains_key("oidc.circleci.com/vcs-ref")
     });
     match sub.version {
         SubVersion::V1 => {
@@ -232,7 +258,10 @@ mod tests {
         let v = format!("{V1}/vcs-origin/github.com/my-org/my-repo/vcs-ref/refs/heads/feature/x");
         let s = parse_sub(&v);
         assert_eq!(s.version, SubVersion::V2);
-        assert_eq!(kinds(&s), [Literal, Org, Literal, Project, Literal, User, Literal, VcsOrigin, Literal, VcsRef]);
+        assert_eq!(
+            kinds(&s),
+            [Literal, Org, Literal, Project, Literal, User, Literal, VcsOrigin, Literal, VcsRef]
+        );
         assert_eq!(s.part(VcsOrigin), Some("github.com/my-org/my-repo"));
         assert_eq!(s.part(VcsRef), Some("refs/heads/feature/x"));
         assert_eq!(s.variable.as_deref(), Some("$CIRCLE_OIDC_TOKEN_V2"));
@@ -252,7 +281,10 @@ mod tests {
         let claims = json!({"oidc.circleci.com/vcs-origin": "github.com/o/r", "oidc.circleci.com/vcs-ref": "refs/heads/vcs-ref/refs/x"});
         let s = parse_sub_with(&v, claims.as_object());
         assert_eq!(s.part(SegmentKind::VcsOrigin), Some("github.com/o/r"));
-        assert_eq!(s.part(SegmentKind::VcsRef), Some("refs/heads/vcs-ref/refs/x"));
+        assert_eq!(
+            s.part(SegmentKind::VcsRef),
+            Some("refs/heads/vcs-ref/refs/x")
+        );
         assert_covers(&s);
     }
 
@@ -261,7 +293,12 @@ mod tests {
         let claims = json!({"oidc.circleci.com/vcs-origin": "github.com/o/r", "oidc.circleci.com/vcs-ref": "refs/heads/main"});
         let s = parse_sub_with(V1, claims.as_object());
         assert_eq!(s.version, SubVersion::V1);
-        assert_eq!(s.other_form, Some(format!("{V1}/vcs-origin/github.com/o/r/vcs-ref/refs/heads/main")));
+        assert_eq!(
+            s.other_form,
+            Some(format!(
+                "{V1}/vcs-origin/github.com/o/r/vcs-ref/refs/heads/main"
+            ))
+        );
         assert!(s.note.as_deref().unwrap().starts_with("V1 format"));
     }
 

@@ -65,7 +65,9 @@ fn split_assignment(s: &str) -> Option<(&str, &str)> {
     let eq = s.find('=')?;
     let name = s.get(..eq)?;
     let mut chars = name.chars();
-    let first_ok = chars.next().is_some_and(|c| c.is_ascii_uppercase() || c == '_');
+    let first_ok = chars
+        .next()
+        .is_some_and(|c| c.is_ascii_uppercase() || c == '_');
     if first_ok && chars.all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_') {
         Some((name, s.get(eq + 1..)?))
     } else {
@@ -75,7 +77,12 @@ fn split_assignment(s: &str) -> Option<(&str, &str)> {
 
 /// Remove one leading and/or one trailing quote character.
 fn strip_quotes(s: &str) -> Option<&str> {
-    let is_quote = |c: char| matches!(c, '"' | '\'' | '`' | '\u{201c}' | '\u{201d}' | '\u{2018}' | '\u{2019}');
+    let is_quote = |c: char| {
+        matches!(
+            c,
+            '"' | '\'' | '`' | '\u{201c}' | '\u{201d}' | '\u{2018}' | '\u{2019}'
+        )
+    };
     let mut out = s;
     if let Some(c) = out.chars().next().filter(|c| is_quote(*c)) {
         out = out.get(c.len_utf8()..)?;
@@ -92,7 +99,10 @@ mod tests {
 
     #[test]
     fn plain_token_is_untouched() {
-        assert_eq!(clean("eyJhIjoxfQ.eyJiIjoyfQ.c2ln"), ("eyJhIjoxfQ.eyJiIjoyfQ.c2ln".to_string(), vec![]));
+        assert_eq!(
+            clean("eyJhIjoxfQ.eyJiIjoyfQ.c2ln"),
+            ("eyJhIjoxfQ.eyJiIjoyfQ.c2ln".to_string(), vec![])
+        );
     }
 
     #[test]
@@ -108,9 +118,18 @@ mod tests {
                 "removed quotes"
             ]
         );
-        assert_eq!(clean("CIRCLE_OIDC_TOKEN='eyJa.eyJb.c2ln'").0, "eyJa.eyJb.c2ln");
-        assert_eq!(clean("Authorization: Bearer eyJa.eyJb.c2ln").0, "eyJa.eyJb.c2ln");
-        assert_eq!(clean("bearer   eyJa.eyJb.c2ln").1, ["removed a `Bearer ` prefix"]);
+        assert_eq!(
+            clean("CIRCLE_OIDC_TOKEN='eyJa.eyJb.c2ln'").0,
+            "eyJa.eyJb.c2ln"
+        );
+        assert_eq!(
+            clean("Authorization: Bearer eyJa.eyJb.c2ln").0,
+            "eyJa.eyJb.c2ln"
+        );
+        assert_eq!(
+            clean("bearer   eyJa.eyJb.c2ln").1,
+            ["removed a `Bearer ` prefix"]
+        );
         assert_eq!(clean("\"Bearer eyJa.eyJb.c2ln\"").0, "eyJa.eyJb.c2ln");
         assert_eq!(clean("“eyJa.eyJb.c2ln”").0, "eyJa.eyJb.c2ln");
     }
@@ -124,14 +143,19 @@ mod tests {
 
     #[test]
     fn keeps_padding_and_lowercase_assignments() {
-        assert_eq!(clean("eyJhIjoxfQ==.eyJiIjoyfQ").0, "eyJhIjoxfQ==.eyJiIjoyfQ");
+        assert_eq!(
+            clean("eyJhIjoxfQ==.eyJiIjoyfQ").0,
+            "eyJhIjoxfQ==.eyJiIjoyfQ"
+        );
         // `token=` is not an upper-case shell name: left for the decoder to report.
         assert_eq!(clean("token=abc").0, "token=abc");
     }
 
     #[test]
     fn odd_inputs_do_not_panic() {
-        for s in ["", " ", "\"", "'", "Bearer", "Bearer ", "export ", "A=", "=", "é", "\"é\"", "Bé"] {
+        for s in [
+            "", " ", "\"", "'", "Bearer", "Bearer ", "export ", "A=", "=", "é", "\"é\"", "Bé",
+        ] {
             let _ = clean(s);
         }
         assert_eq!(clean("\"").0, "");

@@ -56,7 +56,11 @@ pub enum ErrorKind {
     /// The decoded bytes are not UTF-8 (first bad byte at [`TokenError::offset`], an offset in the decoded bytes).
     NotUtf8,
     /// The decoded text is not JSON.
-    NotJson { line: usize, column: usize, reason: String },
+    NotJson {
+        line: usize,
+        column: usize,
+        reason: String,
+    },
     /// Valid JSON, but not an object.
     NotObject { found: &'static str },
 }
@@ -74,7 +78,11 @@ pub struct TokenError {
 
 impl TokenError {
     pub fn new(segment: Segment, kind: ErrorKind) -> Self {
-        TokenError { segment, kind, offset: None }
+        TokenError {
+            segment,
+            kind,
+            offset: None,
+        }
     }
 
     pub fn at(mut self, offset: usize) -> Self {

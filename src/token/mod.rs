@@ -93,7 +93,8 @@ pub fn decode(input: &str) -> Decoded {
     d.cleanup = cleanup;
     d.compact = compact;
     if d.compact.is_empty() {
-        d.errors.push(TokenError::new(Segment::Token, ErrorKind::Empty));
+        d.errors
+            .push(TokenError::new(Segment::Token, ErrorKind::Empty));
         return d;
     }
     let compact = d.compact.clone();
@@ -113,7 +114,10 @@ pub fn decode(input: &str) -> Decoded {
         return d;
     }
     if count != 1 && count != 2 && count != 3 {
-        d.errors.push(TokenError::new(Segment::Token, ErrorKind::SegmentCount { count }));
+        d.errors.push(TokenError::new(
+            Segment::Token,
+            ErrorKind::SegmentCount { count },
+        ));
     }
 
     let first = object(header_text, Segment::Header, &mut d);
@@ -121,7 +125,8 @@ pub fn decode(input: &str) -> Decoded {
         // One segment: a header, unless it is plainly a claims set (someone pasted only the payload).
         match first {
             Some(map) if looks_like_claims(&map) => {
-                d.cleanup.push("read the single segment as the claims (it has no `alg`)".to_string());
+                d.cleanup
+                    .push("read the single segment as the claims (it has no `alg`)".to_string());
                 d.claims = Some(map);
             }
             other => d.header = other,
@@ -148,7 +153,10 @@ pub fn decode(input: &str) -> Decoded {
 }
 
 fn looks_like_claims(map: &Map<String, Value>) -> bool {
-    !map.contains_key("alg") && ["iss", "sub", "aud", "exp", "iat"].iter().any(|k| map.contains_key(*k))
+    !map.contains_key("alg")
+        && ["iss", "sub", "aud", "exp", "iat"]
+            .iter()
+            .any(|k| map.contains_key(*k))
 }
 
 fn object(text: &str, seg: Segment, d: &mut Decoded) -> Option<Map<String, Value>> {
@@ -156,7 +164,8 @@ fn object(text: &str, seg: Segment, d: &mut Decoded) -> Option<Map<String, Value
         Ok((map, standard)) => {
             if standard && !d.standard_base64 {
                 d.standard_base64 = true;
-                d.cleanup.push("read standard base64 (`+`, `/`) as base64url (`-`, `_`)".to_string());
+                d.cleanup
+                    .push("read standard base64 (`+`, `/`) as base64url (`-`, `_`)".to_string());
             }
             Some(map)
         }
@@ -171,12 +180,14 @@ fn decode_json(text: &str, d: &mut Decoded) {
     d.json_pasted = true;
     match segment::parse_object_text(text, Segment::Payload) {
         Ok(map) if map.contains_key("alg") && !looks_like_claims(&map) => {
-            d.cleanup.push("read the pasted JSON as the header".to_string());
+            d.cleanup
+                .push("read the pasted JSON as the header".to_string());
             d.header = Some(map);
             d.form = Form::Partial;
         }
         Ok(map) => {
-            d.cleanup.push("read the pasted JSON as the claims".to_string());
+            d.cleanup
+                .push("read the pasted JSON as the claims".to_string());
             d.claims = Some(map);
             d.form = Form::Partial;
         }
@@ -191,9 +202,12 @@ impl Decoded {
             .errors
             .iter()
             .map(|e| {
-                let f = Finding::new(e.code(), Severity::Error, Area::Token, e.to_string()).with_fix(e.fix());
+                let f = Finding::new(e.code(), Severity::Error, Area::Token, e.to_string())
+                    .with_fix(e.fix());
                 match e.kind {
-                    ErrorKind::NotJson { line, column, .. } if self.json_pasted => f.at(Location { line, column }),
+                    ErrorKind::NotJson { line, column, .. } if self.json_pasted => {
+                        f.at(Location { line, column })
+                    }
                     _ => f,
                 }
             })

@@ -48,13 +48,23 @@ pub fn decode_base64(text: &str, segment: Segment) -> Result<(Vec<u8>, bool), To
     match LENIENT.decode(input) {
         Ok(bytes) => Ok((bytes, standard)),
         Err(e) => Err(match e {
-            DecodeError::InvalidByte(off, _) => {
-                TokenError::new(segment, ErrorKind::InvalidCharacter { character: char_at(text, off) }).at(off)
+            DecodeError::InvalidByte(off, _) => TokenError::new(
+                segment,
+                ErrorKind::InvalidCharacter {
+                    character: char_at(text, off),
+                },
+            )
+            .at(off),
+            DecodeError::InvalidLength(length) => {
+                TokenError::new(segment, ErrorKind::InvalidLength { length })
             }
-            DecodeError::InvalidLength(length) => TokenError::new(segment, ErrorKind::InvalidLength { length }),
-            DecodeError::InvalidLastSymbol(off, _) => {
-                TokenError::new(segment, ErrorKind::InvalidLastSymbol { character: char_at(text, off) }).at(off)
-            }
+            DecodeError::InvalidLastSymbol(off, _) => TokenError::new(
+                segment,
+                ErrorKind::InvalidLastSymbol {
+                    character: char_at(text, off),
+                },
+            )
+            .at(off),
             DecodeError::InvalidPadding => TokenError::new(segment, ErrorKind::InvalidPadding),
         }),
     }
@@ -84,20 +94,35 @@ pub fn parse_object(bytes: &[u8], segment: Segment) -> Result<Map<String, Value>
 pub fn parse_object_text(text: &str, segment: Segment) -> Result<Map<String, Value>, TokenError> {
     match serde_json::from_str::<Value>(text) {
         Ok(Value::Object(map)) => Ok(map),
-        Ok(other) => Err(TokenError::new(segment, ErrorKind::NotObject { found: json_type(&other) })),
+        Ok(other) => Err(TokenError::new(
+            segment,
+            ErrorKind::NotObject {
+                found: json_type(&other),
+            },
+        )),
         Err(e) => {
             let full = e.to_string();
             let reason = match full.rfind(" at line ") {
                 Some(i) => full.get(..i).unwrap_or(&full).to_string(),
                 None => full,
             };
-            Err(TokenError::new(segment, ErrorKind::NotJson { line: e.line(), column: e.column(), reason }))
+            Err(TokenError::new(
+                segment,
+                ErrorKind::NotJson {
+                    line: e.line(),
+                    column: e.column(),
+                    reason,
+                },
+            ))
         }
     }
 }
 
 /// Decode a segment all the way to a JSON object.
-pub fn decode_object(text: &str, segment: Segment) -> Result<(Map<String, Value>, bool), TokenError> {
+pub fn decode_object(
+    text: &str,
+    segment: Segment,
+) -> Result<(Map<String, Value>, bool), TokenError> {
     let (bytes, standard) = decode_base64(text, segment)?;
     Ok((parse_object(&bytes, segment)?, standard))
 }
@@ -108,8 +133,14 @@ mod tests {
 
     #[test]
     fn decodes_with_and_without_padding() {
-        assert_eq!(decode_base64("eyJhIjoxfQ", Segment::Header).unwrap().0, br#"{"a":1}"#);
-        assert_eq!(decode_base64("eyJhIjoxfQ==", Segment::Header).unwrap().0, br#"{"a":1}"#);
+        assert_eq!(
+            decode_base64("eyJhIjoxfQ", Segment::Header).unwrap().0,
+            br#"{"a":1}"#
+        );
+        assert_eq!(
+            decode_base64("eyJhIjoxfQ==", Segment::Header).unwrap().0,
+            br#"{"a":1}"#
+        );
     }
 
     #[test]
@@ -118,32 +149,54 @@ mod tests {
         let (bytes, standard) = decode_base64("eyJhIjoiPz8+In0", Segment::Payload).unwrap();
         assert_eq!(bytes, br#"{"a":"??>"}"#);
         assert!(standard);
-        assert!(!decode_base64("eyJhIjoiPz8-In0", Segment::Payload).unwrap().1);
+        assert!(
+            !decode_base64("eyJhIjoiPz8-In0", Segment::Payload)
+                .unwrap()
+                .1
+        );
     }
 
     #[test]
     fn reports_the_offending_character_and_offset() {
         let e = decode_base64("eyJh!joxfQ", Segment::Payload).unwrap_err();
-        assert_eq!(e.to_string(), "the payload segment is not base64url: `!` at offset 4");
+        assert_eq!(
+            e.to_string(),
+            "the payload segment is not base64url: `!` at offset 4"
+        );
         assert_eq!(e.offset, Some(4));
         assert_eq!(e.code(), "token-not-base64url");
         let e = decode_base64("eyJh\u{200b}joxfQ", Segment::Header).unwrap_err();
-        assert_eq!(e.to_string(), "the header segment is not base64url: `U+200B` at offset 4");
+        assert_eq!(
+            e.to_string(),
+            "the header segment is not base64url: `U+200B` at offset 4"
+        );
         let e = decode_base64("eyJhI", Segment::Header).unwrap_err();
         assert_eq!(e.kind, ErrorKind::InvalidLength { length: 5 });
-        assert_eq!(decode_base64("", Segment::Payload).unwrap_err().kind, ErrorKind::EmptySegment);
+        assert_eq!(
+            decode_base64("", Segment::Payload).unwrap_err().kind,
+            ErrorKind::EmptySegment
+        );
     }
 
     #[test]
     fn reports_utf8_json_and_object_errors() {
         let e = parse_object(b"{\"a\":\"\xff\"}", Segment::Payload).unwrap_err();
         assert_eq!((e.kind.clone(), e.offset), (ErrorKind::NotUtf8, Some(6)));
-        assert_eq!(e.to_string(), "the payload segment decodes to bytes that are not UTF-8 (at byte 6)");
+        assert_eq!(
+            e.to_string(),
+            "the payload segment decodes to bytes that are not UTF-8 (at byte 6)"
+        );
         let e = parse_object(b"{\n\"a\": tru}", Segment::Payload).unwrap_err();
-        assert_eq!(e.to_string(), "the payload segment is not JSON at line 2, column 9: expected ident");
+        assert_eq!(
+            e.to_string(),
+            "the payload segment is not JSON at line 2, column 9: expected ident"
+        );
         assert_eq!(e.code(), "token-not-json");
         let e = parse_object(b"[1]", Segment::Payload).unwrap_err();
-        assert_eq!(e.to_string(), "the payload segment is JSON but not an object (found an array)");
+        assert_eq!(
+            e.to_string(),
+            "the payload segment is JSON but not an object (found an array)"
+        );
         assert_eq!(e.code(), "token-not-object");
     }
 

@@ -11,7 +11,12 @@ fn b64(s: &str) -> String {
 }
 
 fn token() -> String {
-    format!("{}.{}.{}", b64(HEADER), b64(CLAIMS), URL_SAFE_NO_PAD.encode([7u8; 256]))
+    format!(
+        "{}.{}.{}",
+        b64(HEADER),
+        b64(CLAIMS),
+        URL_SAFE_NO_PAD.encode([7u8; 256])
+    )
 }
 
 fn codes(d: &Decoded) -> Vec<&'static str> {
@@ -25,7 +30,13 @@ fn decodes_a_full_token_keeping_claim_order() {
     assert!(d.signature_present);
     assert!(d.errors.is_empty());
     assert_eq!(d.header.as_ref().unwrap()["alg"], "RS256");
-    let keys: Vec<&str> = d.claims.as_ref().unwrap().keys().map(String::as_str).collect();
+    let keys: Vec<&str> = d
+        .claims
+        .as_ref()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
     assert_eq!(keys, ["sub", "aud", "zeta", "iss", "exp", "iat"]);
     assert_eq!(codes(&d), Vec::<&str>::new());
     assert_eq!(d.segment_count, 3);
@@ -53,7 +64,11 @@ fn accepts_what_people_paste() {
 
 #[test]
 fn accepts_padding_and_standard_base64() {
-    let padded = format!("{}.{}.c2ln", URL_SAFE.encode(HEADER), URL_SAFE.encode(CLAIMS));
+    let padded = format!(
+        "{}.{}.c2ln",
+        URL_SAFE.encode(HEADER),
+        URL_SAFE.encode(CLAIMS)
+    );
     assert_eq!(decode(&padded).form, Form::Jws);
     let claims = r#"{"sub":"a??>b","iss":"x"}"#;
     let std = format!("{}.{}.c2ln", b64(HEADER), STANDARD_NO_PAD.encode(claims));
@@ -71,13 +86,17 @@ fn partial_tokens_show_what_decodes() {
     assert_eq!(d.form, Form::Partial);
     assert!(d.header.is_some() && d.claims.is_none());
     assert_eq!(codes(&d), ["token-partial"]);
-    assert!(d.findings()[0].message.starts_with("only one segment was pasted"));
+    assert!(d.findings()[0]
+        .message
+        .starts_with("only one segment was pasted"));
 
     let d = decode(&format!("{}.{}", b64(HEADER), b64(CLAIMS)));
     assert_eq!(d.form, Form::Partial);
     assert!(d.claims.is_some());
     assert!(!d.signature_present);
-    assert!(d.findings()[0].message.starts_with("the token has no signature segment"));
+    assert!(d.findings()[0]
+        .message
+        .starts_with("the token has no signature segment"));
 
     // A lone claims segment is read as the claims.
     let d = decode(&b64(CLAIMS));
@@ -111,7 +130,10 @@ fn a_bad_payload_keeps_the_header() {
     assert_eq!(d.errors.len(), 1);
     assert_eq!(d.errors[0].segment, Segment::Payload);
     assert_eq!(codes(&d), ["token-not-json"]);
-    assert_eq!(d.findings()[0].message, "the payload segment is not JSON at line 1, column 10: expected ident");
+    assert_eq!(
+        d.findings()[0].message,
+        "the payload segment is not JSON at line 1, column 10: expected ident"
+    );
     assert!(d.findings()[0].fix.is_some());
 }
 
@@ -120,8 +142,18 @@ fn collects_every_error() {
     let d = decode(&format!("{}.{}.sig!", b64("[1]"), "ey$$"));
     assert_eq!(d.form, Form::Invalid);
     let segs: Vec<Segment> = d.errors.iter().map(|e| e.segment).collect();
-    assert_eq!(segs, [Segment::Header, Segment::Payload, Segment::Signature]);
-    assert_eq!(codes(&d), ["token-not-object", "token-not-base64url", "token-not-base64url"]);
+    assert_eq!(
+        segs,
+        [Segment::Header, Segment::Payload, Segment::Signature]
+    );
+    assert_eq!(
+        codes(&d),
+        [
+            "token-not-object",
+            "token-not-base64url",
+            "token-not-base64url"
+        ]
+    );
     assert_eq!(d.errors[1].offset, Some(2));
 }
 
@@ -145,12 +177,23 @@ fn empty_and_garbage_inputs() {
     assert_eq!(d.form, Form::Invalid);
     assert_eq!(codes(&d), ["token-not-base64url"]);
     let d = decode("...");
-    assert_eq!(codes(&d), ["token-segment-count", "token-segment-empty", "token-segment-empty"]);
+    assert_eq!(
+        codes(&d),
+        [
+            "token-segment-count",
+            "token-segment-empty",
+            "token-segment-empty"
+        ]
+    );
 }
 
 #[test]
 fn not_utf8_is_reported() {
-    let d = decode(&format!("{}.{}.c2ln", b64(HEADER), URL_SAFE_NO_PAD.encode(b"{\"a\":\"\xc3\x28\"}")));
+    let d = decode(&format!(
+        "{}.{}.c2ln",
+        b64(HEADER),
+        URL_SAFE_NO_PAD.encode(b"{\"a\":\"\xc3\x28\"}")
+    ));
     assert_eq!(codes(&d), ["token-not-utf8"]);
     assert_eq!(d.errors[0].offset, Some(6));
 }
@@ -191,7 +234,11 @@ fn a_megabyte_of_random_text_fails_fast() {
         .collect();
     let start = std::time::Instant::now();
     let d = decode(&junk);
-    assert!(start.elapsed() < std::time::Duration::from_secs(2), "{:?}", start.elapsed());
+    assert!(
+        start.elapsed() < std::time::Duration::from_secs(2),
+        "{:?}",
+        start.elapsed()
+    );
     assert_eq!(d.form, Form::Invalid);
     assert!(!d.errors.is_empty());
 }

@@ -14,7 +14,10 @@ fn v1() -> String {
 }
 
 fn header() -> Map<String, Value> {
-    json!({"alg": "RS256", "kid": "8bd4c2c5-6e1a-4f3b-9a77-2f7d1c0e4a11", "typ": "JWT"}).as_object().unwrap().clone()
+    json!({"alg": "RS256", "kid": "8bd4c2c5-6e1a-4f3b-9a77-2f7d1c0e4a11", "typ": "JWT"})
+        .as_object()
+        .unwrap()
+        .clone()
 }
 
 fn claims() -> Map<String, Value> {
@@ -41,7 +44,10 @@ fn claims() -> Map<String, Value> {
 }
 
 fn run_at(h: &Map<String, Value>, c: &Map<String, Value>, now: i64) -> Vec<Finding> {
-    let sub = c.get("sub").and_then(Value::as_str).map(|s| parse_sub_with(s, Some(c)));
+    let sub = c
+        .get("sub")
+        .and_then(Value::as_str)
+        .map(|s| parse_sub_with(s, Some(c)));
     check(Some(h), Some(c), sub.as_ref(), now)
 }
 
@@ -58,7 +64,11 @@ fn with(edit: impl FnOnce(&mut Map<String, Value>)) -> Vec<&'static str> {
 fn message(edit: impl FnOnce(&mut Map<String, Value>), code: &str) -> String {
     let mut c = claims();
     edit(&mut c);
-    run_at(&header(), &c, NOW).into_iter().find(|f| f.code == code).map(|f| f.message).unwrap_or_default()
+    run_at(&header(), &c, NOW)
+        .into_iter()
+        .find(|f| f.code == code)
+        .map(|f| f.message)
+        .unwrap_or_default()
 }
 
 fn set(c: &mut Map<String, Value>, k: &str, v: Value) {
@@ -78,7 +88,11 @@ fn every_message_is_lowercase_with_a_fix() {
     let mut h = header();
     h.remove("kid");
     for f in run_at(&h, &c, NOW + 99_999) {
-        assert!(f.message.starts_with(|ch: char| !ch.is_uppercase()), "{}", f.message);
+        assert!(
+            f.message.starts_with(|ch: char| !ch.is_uppercase()),
+            "{}",
+            f.message
+        );
         assert!(f.fix.is_some(), "{}", f.code);
     }
 }
@@ -110,19 +124,37 @@ fn expiry_and_validity_windows() {
         "the token expired at `2026-11-26 01:22:37 UTC`, 2 h before the evaluation time `2026-11-26 03:22:37 UTC`"
     );
     assert_eq!(codes_of(&h, &c, IAT - 60), ["token-issued-in-future"]);
-    assert_eq!(with(|c| set(c, "nbf", json!(NOW + 300))), ["token-not-yet-valid"]);
+    assert_eq!(
+        with(|c| set(c, "nbf", json!(NOW + 300))),
+        ["token-not-yet-valid"]
+    );
     assert_eq!(with(|c| set(c, "nbf", json!(NOW))), Vec::<&str>::new());
 }
 
 #[test]
 fn lifetimes() {
-    assert_eq!(with(|c| set(c, "exp", json!(IAT))), ["token-expired", "token-lifetime-invalid"]);
-    assert_eq!(with(|c| set(c, "exp", json!(IAT + 7200))), ["token-lifetime-unusual"]);
     assert_eq!(
-        message(|c| set(c, "exp", json!(IAT + 7200)), "token-lifetime-unusual"),
+        with(|c| set(c, "exp", json!(IAT))),
+        ["token-expired", "token-lifetime-invalid"]
+    );
+    assert_eq!(
+        with(|c| set(c, "exp", json!(IAT + 7200))),
+        ["token-lifetime-unusual"]
+    );
+    assert_eq!(
+        message(
+            |c| set(c, "exp", json!(IAT + 7200)),
+            "token-lifetime-unusual"
+        ),
         "the token lives 2 h (`exp - iat`), but CircleCI cloud tokens live exactly 1 h"
     );
-    let server = |c: &mut Map<String, Value>| set(c, "iss", json!(format!("https://circleci.acme.internal/org/{ORG}")));
+    let server = |c: &mut Map<String, Value>| {
+        set(
+            c,
+            "iss",
+            json!(format!("https://circleci.acme.internal/org/{ORG}")),
+        )
+    };
     assert_eq!(with(server), ["iss-server"]);
     let long = with(|c| {
         server(c);
@@ -138,18 +170,46 @@ fn lifetimes() {
 
 #[test]
 fn wrong_types_and_missing_claims() {
-    assert_eq!(with(|c| set(c, "exp", json!("1795656157"))), ["claim-wrong-type"]);
+    assert_eq!(
+        with(|c| set(c, "exp", json!("1795656157"))),
+        ["claim-wrong-type"]
+    );
     assert_eq!(
         message(|c| set(c, "exp", json!("1795656157")), "claim-wrong-type"),
         "`exp` is a string, but it must be a number of seconds since 1970"
     );
-    assert_eq!(with(|c| set(c, "oidc.circleci.com/ssh-rerun", json!("true"))), ["claim-wrong-type"]);
-    assert_eq!(with(|c| set(c, "aud", json!([ORG, 5]))), ["claim-wrong-type"]);
-    assert_eq!(with(|c| { c.remove("exp"); }), ["claim-missing"]);
-    let m = message(|c| { c.remove("oidc.circleci.com/project-id"); }, "claim-missing");
-    assert_eq!(m, "the token has no `oidc.circleci.com/project-id` claim, which CircleCI always sets");
+    assert_eq!(
+        with(|c| set(c, "oidc.circleci.com/ssh-rerun", json!("true"))),
+        ["claim-wrong-type"]
+    );
+    assert_eq!(
+        with(|c| set(c, "aud", json!([ORG, 5]))),
+        ["claim-wrong-type"]
+    );
+    assert_eq!(
+        with(|c| {
+            c.remove("exp");
+        }),
+        ["claim-missing"]
+    );
+    let m = message(
+        |c| {
+            c.remove("oidc.circleci.com/project-id");
+        },
+        "claim-missing",
+    );
+    assert_eq!(
+        m,
+        "the token has no `oidc.circleci.com/project-id` claim, which CircleCI always sets"
+    );
     // Claims CircleCI may legitimately omit are not required.
-    assert_eq!(with(|c| { c.remove("oidc.circleci.com/context-ids"); c.remove("oidc.circleci.com/ssh-rerun"); }), Vec::<&str>::new());
+    assert_eq!(
+        with(|c| {
+            c.remove("oidc.circleci.com/context-ids");
+            c.remove("oidc.circleci.com/ssh-rerun");
+        }),
+        Vec::<&str>::new()
+    );
 }
 
 #[test]
@@ -157,23 +217,64 @@ fn non_circleci_tokens_are_named_once() {
     let c = json!({"iss": "https://token.actions.githubusercontent.com", "sub": "repo:o/r:ref:refs/heads/main", "aud": "sts.amazonaws.com", "exp": NOW + 60, "iat": NOW - 60})
         .as_object().unwrap().clone();
     let codes = codes_of(&header(), &c, NOW);
-    assert_eq!(codes, ["token-not-circleci", "iss-unrecognized", "iss-server", "sub-unrecognized"]);
+    assert_eq!(
+        codes,
+        [
+            "token-not-circleci",
+            "iss-unrecognized",
+            "iss-server",
+            "sub-unrecognized"
+        ]
+    );
 }
 
 #[test]
 fn issuer_forms() {
-    assert_eq!(with(|c| set(c, "iss", json!(format!("http://oidc.circleci.com/org/{ORG}")))), ["iss-not-https"]);
-    assert_eq!(with(|c| set(c, "iss", json!(format!("https://oidc.circleci.com/org/{ORG}/")))), ["iss-trailing-slash"]);
-    assert_eq!(with(|c| set(c, "iss", json!("https://oidc.circleci.com"))), ["iss-root-issuer"]);
-    assert_eq!(with(|c| set(c, "iss", json!("https://oidc.circleci.com/"))), ["iss-trailing-slash", "iss-root-issuer"]);
-    assert_eq!(with(|c| set(c, "iss", json!("https://oidc.circleci.com/orgs/x"))), ["iss-unrecognized"]);
-    assert_eq!(with(|c| set(c, "iss", json!("oidc.circleci.com"))), ["iss-unrecognized"]);
+    assert_eq!(
+        with(|c| set(
+            c,
+            "iss",
+            json!(format!("http://oidc.circleci.com/org/{ORG}"))
+        )),
+        ["iss-not-https"]
+    );
+    assert_eq!(
+        with(|c| set(
+            c,
+            "iss",
+            json!(format!("https://oidc.circleci.com/org/{ORG}/"))
+        )),
+        ["iss-trailing-slash"]
+    );
+    assert_eq!(
+        with(|c| set(c, "iss", json!("https://oidc.circleci.com"))),
+        ["iss-root-issuer"]
+    );
+    assert_eq!(
+        with(|c| set(c, "iss", json!("https://oidc.circleci.com/"))),
+        ["iss-trailing-slash", "iss-root-issuer"]
+    );
+    assert_eq!(
+        with(|c| set(c, "iss", json!("https://oidc.circleci.com/orgs/x"))),
+        ["iss-unrecognized"]
+    );
+    assert_eq!(
+        with(|c| set(c, "iss", json!("oidc.circleci.com"))),
+        ["iss-unrecognized"]
+    );
 }
 
 #[test]
 fn org_consistency() {
     let other = "aaaaaaaa-2b3d-4c5e-8f70-112233445566";
-    assert_eq!(with(|c| set(c, "iss", json!(format!("https://oidc.circleci.com/org/{other}")))), ["org-mismatch"]);
+    assert_eq!(
+        with(|c| set(
+            c,
+            "iss",
+            json!(format!("https://oidc.circleci.com/org/{other}"))
+        )),
+        ["org-mismatch"]
+    );
     assert_eq!(
         message(|c| set(c, "oidc.circleci.com/org-id", json!(other)), "org-mismatch"),
         format!("the org in `oidc.circleci.com/org-id` (`{other}`) differs from the org in `sub` (`{ORG}`)")
@@ -195,9 +296,18 @@ fn org_consistency() {
 
 #[test]
 fn audience_checks() {
-    assert_eq!(with(|c| set(c, "aud", json!("sts.amazonaws.com"))), ["aud-custom"]);
-    assert_eq!(with(|c| set(c, "aud", json!(PROJECT))), ["aud-is-project-id"]);
-    assert_eq!(with(|c| set(c, "aud", json!([ORG, "other"]))), ["aud-multiple"]);
+    assert_eq!(
+        with(|c| set(c, "aud", json!("sts.amazonaws.com"))),
+        ["aud-custom"]
+    );
+    assert_eq!(
+        with(|c| set(c, "aud", json!(PROJECT))),
+        ["aud-is-project-id"]
+    );
+    assert_eq!(
+        with(|c| set(c, "aud", json!([ORG, "other"]))),
+        ["aud-multiple"]
+    );
     assert_eq!(with(|c| set(c, "aud", json!([ORG]))), Vec::<&str>::new());
     assert_eq!(with(|c| set(c, "aud", json!(""))), ["aud-empty"]);
     assert_eq!(with(|c| set(c, "aud", json!([]))), ["aud-empty"]);
@@ -210,7 +320,10 @@ fn audience_checks() {
 #[test]
 fn project_and_user_ids() {
     let other = "bbbbbbbb-7b2c-4f18-9d0e-aabbccddeeff";
-    assert_eq!(with(|c| set(c, "oidc.circleci.com/project-id", json!(other))), ["project-id-mismatch"]);
+    assert_eq!(
+        with(|c| set(c, "oidc.circleci.com/project-id", json!(other))),
+        ["project-id-mismatch"]
+    );
     assert_eq!(
         with(|c| set(c, "oidc.circleci.com/project-id", json!("my-project"))),
         ["project-id-not-uuid", "project-id-mismatch"]
@@ -220,12 +333,22 @@ fn project_and_user_ids() {
         set(c, "sub", json!(sub));
     });
     assert_eq!(codes, ["user-id-not-uuid"]);
-    assert!(message(|c| {
-        let sub = c["sub"].as_str().unwrap().replace(USER, "system");
-        set(c, "sub", json!(sub));
-    }, "user-id-not-uuid").contains("`system`"));
-    assert_eq!(with(|c| set(c, "oidc.circleci.com/job-id", json!("42"))), ["claim-not-uuid"]);
-    assert_eq!(with(|c| set(c, "oidc.circleci.com/context-ids", json!(["x", "y"]))), ["claim-not-uuid", "claim-not-uuid"]);
+    assert!(message(
+        |c| {
+            let sub = c["sub"].as_str().unwrap().replace(USER, "system");
+            set(c, "sub", json!(sub));
+        },
+        "user-id-not-uuid"
+    )
+    .contains("`system`"));
+    assert_eq!(
+        with(|c| set(c, "oidc.circleci.com/job-id", json!("42"))),
+        ["claim-not-uuid"]
+    );
+    assert_eq!(
+        with(|c| set(c, "oidc.circleci.com/context-ids", json!(["x", "y"]))),
+        ["claim-not-uuid", "claim-not-uuid"]
+    );
 }
 
 #[test]
@@ -239,31 +362,63 @@ fn sub_versions_and_vcs_consistency() {
         c.remove("oidc.circleci.com/vcs-ref");
     });
     assert_eq!(codes, ["sub-version-ambiguous"]);
-    assert_eq!(with(|c| set(c, "oidc.circleci.com/vcs-origin", json!("github.com/acme/web"))), ["vcs-origin-mismatch"]);
+    assert_eq!(
+        with(|c| set(
+            c,
+            "oidc.circleci.com/vcs-origin",
+            json!("github.com/acme/web")
+        )),
+        ["vcs-origin-mismatch"]
+    );
     assert_eq!(
         message(|c| set(c, "oidc.circleci.com/vcs-origin", json!("github.com/ACME/api")), "vcs-origin-mismatch"),
         "the V2 `sub` has the vcs origin `github.com/acme/api`, but `oidc.circleci.com/vcs-origin` is `github.com/ACME/api` (they differ only in case)"
     );
-    assert_eq!(with(|c| { c.remove("oidc.circleci.com/vcs-ref"); }), ["vcs-ref-mismatch"]);
-    assert_eq!(with(|c| set(c, "sub", json!("org/x"))), ["sub-unrecognized"]);
+    assert_eq!(
+        with(|c| {
+            c.remove("oidc.circleci.com/vcs-ref");
+        }),
+        ["vcs-ref-mismatch"]
+    );
+    assert_eq!(
+        with(|c| set(c, "sub", json!("org/x"))),
+        ["sub-unrecognized"]
+    );
 }
 
 #[test]
 fn ssh_rerun() {
-    assert_eq!(with(|c| set(c, "oidc.circleci.com/ssh-rerun", json!(true))), ["token-ssh-rerun"]);
+    assert_eq!(
+        with(|c| set(c, "oidc.circleci.com/ssh-rerun", json!(true))),
+        ["token-ssh-rerun"]
+    );
 }
 
 #[test]
 fn invisible_characters() {
     let codes = with(|c| {
-        set(c, "oidc.circleci.com/vcs-origin", json!("github.com/acme/ap\u{202E}i"));
+        set(
+            c,
+            "oidc.circleci.com/vcs-origin",
+            json!("github.com/acme/ap\u{202E}i"),
+        );
     });
     assert_eq!(codes, ["vcs-origin-mismatch", "claim-invisible-characters"]);
-    let m = message(|c| {
-        let sub = c["sub"].as_str().unwrap().replace("acme/api", "acme/a\u{200B}pi\u{FEFF}");
-        set(c, "sub", json!(sub));
-        set(c, "oidc.circleci.com/vcs-origin", json!("github.com/acme/a\u{200B}pi\u{FEFF}"));
-    }, "claim-invisible-characters");
+    let m = message(
+        |c| {
+            let sub = c["sub"]
+                .as_str()
+                .unwrap()
+                .replace("acme/api", "acme/a\u{200B}pi\u{FEFF}");
+            set(c, "sub", json!(sub));
+            set(
+                c,
+                "oidc.circleci.com/vcs-origin",
+                json!("github.com/acme/a\u{200B}pi\u{FEFF}"),
+            );
+        },
+        "claim-invisible-characters",
+    );
     assert_eq!(
         m,
         "`sub` contains the invisible or bidirectional character `U+200B` at byte 156 and 1 more: such characters can make one repository or ID look like another"
