@@ -428,7 +428,7 @@ fn check_iss(iss: &str, out: &mut Vec<Finding>) -> Option<String> {
     } else {
         out.push(unrecognized_iss(&shown));
     }
-    if host != CLOUD_HOST && !host.is_empty() {
+    if host != CLOUD_HOST && org.is_some() {
         out.push(finding(
             "iss-server",
             Severity::Info,

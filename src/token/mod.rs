@@ -138,8 +138,9 @@ pub fn decode(input: &str) -> Decoded {
     if let Some(sig) = third {
         d.signature_present = !sig.is_empty();
         if d.signature_present {
-            if let Err(e) = segment::decode_base64(sig, Segment::Signature) {
-                d.errors.push(e);
+            match segment::decode_base64(sig, Segment::Signature) {
+                Ok((_, standard)) => note_standard(standard, &mut d),
+                Err(e) => d.errors.push(e),
             }
         }
     }
@@ -162,17 +163,21 @@ fn looks_like_claims(map: &Map<String, Value>) -> bool {
 fn object(text: &str, seg: Segment, d: &mut Decoded) -> Option<Map<String, Value>> {
     match segment::decode_object(text, seg) {
         Ok((map, standard)) => {
-            if standard && !d.standard_base64 {
-                d.standard_base64 = true;
-                d.cleanup
-                    .push("read standard base64 (`+`, `/`) as base64url (`-`, `_`)".to_string());
-            }
+            note_standard(standard, d);
             Some(map)
         }
         Err(e) => {
             d.errors.push(e);
             None
         }
+    }
+}
+
+fn note_standard(standard: bool, d: &mut Decoded) {
+    if standard && !d.standard_base64 {
+        d.standard_base64 = true;
+        d.cleanup
+            .push("read standard base64 (`+`, `/`) as base64url (`-`, `_`)".to_string());
     }
 }
 
