@@ -439,6 +439,21 @@ mod tests {
     }
 
     #[test]
+    fn exit_codes_follow_the_report() {
+        let mut r = analyze(&Input {
+            now: 0,
+            ..Input::default()
+        });
+        assert_eq!(exit_code(&r), 0);
+        r.verdict = Some(Verdict::Allow);
+        assert_eq!(exit_code(&r), 0);
+        r.verdict = Some(Verdict::Deny);
+        assert_eq!(exit_code(&r), 1);
+        r.unusable_input = true;
+        assert_eq!(exit_code(&r), 2);
+    }
+
+    #[test]
     fn help_and_version() {
         assert!(matches!(parse(&[]), Ok(Command::Help(HELP))));
         assert!(matches!(parse(&["--help"]), Ok(Command::Help(HELP))));

@@ -201,6 +201,19 @@ fn decode_json(text: &str, d: &mut Decoded) {
 }
 
 impl Decoded {
+    /// Byte range of the n-th dot-separated segment (0 = header) in [`Decoded::compact`], so a view can
+    /// highlight the segment an error names.
+    pub fn segment_span(&self, index: usize) -> Option<std::ops::Range<usize>> {
+        let mut start = 0;
+        for (i, part) in self.compact.split('.').enumerate() {
+            if i == index {
+                return Some(start..start + part.len());
+            }
+            start += part.len() + 1;
+        }
+        None
+    }
+
     /// Problems found while decoding, as findings (area `token`).
     pub fn findings(&self) -> Vec<Finding> {
         let mut out: Vec<Finding> = self
@@ -223,7 +236,7 @@ impl Decoded {
                     "token-json-pasted",
                     Severity::Info,
                     Area::Token,
-                    "JSON was pasted instead of a token: it is read as is, with no header or signature to check",
+                    "the paste is JSON, not a token: it is read as is, with no header or signature to check",
                 )
                 .with_fix("paste the whole token (`header.payload.signature`) to check the header too"),
             );
