@@ -362,7 +362,10 @@ fn text_report(r: &Report) -> String {
     }
     if !r.findings.is_empty() {
         let _ = writeln!(o, "\nfindings");
-        for f in &r.findings {
+        // Errors first, then warnings, then info; the JSON keeps the pipeline's order.
+        let mut findings: Vec<_> = r.findings.iter().collect();
+        findings.sort_by_key(|f| f.severity);
+        for f in findings {
             let sev = serde_json::to_value(f.severity)
                 .ok()
                 .and_then(|v| v.as_str().map(str::to_string))
