@@ -1,0 +1,132 @@
+#!/usr/bin/env python3
+"""Regenerate the seed corpora under fuzz/corpus/<target>/ from the test fixtures (run from anywhere).
+
+Seeds are small and real: tokens built from the fixture claim sets, policies from tests/fixtures/<platform>/,
+hand-written AWS/GCP documents when that platform's fixtures are missing, and share-link fragments.
+Fields of multi-input targets are separated by 0x1f (see fuzz/src/lib.rs)."""
+import base64, glob, json, os, shutil, hashlib
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+OUT = os.path.join(ROOT, "fuzz", "corpus")
+SEP = "\x1f"
+NOW = "1764000000"
+
+def b64(s):
+    return base64.urlsafe_b64encode(s.encode()).decode().rstrip("=")
+
+ORG = "5a2f37a3-88e8-4c2d-9d3e-0f8a7b1c2d3e"
+PROJECT = "b1c2d3e4-f5a6-4b7c-8d9e-0a1b2c3d4e5f"
+USER = "c0ffee00-1234-4abc-9def-0123456789ab"
+V2 = json.load(open(os.path.join(ROOT, "tests/fixtures/vault/cases.json")))["base_claims"]
+V1 = dict(V2, sub=f"org/{ORG}/project/{PROJECT}/user/{USER}")
+HEADER = {"alg": "RS256", "kid": "2f0c1f8e-6a1d-4b7e-9a55-3c2b1d0e9f8a", "typ": "JWT"}
+SIG = b64("s" * 256)
+
+def jwt(claims, header=HEADER, sig=SIG):
+    return f"{b64(json.dumps(header))}.{b64(json.dumps(claims))}.{sig}"
+
+TOKENS = {
+    "v2": jwt(V2),
+    "v1": jwt(V1),
+    "expired": jwt(dict(V2, exp=1700000000, iat=1699996400)),
+    "bearer": "Bearer " + jwt(V2),
+    "export": f'export CIRCLE_OIDC_TOKEN_V2="{jwt(V2)}"\n',
+    "no-signature": jwt(V2, sig=""),
+    "header-only": b64(json.dumps(HEADER)),
+    "jwe": ".".join([b64(json.dumps({"alg": "RSA-OAEP", "enc": "A256GCM"})), "a", "b", "c", "d"]),
+    "alg-none": jwt(V2, header={"alg": "none"}, sig=""),
+    "json-pasted": json.dumps(V2),
+    "standard-base64": jwt(dict(V2, sub=V2["sub"] + "?>>")).replace("-", "+").replace("_", "/"),
+    "aud-array": jwt(dict(V2, aud=[ORG, "sts.amazonaws.com"])),
+    "odd-types": jwt(dict(V2, exp="soon", aud=7, sub=None)),
+}
+
+AWS = {
+    "allow-sub-like": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Principal": {"Federated": f"arn:aws:iam::123456789012:oidc-provider/oidc.circleci.com/org/{ORG}"},
+        "Action": "sts:AssumeRoleWithWebIdentity",
+        "Condition": {"StringEquals": {f"oidc.circleci.com/org/{ORG}:aud": ORG},
+                      "StringLike": {f"oidc.circleci.com/org/{ORG}:sub": f"org/{ORG}/project/{PROJECT}/user/*"}}}]},
+    "deny-and-sets": {"Version": "2012-10-17", "Statement": [
+        {"Sid": "Main", "Effect": "Allow", "Principal": {"Federated": [f"arn:aws:iam::123456789012:oidc-provider/oidc.circleci.com/org/{ORG}"]},
+         "Action": ["sts:AssumeRoleWithWebIdentity", "sts:TagSession"],
+         "Condition": {"ForAnyValue:StringLike": {f"oidc.circleci.com/org/{ORG}:sub": ["*/vcs-ref/refs/heads/main", "*/vcs-ref/refs/tags/v*"]},
+                       "StringEqualsIfExists": {f"oidc.circleci.com/org/{ORG}:aud": [ORG]},
+                       "Null": {f"oidc.circleci.com/org/{ORG}:sub": "false"}}},
+        {"Effect": "Deny", "Principal": "*", "NotAction": "sts:GetCallerIdentity",
+         "Condition": {"StringNotLike": {f"oidc.circleci.com/org/{ORG}:sub": "org/*/project/${aws:username}/*"}}}]},
+    "get-role": {"Role": {"RoleName": "deploy", "Arn": "arn:aws:iam::123456789012:role/deploy",
+        "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": {"Effect": "Allow",
+            "Principal": {"Federated": f"arn:aws:iam::123456789012:oidc-provider/oidc.circleci.com/org/{ORG}"},
+            "Action": "sts:AssumeRoleWithWebIdentity",
+            "Condition": {"StringEquals": {f"oidc.circleci.com/org/{ORG}:aud": "sts.amazonaws.com"}}}}}},
+}
+GCP = {
+    "provider": {"name": f"projects/123/locations/global/workloadIdentityPools/circleci/providers/org", "state": "ACTIVE",
+        "attributeMapping": {"google.subject": "assertion.sub", "attribute.project_id": "assertion['oidc.circleci.com/project-id']",
+                             "attribute.ref": "assertion['oidc.circleci.com/vcs-ref']"},
+        "attributeCondition": f"assertion['oidc.circleci.com/project-id'] == '{PROJECT}' && assertion['oidc.circleci.com/vcs-ref'].startsWith('refs/heads/') && !(assertion.sub in ['x', 'y'])",
+        "oidc": {"issuerUri": f"https://oidc.circleci.com/org/{ORG}", "allowedAudiences": [ORG]}},
+    "cel-heavy": {"attributeMapping": {"google.subject": "assertion.sub.extract('org/{org}/')", "attribute.n": "size(assertion.aud) > 0 ? 'a' : \"b\""},
+        "attributeCondition": "has(assertion.sub) && assertion.sub.matches('^org/[0-9a-f-]+/project/.*$') || (1 + 2 * 3 > 6u && [1,2][0] == 1)",
+        "oidc": {"issuerUri": f"https://oidc.circleci.com/org/{ORG}"}},
+}
+
+def cases(platform):
+    out = {}
+    for f in sorted(glob.glob(os.path.join(ROOT, "tests/fixtures", platform, "*.json"))):
+        data = json.load(open(f))
+        if not isinstance(data, dict) or "cases" not in data:
+            continue
+        for c in data["cases"]:
+            p = c.get("policy")
+            if p is None:
+                continue
+            out[c.get("name", str(len(out)))] = p if isinstance(p, str) else json.dumps(p, indent=1)
+    return out
+
+def policies(platform, extra):
+    found = cases(platform)
+    for k, v in extra.items():
+        found.setdefault("hand-" + k, json.dumps(v, indent=1))
+    return found
+
+def write(target, items):
+    d = os.path.join(OUT, target)
+    shutil.rmtree(d, ignore_errors=True)
+    os.makedirs(d)
+    for text in items:
+        name = hashlib.sha1(text.encode()).hexdigest()[:16]
+        open(os.path.join(d, name), "w").write(text)
+
+pol = {p: policies(p, extra) for p, extra in [("aws", AWS), ("gcp", GCP), ("vault", {}), ("azure", {})]}
+write("token_decode", TOKENS.values())
+for p in pol:
+    write("policy_" + p, pol[p].values())
+# Policy + claims: each platform's first few policies against several claim sets (JSON, or a token).
+mixed = []
+for p, items in pol.items():
+    for i, text in enumerate(list(items.values())[:6]):
+        claims = [json.dumps(V2), json.dumps(V1), TOKENS["expired"], json.dumps(dict(V2, aud=[1, None], sub=7))][i % 4]
+        mixed.append(SEP.join([text, claims, NOW]))
+write("policy_claims", mixed)
+frags = [
+    f"#token={TOKENS['v2']}&policy={b64(pol['aws']['hand-allow-sub-like'])}&at={NOW}",
+    f"token={TOKENS['v1']}&at=1764000000",
+    f"#policy={b64(json.dumps(AWS['deny-and-sets']))}",
+    f"#token={TOKENS['v2'].rsplit('.', 1)[0]}.&keep=1&sr=1&redacted=sub.user,aud&format=json&tab=claims&example=deny",
+    f"#error={b64('An error occurred (AccessDenied) when calling the AssumeRoleWithWebIdentity operation')}&policy=e30%3D",
+    "#v1.q1YqUbJSKkktLlGyMjQyMTI1NDMwMDAwMDcwsDQ3MTM1MDYwNDAAAA",
+    "#v9.abc", "#", "",
+]
+write("share_decode", frags)
+full = []
+for i, (name, text) in enumerate([(k, v) for p in pol.values() for k, v in list(p.items())[:4]]):
+    tok = list(TOKENS.values())[i % len(TOKENS)]
+    err = ["", "An error occurred (AccessDenied) when calling the AssumeRoleWithWebIdentity operation: Not authorized to perform sts:AssumeRoleWithWebIdentity",
+           "AADSTS70021: No matching federated identity record found for presented assertion.",
+           "Error making API request. Code: 400. Errors: * error validating claims: claim \"sub\" does not match any associated bound claim values"][i % 4]
+    full.append(SEP.join([tok, text, err, NOW]))
+write("analyze", full)
+for t in sorted(os.listdir(OUT)):
+    print(t, len(os.listdir(os.path.join(OUT, t))))
