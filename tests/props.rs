@@ -22,7 +22,9 @@ fn seed_policies() -> Vec<Value> {
         let mut paths: Vec<_> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
         paths.sort();
         for path in paths {
-            if let Ok(v) = serde_json::from_str::<Value>(&std::fs::read_to_string(path).unwrap_or_default()) {
+            if let Ok(v) =
+                serde_json::from_str::<Value>(&std::fs::read_to_string(path).unwrap_or_default())
+            {
                 out.push(v);
             }
         }
@@ -32,7 +34,10 @@ fn seed_policies() -> Vec<Value> {
 
 /// The claim set the platform fixtures were written for (so mutated policies mostly match the token).
 fn fixture_claims() -> Value {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/vault/cases.json");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/vault/cases.json"
+    );
     std::fs::read_to_string(path)
         .ok()
         .and_then(|t| serde_json::from_str::<Value>(&t).ok())
@@ -98,7 +103,10 @@ fn text_leaf() -> impl Strategy<Value = String> {
         "[a-z0-9/*?.:_-]{0,30}",
         Just(v2_sub()),
         Just(format!("org/{ORG}/project/*")),
-        Just("assertion.sub == 'x' && assertion['oidc.circleci.com/vcs-ref'].startsWith('refs/')".to_string()),
+        Just(
+            "assertion.sub == 'x' && assertion['oidc.circleci.com/vcs-ref'].startsWith('refs/')"
+                .to_string()
+        ),
         Just("${aws:username}*?".to_string()),
     ]
 }
@@ -108,7 +116,8 @@ fn json_value() -> impl Strategy<Value = Value> {
         Just(Value::Null),
         any::<bool>().prop_map(Value::Bool),
         any::<i64>().prop_map(Value::from),
-        any::<f64>().prop_map(|f| serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)),
+        any::<f64>()
+            .prop_map(|f| serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)),
         text_leaf().prop_map(Value::String),
     ];
     leaf.prop_recursive(5, 48, 6, |inner| {
@@ -116,7 +125,10 @@ fn json_value() -> impl Strategy<Value = Value> {
             prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
             prop::collection::vec(
                 (
-                    prop_oneof![prop::sample::select(KEYS).prop_map(str::to_string), any::<String>()],
+                    prop_oneof![
+                        prop::sample::select(KEYS).prop_map(str::to_string),
+                        any::<String>()
+                    ],
                     inner
                 ),
                 0..6
@@ -181,25 +193,25 @@ fn mutated_policy() -> impl Strategy<Value = String> {
 
 /// Real V2 claims with one claim set to an arbitrary value (or removed), as a signed-looking token.
 fn odd_token() -> impl Strategy<Value = String> {
-    (
-        any::<prop::sample::Index>(),
-        prop::option::of(json_value()),
-    )
-        .prop_map(|(which, value)| {
-            let mut claims = fixture_claims();
-            if let Some(map) = claims.as_object_mut() {
-                let key = map.keys().nth(which.index(map.len())).cloned().unwrap_or_default();
-                match value {
-                    Some(v) => {
-                        map.insert(key, v);
-                    }
-                    None => {
-                        map.remove(&key);
-                    }
+    (any::<prop::sample::Index>(), prop::option::of(json_value())).prop_map(|(which, value)| {
+        let mut claims = fixture_claims();
+        if let Some(map) = claims.as_object_mut() {
+            let key = map
+                .keys()
+                .nth(which.index(map.len()))
+                .cloned()
+                .unwrap_or_default();
+            match value {
+                Some(v) => {
+                    map.insert(key, v);
+                }
+                None => {
+                    map.remove(&key);
                 }
             }
-            token(&header(), &claims)
-        })
+        }
+        token(&header(), &claims)
+    })
 }
 
 fn any_token() -> impl Strategy<Value = String> {
