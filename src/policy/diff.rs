@@ -33,7 +33,12 @@ pub fn diff(expected: &str, actual: &str) -> Vec<DiffPart> {
     let e: Vec<char> = expected.chars().collect();
     let a: Vec<char> = actual.chars().collect();
     let prefix = e.iter().zip(&a).take_while(|(x, y)| x == y).count();
-    let suffix = e[prefix..].iter().rev().zip(a[prefix..].iter().rev()).take_while(|(x, y)| x == y).count();
+    let suffix = e[prefix..]
+        .iter()
+        .rev()
+        .zip(a[prefix..].iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
     let em = &e[prefix..e.len() - suffix];
     let am = &a[prefix..a.len() - suffix];
 
@@ -52,7 +57,10 @@ pub fn diff(expected: &str, actual: &str) -> Vec<DiffPart> {
 fn push(out: &mut Vec<DiffPart>, kind: DiffKind, c: char) {
     match out.last_mut() {
         Some(last) if last.kind == kind => last.text.push(c),
-        _ => out.push(DiffPart { kind, text: c.to_string() }),
+        _ => out.push(DiffPart {
+            kind,
+            text: c.to_string(),
+        }),
     }
 }
 
@@ -118,7 +126,11 @@ mod tests {
     }
 
     fn rebuild(parts: &[DiffPart], side: DiffKind) -> String {
-        parts.iter().filter(|p| p.kind == DiffKind::Same || p.kind == side).map(|p| p.text.as_str()).collect()
+        parts
+            .iter()
+            .filter(|p| p.kind == DiffKind::Same || p.kind == side)
+            .map(|p| p.text.as_str())
+            .collect()
     }
 
     #[test]
@@ -129,24 +141,42 @@ mod tests {
 
     #[test]
     fn case_difference() {
-        assert_eq!(render(&diff("github.com/My-Org/repo", "github.com/my-org/repo")), "github.com/[-M][+m]y-[-O][+o]rg/repo");
+        assert_eq!(
+            render(&diff("github.com/My-Org/repo", "github.com/my-org/repo")),
+            "github.com/[-M][+m]y-[-O][+o]rg/repo"
+        );
     }
 
     #[test]
     fn uuid_typo() {
-        let d = diff("org/1b2c3d4e-0000-4000-8000-000000000001", "org/1b2c3d4e-0000-4000-8000-000000000007");
-        assert_eq!(render(&d), "org/1b2c3d4e-0000-4000-8000-00000000000[-1][+7]");
+        let d = diff(
+            "org/1b2c3d4e-0000-4000-8000-000000000001",
+            "org/1b2c3d4e-0000-4000-8000-000000000007",
+        );
+        assert_eq!(
+            render(&d),
+            "org/1b2c3d4e-0000-4000-8000-00000000000[-1][+7]"
+        );
     }
 
     #[test]
     fn v1_vs_v2_suffix() {
-        let d = diff("org/o/project/p/user/u", "org/o/project/p/user/u/vcs-origin/github.com/a/b/vcs-ref/refs/heads/main");
-        assert_eq!(render(&d), "org/o/project/p/user/u[+/vcs-origin/github.com/a/b/vcs-ref/refs/heads/main]");
+        let d = diff(
+            "org/o/project/p/user/u",
+            "org/o/project/p/user/u/vcs-origin/github.com/a/b/vcs-ref/refs/heads/main",
+        );
+        assert_eq!(
+            render(&d),
+            "org/o/project/p/user/u[+/vcs-origin/github.com/a/b/vcs-ref/refs/heads/main]"
+        );
     }
 
     #[test]
     fn star_inside_string_equals() {
-        assert_eq!(render(&diff("org/o/project/*", "org/o/project/p1")), "org/o/project/[-*][+p1]");
+        assert_eq!(
+            render(&diff("org/o/project/*", "org/o/project/p1")),
+            "org/o/project/[-*][+p1]"
+        );
     }
 
     #[test]
@@ -167,7 +197,12 @@ mod tests {
 
     #[test]
     fn rebuilds_both_sides() {
-        for (e, a) in [("kitten", "sitting"), ("", "abc"), ("abc", ""), ("abcabc", "cbacba")] {
+        for (e, a) in [
+            ("kitten", "sitting"),
+            ("", "abc"),
+            ("abc", ""),
+            ("abcabc", "cbacba"),
+        ] {
             let d = diff(e, a);
             assert_eq!(rebuild(&d, DiffKind::Expected), e);
             assert_eq!(rebuild(&d, DiffKind::Actual), a);

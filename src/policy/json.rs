@@ -93,10 +93,17 @@ pub fn parse(text: &str) -> Result<Parsed, JsonError> {
 /// Parse JSON text (no URL decoding), with locations.
 pub fn parse_plain(text: &str) -> Result<Parsed, JsonError> {
     match serde_json::from_str::<Value>(text) {
-        Ok(value) => Ok(Parsed { value, url_decoded: false, spans: scan(text) }),
+        Ok(value) => Ok(Parsed {
+            value,
+            url_decoded: false,
+            spans: scan(text),
+        }),
         Err(e) => Err(JsonError {
             message: strip_serde_suffix(&e.to_string()),
-            location: Location { line: e.line().max(1), column: e.column().max(1) },
+            location: Location {
+                line: e.line().max(1),
+                column: e.column().max(1),
+            },
         }),
     }
 }
@@ -161,8 +168,15 @@ pub fn percent_decode(text: &str, plus_as_space: bool) -> Option<String> {
 const MAX_DEPTH: usize = 130;
 
 enum Frame {
-    Object { pointer: String, keys: Vec<(String, Location)>, pending: Option<String> },
-    Array { pointer: String, index: usize },
+    Object {
+        pointer: String,
+        keys: Vec<(String, Location)>,
+        pending: Option<String>,
+    },
+    Array {
+        pointer: String,
+        index: usize,
+    },
 }
 
 struct Cursor<'a> {
@@ -186,7 +200,10 @@ impl Cursor<'_> {
         Some(c)
     }
     fn here(&self) -> Location {
-        Location { line: self.line, column: self.column }
+        Location {
+            line: self.line,
+            column: self.column,
+        }
     }
     fn skip_ws(&mut self) {
         while matches!(self.peek(), Some(' ' | '\t' | '\n' | '\r')) {
@@ -209,16 +226,20 @@ impl Cursor<'_> {
                     Some('u') => {
                         let mut code = 0u32;
                         for _ in 0..4 {
-                            code = code * 16 + self.bump().and_then(|h| h.to_digit(16)).unwrap_or(0);
+                            code =
+                                code * 16 + self.bump().and_then(|h| h.to_digit(16)).unwrap_or(0);
                         }
                         if (0xD800..0xDC00).contains(&code) && self.peek() == Some('\\') {
                             self.bump();
                             self.bump();
                             let mut low = 0u32;
                             for _ in 0..4 {
-                                low = low * 16 + self.bump().and_then(|h| h.to_digit(16)).unwrap_or(0);
+                                low = low * 16
+                                    + self.bump().and_then(|h| h.to_digit(16)).unwrap_or(0);
                             }
-                            let combined = 0x10000 + ((code - 0xD800) << 10) + (low.wrapping_sub(0xDC00) & 0x3FF);
+                            let combined = 0x10000
+                                + ((code - 0xD800) << 10)
+                                + (low.wrapping_sub(0xDC00) & 0x3FF);
                             s.push(char::from_u32(combined).unwrap_or('\u{fffd}'));
                         } else {
                             s.push(char::from_u32(code).unwrap_or('\u{fffd}'));
@@ -238,7 +259,11 @@ impl Cursor<'_> {
 /// on anything else it stops early without panicking.
 pub fn scan(text: &str) -> Spans {
     let mut spans = Spans::default();
-    let mut cur = Cursor { chars: text.chars().peekable(), line: 1, column: 1 };
+    let mut cur = Cursor {
+        chars: text.chars().peekable(),
+        line: 1,
+        column: 1,
+    };
     let mut stack: Vec<Frame> = Vec::new();
     // The pointer of the next value and where its key (or itself) is.
     cur.skip_ws();
@@ -247,7 +272,12 @@ pub fn scan(text: &str) -> Spans {
         cur.skip_ws();
         let Some(c) = cur.peek() else { break };
         // Inside an object, expecting a key?
-        if let Some(Frame::Object { pending: pending @ None, pointer, keys }) = stack.last_mut() {
+        if let Some(Frame::Object {
+            pending: pending @ None,
+            pointer,
+            keys,
+        }) = stack.last_mut()
+        {
             match c {
                 '"' => {
                     let at = cur.here();
@@ -307,7 +337,11 @@ pub fn scan(text: &str) -> Spans {
         match c {
             '{' => {
                 cur.bump();
-                stack.push(Frame::Object { pointer, keys: Vec::new(), pending: None });
+                stack.push(Frame::Object {
+                    pointer,
+                    keys: Vec::new(),
+                    pending: None,
+                });
             }
             '[' => {
                 cur.bump();
@@ -318,7 +352,8 @@ pub fn scan(text: &str) -> Spans {
                 value_done(&mut stack);
             }
             _ => {
-                while matches!(cur.peek(), Some(ch) if !matches!(ch, ',' | ']' | '}' | ' ' | '\t' | '\n' | '\r')) {
+                while matches!(cur.peek(), Some(ch) if !matches!(ch, ',' | ']' | '}' | ' ' | '\t' | '\n' | '\r'))
+                {
                     cur.bump();
                 }
                 value_done(&mut stack);
@@ -378,7 +413,10 @@ mod tests {
         let p = parse(text).unwrap();
         assert_eq!(p.spans.duplicates.len(), 2);
         let d = &p.spans.duplicates[0];
-        assert_eq!((d.object.as_str(), d.key.as_str()), ("/Condition/StringEquals", "k"));
+        assert_eq!(
+            (d.object.as_str(), d.key.as_str()),
+            ("/Condition/StringEquals", "k")
+        );
         assert_eq!(d.first, loc(1, 33));
         assert_eq!(d.location, loc(1, 43));
         assert_eq!(p.spans.duplicates[1].location, loc(2, 21));

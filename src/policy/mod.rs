@@ -41,15 +41,18 @@ pub struct Evaluation {
     pub unusable: bool,
 }
 
+/// The claims of a decoded token, as every platform receives them.
+pub type Claims<'a> = Option<&'a Map<String, Value>>;
+
 /// One platform's entry points.
 pub struct Platform {
     pub kind: PolicyKind,
     /// What the document is (e.g. "IAM trust policy document"), or `None` when it is not this platform's.
     pub recognize: fn(&Value) -> Option<String>,
     /// Evaluate a recognized document; `text` is the (URL-decoded) text it was parsed from.
-    pub evaluate: fn(&Value, &str, Option<&Map<String, Value>>, i64) -> Evaluation,
+    pub evaluate: fn(&Value, &str, Claims<'_>, i64) -> Evaluation,
     pub suggest: fn(&Map<String, Value>) -> Vec<Snippet>,
-    pub explain_error_text: fn(&str, Option<&Map<String, Value>>) -> Vec<Finding>,
+    pub explain_error_text: fn(&str, Claims<'_>) -> Vec<Finding>,
 }
 
 macro_rules! platform {
@@ -104,7 +107,11 @@ pub fn evaluate(text: &str, claims: Option<&Map<String, Value>>, now: i64) -> Ev
         format!("this JSON is not a trust configuration claimcheck knows: expected {expected}"),
     )
     .with_fix("paste the role's trust policy document, e.g. the output of `aws iam get-role --role-name <name>`");
-    Evaluation { findings: vec![finding], unusable: true, ..Evaluation::default() }
+    Evaluation {
+        findings: vec![finding],
+        unusable: true,
+        ..Evaluation::default()
+    }
 }
 
 /// The text is not JSON: say where, and guess which platform it was meant for.
@@ -138,7 +145,10 @@ fn unreadable(text: &str, e: json::JsonError) -> Evaluation {
     }
     .at(e.location);
     Evaluation {
-        info: PolicyInfo { kind, ..PolicyInfo::default() },
+        info: PolicyInfo {
+            kind,
+            ..PolicyInfo::default()
+        },
         findings: vec![finding],
         unusable: true,
         ..Evaluation::default()
@@ -153,7 +163,10 @@ pub fn suggest(kind: Option<PolicyKind>, claims: &Map<String, Value>) -> Vec<Sni
 
 /// Recognise an error message a job printed and explain it (every platform is asked).
 pub fn explain_error_text(text: &str, claims: Option<&Map<String, Value>>) -> Vec<Finding> {
-    PLATFORMS.iter().flat_map(|p| (p.explain_error_text)(text, claims)).collect()
+    PLATFORMS
+        .iter()
+        .flat_map(|p| (p.explain_error_text)(text, claims))
+        .collect()
 }
 
 #[cfg(test)]

@@ -95,7 +95,10 @@ pub fn claim_strings(v: &Value) -> Option<CtxValue> {
 
 /// `iss` without `https://` / `http://`.
 pub fn provider_of(iss: &str) -> String {
-    let lower = iss.get(..8).map(str::to_ascii_lowercase).unwrap_or_default();
+    let lower = iss
+        .get(..8)
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
     if lower.starts_with("https://") {
         iss.get(8..).unwrap_or("").to_string()
     } else if lower.starts_with("http://") {
@@ -112,11 +115,19 @@ impl Context {
         if let Some(p) = &provider {
             for claim in EXPOSED_CLAIMS {
                 if let Some(value) = claims.get(claim).and_then(claim_strings) {
-                    entries.push(Entry { key: format!("{p}:{claim}"), claim: claim.to_string(), value });
+                    entries.push(Entry {
+                        key: format!("{p}:{claim}"),
+                        claim: claim.to_string(),
+                        value,
+                    });
                 }
             }
         }
-        Context { provider, entries, now }
+        Context {
+            provider,
+            entries,
+            now,
+        }
     }
 
     /// Look a condition key up, case-insensitively.
@@ -128,7 +139,11 @@ impl Context {
         if lower.starts_with("aws:") || lower.starts_with("sts:") {
             return Lookup::Unknowable;
         }
-        if let Some(e) = self.entries.iter().find(|e| e.key.eq_ignore_ascii_case(key)) {
+        if let Some(e) = self
+            .entries
+            .iter()
+            .find(|e| e.key.eq_ignore_ascii_case(key))
+        {
             return Lookup::Present(e);
         }
         let Some((prefix, claim)) = key.rsplit_once(':') else {
@@ -140,13 +155,21 @@ impl Context {
         if prefix.eq_ignore_ascii_case(provider) {
             let known = EXPOSED_CLAIMS.iter().any(|c| c.eq_ignore_ascii_case(claim));
             if known {
-                return Lookup::Missing(Missing::ClaimAbsent { claim: claim.to_string() });
+                return Lookup::Missing(Missing::ClaimAbsent {
+                    claim: claim.to_string(),
+                });
             }
             let in_token = claims.keys().any(|k| k.eq_ignore_ascii_case(claim));
-            return Lookup::Missing(Missing::NotExposed { claim: claim.to_string(), in_token });
+            return Lookup::Missing(Missing::NotExposed {
+                claim: claim.to_string(),
+                in_token,
+            });
         }
         if looks_like_provider(prefix) {
-            return Lookup::Missing(Missing::OtherProvider { provider: prefix.to_string(), claim: claim.to_string() });
+            return Lookup::Missing(Missing::OtherProvider {
+                provider: prefix.to_string(),
+                claim: claim.to_string(),
+            });
         }
         Lookup::Missing(Missing::NotInRequest)
     }
@@ -185,31 +208,57 @@ mod tests {
         let c = Context::from_claims(&claims(), 0);
         assert_eq!(c.provider.as_deref(), Some("oidc.circleci.com/org/o1"));
         let keys: Vec<&str> = c.entries.iter().map(|e| e.key.as_str()).collect();
-        assert_eq!(keys, vec!["oidc.circleci.com/org/o1:aud", "oidc.circleci.com/org/o1:sub", "oidc.circleci.com/org/o1:oidc.circleci.com/project-id"]);
+        assert_eq!(
+            keys,
+            vec![
+                "oidc.circleci.com/org/o1:aud",
+                "oidc.circleci.com/org/o1:sub",
+                "oidc.circleci.com/org/o1:oidc.circleci.com/project-id"
+            ]
+        );
     }
 
     #[test]
     fn lookup_is_case_insensitive_on_key_names() {
         let cl = claims();
         let c = Context::from_claims(&cl, 0);
-        assert!(matches!(c.lookup("OIDC.circleci.com/ORG/o1:SUB", &cl), Lookup::Present(e) if e.claim == "sub"));
+        assert!(
+            matches!(c.lookup("OIDC.circleci.com/ORG/o1:SUB", &cl), Lookup::Present(e) if e.claim == "sub")
+        );
         assert_eq!(
             c.lookup("oidc.circleci.com/org/o1:oidc.circleci.com/vcs-ref", &cl),
-            Lookup::Missing(Missing::NotExposed { claim: "oidc.circleci.com/vcs-ref".into(), in_token: true })
+            Lookup::Missing(Missing::NotExposed {
+                claim: "oidc.circleci.com/vcs-ref".into(),
+                in_token: true
+            })
         );
-        assert_eq!(c.lookup("oidc.circleci.com/org/o1:amr", &cl), Lookup::Missing(Missing::ClaimAbsent { claim: "amr".into() }));
+        assert_eq!(
+            c.lookup("oidc.circleci.com/org/o1:amr", &cl),
+            Lookup::Missing(Missing::ClaimAbsent {
+                claim: "amr".into()
+            })
+        );
         assert_eq!(
             c.lookup("oidc.circleci.com/org/o2:sub", &cl),
-            Lookup::Missing(Missing::OtherProvider { provider: "oidc.circleci.com/org/o2".into(), claim: "sub".into() })
+            Lookup::Missing(Missing::OtherProvider {
+                provider: "oidc.circleci.com/org/o2".into(),
+                claim: "sub".into()
+            })
         );
         assert_eq!(c.lookup("aws:SourceIp", &cl), Lookup::Unknowable);
-        assert_eq!(c.lookup("s3:prefix", &cl), Lookup::Missing(Missing::NotInRequest));
+        assert_eq!(
+            c.lookup("s3:prefix", &cl),
+            Lookup::Missing(Missing::NotInRequest)
+        );
         assert_eq!(c.global("aws:epochtime"), Some(CtxValue::One("0".into())));
     }
 
     #[test]
     fn provider_strips_scheme_only() {
-        assert_eq!(provider_of("https://oidc.circleci.com/org/x/"), "oidc.circleci.com/org/x/");
+        assert_eq!(
+            provider_of("https://oidc.circleci.com/org/x/"),
+            "oidc.circleci.com/org/x/"
+        );
         assert_eq!(provider_of("HTTPS://a.b"), "a.b");
         assert_eq!(provider_of("http://h:8080/org/x"), "h:8080/org/x");
         assert_eq!(provider_of("é"), "é");

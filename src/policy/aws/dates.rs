@@ -28,7 +28,12 @@ fn civil_from_days(z: i64) -> (i64, i64, i64) {
 pub fn format(unix: i64) -> String {
     let (days, secs) = (unix.div_euclid(86_400), unix.rem_euclid(86_400));
     let (y, m, d) = civil_from_days(days);
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", secs / 3600, secs % 3600 / 60, secs % 60)
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        secs / 3600,
+        secs % 3600 / 60,
+        secs % 60
+    )
 }
 
 fn num(s: &str) -> Option<i64> {
@@ -49,7 +54,11 @@ pub fn parse(s: &str) -> Option<i64> {
         None => (s, ""),
     };
     let mut parts = date.split('-');
-    let (y, m, d) = (num(parts.next()?)?, num(parts.next()?)?, num(parts.next()?)?);
+    let (y, m, d) = (
+        num(parts.next()?)?,
+        num(parts.next()?)?,
+        num(parts.next()?)?,
+    );
     if parts.next().is_some() || !(1..=12).contains(&m) || !(1..=31).contains(&d) {
         return None;
     }
@@ -63,7 +72,9 @@ pub fn parse(s: &str) -> Option<i64> {
         let (c, o) = (rest.get(..i)?, rest.get(i..)?);
         let sign = if o.starts_with('-') { -1 } else { 1 };
         let o = o.get(1..)?;
-        let (oh, om) = o.split_once(':').unwrap_or((o.get(..2)?, o.get(2..).unwrap_or("0")));
+        let (oh, om) = o
+            .split_once(':')
+            .unwrap_or((o.get(..2)?, o.get(2..).unwrap_or("0")));
         (c, sign * (num(oh)? * 3600 + num(om).unwrap_or(0) * 60))
     } else {
         (rest, 0)

@@ -58,15 +58,29 @@ impl SubParts {
             }
             None => (rest, None),
         };
-        (!org.contains('/') && !project.contains('/') && !user.contains('/')).then(|| SubParts { org: org.into(), project: project.into(), user: user.into(), vcs })
+        (!org.contains('/') && !project.contains('/') && !user.contains('/')).then(|| SubParts {
+            org: org.into(),
+            project: project.into(),
+            user: user.into(),
+            vcs,
+        })
     }
 
     pub fn v1(&self) -> String {
-        format!("org/{}/project/{}/user/{}", self.org, self.project, self.user)
+        format!(
+            "org/{}/project/{}/user/{}",
+            self.org, self.project, self.user
+        )
     }
 }
 
-fn finding(code: &'static str, severity: Severity, message: String, fix: String, at: Option<Location>) -> Finding {
+fn finding(
+    code: &'static str,
+    severity: Severity,
+    message: String,
+    fix: String,
+    at: Option<Location>,
+) -> Finding {
     let mut f = Finding::new(code, severity, Area::Policy, message);
     if !fix.is_empty() {
         f = f.with_fix(fix);
@@ -87,28 +101,57 @@ fn str_claim<'a>(claims: &'a Map<String, Value>, name: &str) -> Option<&'a str> 
 fn org_id(claims: &Map<String, Value>) -> Option<String> {
     str_claim(claims, "oidc.circleci.com/org-id")
         .map(str::to_string)
-        .or_else(|| str_claim(claims, "iss").and_then(|i| i.split_once("/org/")).map(|(_, o)| o.trim_end_matches('/').to_string()))
-        .or_else(|| str_claim(claims, "sub").and_then(SubParts::parse).map(|s| s.org))
+        .or_else(|| {
+            str_claim(claims, "iss")
+                .and_then(|i| i.split_once("/org/"))
+                .map(|(_, o)| o.trim_end_matches('/').to_string())
+        })
+        .or_else(|| {
+            str_claim(claims, "sub")
+                .and_then(SubParts::parse)
+                .map(|s| s.org)
+        })
 }
 
 fn project_id(claims: &Map<String, Value>) -> Option<String> {
-    str_claim(claims, "oidc.circleci.com/project-id").map(str::to_string).or_else(|| str_claim(claims, "sub").and_then(SubParts::parse).map(|s| s.project))
+    str_claim(claims, "oidc.circleci.com/project-id")
+        .map(str::to_string)
+        .or_else(|| {
+            str_claim(claims, "sub")
+                .and_then(SubParts::parse)
+                .map(|s| s.project)
+        })
 }
 
 /// Whether `value` (a policy value under `base`) matches `text`.
 fn value_matches(base: Base, value: &str, text: &str, ignore_case: bool) -> bool {
     let like = matches!(base.positive(), Base::StringLike);
-    glob::compile(value, like, None).map(|p| glob::matches(&p, text, ignore_case || base.positive() == Base::StringEqualsIgnoreCase)).unwrap_or(false)
+    glob::compile(value, like, None)
+        .map(|p| {
+            glob::matches(
+                &p,
+                text,
+                ignore_case || base.positive() == Base::StringEqualsIgnoreCase,
+            )
+        })
+        .unwrap_or(false)
 }
 
-pub fn diagnose(policy: &Policy, ctx: &Context, claims: &Map<String, Value>, ev: &mut PolicyEval, loc: Locator<'_>) -> Vec<Finding> {
+pub fn diagnose(
+    policy: &Policy,
+    ctx: &Context,
+    claims: &Map<String, Value>,
+    ev: &mut PolicyEval,
+    loc: Locator<'_>,
+) -> Vec<Finding> {
     let mut out = Vec::new();
     sts(claims, ctx, ev, &mut out);
     let sub_text = str_claim(claims, "sub");
     let sub = sub_text.and_then(SubParts::parse);
     let org = org_id(claims);
     let project = project_id(claims);
-    let has_vcs_claims = claims.contains_key("oidc.circleci.com/vcs-origin") || claims.contains_key("oidc.circleci.com/vcs-ref");
+    let has_vcs_claims = claims.contains_key("oidc.circleci.com/vcs-origin")
+        || claims.contains_key("oidc.circleci.com/vcs-ref");
     let provider = ctx.provider.clone().unwrap_or_default();
 
     // Principal and action of each Allow statement.
@@ -117,14 +160,24 @@ pub fn diagnose(policy: &Policy, ctx: &Context, claims: &Map<String, Value>, ev:
             continue;
         }
         let label = st.label();
-        let at = loc.at(&format!("{}/Principal", st.pointer)).or_else(|| loc.at(&st.pointer));
+        let at = loc
+            .at(&format!("{}/Principal", st.pointer))
+            .or_else(|| loc.at(&st.pointer));
         if se.principal == Outcome::Fail {
             if let Some(p) = st.principal.as_ref().filter(|p| !p.negated) {
-                let federated: Vec<&str> = p.entries.iter().filter(|e| e.kind == "Federated").map(|e| e.value.as_str()).collect();
+                let federated: Vec<&str> = p
+                    .entries
+                    .iter()
+                    .filter(|e| e.kind == "Federated")
+                    .map(|e| e.value.as_str())
+                    .collect();
                 if federated.is_empty() {
                     out.push(finding("principal-not-federated", Severity::Error, format!("{label} trusts only `AWS`/`Service` principals, which never match a web identity token"), format!("use `\"Principal\": {{\"Federated\": \"{}\"}}`", provider_arn(&provider)), at));
                 }
-                for f in federated.iter().filter_map(|f| arn_provider(f).map(|pv| (*f, pv))) {
+                for f in federated
+                    .iter()
+                    .filter_map(|f| arn_provider(f).map(|pv| (*f, pv)))
+                {
                     let (arn, pv) = f;
                     let why = if pv.eq_ignore_ascii_case(&provider) {
                         "it differs only in case, and provider URLs are case-sensitive".to_string()
@@ -133,7 +186,8 @@ pub fn diagnose(policy: &Policy, ctx: &Context, claims: &Map<String, Value>, ev:
                     } else if project.as_deref().is_some_and(|p| pv.contains(p)) {
                         "it holds the project ID where the org ID belongs".to_string()
                     } else if !provider.contains("/org/") {
-                        "the token was minted with `--root-issuer` (issuer without `/org/<id>`)".to_string()
+                        "the token was minted with `--root-issuer` (issuer without `/org/<id>`)"
+                            .to_string()
                     } else {
                         format!("the token's issuer is `https://{provider}`")
                     };
@@ -148,14 +202,26 @@ pub fn diagnose(policy: &Policy, ctx: &Context, claims: &Map<String, Value>, ev:
             }
         }
         if se.action == Outcome::Fail && st.action.as_ref().is_some_and(|a| !a.negated) {
-            out.push(finding("action-not-web-identity", Severity::Error, format!("{label} does not allow `{ACTION}`, the action web identity federation calls"), format!("write `\"Action\": \"{ACTION}\"`"), loc.at(&format!("{}/Action", st.pointer))));
+            out.push(finding(
+                "action-not-web-identity",
+                Severity::Error,
+                format!(
+                    "{label} does not allow `{ACTION}`, the action web identity federation calls"
+                ),
+                format!("write `\"Action\": \"{ACTION}\"`"),
+                loc.at(&format!("{}/Action", st.pointer)),
+            ));
         }
     }
 
     let mut version_reported = false;
     for ce in ev.conditions.clone() {
-        let Some(st) = policy.statements.get(ce.statement) else { continue };
-        let Some(c) = st.conditions.get(ce.condition) else { continue };
+        let Some(st) = policy.statements.get(ce.statement) else {
+            continue;
+        };
+        let Some(c) = st.conditions.get(ce.condition) else {
+            continue;
+        };
         let Some(op) = c.op else { continue };
         let label = st.label();
         let at = loc.at(&c.pointer);
@@ -166,12 +232,19 @@ pub fn diagnose(policy: &Policy, ctx: &Context, claims: &Map<String, Value>, ev:
         if ce.outcome == Outcome::Unknown {
             out.push(finding("condition-not-evaluated", Severity::Warning, format!("`{}` under `{}` in {label} cannot be evaluated offline, so the verdict may stay open", c.key, c.operator), String::new(), at));
         }
-        if op.base == Base::StringEquals && c.values.iter().any(|v| v.contains('*') || v.contains('?')) {
+        if op.base == Base::StringEquals
+            && c.values.iter().any(|v| v.contains('*') || v.contains('?'))
+        {
             let f = format!("use `StringLike` instead of `StringEquals` for `{}`", c.key);
             out.push(finding("wildcard-in-string-equals", Severity::Error, format!("`StringEquals` in {label} compares `*` and `?` literally, so a value like `{}` only matches that exact text", c.values.iter().find(|v| v.contains('*') || v.contains('?')).cloned().unwrap_or_default()), f.clone(), at));
             fix.get_or_insert(f);
         }
-        if op.base == Base::StringLike && !c.values.is_empty() && c.values.iter().all(|v| !v.contains('*') && !v.contains('?')) {
+        if op.base == Base::StringLike
+            && !c.values.is_empty()
+            && c.values
+                .iter()
+                .all(|v| !v.contains('*') && !v.contains('?'))
+        {
             out.push(finding("string-like-without-wildcard", Severity::Info, format!("`StringLike` on `{}` in {label} has no `*` or `?`, so it behaves like `StringEquals` (fine, but check that exact match is what you meant)", c.key), String::new(), at));
         }
         if let Some(m) = &ce.missing {
@@ -192,7 +265,10 @@ pub fn diagnose(policy: &Policy, ctx: &Context, claims: &Map<String, Value>, ev:
                     ));
                     fix.get_or_insert(sugg);
                 }
-                Missing::OtherProvider { provider: other, claim: name } => {
+                Missing::OtherProvider {
+                    provider: other,
+                    claim: name,
+                } => {
                     let why = if other.eq_ignore_ascii_case(&provider) {
                         String::new()
                     } else if project.as_deref().is_some_and(|p| other.contains(p)) {
@@ -200,8 +276,12 @@ pub fn diagnose(policy: &Policy, ctx: &Context, claims: &Map<String, Value>, ev:
                         " (the project ID is written where the org ID belongs)".to_string()
                     } else {
                         match (other.split_once("/org/"), provider.split_once("/org/")) {
-                            (Some((h1, o1)), Some((h2, o2))) if h1 == h2 && o1 != o2 => format!(" (another org ID: `{o1}` instead of `{o2}`)"),
-                            (Some((h1, _)), Some((h2, _))) if h1 != h2 => format!(" (another host: `{h1}` instead of `{h2}`)"),
+                            (Some((h1, o1)), Some((h2, o2))) if h1 == h2 && o1 != o2 => {
+                                format!(" (another org ID: `{o1}` instead of `{o2}`)")
+                            }
+                            (Some((h1, _)), Some((h2, _))) if h1 != h2 => {
+                                format!(" (another host: `{h1}` instead of `{h2}`)")
+                            }
                             _ => String::new(),
                         }
                     };
@@ -211,7 +291,11 @@ pub fn diagnose(policy: &Policy, ctx: &Context, claims: &Map<String, Value>, ev:
                 }
                 _ => {}
             }
-            if allow && op.qualifier == Some(Qualifier::ForAllValues) && !op.if_exists && ce.outcome == Outcome::Pass {
+            if allow
+                && op.qualifier == Some(Qualifier::ForAllValues)
+                && !op.if_exists
+                && ce.outcome == Outcome::Pass
+            {
                 out.push(finding("for-all-values-missing-key", Severity::Warning, format!("`{}` in {label} passes only because `{}` is missing: `ForAllValues:` is true on a missing key, which makes this Allow weaker than it looks", c.operator, c.key), format!("drop `ForAllValues:` (use `{}`), or add a `Null: {{\"{}\": \"false\"}}` condition", op.base.name(), c.key), at));
             }
         }
@@ -232,19 +316,57 @@ pub fn diagnose(policy: &Policy, ctx: &Context, claims: &Map<String, Value>, ev:
         let positive = !op.base.negated();
         if let (Some(actual), true) = (&actual, positive) {
             if claim == "sub" {
-                if let Some(f) = sub_version(c, op.base, &label, actual, sub.as_ref(), has_vcs_claims, at, &mut version_reported, &mut out) {
+                if let Some(f) = sub_version(
+                    c,
+                    op.base,
+                    &label,
+                    actual,
+                    sub.as_ref(),
+                    has_vcs_claims,
+                    at,
+                    &mut version_reported,
+                    &mut out,
+                ) {
                     fix.get_or_insert(f);
                 }
             }
-            if claim == "aud" {
-                fix.get_or_insert(aud_mismatch(c, &label, actual, org.as_deref(), project.as_deref(), at, &mut out));
+            if claim == "aud" && !c.values.is_empty() {
+                fix.get_or_insert(aud_mismatch(
+                    c,
+                    &label,
+                    actual,
+                    org.as_deref(),
+                    project.as_deref(),
+                    at,
+                    &mut out,
+                ));
             }
-            if claim == "sub" && project.as_deref().is_some_and(|p| c.values.iter().any(|v| v.starts_with(&format!("org/{p}/")))) {
+            if claim == "sub"
+                && project
+                    .as_deref()
+                    .is_some_and(|p| c.values.iter().any(|v| v.starts_with(&format!("org/{p}/"))))
+            {
                 out.push(finding("project-id-as-org-id", Severity::Error, format!("the `sub` value in {label} starts with `org/<project ID>`: the project ID is where the org ID belongs"), format!("the org ID is `{}`", org.clone().unwrap_or_default()), at));
             }
-            if c.values.iter().any(|v| value_matches(op.base, v, actual, true)) && !c.values.iter().any(|v| value_matches(op.base, v, actual, false)) {
+            if c.values
+                .iter()
+                .any(|v| value_matches(op.base, v, actual, true))
+                && !c
+                    .values
+                    .iter()
+                    .any(|v| value_matches(op.base, v, actual, false))
+            {
                 let f = format!("write the value exactly as the token has it: `{actual}` (values compare case-sensitively; `StringEqualsIgnoreCase` exists for exact matches)");
-                out.push(finding("value-case-mismatch", Severity::Error, format!("`{}` in {label} differs from the token's `{actual}` only in letter case", c.key), f.clone(), at));
+                out.push(finding(
+                    "value-case-mismatch",
+                    Severity::Error,
+                    format!(
+                        "`{}` in {label} differs from the token's `{actual}` only in letter case",
+                        c.key
+                    ),
+                    f.clone(),
+                    at,
+                ));
                 fix.get_or_insert(f);
             } else if let Some(v) = c.values.iter().find(|v| near_miss(v, actual)) {
                 let f = format!("the token has `{actual}`");
@@ -283,14 +405,25 @@ fn sts(claims: &Map<String, Value>, ctx: &Context, ev: &PolicyEval, out: &mut Ve
             );
         }
     }
-    if ev.checks.iter().any(|c| c.key == "aud" && c.operator == "present" && c.result == Outcome::Fail) {
+    if ev
+        .checks
+        .iter()
+        .any(|c| c.key == "aud" && c.operator == "present" && c.result == Outcome::Fail)
+    {
         out.push(Finding::new("token-missing-aud", Severity::Error, Area::Token, "the token has no `aud`: STS answers `Missing a required claim: aud`").with_fix("use $CIRCLE_OIDC_TOKEN_V2, or `circleci run oidc get --claims '{\"aud\":\"<org ID>\"}'`"));
     }
 }
 
 /// The `sub` pattern that achieves a condition on a claim AWS does not expose.
-fn not_exposed_fix(claim: &str, claims: &Map<String, Value>, sub: Option<&SubParts>, provider: &str) -> String {
-    let (org, project) = sub.map(|s| (s.org.clone(), s.project.clone())).unwrap_or_else(|| ("<org>".into(), "<project>".into()));
+fn not_exposed_fix(
+    claim: &str,
+    claims: &Map<String, Value>,
+    sub: Option<&SubParts>,
+    provider: &str,
+) -> String {
+    let (org, project) = sub
+        .map(|s| (s.org.clone(), s.project.clone()))
+        .unwrap_or_else(|| ("<org>".into(), "<project>".into()));
     let value = str_claim(claims, claim).map(str::to_string);
     let key = format!("{provider}:sub");
     match claim.to_ascii_lowercase().as_str() {
@@ -311,12 +444,28 @@ fn not_exposed_fix(claim: &str, claims: &Map<String, Value>, sub: Option<&SubPar
 }
 
 #[allow(clippy::too_many_arguments)]
-fn sub_version(c: &Condition, base: Base, label: &str, actual: &str, sub: Option<&SubParts>, has_vcs_claims: bool, at: Option<Location>, reported: &mut bool, out: &mut Vec<Finding>) -> Option<String> {
+fn sub_version(
+    c: &Condition,
+    base: Base,
+    label: &str,
+    actual: &str,
+    sub: Option<&SubParts>,
+    has_vcs_claims: bool,
+    at: Option<Location>,
+    reported: &mut bool,
+    out: &mut Vec<Finding>,
+) -> Option<String> {
     let sub = sub?;
-    let expects_v2 = c.values.iter().any(|v| v.contains("/vcs-origin/") || v.contains("/vcs-ref/"));
+    let expects_v2 = c
+        .values
+        .iter()
+        .any(|v| v.contains("/vcs-origin/") || v.contains("/vcs-ref/"));
     if sub.vcs.is_some() && !expects_v2 {
         // V2 token. Would the V1 form have matched?
-        if c.values.iter().any(|v| value_matches(base, v, &sub.v1(), false)) {
+        if c.values
+            .iter()
+            .any(|v| value_matches(base, v, &sub.v1(), false))
+        {
             let f = "this policy expects a V1 sub: use $CIRCLE_OIDC_TOKEN (or change the condition to `StringLike` with `.../user/*`, which matches both)".to_string();
             if !*reported {
                 out.push(finding("sub-expects-v1", Severity::Error, format!("the `sub` condition in {label} is written for a V1 `sub` (`{}`), but the token is V2 (`{actual}`); `{}` never matches it", sub.v1(), base.name()), f.clone(), at));
@@ -344,19 +493,39 @@ fn sub_version(c: &Condition, base: Base, label: &str, actual: &str, sub: Option
     None
 }
 
-fn aud_mismatch(c: &Condition, label: &str, actual: &str, org: Option<&str>, project: Option<&str>, at: Option<Location>, out: &mut Vec<Finding>) -> String {
+fn aud_mismatch(
+    c: &Condition,
+    label: &str,
+    actual: &str,
+    org: Option<&str>,
+    project: Option<&str>,
+    at: Option<Location>,
+    out: &mut Vec<Finding>,
+) -> String {
     if let Some(p) = project.filter(|p| c.values.iter().any(|v| v == p)) {
-        let f = format!("use the org ID `{}` (the project ID is `{p}`)", org.unwrap_or("<org ID>"));
+        let f = format!(
+            "use the org ID `{}` (the project ID is `{p}`)",
+            org.unwrap_or("<org ID>")
+        );
         out.push(finding("aud-is-project-id", Severity::Error, format!("the `aud` condition in {label} holds the project ID `{p}`; CircleCI's default audience is the org ID"), f.clone(), at));
         return f;
     }
-    let expected = c.values.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", ");
+    let expected = c
+        .values
+        .iter()
+        .map(|v| format!("`{v}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
     let f = if org.is_some_and(|o| o == actual) {
         format!("set the condition to the token's audience, the org ID `{actual}`")
     } else {
         format!("either expect the token's `{actual}`, or mint the token with the expected audience: `circleci run oidc get --claims '{{\"aud\":\"{}\"}}'` (it must also be registered as an audience of the OIDC provider)", c.values.first().cloned().unwrap_or_default())
     };
-    let hint = if c.values.iter().any(|v| v == "sts.amazonaws.com") { " (`sts.amazonaws.com` is GitHub Actions' convention; CircleCI's default audience is the org ID)" } else { "" };
+    let hint = if c.values.iter().any(|v| v == "sts.amazonaws.com") {
+        " (`sts.amazonaws.com` is GitHub Actions' convention; CircleCI's default audience is the org ID)"
+    } else {
+        ""
+    };
     out.push(finding("aud-mismatch", Severity::Error, format!("the `aud` condition in {label} expects {expected}{hint}, but the token's `aud` is `{actual}`"), f.clone(), at));
     if let Some(o) = org.filter(|o| *o != actual) {
         out.push(finding("aud-not-org-id", Severity::Warning, format!("the token's `aud` `{actual}` is not its org ID `{o}`: it was minted with a custom audience"), "a custom audience must also be added to the OIDC provider's audiences".into(), at));
@@ -366,12 +535,24 @@ fn aud_mismatch(c: &Condition, label: &str, actual: &str, org: Option<&str>, pro
 
 /// One or two character edits apart (and not identical), for strings without wildcards.
 fn near_miss(expected: &str, actual: &str) -> bool {
-    if expected == actual || expected.contains('*') || expected.len().abs_diff(actual.len()) > 2 || actual.len() < 8 {
+    if expected == actual
+        || expected.contains('*')
+        || expected.len().abs_diff(actual.len()) > 2
+        || actual.len() < 8
+    {
         return false;
     }
     let parts = diff(expected, actual);
-    let changed: usize = parts.iter().filter(|p| p.kind != DiffKind::Same).map(|p| p.text.chars().count()).sum();
-    let same: usize = parts.iter().filter(|p| p.kind == DiffKind::Same).map(|p| p.text.chars().count()).sum();
+    let changed: usize = parts
+        .iter()
+        .filter(|p| p.kind != DiffKind::Same)
+        .map(|p| p.text.chars().count())
+        .sum();
+    let same: usize = parts
+        .iter()
+        .filter(|p| p.kind == DiffKind::Same)
+        .map(|p| p.text.chars().count())
+        .sum();
     changed <= 4 && same + 2 >= actual.chars().count()
 }
 
@@ -381,8 +562,14 @@ mod tests {
 
     #[test]
     fn sub_parts() {
-        let s = SubParts::parse("org/o/project/p/user/u/vcs-origin/github.com/a/b/vcs-ref/refs/heads/feature/x").unwrap();
-        assert_eq!(s.vcs, Some(("github.com/a/b".into(), "refs/heads/feature/x".into())));
+        let s = SubParts::parse(
+            "org/o/project/p/user/u/vcs-origin/github.com/a/b/vcs-ref/refs/heads/feature/x",
+        )
+        .unwrap();
+        assert_eq!(
+            s.vcs,
+            Some(("github.com/a/b".into(), "refs/heads/feature/x".into()))
+        );
         assert_eq!(s.v1(), "org/o/project/p/user/u");
         assert_eq!(SubParts::parse("org/o/project/p/user/u").unwrap().vcs, None);
         assert_eq!(SubParts::parse("repo:a/b:ref:refs/heads/main"), None);
@@ -390,8 +577,14 @@ mod tests {
 
     #[test]
     fn near_misses() {
-        assert!(near_miss("1b2c3d4e-0000-4000-8000-000000000001", "1b2c3d4e-0000-4000-8000-000000000007"));
-        assert!(!near_miss("1b2c3d4e-0000-4000-8000-000000000001", "ffffffff-1111-4111-9111-111111111111"));
+        assert!(near_miss(
+            "1b2c3d4e-0000-4000-8000-000000000001",
+            "1b2c3d4e-0000-4000-8000-000000000007"
+        ));
+        assert!(!near_miss(
+            "1b2c3d4e-0000-4000-8000-000000000001",
+            "ffffffff-1111-4111-9111-111111111111"
+        ));
         assert!(!near_miss("org/o/*", "org/o/x"));
     }
 }

@@ -101,7 +101,14 @@ pub fn provider_arn(provider: &str) -> String {
 /// The provider an OIDC-provider ARN names: `arn:<partition>:iam::<account>:oidc-provider/<provider>`.
 pub fn arn_provider(arn: &str) -> Option<&str> {
     let mut parts = arn.splitn(6, ':');
-    let (a, _partition, service, region, _account, resource) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+    let (a, _partition, service, region, _account, resource) = (
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+    );
     if a != "arn" || service != "iam" || !region.is_empty() {
         return None;
     }
@@ -123,13 +130,24 @@ pub fn evaluate(policy: &Policy, ctx: &Context, claims: &Map<String, Value>) -> 
         for (ci, c) in st.conditions.iter().enumerate() {
             let (check, ce) = condition_check(c, ctx, claims, vars, &label);
             applies = and(applies, ce.0);
-            ev.conditions.push(CondEval { statement: si, condition: ci, check: ev.checks.len(), outcome: ce.0, actual: ce.1, missing: ce.2 });
+            ev.conditions.push(CondEval {
+                statement: si,
+                condition: ci,
+                check: ev.checks.len(),
+                outcome: ce.0,
+                actual: ce.1,
+                missing: ce.2,
+            });
             ev.checks.push(check);
         }
         if st.effect.is_none() {
             applies = Outcome::Fail;
         }
-        ev.statements.push(StatementEval { applies, principal, action });
+        ev.statements.push(StatementEval {
+            applies,
+            principal,
+            action,
+        });
     }
     decide(policy, &mut ev, sts);
     ev
@@ -151,21 +169,51 @@ fn decide(policy: &Policy, ev: &mut PolicyEval, sts: Outcome) {
     let allow = labels(policy, ev, Effect::Allow, Outcome::Pass);
     let allow_unknown = labels(policy, ev, Effect::Allow, Outcome::Unknown);
     let (verdict, by) = if sts == Outcome::Fail {
-        (Some(Verdict::Deny), "STS, before the policy (see the failing STS check)".to_string())
+        (
+            Some(Verdict::Deny),
+            "STS, before the policy (see the failing STS check)".to_string(),
+        )
     } else if !deny.is_empty() {
-        (Some(Verdict::Deny), format!("{} (an explicit `Deny` wins over every `Allow`)", deny.join(", ")))
+        (
+            Some(Verdict::Deny),
+            format!(
+                "{} (an explicit `Deny` wins over every `Allow`)",
+                deny.join(", ")
+            ),
+        )
     } else if !deny_unknown.is_empty() && (!allow.is_empty() || !allow_unknown.is_empty()) {
-        (None, format!("undecided: {} may deny, which claimcheck cannot know offline", deny_unknown.join(", ")))
+        (
+            None,
+            format!(
+                "undecided: {} may deny, which claimcheck cannot know offline",
+                deny_unknown.join(", ")
+            ),
+        )
     } else if !allow.is_empty() {
         if sts == Outcome::Unknown {
-            (None, format!("{} allows, but an STS check could not be made", allow.join(", ")))
+            (
+                None,
+                format!(
+                    "{} allows, but an STS check could not be made",
+                    allow.join(", ")
+                ),
+            )
         } else {
             (Some(Verdict::Allow), allow.join(", "))
         }
     } else if !allow_unknown.is_empty() {
-        (None, format!("undecided: {} may allow, which claimcheck cannot know offline", allow_unknown.join(", ")))
+        (
+            None,
+            format!(
+                "undecided: {} may allow, which claimcheck cannot know offline",
+                allow_unknown.join(", ")
+            ),
+        )
     } else {
-        (Some(Verdict::Deny), "no statement allows the request (default deny)".to_string())
+        (
+            Some(Verdict::Deny),
+            "no statement allows the request (default deny)".to_string(),
+        )
     };
     ev.verdict = verdict;
     ev.decided_by = Some(by);
@@ -243,7 +291,10 @@ fn principal_check(st: &Statement, ctx: &Context, label: &str, checks: &mut Vec<
             actual,
             result: Outcome::Fail,
             explanation: "the statement has no principal, so it applies to nobody".into(),
-            fix: Some(format!("add `\"Principal\": {{\"Federated\": \"{}\"}}`", provider_arn(provider))),
+            fix: Some(format!(
+                "add `\"Principal\": {{\"Federated\": \"{}\"}}`",
+                provider_arn(provider)
+            )),
         });
         return Outcome::Fail;
     };
@@ -286,14 +337,28 @@ fn principal_check(st: &Statement, ctx: &Context, label: &str, checks: &mut Vec<
     let explanation = match (&matched, p.negated) {
         (Some(why), false) => why.clone(),
         (Some(why), true) => format!("`NotPrincipal` excludes this principal: {why}"),
-        (None, true) => "`NotPrincipal` does not list this token's provider, so the statement applies to it".into(),
-        (None, false) => near.unwrap_or_else(|| "no principal in the statement matches the token's provider".into()),
+        (None, true) => {
+            "`NotPrincipal` does not list this token's provider, so the statement applies to it"
+                .into()
+        }
+        (None, false) => near
+            .unwrap_or_else(|| "no principal in the statement matches the token's provider".into()),
     };
-    let fix = (result == Outcome::Fail && !p.negated).then(|| format!("use `\"Principal\": {{\"Federated\": \"{}\"}}` with the role's account ID", provider_arn(provider)));
+    let fix = (result == Outcome::Fail && !p.negated).then(|| {
+        format!(
+            "use `\"Principal\": {{\"Federated\": \"{}\"}}` with the role's account ID",
+            provider_arn(provider)
+        )
+    });
     checks.push(Check {
         statement: Some(label.into()),
         key: "principal".into(),
-        operator: if p.negated { "NotPrincipal" } else { "Principal" }.into(),
+        operator: if p.negated {
+            "NotPrincipal"
+        } else {
+            "Principal"
+        }
+        .into(),
         expected: p.raw.clone(),
         actual,
         result,
@@ -305,7 +370,9 @@ fn principal_check(st: &Statement, ctx: &Context, label: &str, checks: &mut Vec<
 
 /// IAM action matching: case-insensitive, `*` and `?` wildcards.
 pub fn action_matches(pattern: &str, action: &str) -> bool {
-    glob::compile(pattern, true, None).map(|p| glob::matches(&p, action, true)).unwrap_or(false)
+    glob::compile(pattern, true, None)
+        .map(|p| glob::matches(&p, action, true))
+        .unwrap_or(false)
 }
 
 fn action_check(st: &Statement, label: &str, checks: &mut Vec<Check>) -> Outcome {
@@ -345,21 +412,31 @@ fn action_check(st: &Statement, label: &str, checks: &mut Vec<Check>) -> Outcome
         actual: Value::String(ACTION.into()),
         result,
         explanation,
-        fix: (result == Outcome::Fail && !a.negated).then(|| format!("use `\"Action\": \"{ACTION}\"`")),
+        fix: (result == Outcome::Fail && !a.negated)
+            .then(|| format!("use `\"Action\": \"{ACTION}\"`")),
     });
     result
 }
 
 type CondResult = (Outcome, Option<CtxValue>, Option<Missing>);
 
-fn condition_check(c: &Condition, ctx: &Context, claims: &Map<String, Value>, vars: bool, label: &str) -> (Check, CondResult) {
+fn condition_check(
+    c: &Condition,
+    ctx: &Context,
+    claims: &Map<String, Value>,
+    vars: bool,
+    label: &str,
+) -> (Check, CondResult) {
     let (result, actual, missing, explanation) = evaluate_condition(c, ctx, claims, vars);
     let check = Check {
         statement: Some(label.into()),
         key: c.key.clone(),
         operator: c.operator.clone(),
         expected: c.raw.clone(),
-        actual: actual.as_ref().map(CtxValue::to_json).unwrap_or(Value::Null),
+        actual: actual
+            .as_ref()
+            .map(CtxValue::to_json)
+            .unwrap_or(Value::Null),
         result,
         explanation,
         fix: None,
@@ -402,9 +479,22 @@ fn missing_reason(key: &str, m: &Missing, ctx: &Context) -> String {
     }
 }
 
-fn evaluate_condition(c: &Condition, ctx: &Context, claims: &Map<String, Value>, vars: bool) -> (Outcome, Option<CtxValue>, Option<Missing>, String) {
+fn evaluate_condition(
+    c: &Condition,
+    ctx: &Context,
+    claims: &Map<String, Value>,
+    vars: bool,
+) -> (Outcome, Option<CtxValue>, Option<Missing>, String) {
     let Some(op) = c.op else {
-        return (Outcome::Unknown, None, None, format!("`{}` is not an IAM condition operator, so this condition cannot be evaluated", c.operator));
+        return (
+            Outcome::Unknown,
+            None,
+            None,
+            format!(
+                "`{}` is not an IAM condition operator, so this condition cannot be evaluated",
+                c.operator
+            ),
+        );
     };
     let name = op.name();
     let resolved = resolve(&c.key, ctx, claims);
@@ -440,7 +530,11 @@ fn evaluate_condition(c: &Condition, ctx: &Context, claims: &Map<String, Value>,
     }
 }
 
-fn null_condition(c: &Condition, resolved: &Resolved<'_>, ctx: &Context) -> (Outcome, Option<CtxValue>, Option<Missing>, String) {
+fn null_condition(
+    c: &Condition,
+    resolved: &Resolved<'_>,
+    ctx: &Context,
+) -> (Outcome, Option<CtxValue>, Option<Missing>, String) {
     let (present, actual, missing) = match resolved {
         Resolved::Unknowable => {
             return (Outcome::Unknown, None, None, format!("whether `{}` is present depends on the live request, which claimcheck cannot see", c.key));
@@ -469,7 +563,14 @@ fn null_condition(c: &Condition, resolved: &Resolved<'_>, ctx: &Context) -> (Out
 }
 
 /// How one token value compares with one policy value.
-fn match_value(base: Base, expected: &str, actual: &str, ctx: &Context, claims: &Map<String, Value>, vars: bool) -> Outcome {
+fn match_value(
+    base: Base,
+    expected: &str,
+    actual: &str,
+    ctx: &Context,
+    claims: &Map<String, Value>,
+    vars: bool,
+) -> Outcome {
     let base = base.positive();
     let resolver = |k: &str| match resolve(k, ctx, claims) {
         Resolved::Value(CtxValue::One(v), _) => Some(v),
@@ -481,7 +582,11 @@ fn match_value(base: Base, expected: &str, actual: &str, ctx: &Context, claims: 
         Family::String => {
             let like = base == Base::StringLike;
             match glob::compile(expected, like, resolver_opt) {
-                Ok(p) => outcome(glob::matches(&p, actual, base == Base::StringEqualsIgnoreCase)),
+                Ok(p) => outcome(glob::matches(
+                    &p,
+                    actual,
+                    base == Base::StringEqualsIgnoreCase,
+                )),
                 Err(_) => Outcome::Unknown,
             }
         }
@@ -536,7 +641,14 @@ fn compare(base: Base, ord: Option<std::cmp::Ordering>) -> bool {
 }
 
 /// Positive match of one context value against the value set: OR over the policy values.
-fn any_expected(c: &Condition, base: Base, actual: &str, ctx: &Context, claims: &Map<String, Value>, vars: bool) -> (Outcome, Option<String>) {
+fn any_expected(
+    c: &Condition,
+    base: Base,
+    actual: &str,
+    ctx: &Context,
+    claims: &Map<String, Value>,
+    vars: bool,
+) -> (Outcome, Option<String>) {
     let mut result = Outcome::Fail;
     for e in &c.values {
         let r = match_value(base, e, actual, ctx, claims, vars);
@@ -551,7 +663,13 @@ fn any_expected(c: &Condition, base: Base, actual: &str, ctx: &Context, claims: 
 fn quote_list(values: &[String]) -> String {
     match values {
         [one] => format!("`{one}`"),
-        many => format!("any of {}", many.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", ")),
+        many => format!(
+            "any of {}",
+            many.iter()
+                .map(|v| format!("`{v}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
     }
 }
 
@@ -559,15 +677,33 @@ fn how(base: Base) -> &'static str {
     match base.positive() {
         Base::StringEquals => "exactly (case-sensitive; `*` is a literal character here)",
         Base::StringEqualsIgnoreCase => "ignoring case",
-        Base::StringLike => "as a case-sensitive pattern (`*` any run, also across `/`; `?` one character)",
+        Base::StringLike => {
+            "as a case-sensitive pattern (`*` any run, also across `/`; `?` one character)"
+        }
         Base::ArnEquals | Base::ArnLike => "as an ARN pattern, component by component",
-        Base::NumericEquals | Base::NumericLessThan | Base::NumericLessThanEquals | Base::NumericGreaterThan | Base::NumericGreaterThanEquals => "as numbers",
-        Base::DateEquals | Base::DateLessThan | Base::DateLessThanEquals | Base::DateGreaterThan | Base::DateGreaterThanEquals => "as dates",
+        Base::NumericEquals
+        | Base::NumericLessThan
+        | Base::NumericLessThanEquals
+        | Base::NumericGreaterThan
+        | Base::NumericGreaterThanEquals => "as numbers",
+        Base::DateEquals
+        | Base::DateLessThan
+        | Base::DateLessThanEquals
+        | Base::DateGreaterThan
+        | Base::DateGreaterThanEquals => "as dates",
         _ => "",
     }
 }
 
-fn present(c: &Condition, op: Operator, value: &CtxValue, claim: &str, ctx: &Context, claims: &Map<String, Value>, vars: bool) -> (Outcome, String) {
+fn present(
+    c: &Condition,
+    op: Operator,
+    value: &CtxValue,
+    claim: &str,
+    ctx: &Context,
+    claims: &Map<String, Value>,
+    vars: bool,
+) -> (Outcome, String) {
     let name = op.name();
     let base = op.base;
     if matches!(base.family(), Family::Ip | Family::Binary) {
@@ -650,7 +786,14 @@ mod tests {
         );
         let p = json::parse(&text).unwrap();
         let mut f = Vec::new();
-        let policy = parse::parse(&p.value, Locator { spans: None, prefix: "" }, &mut f);
+        let policy = parse::parse(
+            &p.value,
+            Locator {
+                spans: None,
+                prefix: "",
+            },
+            &mut f,
+        );
         evaluate(&policy, &Context::from_claims(claims, 1000), claims)
     }
 
@@ -662,47 +805,146 @@ mod tests {
 
     #[test]
     fn string_operators() {
-        assert_eq!(verdict(&format!(r#"{{"StringEquals":{{"{K}:aud":"o1"}}}}"#)), Some(Verdict::Allow));
-        assert_eq!(verdict(&format!(r#"{{"StringEquals":{{"{K}:aud":"O1"}}}}"#)), Some(Verdict::Deny));
-        assert_eq!(verdict(&format!(r#"{{"StringEqualsIgnoreCase":{{"{K}:aud":"O1"}}}}"#)), Some(Verdict::Allow));
-        assert_eq!(verdict(&format!(r#"{{"StringLike":{{"{K}:sub":"org/o1/project/p1/*"}}}}"#)), Some(Verdict::Allow));
-        assert_eq!(verdict(&format!(r#"{{"StringEquals":{{"{K}:sub":"org/o1/project/p1/*"}}}}"#)), Some(Verdict::Deny));
-        assert_eq!(verdict(&format!(r#"{{"StringNotLike":{{"{K}:sub":["x","*/refs/heads/main"]}}}}"#)), Some(Verdict::Deny));
-        assert_eq!(verdict(&format!(r#"{{"StringNotEquals":{{"{K}:aud":["x","y"]}}}}"#)), Some(Verdict::Allow));
+        assert_eq!(
+            verdict(&format!(r#"{{"StringEquals":{{"{K}:aud":"o1"}}}}"#)),
+            Some(Verdict::Allow)
+        );
+        assert_eq!(
+            verdict(&format!(r#"{{"StringEquals":{{"{K}:aud":"O1"}}}}"#)),
+            Some(Verdict::Deny)
+        );
+        assert_eq!(
+            verdict(&format!(
+                r#"{{"StringEqualsIgnoreCase":{{"{K}:aud":"O1"}}}}"#
+            )),
+            Some(Verdict::Allow)
+        );
+        assert_eq!(
+            verdict(&format!(
+                r#"{{"StringLike":{{"{K}:sub":"org/o1/project/p1/*"}}}}"#
+            )),
+            Some(Verdict::Allow)
+        );
+        assert_eq!(
+            verdict(&format!(
+                r#"{{"StringEquals":{{"{K}:sub":"org/o1/project/p1/*"}}}}"#
+            )),
+            Some(Verdict::Deny)
+        );
+        assert_eq!(
+            verdict(&format!(
+                r#"{{"StringNotLike":{{"{K}:sub":["x","*/refs/heads/main"]}}}}"#
+            )),
+            Some(Verdict::Deny)
+        );
+        assert_eq!(
+            verdict(&format!(r#"{{"StringNotEquals":{{"{K}:aud":["x","y"]}}}}"#)),
+            Some(Verdict::Allow)
+        );
     }
 
     #[test]
     fn missing_key_rules() {
         let vcs = format!("{K}:oidc.circleci.com/vcs-ref");
-        assert_eq!(verdict(&format!(r#"{{"StringEquals":{{"{vcs}":"refs/heads/main"}}}}"#)), Some(Verdict::Deny));
-        assert_eq!(verdict(&format!(r#"{{"StringNotEquals":{{"{vcs}":"refs/heads/main"}}}}"#)), Some(Verdict::Allow));
-        assert_eq!(verdict(&format!(r#"{{"StringEqualsIfExists":{{"{vcs}":"x"}}}}"#)), Some(Verdict::Allow));
-        assert_eq!(verdict(&format!(r#"{{"ForAllValues:StringEquals":{{"{vcs}":"x"}}}}"#)), Some(Verdict::Allow));
-        assert_eq!(verdict(&format!(r#"{{"ForAnyValue:StringEquals":{{"{vcs}":"x"}}}}"#)), Some(Verdict::Deny));
-        assert_eq!(verdict(&format!(r#"{{"Null":{{"{vcs}":"true"}}}}"#)), Some(Verdict::Allow));
-        assert_eq!(verdict(&format!(r#"{{"Null":{{"{K}:sub":"true"}}}}"#)), Some(Verdict::Deny));
-        let ev = run(&format!(r#"{{"StringEquals":{{"{vcs}":"refs/heads/main"}}}}"#), &claims("{}"));
+        assert_eq!(
+            verdict(&format!(
+                r#"{{"StringEquals":{{"{vcs}":"refs/heads/main"}}}}"#
+            )),
+            Some(Verdict::Deny)
+        );
+        assert_eq!(
+            verdict(&format!(
+                r#"{{"StringNotEquals":{{"{vcs}":"refs/heads/main"}}}}"#
+            )),
+            Some(Verdict::Allow)
+        );
+        assert_eq!(
+            verdict(&format!(r#"{{"StringEqualsIfExists":{{"{vcs}":"x"}}}}"#)),
+            Some(Verdict::Allow)
+        );
+        assert_eq!(
+            verdict(&format!(
+                r#"{{"ForAllValues:StringEquals":{{"{vcs}":"x"}}}}"#
+            )),
+            Some(Verdict::Allow)
+        );
+        assert_eq!(
+            verdict(&format!(
+                r#"{{"ForAnyValue:StringEquals":{{"{vcs}":"x"}}}}"#
+            )),
+            Some(Verdict::Deny)
+        );
+        assert_eq!(
+            verdict(&format!(r#"{{"Null":{{"{vcs}":"true"}}}}"#)),
+            Some(Verdict::Allow)
+        );
+        assert_eq!(
+            verdict(&format!(r#"{{"Null":{{"{K}:sub":"true"}}}}"#)),
+            Some(Verdict::Deny)
+        );
+        let ev = run(
+            &format!(r#"{{"StringEquals":{{"{vcs}":"refs/heads/main"}}}}"#),
+            &claims("{}"),
+        );
         let check = &ev.checks[4];
         assert_eq!(check.actual, Value::Null);
-        assert!(check.explanation.starts_with("AWS does not expose the `oidc.circleci.com/vcs-ref` claim"), "{}", check.explanation);
+        assert!(
+            check
+                .explanation
+                .starts_with("AWS does not expose the `oidc.circleci.com/vcs-ref` claim"),
+            "{}",
+            check.explanation
+        );
     }
 
     #[test]
     fn multi_valued_aud_and_qualifiers() {
         let c = claims(r#"{"aud":["o1","other"]}"#);
         let v = |cond: &str| run(cond, &c).verdict;
-        assert_eq!(v(&format!(r#"{{"ForAnyValue:StringEquals":{{"{K}:aud":"o1"}}}}"#)), Some(Verdict::Allow));
-        assert_eq!(v(&format!(r#"{{"ForAllValues:StringEquals":{{"{K}:aud":"o1"}}}}"#)), Some(Verdict::Deny));
-        assert_eq!(v(&format!(r#"{{"ForAllValues:StringEquals":{{"{K}:aud":["o1","other"]}}}}"#)), Some(Verdict::Allow));
-        assert_eq!(v(&format!(r#"{{"StringEquals":{{"{K}:aud":"o1"}}}}"#)), None);
+        assert_eq!(
+            v(&format!(
+                r#"{{"ForAnyValue:StringEquals":{{"{K}:aud":"o1"}}}}"#
+            )),
+            Some(Verdict::Allow)
+        );
+        assert_eq!(
+            v(&format!(
+                r#"{{"ForAllValues:StringEquals":{{"{K}:aud":"o1"}}}}"#
+            )),
+            Some(Verdict::Deny)
+        );
+        assert_eq!(
+            v(&format!(
+                r#"{{"ForAllValues:StringEquals":{{"{K}:aud":["o1","other"]}}}}"#
+            )),
+            Some(Verdict::Allow)
+        );
+        assert_eq!(
+            v(&format!(r#"{{"StringEquals":{{"{K}:aud":"o1"}}}}"#)),
+            None
+        );
     }
 
     #[test]
     fn unknowable_keys_leave_the_verdict_open_unless_something_else_fails() {
-        assert_eq!(verdict(r#"{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}"#), None);
-        assert_eq!(verdict(&format!(r#"{{"IpAddress":{{"aws:SourceIp":"10.0.0.0/8"}},"StringEquals":{{"{K}:aud":"x"}}}}"#)), Some(Verdict::Deny));
-        assert_eq!(verdict(r#"{"NumericLessThan":{"aws:EpochTime":"1001"}}"#), Some(Verdict::Allow));
-        assert_eq!(verdict(r#"{"DateGreaterThan":{"aws:CurrentTime":"1970-01-01T00:16:41Z"}}"#), Some(Verdict::Deny));
+        assert_eq!(
+            verdict(r#"{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}"#),
+            None
+        );
+        assert_eq!(
+            verdict(&format!(
+                r#"{{"IpAddress":{{"aws:SourceIp":"10.0.0.0/8"}},"StringEquals":{{"{K}:aud":"x"}}}}"#
+            )),
+            Some(Verdict::Deny)
+        );
+        assert_eq!(
+            verdict(r#"{"NumericLessThan":{"aws:EpochTime":"1001"}}"#),
+            Some(Verdict::Allow)
+        );
+        assert_eq!(
+            verdict(r#"{"DateGreaterThan":{"aws:CurrentTime":"1970-01-01T00:16:41Z"}}"#),
+            Some(Verdict::Deny)
+        );
     }
 
     #[test]
@@ -720,14 +962,30 @@ mod tests {
 
     #[test]
     fn policy_variables_only_in_2012() {
-        assert_eq!(verdict(&format!(r#"{{"StringLike":{{"{K}:sub":"org/${{{K}:aud}}/*"}}}}"#)), Some(Verdict::Allow));
-        assert_eq!(verdict(&format!(r#"{{"StringLike":{{"{K}:sub":"org/${{nope}}/*"}}}}"#)), None);
+        assert_eq!(
+            verdict(&format!(
+                r#"{{"StringLike":{{"{K}:sub":"org/${{{K}:aud}}/*"}}}}"#
+            )),
+            Some(Verdict::Allow)
+        );
+        assert_eq!(
+            verdict(&format!(
+                r#"{{"StringLike":{{"{K}:sub":"org/${{nope}}/*"}}}}"#
+            )),
+            None
+        );
     }
 
     #[test]
     fn provider_arn_parsing() {
-        assert_eq!(arn_provider("arn:aws:iam::123:oidc-provider/oidc.circleci.com/org/x"), Some("oidc.circleci.com/org/x"));
-        assert_eq!(arn_provider("arn:aws-cn:iam::123:oidc-provider/h:8080/org/x"), Some("h:8080/org/x"));
+        assert_eq!(
+            arn_provider("arn:aws:iam::123:oidc-provider/oidc.circleci.com/org/x"),
+            Some("oidc.circleci.com/org/x")
+        );
+        assert_eq!(
+            arn_provider("arn:aws-cn:iam::123:oidc-provider/h:8080/org/x"),
+            Some("h:8080/org/x")
+        );
         assert_eq!(arn_provider("oidc.circleci.com/org/x"), None);
         assert!(action_matches("STS:assumerolewith*", ACTION));
         assert!(action_matches("sts:AssumeRole?ithWebIdentity", ACTION));

@@ -15,13 +15,20 @@ pub enum Tok {
     One,
 }
 
+/// Looks a policy variable's key up in the request context.
+pub type Resolver<'a> = &'a dyn Fn(&str) -> Option<String>;
+
 /// A policy variable that has no value in the request context and no default.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Unresolved(pub String);
 
 /// Compile `value`. With `wildcards`, `*` and `?` are wildcards (StringLike, ArnLike); otherwise literal.
 /// With `resolve`, `${...}` variables are substituted (their values are literal text).
-pub fn compile(value: &str, wildcards: bool, resolve: Option<&dyn Fn(&str) -> Option<String>>) -> Result<Vec<Tok>, Unresolved> {
+pub fn compile(
+    value: &str,
+    wildcards: bool,
+    resolve: Option<Resolver<'_>>,
+) -> Result<Vec<Tok>, Unresolved> {
     let mut out = Vec::with_capacity(value.len());
     let mut rest = value;
     while let Some(c) = rest.chars().next() {
@@ -57,7 +64,10 @@ fn split_default(inner: &str) -> (&str, Option<String>) {
     match inner.split_once(',') {
         Some((key, default)) => {
             let d = default.trim();
-            let d = d.strip_prefix('\'').and_then(|d| d.strip_suffix('\'')).unwrap_or(d);
+            let d = d
+                .strip_prefix('\'')
+                .and_then(|d| d.strip_suffix('\''))
+                .unwrap_or(d);
             (key.trim(), Some(d.to_string()))
         }
         None => (inner.trim(), None),
@@ -97,7 +107,9 @@ pub fn matches(pattern: &[Tok], text: &str, ignore_case: bool) -> bool {
             },
         }
     }
-    pattern.get(p..).is_some_and(|rest| rest.iter().all(|tok| *tok == Tok::Star))
+    pattern
+        .get(p..)
+        .is_some_and(|rest| rest.iter().all(|tok| *tok == Tok::Star))
 }
 
 /// Whether the compiled pattern holds a wildcard.
@@ -115,13 +127,22 @@ mod tests {
 
     #[test]
     fn star_spans_slashes_and_empty() {
-        assert!(like("org/o/project/p/user/*", "org/o/project/p/user/u/vcs-origin/github.com/a/b/vcs-ref/refs/heads/main"));
+        assert!(like(
+            "org/o/project/p/user/*",
+            "org/o/project/p/user/u/vcs-origin/github.com/a/b/vcs-ref/refs/heads/main"
+        ));
         assert!(like("org/o/*", "org/o/"));
         assert!(like("*", ""));
         assert!(like("a*b*c", "abc"));
         assert!(!like("a*b*c", "acb"));
-        assert!(like("*/vcs-ref/refs/heads/main", "org/x/vcs-ref/refs/heads/main"));
-        assert!(!like("*/vcs-ref/refs/heads/main", "org/x/vcs-ref/refs/heads/main2"));
+        assert!(like(
+            "*/vcs-ref/refs/heads/main",
+            "org/x/vcs-ref/refs/heads/main"
+        ));
+        assert!(!like(
+            "*/vcs-ref/refs/heads/main",
+            "org/x/vcs-ref/refs/heads/main2"
+        ));
     }
 
     #[test]
@@ -152,12 +173,23 @@ mod tests {
         let p = compile("${p:aud}-${*}${?}${$}", true, Some(&resolve)).unwrap();
         assert!(matches(&p, "o*-*?$", false));
         assert!(!matches(&p, "oX-*?$", false));
-        assert_eq!(compile("${x}", true, Some(&resolve)), Err(Unresolved("x".into())));
+        assert_eq!(
+            compile("${x}", true, Some(&resolve)),
+            Err(Unresolved("x".into()))
+        );
         let d = compile("${x, 'dflt'}", true, Some(&resolve)).unwrap();
         assert!(matches(&d, "dflt", false));
         // Without a resolver (Version 2008-10-17), `${...}` is literal text.
-        assert!(matches(&compile("${x}", false, None).unwrap(), "${x}", false));
-        assert!(matches(&compile("${unterminated", true, Some(&resolve)).unwrap(), "${unterminated", false));
+        assert!(matches(
+            &compile("${x}", false, None).unwrap(),
+            "${x}",
+            false
+        ));
+        assert!(matches(
+            &compile("${unterminated", true, Some(&resolve)).unwrap(),
+            "${unterminated",
+            false
+        ));
     }
 
     #[test]

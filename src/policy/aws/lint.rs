@@ -20,11 +20,17 @@
 use crate::policy::json::pointer_push;
 use crate::report::{Area, Finding, Location, Severity};
 
-use super::eval::{action_matches, arn_provider, ACTION};
+use super::eval::{arn_provider, ACTION};
 use super::operators::{Base, Qualifier};
 use super::parse::{Effect, Locator, Policy, Statement};
 
-fn finding(code: &'static str, severity: Severity, message: String, fix: &str, at: Option<Location>) -> Finding {
+fn finding(
+    code: &'static str,
+    severity: Severity,
+    message: String,
+    fix: &str,
+    at: Option<Location>,
+) -> Finding {
     let mut f = Finding::new(code, severity, Area::Policy, message);
     if !fix.is_empty() {
         f = f.with_fix(fix);
@@ -69,12 +75,25 @@ pub fn lint(policy: &Policy, loc: Locator<'_>) -> Vec<Finding> {
     let vars_resolved = policy.version.as_deref() == Some("2012-10-17");
     for st in &policy.statements {
         let label = st.label();
-        let at = |k: &str| loc.at(&pointer_push(&st.pointer, k)).or_else(|| loc.at(&st.pointer));
+        let at = |k: &str| {
+            loc.at(&pointer_push(&st.pointer, k))
+                .or_else(|| loc.at(&st.pointer))
+        };
         if st.effect == Some(Effect::Deny) {
-            out.push(finding("deny-statement", Severity::Info, format!("{label} is a `Deny`: when it applies, it wins over every `Allow`"), "", loc.at(&st.pointer)));
+            out.push(finding(
+                "deny-statement",
+                Severity::Info,
+                format!("{label} is a `Deny`: when it applies, it wins over every `Allow`"),
+                "",
+                loc.at(&st.pointer),
+            ));
         }
         if let Some(p) = &st.principal {
-            for e in p.entries.iter().filter(|e| e.kind == "Federated" && e.value != "*") {
+            for e in p
+                .entries
+                .iter()
+                .filter(|e| e.kind == "Federated" && e.value != "*")
+            {
                 if arn_provider(&e.value).is_none() {
                     if e.value.starts_with("arn:") {
                         // Another kind of federated principal (e.g. a SAML provider): not a CircleCI issuer.
@@ -82,7 +101,10 @@ pub fn lint(policy: &Policy, loc: Locator<'_>) -> Vec<Finding> {
                             out.push(finding("federated-not-provider-arn", Severity::Error, format!("the `Federated` principal `{}` in {label} is not an OIDC provider ARN", e.value), "write `arn:aws:iam::<ACCOUNT_ID>:oidc-provider/<issuer without https://>`", at("Principal")));
                         }
                     } else if e.value.contains('/') || e.value.contains("://") {
-                        let host = e.value.trim_start_matches("https://").trim_start_matches("http://");
+                        let host = e
+                            .value
+                            .trim_start_matches("https://")
+                            .trim_start_matches("http://");
                         out.push(finding(
                             "federated-not-provider-arn",
                             Severity::Error,
@@ -99,8 +121,13 @@ pub fn lint(policy: &Policy, loc: Locator<'_>) -> Vec<Finding> {
         if st.effect != Some(Effect::Allow) {
             continue;
         }
-        let Some(providers) = oidc_providers(st) else { continue };
-        let wildcard_principal = st.principal.as_ref().is_some_and(|p| p.entries.iter().any(|e| e.kind == "*"));
+        let Some(providers) = oidc_providers(st) else {
+            continue;
+        };
+        let wildcard_principal = st
+            .principal
+            .as_ref()
+            .is_some_and(|p| p.entries.iter().any(|e| e.kind == "*"));
         if wildcard_principal {
             out.push(finding("principal-wildcard", Severity::Warning, format!("{label} allows `\"Principal\": \"*\"`: any identity that satisfies the conditions can assume the role"), "use `{\"Federated\": \"arn:aws:iam::<ACCOUNT_ID>:oidc-provider/<issuer>\"}`", at("Principal")));
         }
@@ -112,8 +139,15 @@ pub fn lint(policy: &Policy, loc: Locator<'_>) -> Vec<Finding> {
                 "add conditions on `aud` (the org ID) and `sub` (a project, and a branch for V2 tokens)",
                 at("Principal"),
             ));
-        } else if !st.conditions.iter().any(|c| claim_of(&c.key).eq_ignore_ascii_case("sub")) {
-            let has_project = st.conditions.iter().any(|c| claim_of(&c.key).eq_ignore_ascii_case("oidc.circleci.com/project-id"));
+        } else if !st
+            .conditions
+            .iter()
+            .any(|c| claim_of(&c.key).eq_ignore_ascii_case("sub"))
+        {
+            let has_project = st
+                .conditions
+                .iter()
+                .any(|c| claim_of(&c.key).eq_ignore_ascii_case("oidc.circleci.com/project-id"));
             out.push(finding(
                 "oidc-no-sub-condition",
                 if has_project { Severity::Info } else { Severity::Warning },
@@ -130,16 +164,29 @@ pub fn lint(policy: &Policy, loc: Locator<'_>) -> Vec<Finding> {
             let others: Vec<&String> = a
                 .actions
                 .iter()
-                .filter(|p| !a.negated && !(p.eq_ignore_ascii_case(ACTION) || p.eq_ignore_ascii_case("sts:TagSession")))
-                .filter(|p| action_matches(p, "sts:AssumeRole") || action_matches(p, "sts:AssumeRoleWithSAML") || p.contains('*') || !action_matches(p, ACTION))
+                .filter(|p| {
+                    !(a.negated
+                        || p.eq_ignore_ascii_case(ACTION)
+                        || p.eq_ignore_ascii_case("sts:TagSession"))
+                })
                 .collect();
             if a.negated || !others.is_empty() {
-                let what = if a.negated { "`NotAction`".to_string() } else { others.iter().map(|o| format!("`{o}`")).collect::<Vec<_>>().join(", ") };
+                let what = if a.negated {
+                    "`NotAction`".to_string()
+                } else {
+                    others
+                        .iter()
+                        .map(|o| format!("`{o}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
                 out.push(finding(
                     "oidc-principal-other-action",
                     Severity::Warning,
                     format!("{label} allows the OIDC principal {what}, beyond `{ACTION}`"),
-                    &format!("allow only `{ACTION}` (and `sts:TagSession` if you pass session tags)"),
+                    &format!(
+                        "allow only `{ACTION}` (and `sts:TagSession` if you pass session tags)"
+                    ),
                     at(if a.negated { "NotAction" } else { "Action" }),
                 ));
             }
@@ -148,7 +195,10 @@ pub fn lint(policy: &Policy, loc: Locator<'_>) -> Vec<Finding> {
             let cat = loc.at(&c.pointer);
             let claim = claim_of(&c.key);
             if let Some((prefix, _)) = c.key.rsplit_once(':') {
-                if !providers.is_empty() && prefix.contains('/') && !providers.iter().any(|p| p.eq_ignore_ascii_case(prefix)) {
+                if !providers.is_empty()
+                    && prefix.contains('/')
+                    && !providers.iter().any(|p| p.eq_ignore_ascii_case(prefix))
+                {
                     out.push(finding(
                         "condition-key-provider-mismatch",
                         Severity::Warning,
@@ -159,13 +209,26 @@ pub fn lint(policy: &Policy, loc: Locator<'_>) -> Vec<Finding> {
                 }
             }
             let Some(op) = c.op else { continue };
-            if op.qualifier.is_some() && (claim.eq_ignore_ascii_case("aud") || claim.eq_ignore_ascii_case("sub")) {
-                let q = if op.qualifier == Some(Qualifier::ForAllValues) { "ForAllValues:" } else { "ForAnyValue:" };
-                let extra = if op.qualifier == Some(Qualifier::ForAllValues) { " `ForAllValues:` is also true when the key is missing, which makes an Allow dangerous." } else { "" };
+            if op.qualifier.is_some()
+                && (claim.eq_ignore_ascii_case("aud") || claim.eq_ignore_ascii_case("sub"))
+            {
+                let q = if op.qualifier == Some(Qualifier::ForAllValues) {
+                    "ForAllValues:"
+                } else {
+                    "ForAnyValue:"
+                };
+                let extra = if op.qualifier == Some(Qualifier::ForAllValues) {
+                    " `ForAllValues:` is also true when the key is missing, which makes an Allow dangerous."
+                } else {
+                    ""
+                };
                 out.push(finding(
                     "set-qualifier-on-single-valued",
                     Severity::Warning,
-                    format!("`{}` in {label} uses `{q}` on `{claim}`, a single-valued key.{extra}", c.operator),
+                    format!(
+                        "`{}` in {label} uses `{q}` on `{claim}`, a single-valued key.{extra}",
+                        c.operator
+                    ),
                     &format!("use `{}` without the qualifier", op.base.name()),
                     cat,
                 ));
@@ -188,12 +251,15 @@ pub fn lint(policy: &Policy, loc: Locator<'_>) -> Vec<Finding> {
 fn broad_sub(v: &str, label: &str, at: Option<Location>) -> Option<Finding> {
     let segs: Vec<&str> = v.split('/').collect();
     let wild = |s: &str| s.contains('*') || s.contains('?');
-    let everything = v.chars().all(|c| c == '*') || (segs.first() == Some(&"org") && segs.get(1).is_some_and(|s| wild(s))) || segs.first().is_some_and(|s| wild(s) && s.starts_with('*'));
+    let everything = v.chars().all(|c| c == '*')
+        || (segs.first() == Some(&"org") && segs.get(1).is_some_and(|s| wild(s)))
+        || segs.first().is_some_and(|s| wild(s) && s.starts_with('*'));
     if everything {
         return Some(finding("sub-wildcard-any", Severity::Warning, format!("the `sub` pattern `{v}` in {label} matches the subject of every project in any org the provider trusts"), "pin the org and project: `org/<org>/project/<project>/user/*`", at));
     }
     let project_wild = segs.get(2) == Some(&"project") && segs.get(3).is_some_and(|s| wild(s));
-    let org_tail = segs.len() == 3 && segs.first() == Some(&"org") && segs.get(2).is_some_and(|s| wild(s));
+    let org_tail =
+        segs.len() == 3 && segs.first() == Some(&"org") && segs.get(2).is_some_and(|s| wild(s));
     if project_wild || org_tail {
         return Some(finding("sub-wildcard-project", Severity::Info, format!("the `sub` pattern `{v}` in {label} trusts every project of the org"), "if only one project should assume the role, pin it: `org/<org>/project/<project>/user/*`", at));
     }
@@ -209,33 +275,83 @@ mod tests {
     fn codes(text: &str) -> Vec<&'static str> {
         let p = json::parse(text).unwrap();
         let mut f = Vec::new();
-        let policy = parse::parse(&p.value, Locator { spans: Some(&p.spans), prefix: "" }, &mut f);
-        lint(&policy, Locator { spans: Some(&p.spans), prefix: "" }).iter().map(|f| f.code).collect()
+        let policy = parse::parse(
+            &p.value,
+            Locator {
+                spans: Some(&p.spans),
+                prefix: "",
+            },
+            &mut f,
+        );
+        lint(
+            &policy,
+            Locator {
+                spans: Some(&p.spans),
+                prefix: "",
+            },
+        )
+        .iter()
+        .map(|f| f.code)
+        .collect()
     }
 
-    const P: &str = r#""Principal":{"Federated":"arn:aws:iam::1:oidc-provider/oidc.circleci.com/org/o"}"#;
+    const P: &str =
+        r#""Principal":{"Federated":"arn:aws:iam::1:oidc-provider/oidc.circleci.com/org/o"}"#;
 
     #[test]
     fn clean_policy_has_no_lints() {
-        let t = format!(r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow",{P},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{{"StringEquals":{{"oidc.circleci.com/org/o:aud":"o"}},"StringLike":{{"oidc.circleci.com/org/o:sub":"org/o/project/p/user/*"}}}}}}]}}"#);
+        let t = format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow",{P},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{{"StringEquals":{{"oidc.circleci.com/org/o:aud":"o"}},"StringLike":{{"oidc.circleci.com/org/o:sub":"org/o/project/p/user/*"}}}}}}]}}"#
+        );
         assert!(codes(&t).is_empty(), "{:?}", codes(&t));
     }
 
     #[test]
     fn access_analyzer_like_lints() {
-        let t = format!(r#"{{"Statement":[{{"Effect":"Allow",{P},"Action":["sts:AssumeRoleWithWebIdentity","sts:AssumeRole"]}},{{"Effect":"Deny",{P},"Action":"*"}}]}}"#);
-        assert_eq!(codes(&t), vec!["policy-version-missing", "oidc-principal-without-conditions", "oidc-principal-other-action", "deny-statement"]);
-        let t = format!(r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow",{P},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{{"ForAllValues:StringEquals":{{"oidc.circleci.com/org/o:aud":"o"}},"StringLike":{{"oidc.circleci.com/org/x:sub":"org/*"}}}}}}]}}"#);
-        assert_eq!(codes(&t), vec!["set-qualifier-on-single-valued", "condition-key-provider-mismatch", "sub-wildcard-any"]);
+        let t = format!(
+            r#"{{"Statement":[{{"Effect":"Allow",{P},"Action":["sts:AssumeRoleWithWebIdentity","sts:AssumeRole"]}},{{"Effect":"Deny",{P},"Action":"*"}}]}}"#
+        );
+        assert_eq!(
+            codes(&t),
+            vec![
+                "policy-version-missing",
+                "oidc-principal-without-conditions",
+                "oidc-principal-other-action",
+                "deny-statement"
+            ]
+        );
+        let t = format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow",{P},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{{"ForAllValues:StringEquals":{{"oidc.circleci.com/org/o:aud":"o"}},"StringLike":{{"oidc.circleci.com/org/x:sub":"org/*"}}}}}}]}}"#
+        );
+        assert_eq!(
+            codes(&t),
+            vec![
+                "set-qualifier-on-single-valued",
+                "condition-key-provider-mismatch",
+                "sub-wildcard-any"
+            ]
+        );
         let t = r#"{"Version":"1","Statement":{"Effect":"Allow","Principal":{"Federated":"https://oidc.circleci.com/org/o"},"Action":"sts:AssumeRoleWithWebIdentity"}}"#;
-        assert_eq!(codes(t), vec!["policy-version-unknown", "federated-not-provider-arn"]);
+        assert_eq!(
+            codes(t),
+            vec!["policy-version-unknown", "federated-not-provider-arn"]
+        );
     }
 
     #[test]
     fn broad_sub_patterns() {
-        assert_eq!(broad_sub("*", "s", None).map(|f| f.code), Some("sub-wildcard-any"));
-        assert_eq!(broad_sub("org/o/*", "s", None).map(|f| f.code), Some("sub-wildcard-project"));
-        assert_eq!(broad_sub("org/o/project/*", "s", None).map(|f| f.code), Some("sub-wildcard-project"));
+        assert_eq!(
+            broad_sub("*", "s", None).map(|f| f.code),
+            Some("sub-wildcard-any")
+        );
+        assert_eq!(
+            broad_sub("org/o/*", "s", None).map(|f| f.code),
+            Some("sub-wildcard-project")
+        );
+        assert_eq!(
+            broad_sub("org/o/project/*", "s", None).map(|f| f.code),
+            Some("sub-wildcard-project")
+        );
         assert_eq!(broad_sub("org/o/project/p/user/*", "s", None), None);
     }
 }

@@ -37,11 +37,21 @@ pub fn recognize(doc: &Value) -> Option<String> {
 }
 
 /// Evaluate the trust policy found in `doc` (parsed from `text`) against `claims` at `now`.
-pub fn evaluate(doc: &Value, text: &str, claims: Option<&Map<String, Value>>, now: i64) -> Evaluation {
+pub fn evaluate(
+    doc: &Value,
+    text: &str,
+    claims: Option<&Map<String, Value>>,
+    now: i64,
+) -> Evaluation {
     let mut findings = Vec::new();
     let Some(found) = parse::find(doc) else {
         return Evaluation {
-            findings: vec![Finding::new("policy-no-statement", Severity::Error, Area::Policy, "no IAM trust policy found in the pasted JSON")],
+            findings: vec![Finding::new(
+                "policy-no-statement",
+                Severity::Error,
+                Area::Policy,
+                "no IAM trust policy found in the pasted JSON",
+            )],
             unusable: true,
             ..Evaluation::default()
         };
@@ -51,9 +61,18 @@ pub fn evaluate(doc: &Value, text: &str, claims: Option<&Map<String, Value>>, no
         parse::Source::Object(_) => json::parse(text).ok().map(|p| p.spans),
         parse::Source::Text(_) => None,
     };
-    let mut info = PolicyInfo { kind: None, detected: Some(found.detected.clone()), decided_by: None };
+    let mut info = PolicyInfo {
+        kind: None,
+        detected: Some(found.detected.clone()),
+        decided_by: None,
+    };
     let Some((document, inner)) = parse::document(&found, &mut findings) else {
-        return Evaluation { info, findings, unusable: true, ..Evaluation::default() };
+        return Evaluation {
+            info,
+            findings,
+            unusable: true,
+            ..Evaluation::default()
+        };
     };
     let (spans, prefix) = match (&outer, &inner) {
         (Some(s), _) => (Some(s), found.pointer.as_str()),
@@ -61,7 +80,10 @@ pub fn evaluate(doc: &Value, text: &str, claims: Option<&Map<String, Value>>, no
         _ => (None, ""),
     };
     // Locations inside an embedded string are relative to that string: only report them for the outer text.
-    let locator = parse::Locator { spans: if outer.is_some() { spans } else { None }, prefix };
+    let locator = parse::Locator {
+        spans: if outer.is_some() { spans } else { None },
+        prefix,
+    };
     if let Some(s) = spans {
         findings.extend(duplicate_findings(s, prefix, outer.is_some()));
     }
@@ -70,8 +92,24 @@ pub fn evaluate(doc: &Value, text: &str, claims: Option<&Map<String, Value>>, no
     findings.extend(lint::lint(&policy, locator));
 
     let Some(claims) = claims else {
-        findings.push(Finding::new("aws-no-token", Severity::Info, Area::Policy, "no token given: the policy was checked on its own, without a verdict").with_fix("paste the job's token ($CIRCLE_OIDC_TOKEN_V2) to evaluate the policy against it"));
-        return Evaluation { info, verdict: None, checks: Vec::new(), findings, unusable: false };
+        findings.push(
+            Finding::new(
+                "aws-no-token",
+                Severity::Info,
+                Area::Policy,
+                "no token given: the policy was checked on its own, without a verdict",
+            )
+            .with_fix(
+                "paste the job's token ($CIRCLE_OIDC_TOKEN_V2) to evaluate the policy against it",
+            ),
+        );
+        return Evaluation {
+            info,
+            verdict: None,
+            checks: Vec::new(),
+            findings,
+            unusable: false,
+        };
     };
     let ctx = context::Context::from_claims(claims, now);
     let mut ev = eval::evaluate(&policy, &ctx, claims);
@@ -83,7 +121,13 @@ pub fn evaluate(doc: &Value, text: &str, claims: Option<&Map<String, Value>>, no
         "claimcheck cannot see your account: that the OIDC provider for the token's issuer exists in the role's account, that its audiences include the token's `aud`, and the account ID in the principal are not checked",
     ).with_fix("compare with `aws iam list-open-id-connect-providers` and `aws iam get-open-id-connect-provider --open-id-connect-provider-arn <arn>`"));
     info.decided_by = ev.decided_by.clone();
-    Evaluation { info, verdict: ev.verdict, checks: ev.checks, findings, unusable: false }
+    Evaluation {
+        info,
+        verdict: ev.verdict,
+        checks: ev.checks,
+        findings,
+        unusable: false,
+    }
 }
 
 fn duplicate_findings(spans: &Spans, prefix: &str, located: bool) -> Vec<Finding> {

@@ -112,9 +112,24 @@ impl Base {
 
     pub fn family(self) -> Family {
         match self {
-            StringEquals | StringNotEquals | StringEqualsIgnoreCase | StringNotEqualsIgnoreCase | StringLike | StringNotLike => Family::String,
-            NumericEquals | NumericNotEquals | NumericLessThan | NumericLessThanEquals | NumericGreaterThan | NumericGreaterThanEquals => Family::Numeric,
-            DateEquals | DateNotEquals | DateLessThan | DateLessThanEquals | DateGreaterThan | DateGreaterThanEquals => Family::Date,
+            StringEquals
+            | StringNotEquals
+            | StringEqualsIgnoreCase
+            | StringNotEqualsIgnoreCase
+            | StringLike
+            | StringNotLike => Family::String,
+            NumericEquals
+            | NumericNotEquals
+            | NumericLessThan
+            | NumericLessThanEquals
+            | NumericGreaterThan
+            | NumericGreaterThanEquals => Family::Numeric,
+            DateEquals
+            | DateNotEquals
+            | DateLessThan
+            | DateLessThanEquals
+            | DateGreaterThan
+            | DateGreaterThanEquals => Family::Date,
             Bool => Family::Bool,
             BinaryEquals => Family::Binary,
             IpAddress | NotIpAddress => Family::Ip,
@@ -125,7 +140,17 @@ impl Base {
 
     /// A negated operator is true when NO value matches (and on a missing key).
     pub fn negated(self) -> bool {
-        matches!(self, StringNotEquals | StringNotEqualsIgnoreCase | StringNotLike | NumericNotEquals | DateNotEquals | NotIpAddress | ArnNotEquals | ArnNotLike)
+        matches!(
+            self,
+            StringNotEquals
+                | StringNotEqualsIgnoreCase
+                | StringNotLike
+                | NumericNotEquals
+                | DateNotEquals
+                | NotIpAddress
+                | ArnNotEquals
+                | ArnNotLike
+        )
     }
 
     /// The positive operator a negated one negates (itself otherwise).
@@ -159,13 +184,17 @@ pub struct Operator {
 
 fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
     let head = s.get(..prefix.len())?;
-    head.eq_ignore_ascii_case(prefix).then(|| s.get(prefix.len()..)).flatten()
+    head.eq_ignore_ascii_case(prefix)
+        .then(|| s.get(prefix.len()..))
+        .flatten()
 }
 
 fn strip_suffix_ci<'a>(s: &'a str, suffix: &str) -> Option<&'a str> {
     let cut = s.len().checked_sub(suffix.len())?;
     let tail = s.get(cut..)?;
-    tail.eq_ignore_ascii_case(suffix).then(|| s.get(..cut)).flatten()
+    tail.eq_ignore_ascii_case(suffix)
+        .then(|| s.get(..cut))
+        .flatten()
 }
 
 impl Operator {
@@ -178,15 +207,27 @@ impl Operator {
         } else {
             (None, written)
         };
-        let find = |name: &str| ALL.iter().copied().find(|b| b.name().eq_ignore_ascii_case(name));
+        let find = |name: &str| {
+            ALL.iter()
+                .copied()
+                .find(|b| b.name().eq_ignore_ascii_case(name))
+        };
         if let Some(base) = find(rest) {
-            return Some(Operator { qualifier, base, if_exists: false });
+            return Some(Operator {
+                qualifier,
+                base,
+                if_exists: false,
+            });
         }
         let base = find(strip_suffix_ci(rest, "IfExists")?)?;
         if base == Null {
             return None; // `NullIfExists` does not exist
         }
-        Some(Operator { qualifier, base, if_exists: true })
+        Some(Operator {
+            qualifier,
+            base,
+            if_exists: true,
+        })
     }
 
     /// The documented spelling.
@@ -196,7 +237,11 @@ impl Operator {
             Some(Qualifier::ForAllValues) => "ForAllValues:",
             None => "",
         };
-        format!("{q}{}{}", self.base.name(), if self.if_exists { "IfExists" } else { "" })
+        format!(
+            "{q}{}{}",
+            self.base.name(),
+            if self.if_exists { "IfExists" } else { "" }
+        )
     }
 
     /// A near spelling for an unknown operator (`StringEqual` -> `StringEquals`).
@@ -209,7 +254,12 @@ impl Operator {
             candidates.push(format!("ForAnyValue:{}", b.name()));
             candidates.push(format!("ForAllValues:{}", b.name()));
         }
-        candidates.into_iter().map(|c| (edit_distance(&lower, &c.to_ascii_lowercase()), c)).filter(|(d, _)| *d <= 3).min_by_key(|(d, _)| *d).map(|(_, c)| c)
+        candidates
+            .into_iter()
+            .map(|c| (edit_distance(&lower, &c.to_ascii_lowercase()), c))
+            .filter(|(d, _)| *d <= 3)
+            .min_by_key(|(d, _)| *d)
+            .map(|(_, c)| c)
     }
 }
 
@@ -239,9 +289,19 @@ mod tests {
     #[test]
     fn parses_qualifiers_and_if_exists() {
         let op = Operator::parse("ForAllValues:StringLikeIfExists").unwrap();
-        assert_eq!(op, Operator { qualifier: Some(Qualifier::ForAllValues), base: StringLike, if_exists: true });
+        assert_eq!(
+            op,
+            Operator {
+                qualifier: Some(Qualifier::ForAllValues),
+                base: StringLike,
+                if_exists: true
+            }
+        );
         assert_eq!(op.name(), "ForAllValues:StringLikeIfExists");
-        assert_eq!(Operator::parse("stringequals").unwrap().name(), "StringEquals");
+        assert_eq!(
+            Operator::parse("stringequals").unwrap().name(),
+            "StringEquals"
+        );
         assert!(Operator::parse("NullIfExists").is_none());
         assert!(Operator::parse("StringEqual").is_none());
         assert!(Operator::parse("ForAnyValue:").is_none());
@@ -251,8 +311,14 @@ mod tests {
 
     #[test]
     fn suggests_near_names() {
-        assert_eq!(Operator::suggestion("StringEqual").as_deref(), Some("StringEquals"));
-        assert_eq!(Operator::suggestion("StringLikeIfExist").as_deref(), Some("StringLikeIfExists"));
+        assert_eq!(
+            Operator::suggestion("StringEqual").as_deref(),
+            Some("StringEquals")
+        );
+        assert_eq!(
+            Operator::suggestion("StringLikeIfExist").as_deref(),
+            Some("StringLikeIfExists")
+        );
         assert_eq!(Operator::suggestion("Whatever"), None);
     }
 

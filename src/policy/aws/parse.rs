@@ -149,11 +149,17 @@ const MAX_SEARCH_DEPTH: usize = 8;
 /// Find the trust policy in a pasted JSON value.
 pub fn find(value: &Value) -> Option<Found<'_>> {
     if is_policy(value) {
-        return Some(Found { detected: "IAM trust policy document".into(), pointer: String::new(), source: Source::Object(value) });
+        return Some(Found {
+            detected: "IAM trust policy document".into(),
+            pointer: String::new(),
+            source: Source::Object(value),
+        });
     }
     if let Value::String(s) = value {
         if let Ok(inner) = serde_json::from_str::<Value>(s.trim()).or_else(|_| {
-            json::url_decode_json(s).ok_or(()).and_then(|d| serde_json::from_str::<Value>(&d).map_err(|_| ()))
+            json::url_decode_json(s)
+                .ok_or(())
+                .and_then(|d| serde_json::from_str::<Value>(&d).map_err(|_| ()))
         }) {
             if is_policy(&inner) {
                 return Some(Found {
@@ -165,8 +171,15 @@ pub fn find(value: &Value) -> Option<Found<'_>> {
         }
         return None;
     }
-    if let Some(doc) = value.get("Role").and_then(|r| r.get("AssumeRolePolicyDocument")) {
-        return embedded(doc, "/Role/AssumeRolePolicyDocument".into(), "`aws iam get-role` output (`Role.AssumeRolePolicyDocument`");
+    if let Some(doc) = value
+        .get("Role")
+        .and_then(|r| r.get("AssumeRolePolicyDocument"))
+    {
+        return embedded(
+            doc,
+            "/Role/AssumeRolePolicyDocument".into(),
+            "`aws iam get-role` output (`Role.AssumeRolePolicyDocument`",
+        );
     }
     // CloudFormation: Resources/<name>/Properties/AssumeRolePolicyDocument, or a bare Properties fragment;
     // Terraform JSON: resource/aws_iam_role/<name>/assume_role_policy, plan/state `values.assume_role_policy`.
@@ -178,17 +191,26 @@ pub fn find(value: &Value) -> Option<Found<'_>> {
         match v {
             Value::Object(map) => {
                 if let Some(doc) = map.get("AssumeRolePolicyDocument") {
-                    let what = if pointer.contains("/Resources/") || pointer.starts_with("/Resources") {
-                        "CloudFormation template (`AssumeRolePolicyDocument`"
-                    } else {
-                        "CloudFormation role properties (`AssumeRolePolicyDocument`"
-                    };
-                    if let Some(f) = embedded(doc, pointer_push(&pointer, "AssumeRolePolicyDocument"), what) {
+                    let what =
+                        if pointer.contains("/Resources/") || pointer.starts_with("/Resources") {
+                            "CloudFormation template (`AssumeRolePolicyDocument`"
+                        } else {
+                            "CloudFormation role properties (`AssumeRolePolicyDocument`"
+                        };
+                    if let Some(f) = embedded(
+                        doc,
+                        pointer_push(&pointer, "AssumeRolePolicyDocument"),
+                        what,
+                    ) {
                         return Some(f);
                     }
                 }
                 if let Some(doc) = map.get("assume_role_policy") {
-                    if let Some(f) = embedded(doc, pointer_push(&pointer, "assume_role_policy"), "Terraform JSON (`assume_role_policy`") {
+                    if let Some(f) = embedded(
+                        doc,
+                        pointer_push(&pointer, "assume_role_policy"),
+                        "Terraform JSON (`assume_role_policy`",
+                    ) {
                         return Some(f);
                     }
                 }
@@ -215,10 +237,22 @@ pub fn find(value: &Value) -> Option<Found<'_>> {
 
 fn embedded<'a>(doc: &'a Value, pointer: String, what: &str) -> Option<Found<'a>> {
     match doc {
-        Value::Object(_) => Some(Found { detected: format!("{what}, an object)"), pointer, source: Source::Object(doc) }),
+        Value::Object(_) => Some(Found {
+            detected: format!("{what}, an object)"),
+            pointer,
+            source: Source::Object(doc),
+        }),
         Value::String(s) => {
-            let form = if json::looks_url_encoded(s) { "a URL-encoded string" } else { "a JSON string" };
-            Some(Found { detected: format!("{what}, {form})"), pointer, source: Source::Text(s) })
+            let form = if json::looks_url_encoded(s) {
+                "a URL-encoded string"
+            } else {
+                "a JSON string"
+            };
+            Some(Found {
+                detected: format!("{what}, {form})"),
+                pointer,
+                source: Source::Text(s),
+            })
         }
         _ => None,
     }
@@ -229,7 +263,10 @@ fn is_policy(v: &Value) -> bool {
 }
 
 /// The document as a value, parsing a string source. Syntax errors in an embedded string become findings.
-pub fn document<'a>(found: &Found<'a>, findings: &mut Vec<Finding>) -> Option<(Cow<'a, Value>, Option<Spans>)> {
+pub fn document<'a>(
+    found: &Found<'a>,
+    findings: &mut Vec<Finding>,
+) -> Option<(Cow<'a, Value>, Option<Spans>)> {
     match found.source {
         Source::Object(v) => Some((Cow::Borrowed(v), None)),
         Source::Text(s) => match json::parse(s) {
@@ -253,7 +290,13 @@ pub fn document<'a>(found: &Found<'a>, findings: &mut Vec<Finding>) -> Option<(C
     }
 }
 
-fn finding(code: &'static str, severity: Severity, message: String, fix: &str, at: Option<Location>) -> Finding {
+fn finding(
+    code: &'static str,
+    severity: Severity,
+    message: String,
+    fix: &str,
+    at: Option<Location>,
+) -> Finding {
     let mut f = Finding::new(code, severity, Area::Policy, message);
     if !fix.is_empty() {
         f = f.with_fix(fix);
@@ -266,7 +309,13 @@ fn finding(code: &'static str, severity: Severity, message: String, fix: &str, a
 pub fn parse(doc: &Value, loc: Locator<'_>, findings: &mut Vec<Finding>) -> Policy {
     let mut policy = Policy::default();
     let Some(map) = doc.as_object() else {
-        findings.push(finding("policy-not-object", Severity::Error, "the policy is not a JSON object".into(), "paste the whole document, starting with `{`", loc.at("")));
+        findings.push(finding(
+            "policy-not-object",
+            Severity::Error,
+            "the policy is not a JSON object".into(),
+            "paste the whole document, starting with `{`",
+            loc.at(""),
+        ));
         return policy;
     };
     for key in map.keys() {
@@ -274,7 +323,9 @@ pub fn parse(doc: &Value, loc: Locator<'_>, findings: &mut Vec<Finding>) -> Poli
             findings.push(finding(
                 "policy-unknown-element",
                 Severity::Warning,
-                format!("`{key}` is not a policy element; IAM knows `Version`, `Id` and `Statement`"),
+                format!(
+                    "`{key}` is not a policy element; IAM knows `Version`, `Id` and `Statement`"
+                ),
                 "remove it or fix its spelling",
                 loc.at(&pointer_push("", key)),
             ));
@@ -285,7 +336,13 @@ pub fn parse(doc: &Value, loc: Locator<'_>, findings: &mut Vec<Finding>) -> Poli
         other => other.to_string(),
     });
     match map.get("Statement") {
-        None => findings.push(finding("policy-no-statement", Severity::Error, "the policy has no `Statement`".into(), "add a `Statement` list with an `Allow` statement", loc.at(""))),
+        None => findings.push(finding(
+            "policy-no-statement",
+            Severity::Error,
+            "the policy has no `Statement`".into(),
+            "add a `Statement` list with an `Allow` statement",
+            loc.at(""),
+        )),
         Some(Value::Array(items)) => {
             for (n, item) in items.iter().enumerate() {
                 let pointer = format!("/Statement/{n}");
@@ -303,13 +360,37 @@ pub fn parse(doc: &Value, loc: Locator<'_>, findings: &mut Vec<Finding>) -> Poli
     policy
 }
 
-fn statement(v: &Value, index: usize, pointer: String, loc: Locator<'_>, findings: &mut Vec<Finding>) -> Option<Statement> {
+fn statement(
+    v: &Value,
+    index: usize,
+    pointer: String,
+    loc: Locator<'_>,
+    findings: &mut Vec<Finding>,
+) -> Option<Statement> {
     let Some(map) = v.as_object() else {
-        findings.push(finding("statement-not-object", Severity::Error, format!("statement {index} is not a JSON object"), "each statement is an object with `Effect`, `Principal`, `Action`", loc.at(&pointer)));
+        findings.push(finding(
+            "statement-not-object",
+            Severity::Error,
+            format!("statement {index} is not a JSON object"),
+            "each statement is an object with `Effect`, `Principal`, `Action`",
+            loc.at(&pointer),
+        ));
         return None;
     };
-    let sid = map.get("Sid").map(|s| s.as_str().map(str::to_string).unwrap_or_else(|| s.to_string()));
-    let mut st = Statement { index, sid, pointer: pointer.clone(), effect: None, principal: None, action: None, conditions: Vec::new() };
+    let sid = map.get("Sid").map(|s| {
+        s.as_str()
+            .map(str::to_string)
+            .unwrap_or_else(|| s.to_string())
+    });
+    let mut st = Statement {
+        index,
+        sid,
+        pointer: pointer.clone(),
+        effect: None,
+        principal: None,
+        action: None,
+        conditions: Vec::new(),
+    };
     let label = st.label();
     let at = |k: &str| loc.at(&pointer_push(&pointer, k));
     for key in map.keys() {
@@ -335,7 +416,9 @@ fn statement(v: &Value, index: usize, pointer: String, loc: Locator<'_>, finding
         Some(Value::String(s)) if s == "Allow" => Some(Effect::Allow),
         Some(Value::String(s)) if s == "Deny" => Some(Effect::Deny),
         other => {
-            let written = other.map(|v| v.to_string()).unwrap_or_else(|| "nothing".into());
+            let written = other
+                .map(|v| v.to_string())
+                .unwrap_or_else(|| "nothing".into());
             findings.push(finding(
                 "statement-invalid-effect",
                 Severity::Error,
@@ -361,13 +444,24 @@ fn statement(v: &Value, index: usize, pointer: String, loc: Locator<'_>, finding
         (both_or_none, _) => findings.push(finding(
             "statement-missing-action",
             Severity::Error,
-            if both_or_none.is_some() { format!("{label} has both `Action` and `NotAction`; IAM rejects that") } else { format!("{label} has no `Action`, so it applies to no request") },
+            if both_or_none.is_some() {
+                format!("{label} has both `Action` and `NotAction`; IAM rejects that")
+            } else {
+                format!("{label} has no `Action`, so it applies to no request")
+            },
             "write `\"Action\": \"sts:AssumeRoleWithWebIdentity\"`",
             loc.at(&pointer),
         )),
     }
     if let Some(c) = map.get("Condition") {
-        conditions(c, &pointer_push(&pointer, "Condition"), &label, loc, findings, &mut st.conditions);
+        conditions(
+            c,
+            &pointer_push(&pointer, "Condition"),
+            &label,
+            loc,
+            findings,
+            &mut st.conditions,
+        );
     }
     Some(st)
 }
@@ -375,48 +469,110 @@ fn statement(v: &Value, index: usize, pointer: String, loc: Locator<'_>, finding
 fn string_list(v: &Value) -> Option<Vec<String>> {
     match v {
         Value::String(s) => Some(vec![s.clone()]),
-        Value::Array(items) => items.iter().map(|i| i.as_str().map(str::to_string)).collect(),
+        Value::Array(items) => items
+            .iter()
+            .map(|i| i.as_str().map(str::to_string))
+            .collect(),
         _ => None,
     }
 }
 
-fn principals(v: &Value, negated: bool, label: &str, at: Option<Location>, findings: &mut Vec<Finding>) -> Option<Principals> {
+fn principals(
+    v: &Value,
+    negated: bool,
+    label: &str,
+    at: Option<Location>,
+    findings: &mut Vec<Finding>,
+) -> Option<Principals> {
     let mut entries = Vec::new();
     let bad = |what: String, findings: &mut Vec<Finding>| {
         findings.push(finding("principal-invalid", Severity::Error, format!("{label}: {what}"), "write `\"Principal\": {\"Federated\": \"arn:aws:iam::<ACCOUNT_ID>:oidc-provider/...\"}`", at));
     };
     match v {
-        Value::String(s) if s == "*" => entries.push(PrincipalEntry { kind: "*".into(), value: "*".into() }),
-        Value::String(s) => bad(format!("`\"Principal\": \"{s}\"` is not valid; only `\"*\"` may be a bare string"), findings),
+        Value::String(s) if s == "*" => entries.push(PrincipalEntry {
+            kind: "*".into(),
+            value: "*".into(),
+        }),
+        Value::String(s) => bad(
+            format!("`\"Principal\": \"{s}\"` is not valid; only `\"*\"` may be a bare string"),
+            findings,
+        ),
         Value::Object(map) => {
             for (kind, list) in map {
-                if !matches!(kind.as_str(), "Federated" | "AWS" | "Service" | "CanonicalUser") {
+                if !matches!(
+                    kind.as_str(),
+                    "Federated" | "AWS" | "Service" | "CanonicalUser"
+                ) {
                     bad(format!("principal type `{kind}` is unknown (IAM knows `Federated`, `AWS`, `Service`, `CanonicalUser`)"), findings);
                 }
                 match string_list(list) {
-                    Some(values) => entries.extend(values.into_iter().map(|value| PrincipalEntry { kind: kind.clone(), value })),
-                    None => bad(format!("the `{kind}` principal must be a string or a list of strings"), findings),
+                    Some(values) => {
+                        entries.extend(values.into_iter().map(|value| PrincipalEntry {
+                            kind: kind.clone(),
+                            value,
+                        }))
+                    }
+                    None => bad(
+                        format!("the `{kind}` principal must be a string or a list of strings"),
+                        findings,
+                    ),
                 }
             }
         }
-        _ => bad("the principal must be `\"*\"` or an object such as `{\"Federated\": \"...\"}`".into(), findings),
+        _ => bad(
+            "the principal must be `\"*\"` or an object such as `{\"Federated\": \"...\"}`".into(),
+            findings,
+        ),
     }
-    Some(Principals { negated, entries, raw: v.clone() })
+    Some(Principals {
+        negated,
+        entries,
+        raw: v.clone(),
+    })
 }
 
-fn actions(v: &Value, negated: bool, label: &str, at: Option<Location>, findings: &mut Vec<Finding>) -> Option<Actions> {
+fn actions(
+    v: &Value,
+    negated: bool,
+    label: &str,
+    at: Option<Location>,
+    findings: &mut Vec<Finding>,
+) -> Option<Actions> {
     match string_list(v) {
-        Some(actions) => Some(Actions { negated, actions, raw: v.clone() }),
+        Some(actions) => Some(Actions {
+            negated,
+            actions,
+            raw: v.clone(),
+        }),
         None => {
-            findings.push(finding("action-invalid", Severity::Error, format!("{label}: the action must be a string or a list of strings"), "write `\"Action\": \"sts:AssumeRoleWithWebIdentity\"`", at));
+            findings.push(finding(
+                "action-invalid",
+                Severity::Error,
+                format!("{label}: the action must be a string or a list of strings"),
+                "write `\"Action\": \"sts:AssumeRoleWithWebIdentity\"`",
+                at,
+            ));
             None
         }
     }
 }
 
-fn conditions(v: &Value, pointer: &str, label: &str, loc: Locator<'_>, findings: &mut Vec<Finding>, out: &mut Vec<Condition>) {
+fn conditions(
+    v: &Value,
+    pointer: &str,
+    label: &str,
+    loc: Locator<'_>,
+    findings: &mut Vec<Finding>,
+    out: &mut Vec<Condition>,
+) {
     let Some(ops) = v.as_object() else {
-        findings.push(finding("condition-invalid", Severity::Error, format!("the `Condition` of {label} is not an object; it is ignored"), "write `\"Condition\": {\"StringEquals\": {\"<key>\": \"<value>\"}}`", loc.at(pointer)));
+        findings.push(finding(
+            "condition-invalid",
+            Severity::Error,
+            format!("the `Condition` of {label} is not an object; it is ignored"),
+            "write `\"Condition\": {\"StringEquals\": {\"<key>\": \"<value>\"}}`",
+            loc.at(pointer),
+        ));
         return;
     };
     for (operator, block) in ops {
@@ -440,7 +596,15 @@ fn conditions(v: &Value, pointer: &str, label: &str, loc: Locator<'_>, findings:
             _ => {}
         }
         let Some(keys) = block.as_object() else {
-            findings.push(finding("condition-invalid", Severity::Error, format!("`{operator}` in {label} must hold an object of keys and values; it is ignored"), "write `{\"<key>\": \"<value>\"}`", loc.at(&op_pointer)));
+            findings.push(finding(
+                "condition-invalid",
+                Severity::Error,
+                format!(
+                    "`{operator}` in {label} must hold an object of keys and values; it is ignored"
+                ),
+                "write `{\"<key>\": \"<value>\"}`",
+                loc.at(&op_pointer),
+            ));
             continue;
         };
         for (key, raw) in keys {
@@ -474,9 +638,22 @@ fn conditions(v: &Value, pointer: &str, label: &str, loc: Locator<'_>, findings:
                 }
             }
             if raw.as_array().is_some_and(|a| a.is_empty()) {
-                findings.push(finding("condition-empty-values", Severity::Warning, format!("`{key}` under `{operator}` in {label} has no values"), "give at least one value", loc.at(&key_pointer)));
+                findings.push(finding(
+                    "condition-empty-values",
+                    Severity::Warning,
+                    format!("`{key}` under `{operator}` in {label} has no values"),
+                    "give at least one value",
+                    loc.at(&key_pointer),
+                ));
             }
-            out.push(Condition { operator: operator.clone(), op, key: key.clone(), values, raw: raw.clone(), pointer: key_pointer });
+            out.push(Condition {
+                operator: operator.clone(),
+                op,
+                key: key.clone(),
+                values,
+                raw: raw.clone(),
+                pointer: key_pointer,
+            });
         }
     }
 }
@@ -488,7 +665,14 @@ mod tests {
     fn parse_text(text: &str) -> (Policy, Vec<Finding>) {
         let p = json::parse(text).unwrap();
         let mut findings = Vec::new();
-        let policy = parse(&p.value, Locator { spans: Some(&p.spans), prefix: "" }, &mut findings);
+        let policy = parse(
+            &p.value,
+            Locator {
+                spans: Some(&p.spans),
+                prefix: "",
+            },
+            &mut findings,
+        );
         (policy, findings)
     }
 
@@ -511,12 +695,17 @@ mod tests {
         assert_eq!(s.principal.as_ref().unwrap().entries[0].kind, "Federated");
         assert_eq!(s.conditions.len(), 2);
         assert_eq!(s.conditions[0].values, vec!["org/o/*", "x"]);
-        assert_eq!(s.conditions[0].pointer, "/Statement/0/Condition/StringLike/oidc.circleci.com~1org~1o:sub");
+        assert_eq!(
+            s.conditions[0].pointer,
+            "/Statement/0/Condition/StringLike/oidc.circleci.com~1org~1o:sub"
+        );
     }
 
     #[test]
     fn single_statement_object_and_non_string_values() {
-        let (p, f) = parse_text(r#"{"Statement":{"Effect":"Allow","Principal":"*","Action":"*","Condition":{"Bool":{"k":true},"NumericEquals":{"n":[1,2]}}}}"#);
+        let (p, f) = parse_text(
+            r#"{"Statement":{"Effect":"Allow","Principal":"*","Action":"*","Condition":{"Bool":{"k":true},"NumericEquals":{"n":[1,2]}}}}"#,
+        );
         assert_eq!(p.statements.len(), 1);
         assert_eq!(p.statements[0].conditions[0].values, vec!["true"]);
         assert_eq!(p.statements[0].conditions[1].values, vec!["1", "2"]);
@@ -529,18 +718,36 @@ mod tests {
         assert_eq!(p.statements.len(), 1);
         assert_eq!(
             codes(&f),
-            vec!["statement-has-resource", "statement-invalid-effect", "principal-invalid", "statement-missing-action", "condition-unknown-operator", "condition-operator-case", "condition-value-invalid", "statement-not-object"]
+            vec![
+                "statement-has-resource",
+                "statement-invalid-effect",
+                "principal-invalid",
+                "statement-missing-action",
+                "condition-unknown-operator",
+                "condition-operator-case",
+                "condition-value-invalid",
+                "statement-not-object"
+            ]
         );
         assert_eq!(f[1].location, Some(Location { line: 2, column: 2 }));
         assert!(f[4].fix.as_deref().unwrap().contains("StringEquals"));
-        assert_eq!(f[7].location, Some(Location { line: 3, column: 65 }));
+        assert_eq!(
+            f[7].location,
+            Some(Location {
+                line: 3,
+                column: 65
+            })
+        );
     }
 
     #[test]
     fn finds_get_role_output() {
         let v: Value = serde_json::from_str(r#"{"Role":{"RoleName":"r","AssumeRolePolicyDocument":"%7B%22Statement%22%3A%5B%5D%7D"}}"#).unwrap();
         let f = find(&v).unwrap();
-        assert_eq!(f.detected, "`aws iam get-role` output (`Role.AssumeRolePolicyDocument`, a URL-encoded string)");
+        assert_eq!(
+            f.detected,
+            "`aws iam get-role` output (`Role.AssumeRolePolicyDocument`, a URL-encoded string)"
+        );
         let mut findings = Vec::new();
         let (doc, _) = document(&f, &mut findings).unwrap();
         assert!(doc.get("Statement").is_some());
@@ -550,11 +757,20 @@ mod tests {
     fn finds_cloudformation_and_terraform() {
         let cfn: Value = serde_json::from_str(r#"{"Resources":{"Role":{"Type":"AWS::IAM::Role","Properties":{"AssumeRolePolicyDocument":{"Statement":[]}}}}}"#).unwrap();
         let f = find(&cfn).unwrap();
-        assert_eq!(f.pointer, "/Resources/Role/Properties/AssumeRolePolicyDocument");
+        assert_eq!(
+            f.pointer,
+            "/Resources/Role/Properties/AssumeRolePolicyDocument"
+        );
         assert!(f.detected.starts_with("CloudFormation template"));
-        let tf: Value = serde_json::from_str(r#"{"resource":{"aws_iam_role":{"ci":{"assume_role_policy":"{\"Statement\":[]}"}}}}"#).unwrap();
+        let tf: Value = serde_json::from_str(
+            r#"{"resource":{"aws_iam_role":{"ci":{"assume_role_policy":"{\"Statement\":[]}"}}}}"#,
+        )
+        .unwrap();
         let f = find(&tf).unwrap();
-        assert_eq!(f.detected, "Terraform JSON (`assume_role_policy`, a JSON string)");
+        assert_eq!(
+            f.detected,
+            "Terraform JSON (`assume_role_policy`, a JSON string)"
+        );
         assert!(find(&serde_json::json!({"a": {"b": 1}})).is_none());
     }
 }

@@ -22,7 +22,12 @@ fn claim<'a>(claims: Option<&'a Map<String, Value>>, name: &str) -> Option<&'a V
 fn text_claim(claims: Option<&Map<String, Value>>, name: &str) -> Option<String> {
     match claim(claims, name)? {
         Value::String(s) => Some(s.clone()),
-        Value::Array(a) => Some(a.iter().filter_map(Value::as_str).collect::<Vec<_>>().join("`, `")),
+        Value::Array(a) => Some(
+            a.iter()
+                .filter_map(Value::as_str)
+                .collect::<Vec<_>>()
+                .join("`, `"),
+        ),
         _ => None,
     }
 }
@@ -36,7 +41,9 @@ fn url_after<'a>(text: &'a str, marker: &str) -> Option<&'a str> {
     let lower = text.to_ascii_lowercase();
     let i = lower.find(marker)? + marker.len();
     let rest = text.get(i..)?.trim_start();
-    let end = rest.find(|c: char| c.is_whitespace() || c == '"' || c == '\'').unwrap_or(rest.len());
+    let end = rest
+        .find(|c: char| c.is_whitespace() || c == '"' || c == '\'')
+        .unwrap_or(rest.len());
     rest.get(..end).map(|u| u.trim_end_matches(['.', ',']))
 }
 
@@ -46,7 +53,9 @@ pub fn explain(text: &str, claims: Option<&Map<String, Value>>) -> Vec<Finding> 
     let mut out = Vec::new();
     let iss = text_claim(claims, "iss");
     let aud = text_claim(claims, "aud");
-    if lower.contains("not authorized to perform sts:assumerolewithwebidentity") || (lower.contains("accessdenied") && lower.contains("assumerolewithwebidentity")) {
+    if lower.contains("not authorized to perform sts:assumerolewithwebidentity")
+        || (lower.contains("accessdenied") && lower.contains("assumerolewithwebidentity"))
+    {
         out.push(found(
             "sts-access-denied",
             "`AccessDenied`: STS found the OIDC provider and accepted the token, but the role's trust policy did not allow it (a principal, action or condition did not match, or a Deny applied); STS never says which".into(),
@@ -62,7 +71,9 @@ pub fn explain(text: &str, claims: Option<&Map<String, Value>>) -> Vec<Finding> 
         let mut msg = format!("`InvalidIdentityToken`: the role's account has no OIDC provider whose URL equals the token's issuer{}", url.map(|u| format!(" `{u}`")).unwrap_or_default());
         if let (Some(u), Some(i)) = (url, &iss) {
             if u != i {
-                msg.push_str(&format!(" (the pasted token's issuer is `{i}`: was the error from another token?)"));
+                msg.push_str(&format!(
+                    " (the pasted token's issuer is `{i}`: was the error from another token?)"
+                ));
             }
         }
         msg.push_str("; causes: another org ID, another host (CircleCI server), a trailing `/`, a `--root-issuer` token, or the provider in another account");
@@ -84,7 +95,9 @@ pub fn explain(text: &str, claims: Option<&Map<String, Value>>) -> Vec<Finding> 
             },
         ));
     }
-    if lower.contains("couldn't retrieve verification key") || lower.contains("could not retrieve verification key") {
+    if lower.contains("couldn't retrieve verification key")
+        || lower.contains("could not retrieve verification key")
+    {
         out.push(found(
             "sts-verification-key",
             format!("STS could not fetch the issuer's signing keys{}: the JWKS at `<issuer>/.well-known/jwks-pub.json` was unreachable from AWS, or its key lacks `alg`/`kid` (CircleCI server)", iss.as_ref().map(|i| format!(" from `{i}`")).unwrap_or_default()),
@@ -116,20 +129,32 @@ mod tests {
     #[test]
     fn recognises_each_message() {
         assert_eq!(codes("An error occurred (AccessDenied) when calling the AssumeRoleWithWebIdentity operation: Not authorized to perform sts:AssumeRoleWithWebIdentity", None), vec!["sts-access-denied"]);
-        assert_eq!(codes("InvalidIdentityToken: Incorrect token audience", None), vec!["sts-incorrect-audience"]);
+        assert_eq!(
+            codes("InvalidIdentityToken: Incorrect token audience", None),
+            vec!["sts-incorrect-audience"]
+        );
         assert_eq!(codes("InvalidIdentityToken: Couldn't retrieve verification key from your identity provider", None), vec!["sts-verification-key"]);
         assert_eq!(codes("ExpiredTokenException: Token expired: current date/time 1 must be before the expiration date/time 0", None), vec!["sts-token-expired"]);
-        assert_eq!(codes("InvalidIdentityToken: Missing a required claim: aud", None), vec!["sts-missing-aud"]);
+        assert_eq!(
+            codes("InvalidIdentityToken: Missing a required claim: aud", None),
+            vec!["sts-missing-aud"]
+        );
         assert!(codes("everything is fine", None).is_empty());
     }
 
     #[test]
     fn provider_fix_uses_the_token() {
-        let claims: Map<String, Value> = serde_json::from_str(r#"{"iss":"https://oidc.circleci.com/org/o1","aud":"o1"}"#).unwrap();
+        let claims: Map<String, Value> =
+            serde_json::from_str(r#"{"iss":"https://oidc.circleci.com/org/o1","aud":"o1"}"#)
+                .unwrap();
         let f = explain("An error occurred (InvalidIdentityToken) when calling the AssumeRoleWithWebIdentity operation: No OpenIDConnect provider found in your account for https://oidc.circleci.com/org/o2", Some(&claims));
         assert_eq!(f[0].code, "sts-no-oidc-provider");
         assert!(f[0].message.contains("`https://oidc.circleci.com/org/o2`"));
         assert!(f[0].message.contains("was the error from another token?"));
-        assert!(f[0].fix.as_deref().unwrap().contains("--url https://oidc.circleci.com/org/o1 --client-id-list o1"));
+        assert!(f[0]
+            .fix
+            .as_deref()
+            .unwrap()
+            .contains("--url https://oidc.circleci.com/org/o1 --client-id-list o1"));
     }
 }
