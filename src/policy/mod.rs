@@ -17,8 +17,11 @@ use serde_json::{Map, Value};
 use crate::report::{Area, Check, Finding, PolicyInfo, Severity, Snippet, Verdict};
 
 pub mod aws;
+pub mod azure;
 pub mod diff;
+pub mod gcp;
 pub mod json;
+pub mod vault;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -68,7 +71,12 @@ macro_rules! platform {
 }
 
 /// Every platform, asked in this order (AWS first).
-pub static PLATFORMS: &[Platform] = &[platform!(aws, Aws)];
+pub static PLATFORMS: &[Platform] = &[
+    platform!(aws, Aws),
+    platform!(gcp, Gcp),
+    platform!(vault, Vault),
+    platform!(azure, Azure),
+];
 
 fn platform(kind: PolicyKind) -> Option<&'static Platform> {
     PLATFORMS.iter().find(|p| p.kind == kind)
@@ -99,7 +107,7 @@ pub fn evaluate(text: &str, claims: Option<&Map<String, Value>>, now: i64) -> Ev
             return evaluation;
         }
     }
-    let expected = "an AWS IAM trust policy (or `aws iam get-role` output, a CloudFormation or Terraform JSON role)";
+    let expected = "an AWS IAM trust policy (or `aws iam get-role` output, a CloudFormation or Terraform JSON role), a Google workload identity provider, a Vault JWT role, or an Azure federated identity credential";
     let finding = Finding::new(
         "policy-not-recognized",
         Severity::Error,
@@ -202,5 +210,40 @@ mod tests {
         let e = evaluate(r#"{"Version":"2012-10-17","Statement":[]}"#, None, 0);
         assert_eq!(e.info.kind, Some(PolicyKind::Aws));
         assert!(!e.unusable);
+    }
+
+    /// Every document another platform's corpus recognizes reaches that platform (AWS, asked first, does
+    /// not claim it).
+    #[test]
+    fn other_platforms_are_dispatched() {
+        let corpora = [
+            (
+                PolicyKind::Gcp,
+                include_str!("../../tests/fixtures/gcp/cases.json"),
+            ),
+            (
+                PolicyKind::Vault,
+                include_str!("../../tests/fixtures/vault/cases.json"),
+            ),
+            (
+                PolicyKind::Azure,
+                include_str!("../../tests/fixtures/azure/cases.json"),
+            ),
+        ];
+        for (kind, text) in corpora {
+            let corpus: Value = serde_json::from_str(text).unwrap();
+            let own = platform(kind).unwrap();
+            let mut seen = 0;
+            for case in corpus["cases"].as_array().unwrap() {
+                let policy = &case["policy"];
+                if (own.recognize)(policy).is_none() {
+                    continue;
+                }
+                seen += 1;
+                let e = evaluate(&serde_json::to_string(policy).unwrap(), None, 0);
+                assert_eq!(e.info.kind, Some(kind), "{}", case["name"]);
+            }
+            assert!(seen > 0, "{kind:?}");
+        }
     }
 }
