@@ -72,17 +72,28 @@ GCP = {
         "oidc": {"issuerUri": f"https://oidc.circleci.com/org/{ORG}"}},
 }
 
+def placeholders(text):
+    # tests/aws_corpus.rs's placeholders, filled with the claims the fuzz targets use.
+    for k, v in [("{ARN}", f"arn:aws:iam::123456789012:oidc-provider/oidc.circleci.com/org/{ORG}"),
+                 ("{P}", f"oidc.circleci.com/org/{ORG}"), ("{ORG}", ORG), ("{PROJECT}", PROJECT),
+                 ("{USER}", USER), ("{NOW}", NOW), ("{EXP}", "1764003540"), ("{IAT}", "1763999940")]:
+        text = text.replace(k, v)
+    return text
+
 def cases(platform):
     out = {}
     for f in sorted(glob.glob(os.path.join(ROOT, "tests/fixtures", platform, "*.json"))):
         data = json.load(open(f))
-        if not isinstance(data, dict) or "cases" not in data:
+        if isinstance(data, dict):
+            data = data.get("cases", [])
+        if not isinstance(data, list):
             continue
-        for c in data["cases"]:
-            p = c.get("policy")
+        for c in data:
+            p = c.get("policy") if isinstance(c, dict) else None
             if p is None:
                 continue
-            out[c.get("name", str(len(out)))] = p if isinstance(p, str) else json.dumps(p, indent=1)
+            text = p if isinstance(p, str) else json.dumps(p, indent=1)
+            out[c.get("name", str(len(out)))] = placeholders(text)
     return out
 
 def policies(platform, extra):
@@ -120,6 +131,22 @@ frags = [
     "#v9.abc", "#", "",
 ]
 write("share_decode", frags)
+cel = []
+for text in pol["gcp"].values():
+    try:
+        doc = json.loads(text)
+    except ValueError:
+        continue
+    for d in [doc, doc.get("provider", {}) if isinstance(doc, dict) else {}]:
+        if isinstance(d, dict):
+            if isinstance(d.get("attributeCondition"), str):
+                cel.append(d["attributeCondition"])
+            if isinstance(d.get("attributeMapping"), dict):
+                cel.extend(v for v in d["attributeMapping"].values() if isinstance(v, str))
+cel += ["[1, 2u, 3.5, -4, 'a', \"b\", b'c', r'd', true, null][0] == 1", "{'a': [1]}.a.all(x, x > 0)",
+        "assertion.sub.split('/').exists_one(s, s == 'org') ? int('7') % 2 : double(1) / 0.0",
+        "attribute.ref.matches('^refs/(heads|tags)/')", "size(google.groups.filter(g, g.startsWith('a')).map(g, g + '!'))"]
+write("cel", sorted(set(cel)))
 full = []
 for i, (name, text) in enumerate([(k, v) for p in pol.values() for k, v in list(p.items())[:4]]):
     tok = list(TOKENS.values())[i % len(TOKENS)]

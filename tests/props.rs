@@ -267,9 +267,29 @@ fn run(token: &str, policy: &str, error_text: &str, now: i64) -> Result<Report, 
 }
 
 #[test]
-fn the_seed_policies_are_there() {
+fn the_seed_policies_are_there_and_reach_a_verdict() {
     // Without seeds the mutation strategy would only test `null`: make that a failure, not a silent pass.
-    assert!(seeds().len() >= 20, "only {} seed policies", seeds().len());
+    let seeds = seeds();
+    assert!(seeds.len() >= 100, "only {} seed policies", seeds.len());
+    let token = fixture_token();
+    let verdicts = seeds
+        .iter()
+        .filter(|p| {
+            let policy = p.to_string();
+            let r = analyze(&Input {
+                token: &token,
+                policy: &policy,
+                error_text: "",
+                now: 1_764_000_000,
+            });
+            r.verdict.is_some()
+        })
+        .count();
+    assert!(
+        verdicts * 2 > seeds.len(),
+        "only {verdicts} of {} seeds reach a verdict",
+        seeds.len()
+    );
 }
 
 proptest! {

@@ -1,4 +1,4 @@
-//! azure configurations evaluated against fixed realistic claims (through the dispatcher and directly).
+//! Azure federated identity credentials, evaluated against fixed realistic claims (through the dispatcher and directly).
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 

@@ -1,4 +1,4 @@
-//! vault configurations evaluated against fixed realistic claims (through the dispatcher and directly).
+//! Vault JWT roles and configs, evaluated against fixed realistic claims (through the dispatcher and directly).
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 

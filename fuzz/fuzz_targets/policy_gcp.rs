@@ -1,0 +1,7 @@
+//! GCP workload identity providers, evaluated against fixed realistic claims (through the dispatcher and directly).
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    claimcheck_fuzz::platform(data, claimcheck::policy::gcp::evaluate);
+});
