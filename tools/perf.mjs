@@ -1,0 +1,237 @@
+// Measures the release build in headless Chromium and prints medians (run by scripts/perf.sh).
+//
+//   node tools/perf.mjs [--runs N] [--dir dist] [--port 4180]
+//
+// 1. share link -> verdict: a fresh browser context opens `#token=...&policy=...&at=...`; the time from the start
+//    of navigation to the moment `[data-verdict]` is in the DOM (MutationObserver), cold (new context, empty
+//    cache) and warm (reload in the same context).
+// 2. keystroke -> report: one character typed inside a condition value of the loaded policy; from the keydown
+//    event's timestamp to the DOM mutation that shows the new value, and to the next animation frame.
+// 3. a 1 MB policy: pasted (one input event), then one keystroke in it; the time until the report shows its
+//    verdict, and the longest main-thread block (Long Tasks API, tasks over 50 ms) meanwhile.
+// Targets (from the project's issue): 1 < 150 ms median; 2 < 16 ms typical; 3 < 100 ms, never freezing.
+// Nothing is asserted here: the numbers are printed, with each target next to it.
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const args = Object.fromEntries(
+  process.argv.slice(2).reduce((acc, a, i, all) => (a.startsWith('--') ? [...acc, [a.slice(2), all[i + 1]]] : acc), []),
+);
+const RUNS = Number(args.runs ?? 15);
+const DIR = args.dir ?? 'dist';
+const PORT = Number(args.port ?? 4180);
+const BASE = `http://127.0.0.1:${PORT}/`;
+
+const b64url = (s) => Buffer.from(s, 'utf8').toString('base64url');
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? (s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2) : NaN;
+};
+const pct = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))];
+const fmt = (x) => (Number.isFinite(x) ? `${x.toFixed(1)} ms` : 'n/a');
+function line(label, xs, target) {
+  console.log(
+    `${label.padEnd(44)} median ${fmt(median(xs)).padStart(10)}   p90 ${fmt(pct(xs, 90)).padStart(10)}   ` +
+      `min ${fmt(Math.min(...xs)).padStart(10)}   max ${fmt(Math.max(...xs)).padStart(10)}   (n=${xs.length}; target ${target})`,
+  );
+}
+
+// The deny example the UI ships (a V2 token against a V1 StringEquals policy), pinned at its own time.
+const EX = path.join(ROOT, 'static/examples');
+const TOKEN = readFileSync(path.join(EX, 'v2-token-v1-policy.jwt'), 'utf8').trim();
+const POLICY = readFileSync(path.join(EX, 'v2-token-v1-policy.policy.json'), 'utf8');
+const AT = JSON.parse(Buffer.from(TOKEN.split('.')[1], 'base64url').toString()).iat + 600;
+const LINK = `#token=${TOKEN}&policy=${b64url(POLICY)}&at=${AT}`;
+
+/** A realistic but huge trust policy: the example's statement repeated with distinct values, about `bytes` long. */
+function bigPolicy(bytes) {
+  const doc = JSON.parse(POLICY);
+  const base = doc.Statement[0];
+  const statements = [];
+  let size = 0;
+  for (let i = 0; size < bytes; i++) {
+    const s = structuredClone(base);
+    s.Sid = `Statement${i}`;
+    for (const op of Object.values(s.Condition ?? {})) {
+      for (const k of Object.keys(op)) op[k] = `${op[k]}-${i}`;
+    }
+    statements.push(s);
+    size += JSON.stringify(s, null, 2).length;
+  }
+  statements.push(base);
+  return JSON.stringify({ ...doc, Statement: statements }, null, 2);
+}
+
+// Injected before the app loads: records when the verdict appears, DOM mutations, keydowns and long tasks.
+function probe() {
+  const w = window;
+  w.__perf = { verdictAt: null, mutations: [], keydowns: [], longtasks: [] };
+  new MutationObserver(() => {
+    const t = performance.now();
+    w.__perf.mutations.push(t);
+    if (w.__perf.verdictAt === null && document.querySelector('[data-verdict]')) w.__perf.verdictAt = t;
+  }).observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
+  document.addEventListener('keydown', (e) => w.__perf.keydowns.push(e.timeStamp), true);
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) w.__perf.longtasks.push({ start: e.startTime, duration: e.duration });
+    }).observe({ type: 'longtask', buffered: true });
+  } catch {
+    /* no Long Tasks API */
+  }
+  w.__nextFrame = () => new Promise((r) => requestAnimationFrame(() => r(performance.now())));
+}
+
+async function startServer() {
+  const server = spawn('node', ['scripts/static-server.mjs', '--root', DIR, '--port', String(PORT)], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  for (let i = 0; i < 100; i++) {
+    try {
+      if ((await fetch(BASE)).ok) return server;
+    } catch {
+      /* not yet */
+    }
+    await sleep(100);
+  }
+  server.kill();
+  throw new Error(`the static server did not answer on ${BASE}`);
+}
+
+const server = await startServer();
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+try {
+  const newPage = async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    await context.route('**/*', (r) => (new URL(r.request().url()).hostname === '127.0.0.1' ? r.continue() : r.abort()));
+    await context.addInitScript(probe);
+    return { context, page: await context.newPage() };
+  };
+  console.log(`claimcheck perf: ${RUNS} runs, headless Chromium, ${DIR}/ over http://127.0.0.1 (${new Date().toISOString()})`);
+
+  // 1. Share link to verdict.
+  const cold = [];
+  const warm = [];
+  for (let i = 0; i < RUNS; i++) {
+    const { context, page } = await newPage();
+    await page.goto(BASE + LINK);
+    await page.waitForSelector('[data-verdict]');
+    cold.push(await page.evaluate(() => window.__perf.verdictAt));
+    await page.reload();
+    await page.waitForSelector('[data-verdict]');
+    warm.push(await page.evaluate(() => window.__perf.verdictAt));
+    await context.close();
+  }
+  line('share link -> verdict on screen (cold)', cold, '< 150 ms');
+  line('share link -> verdict on screen (warm)', warm, '< 150 ms');
+
+  // 2. Keystrokes in a normal policy.
+  {
+    const { context, page } = await newPage();
+    await page.goto(BASE + LINK);
+    await page.waitForSelector('[data-verdict]');
+    const policy = page.getByLabel('Policy', { exact: true });
+    const caret = POLICY.lastIndexOf('"org/') + 1;
+    await policy.focus();
+    await policy.evaluate((el, at) => el.setSelectionRange(at, at), caret);
+    const toDom = [];
+    const toFrame = [];
+    for (let i = 0; i < RUNS * 2; i++) {
+      await page.evaluate(() => {
+        window.__perf.mutations = [];
+        window.__perf.keydowns = [];
+      });
+      await page.keyboard.type('x');
+      const r = await page.evaluate(async () => {
+        const frame = await window.__nextFrame();
+        const p = window.__perf;
+        const t0 = p.keydowns[0];
+        const dom = p.mutations.find((t) => t >= t0);
+        return { t0, dom, frame };
+      });
+      if (r.dom !== undefined) {
+        toDom.push(r.dom - r.t0);
+        toFrame.push(Math.max(r.frame, r.dom) - r.t0);
+      }
+      await sleep(30);
+    }
+    line('keystroke -> report updated (DOM)', toDom, '< 16 ms');
+    line('keystroke -> next frame after update', toFrame, '< 16 ms');
+    await context.close();
+  }
+
+  // 3. A 1 MB policy: paste, then type in it.
+  {
+    const big = bigPolicy(1024 * 1024);
+    const paste = [];
+    const pasteBlock = [];
+    const key = [];
+    const keyBlock = [];
+    for (let i = 0; i < Math.max(3, Math.ceil(RUNS / 3)); i++) {
+      const { context, page } = await newPage();
+      await page.goto(BASE + `#token=${TOKEN}&at=${AT}`);
+      await page.waitForSelector('textarea');
+      const policy = page.getByLabel('Policy', { exact: true });
+      await page.evaluate(() => {
+        window.__perf.longtasks = [];
+      });
+      const t0 = await policy.evaluate((el, text) => {
+        const t = performance.now();
+        el.value = text;
+        el.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertFromPaste' }));
+        return t;
+      }, big);
+      await page.waitForSelector('[data-verdict]', { timeout: 60_000 });
+      const t1 = await page.evaluate(() => performance.now());
+      paste.push(t1 - t0);
+      pasteBlock.push(await page.evaluate(() => Math.max(0, ...window.__perf.longtasks.map((t) => t.duration))));
+
+      // One keystroke at the end of the big policy: the report updates after the pause.
+      await policy.focus();
+      await policy.evaluate((el) => el.setSelectionRange(el.value.length - 3, el.value.length - 3));
+      await page.evaluate(() => {
+        window.__perf.longtasks = [];
+        window.__perf.keydowns = [];
+      });
+      await page.keyboard.type(' ');
+      const t2 = await page.evaluate(() => window.__perf.keydowns[0]);
+      // The verdict banner says "Analyzing..." until the report is recomputed; wait for it to settle again.
+      await page
+        .waitForFunction(() => /Analyzing/.test(document.querySelector('.verdict')?.textContent ?? ''), null, {
+          timeout: 2_000,
+          polling: 1,
+        })
+        .catch(() => {});
+      await page.waitForFunction(
+        () => {
+          const v = document.querySelector('[data-verdict]');
+          return v && !/Analyzing/.test(v.textContent);
+        },
+        null,
+        { timeout: 60_000, polling: 5 },
+      );
+      const t3 = await page.evaluate(() => performance.now());
+      key.push(t3 - t2);
+      keyBlock.push(await page.evaluate(() => Math.max(0, ...window.__perf.longtasks.map((t) => t.duration))));
+      await context.close();
+    }
+    console.log(`1 MB policy: ${(big.length / 1024).toFixed(0)} KB, ${JSON.parse(big).Statement.length} statements`);
+    line('1 MB policy pasted -> verdict', paste, '< 100 ms + any deliberate pause');
+    line('1 MB policy pasted: longest main-thread block', pasteBlock, 'no freeze');
+    line('1 MB policy keystroke -> report', key, '< 100 ms + any deliberate pause');
+    line('1 MB policy keystroke: longest main-thread block', keyBlock, 'no freeze');
+  }
+} finally {
+  await browser.close();
+  server.kill();
+}
