@@ -66,6 +66,7 @@ pub fn evaluate(mapping: Option<&[(String, String)]>, claims: &Map<String, Value
         attribute: Vec::new(),
         checks: Vec::new(),
         uncertain: false,
+        subject_too_long: false,
     };
     let assertion = Val::from_json(&Value::Object(claims.clone()));
     let entries = mapping.unwrap_or(&[]);
