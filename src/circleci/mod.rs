@@ -1,7 +1,15 @@
-//! CircleCI knowledge: the `sub` V1/V2 parser, the claim catalogue, consistency findings.
+//! CircleCI knowledge: the `sub` V1/V2 parser ([`sub`]), the claim catalogue ([`catalogue`]), and
+//! consistency findings ([`findings`], whose module doc lists every finding code).
+
+pub mod catalogue;
+pub mod findings;
+pub mod sub;
 
 use serde::Serialize;
 use serde_json::Value;
+
+pub use catalogue::{explain_claims, explain_header};
+pub use sub::{parse_sub, parse_sub_with};
 
 use crate::report::Finding;
 use crate::token::Decoded;
@@ -72,6 +80,9 @@ pub struct TimeInfo {
     pub utc: String,
     /// e.g. "expires in 12 min", "expired 2 h ago", "issued 3 min ago"
     pub relative: String,
+    /// On `exp`: the lifetime `exp - iat`, e.g. "1 h".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lifetime: Option<String>,
 }
 
 /// One claim (or header field), explained.
@@ -90,10 +101,26 @@ pub struct ClaimInfo {
 pub struct Inspection {
     pub sub: Option<Sub>,
     pub claims: Vec<ClaimInfo>,
+    /// The header fields, explained.
+    pub header: Vec<ClaimInfo>,
     pub findings: Vec<Finding>,
 }
 
+/// Parse the `sub`, explain every claim and header field, and check the token's consistency at `now`.
 pub fn inspect(decoded: &Decoded, now: i64) -> Inspection {
-    let _ = (decoded, now);
-    Inspection::default()
+    let claims = decoded.claims.as_ref();
+    let sub = claims
+        .and_then(|c| c.get("sub"))
+        .and_then(Value::as_str)
+        .map(|s| parse_sub_with(s, claims));
+    Inspection {
+        claims: claims.map(|c| explain_claims(c, now)).unwrap_or_default(),
+        header: decoded
+            .header
+            .as_ref()
+            .map(explain_header)
+            .unwrap_or_default(),
+        findings: findings::check(decoded.header.as_ref(), claims, sub.as_ref(), now),
+        sub,
+    }
 }
