@@ -362,7 +362,10 @@ fn text_report(r: &Report) -> String {
     }
     if !r.findings.is_empty() {
         let _ = writeln!(o, "\nfindings");
-        for f in &r.findings {
+        // Errors first, then warnings, then info; the JSON keeps the pipeline's order.
+        let mut findings: Vec<_> = r.findings.iter().collect();
+        findings.sort_by_key(|f| f.severity);
+        for f in findings {
             let sev = serde_json::to_value(f.severity)
                 .ok()
                 .and_then(|v| v.as_str().map(str::to_string))
@@ -436,6 +439,21 @@ mod tests {
         assert!(parse(&["check", "--token", "-", "--policy", "-"])
             .unwrap_err()
             .contains("only one"));
+    }
+
+    #[test]
+    fn exit_codes_follow_the_report() {
+        let mut r = analyze(&Input {
+            now: 0,
+            ..Input::default()
+        });
+        assert_eq!(exit_code(&r), 0);
+        r.verdict = Some(Verdict::Allow);
+        assert_eq!(exit_code(&r), 0);
+        r.verdict = Some(Verdict::Deny);
+        assert_eq!(exit_code(&r), 1);
+        r.unusable_input = true;
+        assert_eq!(exit_code(&r), 2);
     }
 
     #[test]

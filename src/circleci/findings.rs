@@ -6,6 +6,7 @@
 //! | `token-alg-none` | error | token | `alg` is `none`: an unsigned token |
 //! | `token-alg-unexpected` | warning | token | `alg` is not `RS256` (what CircleCI uses) |
 //! | `token-kid-missing` | warning | token | the header has no `kid` (platforms pick the key by it) |
+//! | `token-typ-unusual` | info | token | `typ` is present and not `JWT` (CircleCI's `typ` is unconfirmed) |
 //! | `token-not-circleci` | warning | token | neither `iss`, `sub` nor any claim looks like CircleCI's |
 //! | `claim-missing` | error/warning/info | token | a claim platforms require (error) or CircleCI always sets is absent |
 //! | `claim-wrong-type` | error | token | a known claim has the wrong JSON type (e.g. `exp` as a string) |
@@ -148,6 +149,20 @@ fn check_header(h: &Map<String, Value>, out: &mut Vec<Finding>) {
             "the header has no `kid`: platforms pick the verification key by it (AWS says `Couldn't retrieve verification key from your identity provider`)".into(),
             "CircleCI sets `kid`; on server, check that the issuer's key set publishes `kid` and `alg` for each key",
         ));
+    }
+    match h.get("typ") {
+        None => {}
+        Some(Value::String(t)) if t.eq_ignore_ascii_case("JWT") => {}
+        Some(t) => {
+            let shown = t.as_str().map_or_else(|| t.to_string(), str::to_string);
+            out.push(finding(
+                "token-typ-unusual",
+                Severity::Info,
+                Area::Token,
+                format!("`typ` is `{}`, not `JWT`; what CircleCI sets here is unconfirmed, and the platforms checked here ignore it", show(&shown)),
+                "nothing to do unless the relying party checks `typ`",
+            ));
+        }
     }
 }
 
@@ -428,7 +443,7 @@ fn check_iss(iss: &str, out: &mut Vec<Finding>) -> Option<String> {
     } else {
         out.push(unrecognized_iss(&shown));
     }
-    if host != CLOUD_HOST && !host.is_empty() {
+    if host != CLOUD_HOST && org.is_some() {
         out.push(finding(
             "iss-server",
             Severity::Info,
@@ -531,7 +546,7 @@ fn check_ids(
             "user-id-not-uuid",
             Severity::Info,
             Area::Sub,
-            format!("the user segment `{}` of `sub` is not a UUID", show(u)),
+            format!("the user segment `{}` of `sub` is not a UUID (unconfirmed: scheduled pipelines run by the system actor may carry something else here)", show(u)),
             "user IDs are UUIDs; what scheduled pipelines run by the system actor carry here is unconfirmed, so a policy pinning `user/<id>` may not match them",
         ));
     }

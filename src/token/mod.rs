@@ -138,8 +138,9 @@ pub fn decode(input: &str) -> Decoded {
     if let Some(sig) = third {
         d.signature_present = !sig.is_empty();
         if d.signature_present {
-            if let Err(e) = segment::decode_base64(sig, Segment::Signature) {
-                d.errors.push(e);
+            match segment::decode_base64(sig, Segment::Signature) {
+                Ok((_, standard)) => note_standard(standard, &mut d),
+                Err(e) => d.errors.push(e),
             }
         }
     }
@@ -162,17 +163,21 @@ fn looks_like_claims(map: &Map<String, Value>) -> bool {
 fn object(text: &str, seg: Segment, d: &mut Decoded) -> Option<Map<String, Value>> {
     match segment::decode_object(text, seg) {
         Ok((map, standard)) => {
-            if standard && !d.standard_base64 {
-                d.standard_base64 = true;
-                d.cleanup
-                    .push("read standard base64 (`+`, `/`) as base64url (`-`, `_`)".to_string());
-            }
+            note_standard(standard, d);
             Some(map)
         }
         Err(e) => {
             d.errors.push(e);
             None
         }
+    }
+}
+
+fn note_standard(standard: bool, d: &mut Decoded) {
+    if standard && !d.standard_base64 {
+        d.standard_base64 = true;
+        d.cleanup
+            .push("read standard base64 (`+`, `/`) as base64url (`-`, `_`)".to_string());
     }
 }
 
@@ -196,6 +201,19 @@ fn decode_json(text: &str, d: &mut Decoded) {
 }
 
 impl Decoded {
+    /// Byte range of the n-th dot-separated segment (0 = header) in [`Decoded::compact`], so a view can
+    /// highlight the segment an error names.
+    pub fn segment_span(&self, index: usize) -> Option<std::ops::Range<usize>> {
+        let mut start = 0;
+        for (i, part) in self.compact.split('.').enumerate() {
+            if i == index {
+                return Some(start..start + part.len());
+            }
+            start += part.len() + 1;
+        }
+        None
+    }
+
     /// Problems found while decoding, as findings (area `token`).
     pub fn findings(&self) -> Vec<Finding> {
         let mut out: Vec<Finding> = self
@@ -218,7 +236,7 @@ impl Decoded {
                     "token-json-pasted",
                     Severity::Info,
                     Area::Token,
-                    "JSON was pasted instead of a token: it is read as is, with no header or signature to check",
+                    "the paste is JSON, not a token: it is read as is, with no header or signature to check",
                 )
                 .with_fix("paste the whole token (`header.payload.signature`) to check the header too"),
             );

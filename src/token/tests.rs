@@ -242,3 +242,12 @@ fn a_megabyte_of_random_text_fails_fast() {
     assert_eq!(d.form, Form::Invalid);
     assert!(!d.errors.is_empty());
 }
+
+#[test]
+fn segment_spans_point_into_the_compact_text() {
+    let d = decode("Bearer aaa.bb.c");
+    assert_eq!(d.segment_span(0), Some(0..3));
+    assert_eq!(d.segment_span(1), Some(4..6));
+    assert_eq!(d.segment_span(2), Some(7..8));
+    assert_eq!(d.segment_span(3), None);
+}
