@@ -53,6 +53,12 @@ fn build(b: &Value) -> String {
         Some("empty-signature") => format!("{h}.{p}."),
         _ => format!("{h}.{p}.{}", fake_signature()),
     };
+    if b["encoding"] == "padded" {
+        assert!(
+            token.contains('='),
+            "the padded case must really carry padding"
+        );
+    }
     if b["encoding"] == "standard" {
         token = token.replace('-', "+").replace('_', "/");
     }
