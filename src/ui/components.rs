@@ -3,6 +3,7 @@
 pub mod checks_table;
 pub mod claims_table;
 pub mod copy_button;
+pub mod diff_view;
 pub mod error_text_input;
 pub mod eval_time;
 pub mod examples_menu;

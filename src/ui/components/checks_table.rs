@@ -5,7 +5,9 @@ use std::rc::Rc;
 use serde_json::Value;
 use yew::prelude::*;
 
+use super::diff_view;
 use super::text::{rich, values};
+use crate::policy::diff::DiffKind;
 use crate::report::{Check, Outcome, Report};
 
 #[derive(Properties, PartialEq)]
@@ -32,13 +34,23 @@ fn actual(check: &Check) -> Html {
 
 fn row(check: &Check) -> Html {
     let (icon, word) = result(check.result);
+    let near_miss = (check.result == Outcome::Fail)
+        .then(|| diff_view::best(&check.expected, &check.actual))
+        .flatten();
+    let (expected, actual) = match &near_miss {
+        Some(best) => (
+            diff_view::expected(&check.expected, best),
+            diff_view::side(&best.1, DiffKind::Actual),
+        ),
+        None => (values(&check.expected), actual(check)),
+    };
     html! {
         <tr class={classes!("check", format!("check-{word}"))} data-check-result={check.result.as_str()}>
             <td data-label="Statement">{ rich(check.statement.as_deref().unwrap_or("")) }</td>
             <td data-label="Operator"><code>{ check.operator.clone() }</code></td>
             <td data-label="Key" class="mono key">{ check.key.clone() }</td>
-            <td data-label="Expected" class="mono">{ values(&check.expected) }</td>
-            <td data-label="Actual" class="mono">{ actual(check) }</td>
+            <td data-label="Expected" class="mono">{ expected }</td>
+            <td data-label="Actual" class="mono">{ actual }</td>
             <td data-label="Result" class="result"><span aria-hidden="true">{ icon }{ " " }</span>{ word }</td>
             <td data-label="Why">
                 { rich(&check.explanation) }

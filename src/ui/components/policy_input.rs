@@ -30,11 +30,10 @@ pub fn kind_name(kind: PolicyKind) -> &'static str {
 #[component]
 pub fn PolicyInput(props: &Props) -> Html {
     let info = &props.report.policy;
-    let errors = props
-        .report
-        .findings
-        .iter()
-        .filter(|f| f.area == Area::Policy && f.severity == Severity::Error);
+    // Reading errors (JSON syntax with line/column, unknown format); evaluation findings are listed below.
+    let errors = props.report.findings.iter().filter(|f| {
+        f.area == Area::Policy && f.severity == Severity::Error && f.code.starts_with("policy-")
+    });
     html! {
         <div class="field field-policy">
             <label for="policy-input">{ "Policy" }</label>
@@ -51,12 +50,7 @@ pub fn PolicyInput(props: &Props) -> Html {
                 }
                 <ul class="input-errors">
                     { for errors.map(|f| html! {
-                        <li class="input-error">
-                            if let Some(at) = f.location {
-                                <span class="location">{ format!("line {}, column {}: ", at.line, at.column) }</span>
-                            }
-                            { rich(&f.message) }
-                        </li>
+                        <li class="input-error" data-code={f.code}>{ rich(&f.message) }</li>
                     }) }
                 </ul>
             </div>

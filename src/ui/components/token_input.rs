@@ -5,7 +5,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use super::text::rich;
-use crate::report::{Area, Report, Severity};
+use crate::report::Report;
 use crate::state::Action;
 use crate::token::Form;
 use crate::ui::callbacks;
@@ -30,11 +30,6 @@ fn form_text(form: Form) -> &'static str {
 #[component]
 pub fn TokenInput(props: &Props) -> Html {
     let decoded = props.report.token.as_ref();
-    let errors = props
-        .report
-        .findings
-        .iter()
-        .filter(|f| f.area == Area::Token && f.severity == Severity::Error);
     html! {
         <div class="field field-token">
             <label for="token-input">{ "Token" }</label>
@@ -46,10 +41,14 @@ pub fn TokenInput(props: &Props) -> Html {
                 if let Some(decoded) = decoded {
                     <p class="token-form">{ form_text(decoded.form) }</p>
                     { for decoded.cleanup.iter().map(|c| html! { <p class="cleanup">{ rich(c) }</p> }) }
+                    <ul class="input-errors">
+                        { for decoded.errors.iter().map(|e| html! {
+                            <li class="input-error" data-segment={e.segment.as_str()}>
+                                { rich(&e.to_string()) }<span class="fix">{ rich(e.fix()) }</span>
+                            </li>
+                        }) }
+                    </ul>
                 }
-                <ul class="input-errors">
-                    { for errors.map(|f| html! { <li class="input-error">{ rich(&f.message) }</li> }) }
-                </ul>
             </div>
         </div>
     }
