@@ -29,6 +29,9 @@ async function expectNoViolations(page, what) {
   expect(summary, `axe violations on ${what}`).toEqual([]);
 }
 
+// axe on a full report takes several seconds on a busy machine.
+test.describe.configure({ timeout: 120_000 });
+
 for (const scheme of ['light', 'dark']) {
   test.describe(`${scheme} theme`, () => {
     test.use({ colorScheme: scheme });
