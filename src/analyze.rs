@@ -58,7 +58,9 @@ pub fn analyze(input: &Input<'_>) -> Report {
         report.suggestions = policy::suggest(report.policy.kind, claims);
     }
     if !input.error_text.trim().is_empty() {
-        report.findings.extend(policy::explain_error_text(input.error_text, claims));
+        report
+            .findings
+            .extend(policy::explain_error_text(input.error_text, claims));
     }
     report
 }

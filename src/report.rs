@@ -80,8 +80,20 @@ pub struct Finding {
 }
 
 impl Finding {
-    pub fn new(code: &'static str, severity: Severity, area: Area, message: impl Into<String>) -> Self {
-        Finding { code, severity, area, message: message.into(), fix: None, location: None }
+    pub fn new(
+        code: &'static str,
+        severity: Severity,
+        area: Area,
+        message: impl Into<String>,
+    ) -> Self {
+        Finding {
+            code,
+            severity,
+            area,
+            message: message.into(),
+            fix: None,
+            location: None,
+        }
     }
 
     pub fn with_fix(mut self, fix: impl Into<String>) -> Self {

@@ -37,7 +37,14 @@ pub struct Decoded {
 /// Decode a pasted token. Never panics.
 pub fn decode(input: &str) -> Decoded {
     let _ = input;
-    Decoded { form: Form::Invalid, cleanup: Vec::new(), header: None, claims: None, compact: String::new(), signature_present: false }
+    Decoded {
+        form: Form::Invalid,
+        cleanup: Vec::new(),
+        header: None,
+        claims: None,
+        compact: String::new(),
+        signature_present: false,
+    }
 }
 
 impl Decoded {
