@@ -35,7 +35,8 @@ impl Hash {
         }
     }
 
-    pub fn len(self) -> usize {
+    /// Digest bytes (also the PSS salt length, RFC 7518).
+    pub fn output_len(self) -> usize {
         match self {
             Hash::Sha256 => 32,
             Hash::Sha384 => 48,
@@ -110,26 +111,25 @@ impl Alg {
 
     /// Whether the key's type (and curve) can verify this algorithm, ignoring its declared `alg`/`use`.
     pub fn fits_type(self, key: &PublicKey) -> bool {
-        match (self, key) {
+        matches!(
+            (self, key),
             (
                 Alg::RS256 | Alg::RS384 | Alg::RS512 | Alg::PS256 | Alg::PS384 | Alg::PS512,
-                PublicKey::Rsa { .. },
-            ) => true,
-            (
+                PublicKey::Rsa { .. }
+            ) | (
                 Alg::ES256,
                 PublicKey::Ec {
-                    curve: Curve::P256, ..
-                },
-            ) => true,
-            (
+                    curve: Curve::P256,
+                    ..
+                }
+            ) | (
                 Alg::ES384,
                 PublicKey::Ec {
-                    curve: Curve::P384, ..
-                },
-            ) => true,
-            (Alg::EdDSA, PublicKey::Ed25519 { .. }) => true,
-            _ => false,
-        }
+                    curve: Curve::P384,
+                    ..
+                }
+            ) | (Alg::EdDSA, PublicKey::Ed25519 { .. })
+        )
     }
 
     /// Whether `key` may verify this algorithm at all; `Ok` when it may.
@@ -194,7 +194,7 @@ impl Alg {
 fn exponent_ok(e: &[u8]) -> bool {
     let bits = rsa_bits(e);
     let odd = e.last().is_some_and(|b| b & 1 == 1);
-    odd && bits >= 2 && bits <= 33
+    odd && (2..=33).contains(&bits)
 }
 
 #[cfg(test)]

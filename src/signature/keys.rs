@@ -569,3 +569,180 @@ fn parse_pem(text: &str, out: &mut Keys) {
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn codes(keys: &Keys) -> Vec<(&'static str, Option<(usize, usize)>)> {
+        keys.findings
+            .iter()
+            .map(|f| (f.code, f.location.map(|l| (l.line, l.column))))
+            .collect()
+    }
+
+    const RSA_N: &str = "sXchDaQebHnPiGvyDOAT4saGEUetSyo9MKLOoWFsueri23bOdgWp4Dy1WlUzewbgBHod5pcM9H95GQRV3JDXboIRROSBigeC5yjU1hGzHHyXss8UDprecbAYxknTcQkhslANGRUZmdTOQ5qTRsLAt6BTYuyvVRdhS8exSZEy_c4gs_7svlJJQ4H9_NxsiIoLwAEk7-Q3UXERGYw_75IDrGA84-lA_-Ct4eTlXHBIY2EaV7t7LjJaynVJCpkv4LKjTTAumiGUIuQhrNhZLuF_RJLqHpM2kgWFLU7-VTdL1VbC2tejvcI2BlMkEpk1BzBZI0KQB0GaDWFLN-aEAw3vRw";
+
+    #[test]
+    fn empty_text_is_nothing() {
+        assert_eq!(parse_keys("  \n "), Keys::default());
+    }
+
+    #[test]
+    fn neither_json_nor_pem() {
+        let keys = parse_keys("\n  ssh-rsa AAAAB3Nza user@host");
+        assert!(keys.keys.is_empty());
+        assert_eq!(codes(&keys), vec![("keys-not-recognized", Some((2, 3)))]);
+    }
+
+    #[test]
+    fn json_syntax_error_has_line_and_column() {
+        let keys = parse_keys("{\"keys\": [\n  {\"kty\": \"RSA\",}\n]}");
+        assert_eq!(codes(&keys), vec![("keys-json-invalid", Some((2, 17)))]);
+        assert!(
+            keys.findings[0]
+                .message
+                .starts_with("the keys are not valid json")
+                || keys.findings[0]
+                    .message
+                    .starts_with("the keys are not valid JSON")
+        );
+    }
+
+    #[test]
+    fn each_broken_jwk_is_reported_at_its_place_and_good_ones_kept() {
+        let text = format!(
+            "{{\"keys\": [\n  {{\"kty\": \"RSA\", \"kid\": \"a\", \"n\": \"{RSA_N}\", \"e\": \"AQAB\"}},\n  {{\"kty\": \"RSA\", \"kid\": \"b\"}},\n    {{\"kty\": \"EC\", \"crv\": \"P-256\", \"x\": \"AAAA\", \"y\": 5}},\n  {{\"n\": \"x\"}},\n  {{\"kty\": \"oct\", \"k\": \"c2VjcmV0\"}}\n]}}"
+        );
+        let keys = parse_keys(&text);
+        assert_eq!(
+            codes(&keys),
+            vec![
+                ("jwk-missing-field", Some((3, 3))),
+                ("jwk-invalid-field", Some((4, 5))),
+                ("jwk-invalid-field", Some((4, 5))),
+                ("jwk-missing-field", Some((5, 3))),
+                ("keys-private-key", Some((6, 3))),
+            ]
+        );
+        let messages: Vec<&str> = keys.findings.iter().map(|f| f.message.as_str()).collect();
+        assert_eq!(messages[0], "JWK 2 (`b`) has no `n`, `e`");
+        assert_eq!(
+            messages[1],
+            "JWK 3: `x` is 3 bytes long; this curve needs 32"
+        );
+        assert_eq!(
+            messages[2],
+            "JWK 3: `y` is a number, not a base64url string"
+        );
+        assert_eq!(messages[3], "JWK 4 has no `kty`");
+        assert_eq!(
+            keys.keys.len(),
+            2,
+            "the good RSA key and the (unsupported) oct key"
+        );
+        assert_eq!(keys.keys[0].kid.as_deref(), Some("a"));
+        assert_eq!(keys.keys[0].public.describe(), "an RSA 2048-bit key");
+        assert_eq!(
+            keys.keys[1].public,
+            PublicKey::Unsupported("a symmetric (`oct`) key".into())
+        );
+    }
+
+    #[test]
+    fn json_shapes() {
+        assert_eq!(
+            codes(&parse_keys("[1]")),
+            vec![("keys-json-shape", Some((1, 1)))]
+        );
+        assert_eq!(
+            codes(&parse_keys(" {\"keys\": []}")),
+            vec![("keys-json-shape", Some((1, 2)))]
+        );
+        assert_eq!(
+            codes(&parse_keys("{\"keys\": {}}")),
+            vec![("keys-json-shape", Some((1, 1)))]
+        );
+        assert_eq!(
+            codes(&parse_keys("{\"keys\": [7]}")),
+            vec![("keys-json-shape", Some((1, 11)))]
+        );
+        let discovery = parse_keys("{\"issuer\": \"x\", \"jwks_uri\": \"https://e.com/jwks\"}");
+        assert_eq!(
+            codes(&discovery),
+            vec![("keys-discovery-document", Some((1, 1)))]
+        );
+        assert_eq!(
+            discovery.findings[0].fix.as_deref(),
+            Some(
+                "fetch the key set it points to (`jwks_uri`: `https://e.com/jwks`) and paste that"
+            )
+        );
+    }
+
+    #[test]
+    fn a_lone_jwk_and_unsupported_curves() {
+        let keys = parse_keys("{\"kty\": \"OKP\", \"crv\": \"Ed448\", \"x\": \"AA\"}");
+        assert!(keys.findings.is_empty());
+        assert_eq!(
+            keys.keys[0].public,
+            PublicKey::Unsupported("an OKP `Ed448` key".into())
+        );
+        assert_eq!(keys.keys[0].label(), "the JWK (no `kid`)");
+    }
+
+    #[test]
+    fn pem_problems() {
+        let broken = parse_keys("-----BEGIN PUBLIC KEY-----\nMIIB!!!\n-----END PUBLIC KEY-----\n");
+        assert_eq!(codes(&broken), vec![("pem-invalid", Some((1, 1)))]);
+        let unterminated = parse_keys("x\n  -----BEGIN PUBLIC KEY-----\nMIIB\n");
+        assert_eq!(codes(&unterminated), vec![("pem-invalid", Some((2, 3)))]);
+        assert_eq!(
+            unterminated.findings[0].message,
+            "the `PUBLIC KEY` block on line 2 has no `-----END PUBLIC KEY-----` line"
+        );
+        let garbage = parse_keys("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n");
+        assert_eq!(garbage.findings[0].message, "the `PUBLIC KEY` block on line 1 cannot be read: the DER data has an unexpected structure");
+        let cert = parse_keys("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n");
+        assert_eq!(codes(&cert), vec![("pem-unsupported", Some((1, 1)))]);
+        assert_eq!(
+            codes(&parse_keys("-----BEGIN ")),
+            vec![("keys-not-recognized", Some((1, 1)))]
+        );
+    }
+
+    #[test]
+    fn jwk_members_round_trip() {
+        let key = PublicKey::Ec {
+            curve: Curve::P256,
+            x: vec![1; 32],
+            y: vec![2; 32],
+        };
+        let members = key.jwk_members();
+        assert_eq!(members[1], ("crv", "P-256".to_string()));
+        assert_eq!(members[2].1, "AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE");
+        assert_eq!(rsa_bits(&[0x01, 0]), 9);
+        assert_eq!(rsa_bits(&[]), 0);
+    }
+
+    proptest! {
+        #[test]
+        fn arbitrary_keys_text_never_panics(text in "\\PC*") {
+            let _ = parse_keys(&text);
+        }
+
+        #[test]
+        fn arbitrary_pem_bodies_never_panic(body in proptest::collection::vec(any::<u8>(), 0..300), rsa in any::<bool>()) {
+            use base64::engine::general_purpose::STANDARD;
+            let label = if rsa { "RSA PUBLIC KEY" } else { "PUBLIC KEY" };
+            let text = format!("-----BEGIN {label}-----\n{}\n-----END {label}-----\n", STANDARD.encode(&body));
+            let _ = parse_keys(&text);
+        }
+
+        #[test]
+        fn jsonish_text_never_panics(text in "[{}\\[\\]\":,a-z0-9 \n]{0,200}") {
+            let _ = parse_keys(&text);
+        }
+    }
+}

@@ -114,3 +114,47 @@ pub fn crypto(p: &Prepared) -> CryptoOutcome {
         CryptoOutcome::Invalid
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::token::Form;
+
+    fn decoded(compact: &str) -> Decoded {
+        Decoded {
+            form: Form::Jws,
+            cleanup: Vec::new(),
+            header: None,
+            claims: None,
+            compact: compact.into(),
+            signature_present: true,
+        }
+    }
+
+    #[test]
+    fn an_ec_point_off_its_curve_is_refused_not_judged() {
+        // ES256 header {"alg":"ES256"}, a 64-byte signature, and a P-256 "key" (1, 1) that is not on the curve.
+        let token = format!("eyJhbGciOiJFUzI1NiJ9.e30.{}", "A".repeat(86));
+        let keys = r#"{"kty":"EC","crv":"P-256","x":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAE","y":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAE"}"#;
+        let (report, findings) = check(&decoded(&token), keys);
+        assert!(findings.is_empty());
+        assert_eq!(report.status, "unsupported");
+        assert_eq!(
+            report.message,
+            "the JWK (no `kid`) is not a valid EC P-256 public key, so it cannot verify anything"
+        );
+    }
+
+    #[test]
+    fn keys_findings_come_back_with_the_report() {
+        let (report, findings) = check(
+            &decoded("eyJhbGciOiJFUzI1NiJ9.e30.AAAA"),
+            "{\"keys\": [{\"kty\": \"RSA\"}]}",
+        );
+        assert_eq!(report.status, "no-matching-key");
+        assert_eq!(
+            findings.iter().map(|f| f.code).collect::<Vec<_>>(),
+            vec!["jwk-missing-field"]
+        );
+    }
+}

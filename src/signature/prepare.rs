@@ -303,3 +303,165 @@ fn choose<'k>(
         )),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::signature::keys::{parse_keys, Origin};
+
+    fn b64(text: &str) -> String {
+        BASE64URL.encode(text).trim_end_matches('=').to_string()
+    }
+
+    fn token(header: &str, signature: &str) -> String {
+        format!("{}.{}.{signature}", b64(header), b64("{\"sub\":\"x\"}"))
+    }
+
+    fn ed(kid: Option<&str>) -> Key {
+        Key {
+            kid: kid.map(String::from),
+            alg: None,
+            use_: None,
+            public: PublicKey::Ed25519 { x: vec![0; 32] },
+            origin: Origin::Pem { line: 1 },
+        }
+    }
+
+    fn report(step: Step) -> (&'static str, String) {
+        match step {
+            Step::Done(r) => (r.status, r.message),
+            Step::Ready(p) => ("ready", p.key_label),
+        }
+    }
+
+    const SIG64: &str =
+        "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+
+    #[test]
+    fn the_order_of_early_answers() {
+        let keys = Keys {
+            keys: vec![ed(Some("a"))],
+            findings: Vec::new(),
+        };
+        let cases = [
+            (token("{\"alg\":\"none\"}", ""), "invalid"),
+            (token("{\"alg\":\"EdDSA\"}", ""), "absent"),
+            (
+                format!("{}.{}", b64("{\"alg\":\"EdDSA\"}"), b64("{}")),
+                "absent",
+            ),
+            (token("{\"alg\":\"HS256\"}", "AAAA"), "unsupported"),
+            (token("{\"alg\":7}", "AAAA"), "unsupported"),
+            (token("{\"alg\":\"EdDSA\"}", "***"), "invalid"),
+            ("not json.e30.AAAA".to_string(), "unsupported"),
+            ("a.b.c.d".to_string(), "unsupported"),
+            ("".to_string(), "absent"),
+        ];
+        for (token, status) in cases {
+            assert_eq!(
+                report(prepare_compact(&token, None, &keys)).0,
+                status,
+                "{token}"
+            );
+        }
+        let none = Keys::default();
+        assert_eq!(
+            report(prepare_compact(
+                &token("{\"alg\":\"EdDSA\"}", SIG64),
+                None,
+                &none
+            ))
+            .0,
+            "no-matching-key"
+        );
+    }
+
+    #[test]
+    fn a_lone_key_without_kid_is_used_for_any_kid_but_a_named_one_is_not() {
+        let header = "{\"alg\":\"EdDSA\",\"kid\":\"x\"}";
+        let lone = Keys {
+            keys: vec![ed(None)],
+            findings: Vec::new(),
+        };
+        let Step::Ready(p) = prepare_compact(&token(header, SIG64), None, &lone) else {
+            panic!("a lone key is used")
+        };
+        assert_eq!(
+            p.note.as_deref(),
+            Some("it has no `kid`; it was used for the token's `kid` `x` as the only key")
+        );
+        assert_eq!(
+            p.signing_input,
+            format!("{}.{}", b64(header), b64("{\"sub\":\"x\"}")).into_bytes()
+        );
+        let named = Keys {
+            keys: vec![ed(Some("y")), ed(None)],
+            findings: Vec::new(),
+        };
+        assert_eq!(
+            report(prepare_compact(&token(header, SIG64), None, &named)),
+            (
+                "no-matching-key",
+                "no key has the token's `kid` `x`; the keys have: `y` and 1 without `kid`. the issuer may have rotated its keys: fetch its current key set".to_string()
+            )
+        );
+    }
+
+    #[test]
+    fn a_shared_kid_prefers_the_fitting_key() {
+        let mut rsa = ed(Some("k"));
+        rsa.public = PublicKey::Unsupported("an EC P-521 key".into());
+        let keys = Keys {
+            keys: vec![rsa, ed(Some("k"))],
+            findings: Vec::new(),
+        };
+        let header = "{\"alg\":\"EdDSA\",\"kid\":\"k\"}";
+        assert_eq!(
+            report(prepare_compact(&token(header, SIG64), None, &keys)),
+            ("ready", "key `k`".to_string())
+        );
+        let p521 = parse_keys(
+            "{\"kty\":\"EC\",\"crv\":\"P-521\",\"kid\":\"k\",\"x\":\"AA\",\"y\":\"AA\"}",
+        );
+        assert_eq!(
+            report(prepare_compact(&token(header, SIG64), None, &p521)),
+            (
+                "unsupported",
+                "key `k` is an EC `P-521` key, which claimcheck cannot verify with".to_string()
+            )
+        );
+    }
+
+    #[test]
+    fn finish_words_each_outcome() {
+        let p = Prepared {
+            alg: Alg::ES256,
+            key: PublicKey::Ec {
+                curve: crate::signature::Curve::P256,
+                x: vec![0; 32],
+                y: vec![0; 32],
+            },
+            key_id: Some("k".into()),
+            key_label: "key `k`".into(),
+            note: None,
+            signing_input: Vec::new(),
+            signature: Vec::new(),
+        };
+        assert_eq!(
+            p.finish(CryptoOutcome::Valid).message,
+            "the signature is valid: signed with ES256 by key `k`"
+        );
+        let rejected = p.finish(CryptoOutcome::KeyRejected);
+        assert_eq!(
+            (rejected.status, rejected.message.as_str()),
+            (
+                "unsupported",
+                "key `k` is not a valid EC P-256 public key, so it cannot verify anything"
+            )
+        );
+        assert_eq!(
+            p.finish(CryptoOutcome::Invalid).key_id.as_deref(),
+            Some("k")
+        );
+    }
+}
