@@ -1,3 +1,469 @@
-//! The native CLI: `claimcheck check --token <FILE|-> [--policy FILE] [--at unix|RFC3339] [--json]`.
+//! The native CLI: `claimcheck check --token <FILE|-> [--policy FILE] [--error-text FILE] [--at unix|RFC3339] [--json]`.
+//!
+//! Without `--token` it reads `$CIRCLE_OIDC_TOKEN_V2`, then `$CIRCLE_OIDC_TOKEN`, so it can run inside a failing
+//! CircleCI job. `--json` prints the [`claimcheck::Report`] as one object. Exit status: 0 allow (or token only),
+//! 1 deny, 2 unusable input (bad arguments, unreadable file, or `report.unusable_input`).
+//! The clock is read here and only here (the default for `--at`). The token's signature is never printed.
 
-fn main() {}
+use std::ffi::OsString;
+use std::io::{Read, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use claimcheck::report::{Outcome, Report, Verdict};
+use claimcheck::{analyze, circleci, time, Input};
+
+const HELP: &str = "claimcheck: why can't my CircleCI job assume this role?
+
+Usage:
+  claimcheck check [--token <FILE|->] [--policy <FILE|->] [--error-text <FILE|->] [--at <unix|RFC3339>] [--json]
+  claimcheck --help | --version
+
+Commands:
+  check    decode a CircleCI OIDC token, explain its claims and evaluate a trust policy against it
+
+Run `claimcheck check --help` for the options.
+";
+
+const CHECK_HELP: &str = "claimcheck check: decode a CircleCI OIDC token and evaluate a trust policy against it
+
+Usage:
+  claimcheck check [--token <FILE|->] [--policy <FILE|->] [--error-text <FILE|->] [--at <unix|RFC3339>] [--json]
+
+Options:
+  --token <FILE|->       the token (`-` reads stdin); default: $CIRCLE_OIDC_TOKEN_V2, then $CIRCLE_OIDC_TOKEN.
+                         Pasted forms are accepted: `Bearer ...`, quotes, `export CIRCLE_OIDC_TOKEN_V2=...`
+  --policy <FILE|->      a trust configuration: AWS IAM trust policy, GCP provider, Vault JWT role, Azure credential
+  --error-text <FILE|->  the error the job printed (e.g. from STS), to explain it
+  --at <unix|RFC3339>    evaluation time, e.g. `1795652557` or `2026-11-26T00:22:37Z`; default: now
+  --json                 print the report as one JSON object
+  -h, --help             show this help
+
+Exit status: 0 allow (or no policy given), 1 deny, 2 unusable input.
+The token's signature is never printed.
+";
+
+/// Where an input comes from.
+#[derive(Debug, Clone, PartialEq)]
+enum Source {
+    Stdin,
+    File(PathBuf),
+}
+
+impl Source {
+    fn from(v: OsString) -> Source {
+        if v == "-" {
+            Source::Stdin
+        } else {
+            Source::File(PathBuf::from(v))
+        }
+    }
+
+    fn read(&self, what: &str) -> Result<String, String> {
+        match self {
+            Source::Stdin => {
+                let mut s = String::new();
+                std::io::stdin()
+                    .read_to_string(&mut s)
+                    .map_err(|e| format!("cannot read the {what} from stdin: {e}"))?;
+                Ok(s)
+            }
+            Source::File(p) => std::fs::read_to_string(p)
+                .map_err(|e| format!("cannot read the {what} from `{}`: {e}", p.display())),
+        }
+    }
+}
+
+/// Options of `check`. New options (e.g. `--jwks FILE`) are one field here and one arm in [`parse_check`].
+#[derive(Debug, Default)]
+struct CheckArgs {
+    token: Option<Source>,
+    policy: Option<Source>,
+    error_text: Option<Source>,
+    at: Option<i64>,
+    json: bool,
+}
+
+#[derive(Debug)]
+enum Command {
+    Help(&'static str),
+    Version,
+    Check(CheckArgs),
+}
+
+fn parse_args(args: impl IntoIterator<Item = OsString>) -> Result<Command, String> {
+    use lexopt::prelude::*;
+    let mut parser = lexopt::Parser::from_args(args);
+    match parser.next().map_err(|e| e.to_string())? {
+        None | Some(Short('h') | Long("help")) => Ok(Command::Help(HELP)),
+        Some(Short('V') | Long("version")) => Ok(Command::Version),
+        Some(Value(cmd)) if cmd == "check" => parse_check(&mut parser),
+        Some(Value(cmd)) => Err(format!(
+            "unknown command `{}`; try `claimcheck check --help`",
+            cmd.to_string_lossy()
+        )),
+        Some(other) => Err(format!("{}; try `claimcheck --help`", other.unexpected())),
+    }
+}
+
+fn parse_check(parser: &mut lexopt::Parser) -> Result<Command, String> {
+    use lexopt::prelude::*;
+    let mut args = CheckArgs::default();
+    let err = |e: lexopt::Error| format!("{e}; try `claimcheck check --help`");
+    while let Some(arg) = parser.next().map_err(err)? {
+        match arg {
+            Short('h') | Long("help") => return Ok(Command::Help(CHECK_HELP)),
+            Long("token") => args.token = Some(Source::from(parser.value().map_err(err)?)),
+            Long("policy") => args.policy = Some(Source::from(parser.value().map_err(err)?)),
+            Long("error-text") => {
+                args.error_text = Some(Source::from(parser.value().map_err(err)?))
+            }
+            Long("at") => {
+                let v = parser.value().map_err(err)?;
+                let at = time::parse_at(&v.to_string_lossy()).map_err(|e| format!("--at: {e}"))?;
+                args.at = Some(at);
+            }
+            Long("json") => args.json = true,
+            other => return Err(err(other.unexpected())),
+        }
+    }
+    let stdin_uses = [&args.token, &args.policy, &args.error_text]
+        .into_iter()
+        .filter(|s| **s == Some(Source::Stdin))
+        .count();
+    if stdin_uses > 1 {
+        return Err(
+            "only one of --token, --policy and --error-text can read stdin (`-`)".to_string(),
+        );
+    }
+    Ok(Command::Check(args))
+}
+
+fn now() -> i64 {
+    match std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH) {
+        Ok(d) => i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
+        Err(e) => -i64::try_from(e.duration().as_secs()).unwrap_or(i64::MAX),
+    }
+}
+
+fn read_optional(source: &Option<Source>, what: &str) -> Result<String, String> {
+    source.as_ref().map_or(Ok(String::new()), |s| s.read(what))
+}
+
+fn run(args: &CheckArgs) -> Result<Report, String> {
+    let token = match &args.token {
+        Some(s) => s.read("token")?,
+        None => ["CIRCLE_OIDC_TOKEN_V2", "CIRCLE_OIDC_TOKEN"]
+            .iter()
+            .filter_map(|v| std::env::var(v).ok())
+            .find(|v| !v.trim().is_empty())
+            .unwrap_or_default(),
+    };
+    let policy = read_optional(&args.policy, "policy")?;
+    let error_text = read_optional(&args.error_text, "error text")?;
+    if token.trim().is_empty() && policy.trim().is_empty() && error_text.trim().is_empty() {
+        return Err(
+            "no token: give `--token FILE` (or `-` for stdin), or run inside a CircleCI job where $CIRCLE_OIDC_TOKEN_V2 is set"
+                .to_string(),
+        );
+    }
+    let at = args.at.unwrap_or_else(now);
+    Ok(analyze(&Input {
+        token: &token,
+        policy: &policy,
+        error_text: &error_text,
+        now: at,
+    }))
+}
+
+fn exit_code(report: &Report) -> u8 {
+    if report.unusable_input {
+        2
+    } else if report.verdict == Some(Verdict::Deny) {
+        1
+    } else {
+        0
+    }
+}
+
+fn main() -> ExitCode {
+    let command = match parse_args(std::env::args_os().skip(1)) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("claimcheck: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let args = match command {
+        Command::Help(text) => {
+            print_out(text);
+            return ExitCode::SUCCESS;
+        }
+        Command::Version => {
+            print_out(&format!("claimcheck {}\n", env!("CARGO_PKG_VERSION")));
+            return ExitCode::SUCCESS;
+        }
+        Command::Check(args) => args,
+    };
+    let report = match run(&args) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("claimcheck: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let out = if args.json {
+        match serde_json::to_string_pretty(&report) {
+            Ok(s) => s + "\n",
+            Err(e) => {
+                eprintln!("claimcheck: cannot serialize the report: {e}");
+                return ExitCode::from(2);
+            }
+        }
+    } else {
+        text_report(&report)
+    };
+    print_out(&out);
+    ExitCode::from(exit_code(&report))
+}
+
+/// Write to stdout, ignoring a closed pipe (`claimcheck check | head`).
+fn print_out(s: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(s.as_bytes());
+    let _ = out.flush();
+}
+
+fn json_inline(v: &serde_json::Value) -> String {
+    let s = v.to_string();
+    if s.chars().count() > 200 {
+        s.chars().take(200).collect::<String>() + "…"
+    } else {
+        s
+    }
+}
+
+/// The readable report: verdict, token, sub segments, claims with times, checks, findings with fixes.
+fn text_report(r: &Report) -> String {
+    use std::fmt::Write as _;
+    let mut o = String::new();
+    let verdict = match r.verdict {
+        Some(Verdict::Allow) => "ALLOW",
+        Some(Verdict::Deny) => "DENY",
+        None if r.policy.kind.is_none() => "none (no policy evaluated)",
+        None => "undecided",
+    };
+    let _ = writeln!(o, "verdict: {verdict}");
+    let _ = writeln!(o, "evaluated at: {} ({})", time::format_utc(r.at), r.at);
+    if let Some(t) = &r.token {
+        let form = match t.form {
+            claimcheck::token::Form::Jws => "signed token (JWS)",
+            claimcheck::token::Form::Jwe => "encrypted token (JWE)",
+            claimcheck::token::Form::Partial => "partial token",
+            claimcheck::token::Form::Invalid => "not decodable",
+        };
+        let sig = if t.signature_present {
+            "signature present (not shown)"
+        } else {
+            "no signature"
+        };
+        let _ = writeln!(o, "\ntoken: {form}, {sig}");
+        for c in &t.cleanup {
+            let _ = writeln!(o, "  cleanup: {c}");
+        }
+        if let Some(h) = &t.header {
+            let _ = writeln!(o, "\nheader");
+            for c in circleci::explain_header(h) {
+                let _ = writeln!(o, "  {}: {}", c.name, json_inline(&c.value));
+                if !c.explanation.is_empty() {
+                    let _ = writeln!(o, "      {}", c.explanation);
+                }
+            }
+        }
+    }
+    if let Some(s) = &r.sub {
+        let _ = writeln!(o, "\nsub: {}", s.version.as_str());
+        let _ = writeln!(o, "  {}", s.value);
+        for seg in &s.segments {
+            let kind = serde_json::to_value(seg.kind)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default();
+            let _ = writeln!(o, "    {:<10} {}", kind, seg.text);
+        }
+        if let Some(v) = &s.variable {
+            let _ = writeln!(o, "  variable: {v}");
+        }
+        if let Some(n) = &s.note {
+            let _ = writeln!(o, "  note: {n}");
+        }
+        if let Some(f) = &s.other_form {
+            let _ = writeln!(o, "  other form: {f}");
+        }
+    }
+    if !r.claims.is_empty() {
+        let _ = writeln!(o, "\nclaims");
+        for c in &r.claims {
+            let _ = writeln!(o, "  {}: {}", c.name, json_inline(&c.value));
+            if let Some(t) = &c.time {
+                let life = t
+                    .lifetime
+                    .as_ref()
+                    .map(|l| format!("; lifetime {l}"))
+                    .unwrap_or_default();
+                let _ = writeln!(o, "      {} ({}{life})", t.utc, t.relative);
+            }
+            if !c.explanation.is_empty() {
+                let _ = writeln!(o, "      {}", c.explanation);
+            }
+        }
+    }
+    if let Some(kind) = r.policy.kind {
+        let kind = serde_json::to_value(kind)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
+        let _ = writeln!(o, "\npolicy: {kind}");
+        if let Some(d) = &r.policy.detected {
+            let _ = writeln!(o, "  detected: {d}");
+        }
+        if let Some(d) = &r.policy.decided_by {
+            let _ = writeln!(o, "  decided by: {d}");
+        }
+    }
+    if !r.checks.is_empty() {
+        let _ = writeln!(o, "\nchecks");
+        for c in &r.checks {
+            let mark = match c.result {
+                Outcome::Pass => "pass",
+                Outcome::Fail => "FAIL",
+                Outcome::Unknown => "????",
+            };
+            let stmt = c
+                .statement
+                .as_ref()
+                .map(|s| format!("{s}: "))
+                .unwrap_or_default();
+            let _ = writeln!(o, "  [{mark}] {stmt}{} {}", c.operator, c.key);
+            let _ = writeln!(
+                o,
+                "      expected {}, actual {}",
+                json_inline(&c.expected),
+                json_inline(&c.actual)
+            );
+            let _ = writeln!(o, "      {}", c.explanation);
+            if let Some(f) = &c.fix {
+                let _ = writeln!(o, "      fix: {f}");
+            }
+        }
+    }
+    if let Some(s) = &r.signature {
+        let _ = writeln!(o, "\nsignature: {} ({})", s.status, s.message);
+    }
+    if !r.findings.is_empty() {
+        let _ = writeln!(o, "\nfindings");
+        // Errors first, then warnings, then info; the JSON keeps the pipeline's order.
+        let mut findings: Vec<_> = r.findings.iter().collect();
+        findings.sort_by_key(|f| f.severity);
+        for f in findings {
+            let sev = serde_json::to_value(f.severity)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default();
+            let at = f
+                .location
+                .map(|l| format!(" (line {}, column {})", l.line, l.column))
+                .unwrap_or_default();
+            let _ = writeln!(o, "  {sev} {}{at}: {}", f.code, f.message);
+            if let Some(fix) = &f.fix {
+                let _ = writeln!(o, "      fix: {fix}");
+            }
+        }
+    }
+    if !r.suggestions.is_empty() {
+        let _ = writeln!(o, "\nsuggestions");
+        for s in &r.suggestions {
+            let _ = writeln!(o, "  {} ({})", s.title, s.language);
+            for line in s.text.lines() {
+                let _ = writeln!(o, "    {line}");
+            }
+        }
+    }
+    o
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Command, String> {
+        parse_args(args.iter().map(OsString::from))
+    }
+
+    #[test]
+    fn parses_check_options() {
+        let Ok(Command::Check(a)) = parse(&[
+            "check",
+            "--token",
+            "-",
+            "--policy",
+            "p.json",
+            "--at",
+            "2026-11-26T00:22:37Z",
+            "--json",
+        ]) else {
+            panic!("not a check")
+        };
+        assert_eq!(a.token, Some(Source::Stdin));
+        assert_eq!(a.policy, Some(Source::File("p.json".into())));
+        assert_eq!(a.at, Some(1_795_652_557));
+        assert!(a.json);
+        let Ok(Command::Check(a)) = parse(&["check", "--at=5"]) else {
+            panic!()
+        };
+        assert_eq!(a.at, Some(5));
+    }
+
+    #[test]
+    fn rejects_bad_arguments() {
+        assert!(parse(&["check", "--bogus"])
+            .unwrap_err()
+            .contains("--bogus"));
+        assert!(parse(&["frobnicate"])
+            .unwrap_err()
+            .contains("unknown command `frobnicate`"));
+        assert!(parse(&["check", "--at", "soon"])
+            .unwrap_err()
+            .starts_with("--at: `soon` is not a time"));
+        assert!(parse(&["check", "--token"]).is_err());
+        assert!(parse(&["check", "--token", "-", "--policy", "-"])
+            .unwrap_err()
+            .contains("only one"));
+    }
+
+    #[test]
+    fn exit_codes_follow_the_report() {
+        let mut r = analyze(&Input {
+            now: 0,
+            ..Input::default()
+        });
+        assert_eq!(exit_code(&r), 0);
+        r.verdict = Some(Verdict::Allow);
+        assert_eq!(exit_code(&r), 0);
+        r.verdict = Some(Verdict::Deny);
+        assert_eq!(exit_code(&r), 1);
+        r.unusable_input = true;
+        assert_eq!(exit_code(&r), 2);
+    }
+
+    #[test]
+    fn help_and_version() {
+        assert!(matches!(parse(&[]), Ok(Command::Help(HELP))));
+        assert!(matches!(parse(&["--help"]), Ok(Command::Help(HELP))));
+        assert!(matches!(
+            parse(&["check", "-h"]),
+            Ok(Command::Help(CHECK_HELP))
+        ));
+        assert!(matches!(parse(&["--version"]), Ok(Command::Version)));
+    }
+}

@@ -1,10 +1,18 @@
-//! CircleCI knowledge: the `sub` V1/V2 parser, the claim catalogue, consistency findings.
+//! CircleCI knowledge: the `sub` V1/V2 parser ([`sub`]), the claim catalogue ([`catalogue`]), and
+//! consistency findings ([`findings`], whose module doc lists every finding code).
+
+pub mod catalogue;
+pub mod findings;
+pub mod sub;
 
 use serde::Serialize;
 use serde_json::Value;
 
+pub use catalogue::{explain_claims, explain_header};
+pub use sub::{parse_sub, parse_sub_with};
+
 use crate::report::Finding;
-use crate::token::Decoded;
+use crate::token::{Decoded, Form};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -72,6 +80,9 @@ pub struct TimeInfo {
     pub utc: String,
     /// e.g. "expires in 12 min", "expired 2 h ago", "issued 3 min ago"
     pub relative: String,
+    /// On `exp`: the lifetime `exp - iat`, e.g. "1 h".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lifetime: Option<String>,
 }
 
 /// One claim (or header field), explained.
@@ -90,10 +101,93 @@ pub struct ClaimInfo {
 pub struct Inspection {
     pub sub: Option<Sub>,
     pub claims: Vec<ClaimInfo>,
+    /// The header fields, explained.
+    pub header: Vec<ClaimInfo>,
     pub findings: Vec<Finding>,
 }
 
+/// Parse the `sub`, explain every claim and header field, and check the token's consistency at `now`.
 pub fn inspect(decoded: &Decoded, now: i64) -> Inspection {
-    let _ = (decoded, now);
-    Inspection::default()
+    let claims = decoded.claims.as_ref();
+    let sub = claims
+        .and_then(|c| c.get("sub"))
+        .and_then(Value::as_str)
+        .map(|s| parse_sub_with(s, claims));
+    Inspection {
+        claims: claims.map(|c| explain_claims(c, now)).unwrap_or_default(),
+        header: decoded
+            .header
+            .as_ref()
+            .map(explain_header)
+            .unwrap_or_default(),
+        // A JWE header describes encryption, not CircleCI's signature: its `alg` is not checked.
+        findings: findings::check(
+            decoded
+                .header
+                .as_ref()
+                .filter(|_| decoded.form != Form::Jwe),
+            claims,
+            sub.as_ref(),
+            now,
+        ),
+        sub,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::token::decode;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine;
+
+    fn b64(s: &str) -> String {
+        URL_SAFE_NO_PAD.encode(s)
+    }
+
+    #[test]
+    fn inspects_sub_claims_header_and_findings() {
+        let org = "1f0c8e9a-2b3d-4c5e-8f70-112233445566";
+        let claims = format!(
+            r#"{{"iss":"https://oidc.circleci.com/org/{org}","sub":"org/{org}/project/3e9d6a41-7b2c-4f18-9d0e-aabbccddeeff/user/5c2b9f30-1a4e-4d6b-8c7f-001122334455","aud":"{org}","iat":100,"exp":3700}}"#
+        );
+        let d = decode(&format!(
+            "{}.{}.c2ln",
+            b64(r#"{"alg":"RS256","kid":"k"}"#),
+            b64(&claims)
+        ));
+        let i = inspect(&d, 200);
+        let sub = i.sub.unwrap();
+        assert_eq!(sub.version, SubVersion::V1);
+        // No vcs claims: ambiguous between V1 and a custom-webhook V2, and the other form is the same.
+        assert!(sub.note.unwrap().contains("custom webhook"));
+        assert_eq!(sub.other_form.as_deref(), Some(sub.value.as_str()));
+        assert_eq!(i.claims.len(), 5);
+        assert_eq!(
+            i.claims[4].time.as_ref().unwrap().relative,
+            "expires in 58 min"
+        );
+        assert_eq!(i.header[0].name, "alg");
+        let codes: Vec<&str> = i.findings.iter().map(|f| f.code).collect();
+        assert!(codes.contains(&"sub-version-ambiguous"), "{codes:?}");
+        assert!(codes.contains(&"claim-missing"), "{codes:?}");
+    }
+
+    #[test]
+    fn jwe_header_is_not_checked_as_a_signature_header() {
+        let d = decode(&format!(
+            "{}.a.b.c.d",
+            b64(r#"{"alg":"RSA-OAEP","enc":"A128GCM"}"#)
+        ));
+        let i = inspect(&d, 0);
+        assert!(i.findings.is_empty(), "{:?}", i.findings);
+        assert_eq!(i.header.len(), 2);
+        assert!(i.sub.is_none());
+    }
+
+    #[test]
+    fn nothing_to_inspect_without_claims() {
+        let i = inspect(&decode(""), 0);
+        assert_eq!(i, Inspection::default());
+    }
 }

@@ -43,3 +43,7 @@ pub fn explain_error_text(text: &str, claims: Option<&Map<String, Value>>) -> Ve
     let _ = (text, claims);
     Vec::new()
 }
+
+pub mod azure;
+pub mod gcp;
+pub mod vault;

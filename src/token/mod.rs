@@ -1,9 +1,37 @@
-//! Lenient JWT decoding of whatever people paste. (Owned by the token work; this is the agreed interface.)
+//! Lenient JWT decoding of whatever people paste.
+//!
+//! [`decode`] cleans the paste ([`clean`]), splits it on `.`, and decodes every segment it can
+//! ([`segment`]); each failure is kept as a structured [`TokenError`] (segment, kind, offset, line/column)
+//! while the other segments still decode. Linear time in the input length; never panics.
+//! Pasted JSON (e.g. a claims set copied from a JWT viewer) is read as the claims.
+//!
+//! Findings emitted by [`Decoded::findings`] (area `token`):
+//!
+//! | code | severity | when |
+//! |---|---|---|
+//! | `token-empty` | error | nothing left after cleanup |
+//! | `token-segment-count` | error | not 1, 2, 3 or 5 dot-separated segments |
+//! | `token-segment-empty` | error | the header or payload segment is empty |
+//! | `token-not-base64url` | error | a segment has a character outside base64url, or an impossible length/padding |
+//! | `token-not-utf8` | error | a segment decodes to bytes that are not UTF-8 |
+//! | `token-not-json` | error | a segment is not JSON (line/column given) |
+//! | `token-not-object` | error | a segment is JSON but not an object |
+//! | `token-partial` | info | only a header, or header and payload without a signature segment |
+//! | `token-unsigned` | warning | three segments, but the signature segment is empty |
+//! | `token-encrypted` | info | a five-segment JWE: header readable, claims encrypted |
+//! | `token-standard-base64` | info | standard base64 (`+`, `/`) instead of base64url: tolerated |
+//! | `token-json-pasted` | info | JSON was pasted instead of a token: read as the claims (or header) |
+
+pub mod clean;
+pub mod error;
+pub mod segment;
 
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::report::Finding;
+pub use error::{ErrorKind, Segment, TokenError};
+
+use crate::report::{Area, Finding, Location, Severity};
 
 /// The shape of what was pasted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -32,24 +60,238 @@ pub struct Decoded {
     pub compact: String,
     /// Whether a non-empty signature segment is present.
     pub signature_present: bool,
+    /// Every decoding problem, per segment, so a view can show it next to the segment.
+    pub errors: Vec<TokenError>,
+    /// How many dot-separated segments the cleaned text has (0 when empty or pasted as JSON).
+    pub segment_count: usize,
+    /// Standard base64 (`+`, `/`) was seen and tolerated.
+    pub standard_base64: bool,
+    /// The paste was JSON, read directly instead of a compact token.
+    pub json_pasted: bool,
 }
 
-/// Decode a pasted token. Never panics.
+/// Decode a pasted token. Never panics; linear time.
 pub fn decode(input: &str) -> Decoded {
-    let _ = input;
-    Decoded {
+    let mut d = Decoded {
         form: Form::Invalid,
         cleanup: Vec::new(),
         header: None,
         claims: None,
         compact: String::new(),
         signature_present: false,
+        errors: Vec::new(),
+        segment_count: 0,
+        standard_base64: false,
+        json_pasted: false,
+    };
+    let trimmed = input.trim();
+    if trimmed.starts_with('{') {
+        decode_json(trimmed, &mut d);
+        return d;
+    }
+    let (compact, cleanup) = clean::clean(input);
+    d.cleanup = cleanup;
+    d.compact = compact;
+    if d.compact.is_empty() {
+        d.errors
+            .push(TokenError::new(Segment::Token, ErrorKind::Empty));
+        return d;
+    }
+    let compact = d.compact.clone();
+    let count = compact.split('.').count();
+    d.segment_count = count;
+    let mut parts = compact.split('.');
+    let header_text = parts.next().unwrap_or("");
+    let payload_text = parts.next();
+    let third = parts.next();
+
+    if count == 5 {
+        let header = object(header_text, Segment::Header, &mut d);
+        if header.is_some() {
+            d.form = Form::Jwe;
+        }
+        d.header = header;
+        return d;
+    }
+    if count != 1 && count != 2 && count != 3 {
+        d.errors.push(TokenError::new(
+            Segment::Token,
+            ErrorKind::SegmentCount { count },
+        ));
+    }
+
+    let first = object(header_text, Segment::Header, &mut d);
+    if count == 1 {
+        // One segment: a header, unless it is plainly a claims set (someone pasted only the payload).
+        match first {
+            Some(map) if looks_like_claims(&map) => {
+                d.cleanup
+                    .push("read the single segment as the claims (it has no `alg`)".to_string());
+                d.claims = Some(map);
+            }
+            other => d.header = other,
+        }
+    } else {
+        d.header = first;
+        d.claims = payload_text.and_then(|p| object(p, Segment::Payload, &mut d));
+    }
+    if let Some(sig) = third {
+        d.signature_present = !sig.is_empty();
+        if d.signature_present {
+            match segment::decode_base64(sig, Segment::Signature) {
+                Ok((_, standard)) => note_standard(standard, &mut d),
+                Err(e) => d.errors.push(e),
+            }
+        }
+    }
+    let decoded_something = d.header.is_some() || d.claims.is_some();
+    d.form = match (decoded_something, count) {
+        (false, _) => Form::Invalid,
+        (true, 1 | 2) => Form::Partial,
+        (true, _) => Form::Jws,
+    };
+    d
+}
+
+fn looks_like_claims(map: &Map<String, Value>) -> bool {
+    !map.contains_key("alg")
+        && ["iss", "sub", "aud", "exp", "iat"]
+            .iter()
+            .any(|k| map.contains_key(*k))
+}
+
+fn object(text: &str, seg: Segment, d: &mut Decoded) -> Option<Map<String, Value>> {
+    match segment::decode_object(text, seg) {
+        Ok((map, standard)) => {
+            note_standard(standard, d);
+            Some(map)
+        }
+        Err(e) => {
+            d.errors.push(e);
+            None
+        }
+    }
+}
+
+fn note_standard(standard: bool, d: &mut Decoded) {
+    if standard && !d.standard_base64 {
+        d.standard_base64 = true;
+        d.cleanup
+            .push("read standard base64 (`+`, `/`) as base64url (`-`, `_`)".to_string());
+    }
+}
+
+fn decode_json(text: &str, d: &mut Decoded) {
+    d.json_pasted = true;
+    match segment::parse_object_text(text, Segment::Payload) {
+        Ok(map) if map.contains_key("alg") && !looks_like_claims(&map) => {
+            d.cleanup
+                .push("read the pasted JSON as the header".to_string());
+            d.header = Some(map);
+            d.form = Form::Partial;
+        }
+        Ok(map) => {
+            d.cleanup
+                .push("read the pasted JSON as the claims".to_string());
+            d.claims = Some(map);
+            d.form = Form::Partial;
+        }
+        Err(e) => d.errors.push(e),
     }
 }
 
 impl Decoded {
+    /// Byte range of the n-th dot-separated segment (0 = header) in [`Decoded::compact`], so a view can
+    /// highlight the segment an error names.
+    pub fn segment_span(&self, index: usize) -> Option<std::ops::Range<usize>> {
+        let mut start = 0;
+        for (i, part) in self.compact.split('.').enumerate() {
+            if i == index {
+                return Some(start..start + part.len());
+            }
+            start += part.len() + 1;
+        }
+        None
+    }
+
     /// Problems found while decoding, as findings (area `token`).
     pub fn findings(&self) -> Vec<Finding> {
-        Vec::new()
+        let mut out: Vec<Finding> = self
+            .errors
+            .iter()
+            .map(|e| {
+                let f = Finding::new(e.code(), Severity::Error, Area::Token, e.to_string())
+                    .with_fix(e.fix());
+                match e.kind {
+                    ErrorKind::NotJson { line, column, .. } if self.json_pasted => {
+                        f.at(Location { line, column })
+                    }
+                    _ => f,
+                }
+            })
+            .collect();
+        if self.json_pasted && self.form != Form::Invalid {
+            out.push(
+                Finding::new(
+                    "token-json-pasted",
+                    Severity::Info,
+                    Area::Token,
+                    "the paste is JSON, not a token: it is read as is, with no header or signature to check",
+                )
+                .with_fix("paste the whole token (`header.payload.signature`) to check the header too"),
+            );
+        }
+        match self.form {
+            Form::Partial if !self.json_pasted => {
+                let what = if self.segment_count == 1 {
+                    "only one segment was pasted"
+                } else {
+                    "the token has no signature segment"
+                };
+                out.push(
+                    Finding::new(
+                        "token-partial",
+                        Severity::Info,
+                        Area::Token,
+                        format!("{what}: what decodes is shown, but no platform accepts a token without its signature"),
+                    )
+                    .with_fix("copy the whole token: three base64url segments separated by dots"),
+                );
+            }
+            Form::Jws if !self.signature_present && self.segment_count == 3 => out.push(
+                Finding::new(
+                    "token-unsigned",
+                    Severity::Warning,
+                    Area::Token,
+                    "the signature segment is empty: no platform accepts an unsigned token",
+                )
+                .with_fix("copy the whole token, including the part after the second dot"),
+            ),
+            Form::Jwe => out.push(
+                Finding::new(
+                    "token-encrypted",
+                    Severity::Info,
+                    Area::Token,
+                    "this is an encrypted token (JWE, five segments): its header is shown, its claims cannot be read without the recipient's key; CircleCI OIDC tokens are signed, not encrypted (three segments)",
+                )
+                .with_fix("paste `$CIRCLE_OIDC_TOKEN_V2` (or `$CIRCLE_OIDC_TOKEN`) from the job instead"),
+            ),
+            _ => {}
+        }
+        if self.standard_base64 {
+            out.push(
+                Finding::new(
+                    "token-standard-base64",
+                    Severity::Info,
+                    Area::Token,
+                    "the token uses standard base64 (`+`, `/`) where JWTs use base64url (`-`, `_`): it was read anyway, but something rewrote the token",
+                )
+                .with_fix("pass the token through unchanged; platforms reject the rewritten form"),
+            );
+        }
+        out
     }
 }
+
+#[cfg(test)]
+mod tests;

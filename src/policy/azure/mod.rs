@@ -1,0 +1,220 @@
+//! Microsoft Entra federated identity credentials (`az ad app federated-credential show` / `list`,
+//! or Graph's `{"value": [...]}`) evaluated against the token.
+//!
+//! A plain credential matches when `issuer`, `subject` and an `audiences` entry equal the token's `iss`,
+//! `sub`, `aud` exactly. With several credentials the token is accepted when any one matches; otherwise
+//! the nearest one (fewest failing fields) is named. `claimsMatchingExpression` (flexible credentials,
+//! preview) is not evaluated: its check is `unknown`.
+//!
+//! Finding codes emitted here:
+//!
+//! | code | severity | meaning |
+//! |---|---|---|
+//! | `azure-no-credential-matches` | error | no credential matches; names the nearest |
+//! | `azure-issuer-trailing-slash` | warning | a credential's issuer ends with `/` (CircleCI's `iss` never does) |
+//! | `azure-wildcard-in-credential` | warning | `*` in issuer or subject: entra has no wildcards |
+//! | `azure-subject-pins-user` | info | a plain credential pins one `user/…` (and one token version) |
+//! | `azure-expression-not-evaluated` | info | a `claimsMatchingExpression` was not evaluated |
+//! | `azure-unrecognized` | error | the JSON is not a federated credential |
+//! | `azure-error-aadsts70021` | error | `AADSTS70021: No matching federated identity record found` |
+//! | `azure-error-aadsts700211` / `-700212` / `-700213` | error | no record for the presented issuer / audience / subject |
+//! | `azure-error-aadsts700024` | error | the assertion is outside its valid time range (expired token) |
+
+mod errors;
+pub mod input;
+pub mod rules;
+
+use serde_json::{Map, Value};
+
+use crate::policy::{Evaluation, PolicyKind};
+use crate::report::{Area, Finding, Outcome, PolicyInfo, Severity, Snippet, Verdict};
+
+pub use errors::explain_error_text;
+
+/// A description of the credential form `doc` is in, or `None`.
+pub fn recognize(doc: &Value) -> Option<String> {
+    input::read(doc).map(|(_, detected)| detected)
+}
+
+/// Evaluate every credential in `doc` against `claims`.
+pub fn evaluate(
+    doc: &Value,
+    text: &str,
+    claims: Option<&Map<String, Value>>,
+    now: i64,
+) -> Evaluation {
+    let _ = (text, now);
+    let Some((creds, detected)) = input::read(doc) else {
+        return Evaluation {
+            info: PolicyInfo { kind: Some(PolicyKind::Azure), detected: None, decided_by: None },
+            unusable: true,
+            findings: vec![Finding::new(
+                "azure-unrecognized",
+                Severity::Error,
+                Area::Policy,
+                "this JSON is not an entra federated identity credential (it needs `issuer`, `subject`, `audiences`)",
+            )
+            .with_fix("paste the output of `az ad app federated-credential list --id <app-id>`")],
+            ..Evaluation::default()
+        };
+    };
+    let mut eval = Evaluation {
+        info: PolicyInfo {
+            kind: Some(PolicyKind::Azure),
+            detected: Some(detected),
+            decided_by: None,
+        },
+        findings: lint(&creds),
+        ..Evaluation::default()
+    };
+    let Some(claims) = claims else { return eval };
+
+    let results: Vec<Vec<crate::report::Check>> =
+        creds.iter().map(|c| rules::evaluate(c, claims)).collect();
+    let fails = |checks: &Vec<crate::report::Check>| {
+        checks.iter().filter(|c| c.result == Outcome::Fail).count()
+    };
+    let unknowns = |checks: &Vec<crate::report::Check>| {
+        checks
+            .iter()
+            .filter(|c| c.result == Outcome::Unknown)
+            .count()
+    };
+    let matching = results
+        .iter()
+        .position(|r| fails(r) == 0 && unknowns(r) == 0);
+    let undecided = results
+        .iter()
+        .position(|r| fails(r) == 0 && unknowns(r) > 0);
+    if let Some(i) = matching {
+        eval.verdict = Some(Verdict::Allow);
+        eval.info.decided_by = Some(format!("credential `{}` matches", creds[i].name));
+    } else if let Some(i) = undecided {
+        eval.verdict = None;
+        eval.info.decided_by = Some(format!(
+            "credential `{}` (its expression is not evaluated)",
+            creds[i].name
+        ));
+    } else if let Some((i, r)) = results.iter().enumerate().min_by_key(|(_, r)| fails(r)) {
+        eval.verdict = Some(Verdict::Deny);
+        let failing: Vec<&str> = r
+            .iter()
+            .filter(|c| c.result == Outcome::Fail)
+            .map(|c| c.key.as_str())
+            .collect();
+        let nearest = if creds.len() > 1 {
+            format!(
+                "the nearest is `{}` ({} failing: {})",
+                creds[i].name,
+                failing.len(),
+                failing.join(", ")
+            )
+        } else {
+            format!("`{}` fails on {}", creds[i].name, failing.join(", "))
+        };
+        eval.info.decided_by = Some(format!("no credential matches; {nearest}"));
+        let iss = claims.get("iss").and_then(Value::as_str).unwrap_or("");
+        let sub = claims.get("sub").and_then(Value::as_str).unwrap_or("");
+        let aud = rules::audiences(claims).join(", ");
+        eval.findings.push(
+            Finding::new(
+                "azure-no-credential-matches",
+                Severity::Error,
+                Area::Policy,
+                format!(
+                    "no federated credential matches this token ({nearest}); entra answers `AADSTS70021: No matching federated identity record found for presented assertion. Assertion Issuer: '{iss}'. Assertion Subject: '{sub}'. Assertion Audience: '{aud}'.`"
+                ),
+            )
+            .with_fix(format!("register a credential with issuer `{iss}`, subject `{sub}` and audience `{aud}`")),
+        );
+    }
+    eval.checks = results.into_iter().flatten().collect();
+    eval
+}
+
+fn lint(creds: &[input::Credential<'_>]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for cred in creds {
+        if cred.issuer.is_some_and(|i| i.ends_with('/')) {
+            out.push(
+                Finding::new(
+                    "azure-issuer-trailing-slash",
+                    Severity::Warning,
+                    Area::Policy,
+                    format!("credential `{}`: the issuer ends with `/`; CircleCI's `iss` never does, and entra compares exactly", cred.name),
+                )
+                .with_fix("remove the trailing `/` from the issuer"),
+            );
+        }
+        if cred.issuer.is_some_and(|i| i.contains('*'))
+            || cred.subject.is_some_and(|s| s.contains('*'))
+        {
+            out.push(
+                Finding::new(
+                    "azure-wildcard-in-credential",
+                    Severity::Warning,
+                    Area::Policy,
+                    format!(
+                        "credential `{}`: `*` is not a wildcard in entra federated credentials",
+                        cred.name
+                    ),
+                )
+                .with_fix("register the exact `sub`, one credential per subject"),
+            );
+        }
+        if cred.expression.is_some() {
+            out.push(Finding::new(
+                "azure-expression-not-evaluated",
+                Severity::Info,
+                Area::Policy,
+                format!("credential `{}` uses `claimsMatchingExpression` (preview); claimcheck does not evaluate it", cred.name),
+            ));
+        } else if cred.subject.is_some_and(|s| s.contains("/user/")) {
+            out.push(Finding::new(
+                "azure-subject-pins-user",
+                Severity::Info,
+                Area::Policy,
+                format!(
+                    "credential `{}` pins one CircleCI `sub`: one user, one project, one token version (a V1 subject never matches `$CIRCLE_OIDC_TOKEN_V2`)",
+                    cred.name
+                ),
+            ));
+        }
+    }
+    out
+}
+
+/// An `az ad app federated-credential create --parameters` payload for this token.
+pub fn suggest(claims: &Map<String, Value>) -> Vec<Snippet> {
+    let iss = claims
+        .get("iss")
+        .and_then(Value::as_str)
+        .unwrap_or("https://oidc.circleci.com/org/<org-id>");
+    let sub = claims
+        .get("sub")
+        .and_then(Value::as_str)
+        .unwrap_or("org/<org-id>/project/<project-id>/user/<user-id>");
+    let aud = rules::audiences(claims)
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| "<org-id>".into());
+    let params = serde_json::json!({
+        "name": "circleci",
+        "issuer": iss,
+        "subject": sub,
+        "audiences": [aud],
+        "description": "CircleCI OIDC (this exact sub: one user, one project, this token version)",
+    });
+    let json = serde_json::to_string_pretty(&params).unwrap_or_default();
+    vec![Snippet {
+        title: "azure: a federated identity credential matching this token".into(),
+        language: "shell",
+        text: format!(
+            "az ad app federated-credential create --id <app-id> --parameters '{}'",
+            json.replace('\'', "'\\''")
+        ),
+    }]
+}
+
+#[cfg(test)]
+mod tests;

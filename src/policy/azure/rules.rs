@@ -1,0 +1,196 @@
+//! Entra's matching rule for a plain federated identity credential: `issuer`, `subject` and one of
+//! `audiences` must equal the token's `iss`, `sub` and `aud` exactly (case-sensitive, no wildcards).
+
+use serde_json::{Map, Value};
+
+use crate::report::{Check, Outcome};
+
+/// The checks for one credential.
+pub fn evaluate(cred: &super::input::Credential<'_>, claims: &Map<String, Value>) -> Vec<Check> {
+    let statement = Some(format!("credential `{}`", cred.name));
+    let mut out = Vec::new();
+    let mut push = |key: &str,
+                    operator: &str,
+                    expected: Value,
+                    actual: Value,
+                    result: Outcome,
+                    explanation: String,
+                    fix: Option<String>| {
+        out.push(Check {
+            statement: statement.clone(),
+            key: key.into(),
+            operator: operator.into(),
+            expected,
+            actual,
+            result,
+            explanation,
+            fix,
+        });
+    };
+    let iss = claims.get("iss").and_then(Value::as_str);
+    let sub = claims.get("sub").and_then(Value::as_str);
+
+    let (result, why) = compare("issuer", "iss", cred.issuer, iss);
+    push(
+        "issuer",
+        "equals",
+        opt(cred.issuer),
+        opt(iss),
+        result,
+        why,
+        (result == Outcome::Fail).then(|| {
+            iss.map(|i| format!("set the credential's issuer to `{i}`."))
+                .unwrap_or_default()
+        }),
+    );
+
+    if let Some(expr) = &cred.expression {
+        push(
+            "claimsMatchingExpression",
+            "expression",
+            Value::String(expr.clone()),
+            opt(sub),
+            Outcome::Unknown,
+            "cannot evaluate: `claimsMatchingExpression` (flexible federated identity credential, a preview feature); \
+             claimcheck does not guess its result."
+                .into(),
+            None,
+        );
+    } else {
+        let (result, mut why) = compare("subject", "sub", cred.subject, sub);
+        if let (Outcome::Fail, Some(s), Some(t)) = (result, cred.subject, sub) {
+            let hint = subject_hint(s, t);
+            if !hint.is_empty() {
+                why.push(' ');
+                why.push_str(&hint);
+            }
+        }
+        push(
+            "subject",
+            "equals",
+            opt(cred.subject),
+            opt(sub),
+            result,
+            why,
+            (result == Outcome::Fail).then(|| {
+                sub.map(|s| format!("register the subject `{s}` (one credential per subject)."))
+                    .unwrap_or_default()
+            }),
+        );
+    }
+
+    let aud = audiences(claims);
+    let actual = claims.get("aud").cloned().unwrap_or(Value::Null);
+    let expected = Value::Array(cred.audiences.iter().cloned().map(Value::String).collect());
+    let pass = cred.audiences.iter().any(|a| aud.contains(a));
+    let why = if pass {
+        "the token's `aud` is the credential's audience.".to_string()
+    } else if aud.is_empty() {
+        "the token has no `aud` claim.".to_string()
+    } else if cred.audiences.is_empty() {
+        "the credential lists no audience.".to_string()
+    } else if cred
+        .audiences
+        .iter()
+        .any(|a| aud.iter().any(|t| t.eq_ignore_ascii_case(a)))
+    {
+        "the audience differs only in letter case; entra compares it exactly.".to_string()
+    } else if cred
+        .audiences
+        .iter()
+        .any(|a| a == "api://AzureADTokenExchange")
+    {
+        "the credential expects `api://AzureADTokenExchange` (entra's default), but CircleCI's default `aud` is the org ID; \
+         mint a token with that audience (`circleci run oidc get --claims '{\"aud\":\"api://AzureADTokenExchange\"}'`) \
+         or register the org ID as the audience."
+            .to_string()
+    } else {
+        "none of the credential's audiences equals the token's `aud` (CircleCI's default `aud` is the org ID).".to_string()
+    };
+    push(
+        "audiences",
+        "in",
+        expected,
+        actual,
+        if pass { Outcome::Pass } else { Outcome::Fail },
+        why,
+        (!pass).then(|| {
+            aud.first()
+                .map(|a| format!("set the credential's audiences to `[\"{a}\"]`."))
+                .unwrap_or_default()
+        }),
+    );
+    out
+}
+
+fn opt(s: Option<&str>) -> Value {
+    s.map(|s| Value::String(s.to_string()))
+        .unwrap_or(Value::Null)
+}
+
+/// The `aud` claim as strings (a single string is one audience).
+pub fn audiences(claims: &Map<String, Value>) -> Vec<String> {
+    match claims.get("aud") {
+        Some(Value::String(s)) => vec![s.clone()],
+        Some(Value::Array(items)) => items
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn compare(
+    field: &str,
+    claim: &str,
+    expected: Option<&str>,
+    actual: Option<&str>,
+) -> (Outcome, String) {
+    match (expected, actual) {
+        (None, _) => (Outcome::Fail, format!("the credential has no `{field}`.")),
+        (_, None) => (Outcome::Fail, format!("the token has no `{claim}` claim.")),
+        (Some(e), Some(a)) if e == a => (
+            Outcome::Pass,
+            format!("`{claim}` equals the credential's `{field}` exactly."),
+        ),
+        (Some(e), Some(a)) => {
+            let why = if e.trim_end_matches('/') == a.trim_end_matches('/') {
+                if e.ends_with('/') {
+                    format!("trailing slash: the credential's `{field}` ends with `/` but `{claim}` does not; entra compares exactly.")
+                } else {
+                    format!("trailing slash: `{claim}` ends with `/` but the credential's `{field}` does not; entra compares exactly.")
+                }
+            } else if e.eq_ignore_ascii_case(a) {
+                format!("case-only difference: the credential's `{field}` and `{claim}` differ only in letter case; entra compares exactly.")
+            } else if e.contains('*') {
+                format!("the credential's `{field}` contains `*`, but entra has no wildcards: `*` is compared literally.")
+            } else {
+                format!("the credential's `{field}` is `{e}` but the token's `{claim}` is `{a}`.")
+            };
+            (Outcome::Fail, why)
+        }
+    }
+}
+
+/// Why a CircleCI `sub` differs from the registered one: version, user, project.
+fn subject_hint(registered: &str, token: &str) -> String {
+    let token_v2 = token.contains("/vcs-origin/");
+    let registered_v2 = registered.contains("/vcs-origin/");
+    let token_v1_part = token.split("/vcs-origin/").next().unwrap_or(token);
+    if token_v2 && !registered_v2 && token_v1_part == registered {
+        return "the credential pins this job's V1 `sub`, but the token is V2 (`$CIRCLE_OIDC_TOKEN_V2`, with `/vcs-origin/…/vcs-ref/…`): a plain credential pins one exact `sub`, so a V2 token never matches a V1 subject. use `$CIRCLE_OIDC_TOKEN` or register the V2 subject.".into();
+    }
+    if !token_v2 && registered_v2 && registered.starts_with(token) {
+        return "the credential pins a V2 `sub` but the token is V1 (`$CIRCLE_OIDC_TOKEN`): use `$CIRCLE_OIDC_TOKEN_V2` or register the V1 subject.".into();
+    }
+    let user = |s: &str| {
+        s.split("/user/")
+            .nth(1)
+            .map(|r| r.split('/').next().unwrap_or("").to_string())
+    };
+    let before_user = |s: &str| s.split("/user/").next().map(str::to_string);
+    if before_user(registered) == before_user(token) && user(registered) != user(token) {
+        return "same org and project, different `user/…`: a plain credential pins the user who triggered the pipeline, so jobs run by anyone else present another `sub`; register one credential per user (or a flexible credential).".into();
+    }
+    String::new()
+}

@@ -1,0 +1,204 @@
+//! Recognise the error text `vault write auth/jwt/login` printed and explain it.
+//!
+//! | code | vault text |
+//! |---|---|
+//! | `vault-error-bound-claim-mismatch` | `claim "X" does not match any associated bound claim values` |
+//! | `vault-error-claim-missing` | `claim "X" is missing` |
+//! | `vault-error-no-bound-audiences` | `audience claim found in JWT but no audiences bound to the role` |
+//! | `vault-error-audience` | `invalid audience (aud) claim` / `aud claim does not match any bound audience` |
+//! | `vault-error-subject` | `invalid subject (sub) claim` / `sub claim does not match bound subject` |
+//! | `vault-error-issuer` | `invalid issuer (iss) claim` |
+//! | `vault-error-expired` | `invalid expiration time (exp) claim: token is expired` / `token is expired` |
+//! | `vault-error-role-type` | `role with oidc role_type is not allowed` |
+//! | `vault-error-user-claim` | `claim "X" not found in token` / `could not be converted to string` |
+//! | `vault-error-role-not-found` | `role "X" could not be found` |
+//! | `vault-error-signature` | `error validating signature` / `error verifying token` |
+
+use serde_json::{Map, Value};
+
+use crate::report::{Area, Finding, Severity};
+
+/// The text between `marker"` and the next `"` (e.g. the claim name in `claim "X" ...`).
+fn quoted_after<'a>(text: &'a str, marker: &str) -> Option<&'a str> {
+    let start = text.find(marker)? + marker.len();
+    let rest = text.get(start..)?;
+    let end = rest.find('"')?;
+    rest.get(..end)
+}
+
+fn token_value(claims: Option<&Map<String, Value>>, name: &str) -> String {
+    match claims.and_then(|c| super::pointer::get_claim(c, name)) {
+        Some(v) => format!(
+            " this token's `{name}` is `{}`.",
+            v.as_str()
+                .map(str::to_string)
+                .unwrap_or_else(|| v.to_string())
+        ),
+        None if claims.is_some() => format!(" this token has no claim `{name}`."),
+        None => String::new(),
+    }
+}
+
+/// Findings for every Vault login error recognised in `text`.
+pub fn explain_error_text(text: &str, claims: Option<&Map<String, Value>>) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let mut add = |code: &'static str, message: String, fix: &str| {
+        out.push(Finding::new(code, Severity::Error, Area::StsError, message).with_fix(fix));
+    };
+    if text.contains("does not match any associated bound claim values") {
+        let name = quoted_after(text, "claim \"").unwrap_or("?");
+        add(
+            "vault-error-bound-claim-mismatch",
+            format!("vault: the token's claim `{name}` matches none of the role's `bound_claims` values.{}", token_value(claims, name)),
+            "compare the value with `bound_claims` (exact unless `bound_claims_type=glob`); paste the role to see every check",
+        );
+    }
+    if text.contains("\" is missing") {
+        let name = quoted_after(text, "claim \"").unwrap_or("?");
+        add(
+            "vault-error-claim-missing",
+            format!("vault: the role binds claim `{name}`, which the token does not carry.{}", token_value(claims, name)),
+            "a key starting with `/` is a JSON pointer: write CircleCI claim names without the leading `/`; vcs claims are absent for custom-webhook pipelines",
+        );
+    }
+    if text.contains("audience claim found in JWT but no audiences bound to the role") {
+        add(
+            "vault-error-no-bound-audiences",
+            "vault: the token has an `aud` claim but the role binds no audience".into(),
+            "set `bound_audiences` on the role to the token's `aud` (the CircleCI org ID by default)",
+        );
+    }
+    if text.contains("invalid audience (aud) claim")
+        || text.contains("aud claim does not match any bound audience")
+    {
+        add(
+            "vault-error-audience",
+            format!(
+                "vault: none of the role's `bound_audiences` is among the token's `aud` values.{}",
+                token_value(claims, "aud")
+            ),
+            "add the token's `aud` to `bound_audiences`",
+        );
+    }
+    if text.contains("invalid subject (sub) claim")
+        || text.contains("sub claim does not match bound subject")
+    {
+        add(
+            "vault-error-subject",
+            format!("vault: `sub` is not exactly the role's `bound_subject`.{}", token_value(claims, "sub")),
+            "`bound_subject` is exact: a V1 subject never matches `$CIRCLE_OIDC_TOKEN_V2`; prefer `bound_claims` on `oidc.circleci.com/project-id`",
+        );
+    }
+    if text.contains("invalid issuer (iss) claim") {
+        add(
+            "vault-error-issuer",
+            format!("vault: `iss` is not the config's `bound_issuer` / discovery issuer.{}", token_value(claims, "iss")),
+            "set `bound_issuer` and `oidc_discovery_url` to `https://oidc.circleci.com/org/<org-id>` exactly (no trailing `/`)",
+        );
+    }
+    if text.contains("token is expired") {
+        add(
+            "vault-error-expired",
+            "vault: the token expired (vault allows 60 s of clock skew by default)".into(),
+            "mint the token right before logging in: CircleCI tokens live 1 hour",
+        );
+    }
+    if text.contains("role with oidc role_type is not allowed") {
+        add(
+            "vault-error-role-type",
+            "vault: the role is an `oidc` role (the default when `role_type` is not given)".into(),
+            "rewrite the role with `role_type=jwt`",
+        );
+    }
+    if text.contains("\" not found in token") || text.contains("could not be converted to string") {
+        let name = quoted_after(text, "claim \"").unwrap_or("?");
+        add(
+            "vault-error-user-claim",
+            format!("vault: the role's `user_claim` `{name}` is missing from the token or not a string.{}", token_value(claims, name)),
+            "set `user_claim=sub`",
+        );
+    }
+    if text.contains("could not be found") && text.contains("role \"") {
+        let name = quoted_after(text, "role \"").unwrap_or("?");
+        add(
+            "vault-error-role-not-found",
+            format!("vault: there is no role `{name}` on this auth mount"),
+            "check the role name and the mount path (`auth/<mount>/login`)",
+        );
+    }
+    if text.contains("error validating signature") || text.contains("error verifying token") {
+        add(
+            "vault-error-signature",
+            "vault: the token's signature could not be verified with the configured keys".into(),
+            "point `oidc_discovery_url` (or `jwks_url`) at the token's issuer; on CircleCI server check the key has `alg` and `kid`",
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::explain_error_text;
+    use serde_json::json;
+
+    #[test]
+    fn recognises_bound_claim_mismatch_with_token_value() {
+        let claims = json!({"oidc.circleci.com/vcs-ref": "refs/heads/dev"});
+        let text = "Error writing data to auth/jwt/login: Error making API request.\n\nCode: 400. Errors:\n\n* error validating claims: claim \"oidc.circleci.com/vcs-ref\" does not match any associated bound claim values";
+        let found = explain_error_text(text, claims.as_object());
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].code, "vault-error-bound-claim-mismatch");
+        assert!(
+            found[0].message.contains("`refs/heads/dev`"),
+            "{}",
+            found[0].message
+        );
+    }
+
+    #[test]
+    fn recognises_each_text() {
+        let cases = [
+            (
+                "audience claim found in JWT but no audiences bound to the role",
+                "vault-error-no-bound-audiences",
+            ),
+            (
+                "error validating token: invalid subject (sub) claim",
+                "vault-error-subject",
+            ),
+            (
+                "error validating token: invalid issuer (iss) claim",
+                "vault-error-issuer",
+            ),
+            (
+                "error validating token: invalid expiration time (exp) claim: token is expired",
+                "vault-error-expired",
+            ),
+            (
+                "role with oidc role_type is not allowed",
+                "vault-error-role-type",
+            ),
+            (
+                "claim \"email\" not found in token",
+                "vault-error-user-claim",
+            ),
+            (
+                "error validating claims: claim \"/a/b\" is missing",
+                "vault-error-claim-missing",
+            ),
+            (
+                "role \"ci\" could not be found",
+                "vault-error-role-not-found",
+            ),
+        ];
+        for (text, code) in cases {
+            let found = explain_error_text(text, None);
+            assert_eq!(
+                found.iter().map(|f| f.code).collect::<Vec<_>>(),
+                vec![code],
+                "{text}"
+            );
+        }
+        assert!(explain_error_text("AccessDenied", None).is_empty());
+    }
+}

@@ -1,0 +1,120 @@
+//! The forms a Vault JWT role (and optionally its auth config) can be pasted in.
+//!
+//! Accepted, all JSON:
+//! - a role body as written to `auth/jwt/role/<name>`;
+//! - `vault read -format=json auth/jwt/role/<name>` output (the role sits under `data`);
+//! - an auth config, plain or as `vault read -format=json auth/jwt/config` output;
+//! - both together: `{"config": <config or its vault read output>, "role": <role or its vault read output>}`.
+
+use serde_json::{Map, Value};
+
+/// Fields only a JWT auth role carries.
+const ROLE_KEYS: &[&str] = &[
+    "bound_audiences",
+    "bound_claims",
+    "bound_claims_type",
+    "bound_subject",
+    "user_claim",
+    "role_type",
+    "claim_mappings",
+    "groups_claim",
+    "user_claim_json_pointer",
+];
+
+/// Fields only a JWT auth config carries.
+const CONFIG_KEYS: &[&str] = &[
+    "bound_issuer",
+    "oidc_discovery_url",
+    "jwks_url",
+    "jwt_validation_pubkeys",
+    "default_role",
+    "oidc_client_id",
+];
+
+/// What was pasted, split into its parts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VaultInput<'a> {
+    pub role: Option<&'a Map<String, Value>>,
+    pub config: Option<&'a Map<String, Value>>,
+    /// A human description of the form, for `PolicyInfo::detected`.
+    pub detected: String,
+}
+
+fn unwrap_read(map: &Map<String, Value>) -> (&Map<String, Value>, bool) {
+    match map.get("data") {
+        Some(Value::Object(data))
+            if map.contains_key("request_id") || map.contains_key("lease_id") || map.len() <= 3 =>
+        {
+            (data, true)
+        }
+        _ => (map, false),
+    }
+}
+
+fn has_any(map: &Map<String, Value>, keys: &[&str]) -> bool {
+    keys.iter().any(|k| map.contains_key(*k))
+}
+
+/// Read `doc` as a Vault JWT role and/or config, or `None` when it is neither.
+pub fn read(doc: &Value) -> Option<VaultInput<'_>> {
+    let top = doc.as_object()?;
+    if let (Some(Value::Object(config)), Some(Value::Object(role))) =
+        (top.get("config"), top.get("role"))
+    {
+        let (config, _) = unwrap_read(config);
+        let (role, _) = unwrap_read(role);
+        return Some(VaultInput {
+            role: Some(role),
+            config: Some(config),
+            detected: "vault JWT auth config and role (`{\"config\": …, \"role\": …}`)".into(),
+        });
+    }
+    let (body, from_read) = unwrap_read(top);
+    let how = if from_read {
+        " (`vault read -format=json` output)"
+    } else {
+        ""
+    };
+    if has_any(body, ROLE_KEYS) {
+        return Some(VaultInput {
+            role: Some(body),
+            config: None,
+            detected: format!("vault JWT auth role{how}"),
+        });
+    }
+    if has_any(body, CONFIG_KEYS) {
+        return Some(VaultInput {
+            role: None,
+            config: Some(body),
+            detected: format!("vault JWT auth config{how}"),
+        });
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::read;
+    use serde_json::json;
+
+    #[test]
+    fn forms() {
+        let read_out = json!({"request_id": "x", "lease_id": "", "data": {"role_type": "jwt", "user_claim": "sub"}});
+        let got = read(&read_out).unwrap();
+        assert_eq!(got.role.unwrap().get("user_claim"), Some(&json!("sub")));
+        assert!(got.detected.contains("vault read"));
+
+        let both =
+            json!({"config": {"data": {"bound_issuer": "i"}}, "role": {"user_claim": "sub"}});
+        let got = read(&both).unwrap();
+        assert_eq!(got.config.unwrap().get("bound_issuer"), Some(&json!("i")));
+        assert!(got.role.is_some());
+
+        assert!(read(&json!({"oidc_discovery_url": "https://x"}))
+            .unwrap()
+            .role
+            .is_none());
+        assert!(read(&json!({"Statement": []})).is_none());
+        assert!(read(&json!(["user_claim"])).is_none());
+    }
+}

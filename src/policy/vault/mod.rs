@@ -1,0 +1,298 @@
+//! HashiCorp Vault JWT auth: a role (and optionally the mount's config) evaluated against the token.
+//!
+//! Accepted forms are described in [`input`]. The combined form is
+//! `{"config": <auth/jwt/config data>, "role": <auth/jwt/role/NAME data>}`; either part may be raw
+//! `vault read -format=json` output.
+//!
+//! Rules were confirmed against hashicorp/vault-plugin-auth-jwt (`path_login.go`, `claims.go`,
+//! `path_role.go`) and hashicorp/cap's JWT validator; see [`rules`].
+//!
+//! Finding codes emitted here:
+//!
+//! | code | severity | meaning |
+//! |---|---|---|
+//! | `vault-role-type-not-jwt` | error | `role_type` is `oidc` (or unset, which means `oidc`): JWT logins are refused |
+//! | `vault-no-bound-audiences` | warning | the role binds no audience |
+//! | `vault-role-unbound` | warning | neither `bound_subject` nor `bound_claims`: any token of the issuer logs in |
+//! | `vault-star-in-string-bound-claim` | warning | a bound value contains `*` but `bound_claims_type` is `string` |
+//! | `vault-pointer-splits-claim-name` | warning | a bound claim key like `/oidc.circleci.com/project-id` is a JSON pointer into nested objects |
+//! | `vault-config-not-given` | info | no auth config pasted: `iss` was not checked |
+//! | `vault-no-issuer-binding` | warning | the config has neither `bound_issuer` nor `oidc_discovery_url` |
+//! | `vault-bound-cidrs-not-checked` | info | the role binds client addresses, which cannot be checked offline |
+//! | `vault-first-error` | info | the error Vault itself would return (it stops at the first failure) |
+//! | `vault-error-*` | error | a recognised Vault login error text, see [`errors`] |
+
+mod errors;
+pub mod glob;
+pub mod input;
+pub mod pointer;
+pub mod rules;
+
+use serde_json::{Map, Value};
+
+use crate::policy::{Evaluation, PolicyKind};
+use crate::report::{Area, Finding, Outcome, PolicyInfo, Severity, Snippet, Verdict};
+
+pub use errors::explain_error_text;
+
+/// A description of the Vault form `doc` is in, or `None` when it is not a Vault JWT role or config.
+pub fn recognize(doc: &Value) -> Option<String> {
+    input::read(doc).map(|i| i.detected)
+}
+
+/// Evaluate a Vault role/config `doc` against `claims` at `now`.
+pub fn evaluate(
+    doc: &Value,
+    text: &str,
+    claims: Option<&Map<String, Value>>,
+    now: i64,
+) -> Evaluation {
+    let _ = text;
+    let Some(input) = input::read(doc) else {
+        return Evaluation {
+            info: PolicyInfo {
+                kind: Some(PolicyKind::Vault),
+                detected: None,
+                decided_by: None,
+            },
+            unusable: true,
+            findings: vec![Finding::new(
+                "vault-unrecognized",
+                Severity::Error,
+                Area::Policy,
+                "this JSON is not a vault JWT role or auth config",
+            )
+            .with_fix("paste the output of `vault read -format=json auth/jwt/role/<name>`")],
+            ..Evaluation::default()
+        };
+    };
+    let mut findings = lint(&input);
+    let mut eval = Evaluation {
+        info: PolicyInfo {
+            kind: Some(PolicyKind::Vault),
+            detected: Some(input.detected.clone()),
+            decided_by: None,
+        },
+        ..Evaluation::default()
+    };
+    let Some(claims) = claims else {
+        eval.findings = findings;
+        return eval;
+    };
+    let rules = rules::evaluate(input.role, input.config, claims, now);
+    let first = rules
+        .iter()
+        .filter(|r| r.check.result == Outcome::Fail)
+        .min_by_key(|r| r.order)
+        .map(|r| (r.check.key.clone(), r.vault_error.clone()));
+    let any_fail = first.is_some();
+    let any_unknown = rules.iter().any(|r| r.check.result == Outcome::Unknown);
+    eval.checks = rules.into_iter().map(|r| r.check).collect();
+    eval.verdict = if any_fail {
+        Some(Verdict::Deny)
+    } else if any_unknown {
+        None
+    } else if input.role.is_some() {
+        Some(Verdict::Allow)
+    } else {
+        None
+    };
+    match first {
+        Some((key, error)) => {
+            eval.info.decided_by = Some(format!("`{key}` (the first check vault runs that fails)"));
+            if let Some(error) = error {
+                findings.push(Finding::new(
+                    "vault-first-error",
+                    Severity::Info,
+                    Area::Policy,
+                    format!("vault stops at the first failure and would answer: `{error}`"),
+                ));
+            }
+        }
+        None if eval.verdict == Some(Verdict::Allow) => {
+            eval.info.decided_by = Some("every rule of the role".into());
+        }
+        None => {}
+    }
+    eval.findings = findings;
+    eval
+}
+
+fn lint(input: &input::VaultInput<'_>) -> Vec<Finding> {
+    let mut out = Vec::new();
+    if input.config.is_none() {
+        out.push(
+            Finding::new(
+                "vault-config-not-given",
+                Severity::Info,
+                Area::Policy,
+                "the issuer (`iss`) is checked by the auth config, which was not pasted",
+            )
+            .with_fix("paste `{\"config\": <vault read -format=json auth/jwt/config>, \"role\": <the role>}` to check it too"),
+        );
+    }
+    if let Some(config) = input.config {
+        let has = |k: &str| {
+            config
+                .get(k)
+                .and_then(Value::as_str)
+                .is_some_and(|s| !s.is_empty())
+        };
+        if !has("bound_issuer") && !has("oidc_discovery_url") {
+            out.push(
+                Finding::new(
+                    "vault-no-issuer-binding",
+                    Severity::Warning,
+                    Area::Policy,
+                    "the auth config sets neither `bound_issuer` nor `oidc_discovery_url`, so `iss` is never compared",
+                )
+                .with_fix("set `bound_issuer=https://oidc.circleci.com/org/<org-id>` on `auth/jwt/config`"),
+            );
+        }
+    }
+    let Some(role) = input.role else { return out };
+    let role_type = role.get("role_type").and_then(Value::as_str).unwrap_or("");
+    if role_type != "jwt" {
+        let shown = if role_type.is_empty() {
+            "unset (vault's default is `oidc`)".to_string()
+        } else {
+            format!("`{role_type}`")
+        };
+        out.push(
+            Finding::new(
+                "vault-role-type-not-jwt",
+                Severity::Error,
+                Area::Policy,
+                format!("`role_type` is {shown}: vault refuses JWT logins to it with `role with oidc role_type is not allowed`"),
+            )
+            .with_fix("write the role with `role_type=jwt`"),
+        );
+    }
+    if rules::string_list(role.get("bound_audiences")).is_empty() {
+        out.push(
+            Finding::new(
+                "vault-no-bound-audiences",
+                Severity::Warning,
+                Area::Policy,
+                "the role binds no audience (`bound_audiences`)",
+            )
+            .with_fix("set `bound_audiences` to your CircleCI org ID (the default `aud`)"),
+        );
+    }
+    let has_subject = role
+        .get("bound_subject")
+        .and_then(Value::as_str)
+        .is_some_and(|s| !s.is_empty());
+    let has_claims = matches!(role.get("bound_claims"), Some(Value::Object(m)) if !m.is_empty());
+    if !has_subject && !has_claims {
+        out.push(
+            Finding::new(
+                "vault-role-unbound",
+                Severity::Warning,
+                Area::Policy,
+                "the role sets neither `bound_subject` nor `bound_claims`: any token from the issuer can log in",
+            )
+            .with_fix("bind `oidc.circleci.com/project-id` in `bound_claims`"),
+        );
+    }
+    let kind = role
+        .get("bound_claims_type")
+        .and_then(Value::as_str)
+        .unwrap_or("string");
+    if let Some(Value::Object(bound)) = role.get("bound_claims") {
+        for (key, value) in bound {
+            let has_star = match value {
+                Value::String(s) => s.contains('*'),
+                Value::Array(items) => items
+                    .iter()
+                    .any(|v| v.as_str().is_some_and(|s| s.contains('*'))),
+                _ => false,
+            };
+            if kind == "string" && has_star {
+                out.push(
+                    Finding::new(
+                        "vault-star-in-string-bound-claim",
+                        Severity::Warning,
+                        Area::Policy,
+                        format!("bound claim `{key}` contains `*`, which is a literal character unless `bound_claims_type=glob`"),
+                    )
+                    .with_fix("set `bound_claims_type=glob` on the role"),
+                );
+            }
+            if key.starts_with('/') && key.contains("oidc.circleci.com/") {
+                out.push(
+                    Finding::new(
+                        "vault-pointer-splits-claim-name",
+                        Severity::Warning,
+                        Area::Policy,
+                        format!("bound claim key `{key}` starts with `/`, so vault reads it as a JSON pointer and splits the claim name at `/`"),
+                    )
+                    .with_fix(format!(
+                        "write `{}` (no leading `/`) or `{}`",
+                        key.trim_start_matches('/'),
+                        key.replacen("oidc.circleci.com/", "oidc.circleci.com~1", 1)
+                    )),
+                );
+            }
+        }
+    }
+    let cidrs = rules::string_list(role.get("token_bound_cidrs")).len()
+        + rules::string_list(role.get("bound_cidrs")).len();
+    if cidrs > 0 {
+        out.push(Finding::new(
+            "vault-bound-cidrs-not-checked",
+            Severity::Info,
+            Area::Policy,
+            "the role binds client addresses (`token_bound_cidrs`); whether the job's address is allowed cannot be checked here",
+        ));
+    }
+    out
+}
+
+fn claim_str<'a>(claims: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
+    claims.get(key).and_then(Value::as_str)
+}
+
+/// A `vault write auth/jwt/role/...` command (and the matching config command) built from the token.
+pub fn suggest(claims: &Map<String, Value>) -> Vec<Snippet> {
+    let (aud, _) = rules::audiences(claims);
+    let aud = aud.first().cloned().unwrap_or_else(|| "<org-id>".into());
+    let iss = claim_str(claims, "iss").unwrap_or("https://oidc.circleci.com/org/<org-id>");
+    let project = claim_str(claims, "oidc.circleci.com/project-id").unwrap_or("<project-id>");
+    let mut bound = Map::new();
+    bound.insert(
+        "oidc.circleci.com/project-id".into(),
+        Value::String(project.into()),
+    );
+    if let Some(vcs_ref) = claim_str(claims, "oidc.circleci.com/vcs-ref") {
+        bound.insert(
+            "oidc.circleci.com/vcs-ref".into(),
+            Value::String(vcs_ref.into()),
+        );
+    }
+    let role = serde_json::json!({
+        "role_type": "jwt",
+        "user_claim": "sub",
+        "bound_audiences": [aud],
+        "bound_claims_type": "glob",
+        "bound_claims": bound,
+        "token_policies": ["circleci"],
+        "token_ttl": "15m",
+    });
+    let role_text = serde_json::to_string_pretty(&role).unwrap_or_default();
+    vec![
+        Snippet {
+            title: "vault: JWT auth config trusting this token's issuer".into(),
+            language: "shell",
+            text: format!("vault write auth/jwt/config \\\n  oidc_discovery_url=\"{iss}\" \\\n  bound_issuer=\"{iss}\""),
+        },
+        Snippet {
+            title: "vault: a JWT role this token can log in to (branch pinned; edit the glob to widen it)".into(),
+            language: "shell",
+            text: format!("vault write auth/jwt/role/circleci - <<'EOF'\n{role_text}\nEOF"),
+        },
+    ]
+}
+
+#[cfg(test)]
+mod tests;

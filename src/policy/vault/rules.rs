@@ -1,0 +1,850 @@
+//! Evaluate a Vault JWT role (and config) against token claims the way the plugin's login path does.
+//!
+//! Order of Vault's own checks (it stops at the first failure; we evaluate all of them):
+//! role type, then the token validator (`iss`, `sub`, `aud`, `nbf`, `exp`, `iat`), then the
+//! "audience found but none bound" rule, then the identity (`user_claim`, `claim_mappings`,
+//! `groups_claim`), then `bound_claims`. Confirmed against hashicorp/vault-plugin-auth-jwt
+//! (path_login.go, claims.go) and hashicorp/cap's jwt validator.
+
+use serde_json::{Map, Value};
+
+use super::glob::glob_match;
+use super::pointer::get_claim;
+use crate::report::{Check, Outcome};
+
+/// Go-jose's default clock-skew leeway, used by Vault when `clock_skew_leeway` is 0.
+pub const DEFAULT_CLOCK_SKEW: i64 = 60;
+/// Vault's default `expiration_leeway` / `not_before_leeway` (used only to stand in for a missing claim).
+pub const DEFAULT_CLAIM_LEEWAY: i64 = 150;
+
+/// One evaluated rule plus where Vault would have stopped.
+pub struct Rule {
+    pub check: Check,
+    /// Vault's order: lower runs first; the first failing rule is the error Vault returns.
+    pub order: u32,
+    /// The error text Vault returns when this rule fails.
+    pub vault_error: Option<String>,
+}
+
+struct Ctx<'a> {
+    claims: &'a Map<String, Value>,
+    out: Vec<Rule>,
+}
+
+impl Ctx<'_> {
+    #[allow(clippy::too_many_arguments)]
+    fn push(
+        &mut self,
+        order: u32,
+        statement: &str,
+        key: String,
+        operator: &str,
+        expected: Value,
+        actual: Value,
+        result: Outcome,
+        explanation: String,
+        fix: Option<String>,
+        vault_error: Option<String>,
+    ) {
+        let explanation = match (&vault_error, result) {
+            (Some(err), Outcome::Fail) => format!("{explanation} vault returns `{err}`."),
+            _ => explanation,
+        };
+        self.out.push(Rule {
+            check: Check {
+                statement: Some(statement.to_string()),
+                key,
+                operator: operator.to_string(),
+                expected,
+                actual,
+                result,
+                explanation,
+                fix,
+            },
+            order,
+            vault_error: if result == Outcome::Fail {
+                vault_error
+            } else {
+                None
+            },
+        });
+    }
+}
+
+/// The `aud` claim as a list of strings (a string is one audience), and whether it was a JSON list.
+pub fn audiences(claims: &Map<String, Value>) -> (Vec<String>, bool) {
+    match claims.get("aud") {
+        Some(Value::String(s)) => (vec![s.clone()], false),
+        Some(Value::Array(items)) => (
+            items
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect(),
+            true,
+        ),
+        _ => (Vec::new(), false),
+    }
+}
+
+/// A role field that Vault accepts as a list or a comma-separated string.
+pub fn string_list(value: Option<&Value>) -> Vec<String> {
+    match value {
+        Some(Value::String(s)) => s
+            .split(',')
+            .map(|p| p.trim().to_string())
+            .filter(|p| !p.is_empty())
+            .collect(),
+        Some(Value::Array(items)) => items
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Seconds from a role leeway field: an integer, or a Go-style duration such as `60s`, `2m`, `1h`.
+pub fn seconds(value: Option<&Value>) -> Option<i64> {
+    match value? {
+        Value::Number(n) => n.as_i64(),
+        Value::String(s) => {
+            let s = s.trim();
+            let (digits, unit) = match s
+                .char_indices()
+                .find(|(_, c)| !(c.is_ascii_digit() || *c == '-'))
+            {
+                Some((at, _)) => (s.get(..at)?, s.get(at..)?),
+                None => (s, "s"),
+            };
+            let n: i64 = digits.parse().ok()?;
+            let factor = match unit {
+                "s" | "" => 1,
+                "m" => 60,
+                "h" => 3600,
+                _ => return None,
+            };
+            n.checked_mul(factor)
+        }
+        _ => None,
+    }
+}
+
+fn leeway(value: Option<&Value>, default: i64) -> i64 {
+    match seconds(value) {
+        Some(n) if n < 0 => 0,
+        Some(0) | None => default,
+        Some(n) => n,
+    }
+}
+
+fn number(claims: &Map<String, Value>, key: &str) -> Option<i64> {
+    claims
+        .get(key)
+        .and_then(|v| v.as_i64().or_else(|| v.as_f64().map(|f| f as i64)))
+}
+
+fn str_field<'a>(map: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
+    map.get(key)
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+}
+
+fn show(v: &Value) -> String {
+    match v {
+        Value::String(s) => format!("`{s}`"),
+        other => format!("`{other}`"),
+    }
+}
+
+/// Evaluate every rule of `role` / `config` against `claims` at `now`.
+pub fn evaluate(
+    role: Option<&Map<String, Value>>,
+    config: Option<&Map<String, Value>>,
+    claims: &Map<String, Value>,
+    now: i64,
+) -> Vec<Rule> {
+    let mut ctx = Ctx {
+        claims,
+        out: Vec::new(),
+    };
+    if let Some(config) = config {
+        issuer(&mut ctx, config);
+    }
+    if let Some(role) = role {
+        role_type(&mut ctx, role);
+        subject(&mut ctx, role);
+        audience(&mut ctx, role);
+        times(&mut ctx, role, now);
+        user_claim(&mut ctx, role);
+        claim_mappings(&mut ctx, role);
+        groups_claim(&mut ctx, role);
+        bound_claims(&mut ctx, role);
+    }
+    ctx.out
+}
+
+fn role_type(ctx: &mut Ctx<'_>, role: &Map<String, Value>) {
+    let written = role.get("role_type").and_then(Value::as_str).unwrap_or("");
+    let effective = if written.is_empty() { "oidc" } else { written };
+    let (result, explanation) = match effective {
+        "jwt" => (Outcome::Pass, "a `jwt` role accepts a JWT presented to `auth/jwt/login`.".to_string()),
+        "oidc" if written.is_empty() => (
+            Outcome::Fail,
+            "the role has no `role_type`, and vault then stores `oidc` (its default), which only serves browser \
+             logins."
+                .to_string(),
+        ),
+        "oidc" => (Outcome::Fail, "an `oidc` role only serves browser logins, not a JWT from a job.".to_string()),
+        other => (Outcome::Fail, format!("`{other}` is not a role type vault knows (`jwt` or `oidc`).")),
+    };
+    let actual = if written.is_empty() {
+        Value::Null
+    } else {
+        Value::String(written.to_string())
+    };
+    ctx.push(
+        0,
+        "role",
+        "role_type".into(),
+        "equals",
+        Value::String("jwt".into()),
+        actual,
+        result,
+        explanation,
+        (result == Outcome::Fail).then(|| "set `role_type=jwt` on the role.".to_string()),
+        Some("role with oidc role_type is not allowed".into()),
+    );
+}
+
+fn issuer(ctx: &mut Ctx<'_>, config: &Map<String, Value>) {
+    let iss = ctx.claims.get("iss").cloned().unwrap_or(Value::Null);
+    let iss_str = iss.as_str().unwrap_or("");
+    let (key, expected) = match (
+        str_field(config, "bound_issuer"),
+        str_field(config, "oidc_discovery_url"),
+    ) {
+        (Some(b), _) => ("bound_issuer", b),
+        (None, Some(d)) => ("oidc_discovery_url", d),
+        (None, None) => {
+            ctx.push(
+                10,
+                "config",
+                "bound_issuer".into(),
+                "equals",
+                Value::Null,
+                iss,
+                Outcome::Pass,
+                "the config sets neither `bound_issuer` nor `oidc_discovery_url`, so vault does not compare `iss`; \
+                 only the signing keys tie the token to an issuer."
+                    .into(),
+                Some("set `bound_issuer` to the CircleCI issuer `https://oidc.circleci.com/org/<org-id>`.".into()),
+                None,
+            );
+            return;
+        }
+    };
+    let pass = expected == iss_str;
+    let mut explanation = if pass {
+        format!("`iss` equals the config's `{key}`.")
+    } else if iss.is_null() {
+        "the token has no `iss` claim.".to_string()
+    } else if expected.trim_end_matches('/') == iss_str.trim_end_matches('/') {
+        format!("`{key}` and `iss` differ only by a trailing `/`; vault compares them exactly.")
+    } else if expected.eq_ignore_ascii_case(iss_str) {
+        format!("`{key}` and `iss` differ only in letter case; vault compares them exactly.")
+    } else {
+        format!("`{key}` is `{expected}` but the token's `iss` is `{iss_str}`.")
+    };
+    if key == "oidc_discovery_url" && pass {
+        explanation.push_str(" with discovery, vault accepts the issuer the discovery document names, which for CircleCI is this URL.");
+    }
+    let result = if pass { Outcome::Pass } else { Outcome::Fail };
+    ctx.push(
+        10,
+        "config",
+        key.into(),
+        "equals",
+        Value::String(expected.to_string()),
+        iss.clone(),
+        result,
+        explanation,
+        (!pass && !iss_str.is_empty())
+            .then(|| format!("set `{key}={iss_str}` in `auth/jwt/config`.")),
+        Some("error validating token: invalid issuer (iss) claim".into()),
+    );
+}
+
+fn subject(ctx: &mut Ctx<'_>, role: &Map<String, Value>) {
+    let Some(bound) = str_field(role, "bound_subject") else {
+        return;
+    };
+    let sub = ctx.claims.get("sub").cloned().unwrap_or(Value::Null);
+    let sub_str = sub.as_str().unwrap_or("");
+    let pass = bound == sub_str;
+    let explanation = if pass {
+        "`sub` equals `bound_subject` exactly.".to_string()
+    } else if sub.is_null() {
+        "the token has no `sub` claim.".to_string()
+    } else if sub_str.starts_with(bound)
+        && sub_str
+            .get(bound.len()..)
+            .is_some_and(|r| r.starts_with("/vcs-origin/"))
+    {
+        "`bound_subject` is this job's V1 `sub`, but the token carries the V2 `sub` (with `/vcs-origin/…/vcs-ref/…`); \
+         `bound_subject` is compared exactly, never as a pattern."
+            .to_string()
+    } else if bound.contains('*') {
+        "`bound_subject` contains `*`, but vault compares it exactly; `*` is a literal character here.".to_string()
+    } else {
+        format!("`bound_subject` is `{bound}` but the token's `sub` is `{sub_str}`.")
+    };
+    let result = if pass { Outcome::Pass } else { Outcome::Fail };
+    ctx.push(
+        20,
+        "role",
+        "bound_subject".into(),
+        "equals",
+        Value::String(bound.to_string()),
+        sub,
+        result,
+        explanation,
+        (!pass).then(|| {
+            "match parts of `sub` with `bound_claims` and `bound_claims_type=glob` instead (e.g. on \
+             `oidc.circleci.com/project-id`), or set `bound_subject` to the exact `sub` shown."
+                .to_string()
+        }),
+        Some("error validating token: invalid subject (sub) claim".into()),
+    );
+}
+
+fn audience(ctx: &mut Ctx<'_>, role: &Map<String, Value>) {
+    let bound = string_list(role.get("bound_audiences"));
+    let (aud, aud_is_list) = audiences(ctx.claims);
+    let actual = ctx.claims.get("aud").cloned().unwrap_or(Value::Null);
+    let expected = Value::Array(bound.iter().cloned().map(Value::String).collect());
+    if !bound.is_empty() {
+        let pass = bound.iter().any(|b| aud.contains(b));
+        let explanation = if pass {
+            "one of `bound_audiences` is among the token's `aud` values.".to_string()
+        } else if actual.is_null() {
+            "the token has no `aud` claim, but the role binds audiences.".to_string()
+        } else {
+            "none of `bound_audiences` equals an `aud` value of the token (CircleCI's default `aud` is the org ID)."
+                .to_string()
+        };
+        let result = if pass { Outcome::Pass } else { Outcome::Fail };
+        let fix = aud
+            .first()
+            .map(|a| format!("add `{a}` to `bound_audiences`."));
+        ctx.push(
+            30,
+            "role",
+            "bound_audiences".into(),
+            "in",
+            expected,
+            actual,
+            result,
+            explanation,
+            if pass { None } else { fix },
+            Some(
+                "error validating token: invalid audience (aud) claim: audience claim does not match any expected \
+                 audience"
+                    .into(),
+            ),
+        );
+        return;
+    }
+    let fix = aud
+        .first()
+        .map(|a| format!("set `bound_audiences={a}` on the role."));
+    let (result, explanation) = if aud.is_empty() && !aud_is_list {
+        (
+            Outcome::Pass,
+            "the role binds no audiences and the token has no `aud`.".to_string(),
+        )
+    } else if aud_is_list {
+        (
+            Outcome::Fail,
+            "the role binds no audiences, and vault rejects a token whose `aud` list is not empty."
+                .to_string(),
+        )
+    } else {
+        (
+            Outcome::Unknown,
+            "cannot evaluate: the role binds no audiences and `aud` is a single string. the current plugin source \
+             rejects only a non-empty `aud` list (so it would accept this token), while older vault versions \
+             (validating with `jwks_url` or `jwt_validation_pubkeys`) rejected any `aud`; which applies depends on \
+             your vault version."
+                .to_string(),
+        )
+    };
+    ctx.push(
+        40,
+        "role",
+        "bound_audiences".into(),
+        "in",
+        expected,
+        actual,
+        result,
+        explanation,
+        if result == Outcome::Pass { None } else { fix },
+        Some("audience claim found in JWT but no audiences bound to the role".into()),
+    );
+}
+
+fn times(ctx: &mut Ctx<'_>, role: &Map<String, Value>, now: i64) {
+    let skew = leeway(role.get("clock_skew_leeway"), DEFAULT_CLOCK_SKEW);
+    let exp_leeway = leeway(role.get("expiration_leeway"), DEFAULT_CLAIM_LEEWAY);
+    let nbf_leeway = leeway(role.get("not_before_leeway"), DEFAULT_CLAIM_LEEWAY);
+    let iat = number(ctx.claims, "iat").unwrap_or(0);
+    let exp_claim = number(ctx.claims, "exp").unwrap_or(0);
+    let nbf_claim = number(ctx.claims, "nbf").unwrap_or(0);
+    if iat == 0 && exp_claim == 0 && nbf_claim == 0 {
+        ctx.push(
+            50,
+            "token",
+            "exp".into(),
+            "present",
+            Value::String("one of iat, nbf, exp".into()),
+            Value::Null,
+            Outcome::Fail,
+            "the token carries none of `iat`, `nbf`, `exp`.".into(),
+            None,
+            Some("error validating token: no issued at (iat), not before (nbf), or expiration time (exp) claims in token".into()),
+        );
+        return;
+    }
+    let exp = if exp_claim == 0 {
+        iat.max(nbf_claim).saturating_add(exp_leeway)
+    } else {
+        exp_claim
+    };
+    let nbf = if nbf_claim != 0 {
+        nbf_claim
+    } else if iat != 0 {
+        iat
+    } else {
+        exp.saturating_sub(nbf_leeway)
+    };
+    let exp_pass = now.saturating_sub(skew) <= exp;
+    let exp_note = if exp_claim == 0 {
+        format!(" (no `exp`: vault uses the start time plus `expiration_leeway` {exp_leeway} s)")
+    } else {
+        String::new()
+    };
+    let explanation = if exp_pass {
+        format!(
+            "the token is valid until {exp}{exp_note}, plus vault's clock-skew leeway of {skew} s."
+        )
+    } else {
+        format!(
+            "the token expired at {exp}{exp_note}; {} s ago, more than vault's clock-skew leeway of {skew} s.",
+            now.saturating_sub(exp)
+        )
+    };
+    ctx.push(
+        52,
+        "token",
+        "exp".into(),
+        "after",
+        Value::from(now.saturating_sub(skew)),
+        Value::from(exp),
+        if exp_pass { Outcome::Pass } else { Outcome::Fail },
+        explanation,
+        (!exp_pass).then(|| "mint a fresh token just before `vault write auth/jwt/login` (CircleCI tokens live 1 hour).".to_string()),
+        Some("error validating token: invalid expiration time (exp) claim: token is expired".into()),
+    );
+    let nbf_pass = now.saturating_add(skew) >= nbf;
+    ctx.push(
+        51,
+        "token",
+        "nbf".into(),
+        "before",
+        Value::from(now.saturating_add(skew)),
+        Value::from(nbf),
+        if nbf_pass { Outcome::Pass } else { Outcome::Fail },
+        if nbf_pass {
+            format!("the token is valid from {nbf} (`nbf`, or `iat` when absent), within vault's {skew} s leeway.")
+        } else {
+            format!("the token is not valid before {nbf}, {} s after the evaluation time.", nbf.saturating_sub(now))
+        },
+        (!nbf_pass).then(|| "check the clock of the machine running vault or the one evaluating.".to_string()),
+        Some("error validating token: invalid not before (nbf) claim: token not yet valid".into()),
+    );
+    if iat != 0 {
+        let iat_pass = now.saturating_add(skew) >= iat;
+        ctx.push(
+            53,
+            "token",
+            "iat".into(),
+            "before",
+            Value::from(now.saturating_add(skew)),
+            Value::from(iat),
+            if iat_pass {
+                Outcome::Pass
+            } else {
+                Outcome::Fail
+            },
+            if iat_pass {
+                "the token was issued before the evaluation time.".into()
+            } else {
+                format!(
+                    "the token claims to be issued at {iat}, in the future by more than {skew} s."
+                )
+            },
+            None,
+            Some(
+                "error validating token: invalid issued at (iat) claim: token issued in the future"
+                    .into(),
+            ),
+        );
+    }
+}
+
+fn user_claim(ctx: &mut Ctx<'_>, role: &Map<String, Value>) {
+    let name = role.get("user_claim").and_then(Value::as_str).unwrap_or("");
+    if name.is_empty() {
+        ctx.push(
+            60,
+            "role",
+            "user_claim".into(),
+            "is string",
+            Value::Null,
+            Value::Null,
+            Outcome::Fail,
+            "the role sets no `user_claim`; vault refuses to write such a role (`a user claim must be defined on the role`).".into(),
+            Some("set `user_claim=sub` (or another string claim).".into()),
+            Some("a user claim must be defined on the role".into()),
+        );
+        return;
+    }
+    let pointer = role
+        .get("user_claim_json_pointer")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    let value = if pointer {
+        get_claim(ctx.claims, name)
+    } else {
+        ctx.claims.get(name).filter(|v| !v.is_null())
+    };
+    let actual = value.cloned().unwrap_or(Value::Null);
+    let (result, explanation, error) = match value {
+        Some(Value::String(_)) => (
+            Outcome::Pass,
+            format!("claim `{name}` is a string and names the vault entity alias."),
+            String::new(),
+        ),
+        Some(_) => (
+            Outcome::Fail,
+            format!("claim `{name}` is not a string, so vault cannot use it as the alias name."),
+            format!("claim \"{name}\" could not be converted to string"),
+        ),
+        None => (
+            Outcome::Fail,
+            if name.starts_with('/') && !pointer {
+                format!("the token has no top-level claim `{name}`; `user_claim` is a literal name unless `user_claim_json_pointer=true`.")
+            } else {
+                format!("the token has no claim `{name}`.")
+            },
+            format!("claim \"{name}\" not found in token"),
+        ),
+    };
+    let error = if result == Outcome::Fail {
+        Some(error)
+    } else {
+        None
+    };
+    ctx.push(
+        60,
+        "role",
+        "user_claim".into(),
+        "is string",
+        Value::String(name.to_string()),
+        actual,
+        result,
+        explanation,
+        (result == Outcome::Fail)
+            .then(|| "set `user_claim=sub`: every CircleCI token has a string `sub`.".to_string()),
+        error,
+    );
+}
+
+fn claim_mappings(ctx: &mut Ctx<'_>, role: &Map<String, Value>) {
+    let Some(Value::Object(mappings)) = role.get("claim_mappings") else {
+        return;
+    };
+    for (source, target) in mappings {
+        let value = get_claim(ctx.claims, source);
+        let (result, explanation) = match value {
+            None => (
+                Outcome::Pass,
+                format!(
+                    "claim `{source}` is absent, so no metadata `{}` is set (not an error).",
+                    target.as_str().unwrap_or("")
+                ),
+            ),
+            Some(Value::String(_)) => (
+                Outcome::Pass,
+                format!("claim `{source}` is a string and becomes metadata."),
+            ),
+            Some(_) => (
+                Outcome::Fail,
+                format!(
+                    "claim `{source}` is not a string; vault maps only string claims to metadata."
+                ),
+            ),
+        };
+        ctx.push(
+            61,
+            "role",
+            format!("claim_mappings.{source}"),
+            "is string",
+            target.clone(),
+            value.cloned().unwrap_or(Value::Null),
+            result,
+            explanation,
+            (result == Outcome::Fail).then(|| format!("remove `{source}` from `claim_mappings`.")),
+            Some(format!("error converting claim '{source}' to string")),
+        );
+    }
+}
+
+fn groups_claim(ctx: &mut Ctx<'_>, role: &Map<String, Value>) {
+    let Some(name) = str_field(role, "groups_claim") else {
+        return;
+    };
+    let value = get_claim(ctx.claims, name);
+    let (result, explanation, error) = match value {
+        Some(Value::String(_)) => (
+            Outcome::Pass,
+            format!("claim `{name}` is a string: one group alias."),
+            String::new(),
+        ),
+        Some(Value::Array(items)) if items.iter().all(Value::is_string) => (
+            Outcome::Pass,
+            format!("claim `{name}` is a list of strings: one group alias each."),
+            String::new(),
+        ),
+        Some(Value::Array(_)) => (
+            Outcome::Fail,
+            format!("claim `{name}` holds a value that is not a string."),
+            format!("value in groups claim could not be parsed as string (claim \"{name}\")"),
+        ),
+        Some(_) => (
+            Outcome::Fail,
+            format!("claim `{name}` is not a string list."),
+            format!("\"{name}\" claim could not be converted to string list"),
+        ),
+        None => (
+            Outcome::Fail,
+            format!("the token has no claim `{name}`."),
+            format!("failed to fetch groups: \"{name}\" claim not found in token"),
+        ),
+    };
+    ctx.push(
+        62,
+        "role",
+        "groups_claim".into(),
+        "is string list",
+        Value::String(name.to_string()),
+        value.cloned().unwrap_or(Value::Null),
+        result,
+        explanation,
+        (result == Outcome::Fail).then(|| {
+            "unset `groups_claim` or name a list claim such as `oidc.circleci.com/context-ids`."
+                .to_string()
+        }),
+        Some(error),
+    );
+}
+
+fn bound_claims(ctx: &mut Ctx<'_>, role: &Map<String, Value>) {
+    let Some(Value::Object(bound)) = role.get("bound_claims") else {
+        return;
+    };
+    let kind = role
+        .get("bound_claims_type")
+        .and_then(Value::as_str)
+        .unwrap_or("string");
+    let use_glob = kind == "glob";
+    for (claim, expected) in bound {
+        let actual = get_claim(ctx.claims, claim);
+        let key = format!("bound_claims.{claim}");
+        let operator = if use_glob { "glob" } else { "equals" };
+        if kind != "string" && kind != "glob" {
+            ctx.push(
+                70,
+                "role",
+                key,
+                kind,
+                expected.clone(),
+                actual.cloned().unwrap_or(Value::Null),
+                Outcome::Fail,
+                format!("`bound_claims_type` is `{kind}`; vault knows only `string` and `glob`."),
+                Some("set `bound_claims_type=string` or `glob`.".into()),
+                Some(format!("invalid 'bound_claims_type': {kind}")),
+            );
+            continue;
+        }
+        let (result, explanation, error) = match actual {
+            None => {
+                let mut why = format!("the token has no claim `{claim}`.");
+                if claim.starts_with('/') && claim.contains('.') {
+                    why.push_str(&format!(
+                        " a key starting with `/` is a JSON pointer, so `{claim}` looks for nested objects; CircleCI's claim names \
+                         contain `/` themselves: write the key without the leading `/`, or escape `/` as `~1`."
+                    ));
+                }
+                (
+                    Outcome::Fail,
+                    why,
+                    format!("error validating claims: claim \"{claim}\" is missing"),
+                )
+            }
+            Some(actual) => match_values(expected, actual, use_glob, claim),
+        };
+        let fix = (result == Outcome::Fail).then(|| fix_for(claim, expected, actual, use_glob));
+        ctx.push(
+            70,
+            "role",
+            key,
+            operator,
+            expected.clone(),
+            actual.cloned().unwrap_or(Value::Null),
+            result,
+            explanation,
+            fix,
+            Some(error),
+        );
+    }
+}
+
+fn list(v: &Value) -> Option<Vec<&Value>> {
+    match v {
+        Value::Array(items) => Some(items.iter().collect()),
+        Value::String(_) | Value::Bool(_) | Value::Number(_) => Some(vec![v]),
+        _ => None,
+    }
+}
+
+fn match_values(
+    expected: &Value,
+    actual: &Value,
+    use_glob: bool,
+    claim: &str,
+) -> (Outcome, String, String) {
+    let no_match = format!("error validating claims: claim \"{claim}\" does not match any associated bound claim values");
+    let Some(actual_vals) = list(actual) else {
+        return (
+            Outcome::Fail,
+            format!("claim `{claim}` is an object; vault matches only strings, booleans, numbers and lists."),
+            format!("error validating claims: received claim is not a string, bool, int or list: {actual}"),
+        );
+    };
+    let Some(expected_vals) = list(expected) else {
+        return (
+            Outcome::Fail,
+            "the bound value is an object; vault accepts a string, boolean, number or a list.".into(),
+            format!("error validating claims: bound claim is not a string, bool, int or list: {expected}"),
+        );
+    };
+    let mut near: Option<String> = None;
+    for exp in &expected_vals {
+        for act in &actual_vals {
+            if use_glob {
+                let Some(pattern) = exp.as_str() else {
+                    return (
+                        Outcome::Fail,
+                        format!("the bound value {} is not a string; with `bound_claims_type=glob` every bound value must be a string.", show(exp)),
+                        format!("error validating claims: received claim is not a glob string: {exp}"),
+                    );
+                };
+                let Some(subject) = act.as_str() else {
+                    continue;
+                };
+                if glob_match(pattern, subject) {
+                    return (
+                        Outcome::Pass,
+                        format!("{} matches the glob {}.", show(act), show(exp)),
+                        no_match,
+                    );
+                }
+                if near.is_none() && pattern.eq_ignore_ascii_case(subject) {
+                    near = Some(format!(
+                        " {} and {} differ only in letter case; globs are case-sensitive.",
+                        show(exp),
+                        show(act)
+                    ));
+                }
+            } else {
+                if same(exp, act) {
+                    return (
+                        Outcome::Pass,
+                        format!("{} equals the bound value exactly.", show(act)),
+                        no_match,
+                    );
+                }
+                if near.is_none() {
+                    near = near_miss(exp, act);
+                }
+            }
+        }
+    }
+    let mut why = format!(
+        "no token value {} {} any bound value.",
+        show(actual),
+        if use_glob { "matches" } else { "equals" }
+    );
+    if let Some(n) = near {
+        why.push_str(&n);
+    }
+    (Outcome::Fail, why, no_match)
+}
+
+/// Vault compares decoded JSON values with Go's `==`: type-sensitive (`"true"` is not `true`).
+fn same(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
+        _ => a == b,
+    }
+}
+
+fn near_miss(exp: &Value, act: &Value) -> Option<String> {
+    match (exp, act) {
+        (Value::String(e), Value::String(a)) if e.contains('*') => Some(format!(
+            " {} contains `*`, which is literal with `bound_claims_type=string`; set `bound_claims_type=glob` to use it as a wildcard.",
+            show(exp)
+        ))
+        .filter(|_| glob_match(e, a)),
+        (Value::String(e), Value::String(a)) if e.eq_ignore_ascii_case(a) => {
+            Some(format!(" {} and {} differ only in letter case.", show(exp), show(act)))
+        }
+        (Value::String(e), Value::Bool(b)) if e == &b.to_string() => Some(format!(
+            " the bound value is the string {} but the claim is the boolean `{b}`; vault compares types too.",
+            show(exp)
+        )),
+        (Value::Bool(b), Value::String(a)) if a == &b.to_string() => Some(format!(
+            " the bound value is the boolean `{b}` but the claim is the string {}; vault compares types too.",
+            show(act)
+        )),
+        _ => None,
+    }
+}
+
+fn fix_for(claim: &str, expected: &Value, actual: Option<&Value>, use_glob: bool) -> String {
+    match actual {
+        None if claim.starts_with('/') => format!(
+            "use the literal claim name `{}` (no leading `/`).",
+            claim.trim_start_matches('/')
+        ),
+        None => format!("bind a claim the token carries, or remove `{claim}` from `bound_claims`."),
+        Some(Value::String(s))
+            if !use_glob && expected.as_str().is_some_and(|e| e.contains('*')) =>
+        {
+            format!("set `bound_claims_type=glob`, or bind the exact value `{s}`.")
+        }
+        Some(v) => format!(
+            "bind `{claim}` to {} (the token's value), or fix the token's source.",
+            show(v)
+        ),
+    }
+}

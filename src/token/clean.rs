@@ -1,0 +1,163 @@
+//! Paste cleanup: turn whatever was copied into the compact token text, saying what was removed.
+//!
+//! Accepted around the token: surrounding whitespace and newlines; `export `; a shell assignment
+//! (`CIRCLE_OIDC_TOKEN_V2=`, `CIRCLE_OIDC_TOKEN=`, or any `UPPER_CASE=` name); matching or stray quotes
+//! (`"`, `'`, `` ` ``); an `Authorization:` header name; a `Bearer ` prefix (any case); line breaks and
+//! spaces inside the token (terminal wrapping). Every step is a prefix/suffix check or one pass: linear time.
+
+/// The cleaned text and one note per step that changed something.
+pub fn clean(input: &str) -> (String, Vec<String>) {
+    let mut notes = Vec::new();
+    let mut s = input.trim();
+    if s.len() != input.len() && !s.is_empty() {
+        notes.push("removed surrounding whitespace".to_string());
+    }
+    // Each round removes at most one layer of each wrapper; three rounds cover
+    // `export X="Bearer '...'"`-style nesting without any unbounded loop.
+    for _ in 0..3 {
+        let before = s.len();
+        if let Some(rest) = strip_prefix_ci(s, "export ") {
+            notes.push("removed `export `".to_string());
+            s = rest.trim_start();
+        }
+        if let Some((name, rest)) = split_assignment(s) {
+            notes.push(format!("removed the shell assignment `{name}=`"));
+            s = rest;
+        }
+        if let Some(rest) = strip_prefix_ci(s, "authorization:") {
+            notes.push("removed `Authorization:`".to_string());
+            s = rest.trim_start();
+        }
+        if let Some(rest) = strip_quotes(s) {
+            notes.push("removed quotes".to_string());
+            s = rest.trim();
+        }
+        if let Some(rest) = strip_prefix_ci(s, "bearer") {
+            if rest.starts_with(char::is_whitespace) {
+                notes.push("removed a `Bearer ` prefix".to_string());
+                s = rest.trim_start();
+            }
+        }
+        if s.len() == before {
+            break;
+        }
+    }
+    if s.contains(char::is_whitespace) {
+        notes.push("removed line breaks and spaces inside the token".to_string());
+        (s.chars().filter(|c| !c.is_whitespace()).collect(), notes)
+    } else {
+        (s.to_string(), notes)
+    }
+}
+
+fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
+    let head = s.get(..prefix.len())?;
+    if head.eq_ignore_ascii_case(prefix) {
+        s.get(prefix.len()..)
+    } else {
+        None
+    }
+}
+
+/// `NAME=rest` where NAME is an upper-case shell variable name. A token segment starts with `ey`
+/// (base64 of `{"`), so this never eats a token's own `=` padding.
+fn split_assignment(s: &str) -> Option<(&str, &str)> {
+    let eq = s.find('=')?;
+    let name = s.get(..eq)?;
+    let mut chars = name.chars();
+    let first_ok = chars
+        .next()
+        .is_some_and(|c| c.is_ascii_uppercase() || c == '_');
+    if first_ok && chars.all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_') {
+        Some((name, s.get(eq + 1..)?))
+    } else {
+        None
+    }
+}
+
+/// Remove one leading and/or one trailing quote character.
+fn strip_quotes(s: &str) -> Option<&str> {
+    let is_quote = |c: char| {
+        matches!(
+            c,
+            '"' | '\'' | '`' | '\u{201c}' | '\u{201d}' | '\u{2018}' | '\u{2019}'
+        )
+    };
+    let mut out = s;
+    if let Some(c) = out.chars().next().filter(|c| is_quote(*c)) {
+        out = out.get(c.len_utf8()..)?;
+    }
+    if let Some(c) = out.chars().next_back().filter(|c| is_quote(*c)) {
+        out = out.get(..out.len() - c.len_utf8())?;
+    }
+    (out.len() != s.len()).then_some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clean;
+
+    #[test]
+    fn plain_token_is_untouched() {
+        assert_eq!(
+            clean("eyJhIjoxfQ.eyJiIjoyfQ.c2ln"),
+            ("eyJhIjoxfQ.eyJiIjoyfQ.c2ln".to_string(), vec![])
+        );
+    }
+
+    #[test]
+    fn strips_wrappers_people_paste() {
+        let (t, notes) = clean("  export CIRCLE_OIDC_TOKEN_V2=\"eyJa.eyJb.c2ln\"\n");
+        assert_eq!(t, "eyJa.eyJb.c2ln");
+        assert_eq!(
+            notes,
+            [
+                "removed surrounding whitespace",
+                "removed `export `",
+                "removed the shell assignment `CIRCLE_OIDC_TOKEN_V2=`",
+                "removed quotes"
+            ]
+        );
+        assert_eq!(
+            clean("CIRCLE_OIDC_TOKEN='eyJa.eyJb.c2ln'").0,
+            "eyJa.eyJb.c2ln"
+        );
+        assert_eq!(
+            clean("Authorization: Bearer eyJa.eyJb.c2ln").0,
+            "eyJa.eyJb.c2ln"
+        );
+        assert_eq!(
+            clean("bearer   eyJa.eyJb.c2ln").1,
+            ["removed a `Bearer ` prefix"]
+        );
+        assert_eq!(clean("\"Bearer eyJa.eyJb.c2ln\"").0, "eyJa.eyJb.c2ln");
+        assert_eq!(clean("“eyJa.eyJb.c2ln”").0, "eyJa.eyJb.c2ln");
+    }
+
+    #[test]
+    fn removes_inner_line_breaks() {
+        let (t, notes) = clean("eyJa.ey\nJb.c2\r\nln");
+        assert_eq!(t, "eyJa.eyJb.c2ln");
+        assert_eq!(notes, ["removed line breaks and spaces inside the token"]);
+    }
+
+    #[test]
+    fn keeps_padding_and_lowercase_assignments() {
+        assert_eq!(
+            clean("eyJhIjoxfQ==.eyJiIjoyfQ").0,
+            "eyJhIjoxfQ==.eyJiIjoyfQ"
+        );
+        // `token=` is not an upper-case shell name: left for the decoder to report.
+        assert_eq!(clean("token=abc").0, "token=abc");
+    }
+
+    #[test]
+    fn odd_inputs_do_not_panic() {
+        for s in [
+            "", " ", "\"", "'", "Bearer", "Bearer ", "export ", "A=", "=", "é", "\"é\"", "Bé",
+        ] {
+            let _ = clean(s);
+        }
+        assert_eq!(clean("\"").0, "");
+    }
+}

@@ -1,0 +1,253 @@
+use base64::engine::general_purpose::{STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
+use base64::Engine;
+
+use super::*;
+
+const HEADER: &str = r#"{"alg":"RS256","kid":"8bd4c2c5-6e1a-4f3b-9a77-2f7d1c0e4a11","typ":"JWT"}"#;
+const CLAIMS: &str = r#"{"sub":"org/1f0c8e9a-2b3d-4c5e-8f70-112233445566/project/3e9d6a41-7b2c-4f18-9d0e-aabbccddeeff/user/5c2b9f30-1a4e-4d6b-8c7f-001122334455","aud":"1f0c8e9a-2b3d-4c5e-8f70-112233445566","zeta":1,"iss":"https://oidc.circleci.com/org/1f0c8e9a-2b3d-4c5e-8f70-112233445566","exp":1795656157,"iat":1795652557}"#;
+
+fn b64(s: &str) -> String {
+    URL_SAFE_NO_PAD.encode(s)
+}
+
+fn token() -> String {
+    format!(
+        "{}.{}.{}",
+        b64(HEADER),
+        b64(CLAIMS),
+        URL_SAFE_NO_PAD.encode([7u8; 256])
+    )
+}
+
+fn codes(d: &Decoded) -> Vec<&'static str> {
+    d.findings().iter().map(|f| f.code).collect()
+}
+
+#[test]
+fn decodes_a_full_token_keeping_claim_order() {
+    let d = decode(&token());
+    assert_eq!(d.form, Form::Jws);
+    assert!(d.signature_present);
+    assert!(d.errors.is_empty());
+    assert_eq!(d.header.as_ref().unwrap()["alg"], "RS256");
+    let keys: Vec<&str> = d
+        .claims
+        .as_ref()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(keys, ["sub", "aud", "zeta", "iss", "exp", "iat"]);
+    assert_eq!(codes(&d), Vec::<&str>::new());
+    assert_eq!(d.segment_count, 3);
+}
+
+#[test]
+fn accepts_what_people_paste() {
+    let t = token();
+    for paste in [
+        format!("Bearer {t}"),
+        format!("  \n{t}\n"),
+        format!("\"{t}\""),
+        format!("export CIRCLE_OIDC_TOKEN_V2={t}"),
+        format!("export CIRCLE_OIDC_TOKEN_V2=\"{t}\""),
+        format!("CIRCLE_OIDC_TOKEN='{t}'"),
+        format!("Authorization: Bearer {t}"),
+    ] {
+        let d = decode(&paste);
+        assert_eq!(d.form, Form::Jws, "{paste}");
+        assert_eq!(d.compact, t);
+        assert!(!d.cleanup.is_empty());
+        assert!(d.errors.is_empty());
+    }
+}
+
+#[test]
+fn accepts_padding_and_standard_base64() {
+    let padded = format!(
+        "{}.{}.c2ln",
+        URL_SAFE.encode(HEADER),
+        URL_SAFE.encode(CLAIMS)
+    );
+    assert_eq!(decode(&padded).form, Form::Jws);
+    let claims = r#"{"sub":"a??>b","iss":"x"}"#;
+    let std = format!("{}.{}.c2ln", b64(HEADER), STANDARD_NO_PAD.encode(claims));
+    assert!(std.contains('+'));
+    let d = decode(&std);
+    assert_eq!(d.claims.unwrap()["sub"], "a??>b");
+    assert!(d.standard_base64);
+    assert!(d.cleanup.iter().any(|c| c.contains("standard base64")));
+    assert_eq!(codes(&decode(&std)), ["token-standard-base64"]);
+}
+
+#[test]
+fn partial_tokens_show_what_decodes() {
+    let d = decode(&b64(HEADER));
+    assert_eq!(d.form, Form::Partial);
+    assert!(d.header.is_some() && d.claims.is_none());
+    assert_eq!(codes(&d), ["token-partial"]);
+    assert!(d.findings()[0]
+        .message
+        .starts_with("only one segment was pasted"));
+
+    let d = decode(&format!("{}.{}", b64(HEADER), b64(CLAIMS)));
+    assert_eq!(d.form, Form::Partial);
+    assert!(d.claims.is_some());
+    assert!(!d.signature_present);
+    assert!(d.findings()[0]
+        .message
+        .starts_with("the token has no signature segment"));
+
+    // A lone claims segment is read as the claims.
+    let d = decode(&b64(CLAIMS));
+    assert_eq!(d.form, Form::Partial);
+    assert!(d.header.is_none() && d.claims.is_some());
+}
+
+#[test]
+fn empty_signature_is_unsigned() {
+    let d = decode(&format!("{}.{}.", b64(HEADER), b64(CLAIMS)));
+    assert_eq!(d.form, Form::Jws);
+    assert!(!d.signature_present);
+    assert_eq!(codes(&d), ["token-unsigned"]);
+}
+
+#[test]
+fn jwe_is_recognised_and_explained() {
+    let h = r#"{"alg":"RSA-OAEP-256","enc":"A256GCM","kid":"k1"}"#;
+    let d = decode(&format!("{}.a2V5.aXY.Y2lwaGVy.dGFn", b64(h)));
+    assert_eq!(d.form, Form::Jwe);
+    assert_eq!(d.header.as_ref().unwrap()["enc"], "A256GCM");
+    assert!(d.claims.is_none());
+    assert_eq!(codes(&d), ["token-encrypted"]);
+}
+
+#[test]
+fn a_bad_payload_keeps_the_header() {
+    let d = decode(&format!("{}.{}.c2ln", b64(HEADER), b64("{\"sub\": nope}")));
+    assert_eq!(d.form, Form::Jws);
+    assert!(d.header.is_some() && d.claims.is_none());
+    assert_eq!(d.errors.len(), 1);
+    assert_eq!(d.errors[0].segment, Segment::Payload);
+    assert_eq!(codes(&d), ["token-not-json"]);
+    assert_eq!(
+        d.findings()[0].message,
+        "the payload segment is not JSON at line 1, column 10: expected ident"
+    );
+    assert!(d.findings()[0].fix.is_some());
+}
+
+#[test]
+fn collects_every_error() {
+    let d = decode(&format!("{}.{}.sig!", b64("[1]"), "ey$$"));
+    assert_eq!(d.form, Form::Invalid);
+    let segs: Vec<Segment> = d.errors.iter().map(|e| e.segment).collect();
+    assert_eq!(
+        segs,
+        [Segment::Header, Segment::Payload, Segment::Signature]
+    );
+    assert_eq!(
+        codes(&d),
+        [
+            "token-not-object",
+            "token-not-base64url",
+            "token-not-base64url"
+        ]
+    );
+    assert_eq!(d.errors[1].offset, Some(2));
+}
+
+#[test]
+fn wrong_segment_count_still_decodes_the_rest() {
+    let d = decode(&format!("{}.{}.c2ln.extra", b64(HEADER), b64(CLAIMS)));
+    assert_eq!(d.form, Form::Jws);
+    assert!(d.claims.is_some());
+    assert_eq!(codes(&d), ["token-segment-count"]);
+    assert_eq!(
+        d.findings()[0].message,
+        "the token has 4 dot-separated segments; a signed token has 3 and an encrypted one 5"
+    );
+}
+
+#[test]
+fn empty_and_garbage_inputs() {
+    assert_eq!(codes(&decode("  \n ")), ["token-empty"]);
+    assert_eq!(decode("").form, Form::Invalid);
+    let d = decode("hello, world");
+    assert_eq!(d.form, Form::Invalid);
+    assert_eq!(codes(&d), ["token-not-base64url"]);
+    let d = decode("...");
+    assert_eq!(
+        codes(&d),
+        [
+            "token-segment-count",
+            "token-segment-empty",
+            "token-segment-empty"
+        ]
+    );
+}
+
+#[test]
+fn not_utf8_is_reported() {
+    let d = decode(&format!(
+        "{}.{}.c2ln",
+        b64(HEADER),
+        URL_SAFE_NO_PAD.encode(b"{\"a\":\"\xc3\x28\"}")
+    ));
+    assert_eq!(codes(&d), ["token-not-utf8"]);
+    assert_eq!(d.errors[0].offset, Some(6));
+}
+
+#[test]
+fn pasted_json_is_read_as_claims_with_locations() {
+    let d = decode(CLAIMS);
+    assert_eq!(d.form, Form::Partial);
+    assert!(d.json_pasted && d.claims.is_some());
+    assert_eq!(codes(&d), ["token-json-pasted"]);
+    let d = decode("{\n  \"sub\": \"x\",\n  oops\n}");
+    assert_eq!(d.form, Form::Invalid);
+    let f = &d.findings()[0];
+    assert_eq!(f.code, "token-not-json");
+    assert_eq!(f.location, Some(Location { line: 3, column: 3 }));
+    let d = decode(HEADER);
+    assert!(d.header.is_some() && d.claims.is_none());
+}
+
+#[test]
+fn compact_is_never_serialized() {
+    let d = decode(&token());
+    let json = serde_json::to_string(&d).unwrap();
+    assert!(!json.contains(&URL_SAFE_NO_PAD.encode([7u8; 256])));
+    assert!(json.contains("\"form\":\"jws\""));
+}
+
+#[test]
+fn a_megabyte_of_random_text_fails_fast() {
+    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+    let junk: String = (0..1_000_000)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            char::from(b' ' + (x % 95) as u8)
+        })
+        .collect();
+    let start = std::time::Instant::now();
+    let d = decode(&junk);
+    assert!(
+        start.elapsed() < std::time::Duration::from_secs(2),
+        "{:?}",
+        start.elapsed()
+    );
+    assert_eq!(d.form, Form::Invalid);
+    assert!(!d.errors.is_empty());
+}
+
+#[test]
+fn segment_spans_point_into_the_compact_text() {
+    let d = decode("Bearer aaa.bb.c");
+    assert_eq!(d.segment_span(0), Some(0..3));
+    assert_eq!(d.segment_span(1), Some(4..6));
+    assert_eq!(d.segment_span(2), Some(7..8));
+    assert_eq!(d.segment_span(3), None);
+}

@@ -1,0 +1,265 @@
+//! The built `claimcheck` binary: exit codes, JSON shape, text report, token sources.
+
+mod common;
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+use common::*;
+use serde_json::Value;
+
+fn claimcheck(args: &[&str], stdin: Option<&str>, env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_claimcheck"));
+    cmd.args(args)
+        .env_remove("CIRCLE_OIDC_TOKEN_V2")
+        .env_remove("CIRCLE_OIDC_TOKEN")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().expect("run claimcheck");
+    let mut pipe = child.stdin.take().expect("stdin");
+    if let Some(s) = stdin {
+        pipe.write_all(s.as_bytes()).expect("write stdin");
+    }
+    drop(pipe);
+    child.wait_with_output().expect("wait")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn json(o: &Output) -> Value {
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", stdout(o)))
+}
+
+fn codes(report: &Value) -> Vec<String> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap().to_string())
+        .collect()
+}
+
+const AT_OK: &str = "1795653157"; // IAT + 10 min
+
+#[test]
+fn json_report_of_a_v2_token_from_stdin() {
+    let o = claimcheck(
+        &["check", "--token", "-", "--at", AT_OK, "--json"],
+        Some(&token_v2()),
+        &[],
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let r = json(&o);
+    assert_eq!(r["verdict"], Value::Null);
+    assert_eq!(r["at"], 1_795_653_157);
+    assert_eq!(r["sub"]["version"], "v2");
+    assert_eq!(r["sub"]["variable"], "$CIRCLE_OIDC_TOKEN_V2");
+    assert_eq!(r["sub"]["other_form"], v1_sub());
+    assert_eq!(r["policy"]["kind"], Value::Null);
+    assert_eq!(r["checks"], serde_json::json!([]));
+    assert_eq!(codes(&r), Vec::<String>::new());
+    assert_eq!(r["unusable_input"], false);
+    assert_eq!(r["token"]["form"], "jws");
+    assert_eq!(r["claims"][0]["name"], "iss");
+    let exp = r["claims"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "exp")
+        .unwrap();
+    assert_eq!(exp["time"]["relative"], "expires in 50 min");
+    assert_eq!(exp["time"]["lifetime"], "1 h");
+    assert!(
+        !stdout(&o).contains(&fake_signature()),
+        "the signature must never be printed"
+    );
+}
+
+#[test]
+fn rfc3339_at_and_expiry() {
+    let o = claimcheck(
+        &[
+            "check",
+            "--token",
+            "-",
+            "--at",
+            "2026-11-26T03:22:37Z",
+            "--json",
+        ],
+        Some(&token_v2()),
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(0));
+    let r = json(&o);
+    assert_eq!(codes(&r), ["token-expired"]);
+    assert_eq!(r["findings"][0]["severity"], "error");
+    assert_eq!(r["findings"][0]["area"], "token");
+}
+
+#[test]
+fn reads_the_circleci_variables_v2_first() {
+    let (v1, v2) = (token_v1(), token_v2());
+    let o = claimcheck(
+        &["check", "--json", "--at", AT_OK],
+        None,
+        &[("CIRCLE_OIDC_TOKEN", &v1)],
+    );
+    assert_eq!(json(&o)["sub"]["version"], "v1");
+    let o = claimcheck(
+        &["check", "--json", "--at", AT_OK],
+        None,
+        &[("CIRCLE_OIDC_TOKEN", &v1), ("CIRCLE_OIDC_TOKEN_V2", &v2)],
+    );
+    assert_eq!(json(&o)["sub"]["version"], "v2");
+    let o = claimcheck(
+        &["check", "--json", "--at", AT_OK],
+        None,
+        &[("CIRCLE_OIDC_TOKEN_V2", " "), ("CIRCLE_OIDC_TOKEN", &v1)],
+    );
+    assert_eq!(json(&o)["sub"]["version"], "v1");
+}
+
+#[test]
+fn reads_a_pasted_file() {
+    let dir = std::env::temp_dir().join(format!("claimcheck-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("token.txt");
+    std::fs::write(
+        &path,
+        format!("export CIRCLE_OIDC_TOKEN_V2=\"Bearer {}\"\n", token_v1()),
+    )
+    .unwrap();
+    let o = claimcheck(
+        &[
+            "check",
+            "--token",
+            path.to_str().unwrap(),
+            "--at",
+            AT_OK,
+            "--json",
+        ],
+        None,
+        &[],
+    );
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(o.status.code(), Some(0));
+    let r = json(&o);
+    assert_eq!(r["sub"]["version"], "v1");
+    assert_eq!(r["sub"]["other_form"], v2_sub());
+    assert!(r["token"]["cleanup"].as_array().unwrap().len() >= 3);
+}
+
+#[test]
+fn text_report_is_readable_and_hides_the_signature() {
+    let o = claimcheck(
+        &["check", "--token", "-", "--at", AT_OK],
+        Some(&token_v2()),
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(0));
+    let s = stdout(&o);
+    for needle in [
+        "verdict: none (no policy evaluated)",
+        "signature present (not shown)",
+        "sub: v2",
+        "vcs-origin github.com/acme/api",
+        "variable: $CIRCLE_OIDC_TOKEN_V2",
+        "2026-11-26 01:22:37 UTC (expires in 50 min; lifetime 1 h)",
+        "alg: \"RS256\"",
+    ] {
+        assert!(s.contains(needle), "missing `{needle}` in:\n{s}");
+    }
+    assert!(!s.contains(&fake_signature()));
+}
+
+#[test]
+fn text_report_lists_findings_with_fixes() {
+    let o = claimcheck(
+        &["check", "--token", "-", "--at", "1795700000"],
+        Some(&token_v2()),
+        &[],
+    );
+    let s = stdout(&o);
+    assert!(
+        s.contains(
+            "findings\n  error token-expired: the token expired at `2026-11-26 01:22:37 UTC`"
+        ),
+        "{s}"
+    );
+    assert!(s.contains("      fix: get a fresh token"), "{s}");
+}
+
+#[test]
+fn unusable_token_exits_2() {
+    let o = claimcheck(
+        &["check", "--token", "-", "--json", "--at", AT_OK],
+        Some("not a token!"),
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let r = json(&o);
+    assert_eq!(r["unusable_input"], true);
+    assert_eq!(codes(&r), ["token-not-base64url"]);
+}
+
+#[test]
+fn partial_token_is_still_usable() {
+    let t = token_v2();
+    let partial: Vec<&str> = t.split('.').take(2).collect();
+    let o = claimcheck(
+        &["check", "--token", "-", "--json", "--at", AT_OK],
+        Some(&partial.join(".")),
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(0));
+    let r = json(&o);
+    assert_eq!(r["token"]["form"], "partial");
+    assert_eq!(codes(&r), ["token-partial"]);
+}
+
+#[test]
+fn argument_and_file_errors_exit_2() {
+    let o = claimcheck(
+        &["check", "--token", "/nonexistent/claimcheck/token"],
+        None,
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr)
+        .contains("cannot read the token from `/nonexistent/claimcheck/token`"));
+    let o = claimcheck(&["check", "--at", "yesterday"], None, &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--at: `yesterday` is not a time"));
+    let o = claimcheck(&["check", "--frobnicate"], None, &[]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = claimcheck(&["check"], None, &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no token"));
+    let o = claimcheck(&["launch"], None, &[]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn help_and_version() {
+    let o = claimcheck(&["--help"], None, &[]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).contains("Usage:"));
+    let o = claimcheck(&["check", "--help"], None, &[]);
+    assert!(stdout(&o).contains("--token <FILE|->"));
+    let o = claimcheck(&["--version"], None, &[]);
+    assert_eq!(
+        stdout(&o),
+        format!("claimcheck {}\n", env!("CARGO_PKG_VERSION"))
+    );
+}

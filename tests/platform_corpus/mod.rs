@@ -1,0 +1,142 @@
+//! The table-driven runner shared by the GCP, Vault and Azure corpora.
+//!
+//! A corpus file is a JSON object: `base_claims` (the token claims most cases share) and `cases`, each
+//! with `name`, `policy` (the pasted JSON), optional `claims_patch` (merged over `base_claims`; a `null`
+//! value removes the claim), optional `no_token`, optional `now`, and `expect`:
+//! `verdict` (`"allow"`, `"deny"` or `null`), `failing` and `unknown` (the check keys with that result, in
+//! order), `findings` (every finding code, in order), optional `decided_by` (a substring) and
+//! `explanation` (`{"key": ..., "contains": ...}` pairs).
+
+use claimcheck::policy::Evaluation;
+use claimcheck::report::{Outcome, Verdict};
+use serde_json::{Map, Value};
+
+pub const NOW: i64 = 1_764_000_000;
+
+type Evaluate = fn(&Value, &str, Option<&Map<String, Value>>, i64) -> Evaluation;
+type Recognize = fn(&Value) -> Option<String>;
+
+fn keys(eval: &Evaluation, outcome: Outcome) -> Vec<String> {
+    eval.checks
+        .iter()
+        .filter(|c| c.result == outcome)
+        .map(|c| c.key.clone())
+        .collect()
+}
+
+fn strings(v: &Value) -> Vec<String> {
+    v.as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|s| s.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Run every case of the corpus at `path`; panics with every mismatch listed.
+pub fn run(path: &str, recognize: Recognize, evaluate: Evaluate) -> usize {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let corpus: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let base = corpus["base_claims"]
+        .as_object()
+        .cloned()
+        .unwrap_or_default();
+    let cases = corpus["cases"].as_array().expect("cases");
+    let mut problems = Vec::new();
+    for case in cases {
+        let name = case["name"].as_str().unwrap_or("?");
+        let mut claims = base.clone();
+        if let Some(patch) = case.get("claims_patch").and_then(Value::as_object) {
+            for (k, v) in patch {
+                if v.is_null() {
+                    claims.remove(k);
+                } else {
+                    claims.insert(k.clone(), v.clone());
+                }
+            }
+        }
+        let policy = &case["policy"];
+        let policy_text = serde_json::to_string_pretty(policy).unwrap_or_default();
+        let now = case.get("now").and_then(Value::as_i64).unwrap_or(NOW);
+        let no_token = case
+            .get("no_token")
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
+        if recognize(policy).is_none() && !case["expect"]["unusable"].as_bool().unwrap_or(false) {
+            problems.push(format!("{name}: not recognised"));
+        }
+        let eval = evaluate(
+            policy,
+            &policy_text,
+            if no_token { None } else { Some(&claims) },
+            now,
+        );
+        let expect = &case["expect"];
+        let verdict = match eval.verdict {
+            Some(Verdict::Allow) => Value::from("allow"),
+            Some(Verdict::Deny) => Value::from("deny"),
+            None => Value::Null,
+        };
+        if verdict != expect["verdict"] {
+            problems.push(format!(
+                "{name}: verdict {verdict} != {}",
+                expect["verdict"]
+            ));
+        }
+        for (field, outcome) in [("failing", Outcome::Fail), ("unknown", Outcome::Unknown)] {
+            let got = keys(&eval, outcome);
+            let want = strings(&expect[field]);
+            if got != want {
+                problems.push(format!("{name}: {field} {got:?} != {want:?}"));
+            }
+        }
+        let codes: Vec<String> = eval.findings.iter().map(|f| f.code.to_string()).collect();
+        if codes != strings(&expect["findings"]) {
+            problems.push(format!(
+                "{name}: findings {codes:?} != {:?}",
+                strings(&expect["findings"])
+            ));
+        }
+        if let Some(want) = expect.get("decided_by").and_then(Value::as_str) {
+            let got = eval.info.decided_by.clone().unwrap_or_default();
+            if !got.contains(want) {
+                problems.push(format!("{name}: decided_by `{got}` lacks `{want}`"));
+            }
+        }
+        for pair in expect
+            .get("explanation")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let (key, want) = (
+                pair["key"].as_str().unwrap_or(""),
+                pair["contains"].as_str().unwrap_or(""),
+            );
+            let found = eval
+                .checks
+                .iter()
+                .any(|c| c.key == key && c.explanation.contains(want));
+            if !found {
+                let got: Vec<&str> = eval
+                    .checks
+                    .iter()
+                    .filter(|c| c.key == key)
+                    .map(|c| c.explanation.as_str())
+                    .collect();
+                problems.push(format!(
+                    "{name}: no `{key}` explanation contains `{want}`; got {got:?}"
+                ));
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "{} of {} cases wrong:\n{}",
+        problems.len(),
+        cases.len(),
+        problems.join("\n")
+    );
+    cases.len()
+}
