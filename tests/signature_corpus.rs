@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use claimcheck::signature::{self, parse_keys};
-use claimcheck::token::{Decoded, Form};
+use claimcheck::token::Decoded;
 use serde_json::Value;
 
 fn fixtures() -> &'static Path {
@@ -18,21 +18,9 @@ fn read(name: &str) -> String {
     std::fs::read_to_string(fixtures().join(name)).unwrap_or_else(|e| panic!("fixture {name}: {e}"))
 }
 
-/// The token as the token stage hands it over; the signature stage reads only the compact text and form.
+/// The token as the token stage decodes it.
 fn decoded(token: &str) -> Decoded {
-    let segments = token.split('.').count();
-    Decoded {
-        form: if segments == 3 {
-            Form::Jws
-        } else {
-            Form::Partial
-        },
-        cleanup: Vec::new(),
-        header: None,
-        claims: None,
-        compact: token.to_string(),
-        signature_present: token.split('.').nth(2).is_some_and(|s| !s.is_empty()),
-    }
+    claimcheck::token::decode(token)
 }
 
 #[test]
@@ -147,4 +135,60 @@ fn a_pasted_private_key_is_refused_and_located() {
         "the `PRIVATE KEY` block on line 11 is a private key"
     );
     assert_eq!(finding.location.map(|l| (l.line, l.column)), Some((11, 1)));
+}
+
+#[test]
+fn cli_jwks_flag_sets_signature_status() {
+    let corpus: Value = serde_json::from_str(&read("corpus.json")).expect("corpus.json parses");
+    let token = |name: &str| {
+        let case = corpus["cases"]
+            .as_array()
+            .and_then(|c| c.iter().find(|c| c["name"] == name))
+            .expect(name);
+        case["token"].as_str().unwrap_or_default().to_string()
+    };
+    let dir = std::env::temp_dir().join(format!("claimcheck-signature-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let run = |name: &str, keys: &str| {
+        let token_file = dir.join("token");
+        std::fs::write(&token_file, token(name)).expect("write token");
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_claimcheck"))
+            .args(["check", "--at", "1764116000", "--json", "--token"])
+            .arg(&token_file)
+            .arg("--jwks")
+            .arg(keys)
+            .output()
+            .expect("run claimcheck");
+        let json: Value = serde_json::from_slice(&out.stdout).expect("json output");
+        (out.status.code(), json)
+    };
+    let jwks = fixtures().join("jwks.json");
+    let jwks = jwks.to_str().unwrap_or_default();
+    let (code, json) = run("rs256 with the jwks", jwks);
+    assert_eq!(code, Some(0));
+    assert_eq!(json["signature"]["status"], "valid");
+    assert_eq!(json["signature"]["key_id"], "rsa-1");
+    let (_, json) = run("tampered payload", jwks);
+    assert_eq!(json["signature"]["status"], "invalid");
+    let (_, json) = run("wrong kid", jwks);
+    assert_eq!(json["signature"]["status"], "no-matching-key");
+    // Bad keys: a finding with its place, and the status says no key could be tried.
+    let bad = dir.join("bad.json");
+    std::fs::write(
+        &bad,
+        "{\"keys\": [\n  {\"kty\": \"RSA\", \"kid\": \"rsa-1\"}\n]}",
+    )
+    .expect("write keys");
+    let (_, json) = run("rs256 with the jwks", bad.to_str().unwrap_or_default());
+    assert_eq!(json["signature"]["status"], "no-matching-key");
+    let finding = json["findings"]
+        .as_array()
+        .and_then(|f| f.iter().find(|f| f["code"] == "jwk-missing-field"))
+        .expect("finding");
+    assert_eq!(finding["area"], "signature");
+    assert_eq!(
+        finding["location"],
+        serde_json::json!({"line": 2, "column": 3})
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }

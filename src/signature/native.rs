@@ -118,17 +118,9 @@ pub fn crypto(p: &Prepared) -> CryptoOutcome {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::token::Form;
 
     fn decoded(compact: &str) -> Decoded {
-        Decoded {
-            form: Form::Jws,
-            cleanup: Vec::new(),
-            header: None,
-            claims: None,
-            compact: compact.into(),
-            signature_present: true,
-        }
+        crate::token::decode(compact)
     }
 
     #[test]
