@@ -1,9 +1,27 @@
 //! Trust configurations: detect the kind, parse, evaluate to checks. One module per platform.
+//!
+//! The pasted text is parsed once ([`json::parse`]: line/column errors, duplicate keys, URL decoding), then
+//! each platform in [`PLATFORMS`] is asked in turn whether it recognizes the document; the first that does
+//! evaluates it. Adding a platform is one line in that list: its module exposes `recognize`, `evaluate`,
+//! `suggest` and `explain_error_text` with the signatures of [`Platform`].
+//!
+//! | code | severity | meaning |
+//! |---|---|---|
+//! | `policy-json-syntax` | error | the text is not JSON (line/column given) |
+//! | `policy-not-recognized` | error | JSON, but no platform recognizes it |
+//! | `policy-hcl-not-supported` | error | Terraform HCL was pasted; only JSON forms are read |
 
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::report::{Check, Finding, PolicyInfo, Snippet, Verdict};
+use crate::report::{Area, Check, Finding, PolicyInfo, Severity, Snippet, Verdict};
+
+pub mod aws;
+pub mod azure;
+pub mod diff;
+pub mod gcp;
+pub mod json;
+pub mod vault;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -26,24 +44,206 @@ pub struct Evaluation {
     pub unusable: bool,
 }
 
+/// The claims of a decoded token, as every platform receives them.
+pub type Claims<'a> = Option<&'a Map<String, Value>>;
+
+/// One platform's entry points.
+pub struct Platform {
+    pub kind: PolicyKind,
+    /// What the document is (e.g. "IAM trust policy document"), or `None` when it is not this platform's.
+    pub recognize: fn(&Value) -> Option<String>,
+    /// Evaluate a recognized document; `text` is the (URL-decoded) text it was parsed from.
+    pub evaluate: fn(&Value, &str, Claims<'_>, i64) -> Evaluation,
+    pub suggest: fn(&Map<String, Value>) -> Vec<Snippet>,
+    pub explain_error_text: fn(&str, Claims<'_>) -> Vec<Finding>,
+}
+
+macro_rules! platform {
+    ($module:ident, $kind:ident) => {
+        Platform {
+            kind: PolicyKind::$kind,
+            recognize: $module::recognize,
+            evaluate: $module::evaluate,
+            suggest: $module::suggest,
+            explain_error_text: $module::explain_error_text,
+        }
+    };
+}
+
+/// Every platform, asked in this order (AWS first).
+pub static PLATFORMS: &[Platform] = &[
+    platform!(aws, Aws),
+    platform!(gcp, Gcp),
+    platform!(vault, Vault),
+    platform!(azure, Azure),
+];
+
+fn platform(kind: PolicyKind) -> Option<&'static Platform> {
+    PLATFORMS.iter().find(|p| p.kind == kind)
+}
+
 /// Detect the kind of `text`, parse it and evaluate it against `claims` (if any) at `now`.
 pub fn evaluate(text: &str, claims: Option<&Map<String, Value>>, now: i64) -> Evaluation {
-    let _ = (text, claims, now);
-    Evaluation::default()
+    let parsed = match json::parse(text) {
+        Ok(parsed) => parsed,
+        Err(e) => return unreadable(text, e),
+    };
+    for p in PLATFORMS {
+        if (p.recognize)(&parsed.value).is_some() {
+            let decoded;
+            let source = if parsed.url_decoded {
+                decoded = json::url_decode_json(text).unwrap_or_default();
+                decoded.as_str()
+            } else {
+                text
+            };
+            let mut evaluation = (p.evaluate)(&parsed.value, source, claims, now);
+            evaluation.info.kind = Some(p.kind);
+            if parsed.url_decoded {
+                if let Some(d) = evaluation.info.detected.as_mut() {
+                    d.push_str(", URL-encoded");
+                }
+            }
+            return evaluation;
+        }
+    }
+    let expected = "an AWS IAM trust policy (or `aws iam get-role` output, a CloudFormation or Terraform JSON role), a Google workload identity provider, a Vault JWT role, or an Azure federated identity credential";
+    let finding = Finding::new(
+        "policy-not-recognized",
+        Severity::Error,
+        Area::Policy,
+        format!("this JSON is not a trust configuration claimcheck knows: expected {expected}"),
+    )
+    .with_fix("paste the role's trust policy document, e.g. the output of `aws iam get-role --role-name <name>`");
+    Evaluation {
+        findings: vec![finding],
+        unusable: true,
+        ..Evaluation::default()
+    }
+}
+
+/// The text is not JSON: say where, and guess which platform it was meant for.
+fn unreadable(text: &str, e: json::JsonError) -> Evaluation {
+    let t = text.trim_start();
+    let kind = if text.contains("Statement") || text.contains("AssumeRolePolicyDocument") {
+        Some(PolicyKind::Aws)
+    } else {
+        None
+    };
+    let hcl = t.starts_with("resource ") || t.starts_with("data ") || t.contains("jsonencode(");
+    let finding = if hcl {
+        Finding::new(
+            "policy-hcl-not-supported",
+            Severity::Error,
+            Area::Policy,
+            "this looks like Terraform HCL, which claimcheck does not read",
+        )
+        .with_fix("paste the rendered JSON instead: `terraform show -json`, or the role's `aws iam get-role` output")
+    } else {
+        Finding::new(
+            "policy-json-syntax",
+            Severity::Error,
+            Area::Policy,
+            format!(
+                "the policy is not valid JSON: {} at line {}, column {}",
+                e.message, e.location.line, e.location.column
+            ),
+        )
+        .with_fix("fix the JSON at that place (a missing comma, quote or bracket is the usual cause)")
+    }
+    .at(e.location);
+    Evaluation {
+        info: PolicyInfo {
+            kind,
+            ..PolicyInfo::default()
+        },
+        findings: vec![finding],
+        unusable: true,
+        ..Evaluation::default()
+    }
 }
 
 /// Configurations generated from the token for `kind` (AWS when `None`).
 pub fn suggest(kind: Option<PolicyKind>, claims: &Map<String, Value>) -> Vec<Snippet> {
-    let _ = (kind, claims);
-    Vec::new()
+    let p = platform(kind.unwrap_or(PolicyKind::Aws)).or_else(|| PLATFORMS.first());
+    p.map(|p| (p.suggest)(claims)).unwrap_or_default()
 }
 
-/// Recognise an error message a job printed and explain it.
+/// Recognise an error message a job printed and explain it (every platform is asked).
 pub fn explain_error_text(text: &str, claims: Option<&Map<String, Value>>) -> Vec<Finding> {
-    let _ = (text, claims);
-    Vec::new()
+    PLATFORMS
+        .iter()
+        .flat_map(|p| (p.explain_error_text)(text, claims))
+        .collect()
 }
 
-pub mod azure;
-pub mod gcp;
-pub mod vault;
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn syntax_error_is_unusable_with_location() {
+        let e = evaluate("{\"Statement\": [\n  {\"Effect\": \"Allow\",}\n]}", None, 0);
+        assert!(e.unusable);
+        assert_eq!(e.info.kind, Some(PolicyKind::Aws));
+        assert_eq!(e.findings[0].code, "policy-json-syntax");
+        assert_eq!(e.findings[0].location.map(|l| l.line), Some(2));
+    }
+
+    #[test]
+    fn unrecognized_json_says_what_was_expected() {
+        let e = evaluate("{\"hello\": 1}", None, 0);
+        assert!(e.unusable);
+        assert_eq!(e.info.kind, None);
+        assert_eq!(e.findings[0].code, "policy-not-recognized");
+        assert!(e.findings[0].message.contains("AWS IAM trust policy"));
+    }
+
+    #[test]
+    fn hcl_is_named() {
+        let e = evaluate("resource \"aws_iam_role\" \"r\" {\n}", None, 0);
+        assert_eq!(e.findings[0].code, "policy-hcl-not-supported");
+    }
+
+    #[test]
+    fn aws_is_dispatched() {
+        let e = evaluate(r#"{"Version":"2012-10-17","Statement":[]}"#, None, 0);
+        assert_eq!(e.info.kind, Some(PolicyKind::Aws));
+        assert!(!e.unusable);
+    }
+
+    /// Every document another platform's corpus recognizes reaches that platform (AWS, asked first, does
+    /// not claim it).
+    #[test]
+    fn other_platforms_are_dispatched() {
+        let corpora = [
+            (
+                PolicyKind::Gcp,
+                include_str!("../../tests/fixtures/gcp/cases.json"),
+            ),
+            (
+                PolicyKind::Vault,
+                include_str!("../../tests/fixtures/vault/cases.json"),
+            ),
+            (
+                PolicyKind::Azure,
+                include_str!("../../tests/fixtures/azure/cases.json"),
+            ),
+        ];
+        for (kind, text) in corpora {
+            let corpus: Value = serde_json::from_str(text).unwrap();
+            let own = platform(kind).unwrap();
+            let mut seen = 0;
+            for case in corpus["cases"].as_array().unwrap() {
+                let policy = &case["policy"];
+                if (own.recognize)(policy).is_none() {
+                    continue;
+                }
+                seen += 1;
+                let e = evaluate(&serde_json::to_string(policy).unwrap(), None, 0);
+                assert_eq!(e.info.kind, Some(kind), "{}", case["name"]);
+            }
+            assert!(seen > 0, "{kind:?}");
+        }
+    }
+}

@@ -1,25 +1,251 @@
-//! stub
-use crate::policy::Evaluation;
-use crate::report::{Finding, Snippet};
+//! Google Cloud workload identity federation: an OIDC workload identity pool provider evaluated
+//! against the token: `issuerUri`, `allowedAudiences`, `attributeMapping` and `attributeCondition`
+//! (CEL, evaluated by [`cel`]).
+//!
+//! Finding codes emitted here:
+//!
+//! | code | severity | meaning |
+//! |---|---|---|
+//! | `gcp-unrecognized` | error | the JSON is not a workload identity pool provider |
+//! | `gcp-no-attribute-condition` | warning | no `attributeCondition`: every token of the issuer with an allowed `aud` is accepted |
+//! | `gcp-subject-too-long` | error | the mapped `google.subject` exceeds 127 bytes (a V2 CircleCI `sub` does) |
+//! | `gcp-not-evaluated` | info | part of the mapping or condition could not be evaluated (verdict left undecided) |
+//! | `gcp-condition-rejects` | error | the condition is not true for this token |
+//! | `gcp-error-attribute-condition` | error | error text: `The given credential is rejected by the attribute condition.` |
+//! | `gcp-error-audience` | error | error text: the audience in the token does not match the provider |
+//! | `gcp-error-subject-too-long` | error | error text: mapped `google.subject` over 127 bytes |
+//! | `gcp-error-issuer` | error | error text: the issuer does not match the provider's |
+
+pub mod cel;
+mod errors;
+pub mod input;
+pub mod mapping;
+pub mod rules;
+
 use serde_json::{Map, Value};
+
+use crate::policy::{Evaluation, PolicyKind};
+use crate::report::{Area, Check, Finding, Outcome, PolicyInfo, Severity, Snippet, Verdict};
+use cel::{Stop, Val};
+
+pub use errors::explain_error_text;
+
+/// Google's own text when the condition rejects a token.
+pub const REJECTED: &str = "The given credential is rejected by the attribute condition.";
+
+/// A description of the provider form `doc` is in, or `None`.
 pub fn recognize(doc: &Value) -> Option<String> {
-    let _ = doc;
-    None
+    input::read(doc).map(|p| p.detected)
 }
+
+/// Evaluate a provider `doc` against `claims`.
 pub fn evaluate(
     doc: &Value,
     text: &str,
     claims: Option<&Map<String, Value>>,
     now: i64,
 ) -> Evaluation {
-    let _ = (doc, text, claims, now);
-    Evaluation::default()
+    let _ = (text, now);
+    let Some(provider) = input::read(doc) else {
+        return Evaluation {
+            info: PolicyInfo { kind: Some(PolicyKind::Gcp), detected: None, decided_by: None },
+            unusable: true,
+            findings: vec![Finding::new(
+                "gcp-unrecognized",
+                Severity::Error,
+                Area::Policy,
+                "this JSON is not a workload identity pool provider",
+            )
+            .with_fix("paste `gcloud iam workload-identity-pools providers describe <id> --location=global --workload-identity-pool=<pool> --format=json`")],
+            ..Evaluation::default()
+        };
+    };
+    let mut eval = Evaluation {
+        info: PolicyInfo {
+            kind: Some(PolicyKind::Gcp),
+            detected: Some(provider.detected.clone()),
+            decided_by: None,
+        },
+        ..Evaluation::default()
+    };
+    if provider.condition.is_none() {
+        eval.findings.push(
+            Finding::new(
+                "gcp-no-attribute-condition",
+                Severity::Warning,
+                Area::Policy,
+                "the provider has no `attributeCondition`: every token from this issuer with an allowed audience is accepted (all projects of the org)",
+            )
+            .with_fix("add `--attribute-condition=\"assertion['oidc.circleci.com/project-id'] == '<project-id>'\"`"),
+        );
+    }
+    let Some(claims) = claims else { return eval };
+
+    let mut checks: Vec<Check> = Vec::new();
+    checks.extend(rules::disabled(&provider));
+    checks.push(rules::issuer(&provider, claims));
+    checks.push(rules::audience(&provider, claims));
+    let mapped = mapping::evaluate(provider.mapping.as_deref(), claims);
+    if mapped.checks.iter().any(|c| {
+        c.key == "attributeMapping.google.subject" && c.explanation.contains("127 bytes limit")
+    }) {
+        eval.findings.push(
+            Finding::new(
+                "gcp-subject-too-long",
+                Severity::Error,
+                Area::Policy,
+                "the mapped `google.subject` is longer than 127 bytes; google rejects the token (a V2 CircleCI `sub` always is)",
+            )
+            .with_fix("map `google.subject=assertion['oidc.circleci.com/project-id']`, or use `$CIRCLE_OIDC_TOKEN` (V1)"),
+        );
+    }
+    let uncertain_mapping = mapped.uncertain;
+    let google = Val::Map(mapped.google.clone());
+    let attribute = Val::Map(mapped.attribute.clone());
+    checks.extend(mapped.checks);
+    if let Some(condition) = &provider.condition {
+        let vars = vec![
+            (
+                "assertion".to_string(),
+                Val::from_json(&Value::Object(claims.clone())),
+            ),
+            ("google".to_string(), google),
+            ("attribute".to_string(), attribute),
+        ];
+        let result = cel::evaluate(condition, vars);
+        let (outcome, why, actual) = match result {
+            Ok(Val::Bool(true)) => (Outcome::Pass, "the condition is true for this token.".to_string(), Value::Bool(true)),
+            Ok(Val::Bool(false)) => (
+                Outcome::Fail,
+                format!("the condition is false for this token; google answers `{REJECTED}`"),
+                Value::Bool(false),
+            ),
+            Ok(other) => (
+                Outcome::Fail,
+                format!("the condition yields a {}, not a boolean; google accepts only `true`.", other.type_name()),
+                other.to_json(),
+            ),
+            Err(Stop::Error(e)) if uncertain_mapping => (
+                Outcome::Unknown,
+                format!("cannot evaluate: the condition fails (`{e}`), and it depends on a mapping whose outcome is not known."),
+                Value::Null,
+            ),
+            Err(Stop::Error(e)) => (
+                Outcome::Fail,
+                format!(
+                    "the condition raises an error for this token (`{e}`), so it is not true and google answers `{REJECTED}` \
+                     (in CEL a missing claim is an error, not false)."
+                ),
+                Value::Null,
+            ),
+            Err(Stop::Unknown(what)) => (Outcome::Unknown, format!("cannot evaluate: {what}"), Value::Null),
+        };
+        let fix = (outcome == Outcome::Fail).then(|| {
+            "compare each claim the condition reads with the token's claims (shown above); claims with `.` or `/` in their names need `assertion['name']`.".to_string()
+        });
+        if outcome == Outcome::Fail {
+            eval.findings.push(Finding::new(
+                "gcp-condition-rejects",
+                Severity::Error,
+                Area::Policy,
+                format!("the attribute condition does not hold for this token: `{REJECTED}`"),
+            ));
+        }
+        checks.push(Check {
+            statement: Some("provider".into()),
+            key: "attributeCondition".into(),
+            operator: "cel".into(),
+            expected: Value::String(condition.clone()),
+            actual,
+            result: outcome,
+            explanation: why,
+            fix,
+        });
+    }
+    let first_fail = checks
+        .iter()
+        .find(|c| c.result == Outcome::Fail)
+        .map(|c| c.key.clone());
+    let any_unknown = checks.iter().any(|c| c.result == Outcome::Unknown);
+    if any_unknown {
+        eval.findings.push(Finding::new(
+            "gcp-not-evaluated",
+            Severity::Info,
+            Area::Policy,
+            "part of the mapping or condition could not be evaluated here; no verdict is guessed for it",
+        ));
+    }
+    eval.verdict = match (&first_fail, any_unknown) {
+        (Some(_), _) => Some(Verdict::Deny),
+        (None, true) => None,
+        (None, false) => Some(Verdict::Allow),
+    };
+    eval.info.decided_by = match first_fail {
+        Some(key) => Some(format!("`{key}`")),
+        None if !any_unknown => Some("issuer, audience, mapping and condition all pass".into()),
+        None => None,
+    };
+    eval.checks = checks;
+    eval
 }
+
+fn claim_str<'a>(claims: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
+    claims.get(key).and_then(Value::as_str)
+}
+
+/// The provider fields (as `describe` shows them) and the `gcloud` command that creates them.
 pub fn suggest(claims: &Map<String, Value>) -> Vec<Snippet> {
-    let _ = claims;
-    Vec::new()
+    let iss = claim_str(claims, "iss").unwrap_or("https://oidc.circleci.com/org/<org-id>");
+    let aud = match claims.get("aud") {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Array(a)) => a
+            .first()
+            .and_then(Value::as_str)
+            .unwrap_or("<org-id>")
+            .to_string(),
+        _ => "<org-id>".into(),
+    };
+    let project = claim_str(claims, "oidc.circleci.com/project-id").unwrap_or("<project-id>");
+    let sub_fits = claim_str(claims, "sub").is_some_and(|s| s.len() <= mapping::MAX_SUBJECT_BYTES);
+    let subject = if sub_fits {
+        "assertion.sub"
+    } else {
+        "assertion['oidc.circleci.com/project-id']"
+    };
+    let mut map = Map::new();
+    map.insert("google.subject".into(), Value::from(subject));
+    map.insert("attribute.org_id".into(), Value::from("assertion.aud"));
+    map.insert(
+        "attribute.project".into(),
+        Value::from("assertion['oidc.circleci.com/project-id']"),
+    );
+    let condition = format!("attribute.project == '{project}'");
+    let fields = serde_json::json!({
+        "oidc": {"issuerUri": iss, "allowedAudiences": [aud]},
+        "attributeMapping": map,
+        "attributeCondition": condition,
+    });
+    let mapping_arg = map
+        .iter()
+        .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or("")))
+        .collect::<Vec<_>>()
+        .join(",");
+    vec![
+        Snippet {
+            title: "gcp: provider fields that accept this token (project pinned)".into(),
+            language: "json",
+            text: serde_json::to_string_pretty(&fields).unwrap_or_default(),
+        },
+        Snippet {
+            title: "gcp: create that provider".into(),
+            language: "shell",
+            text: format!(
+                "gcloud iam workload-identity-pools providers create-oidc circleci \\\n  --location=global --workload-identity-pool=<pool> \\\n  --issuer-uri=\"{iss}\" \\\n  --allowed-audiences=\"{aud}\" \\\n  --attribute-mapping=\"{mapping_arg}\" \\\n  --attribute-condition=\"{condition}\""
+            ),
+        },
+        Snippet { title: "gcp: attribute condition (CEL)".into(), language: "cel", text: condition },
+    ]
 }
-pub fn explain_error_text(text: &str, claims: Option<&Map<String, Value>>) -> Vec<Finding> {
-    let _ = (text, claims);
-    Vec::new()
-}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,266 @@
+//! The request context STS builds from a web identity token, and condition-key lookup in it.
+//!
+//! - provider = `iss` without its scheme (`https://oidc.circleci.com/org/<id>` -> `oidc.circleci.com/org/<id>`);
+//! - keys `<provider>:aud`, `<provider>:sub`, `<provider>:amr`, `<provider>:azp` (when the claim is present) and
+//!   `<provider>:oidc.circleci.com/project-id`; no other claim is in the context;
+//! - `aws:CurrentTime` and `aws:EpochTime` come from the evaluation time; other global keys (`aws:SourceIp`,
+//!   `aws:UserAgent`, `sts:RoleSessionName`, ...) depend on the live request and cannot be known offline.
+//!
+//! Condition key names are case-insensitive in IAM, so keys are compared after ASCII lowercasing, the provider
+//! part included (the provider URL itself is case-sensitive when STS looks up the OIDC provider, which is
+//! the principal's business, not the key's); values always compare case-sensitively unless the operator says.
+
+use serde_json::{Map, Value};
+
+use super::dates;
+
+/// Claims STS copies into the request context.
+pub const EXPOSED_CLAIMS: [&str; 5] = ["aud", "sub", "amr", "azp", "oidc.circleci.com/project-id"];
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum CtxValue {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl CtxValue {
+    pub fn values(&self) -> Vec<&str> {
+        match self {
+            CtxValue::One(s) => vec![s.as_str()],
+            CtxValue::Many(v) => v.iter().map(String::as_str).collect(),
+        }
+    }
+
+    pub fn to_json(&self) -> Value {
+        match self {
+            CtxValue::One(s) => Value::String(s.clone()),
+            CtxValue::Many(v) => Value::Array(v.iter().cloned().map(Value::String).collect()),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    /// e.g. `oidc.circleci.com/org/<id>:sub`
+    pub key: String,
+    pub claim: String,
+    pub value: CtxValue,
+}
+
+/// Why a key has no value in the request context.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Missing {
+    /// The key names this token's provider, but STS does not copy that claim into the context.
+    NotExposed { claim: String, in_token: bool },
+    /// The claim is exposed but the token does not carry it.
+    ClaimAbsent { claim: String },
+    /// The key names another provider (another org, host, or issuer form).
+    OtherProvider { provider: String, claim: String },
+    /// The token has no `iss`, so no provider keys exist.
+    NoProvider,
+    /// Not a web-identity key at all (another service's key).
+    NotInRequest,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Lookup<'a> {
+    Present(&'a Entry),
+    Missing(Missing),
+    /// Present in the real request, but its value cannot be known offline.
+    Unknowable,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Context {
+    /// `iss` without scheme.
+    pub provider: Option<String>,
+    pub entries: Vec<Entry>,
+    pub now: i64,
+}
+
+/// The string form IAM sees for a claim value (`None` for objects/null).
+pub fn claim_strings(v: &Value) -> Option<CtxValue> {
+    fn one(v: &Value) -> Option<String> {
+        match v {
+            Value::String(s) => Some(s.clone()),
+            Value::Bool(_) | Value::Number(_) => Some(v.to_string()),
+            _ => None,
+        }
+    }
+    match v {
+        Value::Array(items) => Some(CtxValue::Many(items.iter().filter_map(one).collect())),
+        other => one(other).map(CtxValue::One),
+    }
+}
+
+/// `iss` without `https://` / `http://`.
+pub fn provider_of(iss: &str) -> String {
+    let lower = iss
+        .get(..8)
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
+    if lower.starts_with("https://") {
+        iss.get(8..).unwrap_or("").to_string()
+    } else if lower.starts_with("http://") {
+        iss.get(7..).unwrap_or("").to_string()
+    } else {
+        iss.to_string()
+    }
+}
+
+impl Context {
+    pub fn from_claims(claims: &Map<String, Value>, now: i64) -> Context {
+        let provider = claims.get("iss").and_then(Value::as_str).map(provider_of);
+        let mut entries = Vec::new();
+        if let Some(p) = &provider {
+            for claim in EXPOSED_CLAIMS {
+                if let Some(value) = claims.get(claim).and_then(claim_strings) {
+                    entries.push(Entry {
+                        key: format!("{p}:{claim}"),
+                        claim: claim.to_string(),
+                        value,
+                    });
+                }
+            }
+        }
+        Context {
+            provider,
+            entries,
+            now,
+        }
+    }
+
+    /// Look a condition key up, case-insensitively.
+    pub fn lookup(&self, key: &str, claims: &Map<String, Value>) -> Lookup<'_> {
+        let lower = key.to_ascii_lowercase();
+        if lower == "aws:currenttime" || lower == "aws:epochtime" {
+            return Lookup::Unknowable; // handled by `global`, which needs an owned value
+        }
+        if lower.starts_with("aws:") || lower.starts_with("sts:") {
+            return Lookup::Unknowable;
+        }
+        if let Some(e) = self
+            .entries
+            .iter()
+            .find(|e| e.key.eq_ignore_ascii_case(key))
+        {
+            return Lookup::Present(e);
+        }
+        let Some((prefix, claim)) = key.rsplit_once(':') else {
+            return Lookup::Missing(Missing::NotInRequest);
+        };
+        let Some(provider) = &self.provider else {
+            return Lookup::Missing(Missing::NoProvider);
+        };
+        if prefix.eq_ignore_ascii_case(provider) {
+            let known = EXPOSED_CLAIMS.iter().any(|c| c.eq_ignore_ascii_case(claim));
+            if known {
+                return Lookup::Missing(Missing::ClaimAbsent {
+                    claim: claim.to_string(),
+                });
+            }
+            let in_token = claims.keys().any(|k| k.eq_ignore_ascii_case(claim));
+            return Lookup::Missing(Missing::NotExposed {
+                claim: claim.to_string(),
+                in_token,
+            });
+        }
+        if looks_like_provider(prefix) {
+            return Lookup::Missing(Missing::OtherProvider {
+                provider: prefix.to_string(),
+                claim: claim.to_string(),
+            });
+        }
+        Lookup::Missing(Missing::NotInRequest)
+    }
+
+    /// `aws:CurrentTime` / `aws:EpochTime` from the evaluation time.
+    pub fn global(&self, key: &str) -> Option<CtxValue> {
+        if key.eq_ignore_ascii_case("aws:CurrentTime") {
+            Some(CtxValue::One(dates::format(self.now)))
+        } else if key.eq_ignore_ascii_case("aws:EpochTime") {
+            Some(CtxValue::One(self.now.to_string()))
+        } else {
+            None
+        }
+    }
+}
+
+/// Whether a key prefix looks like an OIDC provider (a host, maybe with a path), not a service prefix.
+pub fn looks_like_provider(prefix: &str) -> bool {
+    prefix.contains('.') || prefix.contains('/')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn claims() -> Map<String, Value> {
+        serde_json::from_str(
+            r#"{"iss":"https://oidc.circleci.com/org/o1","aud":"o1","sub":"org/o1/project/p1/user/u1",
+            "oidc.circleci.com/project-id":"p1","oidc.circleci.com/vcs-ref":"refs/heads/main","exp":10}"#,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn builds_exposed_keys_only() {
+        let c = Context::from_claims(&claims(), 0);
+        assert_eq!(c.provider.as_deref(), Some("oidc.circleci.com/org/o1"));
+        let keys: Vec<&str> = c.entries.iter().map(|e| e.key.as_str()).collect();
+        assert_eq!(
+            keys,
+            vec![
+                "oidc.circleci.com/org/o1:aud",
+                "oidc.circleci.com/org/o1:sub",
+                "oidc.circleci.com/org/o1:oidc.circleci.com/project-id"
+            ]
+        );
+    }
+
+    #[test]
+    fn lookup_is_case_insensitive_on_key_names() {
+        let cl = claims();
+        let c = Context::from_claims(&cl, 0);
+        assert!(
+            matches!(c.lookup("OIDC.circleci.com/ORG/o1:SUB", &cl), Lookup::Present(e) if e.claim == "sub")
+        );
+        assert_eq!(
+            c.lookup("oidc.circleci.com/org/o1:oidc.circleci.com/vcs-ref", &cl),
+            Lookup::Missing(Missing::NotExposed {
+                claim: "oidc.circleci.com/vcs-ref".into(),
+                in_token: true
+            })
+        );
+        assert_eq!(
+            c.lookup("oidc.circleci.com/org/o1:amr", &cl),
+            Lookup::Missing(Missing::ClaimAbsent {
+                claim: "amr".into()
+            })
+        );
+        assert_eq!(
+            c.lookup("oidc.circleci.com/org/o2:sub", &cl),
+            Lookup::Missing(Missing::OtherProvider {
+                provider: "oidc.circleci.com/org/o2".into(),
+                claim: "sub".into()
+            })
+        );
+        assert_eq!(c.lookup("aws:SourceIp", &cl), Lookup::Unknowable);
+        assert_eq!(
+            c.lookup("s3:prefix", &cl),
+            Lookup::Missing(Missing::NotInRequest)
+        );
+        assert_eq!(c.global("aws:epochtime"), Some(CtxValue::One("0".into())));
+    }
+
+    #[test]
+    fn provider_strips_scheme_only() {
+        assert_eq!(
+            provider_of("https://oidc.circleci.com/org/x/"),
+            "oidc.circleci.com/org/x/"
+        );
+        assert_eq!(provider_of("HTTPS://a.b"), "a.b");
+        assert_eq!(provider_of("http://h:8080/org/x"), "h:8080/org/x");
+        assert_eq!(provider_of("é"), "é");
+    }
+}

@@ -1,0 +1,590 @@
+//! Why the evaluation came out as it did: the common causes (DOMAIN.md section 6) recognised from the failing
+//! checks, each a finding with a fix; fixes are also attached to the failing checks themselves.
+//!
+//! | code | severity | meaning |
+//! |---|---|---|
+//! | `token-expired` | error | `exp` <= now: STS answers `ExpiredTokenException` |
+//! | `token-missing-aud` | error | no `aud`: STS answers `Missing a required claim: aud` |
+//! | `sub-expects-v1` | error | a V1 `sub` condition against a V2 token: use `$CIRCLE_OIDC_TOKEN` |
+//! | `sub-expects-v2` | error | a V2 `sub` condition against a V1 token: use `$CIRCLE_OIDC_TOKEN_V2` |
+//! | `custom-webhook-no-vcs` | error | a branch-pinned `sub` against a token with no vcs part (custom webhook) |
+//! | `wildcard-in-string-equals` | error | `*`/`?` in `StringEquals`, where they are literal |
+//! | `string-like-without-wildcard` | info | `StringLike` with no wildcard behaves like `StringEquals` |
+//! | `aud-mismatch` | error | the `aud` condition does not hold the token's `aud` |
+//! | `aud-is-project-id` | error | the `aud` condition holds the project ID, not the org ID |
+//! | `aud-not-org-id` | warning | the token's `aud` is not its org ID (custom audience) |
+//! | `project-id-as-org-id` | error | the project ID written where the org ID belongs |
+//! | `condition-key-other-issuer` | error | a condition key names another issuer than the token's |
+//! | `principal-other-issuer` | error | the `Federated` ARN names another issuer than the token's |
+//! | `principal-not-federated` | error | only `AWS`/`Service` principals: they never match a web identity |
+//! | `action-not-web-identity` | error | the action does not cover `sts:AssumeRoleWithWebIdentity` |
+//! | `claim-not-exposed` | error | a condition on a claim AWS does not put in the request context |
+//! | `value-case-mismatch` | error | the values differ only in case |
+//! | `value-near-miss` | error | the values differ in one or two characters (a typo) |
+//! | `for-all-values-missing-key` | warning | `ForAllValues:` passed in an Allow only because the key is missing |
+//! | `deny-applied` | error | an explicit Deny decided the verdict |
+//! | `condition-not-evaluated` | warning | a condition claimcheck cannot evaluate offline leaves the verdict open |
+
+use serde_json::{Map, Value};
+
+use crate::policy::diff::{diff, DiffKind};
+use crate::report::{Area, Finding, Location, Outcome, Severity, Verdict};
+
+use super::context::{Context, CtxValue, Missing};
+use super::eval::{arn_provider, provider_arn, PolicyEval, ACTION};
+use super::glob;
+use super::operators::{Base, Family, Qualifier};
+use super::parse::{Condition, Effect, Locator, Policy};
+
+/// The parts of a CircleCI `sub` (minimal reading: `org/<o>/project/<p>/user/<u>[/vcs-origin/<vo>/vcs-ref/<vr>]`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubParts {
+    pub org: String,
+    pub project: String,
+    pub user: String,
+    /// `(vcs-origin, vcs-ref)` for a V2 `sub` with a vcs part.
+    pub vcs: Option<(String, String)>,
+}
+
+impl SubParts {
+    pub fn parse(sub: &str) -> Option<SubParts> {
+        let rest = sub.strip_prefix("org/")?;
+        let (org, rest) = rest.split_once("/project/")?;
+        let (project, rest) = rest.split_once("/user/")?;
+        let (user, vcs) = match rest.split_once("/vcs-origin/") {
+            Some((user, tail)) => {
+                let (origin, vref) = tail.split_once("/vcs-ref/")?;
+                (user, Some((origin.to_string(), vref.to_string())))
+            }
+            None => (rest, None),
+        };
+        (!org.contains('/') && !project.contains('/') && !user.contains('/')).then(|| SubParts {
+            org: org.into(),
+            project: project.into(),
+            user: user.into(),
+            vcs,
+        })
+    }
+
+    pub fn v1(&self) -> String {
+        format!(
+            "org/{}/project/{}/user/{}",
+            self.org, self.project, self.user
+        )
+    }
+}
+
+fn finding(
+    code: &'static str,
+    severity: Severity,
+    message: String,
+    fix: String,
+    at: Option<Location>,
+) -> Finding {
+    let mut f = Finding::new(code, severity, Area::Policy, message);
+    if !fix.is_empty() {
+        f = f.with_fix(fix);
+    }
+    f.location = at;
+    f
+}
+
+fn claim_of(key: &str) -> &str {
+    key.rsplit_once(':').map(|(_, c)| c).unwrap_or(key)
+}
+
+fn str_claim<'a>(claims: &'a Map<String, Value>, name: &str) -> Option<&'a str> {
+    claims.get(name).and_then(Value::as_str)
+}
+
+/// The org ID, from the `oidc.circleci.com/org-id` claim, the issuer, or the `sub`.
+fn org_id(claims: &Map<String, Value>) -> Option<String> {
+    str_claim(claims, "oidc.circleci.com/org-id")
+        .map(str::to_string)
+        .or_else(|| {
+            str_claim(claims, "iss")
+                .and_then(|i| i.split_once("/org/"))
+                .map(|(_, o)| o.trim_end_matches('/').to_string())
+        })
+        .or_else(|| {
+            str_claim(claims, "sub")
+                .and_then(SubParts::parse)
+                .map(|s| s.org)
+        })
+}
+
+fn project_id(claims: &Map<String, Value>) -> Option<String> {
+    str_claim(claims, "oidc.circleci.com/project-id")
+        .map(str::to_string)
+        .or_else(|| {
+            str_claim(claims, "sub")
+                .and_then(SubParts::parse)
+                .map(|s| s.project)
+        })
+}
+
+/// Whether `value` (a policy value under `base`) matches `text`.
+fn value_matches(base: Base, value: &str, text: &str, ignore_case: bool) -> bool {
+    let like = matches!(base.positive(), Base::StringLike);
+    glob::compile(value, like, None)
+        .map(|p| {
+            glob::matches(
+                &p,
+                text,
+                ignore_case || base.positive() == Base::StringEqualsIgnoreCase,
+            )
+        })
+        .unwrap_or(false)
+}
+
+pub fn diagnose(
+    policy: &Policy,
+    ctx: &Context,
+    claims: &Map<String, Value>,
+    ev: &mut PolicyEval,
+    loc: Locator<'_>,
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    sts(claims, ctx, ev, &mut out);
+    let sub_text = str_claim(claims, "sub");
+    let sub = sub_text.and_then(SubParts::parse);
+    let org = org_id(claims);
+    let project = project_id(claims);
+    let has_vcs_claims = claims.contains_key("oidc.circleci.com/vcs-origin")
+        || claims.contains_key("oidc.circleci.com/vcs-ref");
+    let provider = ctx.provider.clone().unwrap_or_default();
+
+    // Principal and action of each Allow statement.
+    for (st, se) in policy.statements.iter().zip(&ev.statements) {
+        if st.effect != Some(Effect::Allow) {
+            continue;
+        }
+        let label = st.label();
+        let at = loc
+            .at(&format!("{}/Principal", st.pointer))
+            .or_else(|| loc.at(&st.pointer));
+        if se.principal == Outcome::Fail {
+            if let Some(p) = st.principal.as_ref().filter(|p| !p.negated) {
+                let federated: Vec<&str> = p
+                    .entries
+                    .iter()
+                    .filter(|e| e.kind == "Federated")
+                    .map(|e| e.value.as_str())
+                    .collect();
+                if federated.is_empty() {
+                    out.push(finding("principal-not-federated", Severity::Error, format!("{label} trusts only `AWS`/`Service` principals, which never match a web identity token"), format!("use `\"Principal\": {{\"Federated\": \"{}\"}}`", provider_arn(&provider)), at));
+                }
+                for f in federated
+                    .iter()
+                    .filter_map(|f| arn_provider(f).map(|pv| (*f, pv)))
+                {
+                    let (arn, pv) = f;
+                    let why = if pv.eq_ignore_ascii_case(&provider) {
+                        "it differs only in case, and provider URLs are case-sensitive".to_string()
+                    } else if pv.trim_end_matches('/') == provider.trim_end_matches('/') {
+                        "it differs by a trailing `/`".to_string()
+                    } else if project.as_deref().is_some_and(|p| pv.contains(p)) {
+                        "it holds the project ID where the org ID belongs".to_string()
+                    } else if !provider.contains("/org/") {
+                        "the token was minted with `--root-issuer` (issuer without `/org/<id>`)"
+                            .to_string()
+                    } else {
+                        format!("the token's issuer is `https://{provider}`")
+                    };
+                    out.push(finding(
+                        "principal-other-issuer",
+                        Severity::Error,
+                        format!("{label} trusts `{arn}`, not this token's issuer ({why}); STS answers `InvalidIdentityToken: No OpenIDConnect provider found in your account for https://{provider}` when the account has no provider for the token's issuer, or AccessDenied when it has one"),
+                        format!("use `{}` and make sure that provider exists (`aws iam list-open-id-connect-providers`)", provider_arn(&provider)),
+                        at,
+                    ));
+                }
+            }
+        }
+        if se.action == Outcome::Fail && st.action.as_ref().is_some_and(|a| !a.negated) {
+            out.push(finding(
+                "action-not-web-identity",
+                Severity::Error,
+                format!(
+                    "{label} does not allow `{ACTION}`, the action web identity federation calls"
+                ),
+                format!("write `\"Action\": \"{ACTION}\"`"),
+                loc.at(&format!("{}/Action", st.pointer)),
+            ));
+        }
+    }
+
+    let mut version_reported = false;
+    for ce in ev.conditions.clone() {
+        let Some(st) = policy.statements.get(ce.statement) else {
+            continue;
+        };
+        let Some(c) = st.conditions.get(ce.condition) else {
+            continue;
+        };
+        let Some(op) = c.op else { continue };
+        let label = st.label();
+        let at = loc.at(&c.pointer);
+        let allow = st.effect == Some(Effect::Allow);
+        let claim = claim_of(&c.key).to_ascii_lowercase();
+        let mut fix: Option<String> = None;
+
+        if ce.outcome == Outcome::Unknown {
+            out.push(finding("condition-not-evaluated", Severity::Warning, format!("`{}` under `{}` in {label} cannot be evaluated offline, so the verdict may stay open", c.key, c.operator), String::new(), at));
+        }
+        if op.base == Base::StringEquals
+            && c.values.iter().any(|v| v.contains('*') || v.contains('?'))
+        {
+            let f = format!("use `StringLike` instead of `StringEquals` for `{}`", c.key);
+            out.push(finding("wildcard-in-string-equals", Severity::Error, format!("`StringEquals` in {label} compares `*` and `?` literally, so a value like `{}` only matches that exact text", c.values.iter().find(|v| v.contains('*') || v.contains('?')).cloned().unwrap_or_default()), f.clone(), at));
+            fix.get_or_insert(f);
+        }
+        if op.base == Base::StringLike
+            && !c.values.is_empty()
+            && c.values
+                .iter()
+                .all(|v| !v.contains('*') && !v.contains('?'))
+        {
+            out.push(finding("string-like-without-wildcard", Severity::Info, format!("`StringLike` on `{}` in {label} has no `*` or `?`, so it behaves like `StringEquals` (fine, but check that exact match is what you meant)", c.key), String::new(), at));
+        }
+        if let Some(m) = &ce.missing {
+            match m {
+                Missing::NotExposed { claim: name, .. } => {
+                    let sugg = not_exposed_fix(name, claims, sub.as_ref(), &provider);
+                    let deny_fires = !allow && ce.outcome == Outcome::Pass;
+                    out.push(finding(
+                        "claim-not-exposed",
+                        Severity::Error,
+                        format!(
+                            "AWS does not expose the `{name}` claim to trust policies, so `{}` in {label} is always missing{}",
+                            c.key,
+                            if deny_fires { ": this Deny with a negated operator always fires" } else if ce.outcome == Outcome::Pass { " (the condition passes only because the key is missing)" } else { " and the condition never matches" }
+                        ),
+                        sugg.clone(),
+                        at,
+                    ));
+                    fix.get_or_insert(sugg);
+                }
+                Missing::OtherProvider {
+                    provider: other,
+                    claim: name,
+                } => {
+                    let why = if other.eq_ignore_ascii_case(&provider) {
+                        String::new()
+                    } else if project.as_deref().is_some_and(|p| other.contains(p)) {
+                        out.push(finding("project-id-as-org-id", Severity::Error, format!("the key `{}` in {label} holds the project ID where the org ID belongs", c.key), format!("the org ID is `{}`", org.clone().unwrap_or_default()), at));
+                        " (the project ID is written where the org ID belongs)".to_string()
+                    } else {
+                        match (other.split_once("/org/"), provider.split_once("/org/")) {
+                            (Some((h1, o1)), Some((h2, o2))) if h1 == h2 && o1 != o2 => {
+                                format!(" (another org ID: `{o1}` instead of `{o2}`)")
+                            }
+                            (Some((h1, _)), Some((h2, _))) if h1 != h2 => {
+                                format!(" (another host: `{h1}` instead of `{h2}`)")
+                            }
+                            _ => String::new(),
+                        }
+                    };
+                    let f = format!("write the key as `{provider}:{name}`");
+                    out.push(finding("condition-key-other-issuer", Severity::Error, format!("the key `{}` in {label} is for issuer `{other}`{why}, but the token's issuer is `{provider}`: the key is missing from the request context", c.key), f.clone(), at));
+                    fix.get_or_insert(f);
+                }
+                _ => {}
+            }
+            if allow
+                && op.qualifier == Some(Qualifier::ForAllValues)
+                && !op.if_exists
+                && ce.outcome == Outcome::Pass
+            {
+                out.push(finding("for-all-values-missing-key", Severity::Warning, format!("`{}` in {label} passes only because `{}` is missing: `ForAllValues:` is true on a missing key, which makes this Allow weaker than it looks", c.operator, c.key), format!("drop `ForAllValues:` (use `{}`), or add a `Null: {{\"{}\": \"false\"}}` condition", op.base.name(), c.key), at));
+            }
+        }
+        if ce.outcome != Outcome::Fail || !allow || op.base.family() != Family::String {
+            if let Some(f) = fix {
+                if let Some(check) = ev.checks.get_mut(ce.check) {
+                    check.fix.get_or_insert(f);
+                }
+            }
+            continue;
+        }
+        // A failing string condition in an Allow statement on a present key.
+        let actual = match &ce.actual {
+            Some(CtxValue::One(a)) => Some(a.clone()),
+            Some(CtxValue::Many(v)) if v.len() == 1 => v.first().cloned(),
+            _ => None,
+        };
+        let positive = !op.base.negated();
+        if let (Some(actual), true) = (&actual, positive) {
+            if claim == "sub" {
+                if let Some(f) = sub_version(
+                    c,
+                    op.base,
+                    &label,
+                    actual,
+                    sub.as_ref(),
+                    has_vcs_claims,
+                    at,
+                    &mut version_reported,
+                    &mut out,
+                ) {
+                    fix.get_or_insert(f);
+                }
+            }
+            if claim == "aud" && !c.values.is_empty() {
+                fix.get_or_insert(aud_mismatch(
+                    c,
+                    &label,
+                    actual,
+                    org.as_deref(),
+                    project.as_deref(),
+                    at,
+                    &mut out,
+                ));
+            }
+            if claim == "sub"
+                && project
+                    .as_deref()
+                    .is_some_and(|p| c.values.iter().any(|v| v.starts_with(&format!("org/{p}/"))))
+            {
+                out.push(finding("project-id-as-org-id", Severity::Error, format!("the `sub` value in {label} starts with `org/<project ID>`: the project ID is where the org ID belongs"), format!("the org ID is `{}`", org.clone().unwrap_or_default()), at));
+            }
+            if c.values
+                .iter()
+                .any(|v| value_matches(op.base, v, actual, true))
+                && !c
+                    .values
+                    .iter()
+                    .any(|v| value_matches(op.base, v, actual, false))
+            {
+                let f = format!("write the value exactly as the token has it: `{actual}` (values compare case-sensitively; `StringEqualsIgnoreCase` exists for exact matches)");
+                out.push(finding(
+                    "value-case-mismatch",
+                    Severity::Error,
+                    format!(
+                        "`{}` in {label} differs from the token's `{actual}` only in letter case",
+                        c.key
+                    ),
+                    f.clone(),
+                    at,
+                ));
+                fix.get_or_insert(f);
+            } else if let Some(v) = c.values.iter().find(|v| near_miss(v, actual)) {
+                let f = format!("the token has `{actual}`");
+                out.push(finding("value-near-miss", Severity::Error, format!("`{v}` in {label} is one or two characters away from the token's `{actual}` (a typo?)"), f.clone(), at));
+                fix.get_or_insert(f);
+            }
+        }
+        if fix.is_none() {
+            if let (Some(actual), true) = (&actual, positive) {
+                fix = Some(format!("the token's value is `{actual}`; see the generated policies for patterns that match it"));
+            }
+        }
+        if let Some(f) = fix {
+            if let Some(check) = ev.checks.get_mut(ce.check) {
+                check.fix.get_or_insert(f);
+            }
+        }
+    }
+
+    if ev.verdict == Some(Verdict::Deny) && !ev.sts_refused {
+        for (st, se) in policy.statements.iter().zip(&ev.statements) {
+            if st.effect == Some(Effect::Deny) && se.applies == Outcome::Pass {
+                out.push(finding("deny-applied", Severity::Error, format!("{} is a `Deny` that applies to this token, and an explicit Deny wins over every Allow", st.label()), "narrow the Deny's conditions, or fix what makes it match (see its checks)".into(), loc.at(&st.pointer)));
+            }
+        }
+    }
+    out
+}
+
+fn sts(claims: &Map<String, Value>, ctx: &Context, ev: &PolicyEval, out: &mut Vec<Finding>) {
+    if let Some(exp) = claims.get("exp").and_then(Value::as_i64) {
+        if exp <= ctx.now {
+            out.push(
+                Finding::new("token-expired", Severity::Error, Area::Token, format!("the token expired {} s before the evaluation time: STS answers `ExpiredTokenException: Token expired` whatever the policy says", ctx.now - exp))
+                    .with_fix("CircleCI tokens live 1 hour: assume the role earlier in the job, or mint a fresh token with `circleci run oidc get` right before"),
+            );
+        }
+    }
+    if ev
+        .checks
+        .iter()
+        .any(|c| c.key == "aud" && c.operator == "present" && c.result == Outcome::Fail)
+    {
+        out.push(Finding::new("token-missing-aud", Severity::Error, Area::Token, "the token has no `aud`: STS answers `Missing a required claim: aud`").with_fix("use $CIRCLE_OIDC_TOKEN_V2, or `circleci run oidc get --claims '{\"aud\":\"<org ID>\"}'`"));
+    }
+}
+
+/// The `sub` pattern that achieves a condition on a claim AWS does not expose.
+fn not_exposed_fix(
+    claim: &str,
+    claims: &Map<String, Value>,
+    sub: Option<&SubParts>,
+    provider: &str,
+) -> String {
+    let (org, project) = sub
+        .map(|s| (s.org.clone(), s.project.clone()))
+        .unwrap_or_else(|| ("<org>".into(), "<project>".into()));
+    let value = str_claim(claims, claim).map(str::to_string);
+    let key = format!("{provider}:sub");
+    match claim.to_ascii_lowercase().as_str() {
+        "oidc.circleci.com/vcs-ref" => format!(
+            "pin the branch in the V2 `sub` instead: `StringLike` on `{key}` with `org/{org}/project/{project}/user/*/vcs-origin/*/vcs-ref/{}` (and use $CIRCLE_OIDC_TOKEN_V2)",
+            value.unwrap_or_else(|| "refs/heads/main".into())
+        ),
+        "oidc.circleci.com/vcs-origin" => format!(
+            "pin the repository in the V2 `sub` instead: `StringLike` on `{key}` with `org/{org}/project/{project}/user/*/vcs-origin/{}/vcs-ref/*` (and use $CIRCLE_OIDC_TOKEN_V2)",
+            value.unwrap_or_else(|| "github.com/<owner>/<repo>".into())
+        ),
+        "oidc.circleci.com/org-id" => format!("the org is already pinned by the provider in the key prefix and principal; to check it in a condition use `StringEquals` on `{provider}:aud` with `{org}`"),
+        "oidc.circleci.com/context-ids" => "AWS cannot see which contexts a job uses; restrict by project and branch in `sub` instead, or use a separate role per context".into(),
+        "oidc.circleci.com/ssh-rerun" => "AWS cannot see whether a job is an SSH rerun; no trust-policy condition can exclude those".into(),
+        "iss" => "the issuer is pinned by the `Federated` principal and the key prefix; no condition is needed".into(),
+        _ => format!("only `aud`, `sub` and `oidc.circleci.com/project-id` can be tested; express the intent through `{key}` (e.g. `StringLike` with `org/{org}/project/{project}/user/*`)"),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn sub_version(
+    c: &Condition,
+    base: Base,
+    label: &str,
+    actual: &str,
+    sub: Option<&SubParts>,
+    has_vcs_claims: bool,
+    at: Option<Location>,
+    reported: &mut bool,
+    out: &mut Vec<Finding>,
+) -> Option<String> {
+    let sub = sub?;
+    let expects_v2 = c
+        .values
+        .iter()
+        .any(|v| v.contains("/vcs-origin/") || v.contains("/vcs-ref/"));
+    if sub.vcs.is_some() && !expects_v2 {
+        // V2 token. Would the V1 form have matched?
+        if c.values
+            .iter()
+            .any(|v| value_matches(base, v, &sub.v1(), false))
+        {
+            let f = "this policy expects a V1 sub: use $CIRCLE_OIDC_TOKEN (or change the condition to `StringLike` with `.../user/*`, which matches both)".to_string();
+            if !*reported {
+                out.push(finding("sub-expects-v1", Severity::Error, format!("the `sub` condition in {label} is written for a V1 `sub` (`{}`), but the token is V2 (`{actual}`); `{}` never matches it", sub.v1(), base.name()), f.clone(), at));
+                *reported = true;
+            }
+            return Some(f);
+        }
+    }
+    if sub.vcs.is_none() && expects_v2 {
+        if has_vcs_claims {
+            let f = "this policy expects a V2 sub: use $CIRCLE_OIDC_TOKEN_V2".to_string();
+            if !*reported {
+                out.push(finding("sub-expects-v2", Severity::Error, format!("the `sub` condition in {label} expects a V2 `sub` with `/vcs-origin/.../vcs-ref/...`, but the token's `sub` `{actual}` is V1"), f.clone(), at));
+                *reported = true;
+            }
+            return Some(f);
+        }
+        let f = "custom-webhook pipelines get a `sub` with no vcs part: add a pattern without it (e.g. `org/<org>/project/<project>/user/*`) for them, or a separate role".to_string();
+        if !*reported {
+            out.push(finding("custom-webhook-no-vcs", Severity::Error, format!("the `sub` condition in {label} pins a repository or branch, but this token has no vcs part (no `vcs-origin`/`vcs-ref` claims: a pipeline triggered by a custom webhook), so it can never match"), f.clone(), at));
+            *reported = true;
+        }
+        return Some(f);
+    }
+    None
+}
+
+fn aud_mismatch(
+    c: &Condition,
+    label: &str,
+    actual: &str,
+    org: Option<&str>,
+    project: Option<&str>,
+    at: Option<Location>,
+    out: &mut Vec<Finding>,
+) -> String {
+    if let Some(p) = project.filter(|p| c.values.iter().any(|v| v == p)) {
+        let f = format!(
+            "use the org ID `{}` (the project ID is `{p}`)",
+            org.unwrap_or("<org ID>")
+        );
+        out.push(finding("aud-is-project-id", Severity::Error, format!("the `aud` condition in {label} holds the project ID `{p}`; CircleCI's default audience is the org ID"), f.clone(), at));
+        return f;
+    }
+    let expected = c
+        .values
+        .iter()
+        .map(|v| format!("`{v}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let f = if org.is_some_and(|o| o == actual) {
+        format!("set the condition to the token's audience, the org ID `{actual}`")
+    } else {
+        format!("either expect the token's `{actual}`, or mint the token with the expected audience: `circleci run oidc get --claims '{{\"aud\":\"{}\"}}'` (it must also be registered as an audience of the OIDC provider)", c.values.first().cloned().unwrap_or_default())
+    };
+    let hint = if c.values.iter().any(|v| v == "sts.amazonaws.com") {
+        " (`sts.amazonaws.com` is GitHub Actions' convention; CircleCI's default audience is the org ID)"
+    } else {
+        ""
+    };
+    out.push(finding("aud-mismatch", Severity::Error, format!("the `aud` condition in {label} expects {expected}{hint}, but the token's `aud` is `{actual}`"), f.clone(), at));
+    if let Some(o) = org.filter(|o| *o != actual) {
+        out.push(finding("aud-not-org-id", Severity::Warning, format!("the token's `aud` `{actual}` is not its org ID `{o}`: it was minted with a custom audience"), "a custom audience must also be added to the OIDC provider's audiences".into(), at));
+    }
+    f
+}
+
+/// One or two character edits apart (and not identical), for strings without wildcards.
+fn near_miss(expected: &str, actual: &str) -> bool {
+    if expected == actual
+        || expected.contains('*')
+        || expected.len().abs_diff(actual.len()) > 2
+        || actual.len() < 8
+    {
+        return false;
+    }
+    let parts = diff(expected, actual);
+    let changed: usize = parts
+        .iter()
+        .filter(|p| p.kind != DiffKind::Same)
+        .map(|p| p.text.chars().count())
+        .sum();
+    let same: usize = parts
+        .iter()
+        .filter(|p| p.kind == DiffKind::Same)
+        .map(|p| p.text.chars().count())
+        .sum();
+    changed <= 4 && same + 2 >= actual.chars().count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sub_parts() {
+        let s = SubParts::parse(
+            "org/o/project/p/user/u/vcs-origin/github.com/a/b/vcs-ref/refs/heads/feature/x",
+        )
+        .unwrap();
+        assert_eq!(
+            s.vcs,
+            Some(("github.com/a/b".into(), "refs/heads/feature/x".into()))
+        );
+        assert_eq!(s.v1(), "org/o/project/p/user/u");
+        assert_eq!(SubParts::parse("org/o/project/p/user/u").unwrap().vcs, None);
+        assert_eq!(SubParts::parse("repo:a/b:ref:refs/heads/main"), None);
+    }
+
+    #[test]
+    fn near_misses() {
+        assert!(near_miss(
+            "1b2c3d4e-0000-4000-8000-000000000001",
+            "1b2c3d4e-0000-4000-8000-000000000007"
+        ));
+        assert!(!near_miss(
+            "1b2c3d4e-0000-4000-8000-000000000001",
+            "ffffffff-1111-4111-9111-111111111111"
+        ));
+        assert!(!near_miss("org/o/*", "org/o/x"));
+    }
+}

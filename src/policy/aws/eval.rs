@@ -1,0 +1,994 @@
+//! Evaluate a parsed trust policy against the request context exactly as IAM does for
+//! `sts:AssumeRoleWithWebIdentity`: a statement applies when its principal, action and every condition
+//! match; any applying `Deny` wins; otherwise an applying `Allow` allows; otherwise the default deny.
+//!
+//! Each condition is three-valued ([`Outcome::Unknown`] when claimcheck cannot know, e.g. `aws:SourceIp`);
+//! the verdict is `None` only when an unknown could change it.
+//!
+//! Rules, from the IAM user guide:
+//! - values under one key: OR (for negated operators: the context value must match none);
+//!   keys under one operator, and operators in one `Condition`: AND;
+//! - a missing key: positive operators false, negated ones true, `...IfExists` true, `ForAllValues:` true,
+//!   `ForAnyValue:` false, `Null: true` true;
+//! - `ForAnyValue:` true when some context value matches, `ForAllValues:` when every one does;
+//! - `StringLike` / `ArnLike`: case-sensitive globs (`*` any run, `?` one character); `StringEquals`: exact,
+//!   `*` literal; policy variables resolved only under `"Version": "2012-10-17"`.
+
+use serde_json::{Map, Value};
+
+use crate::report::{Check, Outcome, Verdict};
+
+use super::context::{Context, CtxValue, Lookup, Missing, EXPOSED_CLAIMS};
+use super::dates;
+use super::glob;
+use super::operators::{Base, Family, Operator, Qualifier};
+use super::parse::{Condition, Effect, Policy, Statement};
+
+pub const ACTION: &str = "sts:AssumeRoleWithWebIdentity";
+
+/// The label of the checks STS makes before it reads the policy.
+pub const STS_LABEL: &str = "STS (before the policy)";
+
+/// What happened to one condition (for diagnosis).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CondEval {
+    /// Index into `Policy::statements`.
+    pub statement: usize,
+    /// Index into that statement's `conditions`.
+    pub condition: usize,
+    /// Index into `PolicyEval::checks`.
+    pub check: usize,
+    pub outcome: Outcome,
+    pub actual: Option<CtxValue>,
+    pub missing: Option<Missing>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct StatementEval {
+    pub applies: Outcome,
+    pub principal: Outcome,
+    pub action: Outcome,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PolicyEval {
+    pub checks: Vec<Check>,
+    pub statements: Vec<StatementEval>,
+    pub conditions: Vec<CondEval>,
+    pub verdict: Option<Verdict>,
+    pub decided_by: Option<String>,
+    /// STS refuses the token before reading the policy (expired, no `aud`).
+    pub sts_refused: bool,
+}
+
+fn and(a: Outcome, b: Outcome) -> Outcome {
+    match (a, b) {
+        (Outcome::Fail, _) | (_, Outcome::Fail) => Outcome::Fail,
+        (Outcome::Unknown, _) | (_, Outcome::Unknown) => Outcome::Unknown,
+        _ => Outcome::Pass,
+    }
+}
+
+fn or(a: Outcome, b: Outcome) -> Outcome {
+    match (a, b) {
+        (Outcome::Pass, _) | (_, Outcome::Pass) => Outcome::Pass,
+        (Outcome::Unknown, _) | (_, Outcome::Unknown) => Outcome::Unknown,
+        _ => Outcome::Fail,
+    }
+}
+
+fn not(a: Outcome) -> Outcome {
+    match a {
+        Outcome::Pass => Outcome::Fail,
+        Outcome::Fail => Outcome::Pass,
+        Outcome::Unknown => Outcome::Unknown,
+    }
+}
+
+fn outcome(b: bool) -> Outcome {
+    if b {
+        Outcome::Pass
+    } else {
+        Outcome::Fail
+    }
+}
+
+/// `arn:aws:iam::<ACCOUNT_ID>:oidc-provider/<provider>`.
+pub fn provider_arn(provider: &str) -> String {
+    format!("arn:aws:iam::<ACCOUNT_ID>:oidc-provider/{provider}")
+}
+
+/// The provider an OIDC-provider ARN names: `arn:<partition>:iam::<account>:oidc-provider/<provider>`.
+pub fn arn_provider(arn: &str) -> Option<&str> {
+    let mut parts = arn.splitn(6, ':');
+    let (a, _partition, service, region, _account, resource) = (
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+    );
+    if a != "arn" || service != "iam" || !region.is_empty() {
+        return None;
+    }
+    resource.strip_prefix("oidc-provider/")
+}
+
+/// Evaluate the whole policy. `claims` are the token's; STS's own checks come first.
+pub fn evaluate(policy: &Policy, ctx: &Context, claims: &Map<String, Value>) -> PolicyEval {
+    let mut ev = PolicyEval::default();
+    let sts = sts_checks(ctx, claims, &mut ev.checks);
+    ev.sts_refused = sts == Outcome::Fail;
+    let vars = policy.version.as_deref() == Some("2012-10-17");
+
+    for (si, st) in policy.statements.iter().enumerate() {
+        let label = st.label();
+        let principal = principal_check(st, ctx, &label, &mut ev.checks);
+        let action = action_check(st, &label, &mut ev.checks);
+        let mut applies = and(principal, action);
+        for (ci, c) in st.conditions.iter().enumerate() {
+            let (check, ce) = condition_check(c, ctx, claims, vars, &label);
+            applies = and(applies, ce.0);
+            ev.conditions.push(CondEval {
+                statement: si,
+                condition: ci,
+                check: ev.checks.len(),
+                outcome: ce.0,
+                actual: ce.1,
+                missing: ce.2,
+            });
+            ev.checks.push(check);
+        }
+        if st.effect.is_none() {
+            applies = Outcome::Fail;
+        }
+        ev.statements.push(StatementEval {
+            applies,
+            principal,
+            action,
+        });
+    }
+    decide(policy, &mut ev, sts);
+    ev
+}
+
+fn labels(policy: &Policy, ev: &PolicyEval, effect: Effect, result: Outcome) -> Vec<String> {
+    policy
+        .statements
+        .iter()
+        .zip(&ev.statements)
+        .filter(|(s, e)| s.effect == Some(effect) && e.applies == result)
+        .map(|(s, _)| s.label())
+        .collect()
+}
+
+fn decide(policy: &Policy, ev: &mut PolicyEval, sts: Outcome) {
+    let deny = labels(policy, ev, Effect::Deny, Outcome::Pass);
+    let deny_unknown = labels(policy, ev, Effect::Deny, Outcome::Unknown);
+    let allow = labels(policy, ev, Effect::Allow, Outcome::Pass);
+    let allow_unknown = labels(policy, ev, Effect::Allow, Outcome::Unknown);
+    let (verdict, by) = if sts == Outcome::Fail {
+        (
+            Some(Verdict::Deny),
+            "STS, before the policy (see the failing STS check)".to_string(),
+        )
+    } else if !deny.is_empty() {
+        (
+            Some(Verdict::Deny),
+            format!(
+                "{} (an explicit `Deny` wins over every `Allow`)",
+                deny.join(", ")
+            ),
+        )
+    } else if !deny_unknown.is_empty() && (!allow.is_empty() || !allow_unknown.is_empty()) {
+        (
+            None,
+            format!(
+                "undecided: {} may deny, which claimcheck cannot know offline",
+                deny_unknown.join(", ")
+            ),
+        )
+    } else if !allow.is_empty() {
+        if sts == Outcome::Unknown {
+            (
+                None,
+                format!(
+                    "{} allows, but an STS check could not be made",
+                    allow.join(", ")
+                ),
+            )
+        } else {
+            (Some(Verdict::Allow), allow.join(", "))
+        }
+    } else if !allow_unknown.is_empty() {
+        (
+            None,
+            format!(
+                "undecided: {} may allow, which claimcheck cannot know offline",
+                allow_unknown.join(", ")
+            ),
+        )
+    } else {
+        (
+            Some(Verdict::Deny),
+            "no statement allows the request (default deny)".to_string(),
+        )
+    };
+    ev.verdict = verdict;
+    ev.decided_by = Some(by);
+}
+
+fn sts_checks(ctx: &Context, claims: &Map<String, Value>, checks: &mut Vec<Check>) -> Outcome {
+    let mut result = Outcome::Pass;
+    let now = ctx.now;
+    let (exp_result, explanation, fix) = match claims.get("exp").and_then(Value::as_i64) {
+        Some(exp) if exp <= now => (
+            Outcome::Fail,
+            format!("the token expired at {} ({} s before the evaluation time {}); STS answers `ExpiredTokenException` before reading the policy", dates::format(exp), now - exp, dates::format(now)),
+            Some("mint a fresh token right before assuming the role (CircleCI tokens live 1 hour): run the assume step earlier in the job, or use `circleci run oidc get` just before it".to_string()),
+        ),
+        Some(exp) => (Outcome::Pass, format!("the token is valid until {} ({} s after the evaluation time)", dates::format(exp), exp - now), None),
+        None => (Outcome::Unknown, "the token has no numeric `exp`; STS requires one (claimcheck cannot tell how STS answers)".to_string(), None),
+    };
+    result = and(result, exp_result);
+    checks.push(Check {
+        statement: Some(STS_LABEL.into()),
+        key: "exp".into(),
+        operator: "not expired".into(),
+        expected: Value::String(format!("later than {}", dates::format(now))),
+        actual: claims.get("exp").cloned().unwrap_or(Value::Null),
+        result: exp_result,
+        explanation,
+        fix,
+    });
+    let aud = claims.get("aud");
+    let aud_present = match aud {
+        Some(Value::String(s)) => !s.is_empty(),
+        Some(Value::Array(a)) => !a.is_empty(),
+        _ => false,
+    };
+    result = and(result, outcome(aud_present));
+    checks.push(Check {
+        statement: Some(STS_LABEL.into()),
+        key: "aud".into(),
+        operator: "present".into(),
+        expected: Value::String("an audience".into()),
+        actual: aud.cloned().unwrap_or(Value::Null),
+        result: outcome(aud_present),
+        explanation: if aud_present {
+            "the token has an `aud`; STS also requires it to be one of the OIDC provider's audiences (client IDs), which cannot be checked offline".into()
+        } else {
+            "the token has no `aud`: STS refuses it with `Missing a required claim: aud`".into()
+        },
+        fix: (!aud_present).then(|| "mint the token with an audience: `circleci run oidc get --claims '{\"aud\":\"<org ID>\"}'`, or use $CIRCLE_OIDC_TOKEN_V2".into()),
+    });
+    if ctx.provider.is_none() {
+        result = Outcome::Fail;
+        checks.push(Check {
+            statement: Some(STS_LABEL.into()),
+            key: "iss".into(),
+            operator: "present".into(),
+            expected: Value::String("the issuer URL".into()),
+            actual: Value::Null,
+            result: Outcome::Fail,
+            explanation: "the token has no `iss`: STS cannot find an OIDC provider for it (`InvalidIdentityToken`)".into(),
+            fix: Some("use the token CircleCI minted ($CIRCLE_OIDC_TOKEN_V2) unchanged".into()),
+        });
+    }
+    result
+}
+
+fn principal_check(st: &Statement, ctx: &Context, label: &str, checks: &mut Vec<Check>) -> Outcome {
+    let provider = ctx.provider.as_deref().unwrap_or("<no iss>");
+    let actual = Value::String(provider_arn(provider));
+    let Some(p) = &st.principal else {
+        checks.push(Check {
+            statement: Some(label.into()),
+            key: "principal".into(),
+            operator: "Principal".into(),
+            expected: Value::Null,
+            actual,
+            result: Outcome::Fail,
+            explanation: "the statement has no principal, so it applies to nobody".into(),
+            fix: Some(format!(
+                "add `\"Principal\": {{\"Federated\": \"{}\"}}`",
+                provider_arn(provider)
+            )),
+        });
+        return Outcome::Fail;
+    };
+    let mut matched: Option<String> = None;
+    let mut near: Option<String> = None;
+    for e in &p.entries {
+        let hit = match e.kind.as_str() {
+            "*" => Some("`\"Principal\": \"*\"` matches every principal".to_string()),
+            "Federated" if e.value == "*" => Some("`{\"Federated\": \"*\"}` matches every federated principal".to_string()),
+            "AWS" if e.value == "*" => Some("`{\"AWS\": \"*\"}` is documented as equivalent to `\"Principal\": \"*\"`, which matches every principal".to_string()),
+            "Federated" => match (arn_provider(&e.value), &ctx.provider) {
+                (Some(pv), Some(tp)) if pv == tp => Some(format!(
+                    "`{}` names this token's provider `{tp}` (the account ID cannot be checked offline: it must be the role's account)",
+                    e.value
+                )),
+                (Some(pv), Some(tp)) => {
+                    near = Some(if pv.eq_ignore_ascii_case(tp) {
+                        format!("`{}` differs from the token's provider `{tp}` only in case; provider URLs are case-sensitive", e.value)
+                    } else {
+                        format!("`{}` names provider `{pv}`, but the token's issuer is `{tp}`", e.value)
+                    });
+                    None
+                }
+                _ => {
+                    near.get_or_insert_with(|| format!("`{}` is not an OIDC provider ARN (`arn:aws:iam::<account>:oidc-provider/<issuer without https://>`)", e.value));
+                    None
+                }
+            },
+            kind => {
+                near.get_or_insert_with(|| format!("an `{kind}` principal (`{}`) never matches a web identity", e.value));
+                None
+            }
+        };
+        if hit.is_some() {
+            matched = hit;
+            break;
+        }
+    }
+    let result = outcome(matched.is_some() != p.negated);
+    let explanation = match (&matched, p.negated) {
+        (Some(why), false) => why.clone(),
+        (Some(why), true) => format!("`NotPrincipal` excludes this principal: {why}"),
+        (None, true) => {
+            "`NotPrincipal` does not list this token's provider, so the statement applies to it"
+                .into()
+        }
+        (None, false) => near
+            .unwrap_or_else(|| "no principal in the statement matches the token's provider".into()),
+    };
+    let fix = (result == Outcome::Fail && !p.negated).then(|| {
+        format!(
+            "use `\"Principal\": {{\"Federated\": \"{}\"}}` with the role's account ID",
+            provider_arn(provider)
+        )
+    });
+    checks.push(Check {
+        statement: Some(label.into()),
+        key: "principal".into(),
+        operator: if p.negated {
+            "NotPrincipal"
+        } else {
+            "Principal"
+        }
+        .into(),
+        expected: p.raw.clone(),
+        actual,
+        result,
+        explanation,
+        fix,
+    });
+    result
+}
+
+/// IAM action matching: case-insensitive, `*` and `?` wildcards.
+pub fn action_matches(pattern: &str, action: &str) -> bool {
+    glob::compile(pattern, true, None)
+        .map(|p| glob::matches(&p, action, true))
+        .unwrap_or(false)
+}
+
+fn action_check(st: &Statement, label: &str, checks: &mut Vec<Check>) -> Outcome {
+    let Some(a) = &st.action else {
+        checks.push(Check {
+            statement: Some(label.into()),
+            key: "action".into(),
+            operator: "Action".into(),
+            expected: Value::Null,
+            actual: Value::String(ACTION.into()),
+            result: Outcome::Fail,
+            explanation: "the statement has no valid action, so it applies to no request".into(),
+            fix: Some(format!("add `\"Action\": \"{ACTION}\"`")),
+        });
+        return Outcome::Fail;
+    };
+    let hit = a.actions.iter().find(|p| action_matches(p, ACTION));
+    let result = outcome(hit.is_some() != a.negated);
+    let explanation = match (hit, a.negated) {
+        (Some(p), false) => format!("`{p}` covers `{ACTION}` (actions match case-insensitively, with wildcards)"),
+        (Some(p), true) => format!("`NotAction` lists `{p}`, which covers `{ACTION}`, so the statement does not apply to it"),
+        (None, true) => format!("`NotAction` does not cover `{ACTION}`, so the statement applies to it"),
+        (None, false) => {
+            let assume_role = a.actions.iter().any(|p| action_matches(p, "sts:AssumeRole"));
+            if assume_role {
+                format!("`sts:AssumeRole` is a different action: web identity federation calls `{ACTION}`")
+            } else {
+                format!("no action in the statement covers `{ACTION}`")
+            }
+        }
+    };
+    checks.push(Check {
+        statement: Some(label.into()),
+        key: "action".into(),
+        operator: if a.negated { "NotAction" } else { "Action" }.into(),
+        expected: a.raw.clone(),
+        actual: Value::String(ACTION.into()),
+        result,
+        explanation,
+        fix: (result == Outcome::Fail && !a.negated)
+            .then(|| format!("use `\"Action\": \"{ACTION}\"`")),
+    });
+    result
+}
+
+type CondResult = (Outcome, Option<CtxValue>, Option<Missing>);
+
+fn condition_check(
+    c: &Condition,
+    ctx: &Context,
+    claims: &Map<String, Value>,
+    vars: bool,
+    label: &str,
+) -> (Check, CondResult) {
+    let (result, actual, missing, explanation) = evaluate_condition(c, ctx, claims, vars);
+    let check = Check {
+        statement: Some(label.into()),
+        key: c.key.clone(),
+        operator: c.operator.clone(),
+        expected: c.raw.clone(),
+        actual: actual
+            .as_ref()
+            .map(CtxValue::to_json)
+            .unwrap_or(Value::Null),
+        result,
+        explanation,
+        fix: None,
+    };
+    (check, (result, actual, missing))
+}
+
+/// Where a key's value comes from.
+enum Resolved<'a> {
+    Value(CtxValue, &'a str),
+    Missing(Missing),
+    Unknowable,
+}
+
+fn resolve<'a>(key: &'a str, ctx: &'a Context, claims: &Map<String, Value>) -> Resolved<'a> {
+    if let Some(v) = ctx.global(key) {
+        return Resolved::Value(v, key);
+    }
+    match ctx.lookup(key, claims) {
+        Lookup::Present(e) => Resolved::Value(e.value.clone(), e.claim.as_str()),
+        Lookup::Missing(m) => Resolved::Missing(m),
+        Lookup::Unknowable => Resolved::Unknowable,
+    }
+}
+
+fn missing_reason(key: &str, m: &Missing, ctx: &Context) -> String {
+    match m {
+        Missing::NotExposed { claim, in_token } => format!(
+            "AWS does not expose the `{claim}` claim{}: STS only puts {} in the request context, so `{key}` is missing",
+            if *in_token { " (the token has it)" } else { "" },
+            EXPOSED_CLAIMS.map(|c| format!("`{c}`")).join(", ")
+        ),
+        Missing::ClaimAbsent { claim } => format!("the token has no `{claim}` claim, so `{key}` is missing from the request context"),
+        Missing::OtherProvider { provider, .. } => format!(
+            "the key is for provider `{provider}`, but this token's provider is `{}`; STS only sets keys under the token's own issuer, so `{key}` is missing",
+            ctx.provider.as_deref().unwrap_or("(none)")
+        ),
+        Missing::NoProvider => format!("the token has no `iss`, so STS sets no provider keys and `{key}` is missing"),
+        Missing::NotInRequest => format!("`{key}` is not a key STS sets for `{ACTION}`, so it is missing"),
+    }
+}
+
+fn evaluate_condition(
+    c: &Condition,
+    ctx: &Context,
+    claims: &Map<String, Value>,
+    vars: bool,
+) -> (Outcome, Option<CtxValue>, Option<Missing>, String) {
+    let Some(op) = c.op else {
+        return (
+            Outcome::Unknown,
+            None,
+            None,
+            format!(
+                "`{}` is not an IAM condition operator, so this condition cannot be evaluated",
+                c.operator
+            ),
+        );
+    };
+    let name = op.name();
+    let resolved = resolve(&c.key, ctx, claims);
+    if op.base == Base::Null {
+        return null_condition(c, &resolved, ctx);
+    }
+    match resolved {
+        Resolved::Unknowable => (
+            Outcome::Unknown,
+            None,
+            None,
+            format!("`{}` depends on the live request (not on the token), so claimcheck cannot evaluate it offline", c.key),
+        ),
+        Resolved::Missing(m) => {
+            let reason = missing_reason(&c.key, &m, ctx);
+            let (result, rule) = if op.if_exists {
+                (Outcome::Pass, format!("`{name}` is true on a missing key (that is what `IfExists` means)"))
+            } else if op.qualifier == Some(Qualifier::ForAllValues) {
+                (Outcome::Pass, format!("`{name}` is true on a missing key: with no values, none can fail"))
+            } else if op.qualifier == Some(Qualifier::ForAnyValue) {
+                (Outcome::Fail, format!("`{name}` is false on a missing key: there is no value to match"))
+            } else if op.base.negated() {
+                (Outcome::Pass, format!("a negated operator such as `{name}` is true on a missing key"))
+            } else {
+                (Outcome::Fail, format!("a missing key makes `{name}` false"))
+            };
+            (result, None, Some(m), format!("{reason}; {rule}"))
+        }
+        Resolved::Value(value, claim) => {
+            let (result, explanation) = present(c, op, &value, claim, ctx, claims, vars);
+            (result, Some(value), None, explanation)
+        }
+    }
+}
+
+fn null_condition(
+    c: &Condition,
+    resolved: &Resolved<'_>,
+    ctx: &Context,
+) -> (Outcome, Option<CtxValue>, Option<Missing>, String) {
+    let (present, actual, missing) = match resolved {
+        Resolved::Unknowable => {
+            return (Outcome::Unknown, None, None, format!("whether `{}` is present depends on the live request, which claimcheck cannot see", c.key));
+        }
+        Resolved::Missing(m) => (false, None, Some(m.clone())),
+        Resolved::Value(v, _) => (true, Some(v.clone()), None),
+    };
+    let mut result = Outcome::Fail;
+    for v in &c.values {
+        let r = match v.as_str() {
+            "true" => outcome(!present),
+            "false" => outcome(present),
+            _ => Outcome::Unknown,
+        };
+        result = or(result, r);
+    }
+    let state = match &missing {
+        Some(m) => missing_reason(&c.key, m, ctx),
+        None => format!("`{}` is present in the request context", c.key),
+    };
+    let rule = match result {
+        Outcome::Unknown => "`Null` takes `\"true\"` (key missing) or `\"false\"` (key present); other values cannot be evaluated".to_string(),
+        _ => format!("`Null: {}` asks for the key to be {}", c.values.join("/"), if c.values.iter().any(|v| v == "true") { "missing" } else { "present" }),
+    };
+    (result, actual, missing, format!("{state}; {rule}"))
+}
+
+/// How one token value compares with one policy value.
+fn match_value(
+    base: Base,
+    expected: &str,
+    actual: &str,
+    ctx: &Context,
+    claims: &Map<String, Value>,
+    vars: bool,
+) -> Outcome {
+    let base = base.positive();
+    let resolver = |k: &str| match resolve(k, ctx, claims) {
+        Resolved::Value(CtxValue::One(v), _) => Some(v),
+        _ => None,
+    };
+    let resolver_ref: &dyn Fn(&str) -> Option<String> = &resolver;
+    let resolver_opt = vars.then_some(resolver_ref);
+    match base.family() {
+        Family::String => {
+            let like = base == Base::StringLike;
+            match glob::compile(expected, like, resolver_opt) {
+                Ok(p) => outcome(glob::matches(
+                    &p,
+                    actual,
+                    base == Base::StringEqualsIgnoreCase,
+                )),
+                Err(_) => Outcome::Unknown,
+            }
+        }
+        Family::Arn => {
+            let exp: Vec<&str> = expected.splitn(6, ':').collect();
+            let act: Vec<&str> = actual.splitn(6, ':').collect();
+            if act.len() != 6 || exp.len() != 6 {
+                return Outcome::Fail;
+            }
+            let mut r = Outcome::Pass;
+            for (e, a) in exp.iter().zip(&act) {
+                r = and(
+                    r,
+                    match glob::compile(e, true, resolver_opt) {
+                        Ok(p) => outcome(glob::matches(&p, a, false)),
+                        Err(_) => Outcome::Unknown,
+                    },
+                );
+            }
+            r
+        }
+        Family::Numeric => match (expected.trim().parse::<f64>(), actual.trim().parse::<f64>()) {
+            (Ok(e), Ok(a)) => outcome(compare(base, a.partial_cmp(&e))),
+            _ => Outcome::Unknown,
+        },
+        Family::Date => match (dates::parse(expected), dates::parse(actual)) {
+            (Some(e), Some(a)) => outcome(compare(base, Some(a.cmp(&e)))),
+            _ => Outcome::Unknown,
+        },
+        Family::Bool => {
+            let e = expected.to_ascii_lowercase();
+            if e != "true" && e != "false" {
+                return Outcome::Unknown;
+            }
+            outcome(actual.eq_ignore_ascii_case(&e))
+        }
+        Family::Binary | Family::Ip | Family::Null => Outcome::Unknown,
+    }
+}
+
+fn compare(base: Base, ord: Option<std::cmp::Ordering>) -> bool {
+    use std::cmp::Ordering::*;
+    let Some(o) = ord else { return false };
+    match base {
+        Base::NumericEquals | Base::DateEquals => o == Equal,
+        Base::NumericLessThan | Base::DateLessThan => o == Less,
+        Base::NumericLessThanEquals | Base::DateLessThanEquals => o != Greater,
+        Base::NumericGreaterThan | Base::DateGreaterThan => o == Greater,
+        Base::NumericGreaterThanEquals | Base::DateGreaterThanEquals => o != Less,
+        _ => false,
+    }
+}
+
+/// Positive match of one context value against the value set: OR over the policy values.
+fn any_expected(
+    c: &Condition,
+    base: Base,
+    actual: &str,
+    ctx: &Context,
+    claims: &Map<String, Value>,
+    vars: bool,
+) -> (Outcome, Option<String>) {
+    let mut result = Outcome::Fail;
+    for e in &c.values {
+        let r = match_value(base, e, actual, ctx, claims, vars);
+        if r == Outcome::Pass {
+            return (Outcome::Pass, Some(e.clone()));
+        }
+        result = or(result, r);
+    }
+    (result, None)
+}
+
+fn quote_list(values: &[String]) -> String {
+    match values {
+        [one] => format!("`{one}`"),
+        many => format!(
+            "any of {}",
+            many.iter()
+                .map(|v| format!("`{v}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+fn how(base: Base) -> &'static str {
+    match base.positive() {
+        Base::StringEquals => "exactly (case-sensitive; `*` is a literal character here)",
+        Base::StringEqualsIgnoreCase => "ignoring case",
+        Base::StringLike => {
+            "as a case-sensitive pattern (`*` any run, also across `/`; `?` one character)"
+        }
+        Base::ArnEquals | Base::ArnLike => "as an ARN pattern, component by component",
+        Base::NumericEquals
+        | Base::NumericLessThan
+        | Base::NumericLessThanEquals
+        | Base::NumericGreaterThan
+        | Base::NumericGreaterThanEquals => "as numbers",
+        Base::DateEquals
+        | Base::DateLessThan
+        | Base::DateLessThanEquals
+        | Base::DateGreaterThan
+        | Base::DateGreaterThanEquals => "as dates",
+        _ => "",
+    }
+}
+
+fn present(
+    c: &Condition,
+    op: Operator,
+    value: &CtxValue,
+    claim: &str,
+    ctx: &Context,
+    claims: &Map<String, Value>,
+    vars: bool,
+) -> (Outcome, String) {
+    let name = op.name();
+    let base = op.base;
+    if matches!(base.family(), Family::Ip | Family::Binary) {
+        return (Outcome::Unknown, format!("claimcheck does not evaluate `{name}` on `{}` (a token claim is not an address or binary value)", c.key));
+    }
+    let expected = quote_list(&c.values);
+    let values = value.values();
+    match (op.qualifier, value) {
+        (None, CtxValue::Many(list)) if list.len() != 1 => (
+            Outcome::Unknown,
+            format!("the token's `{claim}` has {} values, and AWS does not document how `{name}` (without `ForAnyValue:`/`ForAllValues:`) treats a multi-valued key", list.len()),
+        ),
+        (None, _) => {
+            let actual = values.first().copied().unwrap_or("");
+            let (r, hit) = any_expected(c, base, actual, ctx, claims, vars);
+            let result = if base.negated() { not(r) } else { r };
+            let text = match (r, base.negated()) {
+                (Outcome::Pass, false) => format!("the token's `{claim}` `{actual}` matches `{}`, compared {}", hit.unwrap_or_default(), how(base)),
+                (Outcome::Pass, true) => format!("the token's `{claim}` `{actual}` matches `{}`, so `{name}` is false", hit.unwrap_or_default()),
+                (Outcome::Fail, false) => format!("the token's `{claim}` `{actual}` does not match {expected}, compared {}", how(base)),
+                (Outcome::Fail, true) => format!("the token's `{claim}` `{actual}` matches none of {expected}, so `{name}` is true"),
+                (Outcome::Unknown, _) => format!("claimcheck cannot compare the token's `{claim}` `{actual}` with {expected} {} (a value is not of that type, or a policy variable has no value)", how(base)),
+            };
+            (result, text)
+        }
+        (Some(q), _) => {
+            let per_value: Vec<(String, Outcome)> = values
+                .iter()
+                .map(|v| {
+                    let (r, _) = any_expected(c, base, v, ctx, claims, vars);
+                    (v.to_string(), if base.negated() { not(r) } else { r })
+                })
+                .collect();
+            let (result, text) = match q {
+                Qualifier::ForAnyValue => {
+                    let r = per_value.iter().fold(Outcome::Fail, |acc, (_, r)| or(acc, *r));
+                    let text = match per_value.iter().find(|(_, r)| *r == Outcome::Pass) {
+                        Some((v, _)) => format!("`{v}`, one of the token's `{claim}` values, satisfies `{}` against {expected}", base.name()),
+                        None if values.is_empty() => format!("the token's `{claim}` has no values, so `{name}` is false"),
+                        None => format!("none of the token's `{claim}` values satisfies `{}` against {expected}", base.name()),
+                    };
+                    (r, text)
+                }
+                Qualifier::ForAllValues => {
+                    let r = per_value.iter().fold(Outcome::Pass, |acc, (_, r)| and(acc, *r));
+                    let text = match per_value.iter().find(|(_, r)| *r == Outcome::Fail) {
+                        Some((v, _)) => format!("the token's `{claim}` value `{v}` does not satisfy `{}` against {expected}, so `{name}` is false", base.name()),
+                        None if values.is_empty() => format!("the token's `{claim}` has no values, so `{name}` is true"),
+                        None => format!("every value of the token's `{claim}` satisfies `{}` against {expected}", base.name()),
+                    };
+                    (r, text)
+                }
+            };
+            (result, text)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::aws::parse::{self, Locator};
+    use crate::policy::json;
+
+    const ISS: &str = "https://oidc.circleci.com/org/o1";
+
+    fn claims(extra: &str) -> Map<String, Value> {
+        let mut base: Map<String, Value> = serde_json::from_str(&format!(
+            r#"{{"iss":"{ISS}","aud":"o1","sub":"org/o1/project/p1/user/u1/vcs-origin/github.com/a/b/vcs-ref/refs/heads/main","exp":2000,"oidc.circleci.com/project-id":"p1"}}"#
+        ))
+        .unwrap();
+        let extra: Map<String, Value> = serde_json::from_str(extra).unwrap();
+        base.extend(extra);
+        base
+    }
+
+    fn run(conditions: &str, claims: &Map<String, Value>) -> PolicyEval {
+        let text = format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"Federated":"arn:aws:iam::1:oidc-provider/oidc.circleci.com/org/o1"}},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{conditions}}}]}}"#
+        );
+        let p = json::parse(&text).unwrap();
+        let mut f = Vec::new();
+        let policy = parse::parse(
+            &p.value,
+            Locator {
+                spans: None,
+                prefix: "",
+            },
+            &mut f,
+        );
+        evaluate(&policy, &Context::from_claims(claims, 1000), claims)
+    }
+
+    fn verdict(conditions: &str) -> Option<Verdict> {
+        run(conditions, &claims("{}")).verdict
+    }
+
+    const K: &str = "oidc.circleci.com/org/o1";
+
+    #[test]
+    fn string_operators() {
+        assert_eq!(
+            verdict(&format!(r#"{{"StringEquals":{{"{K}:aud":"o1"}}}}"#)),
+            Some(Verdict::Allow)
+        );
+        assert_eq!(
+            verdict(&format!(r#"{{"StringEquals":{{"{K}:aud":"O1"}}}}"#)),
+            Some(Verdict::Deny)
+        );
+        assert_eq!(
+            verdict(&format!(
+                r#"{{"StringEqualsIgnoreCase":{{"{K}:aud":"O1"}}}}"#
+            )),
+            Some(Verdict::Allow)
+        );
+        assert_eq!(
+            verdict(&format!(
+                r#"{{"StringLike":{{"{K}:sub":"org/o1/project/p1/*"}}}}"#
+            )),
+            Some(Verdict::Allow)
+        );
+        assert_eq!(
+            verdict(&format!(
+                r#"{{"StringEquals":{{"{K}:sub":"org/o1/project/p1/*"}}}}"#
+            )),
+            Some(Verdict::Deny)
+        );
+        assert_eq!(
+            verdict(&format!(
+                r#"{{"StringNotLike":{{"{K}:sub":["x","*/refs/heads/main"]}}}}"#
+            )),
+            Some(Verdict::Deny)
+        );
+        assert_eq!(
+            verdict(&format!(r#"{{"StringNotEquals":{{"{K}:aud":["x","y"]}}}}"#)),
+            Some(Verdict::Allow)
+        );
+    }
+
+    #[test]
+    fn missing_key_rules() {
+        let vcs = format!("{K}:oidc.circleci.com/vcs-ref");
+        assert_eq!(
+            verdict(&format!(
+                r#"{{"StringEquals":{{"{vcs}":"refs/heads/main"}}}}"#
+            )),
+            Some(Verdict::Deny)
+        );
+        assert_eq!(
+            verdict(&format!(
+                r#"{{"StringNotEquals":{{"{vcs}":"refs/heads/main"}}}}"#
+            )),
+            Some(Verdict::Allow)
+        );
+        assert_eq!(
+            verdict(&format!(r#"{{"StringEqualsIfExists":{{"{vcs}":"x"}}}}"#)),
+            Some(Verdict::Allow)
+        );
+        assert_eq!(
+            verdict(&format!(
+                r#"{{"ForAllValues:StringEquals":{{"{vcs}":"x"}}}}"#
+            )),
+            Some(Verdict::Allow)
+        );
+        assert_eq!(
+            verdict(&format!(
+                r#"{{"ForAnyValue:StringEquals":{{"{vcs}":"x"}}}}"#
+            )),
+            Some(Verdict::Deny)
+        );
+        assert_eq!(
+            verdict(&format!(r#"{{"Null":{{"{vcs}":"true"}}}}"#)),
+            Some(Verdict::Allow)
+        );
+        assert_eq!(
+            verdict(&format!(r#"{{"Null":{{"{K}:sub":"true"}}}}"#)),
+            Some(Verdict::Deny)
+        );
+        let ev = run(
+            &format!(r#"{{"StringEquals":{{"{vcs}":"refs/heads/main"}}}}"#),
+            &claims("{}"),
+        );
+        let check = &ev.checks[4];
+        assert_eq!(check.actual, Value::Null);
+        assert!(
+            check
+                .explanation
+                .starts_with("AWS does not expose the `oidc.circleci.com/vcs-ref` claim"),
+            "{}",
+            check.explanation
+        );
+    }
+
+    #[test]
+    fn multi_valued_aud_and_qualifiers() {
+        let c = claims(r#"{"aud":["o1","other"]}"#);
+        let v = |cond: &str| run(cond, &c).verdict;
+        assert_eq!(
+            v(&format!(
+                r#"{{"ForAnyValue:StringEquals":{{"{K}:aud":"o1"}}}}"#
+            )),
+            Some(Verdict::Allow)
+        );
+        assert_eq!(
+            v(&format!(
+                r#"{{"ForAllValues:StringEquals":{{"{K}:aud":"o1"}}}}"#
+            )),
+            Some(Verdict::Deny)
+        );
+        assert_eq!(
+            v(&format!(
+                r#"{{"ForAllValues:StringEquals":{{"{K}:aud":["o1","other"]}}}}"#
+            )),
+            Some(Verdict::Allow)
+        );
+        assert_eq!(
+            v(&format!(r#"{{"StringEquals":{{"{K}:aud":"o1"}}}}"#)),
+            None
+        );
+    }
+
+    #[test]
+    fn unknowable_keys_leave_the_verdict_open_unless_something_else_fails() {
+        assert_eq!(
+            verdict(r#"{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}"#),
+            None
+        );
+        assert_eq!(
+            verdict(&format!(
+                r#"{{"IpAddress":{{"aws:SourceIp":"10.0.0.0/8"}},"StringEquals":{{"{K}:aud":"x"}}}}"#
+            )),
+            Some(Verdict::Deny)
+        );
+        assert_eq!(
+            verdict(r#"{"NumericLessThan":{"aws:EpochTime":"1001"}}"#),
+            Some(Verdict::Allow)
+        );
+        assert_eq!(
+            verdict(r#"{"DateGreaterThan":{"aws:CurrentTime":"1970-01-01T00:16:41Z"}}"#),
+            Some(Verdict::Deny)
+        );
+    }
+
+    #[test]
+    fn expired_and_audless_tokens_are_refused_by_sts() {
+        let ev = run("{}", &claims(r#"{"exp":1000}"#));
+        assert_eq!(ev.verdict, Some(Verdict::Deny));
+        assert!(ev.sts_refused);
+        assert_eq!(ev.checks[0].result, Outcome::Fail);
+        let mut c = claims("{}");
+        c.remove("aud");
+        let ev = run("{}", &c);
+        assert_eq!(ev.verdict, Some(Verdict::Deny));
+        assert_eq!(ev.checks[1].result, Outcome::Fail);
+    }
+
+    #[test]
+    fn policy_variables_only_in_2012() {
+        assert_eq!(
+            verdict(&format!(
+                r#"{{"StringLike":{{"{K}:sub":"org/${{{K}:aud}}/*"}}}}"#
+            )),
+            Some(Verdict::Allow)
+        );
+        assert_eq!(
+            verdict(&format!(
+                r#"{{"StringLike":{{"{K}:sub":"org/${{nope}}/*"}}}}"#
+            )),
+            None
+        );
+    }
+
+    #[test]
+    fn provider_arn_parsing() {
+        assert_eq!(
+            arn_provider("arn:aws:iam::123:oidc-provider/oidc.circleci.com/org/x"),
+            Some("oidc.circleci.com/org/x")
+        );
+        assert_eq!(
+            arn_provider("arn:aws-cn:iam::123:oidc-provider/h:8080/org/x"),
+            Some("h:8080/org/x")
+        );
+        assert_eq!(arn_provider("oidc.circleci.com/org/x"), None);
+        assert!(action_matches("STS:assumerolewith*", ACTION));
+        assert!(action_matches("sts:AssumeRole?ithWebIdentity", ACTION));
+        assert!(!action_matches("sts:AssumeRole", ACTION));
+    }
+}

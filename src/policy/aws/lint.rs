@@ -1,0 +1,357 @@
+//! Findings on the policy alone, like IAM Access Analyzer's policy checks, before any token is involved.
+//!
+//! | code | severity | meaning |
+//! |---|---|---|
+//! | `policy-version-missing` | info | no `Version`: IAM uses 2008-10-17 (no policy variables) |
+//! | `policy-version-unknown` | error | a `Version` IAM does not define |
+//! | `policy-variables-not-resolved` | warning | `${...}` in values under a Version that does not resolve them |
+//! | `oidc-principal-without-conditions` | warning | an Allow for an OIDC (or `*`) principal with no condition |
+//! | `oidc-no-sub-condition` | warning | an Allow for an OIDC principal without a condition on `sub` |
+//! | `sub-wildcard-any` | warning | a `sub` pattern that matches every subject |
+//! | `sub-wildcard-project` | info | a `sub` pattern that trusts every project (or user) of an org |
+//! | `set-qualifier-on-single-valued` | warning | `ForAllValues:`/`ForAnyValue:` on the single-valued `aud`/`sub` |
+//! | `oidc-principal-other-action` | warning | an OIDC principal allowed another action than `sts:AssumeRoleWithWebIdentity`/`sts:TagSession` |
+//! | `principal-wildcard` | warning | an Allow for `"Principal": "*"` |
+//! | `federated-not-provider-arn` | error | a `Federated` value that is not an OIDC provider ARN (e.g. a URL) |
+//! | `federated-wildcard` | warning | a `*` inside a `Federated` ARN (principals take no wildcards) |
+//! | `condition-key-provider-mismatch` | warning | a condition key names another provider than the statement's principal |
+//! | `deny-statement` | info | a Deny statement: when it applies, it wins over every Allow |
+
+use crate::policy::json::pointer_push;
+use crate::report::{Area, Finding, Location, Severity};
+
+use super::eval::{arn_provider, ACTION};
+use super::operators::{Base, Qualifier};
+use super::parse::{Effect, Locator, Policy, Statement};
+
+fn finding(
+    code: &'static str,
+    severity: Severity,
+    message: String,
+    fix: &str,
+    at: Option<Location>,
+) -> Finding {
+    let mut f = Finding::new(code, severity, Area::Policy, message);
+    if !fix.is_empty() {
+        f = f.with_fix(fix);
+    }
+    f.location = at;
+    f
+}
+
+/// The OIDC providers a statement's principal names (`Some(vec![])` for a wildcard principal).
+fn oidc_providers(st: &Statement) -> Option<Vec<String>> {
+    let p = st.principal.as_ref().filter(|p| !p.negated)?;
+    let mut out = Vec::new();
+    let mut any = false;
+    for e in &p.entries {
+        match e.kind.as_str() {
+            "*" => any = true,
+            "Federated" if e.value == "*" => any = true,
+            "Federated" => {
+                if let Some(pv) = arn_provider(&e.value) {
+                    out.push(pv.to_string());
+                }
+            }
+            _ => {}
+        }
+    }
+    (any || !out.is_empty()).then_some(out)
+}
+
+/// Key suffix after the provider, e.g. `sub` for `oidc.circleci.com/org/x:sub`.
+fn claim_of(key: &str) -> &str {
+    key.rsplit_once(':').map(|(_, c)| c).unwrap_or(key)
+}
+
+pub fn lint(policy: &Policy, loc: Locator<'_>) -> Vec<Finding> {
+    let mut out = Vec::new();
+    match policy.version.as_deref() {
+        None => out.push(finding("policy-version-missing", Severity::Info, "the policy has no `Version`; IAM then uses `2008-10-17`, which does not resolve policy variables".into(), "add `\"Version\": \"2012-10-17\"`", loc.at(""))),
+        Some("2012-10-17") => {}
+        Some("2008-10-17") => {}
+        Some(v) => out.push(finding("policy-version-unknown", Severity::Error, format!("`Version` `{v}` is not one IAM knows (`2012-10-17` or `2008-10-17`); IAM rejects the policy"), "write `\"Version\": \"2012-10-17\"`", loc.at("/Version"))),
+    }
+    let vars_resolved = policy.version.as_deref() == Some("2012-10-17");
+    for st in &policy.statements {
+        let label = st.label();
+        let at = |k: &str| {
+            loc.at(&pointer_push(&st.pointer, k))
+                .or_else(|| loc.at(&st.pointer))
+        };
+        if st.effect == Some(Effect::Deny) {
+            out.push(finding(
+                "deny-statement",
+                Severity::Info,
+                format!("{label} is a `Deny`: when it applies, it wins over every `Allow`"),
+                "",
+                loc.at(&st.pointer),
+            ));
+        }
+        if let Some(p) = &st.principal {
+            for e in p
+                .entries
+                .iter()
+                .filter(|e| e.kind == "Federated" && e.value != "*")
+            {
+                if arn_provider(&e.value).is_none() {
+                    if e.value.starts_with("arn:") {
+                        // Another kind of federated principal (e.g. a SAML provider): not a CircleCI issuer.
+                        if !e.value.contains(":saml-provider/") {
+                            out.push(finding("federated-not-provider-arn", Severity::Error, format!("the `Federated` principal `{}` in {label} is not an OIDC provider ARN", e.value), "write `arn:aws:iam::<ACCOUNT_ID>:oidc-provider/<issuer without https://>`", at("Principal")));
+                        }
+                    } else if e.value.contains('/') || e.value.contains("://") {
+                        let host = e
+                            .value
+                            .trim_start_matches("https://")
+                            .trim_start_matches("http://");
+                        out.push(finding(
+                            "federated-not-provider-arn",
+                            Severity::Error,
+                            format!("the `Federated` principal `{}` in {label} is a URL, not the provider's ARN", e.value),
+                            &format!("write `arn:aws:iam::<ACCOUNT_ID>:oidc-provider/{host}`"),
+                            at("Principal"),
+                        ));
+                    }
+                } else if e.value.contains('*') {
+                    out.push(finding("federated-wildcard", Severity::Warning, format!("the `Federated` principal `{}` in {label} holds `*`; principal ARNs take no wildcards, so it is compared literally", e.value), "name the provider exactly", at("Principal")));
+                }
+            }
+        }
+        if st.effect != Some(Effect::Allow) {
+            continue;
+        }
+        let Some(providers) = oidc_providers(st) else {
+            continue;
+        };
+        let wildcard_principal = st
+            .principal
+            .as_ref()
+            .is_some_and(|p| p.entries.iter().any(|e| e.kind == "*"));
+        if wildcard_principal {
+            out.push(finding("principal-wildcard", Severity::Warning, format!("{label} allows `\"Principal\": \"*\"`: any identity that satisfies the conditions can assume the role"), "use `{\"Federated\": \"arn:aws:iam::<ACCOUNT_ID>:oidc-provider/<issuer>\"}`", at("Principal")));
+        }
+        if st.conditions.is_empty() {
+            out.push(finding(
+                "oidc-principal-without-conditions",
+                Severity::Warning,
+                format!("{label} trusts the OIDC provider with no condition: every token the issuer mints (every project and branch of the org) can assume the role"),
+                "add conditions on `aud` (the org ID) and `sub` (a project, and a branch for V2 tokens)",
+                at("Principal"),
+            ));
+        } else if !st
+            .conditions
+            .iter()
+            .any(|c| claim_of(&c.key).eq_ignore_ascii_case("sub"))
+        {
+            let has_project = st
+                .conditions
+                .iter()
+                .any(|c| claim_of(&c.key).eq_ignore_ascii_case("oidc.circleci.com/project-id"));
+            out.push(finding(
+                "oidc-no-sub-condition",
+                if has_project { Severity::Info } else { Severity::Warning },
+                if has_project {
+                    format!("{label} has no condition on `sub`; its `oidc.circleci.com/project-id` condition pins the project, but not the branch")
+                } else {
+                    format!("{label} has no condition on `sub`: any project of the org can assume the role")
+                },
+                "add `StringLike` on `<provider>:sub` with `org/<org>/project/<project>/user/*` (or a V2 branch pattern)",
+                at("Condition"),
+            ));
+        }
+        if let Some(a) = &st.action {
+            let others: Vec<&String> = a
+                .actions
+                .iter()
+                .filter(|p| {
+                    !(a.negated
+                        || p.eq_ignore_ascii_case(ACTION)
+                        || p.eq_ignore_ascii_case("sts:TagSession"))
+                })
+                .collect();
+            if a.negated || !others.is_empty() {
+                let what = if a.negated {
+                    "`NotAction`".to_string()
+                } else {
+                    others
+                        .iter()
+                        .map(|o| format!("`{o}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
+                out.push(finding(
+                    "oidc-principal-other-action",
+                    Severity::Warning,
+                    format!("{label} allows the OIDC principal {what}, beyond `{ACTION}`"),
+                    &format!(
+                        "allow only `{ACTION}` (and `sts:TagSession` if you pass session tags)"
+                    ),
+                    at(if a.negated { "NotAction" } else { "Action" }),
+                ));
+            }
+        }
+        for c in &st.conditions {
+            let cat = loc.at(&c.pointer);
+            let claim = claim_of(&c.key);
+            if let Some((prefix, _)) = c.key.rsplit_once(':') {
+                if !providers.is_empty()
+                    && prefix.contains('/')
+                    && !providers.iter().any(|p| p.eq_ignore_ascii_case(prefix))
+                {
+                    out.push(finding(
+                        "condition-key-provider-mismatch",
+                        Severity::Warning,
+                        format!("the key `{}` in {label} names provider `{prefix}`, but the principal trusts `{}`: STS only sets keys under the token's issuer, so this key is always missing", c.key, providers.join("`, `")),
+                        &format!("write the key as `{}:{claim}`", providers[0]),
+                        cat,
+                    ));
+                }
+            }
+            let Some(op) = c.op else { continue };
+            if op.qualifier.is_some()
+                && (claim.eq_ignore_ascii_case("aud") || claim.eq_ignore_ascii_case("sub"))
+            {
+                let q = if op.qualifier == Some(Qualifier::ForAllValues) {
+                    "ForAllValues:"
+                } else {
+                    "ForAnyValue:"
+                };
+                let extra = if op.qualifier == Some(Qualifier::ForAllValues) {
+                    " `ForAllValues:` is also true when the key is missing, which makes an Allow dangerous."
+                } else {
+                    ""
+                };
+                out.push(finding(
+                    "set-qualifier-on-single-valued",
+                    Severity::Warning,
+                    format!(
+                        "`{}` in {label} uses `{q}` on `{claim}`, a single-valued key.{extra}",
+                        c.operator
+                    ),
+                    &format!("use `{}` without the qualifier", op.base.name()),
+                    cat,
+                ));
+            }
+            if !vars_resolved && c.values.iter().any(|v| v.contains("${")) {
+                out.push(finding("policy-variables-not-resolved", Severity::Warning, format!("`{}` in {label} holds `${{...}}`, which IAM resolves only under `\"Version\": \"2012-10-17\"`; here it is literal text", c.key), "add `\"Version\": \"2012-10-17\"`", cat));
+            }
+            if claim.eq_ignore_ascii_case("sub") && matches!(op.base, Base::StringLike) {
+                for v in &c.values {
+                    if let Some(f) = broad_sub(v, &label, cat) {
+                        out.push(f);
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+fn broad_sub(v: &str, label: &str, at: Option<Location>) -> Option<Finding> {
+    let segs: Vec<&str> = v.split('/').collect();
+    let wild = |s: &str| s.contains('*') || s.contains('?');
+    let everything = v.chars().all(|c| c == '*')
+        || (segs.first() == Some(&"org") && segs.get(1).is_some_and(|s| wild(s)))
+        || segs.first().is_some_and(|s| wild(s) && s.starts_with('*'));
+    if everything {
+        return Some(finding("sub-wildcard-any", Severity::Warning, format!("the `sub` pattern `{v}` in {label} matches the subject of every project in any org the provider trusts"), "pin the org and project: `org/<org>/project/<project>/user/*`", at));
+    }
+    let project_wild = segs.get(2) == Some(&"project") && segs.get(3).is_some_and(|s| wild(s));
+    let org_tail =
+        segs.len() == 3 && segs.first() == Some(&"org") && segs.get(2).is_some_and(|s| wild(s));
+    if project_wild || org_tail {
+        return Some(finding("sub-wildcard-project", Severity::Info, format!("the `sub` pattern `{v}` in {label} trusts every project of the org"), "if only one project should assume the role, pin it: `org/<org>/project/<project>/user/*`", at));
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::aws::parse;
+    use crate::policy::json;
+
+    fn codes(text: &str) -> Vec<&'static str> {
+        let p = json::parse(text).unwrap();
+        let mut f = Vec::new();
+        let policy = parse::parse(
+            &p.value,
+            Locator {
+                spans: Some(&p.spans),
+                prefix: "",
+            },
+            &mut f,
+        );
+        lint(
+            &policy,
+            Locator {
+                spans: Some(&p.spans),
+                prefix: "",
+            },
+        )
+        .iter()
+        .map(|f| f.code)
+        .collect()
+    }
+
+    const P: &str =
+        r#""Principal":{"Federated":"arn:aws:iam::1:oidc-provider/oidc.circleci.com/org/o"}"#;
+
+    #[test]
+    fn clean_policy_has_no_lints() {
+        let t = format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow",{P},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{{"StringEquals":{{"oidc.circleci.com/org/o:aud":"o"}},"StringLike":{{"oidc.circleci.com/org/o:sub":"org/o/project/p/user/*"}}}}}}]}}"#
+        );
+        assert!(codes(&t).is_empty(), "{:?}", codes(&t));
+    }
+
+    #[test]
+    fn access_analyzer_like_lints() {
+        let t = format!(
+            r#"{{"Statement":[{{"Effect":"Allow",{P},"Action":["sts:AssumeRoleWithWebIdentity","sts:AssumeRole"]}},{{"Effect":"Deny",{P},"Action":"*"}}]}}"#
+        );
+        assert_eq!(
+            codes(&t),
+            vec![
+                "policy-version-missing",
+                "oidc-principal-without-conditions",
+                "oidc-principal-other-action",
+                "deny-statement"
+            ]
+        );
+        let t = format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow",{P},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{{"ForAllValues:StringEquals":{{"oidc.circleci.com/org/o:aud":"o"}},"StringLike":{{"oidc.circleci.com/org/x:sub":"org/*"}}}}}}]}}"#
+        );
+        assert_eq!(
+            codes(&t),
+            vec![
+                "set-qualifier-on-single-valued",
+                "condition-key-provider-mismatch",
+                "sub-wildcard-any"
+            ]
+        );
+        let t = r#"{"Version":"1","Statement":{"Effect":"Allow","Principal":{"Federated":"https://oidc.circleci.com/org/o"},"Action":"sts:AssumeRoleWithWebIdentity"}}"#;
+        assert_eq!(
+            codes(t),
+            vec!["policy-version-unknown", "federated-not-provider-arn"]
+        );
+    }
+
+    #[test]
+    fn broad_sub_patterns() {
+        assert_eq!(
+            broad_sub("*", "s", None).map(|f| f.code),
+            Some("sub-wildcard-any")
+        );
+        assert_eq!(
+            broad_sub("org/o/*", "s", None).map(|f| f.code),
+            Some("sub-wildcard-project")
+        );
+        assert_eq!(
+            broad_sub("org/o/project/*", "s", None).map(|f| f.code),
+            Some("sub-wildcard-project")
+        );
+        assert_eq!(broad_sub("org/o/project/p/user/*", "s", None), None);
+    }
+}

@@ -1,0 +1,165 @@
+//! AWS: a role trust policy evaluated for `sts:AssumeRoleWithWebIdentity` exactly as STS and IAM would.
+//!
+//! Stages: [`parse`] (find the document in what was pasted, read it with locations), [`context`] (the
+//! request context STS builds from the token), [`eval`] (IAM's evaluation, three-valued), [`lint`]
+//! (Access-Analyzer-like findings on the policy alone), [`diagnose`] (why it fails, with fixes),
+//! [`generate`] (policies built from the token), [`sts_error`] (STS error messages explained).
+//!
+//! | code | severity | meaning |
+//! |---|---|---|
+//! | `aws-no-token` | info | no token given: only the policy was checked |
+//! | `aws-offline-limits` | info | what STS checks that cannot be checked offline |
+
+use std::borrow::Cow;
+
+use serde_json::{Map, Value};
+
+use crate::policy::json::{self, Spans};
+use crate::policy::Evaluation;
+use crate::report::{Area, Finding, PolicyInfo, Severity, Snippet};
+
+pub mod context;
+pub mod dates;
+pub mod diagnose;
+pub mod eval;
+pub mod generate;
+pub mod glob;
+pub mod lint;
+pub mod operators;
+pub mod parse;
+pub mod sts_error;
+
+pub use parse::Policy;
+
+/// What was detected, when `doc` holds an AWS trust policy.
+pub fn recognize(doc: &Value) -> Option<String> {
+    parse::find(doc).map(|f| f.detected)
+}
+
+/// Evaluate the trust policy found in `doc` (parsed from `text`) against `claims` at `now`.
+pub fn evaluate(
+    doc: &Value,
+    text: &str,
+    claims: Option<&Map<String, Value>>,
+    now: i64,
+) -> Evaluation {
+    let mut findings = Vec::new();
+    let Some(found) = parse::find(doc) else {
+        return Evaluation {
+            findings: vec![Finding::new(
+                "policy-no-statement",
+                Severity::Error,
+                Area::Policy,
+                "no IAM trust policy found in the pasted JSON",
+            )],
+            unusable: true,
+            ..Evaluation::default()
+        };
+    };
+    // Locations: from the pasted text when the document is an object in it.
+    let outer: Option<Spans> = match found.source {
+        parse::Source::Object(_) => json::parse(text).ok().map(|p| p.spans),
+        parse::Source::Text(_) => None,
+    };
+    let mut info = PolicyInfo {
+        kind: None,
+        detected: Some(found.detected.clone()),
+        decided_by: None,
+    };
+    let Some((document, inner)) = parse::document(&found, &mut findings) else {
+        return Evaluation {
+            info,
+            findings,
+            unusable: true,
+            ..Evaluation::default()
+        };
+    };
+    let (spans, prefix) = match (&outer, &inner) {
+        (Some(s), _) => (Some(s), found.pointer.as_str()),
+        (None, Some(s)) => (Some(s), ""),
+        _ => (None, ""),
+    };
+    // Locations inside an embedded string are relative to that string: only report them for the outer text.
+    let locator = parse::Locator {
+        spans: if outer.is_some() { spans } else { None },
+        prefix,
+    };
+    if let Some(s) = spans {
+        findings.extend(duplicate_findings(s, prefix, outer.is_some()));
+    }
+    let document: Cow<'_, Value> = document;
+    let policy = parse::parse(&document, locator, &mut findings);
+    findings.extend(lint::lint(&policy, locator));
+
+    let Some(claims) = claims else {
+        findings.push(
+            Finding::new(
+                "aws-no-token",
+                Severity::Info,
+                Area::Policy,
+                "no token given: the policy was checked on its own, without a verdict",
+            )
+            .with_fix(
+                "paste the job's token ($CIRCLE_OIDC_TOKEN_V2) to evaluate the policy against it",
+            ),
+        );
+        return Evaluation {
+            info,
+            verdict: None,
+            checks: Vec::new(),
+            findings,
+            unusable: false,
+        };
+    };
+    let ctx = context::Context::from_claims(claims, now);
+    let mut ev = eval::evaluate(&policy, &ctx, claims);
+    findings.extend(diagnose::diagnose(&policy, &ctx, claims, &mut ev, locator));
+    findings.push(Finding::new(
+        "aws-offline-limits",
+        Severity::Info,
+        Area::Policy,
+        "claimcheck cannot see your account: that the OIDC provider for the token's issuer exists in the role's account, that its audiences include the token's `aud`, and the account ID in the principal are not checked",
+    ).with_fix("compare with `aws iam list-open-id-connect-providers` and `aws iam get-open-id-connect-provider --open-id-connect-provider-arn <arn>`"));
+    info.decided_by = ev.decided_by.clone();
+    Evaluation {
+        info,
+        verdict: ev.verdict,
+        checks: ev.checks,
+        findings,
+        unusable: false,
+    }
+}
+
+fn duplicate_findings(spans: &Spans, prefix: &str, located: bool) -> Vec<Finding> {
+    spans
+        .duplicates
+        .iter()
+        .filter(|d| d.object.starts_with(prefix))
+        .map(|d| {
+            let mut f = Finding::new(
+                "policy-duplicate-key",
+                Severity::Warning,
+                Area::Policy,
+                format!(
+                    "`{}` appears twice in the same object (first at line {}, column {}); claimcheck reads the last one, and AWS may reject the document or read it differently",
+                    d.key, d.first.line, d.first.column
+                ),
+            )
+            .with_fix("merge the two into one key (several values go in one list)");
+            if located {
+                f = f.at(d.location);
+            }
+            f
+        })
+        .collect()
+}
+
+/// Trust policies generated from the token.
+pub fn suggest(claims: &Map<String, Value>) -> Vec<Snippet> {
+    generate::suggest(claims)
+}
+
+/// Explain an STS error message.
+pub fn explain_error_text(text: &str, claims: Option<&Map<String, Value>>) -> Vec<Finding> {
+    sts_error::explain(text, claims)
+}

@@ -1,0 +1,160 @@
+//! STS error messages a failing job printed, recognised and explained (using the token when given).
+//!
+//! | code | severity | meaning |
+//! |---|---|---|
+//! | `sts-access-denied` | error | `Not authorized to perform sts:AssumeRoleWithWebIdentity`: the trust policy did not match |
+//! | `sts-no-oidc-provider` | error | `No OpenIDConnect provider found in your account for <url>` |
+//! | `sts-incorrect-audience` | error | `Incorrect token audience` |
+//! | `sts-verification-key` | error | `Couldn't retrieve verification key from your identity provider` |
+//! | `sts-token-expired` | error | `ExpiredTokenException` / `Token expired` |
+//! | `sts-missing-aud` | error | `Missing a required claim: aud` |
+
+use serde_json::{Map, Value};
+
+use crate::report::{Area, Finding, Severity};
+
+use super::context::provider_of;
+
+fn claim<'a>(claims: Option<&'a Map<String, Value>>, name: &str) -> Option<&'a Value> {
+    claims.and_then(|c| c.get(name))
+}
+
+fn text_claim(claims: Option<&Map<String, Value>>, name: &str) -> Option<String> {
+    match claim(claims, name)? {
+        Value::String(s) => Some(s.clone()),
+        Value::Array(a) => Some(
+            a.iter()
+                .filter_map(Value::as_str)
+                .collect::<Vec<_>>()
+                .join("`, `"),
+        ),
+        _ => None,
+    }
+}
+
+fn found(code: &'static str, message: String, fix: String) -> Finding {
+    Finding::new(code, Severity::Error, Area::StsError, message).with_fix(fix)
+}
+
+/// The URL after "provider found in your account for ", up to whitespace or a quote.
+fn url_after<'a>(text: &'a str, marker: &str) -> Option<&'a str> {
+    let lower = text.to_ascii_lowercase();
+    let i = lower.find(marker)? + marker.len();
+    let rest = text.get(i..)?.trim_start();
+    let end = rest
+        .find(|c: char| c.is_whitespace() || c == '"' || c == '\'')
+        .unwrap_or(rest.len());
+    rest.get(..end).map(|u| u.trim_end_matches(['.', ',']))
+}
+
+/// Explain every STS error found in `text`.
+pub fn explain(text: &str, claims: Option<&Map<String, Value>>) -> Vec<Finding> {
+    let lower = text.to_ascii_lowercase();
+    let mut out = Vec::new();
+    let iss = text_claim(claims, "iss");
+    let aud = text_claim(claims, "aud");
+    if lower.contains("not authorized to perform sts:assumerolewithwebidentity")
+        || (lower.contains("accessdenied") && lower.contains("assumerolewithwebidentity"))
+    {
+        out.push(found(
+            "sts-access-denied",
+            "`AccessDenied`: STS found the OIDC provider and accepted the token, but the role's trust policy did not allow it (a principal, action or condition did not match, or a Deny applied); STS never says which".into(),
+            if claims.is_some() {
+                "paste the role's trust policy (`aws iam get-role --role-name <name>`) to see which check fails".into()
+            } else {
+                "paste the token ($CIRCLE_OIDC_TOKEN_V2) and the role's trust policy to see which check fails".into()
+            },
+        ));
+    }
+    if lower.contains("no openidconnect provider found") {
+        let url = url_after(text, "in your account for ");
+        let mut msg = format!("`InvalidIdentityToken`: the role's account has no OIDC provider whose URL equals the token's issuer{}", url.map(|u| format!(" `{u}`")).unwrap_or_default());
+        if let (Some(u), Some(i)) = (url, &iss) {
+            if u != i {
+                msg.push_str(&format!(
+                    " (the pasted token's issuer is `{i}`: was the error from another token?)"
+                ));
+            }
+        }
+        msg.push_str("; causes: another org ID, another host (CircleCI server), a trailing `/`, a `--root-issuer` token, or the provider in another account");
+        let target = iss.clone().or(url.map(str::to_string));
+        let fix = match (&target, &aud) {
+            (Some(i), Some(a)) => format!("create it: `aws iam create-open-id-connect-provider --url {i} --client-id-list {a}` (no thumbprint is needed for oidc.circleci.com), and trust `arn:aws:iam::<ACCOUNT_ID>:oidc-provider/{}`", provider_of(i)),
+            (Some(i), None) => format!("create an OIDC provider with URL `{i}` and your org ID as audience"),
+            _ => "create an OIDC provider whose URL is the token's `iss` exactly, with the org ID as audience".into(),
+        };
+        out.push(found("sts-no-oidc-provider", msg, fix));
+    }
+    if lower.contains("incorrect token audience") {
+        out.push(found(
+            "sts-incorrect-audience",
+            format!("`InvalidIdentityToken: Incorrect token audience`: the token's `aud`{} is not among the OIDC provider's audiences (client IDs)", aud.as_ref().map(|a| format!(" `{a}`")).unwrap_or_default()),
+            match &aud {
+                Some(a) => format!("add it: `aws iam add-client-id-to-open-id-connect-provider --open-id-connect-provider-arn <arn> --client-id {a}` (CircleCI's default audience is the org ID)"),
+                None => "add the token's `aud` (by default the org ID) to the provider's audiences".into(),
+            },
+        ));
+    }
+    if lower.contains("couldn't retrieve verification key")
+        || lower.contains("could not retrieve verification key")
+    {
+        out.push(found(
+            "sts-verification-key",
+            format!("STS could not fetch the issuer's signing keys{}: the JWKS at `<issuer>/.well-known/jwks-pub.json` was unreachable from AWS, or its key lacks `alg`/`kid` (CircleCI server)", iss.as_ref().map(|i| format!(" from `{i}`")).unwrap_or_default()),
+            "make the issuer's discovery document and JWKS reachable from the internet over HTTPS, and check its keys carry `alg` and `kid`".into(),
+        ));
+    }
+    if lower.contains("expiredtokenexception") || lower.contains("token expired") {
+        let exp = claim(claims, "exp").and_then(Value::as_i64);
+        out.push(found(
+            "sts-token-expired",
+            format!("`ExpiredTokenException`: the token's `exp`{} had passed when STS received it; CircleCI tokens live 1 hour", exp.map(|e| format!(" ({})", super::dates::format(e))).unwrap_or_default()),
+            "assume the role early in the job, or mint a fresh token with `circleci run oidc get` right before the AWS call".into(),
+        ));
+    }
+    if lower.contains("missing a required claim: aud") {
+        out.push(found("sts-missing-aud", "STS requires an `aud` claim and the token has none".into(), "use $CIRCLE_OIDC_TOKEN_V2, or mint with `circleci run oidc get --claims '{\"aud\":\"<org ID>\"}'`".into()));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn codes(text: &str, claims: Option<&Map<String, Value>>) -> Vec<&'static str> {
+        explain(text, claims).iter().map(|f| f.code).collect()
+    }
+
+    #[test]
+    fn recognises_each_message() {
+        assert_eq!(codes("An error occurred (AccessDenied) when calling the AssumeRoleWithWebIdentity operation: Not authorized to perform sts:AssumeRoleWithWebIdentity", None), vec!["sts-access-denied"]);
+        assert_eq!(
+            codes("InvalidIdentityToken: Incorrect token audience", None),
+            vec!["sts-incorrect-audience"]
+        );
+        assert_eq!(codes("InvalidIdentityToken: Couldn't retrieve verification key from your identity provider", None), vec!["sts-verification-key"]);
+        assert_eq!(codes("ExpiredTokenException: Token expired: current date/time 1 must be before the expiration date/time 0", None), vec!["sts-token-expired"]);
+        assert_eq!(
+            codes("InvalidIdentityToken: Missing a required claim: aud", None),
+            vec!["sts-missing-aud"]
+        );
+        assert!(codes("everything is fine", None).is_empty());
+    }
+
+    #[test]
+    fn provider_fix_uses_the_token() {
+        let claims: Map<String, Value> =
+            serde_json::from_str(r#"{"iss":"https://oidc.circleci.com/org/o1","aud":"o1"}"#)
+                .unwrap();
+        let f = explain("An error occurred (InvalidIdentityToken) when calling the AssumeRoleWithWebIdentity operation: No OpenIDConnect provider found in your account for https://oidc.circleci.com/org/o2", Some(&claims));
+        assert_eq!(f[0].code, "sts-no-oidc-provider");
+        assert!(f[0].message.contains("`https://oidc.circleci.com/org/o2`"));
+        assert!(f[0].message.contains("was the error from another token?"));
+        assert!(f[0]
+            .fix
+            .as_deref()
+            .unwrap()
+            .contains("--url https://oidc.circleci.com/org/o1 --client-id-list o1"));
+    }
+}

@@ -1,0 +1,123 @@
+use serde_json::json;
+
+use super::{evaluate, Stop, Val};
+
+fn run(src: &str) -> Result<Val, Stop> {
+    let claims = json!({
+        "sub": "org/o/project/p/user/u",
+        "aud": "o",
+        "exp": 1764003540,
+        "oidc.circleci.com/project-id": "p",
+        "oidc.circleci.com/context-ids": ["c1", "c2"],
+        "oidc.circleci.com/ssh-rerun": false,
+        "nested": {"a": {"b": "deep"}}
+    });
+    let attribute = json!({"project": "p"});
+    evaluate(
+        src,
+        vec![
+            ("assertion".into(), Val::from_json(&claims)),
+            ("attribute".into(), Val::from_json(&attribute)),
+            (
+                "google".into(),
+                Val::from_json(&json!({"subject": "org/o/project/p/user/u"})),
+            ),
+        ],
+    )
+}
+
+fn yes(src: &str) {
+    assert_eq!(run(src), Ok(Val::Bool(true)), "{src}");
+}
+
+fn no(src: &str) {
+    assert_eq!(run(src), Ok(Val::Bool(false)), "{src}");
+}
+
+fn error(src: &str, contains: &str) {
+    match run(src) {
+        Err(Stop::Error(e)) => assert!(e.contains(contains), "{src}: {e}"),
+        other => panic!("{src}: expected an error, got {other:?}"),
+    }
+}
+
+fn unknown(src: &str, contains: &str) {
+    match run(src) {
+        Err(Stop::Unknown(e)) => assert!(e.contains(contains), "{src}: {e}"),
+        other => panic!("{src}: expected unknown, got {other:?}"),
+    }
+}
+
+#[test]
+fn circleci_conditions() {
+    yes("assertion['oidc.circleci.com/project-id'] == 'p'");
+    yes("attribute.project == 'p' && assertion.aud == 'o'");
+    no("attribute.project in ['x', 'y']");
+    yes("'c2' in assertion['oidc.circleci.com/context-ids']");
+    yes("assertion.sub.startsWith('org/o/') && assertion.sub.endsWith('/user/u') && assertion.sub.contains('project/p')");
+    yes("!assertion['oidc.circleci.com/ssh-rerun']");
+    yes("google.subject == assertion.sub");
+    yes("assertion['oidc.circleci.com/context-ids'].exists(c, c == 'c1')");
+    no("assertion['oidc.circleci.com/context-ids'].all(c, c == 'c1')");
+    yes("assertion['oidc.circleci.com/context-ids'].exists_one(c, c.startsWith('c1'))");
+    yes("size(assertion['oidc.circleci.com/context-ids']) == 2 && assertion.sub.size() == 22");
+    yes("assertion.exp > 1764000000 && assertion.exp == 1764003540");
+    yes("assertion.nested.a.b == 'deep'");
+    yes("has(assertion.sub) && !has(assertion.email)");
+    yes("(assertion.aud == 'o' ? 'yes' : 'no') == 'yes'");
+    yes("assertion.sub.extract('project/{id}/') == 'p'");
+    yes("{'a': 1}.a == 1 && [1, 2][1] == 2 && 1 + 2 * 3 == 7 && 7 % 3 == 1 && -1 < 0");
+    yes("'a' + 'b' == 'ab' && [1] + [2] == [1, 2] && 1 == 1.0 && 'x' != 1");
+    yes("assertion['oidc.circleci.com/context-ids'].map(c, c + '!') == ['c1!', 'c2!']");
+    yes("assertion['oidc.circleci.com/context-ids'].filter(c, c == 'c2') == ['c2']");
+    yes("string(1) == '1' && int('42') == 42 && double(1) == 1.0");
+}
+
+#[test]
+fn error_semantics() {
+    error("assertion.email == 'x'", "no such key: email");
+    error(
+        "assertion['oidc.circleci.com/vcs-ref'] == 'refs/heads/main'",
+        "no such key: oidc.circleci.com/vcs-ref",
+    );
+    error("attribute.branch == 'main'", "no such key: branch");
+    error("unknown_var == 1", "undeclared reference");
+    error("1 / 0 == 1", "division by zero");
+    error("9223372036854775807 + 1 > 0", "overflow");
+    error("'a' < 1", "no such overload");
+    error("assertion.sub.size", "does not support field selection");
+    // Commutative absorption: the deciding side wins over an error on either side.
+    no("assertion.email == 'x' && false");
+    no("false && assertion.email == 'x'");
+    yes("assertion.email == 'x' || true");
+    yes("true || assertion.email == 'x'");
+    error("assertion.email == 'x' || false", "no such key");
+    error("true && assertion.email == 'x'", "no such key");
+    error("1 && true", "no such overload");
+    error("has(assertion.sub.x)", "invalid type");
+    error("assertion.sub ==", "syntax error");
+}
+
+#[test]
+fn unknowns_are_never_guessed() {
+    unknown("assertion.sub.matches('^org/')", "matches()");
+    unknown("timestamp('2020-01-01T00:00:00Z') < now", "timestamp");
+    unknown("1u == 1u", "unsigned");
+    // An unknown beats an error, and a decisive side beats both.
+    unknown(
+        "assertion.email == 'x' || assertion.sub.matches('x')",
+        "matches()",
+    );
+    yes("assertion.sub.matches('x') || true");
+    no("false && assertion.sub.matches('x')");
+}
+
+#[test]
+fn work_is_bounded() {
+    let list = (0..400)
+        .map(|i| i.to_string())
+        .collect::<Vec<_>>()
+        .join(",");
+    let src = format!("[{list}].exists(x, [{list}].exists(y, [{list}].exists(z, x + y + z < 0)))");
+    unknown(&src, "steps");
+}

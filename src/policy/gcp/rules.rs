@@ -1,0 +1,195 @@
+//! The provider checks Google's STS makes before the attribute mapping: issuer and audience.
+
+use serde_json::{Map, Value};
+
+use super::input::{pool_and_id, Provider};
+use crate::report::{Check, Outcome};
+
+fn check(
+    key: &str,
+    operator: &str,
+    expected: Value,
+    actual: Value,
+    result: Outcome,
+    explanation: String,
+    fix: Option<String>,
+) -> Check {
+    Check {
+        statement: Some("provider".into()),
+        key: key.into(),
+        operator: operator.into(),
+        expected,
+        actual,
+        result,
+        explanation,
+        fix,
+    }
+}
+
+pub fn disabled(p: &Provider) -> Option<Check> {
+    let deleted = p.state.as_deref() == Some("DELETED");
+    (p.disabled || deleted).then(|| {
+        check(
+            if deleted { "state" } else { "disabled" },
+            "equals",
+            if deleted { Value::from("ACTIVE") } else { Value::Bool(false) },
+            if deleted { Value::from("DELETED") } else { Value::Bool(true) },
+            Outcome::Fail,
+            "the provider is disabled or deleted, so google accepts no token through it.".into(),
+            Some("enable (or undelete) the provider: `gcloud iam workload-identity-pools providers undelete` / `update-oidc --no-disabled`.".into()),
+        )
+    })
+}
+
+pub fn issuer(p: &Provider, claims: &Map<String, Value>) -> Check {
+    let iss = claims.get("iss").and_then(Value::as_str);
+    let expected = p.issuer_uri.clone().map_or(Value::Null, Value::String);
+    let actual = iss.map_or(Value::Null, |s| Value::String(s.to_string()));
+    let (result, why) = match (p.issuer_uri.as_deref(), iss) {
+        (None, _) => (
+            Outcome::Fail,
+            "the provider has no `issuerUri`.".to_string(),
+        ),
+        (_, None) => (Outcome::Fail, "the token has no `iss` claim.".to_string()),
+        (Some(e), Some(a)) if e == a => (Outcome::Pass, "`iss` equals `issuerUri`.".to_string()),
+        (Some(e), Some(a)) if e.trim_end_matches('/') == a.trim_end_matches('/') => (
+            Outcome::Fail,
+            "`issuerUri` and `iss` differ only by a trailing `/`; google compares them exactly."
+                .to_string(),
+        ),
+        (Some(e), Some(a)) if e.eq_ignore_ascii_case(a) => (
+            Outcome::Fail,
+            "`issuerUri` and `iss` differ only in letter case.".to_string(),
+        ),
+        (Some(e), Some(a)) => (
+            Outcome::Fail,
+            format!("`issuerUri` is `{e}` but the token's `iss` is `{a}`."),
+        ),
+    };
+    let fix = (result == Outcome::Fail).then(|| {
+        format!(
+            "set `--issuer-uri=\"{}\"` on the provider.",
+            iss.unwrap_or("<iss>")
+        )
+    });
+    check("issuerUri", "equals", expected, actual, result, why, fix)
+}
+
+fn token_audiences(claims: &Map<String, Value>) -> Vec<String> {
+    match claims.get("aud") {
+        Some(Value::String(s)) => vec![s.clone()],
+        Some(Value::Array(items)) => items
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn update_command(p: &Provider, aud: &str) -> String {
+    let (pool, id) = p
+        .name
+        .as_deref()
+        .and_then(pool_and_id)
+        .unwrap_or(("<pool>", "<provider>"));
+    format!("gcloud iam workload-identity-pools providers update-oidc {id} --location=global --workload-identity-pool={pool} --allowed-audiences=\"{aud}\"")
+}
+
+pub fn audience(p: &Provider, claims: &Map<String, Value>) -> Check {
+    let aud = token_audiences(claims);
+    let actual = claims.get("aud").cloned().unwrap_or(Value::Null);
+    let first = aud.first().cloned().unwrap_or_default();
+    if !p.allowed_audiences.is_empty() {
+        let expected = Value::Array(
+            p.allowed_audiences
+                .iter()
+                .cloned()
+                .map(Value::String)
+                .collect(),
+        );
+        let pass = aud.iter().any(|a| p.allowed_audiences.contains(a));
+        let why = if pass {
+            "the token's `aud` is one of `allowedAudiences`.".to_string()
+        } else if aud.is_empty() {
+            "the token has no `aud` claim.".to_string()
+        } else {
+            "the token's `aud` is not in `allowedAudiences` (CircleCI's default `aud` is the org ID).".to_string()
+        };
+        let fix = (!pass && !first.is_empty())
+            .then(|| format!("add `{first}`: `{}`.", update_command(p, &first)));
+        return check(
+            "allowedAudiences",
+            "in",
+            expected,
+            actual,
+            if pass { Outcome::Pass } else { Outcome::Fail },
+            why,
+            fix,
+        );
+    }
+    let resource_like = |a: &str| {
+        a.starts_with("//iam.googleapis.com/") || a.starts_with("https://iam.googleapis.com/")
+    };
+    let Some(name) = p.name.as_deref() else {
+        let expected = Value::from("//iam.googleapis.com/<provider resource name>");
+        if aud.iter().any(|a| resource_like(a)) {
+            return check(
+                "allowedAudiences",
+                "in",
+                expected,
+                actual,
+                Outcome::Unknown,
+                "cannot evaluate: `allowedAudiences` is empty, so `aud` must be the provider's full resource name, and \
+                 this paste has no `name` to compare with."
+                    .into(),
+                Some("paste the whole `gcloud iam workload-identity-pools providers describe --format=json` output.".into()),
+            );
+        }
+        return check(
+            "allowedAudiences",
+            "in",
+            expected,
+            actual,
+            Outcome::Fail,
+            format!(
+                "`allowedAudiences` is empty, so google accepts only the provider's full resource name as `aud`; \
+                 this token's `aud` `{first}` is not one (CircleCI's default `aud` is the org ID)."
+            ),
+            Some(format!("add the org ID to the allowed audiences: `{}`.", update_command(p, &first))),
+        );
+    };
+    let name = name
+        .trim_start_matches("//iam.googleapis.com/")
+        .trim_start_matches('/');
+    let accepted = [
+        format!("//iam.googleapis.com/{name}"),
+        format!("https://iam.googleapis.com/{name}"),
+    ];
+    let expected = Value::Array(accepted.iter().cloned().map(Value::String).collect());
+    let pass = aud.iter().any(|a| accepted.contains(a));
+    let why = if pass {
+        "`allowedAudiences` is empty and the token's `aud` is the provider's full resource name."
+            .to_string()
+    } else {
+        format!(
+            "`allowedAudiences` is empty, so google accepts only the provider's full resource name as `aud`; this \
+             token's `aud` is `{first}` (CircleCI's default `aud` is the org ID, which therefore fails)."
+        )
+    };
+    let fix = (!pass).then(|| {
+        format!(
+            "add the token's `aud` to the allowed audiences (`{}`), or mint a token with `circleci run oidc get --claims '{{\"aud\":\"{}\"}}'`.",
+            update_command(p, &first),
+            accepted[0]
+        )
+    });
+    check(
+        "allowedAudiences",
+        "in",
+        expected,
+        actual,
+        if pass { Outcome::Pass } else { Outcome::Fail },
+        why,
+        fix,
+    )
+}
