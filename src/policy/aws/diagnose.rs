@@ -344,7 +344,7 @@ pub fn diagnose(
             if claim == "sub"
                 && project
                     .as_deref()
-                    .is_some_and(|p| c.values.iter().any(|v| v.starts_with(&format!("org/{p}/"))))
+                    .is_some_and(|p| c.values.iter().any(|v| starts_with_org(v, p)))
             {
                 out.push(finding("project-id-as-org-id", Severity::Error, format!("the `sub` value in {label} starts with `org/<project ID>`: the project ID is where the org ID belongs"), format!("the org ID is `{}`", org.clone().unwrap_or_default()), at));
             }
@@ -462,10 +462,8 @@ fn sub_version(
         .any(|v| v.contains("/vcs-origin/") || v.contains("/vcs-ref/"));
     if sub.vcs.is_some() && !expects_v2 {
         // V2 token. Would the V1 form have matched?
-        if c.values
-            .iter()
-            .any(|v| value_matches(base, v, &sub.v1(), false))
-        {
+        let v1 = sub.v1();
+        if c.values.iter().any(|v| value_matches(base, v, &v1, false)) {
             let f = "this policy expects a V1 sub: use $CIRCLE_OIDC_TOKEN (or change the condition to `StringLike` with `.../user/*`, which matches both)".to_string();
             if !*reported {
                 out.push(finding("sub-expects-v1", Severity::Error, format!("the `sub` condition in {label} is written for a V1 `sub` (`{}`), but the token is V2 (`{actual}`); `{}` never matches it", sub.v1(), base.name()), f.clone(), at));
@@ -531,6 +529,14 @@ fn aud_mismatch(
         out.push(finding("aud-not-org-id", Severity::Warning, format!("the token's `aud` `{actual}` is not its org ID `{o}`: it was minted with a custom audience"), "a custom audience must also be added to the OIDC provider's audiences".into(), at));
     }
     f
+}
+
+/// `value` starts with `org/<id>/`.
+fn starts_with_org(value: &str, id: &str) -> bool {
+    value
+        .strip_prefix("org/")
+        .and_then(|r| r.strip_prefix(id))
+        .is_some_and(|r| r.starts_with('/'))
 }
 
 /// One or two character edits apart (and not identical), for strings without wildcards.
