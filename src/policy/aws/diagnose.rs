@@ -18,7 +18,7 @@
 //! | `principal-other-issuer` | error | the `Federated` ARN names another issuer than the token's |
 //! | `principal-not-federated` | error | only `AWS`/`Service` principals: they never match a web identity |
 //! | `action-not-web-identity` | error | the action does not cover `sts:AssumeRoleWithWebIdentity` |
-//! | `claim-not-exposed` | error | a condition on a claim AWS does not put in the request context |
+//! | `claim-not-exposed` | error/warning | a condition on a claim AWS does not put in the request context (error when it decides) |
 //! | `value-case-mismatch` | error | the values differ only in case |
 //! | `value-near-miss` | error | the values differ in one or two characters (a typo) |
 //! | `for-all-values-missing-key` | warning | `ForAllValues:` passed in an Allow only because the key is missing |
@@ -252,9 +252,10 @@ pub fn diagnose(
                 Missing::NotExposed { claim: name, .. } => {
                     let sugg = not_exposed_fix(name, claims, sub.as_ref(), &provider);
                     let deny_fires = !allow && ce.outcome == Outcome::Pass;
+                    let decisive = deny_fires || (allow && ce.outcome == Outcome::Fail);
                     out.push(finding(
                         "claim-not-exposed",
-                        Severity::Error,
+                        if decisive { Severity::Error } else { Severity::Warning },
                         format!(
                             "AWS does not expose the `{name}` claim to trust policies, so `{}` in {label} is always missing{}",
                             c.key,
