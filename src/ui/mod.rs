@@ -1,3 +1,17 @@
-//! The Yew UI: thin components over a `Report`.
+//! The Yew UI: thin components over one [`crate::Report`], state in [`crate::state`].
+//!
+//! Layout follows Yew's `function_todomvc` example: [`app`] wires state, effects and components; the
+//! components live in small files under `components/`; [`callbacks`] builds every event callback; [`browser`]
+//! is the only place that touches web APIs, and it never panics (every missing API degrades gracefully).
+//! Everything from the user is rendered as text through `html!` (never as HTML, never as a link target).
 
-pub fn start() {}
+mod app;
+mod browser;
+mod callbacks;
+mod components;
+mod reducer;
+
+/// Mount the app on `<body>`.
+pub fn start() {
+    yew::Renderer::<app::App>::new().render();
+}

@@ -1,0 +1,33 @@
+// Trunk post_build hook: puts the hashes of the page's inline scripts (Trunk's module loader) into the
+// Content-Security-Policy meta tag of the staged index.html, replacing the CSP_INLINE_SCRIPT_HASHES
+// placeholder. Fails the build when the placeholder or the loader is missing, so the page can never ship
+// with a policy that blocks its own loader.
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const PLACEHOLDER = 'CSP_INLINE_SCRIPT_HASHES';
+
+function fail(message) {
+  console.error(`csp-hash: ${message}`);
+  process.exit(1);
+}
+
+const staging = process.env.TRUNK_STAGING_DIR;
+if (!staging) fail('TRUNK_STAGING_DIR is not set: run me as a Trunk post_build hook');
+const file = join(staging, 'index.html');
+const html = readFileSync(file, 'utf8');
+
+const hashes = [];
+for (const match of html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/gi)) {
+  const [, attrs, body] = match;
+  if (/\bsrc\s*=/i.test(attrs)) continue;
+  hashes.push(`'sha256-${createHash('sha256').update(body, 'utf8').digest('base64')}'`);
+}
+if (hashes.length === 0) fail(`no inline script found in ${file}: expected Trunk's module loader`);
+
+const occurrences = html.split(PLACEHOLDER).length - 1;
+if (occurrences !== 1) fail(`expected the ${PLACEHOLDER} placeholder once in ${file}, found it ${occurrences} times`);
+
+writeFileSync(file, html.replace(PLACEHOLDER, hashes.join(' ')));
+console.log(`csp-hash: script-src allows ${hashes.length} inline script(s): ${hashes.join(' ')}`);

@@ -1,0 +1,131 @@
+#!/usr/bin/env node
+// A tiny static file server for dist/ (development and browser tests only; any static host serves the real
+// thing). Listens on 127.0.0.1 only, serves GET/HEAD, never leaves the root directory.
+//
+//   node scripts/static-server.mjs [--root dist] [--port 8080] [--prefix /some/sub/path/]
+//
+// --prefix additionally serves the same files under a sub-path, to check relative asset URLs.
+import { createServer } from 'node:http';
+import { createReadStream } from 'node:fs';
+import { realpath, stat } from 'node:fs/promises';
+import { extname, resolve, sep } from 'node:path';
+
+const MIME = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.txt': 'text/plain; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.webmanifest': 'application/manifest+json',
+};
+
+function parseArgs(argv) {
+  const opts = { root: 'dist', port: 8080, prefix: null };
+  for (let i = 0; i < argv.length; i += 1) {
+    const [flag, value] = [argv[i], argv[i + 1]];
+    if (flag === '--root') opts.root = value;
+    else if (flag === '--port') opts.port = Number(value);
+    else if (flag === '--prefix') opts.prefix = value.endsWith('/') ? value : `${value}/`;
+    else {
+      console.error(`static-server: unknown argument \`${flag}\``);
+      process.exit(2);
+    }
+    i += 1;
+  }
+  if (!Number.isInteger(opts.port) || opts.port < 0 || opts.port > 65535) {
+    console.error('static-server: --port needs a number from 0 to 65535');
+    process.exit(2);
+  }
+  return opts;
+}
+
+const opts = parseArgs(process.argv.slice(2));
+const root = await realpath(resolve(opts.root)).catch(() => {
+  console.error(`static-server: root directory \`${opts.root}\` does not exist: build first (scripts/build.sh)`);
+  process.exit(2);
+});
+
+function send(res, status, text) {
+  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
+  res.end(text);
+}
+
+// Maps a request path to a file inside root, or null.
+async function locate(urlPath) {
+  let path = urlPath;
+  if (opts.prefix && path.startsWith(opts.prefix)) path = `/${path.slice(opts.prefix.length)}`;
+  let decoded;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {
+    return null;
+  }
+  if (decoded.includes('\0')) return null;
+  let file = resolve(root, `.${decoded}`);
+  if (file !== root && !file.startsWith(root + sep)) return null;
+  try {
+    let info = await stat(file);
+    if (info.isDirectory()) {
+      file = resolve(file, 'index.html');
+      info = await stat(file);
+    }
+    if (!info.isFile()) return null;
+    // Symlinks must not lead out of root either.
+    const real = await realpath(file);
+    if (!real.startsWith(root + sep)) return null;
+    return { file: real, size: info.size };
+  } catch {
+    return null;
+  }
+}
+
+const server = createServer(async (req, res) => {
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    res.setHeader('Allow', 'GET, HEAD');
+    send(res, 405, 'method not allowed\n');
+    return;
+  }
+  let pathname;
+  try {
+    pathname = new URL(req.url, 'http://127.0.0.1').pathname;
+  } catch {
+    send(res, 400, 'bad request\n');
+    return;
+  }
+  const found = await locate(pathname);
+  if (!found) {
+    send(res, 404, 'not found\n');
+    return;
+  }
+  res.writeHead(200, {
+    'Content-Type': MIME[extname(found.file).toLowerCase()] ?? 'application/octet-stream',
+    'Content-Length': found.size,
+    'Cache-Control': 'no-cache',
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+  });
+  if (req.method === 'HEAD') {
+    res.end();
+    return;
+  }
+  createReadStream(found.file)
+    .on('error', () => res.destroy())
+    .pipe(res);
+});
+
+server.on('error', (err) => {
+  console.error(`static-server: ${err.message}`);
+  process.exit(1);
+});
+server.listen(opts.port, '127.0.0.1', () => {
+  const { port } = server.address();
+  console.log(`static-server: serving ${root} on http://127.0.0.1:${port}/`);
+  if (opts.prefix) console.log(`static-server: also under http://127.0.0.1:${port}${opts.prefix}`);
+});
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.close(() => process.exit(0)));

@@ -1,0 +1,113 @@
+//! The app: one reducer, the effects that tie it to the browser (clock, URL fragment, theme, deferred
+//! analysis of large inputs), and the page layout.
+
+use gloo::timers::callback::{Interval, Timeout};
+use yew::prelude::*;
+
+use super::components::{
+    checks_table::ChecksTable, claims_table::ClaimsTable, error_text_input::ErrorTextInput,
+    eval_time::EvalTime, examples_menu::ExamplesMenu, findings::Findings, notice::Notice,
+    policy_input::PolicyInput, sub_view::SubView, suggestions::Suggestions,
+    theme_toggle::ThemeToggle, token_input::TokenInput, verdict::VerdictBanner,
+};
+use super::{browser, callbacks};
+use crate::analyze::analyze;
+use crate::state::{Action, State};
+
+/// How often the clock moves (relative times, expiry).
+const TICK_MS: u32 = 15_000;
+/// The pause in typing after which a large input is analyzed.
+const DEFER_MS: u32 = 400;
+
+#[component]
+pub fn App() -> Html {
+    let state = use_reducer(|| State::new(browser::now_secs(), &browser::fragment()));
+    let dispatch = state.dispatcher();
+
+    // The clock, and links pasted into the address bar.
+    use_effect_with((), {
+        let dispatch = dispatch.clone();
+        move |_| {
+            let tick = dispatch.clone();
+            let clock = Interval::new(TICK_MS, move || {
+                tick.dispatch(Action::Tick(browser::now_secs()))
+            });
+            let links = browser::on_fragment_change(move |fragment| {
+                dispatch.dispatch(Action::LoadFragment(fragment))
+            });
+            move || drop((clock, links))
+        }
+    });
+    // Keep the fragment in step with what is analyzed (replaceState: no history entries). A link that
+    // could not be read is left in the address bar so that it is not lost.
+    use_effect_with(state.committed, {
+        let state = state.clone();
+        move |_| {
+            if !(state.notice.is_some() && state.is_empty()) {
+                browser::replace_fragment(&state.fragment());
+            }
+        }
+    });
+    use_effect_with(state.theme, |theme| browser::set_theme(theme.attribute()));
+    // Large inputs: analyze after a pause in typing (each keystroke cancels the previous timer).
+    use_effect_with((state.revision, state.pending()), {
+        let dispatch = dispatch.clone();
+        move |&(revision, pending)| {
+            let timer = pending.then(|| {
+                Timeout::new(DEFER_MS, move || {
+                    dispatch.dispatch(Action::Commit(revision))
+                })
+            });
+            move || drop(timer)
+        }
+    });
+
+    let report = use_memo((state.committed, state.now()), {
+        let state = state.clone();
+        move |_| analyze(&state.input())
+    });
+
+    html! {
+        <div class="app">
+            <header class="topbar">
+                <div class="brand">
+                    <h1>{ "claimcheck" }</h1>
+                    <p class="tagline">{ "Why can't my CircleCI job assume this role? Everything stays in your browser." }</p>
+                </div>
+                <nav class="toolbar" aria-label="tools">
+                    <ExamplesMenu dispatch={dispatch.clone()} />
+                    <button type="button" class="clear" disabled={state.is_empty()}
+                        onclick={callbacks::on_click(&dispatch, Action::Clear)}>{ "Clear" }</button>
+                    <ThemeToggle theme={state.theme} dispatch={dispatch.clone()} />
+                </nav>
+            </header>
+            <main>
+                if let Some(message) = &state.notice {
+                    <Notice message={AttrValue::from(message.clone())} dispatch={dispatch.clone()} />
+                }
+                <VerdictBanner report={report.clone()} has_token={!state.token.trim().is_empty()}
+                    has_policy={!state.policy.trim().is_empty()} pending={state.pending()} />
+                <EvalTime at={state.now()} pinned={state.pinned_at.is_some()} dispatch={dispatch.clone()} />
+                <section class="inputs" aria-label="inputs">
+                    <TokenInput value={AttrValue::from(state.token.clone())} report={report.clone()} dispatch={dispatch.clone()} />
+                    <PolicyInput value={AttrValue::from(state.policy.clone())} report={report.clone()} dispatch={dispatch.clone()} />
+                    <ErrorTextInput value={AttrValue::from(state.error_text.clone())} expanded={state.show_error_text}
+                        dispatch={dispatch.clone()} />
+                </section>
+                // Feature panels mount here, one component each, taking what they need from `state`,
+                // `report` and `dispatch`: the share link panel (src/ui/share_panel.rs), the signature keys input.
+                <section class="panels" aria-label="options"></section>
+                <div class="results">
+                    if let Some(sub) = &report.sub { <SubView sub={sub.clone()} /> }
+                    <ChecksTable report={report.clone()} />
+                    <Findings report={report.clone()} />
+                    <ClaimsTable report={report.clone()} view={state.view} dispatch={dispatch.clone()} />
+                    <Suggestions report={report.clone()} />
+                </div>
+            </main>
+            <footer class="footer">
+                <p>{ "claimcheck runs entirely in this page: nothing you paste is sent anywhere or stored." }</p>
+            </footer>
+        </div>
+    }
+}

@@ -1,0 +1,122 @@
+//! The only module that calls web APIs. Nothing here panics: a missing window, history or clipboard
+//! degrades to doing nothing (or reporting failure), never to an exception inside a render.
+
+use gloo::events::EventListener;
+use js_sys::{Date, Reflect};
+use wasm_bindgen::JsValue;
+
+/// The clock, unix seconds.
+pub fn now_secs() -> i64 {
+    (Date::now() / 1000.0).floor() as i64
+}
+
+/// The current URL fragment, without `#` (empty when there is none).
+pub fn fragment() -> String {
+    let hash = web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default();
+    hash.strip_prefix('#').map(str::to_owned).unwrap_or(hash)
+}
+
+/// Make the URL fragment `fragment` (none when empty) without adding a history entry and without
+/// touching the path or adding a query string.
+pub fn replace_fragment(fragment: &str) {
+    if self::fragment() == fragment {
+        return;
+    }
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let Ok(history) = window.history() else {
+        return;
+    };
+    let url = if fragment.is_empty() {
+        let location = window.location();
+        let path = location.pathname().unwrap_or_default();
+        let search = location.search().unwrap_or_default();
+        format!("{path}{search}")
+    } else {
+        format!("#{fragment}")
+    };
+    let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&url));
+}
+
+/// Call `on_change` with the new fragment whenever the user changes it (e.g. pastes a link).
+/// Dropping the listener stops it.
+pub fn on_fragment_change(on_change: impl Fn(String) + 'static) -> Option<EventListener> {
+    let window = web_sys::window()?;
+    Some(EventListener::new(&window, "hashchange", move |_| {
+        on_change(fragment())
+    }))
+}
+
+/// Set (`Some`) or remove (`None`) `data-theme` on `<html>`; the stylesheet follows the system otherwise.
+pub fn set_theme(theme: Option<&str>) {
+    let Some(root) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    else {
+        return;
+    };
+    let _ = match theme {
+        Some(theme) => root.set_attribute("data-theme", theme),
+        None => root.remove_attribute("data-theme"),
+    };
+}
+
+fn date(unix: i64) -> Option<Date> {
+    let date = Date::new(&JsValue::from_f64(unix as f64 * 1000.0));
+    (!date.get_time().is_nan()).then_some(date)
+}
+
+/// `unix` in UTC, e.g. `2026-11-20 10:30:00 UTC`.
+pub fn format_utc(unix: i64) -> String {
+    let Some(d) = date(unix) else {
+        return format!("{unix} (out of range)");
+    };
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}:{:02} UTC",
+        d.get_utc_full_year(),
+        d.get_utc_month() + 1,
+        d.get_utc_date(),
+        d.get_utc_hours(),
+        d.get_utc_minutes(),
+        d.get_utc_seconds()
+    )
+}
+
+/// `unix` in the browser's time zone, e.g. `2026-11-20 11:30:00 UTC+01:00`.
+pub fn format_local(unix: i64) -> String {
+    let Some(d) = date(unix) else {
+        return String::new();
+    };
+    let east = -(d.get_timezone_offset() as i64);
+    let sign = if east < 0 { '-' } else { '+' };
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}:{:02} UTC{sign}{:02}:{:02}",
+        d.get_full_year(),
+        d.get_month() + 1,
+        d.get_date(),
+        d.get_hours(),
+        d.get_minutes(),
+        d.get_seconds(),
+        east.abs() / 60,
+        east.abs() % 60
+    )
+}
+
+/// Copy `text` to the clipboard; false when the browser refuses or has no clipboard (e.g. not a secure
+/// context).
+pub async fn copy(text: String) -> bool {
+    let Some(window) = web_sys::window() else {
+        return false;
+    };
+    let navigator = window.navigator();
+    let available =
+        Reflect::get(&navigator, &JsValue::from_str("clipboard")).is_ok_and(|c| c.is_object());
+    if !available {
+        return false;
+    }
+    let promise = navigator.clipboard().write_text(&text);
+    wasm_bindgen_futures::JsFuture::from(promise).await.is_ok()
+}

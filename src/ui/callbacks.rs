@@ -1,0 +1,32 @@
+//! Every event callback of the UI is built here, so components stay declarative.
+
+use web_sys::{HtmlTextAreaElement, InputEvent, MouseEvent};
+use yew::{Callback, TargetCast};
+
+use super::reducer::Dispatch;
+use crate::state::Action;
+
+/// A click that dispatches `action`.
+pub fn on_click(dispatch: &Dispatch, action: Action) -> Callback<MouseEvent> {
+    let dispatch = dispatch.clone();
+    Callback::from(move |_: MouseEvent| dispatch.dispatch(action.clone()))
+}
+
+/// A click that dispatches the action `make` builds at click time (e.g. from the clock).
+pub fn on_click_with(
+    dispatch: &Dispatch,
+    make: impl Fn() -> Action + 'static,
+) -> Callback<MouseEvent> {
+    let dispatch = dispatch.clone();
+    Callback::from(move |_: MouseEvent| dispatch.dispatch(make()))
+}
+
+/// Typing into a `<textarea>`: dispatches `make(<its new value>)`.
+pub fn on_text(dispatch: &Dispatch, make: fn(String) -> Action) -> Callback<InputEvent> {
+    let dispatch = dispatch.clone();
+    Callback::from(move |event: InputEvent| {
+        if let Some(area) = event.target_dyn_into::<HtmlTextAreaElement>() {
+            dispatch.dispatch(make(area.value()));
+        }
+    })
+}

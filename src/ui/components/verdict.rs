@@ -1,0 +1,74 @@
+//! The verdict banner at the top: allow/deny, what decided it, or what is still missing.
+//! It is a live region, so screen readers announce each new verdict.
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use super::policy_input::kind_name;
+use super::text::rich;
+use crate::report::{Outcome, Report, Verdict};
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub report: Rc<Report>,
+    pub has_token: bool,
+    pub has_policy: bool,
+    /// A large input waits for a pause in typing.
+    pub pending: bool,
+}
+
+#[component]
+pub fn VerdictBanner(props: &Props) -> Html {
+    let report = &props.report;
+    let (class, icon, headline) = match report.verdict {
+        Some(Verdict::Allow) => (
+            "verdict verdict-allow",
+            "✓",
+            "Allowed: the job can assume this role",
+        ),
+        Some(Verdict::Deny) => (
+            "verdict verdict-deny",
+            "✗",
+            "Denied: the job cannot assume this role",
+        ),
+        None => ("verdict verdict-none", "…", ""),
+    };
+    let waiting = match (props.has_token, props.has_policy) {
+        (false, false) => "Paste a token and a policy, or open an example.",
+        (true, false) => "Paste the trust policy to get a verdict.",
+        (false, true) => "Paste the job's token to evaluate this policy.",
+        (true, true) => "No verdict: see the findings below.",
+    };
+    let failed = report
+        .checks
+        .iter()
+        .filter(|c| c.result == Outcome::Fail)
+        .count();
+    let data_verdict = report.verdict.map(|v| match v {
+        Verdict::Allow => "allow",
+        Verdict::Deny => "deny",
+    });
+    html! {
+        <section class={class} data-verdict={data_verdict} role="status" aria-live="polite" aria-atomic="true">
+            <p class="verdict-headline">
+                <span class="verdict-icon" aria-hidden="true">{ icon }</span>
+                if props.pending { { "Analyzing when you pause typing…" } }
+                else if report.verdict.is_some() { { headline } }
+                else { { waiting } }
+            </p>
+            if let Some(decided_by) = &report.policy.decided_by {
+                <p class="verdict-decided">{ "Decided by " }{ rich(decided_by) }</p>
+            }
+            if report.verdict.is_some() && !report.checks.is_empty() {
+                <p class="verdict-counts">{ format!("{failed} of {} checks failed", report.checks.len()) }</p>
+            }
+            if let Some(kind) = report.policy.kind {
+                <p class="verdict-kind">
+                    { "Policy: " }{ kind_name(kind) }
+                    if let Some(detected) = &report.policy.detected { { " — " }{ rich(detected) } }
+                </p>
+            }
+        </section>
+    }
+}

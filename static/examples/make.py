@@ -1,0 +1,137 @@
+#!/usr/bin/env python3
+"""Regenerate the built-in examples of the web app (token + policy per example).
+
+Run from anywhere: `python3 static/examples/make.py`. Output is deterministic: the same files every run.
+Tokens are realistic CircleCI OIDC tokens (RS256 header with a `kid`, CircleCI claims as documented) with a
+FAKE signature (random-looking base64url bytes derived from the payload): they are not credentials.
+The web app pins each example's evaluation time (`at`, see `EXAMPLES` in src/state.rs) inside the token's
+lifetime, except `expired`, which is evaluated two hours after `exp`.
+"""
+import base64
+import hashlib
+import json
+import os
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+ORG = "8f2c1a4e-3b6d-4f0a-9c1e-5d7b2a9e4c10"
+PROJECT = "c4e9b7a2-61d3-4e8f-a0b5-2f7c9d1e3a64"
+USER = "1b7d3e5f-9a2c-4b6e-8d0f-3c5a7e9b1d28"
+ACCOUNT = "123456789012"
+KID = "3f9c7a1e5b2d4c6a8e0f1b3d5a7c9e2f4b6d8a0c"
+ISS = f"https://oidc.circleci.com/org/{ORG}"
+PROVIDER = f"oidc.circleci.com/org/{ORG}"
+IAT = 1795170000  # 2026-11-20 10:20:00 UTC
+EXP = IAT + 3600
+REPO = "github.com/acme-corp/deploy-tools"
+REF = "refs/heads/main"
+
+V1_SUB = f"org/{ORG}/project/{PROJECT}/user/{USER}"
+V2_SUB = f"{V1_SUB}/vcs-origin/{REPO}/vcs-ref/{REF}"
+
+
+def b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def token(sub: str, aud: str = ORG, vcs: bool = True, seed: str = "") -> str:
+    header = {"alg": "RS256", "kid": KID, "typ": "JWT"}
+    claims = {
+        "aud": aud,
+        "exp": EXP,
+        "iat": IAT,
+        "iss": ISS,
+        "oidc.circleci.com/context-ids": ["6a0e2c4d-8b1f-4a3c-9e5d-7f2b4d6a8c01"],
+        "oidc.circleci.com/job-id": "e5b3d1f9-7c2a-4e6b-8a0d-9f1c3e5b7d42",
+        "oidc.circleci.com/org-id": ORG,
+        "oidc.circleci.com/pipeline-definition-id": "0d2f4b6a-8c1e-4a3d-b5f7-9e1c3a5d7b20",
+        "oidc.circleci.com/pipeline-id": "7a9c1e3b-5d2f-4b8a-9c6e-1f3d5b7a9c02",
+        "oidc.circleci.com/project-id": PROJECT,
+        "oidc.circleci.com/ssh-rerun": False,
+        "oidc.circleci.com/vcs-origin": REPO,
+        "oidc.circleci.com/vcs-ref": REF,
+        "oidc.circleci.com/workflow-id": "2c4e6a8b-0d1f-4e3a-a5c7-8b0d2f4a6c13",
+        "sub": sub,
+    }
+    if not vcs:
+        del claims["oidc.circleci.com/vcs-origin"]
+        del claims["oidc.circleci.com/vcs-ref"]
+    h = b64url(json.dumps(header, separators=(",", ":")).encode())
+    p = b64url(json.dumps(claims, separators=(",", ":")).encode())
+    # A fake 256-byte "signature": deterministic, obviously not a valid RSA signature of anything.
+    digest = b"".join(hashlib.sha256(f"{seed}{i}{p}".encode()).digest() for i in range(8))
+    return f"{h}.{p}.{b64url(digest)}"
+
+
+def policy(conditions: dict) -> str:
+    doc = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "AllowCircleCI",
+                "Effect": "Allow",
+                "Principal": {"Federated": f"arn:aws:iam::{ACCOUNT}:oidc-provider/{PROVIDER}"},
+                "Action": "sts:AssumeRoleWithWebIdentity",
+                "Condition": conditions,
+            }
+        ],
+    }
+    return json.dumps(doc, indent=2) + "\n"
+
+
+EXAMPLES = {
+    # V1 token, V1 policy: allowed.
+    "v1-allow": (
+        token(V1_SUB),
+        policy({"StringEquals": {f"{PROVIDER}:aud": ORG, f"{PROVIDER}:sub": V1_SUB}}),
+    ),
+    # The aws-cli orb sends $CIRCLE_OIDC_TOKEN_V2; the policy pins the V1 form with StringEquals.
+    "v2-token-v1-policy": (
+        token(V2_SUB),
+        policy({"StringEquals": {f"{PROVIDER}:aud": ORG, f"{PROVIDER}:sub": V1_SUB}}),
+    ),
+    # `*` is a literal character under StringEquals.
+    "star-in-stringequals": (
+        token(V2_SUB),
+        policy({"StringEquals": {f"{PROVIDER}:aud": ORG,
+                                 f"{PROVIDER}:sub": f"org/{ORG}/project/{PROJECT}/user/*"}}),
+    ),
+    # The policy expects the project ID as audience; the token carries the org ID.
+    "aud-mismatch": (
+        token(V2_SUB),
+        policy({"StringEquals": {f"{PROVIDER}:aud": PROJECT},
+                "StringLike": {f"{PROVIDER}:sub": f"org/{ORG}/project/{PROJECT}/user/*"}}),
+    ),
+    # AWS does not put oidc.circleci.com/vcs-ref in the request context: the condition never matches.
+    "unexposed-claim": (
+        token(V2_SUB),
+        policy({"StringEquals": {f"{PROVIDER}:aud": ORG,
+                                 f"{PROVIDER}:oidc.circleci.com/vcs-ref": REF},
+                "StringLike": {f"{PROVIDER}:sub": f"org/{ORG}/project/{PROJECT}/user/*"}}),
+    ),
+    # A token used two hours after it expired (the app evaluates this example at exp + 2 h).
+    "expired": (
+        token(V2_SUB, seed="expired"),
+        policy({"StringEquals": {f"{PROVIDER}:aud": ORG},
+                "StringLike": {f"{PROVIDER}:sub": f"org/{ORG}/project/{PROJECT}/user/*"}}),
+    ),
+    # Custom-webhook pipelines: a V2 token with no vcs part, against a branch-pinned V2 policy.
+    "custom-webhook": (
+        token(V1_SUB, vcs=False, seed="webhook"),
+        policy({"StringEquals": {f"{PROVIDER}:aud": ORG},
+                "StringLike": {f"{PROVIDER}:sub": f"org/{ORG}/project/{PROJECT}/user/*/vcs-origin/{REPO}/vcs-ref/{REF}"}}),
+    ),
+}
+
+
+def main() -> None:
+    for name, (tok, pol) in EXAMPLES.items():
+        with open(os.path.join(HERE, f"{name}.jwt"), "w") as f:
+            f.write(tok + "\n")
+        with open(os.path.join(HERE, f"{name}.policy.json"), "w") as f:
+            f.write(pol)
+    print(f"wrote {len(EXAMPLES)} examples to {HERE}")
+
+
+if __name__ == "__main__":
+    main()

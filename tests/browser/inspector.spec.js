@@ -1,0 +1,134 @@
+// The token inspector, driven in the real release build: paste tokens, open links, survive garbage.
+import { createHash } from 'node:crypto';
+import { test, expect, openApp, tokenInput, policyInput } from './fixtures.js';
+import {
+  circleToken,
+  randomText,
+  b64url,
+  ORG_ID,
+  PROJECT_ID,
+  USER_ID,
+  VCS_ORIGIN,
+  VCS_REF,
+} from './tokens.js';
+
+test.describe('page shell', () => {
+  test('renders the Token and Policy inputs as labelled textareas', async ({ page }) => {
+    await openApp(page);
+    await expect(page).toHaveTitle(/claimcheck/);
+    expect(await tokenInput(page).evaluate((el) => el.tagName)).toBe('TEXTAREA');
+    expect(await policyInput(page).evaluate((el) => el.tagName)).toBe('TEXTAREA');
+  });
+
+  test('ships a strict CSP whose script hash matches the inline loader', async ({ request }) => {
+    const response = await request.get('./');
+    expect(response.status()).toBe(200);
+    const html = await response.text();
+    const csp = html.match(/http-equiv="Content-Security-Policy"\s+content="([^"]+)"/)?.[1];
+    expect(csp, 'CSP meta tag').toBeTruthy();
+    expect(csp).not.toContain('CSP_INLINE_SCRIPT_HASHES');
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toContain("style-src 'self';");
+    expect(csp).not.toContain('unsafe-inline');
+    const inline = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)].filter(([, attrs]) => !/src=/.test(attrs));
+    expect(inline.length).toBeGreaterThan(0);
+    for (const [, , body] of inline) {
+      const hash = createHash('sha256').update(body, 'utf8').digest('base64');
+      expect(csp).toContain(`'sha256-${hash}'`);
+    }
+    // Relative asset URLs only, so dist/ works under any sub-path.
+    expect(html).not.toMatch(/(href|src)="\/[^/]/);
+    expect(html).not.toMatch(/from '\/[^/]/);
+  });
+
+  test('runs under a nested sub-path of a static host', async ({ page }) => {
+    const requested = [];
+    page.on('request', (req) => requested.push(new URL(req.url()).pathname));
+    await page.goto('/hosted/under/a/sub-path/');
+    await expect(tokenInput(page)).toBeVisible();
+    await tokenInput(page).fill(circleToken({ version: 'v1' }));
+    await expect(page.locator('[data-sub-version="v1"]')).toBeVisible();
+    expect(requested.length).toBeGreaterThan(1);
+    for (const path of requested) expect(path.startsWith('/hosted/under/a/sub-path/')).toBe(true);
+  });
+});
+
+test.describe('token inspector', () => {
+  test('a V1 token shows sub version v1 and its org, project and user segments', async ({ page }) => {
+    await openApp(page);
+    await tokenInput(page).fill(circleToken({ version: 'v1' }));
+    const sub = page.locator('[data-sub-version="v1"]');
+    await expect(sub).toBeVisible();
+    await expect(sub).toContainText(ORG_ID);
+    await expect(sub).toContainText(PROJECT_ID);
+    await expect(sub).toContainText(USER_ID);
+    await expect(sub).not.toContainText('vcs-origin');
+    await expect(page.locator('[data-sub-version="v2"]')).toHaveCount(0);
+  });
+
+  test('a V2 token shows sub version v2 with its vcs-origin and vcs-ref segments', async ({ page }) => {
+    await openApp(page);
+    await tokenInput(page).fill(circleToken({ version: 'v2' }));
+    const sub = page.locator('[data-sub-version="v2"]');
+    await expect(sub).toBeVisible();
+    for (const text of [ORG_ID, PROJECT_ID, USER_ID, VCS_ORIGIN, VCS_REF]) await expect(sub).toContainText(text);
+    await expect(page.locator('[data-sub-version="v1"]')).toHaveCount(0);
+  });
+
+  test('a pasted "Bearer " token with surrounding quotes still decodes', async ({ page }) => {
+    await openApp(page);
+    await tokenInput(page).fill(`"Bearer ${circleToken({ version: 'v2' })}"\n`);
+    await expect(page.locator('[data-sub-version="v2"]')).toBeVisible();
+  });
+
+  test('switching from a V2 to a V1 token updates the view', async ({ page }) => {
+    await openApp(page);
+    await tokenInput(page).fill(circleToken({ version: 'v2' }));
+    await expect(page.locator('[data-sub-version="v2"]')).toBeVisible();
+    await tokenInput(page).fill(circleToken({ version: 'v1' }));
+    await expect(page.locator('[data-sub-version="v1"]')).toBeVisible();
+    await expect(page.locator('[data-sub-version="v2"]')).toHaveCount(0);
+  });
+});
+
+test.describe('links', () => {
+  test('#token=<JWT>&at=<unix> reopens the token decoded', async ({ page }) => {
+    const iat = 1764115200;
+    const token = circleToken({ version: 'v2', iat });
+    await openApp(page, `#token=${token}&at=${iat + 600}`);
+    await expect(tokenInput(page)).toHaveValue(token);
+    const sub = page.locator('[data-sub-version="v2"]');
+    await expect(sub).toBeVisible();
+    await expect(sub).toContainText(VCS_ORIGIN);
+  });
+});
+
+test.describe('bad input', () => {
+  test('garbage in the payload is named, and the page keeps working', async ({ page }) => {
+    await openApp(page);
+    const header = b64url({ alg: 'RS256', kid: 'k', typ: 'JWT' });
+    await tokenInput(page).fill(`${header}.@@@@.c2ln`);
+    await expect(page.getByText(/the payload segment is not base64url/).first()).toBeVisible();
+    await expect(page.locator('[data-sub-version="v1"], [data-sub-version="v2"]')).toHaveCount(0);
+
+    await tokenInput(page).fill(circleToken({ version: 'v1' }));
+    await expect(page.locator('[data-sub-version="v1"]')).toBeVisible();
+    await expect(page.getByText(/the payload segment is not base64url/)).toHaveCount(0);
+  });
+
+  test('a token that is not JSON inside names the segment', async ({ page }) => {
+    await openApp(page);
+    await tokenInput(page).fill(`${b64url('{"alg": "RS256",')}.${b64url({ sub: 'x' })}.c2ln`);
+    await expect(page.getByText(/the header segment is not JSON at line 1, column/).first()).toBeVisible();
+  });
+
+  test('1 MB of random text gets a clear error and the page stays responsive', async ({ page }) => {
+    await openApp(page);
+    const started = Date.now();
+    await tokenInput(page).fill(randomText(1024 * 1024));
+    await expect(page.getByText(/the header segment/).first()).toBeVisible();
+    await tokenInput(page).fill(circleToken({ version: 'v2' }));
+    await expect(page.locator('[data-sub-version="v2"]')).toBeVisible();
+    expect(Date.now() - started, 'milliseconds to survive 1 MB and recover').toBeLessThan(10_000);
+  });
+});
