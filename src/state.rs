@@ -170,6 +170,8 @@ pub struct State {
     pub revision: u64,
     /// The revision the report was last computed for; behind [`State::revision`] while a large input waits.
     pub committed: u64,
+    /// What the opened link said (signature removed, redactions, ignored parts), while its token is unedited.
+    pub link: Option<SharedState>,
 }
 
 impl State {
@@ -210,10 +212,19 @@ impl State {
 
     /// What a link restores.
     pub fn shared(&self) -> SharedState {
+        let link = self.link.as_ref();
         SharedState {
             token: self.token.clone(),
             policy: self.policy.clone(),
             at: self.pinned_at,
+            error_text: self.error_text.clone(),
+            view: share::View {
+                tab: None,
+                format: (self.view == ClaimsView::Json).then_some(share::ViewFormat::Json),
+            },
+            signature_removed: link.is_some_and(|l| l.signature_removed),
+            redacted: link.map(|l| l.redacted.clone()).unwrap_or_default(),
+            ..SharedState::default()
         }
     }
 
@@ -253,6 +264,7 @@ impl State {
                 if text != self.token {
                     self.token = text;
                     self.example = None;
+                    self.link = None;
                     self.changed();
                 }
             }
@@ -277,6 +289,7 @@ impl State {
                     self.pinned_at = Some(example.at);
                     self.example = Some(example.name);
                     self.notice = None;
+                    self.link = None;
                     self.changed_now();
                 }
                 None => self.notice = Some(format!("there is no example named `{name}`")),
@@ -300,12 +313,22 @@ impl State {
                 self.pinned_at = None;
                 self.example = None;
                 self.notice = None;
+                self.link = None;
                 self.changed_now();
             }
             Action::LoadShared(shared) => {
+                self.link = Some(shared.clone());
                 self.token = shared.token;
                 self.policy = shared.policy;
                 self.pinned_at = shared.at;
+                self.show_error_text |= !shared.error_text.is_empty();
+                self.error_text = shared.error_text;
+                if let Some(format) = shared.view.format {
+                    self.view = match format {
+                        share::ViewFormat::Table => ClaimsView::Table,
+                        share::ViewFormat::Json => ClaimsView::Json,
+                    };
+                }
                 self.example = None;
                 self.changed_now();
             }
@@ -417,11 +440,35 @@ mod tests {
     }
 
     #[test]
+    fn an_opened_link_is_remembered_until_the_token_changes() {
+        let token = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln";
+        let link = SharedState {
+            token: token.into(),
+            error_text: "AccessDenied".into(),
+            redacted: vec!["sub.user".into()],
+            ..SharedState::default()
+        };
+        let fragment = share::encode(&link);
+        let state = State::new(7, &fragment);
+        let opened = state.link.clone().expect("the link is remembered");
+        assert!(opened.signature_removed);
+        assert_eq!(opened.redacted, vec!["sub.user".to_string()]);
+        assert_eq!(state.error_text, "AccessDenied");
+        assert!(state.show_error_text);
+        // Sharing the opened view again keeps what the link said.
+        assert_eq!(share::decode(&state.fragment()), Ok(opened));
+        let edited = applied(&state, Action::SetToken("other".into()));
+        assert_eq!(edited.link, None);
+        assert!(!edited.shared().signature_removed);
+    }
+
+    #[test]
     fn load_shared_restores_token_policy_and_time() {
         let shared = SharedState {
             token: "a.b".into(),
             policy: "{}".into(),
             at: Some(42),
+            ..SharedState::default()
         };
         let state = applied(&State::new(7, ""), Action::LoadShared(shared.clone()));
         assert_eq!(state.shared(), shared);

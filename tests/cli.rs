@@ -263,3 +263,93 @@ fn help_and_version() {
         format!("claimcheck {}\n", env!("CARGO_PKG_VERSION"))
     );
 }
+
+fn aws_policy(sub_operator: &str, sub: &str) -> String {
+    serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Effect": "Allow",
+            "Principal": {"Federated": format!("arn:aws:iam::123456789012:oidc-provider/oidc.circleci.com/org/{ORG}")},
+            "Action": "sts:AssumeRoleWithWebIdentity",
+            "Condition": {
+                "StringEquals": {format!("oidc.circleci.com/org/{ORG}:aud"): ORG},
+                sub_operator: {format!("oidc.circleci.com/org/{ORG}:sub"): sub}
+            }
+        }]
+    })
+    .to_string()
+}
+
+fn with_policy_file(policy: &str, token: &str, extra: &[&str]) -> Output {
+    let dir = std::env::temp_dir().join(format!(
+        "claimcheck-cli-policy-{}-{}",
+        std::process::id(),
+        policy.len()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("policy.json");
+    std::fs::write(&path, policy).unwrap();
+    let mut args = vec![
+        "check",
+        "--token",
+        "-",
+        "--policy",
+        path.to_str().unwrap(),
+        "--at",
+        AT_OK,
+    ];
+    args.extend_from_slice(extra);
+    let o = claimcheck(&args, Some(token), &[]);
+    std::fs::remove_dir_all(&dir).ok();
+    o
+}
+
+#[test]
+fn v1_policy_denies_a_v2_token_with_exit_1() {
+    let o = with_policy_file(
+        &aws_policy("StringEquals", &v1_sub()),
+        &token_v2(),
+        &["--json"],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    let r = json(&o);
+    assert_eq!(r["verdict"], "deny");
+    assert_eq!(r["policy"]["kind"], "aws");
+    let checks = r["checks"].as_array().unwrap();
+    assert!(checks
+        .iter()
+        .any(|c| c["result"] == "fail" && c["key"].as_str().unwrap().ends_with(":sub")));
+    for c in checks {
+        for field in [
+            "key",
+            "operator",
+            "expected",
+            "actual",
+            "result",
+            "explanation",
+        ] {
+            assert!(c.get(field).is_some(), "check without `{field}`: {c}");
+        }
+    }
+    let o = with_policy_file(&aws_policy("StringEquals", &v1_sub()), &token_v2(), &[]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).starts_with("verdict: DENY\n"), "{}", stdout(&o));
+}
+
+#[test]
+fn matching_policy_allows_with_exit_0() {
+    let o = with_policy_file(
+        &aws_policy("StringLike", &format!("{}/*", v1_sub())),
+        &token_v2(),
+        &["--json"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert_eq!(json(&o)["verdict"], "allow");
+}
+
+#[test]
+fn unreadable_policy_exits_2() {
+    let o = with_policy_file("{ not json", &token_v2(), &["--json"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    assert_eq!(json(&o)["unusable_input"], true);
+}

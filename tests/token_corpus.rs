@@ -3,7 +3,7 @@
 //!
 //! A case: `description`; either `token` (literal text) or `build` (`base`: `v2` | `v1` | `none`; `set` and
 //! `header_set`: keys to set, `null` removes; `raw_payload`: payload text instead of the claims; `shape`:
-//! `header-only` | `no-signature` | `empty-signature`; `encoding`: `standard` for `+`/`/`; `wrap`: text around
+//! `header-only` | `no-signature` | `empty-signature`; `encoding`: `standard` for `+`/`/`, `padded` for `=` padding; `wrap`: text around
 //! `{token}`); `now`; `expect`: `form`, `sub_version` (`null` = no sub), `segments` (kinds in order),
 //! `other_form`, `vcs_origin`, `codes` (exact finding codes, in order), `present`/`absent`, `unusable_input`.
 
@@ -40,13 +40,25 @@ fn build(b: &Value) -> String {
     let payload = b["raw_payload"]
         .as_str()
         .map_or_else(|| claims.to_string(), str::to_string);
-    let (h, p) = (b64url(header.to_string()), b64url(payload));
+    let (mut h, mut p) = (b64url(header.to_string()), b64url(payload));
+    if b["encoding"] == "padded" {
+        for seg in [&mut h, &mut p] {
+            let pad = (4 - seg.len() % 4) % 4;
+            seg.push_str(&"=".repeat(pad));
+        }
+    }
     let mut token = match b["shape"].as_str() {
         Some("header-only") => h,
         Some("no-signature") => format!("{h}.{p}"),
         Some("empty-signature") => format!("{h}.{p}."),
         _ => format!("{h}.{p}.{}", fake_signature()),
     };
+    if b["encoding"] == "padded" {
+        assert!(
+            token.contains('='),
+            "the padded case must really carry padding"
+        );
+    }
     if b["encoding"] == "standard" {
         token = token.replace('-', "+").replace('_', "/");
     }

@@ -1,5 +1,108 @@
-//! The link fragment: encode/decode (compact and plain forms), redaction. (Agreed interface; filled by the
-//! share work.)
+//! The link fragment: everything a share link restores, in the URL fragment (never the query string, which
+//! reaches servers).
+//!
+//! # Forms
+//!
+//! [`decode`] reads two forms and tells them apart by their first characters:
+//!
+//! - **Compact** (what [`encode`] writes): `#v1.<data>`, where `<data>` is base64url (no padding) of the raw
+//!   DEFLATE (RFC 1951, no zlib header) of a UTF-8 JSON object with short keys:
+//!
+//!   | key | value | meaning |
+//!   |---|---|---|
+//!   | `t` | string | token text (signature removed unless kept; redacted claims replaced) |
+//!   | `p` | string | policy text |
+//!   | `e` | string | error text the failing job printed |
+//!   | `a` | integer | pinned evaluation time, unix seconds |
+//!   | `x` | string | name of a built-in example |
+//!   | `v` | object `{"t": tab, "f": "table"\|"json"}` | view choices |
+//!   | `k` | bool | the signature was deliberately kept |
+//!   | `s` | bool | the signature was removed when the link was made |
+//!   | `r` | array of strings | what was redacted (claim names, or `sub.user` / `sub.org` / `sub.project`) |
+//!
+//!   Absent keys take their defaults; unknown keys are ignored with a note (a newer claimcheck may add some).
+//!   The leading `v<N>.` is the format version: `decode` dispatches on it, so links made today keep opening
+//!   after the format changes; an unknown version is a clear error, never a guess.
+//! - **Plain** (DESIGN.md's contract, for other tools; also written by [`encode_plain`]):
+//!   `#token=<JWT>&policy=<base64url of the UTF-8 policy text>&at=<unix seconds>`, every part optional.
+//!   Also read: `error=<base64url>`, `example=<name>`, `tab=<name>`, `format=table|json`, `keep=1`, `sr=1`
+//!   (signature removed), `redacted=<name>,<name>`. Values may be percent-encoded; base64 may be padded or use
+//!   the `+/` alphabet; unknown keys are ignored with a note.
+//!
+//! # Limits
+//!
+//! A fragment longer than [`MAX_FRAGMENT_LEN`] bytes is refused before any work, and decompression stops at
+//! [`MAX_PAYLOAD_LEN`] bytes of output, so a hostile link (a "zip bomb") cannot freeze the tab. Nothing here
+//! panics on any input.
+//!
+//! # Safe by default
+//!
+//! [`encode`] (and [`opened`], which shows what a link will restore) removes the token's signature, keeping the
+//! `header.payload.` form, unless [`SharedState::keep_signature`] is set; the opened state then has
+//! [`SharedState::signature_removed`] so the view can say the token cannot be replayed. Claims named in
+//! [`SharedState::redacted`] have their values replaced by [`REDACTED`] (for `sub.user`, only the user segment of
+//! `sub`); a redacted payload no longer matches its signature, so redaction always drops the signature too.
+//! [`redaction_effects`] compares the reports before and after, so the UI can warn when redaction changes what
+//! the reader will see.
+//!
+//! # Finding codes
+//!
+//! | code | severity | meaning |
+//! |---|---|---|
+//! | `redaction-changes-verdict` | warning | the opened link will show a different verdict because of redaction |
+//! | `redaction-changes-check` | warning | one check has a different outcome (or exists on one side only) |
+//! | `redaction-changes-findings` | info | redaction adds or removes findings (e.g. a `sub` segment no longer a UUID) |
+
+mod b64;
+mod compact;
+mod effects;
+mod plain;
+mod scrub;
+
+pub use effects::redaction_effects;
+pub use scrub::{redact_token, strip_signatures, REDACTED, SUB_SEGMENTS};
+
+/// Longest fragment [`decode`] reads (bytes).
+pub const MAX_FRAGMENT_LEN: usize = 4 * 1024 * 1024;
+/// Largest decompressed payload [`decode`] accepts (bytes).
+pub const MAX_PAYLOAD_LEN: usize = 2 * 1024 * 1024;
+
+/// How the results are shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ViewFormat {
+    Table,
+    Json,
+}
+
+impl ViewFormat {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ViewFormat::Table => "table",
+            ViewFormat::Json => "json",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<ViewFormat> {
+        match text {
+            "table" => Some(ViewFormat::Table),
+            "json" => Some(ViewFormat::Json),
+            _ => None,
+        }
+    }
+}
+
+/// UI choices a link restores. `tab` is whatever name the UI uses; an unknown name is the UI's to ignore.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct View {
+    pub tab: Option<String>,
+    pub format: Option<ViewFormat>,
+}
+
+impl View {
+    fn is_empty(&self) -> bool {
+        self.tab.is_none() && self.format.is_none()
+    }
+}
 
 /// Everything a link restores.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -8,22 +111,134 @@ pub struct SharedState {
     pub policy: String,
     /// Pinned evaluation time, unix seconds.
     pub at: Option<i64>,
+    /// The error text the failing job printed.
+    pub error_text: String,
+    /// A built-in example the UI loads by name.
+    pub example: Option<String>,
+    pub view: View,
+    /// Keep the token's signature in the link (it can then be replayed while the token is valid).
+    pub keep_signature: bool,
+    /// Set in an opened link whose token had its signature removed; the view says it cannot be replayed.
+    pub signature_removed: bool,
+    /// Claims to redact (top-level claim names, or `sub.user` / `sub.org` / `sub.project`); in an opened link,
+    /// the claims that were redacted.
+    pub redacted: Vec<String>,
+    /// What [`decode`] tolerated or ignored (e.g. an unknown key); never written to a link.
+    pub notes: Vec<String>,
+}
+
+impl SharedState {
+    /// Nothing to share (notes aside).
+    pub fn is_empty(&self) -> bool {
+        self.token.is_empty()
+            && self.policy.is_empty()
+            && self.at.is_none()
+            && self.error_text.is_empty()
+            && self.example.is_none()
+            && self.view.is_empty()
+            && !self.keep_signature
+            && !self.signature_removed
+            && self.redacted.is_empty()
+    }
 }
 
 /// Why a fragment could not be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ShareError {
+    /// Lowercase; every problem found, separated by `; `, each with a fix hint.
     pub message: String,
 }
 
-/// Read a fragment (with or without the leading `#`). An empty fragment is the empty state.
-pub fn decode(fragment: &str) -> Result<SharedState, ShareError> {
-    let _ = fragment;
-    Ok(SharedState::default())
+impl ShareError {
+    fn new(message: impl Into<String>) -> Self {
+        ShareError {
+            message: message.into(),
+        }
+    }
 }
 
-/// The fragment (without `#`) for `state`; empty for the empty state.
-pub fn encode(state: &SharedState) -> String {
-    let _ = state;
-    String::new()
+impl std::fmt::Display for ShareError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
 }
+
+impl std::error::Error for ShareError {}
+
+/// Read a fragment (with or without the leading `#`). An empty fragment is the empty state.
+pub fn decode(fragment: &str) -> Result<SharedState, ShareError> {
+    if fragment.len() > MAX_FRAGMENT_LEN {
+        return Err(ShareError::new(format!(
+            "the link is too long ({} bytes; the limit is {} bytes): it was not made by claimcheck, or the \
+             pasted policy is far too large; share a smaller policy",
+            fragment.len(),
+            MAX_FRAGMENT_LEN
+        )));
+    }
+    let fragment = fragment.strip_prefix('#').unwrap_or(fragment).trim();
+    if fragment.is_empty() {
+        return Ok(SharedState::default());
+    }
+    match compact::version_prefix(fragment) {
+        Some((version, data)) => compact::decode(version, data),
+        None => plain::decode(fragment),
+    }
+}
+
+/// The fragment (without `#`) for `state`, in the compact form; empty for the empty state. The link restores
+/// [`opened`]`(state)`: signature removed unless kept, chosen claims redacted.
+pub fn encode(state: &SharedState) -> String {
+    let state = opened(state);
+    if state.is_empty() {
+        return String::new();
+    }
+    compact::encode(&state)
+}
+
+/// The same link in the plain, readable form (longer for policies; no compression).
+pub fn encode_plain(state: &SharedState) -> String {
+    let state = opened(state);
+    if state.is_empty() {
+        return String::new();
+    }
+    plain::encode(&state)
+}
+
+/// What a link made from `state` restores when opened: redaction applied, the signature removed unless kept
+/// (always removed once redaction changed the payload), redaction names deduplicated, notes cleared.
+/// `decode(&encode(s)) == Ok(opened(s))`; the UI analyzes this state to show [`redaction_effects`].
+pub fn opened(state: &SharedState) -> SharedState {
+    let mut out = state.clone();
+    out.notes.clear();
+    let mut names: Vec<String> = Vec::new();
+    for name in &state.redacted {
+        let name = name.trim();
+        if !name.is_empty() && !names.iter().any(|n| n == name) {
+            names.push(name.to_string());
+        }
+    }
+    out.redacted = names;
+    let had_signature = scrub::has_signature(&state.token);
+    let (token, redacted) = redact_token(&state.token, &out.redacted);
+    let token = if state.keep_signature && !redacted {
+        token
+    } else {
+        strip_signatures(&token).0
+    };
+    let has_signature = scrub::has_signature(&token);
+    out.signature_removed = (had_signature || state.signature_removed) && !has_signature;
+    out.token = token;
+    out
+}
+
+/// Shorten user input for a message, on a char boundary.
+fn excerpt(text: &str) -> String {
+    const MAX: usize = 40;
+    match text.char_indices().nth(MAX) {
+        Some((i, _)) => format!("{}…", text.get(..i).unwrap_or_default()),
+        None => text.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -3,11 +3,53 @@
 //! Accepted around the token: surrounding whitespace and newlines; `export `; a shell assignment
 //! (`CIRCLE_OIDC_TOKEN_V2=`, `CIRCLE_OIDC_TOKEN=`, or any `UPPER_CASE=` name); matching or stray quotes
 //! (`"`, `'`, `` ` ``); an `Authorization:` header name; a `Bearer ` prefix (any case); line breaks and
-//! spaces inside the token (terminal wrapping). Every step is a prefix/suffix check or one pass: linear time.
+//! spaces inside the token (terminal wrapping). Several lines of assignments (`env | grep OIDC`): the
+//! `CIRCLE_OIDC_TOKEN_V2` line, else the first. Every step is a prefix/suffix check or one pass: linear time.
+
+/// With several lines of shell assignments (e.g. `env | grep OIDC`), the one to read: the
+/// `CIRCLE_OIDC_TOKEN_V2` line if any, else the first assignment line.
+fn pick_assignment_line(input: &str) -> Option<(&str, String)> {
+    let lines: Vec<&str> = input
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    if lines.len() < 2 {
+        return None;
+    }
+    let name_of = |l: &str| {
+        let l = strip_prefix_ci(l, "export ").map_or(l, str::trim_start);
+        split_assignment(l).map(|(name, _)| name.to_string())
+    };
+    let assignments: Vec<(&str, String)> = lines
+        .iter()
+        .filter_map(|l| name_of(l).map(|n| (*l, n)))
+        .collect();
+    let total = assignments.len();
+    if total < 2 {
+        // One assignment and more lines: a token wrapped over lines, joined later.
+        return None;
+    }
+    let chosen = assignments
+        .iter()
+        .find(|(_, n)| n == "CIRCLE_OIDC_TOKEN_V2")
+        .or_else(|| assignments.first())?;
+    Some((
+        chosen.0,
+        format!("used the `{}=` line of {total} assignments", chosen.1),
+    ))
+}
 
 /// The cleaned text and one note per step that changed something.
 pub fn clean(input: &str) -> (String, Vec<String>) {
     let mut notes = Vec::new();
+    let input = match pick_assignment_line(input) {
+        Some((line, note)) => {
+            notes.push(note);
+            line
+        }
+        None => input,
+    };
     let mut s = input.trim();
     if s.len() != input.len() && !s.is_empty() {
         notes.push("removed surrounding whitespace".to_string());
@@ -139,6 +181,25 @@ mod tests {
         let (t, notes) = clean("eyJa.ey\nJb.c2\r\nln");
         assert_eq!(t, "eyJa.eyJb.c2ln");
         assert_eq!(notes, ["removed line breaks and spaces inside the token"]);
+    }
+
+    #[test]
+    fn picks_the_v2_line_of_an_env_listing() {
+        let (t, notes) =
+            clean("CIRCLE_OIDC_TOKEN=eyJv1.eyJ.c2ln\nCIRCLE_OIDC_TOKEN_V2=eyJv2.eyJ.c2ln\n");
+        assert_eq!(t, "eyJv2.eyJ.c2ln");
+        assert_eq!(
+            notes[0],
+            "used the `CIRCLE_OIDC_TOKEN_V2=` line of 2 assignments"
+        );
+        let (t, _) = clean("export FOO=eyJa.eyJb.c2ln\nexport BAR=x");
+        assert_eq!(t, "eyJa.eyJb.c2ln");
+        // A token wrapped over lines, with or without one assignment: joined.
+        assert_eq!(clean("eyJa.ey\nJb.c2ln").0, "eyJa.eyJb.c2ln");
+        assert_eq!(
+            clean("export CIRCLE_OIDC_TOKEN_V2=\"eyJa.ey\nJb.c2ln\"").0,
+            "eyJa.eyJb.c2ln"
+        );
     }
 
     #[test]

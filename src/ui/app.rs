@@ -10,6 +10,7 @@ use super::components::{
     policy_input::PolicyInput, sub_view::SubView, suggestions::Suggestions,
     theme_toggle::ThemeToggle, token_input::TokenInput, verdict::VerdictBanner,
 };
+use super::share_panel::{LinkBanners, SharePanel};
 use super::{browser, callbacks};
 use crate::analyze::analyze;
 use crate::state::{Action, State};
@@ -85,6 +86,7 @@ pub fn App() -> Html {
                 if let Some(message) = &state.notice {
                     <Notice message={AttrValue::from(message.clone())} dispatch={dispatch.clone()} />
                 }
+                <LinkBanners link={state.link.clone()} />
                 <VerdictBanner report={report.clone()} has_token={!state.token.trim().is_empty()}
                     has_policy={!state.policy.trim().is_empty()} pending={state.pending()} />
                 <EvalTime at={state.now()} pinned={state.pinned_at.is_some()} dispatch={dispatch.clone()} />
@@ -96,7 +98,9 @@ pub fn App() -> Html {
                 </section>
                 // Feature panels mount here, one component each, taking what they need from `state`,
                 // `report` and `dispatch`: the share link panel (src/ui/share_panel.rs), the signature keys input.
-                <section class="panels" aria-label="options"></section>
+                <section class="panels" aria-label="options">
+                    <SharePanel shared={state.shared()} report={report.clone()} />
+                </section>
                 <div class="results">
                     if let Some(sub) = &report.sub { <SubView sub={sub.clone()} /> }
                     <ChecksTable report={report.clone()} />

@@ -120,3 +120,15 @@ pub async fn copy(text: String) -> bool {
     let promise = navigator.clipboard().write_text(&text);
     wasm_bindgen_futures::JsFuture::from(promise).await.is_ok()
 }
+
+/// This page's URL without its fragment (e.g. `https://host/sub/path/` or `file:///…/claimcheck.html`),
+/// the base of share links.
+pub fn page_url() -> String {
+    let href = web_sys::window()
+        .and_then(|w| w.location().href().ok())
+        .unwrap_or_default();
+    match href.split_once('#') {
+        Some((base, _)) => base.to_owned(),
+        None => href,
+    }
+}

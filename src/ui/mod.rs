@@ -10,6 +10,7 @@ mod browser;
 mod callbacks;
 mod components;
 mod reducer;
+mod share_panel;
 
 /// Mount the app on `<body>`.
 pub fn start() {

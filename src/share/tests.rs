@@ -1,0 +1,394 @@
+//! Tests of the link forms: exact round trips, the plain contract, hostile fragments, properties.
+
+use proptest::prelude::*;
+
+use super::*;
+
+fn jwt(claims: &str) -> String {
+    format!(
+        "{}.{}.c2lnbmF0dXJl",
+        b64::encode(br#"{"alg":"RS256","kid":"k1"}"#),
+        b64::encode(claims.as_bytes())
+    )
+}
+
+fn unsigned(token: &str) -> String {
+    let mut parts = token.split('.');
+    format!("{}.{}.", parts.next().unwrap(), parts.next().unwrap())
+}
+
+const SUB: &str = "org/11111111-1111-4111-8111-111111111111/project/22222222-2222-4222-8222-222222222222/user/33333333-3333-4333-8333-333333333333";
+
+fn full_state() -> SharedState {
+    SharedState {
+        token: jwt(&format!(
+            r#"{{"sub":"{SUB}","aud":"11111111-1111-4111-8111-111111111111"}}"#
+        )),
+        policy: "{\n  \"Version\": \"2012-10-17\", \"é\": \"<script>\"\n}".to_string(),
+        at: Some(1_767_225_600),
+        error_text:
+            "An error occurred (AccessDenied) when calling the AssumeRoleWithWebIdentity operation"
+                .into(),
+        example: Some("aws-v2-deny".to_string()),
+        view: View {
+            tab: Some("checks".to_string()),
+            format: Some(ViewFormat::Json),
+        },
+        keep_signature: false,
+        signature_removed: false,
+        redacted: vec![],
+        notes: vec![],
+    }
+}
+
+#[test]
+fn empty_state_is_the_empty_fragment_and_back() {
+    assert_eq!(encode(&SharedState::default()), "");
+    assert_eq!(encode_plain(&SharedState::default()), "");
+    assert_eq!(decode(""), Ok(SharedState::default()));
+    assert_eq!(decode("#"), Ok(SharedState::default()));
+}
+
+#[test]
+fn compact_round_trip_removes_the_signature_by_default() {
+    let state = full_state();
+    let fragment = encode(&state);
+    assert!(fragment.starts_with("v1."), "{fragment}");
+    let back = decode(&format!("#{fragment}")).unwrap();
+    assert_eq!(back.token, unsigned(&state.token));
+    assert!(back.signature_removed);
+    assert_eq!(
+        back,
+        SharedState {
+            token: unsigned(&state.token),
+            signature_removed: true,
+            ..state
+        }
+    );
+}
+
+#[test]
+fn keep_signature_keeps_it() {
+    let state = SharedState {
+        keep_signature: true,
+        ..full_state()
+    };
+    let back = decode(&encode(&state)).unwrap();
+    assert_eq!(back, state);
+    assert!(!back.signature_removed);
+}
+
+#[test]
+fn plain_round_trip_matches_compact() {
+    let state = SharedState {
+        redacted: vec!["sub.user".into(), "a,b".into()],
+        ..full_state()
+    };
+    let plain = encode_plain(&state);
+    assert!(plain.starts_with("token="), "{plain}");
+    assert!(plain.contains("&redacted=sub.user,a%2Cb"), "{plain}");
+    assert_eq!(decode(&plain), decode(&encode(&state)));
+    assert_eq!(decode(&plain).unwrap(), opened(&state));
+}
+
+#[test]
+fn redaction_is_applied_and_recorded() {
+    let state = SharedState {
+        redacted: vec!["sub.user".into(), " sub.user ".into()],
+        ..full_state()
+    };
+    let back = decode(&encode(&state)).unwrap();
+    assert_eq!(back.redacted, vec!["sub.user".to_string()]);
+    let payload = b64::decode(back.token.split('.').nth(1).unwrap()).unwrap();
+    let payload = String::from_utf8(payload).unwrap();
+    assert!(payload.contains("/user/<redacted>\""), "{payload}");
+    assert!(!payload.contains("33333333-3333"), "{payload}");
+    assert!(back.signature_removed);
+    // Redaction drops the signature even when asked to keep it: it would no longer match.
+    let kept = decode(&encode(&SharedState {
+        keep_signature: true,
+        ..state
+    }))
+    .unwrap();
+    assert!(kept.token.ends_with('.') && kept.signature_removed);
+}
+
+#[test]
+fn plain_form_of_design_md_is_accepted() {
+    let token = jwt(r#"{"sub":"x"}"#);
+    let policy = r#"{"Version":"2012-10-17"}"#;
+    let b64_policy = b64::encode(policy.as_bytes());
+    let state = decode(&format!("#token={token}&policy={b64_policy}&at=1700000000")).unwrap();
+    assert_eq!(
+        state.token, token,
+        "a third-party link keeps what it carries"
+    );
+    assert_eq!(state.policy, policy);
+    assert_eq!(state.at, Some(1_700_000_000));
+    assert!(!state.signature_removed && !state.keep_signature);
+    assert!(state.notes.is_empty());
+    // Each part optional.
+    assert_eq!(
+        decode("at=5").unwrap(),
+        SharedState {
+            at: Some(5),
+            ..Default::default()
+        }
+    );
+    assert_eq!(
+        decode("example=aws-basic").unwrap().example.as_deref(),
+        Some("aws-basic")
+    );
+}
+
+#[test]
+fn plain_form_tolerates_padding_alphabets_percent_encoding_and_unknown_keys() {
+    // "??>" encodes to "Pz8+" (standard) / "Pz8-" (url-safe); "a" to "YQ==".
+    for policy in ["Pz8+", "Pz8-", "Pz8%2B", "Pz8%2b"] {
+        assert_eq!(
+            decode(&format!("policy={policy}")).unwrap().policy,
+            "??>",
+            "{policy}"
+        );
+    }
+    assert_eq!(decode("policy=YQ==").unwrap().policy, "a");
+    assert_eq!(decode("policy=YQ%3D%3D").unwrap().policy, "a");
+    assert_eq!(decode("token=Bearer%20abc").unwrap().token, "Bearer abc");
+    let state = decode("at=1&utm_source=x&&lonely&at=2").unwrap();
+    assert_eq!(state.at, Some(2));
+    assert_eq!(
+        state.notes,
+        vec![
+            "ignored unknown key `utm_source` in the link",
+            "ignored `lonely` in the link (it has no `=value`)",
+            "`at` appears more than once in the link; the last one is used",
+        ]
+    );
+}
+
+#[test]
+fn plain_form_collects_every_problem() {
+    let err = decode("at=soon&policy=a!b&error=%FF&keep=maybe").unwrap_err();
+    assert_eq!(
+        err.message,
+        "the link's `at` is `soon`, not a whole number of unix seconds (e.g. `at=1767225600`): fix or remove it; \
+         the link's `policy` is not base64url of the text: character 2 (`!`) is not base64; links carry `policy=` \
+         as base64url of the utf-8 text: copy the whole link again or re-encode it; the link's `error` has \
+         percent-encoded bytes that are not utf-8: copy the whole link again; the link's `keep` is `maybe`; use \
+         `keep=1` or `keep=0`"
+    );
+    let err = decode(&format!("policy={}", b64::encode(&[0x61, 0xff]))).unwrap_err();
+    assert_eq!(
+        err.message,
+        "the link's `policy` decodes to bytes that are not utf-8 text (bad byte at offset 1): encode the utf-8 \
+         text, not another encoding"
+    );
+}
+
+fn compact_of(json: &[u8]) -> String {
+    format!(
+        "v1.{}",
+        b64::encode(&miniz_oxide::deflate::compress_to_vec(json, 6))
+    )
+}
+
+#[test]
+fn compact_form_errors_are_clear() {
+    let cases: Vec<(String, &str)> = vec![
+        (
+            "v2.abc".into(),
+            "this link uses format `v2`, which this claimcheck does not know (it reads `v1`): open it with a newer \
+             claimcheck, or ask for a new link",
+        ),
+        (
+            "v99999999999999999999.x".into(),
+            "this link uses format `v99999999999999999999`, which this claimcheck does not know (it reads `v1`): \
+             open it with a newer claimcheck, or ask for a new link",
+        ),
+        (
+            "v1.ab$c".into(),
+            "the link's data is not base64url: character 3 (`$`) is not base64; the link may have been cut off or \
+             changed when copied: copy the whole link again",
+        ),
+        (
+            "v1.AAAA".into(),
+            "the link's data is not valid compressed data (it may be truncated): copy the whole link again",
+        ),
+        (
+            format!("v1.{}", b64::encode(&miniz_oxide::deflate::compress_to_vec(&[0xff, 0xfe], 6))),
+            "the link's data is not utf-8 text (bad byte at offset 0): it was not made by claimcheck; ask for a new \
+             link",
+        ),
+        (
+            compact_of(br#"{"t": 5}"#),
+            "the link's data is not the json claimcheck writes (invalid type: integer `5`, expected a string): \
+             ask for a new link",
+        ),
+        (
+            compact_of(b"[1]"),
+            "the link's data is json but not an object, so claimcheck did not write it: ask for a new link",
+        ),
+        (
+            compact_of(b"[1,"),
+            "the link's data is not the json claimcheck writes (end of data while parsing a value at line 1 column \
+             3): ask for a new link",
+        ),
+    ];
+    for (fragment, message) in cases {
+        assert_eq!(
+            decode(&fragment).unwrap_err().message,
+            message,
+            "{fragment}"
+        );
+    }
+    // Truncation of a real link.
+    let full = encode(&full_state());
+    let cut = full.get(..full.len() - 10).unwrap();
+    assert!(
+        decode(cut).is_err(),
+        "a truncated link must not open silently"
+    );
+}
+
+#[test]
+fn compact_form_ignores_unknown_fields_with_a_note() {
+    let state = decode(&compact_of(
+        br#"{"a": 7, "zz": {"deep": [1]}, "v": {"f": "xml", "q": 1}}"#,
+    ))
+    .unwrap();
+    assert_eq!(state.at, Some(7));
+    assert_eq!(state.view.format, None);
+    assert_eq!(
+        state.notes,
+        vec![
+            "ignored unknown field `zz` in the link (made by a newer claimcheck?)",
+            "ignored unknown view field `q` in the link",
+            "ignored unknown view format `xml` (expected `table` or `json`)",
+        ]
+    );
+}
+
+#[test]
+fn zip_bomb_is_refused_quickly() {
+    // 8 MB of spaces inside a JSON string compresses to a few KB.
+    let mut json = b"{\"p\":\"".to_vec();
+    json.extend(std::iter::repeat_n(b' ', 8 * 1024 * 1024));
+    json.extend(b"\"}");
+    let fragment = compact_of(&json);
+    assert!(fragment.len() < 64 * 1024, "{}", fragment.len());
+    let started = std::time::Instant::now();
+    let err = decode(&fragment).unwrap_err();
+    assert!(
+        err.message
+            .starts_with("the link's data expands to more than 2097152 bytes"),
+        "{}",
+        err.message
+    );
+    assert!(started.elapsed().as_secs() < 2);
+}
+
+#[test]
+fn oversized_fragment_is_refused() {
+    let huge = "a".repeat(MAX_FRAGMENT_LEN + 1);
+    assert!(decode(&huge)
+        .unwrap_err()
+        .message
+        .starts_with("the link is too long (4194305 bytes"));
+}
+
+#[test]
+fn deep_json_does_not_overflow() {
+    let deep = format!("{{\"zz\":{}{}}}", "[".repeat(100_000), "]".repeat(100_000));
+    let err = decode(&compact_of(deep.as_bytes())).unwrap_err();
+    assert!(
+        err.message.contains("recursion limit exceeded"),
+        "{}",
+        err.message
+    );
+}
+
+#[test]
+fn links_are_short_for_a_typical_state() {
+    // A typical token + policy: the compact form must beat the plain one.
+    let state = full_state();
+    assert!(encode(&state).len() < encode_plain(&state).len());
+}
+
+fn arb_text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        any::<String>(),
+        "[a-zA-Z0-9_.\\-]{0,40}",
+        Just("eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJvcmcvby9wcm9qZWN0L3AvdXNlci91In0.c2ln".to_string()),
+    ]
+}
+
+fn arb_state() -> impl Strategy<Value = SharedState> {
+    (
+        (
+            arb_text(),
+            any::<String>(),
+            proptest::option::of(any::<i64>()),
+            any::<String>(),
+        ),
+        (
+            proptest::option::of(any::<String>()),
+            proptest::option::of(any::<String>()),
+        ),
+        proptest::option::of(prop_oneof![Just(ViewFormat::Table), Just(ViewFormat::Json)]),
+        (
+            any::<bool>(),
+            any::<bool>(),
+            proptest::collection::vec(arb_text(), 0..3),
+        ),
+    )
+        .prop_map(
+            |(
+                (token, policy, at, error_text),
+                (example, tab),
+                format,
+                (keep, removed, redacted),
+            )| SharedState {
+                token,
+                policy,
+                at,
+                error_text,
+                example,
+                view: View { tab, format },
+                keep_signature: keep,
+                signature_removed: removed,
+                redacted,
+                notes: vec![],
+            },
+        )
+}
+
+proptest! {
+    #[test]
+    fn decode_never_panics(s in any::<String>()) {
+        let _ = decode(&s);
+    }
+
+    #[test]
+    fn decode_never_panics_on_link_like_text(s in "(v1\\.)?[A-Za-z0-9_\\-=&%+/.]{0,200}") {
+        let _ = decode(&s);
+    }
+
+    #[test]
+    fn round_trip_compact(state in arb_state()) {
+        let opened_state = opened(&state);
+        prop_assert_eq!(decode(&encode(&state)), Ok(opened_state.clone()));
+        // Opening and sharing again gives the same link.
+        prop_assert_eq!(encode(&opened_state), encode(&state));
+    }
+
+    #[test]
+    fn round_trip_plain(state in arb_state()) {
+        prop_assert_eq!(decode(&encode_plain(&state)), Ok(opened(&state)));
+    }
+
+    #[test]
+    fn shared_links_never_carry_a_signature_unless_kept(state in arb_state()) {
+        let back = decode(&encode(&SharedState { keep_signature: false, ..state })).unwrap();
+        prop_assert!(!scrub::has_signature(&back.token));
+    }
+}

@@ -1,0 +1,243 @@
+//! The share link panel and the banners of a view opened from a link.
+//!
+//! [`SharePanel`] builds the link from what is on screen plus two choices kept in the panel (never in the URL
+//! of this page): keep the signature (off by default) and which claims to redact. It shows the link in a
+//! read-only field (for manual copy) and copies it with the clipboard API. When redaction changes what the
+//! reader will see, it says so before the link is copied ([`share::redaction_effects`]).
+//!
+//! [`LinkBanners`] tells the reader of an opened link what the link changed: the signature was removed, claims
+//! were redacted, parts of the link were ignored.
+
+use std::rc::Rc;
+
+use yew::platform::spawn_local;
+use yew::prelude::*;
+
+use super::browser;
+use super::components::text::rich;
+use crate::analyze::{analyze, Input};
+use crate::report::Report;
+use crate::share::{self, SharedState};
+
+/// The redaction choices offered: (redaction name, label). Claims are offered only when the token has them.
+const REDACTIONS: [(&str, &str); 6] = [
+    ("sub.user", "the user ID in `sub`"),
+    (
+        "oidc.circleci.com/pipeline-id",
+        "`oidc.circleci.com/pipeline-id`",
+    ),
+    (
+        "oidc.circleci.com/workflow-id",
+        "`oidc.circleci.com/workflow-id`",
+    ),
+    ("oidc.circleci.com/job-id", "`oidc.circleci.com/job-id`"),
+    (
+        "oidc.circleci.com/context-ids",
+        "`oidc.circleci.com/context-ids`",
+    ),
+    ("oidc.circleci.com/vcs-ref", "`oidc.circleci.com/vcs-ref`"),
+];
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    /// What is on screen (the state's `shared()`).
+    pub shared: SharedState,
+    /// The report of what is on screen.
+    pub report: Rc<Report>,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum CopyStatus {
+    Idle,
+    Copied,
+    Failed,
+}
+
+fn offered(report: &Report, name: &str) -> bool {
+    let Some(claims) = report.token.as_ref().and_then(|t| t.claims.as_ref()) else {
+        return false;
+    };
+    match name.strip_prefix("sub.") {
+        Some(segment) => claims.get("sub").and_then(|s| s.as_str()).is_some_and(|s| {
+            s.starts_with(&format!("{segment}/")) || s.contains(&format!("/{segment}/"))
+        }),
+        None => claims.contains_key(name),
+    }
+}
+
+#[component]
+pub fn SharePanel(props: &Props) -> Html {
+    let keep_signature = use_state(|| false);
+    let redact = use_state(Vec::<String>::new);
+    let status = use_state(|| CopyStatus::Idle);
+
+    let chosen = SharedState {
+        keep_signature: *keep_signature,
+        redacted: (*redact).clone(),
+        ..props.shared.clone()
+    };
+    let fragment = use_memo(chosen.clone(), share::encode);
+    let link = if fragment.is_empty() {
+        String::new()
+    } else {
+        format!("{}#{}", browser::page_url(), fragment)
+    };
+    // What the reader will see, when redaction is chosen: analyzed at the same time as this view.
+    let effects = use_memo((chosen, props.report.clone()), |(chosen, report)| {
+        if chosen.redacted.is_empty() {
+            return Vec::new();
+        }
+        let opened = share::opened(chosen);
+        let input = Input {
+            token: &opened.token,
+            policy: &opened.policy,
+            error_text: &opened.error_text,
+            now: report.at,
+        };
+        share::redaction_effects(report, &analyze(&input))
+    });
+
+    let on_keep = {
+        let (keep_signature, status) = (keep_signature.clone(), status.clone());
+        Callback::from(move |_: Event| {
+            keep_signature.set(!*keep_signature);
+            status.set(CopyStatus::Idle);
+        })
+    };
+    let toggle = |name: &'static str| {
+        let (redact, status) = (redact.clone(), status.clone());
+        Callback::from(move |_: Event| {
+            let mut names = (*redact).clone();
+            match names.iter().position(|n| n == name) {
+                Some(i) => {
+                    names.remove(i);
+                }
+                None => names.push(name.to_string()),
+            }
+            redact.set(names);
+            status.set(CopyStatus::Idle);
+        })
+    };
+    let on_copy = {
+        let (status, link) = (status.clone(), link.clone());
+        Callback::from(move |_: MouseEvent| {
+            let (status, link) = (status.clone(), link.clone());
+            spawn_local(async move {
+                status.set(if browser::copy(link).await {
+                    CopyStatus::Copied
+                } else {
+                    CopyStatus::Failed
+                });
+            });
+        })
+    };
+    let select_all = Callback::from(|event: FocusEvent| {
+        if let Some(input) = event.target_dyn_into::<web_sys::HtmlInputElement>() {
+            input.select();
+        }
+    });
+    let copy_label = match *status {
+        CopyStatus::Idle => "Copy share link",
+        CopyStatus::Copied => "Copied",
+        CopyStatus::Failed => "Copy failed: select the link and copy it",
+    };
+    let signed = !props.shared.token.is_empty() && share::strip_signatures(&props.shared.token).1;
+    let choices: Vec<&(&str, &str)> = REDACTIONS
+        .iter()
+        .filter(|(name, _)| offered(&props.report, name))
+        .collect();
+
+    html! {
+        <section class="card share-panel" aria-labelledby="share-heading">
+            <h2 id="share-heading">{ "Share link" }</h2>
+            <p class="share-intro">
+                { "The link holds everything in its fragment (after #), which browsers never send to a server. " }
+                { "Anyone with the link sees this token's claims." }
+            </p>
+            if signed || *keep_signature {
+                <label class="share-option share-keep-signature">
+                    <input type="checkbox" checked={*keep_signature} onchange={on_keep} />
+                    { " Include signature (the link can then be used as a credential for up to an hour)" }
+                </label>
+            }
+            if *keep_signature && signed {
+                <p class="share-warning" role="alert">
+                    { "Warning: this link carries a signed token. Until it expires, anyone holding the link can use it \
+                       to assume the role." }
+                </p>
+            }
+            if !choices.is_empty() {
+                <fieldset class="share-redactions">
+                    <legend>{ "Redact before sharing" }</legend>
+                    { for choices.into_iter().map(|(name, label)| html! {
+                        <label class="share-option share-redact" data-redact={*name}>
+                            <input type="checkbox" checked={redact.iter().any(|n| n == name)} onchange={toggle(name)} />
+                            { " " }{ rich(label) }
+                        </label>
+                    }) }
+                </fieldset>
+            }
+            if !effects.is_empty() {
+                <div class="share-effects" role="status">
+                    <p>{ "Redaction changes what the reader of the link will see:" }</p>
+                    <ul>
+                        { for effects.iter().map(|f| html! {
+                            <li class="share-effect" data-code={f.code}>{ rich(&f.message) }</li>
+                        }) }
+                    </ul>
+                </div>
+            }
+            if link.is_empty() {
+                <p class="share-empty">{ "Paste a token or a policy to get a link." }</p>
+            } else {
+                <div class="share-link-row">
+                    <input type="text" class="share-link mono" readonly=true aria-label="Share link" value={link}
+                        onfocus={select_all} />
+                    <button type="button" class="share-copy" onclick={on_copy}>
+                        <span aria-live="polite">{ copy_label }</span>
+                    </button>
+                </div>
+                <p class="share-meta">
+                    { format!("{} characters", fragment.len() + 1) }
+                    if !*keep_signature && signed { { "; signature removed" } }
+                    if !redact.is_empty() { { format!("; {} redacted", redact.len()) } }
+                </p>
+            }
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct BannerProps {
+    /// What the opened link said, while its token is unedited.
+    pub link: Option<SharedState>,
+}
+
+/// What an opened link changed, above the results.
+#[component]
+pub fn LinkBanners(props: &BannerProps) -> Html {
+    let Some(link) = &props.link else {
+        return Html::default();
+    };
+    html! {
+        <>
+            if link.signature_removed {
+                <p class="share-banner share-signature-removed" role="note">
+                    { "Signature removed; this token cannot be replayed." }
+                </p>
+            }
+            if !link.redacted.is_empty() {
+                <p class="share-banner share-redacted" role="note">
+                    { "Redacted by whoever shared this link: " }
+                    { for link.redacted.iter().enumerate().map(|(i, name)| html! {
+                        <>{ if i > 0 { ", " } else { "" } }<code>{ name.clone() }</code></>
+                    }) }
+                    { format!(". Those values show as {}; checks that read them may differ from the original.", share::REDACTED) }
+                </p>
+            }
+            { for link.notes.iter().map(|note| html! {
+                <p class="share-banner share-note" role="note">{ rich(note) }</p>
+            }) }
+        </>
+    }
+}
