@@ -9,6 +9,7 @@ fn azure_corpus() {
             env!("CARGO_MANIFEST_DIR"),
             "/tests/fixtures/azure/cases.json"
         ),
+        claimcheck::policy::PolicyKind::Azure,
         claimcheck::policy::azure::recognize,
         claimcheck::policy::azure::evaluate,
     );

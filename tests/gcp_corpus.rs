@@ -6,6 +6,7 @@ mod platform_corpus;
 fn gcp_corpus() {
     let n = platform_corpus::run(
         concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/gcp/cases.json"),
+        claimcheck::policy::PolicyKind::Gcp,
         claimcheck::policy::gcp::recognize,
         claimcheck::policy::gcp::evaluate,
     );

@@ -9,6 +9,7 @@ fn vault_corpus() {
             env!("CARGO_MANIFEST_DIR"),
             "/tests/fixtures/vault/cases.json"
         ),
+        claimcheck::policy::PolicyKind::Vault,
         claimcheck::policy::vault::recognize,
         claimcheck::policy::vault::evaluate,
     );

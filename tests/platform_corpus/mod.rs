@@ -7,7 +7,7 @@
 //! order), `findings` (every finding code, in order), optional `decided_by` (a substring) and
 //! `explanation` (`{"key": ..., "contains": ...}` pairs).
 
-use claimcheck::policy::Evaluation;
+use claimcheck::policy::{Evaluation, PolicyKind};
 use claimcheck::report::{Outcome, Verdict};
 use serde_json::{Map, Value};
 
@@ -34,8 +34,10 @@ fn strings(v: &Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// Run every case of the corpus at `path`; panics with every mismatch listed.
-pub fn run(path: &str, recognize: Recognize, evaluate: Evaluate) -> usize {
+/// Run every case of the corpus at `path` through the platform's own `evaluate` and through the
+/// kind-detecting dispatch (`claimcheck::policy::evaluate`, from the JSON text); panics with every
+/// mismatch listed.
+pub fn run(path: &str, kind: PolicyKind, recognize: Recognize, evaluate: Evaluate) -> usize {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
     let corpus: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"));
     let base = corpus["base_claims"]
@@ -73,6 +75,19 @@ pub fn run(path: &str, recognize: Recognize, evaluate: Evaluate) -> usize {
             now,
         );
         let expect = &case["expect"];
+        if !expect["unusable"].as_bool().unwrap_or(false) {
+            let token = if no_token { None } else { Some(&claims) };
+            let dispatched = claimcheck::policy::evaluate(&policy_text, token, now);
+            if dispatched.info.kind != Some(kind)
+                || dispatched.verdict != eval.verdict
+                || dispatched.checks != eval.checks
+            {
+                problems.push(format!(
+                    "{name}: the dispatch gave kind {:?}, verdict {:?}",
+                    dispatched.info.kind, dispatched.verdict
+                ));
+            }
+        }
         let verdict = match eval.verdict {
             Some(Verdict::Allow) => Value::from("allow"),
             Some(Verdict::Deny) => Value::from("deny"),

@@ -7,6 +7,8 @@ use crate::report::{Area, Finding, Severity};
 /// Findings for each Google STS error recognised in `text`.
 pub fn explain_error_text(text: &str, claims: Option<&Map<String, Value>>) -> Vec<Finding> {
     let mut out = Vec::new();
+    // Entra's texts also speak of issuers and audiences; they are Azure's to explain.
+    let google_sts = !text.contains("AADSTS");
     if text.contains("rejected by the attribute condition") {
         out.push(
             Finding::new(
@@ -51,7 +53,8 @@ pub fn explain_error_text(text: &str, claims: Option<&Map<String, Value>>) -> Ve
             .with_fix("map `google.subject=assertion['oidc.circleci.com/project-id']`, or use `$CIRCLE_OIDC_TOKEN` (V1)"),
         );
     }
-    if text.contains("invalid_grant") && text.to_ascii_lowercase().contains("issuer") {
+    if google_sts && text.contains("invalid_grant") && text.to_ascii_lowercase().contains("issuer")
+    {
         out.push(
             Finding::new(
                 "gcp-error-issuer",

@@ -23,6 +23,8 @@ pub struct Mapped {
     pub checks: Vec<Check>,
     /// Some mapping could not be evaluated (or its failure's effect is undocumented).
     pub uncertain: bool,
+    /// The mapped `google.subject` is over [`MAX_SUBJECT_BYTES`].
+    pub subject_too_long: bool,
 }
 
 fn valid_name(name: &str) -> bool {
@@ -64,6 +66,7 @@ pub fn evaluate(mapping: Option<&[(String, String)]>, claims: &Map<String, Value
         attribute: Vec::new(),
         checks: Vec::new(),
         uncertain: false,
+        subject_too_long: false,
     };
     let assertion = Val::from_json(&Value::Object(claims.clone()));
     let entries = mapping.unwrap_or(&[]);
@@ -96,7 +99,9 @@ pub fn evaluate(mapping: Option<&[(String, String)]>, claims: &Map<String, Value
         let result = cel::evaluate(expr, vec![("assertion".into(), assertion.clone())]);
         let is_subject = name == "google.subject";
         let (outcome, explanation, fix, value) = match result {
-            Ok(Val::Str(s)) if is_subject && s.len() > MAX_SUBJECT_BYTES => (
+            Ok(Val::Str(s)) if is_subject && s.len() > MAX_SUBJECT_BYTES => {
+                out.subject_too_long = true;
+                (
                 Outcome::Fail,
                 format!(
                     "`google.subject` would be {} bytes, over google's limit of {MAX_SUBJECT_BYTES}: `The size of mapped \
@@ -110,7 +115,8 @@ pub fn evaluate(mapping: Option<&[(String, String)]>, claims: &Map<String, Value
                         .to_string(),
                 ),
                 Some(Val::Str(s)),
-            ),
+                )
+            }
             Ok(Val::Str(s)) => (Outcome::Pass, format!("maps to `{s}`."), None, Some(Val::Str(s))),
             Ok(Val::List(items)) if items.iter().all(|i| matches!(i, Val::Str(_))) && !is_subject => {
                 (Outcome::Pass, "maps to a list of strings.".into(), None, Some(Val::List(items)))

@@ -1,0 +1,89 @@
+// GCP, Vault and Azure configurations pasted next to a CircleCI token, in the real release build:
+// the kind is detected, the verdict and every check row are shown, and undecidable rules stay undecided.
+import { test, expect, openApp, tokenInput, policyInput } from './fixtures.js';
+import { circleToken, circleClaims, b64url, ORG_ID, PROJECT_ID } from './tokens.js';
+
+const IAT = 1764115200;
+const AT = IAT + 600;
+const ISS = `https://oidc.circleci.com/org/${ORG_ID}`;
+const V1_SUB = circleClaims({ version: 'v1' }).sub;
+const PROVIDER_NAME = 'projects/123456789012/locations/global/workloadIdentityPools/circleci/providers/circleci';
+const MAPPING = {
+  'google.subject': 'assertion.sub',
+  'attribute.org_id': 'assertion.aud',
+  'attribute.project': "assertion['oidc.circleci.com/project-id']",
+};
+
+function gcp(overrides = {}) {
+  return {
+    name: PROVIDER_NAME,
+    state: 'ACTIVE',
+    disabled: false,
+    oidc: { issuerUri: ISS, allowedAudiences: [ORG_ID] },
+    attributeMapping: MAPPING,
+    attributeCondition: `attribute.project == '${PROJECT_ID}'`,
+    ...overrides,
+  };
+}
+
+function vaultRole(overrides = {}) {
+  return {
+    role_type: 'jwt',
+    user_claim: 'sub',
+    bound_audiences: [ORG_ID],
+    bound_claims_type: 'glob',
+    bound_claims: { 'oidc.circleci.com/project-id': PROJECT_ID, 'oidc.circleci.com/vcs-ref': 'refs/heads/*' },
+    ...overrides,
+  };
+}
+
+function azure(overrides = {}) {
+  return { name: 'circleci', issuer: ISS, subject: V1_SUB, audiences: [ORG_ID], description: 'CircleCI', ...overrides };
+}
+
+// [platform, title, token version, policy, verdict, text the page must show]
+const CASES = [
+  ['gcp', 'the documented provider accepts a V1 token', 'v1', gcp(), 'allow', 'attributeCondition'],
+  ['gcp', 'a V2 sub mapped to google.subject is over 127 bytes', 'v2', gcp(), 'deny', '127 bytes'],
+  ['gcp', 'empty allowedAudiences reject the org-ID audience', 'v1', gcp({ oidc: { issuerUri: ISS, allowedAudiences: [] } }), 'deny', 'allowedAudiences'],
+  ['gcp', 'a false condition quotes google', 'v1', gcp({ attributeCondition: "attribute.project == 'other'" }), 'deny', 'rejected by the attribute condition'],
+  ['vault', 'a glob-bound role accepts the token', 'v2', vaultRole(), 'allow', 'bound_claims'],
+  ['vault', 'the string "false" is not the boolean false', 'v2', vaultRole({ bound_claims_type: 'string', bound_claims: { 'oidc.circleci.com/ssh-rerun': 'false' } }), 'deny', 'compares types too'],
+  ['vault', 'a V1 bound_subject never matches a V2 token', 'v2', vaultRole({ bound_subject: V1_SUB, bound_claims: {} }), 'deny', 'invalid subject (sub) claim'],
+  ['azure', 'the exact V1 subject matches', 'v1', azure(), 'allow', 'circleci'],
+  ['azure', 'a V1 subject never matches a V2 token', 'v2', azure(), 'deny', 'V2 token never matches a V1 subject'],
+  ['azure', 'the nearest of several credentials is named', 'v2', [azure({ name: 'github', issuer: 'https://token.actions.githubusercontent.com' }), azure({ name: 'circleci-v1' })], 'deny', 'circleci-v1'],
+];
+
+for (const [platform, title, version, policy, verdict, shown] of CASES) {
+  test(`${platform}: ${title}`, async ({ page }) => {
+    const token = circleToken({ version, iat: IAT });
+    await openApp(page, `#token=${token}&policy=${b64url(JSON.stringify(policy, null, 2))}&at=${AT}`);
+    await expect(page.locator(`[data-verdict="${verdict}"]`)).toBeVisible();
+    const failing = page.locator('[data-check-result="fail"]');
+    if (verdict === 'allow') {
+      await expect(failing).toHaveCount(0);
+      expect(await page.locator('[data-check-result="pass"]').count()).toBeGreaterThan(1);
+    } else {
+      expect(await failing.count()).toBeGreaterThan(0);
+    }
+    await expect(page.locator('body')).toContainText(shown);
+  });
+}
+
+test('gcp: matches() is not evaluated and no verdict is guessed', async ({ page }) => {
+  await openApp(page, `#token=${circleToken({ version: 'v1', iat: IAT })}&at=${AT}`);
+  await policyInput(page).fill(JSON.stringify(gcp({ attributeCondition: "assertion.sub.matches('^org/')" })));
+  await expect(page.locator('body')).toContainText('cannot evaluate: matches()');
+  await expect(page.locator('[data-verdict="allow"]')).toHaveCount(0);
+  await expect(page.locator('[data-verdict="deny"]')).toHaveCount(0);
+});
+
+test('vault: editing the pasted role re-evaluates it', async ({ page }) => {
+  await openApp(page, `#at=${AT}`);
+  await tokenInput(page).fill(circleToken({ version: 'v2', iat: IAT }));
+  await policyInput(page).fill(JSON.stringify(vaultRole({ bound_audiences: ['https://vault.example.com'] })));
+  await expect(page.locator('[data-verdict="deny"]')).toBeVisible();
+  await policyInput(page).fill(JSON.stringify(vaultRole()));
+  await expect(page.locator('[data-verdict="allow"]')).toBeVisible();
+});
