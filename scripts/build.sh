@@ -8,12 +8,6 @@ cd "$ROOT"
 command -v trunk >/dev/null || die "trunk not found: run scripts/setup.sh"
 command -v wasm-opt >/dev/null || die "wasm-opt not found in node_modules/.bin: run scripts/setup.sh"
 
-# Until the UI's stylesheet lands on main, build with an empty one (untracked; not committed).
-if [ ! -f static/style.css ]; then
-  info "static/style.css is missing: building with an empty stylesheet"
-  : >static/style.css
-fi
-
 step "trunk build --release --offline --public-url ./"
 start=$(date +%s)
 trunk build --release --offline --public-url ./

@@ -52,14 +52,19 @@ if (/<script\b[^>]*\bsrc\s*=/i.test(html)) fail('index.html loads an external sc
 //    the wasm bytes.
 let glue = asset(glueRef, 'utf8');
 if (/^\s*import\s/m.test(glue)) fail(`the glue \`${glueRef}\` imports other files (wasm-bindgen snippets): not supported`);
-const initName = glue.match(/export\s+default\s+([A-Za-z_$][\w$]*)\s*;/)?.[1];
+const initName =
+  glue.match(/export\s+default\s+([A-Za-z_$][\w$]*)\s*;/)?.[1] ??
+  glue.match(/export\s*\{[^}]*\b([A-Za-z_$][\w$]*)\s+as\s+default\b[^}]*\}/)?.[1];
 if (!initName) fail(`no \`export default <init>\` in the glue \`${glueRef}\``);
 glue = glue.replace(/^\s*\/\/# sourceMappingURL=.*$/gm, '');
 const wasmBase64 = asset(wasmRef).toString('base64');
+// In a block: the glue has top-level names of its own (e.g. `wasm`).
 const script = `${glue}
-const wasmBytes = Uint8Array.from(atob("${wasmBase64}"), (c) => c.charCodeAt(0));
-const wasm = await ${initName}({ module_or_path: wasmBytes });
-dispatchEvent(new CustomEvent("TrunkApplicationStarted", { detail: { wasm } }));
+{
+  const bytes = Uint8Array.from(atob("${wasmBase64}"), (c) => c.charCodeAt(0));
+  const instance = await ${initName}({ module_or_path: bytes });
+  dispatchEvent(new CustomEvent("TrunkApplicationStarted", { detail: { wasm: instance } }));
+}
 `;
 if (/<\/script/i.test(script)) fail('the glue contains `</script`: cannot inline it safely');
 

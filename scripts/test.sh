@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Everything CI checks, in order, stopping at the first failure:
-#   setup, cargo fmt --check, clippy (native and wasm32), cargo test, the release build, its size budget,
-#   the Playwright browser suite against dist/, and scripts/differential.sh when present.
+#   setup, cargo fmt --check, clippy (native and wasm32), cargo test, the release build, the Playwright
+#   browser suite against dist/, the size budget of dist/, and scripts/differential.sh when present.
 # Ends with a summary and a closing line "tests: N passed, N failed".
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -18,6 +18,7 @@ current=""
 on_exit() {
   local rc=$?
   if [ "$rc" -ne 0 ] && [ -n "$current" ]; then
+    [ "${#SUMMARY[@]}" -eq 0 ] || printf '    %s\n' "${SUMMARY[@]}" >&2
     printf '\nFAILED: %s (exit %s) after %s s in total\n' "$current" "$rc" "$(($(date +%s) - T0))" >&2
     printf '    fix it and re-run scripts/test.sh\n' >&2
   fi
@@ -76,8 +77,8 @@ run_step "clippy (native, all targets)" cargo clippy --all-targets -- -D warning
 run_step "clippy (wasm32)" cargo clippy --target wasm32-unknown-unknown --bin claimcheck-web --lib -- -D warnings
 run_step "cargo test" cargo_test
 run_step "release build (trunk)" "$ROOT/scripts/build.sh"
-run_step "size budget" "$ROOT/scripts/size.sh"
 run_step "browser tests (playwright)" playwright_suite
+run_step "size budget" "$ROOT/scripts/size.sh"
 if [ -x "$ROOT/scripts/differential.sh" ]; then
   run_step "differential tests" "$ROOT/scripts/differential.sh"
 fi

@@ -6,6 +6,7 @@
 //! any nesting depth is safe) and linear in the size of the text.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use serde_json::Value;
 
@@ -40,10 +41,32 @@ pub struct Parsed {
     pub spans: Spans,
 }
 
+/// FNV-1a: the pointers are short strings from our own scan, so a fast non-keyed hash is fine.
+#[derive(Default)]
+pub struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for b in bytes {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
 /// JSON Pointer -> location of the member's key (for object members) or of the value (array items, root).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Spans {
-    map: HashMap<String, Location>,
+    map: HashMap<String, Location, BuildHasherDefault<Fnv>>,
     pub duplicates: Vec<Duplicate>,
 }
 
@@ -92,20 +115,32 @@ pub fn parse(text: &str) -> Result<Parsed, JsonError> {
 
 /// Parse JSON text (no URL decoding), with locations.
 pub fn parse_plain(text: &str) -> Result<Parsed, JsonError> {
-    match serde_json::from_str::<Value>(text) {
-        Ok(value) => Ok(Parsed {
-            value,
-            url_decoded: false,
-            spans: scan(text),
-        }),
-        Err(e) => Err(JsonError {
-            message: strip_serde_suffix(&e.to_string()),
-            location: Location {
-                line: e.line().max(1),
-                column: e.column().max(1),
-            },
-        }),
+    let value = value_of(text)?;
+    Ok(Parsed {
+        value,
+        url_decoded: false,
+        spans: scan(text),
+    })
+}
+
+/// Parse `text` (URL-decoding it first when it is percent-encoded JSON) into a value only, without the
+/// location scan: for detecting what was pasted. Returns the value and whether it was URL-decoded.
+pub fn parse_value(text: &str) -> Result<(Value, bool), JsonError> {
+    let trimmed = text.trim_start_matches('\u{feff}');
+    match url_decode_json(trimmed) {
+        Some(decoded) => value_of(&decoded).map(|v| (v, true)),
+        None => value_of(trimmed).map(|v| (v, false)),
     }
+}
+
+fn value_of(text: &str) -> Result<Value, JsonError> {
+    serde_json::from_str::<Value>(text).map_err(|e| JsonError {
+        message: strip_serde_suffix(&e.to_string()),
+        location: Location {
+            line: e.line().max(1),
+            column: e.column().max(1),
+        },
+    })
 }
 
 fn strip_serde_suffix(message: &str) -> String {
@@ -179,25 +214,28 @@ enum Frame {
     },
 }
 
+/// A byte cursor that keeps a 1-based line and a column counted in characters.
 struct Cursor<'a> {
-    chars: std::iter::Peekable<std::str::Chars<'a>>,
+    text: &'a str,
+    pos: usize,
     line: usize,
     column: usize,
 }
 
 impl Cursor<'_> {
-    fn peek(&mut self) -> Option<char> {
-        self.chars.peek().copied()
+    fn peek(&self) -> Option<u8> {
+        self.text.as_bytes().get(self.pos).copied()
     }
-    fn bump(&mut self) -> Option<char> {
-        let c = self.chars.next()?;
-        if c == '\n' {
+    fn bump(&mut self) -> Option<u8> {
+        let b = self.peek()?;
+        self.pos += 1;
+        if b == b'\n' {
             self.line += 1;
             self.column = 1;
-        } else {
+        } else if b & 0xC0 != 0x80 {
             self.column += 1;
         }
-        Some(c)
+        Some(b)
     }
     fn here(&self) -> Location {
         Location {
@@ -206,67 +244,52 @@ impl Cursor<'_> {
         }
     }
     fn skip_ws(&mut self) {
-        while matches!(self.peek(), Some(' ' | '\t' | '\n' | '\r')) {
+        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
             self.bump();
         }
     }
-    /// Reads a string whose opening quote is next; returns its unescaped content.
-    fn string(&mut self) -> String {
+    /// Skips a string whose opening quote is next; returns the raw text between the quotes and whether it
+    /// holds escapes.
+    fn raw_string(&mut self) -> (&str, bool) {
         self.bump();
-        let mut s = String::new();
-        while let Some(c) = self.bump() {
-            match c {
-                '"' => break,
-                '\\' => match self.bump() {
-                    Some('n') => s.push('\n'),
-                    Some('t') => s.push('\t'),
-                    Some('r') => s.push('\r'),
-                    Some('b') => s.push('\u{8}'),
-                    Some('f') => s.push('\u{c}'),
-                    Some('u') => {
-                        let mut code = 0u32;
-                        for _ in 0..4 {
-                            code =
-                                code * 16 + self.bump().and_then(|h| h.to_digit(16)).unwrap_or(0);
-                        }
-                        if (0xD800..0xDC00).contains(&code) && self.peek() == Some('\\') {
-                            self.bump();
-                            self.bump();
-                            let mut low = 0u32;
-                            for _ in 0..4 {
-                                low = low * 16
-                                    + self.bump().and_then(|h| h.to_digit(16)).unwrap_or(0);
-                            }
-                            let combined = 0x10000
-                                + ((code - 0xD800) << 10)
-                                + (low.wrapping_sub(0xDC00) & 0x3FF);
-                            s.push(char::from_u32(combined).unwrap_or('\u{fffd}'));
-                        } else {
-                            s.push(char::from_u32(code).unwrap_or('\u{fffd}'));
-                        }
-                    }
-                    Some(other) => s.push(other),
-                    None => break,
-                },
-                _ => s.push(c),
+        let start = self.pos;
+        let mut escaped = false;
+        while let Some(b) = self.bump() {
+            match b {
+                b'"' => return (self.text.get(start..self.pos - 1).unwrap_or(""), escaped),
+                b'\\' => {
+                    escaped = true;
+                    self.bump();
+                }
+                _ => {}
             }
         }
-        s
+        (self.text.get(start..).unwrap_or(""), escaped)
+    }
+    /// Reads a string whose opening quote is next; returns its unescaped content.
+    fn string(&mut self) -> String {
+        let (raw, escaped) = self.raw_string();
+        if !escaped {
+            return raw.to_string();
+        }
+        serde_json::from_str::<String>(&format!("\"{raw}\"")).unwrap_or_else(|_| raw.to_string())
     }
 }
 
-/// Record where every value is and which keys repeat. Assumes `text` is valid JSON (serde_json accepted it);
-/// on anything else it stops early without panicking.
+/// Record where every object member and every container is, and which keys repeat. Assumes `text` is
+/// valid JSON (serde_json accepted it); on anything else it stops early without panicking. Linear time.
 pub fn scan(text: &str) -> Spans {
+    let text = text.trim_start_matches('\u{feff}');
     let mut spans = Spans::default();
     let mut cur = Cursor {
-        chars: text.chars().peekable(),
+        text,
+        pos: 0,
         line: 1,
         column: 1,
     };
     let mut stack: Vec<Frame> = Vec::new();
-    // The pointer of the next value and where its key (or itself) is.
     cur.skip_ws();
+    // The pointer of the next value and where its key (or itself) is; `record` says whether to keep it.
     let mut next: Option<(String, Location)> = Some((String::new(), cur.here()));
     loop {
         cur.skip_ws();
@@ -279,7 +302,7 @@ pub fn scan(text: &str) -> Spans {
         }) = stack.last_mut()
         {
             match c {
-                '"' => {
+                b'"' => {
                     let at = cur.here();
                     let key = cur.string();
                     if let Some((_, first)) = keys.iter().find(|(k, _)| *k == key) {
@@ -292,19 +315,21 @@ pub fn scan(text: &str) -> Spans {
                     } else {
                         keys.push((key.clone(), at));
                     }
-                    next = Some((pointer_push(pointer, &key), at));
+                    let member = pointer_push(pointer, &key);
+                    spans.map.insert(member.clone(), at);
+                    next = Some((member, at));
                     *pending = Some(key);
                     cur.skip_ws();
-                    if cur.peek() == Some(':') {
+                    if cur.peek() == Some(b':') {
                         cur.bump();
                     }
                     continue;
                 }
-                ',' => {
+                b',' => {
                     cur.bump();
                     continue;
                 }
-                '}' => {
+                b'}' => {
                     cur.bump();
                     stack.pop();
                     value_done(&mut stack);
@@ -315,27 +340,31 @@ pub fn scan(text: &str) -> Spans {
         }
         if let Some(Frame::Array { pointer, index }) = stack.last_mut() {
             match c {
-                ',' => {
+                b',' => {
                     cur.bump();
                     continue;
                 }
-                ']' => {
+                b']' => {
                     cur.bump();
                     stack.pop();
                     value_done(&mut stack);
                     continue;
                 }
                 _ => {
-                    next = Some((pointer_push(pointer, &index.to_string()), cur.here()));
+                    // Scalar items are located only near the root (e.g. a statement that is not an object); deeper
+                    // ones (condition values) are never pointed at, and skipping them keeps the scan cheap.
+                    let shallow = pointer.matches('/').count() <= 1;
+                    next = (shallow || matches!(c, b'{' | b'['))
+                        .then(|| (pointer_push(pointer, &index.to_string()), cur.here()));
                     *index += 1;
                 }
             }
         }
         // A value starts here.
         let (pointer, at) = next.take().unwrap_or_else(|| (String::new(), cur.here()));
-        spans.map.insert(pointer.clone(), at);
         match c {
-            '{' => {
+            b'{' => {
+                spans.map.insert(pointer.clone(), at);
                 cur.bump();
                 stack.push(Frame::Object {
                     pointer,
@@ -343,16 +372,23 @@ pub fn scan(text: &str) -> Spans {
                     pending: None,
                 });
             }
-            '[' => {
+            b'[' => {
+                spans.map.insert(pointer.clone(), at);
                 cur.bump();
                 stack.push(Frame::Array { pointer, index: 0 });
             }
-            '"' => {
-                cur.string();
+            b'"' => {
+                if next_recorded(&pointer, &stack) {
+                    spans.map.insert(pointer, at);
+                }
+                cur.raw_string();
                 value_done(&mut stack);
             }
             _ => {
-                while matches!(cur.peek(), Some(ch) if !matches!(ch, ',' | ']' | '}' | ' ' | '\t' | '\n' | '\r'))
+                if next_recorded(&pointer, &stack) {
+                    spans.map.insert(pointer, at);
+                }
+                while matches!(cur.peek(), Some(ch) if !matches!(ch, b',' | b']' | b'}' | b' ' | b'\t' | b'\n' | b'\r'))
                 {
                     cur.bump();
                 }
@@ -364,6 +400,16 @@ pub fn scan(text: &str) -> Spans {
         }
     }
     spans
+}
+
+/// Whether a scalar's own location is kept: array items (members are located by their key, recorded
+/// already) and the root.
+fn next_recorded(pointer: &str, stack: &[Frame]) -> bool {
+    if stack.is_empty() {
+        pointer.is_empty()
+    } else {
+        !pointer.is_empty() && matches!(stack.last(), Some(Frame::Array { .. }))
+    }
 }
 
 /// After a member's value, the enclosing object expects a key again.
@@ -397,6 +443,15 @@ mod tests {
         assert_eq!(p.spans.locate("/Statement"), Some(loc(2, 3)));
         assert_eq!(p.spans.locate("/Statement/1"), Some(loc(4, 5)));
         assert_eq!(p.spans.locate("/Statement/1/Effect"), Some(loc(4, 6)));
+    }
+
+    #[test]
+    fn deep_scalar_items_are_skipped_without_disturbing_the_root() {
+        let p = parse("{\"Statement\": [{\"Action\": [\"a\", \"b\"]}, 3]}").unwrap();
+        assert_eq!(p.spans.locate(""), Some(loc(1, 1)));
+        assert_eq!(p.spans.locate("/Statement/1"), Some(loc(1, 40)));
+        assert_eq!(p.spans.locate("/Statement/0/Action"), Some(loc(1, 17)));
+        assert_eq!(p.spans.locate("/Statement/0/Action/1"), None);
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Trust configurations: detect the kind, parse, evaluate to checks. One module per platform.
 //!
-//! The pasted text is parsed once ([`json::parse`]: line/column errors, duplicate keys, URL decoding), then
+//! The pasted text is parsed once ([`json::parse_value`]: line/column errors, URL decoding), then
 //! each platform in [`PLATFORMS`] is asked in turn whether it recognizes the document; the first that does
 //! evaluates it. Adding a platform is one line in that list: its module exposes `recognize`, `evaluate`,
 //! `suggest` and `explain_error_text` with the signatures of [`Platform`].
@@ -84,22 +84,22 @@ fn platform(kind: PolicyKind) -> Option<&'static Platform> {
 
 /// Detect the kind of `text`, parse it and evaluate it against `claims` (if any) at `now`.
 pub fn evaluate(text: &str, claims: Option<&Map<String, Value>>, now: i64) -> Evaluation {
-    let parsed = match json::parse(text) {
+    let (value, url_decoded) = match json::parse_value(text) {
         Ok(parsed) => parsed,
         Err(e) => return unreadable(text, e),
     };
     for p in PLATFORMS {
-        if (p.recognize)(&parsed.value).is_some() {
+        if (p.recognize)(&value).is_some() {
             let decoded;
-            let source = if parsed.url_decoded {
+            let source = if url_decoded {
                 decoded = json::url_decode_json(text).unwrap_or_default();
                 decoded.as_str()
             } else {
                 text
             };
-            let mut evaluation = (p.evaluate)(&parsed.value, source, claims, now);
+            let mut evaluation = (p.evaluate)(&value, source, claims, now);
             evaluation.info.kind = Some(p.kind);
-            if parsed.url_decoded {
+            if url_decoded {
                 if let Some(d) = evaluation.info.detected.as_mut() {
                     d.push_str(", URL-encoded");
                 }

@@ -46,3 +46,15 @@ export function tokenInput(page) {
 export function policyInput(page) {
   return page.getByLabel('Policy', { exact: true });
 }
+
+/**
+ * Puts `text` into a textarea the way a paste does (one value change, one input event). Use it for large
+ * inputs: locator.fill() inserts text like typing, which takes minutes for a megabyte.
+ */
+export async function pasteInto(locator, text) {
+  await locator.evaluate((el, value) => {
+    el.focus();
+    el.value = value;
+    el.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertFromPaste' }));
+  }, text);
+}

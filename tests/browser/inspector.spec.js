@@ -1,6 +1,6 @@
 // The token inspector, driven in the real release build: paste tokens, open links, survive garbage.
 import { createHash } from 'node:crypto';
-import { test, expect, openApp, tokenInput, policyInput } from './fixtures.js';
+import { test, expect, openApp, tokenInput, policyInput, pasteInto } from './fixtures.js';
 import {
   circleToken,
   randomText,
@@ -59,10 +59,11 @@ test.describe('token inspector', () => {
     await tokenInput(page).fill(circleToken({ version: 'v1' }));
     const sub = page.locator('[data-sub-version="v1"]');
     await expect(sub).toBeVisible();
-    await expect(sub).toContainText(ORG_ID);
-    await expect(sub).toContainText(PROJECT_ID);
-    await expect(sub).toContainText(USER_ID);
-    await expect(sub).not.toContainText('vcs-origin');
+    await expect(sub.locator('.seg-org .seg-text')).toHaveText(ORG_ID);
+    await expect(sub.locator('.seg-project .seg-text')).toHaveText(PROJECT_ID);
+    await expect(sub.locator('.seg-user .seg-text')).toHaveText(USER_ID);
+    await expect(sub.locator('.seg-vcs-origin, .seg-vcs-ref, .seg-unknown')).toHaveCount(0);
+    await expect(sub.locator('.sub-variable')).toHaveText('Carried by $CIRCLE_OIDC_TOKEN');
     await expect(page.locator('[data-sub-version="v2"]')).toHaveCount(0);
   });
 
@@ -71,7 +72,13 @@ test.describe('token inspector', () => {
     await tokenInput(page).fill(circleToken({ version: 'v2' }));
     const sub = page.locator('[data-sub-version="v2"]');
     await expect(sub).toBeVisible();
-    for (const text of [ORG_ID, PROJECT_ID, USER_ID, VCS_ORIGIN, VCS_REF]) await expect(sub).toContainText(text);
+    await expect(sub.locator('.seg-org .seg-text')).toHaveText(ORG_ID);
+    await expect(sub.locator('.seg-project .seg-text')).toHaveText(PROJECT_ID);
+    await expect(sub.locator('.seg-user .seg-text')).toHaveText(USER_ID);
+    await expect(sub.locator('.seg-vcs-origin .seg-text')).toHaveText(VCS_ORIGIN);
+    await expect(sub.locator('.seg-vcs-ref .seg-text')).toHaveText(VCS_REF);
+    await expect(sub.locator('.seg-unknown')).toHaveCount(0);
+    await expect(sub.locator('.sub-variable')).toHaveText('Carried by $CIRCLE_OIDC_TOKEN_V2');
     await expect(page.locator('[data-sub-version="v1"]')).toHaveCount(0);
   });
 
@@ -99,7 +106,7 @@ test.describe('links', () => {
     await expect(tokenInput(page)).toHaveValue(token);
     const sub = page.locator('[data-sub-version="v2"]');
     await expect(sub).toBeVisible();
-    await expect(sub).toContainText(VCS_ORIGIN);
+    await expect(sub.locator('.seg-vcs-origin .seg-text')).toHaveText(VCS_ORIGIN);
   });
 });
 
@@ -123,12 +130,14 @@ test.describe('bad input', () => {
   });
 
   test('1 MB of random text gets a clear error and the page stays responsive', async ({ page }) => {
+    // Generous limits: the UI analyses large pastes after a pause, and CI shares 2 loaded cores.
+    test.setTimeout(90_000);
     await openApp(page);
     const started = Date.now();
-    await tokenInput(page).fill(randomText(1024 * 1024));
-    await expect(page.getByText(/the header segment/).first()).toBeVisible();
+    await pasteInto(tokenInput(page), randomText(1024 * 1024));
+    await expect(page.getByText(/the header segment is not base64url/).first()).toBeVisible({ timeout: 40_000 });
     await tokenInput(page).fill(circleToken({ version: 'v2' }));
-    await expect(page.locator('[data-sub-version="v2"]')).toBeVisible();
-    expect(Date.now() - started, 'milliseconds to survive 1 MB and recover').toBeLessThan(10_000);
+    await expect(page.locator('[data-sub-version="v2"]')).toBeVisible({ timeout: 20_000 });
+    expect(Date.now() - started, 'milliseconds to survive 1 MB and recover').toBeLessThan(60_000);
   });
 });

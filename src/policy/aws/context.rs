@@ -132,11 +132,13 @@ impl Context {
 
     /// Look a condition key up, case-insensitively.
     pub fn lookup(&self, key: &str, claims: &Map<String, Value>) -> Lookup<'_> {
-        let lower = key.to_ascii_lowercase();
-        if lower == "aws:currenttime" || lower == "aws:epochtime" {
-            return Lookup::Unknowable; // handled by `global`, which needs an owned value
-        }
-        if lower.starts_with("aws:") || lower.starts_with("sts:") {
+        let prefix = |p: &str| {
+            key.get(..p.len())
+                .is_some_and(|k| k.eq_ignore_ascii_case(p))
+        };
+        // `aws:CurrentTime`/`aws:EpochTime` are answered by `global`; every other global key depends on the
+        // live request.
+        if prefix("aws:") || prefix("sts:") {
             return Lookup::Unknowable;
         }
         if let Some(e) = self

@@ -18,7 +18,7 @@
 //! | `principal-other-issuer` | error | the `Federated` ARN names another issuer than the token's |
 //! | `principal-not-federated` | error | only `AWS`/`Service` principals: they never match a web identity |
 //! | `action-not-web-identity` | error | the action does not cover `sts:AssumeRoleWithWebIdentity` |
-//! | `claim-not-exposed` | error | a condition on a claim AWS does not put in the request context |
+//! | `claim-not-exposed` | error/warning | a condition on a claim AWS does not put in the request context (error when it decides) |
 //! | `value-case-mismatch` | error | the values differ only in case |
 //! | `value-near-miss` | error | the values differ in one or two characters (a typo) |
 //! | `for-all-values-missing-key` | warning | `ForAllValues:` passed in an Allow only because the key is missing |
@@ -252,9 +252,10 @@ pub fn diagnose(
                 Missing::NotExposed { claim: name, .. } => {
                     let sugg = not_exposed_fix(name, claims, sub.as_ref(), &provider);
                     let deny_fires = !allow && ce.outcome == Outcome::Pass;
+                    let decisive = deny_fires || (allow && ce.outcome == Outcome::Fail);
                     out.push(finding(
                         "claim-not-exposed",
-                        Severity::Error,
+                        if decisive { Severity::Error } else { Severity::Warning },
                         format!(
                             "AWS does not expose the `{name}` claim to trust policies, so `{}` in {label} is always missing{}",
                             c.key,
@@ -344,7 +345,7 @@ pub fn diagnose(
             if claim == "sub"
                 && project
                     .as_deref()
-                    .is_some_and(|p| c.values.iter().any(|v| v.starts_with(&format!("org/{p}/"))))
+                    .is_some_and(|p| c.values.iter().any(|v| starts_with_org(v, p)))
             {
                 out.push(finding("project-id-as-org-id", Severity::Error, format!("the `sub` value in {label} starts with `org/<project ID>`: the project ID is where the org ID belongs"), format!("the org ID is `{}`", org.clone().unwrap_or_default()), at));
             }
@@ -462,10 +463,8 @@ fn sub_version(
         .any(|v| v.contains("/vcs-origin/") || v.contains("/vcs-ref/"));
     if sub.vcs.is_some() && !expects_v2 {
         // V2 token. Would the V1 form have matched?
-        if c.values
-            .iter()
-            .any(|v| value_matches(base, v, &sub.v1(), false))
-        {
+        let v1 = sub.v1();
+        if c.values.iter().any(|v| value_matches(base, v, &v1, false)) {
             let f = "this policy expects a V1 sub: use $CIRCLE_OIDC_TOKEN (or change the condition to `StringLike` with `.../user/*`, which matches both)".to_string();
             if !*reported {
                 out.push(finding("sub-expects-v1", Severity::Error, format!("the `sub` condition in {label} is written for a V1 `sub` (`{}`), but the token is V2 (`{actual}`); `{}` never matches it", sub.v1(), base.name()), f.clone(), at));
@@ -531,6 +530,14 @@ fn aud_mismatch(
         out.push(finding("aud-not-org-id", Severity::Warning, format!("the token's `aud` `{actual}` is not its org ID `{o}`: it was minted with a custom audience"), "a custom audience must also be added to the OIDC provider's audiences".into(), at));
     }
     f
+}
+
+/// `value` starts with `org/<id>/`.
+fn starts_with_org(value: &str, id: &str) -> bool {
+    value
+        .strip_prefix("org/")
+        .and_then(|r| r.strip_prefix(id))
+        .is_some_and(|r| r.starts_with('/'))
 }
 
 /// One or two character edits apart (and not identical), for strings without wildcards.

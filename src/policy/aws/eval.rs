@@ -579,6 +579,25 @@ fn match_value(
     let resolver_ref: &dyn Fn(&str) -> Option<String> = &resolver;
     let resolver_opt = vars.then_some(resolver_ref);
     match base.family() {
+        Family::String if !(vars && expected.contains("${")) => {
+            let ignore_case = base == Base::StringEqualsIgnoreCase;
+            let wild =
+                base == Base::StringLike && (expected.contains('*') || expected.contains('?'));
+            if wild {
+                glob::compile(expected, true, None)
+                    .map(|p| glob::matches(&p, actual, false))
+                    .map_or(Outcome::Unknown, outcome)
+            } else if ignore_case {
+                outcome(
+                    expected
+                        .chars()
+                        .flat_map(char::to_lowercase)
+                        .eq(actual.chars().flat_map(char::to_lowercase)),
+                )
+            } else {
+                outcome(expected == actual)
+            }
+        }
         Family::String => {
             let like = base == Base::StringLike;
             match glob::compile(expected, like, resolver_opt) {

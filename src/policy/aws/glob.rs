@@ -30,6 +30,14 @@ pub fn compile(
     resolve: Option<Resolver<'_>>,
 ) -> Result<Vec<Tok>, Unresolved> {
     let mut out = Vec::with_capacity(value.len());
+    if resolve.is_none() || !value.contains("${") {
+        out.extend(value.chars().map(|c| match c {
+            '*' if wildcards => Tok::Star,
+            '?' if wildcards => Tok::One,
+            _ => Tok::Lit(c),
+        }));
+        return Ok(out);
+    }
     let mut rest = value;
     while let Some(c) = rest.chars().next() {
         if let (Some(resolve), true) = (resolve, rest.starts_with("${")) {
@@ -80,10 +88,20 @@ fn eq(p: char, t: char, ignore_case: bool) -> bool {
 
 /// Whether `text` matches `pattern` (case-sensitively unless `ignore_case`).
 pub fn matches(pattern: &[Tok], text: &str, ignore_case: bool) -> bool {
-    let text: Vec<char> = text.chars().collect();
+    if text.is_ascii() {
+        let bytes = text.as_bytes();
+        match_with(pattern, bytes.len(), |i| char::from(bytes[i]), ignore_case)
+    } else {
+        let chars: Vec<char> = text.chars().collect();
+        match_with(pattern, chars.len(), |i| chars[i], ignore_case)
+    }
+}
+
+/// The matcher over a text of `len` characters read by `at` (indices are always `< len`).
+fn match_with(pattern: &[Tok], len: usize, at: impl Fn(usize) -> char, ignore_case: bool) -> bool {
     let (mut p, mut t) = (0usize, 0usize);
     let mut star: Option<(usize, usize)> = None;
-    while t < text.len() {
+    while t < len {
         match pattern.get(p) {
             Some(Tok::Star) => {
                 star = Some((p, t));
@@ -93,7 +111,7 @@ pub fn matches(pattern: &[Tok], text: &str, ignore_case: bool) -> bool {
                 p += 1;
                 t += 1;
             }
-            Some(Tok::Lit(c)) if eq(*c, text[t], ignore_case) => {
+            Some(Tok::Lit(c)) if eq(*c, at(t), ignore_case) => {
                 p += 1;
                 t += 1;
             }

@@ -58,7 +58,7 @@ pub fn evaluate(
     };
     // Locations: from the pasted text when the document is an object in it.
     let outer: Option<Spans> = match found.source {
-        parse::Source::Object(_) => json::parse(text).ok().map(|p| p.spans),
+        parse::Source::Object(_) => Some(json::scan(text)),
         parse::Source::Text(_) => None,
     };
     let mut info = PolicyInfo {

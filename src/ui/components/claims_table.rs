@@ -5,7 +5,7 @@ use std::rc::Rc;
 use serde_json::{Map, Value};
 use yew::prelude::*;
 
-use super::text::value_text;
+use super::text::{rich, value_text};
 use crate::circleci::ClaimInfo;
 use crate::report::Report;
 use crate::state::{Action, ClaimsView};
@@ -34,7 +34,7 @@ fn row(claim: &ClaimInfo) -> Html {
             <th scope="row"><code>{ claim.name.clone() }</code></th>
             <td class="mono value">{ value_text(&claim.value) }</td>
             <td>
-                { claim.explanation.clone() }
+                { rich(&claim.explanation) }
                 if let Some(time) = &claim.time {
                     <span class="time">
                         <span class="time-utc">{ time.utc.clone() }</span>

@@ -7,6 +7,7 @@ use yew::prelude::*;
 
 use super::policy_input::kind_name;
 use super::text::rich;
+use crate::policy::PolicyKind;
 use crate::report::{Outcome, Report, Verdict};
 
 #[derive(Properties, PartialEq)]
@@ -25,12 +26,18 @@ pub fn VerdictBanner(props: &Props) -> Html {
         Some(Verdict::Allow) => (
             "verdict verdict-allow",
             "✓",
-            "Allowed: the job can assume this role",
+            match report.policy.kind {
+                Some(PolicyKind::Aws) | None => "Allowed: the job can assume this role",
+                Some(_) => "Allowed: the platform accepts this token",
+            },
         ),
         Some(Verdict::Deny) => (
             "verdict verdict-deny",
             "✗",
-            "Denied: the job cannot assume this role",
+            match report.policy.kind {
+                Some(PolicyKind::Aws) | None => "Denied: the job cannot assume this role",
+                Some(_) => "Denied: the platform rejects this token",
+            },
         ),
         None => ("verdict verdict-none", "…", ""),
     };

@@ -1,0 +1,293 @@
+// Share links in the real release build: round trip, signature removal, redaction, privacy over a whole session,
+// hostile content rendered inert.
+import { test, expect, openApp, tokenInput, policyInput } from './fixtures.js';
+import { circleClaims, circleToken, b64url, ORG_ID, PROJECT_ID, USER_ID, KID, v1Sub } from './tokens.js';
+
+const AT = 1764115800; // ten minutes into the life of the default test token (iat 1764115200)
+const AT_UTC = '2025-11-26 00:10:00 UTC';
+
+function trustPolicy(subCondition) {
+  return JSON.stringify(
+    {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'AllowCircleCI',
+          Effect: 'Allow',
+          Principal: { Federated: `arn:aws:iam::123456789012:oidc-provider/oidc.circleci.com/org/${ORG_ID}` },
+          Action: 'sts:AssumeRoleWithWebIdentity',
+          Condition: {
+            StringEquals: { [`oidc.circleci.com/org/${ORG_ID}:aud`]: ORG_ID },
+            ...subCondition,
+          },
+        },
+      ],
+    },
+    null,
+    2,
+  );
+}
+
+const LIKE_POLICY = trustPolicy({
+  StringLike: { [`oidc.circleci.com/org/${ORG_ID}:sub`]: `org/${ORG_ID}/project/${PROJECT_ID}/user/*` },
+});
+const EXACT_USER_POLICY = trustPolicy({
+  StringEquals: {
+    [`oidc.circleci.com/org/${ORG_ID}:aud`]: ORG_ID,
+    [`oidc.circleci.com/org/${ORG_ID}:sub`]: v1Sub(),
+  },
+});
+
+/** The link in the read-only field, once it is there. */
+async function shareLink(page) {
+  const field = page.getByRole('textbox', { name: 'Share link' });
+  await expect(field).toHaveValue(/#v1\./);
+  return field.inputValue();
+}
+
+/** What the results say: the verdict and every check row's result and text. */
+async function results(page) {
+  const verdict = page.locator('[data-verdict]');
+  await expect(verdict).toBeVisible();
+  return {
+    verdict: await verdict.getAttribute('data-verdict'),
+    rows: await page
+      .locator('tr.check')
+      .evaluateAll((rows) => rows.map((r) => [r.getAttribute('data-check-result'), r.innerText])),
+  };
+}
+
+/** Opens `link` in a brand-new browser context (no shared storage), like someone who received it. */
+async function openInFreshContext(browser, link) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const errors = [];
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(link);
+  await expect(tokenInput(page)).toBeVisible();
+  return { context, page, errors };
+}
+
+test.describe('share link', () => {
+  test('round trip: the link reopens the same verdict and rows, without the signature', async ({ page, browser }) => {
+    const token = circleToken({ version: 'v1' });
+    await openApp(page, `#at=${AT}`);
+    await tokenInput(page).fill(token);
+    await policyInput(page).fill(LIKE_POLICY);
+    await expect(page.locator('[data-verdict="allow"]')).toBeVisible();
+    const before = await results(page);
+    expect(before.rows.length).toBeGreaterThan(1);
+
+    const link = await shareLink(page);
+    expect(new URL(link).search, 'nothing in the query string').toBe('');
+    const signature = token.split('.')[2];
+    expect(link).not.toContain(signature);
+
+    const opened = await openInFreshContext(browser, link);
+    expect(await results(opened.page)).toEqual(before);
+    const [header, payload] = token.split('.');
+    await expect(tokenInput(opened.page)).toHaveValue(`${header}.${payload}.`);
+    await expect(policyInput(opened.page)).toHaveValue(LIKE_POLICY);
+    await expect(opened.page.getByText('Signature removed; this token cannot be replayed.')).toBeVisible();
+    await expect(opened.page.locator('.eval-time')).toContainText(`Evaluated as of ${AT_UTC}`);
+    // "Evaluate now" drops the pinned time: the 2025 token is then expired.
+    await opened.page.getByRole('button', { name: 'Evaluate now' }).click();
+    await expect(opened.page.locator('.eval-time')).toContainText('Evaluated now');
+    expect(opened.errors).toEqual([]);
+    await opened.context.close();
+  });
+
+  test('the copy button puts the same link on the clipboard', async ({ page, context }) => {
+    await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+    await openApp(page, `#at=${AT}`);
+    await tokenInput(page).fill(circleToken({ version: 'v2' }));
+    const link = await shareLink(page);
+    await page.getByRole('button', { name: 'Copy share link' }).click();
+    await expect(page.getByRole('button', { name: 'Copied' })).toBeVisible();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(link);
+  });
+
+  test('include signature keeps the token whole, and warns', async ({ page, browser }) => {
+    const token = circleToken({ version: 'v1' });
+    await openApp(page, `#at=${AT}`);
+    await tokenInput(page).fill(token);
+    const unsigned = await shareLink(page);
+    await page.getByLabel(/Include signature/).check();
+    await expect(page.getByText(/anyone holding the link can use it/)).toBeVisible();
+    await expect(page.getByRole('textbox', { name: 'Share link' })).not.toHaveValue(unsigned);
+    const signed = await shareLink(page);
+    const opened = await openInFreshContext(browser, signed);
+    await expect(tokenInput(opened.page)).toHaveValue(token);
+    await expect(opened.page.locator('.share-signature-removed')).toHaveCount(0);
+    await opened.context.close();
+    // The address bar of the sharing page never carries the signature.
+    expect(page.url()).not.toContain(token.split('.')[2]);
+  });
+
+  test('redacting the user ID says what changes, and the opened view shows it redacted', async ({ page, browser }) => {
+    await openApp(page, `#at=${AT}`);
+    await tokenInput(page).fill(circleToken({ version: 'v1' }));
+    await policyInput(page).fill(EXACT_USER_POLICY);
+    await expect(page.locator('[data-verdict="allow"]')).toBeVisible();
+    await page.locator('.share-redact[data-redact="sub.user"] input').check();
+    await expect(page.locator('.share-effect[data-code="redaction-changes-verdict"]')).toContainText(
+      'the link shows deny instead of allow',
+    );
+    await expect(page.locator('.share-effect[data-code="redaction-changes-check"]').first()).toContainText('sub');
+    const link = await shareLink(page);
+
+    const opened = await openInFreshContext(browser, link);
+    await expect(opened.page.locator('[data-verdict="deny"]')).toBeVisible();
+    await expect(opened.page.locator('.share-redacted')).toContainText('sub.user');
+    await expect(opened.page.locator('.seg-user')).toContainText('<redacted>');
+    // The token carries no trace of the user ID (the policy is not redacted: it still names it).
+    const [, payload, signature] = (await tokenInput(opened.page).inputValue()).split('.');
+    expect(signature).toBe('');
+    expect(Buffer.from(payload, 'base64url').toString('utf8')).not.toContain(USER_ID);
+    expect(await opened.page.locator('.claims-view').innerText()).not.toContain(USER_ID);
+    await opened.context.close();
+  });
+
+  test('a hostile link gets a clear message and the page keeps working', async ({ page }) => {
+    await openApp(page, '#v9.AAAA');
+    await expect(page.locator('.notice')).toContainText('this link uses format v9');
+    await openApp(page, '#v1.!!!!');
+    await expect(page.locator('.notice')).toContainText('is not base64url');
+    await tokenInput(page).fill(circleToken({ version: 'v1' }));
+    await expect(page.locator('[data-sub-version="v1"]')).toBeVisible();
+  });
+});
+
+test.describe('privacy over a full session', () => {
+  test('no request leaves the origin, nothing is stored, the token is only ever in the fragment', async ({
+    page,
+    context,
+    browser,
+    baseURL,
+  }) => {
+    await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+    const origin = new URL(baseURL).origin;
+    const requests = [];
+    page.on('request', (r) => requests.push(r.url()));
+    const token = circleToken({ version: 'v2' });
+    const [header, payload, signature] = token.split('.');
+
+    await openApp(page);
+    // Every feature: examples, inputs, error text, views, theme, pin, share options, copy, clear.
+    const examples = page.locator('.examples-menu');
+    if (await examples.count()) {
+      await examples.locator('summary').click();
+      await examples.locator('.example').first().click();
+      await expect(page.locator('[data-verdict]')).toBeVisible();
+    }
+    await tokenInput(page).fill(token);
+    await policyInput(page).fill(LIKE_POLICY);
+    const disclosure = page.locator('.disclosure');
+    if (await disclosure.count()) {
+      await disclosure.first().click();
+      await page.locator('#error-text-input').fill(
+        'An error occurred (AccessDenied) when calling the AssumeRoleWithWebIdentity operation: Not authorized to perform sts:AssumeRoleWithWebIdentity',
+      );
+    }
+    for (const toggle of await page.locator('.view-toggle').all()) await toggle.click();
+    for (let i = 0; i < 3; i += 1) await page.locator('.theme-toggle').click();
+    const pin = page.getByRole('button', { name: 'Pin this time' });
+    if (await pin.count()) await pin.click();
+    await page.getByLabel(/Include signature/).check();
+    await page.getByLabel(/Include signature/).uncheck();
+    for (const box of await page.locator('.share-redact input').all()) await box.check();
+    await page.getByRole('button', { name: 'Copy share link' }).click();
+    await expect(page.getByRole('button', { name: 'Copied' })).toBeVisible();
+    for (const button of await page.locator('.copy-button').all()) await button.click();
+    const link = await shareLink(page);
+    await page.goto(link);
+    await expect(tokenInput(page)).toBeVisible();
+    await page.locator('.clear').click();
+
+    for (const url of requests) {
+      expect(new URL(url).origin, `request ${url}`).toBe(origin);
+      expect(url.split('#')[0]).not.toContain(payload.slice(0, 24));
+      expect(url).not.toContain(signature.slice(0, 24));
+    }
+    const stored = await page.evaluate(async () => ({
+      local: Object.keys(localStorage).length,
+      session: Object.keys(sessionStorage).length,
+      idb: indexedDB.databases ? (await indexedDB.databases()).length : 0,
+      cookie: document.cookie,
+      caches: 'caches' in self ? (await caches.keys()).length : 0,
+    }));
+    expect(stored).toEqual({ local: 0, session: 0, idb: 0, cookie: '', caches: 0 });
+    expect(await context.cookies()).toEqual([]);
+    // The history entries' URLs: the page only ever changes its fragment, and never puts the signature there.
+    const url = new URL(page.url());
+    expect(url.pathname + url.search).not.toContain(header.slice(0, 24));
+    expect(url.hash).not.toContain(signature.slice(0, 24));
+    const resources = await page.evaluate(() => performance.getEntries().map((e) => e.name));
+    for (const name of resources) expect(name.split('#')[0]).not.toContain(payload.slice(0, 24));
+  });
+});
+
+test.describe('hostile content renders as inert text', () => {
+  const SCRIPT = '<script>window.__pwned = "script"</script>';
+  const IMG = '<img src=x onerror="window.__pwned = \'img\'">';
+  const JS_URL = 'javascript:window.__pwned="href"';
+  const BIDI = 'github.com/acme/\u202Eyrots\u202C-deploy';
+
+  function hostileToken() {
+    const header = { alg: 'RS256', kid: KID, typ: 'JWT' };
+    const claims = circleClaims({ version: 'v2' });
+    claims.sub = `${v1Sub()}/vcs-origin/${BIDI}/vcs-ref/refs/heads/main`;
+    claims['oidc.circleci.com/vcs-origin'] = BIDI;
+    claims['oidc.circleci.com/vcs-ref'] = SCRIPT;
+    claims.name = IMG;
+    claims.website = JS_URL;
+    return `${b64url(header)}.${b64url(claims)}.`;
+  }
+
+  const HOSTILE_POLICY = JSON.stringify(
+    {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: IMG,
+          Effect: 'Allow',
+          Principal: { Federated: JS_URL },
+          Action: 'sts:AssumeRoleWithWebIdentity',
+          Condition: { StringEquals: { [`oidc.circleci.com/org/${ORG_ID}:sub`]: SCRIPT } },
+        },
+      ],
+    },
+    null,
+    2,
+  );
+
+  for (const via of ['typing', 'a link']) {
+    test(`claims and policies with markup, javascript: URLs and bidi controls (via ${via})`, async ({ page }) => {
+      const dialogs = [];
+      page.on('dialog', (d) => {
+        dialogs.push(d.message());
+        d.dismiss();
+      });
+      if (via === 'typing') {
+        await openApp(page, `#at=${AT}`);
+        await tokenInput(page).fill(hostileToken());
+        await policyInput(page).fill(HOSTILE_POLICY);
+      } else {
+        await openApp(page, `#token=${hostileToken()}&policy=${b64url(HOSTILE_POLICY)}&at=${AT}`);
+      }
+      await expect(page.locator('[data-verdict]')).toBeVisible();
+      await expect(page.locator('[data-code="claim-invisible-characters"]').first()).toBeVisible();
+      // Literally visible as text.
+      await expect(page.getByText(SCRIPT, { exact: false }).first()).toBeVisible();
+      await expect(page.getByText(IMG, { exact: false }).first()).toBeVisible();
+      await expect(page.getByText(JS_URL, { exact: false }).first()).toBeVisible();
+      // Nothing ran, nothing became markup or a link.
+      expect(await page.evaluate(() => window.__pwned)).toBeUndefined();
+      expect(dialogs).toEqual([]);
+      expect(await page.locator('main img, main script, main iframe').count()).toBe(0);
+      expect(await page.locator('a[href^="javascript:" i]').count()).toBe(0);
+      expect(await page.locator('[onerror], [onclick], [onload]').count()).toBe(0);
+    });
+  }
+});
