@@ -108,18 +108,25 @@ LEGACY = {"$LT$": "<", "$GT$": ">", "$u20$": " ", "$RF$": "&", "$LP$": "(", "$RP
 def crate_of(name):
     for k, v in LEGACY.items():
         name = name.replace(k, v)
+    name = re.sub(r"\[[0-9a-f]{8,}\]", "", name)  # v0 mangling's crate disambiguators: core[c593...]
     name = name.lstrip("<&*( ").removeprefix("dyn ").removeprefix("mut ").removeprefix("const ")
+    prim = re.match(r"(bool|char|str|[iuf](8|16|32|64|128|size)|T|\[)[> ]", name)
+    if prim:
+        # `<f64 as core::fmt::Display>::fmt`: charge the trait's crate; `<char>::f`: core.
+        trait = re.match(r"[^ >]* as ([A-Za-z_][A-Za-z0-9_]*)::", name)
+        return trait.group(1) if trait else "core"
     m = re.match(r"[A-Za-z_][A-Za-z0-9_]*", name)
     if not m:
         return "(other)"
     first = m.group(0)
     if "::" not in name[: m.end() + 2]:
-        return "(no path: " + ("runtime/libc" if not first.startswith("_ZN") else "mangled") + ")"
+        return "(no path: compiler-builtins, allocator shims, exports)"
     return first
 
 
 def short(name, width=100):
     name = re.sub(r"::h[0-9a-f]{16}$", "", name)
+    name = re.sub(r"\[[0-9a-f]{8,}\]", "", name)
     return name if len(name) <= width else name[: width - 1] + "…"
 
 
@@ -148,6 +155,15 @@ def main():
     print(f"{'crate':<34} {'bytes':>9} {'share':>7} {'functions':>10}")
     for crate, (size, n) in sorted(by_crate.items(), key=lambda kv: -kv[1][0])[:top]:
         print(f"{crate:<34} {size:>9} {100 * size / max(code, 1):>6.1f}% {n:>10}")
+    mods = defaultdict(int)
+    for name, size in funcs:
+        if crate_of(name) == "claimcheck":
+            path = re.sub(r"^[<&*( ]+", "", name).split("<")[0].split(" ")[0].split("::")
+            mods["::".join(path[:3]) if path[1:2] == ["policy"] or path[1:2] == ["ui"] else "::".join(path[:2])] += size
+    if mods:
+        print("\nclaimcheck's own code by module")
+        for mod, size in sorted(mods.items(), key=lambda kv: -kv[1])[:top]:
+            print(f"{mod:<42} {size:>9}")
     print(f"\nlargest {top} functions")
     for name, size in sorted(funcs, key=lambda f: -f[1])[:top]:
         print(f"{size:>9}  {short(name)}")
