@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
 # Lighthouse (12.8.2, offline, Debian's Chromium) against the release build served by scripts/static-server.mjs:
 # performance, accessibility and best-practices for the empty page and for a full deny report opened from a
-# share link. Prints the scores; exits non-zero when any is under MIN_SCORE (default 0.95).
-#   scripts/lighthouse.sh              (mobile preset, Lighthouse's default simulated throttling)
-#   PRESET=desktop scripts/lighthouse.sh
+# share link, with Lighthouse's mobile preset (simulated slow 4G and 4x CPU throttling) and its desktop preset.
+# Prints the scores; exits non-zero when any is under MIN_SCORE (default 0.95).
+#   scripts/lighthouse.sh                  (both presets)
+#   PRESETS=desktop scripts/lighthouse.sh
 # Lighthouse lives in tools/lighthouse/ with its own lock file, so the main `npm ci` stays light; it is
-# installed there on first use. Full JSON reports: test-results/lighthouse-<page>.json.
+# installed there on first use. Full JSON reports: test-results/lighthouse-<page>-<preset>.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MIN_SCORE="${MIN_SCORE:-0.95}"
 PORT="${LIGHTHOUSE_PORT:-4191}"
-PRESET="${PRESET:-mobile}"
+PRESETS="${PRESETS:-mobile desktop}"
 CHROME_PATH="${CHROME_PATH:-/usr/bin/chromium}"
 export CHROME_PATH
 
@@ -35,19 +36,19 @@ LINK=$(node -e '
 
 FLAGS="--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage --disable-quic --no-first-run"
 FLAGS="$FLAGS --disable-background-networking --disable-component-update --disable-sync"
-PRESET_ARG=()
-[ "$PRESET" = desktop ] && PRESET_ARG=(--preset=desktop)
-
 failed=0
 printf '%-8s %-8s %12s %14s %15s\n' page preset performance accessibility best-practices
+for PRESET in $PRESETS; do
+PRESET_ARG=()
+[ "$PRESET" = desktop ] && PRESET_ARG=(--preset=desktop)
 for page in empty report; do
   url="http://127.0.0.1:$PORT/"
   [ "$page" = report ] && url="$url$LINK"
-  out="test-results/lighthouse-$page.json"
+  out="test-results/lighthouse-$page-$PRESET.json"
   tools/lighthouse/node_modules/.bin/lighthouse "$url" --quiet --output=json --output-path="$out" \
     --only-categories=performance,accessibility,best-practices "${PRESET_ARG[@]}" \
-    --chrome-flags="$FLAGS" --max-wait-for-load=30000 >/dev/null 2>test-results/lighthouse-$page.log ||
-    { echo "lighthouse failed on the $page page:"; tail -20 "test-results/lighthouse-$page.log"; exit 2; }
+    --chrome-flags="$FLAGS" --max-wait-for-load=30000 >/dev/null 2>"test-results/lighthouse-$page-$PRESET.log" ||
+    { echo "lighthouse failed on the $page page:"; tail -20 "test-results/lighthouse-$page-$PRESET.log"; exit 2; }
   read -r perf a11y bp below <<<"$(node -e '
     const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
     const s = ["performance", "accessibility", "best-practices"].map((c) => r.categories[c].score);
@@ -65,6 +66,7 @@ for page in empty report; do
             console.log(`    ${c}: ${a.id} (${a.score}) ${a.title}${a.displayValue ? ": " + a.displayValue : ""}`);
         }' "$out"
   fi
+done
 done
 if [ "$failed" = 1 ]; then
   echo "a score is under $MIN_SCORE (details above; full reports in test-results/lighthouse-*.json)"
