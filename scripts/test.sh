@@ -18,6 +18,7 @@ current=""
 on_exit() {
   local rc=$?
   if [ "$rc" -ne 0 ] && [ -n "$current" ]; then
+    [ "${#SUMMARY[@]}" -eq 0 ] || printf '    %s\n' "${SUMMARY[@]}" >&2
     printf '\nFAILED: %s (exit %s) after %s s in total\n' "$current" "$rc" "$(($(date +%s) - T0))" >&2
     printf '    fix it and re-run scripts/test.sh\n' >&2
   fi

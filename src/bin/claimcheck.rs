@@ -16,7 +16,8 @@ use claimcheck::{analyze, circleci, time, Input};
 const HELP: &str = "claimcheck: why can't my CircleCI job assume this role?
 
 Usage:
-  claimcheck check [--token <FILE|->] [--policy <FILE|->] [--error-text <FILE|->] [--at <unix|RFC3339>] [--json]
+  claimcheck check [--token <FILE|->] [--policy <FILE|->] [--error-text <FILE|->] [--jwks <FILE|->]
+                  [--at <unix|RFC3339>] [--json]
   claimcheck --help | --version
 
 Commands:
@@ -28,13 +29,16 @@ Run `claimcheck check --help` for the options.
 const CHECK_HELP: &str = "claimcheck check: decode a CircleCI OIDC token and evaluate a trust policy against it
 
 Usage:
-  claimcheck check [--token <FILE|->] [--policy <FILE|->] [--error-text <FILE|->] [--at <unix|RFC3339>] [--json]
+  claimcheck check [--token <FILE|->] [--policy <FILE|->] [--error-text <FILE|->] [--jwks <FILE|->]
+                   [--at <unix|RFC3339>] [--json]
 
 Options:
   --token <FILE|->       the token (`-` reads stdin); default: $CIRCLE_OIDC_TOKEN_V2, then $CIRCLE_OIDC_TOKEN.
                          Pasted forms are accepted: `Bearer ...`, quotes, `export CIRCLE_OIDC_TOKEN_V2=...`
   --policy <FILE|->      a trust configuration: AWS IAM trust policy, GCP provider, Vault JWT role, Azure credential
   --error-text <FILE|->  the error the job printed (e.g. from STS), to explain it
+  --jwks <FILE|->        the issuer's keys, to verify the token's signature offline: a JWK set
+                         (`curl -s <iss>/.well-known/jwks-pub.json`), a JWK, or PEM public keys
   --at <unix|RFC3339>    evaluation time, e.g. `1795652557` or `2026-11-26T00:22:37Z`; default: now
   --json                 print the report as one JSON object
   -h, --help             show this help
@@ -80,6 +84,7 @@ struct CheckArgs {
     token: Option<Source>,
     policy: Option<Source>,
     error_text: Option<Source>,
+    jwks: Option<Source>,
     at: Option<i64>,
     json: bool,
 }
@@ -118,6 +123,7 @@ fn parse_check(parser: &mut lexopt::Parser) -> Result<Command, String> {
             Long("error-text") => {
                 args.error_text = Some(Source::from(parser.value().map_err(err)?))
             }
+            Long("jwks") => args.jwks = Some(Source::from(parser.value().map_err(err)?)),
             Long("at") => {
                 let v = parser.value().map_err(err)?;
                 let at = time::parse_at(&v.to_string_lossy()).map_err(|e| format!("--at: {e}"))?;
@@ -127,13 +133,14 @@ fn parse_check(parser: &mut lexopt::Parser) -> Result<Command, String> {
             other => return Err(err(other.unexpected())),
         }
     }
-    let stdin_uses = [&args.token, &args.policy, &args.error_text]
+    let stdin_uses = [&args.token, &args.policy, &args.error_text, &args.jwks]
         .into_iter()
         .filter(|s| **s == Some(Source::Stdin))
         .count();
     if stdin_uses > 1 {
         return Err(
-            "only one of --token, --policy and --error-text can read stdin (`-`)".to_string(),
+            "only one of --token, --policy, --error-text and --jwks can read stdin (`-`)"
+                .to_string(),
         );
     }
     Ok(Command::Check(args))
@@ -167,13 +174,20 @@ fn run(args: &CheckArgs) -> Result<Report, String> {
                 .to_string(),
         );
     }
+    let keys = read_optional(&args.jwks, "keys")?;
     let at = args.at.unwrap_or_else(now);
-    Ok(analyze(&Input {
+    let mut report = analyze(&Input {
         token: &token,
         policy: &policy,
         error_text: &error_text,
         now: at,
-    }))
+    });
+    if let (Some(decoded), Some(_)) = (&report.token, &args.jwks) {
+        let (signature, findings) = claimcheck::signature::check(decoded, &keys);
+        report.signature = Some(signature);
+        report.findings.extend(findings);
+    }
+    Ok(report)
 }
 
 fn exit_code(report: &Report) -> u8 {

@@ -11,6 +11,7 @@ use super::components::{
     theme_toggle::ThemeToggle, token_input::TokenInput, verdict::VerdictBanner,
 };
 use super::share_panel::{LinkBanners, SharePanel};
+use super::signature::SignaturePanel;
 use super::{browser, callbacks};
 use crate::analyze::analyze;
 use crate::state::{Action, State};
@@ -100,6 +101,7 @@ pub fn App() -> Html {
                 // `report` and `dispatch`: the share link panel (src/ui/share_panel.rs), the signature keys input.
                 <section class="panels" aria-label="options">
                     <SharePanel shared={state.shared()} report={report.clone()} />
+                    <SignaturePanel report={report.clone()} />
                 </section>
                 <div class="results">
                     if let Some(sub) = &report.sub { <SubView sub={sub.clone()} /> }

@@ -11,6 +11,7 @@ mod callbacks;
 mod components;
 mod reducer;
 mod share_panel;
+mod signature;
 
 /// Mount the app on `<body>`.
 pub fn start() {

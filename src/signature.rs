@@ -1,1 +1,0 @@
-//! Offline signature verification against pasted keys.
