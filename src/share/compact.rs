@@ -80,7 +80,9 @@ pub fn encode(state: &SharedState) -> String {
     };
     // Serializing plain strings, numbers and bools cannot fail; an empty object is still a valid link.
     let json = serde_json::to_vec(&payload).unwrap_or_else(|_| b"{}".to_vec());
-    let deflated = miniz_oxide::deflate::compress_to_vec(&json, 9);
+    // Best compression for ordinary links; fast for huge pastes, so typing into a 1 MB input stays responsive.
+    let level = if json.len() <= 64 * 1024 { 9 } else { 1 };
+    let deflated = miniz_oxide::deflate::compress_to_vec(&json, level);
     format!("v{VERSION}.{}", b64::encode(&deflated))
 }
 
