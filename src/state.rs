@@ -14,6 +14,10 @@ use crate::share::{self, SharedState};
 /// every keystroke, so typing never freezes.
 pub const DEFER_ABOVE_BYTES: usize = 256 * 1024;
 
+/// Inputs larger than this (in total) are not put into links: no chat tool or address bar carries such a
+/// link, and compressing it on every change would slow the page down.
+pub const LINK_MAX_BYTES: usize = DEFER_ABOVE_BYTES;
+
 /// A built-in example: a token and a policy, evaluated at a pinned time inside the token's lifetime.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Example {
@@ -233,13 +237,19 @@ impl State {
         if let Some(name) = self.example {
             return format!("example={name}");
         }
-        if self.token.is_empty() && self.policy.is_empty() {
+        if self.token.is_empty() && self.policy.is_empty() || !self.linkable() {
             return String::new();
         }
         share::encode(&self.shared())
     }
 
-    fn size(&self) -> usize {
+    /// Whether the inputs are small enough to be put into a link ([`LINK_MAX_BYTES`]).
+    pub fn linkable(&self) -> bool {
+        self.size() <= LINK_MAX_BYTES
+    }
+
+    /// Total bytes of the analyzed inputs.
+    pub fn size(&self) -> usize {
         self.token.len() + self.policy.len() + self.error_text.len()
     }
 
@@ -408,6 +418,9 @@ mod tests {
         assert!(!done.pending());
         // loading something is never deferred
         assert!(!applied(&state, Action::Clear).pending());
+        // Too large for a link: the fragment is not kept in sync.
+        assert!(!state.linkable());
+        assert_eq!(state.fragment(), "");
     }
 
     #[test]

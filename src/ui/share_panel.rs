@@ -18,6 +18,7 @@ use super::components::text::rich;
 use crate::analyze::{analyze, Input};
 use crate::report::Report;
 use crate::share::{self, SharedState};
+use crate::state::LINK_MAX_BYTES;
 
 /// The redaction choices offered: (redaction name, label). Claims are offered only when the token has them.
 const REDACTIONS: [(&str, &str); 6] = [
@@ -76,7 +77,16 @@ pub fn SharePanel(props: &Props) -> Html {
         redacted: (*redact).clone(),
         ..props.shared.clone()
     };
-    let fragment = use_memo(chosen.clone(), share::encode);
+    let too_large =
+        props.shared.token.len() + props.shared.policy.len() + props.shared.error_text.len()
+            > LINK_MAX_BYTES;
+    let fragment = use_memo((chosen.clone(), too_large), |(chosen, too_large)| {
+        if *too_large {
+            String::new()
+        } else {
+            share::encode(chosen)
+        }
+    });
     let link = if fragment.is_empty() {
         String::new()
     } else {
@@ -187,7 +197,13 @@ pub fn SharePanel(props: &Props) -> Html {
                     </ul>
                 </div>
             }
-            if link.is_empty() {
+            if too_large {
+                <p class="share-empty share-too-large">
+                    { format!("The inputs are too large for a link ({} KB; links hold at most {} KB).",
+                        (props.shared.token.len() + props.shared.policy.len() + props.shared.error_text.len()) / 1024,
+                        LINK_MAX_BYTES / 1024) }
+                </p>
+            } else if link.is_empty() {
                 <p class="share-empty">{ "Paste a token or a policy to get a link." }</p>
             } else {
                 <div class="share-link-row">
