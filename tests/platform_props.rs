@@ -223,5 +223,6 @@ fn huge_and_deep_inputs_stay_fast() {
     assert!(gcp::cel::evaluate(&long, Vec::new()).is_ok());
     let pattern = "a*".repeat(2000) + "b";
     assert!(!vault::glob::glob_match(&pattern, &"a".repeat(1_000_000)));
-    assert!(start.elapsed().as_secs() < 10, "took {:?}", start.elapsed());
+    // A hang detector, not a timing test: a backtracking matcher would take hours here.
+    assert!(start.elapsed().as_secs() < 60, "took {:?}", start.elapsed());
 }

@@ -60,12 +60,41 @@ fn row(check: &Check) -> Html {
     }
 }
 
+/// Rows rendered at most: a 1 MB policy yields thousands of checks, and rendering them all would freeze
+/// the tab. The CLI's `--json` always lists every check.
+pub const MAX_ROWS: usize = 300;
+
+/// Which checks to render, in their order: every failing or undecided one first in priority, then passing
+/// ones, up to [`MAX_ROWS`].
+fn shown(checks: &[Check]) -> Vec<&Check> {
+    if checks.len() <= MAX_ROWS {
+        return checks.iter().collect();
+    }
+    let mut keep = vec![false; checks.len()];
+    let mut left = MAX_ROWS;
+    for pass in [false, true] {
+        for (i, check) in checks.iter().enumerate() {
+            if left > 0 && (check.result == Outcome::Pass) == pass {
+                keep[i] = true;
+                left -= 1;
+            }
+        }
+    }
+    checks
+        .iter()
+        .zip(keep)
+        .filter_map(|(c, k)| k.then_some(c))
+        .collect()
+}
+
 #[component]
 pub fn ChecksTable(props: &Props) -> Html {
     let checks = &props.report.checks;
     if checks.is_empty() {
         return Html::default();
     }
+    let rows = shown(checks);
+    let hidden = checks.len() - rows.len();
     html! {
         <section class="card checks" aria-labelledby="checks-heading">
             <h2 id="checks-heading">{ "Checks" }</h2>
@@ -79,9 +108,15 @@ pub fn ChecksTable(props: &Props) -> Html {
                             <th scope="col">{ "Why" }</th>
                         </tr>
                     </thead>
-                    <tbody>{ for checks.iter().map(row) }</tbody>
+                    <tbody>{ for rows.into_iter().map(row) }</tbody>
                 </table>
             </div>
+            if hidden > 0 {
+                <p class="checks-hidden">
+                    { format!("{hidden} more checks are not shown (of {} in all; failing ones come first); \
+                       `claimcheck check --json` lists every one.", checks.len()) }
+                </p>
+            }
         </section>
     }
 }

@@ -48,6 +48,9 @@ fn item(finding: &Finding) -> Html {
     }
 }
 
+/// Findings rendered at most per area.
+const MAX_PER_GROUP: usize = 200;
+
 #[component]
 pub fn Findings(props: &Props) -> Html {
     let findings = &props.report.findings;
@@ -60,10 +63,16 @@ pub fn Findings(props: &Props) -> Html {
         if items.is_empty() {
             return Html::default();
         }
+        // A huge policy can yield thousands of findings: render the most severe ones only.
+        let hidden = items.len().saturating_sub(MAX_PER_GROUP);
+        items.truncate(MAX_PER_GROUP);
         html! {
             <div class="finding-group">
                 <h3>{ *title }</h3>
                 <ul class="findings-list">{ for items.into_iter().map(item) }</ul>
+                if hidden > 0 {
+                    <p class="findings-hidden">{ format!("{hidden} more not shown.") }</p>
+                }
             </div>
         }
     };
