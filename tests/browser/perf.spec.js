@@ -47,10 +47,11 @@ test('a keystroke in the policy updates the report', async ({ page }) => {
   console.log(`keystroke -> report shows the edit: ${Date.now() - t0} ms (including Playwright's round trips)`);
 });
 
-// FIXME(aws/ui): a 1.2 MB AWS policy (1977 statements, about 4000 checks) froze the tab: 78 s to the verdict,
-// a 7.4 s main-thread block, and a click on Clear did not get through in 2 minutes (release build, Chromium,
-// a heavily loaded 2-core machine). Enable once analysis and rendering of huge policies are bounded.
-test.fixme('a 1 MB policy is analyzed without freezing the tab', async ({ page }) => {
+// A 1.2 MB AWS policy (about 4000 checks) once froze the tab (a 7.4 s main-thread block) because every check
+// row was rendered; the checks table now renders at most 300 rows. Measured after that: about 2.6 s to the
+// verdict (400 ms of it the deliberate pause), longest block about 250 ms (scripts/perf.sh). The bound below
+// only catches a freeze, not a slow machine.
+test('a 1 MB policy is analyzed without freezing the tab', async ({ page }) => {
   test.setTimeout(120_000);
   await recordLongTasks(page);
   await page.goto(`./#token=${TOKEN}&at=${AT}`);
