@@ -52,6 +52,18 @@ fn days_in_month(y: i128, m: u32) -> u32 {
 
 /// Unix seconds as `YYYY-MM-DD HH:MM:SS UTC`. Never panics, for any `i64`.
 pub fn format_utc(unix: i64) -> String {
+    let (date, time) = date_and_time(unix);
+    format!("{date} {time} UTC")
+}
+
+/// Unix seconds as ISO 8601 / RFC 3339 in UTC, `YYYY-MM-DDTHH:MM:SSZ` (the form IAM's date operators and
+/// `aws:CurrentTime` use). Never panics, for any `i64`.
+pub fn format_iso(unix: i64) -> String {
+    let (date, time) = date_and_time(unix);
+    format!("{date}T{time}Z")
+}
+
+fn date_and_time(unix: i64) -> (String, String) {
     let days = unix.div_euclid(SECS_PER_DAY);
     let secs = unix.rem_euclid(SECS_PER_DAY);
     let (y, m, d) = civil_from_days(i128::from(days));
@@ -62,11 +74,14 @@ pub fn format_utc(unix: i64) -> String {
     } else {
         format!("-{:04}", -y)
     };
-    format!(
-        "{year}-{m:02}-{d:02} {:02}:{:02}:{:02} UTC",
-        secs / 3600,
-        secs % 3600 / 60,
-        secs % 60
+    (
+        format!("{year}-{m:02}-{d:02}"),
+        format!(
+            "{:02}:{:02}:{:02}",
+            secs / 3600,
+            secs % 3600 / 60,
+            secs % 60
+        ),
     )
 }
 
