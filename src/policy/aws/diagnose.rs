@@ -34,7 +34,7 @@ use super::context::{Context, CtxValue, Missing};
 use super::eval::{arn_provider, provider_arn, PolicyEval, ACTION};
 use super::glob;
 use super::operators::{Base, Family, Qualifier};
-use super::parse::{Condition, Effect, Locator, Policy};
+use super::parse::{finding, Condition, Effect, Locator, Policy};
 
 /// The parts of a CircleCI `sub` (minimal reading: `org/<o>/project/<p>/user/<u>[/vcs-origin/<vo>/vcs-ref/<vr>]`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,21 +72,6 @@ impl SubParts {
             self.org, self.project, self.user
         )
     }
-}
-
-fn finding(
-    code: &'static str,
-    severity: Severity,
-    message: String,
-    fix: String,
-    at: Option<Location>,
-) -> Finding {
-    let mut f = Finding::new(code, severity, Area::Policy, message);
-    if !fix.is_empty() {
-        f = f.with_fix(fix);
-    }
-    f.location = at;
-    f
 }
 
 fn claim_of(key: &str) -> &str {
@@ -390,7 +375,7 @@ pub fn diagnose(
     if ev.verdict == Some(Verdict::Deny) && !ev.sts_refused {
         for (st, se) in policy.statements.iter().zip(&ev.statements) {
             if st.effect == Some(Effect::Deny) && se.applies == Outcome::Pass {
-                out.push(finding("deny-applied", Severity::Error, format!("{} is a `Deny` that applies to this token, and an explicit Deny wins over every Allow", st.label()), "narrow the Deny's conditions, or fix what makes it match (see its checks)".into(), loc.at(&st.pointer)));
+                out.push(finding("deny-applied", Severity::Error, format!("{} is a `Deny` that applies to this token, and an explicit Deny wins over every Allow", st.label()), "narrow the Deny's conditions, or fix what makes it match (see its checks)", loc.at(&st.pointer)));
             }
         }
     }
@@ -527,7 +512,7 @@ fn aud_mismatch(
     };
     out.push(finding("aud-mismatch", Severity::Error, format!("the `aud` condition in {label} expects {expected}{hint}, but the token's `aud` is `{actual}`"), f.clone(), at));
     if let Some(o) = org.filter(|o| *o != actual) {
-        out.push(finding("aud-not-org-id", Severity::Warning, format!("the token's `aud` `{actual}` is not its org ID `{o}`: it was minted with a custom audience"), "a custom audience must also be added to the OIDC provider's audiences".into(), at));
+        out.push(finding("aud-not-org-id", Severity::Warning, format!("the token's `aud` `{actual}` is not its org ID `{o}`: it was minted with a custom audience"), "a custom audience must also be added to the OIDC provider's audiences", at));
     }
     f
 }

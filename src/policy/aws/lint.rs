@@ -18,26 +18,11 @@
 //! | `deny-statement` | info | a Deny statement: when it applies, it wins over every Allow |
 
 use crate::policy::json::pointer_push;
-use crate::report::{Area, Finding, Location, Severity};
+use crate::report::{Finding, Location, Severity};
 
 use super::eval::{arn_provider, ACTION};
 use super::operators::{Base, Qualifier};
-use super::parse::{Effect, Locator, Policy, Statement};
-
-fn finding(
-    code: &'static str,
-    severity: Severity,
-    message: String,
-    fix: &str,
-    at: Option<Location>,
-) -> Finding {
-    let mut f = Finding::new(code, severity, Area::Policy, message);
-    if !fix.is_empty() {
-        f = f.with_fix(fix);
-    }
-    f.location = at;
-    f
-}
+use super::parse::{finding, Effect, Locator, Policy, Statement};
 
 /// The OIDC providers a statement's principal names (`Some(vec![])` for a wildcard principal).
 fn oidc_providers(st: &Statement) -> Option<Vec<String>> {
@@ -109,7 +94,7 @@ pub fn lint(policy: &Policy, loc: Locator<'_>) -> Vec<Finding> {
                             "federated-not-provider-arn",
                             Severity::Error,
                             format!("the `Federated` principal `{}` in {label} is a URL, not the provider's ARN", e.value),
-                            &format!("write `arn:aws:iam::<ACCOUNT_ID>:oidc-provider/{host}`"),
+                            format!("write `arn:aws:iam::<ACCOUNT_ID>:oidc-provider/{host}`"),
                             at("Principal"),
                         ));
                     }
@@ -184,7 +169,7 @@ pub fn lint(policy: &Policy, loc: Locator<'_>) -> Vec<Finding> {
                     "oidc-principal-other-action",
                     Severity::Warning,
                     format!("{label} allows the OIDC principal {what}, beyond `{ACTION}`"),
-                    &format!(
+                    format!(
                         "allow only `{ACTION}` (and `sts:TagSession` if you pass session tags)"
                     ),
                     at(if a.negated { "NotAction" } else { "Action" }),
@@ -203,7 +188,7 @@ pub fn lint(policy: &Policy, loc: Locator<'_>) -> Vec<Finding> {
                         "condition-key-provider-mismatch",
                         Severity::Warning,
                         format!("the key `{}` in {label} names provider `{prefix}`, but the principal trusts `{}`: STS only sets keys under the token's issuer, so this key is always missing", c.key, providers.join("`, `")),
-                        &format!("write the key as `{}:{claim}`", providers[0]),
+                        format!("write the key as `{}:{claim}`", providers[0]),
                         cat,
                     ));
                 }
@@ -229,7 +214,7 @@ pub fn lint(policy: &Policy, loc: Locator<'_>) -> Vec<Finding> {
                         "`{}` in {label} uses `{q}` on `{claim}`, a single-valued key.{extra}",
                         c.operator
                     ),
-                    &format!("use `{}` without the qualifier", op.base.name()),
+                    format!("use `{}` without the qualifier", op.base.name()),
                     cat,
                 ));
             }

@@ -290,13 +290,15 @@ pub fn document<'a>(
     }
 }
 
-fn finding(
+/// A policy-area finding; an empty `fix` means none. Shared by parsing, lints and diagnoses.
+pub(super) fn finding(
     code: &'static str,
     severity: Severity,
     message: String,
-    fix: &str,
+    fix: impl Into<String>,
     at: Option<Location>,
 ) -> Finding {
+    let fix = fix.into();
     let mut f = Finding::new(code, severity, Area::Policy, message);
     if !fix.is_empty() {
         f = f.with_fix(fix);
@@ -583,14 +585,14 @@ fn conditions(
                 "condition-unknown-operator",
                 Severity::Error,
                 format!("`{operator}` in {label} is not an IAM condition operator (IAM rejects the policy: \"Invalid Condition type\"); its conditions cannot be evaluated"),
-                &Operator::suggestion(operator).map(|s| format!("did you mean `{s}`?")).unwrap_or_else(|| "use an operator such as `StringEquals` or `StringLike`".into()),
+                Operator::suggestion(operator).map(|s| format!("did you mean `{s}`?")).unwrap_or_else(|| "use an operator such as `StringEquals` or `StringLike`".into()),
                 loc.at(&op_pointer),
             )),
             Some(o) if o.name() != *operator => findings.push(finding(
                 "condition-operator-case",
                 Severity::Warning,
                 format!("`{operator}` in {label} is spelled differently from IAM's `{}`; whether IAM accepts another case is unconfirmed, it is evaluated here as `{}`", o.name(), o.name()),
-                &format!("write `{}`", o.name()),
+                format!("write `{}`", o.name()),
                 loc.at(&op_pointer),
             )),
             _ => {}
