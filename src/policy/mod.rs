@@ -44,6 +44,18 @@ pub struct Evaluation {
     pub unusable: bool,
 }
 
+impl Evaluation {
+    /// The configuration could not be read: no verdict and no checks, only the findings that say why.
+    pub fn unusable(info: PolicyInfo, findings: Vec<Finding>) -> Self {
+        Evaluation {
+            info,
+            findings,
+            unusable: true,
+            ..Evaluation::default()
+        }
+    }
+}
+
 /// The claims of a decoded token, as every platform receives them.
 pub type Claims<'a> = Option<&'a Map<String, Value>>;
 
@@ -115,11 +127,7 @@ pub fn evaluate(text: &str, claims: Option<&Map<String, Value>>, now: i64) -> Ev
         format!("this JSON is not a trust configuration claimcheck knows: expected {expected}"),
     )
     .with_fix("paste the role's trust policy document, e.g. the output of `aws iam get-role --role-name <name>`");
-    Evaluation {
-        findings: vec![finding],
-        unusable: true,
-        ..Evaluation::default()
-    }
+    Evaluation::unusable(PolicyInfo::default(), vec![finding])
 }
 
 /// The text is not JSON: say where, and guess which platform it was meant for.
@@ -152,15 +160,11 @@ fn unreadable(text: &str, e: json::JsonError) -> Evaluation {
         .with_fix("fix the JSON at that place (a missing comma, quote or bracket is the usual cause)")
     }
     .at(e.location);
-    Evaluation {
-        info: PolicyInfo {
-            kind,
-            ..PolicyInfo::default()
-        },
-        findings: vec![finding],
-        unusable: true,
-        ..Evaluation::default()
-    }
+    let info = PolicyInfo {
+        kind,
+        ..PolicyInfo::default()
+    };
+    Evaluation::unusable(info, vec![finding])
 }
 
 /// Configurations generated from the token for `kind` (AWS when `None`).

@@ -45,16 +45,13 @@ pub fn evaluate(
 ) -> Evaluation {
     let mut findings = Vec::new();
     let Some(found) = parse::find(doc) else {
-        return Evaluation {
-            findings: vec![Finding::new(
-                "policy-no-statement",
-                Severity::Error,
-                Area::Policy,
-                "no IAM trust policy found in the pasted JSON",
-            )],
-            unusable: true,
-            ..Evaluation::default()
-        };
+        let finding = Finding::new(
+            "policy-no-statement",
+            Severity::Error,
+            Area::Policy,
+            "no IAM trust policy found in the pasted JSON",
+        );
+        return Evaluation::unusable(PolicyInfo::default(), vec![finding]);
     };
     // Locations: from the pasted text when the document is an object in it.
     let outer: Option<Spans> = match found.source {
@@ -67,12 +64,7 @@ pub fn evaluate(
         decided_by: None,
     };
     let Some((document, inner)) = parse::document(&found, &mut findings) else {
-        return Evaluation {
-            info,
-            findings,
-            unusable: true,
-            ..Evaluation::default()
-        };
+        return Evaluation::unusable(info, findings);
     };
     let (spans, prefix) = match (&outer, &inner) {
         (Some(s), _) => (Some(s), found.pointer.as_str()),

@@ -45,18 +45,18 @@ pub fn evaluate(
 ) -> Evaluation {
     let _ = (text, now);
     let Some((creds, detected)) = input::read(doc) else {
-        return Evaluation {
-            info: PolicyInfo { kind: Some(PolicyKind::Azure), detected: None, decided_by: None },
-            unusable: true,
-            findings: vec![Finding::new(
-                "azure-unrecognized",
-                Severity::Error,
-                Area::Policy,
-                "this JSON is not an entra federated identity credential (it needs `issuer`, `subject`, `audiences`)",
-            )
-            .with_fix("paste the output of `az ad app federated-credential list --id <app-id>`")],
-            ..Evaluation::default()
+        let info = PolicyInfo {
+            kind: Some(PolicyKind::Azure),
+            ..PolicyInfo::default()
         };
+        let finding = Finding::new(
+            "azure-unrecognized",
+            Severity::Error,
+            Area::Policy,
+            "this JSON is not an entra federated identity credential (it needs `issuer`, `subject`, `audiences`)",
+        )
+        .with_fix("paste the output of `az ad app federated-credential list --id <app-id>`");
+        return Evaluation::unusable(info, vec![finding]);
     };
     let mut eval = Evaluation {
         info: PolicyInfo {

@@ -47,18 +47,18 @@ pub fn evaluate(
 ) -> Evaluation {
     let _ = (text, now);
     let Some(provider) = input::read(doc) else {
-        return Evaluation {
-            info: PolicyInfo { kind: Some(PolicyKind::Gcp), detected: None, decided_by: None },
-            unusable: true,
-            findings: vec![Finding::new(
-                "gcp-unrecognized",
-                Severity::Error,
-                Area::Policy,
-                "this JSON is not a workload identity pool provider",
-            )
-            .with_fix("paste `gcloud iam workload-identity-pools providers describe <id> --location=global --workload-identity-pool=<pool> --format=json`")],
-            ..Evaluation::default()
+        let info = PolicyInfo {
+            kind: Some(PolicyKind::Gcp),
+            ..PolicyInfo::default()
         };
+        let finding = Finding::new(
+            "gcp-unrecognized",
+            Severity::Error,
+            Area::Policy,
+            "this JSON is not a workload identity pool provider",
+        )
+        .with_fix("paste `gcloud iam workload-identity-pools providers describe <id> --location=global --workload-identity-pool=<pool> --format=json`");
+        return Evaluation::unusable(info, vec![finding]);
     };
     let mut eval = Evaluation {
         info: PolicyInfo {

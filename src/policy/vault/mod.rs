@@ -49,22 +49,18 @@ pub fn evaluate(
 ) -> Evaluation {
     let _ = text;
     let Some(input) = input::read(doc) else {
-        return Evaluation {
-            info: PolicyInfo {
-                kind: Some(PolicyKind::Vault),
-                detected: None,
-                decided_by: None,
-            },
-            unusable: true,
-            findings: vec![Finding::new(
-                "vault-unrecognized",
-                Severity::Error,
-                Area::Policy,
-                "this JSON is not a vault JWT role or auth config",
-            )
-            .with_fix("paste the output of `vault read -format=json auth/jwt/role/<name>`")],
-            ..Evaluation::default()
+        let info = PolicyInfo {
+            kind: Some(PolicyKind::Vault),
+            ..PolicyInfo::default()
         };
+        let finding = Finding::new(
+            "vault-unrecognized",
+            Severity::Error,
+            Area::Policy,
+            "this JSON is not a vault JWT role or auth config",
+        )
+        .with_fix("paste the output of `vault read -format=json auth/jwt/role/<name>`");
+        return Evaluation::unusable(info, vec![finding]);
     };
     let mut findings = lint(&input);
     let mut eval = Evaluation {
