@@ -36,6 +36,13 @@ else
   step "installing rust target wasm32-unknown-unknown"
   rustup target add wasm32-unknown-unknown
 fi
+# The release build recompiles the standard library for size (scripts/build.sh), which needs its source.
+if [ -d "$(rustc --print sysroot)/lib/rustlib/src/rust/library" ]; then
+  info "rust-src: present"
+else
+  step "installing rust-src (the size-optimized release build recompiles std)"
+  rustup component add rust-src
+fi
 
 # 2. trunk
 trunk_ok() { trunk --version 2>/dev/null | grep -qx "trunk ${TRUNK_VERSION}"; }
