@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 // A tiny static file server for dist/ (development and browser tests only; any static host serves the real
-// thing). Listens on 127.0.0.1 only, serves GET/HEAD, never leaves the root directory.
+// thing). Listens on 127.0.0.1 only, serves GET/HEAD, never leaves the root directory. Like real static hosts,
+// it gzips text and wasm for clients that accept it, so page-speed measurements see realistic transfer sizes.
 //
 //   node scripts/static-server.mjs [--root dist] [--port 8080] [--prefix /some/sub/path/]
 //
 // --prefix additionally serves the same files under a sub-path, to check relative asset URLs.
 import { createServer } from 'node:http';
 import { createReadStream } from 'node:fs';
-import { realpath, stat } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
+import { gzipSync } from 'node:zlib';
 import { extname, resolve, sep } from 'node:path';
 
 const MIME = {
@@ -51,6 +53,19 @@ const root = await realpath(resolve(opts.root)).catch(() => {
   process.exit(2);
 });
 
+// Compressed once per file version (path, size, modification time).
+const COMPRESSIBLE = new Set(['.html', '.js', '.mjs', '.wasm', '.css', '.json', '.svg', '.txt', '.map', '.webmanifest']);
+const gzipped = new Map();
+async function gzipOf(found) {
+  const key = `${found.file}\0${found.size}\0${found.mtimeMs}`;
+  let body = gzipped.get(key);
+  if (!body) {
+    body = gzipSync(await readFile(found.file), { level: 9 });
+    gzipped.set(key, body);
+  }
+  return body;
+}
+
 function send(res, status, text) {
   res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
   res.end(text);
@@ -79,7 +94,7 @@ async function locate(urlPath) {
     // Symlinks must not lead out of root either.
     const real = await realpath(file);
     if (!real.startsWith(root + sep)) return null;
-    return { file: real, size: info.size };
+    return { file: real, size: info.size, mtimeMs: info.mtimeMs };
   } catch {
     return null;
   }
@@ -103,20 +118,37 @@ const server = createServer(async (req, res) => {
     send(res, 404, 'not found\n');
     return;
   }
-  res.writeHead(200, {
+  const headers = {
     'Content-Type': MIME[extname(found.file).toLowerCase()] ?? 'application/octet-stream',
     'Content-Length': found.size,
     'Cache-Control': 'no-cache',
     'X-Content-Type-Options': 'nosniff',
     'Referrer-Policy': 'no-referrer',
-  });
+  };
+  let body = null;
+  if (COMPRESSIBLE.has(extname(found.file).toLowerCase())) {
+    headers.Vary = 'Accept-Encoding';
+    if (/\bgzip\b/.test(req.headers['accept-encoding'] ?? '')) {
+      try {
+        body = await gzipOf(found);
+      } catch {
+        send(res, 500, 'could not read the file\n');
+        return;
+      }
+      headers['Content-Encoding'] = 'gzip';
+      headers['Content-Length'] = body.length;
+    }
+  }
+  res.writeHead(200, headers);
   if (req.method === 'HEAD') {
     res.end();
-    return;
+  } else if (body) {
+    res.end(body);
+  } else {
+    createReadStream(found.file)
+      .on('error', () => res.destroy())
+      .pipe(res);
   }
-  createReadStream(found.file)
-    .on('error', () => res.destroy())
-    .pipe(res);
 });
 
 server.on('error', (err) => {
