@@ -10,6 +10,8 @@ TOP="${1:-25}"
 OUT=target/wasm-breakdown
 mkdir -p "$OUT"
 PATH="$PWD/node_modules/.bin:$PATH"
+. scripts/lib.sh
+wasm_size_env
 
 cargo build --release --quiet --target wasm32-unknown-unknown --bin claimcheck-web
 raw=target/wasm32-unknown-unknown/release/claimcheck-web.wasm
