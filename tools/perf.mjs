@@ -6,7 +6,8 @@
 //    of navigation to the moment `[data-verdict]` is in the DOM (MutationObserver), cold (new context, empty
 //    cache) and warm (reload in the same context).
 // 2. keystroke -> report: one character typed inside a condition value of the loaded policy; from the keydown
-//    event's timestamp to the DOM mutation that shows the new value, and to the next animation frame.
+//    event's timestamp to the DOM mutation that shows the new value, and to the first animation frame after it
+//    (the frame that paints it), both measured inside the page.
 // 3. a 1 MB policy: pasted (one input event), then one keystroke in it; the time until the report shows its
 //    verdict, and the longest main-thread block (Long Tasks API, tasks over 50 ms) meanwhile.
 // Targets (from the project's issue): 1 < 150 ms median; 2 < 16 ms typical; 3 < 100 ms, never freezing.
@@ -76,7 +77,22 @@ function probe() {
     w.__perf.mutations.push(t);
     if (w.__perf.verdictAt === null && document.querySelector('[data-verdict]')) w.__perf.verdictAt = t;
   }).observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
-  document.addEventListener('keydown', (e) => w.__perf.keydowns.push(e.timeStamp), true);
+  // After each keydown, the first animation frame that starts once the DOM has changed: the frame that shows
+  // the update (measured in the page, so Playwright's round trips are not counted).
+  w.__perf.frames = [];
+  document.addEventListener(
+    'keydown',
+    (e) => {
+      w.__perf.keydowns.push(e.timeStamp);
+      const seen = w.__perf.mutations.length;
+      const frame = () => {
+        if (w.__perf.mutations.length > seen) w.__perf.frames.push(performance.now());
+        else requestAnimationFrame(frame);
+      };
+      requestAnimationFrame(frame);
+    },
+    true,
+  );
   try {
     new PerformanceObserver((list) => {
       for (const e of list.getEntries()) w.__perf.longtasks.push({ start: e.startTime, duration: e.duration });
@@ -84,7 +100,6 @@ function probe() {
   } catch {
     /* no Long Tasks API */
   }
-  w.__nextFrame = () => new Promise((r) => requestAnimationFrame(() => r(performance.now())));
 }
 
 async function startServer() {
@@ -150,14 +165,15 @@ try {
       await page.evaluate(() => {
         window.__perf.mutations = [];
         window.__perf.keydowns = [];
+        window.__perf.frames = [];
       });
       await page.keyboard.type('x');
-      const r = await page.evaluate(async () => {
-        const frame = await window.__nextFrame();
+      await page.waitForFunction(() => window.__perf.frames.length > 0, null, { timeout: 5_000, polling: 5 });
+      const r = await page.evaluate(() => {
         const p = window.__perf;
         const t0 = p.keydowns[0];
         const dom = p.mutations.find((t) => t >= t0);
-        return { t0, dom, frame };
+        return { t0, dom, frame: p.frames[0] };
       });
       if (r.dom !== undefined) {
         toDom.push(r.dom - r.t0);
