@@ -147,6 +147,8 @@ pub enum Action {
     LoadFragment(String),
     /// Analyze a large input now that typing paused, if nothing changed since revision `.0`.
     Commit(u64),
+    /// Analyze the inputs now whatever their size: they were pasted or dropped in one piece, not typed.
+    CommitLatest,
     ToggleView,
     ToggleErrorText,
     ToggleTheme,
@@ -364,6 +366,7 @@ impl State {
                     self.committed = revision;
                 }
             }
+            Action::CommitLatest => self.committed = self.revision,
             Action::ToggleView => {
                 self.view = match self.view {
                     ClaimsView::Table => ClaimsView::Json,
@@ -416,8 +419,11 @@ mod tests {
         assert!(stale.pending());
         let done = applied(&state, Action::Commit(state.revision));
         assert!(!done.pending());
-        // loading something is never deferred
+        // loading something is never deferred, nor is a paste
         assert!(!applied(&state, Action::Clear).pending());
+        let pasted = applied(&state, Action::CommitLatest);
+        assert!(!pasted.pending());
+        assert_eq!(pasted.committed, state.revision);
         // Too large for a link: the fragment is not kept in sync.
         assert!(!state.linkable());
         assert_eq!(state.fragment(), "");

@@ -20,6 +20,8 @@ use crate::state::{Action, State};
 const TICK_MS: u32 = 15_000;
 /// The pause in typing after which a large input is analyzed.
 const DEFER_MS: u32 = 400;
+/// The pause in typing after which the address bar's fragment is updated.
+const FRAGMENT_MS: u32 = 250;
 
 #[component]
 pub fn App() -> Html {
@@ -40,14 +42,18 @@ pub fn App() -> Html {
             move || drop((clock, links))
         }
     });
-    // Keep the fragment in step with what is analyzed (replaceState: no history entries). A link that
-    // could not be read is left in the address bar so that it is not lost.
-    use_effect_with(state.committed, {
+    // Keep the fragment in step with what is analyzed (replaceState: no history entries), once typing pauses:
+    // replaceState with a long URL costs milliseconds, too much for every keystroke. A link that could not be
+    // read is left in the address bar so that it is not lost.
+    use_effect_with((state.committed, state.view), {
         let state = state.clone();
         move |_| {
-            if !(state.notice.is_some() && state.is_empty()) {
-                browser::replace_fragment(&state.fragment());
-            }
+            let timer = (!(state.notice.is_some() && state.is_empty())).then(|| {
+                Timeout::new(FRAGMENT_MS, move || {
+                    browser::replace_fragment(&state.fragment())
+                })
+            });
+            move || drop(timer)
         }
     });
     use_effect_with(state.theme, |theme| browser::set_theme(theme.attribute()));
@@ -64,6 +70,11 @@ pub fn App() -> Html {
         }
     });
 
+    // What a link restores, as of the last analysis (so a large input is not copied for every keystroke).
+    let shared = use_memo((state.committed, state.view), {
+        let state = state.clone();
+        move |_| state.shared()
+    });
     let report = use_memo((state.committed, state.now()), {
         let state = state.clone();
         move |_| analyze(&state.input())
@@ -100,7 +111,7 @@ pub fn App() -> Html {
                 // Feature panels mount here, one component each, taking what they need from `state`,
                 // `report` and `dispatch`: the share link panel (src/ui/share_panel.rs), the signature keys input.
                 <section class="panels" aria-label="options">
-                    <SharePanel shared={state.shared()} report={report.clone()} />
+                    <SharePanel shared={(*shared).clone()} report={report.clone()} />
                     <SignaturePanel report={report.clone()} />
                 </section>
                 <div class="results">

@@ -21,12 +21,19 @@ pub fn on_click_with(
     Callback::from(move |_: MouseEvent| dispatch.dispatch(make()))
 }
 
-/// Typing into a `<textarea>`: dispatches `make(<its new value>)`.
+/// Typing into a `<textarea>`: dispatches `make(<its new value>)`. A paste or a drop is analyzed at once
+/// even when large (only typing waits for a pause).
 pub fn on_text(dispatch: &Dispatch, make: fn(String) -> Action) -> Callback<InputEvent> {
     let dispatch = dispatch.clone();
     Callback::from(move |event: InputEvent| {
         if let Some(area) = event.target_dyn_into::<HtmlTextAreaElement>() {
             dispatch.dispatch(make(area.value()));
+            if matches!(
+                event.input_type().as_str(),
+                "insertFromPaste" | "insertFromDrop"
+            ) {
+                dispatch.dispatch(Action::CommitLatest);
+            }
         }
     })
 }

@@ -60,18 +60,18 @@ fn row(check: &Check) -> Html {
     }
 }
 
-/// Rows rendered at most: a 1 MB policy yields thousands of checks, and rendering them all would freeze
-/// the tab. The CLI's `--json` always lists every check.
-pub const MAX_ROWS: usize = 300;
+/// Rows rendered at first, and added by each "Show more": a 1 MB policy yields thousands of checks, and
+/// rendering them all at once would freeze the tab. The CLI's `--json` always lists every check.
+pub const PAGE_ROWS: usize = 100;
 
 /// Which checks to render, in their order: every failing or undecided one first in priority, then passing
-/// ones, up to [`MAX_ROWS`].
-fn shown(checks: &[Check]) -> Vec<&Check> {
-    if checks.len() <= MAX_ROWS {
+/// ones, up to `limit`.
+fn shown(checks: &[Check], limit: usize) -> Vec<&Check> {
+    if checks.len() <= limit {
         return checks.iter().collect();
     }
     let mut keep = vec![false; checks.len()];
-    let mut left = MAX_ROWS;
+    let mut left = limit;
     for pass in [false, true] {
         for (i, check) in checks.iter().enumerate() {
             if left > 0 && (check.result == Outcome::Pass) == pass {
@@ -89,12 +89,17 @@ fn shown(checks: &[Check]) -> Vec<&Check> {
 
 #[component]
 pub fn ChecksTable(props: &Props) -> Html {
+    let limit = use_state(|| PAGE_ROWS);
     let checks = &props.report.checks;
     if checks.is_empty() {
         return Html::default();
     }
-    let rows = shown(checks);
+    let rows = shown(checks, *limit);
     let hidden = checks.len() - rows.len();
+    let more = {
+        let limit = limit.clone();
+        Callback::from(move |_: MouseEvent| limit.set(*limit + PAGE_ROWS))
+    };
     html! {
         <section class="card checks" aria-labelledby="checks-heading">
             <h2 id="checks-heading">{ "Checks" }</h2>
@@ -114,7 +119,10 @@ pub fn ChecksTable(props: &Props) -> Html {
             if hidden > 0 {
                 <p class="checks-hidden">
                     { format!("{hidden} more checks are not shown (of {} in all; failing ones come first); \
-                       `claimcheck check --json` lists every one.", checks.len()) }
+                       `claimcheck check --json` lists every one. ", checks.len()) }
+                    <button type="button" class="show-more" onclick={more}>
+                        { format!("Show {} more", hidden.min(PAGE_ROWS)) }
+                    </button>
                 </p>
             }
         </section>

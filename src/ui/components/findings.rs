@@ -48,30 +48,40 @@ fn item(finding: &Finding) -> Html {
     }
 }
 
-/// Findings rendered at most per area.
-const MAX_PER_GROUP: usize = 200;
+/// Findings rendered at first per area, and added by each "Show more" (a huge policy can yield thousands).
+const PAGE_PER_GROUP: usize = 50;
 
 #[component]
 pub fn Findings(props: &Props) -> Html {
+    let limit = use_state(|| PAGE_PER_GROUP);
     let findings = &props.report.findings;
     if findings.is_empty() {
         return Html::default();
     }
+    let more = {
+        let limit = limit.clone();
+        Callback::from(move |_: MouseEvent| limit.set(*limit + PAGE_PER_GROUP))
+    };
     let group = |(area, title): &(Area, &'static str)| {
         let mut items: Vec<&Finding> = findings.iter().filter(|f| f.area == *area).collect();
         items.sort_by_key(|f| f.severity);
         if items.is_empty() {
             return Html::default();
         }
-        // A huge policy can yield thousands of findings: render the most severe ones only.
-        let hidden = items.len().saturating_sub(MAX_PER_GROUP);
-        items.truncate(MAX_PER_GROUP);
+        // A huge policy can yield thousands of findings: render the most severe ones first.
+        let hidden = items.len().saturating_sub(*limit);
+        items.truncate(*limit);
         html! {
             <div class="finding-group">
                 <h3>{ *title }</h3>
                 <ul class="findings-list">{ for items.into_iter().map(item) }</ul>
                 if hidden > 0 {
-                    <p class="findings-hidden">{ format!("{hidden} more not shown.") }</p>
+                    <p class="findings-hidden">
+                        { format!("{hidden} more not shown. ") }
+                        <button type="button" class="show-more" onclick={more.clone()}>
+                            { format!("Show {} more", hidden.min(PAGE_PER_GROUP)) }
+                        </button>
+                    </p>
                 }
             </div>
         }
