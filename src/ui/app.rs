@@ -20,6 +20,8 @@ use crate::state::{Action, State};
 const TICK_MS: u32 = 15_000;
 /// The pause in typing after which a large input is analyzed.
 const DEFER_MS: u32 = 400;
+/// The page mounts in steps, one task each (see `mounted` below); this is the last step.
+const MOUNT_STEPS: u8 = 4;
 /// The pause in typing after which the address bar's fragment is updated.
 const FRAGMENT_MS: u32 = 250;
 
@@ -27,6 +29,18 @@ const FRAGMENT_MS: u32 = 250;
 pub fn App() -> Html {
     let state = use_reducer(|| State::new(browser::now_secs(), &browser::fragment()));
     let dispatch = state.dispatcher();
+    // The first render shows the verdict and the inputs; the panels and results below follow, top to bottom,
+    // one task each, so that an opened link shows its verdict sooner and no single task blocks the page for
+    // long. Content is only ever added below what is shown, so nothing shifts. After that, updates render all.
+    let mounted = use_state(|| 0u8);
+    use_effect_with(*mounted, {
+        let mounted = mounted.clone();
+        move |&step| {
+            let next = (step < MOUNT_STEPS).then(|| Timeout::new(0, move || mounted.set(step + 1)));
+            move || drop(next)
+        }
+    });
+    let step = *mounted;
 
     // The clock, and links pasted into the address bar.
     use_effect_with((), {
@@ -110,21 +124,29 @@ pub fn App() -> Html {
                 </section>
                 // Feature panels mount here, one component each, taking what they need from `state`,
                 // `report` and `dispatch`: the share link panel (src/ui/share_panel.rs), the signature keys input.
-                <section class="panels" aria-label="options">
-                    <SharePanel shared={(*shared).clone()} report={report.clone()} />
-                    <SignaturePanel report={report.clone()} />
-                </section>
+                if step >= 1 {
+                    <section class="panels" aria-label="options">
+                        <SharePanel shared={(*shared).clone()} report={report.clone()} />
+                        <SignaturePanel report={report.clone()} />
+                    </section>
+                }
                 <div class="results">
-                    if let Some(sub) = &report.sub { <SubView sub={sub.clone()} /> }
-                    <ChecksTable report={report.clone()} />
-                    <Findings report={report.clone()} />
-                    <ClaimsTable report={report.clone()} view={state.view} dispatch={dispatch.clone()} />
-                    <Suggestions report={report.clone()} />
+                    if step >= 2 {
+                        if let Some(sub) = &report.sub { <SubView sub={sub.clone()} /> }
+                        <ChecksTable report={report.clone()} />
+                    }
+                    if step >= 3 {
+                        <Findings report={report.clone()} />
+                        <ClaimsTable report={report.clone()} view={state.view} dispatch={dispatch.clone()} />
+                    }
+                    if step >= 4 { <Suggestions report={report.clone()} /> }
                 </div>
             </main>
-            <footer class="footer">
-                <p>{ "claimcheck runs entirely in this page: nothing you paste is sent anywhere or stored." }</p>
-            </footer>
+            if step >= MOUNT_STEPS {
+                <footer class="footer">
+                    <p>{ "claimcheck runs entirely in this page: nothing you paste is sent anywhere or stored." }</p>
+                </footer>
+            }
         </div>
     }
 }
