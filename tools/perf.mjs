@@ -241,7 +241,35 @@ try {
       keyBlock.push(await page.evaluate(() => Math.max(0, ...window.__perf.longtasks.map((t) => t.duration))));
       await context.close();
     }
+    // The browser's own floor: a bare <textarea> on an empty page, the same text set once, then one character
+    // inserted, each followed by the layout it forces. No claimcheck code runs here.
+    const bareSet = [];
+    const bareEdit = [];
+    {
+      const { context, page } = await newPage();
+      await page.setContent('<textarea rows="12" cols="80"></textarea>');
+      for (let i = 0; i < 3; i++) {
+        const r = await page.evaluate((text) => {
+          const el = document.querySelector('textarea');
+          el.value = '';
+          void el.scrollHeight;
+          const t0 = performance.now();
+          el.value = text;
+          void el.scrollHeight;
+          const t1 = performance.now();
+          el.setSelectionRange(text.length - 3, text.length - 3);
+          el.setRangeText('x');
+          void el.scrollHeight;
+          return [t1 - t0, performance.now() - t1];
+        }, big);
+        bareSet.push(r[0]);
+        bareEdit.push(r[1]);
+      }
+      await context.close();
+    }
     console.log(`1 MB policy: ${(big.length / 1024).toFixed(0)} KB, ${JSON.parse(big).Statement.length} statements`);
+    line('bare <textarea>: 1 MB set + layout', bareSet, 'the browser floor');
+    line('bare <textarea>: one edit + layout', bareEdit, 'the browser floor');
     line('1 MB policy pasted -> verdict', paste, '< 100 ms + any deliberate pause');
     line('1 MB policy pasted: longest main-thread block', pasteBlock, 'no freeze');
     line('1 MB policy keystroke -> report', key, '< 100 ms + any deliberate pause');
