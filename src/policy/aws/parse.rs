@@ -28,7 +28,7 @@ use std::borrow::Cow;
 
 use serde_json::Value;
 
-use crate::policy::json::{self, pointer_push, Spans};
+use crate::policy::json::{self, pointer_push, Locate, Spans};
 use crate::report::{Area, Finding, Location, Severity};
 
 use super::operators::Operator;
@@ -37,7 +37,7 @@ use super::operators::Operator;
 #[derive(Debug, Clone, Copy)]
 pub struct Locator<'a> {
     /// Spans of the text the document was parsed from, if the document is part of that text.
-    pub spans: Option<&'a Spans>,
+    pub spans: Option<&'a dyn Locate>,
     /// Pointer of the document inside the parsed text.
     pub prefix: &'a str,
 }
