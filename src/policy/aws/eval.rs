@@ -370,9 +370,7 @@ fn principal_check(st: &Statement, ctx: &Context, label: &str, checks: &mut Vec<
 
 /// IAM action matching: case-insensitive, `*` and `?` wildcards.
 pub fn action_matches(pattern: &str, action: &str) -> bool {
-    glob::compile(pattern, true, None)
-        .map(|p| glob::matches(&p, action, true))
-        .unwrap_or(false)
+    glob::matches_value(pattern, true, None, action, true).unwrap_or(false)
 }
 
 fn action_check(st: &Statement, label: &str, checks: &mut Vec<Check>) -> Outcome {
@@ -581,11 +579,9 @@ fn match_value(
     match base.family() {
         Family::String if !(vars && expected.contains("${")) => {
             let ignore_case = base == Base::StringEqualsIgnoreCase;
-            let wild =
-                base == Base::StringLike && (expected.contains('*') || expected.contains('?'));
-            if wild {
-                glob::compile(expected, true, None)
-                    .map(|p| glob::matches(&p, actual, false))
+            // A pattern without `*` or `?` matches exactly the equal text, so `StringLike` is always a glob.
+            if base == Base::StringLike {
+                glob::matches_value(expected, true, None, actual, false)
                     .map_or(Outcome::Unknown, outcome)
             } else if ignore_case {
                 outcome(
@@ -600,12 +596,14 @@ fn match_value(
         }
         Family::String => {
             let like = base == Base::StringLike;
-            match glob::compile(expected, like, resolver_opt) {
-                Ok(p) => outcome(glob::matches(
-                    &p,
-                    actual,
-                    base == Base::StringEqualsIgnoreCase,
-                )),
+            match glob::matches_value(
+                expected,
+                like,
+                resolver_opt,
+                actual,
+                base == Base::StringEqualsIgnoreCase,
+            ) {
+                Ok(m) => outcome(m),
                 Err(_) => Outcome::Unknown,
             }
         }
@@ -619,8 +617,8 @@ fn match_value(
             for (e, a) in exp.iter().zip(&act) {
                 r = and(
                     r,
-                    match glob::compile(e, true, resolver_opt) {
-                        Ok(p) => outcome(glob::matches(&p, a, false)),
+                    match glob::matches_value(e, true, resolver_opt, a, false) {
+                        Ok(m) => outcome(m),
                         Err(_) => Outcome::Unknown,
                     },
                 );
