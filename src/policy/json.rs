@@ -236,21 +236,18 @@ pub fn pointer_push(pointer: &str, token: &str) -> String {
 /// Append `/` and `token`, escaped as RFC 6901 requires, to `out`.
 fn push_token(out: &mut String, token: &str) {
     out.push('/');
-    if !token.contains('~') && !token.contains('/') {
-        out.push_str(token);
-        return;
+    let mut start = 0;
+    for (i, b) in token.bytes().enumerate() {
+        let escape = match b {
+            b'~' => "~0",
+            b'/' => "~1",
+            _ => continue,
+        };
+        out.push_str(token.get(start..i).unwrap_or(""));
+        out.push_str(escape);
+        start = i + 1;
     }
-    let mut rest = token;
-    while let Some(i) = rest.bytes().position(|b| b == b'~' || b == b'/') {
-        out.push_str(rest.get(..i).unwrap_or(""));
-        out.push_str(if rest.as_bytes().get(i) == Some(&b'~') {
-            "~0"
-        } else {
-            "~1"
-        });
-        rest = rest.get(i + 1..).unwrap_or("");
-    }
-    out.push_str(rest);
+    out.push_str(token.get(start..).unwrap_or(""));
 }
 
 /// Parse `text` as JSON, URL-decoding it first when it is percent-encoded JSON.

@@ -14,6 +14,8 @@
 //! - `StringLike` / `ArnLike`: case-sensitive globs (`*` any run, `?` one character); `StringEquals`: exact,
 //!   `*` literal; policy variables resolved only under `"Version": "2012-10-17"`.
 
+use std::fmt;
+
 use serde_json::{Map, Value};
 
 use crate::report::{Check, Outcome, Verdict};
@@ -121,10 +123,11 @@ pub fn evaluate(policy: &Policy, ctx: &Context, claims: &Map<String, Value>) -> 
     let sts = sts_checks(ctx, claims, &mut ev.checks);
     ev.sts_refused = sts == Outcome::Fail;
     let vars = policy.version.as_deref() == Some("2012-10-17");
+    let arn = provider_arn(ctx.provider.as_deref().unwrap_or("<no iss>"));
 
     for (si, st) in policy.statements.iter().enumerate() {
         let label = st.label();
-        let principal = principal_check(st, ctx, &label, &mut ev.checks);
+        let principal = principal_check(st, ctx, &arn, &label, &mut ev.checks);
         let action = action_check(st, &label, &mut ev.checks);
         let mut applies = and(principal, action);
         for (ci, c) in st.conditions.iter().enumerate() {
@@ -279,9 +282,15 @@ fn sts_checks(ctx: &Context, claims: &Map<String, Value>, checks: &mut Vec<Check
     result
 }
 
-fn principal_check(st: &Statement, ctx: &Context, label: &str, checks: &mut Vec<Check>) -> Outcome {
-    let provider = ctx.provider.as_deref().unwrap_or("<no iss>");
-    let actual = Value::String(provider_arn(provider));
+/// `arn` is the provider ARN of the token's issuer ([`provider_arn`]).
+fn principal_check(
+    st: &Statement,
+    ctx: &Context,
+    arn: &str,
+    label: &str,
+    checks: &mut Vec<Check>,
+) -> Outcome {
+    let actual = Value::String(arn.to_string());
     let Some(p) = &st.principal else {
         checks.push(Check {
             statement: Some(label.into()),
@@ -292,8 +301,7 @@ fn principal_check(st: &Statement, ctx: &Context, label: &str, checks: &mut Vec<
             result: Outcome::Fail,
             explanation: "the statement has no principal, so it applies to nobody".into(),
             fix: Some(format!(
-                "add `\"Principal\": {{\"Federated\": \"{}\"}}`",
-                provider_arn(provider)
+                "add `\"Principal\": {{\"Federated\": \"{arn}\"}}`"
             )),
         });
         return Outcome::Fail;
@@ -346,8 +354,7 @@ fn principal_check(st: &Statement, ctx: &Context, label: &str, checks: &mut Vec<
     };
     let fix = (result == Outcome::Fail && !p.negated).then(|| {
         format!(
-            "use `\"Principal\": {{\"Federated\": \"{}\"}}` with the role's account ID",
-            provider_arn(provider)
+            "use `\"Principal\": {{\"Federated\": \"{arn}\"}}` with the role's account ID"
         )
     });
     checks.push(Check {
@@ -677,16 +684,23 @@ fn any_expected(
     (result, None)
 }
 
-fn quote_list(values: &[String]) -> String {
-    match values {
-        [one] => format!("`{one}`"),
-        many => format!(
-            "any of {}",
-            many.iter()
-                .map(|v| format!("`{v}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
+/// "`a`" for one value, "any of `a`, `b`" otherwise, written straight into the message.
+struct QuoteList<'a>(&'a [String]);
+
+impl fmt::Display for QuoteList<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.len() != 1 {
+            f.write_str("any of ")?;
+        }
+        for (i, v) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            f.write_str("`")?;
+            f.write_str(v)?;
+            f.write_str("`")?;
+        }
+        Ok(())
     }
 }
 
@@ -726,7 +740,7 @@ fn present(
     if matches!(base.family(), Family::Ip | Family::Binary) {
         return (Outcome::Unknown, format!("claimcheck does not evaluate `{name}` on `{}` (a token claim is not an address or binary value)", c.key));
     }
-    let expected = quote_list(&c.values);
+    let expected = QuoteList(&c.values);
     let values = value.values();
     match (op.qualifier, value) {
         (None, CtxValue::Many(list)) if list.len() != 1 => (

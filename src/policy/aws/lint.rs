@@ -184,7 +184,9 @@ pub fn lint(policy: &Policy, loc: Locator<'_>) -> Vec<Finding> {
             if let Some((prefix, _)) = c.key.rsplit_once(':') {
                 if !providers.is_empty()
                     && prefix.contains('/')
-                    && !providers.iter().any(|p| p.eq_ignore_ascii_case(prefix))
+                    && !providers
+                        .iter()
+                        .any(|p| p == prefix || p.eq_ignore_ascii_case(prefix))
                 {
                     out.push(finding(
                         "condition-key-provider-mismatch",
