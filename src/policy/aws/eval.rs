@@ -584,7 +584,7 @@ fn match_value(
     let resolver_ref: &dyn Fn(&str) -> Option<String> = &resolver;
     let resolver_opt = vars.then_some(resolver_ref);
     match base.family() {
-        Family::String if !(vars && expected.contains("${")) => {
+        Family::String if !(vars && glob::has_variable(expected)) => {
             let ignore_case = base == Base::StringEqualsIgnoreCase;
             // A pattern without `*` or `?` matches exactly the equal text, so `StringLike` is always a glob.
             if base == Base::StringLike {

@@ -30,7 +30,7 @@ pub fn compile(
     resolve: Option<Resolver<'_>>,
 ) -> Result<Vec<Tok>, Unresolved> {
     let mut out = Vec::with_capacity(value.len());
-    if resolve.is_none() || !value.contains("${") {
+    if resolve.is_none() || !has_variable(value) {
         out.extend(value.chars().map(|c| match c {
             '*' if wildcards => Tok::Star,
             '?' if wildcards => Tok::One,
@@ -65,6 +65,11 @@ pub fn compile(
         rest = rest.get(c.len_utf8()..).unwrap_or("");
     }
     Ok(out)
+}
+
+/// Whether `value` holds `${` (a policy variable); looks for a `$` first, which most values lack.
+pub fn has_variable(value: &str) -> bool {
+    value.as_bytes().contains(&b'$') && value.contains("${")
 }
 
 /// `key, 'default'` -> (`key`, Some(`default`)).
@@ -113,7 +118,7 @@ pub fn matches_value(
     text: &str,
     ignore_case: bool,
 ) -> Result<bool, Unresolved> {
-    let vars = resolve.is_some() && value.contains("${");
+    let vars = resolve.is_some() && has_variable(value);
     if vars || !value.is_ascii() || !text.is_ascii() {
         return compile(value, wildcards, resolve).map(|p| matches(&p, text, ignore_case));
     }
