@@ -217,7 +217,9 @@ fn count_members(text: &str) -> usize {
     }
     let rest = words.remainder();
     let mut w = [0u8; 8];
-    w.get_mut(..rest.len()).unwrap_or(&mut []).copy_from_slice(rest);
+    w.get_mut(..rest.len())
+        .unwrap_or(&mut [])
+        .copy_from_slice(rest);
     let w = u64::from_le_bytes(w);
     // Padding zeros are none of the three.
     let special = byte_mask(w, b'"') | byte_mask(w, b'\\') | byte_mask(w, b':');
@@ -490,7 +492,8 @@ impl<'a> Cursor<'a> {
             return Cow::Borrowed(raw);
         }
         Cow::Owned(
-            serde_json::from_str::<String>(&format!("\"{raw}\"")).unwrap_or_else(|_| raw.to_string()),
+            serde_json::from_str::<String>(&format!("\"{raw}\""))
+                .unwrap_or_else(|_| raw.to_string()),
         )
     }
     /// Skips a number, `true`, `false` or `null`.

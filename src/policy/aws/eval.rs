@@ -300,9 +300,7 @@ fn principal_check(
             actual,
             result: Outcome::Fail,
             explanation: "the statement has no principal, so it applies to nobody".into(),
-            fix: Some(format!(
-                "add `\"Principal\": {{\"Federated\": \"{arn}\"}}`"
-            )),
+            fix: Some(format!("add `\"Principal\": {{\"Federated\": \"{arn}\"}}`")),
         });
         return Outcome::Fail;
     };
@@ -353,9 +351,7 @@ fn principal_check(
             .unwrap_or_else(|| "no principal in the statement matches the token's provider".into()),
     };
     let fix = (result == Outcome::Fail && !p.negated).then(|| {
-        format!(
-            "use `\"Principal\": {{\"Federated\": \"{arn}\"}}` with the role's account ID"
-        )
+        format!("use `\"Principal\": {{\"Federated\": \"{arn}\"}}` with the role's account ID")
     });
     checks.push(Check {
         statement: Some(label.into()),

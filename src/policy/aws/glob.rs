@@ -102,7 +102,13 @@ pub fn matches(pattern: &[Tok], text: &str, ignore_case: bool) -> bool {
     let tok = |i: usize| pattern[i];
     if text.is_ascii() {
         let bytes = text.as_bytes();
-        match_with(pattern.len(), tok, bytes.len(), |i| char::from(bytes[i]), ignore_case)
+        match_with(
+            pattern.len(),
+            tok,
+            bytes.len(),
+            |i| char::from(bytes[i]),
+            ignore_case,
+        )
     } else {
         let chars: Vec<char> = text.chars().collect();
         match_with(pattern.len(), tok, chars.len(), |i| chars[i], ignore_case)

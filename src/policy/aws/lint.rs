@@ -237,7 +237,11 @@ pub fn lint(policy: &Policy, loc: Locator<'_>) -> Vec<Finding> {
     out
 }
 
-fn broad_sub(v: &str, label: &dyn fmt::Display, at: &dyn Fn() -> Option<Location>) -> Option<Finding> {
+fn broad_sub(
+    v: &str,
+    label: &dyn fmt::Display,
+    at: &dyn Fn() -> Option<Location>,
+) -> Option<Finding> {
     // The first four `/`-separated segments, and whether there are exactly three.
     let mut parts = v.split('/');
     let segs = [parts.next(), parts.next(), parts.next(), parts.next()];
