@@ -64,9 +64,7 @@ impl Hasher for Fnv {
     fn write(&mut self, bytes: &[u8]) {
         let mut chunks = bytes.chunks_exact(8);
         for c in &mut chunks {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(c);
-            self.add(u64::from_le_bytes(w));
+            self.add(u64::from_le_bytes(c.try_into().unwrap_or_default()));
         }
         let rest = chunks.remainder();
         if !rest.is_empty() {
@@ -207,9 +205,7 @@ fn count_members(text: &str) -> usize {
         }
     };
     for chunk in &mut words {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(chunk);
-        let w = u64::from_le_bytes(w);
+        let w = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
         let special = byte_mask(w, b'"') | byte_mask(w, b'\\') | byte_mask(w, b':');
         if special != 0 || skip_first {
             handle(chunk, special, &mut skip_first);
@@ -390,9 +386,7 @@ fn count_chars(bytes: &[u8]) -> usize {
     let mut words = bytes.chunks_exact(8);
     let mut continuation = 0;
     for chunk in &mut words {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(chunk);
-        let w = u64::from_le_bytes(w);
+        let w = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
         // A continuation byte is `10xxxxxx`: high bit set, next bit clear.
         continuation += (w & !(w << 1) & HIGH_BITS).count_ones() as usize;
     }

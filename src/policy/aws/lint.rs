@@ -27,7 +27,7 @@ use super::operators::{Base, Qualifier};
 use super::parse::{finding, Effect, Locator, Policy, Statement};
 
 /// The OIDC providers a statement's principal names (`Some(vec![])` for a wildcard principal).
-fn oidc_providers(st: &Statement) -> Option<Vec<String>> {
+fn oidc_providers(st: &Statement) -> Option<Vec<&str>> {
     let p = st.principal.as_ref().filter(|p| !p.negated)?;
     let mut out = Vec::new();
     let mut any = false;
@@ -37,7 +37,7 @@ fn oidc_providers(st: &Statement) -> Option<Vec<String>> {
             "Federated" if e.value == "*" => any = true,
             "Federated" => {
                 if let Some(pv) = arn_provider(&e.value) {
-                    out.push(pv.to_string());
+                    out.push(pv);
                 }
             }
             _ => {}
@@ -186,7 +186,7 @@ pub fn lint(policy: &Policy, loc: Locator<'_>) -> Vec<Finding> {
                     && prefix.contains('/')
                     && !providers
                         .iter()
-                        .any(|p| p == prefix || p.eq_ignore_ascii_case(prefix))
+                        .any(|p| *p == prefix || p.eq_ignore_ascii_case(prefix))
                 {
                     out.push(finding(
                         "condition-key-provider-mismatch",
