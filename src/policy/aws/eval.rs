@@ -120,6 +120,12 @@ pub fn arn_provider(arn: &str) -> Option<&str> {
 /// Evaluate the whole policy. `claims` are the token's; STS's own checks come first.
 pub fn evaluate(policy: &Policy, ctx: &Context, claims: &Map<String, Value>) -> PolicyEval {
     let mut ev = PolicyEval::default();
+    // One check per principal, action and condition, after at most three STS checks: sized once.
+    let conditions: usize = policy.statements.iter().map(|s| s.conditions.len()).sum();
+    ev.checks
+        .reserve(3 + 2 * policy.statements.len() + conditions);
+    ev.conditions.reserve(conditions);
+    ev.statements.reserve(policy.statements.len());
     let sts = sts_checks(ctx, claims, &mut ev.checks);
     ev.sts_refused = sts == Outcome::Fail;
     let vars = policy.version.as_deref() == Some("2012-10-17");

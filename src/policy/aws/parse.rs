@@ -362,6 +362,7 @@ pub fn parse(doc: &Value, loc: Locator<'_>, findings: &mut Vec<Finding>) -> Poli
             loc.at(""),
         )),
         Some(Value::Array(items)) => {
+            policy.statements.reserve(items.len());
             for (n, item) in items.iter().enumerate() {
                 let pointer = format!("/Statement/{n}");
                 if let Some(s) = statement(item, n + 1, pointer, loc, findings) {
