@@ -1,82 +1,27 @@
-//! Benchmark of the AWS trust-policy evaluation (parse + evaluate + lints + diagnoses, i.e. all of
-//! `policy::evaluate`): a typical policy, and a ~1 MB policy of 1,000 statements. Prints numbers.
+//! Benchmark of what the browser runs on every edit with an AWS policy: the whole `claimcheck::analyze` pipeline
+//! (token decode and inspection, policy JSON parse and location scan, statement parse, lints, context, evaluation,
+//! diagnoses, generated policies) for a typical policy and for a ~1 MB policy of 1,000 statements. Prints numbers.
 //!
-//! `cargo run --release --example bench_aws [-- --emit DIR]`; with `--emit`, writes the policies and the token
-//! (typical.json, large.json, claims.json) for `tests/differential/bench.js` to time iam-simulate on the same
-//! inputs. `scripts/bench-aws.sh` runs both and prints the ratio.
+//! `cargo run --release --example bench_aws [-- --emit DIR] [--stages]`; with `--emit`, writes the policies and
+//! the token (typical.json, large.json, claims.json) for `tests/differential/bench.js` to time iam-simulate on the
+//! same inputs; with `--stages`, also prints the time of each AWS stage on the large policy (`--stages STAGE`
+//! instead runs only that stage, 50 times, and exits: for `perf record` or `valgrind --tool=callgrind`, whose
+//! instruction counts do not depend on the load).
+//! `scripts/bench-aws.sh` runs both and prints the ratio.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use claimcheck::policy;
+use claimcheck::policy::aws::{context, diagnose, eval, lint, parse};
+use claimcheck::policy::{self, json};
 use claimcheck::report::Verdict;
+use claimcheck::{analyze, Input};
 use serde_json::{json, Map, Value};
 
-const ORG: &str = "8a3b1e07-5f2d-4c3a-9b1e-0c6d2f4a7e91";
-const PROJECT: &str = "d4f0c2a1-7b3e-4e5f-8a9b-1c2d3e4f5a6b";
-const NOW: i64 = 1_795_650_000;
+#[path = "common/bench_inputs.rs"]
+mod inputs;
 
-fn claims() -> Map<String, Value> {
-    let sub = format!(
-        "org/{ORG}/project/{PROJECT}/user/5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9/vcs-origin/github.com/acme/widgets/vcs-ref/refs/heads/main"
-    );
-    let v = json!({
-        "iss": format!("https://oidc.circleci.com/org/{ORG}"),
-        "aud": ORG,
-        "sub": sub,
-        "iat": NOW - 600,
-        "exp": NOW + 3000,
-        "oidc.circleci.com/org-id": ORG,
-        "oidc.circleci.com/project-id": PROJECT,
-        "oidc.circleci.com/vcs-origin": "github.com/acme/widgets",
-        "oidc.circleci.com/vcs-ref": "refs/heads/main",
-    });
-    v.as_object().cloned().unwrap_or_default()
-}
-
-fn statement(sid: &str, project: &str, branches: &[String]) -> Value {
-    let p = format!("oidc.circleci.com/org/{ORG}");
-    let subs: Vec<String> = branches
-        .iter()
-        .map(|b| {
-            format!("org/{ORG}/project/{project}/user/*/vcs-origin/github.com/acme/*/vcs-ref/{b}")
-        })
-        .collect();
-    json!({
-        "Sid": sid,
-        "Effect": "Allow",
-        "Principal": {"Federated": format!("arn:aws:iam::123456789012:oidc-provider/{p}")},
-        "Action": "sts:AssumeRoleWithWebIdentity",
-        "Condition": {
-            "StringEquals": {format!("{p}:aud"): ORG},
-            "StringLike": {format!("{p}:sub"): subs},
-        }
-    })
-}
-
-fn typical() -> String {
-    let doc = json!({"Version": "2012-10-17", "Statement": [statement("CircleCI", PROJECT, &["refs/heads/main".into()])]});
-    serde_json::to_string_pretty(&doc).unwrap_or_default()
-}
-
-/// ~1 MB: 1,000 statements, each for another project with three branch patterns; the last one matches.
-fn large() -> String {
-    let mut statements = Vec::new();
-    for i in 0..1000 {
-        let project = if i == 999 {
-            PROJECT.to_string()
-        } else {
-            format!("00000000-0000-4000-8000-{i:012}")
-        };
-        let branches: Vec<String> = (0..2)
-            .map(|b| format!("refs/heads/release-{i}-{b}/*"))
-            .chain(["refs/heads/main".to_string()])
-            .collect();
-        statements.push(statement(&format!("Project{i}"), &project, &branches));
-    }
-    serde_json::to_string_pretty(&json!({"Version": "2012-10-17", "Statement": statements}))
-        .unwrap_or_default()
-}
+use inputs::{claims, large, token, typical, NOW};
 
 /// CPU time (user + system) this process has used, from Linux `/proc/self/stat` (clock ticks, assumed
 /// 100 per second), so that numbers stay meaningful on a loaded machine; `None` elsewhere.
@@ -133,22 +78,111 @@ fn main() {
         write("large.json", &large);
         write("claims.json", &Value::Object(claims.clone()).to_string());
     }
-    for (name, text) in [("typical", &typical), ("large", &large)] {
+    let token = token(&claims);
+    let input = |policy: &'static str| Input {
+        token: &token,
+        policy,
+        error_text: "",
+        now: NOW,
+    };
+    let typical: &'static str = typical.leak();
+    let large: &'static str = large.leak();
+    for (name, text) in [("typical", typical), ("large", large)] {
+        let report = analyze(&input(text));
+        assert_eq!(report.verdict, Some(Verdict::Allow), "{name} must allow");
         let ev = policy::evaluate(text, Some(&claims), NOW);
-        assert_eq!(ev.verdict, Some(Verdict::Allow), "{name} must allow");
+        assert_eq!(
+            report.checks, ev.checks,
+            "{name}: analyze evaluates the policy"
+        );
+    }
+    if let Some(i) = args.iter().position(|a| a == "--stages") {
+        let only = args.get(i + 1).map(String::as_str);
+        stages(large, &claims, &input(large), only);
+        if only.is_some() {
+            return;
+        }
     }
     let (mean, best, n) = time(1000, Duration::from_secs(2), || {
-        black_box(policy::evaluate(black_box(&typical), Some(&claims), NOW));
+        black_box(analyze(black_box(&input(typical))));
     });
     println!("claimcheck typical: {} bytes, 1 statement: mean CPU {:.1} us, best wall {:.1} us ({n} runs)", typical.len(), us(mean), us(best));
     let (mean_l, best_l, n_l) = time(10, Duration::from_secs(3), || {
-        black_box(policy::evaluate(black_box(&large), Some(&claims), NOW));
+        black_box(analyze(black_box(&input(large))));
     });
     println!("claimcheck large: {} bytes, 1000 statements: mean CPU {:.2} ms, best wall {:.2} ms ({n_l} runs)", large.len(), ms(mean_l), ms(best_l));
     println!(
         "{}",
         json!({"typical_us": us(mean), "large_ms": ms(mean_l), "large_bytes": large.len()})
     );
+}
+
+/// The AWS stages of `analyze` on `text`, one at a time in the order `policy::aws::evaluate` runs them (best of
+/// 20 runs each), then the whole pipeline. With `only` (a stage name's first word), that stage runs 50 times
+/// and the others once.
+fn stages(text: &str, claims: &Map<String, Value>, input: &Input<'_>, only: Option<&str>) {
+    let mut rows: Vec<(&str, f64)> = Vec::new();
+    macro_rules! stage {
+        ($name:expr, $f:expr) => {{
+            let runs = match only {
+                None => 20,
+                Some(o) if $name.starts_with(o) => 50,
+                Some(_) => 0,
+            };
+            let mut out = $f;
+            let mut best = f64::MAX;
+            for _ in 0..runs {
+                let t = Instant::now();
+                out = black_box($f);
+                best = best.min(ms(t.elapsed()));
+            }
+            rows.push(($name, best));
+            out
+        }};
+    }
+    let (value, _) = stage!(
+        "parse (serde_json)",
+        json::parse_value(text).expect("valid JSON")
+    );
+    let found = stage!(
+        "find the document",
+        parse::find(&value).expect("an AWS policy")
+    );
+    let spans = json::LazySpans::new(text);
+    stage!(
+        "duplicate keys (member count)",
+        json::LazySpans::new(text).duplicates(&value).len()
+    );
+    stage!(
+        "scan for locations (when one is reported)",
+        json::scan(text)
+    );
+    let locator = parse::Locator {
+        spans: Some(&spans),
+        prefix: found.pointer.as_str(),
+    };
+    let policy = stage!(
+        "statements read",
+        parse::parse(&value, locator, &mut Vec::new())
+    );
+    stage!("lints", lint::lint(&policy, locator));
+    let ctx = stage!("context", context::Context::from_claims(claims, NOW));
+    let ev = stage!("evaluation (checks)", eval::evaluate(&policy, &ctx, claims));
+    stage!(
+        "diagnoses (on a clone of the evaluation)",
+        diagnose::diagnose(&policy, &ctx, claims, &mut ev.clone(), locator)
+    );
+    stage!("clone of the evaluation", ev.clone());
+    stage!(
+        "policy::evaluate (all of the above)",
+        policy::evaluate(text, Some(claims), NOW)
+    );
+    stage!("analyze (token + policy + suggestions)", analyze(input));
+    for (name, t) in rows {
+        if t < f64::MAX {
+            println!("  stage {name:<45} {t:8.2} ms");
+        }
+    }
 }
 
 fn us(d: Duration) -> f64 {

@@ -5,7 +5,10 @@
 //! The location scan runs only over text `serde_json` has already accepted, is iterative (no recursion, so
 //! any nesting depth is safe) and linear in the size of the text.
 
+use std::borrow::Cow;
+use std::cell::OnceCell;
 use std::collections::HashMap;
+use std::fmt;
 use std::hash::{BuildHasherDefault, Hasher};
 
 use serde_json::Value;
@@ -41,25 +44,37 @@ pub struct Parsed {
     pub spans: Spans,
 }
 
-/// FNV-1a: the pointers are short strings from our own scan, so a fast non-keyed hash is fine.
+/// A word-at-a-time multiplicative hash (FxHash's mixing): the pointers are strings from our own scan, so a
+/// fast non-keyed hash is fine, and reading eight bytes per step keeps long pointers cheap to hash.
 #[derive(Default)]
 pub struct Fnv(u64);
+
+const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+impl Fnv {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(SEED);
+    }
+}
 
 impl Hasher for Fnv {
     fn finish(&self) -> u64 {
         self.0
     }
     fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        for b in bytes {
-            h ^= u64::from(*b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            self.add(u64::from_le_bytes(c.try_into().unwrap_or_default()));
         }
-        self.0 = h;
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut w = [0u8; 8];
+            w[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(w));
+        }
+    }
+    fn write_u8(&mut self, b: u8) {
+        self.add(u64::from(b));
     }
 }
 
@@ -86,19 +101,151 @@ impl Spans {
     }
 }
 
+/// Anything that maps a JSON Pointer to where its value was written.
+pub trait Locate: fmt::Debug {
+    fn locate(&self, pointer: &str) -> Option<Location>;
+}
+
+impl Locate for Spans {
+    fn locate(&self, pointer: &str) -> Option<Location> {
+        Spans::locate(self, pointer)
+    }
+}
+
+/// The [`Spans`] of a text, scanned only when first asked for: most evaluations report no location, and
+/// a valid document's duplicate keys are ruled out without the scan ([`LazySpans::duplicates`]).
+#[derive(Debug)]
+pub struct LazySpans<'t> {
+    text: &'t str,
+    spans: OnceCell<Spans>,
+}
+
+impl<'t> LazySpans<'t> {
+    pub fn new(text: &'t str) -> Self {
+        LazySpans {
+            text,
+            spans: OnceCell::new(),
+        }
+    }
+
+    /// The scan of the text ([`scan`]), made on the first call.
+    pub fn spans(&self) -> &Spans {
+        self.spans.get_or_init(|| scan(self.text))
+    }
+
+    /// The keys that repeat in the text, whose parsed value is `value`. The scan is skipped when the text has
+    /// exactly as many object members (`:` outside strings) as `value`: serde_json keeps one member per key,
+    /// so then no key repeats.
+    pub fn duplicates(&self, value: &Value) -> &[Duplicate] {
+        if self.spans.get().is_none() && count_members(self.text) == value_members(value) {
+            return &[];
+        }
+        &self.spans().duplicates
+    }
+}
+
+impl Locate for LazySpans<'_> {
+    fn locate(&self, pointer: &str) -> Option<Location> {
+        self.spans().locate(pointer)
+    }
+}
+
+/// The members of every object in `value`.
+fn value_members(value: &Value) -> usize {
+    let mut count = 0;
+    let mut stack = vec![value];
+    while let Some(v) = stack.pop() {
+        match v {
+            Value::Object(map) => {
+                count += map.len();
+                stack.extend(map.values());
+            }
+            Value::Array(items) => stack.extend(items),
+            _ => {}
+        }
+    }
+    count
+}
+
+const LOW_BITS: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+
+/// The high bit of each byte of `w` that equals `b`, and no other bit.
+fn byte_mask(w: u64, b: u8) -> u64 {
+    let x = w ^ (u64::from(b) * 0x0101_0101_0101_0101);
+    !(((x & LOW_BITS) + LOW_BITS) | x | LOW_BITS)
+}
+
+/// The object members written in JSON text: its `:` outside strings, found eight bytes at a time.
+fn count_members(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let mut count = 0;
+    let mut in_string = false;
+    // The byte after a backslash in a string is escaped, even when it is in the next word.
+    let mut skip_first = false;
+    let mut words = bytes.chunks_exact(8);
+    let mut handle = |chunk: &[u8], mut special: u64, skip_first: &mut bool| {
+        if std::mem::take(skip_first) {
+            special &= !0x80;
+        }
+        while special != 0 {
+            let k = (special.trailing_zeros() / 8) as usize;
+            special &= special - 1;
+            match chunk.get(k) {
+                Some(b'"') => in_string = !in_string,
+                Some(b'\\') if in_string => {
+                    if k == 7 {
+                        *skip_first = true;
+                    } else {
+                        special &= !(0x80 << (8 * (k + 1)));
+                    }
+                }
+                Some(b':') if !in_string => count += 1,
+                _ => {}
+            }
+        }
+    };
+    for chunk in &mut words {
+        let w = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+        let special = byte_mask(w, b'"') | byte_mask(w, b'\\') | byte_mask(w, b':');
+        if special != 0 || skip_first {
+            handle(chunk, special, &mut skip_first);
+        }
+    }
+    let rest = words.remainder();
+    let mut w = [0u8; 8];
+    w.get_mut(..rest.len())
+        .unwrap_or(&mut [])
+        .copy_from_slice(rest);
+    let w = u64::from_le_bytes(w);
+    // Padding zeros are none of the three.
+    let special = byte_mask(w, b'"') | byte_mask(w, b'\\') | byte_mask(w, b':');
+    handle(rest, special, &mut skip_first);
+    count
+}
+
 /// Append `token` to `pointer`, escaped as RFC 6901 requires.
 pub fn pointer_push(pointer: &str, token: &str) -> String {
     let mut out = String::with_capacity(pointer.len() + token.len() + 1);
     out.push_str(pointer);
-    out.push('/');
-    for c in token.chars() {
-        match c {
-            '~' => out.push_str("~0"),
-            '/' => out.push_str("~1"),
-            _ => out.push(c),
-        }
-    }
+    push_token(&mut out, token);
     out
+}
+
+/// Append `/` and `token`, escaped as RFC 6901 requires, to `out`.
+fn push_token(out: &mut String, token: &str) {
+    out.push('/');
+    let mut start = 0;
+    for (i, b) in token.bytes().enumerate() {
+        let escape = match b {
+            b'~' => "~0",
+            b'/' => "~1",
+            _ => continue,
+        };
+        out.push_str(token.get(start..i).unwrap_or(""));
+        out.push_str(escape);
+        start = i + 1;
+    }
+    out.push_str(token.get(start..).unwrap_or(""));
 }
 
 /// Parse `text` as JSON, URL-decoding it first when it is percent-encoded JSON.
@@ -156,7 +303,8 @@ fn strip_serde_suffix(message: &str) -> String {
 pub fn looks_url_encoded(text: &str) -> bool {
     let t = text.trim();
     let starts = |p: &str| t.get(..p.len()).is_some_and(|s| s.eq_ignore_ascii_case(p));
-    starts("%7B") || starts("%5B") || ((t.contains("%22") || t.contains("%3A")) && !t.contains('{'))
+    // `{` first: pasted JSON has one near the start, which saves searching all of it for `%22` and `%3A`.
+    starts("%7B") || starts("%5B") || (!t.contains('{') && (t.contains("%22") || t.contains("%3A")))
 }
 
 /// Percent-decode `text` when it looks URL-encoded and decodes to JSON; `+` is tried as a space only when
@@ -202,77 +350,154 @@ pub fn percent_decode(text: &str, plus_as_space: bool) -> Option<String> {
 /// Deeper than serde_json's own limit: valid documents never reach it, and pointers stay short.
 const MAX_DEPTH: usize = 130;
 
-enum Frame {
+enum Frame<'a> {
     Object {
-        pointer: String,
-        keys: Vec<(String, Location)>,
-        pending: Option<String>,
+        /// Length of the scan's current pointer at this object.
+        base: usize,
+        keys: Vec<(Cow<'a, str>, Location)>,
+        /// A member's key has been read; its value comes next.
+        pending: bool,
     },
     Array {
-        pointer: String,
+        base: usize,
         index: usize,
     },
 }
 
-/// A byte cursor that keeps a 1-based line and a column counted in characters.
+/// A byte cursor over the text that keeps the 1-based line (newlines are counted as they are skipped: outside
+/// strings, or inside one in text that is not JSON) and where that line starts. The column, counted in
+/// characters, is worked out only when asked for ([`Cursor::here`]), from the last place it was known.
 struct Cursor<'a> {
     text: &'a str,
     pos: usize,
     line: usize,
+    /// Byte position where `line` starts.
+    line_start: usize,
+    /// The whole text is ASCII: columns are byte distances.
+    ascii: bool,
+    /// Byte position where `column` is known (on the current line, unless before `line_start`).
+    mark: usize,
     column: usize,
 }
 
-impl Cursor<'_> {
+/// How many characters `bytes` (a slice of UTF-8 text) holds: the bytes that are not continuation bytes.
+fn count_chars(bytes: &[u8]) -> usize {
+    const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+    let mut words = bytes.chunks_exact(8);
+    let mut continuation = 0;
+    for chunk in &mut words {
+        let w = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+        // A continuation byte is `10xxxxxx`: high bit set, next bit clear.
+        continuation += (w & !(w << 1) & HIGH_BITS).count_ones() as usize;
+    }
+    let rest = words.remainder();
+    continuation += rest.iter().filter(|b| *b & 0xC0 == 0x80).count();
+    bytes.len() - continuation
+}
+
+impl<'a> Cursor<'a> {
+    fn new(text: &'a str) -> Self {
+        Cursor {
+            text,
+            pos: 0,
+            line: 1,
+            line_start: 0,
+            ascii: text.is_ascii(),
+            mark: 0,
+            column: 1,
+        }
+    }
     fn peek(&self) -> Option<u8> {
         self.text.as_bytes().get(self.pos).copied()
     }
-    fn bump(&mut self) -> Option<u8> {
-        let b = self.peek()?;
-        self.pos += 1;
-        if b == b'\n' {
-            self.line += 1;
-            self.column = 1;
-        } else if b & 0xC0 != 0x80 {
-            self.column += 1;
-        }
-        Some(b)
+    fn newline_at(&mut self, i: usize) {
+        self.line += 1;
+        self.line_start = i + 1;
     }
-    fn here(&self) -> Location {
+    fn here(&mut self) -> Location {
+        let column = if self.ascii {
+            self.pos - self.line_start + 1
+        } else {
+            if self.mark < self.line_start {
+                self.mark = self.line_start;
+                self.column = 1;
+            }
+            let bytes = self.text.as_bytes();
+            self.column += count_chars(bytes.get(self.mark..self.pos).unwrap_or(&[]));
+            self.mark = self.mark.max(self.pos);
+            self.column
+        };
         Location {
             line: self.line,
-            column: self.column,
+            column,
         }
     }
     fn skip_ws(&mut self) {
-        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
-            self.bump();
+        let bytes = self.text.as_bytes();
+        while let Some(&b) = bytes.get(self.pos) {
+            match b {
+                b'\n' => self.newline_at(self.pos),
+                b' ' | b'\t' | b'\r' => {}
+                _ => break,
+            }
+            self.pos += 1;
         }
     }
     /// Skips a string whose opening quote is next; returns the raw text between the quotes and whether it
     /// holds escapes.
-    fn raw_string(&mut self) -> (&str, bool) {
-        self.bump();
+    fn raw_string(&mut self) -> (&'a str, bool) {
+        let text = self.text;
+        let bytes = text.as_bytes();
+        self.pos += 1;
         let start = self.pos;
+        let rest = text.get(start..).unwrap_or("");
+        // The common case, found with `memchr`: no escape and no newline before the closing quote.
+        if let Some(end) = rest.find('"') {
+            let raw = rest.get(..end).unwrap_or("");
+            if !raw.contains('\\') && !raw.contains('\n') {
+                self.pos += end + 1;
+                return (raw, false);
+            }
+        }
         let mut escaped = false;
-        while let Some(b) = self.bump() {
+        while let Some(&b) = bytes.get(self.pos) {
+            self.pos += 1;
             match b {
-                b'"' => return (self.text.get(start..self.pos - 1).unwrap_or(""), escaped),
+                b'"' => return (text.get(start..self.pos - 1).unwrap_or(""), escaped),
                 b'\\' => {
                     escaped = true;
-                    self.bump();
+                    if let Some(&next) = bytes.get(self.pos) {
+                        if next == b'\n' {
+                            self.newline_at(self.pos);
+                        }
+                        self.pos += 1;
+                    }
                 }
+                b'\n' => self.newline_at(self.pos - 1),
                 _ => {}
             }
         }
-        (self.text.get(start..).unwrap_or(""), escaped)
+        (text.get(start..).unwrap_or(""), escaped)
     }
     /// Reads a string whose opening quote is next; returns its unescaped content.
-    fn string(&mut self) -> String {
+    fn string(&mut self) -> Cow<'a, str> {
         let (raw, escaped) = self.raw_string();
         if !escaped {
-            return raw.to_string();
+            return Cow::Borrowed(raw);
         }
-        serde_json::from_str::<String>(&format!("\"{raw}\"")).unwrap_or_else(|_| raw.to_string())
+        Cow::Owned(
+            serde_json::from_str::<String>(&format!("\"{raw}\""))
+                .unwrap_or_else(|_| raw.to_string()),
+        )
+    }
+    /// Skips a number, `true`, `false` or `null`.
+    fn scalar(&mut self) {
+        let bytes = self.text.as_bytes();
+        let rest = bytes.get(self.pos..).unwrap_or(&[]);
+        self.pos += rest
+            .iter()
+            .position(|b| matches!(b, b',' | b']' | b'}' | b' ' | b'\t' | b'\n' | b'\r'))
+            .unwrap_or(rest.len());
     }
 }
 
@@ -280,24 +505,25 @@ impl Cursor<'_> {
 /// valid JSON (serde_json accepted it); on anything else it stops early without panicking. Linear time.
 pub fn scan(text: &str) -> Spans {
     let text = text.trim_start_matches('\u{feff}');
-    let mut spans = Spans::default();
-    let mut cur = Cursor {
-        text,
-        pos: 0,
-        line: 1,
-        column: 1,
+    // About one located value per 100 bytes of a pretty-printed policy: sized once instead of regrown.
+    let mut spans = Spans {
+        map: HashMap::with_capacity_and_hasher(text.len() / 100, Default::default()),
+        duplicates: Vec::new(),
     };
-    let mut stack: Vec<Frame> = Vec::new();
+    let mut cur = Cursor::new(text);
+    let mut stack: Vec<Frame<'_>> = Vec::new();
+    // The pointer of the value being read (its parent's pointer between values); one buffer for the whole scan.
+    let mut pointer = String::new();
     cur.skip_ws();
-    // The pointer of the next value and where its key (or itself) is; `record` says whether to keep it.
-    let mut next: Option<(String, Location)> = Some((String::new(), cur.here()));
+    // Where the next value's key (or the value itself) is, when it is to be recorded.
+    let mut next: Option<Location> = Some(cur.here());
     loop {
         cur.skip_ws();
         let Some(c) = cur.peek() else { break };
         // Inside an object, expecting a key?
         if let Some(Frame::Object {
-            pending: pending @ None,
-            pointer,
+            pending: pending @ false,
+            base,
             keys,
         }) = stack.last_mut()
         {
@@ -305,94 +531,114 @@ pub fn scan(text: &str) -> Spans {
                 b'"' => {
                     let at = cur.here();
                     let key = cur.string();
+                    pointer.truncate(*base);
+                    push_token(&mut pointer, &key);
                     if let Some((_, first)) = keys.iter().find(|(k, _)| *k == key) {
                         spans.duplicates.push(Duplicate {
-                            object: pointer.clone(),
-                            key: key.clone(),
+                            object: pointer.get(..*base).unwrap_or("").to_string(),
+                            key: key.to_string(),
                             location: at,
                             first: *first,
                         });
                     } else {
-                        keys.push((key.clone(), at));
+                        keys.push((key, at));
                     }
-                    let member = pointer_push(pointer, &key);
-                    spans.map.insert(member.clone(), at);
-                    next = Some((member, at));
-                    *pending = Some(key);
+                    spans.map.insert(pointer.clone(), at);
+                    next = Some(at);
+                    *pending = true;
                     cur.skip_ws();
                     if cur.peek() == Some(b':') {
-                        cur.bump();
+                        cur.pos += 1;
                     }
                     continue;
                 }
                 b',' => {
-                    cur.bump();
+                    cur.pos += 1;
                     continue;
                 }
                 b'}' => {
-                    cur.bump();
+                    cur.pos += 1;
                     stack.pop();
-                    value_done(&mut stack);
+                    value_done(&mut stack, &mut pointer);
                     continue;
                 }
                 _ => break,
             }
         }
-        if let Some(Frame::Array { pointer, index }) = stack.last_mut() {
+        if let Some(Frame::Array { base, index }) = stack.last_mut() {
             match c {
                 b',' => {
-                    cur.bump();
+                    cur.pos += 1;
                     continue;
                 }
                 b']' => {
-                    cur.bump();
+                    cur.pos += 1;
                     stack.pop();
-                    value_done(&mut stack);
+                    value_done(&mut stack, &mut pointer);
                     continue;
                 }
                 _ => {
                     // Scalar items are located only near the root (e.g. a statement that is not an object); deeper
                     // ones (condition values) are never pointed at, and skipping them keeps the scan cheap.
-                    let shallow = pointer.matches('/').count() <= 1;
-                    next = (shallow || matches!(c, b'{' | b'['))
-                        .then(|| (pointer_push(pointer, &index.to_string()), cur.here()));
+                    pointer.truncate(*base);
+                    let shallow = pointer.bytes().filter(|b| *b == b'/').count() <= 1;
+                    next = if shallow || matches!(c, b'{' | b'[') {
+                        pointer.push('/');
+                        pointer.push_str(&index.to_string());
+                        Some(cur.here())
+                    } else {
+                        None
+                    };
                     *index += 1;
                 }
             }
         }
-        // A value starts here.
-        let (pointer, at) = next.take().unwrap_or_else(|| (String::new(), cur.here()));
+        // A value starts here; `pointer` is its pointer when `next` is set.
+        let at = next.take();
         match c {
-            b'{' => {
-                spans.map.insert(pointer.clone(), at);
-                cur.bump();
-                stack.push(Frame::Object {
-                    pointer,
-                    keys: Vec::new(),
-                    pending: None,
+            b'{' | b'[' => {
+                let at = match at {
+                    Some(at) => at,
+                    None => {
+                        pointer.clear();
+                        cur.here()
+                    }
+                };
+                // A member's location (its key's) is recorded already.
+                if !matches!(stack.last(), Some(Frame::Object { pending: true, .. })) {
+                    spans.map.insert(pointer.clone(), at);
+                }
+                cur.pos += 1;
+                let base = pointer.len();
+                stack.push(if c == b'{' {
+                    Frame::Object {
+                        base,
+                        keys: Vec::new(),
+                        pending: false,
+                    }
+                } else {
+                    Frame::Array { base, index: 0 }
                 });
             }
-            b'[' => {
-                spans.map.insert(pointer.clone(), at);
-                cur.bump();
-                stack.push(Frame::Array { pointer, index: 0 });
-            }
-            b'"' => {
-                if next_recorded(&pointer, &stack) {
-                    spans.map.insert(pointer, at);
-                }
-                cur.raw_string();
-                value_done(&mut stack);
-            }
             _ => {
-                if next_recorded(&pointer, &stack) {
-                    spans.map.insert(pointer, at);
+                let at = match at {
+                    Some(at) => recorded(&pointer, &stack).then_some(at),
+                    // An unrecorded item, or (in text serde_json would reject) a value after the root.
+                    None if stack.is_empty() => {
+                        pointer.clear();
+                        Some(cur.here())
+                    }
+                    None => None,
+                };
+                if let Some(at) = at {
+                    spans.map.insert(pointer.clone(), at);
                 }
-                while matches!(cur.peek(), Some(ch) if !matches!(ch, b',' | b']' | b'}' | b' ' | b'\t' | b'\n' | b'\r'))
-                {
-                    cur.bump();
+                if c == b'"' {
+                    cur.raw_string();
+                } else {
+                    cur.scalar();
                 }
-                value_done(&mut stack);
+                value_done(&mut stack, &mut pointer);
             }
         }
         if stack.is_empty() || stack.len() > MAX_DEPTH {
@@ -404,7 +650,7 @@ pub fn scan(text: &str) -> Spans {
 
 /// Whether a scalar's own location is kept: array items (members are located by their key, recorded
 /// already) and the root.
-fn next_recorded(pointer: &str, stack: &[Frame]) -> bool {
+fn recorded(pointer: &str, stack: &[Frame<'_>]) -> bool {
     if stack.is_empty() {
         pointer.is_empty()
     } else {
@@ -412,10 +658,15 @@ fn next_recorded(pointer: &str, stack: &[Frame]) -> bool {
     }
 }
 
-/// After a member's value, the enclosing object expects a key again.
-fn value_done(stack: &mut [Frame]) {
-    if let Some(Frame::Object { pending, .. }) = stack.last_mut() {
-        *pending = None;
+/// After a value, the enclosing container's pointer is current again, and an object expects a key.
+fn value_done(stack: &mut [Frame<'_>], pointer: &mut String) {
+    match stack.last_mut() {
+        Some(Frame::Object { pending, base, .. }) => {
+            *pending = false;
+            pointer.truncate(*base);
+        }
+        Some(Frame::Array { base, .. }) => pointer.truncate(*base),
+        None => {}
     }
 }
 
@@ -477,6 +728,22 @@ mod tests {
         assert_eq!(p.spans.duplicates[1].location, loc(2, 21));
         // serde_json kept the last value.
         assert_eq!(p.value["Effect"], "Deny");
+    }
+
+    #[test]
+    fn duplicates_are_ruled_out_without_the_scan_only_when_there_are_none() {
+        for text in [
+            r#"{"a": {"b:": "c:\"d:", "e": [1, {"f": 2}]}, "g\\": ":"}"#,
+            r#"{"a": {"b:": "x", "b:": "y"}}"#,
+            r#"{"k\"": 1, "k\u0022": 2}"#,
+            "[{\"a\": 1}, {\"a\": 2, \"a\": 3}]",
+        ] {
+            let p = parse(text).unwrap();
+            let lazy = LazySpans::new(text);
+            assert_eq!(lazy.duplicates(&p.value), &p.spans.duplicates[..], "{text}");
+            assert_eq!(lazy.spans.get().is_none(), p.spans.duplicates.is_empty());
+            assert_eq!(lazy.locate("/a"), p.spans.locate("/a"));
+        }
     }
 
     #[test]

@@ -141,11 +141,12 @@ impl Context {
         if prefix("aws:") || prefix("sts:") {
             return Lookup::Unknowable;
         }
-        if let Some(e) = self
-            .entries
-            .iter()
-            .find(|e| e.key.eq_ignore_ascii_case(key))
-        {
+        // Keys are distinct ignoring case, so an exact match (the usual spelling) is the one to find.
+        if let Some(e) = self.entries.iter().find(|e| e.key == key).or_else(|| {
+            self.entries
+                .iter()
+                .find(|e| e.key.eq_ignore_ascii_case(key))
+        }) {
             return Lookup::Present(e);
         }
         let Some((prefix, claim)) = key.rsplit_once(':') else {

@@ -28,13 +28,14 @@
 use serde_json::{Map, Value};
 
 use crate::policy::diff::{diff, DiffKind};
+use crate::policy::json::pointer_push;
 use crate::report::{Area, Finding, Location, Outcome, Severity, Verdict};
 
 use super::context::{Context, CtxValue, Missing};
 use super::eval::{arn_provider, provider_arn, PolicyEval, ACTION};
 use super::glob;
 use super::operators::{Base, Family, Qualifier};
-use super::parse::{finding, Condition, Effect, Locator, Policy};
+use super::parse::{finding, Condition, Effect, Label, Locator, Policy};
 
 /// The parts of a CircleCI `sub` (minimal reading: `org/<o>/project/<p>/user/<u>[/vcs-origin/<vo>/vcs-ref/<vr>]`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -111,15 +112,14 @@ fn project_id(claims: &Map<String, Value>) -> Option<String> {
 /// Whether `value` (a policy value under `base`) matches `text`.
 fn value_matches(base: Base, value: &str, text: &str, ignore_case: bool) -> bool {
     let like = matches!(base.positive(), Base::StringLike);
-    glob::compile(value, like, None)
-        .map(|p| {
-            glob::matches(
-                &p,
-                text,
-                ignore_case || base.positive() == Base::StringEqualsIgnoreCase,
-            )
-        })
-        .unwrap_or(false)
+    glob::matches_value(
+        value,
+        like,
+        None,
+        text,
+        ignore_case || base.positive() == Base::StringEqualsIgnoreCase,
+    )
+    .unwrap_or(false)
 }
 
 pub fn diagnose(
@@ -144,10 +144,11 @@ pub fn diagnose(
         if st.effect != Some(Effect::Allow) {
             continue;
         }
-        let label = st.label();
-        let at = loc
-            .at(&format!("{}/Principal", st.pointer))
-            .or_else(|| loc.at(&st.pointer));
+        let label = st.name();
+        let at = || {
+            loc.at(&pointer_push(&st.pointer, "Principal"))
+                .or_else(|| loc.at(&st.pointer))
+        };
         if se.principal == Outcome::Fail {
             if let Some(p) = st.principal.as_ref().filter(|p| !p.negated) {
                 let federated: Vec<&str> = p
@@ -157,7 +158,7 @@ pub fn diagnose(
                     .map(|e| e.value.as_str())
                     .collect();
                 if federated.is_empty() {
-                    out.push(finding("principal-not-federated", Severity::Error, format!("{label} trusts only `AWS`/`Service` principals, which never match a web identity token"), format!("use `\"Principal\": {{\"Federated\": \"{}\"}}`", provider_arn(&provider)), at));
+                    out.push(finding("principal-not-federated", Severity::Error, format!("{label} trusts only `AWS`/`Service` principals, which never match a web identity token"), format!("use `\"Principal\": {{\"Federated\": \"{}\"}}`", provider_arn(&provider)), at()));
                 }
                 for f in federated
                     .iter()
@@ -181,7 +182,7 @@ pub fn diagnose(
                         Severity::Error,
                         format!("{label} trusts `{arn}`, not this token's issuer ({why}); STS answers `InvalidIdentityToken: No OpenIDConnect provider found in your account for https://{provider}` when the account has no provider for the token's issuer, or AccessDenied when it has one"),
                         format!("use `{}` and make sure that provider exists (`aws iam list-open-id-connect-providers`)", provider_arn(&provider)),
-                        at,
+                        at(),
                     ));
                 }
             }
@@ -194,13 +195,16 @@ pub fn diagnose(
                     "{label} does not allow `{ACTION}`, the action web identity federation calls"
                 ),
                 format!("write `\"Action\": \"{ACTION}\"`"),
-                loc.at(&format!("{}/Action", st.pointer)),
+                loc.at(&pointer_push(&st.pointer, "Action")),
             ));
         }
     }
 
     let mut version_reported = false;
-    for ce in ev.conditions.clone() {
+    let PolicyEval {
+        conditions, checks, ..
+    } = &mut *ev;
+    for ce in conditions.iter() {
         let Some(st) = policy.statements.get(ce.statement) else {
             continue;
         };
@@ -208,20 +212,20 @@ pub fn diagnose(
             continue;
         };
         let Some(op) = c.op else { continue };
-        let label = st.label();
-        let at = loc.at(&c.pointer);
+        let label = st.name();
+        let at = || loc.at(&c.pointer);
         let allow = st.effect == Some(Effect::Allow);
         let claim = claim_of(&c.key).to_ascii_lowercase();
         let mut fix: Option<String> = None;
 
         if ce.outcome == Outcome::Unknown {
-            out.push(finding("condition-not-evaluated", Severity::Warning, format!("`{}` under `{}` in {label} cannot be evaluated offline, so the verdict may stay open", c.key, c.operator), String::new(), at));
+            out.push(finding("condition-not-evaluated", Severity::Warning, format!("`{}` under `{}` in {label} cannot be evaluated offline, so the verdict may stay open", c.key, c.operator), String::new(), at()));
         }
         if op.base == Base::StringEquals
             && c.values.iter().any(|v| v.contains('*') || v.contains('?'))
         {
             let f = format!("use `StringLike` instead of `StringEquals` for `{}`", c.key);
-            out.push(finding("wildcard-in-string-equals", Severity::Error, format!("`StringEquals` in {label} compares `*` and `?` literally, so a value like `{}` only matches that exact text", c.values.iter().find(|v| v.contains('*') || v.contains('?')).cloned().unwrap_or_default()), f.clone(), at));
+            out.push(finding("wildcard-in-string-equals", Severity::Error, format!("`StringEquals` in {label} compares `*` and `?` literally, so a value like `{}` only matches that exact text", c.values.iter().find(|v| v.contains('*') || v.contains('?')).cloned().unwrap_or_default()), f.clone(), at()));
             fix.get_or_insert(f);
         }
         if op.base == Base::StringLike
@@ -230,7 +234,7 @@ pub fn diagnose(
                 .iter()
                 .all(|v| !v.contains('*') && !v.contains('?'))
         {
-            out.push(finding("string-like-without-wildcard", Severity::Info, format!("`StringLike` on `{}` in {label} has no `*` or `?`, so it behaves like `StringEquals` (fine, but check that exact match is what you meant)", c.key), String::new(), at));
+            out.push(finding("string-like-without-wildcard", Severity::Info, format!("`StringLike` on `{}` in {label} has no `*` or `?`, so it behaves like `StringEquals` (fine, but check that exact match is what you meant)", c.key), String::new(), at()));
         }
         if let Some(m) = &ce.missing {
             match m {
@@ -247,7 +251,7 @@ pub fn diagnose(
                             if deny_fires { ": this Deny with a negated operator always fires" } else if ce.outcome == Outcome::Pass { " (the condition passes only because the key is missing)" } else { " and the condition never matches" }
                         ),
                         sugg.clone(),
-                        at,
+                        at(),
                     ));
                     fix.get_or_insert(sugg);
                 }
@@ -258,7 +262,7 @@ pub fn diagnose(
                     let why = if other.eq_ignore_ascii_case(&provider) {
                         String::new()
                     } else if project.as_deref().is_some_and(|p| other.contains(p)) {
-                        out.push(finding("project-id-as-org-id", Severity::Error, format!("the key `{}` in {label} holds the project ID where the org ID belongs", c.key), format!("the org ID is `{}`", org.clone().unwrap_or_default()), at));
+                        out.push(finding("project-id-as-org-id", Severity::Error, format!("the key `{}` in {label} holds the project ID where the org ID belongs", c.key), format!("the org ID is `{}`", org.clone().unwrap_or_default()), at()));
                         " (the project ID is written where the org ID belongs)".to_string()
                     } else {
                         match (other.split_once("/org/"), provider.split_once("/org/")) {
@@ -272,7 +276,7 @@ pub fn diagnose(
                         }
                     };
                     let f = format!("write the key as `{provider}:{name}`");
-                    out.push(finding("condition-key-other-issuer", Severity::Error, format!("the key `{}` in {label} is for issuer `{other}`{why}, but the token's issuer is `{provider}`: the key is missing from the request context", c.key), f.clone(), at));
+                    out.push(finding("condition-key-other-issuer", Severity::Error, format!("the key `{}` in {label} is for issuer `{other}`{why}, but the token's issuer is `{provider}`: the key is missing from the request context", c.key), f.clone(), at()));
                     fix.get_or_insert(f);
                 }
                 _ => {}
@@ -282,12 +286,12 @@ pub fn diagnose(
                 && !op.if_exists
                 && ce.outcome == Outcome::Pass
             {
-                out.push(finding("for-all-values-missing-key", Severity::Warning, format!("`{}` in {label} passes only because `{}` is missing: `ForAllValues:` is true on a missing key, which makes this Allow weaker than it looks", c.operator, c.key), format!("drop `ForAllValues:` (use `{}`), or add a `Null: {{\"{}\": \"false\"}}` condition", op.base.name(), c.key), at));
+                out.push(finding("for-all-values-missing-key", Severity::Warning, format!("`{}` in {label} passes only because `{}` is missing: `ForAllValues:` is true on a missing key, which makes this Allow weaker than it looks", c.operator, c.key), format!("drop `ForAllValues:` (use `{}`), or add a `Null: {{\"{}\": \"false\"}}` condition", op.base.name(), c.key), at()));
             }
         }
         if ce.outcome != Outcome::Fail || !allow || op.base.family() != Family::String {
             if let Some(f) = fix {
-                if let Some(check) = ev.checks.get_mut(ce.check) {
+                if let Some(check) = checks.get_mut(ce.check) {
                     check.fix.get_or_insert(f);
                 }
             }
@@ -309,7 +313,7 @@ pub fn diagnose(
                     actual,
                     sub.as_ref(),
                     has_vcs_claims,
-                    at,
+                    &at,
                     &mut version_reported,
                     &mut out,
                 ) {
@@ -323,7 +327,7 @@ pub fn diagnose(
                     actual,
                     org.as_deref(),
                     project.as_deref(),
-                    at,
+                    &at,
                     &mut out,
                 ));
             }
@@ -332,7 +336,7 @@ pub fn diagnose(
                     .as_deref()
                     .is_some_and(|p| c.values.iter().any(|v| starts_with_org(v, p)))
             {
-                out.push(finding("project-id-as-org-id", Severity::Error, format!("the `sub` value in {label} starts with `org/<project ID>`: the project ID is where the org ID belongs"), format!("the org ID is `{}`", org.clone().unwrap_or_default()), at));
+                out.push(finding("project-id-as-org-id", Severity::Error, format!("the `sub` value in {label} starts with `org/<project ID>`: the project ID is where the org ID belongs"), format!("the org ID is `{}`", org.clone().unwrap_or_default()), at()));
             }
             if c.values
                 .iter()
@@ -351,12 +355,12 @@ pub fn diagnose(
                         c.key
                     ),
                     f.clone(),
-                    at,
+                    at(),
                 ));
                 fix.get_or_insert(f);
             } else if let Some(v) = c.values.iter().find(|v| near_miss(v, actual)) {
                 let f = format!("the token has `{actual}`");
-                out.push(finding("value-near-miss", Severity::Error, format!("`{v}` in {label} is one or two characters away from the token's `{actual}` (a typo?)"), f.clone(), at));
+                out.push(finding("value-near-miss", Severity::Error, format!("`{v}` in {label} is one or two characters away from the token's `{actual}` (a typo?)"), f.clone(), at()));
                 fix.get_or_insert(f);
             }
         }
@@ -366,7 +370,7 @@ pub fn diagnose(
             }
         }
         if let Some(f) = fix {
-            if let Some(check) = ev.checks.get_mut(ce.check) {
+            if let Some(check) = checks.get_mut(ce.check) {
                 check.fix.get_or_insert(f);
             }
         }
@@ -433,11 +437,11 @@ fn not_exposed_fix(
 fn sub_version(
     c: &Condition,
     base: Base,
-    label: &str,
+    label: &Label<'_>,
     actual: &str,
     sub: Option<&SubParts>,
     has_vcs_claims: bool,
-    at: Option<Location>,
+    at: &dyn Fn() -> Option<Location>,
     reported: &mut bool,
     out: &mut Vec<Finding>,
 ) -> Option<String> {
@@ -452,7 +456,7 @@ fn sub_version(
         if c.values.iter().any(|v| value_matches(base, v, &v1, false)) {
             let f = "this policy expects a V1 sub: use $CIRCLE_OIDC_TOKEN (or change the condition to `StringLike` with `.../user/*`, which matches both)".to_string();
             if !*reported {
-                out.push(finding("sub-expects-v1", Severity::Error, format!("the `sub` condition in {label} is written for a V1 `sub` (`{}`), but the token is V2 (`{actual}`); `{}` never matches it", sub.v1(), base.name()), f.clone(), at));
+                out.push(finding("sub-expects-v1", Severity::Error, format!("the `sub` condition in {label} is written for a V1 `sub` (`{}`), but the token is V2 (`{actual}`); `{}` never matches it", sub.v1(), base.name()), f.clone(), at()));
                 *reported = true;
             }
             return Some(f);
@@ -462,14 +466,14 @@ fn sub_version(
         if has_vcs_claims {
             let f = "this policy expects a V2 sub: use $CIRCLE_OIDC_TOKEN_V2".to_string();
             if !*reported {
-                out.push(finding("sub-expects-v2", Severity::Error, format!("the `sub` condition in {label} expects a V2 `sub` with `/vcs-origin/.../vcs-ref/...`, but the token's `sub` `{actual}` is V1"), f.clone(), at));
+                out.push(finding("sub-expects-v2", Severity::Error, format!("the `sub` condition in {label} expects a V2 `sub` with `/vcs-origin/.../vcs-ref/...`, but the token's `sub` `{actual}` is V1"), f.clone(), at()));
                 *reported = true;
             }
             return Some(f);
         }
         let f = "custom-webhook pipelines get a `sub` with no vcs part: add a pattern without it (e.g. `org/<org>/project/<project>/user/*`) for them, or a separate role".to_string();
         if !*reported {
-            out.push(finding("custom-webhook-no-vcs", Severity::Error, format!("the `sub` condition in {label} pins a repository or branch, but this token has no vcs part (no `vcs-origin`/`vcs-ref` claims: a pipeline triggered by a custom webhook), so it can never match"), f.clone(), at));
+            out.push(finding("custom-webhook-no-vcs", Severity::Error, format!("the `sub` condition in {label} pins a repository or branch, but this token has no vcs part (no `vcs-origin`/`vcs-ref` claims: a pipeline triggered by a custom webhook), so it can never match"), f.clone(), at()));
             *reported = true;
         }
         return Some(f);
@@ -479,11 +483,11 @@ fn sub_version(
 
 fn aud_mismatch(
     c: &Condition,
-    label: &str,
+    label: &Label<'_>,
     actual: &str,
     org: Option<&str>,
     project: Option<&str>,
-    at: Option<Location>,
+    at: &dyn Fn() -> Option<Location>,
     out: &mut Vec<Finding>,
 ) -> String {
     if let Some(p) = project.filter(|p| c.values.iter().any(|v| v == p)) {
@@ -491,7 +495,7 @@ fn aud_mismatch(
             "use the org ID `{}` (the project ID is `{p}`)",
             org.unwrap_or("<org ID>")
         );
-        out.push(finding("aud-is-project-id", Severity::Error, format!("the `aud` condition in {label} holds the project ID `{p}`; CircleCI's default audience is the org ID"), f.clone(), at));
+        out.push(finding("aud-is-project-id", Severity::Error, format!("the `aud` condition in {label} holds the project ID `{p}`; CircleCI's default audience is the org ID"), f.clone(), at()));
         return f;
     }
     let expected = c
@@ -510,9 +514,9 @@ fn aud_mismatch(
     } else {
         ""
     };
-    out.push(finding("aud-mismatch", Severity::Error, format!("the `aud` condition in {label} expects {expected}{hint}, but the token's `aud` is `{actual}`"), f.clone(), at));
+    out.push(finding("aud-mismatch", Severity::Error, format!("the `aud` condition in {label} expects {expected}{hint}, but the token's `aud` is `{actual}`"), f.clone(), at()));
     if let Some(o) = org.filter(|o| *o != actual) {
-        out.push(finding("aud-not-org-id", Severity::Warning, format!("the token's `aud` `{actual}` is not its org ID `{o}`: it was minted with a custom audience"), "a custom audience must also be added to the OIDC provider's audiences", at));
+        out.push(finding("aud-not-org-id", Severity::Warning, format!("the token's `aud` `{actual}` is not its org ID `{o}`: it was minted with a custom audience"), "a custom audience must also be added to the OIDC provider's audiences", at()));
     }
     f
 }

@@ -14,6 +14,8 @@
 //! - `StringLike` / `ArnLike`: case-sensitive globs (`*` any run, `?` one character); `StringEquals`: exact,
 //!   `*` literal; policy variables resolved only under `"Version": "2012-10-17"`.
 
+use std::fmt;
+
 use serde_json::{Map, Value};
 
 use crate::report::{Check, Outcome, Verdict};
@@ -118,13 +120,20 @@ pub fn arn_provider(arn: &str) -> Option<&str> {
 /// Evaluate the whole policy. `claims` are the token's; STS's own checks come first.
 pub fn evaluate(policy: &Policy, ctx: &Context, claims: &Map<String, Value>) -> PolicyEval {
     let mut ev = PolicyEval::default();
+    // One check per principal, action and condition, after at most three STS checks: sized once.
+    let conditions: usize = policy.statements.iter().map(|s| s.conditions.len()).sum();
+    ev.checks
+        .reserve(3 + 2 * policy.statements.len() + conditions);
+    ev.conditions.reserve(conditions);
+    ev.statements.reserve(policy.statements.len());
     let sts = sts_checks(ctx, claims, &mut ev.checks);
     ev.sts_refused = sts == Outcome::Fail;
     let vars = policy.version.as_deref() == Some("2012-10-17");
+    let arn = provider_arn(ctx.provider.as_deref().unwrap_or("<no iss>"));
 
     for (si, st) in policy.statements.iter().enumerate() {
         let label = st.label();
-        let principal = principal_check(st, ctx, &label, &mut ev.checks);
+        let principal = principal_check(st, ctx, &arn, &label, &mut ev.checks);
         let action = action_check(st, &label, &mut ev.checks);
         let mut applies = and(principal, action);
         for (ci, c) in st.conditions.iter().enumerate() {
@@ -279,9 +288,15 @@ fn sts_checks(ctx: &Context, claims: &Map<String, Value>, checks: &mut Vec<Check
     result
 }
 
-fn principal_check(st: &Statement, ctx: &Context, label: &str, checks: &mut Vec<Check>) -> Outcome {
-    let provider = ctx.provider.as_deref().unwrap_or("<no iss>");
-    let actual = Value::String(provider_arn(provider));
+/// `arn` is the provider ARN of the token's issuer ([`provider_arn`]).
+fn principal_check(
+    st: &Statement,
+    ctx: &Context,
+    arn: &str,
+    label: &str,
+    checks: &mut Vec<Check>,
+) -> Outcome {
+    let actual = Value::String(arn.to_string());
     let Some(p) = &st.principal else {
         checks.push(Check {
             statement: Some(label.into()),
@@ -291,10 +306,7 @@ fn principal_check(st: &Statement, ctx: &Context, label: &str, checks: &mut Vec<
             actual,
             result: Outcome::Fail,
             explanation: "the statement has no principal, so it applies to nobody".into(),
-            fix: Some(format!(
-                "add `\"Principal\": {{\"Federated\": \"{}\"}}`",
-                provider_arn(provider)
-            )),
+            fix: Some(format!("add `\"Principal\": {{\"Federated\": \"{arn}\"}}`")),
         });
         return Outcome::Fail;
     };
@@ -345,10 +357,7 @@ fn principal_check(st: &Statement, ctx: &Context, label: &str, checks: &mut Vec<
             .unwrap_or_else(|| "no principal in the statement matches the token's provider".into()),
     };
     let fix = (result == Outcome::Fail && !p.negated).then(|| {
-        format!(
-            "use `\"Principal\": {{\"Federated\": \"{}\"}}` with the role's account ID",
-            provider_arn(provider)
-        )
+        format!("use `\"Principal\": {{\"Federated\": \"{arn}\"}}` with the role's account ID")
     });
     checks.push(Check {
         statement: Some(label.into()),
@@ -370,9 +379,7 @@ fn principal_check(st: &Statement, ctx: &Context, label: &str, checks: &mut Vec<
 
 /// IAM action matching: case-insensitive, `*` and `?` wildcards.
 pub fn action_matches(pattern: &str, action: &str) -> bool {
-    glob::compile(pattern, true, None)
-        .map(|p| glob::matches(&p, action, true))
-        .unwrap_or(false)
+    glob::matches_value(pattern, true, None, action, true).unwrap_or(false)
 }
 
 fn action_check(st: &Statement, label: &str, checks: &mut Vec<Check>) -> Outcome {
@@ -579,13 +586,11 @@ fn match_value(
     let resolver_ref: &dyn Fn(&str) -> Option<String> = &resolver;
     let resolver_opt = vars.then_some(resolver_ref);
     match base.family() {
-        Family::String if !(vars && expected.contains("${")) => {
+        Family::String if !(vars && glob::has_variable(expected)) => {
             let ignore_case = base == Base::StringEqualsIgnoreCase;
-            let wild =
-                base == Base::StringLike && (expected.contains('*') || expected.contains('?'));
-            if wild {
-                glob::compile(expected, true, None)
-                    .map(|p| glob::matches(&p, actual, false))
+            // A pattern without `*` or `?` matches exactly the equal text, so `StringLike` is always a glob.
+            if base == Base::StringLike {
+                glob::matches_value(expected, true, None, actual, false)
                     .map_or(Outcome::Unknown, outcome)
             } else if ignore_case {
                 outcome(
@@ -600,12 +605,14 @@ fn match_value(
         }
         Family::String => {
             let like = base == Base::StringLike;
-            match glob::compile(expected, like, resolver_opt) {
-                Ok(p) => outcome(glob::matches(
-                    &p,
-                    actual,
-                    base == Base::StringEqualsIgnoreCase,
-                )),
+            match glob::matches_value(
+                expected,
+                like,
+                resolver_opt,
+                actual,
+                base == Base::StringEqualsIgnoreCase,
+            ) {
+                Ok(m) => outcome(m),
                 Err(_) => Outcome::Unknown,
             }
         }
@@ -619,8 +626,8 @@ fn match_value(
             for (e, a) in exp.iter().zip(&act) {
                 r = and(
                     r,
-                    match glob::compile(e, true, resolver_opt) {
-                        Ok(p) => outcome(glob::matches(&p, a, false)),
+                    match glob::matches_value(e, true, resolver_opt, a, false) {
+                        Ok(m) => outcome(m),
                         Err(_) => Outcome::Unknown,
                     },
                 );
@@ -679,16 +686,23 @@ fn any_expected(
     (result, None)
 }
 
-fn quote_list(values: &[String]) -> String {
-    match values {
-        [one] => format!("`{one}`"),
-        many => format!(
-            "any of {}",
-            many.iter()
-                .map(|v| format!("`{v}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
+/// "`a`" for one value, "any of `a`, `b`" otherwise, written straight into the message.
+struct QuoteList<'a>(&'a [String]);
+
+impl fmt::Display for QuoteList<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.len() != 1 {
+            f.write_str("any of ")?;
+        }
+        for (i, v) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            f.write_str("`")?;
+            f.write_str(v)?;
+            f.write_str("`")?;
+        }
+        Ok(())
     }
 }
 
@@ -728,7 +742,7 @@ fn present(
     if matches!(base.family(), Family::Ip | Family::Binary) {
         return (Outcome::Unknown, format!("claimcheck does not evaluate `{name}` on `{}` (a token claim is not an address or binary value)", c.key));
     }
-    let expected = quote_list(&c.values);
+    let expected = QuoteList(&c.values);
     let values = value.values();
     match (op.qualifier, value) {
         (None, CtxValue::Many(list)) if list.len() != 1 => (

@@ -30,7 +30,7 @@ pub fn compile(
     resolve: Option<Resolver<'_>>,
 ) -> Result<Vec<Tok>, Unresolved> {
     let mut out = Vec::with_capacity(value.len());
-    if resolve.is_none() || !value.contains("${") {
+    if resolve.is_none() || !has_variable(value) {
         out.extend(value.chars().map(|c| match c {
             '*' if wildcards => Tok::Star,
             '?' if wildcards => Tok::One,
@@ -67,6 +67,11 @@ pub fn compile(
     Ok(out)
 }
 
+/// Whether `value` holds `${` (a policy variable); looks for a `$` first, which most values lack.
+pub fn has_variable(value: &str) -> bool {
+    value.as_bytes().contains(&b'$') && value.contains("${")
+}
+
 /// `key, 'default'` -> (`key`, Some(`default`)).
 fn split_default(inner: &str) -> (&str, Option<String>) {
     match inner.split_once(',') {
@@ -83,35 +88,69 @@ fn split_default(inner: &str) -> (&str, Option<String>) {
 }
 
 fn eq(p: char, t: char, ignore_case: bool) -> bool {
-    p == t || (ignore_case && p.to_lowercase().eq(t.to_lowercase()))
+    p == t
+        || (ignore_case
+            && if p.is_ascii() && t.is_ascii() {
+                p.eq_ignore_ascii_case(&t)
+            } else {
+                p.to_lowercase().eq(t.to_lowercase())
+            })
 }
 
 /// Whether `text` matches `pattern` (case-sensitively unless `ignore_case`).
 pub fn matches(pattern: &[Tok], text: &str, ignore_case: bool) -> bool {
+    let tok = |i: usize| pattern[i];
     if text.is_ascii() {
         let bytes = text.as_bytes();
-        match_with(pattern, bytes.len(), |i| char::from(bytes[i]), ignore_case)
+        match_with(
+            pattern.len(),
+            tok,
+            bytes.len(),
+            |i| char::from(bytes[i]),
+            ignore_case,
+        )
     } else {
         let chars: Vec<char> = text.chars().collect();
-        match_with(pattern, chars.len(), |i| chars[i], ignore_case)
+        match_with(pattern.len(), tok, chars.len(), |i| chars[i], ignore_case)
     }
 }
 
-/// The matcher over a text of `len` characters read by `at` (indices are always `< len`).
-fn match_with(pattern: &[Tok], len: usize, at: impl Fn(usize) -> char, ignore_case: bool) -> bool {
+/// `compile(value, wildcards, resolve)` then [`matches`], without building the compiled pattern when `value`
+/// holds no policy variable to resolve and both strings are ASCII (the common case, evaluated per value).
+pub fn matches_value(
+    value: &str,
+    wildcards: bool,
+    resolve: Option<Resolver<'_>>,
+    text: &str,
+    ignore_case: bool,
+) -> Result<bool, Unresolved> {
+    let vars = resolve.is_some() && has_variable(value);
+    if vars || !value.is_ascii() || !text.is_ascii() {
+        return compile(value, wildcards, resolve).map(|p| matches(&p, text, ignore_case));
+    }
+    Ok(match_ascii(
+        value.as_bytes(),
+        wildcards,
+        text.as_bytes(),
+        ignore_case,
+    ))
+}
+
+/// [`match_with`] for an ASCII pattern (read with or without wildcards) and an ASCII text, on bytes.
+fn match_ascii(pattern: &[u8], wildcards: bool, text: &[u8], ignore_case: bool) -> bool {
     let (mut p, mut t) = (0usize, 0usize);
     let mut star: Option<(usize, usize)> = None;
-    while t < len {
+    while let Some(&c) = text.get(t) {
         match pattern.get(p) {
-            Some(Tok::Star) => {
+            Some(b'*') if wildcards => {
                 star = Some((p, t));
                 p += 1;
             }
-            Some(Tok::One) => {
+            Some(b'?') if wildcards => {
                 p += 1;
                 t += 1;
             }
-            Some(Tok::Lit(c)) if eq(*c, at(t), ignore_case) => {
+            Some(&l) if l == c || (ignore_case && l.eq_ignore_ascii_case(&c)) => {
                 p += 1;
                 t += 1;
             }
@@ -127,7 +166,45 @@ fn match_with(pattern: &[Tok], len: usize, at: impl Fn(usize) -> char, ignore_ca
     }
     pattern
         .get(p..)
-        .is_some_and(|rest| rest.iter().all(|tok| *tok == Tok::Star))
+        .is_some_and(|rest| rest.iter().all(|&b| wildcards && b == b'*'))
+}
+
+/// The matcher over a pattern of `plen` tokens read by `tok` and a text of `len` characters read by `at`
+/// (indices are always in range).
+fn match_with(
+    plen: usize,
+    tok: impl Fn(usize) -> Tok,
+    len: usize,
+    at: impl Fn(usize) -> char,
+    ignore_case: bool,
+) -> bool {
+    let (mut p, mut t) = (0usize, 0usize);
+    let mut star: Option<(usize, usize)> = None;
+    while t < len {
+        match (p < plen).then(|| tok(p)) {
+            Some(Tok::Star) => {
+                star = Some((p, t));
+                p += 1;
+            }
+            Some(Tok::One) => {
+                p += 1;
+                t += 1;
+            }
+            Some(Tok::Lit(c)) if eq(c, at(t), ignore_case) => {
+                p += 1;
+                t += 1;
+            }
+            _ => match star {
+                Some((sp, st)) => {
+                    p = sp + 1;
+                    t = st + 1;
+                    star = Some((sp, st + 1));
+                }
+                None => return false,
+            },
+        }
+    }
+    (p..plen).all(|i| tok(i) == Tok::Star)
 }
 
 /// Whether the compiled pattern holds a wildcard.

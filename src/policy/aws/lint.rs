@@ -17,6 +17,8 @@
 //! | `condition-key-provider-mismatch` | warning | a condition key names another provider than the statement's principal |
 //! | `deny-statement` | info | a Deny statement: when it applies, it wins over every Allow |
 
+use std::fmt;
+
 use crate::policy::json::pointer_push;
 use crate::report::{Finding, Location, Severity};
 
@@ -25,7 +27,7 @@ use super::operators::{Base, Qualifier};
 use super::parse::{finding, Effect, Locator, Policy, Statement};
 
 /// The OIDC providers a statement's principal names (`Some(vec![])` for a wildcard principal).
-fn oidc_providers(st: &Statement) -> Option<Vec<String>> {
+fn oidc_providers(st: &Statement) -> Option<Vec<&str>> {
     let p = st.principal.as_ref().filter(|p| !p.negated)?;
     let mut out = Vec::new();
     let mut any = false;
@@ -35,7 +37,7 @@ fn oidc_providers(st: &Statement) -> Option<Vec<String>> {
             "Federated" if e.value == "*" => any = true,
             "Federated" => {
                 if let Some(pv) = arn_provider(&e.value) {
-                    out.push(pv.to_string());
+                    out.push(pv);
                 }
             }
             _ => {}
@@ -59,7 +61,7 @@ pub fn lint(policy: &Policy, loc: Locator<'_>) -> Vec<Finding> {
     }
     let vars_resolved = policy.version.as_deref() == Some("2012-10-17");
     for st in &policy.statements {
-        let label = st.label();
+        let label = st.name();
         let at = |k: &str| {
             loc.at(&pointer_push(&st.pointer, k))
                 .or_else(|| loc.at(&st.pointer))
@@ -177,19 +179,21 @@ pub fn lint(policy: &Policy, loc: Locator<'_>) -> Vec<Finding> {
             }
         }
         for c in &st.conditions {
-            let cat = loc.at(&c.pointer);
+            let cat = || loc.at(&c.pointer);
             let claim = claim_of(&c.key);
             if let Some((prefix, _)) = c.key.rsplit_once(':') {
                 if !providers.is_empty()
                     && prefix.contains('/')
-                    && !providers.iter().any(|p| p.eq_ignore_ascii_case(prefix))
+                    && !providers
+                        .iter()
+                        .any(|p| *p == prefix || p.eq_ignore_ascii_case(prefix))
                 {
                     out.push(finding(
                         "condition-key-provider-mismatch",
                         Severity::Warning,
                         format!("the key `{}` in {label} names provider `{prefix}`, but the principal trusts `{}`: STS only sets keys under the token's issuer, so this key is always missing", c.key, providers.join("`, `")),
                         format!("write the key as `{}:{claim}`", providers[0]),
-                        cat,
+                        cat(),
                     ));
                 }
             }
@@ -215,15 +219,15 @@ pub fn lint(policy: &Policy, loc: Locator<'_>) -> Vec<Finding> {
                         c.operator
                     ),
                     format!("use `{}` without the qualifier", op.base.name()),
-                    cat,
+                    cat(),
                 ));
             }
             if !vars_resolved && c.values.iter().any(|v| v.contains("${")) {
-                out.push(finding("policy-variables-not-resolved", Severity::Warning, format!("`{}` in {label} holds `${{...}}`, which IAM resolves only under `\"Version\": \"2012-10-17\"`; here it is literal text", c.key), "add `\"Version\": \"2012-10-17\"`", cat));
+                out.push(finding("policy-variables-not-resolved", Severity::Warning, format!("`{}` in {label} holds `${{...}}`, which IAM resolves only under `\"Version\": \"2012-10-17\"`; here it is literal text", c.key), "add `\"Version\": \"2012-10-17\"`", cat()));
             }
             if claim.eq_ignore_ascii_case("sub") && matches!(op.base, Base::StringLike) {
                 for v in &c.values {
-                    if let Some(f) = broad_sub(v, &label, cat) {
+                    if let Some(f) = broad_sub(v, &label, &cat) {
                         out.push(f);
                     }
                 }
@@ -233,20 +237,26 @@ pub fn lint(policy: &Policy, loc: Locator<'_>) -> Vec<Finding> {
     out
 }
 
-fn broad_sub(v: &str, label: &str, at: Option<Location>) -> Option<Finding> {
-    let segs: Vec<&str> = v.split('/').collect();
+fn broad_sub(
+    v: &str,
+    label: &dyn fmt::Display,
+    at: &dyn Fn() -> Option<Location>,
+) -> Option<Finding> {
+    // The first four `/`-separated segments, and whether there are exactly three.
+    let mut parts = v.split('/');
+    let segs = [parts.next(), parts.next(), parts.next(), parts.next()];
+    let three = segs[2].is_some() && segs[3].is_none();
     let wild = |s: &str| s.contains('*') || s.contains('?');
     let everything = v.chars().all(|c| c == '*')
-        || (segs.first() == Some(&"org") && segs.get(1).is_some_and(|s| wild(s)))
-        || segs.first().is_some_and(|s| wild(s) && s.starts_with('*'));
+        || (segs[0] == Some("org") && segs[1].is_some_and(wild))
+        || segs[0].is_some_and(|s| wild(s) && s.starts_with('*'));
     if everything {
-        return Some(finding("sub-wildcard-any", Severity::Warning, format!("the `sub` pattern `{v}` in {label} matches the subject of every project in any org the provider trusts"), "pin the org and project: `org/<org>/project/<project>/user/*`", at));
+        return Some(finding("sub-wildcard-any", Severity::Warning, format!("the `sub` pattern `{v}` in {label} matches the subject of every project in any org the provider trusts"), "pin the org and project: `org/<org>/project/<project>/user/*`", at()));
     }
-    let project_wild = segs.get(2) == Some(&"project") && segs.get(3).is_some_and(|s| wild(s));
-    let org_tail =
-        segs.len() == 3 && segs.first() == Some(&"org") && segs.get(2).is_some_and(|s| wild(s));
+    let project_wild = segs[2] == Some("project") && segs[3].is_some_and(wild);
+    let org_tail = three && segs[0] == Some("org") && segs[2].is_some_and(wild);
     if project_wild || org_tail {
-        return Some(finding("sub-wildcard-project", Severity::Info, format!("the `sub` pattern `{v}` in {label} trusts every project of the org"), "if only one project should assume the role, pin it: `org/<org>/project/<project>/user/*`", at));
+        return Some(finding("sub-wildcard-project", Severity::Info, format!("the `sub` pattern `{v}` in {label} trusts every project of the org"), "if only one project should assume the role, pin it: `org/<org>/project/<project>/user/*`", at()));
     }
     None
 }
@@ -326,17 +336,17 @@ mod tests {
     #[test]
     fn broad_sub_patterns() {
         assert_eq!(
-            broad_sub("*", "s", None).map(|f| f.code),
+            broad_sub("*", &"s", &|| None).map(|f| f.code),
             Some("sub-wildcard-any")
         );
         assert_eq!(
-            broad_sub("org/o/*", "s", None).map(|f| f.code),
+            broad_sub("org/o/*", &"s", &|| None).map(|f| f.code),
             Some("sub-wildcard-project")
         );
         assert_eq!(
-            broad_sub("org/o/project/*", "s", None).map(|f| f.code),
+            broad_sub("org/o/project/*", &"s", &|| None).map(|f| f.code),
             Some("sub-wildcard-project")
         );
-        assert_eq!(broad_sub("org/o/project/p/user/*", "s", None), None);
+        assert_eq!(broad_sub("org/o/project/p/user/*", &"s", &|| None), None);
     }
 }

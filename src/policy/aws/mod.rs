@@ -14,7 +14,7 @@ use std::borrow::Cow;
 
 use serde_json::{Map, Value};
 
-use crate::policy::json::{self, Spans};
+use crate::policy::json::{Duplicate, LazySpans, Locate};
 use crate::policy::Evaluation;
 use crate::report::{Area, Finding, PolicyInfo, Severity, Snippet};
 
@@ -53,9 +53,9 @@ pub fn evaluate(
         );
         return Evaluation::unusable(PolicyInfo::default(), vec![finding]);
     };
-    // Locations: from the pasted text when the document is an object in it.
-    let outer: Option<Spans> = match found.source {
-        parse::Source::Object(_) => Some(json::scan(text)),
+    // Locations: from the pasted text when the document is an object in it (scanned only if one is needed).
+    let outer: Option<LazySpans<'_>> = match found.source {
+        parse::Source::Object(_) => Some(LazySpans::new(text)),
         parse::Source::Text(_) => None,
     };
     let mut info = PolicyInfo {
@@ -66,19 +66,32 @@ pub fn evaluate(
     let Some((document, inner)) = parse::document(&found, &mut findings) else {
         return Evaluation::unusable(info, findings);
     };
-    let (spans, prefix) = match (&outer, &inner) {
-        (Some(s), _) => (Some(s), found.pointer.as_str()),
-        (None, Some(s)) => (Some(s), ""),
-        _ => (None, ""),
-    };
     // Locations inside an embedded string are relative to that string: only report them for the outer text.
-    let locator = parse::Locator {
-        spans: if outer.is_some() { spans } else { None },
-        prefix,
+    let (locator, duplicates) = match (&outer, &inner) {
+        (Some(s), _) => {
+            let prefix = found.pointer.as_str();
+            let locator = parse::Locator {
+                spans: Some(s as &dyn Locate),
+                prefix,
+            };
+            (locator, duplicate_findings(s.duplicates(doc), prefix, true))
+        }
+        (None, Some(s)) => {
+            let locator = parse::Locator {
+                spans: None,
+                prefix: "",
+            };
+            (locator, duplicate_findings(&s.duplicates, "", false))
+        }
+        _ => {
+            let locator = parse::Locator {
+                spans: None,
+                prefix: "",
+            };
+            (locator, Vec::new())
+        }
     };
-    if let Some(s) = spans {
-        findings.extend(duplicate_findings(s, prefix, outer.is_some()));
-    }
+    findings.extend(duplicates);
     let document: Cow<'_, Value> = document;
     let policy = parse::parse(&document, locator, &mut findings);
     findings.extend(lint::lint(&policy, locator));
@@ -122,9 +135,8 @@ pub fn evaluate(
     }
 }
 
-fn duplicate_findings(spans: &Spans, prefix: &str, located: bool) -> Vec<Finding> {
-    spans
-        .duplicates
+fn duplicate_findings(duplicates: &[Duplicate], prefix: &str, located: bool) -> Vec<Finding> {
+    duplicates
         .iter()
         .filter(|d| d.object.starts_with(prefix))
         .map(|d| {

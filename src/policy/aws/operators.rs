@@ -45,6 +45,8 @@ pub enum Base {
     Null,
 }
 
+use std::borrow::Cow;
+
 use Base::*;
 
 pub const ALL: [Base; 27] = [
@@ -230,18 +232,19 @@ impl Operator {
         })
     }
 
-    /// The documented spelling.
-    pub fn name(&self) -> String {
+    /// The documented spelling (built only for a qualified or `IfExists` operator).
+    pub fn name(&self) -> Cow<'static, str> {
         let q = match self.qualifier {
             Some(Qualifier::ForAnyValue) => "ForAnyValue:",
             Some(Qualifier::ForAllValues) => "ForAllValues:",
+            None if !self.if_exists => return Cow::Borrowed(self.base.name()),
             None => "",
         };
-        format!(
+        Cow::Owned(format!(
             "{q}{}{}",
             self.base.name(),
             if self.if_exists { "IfExists" } else { "" }
-        )
+        ))
     }
 
     /// A near spelling for an unknown operator (`StringEqual` -> `StringEquals`).

@@ -25,10 +25,11 @@
 //! | `condition-empty-values` | warning | a key with an empty list of values |
 
 use std::borrow::Cow;
+use std::fmt;
 
 use serde_json::Value;
 
-use crate::policy::json::{self, pointer_push, Spans};
+use crate::policy::json::{self, pointer_push, Locate, Spans};
 use crate::report::{Area, Finding, Location, Severity};
 
 use super::operators::Operator;
@@ -37,7 +38,7 @@ use super::operators::Operator;
 #[derive(Debug, Clone, Copy)]
 pub struct Locator<'a> {
     /// Spans of the text the document was parsed from, if the document is part of that text.
-    pub spans: Option<&'a Spans>,
+    pub spans: Option<&'a dyn Locate>,
     /// Pointer of the document inside the parsed text.
     pub prefix: &'a str,
 }
@@ -113,9 +114,24 @@ pub struct Statement {
 impl Statement {
     /// "statement 1 (`Sid`)" or "statement 1".
     pub fn label(&self) -> String {
-        match &self.sid {
-            Some(sid) if !sid.is_empty() => format!("statement {} (`{}`)", self.index, sid),
-            _ => format!("statement {}", self.index),
+        self.name().to_string()
+    }
+
+    /// The label, written into a message without building it first.
+    pub fn name(&self) -> Label<'_> {
+        Label(self)
+    }
+}
+
+/// A statement's label ([`Statement::label`]) as a `Display` value.
+#[derive(Debug, Clone, Copy)]
+pub struct Label<'a>(&'a Statement);
+
+impl fmt::Display for Label<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.0.sid {
+            Some(sid) if !sid.is_empty() => write!(f, "statement {} (`{}`)", self.0.index, sid),
+            _ => write!(f, "statement {}", self.0.index),
         }
     }
 }
@@ -346,6 +362,7 @@ pub fn parse(doc: &Value, loc: Locator<'_>, findings: &mut Vec<Finding>) -> Poli
             loc.at(""),
         )),
         Some(Value::Array(items)) => {
+            policy.statements.reserve(items.len());
             for (n, item) in items.iter().enumerate() {
                 let pointer = format!("/Statement/{n}");
                 if let Some(s) = statement(item, n + 1, pointer, loc, findings) {
@@ -434,15 +451,15 @@ fn statement(
     match (map.get("Principal"), map.get("NotPrincipal")) {
         (Some(_), Some(_)) => findings.push(finding("statement-principal-and-notprincipal", Severity::Error, format!("{label} has both `Principal` and `NotPrincipal`; IAM rejects that"), "keep `Principal` only", at("NotPrincipal"))),
         (None, None) => findings.push(finding("statement-missing-principal", Severity::Error, format!("{label} has no `Principal`, so it applies to nobody"), "add `\"Principal\": {\"Federated\": \"arn:aws:iam::<ACCOUNT_ID>:oidc-provider/<issuer without https://>\"}`", loc.at(&pointer))),
-        (Some(p), None) => st.principal = principals(p, false, &label, at("Principal"), findings),
+        (Some(p), None) => st.principal = principals(p, false, &label, &|| at("Principal"), findings),
         (None, Some(p)) => {
             findings.push(finding("statement-not-principal", Severity::Warning, format!("{label} uses `NotPrincipal`; AWS advises against it and it is evaluated here as \"every principal except those listed\""), "use `Principal` with the OIDC provider instead", at("NotPrincipal")));
-            st.principal = principals(p, true, &label, at("NotPrincipal"), findings);
+            st.principal = principals(p, true, &label, &|| at("NotPrincipal"), findings);
         }
     }
     match (map.get("Action"), map.get("NotAction")) {
-        (Some(a), None) => st.action = actions(a, false, &label, at("Action"), findings),
-        (None, Some(a)) => st.action = actions(a, true, &label, at("NotAction"), findings),
+        (Some(a), None) => st.action = actions(a, false, &label, &|| at("Action"), findings),
+        (None, Some(a)) => st.action = actions(a, true, &label, &|| at("NotAction"), findings),
         (both_or_none, _) => findings.push(finding(
             "statement-missing-action",
             Severity::Error,
@@ -483,12 +500,12 @@ fn principals(
     v: &Value,
     negated: bool,
     label: &str,
-    at: Option<Location>,
+    at: &dyn Fn() -> Option<Location>,
     findings: &mut Vec<Finding>,
 ) -> Option<Principals> {
     let mut entries = Vec::new();
     let bad = |what: String, findings: &mut Vec<Finding>| {
-        findings.push(finding("principal-invalid", Severity::Error, format!("{label}: {what}"), "write `\"Principal\": {\"Federated\": \"arn:aws:iam::<ACCOUNT_ID>:oidc-provider/...\"}`", at));
+        findings.push(finding("principal-invalid", Severity::Error, format!("{label}: {what}"), "write `\"Principal\": {\"Federated\": \"arn:aws:iam::<ACCOUNT_ID>:oidc-provider/...\"}`", at()));
     };
     match v {
         Value::String(s) if s == "*" => entries.push(PrincipalEntry {
@@ -537,7 +554,7 @@ fn actions(
     v: &Value,
     negated: bool,
     label: &str,
-    at: Option<Location>,
+    at: &dyn Fn() -> Option<Location>,
     findings: &mut Vec<Finding>,
 ) -> Option<Actions> {
     match string_list(v) {
@@ -552,7 +569,7 @@ fn actions(
                 Severity::Error,
                 format!("{label}: the action must be a string or a list of strings"),
                 "write `\"Action\": \"sts:AssumeRoleWithWebIdentity\"`",
-                at,
+                at(),
             ));
             None
         }
@@ -611,12 +628,12 @@ fn conditions(
         };
         for (key, raw) in keys {
             let key_pointer = pointer_push(&op_pointer, key);
-            let items: Vec<(Option<String>, &Value)> = match raw {
-                Value::Array(items) => items.iter().map(|i| (None, i)).collect(),
-                single => vec![(None, single)],
+            let items: &[Value] = match raw {
+                Value::Array(items) => items,
+                single => std::slice::from_ref(single),
             };
-            let mut values = Vec::new();
-            for (_, item) in items {
+            let mut values = Vec::with_capacity(items.len());
+            for item in items {
                 match item {
                     Value::String(s) => values.push(s.clone()),
                     Value::Bool(_) | Value::Number(_) => {
