@@ -155,7 +155,7 @@ pub fn diagnose(
                     .entries
                     .iter()
                     .filter(|e| e.kind == "Federated")
-                    .map(|e| e.value.as_str())
+                    .map(|e| e.value)
                     .collect();
                 if federated.is_empty() {
                     out.push(finding("principal-not-federated", Severity::Error, format!("{label} trusts only `AWS`/`Service` principals, which never match a web identity token"), format!("use `\"Principal\": {{\"Federated\": \"{}\"}}`", provider_arn(&provider)), at()));

@@ -14,6 +14,7 @@
 //! - `StringLike` / `ArnLike`: case-sensitive globs (`*` any run, `?` one character); `StringEquals`: exact,
 //!   `*` literal; policy variables resolved only under `"Version": "2012-10-17"`.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde_json::{Map, Value};
@@ -313,7 +314,7 @@ fn principal_check(
     let mut matched: Option<String> = None;
     let mut near: Option<String> = None;
     for e in &p.entries {
-        let hit = match e.kind.as_str() {
+        let hit = match e.kind {
             "*" => Some("`\"Principal\": \"*\"` matches every principal".to_string()),
             "Federated" if e.value == "*" => Some("`{\"Federated\": \"*\"}` matches every federated principal".to_string()),
             "AWS" if e.value == "*" => Some("`{\"AWS\": \"*\"}` is documented as equivalent to `\"Principal\": \"*\"`, which matches every principal".to_string()),
@@ -437,8 +438,8 @@ fn condition_check(
     let (result, actual, missing, explanation) = evaluate_condition(c, ctx, claims, vars);
     let check = Check {
         statement: Some(label.into()),
-        key: c.key.clone(),
-        operator: c.operator.clone(),
+        key: c.key.to_string(),
+        operator: c.operator.to_string(),
         expected: c.raw.clone(),
         actual: actual
             .as_ref()
@@ -551,7 +552,7 @@ fn null_condition(
     };
     let mut result = Outcome::Fail;
     for v in &c.values {
-        let r = match v.as_str() {
+        let r = match v.as_ref() {
             "true" => outcome(!present),
             "false" => outcome(present),
             _ => Outcome::Unknown,
@@ -679,7 +680,7 @@ fn any_expected(
     for e in &c.values {
         let r = match_value(base, e, actual, ctx, claims, vars);
         if r == Outcome::Pass {
-            return (Outcome::Pass, Some(e.clone()));
+            return (Outcome::Pass, Some(e.to_string()));
         }
         result = or(result, r);
     }
@@ -687,7 +688,7 @@ fn any_expected(
 }
 
 /// "`a`" for one value, "any of `a`, `b`" otherwise, written straight into the message.
-struct QuoteList<'a>(&'a [String]);
+struct QuoteList<'a>(&'a [Cow<'a, str>]);
 
 impl fmt::Display for QuoteList<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

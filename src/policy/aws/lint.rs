@@ -27,12 +27,12 @@ use super::operators::{Base, Qualifier};
 use super::parse::{finding, Effect, Locator, Policy, Statement};
 
 /// The OIDC providers a statement's principal names (`Some(vec![])` for a wildcard principal).
-fn oidc_providers(st: &Statement) -> Option<Vec<&str>> {
+fn oidc_providers<'a>(st: &Statement<'a>) -> Option<Vec<&'a str>> {
     let p = st.principal.as_ref().filter(|p| !p.negated)?;
     let mut out = Vec::new();
     let mut any = false;
     for e in &p.entries {
-        match e.kind.as_str() {
+        match e.kind {
             "*" => any = true,
             "Federated" if e.value == "*" => any = true,
             "Federated" => {
@@ -148,7 +148,7 @@ pub fn lint(policy: &Policy, loc: Locator<'_>) -> Vec<Finding> {
             ));
         }
         if let Some(a) = &st.action {
-            let others: Vec<&String> = a
+            let others: Vec<&&str> = a
                 .actions
                 .iter()
                 .filter(|p| {

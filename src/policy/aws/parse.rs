@@ -60,58 +60,61 @@ pub enum Effect {
     Deny,
 }
 
+// The parsed policy borrows its strings and raw elements from the document value it was read from: reading a
+// 1,000-statement policy then allocates little beyond the statement list itself.
+
 #[derive(Debug, Clone, PartialEq)]
-pub struct PrincipalEntry {
+pub struct PrincipalEntry<'a> {
     /// `Federated`, `AWS`, `Service`, `CanonicalUser`, or `*` for the bare `"Principal": "*"`.
-    pub kind: String,
-    pub value: String,
+    pub kind: &'a str,
+    pub value: &'a str,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Principals {
+pub struct Principals<'a> {
     /// `NotPrincipal`.
     pub negated: bool,
-    pub entries: Vec<PrincipalEntry>,
+    pub entries: Vec<PrincipalEntry<'a>>,
     /// The element as written.
-    pub raw: Value,
+    pub raw: &'a Value,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Actions {
+pub struct Actions<'a> {
     /// `NotAction`.
     pub negated: bool,
-    pub actions: Vec<String>,
-    pub raw: Value,
+    pub actions: Vec<&'a str>,
+    pub raw: &'a Value,
 }
 
 /// One key under one operator: a value set.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Condition {
+pub struct Condition<'a> {
     /// The operator as written.
-    pub operator: String,
+    pub operator: &'a str,
     /// `None` for an operator IAM does not define.
     pub op: Option<Operator>,
-    pub key: String,
+    pub key: &'a str,
     /// Values as strings (booleans/numbers in their string form).
-    pub values: Vec<String>,
+    pub values: Vec<Cow<'a, str>>,
     /// The values as written.
-    pub raw: Value,
+    pub raw: &'a Value,
     pub pointer: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Statement {
+pub struct Statement<'a> {
     /// 1-based position.
     pub index: usize,
-    pub sid: Option<String>,
+    pub sid: Option<Cow<'a, str>>,
     pub pointer: String,
     pub effect: Option<Effect>,
-    pub principal: Option<Principals>,
-    pub action: Option<Actions>,
-    pub conditions: Vec<Condition>,
+    pub principal: Option<Principals<'a>>,
+    pub action: Option<Actions<'a>>,
+    pub conditions: Vec<Condition<'a>>,
 }
 
-impl Statement {
+impl Statement<'_> {
     /// "statement 1 (`Sid`)" or "statement 1".
     pub fn label(&self) -> String {
         self.name().to_string()
@@ -119,27 +122,33 @@ impl Statement {
 
     /// The label, written into a message without building it first.
     pub fn name(&self) -> Label<'_> {
-        Label(self)
+        Label {
+            index: self.index,
+            sid: self.sid.as_deref(),
+        }
     }
 }
 
 /// A statement's label ([`Statement::label`]) as a `Display` value.
 #[derive(Debug, Clone, Copy)]
-pub struct Label<'a>(&'a Statement);
+pub struct Label<'a> {
+    index: usize,
+    sid: Option<&'a str>,
+}
 
 impl fmt::Display for Label<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.0.sid {
-            Some(sid) if !sid.is_empty() => write!(f, "statement {} (`{}`)", self.0.index, sid),
-            _ => write!(f, "statement {}", self.0.index),
+        match self.sid {
+            Some(sid) if !sid.is_empty() => write!(f, "statement {} (`{}`)", self.index, sid),
+            _ => write!(f, "statement {}", self.index),
         }
     }
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Policy {
-    pub version: Option<String>,
-    pub statements: Vec<Statement>,
+pub struct Policy<'a> {
+    pub version: Option<Cow<'a, str>>,
+    pub statements: Vec<Statement<'a>>,
 }
 
 /// The policy document found in what was pasted.
@@ -324,7 +333,7 @@ pub(super) fn finding(
 }
 
 /// Read a policy document. Never fails: problems become findings and the readable rest is returned.
-pub fn parse(doc: &Value, loc: Locator<'_>, findings: &mut Vec<Finding>) -> Policy {
+pub fn parse<'a>(doc: &'a Value, loc: Locator<'_>, findings: &mut Vec<Finding>) -> Policy<'a> {
     let mut policy = Policy::default();
     let Some(map) = doc.as_object() else {
         findings.push(finding(
@@ -350,8 +359,8 @@ pub fn parse(doc: &Value, loc: Locator<'_>, findings: &mut Vec<Finding>) -> Poli
         }
     }
     policy.version = map.get("Version").map(|v| match v {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
+        Value::String(s) => Cow::Borrowed(s.as_str()),
+        other => Cow::Owned(other.to_string()),
     });
     match map.get("Statement") {
         None => findings.push(finding(
@@ -379,13 +388,13 @@ pub fn parse(doc: &Value, loc: Locator<'_>, findings: &mut Vec<Finding>) -> Poli
     policy
 }
 
-fn statement(
-    v: &Value,
+fn statement<'a>(
+    v: &'a Value,
     index: usize,
     pointer: String,
     loc: Locator<'_>,
     findings: &mut Vec<Finding>,
-) -> Option<Statement> {
+) -> Option<Statement<'a>> {
     let Some(map) = v.as_object() else {
         findings.push(finding(
             "statement-not-object",
@@ -396,21 +405,17 @@ fn statement(
         ));
         return None;
     };
-    let sid = map.get("Sid").map(|s| {
-        s.as_str()
-            .map(str::to_string)
-            .unwrap_or_else(|| s.to_string())
+    let sid = map.get("Sid").map(|s| match s.as_str() {
+        Some(s) => Cow::Borrowed(s),
+        None => Cow::Owned(s.to_string()),
     });
-    let mut st = Statement {
+    let label = Label {
         index,
-        sid,
-        pointer: pointer.clone(),
-        effect: None,
-        principal: None,
-        action: None,
-        conditions: Vec::new(),
+        sid: sid.as_deref(),
     };
-    let label = st.label();
+    let mut principal = None;
+    let mut action = None;
+    let mut conds = Vec::new();
     let at = |k: &str| loc.at(&pointer_push(&pointer, k));
     for key in map.keys() {
         match key.as_str() {
@@ -431,7 +436,7 @@ fn statement(
             )),
         }
     }
-    st.effect = match map.get("Effect") {
+    let effect = match map.get("Effect") {
         Some(Value::String(s)) if s == "Allow" => Some(Effect::Allow),
         Some(Value::String(s)) if s == "Deny" => Some(Effect::Deny),
         other => {
@@ -451,15 +456,15 @@ fn statement(
     match (map.get("Principal"), map.get("NotPrincipal")) {
         (Some(_), Some(_)) => findings.push(finding("statement-principal-and-notprincipal", Severity::Error, format!("{label} has both `Principal` and `NotPrincipal`; IAM rejects that"), "keep `Principal` only", at("NotPrincipal"))),
         (None, None) => findings.push(finding("statement-missing-principal", Severity::Error, format!("{label} has no `Principal`, so it applies to nobody"), "add `\"Principal\": {\"Federated\": \"arn:aws:iam::<ACCOUNT_ID>:oidc-provider/<issuer without https://>\"}`", loc.at(&pointer))),
-        (Some(p), None) => st.principal = principals(p, false, &label, &|| at("Principal"), findings),
+        (Some(p), None) => principal = principals(p, false, label, &|| at("Principal"), findings),
         (None, Some(p)) => {
             findings.push(finding("statement-not-principal", Severity::Warning, format!("{label} uses `NotPrincipal`; AWS advises against it and it is evaluated here as \"every principal except those listed\""), "use `Principal` with the OIDC provider instead", at("NotPrincipal")));
-            st.principal = principals(p, true, &label, &|| at("NotPrincipal"), findings);
+            principal = principals(p, true, label, &|| at("NotPrincipal"), findings);
         }
     }
     match (map.get("Action"), map.get("NotAction")) {
-        (Some(a), None) => st.action = actions(a, false, &label, &|| at("Action"), findings),
-        (None, Some(a)) => st.action = actions(a, true, &label, &|| at("NotAction"), findings),
+        (Some(a), None) => action = actions(a, false, label, &|| at("Action"), findings),
+        (None, Some(a)) => action = actions(a, true, label, &|| at("NotAction"), findings),
         (both_or_none, _) => findings.push(finding(
             "statement-missing-action",
             Severity::Error,
@@ -476,41 +481,46 @@ fn statement(
         conditions(
             c,
             &pointer_push(&pointer, "Condition"),
-            &label,
+            label,
             loc,
             findings,
-            &mut st.conditions,
+            &mut conds,
         );
     }
-    Some(st)
+    Some(Statement {
+        index,
+        sid,
+        pointer,
+        effect,
+        principal,
+        action,
+        conditions: conds,
+    })
 }
 
-fn string_list(v: &Value) -> Option<Vec<String>> {
+fn string_list(v: &Value) -> Option<Vec<&str>> {
     match v {
-        Value::String(s) => Some(vec![s.clone()]),
-        Value::Array(items) => items
-            .iter()
-            .map(|i| i.as_str().map(str::to_string))
-            .collect(),
+        Value::String(s) => Some(vec![s.as_str()]),
+        Value::Array(items) => items.iter().map(Value::as_str).collect(),
         _ => None,
     }
 }
 
-fn principals(
-    v: &Value,
+fn principals<'a>(
+    v: &'a Value,
     negated: bool,
-    label: &str,
+    label: Label<'_>,
     at: &dyn Fn() -> Option<Location>,
     findings: &mut Vec<Finding>,
-) -> Option<Principals> {
+) -> Option<Principals<'a>> {
     let mut entries = Vec::new();
     let bad = |what: String, findings: &mut Vec<Finding>| {
         findings.push(finding("principal-invalid", Severity::Error, format!("{label}: {what}"), "write `\"Principal\": {\"Federated\": \"arn:aws:iam::<ACCOUNT_ID>:oidc-provider/...\"}`", at()));
     };
     match v {
         Value::String(s) if s == "*" => entries.push(PrincipalEntry {
-            kind: "*".into(),
-            value: "*".into(),
+            kind: "*",
+            value: "*",
         }),
         Value::String(s) => bad(
             format!("`\"Principal\": \"{s}\"` is not valid; only `\"*\"` may be a bare string"),
@@ -527,7 +537,7 @@ fn principals(
                 match string_list(list) {
                     Some(values) => {
                         entries.extend(values.into_iter().map(|value| PrincipalEntry {
-                            kind: kind.clone(),
+                            kind: kind.as_str(),
                             value,
                         }))
                     }
@@ -546,22 +556,22 @@ fn principals(
     Some(Principals {
         negated,
         entries,
-        raw: v.clone(),
+        raw: v,
     })
 }
 
-fn actions(
-    v: &Value,
+fn actions<'a>(
+    v: &'a Value,
     negated: bool,
-    label: &str,
+    label: Label<'_>,
     at: &dyn Fn() -> Option<Location>,
     findings: &mut Vec<Finding>,
-) -> Option<Actions> {
+) -> Option<Actions<'a>> {
     match string_list(v) {
         Some(actions) => Some(Actions {
             negated,
             actions,
-            raw: v.clone(),
+            raw: v,
         }),
         None => {
             findings.push(finding(
@@ -576,13 +586,13 @@ fn actions(
     }
 }
 
-fn conditions(
-    v: &Value,
+fn conditions<'a>(
+    v: &'a Value,
     pointer: &str,
-    label: &str,
+    label: Label<'_>,
     loc: Locator<'_>,
     findings: &mut Vec<Finding>,
-    out: &mut Vec<Condition>,
+    out: &mut Vec<Condition<'a>>,
 ) {
     let Some(ops) = v.as_object() else {
         findings.push(finding(
@@ -635,7 +645,7 @@ fn conditions(
             let mut values = Vec::with_capacity(items.len());
             for item in items {
                 match item {
-                    Value::String(s) => values.push(s.clone()),
+                    Value::String(s) => values.push(Cow::Borrowed(s.as_str())),
                     Value::Bool(_) | Value::Number(_) => {
                         let s = item.to_string();
                         findings.push(finding(
@@ -645,7 +655,7 @@ fn conditions(
                             "",
                             loc.at(&key_pointer),
                         ));
-                        values.push(s);
+                        values.push(Cow::Owned(s));
                     }
                     other => findings.push(finding(
                         "condition-value-invalid",
@@ -666,11 +676,11 @@ fn conditions(
                 ));
             }
             out.push(Condition {
-                operator: operator.clone(),
+                operator: operator.as_str(),
                 op,
-                key: key.clone(),
+                key: key.as_str(),
                 values,
-                raw: raw.clone(),
+                raw,
                 pointer: key_pointer,
             });
         }
@@ -681,8 +691,9 @@ fn conditions(
 mod tests {
     use super::*;
 
-    fn parse_text(text: &str) -> (Policy, Vec<Finding>) {
-        let p = json::parse(text).unwrap();
+    /// The policy borrows from the parsed value, which is leaked (a test's few bytes).
+    fn parse_text(text: &str) -> (Policy<'static>, Vec<Finding>) {
+        let p = Box::leak(Box::new(json::parse(text).unwrap()));
         let mut findings = Vec::new();
         let policy = parse(
             &p.value,
