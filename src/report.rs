@@ -1,6 +1,8 @@
 //! The single result type. Every surface (web view, CLI text, CLI JSON, share link) renders a [`Report`];
 //! nothing else carries conclusions. Field names here are the CLI JSON contract of DESIGN.md: keep them stable.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 use serde_json::Value;
 
@@ -114,9 +116,10 @@ pub struct Check {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub statement: Option<String>,
     /// The condition key or rule name, e.g. `oidc.circleci.com/org/<id>:sub`, `principal`, `bound_audiences`.
-    pub key: String,
+    /// (Fixed names are borrowed, not allocated per check; serialized as a string either way.)
+    pub key: Cow<'static, str>,
     /// The operator as written, e.g. `StringLike`, `ForAnyValue:StringEquals`, `equals`, `glob`.
-    pub operator: String,
+    pub operator: Cow<'static, str>,
     /// The value(s) from the configuration (string or array as written).
     pub expected: Value,
     /// The token's value(s) as the platform sees them; `null` when the key is missing from its context.

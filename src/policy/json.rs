@@ -231,6 +231,11 @@ pub fn pointer_push(pointer: &str, token: &str) -> String {
     out
 }
 
+/// Append `/` and `token`, escaped as RFC 6901 requires, to `pointer`.
+pub fn pointer_append(pointer: &mut String, token: &str) {
+    push_token(pointer, token);
+}
+
 /// Append `/` and `token`, escaped as RFC 6901 requires, to `out`.
 fn push_token(out: &mut String, token: &str) {
     out.push('/');

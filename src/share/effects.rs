@@ -149,8 +149,8 @@ mod tests {
                 .into_iter()
                 .map(|(key, result)| Check {
                     statement: Some("statement 1".to_string()),
-                    key: key.to_string(),
-                    operator: "StringEquals".to_string(),
+                    key: key.to_string().into(),
+                    operator: "StringEquals".into(),
                     expected: json!("x"),
                     actual: json!("x"),
                     result,

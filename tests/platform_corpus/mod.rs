@@ -20,7 +20,7 @@ fn keys(eval: &Evaluation, outcome: Outcome) -> Vec<String> {
     eval.checks
         .iter()
         .filter(|c| c.result == outcome)
-        .map(|c| c.key.clone())
+        .map(|c| c.key.to_string())
         .collect()
 }
 

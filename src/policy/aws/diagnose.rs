@@ -213,7 +213,7 @@ pub fn diagnose(
         };
         let Some(op) = c.op else { continue };
         let label = st.name();
-        let at = || loc.at(&c.pointer);
+        let at = || loc.at(&c.pointer(&st.pointer));
         let allow = st.effect == Some(Effect::Allow);
         let claim = claim_of(&c.key).to_ascii_lowercase();
         let mut fix: Option<String> = None;

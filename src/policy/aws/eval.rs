@@ -29,6 +29,16 @@ use super::parse::{Condition, Effect, Policy, Statement};
 
 pub const ACTION: &str = "sts:AssumeRoleWithWebIdentity";
 
+/// `format!` into a buffer sized for a typical explanation, so that writing one of the thousands of a large
+/// policy does not regrow it.
+macro_rules! text {
+    ($($arg:tt)*) => {{
+        let mut s = String::with_capacity(192);
+        let _ = fmt::Write::write_fmt(&mut s, format_args!($($arg)*));
+        s
+    }};
+}
+
 /// The label of the checks STS makes before it reads the policy.
 pub const STS_LABEL: &str = "STS (before the policy)";
 
@@ -318,8 +328,8 @@ fn principal_check(
             "*" => Some("`\"Principal\": \"*\"` matches every principal".to_string()),
             "Federated" if e.value == "*" => Some("`{\"Federated\": \"*\"}` matches every federated principal".to_string()),
             "AWS" if e.value == "*" => Some("`{\"AWS\": \"*\"}` is documented as equivalent to `\"Principal\": \"*\"`, which matches every principal".to_string()),
-            "Federated" => match (arn_provider(&e.value), &ctx.provider) {
-                (Some(pv), Some(tp)) if pv == tp => Some(format!(
+            "Federated" => match (arn_provider(e.value), &ctx.provider) {
+                (Some(pv), Some(tp)) if pv == tp => Some(text!(
                     "`{}` names this token's provider `{tp}` (the account ID cannot be checked offline: it must be the role's account)",
                     e.value
                 )),
@@ -347,8 +357,8 @@ fn principal_check(
         }
     }
     let result = outcome(matched.is_some() != p.negated);
-    let explanation = match (&matched, p.negated) {
-        (Some(why), false) => why.clone(),
+    let explanation = match (matched, p.negated) {
+        (Some(why), false) => why,
         (Some(why), true) => format!("`NotPrincipal` excludes this principal: {why}"),
         (None, true) => {
             "`NotPrincipal` does not list this token's provider, so the statement applies to it"
@@ -400,7 +410,7 @@ fn action_check(st: &Statement, label: &str, checks: &mut Vec<Check>) -> Outcome
     let hit = a.actions.iter().find(|p| action_matches(p, ACTION));
     let result = outcome(hit.is_some() != a.negated);
     let explanation = match (hit, a.negated) {
-        (Some(p), false) => format!("`{p}` covers `{ACTION}` (actions match case-insensitively, with wildcards)"),
+        (Some(p), false) => text!("`{p}` covers `{ACTION}` (actions match case-insensitively, with wildcards)"),
         (Some(p), true) => format!("`NotAction` lists `{p}`, which covers `{ACTION}`, so the statement does not apply to it"),
         (None, true) => format!("`NotAction` does not cover `{ACTION}`, so the statement applies to it"),
         (None, false) => {
@@ -438,8 +448,8 @@ fn condition_check(
     let (result, actual, missing, explanation) = evaluate_condition(c, ctx, claims, vars);
     let check = Check {
         statement: Some(label.into()),
-        key: c.key.to_string(),
-        operator: c.operator.to_string(),
+        key: c.key.to_string().into(),
+        operator: c.operator.to_string().into(),
         expected: c.raw.clone(),
         actual: actual
             .as_ref()
@@ -668,19 +678,19 @@ fn compare(base: Base, ord: Option<std::cmp::Ordering>) -> bool {
 }
 
 /// Positive match of one context value against the value set: OR over the policy values.
-fn any_expected(
-    c: &Condition,
+fn any_expected<'c>(
+    c: &'c Condition<'_>,
     base: Base,
     actual: &str,
     ctx: &Context,
     claims: &Map<String, Value>,
     vars: bool,
-) -> (Outcome, Option<String>) {
+) -> (Outcome, Option<&'c str>) {
     let mut result = Outcome::Fail;
     for e in &c.values {
         let r = match_value(base, e, actual, ctx, claims, vars);
         if r == Outcome::Pass {
-            return (Outcome::Pass, Some(e.to_string()));
+            return (Outcome::Pass, Some(e));
         }
         result = or(result, r);
     }
@@ -755,10 +765,10 @@ fn present(
             let (r, hit) = any_expected(c, base, actual, ctx, claims, vars);
             let result = if base.negated() { not(r) } else { r };
             let text = match (r, base.negated()) {
-                (Outcome::Pass, false) => format!("the token's `{claim}` `{actual}` matches `{}`, compared {}", hit.unwrap_or_default(), how(base)),
-                (Outcome::Pass, true) => format!("the token's `{claim}` `{actual}` matches `{}`, so `{name}` is false", hit.unwrap_or_default()),
-                (Outcome::Fail, false) => format!("the token's `{claim}` `{actual}` does not match {expected}, compared {}", how(base)),
-                (Outcome::Fail, true) => format!("the token's `{claim}` `{actual}` matches none of {expected}, so `{name}` is true"),
+                (Outcome::Pass, false) => text!("the token's `{claim}` `{actual}` matches `{}`, compared {}", hit.unwrap_or_default(), how(base)),
+                (Outcome::Pass, true) => text!("the token's `{claim}` `{actual}` matches `{}`, so `{name}` is false", hit.unwrap_or_default()),
+                (Outcome::Fail, false) => text!("the token's `{claim}` `{actual}` does not match {expected}, compared {}", how(base)),
+                (Outcome::Fail, true) => text!("the token's `{claim}` `{actual}` matches none of {expected}, so `{name}` is true"),
                 (Outcome::Unknown, _) => format!("claimcheck cannot compare the token's `{claim}` `{actual}` with {expected} {} (a value is not of that type, or a policy variable has no value)", how(base)),
             };
             (result, text)

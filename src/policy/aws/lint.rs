@@ -179,7 +179,7 @@ pub fn lint(policy: &Policy, loc: Locator<'_>) -> Vec<Finding> {
             }
         }
         for c in &st.conditions {
-            let cat = || loc.at(&c.pointer);
+            let cat = || loc.at(&c.pointer(&st.pointer));
             let claim = claim_of(&c.key);
             if let Some((prefix, _)) = c.key.rsplit_once(':') {
                 if !providers.is_empty()

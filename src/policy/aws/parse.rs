@@ -99,7 +99,16 @@ pub struct Condition<'a> {
     pub values: Vec<Cow<'a, str>>,
     /// The values as written.
     pub raw: &'a Value,
-    pub pointer: String,
+}
+
+impl Condition<'_> {
+    /// The condition's JSON pointer, under its statement's pointer (built only when a finding needs it).
+    pub fn pointer(&self, statement: &str) -> String {
+        let mut p = pointer_push(statement, "Condition");
+        json::pointer_append(&mut p, self.operator);
+        json::pointer_append(&mut p, self.key);
+        p
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -117,7 +126,10 @@ pub struct Statement<'a> {
 impl Statement<'_> {
     /// "statement 1 (`Sid`)" or "statement 1".
     pub fn label(&self) -> String {
-        self.name().to_string()
+        let sid = self.sid.as_deref().unwrap_or("");
+        let mut s = String::with_capacity(24 + sid.len());
+        let _ = fmt::Write::write_fmt(&mut s, format_args!("{}", self.name()));
+        s
     }
 
     /// The label, written into a message without building it first.
@@ -478,14 +490,7 @@ fn statement<'a>(
         )),
     }
     if let Some(c) = map.get("Condition") {
-        conditions(
-            c,
-            &pointer_push(&pointer, "Condition"),
-            label,
-            loc,
-            findings,
-            &mut conds,
-        );
+        conditions(c, &pointer, label, loc, findings, &mut conds);
     }
     Some(Statement {
         index,
@@ -586,26 +591,28 @@ fn actions<'a>(
     }
 }
 
+/// `statement` is the statement's pointer; the pointers below it are built only for findings.
 fn conditions<'a>(
     v: &'a Value,
-    pointer: &str,
+    statement: &str,
     label: Label<'_>,
     loc: Locator<'_>,
     findings: &mut Vec<Finding>,
     out: &mut Vec<Condition<'a>>,
 ) {
+    let pointer = &|| pointer_push(statement, "Condition");
     let Some(ops) = v.as_object() else {
         findings.push(finding(
             "condition-invalid",
             Severity::Error,
             format!("the `Condition` of {label} is not an object; it is ignored"),
             "write `\"Condition\": {\"StringEquals\": {\"<key>\": \"<value>\"}}`",
-            loc.at(pointer),
+            loc.at(&pointer()),
         ));
         return;
     };
     for (operator, block) in ops {
-        let op_pointer = pointer_push(pointer, operator);
+        let op_pointer = || pointer_push(&pointer(), operator);
         let op = Operator::parse(operator);
         match &op {
             None => findings.push(finding(
@@ -613,14 +620,14 @@ fn conditions<'a>(
                 Severity::Error,
                 format!("`{operator}` in {label} is not an IAM condition operator (IAM rejects the policy: \"Invalid Condition type\"); its conditions cannot be evaluated"),
                 Operator::suggestion(operator).map(|s| format!("did you mean `{s}`?")).unwrap_or_else(|| "use an operator such as `StringEquals` or `StringLike`".into()),
-                loc.at(&op_pointer),
+                loc.at(&op_pointer()),
             )),
             Some(o) if o.name() != *operator => findings.push(finding(
                 "condition-operator-case",
                 Severity::Warning,
                 format!("`{operator}` in {label} is spelled differently from IAM's `{}`; whether IAM accepts another case is unconfirmed, it is evaluated here as `{}`", o.name(), o.name()),
                 format!("write `{}`", o.name()),
-                loc.at(&op_pointer),
+                loc.at(&op_pointer()),
             )),
             _ => {}
         }
@@ -632,12 +639,12 @@ fn conditions<'a>(
                     "`{operator}` in {label} must hold an object of keys and values; it is ignored"
                 ),
                 "write `{\"<key>\": \"<value>\"}`",
-                loc.at(&op_pointer),
+                loc.at(&op_pointer()),
             ));
             continue;
         };
         for (key, raw) in keys {
-            let key_pointer = pointer_push(&op_pointer, key);
+            let key_pointer = || pointer_push(&op_pointer(), key);
             let items: &[Value] = match raw {
                 Value::Array(items) => items,
                 single => std::slice::from_ref(single),
@@ -653,7 +660,7 @@ fn conditions<'a>(
                             Severity::Info,
                             format!("the value {s} of `{key}` in {label} is a JSON {}; IAM reads it as the string `\"{s}\"`, and so does claimcheck", if item.is_boolean() { "boolean" } else { "number" }),
                             "",
-                            loc.at(&key_pointer),
+                            loc.at(&key_pointer()),
                         ));
                         values.push(Cow::Owned(s));
                     }
@@ -662,7 +669,7 @@ fn conditions<'a>(
                         Severity::Error,
                         format!("the value `{other}` of `{key}` in {label} is not a string; it is ignored"),
                         "condition values are strings or lists of strings",
-                        loc.at(&key_pointer),
+                        loc.at(&key_pointer()),
                     )),
                 }
             }
@@ -672,7 +679,7 @@ fn conditions<'a>(
                     Severity::Warning,
                     format!("`{key}` under `{operator}` in {label} has no values"),
                     "give at least one value",
-                    loc.at(&key_pointer),
+                    loc.at(&key_pointer()),
                 ));
             }
             out.push(Condition {
@@ -681,7 +688,6 @@ fn conditions<'a>(
                 key: key.as_str(),
                 values,
                 raw,
-                pointer: key_pointer,
             });
         }
     }
@@ -726,7 +732,7 @@ mod tests {
         assert_eq!(s.conditions.len(), 2);
         assert_eq!(s.conditions[0].values, vec!["org/o/*", "x"]);
         assert_eq!(
-            s.conditions[0].pointer,
+            s.conditions[0].pointer(&s.pointer),
             "/Statement/0/Condition/StringLike/oidc.circleci.com~1org~1o:sub"
         );
     }

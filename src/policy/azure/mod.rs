@@ -100,7 +100,7 @@ pub fn evaluate(
         let failing: Vec<&str> = r
             .iter()
             .filter(|c| c.result == Outcome::Fail)
-            .map(|c| c.key.as_str())
+            .map(|c| c.key.as_ref())
             .collect();
         let nearest = if creds.len() > 1 {
             format!(

@@ -18,8 +18,8 @@ pub fn evaluate(cred: &super::input::Credential<'_>, claims: &Map<String, Value>
                     fix: Option<String>| {
         out.push(Check {
             statement: statement.clone(),
-            key: key.into(),
-            operator: operator.into(),
+            key: key.to_string().into(),
+            operator: operator.to_string().into(),
             expected,
             actual,
             result,

@@ -49,7 +49,7 @@ fn check(
 ) -> Check {
     Check {
         statement: Some("attributeMapping".into()),
-        key: format!("attributeMapping.{key}"),
+        key: format!("attributeMapping.{key}").into(),
         operator: "cel".into(),
         expected: Value::String(expr.to_string()),
         actual,

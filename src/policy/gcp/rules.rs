@@ -16,8 +16,8 @@ fn check(
 ) -> Check {
     Check {
         statement: Some("provider".into()),
-        key: key.into(),
-        operator: operator.into(),
+        key: key.to_string().into(),
+        operator: operator.to_string().into(),
         expected,
         actual,
         result,

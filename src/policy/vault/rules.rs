@@ -53,8 +53,8 @@ impl Ctx<'_> {
         self.out.push(Rule {
             check: Check {
                 statement: Some(statement.to_string()),
-                key,
-                operator: operator.to_string(),
+                key: key.into(),
+                operator: operator.to_string().into(),
                 expected,
                 actual,
                 result,

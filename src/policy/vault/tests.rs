@@ -39,7 +39,7 @@ fn allow_and_first_error() {
         .checks
         .iter()
         .filter(|c| c.result == Outcome::Fail)
-        .map(|c| c.key.as_str())
+        .map(|c| c.key.as_ref())
         .collect();
     assert_eq!(
         failing,
