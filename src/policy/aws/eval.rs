@@ -113,18 +113,12 @@ pub fn provider_arn(provider: &str) -> String {
 
 /// The provider an OIDC-provider ARN names: `arn:<partition>:iam::<account>:oidc-provider/<provider>`.
 pub fn arn_provider(arn: &str) -> Option<&str> {
-    let mut parts = arn.splitn(6, ':');
-    let (a, _partition, service, region, _account, resource) = (
-        parts.next()?,
-        parts.next()?,
-        parts.next()?,
-        parts.next()?,
-        parts.next()?,
-        parts.next()?,
-    );
-    if a != "arn" || service != "iam" || !region.is_empty() {
-        return None;
-    }
+    // The six `:`-separated parts, the last one the rest: `arn`, partition, `iam`, an empty region, account,
+    // resource.
+    let rest = arn.strip_prefix("arn:")?;
+    let (_partition, rest) = rest.split_once(':')?;
+    let rest = rest.strip_prefix("iam::")?;
+    let (_account, resource) = rest.split_once(':')?;
     resource.strip_prefix("oidc-provider/")
 }
 
@@ -846,6 +840,37 @@ mod tests {
     }
 
     const K: &str = "oidc.circleci.com/org/o1";
+
+    #[test]
+    fn arn_provider_reads_the_six_parts() {
+        // The definition: split into at most six `:`-separated parts.
+        fn reference(arn: &str) -> Option<&str> {
+            let p: Vec<&str> = arn.splitn(6, ':').collect();
+            if p.len() != 6 || p[0] != "arn" || p[2] != "iam" || !p[3].is_empty() {
+                return None;
+            }
+            p[5].strip_prefix("oidc-provider/")
+        }
+        for arn in [
+            "arn:aws:iam::1:oidc-provider/oidc.circleci.com/org/o1",
+            "arn:aws-cn:iam::1:oidc-provider/a:b:c",
+            "arn::iam:::oidc-provider/",
+            "arn:aws:iam::1:saml-provider/x",
+            "arn:aws:iam:us-east-1:1:oidc-provider/x",
+            "arn:aws:sts::1:oidc-provider/x",
+            "arn:aws:iam::1",
+            "arn:aws:iam::",
+            "arn:aws:iam:",
+            "ARN:aws:iam::1:oidc-provider/x",
+            "arn:aws:iamx::1:oidc-provider/x",
+            "https://oidc.circleci.com/org/o1",
+            "",
+            "arn",
+            "arn:",
+        ] {
+            assert_eq!(arn_provider(arn), reference(arn), "{arn}");
+        }
+    }
 
     #[test]
     fn string_operators() {

@@ -417,7 +417,23 @@ fn statement<'a>(
         ));
         return None;
     };
-    let sid = map.get("Sid").map(|s| match s.as_str() {
+    // The elements by name, read in one pass (the keys of a map are unique) instead of one hashed look-up each.
+    let (mut sid_v, mut effect_v, mut principal_v, mut not_principal_v) = (None, None, None, None);
+    let (mut action_v, mut not_action_v, mut condition_v) = (None, None, None);
+    for (key, value) in map {
+        let slot = match key.as_str() {
+            "Sid" => &mut sid_v,
+            "Effect" => &mut effect_v,
+            "Principal" => &mut principal_v,
+            "NotPrincipal" => &mut not_principal_v,
+            "Action" => &mut action_v,
+            "NotAction" => &mut not_action_v,
+            "Condition" => &mut condition_v,
+            _ => continue,
+        };
+        *slot = Some(value);
+    }
+    let sid = sid_v.map(|s: &Value| match s.as_str() {
         Some(s) => Cow::Borrowed(s),
         None => Cow::Owned(s.to_string()),
     });
@@ -448,7 +464,7 @@ fn statement<'a>(
             )),
         }
     }
-    let effect = match map.get("Effect") {
+    let effect = match effect_v {
         Some(Value::String(s)) if s == "Allow" => Some(Effect::Allow),
         Some(Value::String(s)) if s == "Deny" => Some(Effect::Deny),
         other => {
@@ -465,7 +481,7 @@ fn statement<'a>(
             None
         }
     };
-    match (map.get("Principal"), map.get("NotPrincipal")) {
+    match (principal_v, not_principal_v) {
         (Some(_), Some(_)) => findings.push(finding("statement-principal-and-notprincipal", Severity::Error, format!("{label} has both `Principal` and `NotPrincipal`; IAM rejects that"), "keep `Principal` only", at("NotPrincipal"))),
         (None, None) => findings.push(finding("statement-missing-principal", Severity::Error, format!("{label} has no `Principal`, so it applies to nobody"), "add `\"Principal\": {\"Federated\": \"arn:aws:iam::<ACCOUNT_ID>:oidc-provider/<issuer without https://>\"}`", loc.at(&pointer))),
         (Some(p), None) => principal = principals(p, false, label, &|| at("Principal"), findings),
@@ -474,7 +490,7 @@ fn statement<'a>(
             principal = principals(p, true, label, &|| at("NotPrincipal"), findings);
         }
     }
-    match (map.get("Action"), map.get("NotAction")) {
+    match (action_v, not_action_v) {
         (Some(a), None) => action = actions(a, false, label, &|| at("Action"), findings),
         (None, Some(a)) => action = actions(a, true, label, &|| at("NotAction"), findings),
         (both_or_none, _) => findings.push(finding(
@@ -489,7 +505,7 @@ fn statement<'a>(
             loc.at(&pointer),
         )),
     }
-    if let Some(c) = map.get("Condition") {
+    if let Some(c) = condition_v {
         conditions(c, &pointer, label, loc, findings, &mut conds);
     }
     Some(Statement {
