@@ -366,7 +366,14 @@ pub fn diagnose(
         }
         if fix.is_none() {
             if let (Some(actual), true) = (&actual, positive) {
-                fix = Some(format!("the token's value is `{actual}`; see the generated policies for patterns that match it"));
+                fix = Some(
+                    [
+                        "the token's value is `",
+                        actual,
+                        "`; see the generated policies for patterns that match it",
+                    ]
+                    .concat(),
+                );
             }
         }
         if let Some(f) = fix {

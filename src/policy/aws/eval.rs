@@ -323,10 +323,16 @@ fn principal_check(
             "Federated" if e.value == "*" => Some("`{\"Federated\": \"*\"}` matches every federated principal".to_string()),
             "AWS" if e.value == "*" => Some("`{\"AWS\": \"*\"}` is documented as equivalent to `\"Principal\": \"*\"`, which matches every principal".to_string()),
             "Federated" => match (arn_provider(e.value), &ctx.provider) {
-                (Some(pv), Some(tp)) if pv == tp => Some(text!(
-                    "`{}` names this token's provider `{tp}` (the account ID cannot be checked offline: it must be the role's account)",
-                    e.value
-                )),
+                (Some(pv), Some(tp)) if pv == tp => Some(
+                    [
+                        "`",
+                        e.value,
+                        "` names this token's provider `",
+                        tp,
+                        "` (the account ID cannot be checked offline: it must be the role's account)",
+                    ]
+                    .concat(),
+                ),
                 (Some(pv), Some(tp)) => {
                     near = Some(if pv.eq_ignore_ascii_case(tp) {
                         format!("`{}` differs from the token's provider `{tp}` only in case; provider URLs are case-sensitive", e.value)
@@ -404,7 +410,7 @@ fn action_check(st: &Statement, label: &str, checks: &mut Vec<Check>) -> Outcome
     let hit = a.actions.iter().find(|p| action_matches(p, ACTION));
     let result = outcome(hit.is_some() != a.negated);
     let explanation = match (hit, a.negated) {
-        (Some(p), false) => text!("`{p}` covers `{ACTION}` (actions match case-insensitively, with wildcards)"),
+        (Some(p), false) => ["`", p, "` covers `", ACTION, "` (actions match case-insensitively, with wildcards)"].concat(),
         (Some(p), true) => format!("`NotAction` lists `{p}`, which covers `{ACTION}`, so the statement does not apply to it"),
         (None, true) => format!("`NotAction` does not cover `{ACTION}`, so the statement applies to it"),
         (None, false) => {
@@ -694,6 +700,25 @@ fn any_expected<'c>(
 /// "`a`" for one value, "any of `a`, `b`" otherwise, written straight into the message.
 struct QuoteList<'a>(&'a [Cow<'a, str>]);
 
+impl QuoteList<'_> {
+    /// The same text as `Display`, appended to `s` (sized once, without the formatting machinery).
+    fn push_to(&self, s: &mut String) {
+        let len: usize = self.0.iter().map(|v| v.len() + 4).sum();
+        s.reserve(len + 7);
+        if self.0.len() != 1 {
+            s.push_str("any of ");
+        }
+        for (i, v) in self.0.iter().enumerate() {
+            if i > 0 {
+                s.push_str(", ");
+            }
+            s.push('`');
+            s.push_str(v);
+            s.push('`');
+        }
+    }
+}
+
 impl fmt::Display for QuoteList<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.0.len() != 1 {
@@ -759,9 +784,15 @@ fn present(
             let (r, hit) = any_expected(c, base, actual, ctx, claims, vars);
             let result = if base.negated() { not(r) } else { r };
             let text = match (r, base.negated()) {
-                (Outcome::Pass, false) => text!("the token's `{claim}` `{actual}` matches `{}`, compared {}", hit.unwrap_or_default(), how(base)),
+                (Outcome::Pass, false) => ["the token's `", claim, "` `", actual, "` matches `", hit.unwrap_or_default(), "`, compared ", how(base)].concat(),
                 (Outcome::Pass, true) => text!("the token's `{claim}` `{actual}` matches `{}`, so `{name}` is false", hit.unwrap_or_default()),
-                (Outcome::Fail, false) => text!("the token's `{claim}` `{actual}` does not match {expected}, compared {}", how(base)),
+                (Outcome::Fail, false) => {
+                    let mut s = ["the token's `", claim, "` `", actual, "` does not match "].concat();
+                    expected.push_to(&mut s);
+                    s.push_str(", compared ");
+                    s.push_str(how(base));
+                    s
+                }
                 (Outcome::Fail, true) => text!("the token's `{claim}` `{actual}` matches none of {expected}, so `{name}` is true"),
                 (Outcome::Unknown, _) => format!("claimcheck cannot compare the token's `{claim}` `{actual}` with {expected} {} (a value is not of that type, or a policy variable has no value)", how(base)),
             };
