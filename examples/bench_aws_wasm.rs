@@ -16,6 +16,7 @@ use claimcheck::report::Verdict;
 use claimcheck::{analyze, Input};
 
 struct Inputs {
+    claims: serde_json::Map<String, serde_json::Value>,
     token: String,
     typical: String,
     large: String,
@@ -25,6 +26,7 @@ static INPUTS: OnceLock<Inputs> = OnceLock::new();
 
 fn inputs() -> &'static Inputs {
     INPUTS.get_or_init(|| Inputs {
+        claims: inputs::claims(),
         token: inputs::token(&inputs::claims()),
         typical: inputs::typical(),
         large: inputs::large(),
@@ -60,9 +62,28 @@ pub extern "C" fn run_large() -> u32 {
     run(&inputs().large)
 }
 
+/// The policy evaluation alone (the same work as iam-simulate, see `inputs::evaluate_only`); 1 when it allows.
+fn run_eval(policy: &str) -> u32 {
+    let allows = inputs::evaluate_only(black_box(policy), &inputs().claims, inputs::NOW);
+    u32::from(allows == Some(true))
+}
+
+/// The evaluation alone of the typical policy; 1 when it allows.
+#[no_mangle]
+pub extern "C" fn eval_typical() -> u32 {
+    run_eval(&inputs().typical)
+}
+
+/// The evaluation alone of the ~1 MB policy; 1 when it allows.
+#[no_mangle]
+pub extern "C" fn eval_large() -> u32 {
+    run_eval(&inputs().large)
+}
+
 #[cfg(not(target_arch = "wasm32"))]
 fn main() {
     // Natively this only checks that the exports work; the numbers come from the wasm build.
     assert_eq!((run_typical(), run_large()), (1, 1));
+    assert_eq!((eval_typical(), eval_large()), (1, 1));
     println!("ok: large policy {} bytes", prepare());
 }

@@ -1,7 +1,9 @@
 // Times the AWS benchmark compiled to WebAssembly (examples/bench_aws_wasm.rs, the shipped release profile)
-// under Node: one `analyze` of a typical policy and of a ~1 MB / 1,000-statement policy, as the browser runs it.
+// under Node: one `analyze` of a typical policy and of a ~1 MB / 1,000-statement policy, as the browser runs it,
+// then the policy evaluation alone (the same work as iam-simulate: parse, load, evaluate) for the comparison.
 // Usage: node scripts/bench-aws-wasm.mjs path/to/bench_aws_wasm.wasm
-// Prints a human line per case, then one JSON line {"typical_us", "large_ms"} (best and mean of the timed runs).
+// Prints a human line per case, then one JSON line {"typical_us", "large_ms", "large_best_ms", "eval_typical_us",
+// "eval_large_ms"} (means of the timed runs, and the best).
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 
@@ -40,4 +42,11 @@ const typical = time('typical', exports.run_typical, 1000, 2000);
 console.log(`claimcheck wasm typical: mean ${(typical.mean * 1000).toFixed(1)} us, best ${(typical.best * 1000).toFixed(1)} us (${typical.runs} runs)`);
 const large = time('large', exports.run_large, 10, 3000);
 console.log(`claimcheck wasm large: ${bytes} bytes, 1000 statements: mean ${large.mean.toFixed(2)} ms, best ${large.best.toFixed(2)} ms (${large.runs} runs)`);
-console.log(JSON.stringify({ typical_us: typical.mean * 1000, large_ms: large.mean, large_best_ms: large.best }));
+const evalTypical = time('typical (evaluation only)', exports.eval_typical, 1000, 2000);
+console.log(`claimcheck wasm evaluation only (as iam-simulate) typical: mean ${(evalTypical.mean * 1000).toFixed(1)} us, best ${(evalTypical.best * 1000).toFixed(1)} us (${evalTypical.runs} runs)`);
+const evalLarge = time('large (evaluation only)', exports.eval_large, 10, 3000);
+console.log(`claimcheck wasm evaluation only (as iam-simulate) large: mean ${evalLarge.mean.toFixed(2)} ms, best ${evalLarge.best.toFixed(2)} ms (${evalLarge.runs} runs)`);
+console.log(JSON.stringify({
+  typical_us: typical.mean * 1000, large_ms: large.mean, large_best_ms: large.best,
+  eval_typical_us: evalTypical.mean * 1000, eval_large_ms: evalLarge.mean,
+}));

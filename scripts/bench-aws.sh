@@ -2,9 +2,10 @@
 # Benchmark of what the page runs on every edit with an AWS policy (`claimcheck::analyze`: token, policy parse,
 # lints, evaluation, diagnoses, generated policies; release build, the shipped profile), natively and compiled to
 # WebAssembly (run under Node, as in the browser), and of iam-simulate doing the policy work in Node on the same
-# inputs; prints all three and the ratio. `--stages` also prints the native time of each AWS stage.
-# Targets: typical well under 1 ms, a 1 MB / 1,000-statement policy under 20 ms in WebAssembly, faster than
-# iam-simulate. Native times are CPU time per run (user + system), so a loaded machine inflates them less than
+# inputs; prints all three, and the ratio against our evaluation alone (parse, load, evaluate: the same work as
+# iam-simulate, timed separately natively and in WebAssembly). `--stages` also prints the native time of each AWS stage.
+# Targets: the whole analyze typical well under 1 ms, a 1 MB / 1,000-statement policy under 20 ms in WebAssembly;
+# the evaluation alone faster than iam-simulate. Native times are CPU time per run (user + system), so a loaded machine inflates them less than
 # wall time; WebAssembly times are wall time (mean and best).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -34,8 +35,11 @@ echo "$theirs_out"
 theirs="$(tail -1 <<<"$theirs_out")"
 node -e '
 const a = JSON.parse(process.argv[1]), b = JSON.parse(process.argv[2]), w = JSON.parse(process.argv[3]);
-console.log(`ratio (iam-simulate / claimcheck native): typical ${(b.typical_us / a.typical_us).toFixed(1)}x, large ${(b.large_ms / a.large_ms).toFixed(1)}x`);
-console.log(`ratio (iam-simulate / claimcheck wasm): typical ${(b.typical_us / w.typical_us).toFixed(1)}x, large ${(b.large_ms / w.large_ms).toFixed(1)}x`);
-const ok = w.typical_us < 1000 && w.large_ms < 20 && w.typical_us < b.typical_us && w.large_ms < b.large_ms;
-console.log(`targets (wasm: typical < 1 ms, large < 20 ms, faster than iam-simulate): ${ok ? "met" : "NOT met"}`);
+// iam-simulate parses, loads and evaluates the policy: compare it with our evaluation alone (same work), not
+// with the whole analyze (which adds the token, lints, diagnoses and generated policies).
+console.log(`ratio, same work (iam-simulate / claimcheck evaluation only), native: typical ${(b.typical_us / a.eval_typical_us).toFixed(1)}x, large ${(b.large_ms / a.eval_large_ms).toFixed(1)}x`);
+console.log(`ratio, same work (iam-simulate / claimcheck evaluation only), wasm: typical ${(b.typical_us / w.eval_typical_us).toFixed(1)}x, large ${(b.large_ms / w.eval_large_ms).toFixed(1)}x`);
+console.log(`for reference (iam-simulate / claimcheck whole analyze), wasm: typical ${(b.typical_us / w.typical_us).toFixed(1)}x, large ${(b.large_ms / w.large_ms).toFixed(1)}x`);
+const ok = w.typical_us < 1000 && w.large_ms < 20 && w.eval_typical_us < b.typical_us && w.eval_large_ms < b.large_ms;
+console.log(`targets (wasm whole analyze, as the page runs it: typical < 1 ms, large < 20 ms; wasm evaluation only faster than iam-simulate): ${ok ? "met" : "NOT met"}`);
 ' "$ours" "$theirs" "$wasm"

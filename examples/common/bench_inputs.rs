@@ -84,3 +84,22 @@ pub fn large() -> String {
     serde_json::to_string_pretty(&json!({"Version": "2012-10-17", "Statement": statements}))
         .unwrap_or_default()
 }
+
+/// The same work as iam-simulate in `tests/differential/bench.js` (read the JSON text, load the policy, evaluate
+/// the request): parse, find the document, read its statements, evaluate them against the token's claims. No
+/// token decoding, lints, diagnoses, duplicate-key scan or generated policies. `Some(true)` when it allows.
+pub fn evaluate_only(text: &str, claims: &Map<String, Value>, now: i64) -> Option<bool> {
+    use claimcheck::policy::aws::{context, eval, parse};
+    use claimcheck::report::Verdict;
+    let (value, _) = claimcheck::policy::json::parse_value(text).ok()?;
+    let found = parse::find(&value)?;
+    let (doc, _) = parse::document(&found, &mut Vec::new())?;
+    let locator = parse::Locator {
+        spans: None,
+        prefix: "",
+    };
+    let policy = parse::parse(&doc, locator, &mut Vec::new());
+    let ctx = context::Context::from_claims(claims, now);
+    let ev = eval::evaluate(&policy, &ctx, claims);
+    Some(ev.verdict == Some(Verdict::Allow))
+}
