@@ -246,7 +246,7 @@ fn broad_sub(
     let mut parts = v.split('/');
     let segs = [parts.next(), parts.next(), parts.next(), parts.next()];
     let three = segs[2].is_some() && segs[3].is_none();
-    let wild = |s: &str| s.bytes().any(|b| b == b'*' || b == b'?');
+    let wild = |s: &str| s.contains('*') || s.contains('?');
     let everything = v.chars().all(|c| c == '*')
         || (segs[0] == Some("org") && segs[1].is_some_and(wild))
         || segs[0].is_some_and(|s| wild(s) && s.starts_with('*'));
