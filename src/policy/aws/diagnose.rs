@@ -215,7 +215,7 @@ pub fn diagnose(
         let label = st.name();
         let at = || loc.at(&c.pointer(&st.pointer));
         let allow = st.effect == Some(Effect::Allow);
-        let claim = claim_of(&c.key).to_ascii_lowercase();
+        let claim = claim_of(c.key).to_ascii_lowercase();
         let mut fix: Option<String> = None;
 
         if ce.outcome == Outcome::Unknown {

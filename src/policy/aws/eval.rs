@@ -515,7 +515,7 @@ fn evaluate_condition(
         );
     };
     let name = op.name();
-    let resolved = resolve(&c.key, ctx, claims);
+    let resolved = resolve(c.key, ctx, claims);
     if op.base == Base::Null {
         return null_condition(c, &resolved, ctx);
     }
@@ -527,7 +527,7 @@ fn evaluate_condition(
             format!("`{}` depends on the live request (not on the token), so claimcheck cannot evaluate it offline", c.key),
         ),
         Resolved::Missing(m) => {
-            let reason = missing_reason(&c.key, &m, ctx);
+            let reason = missing_reason(c.key, &m, ctx);
             let (result, rule) = if op.if_exists {
                 (Outcome::Pass, format!("`{name}` is true on a missing key (that is what `IfExists` means)"))
             } else if op.qualifier == Some(Qualifier::ForAllValues) {
@@ -570,7 +570,7 @@ fn null_condition(
         result = or(result, r);
     }
     let state = match &missing {
-        Some(m) => missing_reason(&c.key, m, ctx),
+        Some(m) => missing_reason(c.key, m, ctx),
         None => format!("`{}` is present in the request context", c.key),
     };
     let rule = match result {

@@ -36,7 +36,7 @@ fn oidc_providers<'a>(st: &Statement<'a>) -> Option<Vec<&'a str>> {
             "*" => any = true,
             "Federated" if e.value == "*" => any = true,
             "Federated" => {
-                if let Some(pv) = arn_provider(&e.value) {
+                if let Some(pv) = arn_provider(e.value) {
                     out.push(pv);
                 }
             }
@@ -81,7 +81,7 @@ pub fn lint(policy: &Policy, loc: Locator<'_>) -> Vec<Finding> {
                 .iter()
                 .filter(|e| e.kind == "Federated" && e.value != "*")
             {
-                if arn_provider(&e.value).is_none() {
+                if arn_provider(e.value).is_none() {
                     if e.value.starts_with("arn:") {
                         // Another kind of federated principal (e.g. a SAML provider): not a CircleCI issuer.
                         if !e.value.contains(":saml-provider/") {
@@ -129,12 +129,12 @@ pub fn lint(policy: &Policy, loc: Locator<'_>) -> Vec<Finding> {
         } else if !st
             .conditions
             .iter()
-            .any(|c| claim_of(&c.key).eq_ignore_ascii_case("sub"))
+            .any(|c| claim_of(c.key).eq_ignore_ascii_case("sub"))
         {
             let has_project = st
                 .conditions
                 .iter()
-                .any(|c| claim_of(&c.key).eq_ignore_ascii_case("oidc.circleci.com/project-id"));
+                .any(|c| claim_of(c.key).eq_ignore_ascii_case("oidc.circleci.com/project-id"));
             out.push(finding(
                 "oidc-no-sub-condition",
                 if has_project { Severity::Info } else { Severity::Warning },
@@ -180,7 +180,7 @@ pub fn lint(policy: &Policy, loc: Locator<'_>) -> Vec<Finding> {
         }
         for c in &st.conditions {
             let cat = || loc.at(&c.pointer(&st.pointer));
-            let claim = claim_of(&c.key);
+            let claim = claim_of(c.key);
             if let Some((prefix, _)) = c.key.rsplit_once(':') {
                 if !providers.is_empty()
                     && prefix.contains('/')
