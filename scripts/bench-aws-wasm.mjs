@@ -35,13 +35,14 @@ function time(name, f, minRuns, budgetMs) {
   }
   const best = Math.min(...times);
   const mean = times.reduce((a, b) => a + b, 0) / times.length;
-  return { best, mean, runs: times.length };
+  const median = [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)];
+  return { best, mean, median, runs: times.length };
 }
 
 const typical = time('typical', exports.run_typical, 1000, 2000);
 console.log(`claimcheck wasm typical: mean ${(typical.mean * 1000).toFixed(1)} us, best ${(typical.best * 1000).toFixed(1)} us (${typical.runs} runs)`);
 const large = time('large', exports.run_large, 10, 3000);
-console.log(`claimcheck wasm large: ${bytes} bytes, 1000 statements: mean ${large.mean.toFixed(2)} ms, best ${large.best.toFixed(2)} ms (${large.runs} runs)`);
+console.log(`claimcheck wasm large: ${bytes} bytes, 1000 statements: mean ${large.mean.toFixed(2)} ms, median ${large.median.toFixed(2)} ms, best ${large.best.toFixed(2)} ms (${large.runs} runs)`);
 const evalTypical = time('typical (evaluation only)', exports.eval_typical, 1000, 2000);
 console.log(`claimcheck wasm evaluation only (as iam-simulate) typical: mean ${(evalTypical.mean * 1000).toFixed(1)} us, best ${(evalTypical.best * 1000).toFixed(1)} us (${evalTypical.runs} runs)`);
 const evalLarge = time('large (evaluation only)', exports.eval_large, 10, 3000);
