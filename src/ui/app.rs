@@ -21,7 +21,7 @@ const TICK_MS: u32 = 15_000;
 /// The pause in typing after which a large input is analyzed.
 const DEFER_MS: u32 = 400;
 /// The page mounts in steps, one task each (see `mounted` below); this is the last step.
-const MOUNT_STEPS: u8 = 4;
+const MOUNT_STEPS: u8 = 9;
 /// The pause in typing after which the address bar's fragment is updated.
 const FRAGMENT_MS: u32 = 250;
 
@@ -29,9 +29,9 @@ const FRAGMENT_MS: u32 = 250;
 pub fn App() -> Html {
     let state = use_reducer(|| State::new(browser::now_secs(), &browser::fragment()));
     let dispatch = state.dispatcher();
-    // The first render shows the verdict and the inputs; the panels and results below follow, top to bottom,
-    // one task each, so that an opened link shows its verdict sooner and no single task blocks the page for
-    // long. Content is only ever added below what is shown, so nothing shifts. After that, updates render all.
+    // The first render shows the verdict; the inputs, panels and results below follow, top to bottom,
+    // one section per task, so that an opened link shows its verdict sooner and no single task blocks the page
+    // for long. Content is only ever added below what is shown, so nothing shifts. After that, updates render all.
     let mounted = use_state(|| 0u8);
     use_effect_with(*mounted, {
         let mounted = mounted.clone();
@@ -116,30 +116,30 @@ pub fn App() -> Html {
                 <VerdictBanner report={report.clone()} has_token={!state.token.trim().is_empty()}
                     has_policy={!state.policy.trim().is_empty()} pending={state.pending()} />
                 <EvalTime at={state.now()} pinned={state.pinned_at.is_some()} dispatch={dispatch.clone()} />
-                <section class="inputs" aria-label="inputs">
-                    <TokenInput value={AttrValue::from(state.token.clone())} report={report.clone()} dispatch={dispatch.clone()} />
-                    <PolicyInput value={AttrValue::from(state.policy.clone())} report={report.clone()} dispatch={dispatch.clone()} />
-                    <ErrorTextInput value={AttrValue::from(state.error_text.clone())} expanded={state.show_error_text}
-                        dispatch={dispatch.clone()} />
-                </section>
-                // Feature panels mount here, one component each, taking what they need from `state`,
-                // `report` and `dispatch`: the share link panel (src/ui/share_panel.rs), the signature keys input.
                 if step >= 1 {
-                    <section class="panels" aria-label="options">
-                        <SharePanel shared={(*shared).clone()} report={report.clone()} />
-                        <SignaturePanel report={report.clone()} />
+                    <section class="inputs" aria-label="inputs">
+                        <TokenInput value={AttrValue::from(state.token.clone())} report={report.clone()} dispatch={dispatch.clone()} />
+                        <PolicyInput value={AttrValue::from(state.policy.clone())} report={report.clone()} dispatch={dispatch.clone()} />
+                        <ErrorTextInput value={AttrValue::from(state.error_text.clone())} expanded={state.show_error_text}
+                            dispatch={dispatch.clone()} />
                     </section>
                 }
+                // Feature panels mount here, one component each, taking what they need from `state`,
+                // `report` and `dispatch`: the share link panel (src/ui/share_panel.rs), the signature keys input.
+                <section class="panels" aria-label="options">
+                    if step >= 2 { <SharePanel shared={(*shared).clone()} report={report.clone()} /> }
+                    if step >= 3 { <SignaturePanel report={report.clone()} /> }
+                </section>
                 <div class="results">
-                    if step >= 2 {
+                    if step >= 4 {
                         if let Some(sub) = &report.sub { <SubView sub={sub.clone()} /> }
-                        <ChecksTable report={report.clone()} />
                     }
-                    if step >= 3 {
-                        <Findings report={report.clone()} />
+                    if step >= 5 { <ChecksTable report={report.clone()} /> }
+                    if step >= 6 { <Findings report={report.clone()} /> }
+                    if step >= 7 {
                         <ClaimsTable report={report.clone()} view={state.view} dispatch={dispatch.clone()} />
                     }
-                    if step >= 4 { <Suggestions report={report.clone()} /> }
+                    if step >= 8 { <Suggestions report={report.clone()} /> }
                 </div>
             </main>
             if step >= MOUNT_STEPS {
