@@ -10,6 +10,7 @@ use serde_json::{Map, Value};
 
 use super::der;
 use crate::report::{Area, Finding, Location, Severity};
+use crate::token::segment::json_type;
 
 /// Base64url, with or without padding, ignoring stray trailing bits (JWK members and JWS segments): a
 /// truncated signature then gets the clearer "wrong length" message.
@@ -291,7 +292,7 @@ fn parse_jwk(jwk: &Value, index: Option<usize>, at: Location, out: &mut Keys) {
         None => None,
         Some(Value::String(s)) => Some(s.clone()),
         Some(other) => {
-            problems.push(format!("`{field}` is {}, not a string", kind_of(other)));
+            problems.push(format!("`{field}` is {}, not a string", json_type(other)));
             None
         }
     };
@@ -414,7 +415,7 @@ fn member(
         Some(other) => {
             problems.push(format!(
                 "`{field}` is {}, not a base64url string",
-                kind_of(other)
+                json_type(other)
             ));
             return None;
         }
@@ -445,17 +446,6 @@ fn member(
 fn strip_zeros(bytes: Vec<u8>) -> Vec<u8> {
     let start = bytes.iter().position(|&b| b != 0).unwrap_or(bytes.len());
     bytes.get(start..).unwrap_or_default().to_vec()
-}
-
-fn kind_of(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
 }
 
 /// PEM blocks: `BEGIN PUBLIC KEY` (SPKI) and `BEGIN RSA PUBLIC KEY` (PKCS#1); private keys are refused.
