@@ -300,7 +300,7 @@ fn strip_serde_suffix(message: &str) -> String {
         Some(i) => message.get(..i).unwrap_or(message),
         None => message,
     };
-    base.to_lowercase()
+    base.to_ascii_lowercase()
 }
 
 /// Whether `text` looks like percent-encoded JSON: starts with `%7B` / `%5B` / `%22`, or holds `%22`/`%3A` with

@@ -188,7 +188,9 @@ fn lowercase_first(text: &str) -> String {
     let text = text.replacen("EOF while", "end of data while", 1);
     let mut chars = text.chars();
     match chars.next() {
-        Some(c) => c.to_lowercase().chain(chars).collect(),
+        Some(c) => std::iter::once(c.to_ascii_lowercase())
+            .chain(chars)
+            .collect(),
         None => String::new(),
     }
 }

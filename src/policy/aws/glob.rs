@@ -87,14 +87,10 @@ fn split_default(inner: &str) -> (&str, Option<String>) {
     }
 }
 
+/// Equal characters; with `ignore_case`, ASCII letters in either case (IAM's case-insensitive uses here are
+/// action names and near-miss hints; see `eval::match_value` for `StringEqualsIgnoreCase` outside ASCII).
 fn eq(p: char, t: char, ignore_case: bool) -> bool {
-    p == t
-        || (ignore_case
-            && if p.is_ascii() && t.is_ascii() {
-                p.eq_ignore_ascii_case(&t)
-            } else {
-                p.to_lowercase().eq(t.to_lowercase())
-            })
+    p == t || (ignore_case && p.eq_ignore_ascii_case(&t))
 }
 
 /// Whether `text` matches `pattern` (case-sensitively unless `ignore_case`).
