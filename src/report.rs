@@ -185,3 +185,96 @@ pub struct Report {
     /// the CLI exits with status 2.
     pub unusable_input: bool,
 }
+
+impl Report {
+    /// The one thing to do first when the verdict is not an allow, for the top of every surface: the fix of
+    /// the first error finding about the token, its `sub`, the policy or the signature that has one (the
+    /// diagnoses of known causes are errors), else the fix of the first failing check. Findings about a pasted
+    /// STS error text or a share link are answered where they are shown. `None` on an allow, or when nothing
+    /// has a fix.
+    pub fn first_fix(&self) -> Option<&str> {
+        if self.verdict == Some(Verdict::Allow) {
+            return None;
+        }
+        self.findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .filter(|f| !matches!(f.area, Area::StsError | Area::Share))
+            .find_map(|f| f.fix.as_deref())
+            .or_else(|| {
+                self.checks
+                    .iter()
+                    .filter(|c| c.result == Outcome::Fail)
+                    .find_map(|c| c.fix.as_deref())
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn report(verdict: Option<Verdict>, findings: Vec<Finding>, checks: Vec<Check>) -> Report {
+        Report {
+            at: 0,
+            verdict,
+            token: None,
+            sub: None,
+            claims: Vec::new(),
+            policy: PolicyInfo::default(),
+            checks,
+            findings,
+            suggestions: Vec::new(),
+            signature: None,
+            unusable_input: false,
+        }
+    }
+
+    fn check(result: Outcome, fix: Option<&str>) -> Check {
+        Check {
+            statement: None,
+            key: "aud".into(),
+            operator: "StringEquals".into(),
+            expected: Value::Null,
+            actual: Value::Null,
+            result,
+            explanation: String::new(),
+            fix: fix.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn first_fix_prefers_an_error_finding_then_a_failing_check() {
+        let warning = Finding::new("w", Severity::Warning, Area::Policy, "m").with_fix("lint fix");
+        let error = Finding::new("e", Severity::Error, Area::Policy, "m").with_fix("diagnosis fix");
+        let sts =
+            Finding::new("s", Severity::Error, Area::StsError, "m").with_fix("paste the policy");
+        let checks = vec![
+            check(Outcome::Pass, Some("pass fix")),
+            check(Outcome::Fail, None),
+            check(Outcome::Fail, Some("check fix")),
+        ];
+        let deny = report(
+            Some(Verdict::Deny),
+            vec![warning.clone(), error],
+            checks.clone(),
+        );
+        assert_eq!(deny.first_fix(), Some("diagnosis fix"));
+        let deny = report(
+            Some(Verdict::Deny),
+            vec![sts, warning.clone()],
+            checks.clone(),
+        );
+        assert_eq!(deny.first_fix(), Some("check fix"));
+        let undecided = report(None, vec![], checks.clone());
+        assert_eq!(undecided.first_fix(), Some("check fix"));
+        let allow = report(Some(Verdict::Allow), vec![warning], checks);
+        assert_eq!(allow.first_fix(), None);
+        let nothing = report(
+            Some(Verdict::Deny),
+            vec![],
+            vec![check(Outcome::Fail, None)],
+        );
+        assert_eq!(nothing.first_fix(), None);
+    }
+}

@@ -333,7 +333,13 @@ fn v1_policy_denies_a_v2_token_with_exit_1() {
     }
     let o = with_policy_file(&aws_policy("StringEquals", &v1_sub()), &token_v2(), &[]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stdout(&o).starts_with("verdict: DENY\n"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).starts_with(
+            "verdict: DENY\nfix first: this policy expects a V1 sub: use $CIRCLE_OIDC_TOKEN"
+        ),
+        "{}",
+        stdout(&o)
+    );
 }
 
 #[test]
@@ -345,6 +351,12 @@ fn matching_policy_allows_with_exit_0() {
     );
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
     assert_eq!(json(&o)["verdict"], "allow");
+    let o = with_policy_file(
+        &aws_policy("StringLike", &format!("{}/*", v1_sub())),
+        &token_v2(),
+        &[],
+    );
+    assert!(!stdout(&o).contains("fix first:"), "{}", stdout(&o));
 }
 
 #[test]

@@ -268,6 +268,9 @@ fn text_report(r: &Report) -> String {
         None => "undecided",
     };
     let _ = writeln!(o, "verdict: {verdict}");
+    if let Some(fix) = r.first_fix() {
+        let _ = writeln!(o, "fix first: {fix}");
+    }
     let _ = writeln!(o, "evaluated at: {} ({})", time::format_utc(r.at), r.at);
     if let Some(t) = &r.token {
         let form = match t.form {
