@@ -1,4 +1,5 @@
-//! The verdict banner at the top: allow/deny, what decided it, or what is still missing.
+//! The verdict banner at the top: allow/deny, what decided it and the first fix to make, or what is still
+//! missing.
 //! It is a live region, so screen readers announce each new verdict.
 
 use std::rc::Rc;
@@ -65,7 +66,10 @@ pub fn VerdictBanner(props: &Props) -> Html {
                 else { { waiting } }
             </p>
             if let Some(decided_by) = &report.policy.decided_by {
-                <p class="verdict-decided">{ "Decided by " }{ rich(decided_by) }</p>
+                <p class="verdict-decided">{ "Decided by: " }{ rich(decided_by) }</p>
+            }
+            if let Some(fix) = report.first_fix().filter(|_| !props.pending) {
+                <p class="verdict-fix"><strong>{ "Fix: " }</strong>{ rich(fix) }</p>
             }
             if report.verdict.is_some() && !report.checks.is_empty() {
                 <p class="verdict-counts">{ format!("{failed} of {} checks failed", report.checks.len()) }</p>
