@@ -29,7 +29,7 @@ const FRAGMENT_MS: u32 = 250;
 pub fn App() -> Html {
     let state = use_reducer(|| State::new(browser::now_secs(), &browser::fragment()));
     let dispatch = state.dispatcher();
-    // The first render shows the verdict; the inputs, panels and results below follow, top to bottom,
+    // The first render shows the verdict; the inputs, results and panels below follow, top to bottom,
     // one section per task, so that an opened link shows its verdict sooner and no single task blocks the page
     // for long. Content is only ever added below what is shown, so nothing shifts. After that, updates render all.
     let mounted = use_state(|| 0u8);
@@ -124,23 +124,24 @@ pub fn App() -> Html {
                             dispatch={dispatch.clone()} />
                     </section>
                 }
-                // Feature panels mount here, one component each, taking what they need from `state`,
-                // `report` and `dispatch`: the share link panel (src/ui/share_panel.rs), the signature keys input.
-                <section class="panels" aria-label="options">
-                    if step >= 2 { <SharePanel shared={(*shared).clone()} report={report.clone()} /> }
-                    if step >= 3 { <SignaturePanel report={report.clone()} /> }
-                </section>
                 <div class="results">
-                    if step >= 4 {
+                    if step >= 2 {
                         if let Some(sub) = &report.sub { <SubView sub={sub.clone()} /> }
                     }
-                    if step >= 5 { <ChecksTable report={report.clone()} /> }
-                    if step >= 6 { <Findings report={report.clone()} /> }
-                    if step >= 7 {
+                    if step >= 3 { <ChecksTable report={report.clone()} /> }
+                    if step >= 4 { <Findings report={report.clone()} /> }
+                    if step >= 5 {
                         <ClaimsTable report={report.clone()} view={state.view} dispatch={dispatch.clone()} />
                     }
-                    if step >= 8 { <Suggestions report={report.clone()} /> }
+                    if step >= 6 { <Suggestions report={report.clone()} /> }
                 </div>
+                // Feature panels, after the results (what most visitors came for): one component each, taking
+                // what they need from `state`, `report` and `dispatch`: the share link panel
+                // (src/ui/share_panel.rs), the signature keys input.
+                <section class="panels" aria-label="options">
+                    if step >= 7 { <SharePanel shared={(*shared).clone()} report={report.clone()} /> }
+                    if step >= 8 { <SignaturePanel report={report.clone()} /> }
+                </section>
             </main>
             if step >= MOUNT_STEPS {
                 <footer class="footer">
