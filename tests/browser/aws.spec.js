@@ -1,0 +1,74 @@
+// AWS trust policies in the built page: paste a token and a failing policy, see the deny, the failing row with
+// its near miss and the fix at the top; fix the policy and see the allow. Also the STS error text box.
+import { test, expect, openApp, tokenInput, policyInput } from './fixtures.js';
+import { circleToken, ORG_ID, PROJECT_ID, v1Sub, v2Sub } from './tokens.js';
+
+const AT = 1764115800; // ten minutes into the life of the default test token (iat 1764115200)
+const PROVIDER = `oidc.circleci.com/org/${ORG_ID}`;
+
+function trustPolicy(operator, sub) {
+  return JSON.stringify(
+    {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'AllowCircleCI',
+          Effect: 'Allow',
+          Principal: { Federated: `arn:aws:iam::123456789012:oidc-provider/${PROVIDER}` },
+          Action: 'sts:AssumeRoleWithWebIdentity',
+          Condition: {
+            StringEquals: { [`${PROVIDER}:aud`]: ORG_ID },
+            [operator]: { [`${PROVIDER}:sub`]: sub },
+          },
+        },
+      ],
+    },
+    null,
+    2,
+  );
+}
+
+test('a V2 token against a V1 StringEquals policy: deny, the failing sub row, the fix; a StringLike fix allows', async ({ page }) => {
+  await openApp(page, `#at=${AT}`);
+  await tokenInput(page).fill(circleToken({ version: 'v2' }));
+  await policyInput(page).fill(trustPolicy('StringEquals', v1Sub()));
+
+  const verdict = page.locator('[data-verdict="deny"]');
+  await expect(verdict).toBeVisible();
+  await expect(verdict).toContainText('Denied: the job cannot assume this role');
+  await expect(verdict.locator('.verdict-decided')).toHaveText('Decided by: no statement allows the request (default deny)');
+  await expect(verdict.locator('.verdict-fix')).toContainText('Fix: this policy expects a V1 sub: use $CIRCLE_OIDC_TOKEN');
+
+  // Exactly one failing row: the sub condition, with the token's V2 suffix marked as the difference.
+  const failing = page.locator('[data-check-result="fail"]');
+  await expect(failing).toHaveCount(1);
+  await expect(failing).toContainText(`${PROVIDER}:sub`);
+  await expect(failing).toContainText('StringEquals');
+  const extra = v2Sub().slice(v1Sub().length);
+  await expect(failing.locator('.diff-actual')).toContainText(extra);
+  await expect(page.locator('[data-check-result="pass"]')).not.toHaveCount(0);
+
+  await policyInput(page).fill(trustPolicy('StringLike', `org/${ORG_ID}/project/${PROJECT_ID}/user/*`));
+  await expect(page.locator('[data-verdict="allow"]')).toBeVisible();
+  await expect(page.locator('[data-verdict="allow"]')).toContainText('Allowed: the job can assume this role');
+  await expect(page.locator('.verdict-fix')).toHaveCount(0);
+  await expect(page.locator('[data-check-result="fail"]')).toHaveCount(0);
+});
+
+test('the STS error text is recognised and explained, without taking over the verdict fix', async ({ page }) => {
+  await openApp(page, `#at=${AT}`);
+  await tokenInput(page).fill(circleToken({ version: 'v2' }));
+  await policyInput(page).fill(trustPolicy('StringEquals', v1Sub()));
+  await page.getByRole('button', { name: 'Error text from the job (optional)' }).click();
+  await page
+    .getByLabel('Error text from the job', { exact: true })
+    .fill(
+      'An error occurred (InvalidIdentityToken) when calling the AssumeRoleWithWebIdentity operation: ' +
+        `No OpenIDConnect provider found in your account for https://${PROVIDER}`,
+    );
+  await expect(page.getByText('sts-no-oidc-provider')).toBeVisible();
+  await expect(
+    page.getByText("the role's account has no OIDC provider whose URL equals the token's issuer", { exact: false }),
+  ).toBeVisible();
+  await expect(page.locator('[data-verdict="deny"] .verdict-fix')).toContainText('this policy expects a V1 sub');
+});
