@@ -1,6 +1,6 @@
 //! The pipeline: inputs in, one [`Report`] out. Time is an input, never read here.
 
-use crate::report::{PolicyInfo, Report};
+use crate::report::Report;
 use crate::{circleci, policy, token};
 
 /// Everything the user gave. Empty strings mean "not given".
@@ -18,19 +18,7 @@ pub struct Input<'a> {
 
 /// Decode, understand, evaluate, explain. Never panics; collects every problem.
 pub fn analyze(input: &Input<'_>) -> Report {
-    let mut report = Report {
-        at: input.now,
-        verdict: None,
-        token: None,
-        sub: None,
-        claims: Vec::new(),
-        policy: PolicyInfo::default(),
-        checks: Vec::new(),
-        findings: Vec::new(),
-        suggestions: Vec::new(),
-        signature: None,
-        unusable_input: false,
-    };
+    let mut report = Report::empty(input.now);
 
     if !input.token.trim().is_empty() {
         let decoded = token::decode(input.token);

@@ -187,6 +187,23 @@ pub struct Report {
 }
 
 impl Report {
+    /// A report about nothing yet, evaluated at `at`: no verdict, no token, no policy.
+    pub fn empty(at: i64) -> Report {
+        Report {
+            at,
+            verdict: None,
+            token: None,
+            sub: None,
+            claims: Vec::new(),
+            policy: PolicyInfo::default(),
+            checks: Vec::new(),
+            findings: Vec::new(),
+            suggestions: Vec::new(),
+            signature: None,
+            unusable_input: false,
+        }
+    }
+
     /// The one thing to do first when the verdict is not an allow, for the top of every surface: the fix of
     /// the first error finding about the token, its `sub`, the policy or the signature that has one (the
     /// diagnoses of known causes are errors), else the fix of the first failing check. Findings about a pasted
@@ -216,17 +233,10 @@ mod tests {
 
     fn report(verdict: Option<Verdict>, findings: Vec<Finding>, checks: Vec<Check>) -> Report {
         Report {
-            at: 0,
             verdict,
-            token: None,
-            sub: None,
-            claims: Vec::new(),
-            policy: PolicyInfo::default(),
             checks,
             findings,
-            suggestions: Vec::new(),
-            signature: None,
-            unusable_input: false,
+            ..Report::empty(0)
         }
     }
 

@@ -130,7 +130,7 @@ pub fn redaction_effects(before: &Report, after: &Report) -> Vec<Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::{Outcome, PolicyInfo, Verdict};
+    use crate::report::{Outcome, Verdict};
     use serde_json::json;
 
     fn report(
@@ -139,12 +139,7 @@ mod tests {
         findings: &[&'static str],
     ) -> Report {
         Report {
-            at: 0,
             verdict,
-            token: None,
-            sub: None,
-            claims: Vec::new(),
-            policy: PolicyInfo::default(),
             checks: checks
                 .into_iter()
                 .map(|(key, result)| Check {
@@ -162,9 +157,7 @@ mod tests {
                 .iter()
                 .map(|c| Finding::new(c, Severity::Info, Area::Sub, "m"))
                 .collect(),
-            suggestions: Vec::new(),
-            signature: None,
-            unusable_input: false,
+            ..Report::empty(0)
         }
     }
 
