@@ -10,6 +10,7 @@ use super::components::{
     policy_input::PolicyInput, sub_view::SubView, suggestions::Suggestions,
     theme_toggle::ThemeToggle, token_input::TokenInput, verdict::VerdictBanner,
 };
+use super::report_prop::ReportProp;
 use super::share_panel::{LinkBanners, SharePanel};
 use super::signature::SignaturePanel;
 use super::{browser, callbacks};
@@ -93,6 +94,7 @@ pub fn App() -> Html {
         let state = state.clone();
         move |_| analyze(&state.input())
     });
+    let report = ReportProp::from(report);
 
     html! {
         <div class="app">

@@ -10,6 +10,7 @@ mod browser;
 mod callbacks;
 mod components;
 mod reducer;
+pub(crate) mod report_prop;
 mod share_panel;
 mod signature;
 

@@ -8,8 +8,6 @@
 //! [`LinkBanners`] tells the reader of an opened link what the link changed: the signature was removed, claims
 //! were redacted, parts of the link were ignored.
 
-use std::rc::Rc;
-
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
@@ -19,6 +17,7 @@ use crate::analyze::{analyze, Input};
 use crate::report::Report;
 use crate::share::{self, SharedState};
 use crate::state::LINK_MAX_BYTES;
+use crate::ui::report_prop::ReportProp;
 
 /// The redaction choices offered: (redaction name, label). Claims are offered only when the token has them.
 const REDACTIONS: [(&str, &str); 6] = [
@@ -44,7 +43,7 @@ pub struct Props {
     /// What is on screen (the state's `shared()`).
     pub shared: SharedState,
     /// The report of what is on screen.
-    pub report: Rc<Report>,
+    pub report: ReportProp,
 }
 
 #[derive(Clone, Copy, PartialEq)]

@@ -18,12 +18,13 @@ use yew::prelude::*;
 
 use super::components::copy_button::CopyButton;
 use super::components::text::rich;
-use crate::report::{Report, Severity, SignatureReport};
+use crate::report::{Severity, SignatureReport};
 use crate::signature::{self, Alg, CryptoOutcome, Prepared, PublicKey, Step};
+use crate::ui::report_prop::ReportProp;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
-    pub report: Rc<Report>,
+    pub report: ReportProp,
 }
 
 /// The panel: keys input, fetch command, result.

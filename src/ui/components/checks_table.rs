@@ -1,18 +1,17 @@
 //! One row per evaluated condition: expected vs actual, result, why, and the fix.
 
-use std::rc::Rc;
-
 use serde_json::Value;
 use yew::prelude::*;
 
 use super::diff_view;
 use super::text::{rich, values};
 use crate::policy::diff::DiffKind;
-use crate::report::{Check, Outcome, Report};
+use crate::report::{Check, Outcome};
+use crate::ui::report_prop::ReportProp;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
-    pub report: Rc<Report>,
+    pub report: ReportProp,
 }
 
 fn result(outcome: Outcome) -> (&'static str, &'static str) {

@@ -1,20 +1,18 @@
 //! The token's header and claims, as tables (in token order, unknown claims included) or as pretty JSON.
 
-use std::rc::Rc;
-
 use serde_json::{Map, Value};
 use yew::prelude::*;
 
 use super::text::{rich, value_text};
 use crate::circleci::ClaimInfo;
-use crate::report::Report;
 use crate::state::{Action, ClaimsView};
 use crate::ui::reducer::Dispatch;
+use crate::ui::report_prop::ReportProp;
 use crate::ui::{browser, callbacks};
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
-    pub report: Rc<Report>,
+    pub report: ReportProp,
     pub view: ClaimsView,
     pub dispatch: Dispatch,
 }

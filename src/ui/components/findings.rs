@@ -1,15 +1,14 @@
 //! Every finding, grouped by what it is about, with severity, stable code, message and fix.
 
-use std::rc::Rc;
-
 use yew::prelude::*;
 
 use super::text::rich;
-use crate::report::{Area, Finding, Report, Severity};
+use crate::report::{Area, Finding, Severity};
+use crate::ui::report_prop::ReportProp;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
-    pub report: Rc<Report>,
+    pub report: ReportProp,
 }
 
 const AREAS: [(Area, &str); 6] = [

@@ -1,20 +1,19 @@
 //! The "Policy" text area, with parse errors (line/column) right under it.
 
-use std::rc::Rc;
-
 use yew::prelude::*;
 
 use super::text::rich;
 use crate::policy::PolicyKind;
-use crate::report::{Area, Report, Severity};
+use crate::report::{Area, Severity};
 use crate::state::Action;
 use crate::ui::callbacks;
 use crate::ui::reducer::Dispatch;
+use crate::ui::report_prop::ReportProp;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub value: AttrValue,
-    pub report: Rc<Report>,
+    pub report: ReportProp,
     pub dispatch: Dispatch,
 }
 

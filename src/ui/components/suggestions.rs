@@ -1,16 +1,15 @@
 //! Configurations generated from the token, ready to copy.
 
-use std::rc::Rc;
-
 use yew::prelude::*;
 
 use super::copy_button::CopyButton;
 use super::text::rich;
-use crate::report::{Report, Snippet};
+use crate::report::Snippet;
+use crate::ui::report_prop::ReportProp;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
-    pub report: Rc<Report>,
+    pub report: ReportProp,
 }
 
 fn snippet(snippet: &Snippet) -> Html {

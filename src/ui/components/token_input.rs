@@ -1,20 +1,18 @@
 //! The "Token" text area, with what decoding found right under it.
 
-use std::rc::Rc;
-
 use yew::prelude::*;
 
 use super::text::rich;
-use crate::report::Report;
 use crate::state::Action;
 use crate::token::Form;
 use crate::ui::callbacks;
 use crate::ui::reducer::Dispatch;
+use crate::ui::report_prop::ReportProp;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub value: AttrValue,
-    pub report: Rc<Report>,
+    pub report: ReportProp,
     pub dispatch: Dispatch,
 }
 

@@ -2,18 +2,17 @@
 //! missing.
 //! It is a live region, so screen readers announce each new verdict.
 
-use std::rc::Rc;
-
 use yew::prelude::*;
 
 use super::policy_input::kind_name;
 use super::text::rich;
 use crate::policy::PolicyKind;
-use crate::report::{Outcome, Report, Verdict};
+use crate::report::{Outcome, Verdict};
+use crate::ui::report_prop::ReportProp;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
-    pub report: Rc<Report>,
+    pub report: ReportProp,
     pub has_token: bool,
     pub has_policy: bool,
     /// A large input waits for a pause in typing.
