@@ -2,6 +2,8 @@
 
 use yew::prelude::*;
 
+use super::text_field::TextField;
+
 use crate::state::Action;
 use crate::ui::callbacks;
 use crate::ui::reducer::Dispatch;
@@ -24,10 +26,10 @@ pub fn ErrorTextInput(props: &Props) -> Html {
             </button>
             <div id="error-text-body" hidden={!props.expanded}>
                 <label for="error-text-input">{ "Error text from the job" }</label>
-                <textarea id="error-text-input" class="mono" rows="3" spellcheck="false" autocomplete="off"
+                <TextField id="error-text-input" rows={3}
                     placeholder="e.g. An error occurred (AccessDenied) when calling the AssumeRoleWithWebIdentity operation: Not authorized to perform sts:AssumeRoleWithWebIdentity"
                     value={props.value.clone()}
-                    oninput={callbacks::on_text(&props.dispatch, Action::SetErrorText)} />
+                    onedit={callbacks::on_edit(&props.dispatch, Action::SetErrorText)} />
             </div>
         </div>
     }
