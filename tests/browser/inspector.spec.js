@@ -1,5 +1,6 @@
 // The token inspector, driven in the real release build: paste tokens, open links, survive garbage.
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { test, expect, openApp, tokenInput, policyInput, pasteInto } from './fixtures.js';
 import {
   circleToken,
@@ -139,5 +140,42 @@ test.describe('bad input', () => {
     await tokenInput(page).fill(circleToken({ version: 'v2' }));
     await expect(page.locator('[data-sub-version="v2"]')).toBeVisible({ timeout: 20_000 });
     expect(Date.now() - started, 'milliseconds to survive 1 MB and recover').toBeLessThan(60_000);
+  });
+});
+
+test.describe('text fields', () => {
+  test('follow every way the inputs change: typing, an example, a link, Clear', async ({ page }) => {
+    const examples = new URL('../../static/examples/', import.meta.url);
+    const exampleToken = readFileSync(new URL('v1-allow.jwt', examples), 'utf8').trim();
+    const examplePolicy = readFileSync(new URL('v1-allow.policy.json', examples), 'utf8');
+
+    await openApp(page);
+    const typed = circleToken({ version: 'v1' });
+    await tokenInput(page).fill(typed);
+    await expect(tokenInput(page)).toHaveValue(typed);
+    await expect(page.locator('[data-sub-version="v1"]')).toBeVisible();
+
+    await page.locator('details.examples-menu > summary').click();
+    await page.locator('button[data-example="v1-allow"]').click();
+    await expect(tokenInput(page)).toHaveValue(exampleToken);
+    await expect(policyInput(page)).toHaveValue(examplePolicy);
+    await expect(page.locator('[data-verdict="allow"]')).toBeVisible();
+
+    // Typing in the example's policy keeps what was typed (the field is not rewritten under the caret).
+    await policyInput(page).focus();
+    await policyInput(page).evaluate((el) => el.setSelectionRange(el.value.length, el.value.length));
+    await page.keyboard.type(' ');
+    await expect(policyInput(page)).toHaveValue(`${examplePolicy} `);
+    await expect(page.locator('[data-verdict="allow"]')).toBeVisible();
+
+    const linked = circleToken({ version: 'v2' });
+    await page.evaluate((t) => (location.hash = `#token=${t}`), linked);
+    await expect(tokenInput(page)).toHaveValue(linked);
+    await expect(policyInput(page)).toHaveValue('');
+    await expect(page.locator('[data-sub-version="v2"]')).toBeVisible();
+
+    await page.getByRole('button', { name: 'Clear' }).click();
+    await expect(tokenInput(page)).toHaveValue('');
+    await expect(page.locator('[data-sub-version]')).toHaveCount(0);
   });
 });
