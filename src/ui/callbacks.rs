@@ -4,6 +4,7 @@ use web_sys::MouseEvent;
 use yew::Callback;
 
 use super::components::text_field::Edit;
+
 use super::reducer::Dispatch;
 use crate::state::Action;
 
