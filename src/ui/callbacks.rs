@@ -1,9 +1,7 @@
 //! Every event callback of the UI is built here, so components stay declarative.
 
-use web_sys::MouseEvent;
-use yew::Callback;
-
-use super::components::text_field::Edit;
+use web_sys::{HtmlTextAreaElement, InputEvent, MouseEvent};
+use yew::{Callback, TargetCast};
 
 use super::reducer::Dispatch;
 use crate::state::Action;
@@ -23,14 +21,19 @@ pub fn on_click_with(
     Callback::from(move |_: MouseEvent| dispatch.dispatch(make()))
 }
 
-/// An edit of a text field: dispatches `make(<its new text>)`. A paste or a drop is analyzed at once even when
-/// large (only typing waits for a pause).
-pub fn on_edit(dispatch: &Dispatch, make: fn(String) -> Action) -> Callback<Edit> {
+/// Typing into a `<textarea>`: dispatches `make(<its new value>)`. A paste or a drop is analyzed at once
+/// even when large (only typing waits for a pause).
+pub fn on_text(dispatch: &Dispatch, make: fn(String) -> Action) -> Callback<InputEvent> {
     let dispatch = dispatch.clone();
-    Callback::from(move |edit: Edit| {
-        dispatch.dispatch(make(edit.text));
-        if edit.whole {
-            dispatch.dispatch(Action::CommitLatest);
+    Callback::from(move |event: InputEvent| {
+        if let Some(area) = event.target_dyn_into::<HtmlTextAreaElement>() {
+            dispatch.dispatch(make(area.value()));
+            if matches!(
+                event.input_type().as_str(),
+                "insertFromPaste" | "insertFromDrop"
+            ) {
+                dispatch.dispatch(Action::CommitLatest);
+            }
         }
     })
 }

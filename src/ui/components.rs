@@ -13,7 +13,6 @@ pub mod policy_input;
 pub mod sub_view;
 pub mod suggestions;
 pub mod text;
-pub mod text_field;
 pub mod theme_toggle;
 pub mod token_input;
 pub mod verdict;

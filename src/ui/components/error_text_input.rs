@@ -2,8 +2,6 @@
 
 use yew::prelude::*;
 
-use super::text_field::TextField;
-
 use crate::state::Action;
 use crate::ui::callbacks;
 use crate::ui::reducer::Dispatch;
@@ -26,10 +24,10 @@ pub fn ErrorTextInput(props: &Props) -> Html {
             </button>
             <div id="error-text-body" hidden={!props.expanded}>
                 <label for="error-text-input">{ "Error text from the job" }</label>
-                <TextField id="error-text-input" rows={3}
+                <textarea id="error-text-input" class="mono" rows="3" spellcheck="false" autocomplete="off"
                     placeholder="e.g. An error occurred (AccessDenied) when calling the AssumeRoleWithWebIdentity operation: Not authorized to perform sts:AssumeRoleWithWebIdentity"
                     value={props.value.clone()}
-                    onedit={callbacks::on_edit(&props.dispatch, Action::SetErrorText)} />
+                    oninput={callbacks::on_text(&props.dispatch, Action::SetErrorText)} />
             </div>
         </div>
     }

@@ -3,7 +3,6 @@
 use yew::prelude::*;
 
 use super::text::rich;
-use super::text_field::TextField;
 use crate::policy::PolicyKind;
 use crate::report::{Area, Severity};
 use crate::state::Action;
@@ -37,10 +36,10 @@ pub fn PolicyInput(props: &Props) -> Html {
     html! {
         <div class="field field-policy">
             <label for="policy-input">{ "Policy" }</label>
-            <TextField id="policy-input" rows={12}
-                placeholder="an IAM trust policy, GCP provider, Vault role or Azure credential (JSON)"
-                describedby="policy-status" value={props.value.clone()}
-                onedit={callbacks::on_edit(&props.dispatch, Action::SetPolicy)} />
+            <textarea id="policy-input" class="mono" rows="12" spellcheck="false" autocomplete="off"
+                autocapitalize="off" placeholder="an IAM trust policy, GCP provider, Vault role or Azure credential (JSON)"
+                aria-describedby="policy-status" value={props.value.clone()}
+                oninput={callbacks::on_text(&props.dispatch, Action::SetPolicy)} />
             <div id="policy-status" class="field-status">
                 if let Some(kind) = info.kind {
                     <p class="policy-kind">

@@ -3,7 +3,6 @@
 use yew::prelude::*;
 
 use super::text::rich;
-use super::text_field::TextField;
 use crate::state::Action;
 use crate::token::Form;
 use crate::ui::callbacks;
@@ -32,10 +31,10 @@ pub fn TokenInput(props: &Props) -> Html {
     html! {
         <div class="field field-token">
             <label for="token-input">{ "Token" }</label>
-            <TextField id="token-input" rows={6}
-                placeholder="eyJhbGciOiJSUzI1NiIs… (the value of $CIRCLE_OIDC_TOKEN_V2)"
-                describedby="token-status" value={props.value.clone()}
-                onedit={callbacks::on_edit(&props.dispatch, Action::SetToken)} />
+            <textarea id="token-input" class="mono" rows="6" spellcheck="false" autocomplete="off"
+                autocapitalize="off" placeholder="eyJhbGciOiJSUzI1NiIs… (the value of $CIRCLE_OIDC_TOKEN_V2)"
+                aria-describedby="token-status" value={props.value.clone()}
+                oninput={callbacks::on_text(&props.dispatch, Action::SetToken)} />
             <div id="token-status" class="field-status">
                 if let Some(decoded) = decoded {
                     <p class="token-form">{ form_text(decoded.form) }</p>
