@@ -133,6 +133,8 @@ pub fn matches_value(
 }
 
 /// [`match_with`] for an ASCII pattern (read with or without wildcards) and an ASCII text, on bytes.
+/// Kept apart from [`match_with`] on purpose: feeding `match_with` the same bytes through a token closure
+/// measured slower on the 1 MB policy in Chromium (two alternated runs: 15.0 / 15.4 ms against 14.7 / 12.9 ms).
 fn match_ascii(pattern: &[u8], wildcards: bool, text: &[u8], ignore_case: bool) -> bool {
     let (mut p, mut t) = (0usize, 0usize);
     let mut star: Option<(usize, usize)> = None;
