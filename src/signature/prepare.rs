@@ -136,7 +136,8 @@ pub fn prepare_compact(compact: &str, header: Option<&Map<String, Value>>, keys:
             own_header = BASE64URL
                 .decode(head)
                 .ok()
-                .and_then(|bytes| serde_json::from_slice::<Map<String, Value>>(&bytes).ok());
+                .and_then(|bytes| String::from_utf8(bytes).ok())
+                .and_then(|text| serde_json::from_str::<Map<String, Value>>(&text).ok());
             match &own_header {
                 Some(h) => h,
                 None => {

@@ -21,6 +21,28 @@ pub enum BinOp {
     Rem,
 }
 
+impl BinOp {
+    /// The operator as written in CEL, for messages.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            BinOp::Or => "||",
+            BinOp::And => "&&",
+            BinOp::Eq => "==",
+            BinOp::Ne => "!=",
+            BinOp::Lt => "<",
+            BinOp::Le => "<=",
+            BinOp::Gt => ">",
+            BinOp::Ge => ">=",
+            BinOp::In => "in",
+            BinOp::Add => "+",
+            BinOp::Sub => "-",
+            BinOp::Mul => "*",
+            BinOp::Div => "/",
+            BinOp::Rem => "%",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum UnOp {
     Not,
@@ -35,6 +57,19 @@ pub enum Macro {
     ExistsOne,
     Map,
     Filter,
+}
+
+impl Macro {
+    /// The macro's name as written in CEL, for messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Macro::All => "all",
+            Macro::Exists => "exists",
+            Macro::ExistsOne => "exists_one",
+            Macro::Map => "map",
+            Macro::Filter => "filter",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

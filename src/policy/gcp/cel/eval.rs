@@ -237,8 +237,9 @@ fn binary(op: BinOp, a: Val, b: Val) -> Res {
     use std::cmp::Ordering::*;
     let overload = |a: &Val, b: &Val| {
         Stop::Error(format!(
-            "no such overload: {} {op:?} {}",
+            "no such overload: {} {} {}",
             a.type_name(),
+            op.symbol(),
             b.type_name()
         ))
     };
@@ -421,7 +422,13 @@ fn comprehension(env: &mut Env, kind: Macro, range: &Expr, var: &str, body: &Exp
     let items: Vec<Val> = match eval(range, env)? {
         Val::List(items) => items,
         Val::Map(entries) => entries.into_iter().map(|(k, _)| k).collect(),
-        other => return err(format!("no such overload: {}.{kind:?}", other.type_name())),
+        other => {
+            return err(format!(
+                "no such overload: {}.{}()",
+                other.type_name(),
+                kind.name()
+            ))
+        }
     };
     let mut results = Vec::with_capacity(items.len());
     for item in items {
@@ -440,8 +447,9 @@ fn comprehension(env: &mut Env, kind: Macro, range: &Expr, var: &str, body: &Exp
                     Ok(Val::Bool(_)) => {}
                     Ok(other) => {
                         first_stop = first_stop.or(Some(Stop::Error(format!(
-                            "no such overload: {} in {kind:?}",
-                            other.type_name()
+                            "no such overload: {} in {}()",
+                            other.type_name(),
+                            kind.name()
                         ))))
                     }
                     Err(e) => first_stop = first_stop.or(Some(e)),

@@ -84,7 +84,9 @@ fn error_semantics() {
     error("unknown_var == 1", "undeclared reference");
     error("1 / 0 == 1", "division by zero");
     error("9223372036854775807 + 1 > 0", "overflow");
-    error("'a' < 1", "no such overload");
+    error("'a' < 1", "no such overload: string < int");
+    error("'abc'.exists(x, true)", "no such overload: string.exists()");
+    error("[1, 2].all(x, x)", "no such overload: int in all()");
     error("assertion.sub.size", "does not support field selection");
     // Commutative absorption: the deciding side wins over an error on either side.
     no("assertion.email == 'x' && false");
