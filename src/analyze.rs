@@ -1,6 +1,6 @@
 //! The pipeline: inputs in, one [`Report`] out. Time is an input, never read here.
 
-use crate::report::Report;
+use crate::report::{Area, Report};
 use crate::{circleci, policy, token};
 
 /// Everything the user gave. Empty strings mean "not given".
@@ -39,7 +39,18 @@ pub fn analyze(input: &Input<'_>) -> Report {
         report.verdict = evaluation.verdict;
         report.policy = evaluation.info;
         report.checks = evaluation.checks;
-        report.findings.extend(evaluation.findings);
+        // A fact about the token is stated once: the platform's own finding with the same code (an expired
+        // token, say) repeats what the token's findings already say; the platform's check row keeps its words.
+        let token_stage = report.findings.len();
+        for finding in evaluation.findings {
+            let repeated = finding.area == Area::Token
+                && report.findings[..token_stage]
+                    .iter()
+                    .any(|f| f.code == finding.code);
+            if !repeated {
+                report.findings.push(finding);
+            }
+        }
         report.unusable_input |= evaluation.unusable;
     }
     if let Some(claims) = claims {
@@ -51,4 +62,35 @@ pub fn analyze(input: &Input<'_>) -> Report {
             .extend(policy::explain_error_text(input.error_text, claims));
     }
     report
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::example;
+
+    #[test]
+    fn an_expired_token_is_reported_once() {
+        let ex = example("expired").unwrap();
+        let report = analyze(&Input {
+            token: ex.token,
+            policy: ex.policy,
+            error_text: "",
+            now: ex.at,
+        });
+        let expired: Vec<_> = report
+            .findings
+            .iter()
+            .filter(|f| f.code == "token-expired")
+            .collect();
+        assert_eq!(expired.len(), 1, "{:?}", report.findings);
+        assert!(expired[0]
+            .message
+            .starts_with("the token expired at `2026-11-20 11:20:00 UTC`, 2 h before"));
+        // The STS row still says why the policy never mattered.
+        let exp = report.checks.iter().find(|c| c.key == "exp").unwrap();
+        assert!(exp
+            .explanation
+            .contains("STS answers `ExpiredTokenException` before reading the policy"));
+    }
 }
