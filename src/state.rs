@@ -72,6 +72,17 @@ pub const EXAMPLES: &[Example] = &[
         "custom-webhook pipeline (V2 without vcs)",
         EXAMPLE_AT
     ),
+    example!(
+        "project-id-as-org-id",
+        "project ID where the org ID belongs",
+        EXAMPLE_AT
+    ),
+    example!(
+        "server-issuer",
+        "CircleCI server token, cloud policy",
+        EXAMPLE_AT
+    ),
+    example!("repo-case", "repository name in another case", EXAMPLE_AT),
 ];
 
 /// Look an example up by its `#example=` name.
@@ -521,6 +532,106 @@ mod tests {
             applied(&state, Action::ToggleTheme).theme.attribute(),
             Some("dark")
         );
+    }
+
+    /// Each example shows the failure it is named after (DOMAIN.md section 6): its verdict, the finding that
+    /// names the cause, and the condition keys that fail.
+    #[test]
+    fn every_example_shows_its_diagnosis() {
+        use crate::analyze::{analyze, Input};
+        use crate::report::{Outcome, Severity, Verdict};
+        const P: &str = "oidc.circleci.com/org/8f2c1a4e-3b6d-4f0a-9c1e-5d7b2a9e4c10";
+        const Q: &str = "oidc.circleci.com/org/c4e9b7a2-61d3-4e8f-a0b5-2f7c9d1e3a64";
+        let sub = format!("{P}:sub");
+        let aud = format!("{P}:aud");
+        let expected: &[(&str, Verdict, &[&str], &[&str])] = &[
+            ("v1-allow", Verdict::Allow, &[], &[]),
+            (
+                "v2-token-v1-policy",
+                Verdict::Deny,
+                &["sub-expects-v1"],
+                &[&sub],
+            ),
+            (
+                "star-in-stringequals",
+                Verdict::Deny,
+                &["wildcard-in-string-equals"],
+                &[&sub],
+            ),
+            (
+                "aud-mismatch",
+                Verdict::Deny,
+                &["aud-is-project-id"],
+                &[&aud],
+            ),
+            (
+                "unexposed-claim",
+                Verdict::Deny,
+                &["claim-not-exposed"],
+                &[&format!("{P}:oidc.circleci.com/vcs-ref")],
+            ),
+            ("expired", Verdict::Deny, &["token-expired"], &["exp"]),
+            (
+                "custom-webhook",
+                Verdict::Deny,
+                &["custom-webhook-no-vcs"],
+                &[&sub],
+            ),
+            (
+                "project-id-as-org-id",
+                Verdict::Deny,
+                &[
+                    "principal-other-issuer",
+                    "project-id-as-org-id",
+                    "condition-key-other-issuer",
+                    "project-id-as-org-id",
+                    "condition-key-other-issuer",
+                ],
+                &["principal", &format!("{Q}:aud"), &format!("{Q}:sub")],
+            ),
+            (
+                "server-issuer",
+                Verdict::Deny,
+                &[
+                    "principal-other-issuer",
+                    "condition-key-other-issuer",
+                    "condition-key-other-issuer",
+                ],
+                &["principal", &aud, &sub],
+            ),
+            (
+                "repo-case",
+                Verdict::Deny,
+                &["value-case-mismatch"],
+                &[&sub],
+            ),
+        ];
+        let names: Vec<_> = EXAMPLES.iter().map(|e| e.name).collect();
+        let listed: Vec<_> = expected.iter().map(|e| e.0).collect();
+        assert_eq!(names, listed, "every example has an expected diagnosis");
+        for (ex, (name, verdict, errors, failing)) in EXAMPLES.iter().zip(expected) {
+            let report = analyze(&Input {
+                token: ex.token,
+                policy: ex.policy,
+                error_text: "",
+                now: ex.at,
+            });
+            assert_eq!(report.verdict, Some(*verdict), "{name}");
+            let codes: Vec<_> = report
+                .findings
+                .iter()
+                .filter(|f| f.severity == Severity::Error)
+                .map(|f| f.code)
+                .collect();
+            assert_eq!(codes, *errors, "{name}");
+            let keys: Vec<_> = report
+                .checks
+                .iter()
+                .filter(|c| c.result == Outcome::Fail)
+                .map(|c| c.key.as_ref())
+                .collect();
+            assert_eq!(keys, *failing, "{name}");
+        }
     }
 
     #[test]

@@ -25,6 +25,8 @@ IAT = 1795170000  # 2026-11-20 10:20:00 UTC
 EXP = IAT + 3600
 REPO = "github.com/acme-corp/deploy-tools"
 REF = "refs/heads/main"
+REPO_CASED = "github.com/Acme-Corp/deploy-tools"
+SERVER_HOST = "circleci.acme-corp.internal"
 
 V1_SUB = f"org/{ORG}/project/{PROJECT}/user/{USER}"
 V2_SUB = f"{V1_SUB}/vcs-origin/{REPO}/vcs-ref/{REF}"
@@ -34,13 +36,13 @@ def b64url(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
 
-def token(sub: str, aud: str = ORG, vcs: bool = True, seed: str = "") -> str:
+def token(sub: str, aud: str = ORG, vcs: bool = True, seed: str = "", iss: str = ISS) -> str:
     header = {"alg": "RS256", "kid": KID, "typ": "JWT"}
     claims = {
         "aud": aud,
         "exp": EXP,
         "iat": IAT,
-        "iss": ISS,
+        "iss": iss,
         "oidc.circleci.com/context-ids": ["6a0e2c4d-8b1f-4a3c-9e5d-7f2b4d6a8c01"],
         "oidc.circleci.com/job-id": "e5b3d1f9-7c2a-4e6b-8a0d-9f1c3e5b7d42",
         "oidc.circleci.com/org-id": ORG,
@@ -63,14 +65,14 @@ def token(sub: str, aud: str = ORG, vcs: bool = True, seed: str = "") -> str:
     return f"{h}.{p}.{b64url(digest)}"
 
 
-def policy(conditions: dict) -> str:
+def policy(conditions: dict, provider: str = PROVIDER) -> str:
     doc = {
         "Version": "2012-10-17",
         "Statement": [
             {
                 "Sid": "AllowCircleCI",
                 "Effect": "Allow",
-                "Principal": {"Federated": f"arn:aws:iam::{ACCOUNT}:oidc-provider/{PROVIDER}"},
+                "Principal": {"Federated": f"arn:aws:iam::{ACCOUNT}:oidc-provider/{provider}"},
                 "Action": "sts:AssumeRoleWithWebIdentity",
                 "Condition": conditions,
             }
@@ -120,6 +122,26 @@ EXAMPLES = {
         token(V1_SUB, vcs=False, seed="webhook"),
         policy({"StringEquals": {f"{PROVIDER}:aud": ORG},
                 "StringLike": {f"{PROVIDER}:sub": f"org/{ORG}/project/{PROJECT}/user/*/vcs-origin/{REPO}/vcs-ref/{REF}"}}),
+    ),
+    # The project ID where the org ID belongs: the provider ARN and the condition keys name a provider that
+    # is not the token's issuer.
+    "project-id-as-org-id": (
+        token(V2_SUB, seed="project-as-org"),
+        policy({"StringEquals": {f"oidc.circleci.com/org/{PROJECT}:aud": ORG},
+                "StringLike": {f"oidc.circleci.com/org/{PROJECT}:sub": f"org/{ORG}/project/{PROJECT}/user/*"}},
+               provider=f"oidc.circleci.com/org/{PROJECT}"),
+    ),
+    # A CircleCI server token (issuer on the company's own host) against a policy written for CircleCI cloud.
+    "server-issuer": (
+        token(V2_SUB, seed="server", iss=f"https://{SERVER_HOST}/org/{ORG}"),
+        policy({"StringEquals": {f"{PROVIDER}:aud": ORG},
+                "StringLike": {f"{PROVIDER}:sub": f"org/{ORG}/project/{PROJECT}/user/*"}}),
+    ),
+    # The repository pinned with capitals the token does not have: values compare case-sensitively.
+    "repo-case": (
+        token(V2_SUB, seed="case"),
+        policy({"StringEquals": {f"{PROVIDER}:aud": ORG},
+                "StringLike": {f"{PROVIDER}:sub": f"org/{ORG}/project/{PROJECT}/user/*/vcs-origin/{REPO_CASED}/vcs-ref/{REF}"}}),
     ),
 }
 
