@@ -89,6 +89,26 @@ test.describe('token inspector', () => {
     await expect(page.locator('[data-sub-version="v2"]')).toBeVisible();
   });
 
+  test('the claims copy as pretty JSON in the token\'s order, and the sub as its value', async ({ page, context }) => {
+    await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+    await openApp(page);
+    const token = circleToken({ version: 'v2' });
+    await tokenInput(page).fill(token);
+    const copy = page.locator('.claims-view .copy-button');
+    await expect(copy).toHaveAccessibleName('Copy claims as JSON');
+    await copy.click();
+    await expect(copy).toHaveText(/^Copied/);
+    const payload = Buffer.from(token.split('.')[1], 'base64url').toString('utf8');
+    const claims = JSON.parse(payload);
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(JSON.stringify(claims, null, 2));
+    // The sub copies as the claim's value, without the segment labels shown between its parts.
+    const subCopy = page.locator('.sub-view .sub-copy .copy-button');
+    await expect(subCopy).toHaveAccessibleName('Copy sub');
+    await subCopy.click();
+    await expect(subCopy).toHaveText(/^Copied/);
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(claims.sub);
+  });
+
   test('switching from a V2 to a V1 token updates the view', async ({ page }) => {
     await openApp(page);
     await tokenInput(page).fill(circleToken({ version: 'v2' }));

@@ -1,8 +1,10 @@
-//! The token's header and claims, as tables (in token order, unknown claims included) or as pretty JSON.
+//! The token's header and claims, as tables (in token order, unknown claims included) or as pretty JSON, and
+//! a button that copies the claims as JSON.
 
 use serde_json::{Map, Value};
 use yew::prelude::*;
 
+use super::copy_button::CopyButton;
 use super::text::{rich, value_text};
 use crate::circleci::ClaimInfo;
 use crate::state::{Action, ClaimsView};
@@ -101,10 +103,16 @@ pub fn ClaimsTable(props: &Props) -> Html {
     html! {
         <section class="card claims-view" aria-labelledby="claims-heading">
             <h2 id="claims-heading">{ "Token contents" }</h2>
-            <button type="button" class="view-toggle" aria-pressed={json_view.to_string()}
-                onclick={callbacks::on_click(&props.dispatch, Action::ToggleView)}>
-                { "Show as JSON" }
-            </button>
+            <div class="claims-actions">
+                if let Some(claims) = claims {
+                    <CopyButton text={AttrValue::from(serde_json::to_string_pretty(claims).unwrap_or_default())}
+                        what="claims as JSON" />
+                }
+                <button type="button" class="view-toggle" aria-pressed={json_view.to_string()}
+                    onclick={callbacks::on_click(&props.dispatch, Action::ToggleView)}>
+                    { "Show as JSON" }
+                </button>
+            </div>
             { body }
         </section>
     }

@@ -1,5 +1,5 @@
 //! The `sub` claim, segment by segment, with its format (V1/V2), the variable that carries it, and the form
-//! the other variable would carry.
+//! the other variable would carry; both can be copied (the segments' labels are not part of the copy).
 
 use yew::prelude::*;
 
@@ -58,6 +58,7 @@ pub fn SubView(props: &Props) -> Html {
                 }) }
                 if sub.segments.is_empty() { { sub.value.clone() } }
             </p>
+            <p class="sub-copy"><CopyButton text={AttrValue::from(sub.value.clone())} what="sub" /></p>
             if let Some(note) = &sub.note {
                 <p class="sub-note">{ rich(note) }</p>
             }
