@@ -72,3 +72,41 @@ test('the STS error text is recognised and explained, without taking over the ve
   ).toBeVisible();
   await expect(page.locator('[data-verdict="deny"] .verdict-fix')).toContainText('this policy expects a V1 sub');
 });
+
+// The Examples menu: each common failure of DOMAIN.md section 6 loads a token and a policy and shows its
+// diagnosis (the finding that names the cause), and the one allowed example shows no failing row.
+const EXAMPLE_DIAGNOSES = {
+  'v1-allow': null,
+  'v2-token-v1-policy': 'sub-expects-v1',
+  'star-in-stringequals': 'wildcard-in-string-equals',
+  'aud-mismatch': 'aud-is-project-id',
+  'unexposed-claim': 'claim-not-exposed',
+  expired: 'token-expired',
+  'custom-webhook': 'custom-webhook-no-vcs',
+  'project-id-as-org-id': 'project-id-as-org-id',
+  'server-issuer': 'principal-other-issuer',
+  'repo-case': 'value-case-mismatch',
+};
+
+test('every example in the menu shows its diagnosis', async ({ page }) => {
+  await openApp(page);
+  const menu = page.locator('details.examples-menu');
+  const names = await menu.locator('button.example').evaluateAll((buttons) => buttons.map((b) => b.dataset.example));
+  expect(names).toEqual(Object.keys(EXAMPLE_DIAGNOSES));
+  // Titles are rich text: `*` is shown as code, not between backticks.
+  await expect(menu.locator('button[data-example="star-in-stringequals"] code')).toHaveText('*');
+  for (const [name, code] of Object.entries(EXAMPLE_DIAGNOSES)) {
+    await menu.locator('summary').click();
+    await menu.locator(`button[data-example="${name}"]`).click();
+    await expect(menu).not.toHaveAttribute('open', '');
+    const verdict = page.locator('[data-verdict]');
+    await expect(verdict, name).toHaveAttribute('data-verdict', code ? 'deny' : 'allow');
+    if (code) {
+      await expect(page.locator(`.finding[data-code="${code}"]`).first(), name).toBeVisible();
+      await expect(page.locator('[data-check-result="fail"]').first(), name).toBeVisible();
+    } else {
+      await expect(page.locator('[data-check-result="pass"]').first(), name).toBeVisible();
+      await expect(page.locator('[data-check-result="fail"]'), name).toHaveCount(0);
+    }
+  }
+});

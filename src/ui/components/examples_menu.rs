@@ -3,6 +3,7 @@
 use web_sys::Element;
 use yew::prelude::*;
 
+use super::text::rich;
 use crate::state::{Action, EXAMPLES};
 use crate::ui::reducer::Dispatch;
 
@@ -23,7 +24,7 @@ pub fn ExamplesMenu(props: &Props) -> Html {
             }
         });
         html! {
-            <li><button type="button" class="example" data-example={name} {onclick}>{ example.title }</button></li>
+            <li><button type="button" class="example" data-example={name} {onclick}>{ rich(example.title) }</button></li>
         }
     };
     html! {
