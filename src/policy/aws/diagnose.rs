@@ -407,7 +407,7 @@ fn sts(claims: &Map<String, Value>, ctx: &Context, ev: &PolicyEval, out: &mut Ve
         .iter()
         .any(|c| c.key == "aud" && c.operator == "present" && c.result == Outcome::Fail)
     {
-        out.push(Finding::new("token-missing-aud", Severity::Error, Area::Token, "the token has no `aud`: STS answers `Missing a required claim: aud`").with_fix("use $CIRCLE_OIDC_TOKEN_V2, or `circleci run oidc get --claims '{\"aud\":\"<org ID>\"}'`"));
+        out.push(Finding::new("token-missing-aud", Severity::Error, Area::Token, "the token has no `aud`: STS answers `Missing a required claim: aud`").with_fix("paste the token as CircleCI issued it: `$CIRCLE_OIDC_TOKEN`, `$CIRCLE_OIDC_TOKEN_V2` and `circleci run oidc get` all set `aud` (the org ID, unless `--claims` names another)"));
     }
 }
 

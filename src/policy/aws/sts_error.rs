@@ -113,7 +113,7 @@ pub fn explain(text: &str, claims: Option<&Map<String, Value>>) -> Vec<Finding> 
         ));
     }
     if lower.contains("missing a required claim: aud") {
-        out.push(found("sts-missing-aud", "STS requires an `aud` claim and the token has none".into(), "use $CIRCLE_OIDC_TOKEN_V2, or mint with `circleci run oidc get --claims '{\"aud\":\"<org ID>\"}'`".into()));
+        out.push(found("sts-missing-aud", "STS requires an `aud` claim and the token has none".into(), "send the token as CircleCI issued it: `$CIRCLE_OIDC_TOKEN`, `$CIRCLE_OIDC_TOKEN_V2` and `circleci run oidc get` all set `aud` (the org ID, unless `--claims` names another)".into()));
     }
     out
 }
