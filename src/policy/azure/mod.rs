@@ -125,7 +125,14 @@ pub fn evaluate(
                     "no federated credential matches this token ({nearest}); entra answers `AADSTS70021: No matching federated identity record found for presented assertion. Assertion Issuer: '{iss}'. Assertion Subject: '{sub}'. Assertion Audience: '{aud}'.`"
                 ),
             )
-            .with_fix(format!("register a credential with issuer `{iss}`, subject `{sub}` and audience `{aud}`")),
+            .with_fix(
+                // Only the subject fails, and it is this job's other token version: switch the variable.
+                creds[i]
+                    .subject
+                    .filter(|_| failing == ["subject"])
+                    .and_then(|registered| rules::version_fix(registered, claims))
+                    .unwrap_or_else(|| format!("register a credential with issuer `{iss}`, subject `{sub}` and audience `{aud}`")),
+            ),
         );
     }
     eval.checks = results.into_iter().flatten().collect();

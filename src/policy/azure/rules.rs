@@ -73,8 +73,14 @@ pub fn evaluate(cred: &super::input::Credential<'_>, claims: &Map<String, Value>
             result,
             why,
             (result == Outcome::Fail).then(|| {
-                sub.map(|s| format!("register the subject `{s}` (one credential per subject)."))
-                    .unwrap_or_default()
+                sub.map(|s| {
+                    cred.subject
+                        .and_then(|registered| version_fix(registered, claims))
+                        .unwrap_or_else(|| {
+                            format!("register the subject `{s}` (one credential per subject).")
+                        })
+                })
+                .unwrap_or_default()
             }),
         );
     }
@@ -169,6 +175,26 @@ fn compare(
             };
             (Outcome::Fail, why)
         }
+    }
+}
+
+/// The fix when a credential pins this very job's `sub` in the other token version: switch the variable (or
+/// register the token's subject too). A token without vcs claims may come from a custom-webhook pipeline,
+/// whose V2 `sub` has no vcs part: switching variables would not help it, so no such fix is given.
+pub fn version_fix(registered: &str, claims: &Map<String, Value>) -> Option<String> {
+    let token = claims.get("sub").and_then(Value::as_str)?;
+    let v1_part = |s: &str| s.split("/vcs-origin/").next().unwrap_or(s).to_string();
+    let (token_v2, registered_v2) = (
+        token.contains("/vcs-origin/"),
+        registered.contains("/vcs-origin/"),
+    );
+    let has_vcs = claims.contains_key("oidc.circleci.com/vcs-origin");
+    if token_v2 && !registered_v2 && v1_part(token) == registered {
+        Some(format!("this credential expects a V1 sub: use $CIRCLE_OIDC_TOKEN (or register the V2 subject `{token}` too)"))
+    } else if !token_v2 && registered_v2 && has_vcs && v1_part(registered) == token {
+        Some(format!("this credential expects a V2 sub: use $CIRCLE_OIDC_TOKEN_V2 (or register the V1 subject `{token}` too)"))
+    } else {
+        None
     }
 }
 

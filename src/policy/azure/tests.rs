@@ -56,3 +56,57 @@ fn suggestion_matches() {
     assert_eq!(e.verdict, Some(Verdict::Allow));
     assert!(e.checks.iter().all(|c| c.result == Outcome::Pass));
 }
+
+/// A credential that pins this job's `sub` in the other token version is fixed by switching the variable;
+/// a token without vcs claims (a custom-webhook pipeline's V2 token looks like V1) gets no such advice.
+#[test]
+fn other_token_version_is_fixed_by_switching_the_variable() {
+    let v1 = claims()["sub"].as_str().unwrap().to_string();
+    let v2 = format!("{v1}/vcs-origin/github.com/acme/app/vcs-ref/refs/heads/main");
+    let token = |sub: &str, vcs: bool| {
+        let mut c = claims();
+        c["sub"] = json!(sub);
+        if vcs {
+            c["oidc.circleci.com/vcs-origin"] = json!("github.com/acme/app");
+            c["oidc.circleci.com/vcs-ref"] = json!("refs/heads/main");
+        }
+        c
+    };
+    let cred = |subject: &str| json!({"name": "deploy", "issuer": claims()["iss"], "subject": subject, "audiences": [claims()["aud"]]});
+    let fixes = |cred: &Value, token: &Value| {
+        let e = evaluate(cred, "", token.as_object(), 0);
+        assert_eq!(e.verdict, Some(Verdict::Deny));
+        let check = e.checks.iter().find(|c| c.key == "subject").unwrap();
+        let finding = e
+            .findings
+            .iter()
+            .find(|f| f.code == "azure-no-credential-matches")
+            .unwrap();
+        (check.fix.clone().unwrap(), finding.fix.clone().unwrap())
+    };
+
+    let (check, finding) = fixes(&cred(&v1), &token(&v2, true));
+    let expected = format!(
+        "this credential expects a V1 sub: use $CIRCLE_OIDC_TOKEN (or register the V2 subject `{v2}` too)"
+    );
+    assert_eq!(
+        (check.as_str(), finding.as_str()),
+        (expected.as_str(), expected.as_str())
+    );
+
+    let (check, _) = fixes(&cred(&v2), &token(&v1, true));
+    assert_eq!(
+        check,
+        format!("this credential expects a V2 sub: use $CIRCLE_OIDC_TOKEN_V2 (or register the V1 subject `{v1}` too)")
+    );
+
+    let (check, finding) = fixes(&cred(&v2), &token(&v1, false));
+    assert_eq!(
+        check,
+        format!("register the subject `{v1}` (one credential per subject).")
+    );
+    assert!(
+        finding.starts_with("register a credential with issuer"),
+        "{finding}"
+    );
+}
