@@ -843,7 +843,7 @@ fn fix_for(claim: &str, expected: &Value, actual: Option<&Value>, use_glob: bool
             format!("set `bound_claims_type=glob`, or bind the exact value `{s}`.")
         }
         Some(v) => format!(
-            "bind `{claim}` to {} (the token's value), or fix the token's source.",
+            "if this job should log in, add {} (the token's value) to `{claim}` in `bound_claims` (a list admits any of its values); otherwise the role is meant for other jobs.",
             show(v)
         ),
     }
