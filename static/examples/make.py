@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Regenerate the built-in examples of the web app (token + policy per example).
+"""Regenerate the built-in examples of the web app (token + trust configuration per example: an AWS trust
+policy, a GCP provider, a Vault role or an Azure federated credential, in `<name>.policy.json`).
 
 Run from anywhere: `python3 static/examples/make.py`. Output is deterministic: the same files every run.
 Tokens are realistic CircleCI OIDC tokens (RS256 header with a `kid`, CircleCI claims as documented) with a
@@ -82,6 +83,10 @@ def policy(conditions: dict, provider: str = PROVIDER) -> str:
     return json.dumps(doc, indent=2) + "\n"
 
 
+def as_json(doc: dict) -> str:
+    return json.dumps(doc, indent=2) + "\n"
+
+
 EXAMPLES = {
     # V1 token, V1 policy: allowed.
     "v1-allow": (
@@ -143,6 +148,47 @@ EXAMPLES = {
         token(V2_SUB),
         policy({"StringEquals": {f"{PROVIDER}:aud": ORG},
                 "StringLike": {f"{PROVIDER}:sub": f"org/{ORG}/project/{PROJECT}/user/*/vcs-origin/{REPO_CASED}/vcs-ref/{REF}"}}),
+    ),
+    # Google Cloud: CircleCI's documented mapping `google.subject=assertion.sub` with a V2 token, whose `sub`
+    # is longer than the 127 bytes Google allows for `google.subject`.
+    "gcp-v2-subject-too-long": (
+        token(V2_SUB),
+        as_json({
+            "name": "projects/123456789012/locations/global/workloadIdentityPools/circleci/providers/circleci",
+            "displayName": "CircleCI",
+            "state": "ACTIVE",
+            "oidc": {"issuerUri": ISS, "allowedAudiences": [ORG]},
+            "attributeMapping": {
+                "google.subject": "assertion.sub",
+                "attribute.org_id": "assertion.aud",
+                "attribute.project": "assertion['oidc.circleci.com/project-id']",
+            },
+            "attributeCondition": f"attribute.project == '{PROJECT}'",
+        }),
+    ),
+    # Vault: a JWT role whose bound claim pins a release branch; the job runs on main.
+    "vault-bound-claim-branch": (
+        token(V2_SUB),
+        as_json({
+            "role_type": "jwt",
+            "user_claim": "sub",
+            "bound_audiences": [ORG],
+            "bound_claims_type": "glob",
+            "bound_claims": {"oidc.circleci.com/project-id": PROJECT, "oidc.circleci.com/vcs-ref": "refs/heads/release/*"},
+            "token_policies": ["deploy"],
+            "token_ttl": 600,
+        }),
+    ),
+    # Azure: a federated credential registered with the job's V1 `sub`, presented the V2 token.
+    "azure-v1-subject-v2-token": (
+        token(V2_SUB),
+        as_json({
+            "name": "circleci-deploy",
+            "issuer": ISS,
+            "subject": V1_SUB,
+            "audiences": [ORG],
+            "description": "CircleCI deploy job",
+        }),
     ),
 }
 

@@ -73,8 +73,9 @@ test('the STS error text is recognised and explained, without taking over the ve
   await expect(page.locator('[data-verdict="deny"] .verdict-fix')).toContainText('this policy expects a V1 sub');
 });
 
-// The Examples menu: each common failure of DOMAIN.md section 6 loads a token and a policy and shows its
-// diagnosis (the finding that names the cause), and the one allowed example shows no failing row.
+// The Examples menu: each common failure of DOMAIN.md section 6 (and one per other platform) loads a token and
+// a trust configuration and shows its diagnosis (the finding that names the cause); the one allowed example
+// shows no failing row.
 const EXAMPLE_DIAGNOSES = {
   'v1-allow': null,
   'v2-token-v1-policy': 'sub-expects-v1',
@@ -86,6 +87,9 @@ const EXAMPLE_DIAGNOSES = {
   'project-id-as-org-id': 'project-id-as-org-id',
   'server-issuer': 'principal-other-issuer',
   'repo-case': 'value-case-mismatch',
+  'gcp-v2-subject-too-long': 'gcp-subject-too-long',
+  'vault-bound-claim-branch': 'vault-first-error',
+  'azure-v1-subject-v2-token': 'azure-no-credential-matches',
 };
 
 test('every example in the menu shows its diagnosis', async ({ page }) => {
