@@ -178,36 +178,45 @@ fn compare(
     }
 }
 
+/// Which of this job's two `sub` forms a credential pins when the token presents the other one.
+#[derive(Clone, Copy, PartialEq)]
+enum OtherVersion {
+    /// The credential pins the V1 `sub`; the token is V2 with the same V1 part.
+    PinsV1,
+    /// The credential pins a V2 `sub` whose V1 part is the token's (V1-shaped) `sub`.
+    PinsV2,
+}
+
+fn other_version(registered: &str, token: &str) -> Option<OtherVersion> {
+    let v1_part = |s: &str| s.split("/vcs-origin/").next().unwrap_or(s).to_string();
+    match (
+        token.contains("/vcs-origin/"),
+        registered.contains("/vcs-origin/"),
+    ) {
+        (true, false) if v1_part(token) == registered => Some(OtherVersion::PinsV1),
+        (false, true) if v1_part(registered) == token => Some(OtherVersion::PinsV2),
+        _ => None,
+    }
+}
+
 /// The fix when a credential pins this very job's `sub` in the other token version: switch the variable (or
 /// register the token's subject too). A token without vcs claims may come from a custom-webhook pipeline,
 /// whose V2 `sub` has no vcs part: switching variables would not help it, so no such fix is given.
 pub fn version_fix(registered: &str, claims: &Map<String, Value>) -> Option<String> {
     let token = claims.get("sub").and_then(Value::as_str)?;
-    let v1_part = |s: &str| s.split("/vcs-origin/").next().unwrap_or(s).to_string();
-    let (token_v2, registered_v2) = (
-        token.contains("/vcs-origin/"),
-        registered.contains("/vcs-origin/"),
-    );
-    let has_vcs = claims.contains_key("oidc.circleci.com/vcs-origin");
-    if token_v2 && !registered_v2 && v1_part(token) == registered {
-        Some(format!("this credential expects a V1 sub: use $CIRCLE_OIDC_TOKEN (or register the V2 subject `{token}` too)"))
-    } else if !token_v2 && registered_v2 && has_vcs && v1_part(registered) == token {
-        Some(format!("this credential expects a V2 sub: use $CIRCLE_OIDC_TOKEN_V2 (or register the V1 subject `{token}` too)"))
-    } else {
-        None
+    match other_version(registered, token)? {
+        OtherVersion::PinsV1 => Some(format!("this credential expects a V1 sub: use $CIRCLE_OIDC_TOKEN (or register the V2 subject `{token}` too)")),
+        OtherVersion::PinsV2 if claims.contains_key("oidc.circleci.com/vcs-origin") => Some(format!("this credential expects a V2 sub: use $CIRCLE_OIDC_TOKEN_V2 (or register the V1 subject `{token}` too)")),
+        OtherVersion::PinsV2 => None,
     }
 }
 
 /// Why a CircleCI `sub` differs from the registered one: version, user, project.
 fn subject_hint(registered: &str, token: &str) -> String {
-    let token_v2 = token.contains("/vcs-origin/");
-    let registered_v2 = registered.contains("/vcs-origin/");
-    let token_v1_part = token.split("/vcs-origin/").next().unwrap_or(token);
-    if token_v2 && !registered_v2 && token_v1_part == registered {
-        return "the credential pins this job's V1 `sub`, but the token is V2 (`$CIRCLE_OIDC_TOKEN_V2`, with `/vcs-origin/…/vcs-ref/…`): a plain credential pins one exact `sub`, so a V2 token never matches a V1 subject. use `$CIRCLE_OIDC_TOKEN` or register the V2 subject.".into();
-    }
-    if !token_v2 && registered_v2 && registered.starts_with(token) {
-        return "the credential pins a V2 `sub` but the token is V1 (`$CIRCLE_OIDC_TOKEN`): use `$CIRCLE_OIDC_TOKEN_V2` or register the V1 subject.".into();
+    match other_version(registered, token) {
+        Some(OtherVersion::PinsV1) => return "the credential pins this job's V1 `sub`, but the token is V2 (`$CIRCLE_OIDC_TOKEN_V2`, with `/vcs-origin/…/vcs-ref/…`): a plain credential pins one exact `sub`, so a V2 token never matches a V1 subject. use `$CIRCLE_OIDC_TOKEN` or register the V2 subject.".into(),
+        Some(OtherVersion::PinsV2) => return "the credential pins a V2 `sub` but the token is V1 (`$CIRCLE_OIDC_TOKEN`): use `$CIRCLE_OIDC_TOKEN_V2` or register the V1 subject.".into(),
+        None => {}
     }
     let user = |s: &str| {
         s.split("/user/")

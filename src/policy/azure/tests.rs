@@ -100,6 +100,21 @@ fn other_token_version_is_fixed_by_switching_the_variable() {
         format!("this credential expects a V2 sub: use $CIRCLE_OIDC_TOKEN_V2 (or register the V1 subject `{v1}` too)")
     );
 
+    // A V2 subject of another user whose ID merely starts like the token's is not this job's V2 `sub`.
+    let longer_user = format!("{v1}4/vcs-origin/github.com/acme/app/vcs-ref/refs/heads/main");
+    let e = evaluate(&cred(&longer_user), "", token(&v1, true).as_object(), 0);
+    let check = e.checks.iter().find(|c| c.key == "subject").unwrap();
+    assert!(
+        !check.explanation.contains("pins a V2"),
+        "{}",
+        check.explanation
+    );
+    assert!(check
+        .fix
+        .as_deref()
+        .unwrap()
+        .starts_with("register the subject"));
+
     let (check, finding) = fixes(&cred(&v2), &token(&v1, false));
     assert_eq!(
         check,
