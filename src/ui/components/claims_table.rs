@@ -70,8 +70,11 @@ fn table(caption: &str, rows: &[ClaimInfo]) -> Html {
     }
 }
 
-fn json(caption: &str, map: &Map<String, Value>) -> Html {
-    let text = serde_json::to_string_pretty(map).unwrap_or_default();
+fn pretty(map: &Map<String, Value>) -> String {
+    serde_json::to_string_pretty(map).unwrap_or_default()
+}
+
+fn json(caption: &str, text: String) -> Html {
     html! { <figure class="json"><figcaption>{ caption.to_owned() }</figcaption><pre class="mono">{ text }</pre></figure> }
 }
 
@@ -86,8 +89,10 @@ pub fn ClaimsTable(props: &Props) -> Html {
         return Html::default();
     }
     let json_view = props.view == ClaimsView::Json;
+    // The payload as pretty JSON: what *Copy* copies, and what the JSON view shows.
+    let claims_json = claims.map(pretty);
     let body = if json_view {
-        html! { <>{ for header.map(|h| json("Header", h)) }{ for claims.map(|c| json("Payload", c)) }</> }
+        html! { <>{ for header.map(|h| json("Header", pretty(h))) }{ for claims_json.clone().map(|c| json("Payload", c)) }</> }
     } else {
         let claim_rows = match (&props.report.claims, claims) {
             (rows, Some(map)) if rows.is_empty() => plain(map, |_| ""),
@@ -104,9 +109,8 @@ pub fn ClaimsTable(props: &Props) -> Html {
         <section class="card claims-view" aria-labelledby="claims-heading">
             <h2 id="claims-heading">{ "Token contents" }</h2>
             <div class="claims-actions">
-                if let Some(claims) = claims {
-                    <CopyButton text={AttrValue::from(serde_json::to_string_pretty(claims).unwrap_or_default())}
-                        what="claims as JSON" />
+                if let Some(text) = claims_json {
+                    <CopyButton text={AttrValue::from(text)} what="claims as JSON" />
                 }
                 <button type="button" class="view-toggle" aria-pressed={json_view.to_string()}
                     onclick={callbacks::on_click(&props.dispatch, Action::ToggleView)}>
