@@ -53,6 +53,11 @@ const PROJECT_ID: &str = "oidc.circleci.com/project-id";
 const VCS_ORIGIN: &str = "oidc.circleci.com/vcs-origin";
 const VCS_REF: &str = "oidc.circleci.com/vcs-ref";
 
+/// A UUID, or a value a share link redacted (which was one, as far as anyone reading the link can tell).
+fn uuid_or_redacted(s: &str) -> bool {
+    is_uuid(s) || s == super::REDACTED
+}
+
 /// `8-4-4-4-12` hex digits (either case).
 pub fn is_uuid(s: &str) -> bool {
     let b = s.as_bytes();
@@ -488,7 +493,7 @@ fn check_ids(
     .collect();
     let mut reported: Vec<&str> = Vec::new();
     for (place, org) in &orgs {
-        if !is_uuid(org) && !reported.contains(org) {
+        if !uuid_or_redacted(org) && !reported.contains(org) {
             reported.push(org);
             out.push(finding(
                 "org-id-not-uuid",
@@ -519,7 +524,7 @@ fn check_ids(
     let claim_project = claim(PROJECT_ID);
     let mut reported: Vec<&str> = Vec::new();
     for (place, p) in [("sub", sub_project), (PROJECT_ID, claim_project)] {
-        if let Some(p) = p.filter(|p| !is_uuid(p) && !reported.contains(p)) {
+        if let Some(p) = p.filter(|p| !uuid_or_redacted(p) && !reported.contains(p)) {
             reported.push(p);
             out.push(finding(
                 "project-id-not-uuid",
@@ -541,7 +546,7 @@ fn check_ids(
             ));
         }
     }
-    if let Some(u) = sub_part(SegmentKind::User).filter(|u| !is_uuid(u)) {
+    if let Some(u) = sub_part(SegmentKind::User).filter(|u| !uuid_or_redacted(u)) {
         out.push(finding(
             "user-id-not-uuid",
             Severity::Info,
@@ -556,7 +561,7 @@ fn check_ids(
         "oidc.circleci.com/workflow-id",
         "oidc.circleci.com/job-id",
     ] {
-        if let Some(v) = claim(name).filter(|v| !is_uuid(v)) {
+        if let Some(v) = claim(name).filter(|v| !uuid_or_redacted(v)) {
             out.push(not_uuid(name, v));
         }
     }
@@ -564,7 +569,11 @@ fn check_ids(
         .get("oidc.circleci.com/context-ids")
         .and_then(Value::as_array)
     {
-        for v in ids.iter().filter_map(Value::as_str).filter(|v| !is_uuid(v)) {
+        for v in ids
+            .iter()
+            .filter_map(Value::as_str)
+            .filter(|v| !uuid_or_redacted(v))
+        {
             out.push(not_uuid("oidc.circleci.com/context-ids", v));
         }
     }

@@ -14,6 +14,10 @@ pub use sub::{parse_sub, parse_sub_with};
 use crate::report::Finding;
 use crate::token::{Decoded, Form};
 
+/// What a share link puts in place of a redacted value (see `share`). The consistency checks take it as a
+/// hidden value, not a malformed one: `org/<redacted>/...` is not "an org ID that is not a UUID".
+pub const REDACTED: &str = "<redacted>";
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum SubVersion {

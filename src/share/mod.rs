@@ -41,9 +41,11 @@
 //! `header.payload.` form, unless [`SharedState::keep_signature`] is set; the opened state then has
 //! [`SharedState::signature_removed`] so the view can say the token cannot be replayed. Claims named in
 //! [`SharedState::redacted`] have their values replaced by [`REDACTED`] (for `sub.user`, only the user segment of
-//! `sub`); a redacted payload no longer matches its signature, so redaction always drops the signature too.
-//! [`redaction_effects`] compares the reports before and after, so the UI can warn when redaction changes what
-//! the reader will see.
+//! `sub`), and so has every other occurrence of those values: in other claims (a vcs ref inside a V2 `sub`), in
+//! the policy and in the error text. Both sides of a comparison then read [`REDACTED`], so the reader sees the
+//! same verdict unless a pattern looked inside the hidden value. A redacted payload no longer matches its
+//! signature, so redaction always drops the signature too. [`redaction_effects`] compares the reports before and
+//! after, so the UI can warn when redaction still changes what the reader will see.
 //!
 //! # Finding codes
 //!
@@ -219,7 +221,10 @@ pub fn opened(state: &SharedState) -> SharedState {
     }
     out.redacted = names;
     let had_signature = scrub::has_signature(&state.token);
-    let (token, redacted) = redact_token(&state.token, &out.redacted);
+    let values = scrub::redacted_values(&state.token, &out.redacted);
+    let (token, redacted) = redact_token(&state.token, &out.redacted, &values);
+    out.policy = scrub::redact_text(&state.policy, &values);
+    out.error_text = scrub::redact_text(&state.error_text, &values);
     let token = if state.keep_signature && !redacted {
         token
     } else {

@@ -1,12 +1,22 @@
 //! Making a token safe to share: removing signatures and redacting claims, wherever the JWT sits in the pasted
 //! text (`Bearer ...`, `export TOKEN=...`, a JSON wrapper).
+//!
+//! Redaction hides a value everywhere it appears, not only in the claim it was chosen by: the user ID also in the
+//! policy that pins it, the vcs ref also in the V2 `sub`. Since both sides of every comparison then read
+//! [`REDACTED`], a link keeps its verdict unless a pattern (a glob, a CEL function) looked inside the value.
 
 use serde_json::{Map, Value};
 
 use super::b64;
 
-/// What a redacted value is replaced with.
-pub const REDACTED: &str = "<redacted>";
+pub use crate::circleci::REDACTED;
+
+/// Values shorter than this (bytes) are replaced only in the claim or `sub` segment they were chosen by: elsewhere
+/// they may be part of other words. CircleCI's IDs are 36 bytes, refs at least `refs/heads/` long.
+const MIN_SPREAD_LEN: usize = 8;
+/// At most this many distinct values are looked for in the rest of the text (a hostile token can list thousands
+/// of context IDs; each value is one pass over the text).
+const MAX_SPREAD_VALUES: usize = 64;
 
 /// Redaction names that select one segment of `sub` instead of a whole claim.
 pub const SUB_SEGMENTS: [&str; 3] = ["sub.user", "sub.project", "sub.org"];
@@ -84,16 +94,85 @@ pub fn has_signature(text: &str) -> bool {
     found
 }
 
+/// The claims of every JWS payload in `text`, or of `text` itself when it is a JSON object of claims.
+fn claim_sets(text: &str) -> Vec<Map<String, Value>> {
+    if text.trim_start().starts_with('{') {
+        if let Ok(Value::Object(claims)) = serde_json::from_str::<Value>(text) {
+            return vec![claims];
+        }
+    }
+    let mut sets = Vec::new();
+    map_runs(text, |jws| {
+        let bytes = b64::decode(jws.payload).ok()?;
+        let text = std::str::from_utf8(&bytes).ok()?;
+        if let Ok(Value::Object(claims)) = serde_json::from_str::<Value>(text) {
+            sets.push(claims);
+        }
+        None
+    });
+    sets
+}
+
+/// The values the token in `text` holds under `names` (the `sub` segment for [`SUB_SEGMENTS`], a claim's string,
+/// each string of a list claim) that are long enough to be looked for elsewhere: distinct, longest first, at
+/// most [`MAX_SPREAD_VALUES`]. [`redact_token`] and [`redact_text`] replace them wherever they appear.
+pub fn redacted_values(text: &str, names: &[String]) -> Vec<String> {
+    let mut values: Vec<String> = Vec::new();
+    let mut add = |v: &str| {
+        if v.len() >= MIN_SPREAD_LEN && !REDACTED.contains(v) {
+            values.push(v.to_string());
+        }
+    };
+    for claims in claim_sets(text) {
+        for name in names {
+            if let Some(segment) = name
+                .strip_prefix("sub.")
+                .filter(|_| SUB_SEGMENTS.contains(&name.as_str()))
+            {
+                let sub = claims.get("sub").and_then(Value::as_str);
+                if let Some(v) = sub.and_then(|sub| sub_segment(sub, segment)) {
+                    add(v);
+                }
+                continue;
+            }
+            match claims.get(name.as_str()) {
+                Some(Value::String(v)) => add(v),
+                Some(Value::Array(items)) => {
+                    items.iter().filter_map(Value::as_str).for_each(&mut add)
+                }
+                _ => {}
+            }
+        }
+    }
+    values.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+    values.dedup();
+    values.truncate(MAX_SPREAD_VALUES);
+    values
+}
+
+/// `text` with every occurrence of each of `values` (from [`redacted_values`]) replaced by [`REDACTED`]: for the
+/// policy and the error text of a shared link.
+pub fn redact_text(text: &str, values: &[String]) -> String {
+    let mut out = text.to_string();
+    for v in values {
+        if out.contains(v.as_str()) {
+            out = out.replace(v.as_str(), REDACTED);
+        }
+    }
+    out
+}
+
 /// Replace the values of the named claims (and `sub` segments, see [`SUB_SEGMENTS`]) with [`REDACTED`] in every
-/// JWS payload in `text`, or in `text` itself when it is a JSON object of claims. A changed JWS loses its
-/// signature (it would no longer match). Returns the new text and whether anything changed.
-pub fn redact_token(text: &str, names: &[String]) -> (String, bool) {
+/// JWS payload in `text`, or in `text` itself when it is a JSON object of claims, and `values` (from
+/// [`redacted_values`]) inside every other string claim. A changed JWS loses its signature (it would no longer
+/// match). Returns the new text and whether anything changed.
+pub fn redact_token(text: &str, names: &[String], values: &[String]) -> (String, bool) {
     if names.is_empty() {
         return (text.to_string(), false);
     }
     if text.trim_start().starts_with('{') {
         if let Ok(Value::Object(mut claims)) = serde_json::from_str::<Value>(text) {
-            if redact_claims(&mut claims, names) {
+            if redact_claims(&mut claims, names, values) {
                 let pretty =
                     serde_json::to_string_pretty(&Value::Object(claims)).unwrap_or_default();
                 return (pretty, true);
@@ -108,7 +187,7 @@ pub fn redact_token(text: &str, names: &[String]) -> (String, bool) {
         let Ok(Value::Object(mut claims)) = serde_json::from_str::<Value>(text) else {
             return None;
         };
-        if !redact_claims(&mut claims, names) {
+        if !redact_claims(&mut claims, names, values) {
             return None;
         }
         let json = serde_json::to_vec(&Value::Object(claims)).ok()?;
@@ -117,7 +196,7 @@ pub fn redact_token(text: &str, names: &[String]) -> (String, bool) {
 }
 
 /// Redact in place; whether anything changed.
-fn redact_claims(claims: &mut Map<String, Value>, names: &[String]) -> bool {
+fn redact_claims(claims: &mut Map<String, Value>, names: &[String], values: &[String]) -> bool {
     let mut changed = false;
     for name in names {
         if let Some(segment) = name
@@ -138,12 +217,34 @@ fn redact_claims(claims: &mut Map<String, Value>, names: &[String]) -> bool {
             }
         }
     }
+    for value in claims.values_mut() {
+        changed |= redact_strings(value, values);
+    }
     changed
 }
 
-/// Replace the value after `<segment>/` in a CircleCI `sub` (looking only before any `/vcs-origin/`, whose
+/// Replace `values` inside every string of `value`, at any depth; whether anything changed.
+fn redact_strings(value: &mut Value, values: &[String]) -> bool {
+    match value {
+        Value::String(s) => {
+            let new = redact_text(s, values);
+            let changed = new != *s;
+            *s = new;
+            changed
+        }
+        Value::Array(items) => items
+            .iter_mut()
+            .fold(false, |changed, v| redact_strings(v, values) | changed),
+        Value::Object(map) => map
+            .values_mut()
+            .fold(false, |changed, v| redact_strings(v, values) | changed),
+        _ => false,
+    }
+}
+
+/// Where the value after `<segment>/` sits in a CircleCI `sub` (looking only before any `/vcs-origin/`, whose
 /// repository path may contain the same words).
-fn redact_sub_segment(sub: &str, segment: &str) -> Option<String> {
+fn sub_segment_range(sub: &str, segment: &str) -> Option<std::ops::Range<usize>> {
     let ids_end = sub.find("/vcs-origin/").unwrap_or(sub.len());
     let ids = sub.get(..ids_end)?;
     let label = format!("{segment}/");
@@ -153,11 +254,21 @@ fn redact_sub_segment(sub: &str, segment: &str) -> Option<String> {
         ids.find(&format!("/{label}"))? + label.len() + 1
     };
     let after = ids.get(value_start..)?;
-    let value_end = value_start + after.find('/').unwrap_or(after.len());
+    Some(value_start..value_start + after.find('/').unwrap_or(after.len()))
+}
+
+/// The value after `<segment>/` in a CircleCI `sub`.
+fn sub_segment<'a>(sub: &'a str, segment: &str) -> Option<&'a str> {
+    sub.get(sub_segment_range(sub, segment)?)
+}
+
+/// Replace the value after `<segment>/` in a CircleCI `sub`.
+fn redact_sub_segment(sub: &str, segment: &str) -> Option<String> {
+    let range = sub_segment_range(sub, segment)?;
     Some(format!(
         "{}{REDACTED}{}",
-        sub.get(..value_start)?,
-        sub.get(value_end..)?
+        sub.get(..range.start)?,
+        sub.get(range.end..)?
     ))
 }
 
@@ -171,6 +282,11 @@ mod tests {
             b64::encode(br#"{"alg":"RS256","kid":"k"}"#),
             b64::encode(claims.as_bytes())
         )
+    }
+
+    /// Redaction as a link applies it to a token alone.
+    fn redact(text: &str, names: &[String]) -> (String, bool) {
+        redact_token(text, names, &redacted_values(text, names))
     }
 
     fn payload_of(token: &str) -> String {
@@ -218,7 +334,7 @@ mod tests {
         let sub =
             "org/o1/project/p1/user/u1/vcs-origin/github.com/user/repo/vcs-ref/refs/heads/main";
         let t = jwt(&format!(r#"{{"sub":"{sub}","aud":"o1"}}"#));
-        let (out, changed) = redact_token(&t, &["sub.user".to_string()]);
+        let (out, changed) = redact(&t, &["sub.user".to_string()]);
         assert!(changed);
         assert!(out.ends_with('.'), "signature dropped: {out}");
         assert_eq!(
@@ -240,24 +356,100 @@ mod tests {
         .iter()
         .map(|s| s.to_string())
         .collect();
-        let (out, changed) = redact_token(&t, &names);
+        let (out, changed) = redact(&t, &names);
         assert!(changed);
         assert_eq!(
             payload_of(&out),
             r#"{"sub":"org/<redacted>/project/<redacted>/user/u1","oidc.circleci.com/project-id":"<redacted>","n":1}"#
         );
         // Idempotent: redacting again changes nothing.
-        assert_eq!(redact_token(&out, &names), (out.clone(), false));
+        assert_eq!(redact(&out, &names), (out.clone(), false));
     }
 
     #[test]
     fn redacts_a_pasted_claims_object() {
-        let (out, changed) = redact_token(
+        let (out, changed) = redact(
             r#"{"sub":"org/o/project/p/user/u"}"#,
             &["sub.user".to_string()],
         );
         assert!(changed);
         assert_eq!(out, "{\n  \"sub\": \"org/o/project/p/user/<redacted>\"\n}");
+    }
+
+    #[test]
+    fn a_redacted_value_is_hidden_everywhere_it_appears() {
+        let r = "refs/heads/release/2026-11";
+        let sub = format!("org/o1/project/p1/user/u1/vcs-origin/github.com/a/b/vcs-ref/{r}");
+        let t = jwt(&format!(
+            r#"{{"sub":"{sub}","oidc.circleci.com/vcs-ref":"{r}","x":{{"nested":["{r}"]}}}}"#
+        ));
+        let names = vec!["oidc.circleci.com/vcs-ref".to_string()];
+        let values = redacted_values(&t, &names);
+        assert_eq!(values, vec![r.to_string()]);
+        let (out, changed) = redact_token(&t, &names, &values);
+        assert!(changed && out.ends_with('.'), "{out}");
+        assert_eq!(
+            payload_of(&out),
+            r#"{"sub":"org/o1/project/p1/user/u1/vcs-origin/github.com/a/b/vcs-ref/<redacted>","oidc.circleci.com/vcs-ref":"<redacted>","x":{"nested":["<redacted>"]}}"#
+        );
+        let policy = format!(
+            r#"{{"StringEquals": {{"k:sub": "{sub}"}}, "StringLike": {{"k:sub": "*/refs/heads/*"}}}}"#
+        );
+        assert_eq!(
+            redact_text(&policy, &values),
+            r#"{"StringEquals": {"k:sub": "org/o1/project/p1/user/u1/vcs-origin/github.com/a/b/vcs-ref/<redacted>"}, "StringLike": {"k:sub": "*/refs/heads/*"}}"#
+        );
+    }
+
+    #[test]
+    fn redacted_values_are_the_chosen_ones_longest_first() {
+        let user = "33333333-3333-4333-8333-333333333333";
+        let t = jwt(&format!(
+            r#"{{"sub":"org/o1/project/p1/user/{user}","oidc.circleci.com/context-ids":["c-1","44444444-4444-4444-8444-444444444444"],"oidc.circleci.com/job-id":"j-123456789012"}}"#
+        ));
+        let names: Vec<String> = [
+            "oidc.circleci.com/job-id",
+            "sub.user",
+            "oidc.circleci.com/context-ids",
+            "sub.org",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        // `c-1` and the org `o1` are too short to look for elsewhere; they are still replaced where chosen.
+        assert_eq!(
+            redacted_values(&t, &names),
+            vec![
+                "33333333-3333-4333-8333-333333333333".to_string(),
+                "44444444-4444-4444-8444-444444444444".to_string(),
+                "j-123456789012".to_string(),
+            ]
+        );
+        let (out, _) = redact(&t, &names);
+        assert_eq!(
+            payload_of(&out),
+            r#"{"sub":"org/<redacted>/project/p1/user/<redacted>","oidc.circleci.com/context-ids":"<redacted>","oidc.circleci.com/job-id":"<redacted>"}"#
+        );
+        assert_eq!(
+            redact_text("user u1 o1 c-1", &redacted_values(&t, &names)),
+            "user u1 o1 c-1"
+        );
+        assert!(redacted_values(&t, &[]).is_empty());
+        assert!(redacted_values("not a token", &names).is_empty());
+    }
+
+    #[test]
+    fn a_token_listing_thousands_of_values_is_redacted_in_bounded_work() {
+        let ids: Vec<String> = (0..20_000).map(|i| format!("\"{i:036}\"")).collect();
+        let t = jwt(&format!(
+            r#"{{"oidc.circleci.com/context-ids":[{}]}}"#,
+            ids.join(",")
+        ));
+        let names = vec!["oidc.circleci.com/context-ids".to_string()];
+        let values = redacted_values(&t, &names);
+        assert_eq!(values.len(), MAX_SPREAD_VALUES);
+        let policy = "0".repeat(36).repeat(1_000);
+        assert_eq!(redact_text(&policy, &values), REDACTED.repeat(1_000));
     }
 
     #[test]

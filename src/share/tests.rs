@@ -113,6 +113,116 @@ fn redaction_is_applied_and_recorded() {
     assert!(kept.token.ends_with('.') && kept.signature_removed);
 }
 
+/// What the reader of the link sees without and with the chosen redaction (as the share panel compares them).
+fn reports(state: &SharedState) -> (crate::report::Report, crate::report::Report) {
+    let analyze = |s: &SharedState| {
+        crate::analyze::analyze(&crate::analyze::Input {
+            token: &s.token,
+            policy: &s.policy,
+            error_text: &s.error_text,
+            now: s.at.unwrap_or(0),
+        })
+    };
+    let unredacted = SharedState {
+        redacted: vec![],
+        ..state.clone()
+    };
+    (
+        analyze(&decode(&encode(&unredacted)).unwrap()),
+        analyze(&decode(&encode(state)).unwrap()),
+    )
+}
+
+#[test]
+fn redacting_the_user_hides_it_in_the_policy_too_and_keeps_the_verdict() {
+    let user = "33333333-3333-4333-8333-333333333333";
+    let org = "11111111-1111-4111-8111-111111111111";
+    let state = SharedState {
+        token: jwt(&format!(
+            r#"{{"iss":"https://oidc.circleci.com/org/{org}","sub":"{SUB}","aud":"{org}","iat":1767225000,"exp":1767228600}}"#
+        )),
+        policy: format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"Federated":"arn:aws:iam::123456789012:oidc-provider/oidc.circleci.com/org/{org}"}},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{{"StringEquals":{{"oidc.circleci.com/org/{org}:sub":"{SUB}"}}}}}}]}}"#
+        ),
+        error_text: format!("AADSTS70021: ... Assertion Subject: '{SUB}'."),
+        at: Some(1_767_225_600),
+        redacted: vec!["sub.user".into()],
+        ..SharedState::default()
+    };
+    let back = decode(&encode(&state)).unwrap();
+    assert!(
+        back.policy.contains("/user/<redacted>\""),
+        "{}",
+        back.policy
+    );
+    assert!(
+        back.error_text.ends_with("/user/<redacted>'."),
+        "{}",
+        back.error_text
+    );
+    for text in [&back.policy, &back.error_text] {
+        assert!(!text.contains(user), "{text}");
+    }
+    let (before, after) = reports(&state);
+    assert_eq!(before.verdict, Some(crate::report::Verdict::Allow));
+    assert_eq!(after.verdict, before.verdict);
+    assert_eq!(
+        redaction_effects(&before, &after),
+        vec![],
+        "the reader sees the same explanation"
+    );
+}
+
+#[test]
+fn redacting_the_vcs_ref_hides_it_in_the_v2_sub_too() {
+    let r = "refs/heads/feature/secret-project";
+    let sub = format!("{SUB}/vcs-origin/github.com/acme/app/vcs-ref/{r}");
+    let state = SharedState {
+        token: jwt(&format!(
+            r#"{{"sub":"{sub}","oidc.circleci.com/vcs-origin":"github.com/acme/app","oidc.circleci.com/vcs-ref":"{r}"}}"#
+        )),
+        redacted: vec!["oidc.circleci.com/vcs-ref".into()],
+        at: Some(1_767_225_600),
+        ..SharedState::default()
+    };
+    let back = decode(&encode(&state)).unwrap();
+    let payload =
+        String::from_utf8(b64::decode(back.token.split('.').nth(1).unwrap()).unwrap()).unwrap();
+    assert!(!payload.contains("secret-project"), "{payload}");
+    assert!(payload.contains("/vcs-ref/<redacted>\""), "{payload}");
+    // The V2 `sub` still agrees with the vcs claims, so no consistency finding appears for the reader.
+    let (before, after) = reports(&state);
+    assert_eq!(redaction_effects(&before, &after), vec![]);
+}
+
+#[test]
+fn redaction_still_warns_when_a_pattern_looked_inside_the_hidden_value() {
+    let org = "11111111-1111-4111-8111-111111111111";
+    let sub = format!("{SUB}/vcs-origin/github.com/acme/app/vcs-ref/refs/heads/main");
+    let state = SharedState {
+        token: jwt(&format!(
+            r#"{{"iss":"https://oidc.circleci.com/org/{org}","sub":"{sub}","aud":"{org}","iat":1767225000,"exp":1767228600,"oidc.circleci.com/vcs-ref":"refs/heads/main"}}"#
+        )),
+        policy: format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"Federated":"arn:aws:iam::123456789012:oidc-provider/oidc.circleci.com/org/{org}"}},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{{"StringLike":{{"oidc.circleci.com/org/{org}:sub":"org/{org}/*/vcs-ref/refs/heads/*"}}}}}}]}}"#
+        ),
+        at: Some(1_767_225_600),
+        redacted: vec!["oidc.circleci.com/vcs-ref".into()],
+        ..SharedState::default()
+    };
+    let (before, after) = reports(&state);
+    assert_eq!(before.verdict, Some(crate::report::Verdict::Allow));
+    assert_eq!(after.verdict, Some(crate::report::Verdict::Deny));
+    let codes: Vec<&str> = redaction_effects(&before, &after)
+        .iter()
+        .map(|f| f.code)
+        .collect();
+    assert_eq!(
+        codes[..2],
+        ["redaction-changes-verdict", "redaction-changes-check"]
+    );
+}
+
 #[test]
 fn plain_form_of_design_md_is_accepted() {
     let token = jwt(r#"{"sub":"x"}"#);

@@ -91,19 +91,28 @@ pub fn SharePanel(props: &Props) -> Html {
     } else {
         format!("{}#{}", browser::page_url(), fragment)
     };
-    // What the reader will see, when redaction is chosen: analyzed at the same time as this view.
-    let effects = use_memo((chosen, props.report.clone()), |(chosen, report)| {
+    // What redaction changes for the reader, when it is chosen: the link with it against the same link without it
+    // (not against this view: a link drops the signature whether or not anything is redacted).
+    let effects = use_memo((chosen, props.report.at), |(chosen, at)| {
         if chosen.redacted.is_empty() {
             return Vec::new();
         }
-        let opened = share::opened(chosen);
-        let input = Input {
-            token: &opened.token,
-            policy: &opened.policy,
-            error_text: &opened.error_text,
-            now: report.at,
+        let read = |state: &SharedState| {
+            analyze(&Input {
+                token: &state.token,
+                policy: &state.policy,
+                error_text: &state.error_text,
+                now: *at,
+            })
         };
-        share::redaction_effects(report, &analyze(&input))
+        let unredacted = SharedState {
+            redacted: Vec::new(),
+            ..chosen.clone()
+        };
+        share::redaction_effects(
+            &read(&share::opened(&unredacted)),
+            &read(&share::opened(chosen)),
+        )
     });
 
     let on_keep = {
@@ -247,7 +256,7 @@ pub fn LinkBanners(props: &BannerProps) -> Html {
                     { for link.redacted.iter().enumerate().map(|(i, name)| html! {
                         <>{ if i > 0 { ", " } else { "" } }<code>{ name.clone() }</code></>
                     }) }
-                    { format!(". Those values show as {}; checks that read them may differ from the original.", share::REDACTED) }
+                    { format!(". Those values show as {} wherever they appeared (token, policy, error text); a check whose pattern looked inside them may differ from the original.", share::REDACTED) }
                 </p>
             }
             { for link.notes.iter().map(|note| html! {

@@ -38,6 +38,10 @@ const EXACT_USER_POLICY = trustPolicy({
   },
 });
 
+const BRANCH_LIKE_POLICY = trustPolicy({
+  StringLike: { [`oidc.circleci.com/org/${ORG_ID}:sub`]: `org/${ORG_ID}/*/vcs-ref/refs/heads/*` },
+});
+
 /** The link in the read-only field, once it is there. */
 async function shareLink(page) {
   const field = page.getByRole('textbox', { name: 'Share link' });
@@ -125,27 +129,44 @@ test.describe('share link', () => {
     expect(page.url()).not.toContain(token.split('.')[2]);
   });
 
-  test('redacting the user ID says what changes, and the opened view shows it redacted', async ({ page, browser }) => {
+  test('redacting the user ID hides it in the token and the policy, and the reader sees the same verdict', async ({
+    page,
+    browser,
+  }) => {
     await openApp(page, `#at=${AT}`);
     await tokenInput(page).fill(circleToken({ version: 'v1' }));
     await policyInput(page).fill(EXACT_USER_POLICY);
     await expect(page.locator('[data-verdict="allow"]')).toBeVisible();
     await page.locator('.share-redact[data-redact="sub.user"] input').check();
+    const link = await shareLink(page);
+    // Both sides of the `sub` comparison read `<redacted>`: nothing to warn about.
+    await expect(page.locator('.share-effect')).toHaveCount(0);
+
+    const opened = await openInFreshContext(browser, link);
+    await expect(opened.page.locator('[data-verdict="allow"]')).toBeVisible();
+    await expect(opened.page.locator('.share-redacted')).toContainText('sub.user');
+    await expect(opened.page.locator('.seg-user')).toContainText('<redacted>');
+    const [, payload, signature] = (await tokenInput(opened.page).inputValue()).split('.');
+    expect(signature).toBe('');
+    expect(Buffer.from(payload, 'base64url').toString('utf8')).not.toContain(USER_ID);
+    expect(await policyInput(opened.page).inputValue()).toContain('/user/<redacted>');
+    expect(await opened.page.locator('main').innerText()).not.toContain(USER_ID);
+    await opened.context.close();
+  });
+
+  test('redaction says what it changes when a pattern looked inside the hidden value', async ({ page, browser }) => {
+    await openApp(page, `#at=${AT}`);
+    await tokenInput(page).fill(circleToken({ version: 'v2' }));
+    await policyInput(page).fill(BRANCH_LIKE_POLICY);
+    await expect(page.locator('[data-verdict="allow"]')).toBeVisible();
+    await page.locator('.share-redact[data-redact="oidc.circleci.com/vcs-ref"] input').check();
     await expect(page.locator('.share-effect[data-code="redaction-changes-verdict"]')).toContainText(
       'the link shows deny instead of allow',
     );
     await expect(page.locator('.share-effect[data-code="redaction-changes-check"]').first()).toContainText('sub');
-    const link = await shareLink(page);
-
-    const opened = await openInFreshContext(browser, link);
+    const opened = await openInFreshContext(browser, await shareLink(page));
     await expect(opened.page.locator('[data-verdict="deny"]')).toBeVisible();
-    await expect(opened.page.locator('.share-redacted')).toContainText('sub.user');
-    await expect(opened.page.locator('.seg-user')).toContainText('<redacted>');
-    // The token carries no trace of the user ID (the policy is not redacted: it still names it).
-    const [, payload, signature] = (await tokenInput(opened.page).inputValue()).split('.');
-    expect(signature).toBe('');
-    expect(Buffer.from(payload, 'base64url').toString('utf8')).not.toContain(USER_ID);
-    expect(await opened.page.locator('.claims-view').innerText()).not.toContain(USER_ID);
+    await expect(opened.page.locator('.seg-vcs-ref')).toContainText('<redacted>');
     await opened.context.close();
   });
 
