@@ -84,6 +84,7 @@ fn main() {
         policy,
         error_text: "",
         now: NOW,
+        ..Input::default()
     };
     let typical: &'static str = typical.leak();
     let large: &'static str = large.leak();

@@ -40,6 +40,7 @@ fn run(policy: &str) -> u32 {
         policy,
         error_text: "",
         now: inputs::NOW,
+        ..Input::default()
     }));
     u32::from(report.verdict == Some(Verdict::Allow))
 }

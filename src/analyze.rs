@@ -1,6 +1,6 @@
 //! The pipeline: inputs in, one [`Report`] out. Time is an input, never read here.
 
-use crate::report::{Area, Report};
+use crate::report::{Area, Finding, Report, Severity};
 use crate::{circleci, policy, token};
 
 /// Everything the user gave. Empty strings mean "not given".
@@ -14,6 +14,9 @@ pub struct Input<'a> {
     pub error_text: &'a str,
     /// Evaluation time, unix seconds.
     pub now: i64,
+    /// The token comes from a share link that removed its signature: an empty signature segment is then
+    /// expected, and reported as `token-signature-removed` (info) instead of `token-unsigned`.
+    pub signature_removed: bool,
 }
 
 /// Decode, understand, evaluate, explain. Never panics; collects every problem.
@@ -22,7 +25,18 @@ pub fn analyze(input: &Input<'_>) -> Report {
 
     if !input.token.trim().is_empty() {
         let decoded = token::decode(input.token);
-        report.findings.extend(decoded.findings());
+        report.findings.extend(decoded.findings().into_iter().map(|f| {
+            if input.signature_removed && f.code == "token-unsigned" {
+                Finding::new(
+                    "token-signature-removed",
+                    Severity::Info,
+                    Area::Token,
+                    "the share link removed the token's signature, so the token cannot be replayed; the sharer's token was signed",
+                )
+            } else {
+                f
+            }
+        }));
         if decoded.claims.is_none() {
             report.unusable_input = true;
         }
@@ -70,6 +84,30 @@ mod tests {
     use crate::state::example;
 
     #[test]
+    fn a_signature_removed_by_a_share_link_is_not_a_copying_mistake() {
+        let ex = example("v1-allow").unwrap();
+        let parts: Vec<&str> = ex.token.trim().split('.').collect();
+        let unsigned = format!("{}.{}.", parts[0], parts[1]);
+        let findings = |signature_removed| {
+            let report = analyze(&Input {
+                token: &unsigned,
+                now: ex.at,
+                signature_removed,
+                ..Input::default()
+            });
+            report
+                .findings
+                .into_iter()
+                .map(|f| (f.code, f.severity, f.fix.is_some()))
+                .collect::<Vec<_>>()
+        };
+        assert!(findings(false).contains(&("token-unsigned", Severity::Warning, true)));
+        let from_link = findings(true);
+        assert!(from_link.contains(&("token-signature-removed", Severity::Info, false)));
+        assert!(!from_link.iter().any(|f| f.0 == "token-unsigned"));
+    }
+
+    #[test]
     fn an_expired_token_is_reported_once() {
         let ex = example("expired").unwrap();
         let report = analyze(&Input {
@@ -77,6 +115,7 @@ mod tests {
             policy: ex.policy,
             error_text: "",
             now: ex.at,
+            ..Input::default()
         });
         let expired: Vec<_> = report
             .findings

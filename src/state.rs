@@ -235,6 +235,7 @@ impl State {
             policy: &self.policy,
             error_text: &self.error_text,
             now: self.now(),
+            signature_removed: self.link.as_ref().is_some_and(|l| l.signature_removed),
         }
     }
 
@@ -503,9 +504,21 @@ mod tests {
         assert!(state.show_error_text);
         // Sharing the opened view again keeps what the link said.
         assert_eq!(share::decode(&state.fragment()), Ok(opened));
+        // The empty signature is the link's doing, not a copying mistake, until the token is edited.
+        let codes = |s: &State| -> Vec<&str> {
+            crate::analyze::analyze(&s.input())
+                .findings
+                .iter()
+                .map(|f| f.code)
+                .filter(|c| c.contains("sign"))
+                .collect()
+        };
+        assert_eq!(codes(&state), ["token-signature-removed"]);
         let edited = applied(&state, Action::SetToken("other".into()));
         assert_eq!(edited.link, None);
         assert!(!edited.shared().signature_removed);
+        let retyped = applied(&edited, Action::SetToken(state.token.clone()));
+        assert_eq!(codes(&retyped), ["token-unsigned"]);
     }
 
     #[test]
@@ -649,6 +662,7 @@ mod tests {
                 policy: ex.policy,
                 error_text: "",
                 now: ex.at,
+                ..Input::default()
             });
             assert_eq!(report.verdict, Some(*verdict), "{name}");
             let codes: Vec<_> = report

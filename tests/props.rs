@@ -256,6 +256,7 @@ fn run(token: &str, policy: &str, error_text: &str, now: i64) -> Result<Report, 
         policy,
         error_text,
         now,
+        ..Input::default()
     };
     let a = analyze(&input);
     let b = analyze(&input);
@@ -281,6 +282,7 @@ fn the_seed_policies_are_there_and_reach_a_verdict() {
                 policy: &policy,
                 error_text: "",
                 now: 1_764_000_000,
+                ..Input::default()
             });
             r.verdict.is_some()
         })

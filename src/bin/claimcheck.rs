@@ -181,6 +181,8 @@ fn run(args: &CheckArgs) -> Result<Report, String> {
         policy: &policy,
         error_text: &error_text,
         now: at,
+        // A file holds what the job had: an empty signature there is a copying mistake, never a share link's doing.
+        signature_removed: false,
     });
     if let (Some(decoded), Some(_)) = (&report.token, &args.jwks) {
         let (signature, findings) = claimcheck::signature::check(decoded, &keys);

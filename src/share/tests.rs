@@ -121,6 +121,7 @@ fn reports(state: &SharedState) -> (crate::report::Report, crate::report::Report
             policy: &s.policy,
             error_text: &s.error_text,
             now: s.at.unwrap_or(0),
+            signature_removed: s.signature_removed,
         })
     };
     let unredacted = SharedState {

@@ -18,6 +18,7 @@
 //! | `token-not-object` | error | a segment is JSON but not an object |
 //! | `token-partial` | info | only a header, or header and payload without a signature segment |
 //! | `token-unsigned` | warning | three segments, but the signature segment is empty |
+//! | `token-signature-removed` | info | the same, for a token whose share link removed the signature (reported by `analyze`, which knows) |
 //! | `token-encrypted` | info | a five-segment JWE: header readable, claims encrypted |
 //! | `token-standard-base64` | info | standard base64 (`+`, `/`) instead of base64url: tolerated |
 //! | `token-json-pasted` | info | JSON was pasted instead of a token: read as the claims (or header) |

@@ -103,6 +103,7 @@ pub fn SharePanel(props: &Props) -> Html {
                 policy: &state.policy,
                 error_text: &state.error_text,
                 now: *at,
+                signature_removed: state.signature_removed,
             })
         };
         let unredacted = SharedState {

@@ -94,6 +94,9 @@ test.describe('share link', () => {
     await expect(tokenInput(opened.page)).toHaveValue(`${header}.${payload}.`);
     await expect(policyInput(opened.page)).toHaveValue(LIKE_POLICY);
     await expect(opened.page.getByText('Signature removed; this token cannot be replayed.')).toBeVisible();
+    // The empty signature is the link's doing: no "copy the whole token" warning for the reader.
+    await expect(opened.page.locator('.finding[data-code="token-signature-removed"]')).toBeVisible();
+    await expect(opened.page.locator('.finding[data-code="token-unsigned"]')).toHaveCount(0);
     await expect(opened.page.locator('.eval-time')).toContainText(`Evaluated as of ${AT_UTC}`);
     // "Evaluate now" drops the pinned time: the 2025 token is then expired.
     await opened.page.getByRole('button', { name: 'Evaluate now' }).click();
