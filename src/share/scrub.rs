@@ -94,12 +94,32 @@ pub fn has_signature(text: &str) -> bool {
     found
 }
 
+/// `text` as a pasted claims object: JSON that holds no token (a JSON body that wraps a token, such as
+/// `{"jwt": "eyJ…"}`, is read as that token, as the decoder does).
+fn claims_object(text: &str) -> Option<Map<String, Value>> {
+    if !text.trim_start().starts_with('{') || has_jws(text) {
+        return None;
+    }
+    match serde_json::from_str::<Value>(text) {
+        Ok(Value::Object(claims)) => Some(claims),
+        _ => None,
+    }
+}
+
+/// Whether `text` holds a JWS-looking run (signed or not).
+fn has_jws(text: &str) -> bool {
+    let mut found = false;
+    map_runs(text, |_| {
+        found = true;
+        None
+    });
+    found
+}
+
 /// The claims of every JWS payload in `text`, or of `text` itself when it is a JSON object of claims.
 fn claim_sets(text: &str) -> Vec<Map<String, Value>> {
-    if text.trim_start().starts_with('{') {
-        if let Ok(Value::Object(claims)) = serde_json::from_str::<Value>(text) {
-            return vec![claims];
-        }
+    if let Some(claims) = claims_object(text) {
+        return vec![claims];
     }
     let mut sets = Vec::new();
     map_runs(text, |jws| {
@@ -170,15 +190,12 @@ pub fn redact_token(text: &str, names: &[String], values: &[String]) -> (String,
     if names.is_empty() {
         return (text.to_string(), false);
     }
-    if text.trim_start().starts_with('{') {
-        if let Ok(Value::Object(mut claims)) = serde_json::from_str::<Value>(text) {
-            if redact_claims(&mut claims, names, values) {
-                let pretty =
-                    serde_json::to_string_pretty(&Value::Object(claims)).unwrap_or_default();
-                return (pretty, true);
-            }
-            return (text.to_string(), false);
+    if let Some(mut claims) = claims_object(text) {
+        if redact_claims(&mut claims, names, values) {
+            let pretty = serde_json::to_string_pretty(&Value::Object(claims)).unwrap_or_default();
+            return (pretty, true);
         }
+        return (text.to_string(), false);
     }
     map_runs(text, |jws| {
         let bytes = b64::decode(jws.payload).ok()?;
@@ -450,6 +467,21 @@ mod tests {
         assert_eq!(values.len(), MAX_SPREAD_VALUES);
         let policy = "0".repeat(36).repeat(1_000);
         assert_eq!(redact_text(&policy, &values), REDACTED.repeat(1_000));
+    }
+
+    #[test]
+    fn a_token_inside_json_is_redacted_as_a_token() {
+        let t = jwt(r#"{"sub":"org/o1/project/p1/user/33333333-3333-4333-8333-333333333333"}"#);
+        let body = format!(r#"{{"role": "deploy", "jwt": "{t}"}}"#);
+        let names = vec!["sub.user".to_string()];
+        let (out, changed) = redact(&body, &names);
+        assert!(changed);
+        assert!(!out.contains(t.split('.').nth(1).unwrap()), "{out}");
+        let token = out.split('"').find(|p| p.starts_with("eyJ")).unwrap();
+        assert_eq!(
+            payload_of(token),
+            r#"{"sub":"org/o1/project/p1/user/<redacted>"}"#
+        );
     }
 
     #[test]

@@ -4,7 +4,10 @@
 //! (`CIRCLE_OIDC_TOKEN_V2=`, `CIRCLE_OIDC_TOKEN=`, or any `UPPER_CASE=` name); matching or stray quotes
 //! (`"`, `'`, `` ` ``); an `Authorization:` header name; a `Bearer ` prefix (any case); line breaks and
 //! spaces inside the token (terminal wrapping). Several lines of assignments (`env | grep OIDC`): the
-//! `CIRCLE_OIDC_TOKEN_V2` line, else the first. Every step is a prefix/suffix check or one pass: linear time.
+//! `CIRCLE_OIDC_TOKEN_V2` line, else the first. When what is left is still not token-shaped (a YAML line
+//! `token: eyJ…`, a JSON body `{"jwt": "eyJ…"}`, a log line), the one complete token in the text is taken
+//! (with several, the one on a `CIRCLE_OIDC_TOKEN_V2` line). Every step is a prefix/suffix check or one pass:
+//! linear time.
 
 /// With several lines of shell assignments (e.g. `env | grep OIDC`), the one to read: the
 /// `CIRCLE_OIDC_TOKEN_V2` line if any, else the first assignment line.
@@ -84,12 +87,64 @@ pub fn clean(input: &str) -> (String, Vec<String>) {
             break;
         }
     }
+    // A token (perhaps wrapped over lines) starts with `eyJ` and holds nothing but token characters; anything
+    // else around it is text to look inside.
+    let whole = s.starts_with("eyJ")
+        && s.chars()
+            .all(|c| is_token_char(c) || c.is_whitespace() || c == '+' || c == '/');
+    if !whole {
+        if let Some((token, note)) = embedded_token(input) {
+            return (token.to_string(), vec![note]);
+        }
+    }
     if s.contains(char::is_whitespace) {
         notes.push("removed line breaks and spaces inside the token".to_string());
         (s.chars().filter(|c| !c.is_whitespace()).collect(), notes)
     } else {
         (s.to_string(), notes)
     }
+}
+
+/// A character of a compact JWS (base64url, `=` padding, the dots).
+fn is_token_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '=')
+}
+
+/// The one complete token inside other text: a run of token characters of three dot-separated segments whose
+/// header starts like a JSON object (`eyJ`, base64 of `{"`) and whose payload is not empty. With several
+/// different ones, the one on a line that names `CIRCLE_OIDC_TOKEN_V2`, if exactly one is.
+pub(crate) fn embedded_token(input: &str) -> Option<(&str, String)> {
+    let mut found: Vec<(&str, bool)> = Vec::new();
+    for line in input.lines() {
+        let v2 = line.contains("CIRCLE_OIDC_TOKEN_V2");
+        for run in line.split(|c: char| !is_token_char(c)) {
+            let mut parts = run.split('.');
+            let shaped = matches!(
+                (parts.next(), parts.next(), parts.next(), parts.next()),
+                (Some(h), Some(p), Some(_), None) if h.starts_with("eyJ") && !p.is_empty()
+            );
+            if shaped && !found.iter().any(|(r, _)| *r == run) {
+                found.push((run, v2));
+            }
+        }
+    }
+    let chosen = match found.as_slice() {
+        [(one, _)] => *one,
+        many => {
+            let mut v2 = many.iter().filter(|(_, v2)| *v2);
+            match (v2.next(), v2.next()) {
+                (Some((one, _)), None) => *one,
+                _ => return None,
+            }
+        }
+    };
+    let note = match found.len() {
+        1 => "took the token out of the surrounding text".to_string(),
+        n => {
+            format!("took the token on the `CIRCLE_OIDC_TOKEN_V2` line, of {n} tokens in the text")
+        }
+    };
+    Some((chosen, note))
 }
 
 fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
@@ -210,6 +265,43 @@ mod tests {
         );
         // `token=` is not an upper-case shell name: left for the decoder to report.
         assert_eq!(clean("token=abc").0, "token=abc");
+    }
+
+    #[test]
+    fn takes_the_token_out_of_surrounding_text() {
+        let t = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln";
+        let note = "took the token out of the surrounding text";
+        for text in [
+            format!("token: {t}"),
+            format!("{{\"role\": \"deploy\", \"jwt\": \"{t}\"}}"),
+            format!("+ aws sts assume-role-with-web-identity --web-identity-token {t} --role-arn arn:aws:iam::1:role/r"),
+            format!("CIRCLE_OIDC_TOKEN_V2: {t}\n"),
+            // The same token twice is still one token.
+            format!("a {t} b {t}"),
+        ] {
+            assert_eq!(clean(&text), (t.to_string(), vec![note.to_string()]), "{text}");
+        }
+        // The share link's unsigned form too.
+        let unsigned = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.";
+        assert_eq!(clean(&format!("token: {unsigned}")).0, unsigned);
+        // Several: the one on the V2 line.
+        let v1 = "eyJhbGciOiJSUzI1NiJ9.eyJ2IjoxfQ.c2ln";
+        let (got, notes) = clean(&format!(
+            "CIRCLE_OIDC_TOKEN: {v1}\nCIRCLE_OIDC_TOKEN_V2: {t}\n"
+        ));
+        assert_eq!(got, t);
+        assert_eq!(
+            notes,
+            ["took the token on the `CIRCLE_OIDC_TOKEN_V2` line, of 2 tokens in the text"]
+        );
+        // Two tokens and no V2 line: nothing is guessed; the decoder reports the text.
+        assert_ne!(clean(&format!("a: {v1}\nb: {t}")).0, t);
+        // Claims pasted as JSON, and text with no complete token, are left to the decoder.
+        assert_eq!(clean("{\"sub\": \"x\"}").0, "{\"sub\":\"x\"}");
+        assert_eq!(
+            clean("token: eyJhbGciOiJSUzI1NiJ9.ey\nJzdWIiOiJ4In0.c2ln").0,
+            "token:eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln"
+        );
     }
 
     #[test]

@@ -86,7 +86,8 @@ pub fn decode(input: &str) -> Decoded {
         json_pasted: false,
     };
     let trimmed = input.trim();
-    if trimmed.starts_with('{') {
+    // JSON is the claims (or header) pasted on their own, unless it wraps a token (`{"jwt": "eyJ…"}`).
+    if trimmed.starts_with('{') && clean::embedded_token(trimmed).is_none() {
         decode_json(trimmed, &mut d);
         return d;
     }

@@ -251,3 +251,20 @@ fn segment_spans_point_into_the_compact_text() {
     assert_eq!(d.segment_span(2), Some(7..8));
     assert_eq!(d.segment_span(3), None);
 }
+
+#[test]
+fn json_that_wraps_a_token_is_read_as_that_token() {
+    // A Vault login body, an STS request: the token inside, not the wrapper, is what was meant.
+    let t = token();
+    for text in [
+        format!("{{\"role\": \"deploy\", \"jwt\": \"{t}\"}}"),
+        format!("{{\n  \"subjectToken\": \"{t}\",\n  \"subjectTokenType\": \"urn:ietf:params:oauth:token-type:jwt\"\n}}"),
+    ] {
+        let d = decode(&text);
+        assert_eq!(d.form, Form::Jws, "{text}");
+        assert!(!d.json_pasted && d.signature_present);
+        assert_eq!(d.claims.as_ref().unwrap()["aud"], "1f0c8e9a-2b3d-4c5e-8f70-112233445566");
+        assert_eq!(d.cleanup, ["took the token out of the surrounding text"]);
+        assert!(codes(&d).is_empty(), "{:?}", codes(&d));
+    }
+}
