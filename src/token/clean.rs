@@ -114,7 +114,8 @@ fn is_token_char(c: char) -> bool {
 /// header starts like a JSON object (`eyJ`, base64 of `{"`) and whose payload is not empty. With several
 /// different ones, the one on a line that names `CIRCLE_OIDC_TOKEN_V2`, if exactly one is.
 pub(crate) fn embedded_token(input: &str) -> Option<(&str, String)> {
-    let mut found: Vec<(&str, bool)> = Vec::new();
+    let mut all: Vec<&str> = Vec::new();
+    let mut on_v2_lines: Vec<&str> = Vec::new();
     for line in input.lines() {
         let v2 = line.contains("CIRCLE_OIDC_TOKEN_V2");
         for run in line.split(|c: char| !is_token_char(c)) {
@@ -123,28 +124,33 @@ pub(crate) fn embedded_token(input: &str) -> Option<(&str, String)> {
                 (parts.next(), parts.next(), parts.next(), parts.next()),
                 (Some(h), Some(p), Some(_), None) if h.starts_with("eyJ") && !p.is_empty()
             );
-            if shaped && !found.iter().any(|(r, _)| *r == run) {
-                found.push((run, v2));
+            if shaped {
+                all.push(run);
+                if v2 {
+                    on_v2_lines.push(run);
+                }
             }
         }
     }
-    let chosen = match found.as_slice() {
-        [(one, _)] => *one,
-        many => {
-            let mut v2 = many.iter().filter(|(_, v2)| *v2);
-            match (v2.next(), v2.next()) {
-                (Some((one, _)), None) => *one,
-                _ => return None,
-            }
-        }
-    };
-    let note = match found.len() {
-        1 => "took the token out of the surrounding text".to_string(),
-        n => {
-            format!("took the token on the `CIRCLE_OIDC_TOKEN_V2` line, of {n} tokens in the text")
-        }
-    };
-    Some((chosen, note))
+    // Sorting, not pairwise comparison: a hostile paste may hold a hundred thousand token-shaped runs.
+    for runs in [&mut all, &mut on_v2_lines] {
+        runs.sort_unstable();
+        runs.dedup();
+    }
+    match (all.as_slice(), on_v2_lines.as_slice()) {
+        ([one], _) => Some((
+            one,
+            "took the token out of the surrounding text".to_string(),
+        )),
+        (many, [one]) => Some((
+            one,
+            format!(
+                "took the token on the `CIRCLE_OIDC_TOKEN_V2` line, of {} tokens in the text",
+                many.len()
+            ),
+        )),
+        _ => None,
+    }
 }
 
 fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
@@ -302,6 +308,14 @@ mod tests {
             clean("token: eyJhbGciOiJSUzI1NiJ9.ey\nJzdWIiOiJ4In0.c2ln").0,
             "token:eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln"
         );
+    }
+
+    #[test]
+    fn many_token_shaped_runs_take_linear_time() {
+        let text: String = (0..100_000).map(|i| format!("eyJ{i}.a.b ")).collect();
+        let start = std::time::Instant::now();
+        assert_eq!(super::embedded_token(&text), None);
+        assert!(start.elapsed() < std::time::Duration::from_secs(5));
     }
 
     #[test]
