@@ -1,6 +1,7 @@
 //! AWS: a role trust policy evaluated for `sts:AssumeRoleWithWebIdentity` exactly as STS and IAM would.
 //!
-//! Stages: [`parse`] (find the document in what was pasted, read it with locations), [`context`] (the
+//! Stages: [`parse`] (find the document in what was pasted, read it with locations), [`cfn`] (a
+//! CloudFormation template's `Fn::Sub`/`Ref`/`Fn::GetAtt` resolved from the template), [`context`] (the
 //! request context STS builds from the token), [`eval`] (IAM's evaluation, three-valued), [`lint`]
 //! (Access-Analyzer-like findings on the policy alone), [`diagnose`] (why it fails, with fixes),
 //! [`generate`] (policies built from the token), [`sts_error`] (STS error messages explained).
@@ -18,6 +19,7 @@ use crate::policy::json::{Duplicate, LazySpans, Locate};
 use crate::policy::Evaluation;
 use crate::report::{Area, Finding, PolicyInfo, Severity, Snippet};
 
+pub mod cfn;
 pub mod context;
 pub mod dates;
 pub mod diagnose;
@@ -65,6 +67,12 @@ pub fn evaluate(
     };
     let Some((document, inner)) = parse::document(&found, &mut findings) else {
         return Evaluation::unusable(info, findings);
+    };
+    // A CloudFormation template's intrinsic functions, resolved from the template itself (pointers are unchanged).
+    let document = if found.detected.starts_with("CloudFormation") {
+        cfn::resolve(document, doc, &mut findings)
+    } else {
+        document
     };
     // Locations inside an embedded string are relative to that string: only report them for the outer text.
     let (locator, duplicates) = match (&outer, &inner) {

@@ -1,0 +1,454 @@
+//! CloudFormation: the intrinsic functions a template's trust policy is written with (`Fn::Sub`, `Ref`,
+//! `Fn::GetAtt`, `Fn::Join`, `Fn::Select`, `Fn::FindInMap`), resolved as far as the template itself says.
+//!
+//! A template usually names the OIDC provider it creates (`!GetAtt CircleCIProvider.Arn`, `!Ref Provider`) or
+//! builds the provider ARN and condition values from parameters (`!Sub "...org/${OrgId}"`). Read literally, such
+//! a principal is an object, not an ARN, and every check on it would fail for the wrong reason. Resolved here:
+//! - parameters, from their `Default` (a stack may override it: the finding says which defaults were used);
+//! - `AWS::Partition` (`aws`) and `AWS::URLSuffix` (`amazonaws.com`);
+//! - the `Arn` (and `Ref`) of an `AWS::IAM::OIDCProvider` resource, from its `Url`;
+//! - `Fn::Join`, `Fn::Select` over a literal list, `Fn::FindInMap` over the template's `Mappings`.
+//!
+//! `AWS::AccountId` reads as `<ACCOUNT_ID>`: the account is never checked offline. What else only a deployed
+//! stack knows (`AWS::Region`, a parameter without a default, another resource's attribute, `Fn::If`,
+//! `Fn::ImportValue`) stays in the text as `${Name}`, in `Fn::Sub`'s own syntax, and is reported.
+//!
+//! | code | severity | meaning |
+//! |---|---|---|
+//! | `cfn-resolved` | info | which intrinsic functions were read, and as what |
+//! | `cfn-unresolved` | warning | values only the deployed stack knows; checks that read them are read as written |
+
+use std::borrow::Cow;
+
+use serde_json::{Map, Value};
+
+use crate::report::{Area, Finding, Severity};
+
+/// Deeper nesting than this is left unresolved (a hostile or self-referencing template).
+const MAX_DEPTH: usize = 16;
+/// What is listed in a finding, at most.
+const MAX_LISTED: usize = 8;
+
+/// What `AWS::AccountId` is read as: the account is never checked offline (see `aws-offline-limits`).
+const ACCOUNT: &str = "<ACCOUNT_ID>";
+
+/// `policy` (found inside `template`) with its intrinsic functions resolved, plus the findings that say how.
+/// Borrowed unchanged when it uses none.
+pub fn resolve<'a>(
+    policy: Cow<'a, Value>,
+    template: &Value,
+    findings: &mut Vec<Finding>,
+) -> Cow<'a, Value> {
+    if !uses_intrinsics(&policy, 0) {
+        return policy;
+    }
+    let mut r = Resolver {
+        template,
+        resolved: Vec::new(),
+        unresolved: Vec::new(),
+    };
+    let value = r.value(&policy, 0);
+    if !r.resolved.is_empty() {
+        findings.push(
+            Finding::new(
+                "cfn-resolved",
+                Severity::Info,
+                Area::Policy,
+                format!(
+                    "read the template's intrinsic functions as: {}",
+                    listed(&r.resolved)
+                ),
+            )
+            .with_fix("a stack can be deployed with other parameter values: if it was, paste the deployed role (`aws iam get-role --role-name <name>`)"),
+        );
+    }
+    if !r.unresolved.is_empty() {
+        let names: Vec<String> = r.unresolved.iter().map(|u| format!("`${{{u}}}`")).collect();
+        findings.push(
+            Finding::new(
+                "cfn-unresolved",
+                Severity::Warning,
+                Area::Policy,
+                format!(
+                    "only the deployed stack knows {}: claimcheck reads {} as written, so a check that reads it may fail here and pass in AWS",
+                    listed(&names),
+                    if names.len() == 1 { "it" } else { "them" }
+                ),
+            )
+            .with_fix("give the parameter a `Default`, or paste the deployed role's trust policy (`aws iam get-role --role-name <name>`)"),
+        );
+    }
+    Cow::Owned(value)
+}
+
+fn listed(items: &[String]) -> String {
+    let mut out = items
+        .iter()
+        .take(MAX_LISTED)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if items.len() > MAX_LISTED {
+        out.push_str(&format!(" and {} more", items.len() - MAX_LISTED));
+    }
+    out
+}
+
+/// The intrinsic function an object stands for: exactly one key, `Ref` or `Fn::...`.
+fn intrinsic(map: &Map<String, Value>) -> Option<(&str, &Value)> {
+    let mut entries = map.iter();
+    match (entries.next(), entries.next()) {
+        (Some((k, v)), None) if k == "Ref" || k.starts_with("Fn::") => Some((k.as_str(), v)),
+        _ => None,
+    }
+}
+
+fn uses_intrinsics(v: &Value, depth: usize) -> bool {
+    depth < MAX_DEPTH
+        && match v {
+            Value::Object(map) => {
+                intrinsic(map).is_some() || map.values().any(|c| uses_intrinsics(c, depth + 1))
+            }
+            Value::Array(items) => items.iter().any(|c| uses_intrinsics(c, depth + 1)),
+            _ => false,
+        }
+}
+
+struct Resolver<'t> {
+    template: &'t Value,
+    /// "`X` = `value` (why)", in the order met, without repeats.
+    resolved: Vec<String>,
+    /// Names left as `${Name}`, in the order met, without repeats.
+    unresolved: Vec<String>,
+}
+
+impl Resolver<'_> {
+    fn note(&mut self, what: String) {
+        if !self.resolved.contains(&what) {
+            self.resolved.push(what);
+        }
+    }
+
+    /// `${name}`, recorded as unresolved.
+    fn left(&mut self, name: &str) -> String {
+        if !self.unresolved.iter().any(|u| u == name) {
+            self.unresolved.push(name.to_string());
+        }
+        format!("${{{name}}}")
+    }
+
+    /// `v` with every intrinsic function replaced by what it resolves to.
+    fn value(&mut self, v: &Value, depth: usize) -> Value {
+        if depth >= MAX_DEPTH {
+            return v.clone();
+        }
+        match v {
+            Value::Object(map) => match intrinsic(map) {
+                Some((name, arg)) => self.function(name, arg, depth + 1),
+                None => Value::Object(
+                    map.iter()
+                        .map(|(k, c)| (k.clone(), self.value(c, depth + 1)))
+                        .collect(),
+                ),
+            },
+            Value::Array(items) => {
+                Value::Array(items.iter().map(|c| self.value(c, depth + 1)).collect())
+            }
+            other => other.clone(),
+        }
+    }
+
+    /// A resolved value as text (a list is joined with commas, as CloudFormation does for list parameters).
+    fn text(&mut self, v: &Value, depth: usize) -> String {
+        match self.value(v, depth) {
+            Value::String(s) => s,
+            Value::Array(items) => items
+                .iter()
+                .map(|i| i.as_str().map_or_else(|| i.to_string(), str::to_string))
+                .collect::<Vec<_>>()
+                .join(","),
+            other => other.to_string(),
+        }
+    }
+
+    fn function(&mut self, name: &str, arg: &Value, depth: usize) -> Value {
+        match name {
+            "Ref" => Value::String(match arg.as_str() {
+                Some(r) => self.reference(r, depth),
+                None => self.left("Ref"),
+            }),
+            "Fn::GetAtt" => {
+                let (resource, attribute) = match arg {
+                    Value::String(s) => s.split_once('.').unwrap_or((s.as_str(), "")),
+                    Value::Array(a) => (
+                        a.first().and_then(Value::as_str).unwrap_or_default(),
+                        a.get(1).and_then(Value::as_str).unwrap_or_default(),
+                    ),
+                    _ => ("", ""),
+                };
+                Value::String(self.attribute(resource, attribute, depth))
+            }
+            "Fn::Sub" => {
+                let (text, vars) = match arg {
+                    Value::Array(a) => (
+                        a.first().and_then(Value::as_str).unwrap_or_default(),
+                        a.get(1).and_then(Value::as_object),
+                    ),
+                    other => (other.as_str().unwrap_or_default(), None),
+                };
+                Value::String(self.sub(text, vars, depth))
+            }
+            "Fn::Join" => {
+                let delimiter = arg.get(0).and_then(Value::as_str).unwrap_or_default();
+                let parts = match arg.get(1).map(|l| self.value(l, depth)) {
+                    Some(Value::Array(items)) => items,
+                    _ => return Value::String(self.left("Fn::Join")),
+                };
+                let parts: Vec<String> = parts.iter().map(|p| self.text(p, depth)).collect();
+                Value::String(parts.join(delimiter))
+            }
+            "Fn::Select" => {
+                let index = arg.get(0).map(|i| self.text(i, depth));
+                let list = arg.get(1).map(|l| self.value(l, depth));
+                match (index.and_then(|i| i.parse::<usize>().ok()), list) {
+                    (Some(i), Some(Value::Array(items))) if i < items.len() => items[i].clone(),
+                    _ => Value::String(self.left("Fn::Select")),
+                }
+            }
+            "Fn::FindInMap" => {
+                let keys: Vec<String> = (0..3)
+                    .filter_map(|i| arg.get(i))
+                    .map(|k| self.text(k, depth))
+                    .collect();
+                let found = match keys.as_slice() {
+                    [map, top, second] => self
+                        .template
+                        .get("Mappings")
+                        .and_then(|m| m.get(map))
+                        .and_then(|m| m.get(top))
+                        .and_then(|m| m.get(second))
+                        .map(|v| (format!("{map}.{top}.{second}"), v.clone())),
+                    _ => None,
+                };
+                match found {
+                    Some((path, v)) => {
+                        let shown = v.as_str().map_or_else(|| v.to_string(), str::to_string);
+                        self.note(format!(
+                            "`Fn::FindInMap` {path} = `{shown}` (from `Mappings`)"
+                        ));
+                        self.value(&v, depth)
+                    }
+                    None => Value::String(self.left("Fn::FindInMap")),
+                }
+            }
+            other => Value::String(self.left(other)),
+        }
+    }
+
+    /// `Ref name`: a parameter's default, a pseudo parameter, or an OIDC provider's ARN.
+    fn reference(&mut self, name: &str, depth: usize) -> String {
+        match name {
+            "AWS::Partition" => return "aws".to_string(),
+            "AWS::URLSuffix" => return "amazonaws.com".to_string(),
+            // Never checked offline; written as claimcheck writes it elsewhere, so the ARN still reads as one.
+            "AWS::AccountId" => return ACCOUNT.to_string(),
+            pseudo if pseudo.starts_with("AWS::") => return self.left(pseudo),
+            _ => {}
+        }
+        if let Some(param) = self.template.get("Parameters").and_then(|p| p.get(name)) {
+            return match param.get("Default") {
+                Some(default) => {
+                    let text = match default {
+                        Value::String(s) => s.clone(),
+                        other => other.to_string(),
+                    };
+                    self.note(format!(
+                        "`${{{name}}}` = `{text}` (the parameter's default)"
+                    ));
+                    text
+                }
+                None => self.left(name),
+            };
+        }
+        // `Ref` of an `AWS::IAM::OIDCProvider` is its ARN.
+        self.attribute(name, "Arn", depth)
+    }
+
+    /// `Fn::GetAtt resource.attribute`: only an OIDC provider's `Arn` is known before deployment.
+    fn attribute(&mut self, resource: &str, attribute: &str, depth: usize) -> String {
+        let shown = if attribute.is_empty() {
+            resource.to_string()
+        } else {
+            format!("{resource}.{attribute}")
+        };
+        let provider = self
+            .template
+            .get("Resources")
+            .and_then(|r| r.get(resource))
+            .filter(|r| r.get("Type").and_then(Value::as_str) == Some("AWS::IAM::OIDCProvider"));
+        let url = provider.and_then(|p| p.get("Properties")?.get("Url"));
+        match (url, attribute) {
+            (Some(url), "Arn") if depth < MAX_DEPTH => {
+                let url = self.text(url, depth + 1);
+                let host_path = url.strip_prefix("https://").unwrap_or(&url);
+                let arn = format!("arn:aws:iam::{ACCOUNT}:oidc-provider/{host_path}");
+                self.note(format!(
+                    "`{shown}` = `{arn}` (the `AWS::IAM::OIDCProvider` in the template)"
+                ));
+                arn
+            }
+            _ => self.left(&shown),
+        }
+    }
+
+    /// `Fn::Sub`: `${Name}` from `vars`, then as `Ref`/`Fn::GetAtt`; `${!Literal}` is `${Literal}`.
+    fn sub(&mut self, text: &str, vars: Option<&Map<String, Value>>, depth: usize) -> String {
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text;
+        while let Some(start) = rest.find("${") {
+            out.push_str(&rest[..start]);
+            let after = &rest[start + 2..];
+            let Some(end) = after.find('}') else {
+                out.push_str(&rest[start..]);
+                return out;
+            };
+            let name = &after[..end];
+            if let Some(literal) = name.strip_prefix('!') {
+                out.push_str("${");
+                out.push_str(literal);
+                out.push('}');
+            } else if let Some(v) = vars.and_then(|vars| vars.get(name)) {
+                let value = self.text(v, depth);
+                out.push_str(&value);
+            } else if let Some((resource, attribute)) = name.split_once('.') {
+                let value = self.attribute(resource, attribute, depth);
+                out.push_str(&value);
+            } else {
+                let value = self.reference(name, depth);
+                out.push_str(&value);
+            }
+            rest = &after[end + 1..];
+        }
+        out.push_str(rest);
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const ORG: &str = "8f2c1a4e-3b6d-4f0a-9c1e-5d7b2a9e4c10";
+
+    fn run(policy: Value, template: Value) -> (Value, Vec<(&'static str, String)>) {
+        let mut findings = Vec::new();
+        let out = resolve(Cow::Owned(policy), &template, &mut findings).into_owned();
+        (
+            out,
+            findings.into_iter().map(|f| (f.code, f.message)).collect(),
+        )
+    }
+
+    #[test]
+    fn a_policy_without_intrinsics_is_borrowed_as_it_is() {
+        let policy = json!({"Statement": [{"Principal": {"Federated": "arn"}}]});
+        let mut findings = Vec::new();
+        let out = resolve(Cow::Borrowed(&policy), &json!({}), &mut findings);
+        assert!(matches!(out, Cow::Borrowed(_)));
+        assert!(findings.is_empty());
+    }
+
+    #[test]
+    fn resolves_the_provider_it_creates_and_parameter_defaults() {
+        let template = json!({
+            "Parameters": {"OrgId": {"Type": "String", "Default": ORG}, "ProjectId": {"Type": "String"}},
+            "Resources": {
+                "CircleCIProvider": {
+                    "Type": "AWS::IAM::OIDCProvider",
+                    "Properties": {"Url": {"Fn::Sub": "https://oidc.circleci.com/org/${OrgId}"}}
+                }
+            }
+        });
+        let policy = json!({"Statement": [{
+            "Principal": {"Federated": {"Fn::GetAtt": ["CircleCIProvider", "Arn"]}},
+            "Condition": {"StringLike": {
+                (format!("oidc.circleci.com/org/{ORG}:sub")): {"Fn::Sub": "org/${OrgId}/project/${ProjectId}/*"}
+            }}
+        }]});
+        let (out, findings) = run(policy, template);
+        let provider =
+            format!("arn:aws:iam::<ACCOUNT_ID>:oidc-provider/oidc.circleci.com/org/{ORG}");
+        assert_eq!(
+            out["Statement"][0]["Principal"]["Federated"],
+            provider.as_str()
+        );
+        assert_eq!(
+            out["Statement"][0]["Condition"]["StringLike"]
+                [format!("oidc.circleci.com/org/{ORG}:sub")],
+            format!("org/{ORG}/project/${{ProjectId}}/*").as_str()
+        );
+        assert_eq!(
+            findings,
+            vec![
+                (
+                    "cfn-resolved",
+                    format!("read the template's intrinsic functions as: `${{OrgId}}` = `{ORG}` (the parameter's default), `CircleCIProvider.Arn` = `{provider}` (the `AWS::IAM::OIDCProvider` in the template)")
+                ),
+                (
+                    "cfn-unresolved",
+                    "only the deployed stack knows `${ProjectId}`: claimcheck reads it as written, so a check that reads it may fail here and pass in AWS".to_string()
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn ref_join_select_find_in_map_and_sub_variables() {
+        let template = json!({
+            "Mappings": {"Orgs": {"prod": {"Id": ORG}}},
+            "Resources": {"P": {"Type": "AWS::IAM::OIDCProvider", "Properties": {"Url": "https://oidc.circleci.com/org/x"}}}
+        });
+        let policy = json!({
+            "a": {"Ref": "P"},
+            "b": {"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":iam"]]},
+            "c": {"Fn::Select": ["1", ["x", "y"]]},
+            "d": {"Fn::FindInMap": ["Orgs", "prod", "Id"]},
+            "e": {"Fn::Sub": ["org/${Org}/${!Literal}", {"Org": {"Fn::FindInMap": ["Orgs", "prod", "Id"]}}]},
+            "f": [{"Fn::If": ["IsProd", "a", "b"]}, {"Fn::ImportValue": "x"}, "plain"],
+            "g": {"Fn::Sub": "unclosed ${Name"}
+        });
+        let (out, findings) = run(policy, template);
+        assert_eq!(
+            out["a"],
+            "arn:aws:iam::<ACCOUNT_ID>:oidc-provider/oidc.circleci.com/org/x"
+        );
+        assert_eq!(out["b"], "arn:aws:iam");
+        assert_eq!(out["c"], "y");
+        assert_eq!(out["d"], ORG);
+        assert_eq!(out["e"], format!("org/{ORG}/${{Literal}}").as_str());
+        assert_eq!(
+            out["f"],
+            json!(["${Fn::If}", "${Fn::ImportValue}", "plain"])
+        );
+        assert_eq!(out["g"], "unclosed ${Name");
+        assert_eq!(findings[1].0, "cfn-unresolved");
+        assert!(findings[1]
+            .1
+            .starts_with("only the deployed stack knows `${Fn::If}`, `${Fn::ImportValue}`:"));
+    }
+
+    #[test]
+    fn self_reference_and_deep_nesting_end() {
+        let template = json!({"Resources": {"P": {"Type": "AWS::IAM::OIDCProvider", "Properties": {"Url": {"Ref": "P"}}}}});
+        let (out, _) = run(json!({"a": {"Ref": "P"}}), template);
+        assert!(out["a"].as_str().unwrap().contains("${P.Arn}"));
+        // Deeper than any JSON serde_json parses (128 levels): resolution stops at its own limit.
+        let mut deep = json!("x");
+        for _ in 0..200 {
+            deep = json!({"Fn::Join": ["", [deep]]});
+        }
+        let (out, _) = run(json!({"a": deep}), json!({}));
+        assert!(out["a"].is_string());
+    }
+}
