@@ -147,6 +147,26 @@ cel += ["[1, 2u, 3.5, -4, 'a', \"b\", b'c', r'd', true, null][0] == 1", "{'a': [
         "assertion.sub.split('/').exists_one(s, s == 'org') ? int('7') % 2 : double(1) / 0.0",
         "attribute.ref.matches('^refs/(heads|tags)/')", "size(google.groups.filter(g, g.startsWith('a')).map(g, g + '!'))"]
 write("cel", sorted(set(cel)))
+# YAML: every platform's seed documents as block YAML (when PyYAML is there), and what people paste as YAML.
+yml = [
+    "attributeCondition: assertion['oidc.circleci.com/project-id'] == '" + PROJECT + "'\nattributeMapping:\n"
+    "  google.subject: assertion.sub\nname: projects/1/locations/global/workloadIdentityPools/p/providers/c\n"
+    "oidc:\n  allowedAudiences:\n  - " + ORG + "\n  issuerUri: https://oidc.circleci.com/org/" + ORG + "\nstate: ACTIVE\n",
+    "AWSTemplateFormatVersion: '2010-09-09'\nParameters:\n  OrgId:\n    Type: String\n    Default: " + ORG + "\n"
+    "Resources:\n  Provider:\n    Type: AWS::IAM::OIDCProvider\n    Properties:\n      Url: !Sub https://oidc.circleci.com/org/${OrgId}\n"
+    "  Role:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument:\n        Version: 2012-10-17\n"
+    "        Statement:\n          - Effect: Allow\n            Principal: {Federated: !GetAtt Provider.Arn}\n"
+    "            Action: [sts:AssumeRoleWithWebIdentity]\n            Condition:\n              StringLike:\n"
+    "                \"oidc.circleci.com/org/" + ORG + ":sub\": !Sub 'org/${OrgId}/*' # any project\n",
+    "a: |\n  literal\n   kept\nb: >-\n  folded\n\n  text\nc: \"esc \\u00e9 \\\"q\\\"\"\nd: 'it''s'\ne:\n- - x\n  - {k: [1, 2.5, ~, true]}\n",
+]
+try:
+    import yaml
+    for p in pol.values():
+        yml.extend(yaml.safe_dump(json.loads(t), sort_keys=False) for t in p.values())
+except ImportError:
+    print("PyYAML is not installed: policy_yaml gets the hand-written seeds only")
+write("policy_yaml", yml)
 full = []
 for i, (name, text) in enumerate([(k, v) for p in pol.values() for k, v in list(p.items())[:4]]):
     tok = list(TOKENS.values())[i % len(TOKENS)]

@@ -91,6 +91,11 @@ impl Spans {
         self.map.get(pointer).copied()
     }
 
+    /// Every located pointer.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, Location)> {
+        self.map.iter().map(|(p, l)| (p.as_str(), *l))
+    }
+
     /// Number of located values (for tests and diagnostics).
     pub fn len(&self) -> usize {
         self.map.len()

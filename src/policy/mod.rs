@@ -1,6 +1,7 @@
 //! Trust configurations: detect the kind, parse, evaluate to checks. One module per platform.
 //!
-//! The pasted text is parsed once ([`json::parse_value`]: line/column errors, URL decoding), then
+//! The pasted text is parsed once ([`json::parse_value`]: line/column errors, URL decoding; YAML, such as
+//! gcloud's default output or a CloudFormation template, by [`yaml`] when it is not JSON), then
 //! each platform in [`PLATFORMS`] is asked in turn whether it recognizes the document; the first that does
 //! evaluates it. Adding a platform is one line in that list: its module exposes `recognize`, `evaluate`,
 //! `suggest` and `explain_error_text` with the signatures of [`Platform`].
@@ -10,6 +11,7 @@
 //! | `policy-json-syntax` | error | the text is not JSON (line/column given) |
 //! | `policy-not-recognized` | error | JSON, but no platform recognizes it |
 //! | `policy-hcl-not-supported` | error | Terraform HCL was pasted; only JSON forms are read |
+//! | `policy-yaml-syntax` | error | the text looks like YAML but [`yaml`] cannot read it (line/column given) |
 
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -22,6 +24,7 @@ pub mod diff;
 pub mod gcp;
 pub mod json;
 pub mod vault;
+pub mod yaml;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -98,6 +101,7 @@ fn platform(kind: PolicyKind) -> Option<&'static Platform> {
 pub fn evaluate(text: &str, claims: Option<&Map<String, Value>>, now: i64) -> Evaluation {
     let (value, url_decoded) = match json::parse_value(text) {
         Ok(parsed) => parsed,
+        Err(e) if yaml::looks_like_yaml(text) => return evaluate_yaml(text, e, claims, now),
         Err(e) => return unreadable(text, e),
     };
     for p in PLATFORMS {
@@ -119,6 +123,10 @@ pub fn evaluate(text: &str, claims: Option<&Map<String, Value>>, now: i64) -> Ev
             return evaluation;
         }
     }
+    not_recognized()
+}
+
+fn not_recognized() -> Evaluation {
     let expected = "an AWS IAM trust policy (or `aws iam get-role` output, a CloudFormation or Terraform JSON role), a Google workload identity provider, a Vault JWT role, or an Azure federated identity credential";
     let finding = Finding::new(
         "policy-not-recognized",
@@ -128,6 +136,58 @@ pub fn evaluate(text: &str, claims: Option<&Map<String, Value>>, now: i64) -> Ev
     )
     .with_fix("paste the role's trust policy document, e.g. the output of `aws iam get-role --role-name <name>`");
     Evaluation::unusable(PolicyInfo::default(), vec![finding])
+}
+
+/// YAML (gcloud's default output, a CloudFormation template): read it, evaluate the document as if it had been
+/// pasted as JSON, and point every location back into the YAML.
+fn evaluate_yaml(
+    text: &str,
+    json_error: json::JsonError,
+    claims: Option<&Map<String, Value>>,
+    now: i64,
+) -> Evaluation {
+    let parsed = match yaml::parse(text) {
+        Ok(parsed) if parsed.value.is_object() || parsed.value.is_array() => parsed,
+        Ok(_) => return unreadable(text, json_error),
+        Err(e) => {
+            let finding = Finding::new(
+                "policy-yaml-syntax",
+                Severity::Error,
+                Area::Policy,
+                format!(
+                    "the policy looks like YAML but cannot be read: {} at line {}, column {}",
+                    e.message, e.location.line, e.location.column
+                ),
+            )
+            .with_fix("fix the YAML at that place, or paste JSON (`--format=json` for gcloud, `--output json` for the aws cli, `yq -o=json` for a file)")
+            .at(e.location);
+            return Evaluation::unusable(PolicyInfo::default(), vec![finding]);
+        }
+    };
+    let Some(p) = PLATFORMS
+        .iter()
+        .find(|p| (p.recognize)(&parsed.value).is_some())
+    else {
+        return not_recognized();
+    };
+    // The platforms locate by scanning JSON text: give them the document as JSON, then map each location (a
+    // JSON Pointer there) to where the same pointer was written in the YAML.
+    let source = serde_json::to_string_pretty(&parsed.value).unwrap_or_default();
+    let mut evaluation = (p.evaluate)(&parsed.value, &source, claims, now);
+    evaluation.info.kind = Some(p.kind);
+    if let Some(d) = evaluation.info.detected.as_mut() {
+        d.push_str(", read from YAML");
+    }
+    if evaluation.findings.iter().any(|f| f.location.is_some()) {
+        let in_json = json::scan(&source);
+        for f in &mut evaluation.findings {
+            f.location = f.location.and_then(|l| {
+                let pointer = in_json.iter().find(|(_, at)| *at == l)?.0;
+                parsed.locate(pointer)
+            });
+        }
+    }
+    evaluation
 }
 
 /// The text is not JSON: say where, and guess which platform it was meant for.
@@ -184,6 +244,7 @@ pub fn explain_error_text(text: &str, claims: Option<&Map<String, Value>>) -> Ve
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::report::Location;
 
     #[test]
     fn syntax_error_is_unusable_with_location() {
@@ -201,6 +262,65 @@ mod tests {
         assert_eq!(e.info.kind, None);
         assert_eq!(e.findings[0].code, "policy-not-recognized");
         assert!(e.findings[0].message.contains("AWS IAM trust policy"));
+    }
+
+    #[test]
+    fn yaml_is_read_and_located_in_the_yaml() {
+        let org = "8f2c1a4e-3b6d-4f0a-9c1e-5d7b2a9e4c10";
+        let sub = format!("org/{org}/project/1d3e5f70-2a4b-4c6d-8e9f-0a1b2c3d4e5f/user/a0b1c2d3-e4f5-4a6b-8c7d-9e0f1a2b3c4d");
+        let claims: Map<String, Value> = serde_json::from_value(serde_json::json!({
+            "iss": format!("https://oidc.circleci.com/org/{org}"),
+            "aud": org,
+            "sub": format!("{sub}/vcs-origin/github.com/a/b/vcs-ref/refs/heads/main"),
+            "iat": 1_000, "exp": 4_600,
+        }))
+        .unwrap();
+        let text = format!(
+            "# the role's trust policy\nVersion: '2012-10-17'\nStatement:\n- Effect: Allow\n  Principal:\n    Federated: arn:aws:iam::123456789012:oidc-provider/oidc.circleci.com/org/{org}\n  Action: sts:AssumeRoleWithWebIdentity\n  Condition:\n    StringEquals:\n      oidc.circleci.com/org/{org}:sub: {sub}\n"
+        );
+        let e = evaluate(&text, Some(&claims), 2_000);
+        assert_eq!(e.info.kind, Some(PolicyKind::Aws));
+        assert_eq!(
+            e.info.detected.as_deref(),
+            Some("IAM trust policy document, read from YAML")
+        );
+        assert_eq!(e.verdict, Some(Verdict::Deny));
+        let f = e
+            .findings
+            .iter()
+            .find(|f| f.code == "sub-expects-v1")
+            .unwrap();
+        // Line 10 of the YAML, where the key is written (not a line of the JSON it was evaluated as).
+        assert_eq!(
+            f.location,
+            Some(Location {
+                line: 10,
+                column: 7
+            })
+        );
+    }
+
+    #[test]
+    fn broken_yaml_says_where() {
+        let e = evaluate("oidc:\n  issuerUri: \"https://x\n", None, 0);
+        assert!(e.unusable);
+        assert_eq!(e.findings[0].code, "policy-yaml-syntax");
+        assert_eq!(
+            e.findings[0].message,
+            "the policy looks like YAML but cannot be read: this quoted string is never closed at line 2, column 14"
+        );
+        assert_eq!(
+            e.findings[0].location,
+            Some(Location {
+                line: 2,
+                column: 14
+            })
+        );
+        // YAML that holds no configuration is "not recognized", like such JSON.
+        assert_eq!(
+            evaluate("hello: world\n", None, 0).findings[0].code,
+            "policy-not-recognized"
+        );
     }
 
     #[test]

@@ -87,3 +87,61 @@ test('vault: editing the pasted role re-evaluates it', async ({ page }) => {
   await policyInput(page).fill(JSON.stringify(vaultRole()));
   await expect(page.locator('[data-verdict="allow"]')).toBeVisible();
 });
+
+test('YAML as gcloud prints it and a CloudFormation template are read, with findings located in the YAML', async ({
+  page,
+}) => {
+  await openApp(page, `#at=${AT}`);
+  await tokenInput(page).fill(circleToken({ version: 'v1', iat: IAT }));
+  // `gcloud iam workload-identity-pools providers describe` without --format=json.
+  await policyInput(page).fill(
+    [
+      `attributeCondition: attribute.project == '${PROJECT_ID}'`,
+      'attributeMapping:',
+      `  attribute.project: assertion['oidc.circleci.com/project-id']`,
+      '  google.subject: assertion.sub',
+      `name: ${PROVIDER_NAME}`,
+      'oidc:',
+      '  allowedAudiences:',
+      `  - ${ORG_ID}`,
+      `  issuerUri: ${ISS}`,
+      'state: ACTIVE',
+      '',
+    ].join('\n'),
+  );
+  await expect(page.locator('[data-verdict="allow"]')).toBeVisible();
+  await expect(page.locator('.policy-kind')).toContainText('read from YAML');
+
+  // A CloudFormation template that creates the provider: short-form tags, a parameter's default.
+  await policyInput(page).fill(
+    [
+      'Parameters:',
+      '  OrgId:',
+      '    Type: String',
+      `    Default: ${ORG_ID}`,
+      'Resources:',
+      '  Provider:',
+      '    Type: AWS::IAM::OIDCProvider',
+      '    Properties:',
+      '      Url: !Sub https://oidc.circleci.com/org/${OrgId}',
+      '  Role:',
+      '    Type: AWS::IAM::Role',
+      '    Properties:',
+      '      AssumeRolePolicyDocument:',
+      '        Version: "2012-10-17"',
+      '        Statement:',
+      '          - Effect: Allow',
+      '            Principal:',
+      '              Federated: !GetAtt Provider.Arn',
+      '            Action: sts:AssumeRoleWithWebIdentity',
+      '            Condition:',
+      '              StringEquals:',
+      `                oidc.circleci.com/org/${ORG_ID}:sub: !Sub "org/\${OrgId}/project/*"`,
+      '',
+    ].join('\n'),
+  );
+  await expect(page.locator('[data-verdict="deny"]')).toBeVisible();
+  await expect(page.locator('.finding[data-code="cfn-resolved"]')).toContainText("the parameter's default");
+  // `*` inside StringEquals is literal: the finding points at line 22 of the YAML, where the key is.
+  await expect(page.locator('.finding[data-code="wildcard-in-string-equals"]')).toContainText('line 22');
+});
