@@ -134,12 +134,17 @@ fn claim_sets(text: &str) -> Vec<Map<String, Value>> {
 }
 
 /// The values the token in `text` holds under `names` (the `sub` segment for [`SUB_SEGMENTS`], a claim's string,
-/// each string of a list claim) that are long enough to be looked for elsewhere: distinct, longest first, at
+/// each string of a list claim) that are long enough to be looked for elsewhere: distinct, in the order met, at
 /// most [`MAX_SPREAD_VALUES`]. [`redact_token`] and [`redact_text`] replace them wherever they appear.
 pub fn redacted_values(text: &str, names: &[String]) -> Vec<String> {
     let mut values: Vec<String> = Vec::new();
     let mut add = |v: &str| {
-        if v.len() >= MIN_SPREAD_LEN && !REDACTED.contains(v) {
+        // The bound keeps the duplicate check cheap however many values a hostile token lists.
+        if values.len() < MAX_SPREAD_VALUES
+            && v.len() >= MIN_SPREAD_LEN
+            && !REDACTED.contains(v)
+            && !values.iter().any(|x| x == v)
+        {
             values.push(v.to_string());
         }
     };
@@ -164,20 +169,34 @@ pub fn redacted_values(text: &str, names: &[String]) -> Vec<String> {
             }
         }
     }
-    values.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
-    values.dedup();
-    values.truncate(MAX_SPREAD_VALUES);
     values
 }
 
 /// `text` with every occurrence of each of `values` (from [`redacted_values`]) replaced by [`REDACTED`]: for the
-/// policy and the error text of a shared link.
+/// policy and the error text of a shared link. One pass; where several values start at the same place, the
+/// longest is replaced (a value inside a longer one never splits it).
 pub fn redact_text(text: &str, values: &[String]) -> String {
-    let mut out = text.to_string();
-    for v in values {
-        if out.contains(v.as_str()) {
-            out = out.replace(v.as_str(), REDACTED);
-        }
+    if !values.iter().any(|v| text.contains(v.as_str())) {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        let longest = values
+            .iter()
+            .filter(|v| rest.starts_with(v.as_str()))
+            .max_by_key(|v| v.len());
+        let skip = match longest {
+            Some(v) => {
+                out.push_str(REDACTED);
+                v.len()
+            }
+            None => {
+                out.push(c);
+                c.len_utf8()
+            }
+        };
+        rest = rest.get(skip..).unwrap_or_default();
     }
     out
 }
@@ -419,7 +438,7 @@ mod tests {
     }
 
     #[test]
-    fn redacted_values_are_the_chosen_ones_longest_first() {
+    fn redacted_values_are_the_chosen_ones_in_order() {
         let user = "33333333-3333-4333-8333-333333333333";
         let t = jwt(&format!(
             r#"{{"sub":"org/o1/project/p1/user/{user}","oidc.circleci.com/context-ids":["c-1","44444444-4444-4444-8444-444444444444"],"oidc.circleci.com/job-id":"j-123456789012"}}"#
@@ -437,10 +456,16 @@ mod tests {
         assert_eq!(
             redacted_values(&t, &names),
             vec![
+                "j-123456789012".to_string(),
                 "33333333-3333-4333-8333-333333333333".to_string(),
                 "44444444-4444-4444-8444-444444444444".to_string(),
-                "j-123456789012".to_string(),
             ]
+        );
+        // A value inside a longer one does not split it: the longest match at each place is replaced.
+        let values = vec!["abcdefgh".to_string(), "abcdefgh-ijkl".to_string()];
+        assert_eq!(
+            redact_text("x abcdefgh-ijkl y abcdefgh", &values),
+            "x <redacted> y <redacted>"
         );
         let (out, _) = redact(&t, &names);
         assert_eq!(
