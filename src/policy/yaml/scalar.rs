@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 
-use serde_json::{Map, Number, Value};
+use serde_json::{Map, Value};
 
 /// A plain scalar's value: booleans, null and numbers typed as YAML 1.2's core schema does.
 pub(super) fn plain(text: &str) -> Value {
@@ -28,8 +28,9 @@ pub(super) fn plain(text: &str) -> Value {
             .next()
             .is_some_and(|b| b.is_ascii_digit() || b == b'.')
     {
-        if let Ok(n) = serde_json::from_str::<Number>(&candidate) {
-            return Value::Number(n);
+        // As a `Value`, not a `Number`: that reader is the one the wasm has already.
+        if let Ok(number @ Value::Number(_)) = serde_json::from_str::<Value>(&candidate) {
+            return number;
         }
     }
     Value::String(text.to_string())
