@@ -11,6 +11,7 @@
 //! | `policy-json-syntax` | error | the text is not JSON (line/column given) |
 //! | `policy-not-recognized` | error | JSON, but no platform recognizes it |
 //! | `policy-hcl-not-supported` | error | Terraform HCL was pasted; only JSON forms are read |
+//! | `policy-table-not-supported` | error | `vault read`'s `Key  Value` table was pasted; its values lost their types |
 //! | `policy-yaml-syntax` | error | the text looks like YAML but [`yaml`] cannot read it (line/column given) |
 
 use serde::Serialize;
@@ -199,7 +200,20 @@ fn unreadable(text: &str, e: json::JsonError) -> Evaluation {
         None
     };
     let hcl = t.starts_with("resource ") || t.starts_with("data ") || t.contains("jsonencode(");
-    let finding = if hcl {
+    // `vault read` without `-format=json`: a `Key  Value` table whose values lost their types.
+    let mut lines = t.lines().map(|l| l.split_whitespace().collect::<Vec<_>>());
+    let table =
+        lines.next() == Some(vec!["Key", "Value"]) && lines.next() == Some(vec!["---", "-----"]);
+    let kind = if table { Some(PolicyKind::Vault) } else { kind };
+    let finding = if table {
+        Finding::new(
+            "policy-table-not-supported",
+            Severity::Error,
+            Area::Policy,
+            "this is `vault read`'s table output, which loses the values' types (a list, a string and a number look alike), so claimcheck does not read it",
+        )
+        .with_fix("paste `vault read -format=json auth/jwt/role/<name>` instead (and `vault read -format=json auth/jwt/config` to check the issuer)")
+    } else if hcl {
         Finding::new(
             "policy-hcl-not-supported",
             Severity::Error,
@@ -321,6 +335,22 @@ mod tests {
             evaluate("hello: world\n", None, 0).findings[0].code,
             "policy-not-recognized"
         );
+    }
+
+    #[test]
+    fn vault_table_output_is_named() {
+        let e = evaluate(
+            "Key                  Value\n---                  -----\nbound_audiences      [x]\nrole_type            jwt\n",
+            None,
+            0,
+        );
+        assert_eq!(e.info.kind, Some(PolicyKind::Vault));
+        assert_eq!(e.findings[0].code, "policy-table-not-supported");
+        assert!(e.findings[0]
+            .fix
+            .as_deref()
+            .unwrap()
+            .starts_with("paste `vault read -format=json auth/jwt/role/<name>`"));
     }
 
     #[test]
