@@ -315,6 +315,29 @@ mod tests {
     }
 
     #[test]
+    fn gcloud_list_output_in_yaml_is_a_list_of_providers() {
+        let claims: Map<String, Value> = serde_json::from_value(serde_json::json!({
+            "iss": "https://oidc.circleci.com/org/o", "aud": "o", "sub": "org/o/project/p/user/u",
+            "oidc.circleci.com/project-id": "p",
+        }))
+        .unwrap();
+        let provider = |id: &str, project: &str| {
+            format!("---\nattributeCondition: assertion['oidc.circleci.com/project-id'] == '{project}'\nattributeMapping:\n  google.subject: assertion.sub\nname: projects/1/locations/global/workloadIdentityPools/p/providers/{id}\noidc:\n  allowedAudiences:\n  - o\n  issuerUri: https://oidc.circleci.com/org/o\n")
+        };
+        let e = evaluate(
+            &format!("{}{}", provider("a", "q"), provider("b", "p")),
+            Some(&claims),
+            0,
+        );
+        assert_eq!(e.info.kind, Some(PolicyKind::Gcp));
+        assert_eq!(e.verdict, Some(Verdict::Allow));
+        assert_eq!(
+            e.info.decided_by.as_deref(),
+            Some("provider `b` accepts the token")
+        );
+    }
+
+    #[test]
     fn broken_yaml_says_where() {
         let e = evaluate("oidc:\n  issuerUri: \"https://x\n", None, 0);
         assert!(e.unusable);

@@ -1,6 +1,6 @@
 //! Google Cloud workload identity federation: an OIDC workload identity pool provider evaluated
 //! against the token: `issuerUri`, `allowedAudiences`, `attributeMapping` and `attributeCondition`
-//! (CEL, evaluated by [`cel`]).
+//! (CEL, evaluated by [`cel`]). A list of providers (`providers list`) accepts the token when one of them does.
 //!
 //! Finding codes emitted here:
 //!
@@ -11,6 +11,7 @@
 //! | `gcp-subject-too-long` | error | the mapped `google.subject` exceeds 127 bytes (a V2 CircleCI `sub` does) |
 //! | `gcp-not-evaluated` | info | part of the mapping or condition could not be evaluated (verdict left undecided) |
 //! | `gcp-condition-rejects` | error | the condition is not true for this token |
+//! | `gcp-no-provider-accepts` | error | a list of providers was pasted (`providers list`) and none accepts the token |
 //! | `gcp-error-attribute-condition` | error | error text: `The given credential is rejected by the attribute condition.` |
 //! | `gcp-error-audience` | error | error text: the audience in the token does not match the provider |
 //! | `gcp-error-subject-too-long` | error | error text: mapped `google.subject` over 127 bytes |
@@ -35,11 +36,114 @@ pub const REJECTED: &str = "The given credential is rejected by the attribute co
 
 /// A description of the provider form `doc` is in, or `None`.
 pub fn recognize(doc: &Value) -> Option<String> {
-    input::read(doc).map(|p| p.detected)
+    match doc {
+        Value::Array(items) if !items.is_empty() && items.iter().all(|i| input::read(i).is_some()) => {
+            Some(format!(
+                "{} google cloud workload identity pool providers (`gcloud iam workload-identity-pools providers list`)",
+                items.len()
+            ))
+        }
+        _ => input::read(doc).map(|p| p.detected),
+    }
 }
 
-/// Evaluate a provider `doc` against `claims`.
+/// Evaluate a provider `doc` (or a list of them, as `providers list` prints) against `claims`.
 pub fn evaluate(
+    doc: &Value,
+    text: &str,
+    claims: Option<&Map<String, Value>>,
+    now: i64,
+) -> Evaluation {
+    match doc {
+        Value::Array(items) if recognize(doc).is_some() => {
+            evaluate_list(items, recognize(doc), claims)
+        }
+        _ => evaluate_one(doc, text, claims, now),
+    }
+}
+
+/// A pool's providers: the token is accepted when one of them accepts it (the job names the provider it
+/// exchanges the token with). Each provider's checks and findings are labelled with its ID.
+fn evaluate_list(
+    items: &[Value],
+    detected: Option<String>,
+    claims: Option<&Map<String, Value>>,
+) -> Evaluation {
+    let mut out = Evaluation {
+        info: PolicyInfo {
+            kind: Some(PolicyKind::Gcp),
+            detected,
+            decided_by: None,
+        },
+        ..Evaluation::default()
+    };
+    let mut accepted = None;
+    let mut rejected = Vec::new();
+    let mut undecided = false;
+    for (i, item) in items.iter().enumerate() {
+        let id = item
+            .get("name")
+            .and_then(Value::as_str)
+            .and_then(|n| n.rsplit('/').next())
+            .filter(|id| !id.is_empty())
+            .map_or_else(|| format!("#{}", i + 1), |id| format!("`{id}`"));
+        let e = evaluate_one(item, "", claims, 0);
+        for mut c in e.checks {
+            c.statement = Some(match c.statement {
+                Some(s) => format!("provider {id} {s}"),
+                None => format!("provider {id}"),
+            });
+            out.checks.push(c);
+        }
+        for mut f in e.findings {
+            f.message = format!("provider {id}: {}", f.message);
+            out.findings.push(f);
+        }
+        match e.verdict {
+            Some(Verdict::Allow) => {
+                accepted.get_or_insert(id);
+            }
+            Some(Verdict::Deny) => {
+                let why = e.info.decided_by.unwrap_or_default();
+                rejected.push(format!("{id} fails on {why}"));
+            }
+            None => undecided = true,
+        }
+    }
+    if claims.is_none() {
+        return out;
+    }
+    (out.verdict, out.info.decided_by) = match accepted {
+        Some(id) => (
+            Some(Verdict::Allow),
+            Some(format!("provider {id} accepts the token")),
+        ),
+        None if undecided => (None, None),
+        None => {
+            out.findings.push(
+                Finding::new(
+                    "gcp-no-provider-accepts",
+                    Severity::Error,
+                    Area::Policy,
+                    format!(
+                        "none of the {} providers accepts this token: {}",
+                        items.len(),
+                        rejected.join("; ")
+                    ),
+                )
+                .with_fix("fix the provider the job exchanges its token with (the one its credential configuration names)"),
+            );
+            (
+                Some(Verdict::Deny),
+                Some("no provider accepts the token".to_string()),
+            )
+        }
+    };
+    out
+}
+
+/// Evaluate one provider `doc` against `claims`.
+fn evaluate_one(
     doc: &Value,
     text: &str,
     claims: Option<&Map<String, Value>>,

@@ -3,13 +3,14 @@
 //!
 //! Read: block mappings and sequences (a sequence may sit at its key's own indentation, as gcloud prints it),
 //! plain, single- and double-quoted scalars (also over several lines), literal and folded block scalars (`|`,
-//! `>`, with `-`/`+`), flow sequences and mappings (`[a, b]`, `{k: v}`), comments, one `---` document.
+//! `>`, with `-`/`+`), flow sequences and mappings (`[a, b]`, `{k: v}`), comments, and several `---`
+//! documents (read as a list, as `gcloud ... list` prints them).
 //! CloudFormation's short-form tags become the long form (`!Sub x` is `{"Fn::Sub": x}`, `!Ref x` is
 //! `{"Ref": x}`), so [`super::aws`] resolves them as in a JSON template. Plain `true`/`false`/`null` and
 //! numbers are typed, everything else is a string (a date stays text: `2012-10-17`).
 //!
 //! Not read, with an error that says where: anchors and aliases, complex keys (`? `), tabs in indentation,
-//! several documents, and anything nested deeper than [`MAX_DEPTH`]. Linear in the text, and never panics.
+//! and anything nested deeper than [`MAX_DEPTH`]. Linear in the text, and never panics.
 
 mod flow;
 mod scalar;
@@ -65,28 +66,25 @@ pub fn looks_like_yaml(text: &str) -> bool {
     }
 }
 
-/// Read `text` as one YAML document.
+/// Read `text`: one YAML document, or several (`---` between them, as `gcloud ... list` prints them), which
+/// are read as a list.
 pub fn parse(text: &str) -> Result<Parsed, YamlError> {
     let text = text.trim_start_matches('\u{feff}');
     let raw: Vec<&str> = text
         .split('\n')
         .map(|l| l.strip_suffix('\r').unwrap_or(l))
         .collect();
-    let mut lines = Vec::new();
-    let mut started = false;
+    let mut docs: Vec<Vec<Line<'_>>> = vec![Vec::new()];
     for (i, l) in raw.iter().enumerate() {
         let trimmed = l.trim();
-        if trimmed.is_empty() || trimmed.starts_with('#') || (!started && trimmed.starts_with('%'))
+        let empty_doc = docs.last().is_none_or(Vec::is_empty);
+        if trimmed.is_empty() || trimmed.starts_with('#') || (empty_doc && trimmed.starts_with('%'))
         {
             continue;
         }
         if l.starts_with("---") || l.starts_with("...") {
-            if started {
-                return Err(error(
-                    "a second document begins here; paste one document",
-                    i + 1,
-                    1,
-                ));
+            if !empty_doc {
+                docs.push(Vec::new());
             }
             let rest = l.get(3..).unwrap_or_default().trim();
             if rest.is_empty() || rest.starts_with('#') {
@@ -94,7 +92,6 @@ pub fn parse(text: &str) -> Result<Parsed, YamlError> {
             }
             return Err(error("content on the `---` line", i + 1, 4));
         }
-        started = true;
         let indent = l.len() - l.trim_start_matches(' ').len();
         if l[indent..].starts_with('\t') {
             return Err(error(
@@ -103,30 +100,50 @@ pub fn parse(text: &str) -> Result<Parsed, YamlError> {
                 indent + 1,
             ));
         }
-        lines.push(Line {
-            no: i + 1,
-            indent,
-            text: l[indent..].trim_end(),
-        });
+        if let Some(doc) = docs.last_mut() {
+            doc.push(Line {
+                no: i + 1,
+                indent,
+                text: l[indent..].trim_end(),
+            });
+        }
     }
+    docs.retain(|d| !d.is_empty());
+    let several = docs.len() > 1;
     let mut p = Parser {
         raw,
-        lines,
+        lines: Vec::new(),
         pos: 0,
         depth: 0,
         spans: Vec::new(),
     };
-    let Some(first) = p.lines.first() else {
-        return Ok(Parsed::default());
-    };
-    let value = p.node(first.indent, String::new())?;
-    if let Some(extra) = p.lines.get(p.pos) {
-        return Err(error(
-            "this line is outside the document's structure (check its indentation)",
-            extra.no,
-            extra.indent + 1,
-        ));
+    let mut values = Vec::with_capacity(docs.len());
+    for (i, lines) in docs.into_iter().enumerate() {
+        let indent = lines.first().map_or(0, |l| l.indent);
+        p.lines = lines;
+        p.pos = 0;
+        let pointer = if several {
+            format!("/{i}")
+        } else {
+            String::new()
+        };
+        values.push(p.node(indent, pointer)?);
+        if let Some(extra) = p.lines.get(p.pos) {
+            return Err(error(
+                "this line is outside the document's structure (check its indentation)",
+                extra.no,
+                extra.indent + 1,
+            ));
+        }
     }
+    let value = match (several, values.pop()) {
+        (true, Some(last)) => {
+            values.push(last);
+            Value::Array(values)
+        }
+        (false, Some(only)) => only,
+        (_, None) => Value::Null,
+    };
     Ok(Parsed {
         value,
         spans: p.spans,

@@ -179,7 +179,10 @@ fn unsupported_or_broken_yaml_says_where() {
             1
         )
     );
-    assert_eq!(err("a: 1\n---\nb: 2\n").1, 2);
+    assert_eq!(
+        err("---\na: 1\n--- b\n"),
+        ("content on the `---` line".to_string(), 3, 4)
+    );
     assert_eq!(err("a: \"open\n").0, "this quoted string is never closed");
     assert_eq!(err("a: [1, 2\n").0, "`]` is missing");
     assert_eq!(
@@ -256,4 +259,25 @@ fn a_repeated_key_is_read_and_located_as_its_last_occurrence() {
     assert_eq!(p.value, json!({"a": {"d": 3}, "c": 2}));
     assert_eq!(p.locate("/a"), Some(Location { line: 4, column: 1 }));
     assert_eq!(p.locate("/a/d"), Some(Location { line: 5, column: 3 }));
+}
+
+#[test]
+fn several_documents_are_a_list() {
+    // `gcloud iam workload-identity-pools providers list` without --format=json.
+    let p = parse("---\nname: a\nstate: ACTIVE\n---\nname: b\n...\n---\n# empty\n---\nname: c\n")
+        .unwrap();
+    assert_eq!(
+        p.value,
+        json!([{"name": "a", "state": "ACTIVE"}, {"name": "b"}, {"name": "c"}])
+    );
+    assert_eq!(p.locate("/1/name"), Some(Location { line: 5, column: 1 }));
+    assert_eq!(
+        p.locate("/2/name"),
+        Some(Location {
+            line: 10,
+            column: 1
+        })
+    );
+    // One document, with or without its `---`, is the document itself.
+    assert_eq!(read("---\nname: a\n"), json!({"name": "a"}));
 }
