@@ -37,11 +37,14 @@ const EXAMPLE_AT: i64 = EXAMPLE_IAT + 600;
 
 macro_rules! example {
     ($name:literal, $title:literal, $at:expr) => {
+        example!($name, $title, $at, "json")
+    };
+    ($name:literal, $title:literal, $at:expr, $ext:literal) => {
         Example {
             name: $name,
             title: $title,
             token: include_str!(concat!("../static/examples/", $name, ".jwt")),
-            policy: include_str!(concat!("../static/examples/", $name, ".policy.json")),
+            policy: include_str!(concat!("../static/examples/", $name, ".policy.", $ext)),
             at: $at,
         }
     };
@@ -84,6 +87,12 @@ pub const EXAMPLES: &[Example] = &[
         EXAMPLE_AT
     ),
     example!("repo-case", "repository name in another case", EXAMPLE_AT),
+    example!(
+        "cloudformation-yaml",
+        "CloudFormation YAML template, V2 token",
+        EXAMPLE_AT,
+        "yaml"
+    ),
     example!(
         "gcp-v2-subject-too-long",
         "GCP: V2 `sub` as `google.subject` (too long)",
@@ -635,6 +644,12 @@ mod tests {
                 &[&sub],
             ),
             (
+                "cloudformation-yaml",
+                Verdict::Deny,
+                &["sub-expects-v1"],
+                &[&sub],
+            ),
+            (
                 "gcp-v2-subject-too-long",
                 Verdict::Deny,
                 &["gcp-subject-too-long"],
@@ -698,8 +713,10 @@ mod tests {
             } else {
                 assert!(ex.at < exp, "{}", ex.name);
             }
-            let policy: Result<serde_json::Value, _> = serde_json::from_str(ex.policy);
-            assert!(policy.is_ok(), "{}", ex.name);
+            // Every policy reads as a document (JSON, or YAML for the CloudFormation template).
+            let read = serde_json::from_str::<serde_json::Value>(ex.policy).is_ok()
+                || crate::policy::yaml::parse(ex.policy).is_ok_and(|p| p.value.is_object());
+            assert!(read, "{}", ex.name);
             assert_eq!(example(ex.name).map(|e| e.name), Some(ex.name));
         }
     }

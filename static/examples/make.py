@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Regenerate the built-in examples of the web app (token + trust configuration per example: an AWS trust
-policy, a GCP provider, a Vault role or an Azure federated credential, in `<name>.policy.json`).
+policy, a GCP provider, a Vault role or an Azure federated credential, in `<name>.policy.json`, or in
+`<name>.policy.yaml` for the CloudFormation YAML template).
 
 Run from anywhere: `python3 static/examples/make.py`. Output is deterministic: the same files every run.
 Tokens are realistic CircleCI OIDC tokens (RS256 header with a `kid`, CircleCI claims as documented) with a
@@ -149,6 +150,43 @@ EXAMPLES = {
         policy({"StringEquals": {f"{PROVIDER}:aud": ORG},
                 "StringLike": {f"{PROVIDER}:sub": f"org/{ORG}/project/{PROJECT}/user/*/vcs-origin/{REPO_CASED}/vcs-ref/{REF}"}}),
     ),
+    # A CloudFormation template in YAML that creates the provider and pins the V1 `sub` with `!Sub`; the job
+    # sends the V2 token. Shows YAML, the short-form tags and the template's own values being read.
+    "cloudformation-yaml": (
+        token(V2_SUB),
+        f"""AWSTemplateFormatVersion: "2010-09-09"
+Description: The role CircleCI jobs of deploy-tools assume
+Parameters:
+  CircleCIOrgId:
+    Type: String
+    Default: {ORG}
+  ProjectId:
+    Type: String
+    Default: {PROJECT}
+Resources:
+  CircleCIProvider:
+    Type: AWS::IAM::OIDCProvider
+    Properties:
+      Url: !Sub https://oidc.circleci.com/org/${{CircleCIOrgId}}
+      ClientIdList:
+        - !Ref CircleCIOrgId
+  DeployRole:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: circleci-deploy-tools
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal:
+              Federated: !GetAtt CircleCIProvider.Arn
+            Action: sts:AssumeRoleWithWebIdentity
+            Condition:
+              StringEquals:
+                "{PROVIDER}:aud": !Ref CircleCIOrgId
+                "{PROVIDER}:sub": !Sub "org/${{CircleCIOrgId}}/project/${{ProjectId}}/user/{USER}"
+""",
+    ),
     # Google Cloud: CircleCI's documented mapping `google.subject=assertion.sub` with a V2 token, whose `sub`
     # is longer than the 127 bytes Google allows for `google.subject`.
     "gcp-v2-subject-too-long": (
@@ -197,7 +235,8 @@ def main() -> None:
     for name, (tok, pol) in EXAMPLES.items():
         with open(os.path.join(HERE, f"{name}.jwt"), "w") as f:
             f.write(tok + "\n")
-        with open(os.path.join(HERE, f"{name}.policy.json"), "w") as f:
+        ext = "json" if pol.startswith("{") else "yaml"
+        with open(os.path.join(HERE, f"{name}.policy.{ext}"), "w") as f:
             f.write(pol)
     print(f"wrote {len(EXAMPLES)} examples to {HERE}")
 

@@ -87,6 +87,7 @@ const EXAMPLE_DIAGNOSES = {
   'project-id-as-org-id': 'project-id-as-org-id',
   'server-issuer': 'principal-other-issuer',
   'repo-case': 'value-case-mismatch',
+  'cloudformation-yaml': 'sub-expects-v1',
   'gcp-v2-subject-too-long': 'gcp-subject-too-long',
   'vault-bound-claim-branch': 'vault-first-error',
   'azure-v1-subject-v2-token': 'azure-no-credential-matches',
