@@ -105,26 +105,31 @@ pub fn evaluate(text: &str, claims: Option<&Map<String, Value>>, now: i64) -> Ev
         Err(e) if yaml::looks_like_yaml(text) => return evaluate_yaml(text, e, claims, now),
         Err(e) => return unreadable(text, e),
     };
-    for p in PLATFORMS {
-        if (p.recognize)(&value).is_some() {
-            let decoded;
-            let source = if url_decoded {
-                decoded = json::url_decode_json(text).unwrap_or_default();
-                decoded.as_str()
-            } else {
-                text
-            };
-            let mut evaluation = (p.evaluate)(&value, source, claims, now);
-            evaluation.info.kind = Some(p.kind);
-            if url_decoded {
-                if let Some(d) = evaluation.info.detected.as_mut() {
-                    d.push_str(", URL-encoded");
-                }
-            }
-            return evaluation;
-        }
+    if url_decoded {
+        let decoded = json::url_decode_json(text).unwrap_or_default();
+        return dispatch(&value, &decoded, Some(", URL-encoded"), claims, now);
     }
-    not_recognized()
+    dispatch(&value, text, None, claims, now)
+}
+
+/// Evaluate `value` (read from `source`, the JSON text the platforms locate in) with the first platform that
+/// recognizes it; `how` is added to what was detected (e.g. ", read from YAML").
+fn dispatch(
+    value: &Value,
+    source: &str,
+    how: Option<&str>,
+    claims: Option<&Map<String, Value>>,
+    now: i64,
+) -> Evaluation {
+    let Some(p) = PLATFORMS.iter().find(|p| (p.recognize)(value).is_some()) else {
+        return not_recognized();
+    };
+    let mut evaluation = (p.evaluate)(value, source, claims, now);
+    evaluation.info.kind = Some(p.kind);
+    if let (Some(d), Some(how)) = (evaluation.info.detected.as_mut(), how) {
+        d.push_str(how);
+    }
+    evaluation
 }
 
 fn not_recognized() -> Evaluation {
@@ -165,20 +170,16 @@ fn evaluate_yaml(
             return Evaluation::unusable(PolicyInfo::default(), vec![finding]);
         }
     };
-    let Some(p) = PLATFORMS
-        .iter()
-        .find(|p| (p.recognize)(&parsed.value).is_some())
-    else {
-        return not_recognized();
-    };
     // The platforms locate by scanning JSON text: give them the document as JSON, then map each location (a
     // JSON Pointer there) to where the same pointer was written in the YAML.
     let source = serde_json::to_string_pretty(&parsed.value).unwrap_or_default();
-    let mut evaluation = (p.evaluate)(&parsed.value, &source, claims, now);
-    evaluation.info.kind = Some(p.kind);
-    if let Some(d) = evaluation.info.detected.as_mut() {
-        d.push_str(", read from YAML");
-    }
+    let mut evaluation = dispatch(
+        &parsed.value,
+        &source,
+        Some(", read from YAML"),
+        claims,
+        now,
+    );
     if evaluation.findings.iter().any(|f| f.location.is_some()) {
         let in_json = json::scan(&source);
         for f in &mut evaluation.findings {

@@ -84,36 +84,42 @@ pub fn strip_signatures(text: &str) -> (String, bool) {
     })
 }
 
-/// Whether `text` holds a JWS with a non-empty signature.
-pub fn has_signature(text: &str) -> bool {
+/// Whether `text` holds a JWS-looking run for which `pred` holds.
+fn any_jws(text: &str, pred: impl Fn(&Jws<'_>) -> bool) -> bool {
     let mut found = false;
     map_runs(text, |jws| {
-        found |= jws.signature.is_some_and(|s| !s.is_empty());
+        found |= pred(jws);
         None
     });
     found
 }
 
-/// `text` as a pasted claims object: JSON that holds no token (a JSON body that wraps a token, such as
-/// `{"jwt": "eyJ…"}`, is read as that token, as the decoder does).
-fn claims_object(text: &str) -> Option<Map<String, Value>> {
-    if !text.trim_start().starts_with('{') || has_jws(text) {
-        return None;
-    }
+/// Whether `text` holds a JWS with a non-empty signature.
+pub fn has_signature(text: &str) -> bool {
+    any_jws(text, |jws| jws.signature.is_some_and(|s| !s.is_empty()))
+}
+
+/// The claims in a JWS's payload, when it is a JSON object.
+fn payload_claims(jws: &Jws<'_>) -> Option<Map<String, Value>> {
+    let bytes = b64::decode(jws.payload).ok()?;
+    // `from_str` (not `from_slice`): one serde_json reader in the wasm, not two.
+    let text = std::str::from_utf8(&bytes).ok()?;
     match serde_json::from_str::<Value>(text) {
         Ok(Value::Object(claims)) => Some(claims),
         _ => None,
     }
 }
 
-/// Whether `text` holds a JWS-looking run (signed or not).
-fn has_jws(text: &str) -> bool {
-    let mut found = false;
-    map_runs(text, |_| {
-        found = true;
-        None
-    });
-    found
+/// `text` as a pasted claims object: JSON that holds no token (a JSON body that wraps a token, such as
+/// `{"jwt": "eyJ…"}`, is read as that token, as the decoder does).
+fn claims_object(text: &str) -> Option<Map<String, Value>> {
+    if !text.trim_start().starts_with('{') || any_jws(text, |_| true) {
+        return None;
+    }
+    match serde_json::from_str::<Value>(text) {
+        Ok(Value::Object(claims)) => Some(claims),
+        _ => None,
+    }
 }
 
 /// The claims of every JWS payload in `text`, or of `text` itself when it is a JSON object of claims.
@@ -123,11 +129,7 @@ fn claim_sets(text: &str) -> Vec<Map<String, Value>> {
     }
     let mut sets = Vec::new();
     map_runs(text, |jws| {
-        let bytes = b64::decode(jws.payload).ok()?;
-        let text = std::str::from_utf8(&bytes).ok()?;
-        if let Ok(Value::Object(claims)) = serde_json::from_str::<Value>(text) {
-            sets.push(claims);
-        }
+        sets.extend(payload_claims(jws));
         None
     });
     sets
@@ -217,12 +219,7 @@ pub fn redact_token(text: &str, names: &[String], values: &[String]) -> (String,
         return (text.to_string(), false);
     }
     map_runs(text, |jws| {
-        let bytes = b64::decode(jws.payload).ok()?;
-        // `from_str` (not `from_slice`): one serde_json reader in the wasm, not two.
-        let text = std::str::from_utf8(&bytes).ok()?;
-        let Ok(Value::Object(mut claims)) = serde_json::from_str::<Value>(text) else {
-            return None;
-        };
+        let mut claims = payload_claims(jws)?;
         if !redact_claims(&mut claims, names, values) {
             return None;
         }

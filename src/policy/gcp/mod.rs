@@ -54,10 +54,8 @@ pub fn evaluate(
     claims: Option<&Map<String, Value>>,
     now: i64,
 ) -> Evaluation {
-    match doc {
-        Value::Array(items) if recognize(doc).is_some() => {
-            evaluate_list(items, recognize(doc), claims)
-        }
+    match (doc, recognize(doc)) {
+        (Value::Array(items), detected @ Some(_)) => evaluate_list(items, detected, claims),
         _ => evaluate_one(doc, text, claims, now),
     }
 }
