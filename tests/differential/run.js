@@ -238,10 +238,13 @@ const eachStatement = (policy, f) => ({ ...policy, Statement: policy.Statement.m
 
 const RULES = [
   {
-    id: 'federated-wildcard',
-    // AWS: a wildcard principal matches every principal; `{"Federated": "*"}` names every federated one.
+    id: 'aws-wildcard-is-not-a-web-identity',
+    // AWS: `{"AWS": "*"}` "does not allow web identity session principals, SAML session principals, or service
+    // principals" (IAM user guide, Principal element, "All principals"); iam-simulate reads it as `"*"`.
     rewrite: (policy) => eachStatement(policy, (s) => {
-      if (s.Principal && s.Principal.Federated === '*') s.Principal = '*';
+      const aws = s.Principal && s.Principal.AWS;
+      const other = (a) => (a === '*' ? 'arn:aws:iam::999999999999:root' : a);
+      if (aws !== undefined) s.Principal.AWS = Array.isArray(aws) ? aws.map(other) : other(aws);
       return s;
     }),
   },
@@ -283,6 +286,8 @@ const RULES = [
 
 // claimcheck answers "cannot evaluate" (null) rather than guess: documented when the case has this shape.
 function unknownShape(policy, claims) {
+  // `{"Federated": "*"}`: not a documented principal, so whether it matches a web identity is unconfirmed.
+  if (policy.Statement.some((s) => s.Principal && s.Principal.Federated === '*')) return 'federated-wildcard-undocumented';
   // A multi-valued key (here `aud` as a list) under an operator without ForAnyValue:/ForAllValues:.
   if (!Array.isArray(claims.aud) || claims.aud.length < 2) return null;
   // ...or in a policy variable, which IAM documents only for single-valued keys.

@@ -3,6 +3,9 @@
 //! - provider = `iss` without its scheme (`https://oidc.circleci.com/org/<id>` -> `oidc.circleci.com/org/<id>`);
 //! - keys `<provider>:aud`, `<provider>:sub`, `<provider>:amr`, `<provider>:azp` (when the claim is present) and
 //!   `<provider>:oidc.circleci.com/project-id`; no other claim is in the context;
+//! - `aws:RequestTag/<k>`, `aws:TagKeys`, `sts:TransitiveTagKeys` and `sts:SourceIdentity` come only from the
+//!   token's `https://aws.amazon.com/tags` and `.../source_identity` claims (the call has no parameters for
+//!   them), so they are missing for a CircleCI token, which can only choose its `aud`;
 //! - `aws:CurrentTime` and `aws:EpochTime` come from the evaluation time; other global keys (`aws:SourceIp`,
 //!   `aws:UserAgent`, `sts:RoleSessionName`, ...) depend on the live request and cannot be known offline.
 //!
@@ -60,6 +63,8 @@ pub enum Missing {
     NoProvider,
     /// Not a web-identity key at all (another service's key).
     NotInRequest,
+    /// A session key (`aws:RequestTag/...`, `sts:SourceIdentity`, ...) whose token claim is absent.
+    NoSessionClaim { claim: String },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -123,6 +128,7 @@ impl Context {
                 }
             }
         }
+        session_entries(claims, &mut entries);
         Context {
             provider,
             entries,
@@ -136,11 +142,6 @@ impl Context {
             key.get(..p.len())
                 .is_some_and(|k| k.eq_ignore_ascii_case(p))
         };
-        // `aws:CurrentTime`/`aws:EpochTime` are answered by `global`; every other global key depends on the
-        // live request.
-        if prefix("aws:") || prefix("sts:") {
-            return Lookup::Unknowable;
-        }
         // Keys are distinct ignoring case, so an exact match (the usual spelling) is the one to find.
         if let Some(e) = self.entries.iter().find(|e| e.key == key).or_else(|| {
             self.entries
@@ -148,6 +149,16 @@ impl Context {
                 .find(|e| e.key.eq_ignore_ascii_case(key))
         }) {
             return Lookup::Present(e);
+        }
+        if let Some(claim) = session_claim(key) {
+            return Lookup::Missing(Missing::NoSessionClaim {
+                claim: claim.to_string(),
+            });
+        }
+        // `aws:CurrentTime`/`aws:EpochTime` are answered by `global`; every other global key depends on the
+        // live request.
+        if prefix("aws:") || prefix("sts:") {
+            return Lookup::Unknowable;
         }
         let Some((prefix, claim)) = key.rsplit_once(':') else {
             return Lookup::Missing(Missing::NotInRequest);
@@ -186,6 +197,80 @@ impl Context {
         } else {
             None
         }
+    }
+}
+
+/// The claim that carries session tags into `AssumeRoleWithWebIdentity` (it has no `Tags` parameter).
+pub const TAGS_CLAIM: &str = "https://aws.amazon.com/tags";
+/// The claim that carries the source identity (the call has no `SourceIdentity` parameter).
+pub const SOURCE_IDENTITY_CLAIM: &str = "https://aws.amazon.com/source_identity";
+
+/// The token claim a session key comes from, for the keys STS fills from the token alone.
+fn session_claim(key: &str) -> Option<&'static str> {
+    let lower = key.to_ascii_lowercase();
+    if lower.starts_with("aws:requesttag/")
+        || lower == "aws:tagkeys"
+        || lower == "sts:transitivetagkeys"
+    {
+        Some(TAGS_CLAIM)
+    } else if lower == "sts:sourceidentity" {
+        Some(SOURCE_IDENTITY_CLAIM)
+    } else {
+        None
+    }
+}
+
+/// `aws:RequestTag/<k>`, `aws:TagKeys`, `sts:TransitiveTagKeys` and `sts:SourceIdentity` from the token's
+/// `https://aws.amazon.com/tags` (`principal_tags`, `transitive_tag_keys`) and `.../source_identity`
+/// claims: a web identity request has no other source for them.
+fn session_entries(claims: &Map<String, Value>, entries: &mut Vec<Entry>) {
+    let strings = |v: &Value| -> Vec<String> {
+        match v {
+            Value::Array(items) => items
+                .iter()
+                .filter_map(|i| i.as_str().map(str::to_string))
+                .collect(),
+            Value::String(s) => vec![s.clone()],
+            _ => Vec::new(),
+        }
+    };
+    if let Some(tags) = claims.get(TAGS_CLAIM).and_then(Value::as_object) {
+        if let Some(principal) = tags.get("principal_tags").and_then(Value::as_object) {
+            for (k, v) in principal {
+                let mut values = strings(v);
+                let value = if values.len() == 1 {
+                    CtxValue::One(values.remove(0))
+                } else {
+                    CtxValue::Many(values)
+                };
+                entries.push(Entry {
+                    key: format!("aws:RequestTag/{k}"),
+                    claim: TAGS_CLAIM.to_string(),
+                    value,
+                });
+            }
+            if !principal.is_empty() {
+                entries.push(Entry {
+                    key: "aws:TagKeys".into(),
+                    claim: TAGS_CLAIM.to_string(),
+                    value: CtxValue::Many(principal.keys().cloned().collect()),
+                });
+            }
+        }
+        if let Some(t) = tags.get("transitive_tag_keys") {
+            entries.push(Entry {
+                key: "sts:TransitiveTagKeys".into(),
+                claim: TAGS_CLAIM.to_string(),
+                value: CtxValue::Many(strings(t)),
+            });
+        }
+    }
+    if let Some(id) = claims.get(SOURCE_IDENTITY_CLAIM).and_then(Value::as_str) {
+        entries.push(Entry {
+            key: "sts:SourceIdentity".into(),
+            claim: SOURCE_IDENTITY_CLAIM.to_string(),
+            value: CtxValue::One(id.to_string()),
+        });
     }
 }
 

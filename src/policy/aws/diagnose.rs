@@ -25,6 +25,7 @@
 //! | `deny-applied` | error | an explicit Deny decided the verdict |
 //! | `condition-not-evaluated` | warning | a condition claimcheck cannot evaluate offline leaves the verdict open |
 
+use crate::circleci::catalogue::unix_seconds;
 use serde_json::{Map, Value};
 
 use crate::policy::diff::{diff, DiffKind};
@@ -158,7 +159,22 @@ pub fn diagnose(
                     .map(|e| e.value)
                     .collect();
                 if federated.is_empty() {
-                    out.push(finding("principal-not-federated", Severity::Error, format!("{label} trusts only `AWS`/`Service` principals, which never match a web identity token"), format!("use `\"Principal\": {{\"Federated\": \"{}\"}}`", provider_arn(&provider)), at()));
+                    let mut kinds: Vec<&str> = Vec::new();
+                    for e in &p.entries {
+                        if !kinds.contains(&e.kind) {
+                            kinds.push(e.kind);
+                        }
+                    }
+                    let kinds = if kinds.is_empty() {
+                        "no principal claimcheck could read".to_string()
+                    } else {
+                        kinds
+                            .iter()
+                            .map(|k| format!("`{k}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    };
+                    out.push(finding("principal-not-federated", Severity::Error, format!("{label} has no `Federated` principal (it names {kinds}), and only a `Federated` OIDC provider matches a web identity token"), format!("use `\"Principal\": {{\"Federated\": \"{}\"}}`", provider_arn(&provider)), at()));
                 }
                 for f in federated
                     .iter()
@@ -394,10 +410,10 @@ pub fn diagnose(
 }
 
 fn sts(claims: &Map<String, Value>, ctx: &Context, ev: &PolicyEval, out: &mut Vec<Finding>) {
-    if let Some(exp) = claims.get("exp").and_then(Value::as_i64) {
+    if let Some(exp) = claims.get("exp").and_then(unix_seconds) {
         if exp <= ctx.now {
             out.push(
-                Finding::new("token-expired", Severity::Error, Area::Token, format!("the token expired {} s before the evaluation time: STS answers `ExpiredTokenException: Token expired` whatever the policy says", ctx.now - exp))
+                Finding::new("token-expired", Severity::Error, Area::Token, format!("the token expired {} s before the evaluation time: STS answers `ExpiredTokenException: Token expired` whatever the policy says", i128::from(ctx.now) - i128::from(exp)))
                     .with_fix("CircleCI tokens live 1 hour: assume the role earlier in the job, or mint a fresh token with `circleci run oidc get` right before"),
             );
         }

@@ -16,6 +16,7 @@
 //! - `StringEqualsIgnoreCase`: ASCII letters compare without case. How IAM folds other letters is not
 //!   documented, so a difference that letters outside ASCII might explain (`É` vs `é`) is Unknown, not a guess.
 
+use crate::circleci::catalogue::unix_seconds;
 use std::borrow::Cow;
 use std::fmt;
 
@@ -238,14 +239,14 @@ fn decide(policy: &Policy, ev: &mut PolicyEval, sts: Outcome) {
 fn sts_checks(ctx: &Context, claims: &Map<String, Value>, checks: &mut Vec<Check>) -> Outcome {
     let mut result = Outcome::Pass;
     let now = ctx.now;
-    let (exp_result, explanation, fix) = match claims.get("exp").and_then(Value::as_i64) {
+    let (exp_result, explanation, fix) = match claims.get("exp").and_then(unix_seconds) {
         Some(exp) if exp <= now => (
             Outcome::Fail,
-            format!("the token expired at {} ({} s before the evaluation time {}); STS answers `ExpiredTokenException` before reading the policy", dates::format(exp), now - exp, dates::format(now)),
+            format!("the token expired at {} ({} s before the evaluation time {}); STS answers `ExpiredTokenException` before reading the policy", dates::format(exp), i128::from(now) - i128::from(exp), dates::format(now)),
             Some("mint a fresh token right before assuming the role (CircleCI tokens live 1 hour): run the assume step earlier in the job, or use `circleci run oidc get` just before it".to_string()),
         ),
-        Some(exp) => (Outcome::Pass, format!("the token is valid until {} ({} s after the evaluation time)", dates::format(exp), exp - now), None),
-        None => (Outcome::Unknown, "the token has no numeric `exp`; STS requires one (claimcheck cannot tell how STS answers)".to_string(), None),
+        Some(exp) => (Outcome::Pass, format!("the token is valid until {} ({} s after the evaluation time)", dates::format(exp), i128::from(exp) - i128::from(now)), None),
+        None => (Outcome::Unknown, "the token has no `exp` number; STS requires one (claimcheck cannot tell how STS answers)".to_string(), None),
     };
     result = and(result, exp_result);
     checks.push(Check {
@@ -319,11 +320,18 @@ fn principal_check(
     };
     let mut matched: Option<String> = None;
     let mut near: Option<String> = None;
+    let mut unsure: Option<String> = None;
     for e in &p.entries {
         let hit = match e.kind {
             "*" => Some("`\"Principal\": \"*\"` matches every principal".to_string()),
-            "Federated" if e.value == "*" => Some("`{\"Federated\": \"*\"}` matches every federated principal".to_string()),
-            "AWS" if e.value == "*" => Some("`{\"AWS\": \"*\"}` is documented as equivalent to `\"Principal\": \"*\"`, which matches every principal".to_string()),
+            "Federated" if e.value == "*" => {
+                unsure = Some("`{\"Federated\": \"*\"}` is not a documented principal (IAM documents `\"*\"` and `{\"AWS\": \"*\"}` for all principals, and no wildcards inside principal names): whether it matches a web identity is unconfirmed".into());
+                None
+            }
+            "AWS" if e.value == "*" => {
+                near = Some("`{\"AWS\": \"*\"}` matches the IAM users, roles and sessions of every account, but not web identity session principals (IAM user guide, Principal element, \"All principals\"), so it never matches this token".into());
+                None
+            }
             "Federated" => match (arn_provider(e.value), &ctx.provider) {
                 (Some(pv), Some(tp)) if pv == tp => Some(
                     [
@@ -358,10 +366,14 @@ fn principal_check(
             break;
         }
     }
-    let result = outcome(matched.is_some() != p.negated);
+    let result = match (&matched, &unsure) {
+        (None, Some(_)) => Outcome::Unknown,
+        _ => outcome(matched.is_some() != p.negated),
+    };
     let explanation = match (matched, p.negated) {
         (Some(why), false) => why,
         (Some(why), true) => format!("`NotPrincipal` excludes this principal: {why}"),
+        (None, _) if unsure.is_some() => unsure.unwrap_or_default(),
         (None, true) => {
             "`NotPrincipal` does not list this token's provider, so the statement applies to it"
                 .into()
@@ -369,7 +381,7 @@ fn principal_check(
         (None, false) => near
             .unwrap_or_else(|| "no principal in the statement matches the token's provider".into()),
     };
-    let fix = (result == Outcome::Fail && !p.negated).then(|| {
+    let fix = (result != Outcome::Pass && !p.negated).then(|| {
         format!("use `\"Principal\": {{\"Federated\": \"{arn}\"}}` with the role's account ID")
     });
     checks.push(Check {
@@ -496,6 +508,7 @@ fn missing_reason(key: &str, m: &Missing, ctx: &Context) -> String {
         ),
         Missing::NoProvider => format!("the token has no `iss`, so STS sets no provider keys and `{key}` is missing"),
         Missing::NotInRequest => format!("`{key}` is not a key STS sets for `{ACTION}`, so it is missing"),
+        Missing::NoSessionClaim { claim } => format!("`{ACTION}` takes session tags and the source identity only from the token's `{claim}` claim, which this token does not have (a CircleCI token can only choose its `aud`), so `{key}` is missing"),
     }
 }
 
@@ -704,6 +717,9 @@ fn any_expected<'c>(
 }
 
 /// "`a`" for one value, "any of `a`, `b`" otherwise, written straight into the message.
+/// How an empty value list reads in an explanation.
+const EMPTY_LIST: &str = "an empty list of values";
+
 struct QuoteList<'a>(&'a [Cow<'a, str>]);
 
 impl QuoteList<'_> {
@@ -711,6 +727,10 @@ impl QuoteList<'_> {
     fn push_to(&self, s: &mut String) {
         let len: usize = self.0.iter().map(|v| v.len() + 4).sum();
         s.reserve(len + 7);
+        if self.0.is_empty() {
+            s.push_str(EMPTY_LIST);
+            return;
+        }
         if self.0.len() != 1 {
             s.push_str("any of ");
         }
@@ -727,6 +747,9 @@ impl QuoteList<'_> {
 
 impl fmt::Display for QuoteList<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.is_empty() {
+            return f.write_str(EMPTY_LIST);
+        }
         if self.0.len() != 1 {
             f.write_str("any of ")?;
         }

@@ -15,8 +15,11 @@
 //! | `federated-not-provider-arn` | error | a `Federated` value that is not an OIDC provider ARN (e.g. a URL) |
 //! | `federated-wildcard` | warning | a `*` inside a `Federated` ARN (principals take no wildcards) |
 //! | `condition-key-provider-mismatch` | warning | a condition key names another provider than the statement's principal |
+//! | `statement-sid-invalid` | error | a `Sid` with other characters than `A-Z`, `a-z`, `0-9` (IAM rejects it) |
+//! | `statement-sid-duplicate` | error | two statements with the same `Sid` (IAM rejects it) |
 //! | `deny-statement` | info | a Deny statement: when it applies, it wins over every Allow |
 
+use std::collections::HashMap;
 use std::fmt;
 
 use crate::policy::json::pointer_push;
@@ -60,6 +63,7 @@ pub fn lint(policy: &Policy, loc: Locator<'_>) -> Vec<Finding> {
         Some(v) => out.push(finding("policy-version-unknown", Severity::Error, format!("`Version` `{v}` is not one IAM knows (`2012-10-17` or `2008-10-17`); IAM rejects the policy"), "write `\"Version\": \"2012-10-17\"`", loc.at("/Version"))),
     }
     let vars_resolved = policy.version.as_deref() == Some("2012-10-17");
+    sids(policy, loc, &mut out);
     for st in &policy.statements {
         let label = st.name();
         let at = |k: &str| {
@@ -157,20 +161,27 @@ pub fn lint(policy: &Policy, loc: Locator<'_>) -> Vec<Finding> {
                         || p.eq_ignore_ascii_case("sts:TagSession"))
                 })
                 .collect();
-            if a.negated || !others.is_empty() {
+            let excludes_web_identity = a.negated
+                && a.actions
+                    .iter()
+                    .any(|p| super::eval::action_matches(p, ACTION));
+            if (a.negated && !excludes_web_identity) || (!a.negated && !others.is_empty()) {
                 let what = if a.negated {
-                    "`NotAction`".to_string()
+                    format!(
+                        "uses `NotAction`, so it allows the OIDC principal every action it does not list, beyond `{ACTION}`"
+                    )
                 } else {
-                    others
+                    let list = others
                         .iter()
                         .map(|o| format!("`{o}`"))
                         .collect::<Vec<_>>()
-                        .join(", ")
+                        .join(", ");
+                    format!("allows the OIDC principal {list}, beyond `{ACTION}`")
                 };
                 out.push(finding(
                     "oidc-principal-other-action",
                     Severity::Warning,
-                    format!("{label} allows the OIDC principal {what}, beyond `{ACTION}`"),
+                    format!("{label} {what}"),
                     format!(
                         "allow only `{ACTION}` (and `sts:TagSession` if you pass session tags)"
                     ),
@@ -191,8 +202,8 @@ pub fn lint(policy: &Policy, loc: Locator<'_>) -> Vec<Finding> {
                     out.push(finding(
                         "condition-key-provider-mismatch",
                         Severity::Warning,
-                        format!("the key `{}` in {label} names provider `{prefix}`, but the principal trusts `{}`: STS only sets keys under the token's issuer, so this key is always missing", c.key, providers.join("`, `")),
-                        format!("write the key as `{}:{claim}`", providers[0]),
+                        format!("the key `{}` in {label} names provider `{prefix}`, but the principal trusts `{}`: STS sets keys only under the provider that accepted the token, so either the principal never matches or this key is always missing", c.key, providers.join("`, `")),
+                        format!("name the same provider in the principal and in the key prefix: the token's issuer without `https://`, e.g. `oidc.circleci.com/org/<org ID>:{claim}`"),
                         cat(),
                     ));
                 }
@@ -237,6 +248,35 @@ pub fn lint(policy: &Policy, loc: Locator<'_>) -> Vec<Finding> {
     out
 }
 
+/// IAM's `Sid` rules: "Statement IDs (SID) must be alpha-numeric" and "... in a single policy must be unique".
+fn sids(policy: &Policy, loc: Locator<'_>, out: &mut Vec<Finding>) {
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for st in &policy.statements {
+        let Some(sid) = st.sid.as_deref() else {
+            continue;
+        };
+        let at = || loc.at(&pointer_push(&st.pointer, "Sid"));
+        if !sid.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            out.push(finding(
+                "statement-sid-invalid",
+                Severity::Error,
+                format!("the `Sid` `{sid}` of statement {} holds characters IAM does not accept in a role trust policy (it rejects it: \"Statement IDs (SID) must be alpha-numeric\")", st.index),
+                "use only `A-Z`, `a-z` and `0-9`",
+                at(),
+            ));
+        }
+        if let Some(first) = seen.insert(sid, st.index) {
+            out.push(finding(
+                "statement-sid-duplicate",
+                Severity::Error,
+                format!("statements {first} and {} both have the `Sid` `{sid}` (IAM rejects it: \"Statement IDs (SID) in a single policy must be unique\")", st.index),
+                "give each statement its own `Sid`, or remove them",
+                at(),
+            ));
+        }
+    }
+}
+
 fn broad_sub(
     v: &str,
     label: &dyn fmt::Display,
@@ -256,7 +296,7 @@ fn broad_sub(
     let project_wild = segs[2] == Some("project") && segs[3].is_some_and(wild);
     let org_tail = three && segs[0] == Some("org") && segs[2].is_some_and(wild);
     if project_wild || org_tail {
-        return Some(finding("sub-wildcard-project", Severity::Info, format!("the `sub` pattern `{v}` in {label} trusts every project of the org"), "if only one project should assume the role, pin it: `org/<org>/project/<project>/user/*`", at()));
+        return Some(finding("sub-wildcard-project", Severity::Info, format!("the `sub` pattern `{v}` in {label} trusts every project of org `{}`", segs[1].unwrap_or_default()), "if only one project should assume the role, pin it: `org/<org>/project/<project>/user/*`", at()));
     }
     None
 }
@@ -331,6 +371,45 @@ mod tests {
             codes(t),
             vec!["policy-version-unknown", "federated-not-provider-arn"]
         );
+    }
+
+    #[test]
+    fn not_action_and_sids() {
+        let st = |extra: &str| {
+            format!(
+                r#"{{"Effect":"Allow",{P},{extra},"Condition":{{"StringEquals":{{"oidc.circleci.com/org/o:aud":"o"}},"StringLike":{{"oidc.circleci.com/org/o:sub":"org/o/project/p/user/*"}}}}}}"#
+            )
+        };
+        let doc = |sts: &[String]| {
+            format!(
+                r#"{{"Version":"2012-10-17","Statement":[{}]}}"#,
+                sts.join(",")
+            )
+        };
+        // `NotAction` that lists the web identity action never applies to it: nothing "beyond" it is allowed.
+        let t = doc(&[st(r#""NotAction":"sts:AssumeRoleWithWebIdentity""#)]);
+        assert!(codes(&t).is_empty(), "{:?}", codes(&t));
+        let t = doc(&[st(r#""NotAction":"sts:AssumeRole""#)]);
+        assert_eq!(codes(&t), vec!["oidc-principal-other-action"]);
+        let p = json::parse(&t).unwrap();
+        let mut f = Vec::new();
+        let loc = Locator {
+            spans: Some(&p.spans),
+            prefix: "",
+        };
+        let policy = parse::parse(&p.value, loc, &mut f);
+        let found = lint(&policy, loc);
+        assert!(found[0].message.starts_with("statement 1 uses `NotAction`, so it allows the OIDC principal every action it does not list"), "{}", found[0].message);
+        // `Sid`: alphanumeric and unique, or IAM rejects the document.
+        let a = st(r#""Sid":"A","Action":"sts:AssumeRoleWithWebIdentity""#);
+        assert_eq!(
+            codes(&doc(&[a.clone(), a.clone()])),
+            vec!["statement-sid-duplicate"]
+        );
+        let bad = st(r#""Sid":"Allow-CircleCI OIDC","Action":"sts:AssumeRoleWithWebIdentity""#);
+        assert_eq!(codes(&doc(&[bad])), vec!["statement-sid-invalid"]);
+        let fine = st(r#""Sid":"AllowCircleCI2","Action":"sts:AssumeRoleWithWebIdentity""#);
+        assert!(codes(&doc(&[fine])).is_empty());
     }
 
     #[test]

@@ -10,6 +10,7 @@
 //! |---|---|---|
 //! | `aws-no-token` | info | no token given: only the policy was checked |
 //! | `aws-offline-limits` | info | what STS checks that cannot be checked offline |
+//! | `policy-rejected-by-iam` | error | IAM would refuse to save the document (the verdict is then deny) |
 
 use std::borrow::Cow;
 
@@ -17,7 +18,7 @@ use serde_json::{Map, Value};
 
 use crate::policy::json::{Duplicate, LazySpans, Locate};
 use crate::policy::Evaluation;
-use crate::report::{Area, Finding, PolicyInfo, Severity, Snippet};
+use crate::report::{Area, Finding, PolicyInfo, Severity, Snippet, Verdict};
 
 pub mod cfn;
 pub mod context;
@@ -103,6 +104,10 @@ pub fn evaluate(
     let document: Cow<'_, Value> = document;
     let policy = parse::parse(&document, locator, &mut findings);
     findings.extend(lint::lint(&policy, locator));
+    let rejected = rejection(&findings);
+    if let Some((f, _)) = &rejected {
+        findings.push(f.clone());
+    }
 
     let Some(claims) = claims else {
         findings.push(
@@ -133,6 +138,18 @@ pub fn evaluate(
         Area::Policy,
         "claimcheck cannot see your account: that the OIDC provider for the token's issuer exists in the role's account, that its audiences include the token's `aud`, and the account ID in the principal are not checked",
     ).with_fix("compare with `aws iam list-open-id-connect-providers` and `aws iam get-open-id-connect-provider --open-id-connect-provider-arn <arn>`"));
+    if let Some((_, codes)) = &rejected {
+        let as_written = ev.decided_by.take().unwrap_or_default();
+        let rest = match ev.verdict {
+            Some(Verdict::Allow) => format!("; without that, {as_written} would allow"),
+            Some(Verdict::Deny) => format!("; as written, too: {as_written}"),
+            None => format!("; as written, {as_written}"),
+        };
+        ev.verdict = Some(Verdict::Deny);
+        ev.decided_by = Some(format!(
+            "IAM rejects this document ({codes}), so no role can have it as its trust policy{rest}"
+        ));
+    }
     info.decided_by = ev.decided_by.clone();
     Evaluation {
         info,
@@ -141,6 +158,54 @@ pub fn evaluate(
         findings,
         unusable: false,
     }
+}
+
+/// Findings that mean IAM refuses to save the document (`MalformedPolicyDocument`): such a text cannot be a
+/// role's trust policy, whatever its statements say.
+const REJECTED_BY_IAM: [&str; 17] = [
+    "policy-not-object",
+    "policy-no-statement",
+    "policy-version-unknown",
+    "statement-not-object",
+    "statement-has-resource",
+    "statement-invalid-effect",
+    "statement-principal-and-notprincipal",
+    "statement-missing-principal",
+    "statement-not-principal",
+    "statement-missing-action",
+    "statement-sid-invalid",
+    "statement-sid-duplicate",
+    "principal-invalid",
+    "action-invalid",
+    "condition-invalid",
+    "condition-unknown-operator",
+    "condition-value-invalid",
+];
+
+/// The `policy-rejected-by-iam` finding and the codes behind it, when any finding is one IAM rejects.
+fn rejection(findings: &[Finding]) -> Option<(Finding, String)> {
+    let mut codes: Vec<&str> = Vec::new();
+    for f in findings {
+        if REJECTED_BY_IAM.contains(&f.code) && !codes.contains(&f.code) {
+            codes.push(f.code);
+        }
+    }
+    if codes.is_empty() {
+        return None;
+    }
+    let codes = codes
+        .iter()
+        .map(|c| format!("`{c}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let finding = Finding::new(
+        "policy-rejected-by-iam",
+        Severity::Error,
+        Area::Policy,
+        format!("IAM refuses to save this document (`aws iam update-assume-role-policy` answers `MalformedPolicyDocument`), so it cannot be the role's trust policy: see {codes}"),
+    )
+    .with_fix("fix those errors, or paste the trust policy the role really has: `aws iam get-role --role-name <role> --query Role.AssumeRolePolicyDocument`");
+    Some((finding, codes))
 }
 
 fn duplicate_findings(duplicates: &[Duplicate], prefix: &str, located: bool) -> Vec<Finding> {

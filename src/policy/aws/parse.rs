@@ -450,7 +450,7 @@ fn statement<'a>(
             "Sid" | "Effect" | "Principal" | "NotPrincipal" | "Action" | "NotAction" | "Condition" => {}
             "Resource" | "NotResource" => findings.push(finding(
                 "statement-has-resource",
-                Severity::Warning,
+                Severity::Error,
                 format!("{label} has `{key}`, which a role trust policy may not contain (IAM rejects it: \"Has prohibited field {key}\")"),
                 "remove it: the role itself is the resource",
                 at(key),
@@ -486,7 +486,7 @@ fn statement<'a>(
         (None, None) => findings.push(finding("statement-missing-principal", Severity::Error, format!("{label} has no `Principal`, so it applies to nobody"), "add `\"Principal\": {\"Federated\": \"arn:aws:iam::<ACCOUNT_ID>:oidc-provider/<issuer without https://>\"}`", loc.at(&pointer))),
         (Some(p), None) => principal = principals(p, false, label, &|| at("Principal"), findings),
         (None, Some(p)) => {
-            findings.push(finding("statement-not-principal", Severity::Warning, format!("{label} uses `NotPrincipal`; AWS advises against it and it is evaluated here as \"every principal except those listed\""), "use `Principal` with the OIDC provider instead", at("NotPrincipal")));
+            findings.push(finding("statement-not-principal", Severity::Error, format!("{label} uses `NotPrincipal`, which IAM rejects in a role trust policy (\"you cannot use the NotPrincipal element in an IAM identity-based policy nor in an IAM role trust policy\"); its checks read it as \"every principal except those listed\""), "use `\"Principal\": {\"Federated\": \"arn:aws:iam::<ACCOUNT_ID>:oidc-provider/<issuer without https://>\"}` instead", at("NotPrincipal")));
             principal = principals(p, true, label, &|| at("NotPrincipal"), findings);
         }
     }

@@ -9,6 +9,7 @@
 //! | `sts-token-expired` | error | `ExpiredTokenException` / `Token expired` |
 //! | `sts-missing-aud` | error | `Missing a required claim: aud` |
 
+use crate::circleci::catalogue::unix_seconds;
 use serde_json::{Map, Value};
 
 use crate::report::{Area, Finding, Severity};
@@ -105,7 +106,7 @@ pub fn explain(text: &str, claims: Option<&Map<String, Value>>) -> Vec<Finding> 
         ));
     }
     if lower.contains("expiredtokenexception") || lower.contains("token expired") {
-        let exp = claim(claims, "exp").and_then(Value::as_i64);
+        let exp = claim(claims, "exp").and_then(unix_seconds);
         out.push(found(
             "sts-token-expired",
             format!("`ExpiredTokenException`: the token's `exp`{} had passed when STS received it; CircleCI tokens live 1 hour", exp.map(|e| format!(" ({})", super::dates::format(e))).unwrap_or_default()),
