@@ -1,6 +1,6 @@
 //! The pipeline: inputs in, one [`Report`] out. Time is an input, never read here.
 
-use crate::report::{Area, Finding, Report, Severity};
+use crate::report::{Area, Finding, Report, Severity, Verdict};
 use crate::{circleci, policy, token};
 
 /// Everything the user gave. Empty strings mean "not given".
@@ -67,6 +67,10 @@ pub fn analyze(input: &Input<'_>) -> Report {
         }
         report.unusable_input |= evaluation.unusable;
     }
+    if report.policy.kind.is_some() {
+        refuse_unsigned(&mut report);
+    }
+    let claims = report.token.as_ref().and_then(|t| t.claims.as_ref());
     if let Some(claims) = claims {
         report.suggestions = policy::suggest(report.policy.kind, claims);
     }
@@ -76,6 +80,29 @@ pub fn analyze(input: &Input<'_>) -> Report {
             .extend(policy::explain_error_text(input.error_text, claims));
     }
     report
+}
+
+/// A token whose header says it is unsigned (`alg` `none` or absent) is refused by every platform before
+/// any trust configuration is read, so the verdict is deny whatever the policy says.
+fn refuse_unsigned(report: &mut Report) {
+    let Some(code) = ["token-alg-none", "token-alg-missing"]
+        .into_iter()
+        .find(|c| report.findings.iter().any(|f| f.code == *c))
+    else {
+        return;
+    };
+    if report.verdict == Some(Verdict::Deny) {
+        return;
+    }
+    let why = if code == "token-alg-none" {
+        "its `alg` is `none`"
+    } else {
+        "its header has no `alg`"
+    };
+    report.verdict = Some(Verdict::Deny);
+    report.policy.decided_by = Some(format!(
+        "the token itself: {why}, and every platform refuses an unsigned token before reading the trust configuration"
+    ));
 }
 
 #[cfg(test)]
@@ -131,5 +158,63 @@ mod tests {
         assert!(exp
             .explanation
             .contains("STS answers `ExpiredTokenException` before reading the policy"));
+    }
+
+    /// The token `v1-allow` with its header replaced; the signature is kept (it no longer matters).
+    fn with_header(header: &str) -> String {
+        use base64::Engine;
+        let ex = example("v1-allow").unwrap();
+        let parts: Vec<&str> = ex.token.trim().split('.').collect();
+        let h = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(header);
+        format!("{h}.{}.{}", parts[1], parts[2])
+    }
+
+    #[test]
+    fn an_unsigned_header_is_refused_whatever_the_policy_says() {
+        let ex = example("v1-allow").unwrap();
+        let allowed = analyze(&Input {
+            token: ex.token,
+            policy: ex.policy,
+            now: ex.at,
+            ..Input::default()
+        });
+        assert_eq!(allowed.verdict, Some(Verdict::Allow));
+        for (header, why) in [
+            (r#"{"alg":"none","typ":"JWT"}"#, "its `alg` is `none`"),
+            (r#"{"alg":"NONE"}"#, "its `alg` is `none`"),
+            (r#"{"typ":"JWT"}"#, "its header has no `alg`"),
+        ] {
+            let token = with_header(header);
+            let report = analyze(&Input {
+                token: &token,
+                policy: ex.policy,
+                now: ex.at,
+                ..Input::default()
+            });
+            assert_eq!(report.verdict, Some(Verdict::Deny), "{header}");
+            let by = report.policy.decided_by.unwrap_or_default();
+            assert!(by.starts_with(&format!("the token itself: {why}")), "{by}");
+            // Without a policy there is still no verdict.
+            let alone = analyze(&Input {
+                token: &token,
+                now: ex.at,
+                ..Input::default()
+            });
+            assert_eq!(alone.verdict, None);
+        }
+    }
+
+    #[test]
+    fn extreme_times_never_overflow() {
+        let ex = example("v1-allow").unwrap();
+        for now in [i64::MIN, i64::MIN + 1, -1, 0, i64::MAX] {
+            let report = analyze(&Input {
+                token: ex.token,
+                policy: ex.policy,
+                now,
+                ..Input::default()
+            });
+            assert!(report.verdict.is_some() || report.policy.decided_by.is_some());
+        }
     }
 }
