@@ -134,7 +134,36 @@ pub fn inspect(decoded: &Decoded, now: i64) -> Inspection {
             sub.as_ref(),
             now,
         ),
-        sub,
+        // Claims without a string `sub` still get a `sub` view (and `sub.version`), saying what is wrong.
+        sub: sub.or_else(|| claims.map(|c| Sub::not_a_string(c.get("sub")))),
+    }
+}
+
+impl Sub {
+    /// The view of a `sub` that is absent or not a string: unrecognized, with a note saying which.
+    pub fn not_a_string(value: Option<&Value>) -> Sub {
+        let note = match value {
+            None => "the token has no `sub` claim; CircleCI always sets one, and every platform matches on it".to_string(),
+            Some(v) => {
+                let kind = match v {
+                    Value::Null => "`null`",
+                    Value::Bool(_) => "boolean",
+                    Value::Number(_) => "number",
+                    Value::Array(_) => "list",
+                    Value::Object(_) => "object",
+                    Value::String(_) => "string",
+                };
+                format!("the `sub` claim is a JSON {kind}, not a string; CircleCI sets a string, and the platforms compare it as text")
+            }
+        };
+        Sub {
+            version: SubVersion::Unrecognized,
+            value: value.map(Value::to_string).unwrap_or_default(),
+            segments: Vec::new(),
+            variable: None,
+            note: Some(note),
+            other_form: None,
+        }
     }
 }
 
@@ -187,6 +216,35 @@ mod tests {
         assert!(i.findings.is_empty(), "{:?}", i.findings);
         assert_eq!(i.header.len(), 2);
         assert!(i.sub.is_none());
+    }
+
+    #[test]
+    fn claims_without_a_string_sub_still_have_an_unrecognized_sub_view() {
+        for (claims, note) in [
+            (r#"{"aud":"a"}"#, "the token has no `sub` claim"),
+            (
+                r#"{"sub":12}"#,
+                "the `sub` claim is a JSON number, not a string",
+            ),
+            (
+                r#"{"sub":["a"]}"#,
+                "the `sub` claim is a JSON list, not a string",
+            ),
+        ] {
+            let i = inspect(
+                &decode(&format!("{}.{}.", b64(r#"{"alg":"RS256"}"#), b64(claims))),
+                0,
+            );
+            let sub = i.sub.expect(claims);
+            assert_eq!(sub.version, SubVersion::Unrecognized);
+            assert_eq!(sub.version.as_str(), "unrecognized");
+            assert!(
+                sub.note.as_deref().unwrap().starts_with(note),
+                "{:?}",
+                sub.note
+            );
+            assert!(sub.segments.is_empty());
+        }
     }
 
     #[test]

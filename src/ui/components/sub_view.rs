@@ -58,7 +58,9 @@ pub fn SubView(props: &Props) -> Html {
                 }) }
                 if sub.segments.is_empty() { { sub.value.clone() } }
             </p>
-            <p class="sub-copy"><CopyButton text={AttrValue::from(sub.value.clone())} what="sub" /></p>
+            if !sub.value.is_empty() {
+                <p class="sub-copy"><CopyButton text={AttrValue::from(sub.value.clone())} what="sub" /></p>
+            }
             if let Some(note) = &sub.note {
                 <p class="sub-note">{ rich(note) }</p>
             }
