@@ -86,7 +86,7 @@ fn exact_messages_for_the_main_outcomes() {
     );
     assert_eq!(
         message("tampered payload", &jwks),
-        "the signature does not match key `rsa-1` (RS256): the token was altered, or signed by another key"
+        "the signature does not match key `rsa-1` (RS256): the token was altered, or signed by another key; every platform refuses such a token (STS answers `InvalidIdentityToken`)"
     );
     assert_eq!(
         message("wrong kid", &jwks),

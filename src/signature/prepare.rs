@@ -54,7 +54,7 @@ impl Prepared {
             CryptoOutcome::Invalid => (
                 "invalid",
                 format!(
-                    "the signature does not match {} ({}): the token was altered, or signed by another key",
+                    "the signature does not match {} ({}): the token was altered, or signed by another key; every platform refuses such a token (STS answers `InvalidIdentityToken`)",
                     self.key_label,
                     self.alg.name()
                 ),
