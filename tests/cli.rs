@@ -365,3 +365,98 @@ fn unreadable_policy_exits_2() {
     assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
     assert_eq!(json(&o)["unusable_input"], true);
 }
+
+// ---- exit status 3, signatures, empty inputs, argument handling ----
+
+/// A directory of input files for one test, removed when dropped.
+struct Scratch(std::path::PathBuf);
+
+impl Scratch {
+    fn new() -> Scratch {
+        static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir =
+            std::env::temp_dir().join(format!("claimcheck-cli-scratch-{}-{n}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        Scratch(dir)
+    }
+
+    /// Write `name` and return its path.
+    fn file(&self, name: &str, contents: &str) -> String {
+        let path = self.0.join(name);
+        std::fs::write(&path, contents).unwrap();
+        path.to_str().unwrap().to_string()
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        std::fs::remove_dir_all(&self.0).ok();
+    }
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn a_bare_claimcheck_is_an_error_and_help_is_not() {
+    let o = claimcheck(&[], None, &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(stdout(&o), "");
+    assert!(
+        stderr(&o).starts_with("claimcheck: no command given; try `claimcheck check --help`\n\nUsage:\n  claimcheck check"),
+        "{}",
+        stderr(&o)
+    );
+    for args in [
+        &["--help"][..],
+        &["-h"],
+        &["check", "--help"],
+        &["check", "-h"],
+    ] {
+        let o = claimcheck(args, None, &[]);
+        assert_eq!(o.status.code(), Some(0), "{args:?}");
+        assert!(stdout(&o).contains("Usage:"), "{args:?}");
+    }
+}
+
+#[test]
+fn an_option_given_twice_exits_2() {
+    let s = Scratch::new();
+    let file = s.file("a", "x");
+    for option in ["--token", "--policy", "--jwks", "--error-text"] {
+        let o = claimcheck(&["check", option, &file, option, &file], None, &[]);
+        assert_eq!(o.status.code(), Some(2), "{option}");
+        assert_eq!(
+            stderr(&o),
+            format!("claimcheck: `{option}` given twice; give it once\n")
+        );
+        assert_eq!(stdout(&o), "");
+    }
+    let o = claimcheck(&["check", "--at", "5", "--at=6"], None, &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(stderr(&o), "claimcheck: `--at` given twice; give it once\n");
+}
+
+#[test]
+fn an_option_does_not_swallow_the_next_one() {
+    for (option, next) in [
+        ("--token", "--json"),
+        ("--policy", "--jwks"),
+        ("--jwks", "--json"),
+        ("--at", "--json"),
+        ("--error-text", "--token"),
+    ] {
+        let o = claimcheck(&["check", option, next, "x"], None, &[]);
+        assert_eq!(o.status.code(), Some(2), "{option}");
+        assert_eq!(
+            stderr(&o),
+            format!("claimcheck: `{option}` needs a value, but it is followed by the option `{next}`; for a file whose name starts with `--`, write `{option}=FILE` or `{option} ./FILE`\n")
+        );
+    }
+    // Attached, the value is taken as written.
+    let o = claimcheck(&["check", "--token=--json"], None, &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).starts_with("claimcheck: cannot read the token from `--json`:"));
+}

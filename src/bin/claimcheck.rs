@@ -100,7 +100,12 @@ fn parse_args(args: impl IntoIterator<Item = OsString>) -> Result<Command, Strin
     use lexopt::prelude::*;
     let mut parser = lexopt::Parser::from_args(args);
     match parser.next().map_err(|e| e.to_string())? {
-        None | Some(Short('h') | Long("help")) => Ok(Command::Help(HELP)),
+        // A bare `claimcheck` is a mistake in a script (a lost argument), not a request for help.
+        None => Err(format!(
+            "no command given; try `claimcheck check --help`\n\n{}",
+            HELP.split_once("\n\n").map_or(HELP, |(_, usage)| usage)
+        )),
+        Some(Short('h') | Long("help")) => Ok(Command::Help(HELP)),
         Some(Short('V') | Long("version")) => Ok(Command::Version),
         Some(Value(cmd)) if cmd == "check" => parse_check(&mut parser),
         Some(Value(cmd)) => Err(format!(
@@ -111,21 +116,63 @@ fn parse_args(args: impl IntoIterator<Item = OsString>) -> Result<Command, Strin
     }
 }
 
+/// The value of the option `name` just read. An attached value (`--token=FILE`) is taken as written; a
+/// separate one that starts with `--` is the next option, not a value (`--token --json` lost its file).
+fn option_value(parser: &mut lexopt::Parser, name: &str) -> Result<OsString, String> {
+    if let Some(attached) = parser.optional_value() {
+        return Ok(attached);
+    }
+    let value = parser
+        .value()
+        .map_err(|e| format!("{e}; try `claimcheck check --help`"))?;
+    let text = value.to_string_lossy();
+    if text.starts_with("--") {
+        return Err(format!(
+            "`{name}` needs a value, but it is followed by the option `{text}`; \
+             for a file whose name starts with `--`, write `{name}=FILE` or `{name} ./FILE`"
+        ));
+    }
+    Ok(value)
+}
+
+/// Refuse an option given a second time: which of two `--token`s should win is a guess.
+fn not_yet<T>(slot: &Option<T>, name: &str) -> Result<(), String> {
+    match slot {
+        Some(_) => Err(format!("`{name}` given twice; give it once")),
+        None => Ok(()),
+    }
+}
+
 fn parse_check(parser: &mut lexopt::Parser) -> Result<Command, String> {
     use lexopt::prelude::*;
     let mut args = CheckArgs::default();
     let err = |e: lexopt::Error| format!("{e}; try `claimcheck check --help`");
     while let Some(arg) = parser.next().map_err(err)? {
+        let name = match &arg {
+            Long(name) => format!("--{name}"),
+            _ => String::new(),
+        };
         match arg {
             Short('h') | Long("help") => return Ok(Command::Help(CHECK_HELP)),
-            Long("token") => args.token = Some(Source::from(parser.value().map_err(err)?)),
-            Long("policy") => args.policy = Some(Source::from(parser.value().map_err(err)?)),
-            Long("error-text") => {
-                args.error_text = Some(Source::from(parser.value().map_err(err)?))
+            Long("token") => {
+                not_yet(&args.token, &name)?;
+                args.token = Some(Source::from(option_value(parser, &name)?));
             }
-            Long("jwks") => args.jwks = Some(Source::from(parser.value().map_err(err)?)),
+            Long("policy") => {
+                not_yet(&args.policy, &name)?;
+                args.policy = Some(Source::from(option_value(parser, &name)?));
+            }
+            Long("error-text") => {
+                not_yet(&args.error_text, &name)?;
+                args.error_text = Some(Source::from(option_value(parser, &name)?));
+            }
+            Long("jwks") => {
+                not_yet(&args.jwks, &name)?;
+                args.jwks = Some(Source::from(option_value(parser, &name)?));
+            }
             Long("at") => {
-                let v = parser.value().map_err(err)?;
+                not_yet(&args.at, &name)?;
+                let v = option_value(parser, &name)?;
                 let at = time::parse_at(&v.to_string_lossy()).map_err(|e| format!("--at: {e}"))?;
                 args.at = Some(at);
             }
@@ -458,6 +505,55 @@ mod tests {
         assert!(parse(&["check", "--token", "-", "--policy", "-"])
             .unwrap_err()
             .contains("only one"));
+        assert!(parse(&[])
+            .unwrap_err()
+            .starts_with("no command given; try `claimcheck check --help`\n\nUsage:\n"));
+    }
+
+    #[test]
+    fn rejects_an_option_given_twice() {
+        for (option, value) in [
+            ("--token", "t"),
+            ("--policy", "p"),
+            ("--error-text", "e"),
+            ("--jwks", "k"),
+            ("--at", "5"),
+        ] {
+            assert_eq!(
+                parse(&["check", option, value, "--json", option, value]).unwrap_err(),
+                format!("`{option}` given twice; give it once")
+            );
+        }
+        // Even when the second value is wrong: being twice is the first problem.
+        assert_eq!(
+            parse(&["check", "--at", "5", "--at", "soon"]).unwrap_err(),
+            "`--at` given twice; give it once"
+        );
+    }
+
+    #[test]
+    fn an_option_is_not_the_value_of_the_one_before() {
+        assert_eq!(
+            parse(&["check", "--token", "--json"]).unwrap_err(),
+            "`--token` needs a value, but it is followed by the option `--json`; \
+             for a file whose name starts with `--`, write `--token=FILE` or `--token ./FILE`"
+        );
+        for option in ["--policy", "--error-text", "--jwks", "--at"] {
+            assert!(parse(&["check", option, "--token", "t"])
+                .unwrap_err()
+                .starts_with(&format!(
+                    "`{option}` needs a value, but it is followed by the option `--token`"
+                )));
+        }
+        // Attached, the value is what was written; `-` is still stdin; `-5` is a time before 1970.
+        let Ok(Command::Check(a)) =
+            parse(&["check", "--token=--json", "--policy", "-", "--at", "-5"])
+        else {
+            panic!("not a check")
+        };
+        assert_eq!(a.token, Some(Source::File("--json".into())));
+        assert_eq!(a.policy, Some(Source::Stdin));
+        assert_eq!(a.at, Some(-5));
     }
 
     #[test]
@@ -477,8 +573,8 @@ mod tests {
 
     #[test]
     fn help_and_version() {
-        assert!(matches!(parse(&[]), Ok(Command::Help(HELP))));
         assert!(matches!(parse(&["--help"]), Ok(Command::Help(HELP))));
+        assert!(matches!(parse(&["-h"]), Ok(Command::Help(HELP))));
         assert!(matches!(
             parse(&["check", "-h"]),
             Ok(Command::Help(CHECK_HELP))
