@@ -399,6 +399,163 @@ fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
+/// An AWS trust policy for `org` with the given conditions (`{operator: {key suffix: value}}`).
+fn aws_policy_with(org: &str, conditions: Value) -> String {
+    let mut condition = serde_json::Map::new();
+    for (operator, keys) in conditions.as_object().unwrap() {
+        let mut block = serde_json::Map::new();
+        for (key, value) in keys.as_object().unwrap() {
+            let key = if key.contains(':') {
+                key.clone()
+            } else {
+                format!("oidc.circleci.com/org/{org}:{key}")
+            };
+            block.insert(key, value.clone());
+        }
+        condition.insert(operator.clone(), Value::Object(block));
+    }
+    serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Effect": "Allow",
+            "Principal": {"Federated": format!("arn:aws:iam::123456789012:oidc-provider/oidc.circleci.com/org/{org}")},
+            "Action": "sts:AssumeRoleWithWebIdentity",
+            "Condition": condition
+        }]
+    })
+    .to_string()
+}
+
+#[test]
+fn a_condition_aws_does_not_expose_offline_is_undecided_with_exit_3() {
+    let s = Scratch::new();
+    let policy = s.file(
+        "policy.json",
+        &aws_policy_with(
+            ORG,
+            serde_json::json!({
+                "StringEquals": {"aud": ORG},
+                "IpAddress": {"aws:SourceIp": "10.0.0.0/8"}
+            }),
+        ),
+    );
+    let token = token_v2();
+    let o = claimcheck(
+        &["check", "--token", "-", "--policy", &policy, "--at", AT_OK],
+        Some(&token),
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(3), "{}", stdout(&o));
+    assert!(
+        stdout(&o).starts_with(
+            "verdict: undecided: statement 1 may allow, which claimcheck cannot know offline\n"
+        ),
+        "{}",
+        stdout(&o)
+    );
+    assert_eq!(stderr(&o), "");
+    let o = claimcheck(
+        &[
+            "check", "--token", "-", "--policy", &policy, "--at", AT_OK, "--json",
+        ],
+        Some(&token),
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(3));
+    let r = json(&o);
+    assert_eq!(r["verdict"], Value::Null);
+    assert_eq!(r["unusable_input"], false);
+    assert_eq!(
+        r["policy"]["decided_by"],
+        "undecided: statement 1 may allow, which claimcheck cannot know offline"
+    );
+    let unknown: Vec<&Value> = r["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["result"] == "unknown")
+        .collect();
+    assert_eq!(unknown.len(), 1);
+    assert_eq!(unknown[0]["key"], "aws:SourceIp");
+}
+
+#[test]
+fn a_list_aud_under_a_plain_operator_is_undecided_with_exit_3() {
+    let mut claims = claims_v2();
+    claims["aud"] = serde_json::json!([ORG, "sts.amazonaws.com"]);
+    let token = token(&header(), &claims);
+    let o = with_policy_file(
+        &aws_policy("StringLike", &format!("{}/*", v1_sub())),
+        &token,
+        &["--json"],
+    );
+    assert_eq!(o.status.code(), Some(3), "{}", stdout(&o));
+    let r = json(&o);
+    assert_eq!(r["verdict"], Value::Null);
+    assert!(r["policy"]["decided_by"]
+        .as_str()
+        .unwrap()
+        .starts_with("undecided: "));
+    let aud = r["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["key"].as_str().unwrap().ends_with(":aud"))
+        .unwrap();
+    assert_eq!(aud["result"], "unknown");
+    let o = with_policy_file(
+        &aws_policy("StringLike", &format!("{}/*", v1_sub())),
+        &token,
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(3));
+    assert!(stdout(&o).starts_with("verdict: undecided: statement 1 may allow"));
+}
+
+#[test]
+fn a_gcp_function_not_evaluated_is_undecided_with_exit_3_and_says_why() {
+    let s = Scratch::new();
+    let provider = serde_json::json!({
+        "name": "projects/123456789012/locations/global/workloadIdentityPools/circleci-pool/providers/circleci",
+        "state": "ACTIVE",
+        "oidc": {
+            "issuerUri": format!("https://oidc.circleci.com/org/{ORG}"),
+            "allowedAudiences": [ORG]
+        },
+        "attributeMapping": {"google.subject": "assertion.sub"},
+        "attributeCondition": "assertion.sub.matches('^org/')"
+    });
+    let policy = s.file("provider.json", &provider.to_string());
+    let token = token_v1();
+    let o = claimcheck(
+        &[
+            "check", "--token", "-", "--policy", &policy, "--at", AT_OK, "--json",
+        ],
+        Some(&token),
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(3), "{}", stdout(&o));
+    let r = json(&o);
+    assert_eq!(r["verdict"], Value::Null);
+    assert_eq!(r["policy"]["kind"], "gcp");
+    // The GCP module leaves `decided_by` empty when undecided; the CLI names the check it could not evaluate.
+    let why = "undecided: provider `attributeCondition`: cannot evaluate: matches() (regular expressions are not evaluated)";
+    assert_eq!(r["policy"]["decided_by"], why);
+    let o = claimcheck(
+        &["check", "--token", "-", "--policy", &policy, "--at", AT_OK],
+        Some(&token),
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(3));
+    assert!(
+        stdout(&o).starts_with(
+            "verdict: undecided: provider `attributeCondition`: cannot evaluate: matches()"
+        ),
+        "{}",
+        stdout(&o)
+    );
+}
+
 #[test]
 fn a_bare_claimcheck_is_an_error_and_help_is_not() {
     let o = claimcheck(&[], None, &[]);
@@ -417,8 +574,15 @@ fn a_bare_claimcheck_is_an_error_and_help_is_not() {
     ] {
         let o = claimcheck(args, None, &[]);
         assert_eq!(o.status.code(), Some(0), "{args:?}");
-        assert!(stdout(&o).contains("Usage:"), "{args:?}");
+        assert!(
+            stdout(&o).contains("3 undecided") || stdout(&o).contains("3  undecided"),
+            "{args:?}"
+        );
     }
+    let o = claimcheck(&["check", "--help"], None, &[]);
+    assert!(stdout(&o).contains(
+        "\n  3  undecided: the policy was evaluated but claimcheck cannot decide it offline"
+    ));
 }
 
 #[test]

@@ -2,7 +2,8 @@
 //!
 //! Without `--token` it reads `$CIRCLE_OIDC_TOKEN_V2`, then `$CIRCLE_OIDC_TOKEN`, so it can run inside a failing
 //! CircleCI job. `--json` prints the [`claimcheck::Report`] as one object. Exit status: 0 allow (or token only),
-//! 1 deny, 2 unusable input (bad arguments, unreadable file, or `report.unusable_input`).
+//! 1 deny, 2 unusable input (bad arguments, unreadable file, or `report.unusable_input`), 3 undecided (a
+//! policy was evaluated but claimcheck cannot tell allow from deny: `policy.decided_by` says why).
 //! The clock is read here and only here (the default for `--at`). The token's signature is never printed.
 
 use std::ffi::OsString;
@@ -24,6 +25,8 @@ Commands:
   check    decode a CircleCI OIDC token, explain its claims and evaluate a trust policy against it
 
 Run `claimcheck check --help` for the options.
+
+Exit status: 0 allow (or no policy given), 1 deny, 2 unusable input, 3 undecided.
 ";
 
 const CHECK_HELP: &str = "claimcheck check: decode a CircleCI OIDC token and evaluate a trust policy against it
@@ -43,7 +46,11 @@ Options:
   --json                 print the report as one JSON object
   -h, --help             show this help
 
-Exit status: 0 allow (or no policy given), 1 deny, 2 unusable input.
+Exit status:
+  0  allow, or no policy given
+  1  deny
+  2  unusable input: bad arguments, an unreadable file, a token or policy that cannot be read
+  3  undecided: the policy was evaluated but claimcheck cannot decide it offline (the report says why)
 The token's signature is never printed.
 ";
 
@@ -231,6 +238,9 @@ fn run(args: &CheckArgs) -> Result<Report, String> {
         // A file holds what the job had: an empty signature there is a copying mistake, never a share link's doing.
         signature_removed: false,
     });
+    if report.verdict.is_none() && report.policy.decided_by.is_none() {
+        report.policy.decided_by = undecided_reason(&report);
+    }
     if let (Some(decoded), Some(_)) = (&report.token, &args.jwks) {
         let (signature, findings) = claimcheck::signature::check(decoded, &keys);
         report.signature = Some(signature);
@@ -239,13 +249,42 @@ fn run(args: &CheckArgs) -> Result<Report, String> {
     Ok(report)
 }
 
+/// Why an evaluated policy has no verdict, when the platform module did not say (GCP leaves `decided_by`
+/// empty): the first check it could not evaluate.
+fn undecided_reason(r: &Report) -> Option<String> {
+    let claims = r.token.as_ref().and_then(|t| t.claims.as_ref());
+    if r.policy.kind.is_none() || claims.is_none() || r.unusable_input {
+        return None;
+    }
+    let mut unknown = r.checks.iter().filter(|c| c.result == Outcome::Unknown);
+    let Some(first) = unknown.next() else {
+        return Some(
+            "undecided: claimcheck cannot evaluate this configuration offline".to_string(),
+        );
+    };
+    let place = first
+        .statement
+        .as_ref()
+        .map(|s| format!("{s} "))
+        .unwrap_or_default();
+    let more = match unknown.count() {
+        0 => String::new(),
+        n => format!(" (and {n} more check(s) not evaluated)"),
+    };
+    Some(format!(
+        "undecided: {place}`{}`: {}{more}",
+        first.key, first.explanation
+    ))
+}
+
 fn exit_code(report: &Report) -> u8 {
-    if report.unusable_input {
-        2
-    } else if report.verdict == Some(Verdict::Deny) {
-        1
-    } else {
-        0
+    match report.verdict {
+        _ if report.unusable_input => 2,
+        Some(Verdict::Deny) => 1,
+        Some(Verdict::Allow) => 0,
+        // A policy was evaluated and claimcheck cannot decide: not an allow a script may act on.
+        None if report.policy.kind.is_some() => 3,
+        None => 0,
     }
 }
 
@@ -310,11 +349,19 @@ fn json_inline(v: &serde_json::Value) -> String {
 fn text_report(r: &Report) -> String {
     use std::fmt::Write as _;
     let mut o = String::new();
-    let verdict = match r.verdict {
-        Some(Verdict::Allow) => "ALLOW",
-        Some(Verdict::Deny) => "DENY",
-        None if r.policy.kind.is_none() => "none (no policy evaluated)",
-        None => "undecided",
+    let claims = r.token.as_ref().and_then(|t| t.claims.as_ref());
+    let verdict = match (r.verdict, &r.policy.decided_by) {
+        (Some(Verdict::Allow), _) => "ALLOW".to_string(),
+        (Some(Verdict::Deny), _) => "DENY".to_string(),
+        (None, _) if r.policy.kind.is_none() => "none (no policy evaluated)".to_string(),
+        (None, _) if claims.is_none() => {
+            "none (no token claims to evaluate the policy with)".to_string()
+        }
+        (None, Some(why)) => format!(
+            "undecided: {}",
+            why.strip_prefix("undecided: ").unwrap_or(why)
+        ),
+        (None, None) => "undecided".to_string(),
     };
     let _ = writeln!(o, "verdict: {verdict}");
     if let Some(fix) = r.first_fix() {
@@ -567,6 +614,13 @@ mod tests {
         assert_eq!(exit_code(&r), 0);
         r.verdict = Some(Verdict::Deny);
         assert_eq!(exit_code(&r), 1);
+        r.unusable_input = true;
+        assert_eq!(exit_code(&r), 2);
+        // A policy evaluated without a verdict is neither an allow nor a deny.
+        r.unusable_input = false;
+        r.verdict = None;
+        r.policy.kind = Some(claimcheck::policy::PolicyKind::Aws);
+        assert_eq!(exit_code(&r), 3);
         r.unusable_input = true;
         assert_eq!(exit_code(&r), 2);
     }
