@@ -556,6 +556,134 @@ fn a_gcp_function_not_evaluated_is_undecided_with_exit_3_and_says_why() {
     );
 }
 
+/// A case of the signature corpus: (token, the keys file's path).
+fn signed(name: &str) -> (String, String) {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/signature");
+    let corpus: Value =
+        serde_json::from_str(&std::fs::read_to_string(format!("{dir}/corpus.json")).unwrap())
+            .unwrap();
+    let case = corpus["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == name)
+        .unwrap_or_else(|| panic!("no corpus case `{name}`"));
+    (
+        case["token"].as_str().unwrap().to_string(),
+        format!("{dir}/{}", case["keys"].as_str().unwrap()),
+    )
+}
+
+/// The org of the signature corpus' tokens, and a time inside their hour.
+const SIGNED_ORG: &str = "c5a8f2d0-1b3e-4f6a-9d7c-2e8b4a6f0c13";
+const SIGNED_AT: &str = "1764115500";
+
+fn signed_allow_policy() -> String {
+    aws_policy_with(
+        SIGNED_ORG,
+        serde_json::json!({
+            "StringEquals": {"aud": SIGNED_ORG},
+            "StringLike": {"sub": format!("org/{SIGNED_ORG}/*")}
+        }),
+    )
+}
+
+fn check_signed(name: &str, policy: Option<&str>, json_out: bool) -> Output {
+    let (token, keys) = signed(name);
+    let mut args = vec!["check", "--token", "-", "--jwks", &keys, "--at", SIGNED_AT];
+    if let Some(p) = policy {
+        args.extend(["--policy", p]);
+    }
+    if json_out {
+        args.push("--json");
+    }
+    claimcheck(&args, Some(&token), &[])
+}
+
+const SIGNATURE_INVALID_FIX: &str = "check that the keys are the issuer's (`curl -s 'https://oidc.circleci.com/org/c5a8f2d0-1b3e-4f6a-9d7c-2e8b4a6f0c13/.well-known/jwks-pub.json'`) and that the token was copied whole";
+
+#[test]
+fn a_signature_that_does_not_verify_is_a_deny_with_exit_1() {
+    let s = Scratch::new();
+    let policy = s.file("policy.json", &signed_allow_policy());
+    // The policy allows the genuine token.
+    let o = check_signed("rs256 with the jwks", Some(&policy), true);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert_eq!(json(&o)["verdict"], "allow");
+    assert_eq!(json(&o)["signature"]["status"], "valid");
+    for name in ["tampered payload", "tampered signature"] {
+        let o = check_signed(name, Some(&policy), true);
+        assert_eq!(o.status.code(), Some(1), "{name}: {}", stdout(&o));
+        let r = json(&o);
+        assert_eq!(r["verdict"], "deny", "{name}");
+        assert_eq!(r["signature"]["status"], "invalid");
+        assert_eq!(r["unusable_input"], false);
+        assert_eq!(
+            r["findings"][0],
+            serde_json::json!({
+                "code": "signature-invalid",
+                "severity": "error",
+                "area": "signature",
+                "message": "the signature does not verify with key `rsa-1`: every platform rejects this token, whatever the policy says (AWS STS answers `InvalidIdentityToken`)",
+                "fix": SIGNATURE_INVALID_FIX
+            }),
+            "{name}"
+        );
+        assert_eq!(
+            r["policy"]["decided_by"],
+            "the signature: it does not verify with key `rsa-1`, and the platform rejects the token before it reads the policy"
+        );
+        // The policy's own checks are still all shown, and all pass.
+        assert!(r["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["result"] == "pass"));
+    }
+    let o = check_signed("tampered signature", Some(&policy), false);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stdout(&o).starts_with(&format!(
+            "verdict: DENY\nfix first: {SIGNATURE_INVALID_FIX}\n"
+        )),
+        "{}",
+        stdout(&o)
+    );
+    assert!(stdout(&o)
+        .contains("\n  error signature-invalid: the signature does not verify with key `rsa-1`"));
+    // Without a policy too: no platform accepts the token.
+    let o = check_signed("tampered signature", None, true);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(json(&o)["verdict"], "deny");
+    // `alg: none` is invalid without any key.
+    let o = check_signed("alg none", Some(&policy), true);
+    assert_eq!(o.status.code(), Some(1));
+    let r = json(&o);
+    assert_eq!(r["findings"][0]["code"], "signature-invalid");
+    assert!(r["findings"][0]["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("the signature does not verify with the given keys:"));
+}
+
+#[test]
+fn a_signature_claimcheck_cannot_judge_leaves_the_verdict() {
+    let s = Scratch::new();
+    let policy = s.file("policy.json", &signed_allow_policy());
+    for (name, status) in [
+        ("wrong kid", "no-matching-key"),
+        ("hs256 token", "unsupported"),
+        ("no signature", "absent"),
+    ] {
+        let o = check_signed(name, Some(&policy), true);
+        assert_eq!(o.status.code(), Some(0), "{name}: {}", stdout(&o));
+        let r = json(&o);
+        assert_eq!(r["verdict"], "allow", "{name}");
+        assert_eq!(r["signature"]["status"], status, "{name}");
+        assert!(!codes(&r).contains(&"signature-invalid".to_string()));
+    }
+}
+
 #[test]
 fn a_bare_claimcheck_is_an_error_and_help_is_not() {
     let o = claimcheck(&[], None, &[]);

@@ -2,8 +2,9 @@
 //!
 //! Without `--token` it reads `$CIRCLE_OIDC_TOKEN_V2`, then `$CIRCLE_OIDC_TOKEN`, so it can run inside a failing
 //! CircleCI job. `--json` prints the [`claimcheck::Report`] as one object. Exit status: 0 allow (or token only),
-//! 1 deny, 2 unusable input (bad arguments, unreadable file, or `report.unusable_input`), 3 undecided (a
-//! policy was evaluated but claimcheck cannot tell allow from deny: `policy.decided_by` says why).
+//! 1 deny (a signature that does not verify with `--jwks` is a deny), 2 unusable input (bad arguments,
+//! unreadable file, or `report.unusable_input`), 3 undecided (a policy was evaluated but claimcheck cannot tell
+//! allow from deny: `policy.decided_by` says why).
 //! The clock is read here and only here (the default for `--at`). The token's signature is never printed.
 
 use std::ffi::OsString;
@@ -11,7 +12,7 @@ use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use claimcheck::report::{Outcome, Report, Verdict};
+use claimcheck::report::{Area, Finding, Outcome, Report, Severity, Verdict};
 use claimcheck::{analyze, circleci, time, Input};
 
 const HELP: &str = "claimcheck: why can't my CircleCI job assume this role?
@@ -48,7 +49,7 @@ Options:
 
 Exit status:
   0  allow, or no policy given
-  1  deny
+  1  deny (also: the signature does not verify with the `--jwks` keys)
   2  unusable input: bad arguments, an unreadable file, a token or policy that cannot be read
   3  undecided: the policy was evaluated but claimcheck cannot decide it offline (the report says why)
 The token's signature is never printed.
@@ -243,8 +244,8 @@ fn run(args: &CheckArgs) -> Result<Report, String> {
     }
     if let (Some(decoded), Some(_)) = (&report.token, &args.jwks) {
         let (signature, findings) = claimcheck::signature::check(decoded, &keys);
-        report.signature = Some(signature);
         report.findings.extend(findings);
+        apply_signature(&mut report, signature);
     }
     Ok(report)
 }
@@ -276,6 +277,47 @@ fn undecided_reason(r: &Report) -> Option<String> {
         first.key, first.explanation
     ))
 }
+
+/// Record the signature check. A signature that does not verify is a deny whatever the policy says: every
+/// platform verifies the signature before it reads the trust configuration. Other statuses
+/// (`no-matching-key`, `unsupported`, `absent`) say nothing about the token, so the verdict stands.
+fn apply_signature(report: &mut Report, signature: claimcheck::report::SignatureReport) {
+    if signature.status == "invalid" {
+        let key = signature
+            .key_id
+            .as_ref()
+            .map_or("the given keys".to_string(), |k| format!("key `{k}`"));
+        let fetch = report
+            .token
+            .as_ref()
+            .and_then(|t| t.claims.as_ref())
+            .and_then(claimcheck::signature::fetch_command)
+            .map_or("curl -s <iss>/.well-known/jwks-pub.json".to_string(), |s| {
+                s.text
+            });
+        let finding = Finding::new(
+            SIGNATURE_INVALID,
+            Severity::Error,
+            Area::Signature,
+            format!(
+                "the signature does not verify with {key}: every platform rejects this token, whatever the policy says (AWS STS answers `InvalidIdentityToken`)"
+            ),
+        )
+        .with_fix(format!(
+            "check that the keys are the issuer's (`{fetch}`) and that the token was copied whole"
+        ));
+        // First, so that it is the fix shown first: nothing else matters until the token is genuine.
+        report.findings.insert(0, finding);
+        report.verdict = Some(Verdict::Deny);
+        report.policy.decided_by = Some(format!(
+            "the signature: it does not verify with {key}, and the platform rejects the token before it reads the policy"
+        ));
+    }
+    report.signature = Some(signature);
+}
+
+/// The finding code of a signature that does not verify (the signature module reports statuses, not findings).
+const SIGNATURE_INVALID: &str = "signature-invalid";
 
 fn exit_code(report: &Report) -> u8 {
     match report.verdict {
