@@ -685,6 +685,134 @@ fn a_signature_claimcheck_cannot_judge_leaves_the_verdict() {
 }
 
 #[test]
+fn an_empty_policy_file_exits_2() {
+    let s = Scratch::new();
+    for contents in ["", " \n\t\n"] {
+        let policy = s.file("policy.json", contents);
+        let o = claimcheck(
+            &["check", "--token", "-", "--policy", &policy, "--json"],
+            Some(&token_v2()),
+            &[],
+        );
+        assert_eq!(o.status.code(), Some(2));
+        assert_eq!(
+            stderr(&o),
+            format!("claimcheck: the policy file `{policy}` is empty\n")
+        );
+        assert_eq!(stdout(&o), "");
+    }
+}
+
+#[test]
+fn an_empty_token_file_exits_2() {
+    let s = Scratch::new();
+    let token = s.file("token.jwt", "\n");
+    let o = claimcheck(&["check", "--token", &token], None, &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        format!("claimcheck: the token file `{token}` is empty\n")
+    );
+    // Even when the variables hold a token: the file was asked for.
+    let o = claimcheck(
+        &["check", "--token", &token],
+        None,
+        &[("CIRCLE_OIDC_TOKEN_V2", &token_v2())],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let o = claimcheck(&["check", "--token", "-"], Some(""), &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        "claimcheck: the token read from stdin is empty\n"
+    );
+}
+
+const NO_TOKEN: &str = "claimcheck: no token: `--token` was not given, and $CIRCLE_OIDC_TOKEN_V2 and $CIRCLE_OIDC_TOKEN are unset (or empty)
+  fix: inside CircleCI, run claimcheck as a step of the failing job, in a project that has OIDC tokens: CircleCI cloud sets both variables in every job (server: 4.4 or later, not air-gapped), so unset variables mean a script or container that did not pass the job's environment on; elsewhere, give `--token FILE` (or `--token -` to read stdin)
+";
+
+#[test]
+fn a_policy_without_a_token_is_linted_but_exits_2() {
+    let s = Scratch::new();
+    let policy = s.file(
+        "policy.json",
+        &aws_policy("StringLike", &format!("org/{ORG}/*")),
+    );
+    let o = claimcheck(&["check", "--policy", &policy, "--json"], None, &[]);
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    assert_eq!(stderr(&o), NO_TOKEN);
+    let r = json(&o);
+    assert_eq!(r["verdict"], Value::Null);
+    assert_eq!(r["unusable_input"], true);
+    assert_eq!(r["policy"]["kind"], "aws");
+    assert_eq!(codes(&r), ["sub-wildcard-project", "aws-no-token"]);
+    let o = claimcheck(
+        &["check", "--policy", &policy],
+        None,
+        &[("CIRCLE_OIDC_TOKEN_V2", " "), ("CIRCLE_OIDC_TOKEN", "")],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(stderr(&o), NO_TOKEN);
+    assert!(
+        stdout(&o).starts_with("verdict: none (no token claims to evaluate the policy with)\n"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(stdout(&o).contains("  info sub-wildcard-project"));
+    // Nothing at all given: the same message, and no report.
+    let o = claimcheck(&["check"], None, &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(stderr(&o), NO_TOKEN);
+    assert_eq!(stdout(&o), "");
+}
+
+#[test]
+fn keys_without_a_usable_key_exit_2() {
+    let s = Scratch::new();
+    let fix = "  fix: give the issuer's key set (`curl -s <iss>/.well-known/jwks-pub.json`), a JWK, or PEM public keys\n";
+    for (name, contents, why) in [
+        ("empty.json", "", "it is empty"),
+        (
+            "object.json",
+            "{}",
+            "the keys JSON has neither `keys` nor `kty`: it is not a JWK set nor a JWK",
+        ),
+        (
+            "garbage.txt",
+            "<html>502 Bad Gateway</html>",
+            "the keys are neither JSON (a JWK set or a JWK) nor a PEM public key",
+        ),
+        (
+            "set.json",
+            r#"{"keys": []}"#,
+            "the key set is empty (`\"keys\": []`)",
+        ),
+        (
+            "broken.json",
+            r#"{"keys": [{"kty": "RSA", "kid": "k1"}, {"kty": "EC", "crv": "P-256", "kid": "k2", "x": "AA"}]}"#,
+            "JWK 1 (`k1`) has no `n`, `e`; JWK 2 (`k2`) has no `y`; JWK 2 (`k2`): `x` is 1 bytes long; this curve needs 32",
+        ),
+    ] {
+        let keys = s.file(name, contents);
+        let o = claimcheck(
+            &["check", "--token", "-", "--jwks", &keys, "--at", AT_OK, "--json"],
+            Some(&token_v2()),
+            &[],
+        );
+        assert_eq!(o.status.code(), Some(2), "{name}: {}", stdout(&o));
+        assert_eq!(
+            stderr(&o),
+            format!("claimcheck: no keys found in `{keys}`: {why}\n{fix}"),
+            "{name}"
+        );
+        let r = json(&o);
+        assert_eq!(r["signature"]["status"], "no-matching-key", "{name}");
+        assert_eq!(r["unusable_input"], true, "{name}");
+    }
+}
+
+#[test]
 fn a_bare_claimcheck_is_an_error_and_help_is_not() {
     let o = claimcheck(&[], None, &[]);
     assert_eq!(o.status.code(), Some(2));

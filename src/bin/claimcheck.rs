@@ -2,9 +2,9 @@
 //!
 //! Without `--token` it reads `$CIRCLE_OIDC_TOKEN_V2`, then `$CIRCLE_OIDC_TOKEN`, so it can run inside a failing
 //! CircleCI job. `--json` prints the [`claimcheck::Report`] as one object. Exit status: 0 allow (or token only),
-//! 1 deny (a signature that does not verify with `--jwks` is a deny), 2 unusable input (bad arguments,
-//! unreadable file, or `report.unusable_input`), 3 undecided (a policy was evaluated but claimcheck cannot tell
-//! allow from deny: `policy.decided_by` says why).
+//! 1 deny (a signature that does not verify with `--jwks` is a deny), 2 unusable input (bad arguments, an
+//! unreadable or empty file, no token, keys with no usable key, or `report.unusable_input`), 3 undecided (a
+//! policy was evaluated but claimcheck cannot tell allow from deny: `policy.decided_by` says why).
 //! The clock is read here and only here (the default for `--at`). The token's signature is never printed.
 
 use std::ffi::OsString;
@@ -50,7 +50,7 @@ Options:
 Exit status:
   0  allow, or no policy given
   1  deny (also: the signature does not verify with the `--jwks` keys)
-  2  unusable input: bad arguments, an unreadable file, a token or policy that cannot be read
+  2  unusable input: bad arguments, an unreadable or empty file, no token, no usable key in `--jwks`
   3  undecided: the policy was evaluated but claimcheck cannot decide it offline (the report says why)
 The token's signature is never printed.
 ";
@@ -82,6 +82,27 @@ impl Source {
             }
             Source::File(p) => std::fs::read_to_string(p)
                 .map_err(|e| format!("cannot read the {what} from `{}`: {e}", p.display())),
+        }
+    }
+
+    /// [`Source::read`], refusing a source that holds nothing but whitespace: an input given explicitly and
+    /// empty is a mistake (a wrong path, a variable that expanded to nothing), never "not given".
+    fn read_non_empty(&self, what: &str) -> Result<String, String> {
+        let text = self.read(what)?;
+        if !text.trim().is_empty() {
+            return Ok(text);
+        }
+        Err(match self {
+            Source::Stdin => format!("the {what} read from stdin is empty"),
+            Source::File(p) => format!("the {what} file `{}` is empty", p.display()),
+        })
+    }
+
+    /// How messages name it: "`keys.json`" or "stdin".
+    fn name(&self) -> String {
+        match self {
+            Source::Stdin => "stdin".to_string(),
+            Source::File(p) => format!("`{}`", p.display()),
         }
     }
 }
@@ -209,30 +230,50 @@ fn now() -> i64 {
 }
 
 fn read_optional(source: &Option<Source>, what: &str) -> Result<String, String> {
-    source.as_ref().map_or(Ok(String::new()), |s| s.read(what))
+    source
+        .as_ref()
+        .map_or(Ok(String::new()), |s| s.read_non_empty(what))
 }
 
-fn run(args: &CheckArgs) -> Result<Report, String> {
+const NO_TOKEN: &str = "no token: `--token` was not given, and $CIRCLE_OIDC_TOKEN_V2 and $CIRCLE_OIDC_TOKEN are \
+    unset (or empty)
+  fix: inside CircleCI, run claimcheck as a step of the failing job, in a project that has OIDC tokens: \
+    CircleCI cloud sets both variables in every job (server: 4.4 or later, not air-gapped), so unset variables \
+    mean a script or container that did not pass the job's environment on; elsewhere, give `--token FILE` \
+    (or `--token -` to read stdin)";
+
+/// A report, and the problems with the inputs that make it unusable (exit status 2) although it is printed.
+struct Run {
+    report: Report,
+    problems: Vec<String>,
+}
+
+fn run(args: &CheckArgs) -> Result<Run, String> {
     let token = match &args.token {
-        Some(s) => s.read("token")?,
+        Some(s) => Some(s.read_non_empty("token")?),
         None => ["CIRCLE_OIDC_TOKEN_V2", "CIRCLE_OIDC_TOKEN"]
             .iter()
             .filter_map(|v| std::env::var(v).ok())
-            .find(|v| !v.trim().is_empty())
-            .unwrap_or_default(),
+            .find(|v| !v.trim().is_empty()),
     };
     let policy = read_optional(&args.policy, "policy")?;
     let error_text = read_optional(&args.error_text, "error text")?;
-    if token.trim().is_empty() && policy.trim().is_empty() && error_text.trim().is_empty() {
-        return Err(
-            "no token: give `--token FILE` (or `-` for stdin), or run inside a CircleCI job where $CIRCLE_OIDC_TOKEN_V2 is set"
-                .to_string(),
-        );
+    let mut problems = Vec::new();
+    if token.is_none() {
+        // With a policy or an error text there is still something to show (the policy's own findings), but
+        // never a verdict: the run is not an allow.
+        if args.policy.is_none() && args.error_text.is_none() {
+            return Err(NO_TOKEN.to_string());
+        }
+        problems.push(NO_TOKEN.to_string());
     }
-    let keys = read_optional(&args.jwks, "keys")?;
+    let keys = match &args.jwks {
+        Some(s) => Some((s, s.read("keys")?)),
+        None => None,
+    };
     let at = args.at.unwrap_or_else(now);
     let mut report = analyze(&Input {
-        token: &token,
+        token: token.as_deref().unwrap_or_default(),
         policy: &policy,
         error_text: &error_text,
         now: at,
@@ -242,12 +283,18 @@ fn run(args: &CheckArgs) -> Result<Report, String> {
     if report.verdict.is_none() && report.policy.decided_by.is_none() {
         report.policy.decided_by = undecided_reason(&report);
     }
-    if let (Some(decoded), Some(_)) = (&report.token, &args.jwks) {
-        let (signature, findings) = claimcheck::signature::check(decoded, &keys);
-        report.findings.extend(findings);
-        apply_signature(&mut report, signature);
+    if let Some((source, keys)) = &keys {
+        if let Some(problem) = no_usable_key(source, keys) {
+            problems.push(problem);
+        }
+        if let Some(decoded) = &report.token {
+            let (signature, findings) = claimcheck::signature::check(decoded, keys);
+            report.findings.extend(findings);
+            apply_signature(&mut report, signature);
+        }
     }
-    Ok(report)
+    report.unusable_input |= !problems.is_empty();
+    Ok(Run { report, problems })
 }
 
 /// Why an evaluated policy has no verdict, when the platform module did not say (GCP leaves `decided_by`
@@ -275,6 +322,30 @@ fn undecided_reason(r: &Report) -> Option<String> {
     Some(format!(
         "undecided: {place}`{}`: {}{more}",
         first.key, first.explanation
+    ))
+}
+
+/// `Some(message)` when the keys text holds no key to verify with: the signature cannot be checked, and
+/// that is an input error (a wrong file, an error page saved instead of the key set), not a "no match".
+fn no_usable_key(source: &Source, text: &str) -> Option<String> {
+    let keys = claimcheck::signature::parse_keys(text);
+    if !keys.keys.is_empty() {
+        return None;
+    }
+    let why = if text.trim().is_empty() {
+        "it is empty".to_string()
+    } else if keys.findings.is_empty() {
+        "nothing in it is a key".to_string()
+    } else {
+        keys.findings
+            .iter()
+            .map(|f| f.message.as_str())
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    Some(format!(
+        "no keys found in {}: {why}\n  fix: give the issuer's key set (`curl -s <iss>/.well-known/jwks-pub.json`), a JWK, or PEM public keys",
+        source.name()
     ))
 }
 
@@ -349,7 +420,7 @@ fn main() -> ExitCode {
         }
         Command::Check(args) => args,
     };
-    let report = match run(&args) {
+    let Run { report, problems } = match run(&args) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("claimcheck: {e}");
@@ -368,6 +439,9 @@ fn main() -> ExitCode {
         text_report(&report)
     };
     print_out(&out);
+    for problem in problems {
+        eprintln!("claimcheck: {problem}");
+    }
     ExitCode::from(exit_code(&report))
 }
 
