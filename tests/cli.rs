@@ -365,3 +365,518 @@ fn unreadable_policy_exits_2() {
     assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
     assert_eq!(json(&o)["unusable_input"], true);
 }
+
+// ---- exit status 3, signatures, empty inputs, argument handling ----
+
+/// A directory of input files for one test, removed when dropped.
+struct Scratch(std::path::PathBuf);
+
+impl Scratch {
+    fn new() -> Scratch {
+        static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir =
+            std::env::temp_dir().join(format!("claimcheck-cli-scratch-{}-{n}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        Scratch(dir)
+    }
+
+    /// Write `name` and return its path.
+    fn file(&self, name: &str, contents: &str) -> String {
+        let path = self.0.join(name);
+        std::fs::write(&path, contents).unwrap();
+        path.to_str().unwrap().to_string()
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        std::fs::remove_dir_all(&self.0).ok();
+    }
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// An AWS trust policy for `org` with the given conditions (`{operator: {key suffix: value}}`).
+fn aws_policy_with(org: &str, conditions: Value) -> String {
+    let mut condition = serde_json::Map::new();
+    for (operator, keys) in conditions.as_object().unwrap() {
+        let mut block = serde_json::Map::new();
+        for (key, value) in keys.as_object().unwrap() {
+            let key = if key.contains(':') {
+                key.clone()
+            } else {
+                format!("oidc.circleci.com/org/{org}:{key}")
+            };
+            block.insert(key, value.clone());
+        }
+        condition.insert(operator.clone(), Value::Object(block));
+    }
+    serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Effect": "Allow",
+            "Principal": {"Federated": format!("arn:aws:iam::123456789012:oidc-provider/oidc.circleci.com/org/{org}")},
+            "Action": "sts:AssumeRoleWithWebIdentity",
+            "Condition": condition
+        }]
+    })
+    .to_string()
+}
+
+#[test]
+fn a_condition_aws_does_not_expose_offline_is_undecided_with_exit_3() {
+    let s = Scratch::new();
+    let policy = s.file(
+        "policy.json",
+        &aws_policy_with(
+            ORG,
+            serde_json::json!({
+                "StringEquals": {"aud": ORG},
+                "IpAddress": {"aws:SourceIp": "10.0.0.0/8"}
+            }),
+        ),
+    );
+    let token = token_v2();
+    let o = claimcheck(
+        &["check", "--token", "-", "--policy", &policy, "--at", AT_OK],
+        Some(&token),
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(3), "{}", stdout(&o));
+    assert!(
+        stdout(&o).starts_with(
+            "verdict: undecided: statement 1 may allow, which claimcheck cannot know offline\n"
+        ),
+        "{}",
+        stdout(&o)
+    );
+    assert_eq!(stderr(&o), "");
+    let o = claimcheck(
+        &[
+            "check", "--token", "-", "--policy", &policy, "--at", AT_OK, "--json",
+        ],
+        Some(&token),
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(3));
+    let r = json(&o);
+    assert_eq!(r["verdict"], Value::Null);
+    assert_eq!(r["unusable_input"], false);
+    assert_eq!(
+        r["policy"]["decided_by"],
+        "undecided: statement 1 may allow, which claimcheck cannot know offline"
+    );
+    let unknown: Vec<&Value> = r["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["result"] == "unknown")
+        .collect();
+    assert_eq!(unknown.len(), 1);
+    assert_eq!(unknown[0]["key"], "aws:SourceIp");
+}
+
+#[test]
+fn a_list_aud_under_a_plain_operator_is_undecided_with_exit_3() {
+    let mut claims = claims_v2();
+    claims["aud"] = serde_json::json!([ORG, "sts.amazonaws.com"]);
+    let token = token(&header(), &claims);
+    let o = with_policy_file(
+        &aws_policy("StringLike", &format!("{}/*", v1_sub())),
+        &token,
+        &["--json"],
+    );
+    assert_eq!(o.status.code(), Some(3), "{}", stdout(&o));
+    let r = json(&o);
+    assert_eq!(r["verdict"], Value::Null);
+    assert!(r["policy"]["decided_by"]
+        .as_str()
+        .unwrap()
+        .starts_with("undecided: "));
+    let aud = r["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["key"].as_str().unwrap().ends_with(":aud"))
+        .unwrap();
+    assert_eq!(aud["result"], "unknown");
+    let o = with_policy_file(
+        &aws_policy("StringLike", &format!("{}/*", v1_sub())),
+        &token,
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(3));
+    assert!(stdout(&o).starts_with("verdict: undecided: statement 1 may allow"));
+}
+
+#[test]
+fn a_gcp_function_not_evaluated_is_undecided_with_exit_3_and_says_why() {
+    let s = Scratch::new();
+    let provider = serde_json::json!({
+        "name": "projects/123456789012/locations/global/workloadIdentityPools/circleci-pool/providers/circleci",
+        "state": "ACTIVE",
+        "oidc": {
+            "issuerUri": format!("https://oidc.circleci.com/org/{ORG}"),
+            "allowedAudiences": [ORG]
+        },
+        "attributeMapping": {"google.subject": "assertion.sub"},
+        "attributeCondition": "assertion.sub.matches('^org/')"
+    });
+    let policy = s.file("provider.json", &provider.to_string());
+    let token = token_v1();
+    let o = claimcheck(
+        &[
+            "check", "--token", "-", "--policy", &policy, "--at", AT_OK, "--json",
+        ],
+        Some(&token),
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(3), "{}", stdout(&o));
+    let r = json(&o);
+    assert_eq!(r["verdict"], Value::Null);
+    assert_eq!(r["policy"]["kind"], "gcp");
+    // The GCP module leaves `decided_by` empty when undecided; the CLI names the check it could not evaluate.
+    let why = "undecided: provider `attributeCondition`: cannot evaluate: matches() (regular expressions are not evaluated)";
+    assert_eq!(r["policy"]["decided_by"], why);
+    let o = claimcheck(
+        &["check", "--token", "-", "--policy", &policy, "--at", AT_OK],
+        Some(&token),
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(3));
+    assert!(
+        stdout(&o).starts_with(
+            "verdict: undecided: provider `attributeCondition`: cannot evaluate: matches()"
+        ),
+        "{}",
+        stdout(&o)
+    );
+}
+
+/// A case of the signature corpus: (token, the keys file's path).
+fn signed(name: &str) -> (String, String) {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/signature");
+    let corpus: Value =
+        serde_json::from_str(&std::fs::read_to_string(format!("{dir}/corpus.json")).unwrap())
+            .unwrap();
+    let case = corpus["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == name)
+        .unwrap_or_else(|| panic!("no corpus case `{name}`"));
+    (
+        case["token"].as_str().unwrap().to_string(),
+        format!("{dir}/{}", case["keys"].as_str().unwrap()),
+    )
+}
+
+/// The org of the signature corpus' tokens, and a time inside their hour.
+const SIGNED_ORG: &str = "c5a8f2d0-1b3e-4f6a-9d7c-2e8b4a6f0c13";
+const SIGNED_AT: &str = "1764115500";
+
+fn signed_allow_policy() -> String {
+    aws_policy_with(
+        SIGNED_ORG,
+        serde_json::json!({
+            "StringEquals": {"aud": SIGNED_ORG},
+            "StringLike": {"sub": format!("org/{SIGNED_ORG}/*")}
+        }),
+    )
+}
+
+fn check_signed(name: &str, policy: Option<&str>, json_out: bool) -> Output {
+    let (token, keys) = signed(name);
+    let mut args = vec!["check", "--token", "-", "--jwks", &keys, "--at", SIGNED_AT];
+    if let Some(p) = policy {
+        args.extend(["--policy", p]);
+    }
+    if json_out {
+        args.push("--json");
+    }
+    claimcheck(&args, Some(&token), &[])
+}
+
+const SIGNATURE_INVALID_FIX: &str = "check that the keys are the issuer's (`curl -s 'https://oidc.circleci.com/org/c5a8f2d0-1b3e-4f6a-9d7c-2e8b4a6f0c13/.well-known/jwks-pub.json'`) and that the token was copied whole";
+
+#[test]
+fn a_signature_that_does_not_verify_is_a_deny_with_exit_1() {
+    let s = Scratch::new();
+    let policy = s.file("policy.json", &signed_allow_policy());
+    // The policy allows the genuine token.
+    let o = check_signed("rs256 with the jwks", Some(&policy), true);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert_eq!(json(&o)["verdict"], "allow");
+    assert_eq!(json(&o)["signature"]["status"], "valid");
+    for name in ["tampered payload", "tampered signature"] {
+        let o = check_signed(name, Some(&policy), true);
+        assert_eq!(o.status.code(), Some(1), "{name}: {}", stdout(&o));
+        let r = json(&o);
+        assert_eq!(r["verdict"], "deny", "{name}");
+        assert_eq!(r["signature"]["status"], "invalid");
+        assert_eq!(r["unusable_input"], false);
+        assert_eq!(
+            r["findings"][0],
+            serde_json::json!({
+                "code": "signature-invalid",
+                "severity": "error",
+                "area": "signature",
+                "message": "the signature does not verify with key `rsa-1`: every platform rejects this token, whatever the policy says (AWS STS answers `InvalidIdentityToken`)",
+                "fix": SIGNATURE_INVALID_FIX
+            }),
+            "{name}"
+        );
+        assert_eq!(
+            r["policy"]["decided_by"],
+            "the signature: it does not verify with key `rsa-1`, and the platform rejects the token before it reads the policy"
+        );
+        // The policy's own checks are still all shown, and all pass.
+        assert!(r["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["result"] == "pass"));
+    }
+    let o = check_signed("tampered signature", Some(&policy), false);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stdout(&o).starts_with(&format!(
+            "verdict: DENY\nfix first: {SIGNATURE_INVALID_FIX}\n"
+        )),
+        "{}",
+        stdout(&o)
+    );
+    assert!(stdout(&o)
+        .contains("\n  error signature-invalid: the signature does not verify with key `rsa-1`"));
+    // Without a policy too: no platform accepts the token.
+    let o = check_signed("tampered signature", None, true);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(json(&o)["verdict"], "deny");
+    // `alg: none` is invalid without any key.
+    let o = check_signed("alg none", Some(&policy), true);
+    assert_eq!(o.status.code(), Some(1));
+    let r = json(&o);
+    assert_eq!(r["findings"][0]["code"], "signature-invalid");
+    assert!(r["findings"][0]["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("the signature does not verify with the given keys:"));
+}
+
+#[test]
+fn a_signature_claimcheck_cannot_judge_leaves_the_verdict() {
+    let s = Scratch::new();
+    let policy = s.file("policy.json", &signed_allow_policy());
+    for (name, status) in [
+        ("wrong kid", "no-matching-key"),
+        ("hs256 token", "unsupported"),
+        ("no signature", "absent"),
+    ] {
+        let o = check_signed(name, Some(&policy), true);
+        assert_eq!(o.status.code(), Some(0), "{name}: {}", stdout(&o));
+        let r = json(&o);
+        assert_eq!(r["verdict"], "allow", "{name}");
+        assert_eq!(r["signature"]["status"], status, "{name}");
+        assert!(!codes(&r).contains(&"signature-invalid".to_string()));
+    }
+}
+
+#[test]
+fn an_empty_policy_file_exits_2() {
+    let s = Scratch::new();
+    for contents in ["", " \n\t\n"] {
+        let policy = s.file("policy.json", contents);
+        let o = claimcheck(
+            &["check", "--token", "-", "--policy", &policy, "--json"],
+            Some(&token_v2()),
+            &[],
+        );
+        assert_eq!(o.status.code(), Some(2));
+        assert_eq!(
+            stderr(&o),
+            format!("claimcheck: the policy file `{policy}` is empty\n")
+        );
+        assert_eq!(stdout(&o), "");
+    }
+}
+
+#[test]
+fn an_empty_token_file_exits_2() {
+    let s = Scratch::new();
+    let token = s.file("token.jwt", "\n");
+    let o = claimcheck(&["check", "--token", &token], None, &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        format!("claimcheck: the token file `{token}` is empty\n")
+    );
+    // Even when the variables hold a token: the file was asked for.
+    let o = claimcheck(
+        &["check", "--token", &token],
+        None,
+        &[("CIRCLE_OIDC_TOKEN_V2", &token_v2())],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let o = claimcheck(&["check", "--token", "-"], Some(""), &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        "claimcheck: the token read from stdin is empty\n"
+    );
+}
+
+const NO_TOKEN: &str = "claimcheck: no token: `--token` was not given, and $CIRCLE_OIDC_TOKEN_V2 and $CIRCLE_OIDC_TOKEN are unset (or empty)
+  fix: inside CircleCI, run claimcheck as a step of the failing job, in a project that has OIDC tokens: CircleCI cloud sets both variables in every job (server: 4.4 or later, not air-gapped), so unset variables mean a script or container that did not pass the job's environment on; elsewhere, give `--token FILE` (or `--token -` to read stdin)
+";
+
+#[test]
+fn a_policy_without_a_token_is_linted_but_exits_2() {
+    let s = Scratch::new();
+    let policy = s.file(
+        "policy.json",
+        &aws_policy("StringLike", &format!("org/{ORG}/*")),
+    );
+    let o = claimcheck(&["check", "--policy", &policy, "--json"], None, &[]);
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    assert_eq!(stderr(&o), NO_TOKEN);
+    let r = json(&o);
+    assert_eq!(r["verdict"], Value::Null);
+    assert_eq!(r["unusable_input"], true);
+    assert_eq!(r["policy"]["kind"], "aws");
+    assert_eq!(codes(&r), ["sub-wildcard-project", "aws-no-token"]);
+    let o = claimcheck(
+        &["check", "--policy", &policy],
+        None,
+        &[("CIRCLE_OIDC_TOKEN_V2", " "), ("CIRCLE_OIDC_TOKEN", "")],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(stderr(&o), NO_TOKEN);
+    assert!(
+        stdout(&o).starts_with("verdict: none (no token claims to evaluate the policy with)\n"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(stdout(&o).contains("  info sub-wildcard-project"));
+    // Nothing at all given: the same message, and no report.
+    let o = claimcheck(&["check"], None, &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(stderr(&o), NO_TOKEN);
+    assert_eq!(stdout(&o), "");
+}
+
+#[test]
+fn keys_without_a_usable_key_exit_2() {
+    let s = Scratch::new();
+    let fix = "  fix: give the issuer's key set (`curl -s <iss>/.well-known/jwks-pub.json`), a JWK, or PEM public keys\n";
+    for (name, contents, why) in [
+        ("empty.json", "", "it is empty"),
+        (
+            "object.json",
+            "{}",
+            "the keys JSON has neither `keys` nor `kty`: it is not a JWK set nor a JWK",
+        ),
+        (
+            "garbage.txt",
+            "<html>502 Bad Gateway</html>",
+            "the keys are neither JSON (a JWK set or a JWK) nor a PEM public key",
+        ),
+        (
+            "set.json",
+            r#"{"keys": []}"#,
+            "the key set is empty (`\"keys\": []`)",
+        ),
+        (
+            "broken.json",
+            r#"{"keys": [{"kty": "RSA", "kid": "k1"}, {"kty": "EC", "crv": "P-256", "kid": "k2", "x": "AA"}]}"#,
+            "JWK 1 (`k1`) has no `n`, `e`; JWK 2 (`k2`) has no `y`; JWK 2 (`k2`): `x` is 1 bytes long; this curve needs 32",
+        ),
+    ] {
+        let keys = s.file(name, contents);
+        let o = claimcheck(
+            &["check", "--token", "-", "--jwks", &keys, "--at", AT_OK, "--json"],
+            Some(&token_v2()),
+            &[],
+        );
+        assert_eq!(o.status.code(), Some(2), "{name}: {}", stdout(&o));
+        assert_eq!(
+            stderr(&o),
+            format!("claimcheck: no keys found in `{keys}`: {why}\n{fix}"),
+            "{name}"
+        );
+        let r = json(&o);
+        assert_eq!(r["signature"]["status"], "no-matching-key", "{name}");
+        assert_eq!(r["unusable_input"], true, "{name}");
+    }
+}
+
+#[test]
+fn a_bare_claimcheck_is_an_error_and_help_is_not() {
+    let o = claimcheck(&[], None, &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(stdout(&o), "");
+    assert!(
+        stderr(&o).starts_with("claimcheck: no command given; try `claimcheck check --help`\n\nUsage:\n  claimcheck check"),
+        "{}",
+        stderr(&o)
+    );
+    for args in [
+        &["--help"][..],
+        &["-h"],
+        &["check", "--help"],
+        &["check", "-h"],
+    ] {
+        let o = claimcheck(args, None, &[]);
+        assert_eq!(o.status.code(), Some(0), "{args:?}");
+        assert!(
+            stdout(&o).contains("3 undecided") || stdout(&o).contains("3  undecided"),
+            "{args:?}"
+        );
+    }
+    let o = claimcheck(&["check", "--help"], None, &[]);
+    assert!(stdout(&o).contains(
+        "\n  3  undecided: the policy was evaluated but claimcheck cannot decide it offline"
+    ));
+}
+
+#[test]
+fn an_option_given_twice_exits_2() {
+    let s = Scratch::new();
+    let file = s.file("a", "x");
+    for option in ["--token", "--policy", "--jwks", "--error-text"] {
+        let o = claimcheck(&["check", option, &file, option, &file], None, &[]);
+        assert_eq!(o.status.code(), Some(2), "{option}");
+        assert_eq!(
+            stderr(&o),
+            format!("claimcheck: `{option}` given twice; give it once\n")
+        );
+        assert_eq!(stdout(&o), "");
+    }
+    let o = claimcheck(&["check", "--at", "5", "--at=6"], None, &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(stderr(&o), "claimcheck: `--at` given twice; give it once\n");
+}
+
+#[test]
+fn an_option_does_not_swallow_the_next_one() {
+    for (option, next) in [
+        ("--token", "--json"),
+        ("--policy", "--jwks"),
+        ("--jwks", "--json"),
+        ("--at", "--json"),
+        ("--error-text", "--token"),
+    ] {
+        let o = claimcheck(&["check", option, next, "x"], None, &[]);
+        assert_eq!(o.status.code(), Some(2), "{option}");
+        assert_eq!(
+            stderr(&o),
+            format!("claimcheck: `{option}` needs a value, but it is followed by the option `{next}`; for a file whose name starts with `--`, write `{option}=FILE` or `{option} ./FILE`\n")
+        );
+    }
+    // Attached, the value is taken as written.
+    let o = claimcheck(&["check", "--token=--json"], None, &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).starts_with("claimcheck: cannot read the token from `--json`:"));
+}

@@ -2,7 +2,9 @@
 //!
 //! Without `--token` it reads `$CIRCLE_OIDC_TOKEN_V2`, then `$CIRCLE_OIDC_TOKEN`, so it can run inside a failing
 //! CircleCI job. `--json` prints the [`claimcheck::Report`] as one object. Exit status: 0 allow (or token only),
-//! 1 deny, 2 unusable input (bad arguments, unreadable file, or `report.unusable_input`).
+//! 1 deny (a signature that does not verify with `--jwks` is a deny), 2 unusable input (bad arguments, an
+//! unreadable or empty file, no token, keys with no usable key, or `report.unusable_input`), 3 undecided (a
+//! policy was evaluated but claimcheck cannot tell allow from deny: `policy.decided_by` says why).
 //! The clock is read here and only here (the default for `--at`). The token's signature is never printed.
 
 use std::ffi::OsString;
@@ -10,7 +12,7 @@ use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use claimcheck::report::{Outcome, Report, Verdict};
+use claimcheck::report::{Area, Finding, Outcome, Report, Severity, Verdict};
 use claimcheck::{analyze, circleci, time, Input};
 
 const HELP: &str = "claimcheck: why can't my CircleCI job assume this role?
@@ -24,6 +26,8 @@ Commands:
   check    decode a CircleCI OIDC token, explain its claims and evaluate a trust policy against it
 
 Run `claimcheck check --help` for the options.
+
+Exit status: 0 allow (or no policy given), 1 deny, 2 unusable input, 3 undecided.
 ";
 
 const CHECK_HELP: &str = "claimcheck check: decode a CircleCI OIDC token and evaluate a trust policy against it
@@ -43,7 +47,11 @@ Options:
   --json                 print the report as one JSON object
   -h, --help             show this help
 
-Exit status: 0 allow (or no policy given), 1 deny, 2 unusable input.
+Exit status:
+  0  allow, or no policy given
+  1  deny (also: the signature does not verify with the `--jwks` keys)
+  2  unusable input: bad arguments, an unreadable or empty file, no token, no usable key in `--jwks`
+  3  undecided: the policy was evaluated but claimcheck cannot decide it offline (the report says why)
 The token's signature is never printed.
 ";
 
@@ -76,6 +84,27 @@ impl Source {
                 .map_err(|e| format!("cannot read the {what} from `{}`: {e}", p.display())),
         }
     }
+
+    /// [`Source::read`], refusing a source that holds nothing but whitespace: an input given explicitly and
+    /// empty is a mistake (a wrong path, a variable that expanded to nothing), never "not given".
+    fn read_non_empty(&self, what: &str) -> Result<String, String> {
+        let text = self.read(what)?;
+        if !text.trim().is_empty() {
+            return Ok(text);
+        }
+        Err(match self {
+            Source::Stdin => format!("the {what} read from stdin is empty"),
+            Source::File(p) => format!("the {what} file `{}` is empty", p.display()),
+        })
+    }
+
+    /// How messages name it: "`keys.json`" or "stdin".
+    fn name(&self) -> String {
+        match self {
+            Source::Stdin => "stdin".to_string(),
+            Source::File(p) => format!("`{}`", p.display()),
+        }
+    }
 }
 
 /// Options of `check`. New options (e.g. `--jwks FILE`) are one field here and one arm in [`parse_check`].
@@ -100,7 +129,12 @@ fn parse_args(args: impl IntoIterator<Item = OsString>) -> Result<Command, Strin
     use lexopt::prelude::*;
     let mut parser = lexopt::Parser::from_args(args);
     match parser.next().map_err(|e| e.to_string())? {
-        None | Some(Short('h') | Long("help")) => Ok(Command::Help(HELP)),
+        // A bare `claimcheck` is a mistake in a script (a lost argument), not a request for help.
+        None => Err(format!(
+            "no command given; try `claimcheck check --help`\n\n{}",
+            HELP.split_once("\n\n").map_or(HELP, |(_, usage)| usage)
+        )),
+        Some(Short('h') | Long("help")) => Ok(Command::Help(HELP)),
         Some(Short('V') | Long("version")) => Ok(Command::Version),
         Some(Value(cmd)) if cmd == "check" => parse_check(&mut parser),
         Some(Value(cmd)) => Err(format!(
@@ -111,21 +145,63 @@ fn parse_args(args: impl IntoIterator<Item = OsString>) -> Result<Command, Strin
     }
 }
 
+/// The value of the option `name` just read. An attached value (`--token=FILE`) is taken as written; a
+/// separate one that starts with `--` is the next option, not a value (`--token --json` lost its file).
+fn option_value(parser: &mut lexopt::Parser, name: &str) -> Result<OsString, String> {
+    if let Some(attached) = parser.optional_value() {
+        return Ok(attached);
+    }
+    let value = parser
+        .value()
+        .map_err(|e| format!("{e}; try `claimcheck check --help`"))?;
+    let text = value.to_string_lossy();
+    if text.starts_with("--") {
+        return Err(format!(
+            "`{name}` needs a value, but it is followed by the option `{text}`; \
+             for a file whose name starts with `--`, write `{name}=FILE` or `{name} ./FILE`"
+        ));
+    }
+    Ok(value)
+}
+
+/// Refuse an option given a second time: which of two `--token`s should win is a guess.
+fn not_yet<T>(slot: &Option<T>, name: &str) -> Result<(), String> {
+    match slot {
+        Some(_) => Err(format!("`{name}` given twice; give it once")),
+        None => Ok(()),
+    }
+}
+
 fn parse_check(parser: &mut lexopt::Parser) -> Result<Command, String> {
     use lexopt::prelude::*;
     let mut args = CheckArgs::default();
     let err = |e: lexopt::Error| format!("{e}; try `claimcheck check --help`");
     while let Some(arg) = parser.next().map_err(err)? {
+        let name = match &arg {
+            Long(name) => format!("--{name}"),
+            _ => String::new(),
+        };
         match arg {
             Short('h') | Long("help") => return Ok(Command::Help(CHECK_HELP)),
-            Long("token") => args.token = Some(Source::from(parser.value().map_err(err)?)),
-            Long("policy") => args.policy = Some(Source::from(parser.value().map_err(err)?)),
-            Long("error-text") => {
-                args.error_text = Some(Source::from(parser.value().map_err(err)?))
+            Long("token") => {
+                not_yet(&args.token, &name)?;
+                args.token = Some(Source::from(option_value(parser, &name)?));
             }
-            Long("jwks") => args.jwks = Some(Source::from(parser.value().map_err(err)?)),
+            Long("policy") => {
+                not_yet(&args.policy, &name)?;
+                args.policy = Some(Source::from(option_value(parser, &name)?));
+            }
+            Long("error-text") => {
+                not_yet(&args.error_text, &name)?;
+                args.error_text = Some(Source::from(option_value(parser, &name)?));
+            }
+            Long("jwks") => {
+                not_yet(&args.jwks, &name)?;
+                args.jwks = Some(Source::from(option_value(parser, &name)?));
+            }
             Long("at") => {
-                let v = parser.value().map_err(err)?;
+                not_yet(&args.at, &name)?;
+                let v = option_value(parser, &name)?;
                 let at = time::parse_at(&v.to_string_lossy()).map_err(|e| format!("--at: {e}"))?;
                 args.at = Some(at);
             }
@@ -154,51 +230,174 @@ fn now() -> i64 {
 }
 
 fn read_optional(source: &Option<Source>, what: &str) -> Result<String, String> {
-    source.as_ref().map_or(Ok(String::new()), |s| s.read(what))
+    source
+        .as_ref()
+        .map_or(Ok(String::new()), |s| s.read_non_empty(what))
 }
 
-fn run(args: &CheckArgs) -> Result<Report, String> {
+const NO_TOKEN: &str = "no token: `--token` was not given, and $CIRCLE_OIDC_TOKEN_V2 and $CIRCLE_OIDC_TOKEN are \
+    unset (or empty)
+  fix: inside CircleCI, run claimcheck as a step of the failing job, in a project that has OIDC tokens: \
+    CircleCI cloud sets both variables in every job (server: 4.4 or later, not air-gapped), so unset variables \
+    mean a script or container that did not pass the job's environment on; elsewhere, give `--token FILE` \
+    (or `--token -` to read stdin)";
+
+/// A report, and the problems with the inputs that make it unusable (exit status 2) although it is printed.
+struct Run {
+    report: Report,
+    problems: Vec<String>,
+}
+
+fn run(args: &CheckArgs) -> Result<Run, String> {
     let token = match &args.token {
-        Some(s) => s.read("token")?,
+        Some(s) => Some(s.read_non_empty("token")?),
         None => ["CIRCLE_OIDC_TOKEN_V2", "CIRCLE_OIDC_TOKEN"]
             .iter()
             .filter_map(|v| std::env::var(v).ok())
-            .find(|v| !v.trim().is_empty())
-            .unwrap_or_default(),
+            .find(|v| !v.trim().is_empty()),
     };
     let policy = read_optional(&args.policy, "policy")?;
     let error_text = read_optional(&args.error_text, "error text")?;
-    if token.trim().is_empty() && policy.trim().is_empty() && error_text.trim().is_empty() {
-        return Err(
-            "no token: give `--token FILE` (or `-` for stdin), or run inside a CircleCI job where $CIRCLE_OIDC_TOKEN_V2 is set"
-                .to_string(),
-        );
+    let mut problems = Vec::new();
+    if token.is_none() {
+        // With a policy or an error text there is still something to show (the policy's own findings), but
+        // never a verdict: the run is not an allow.
+        if args.policy.is_none() && args.error_text.is_none() {
+            return Err(NO_TOKEN.to_string());
+        }
+        problems.push(NO_TOKEN.to_string());
     }
-    let keys = read_optional(&args.jwks, "keys")?;
+    let keys = match &args.jwks {
+        Some(s) => Some((s, s.read("keys")?)),
+        None => None,
+    };
     let at = args.at.unwrap_or_else(now);
     let mut report = analyze(&Input {
-        token: &token,
+        token: token.as_deref().unwrap_or_default(),
         policy: &policy,
         error_text: &error_text,
         now: at,
         // A file holds what the job had: an empty signature there is a copying mistake, never a share link's doing.
         signature_removed: false,
     });
-    if let (Some(decoded), Some(_)) = (&report.token, &args.jwks) {
-        let (signature, findings) = claimcheck::signature::check(decoded, &keys);
-        report.signature = Some(signature);
-        report.findings.extend(findings);
+    if report.verdict.is_none() && report.policy.decided_by.is_none() {
+        report.policy.decided_by = undecided_reason(&report);
     }
-    Ok(report)
+    if let Some((source, keys)) = &keys {
+        if let Some(problem) = no_usable_key(source, keys) {
+            problems.push(problem);
+        }
+        if let Some(decoded) = &report.token {
+            let (signature, findings) = claimcheck::signature::check(decoded, keys);
+            report.findings.extend(findings);
+            apply_signature(&mut report, signature);
+        }
+    }
+    report.unusable_input |= !problems.is_empty();
+    Ok(Run { report, problems })
 }
 
-fn exit_code(report: &Report) -> u8 {
-    if report.unusable_input {
-        2
-    } else if report.verdict == Some(Verdict::Deny) {
-        1
+/// Why an evaluated policy has no verdict, when the platform module did not say (GCP leaves `decided_by`
+/// empty): the first check it could not evaluate.
+fn undecided_reason(r: &Report) -> Option<String> {
+    let claims = r.token.as_ref().and_then(|t| t.claims.as_ref());
+    if r.policy.kind.is_none() || claims.is_none() || r.unusable_input {
+        return None;
+    }
+    let mut unknown = r.checks.iter().filter(|c| c.result == Outcome::Unknown);
+    let Some(first) = unknown.next() else {
+        return Some(
+            "undecided: claimcheck cannot evaluate this configuration offline".to_string(),
+        );
+    };
+    let place = first
+        .statement
+        .as_ref()
+        .map(|s| format!("{s} "))
+        .unwrap_or_default();
+    let more = match unknown.count() {
+        0 => String::new(),
+        n => format!(" (and {n} more check(s) not evaluated)"),
+    };
+    Some(format!(
+        "undecided: {place}`{}`: {}{more}",
+        first.key, first.explanation
+    ))
+}
+
+/// `Some(message)` when the keys text holds no key to verify with: the signature cannot be checked, and
+/// that is an input error (a wrong file, an error page saved instead of the key set), not a "no match".
+fn no_usable_key(source: &Source, text: &str) -> Option<String> {
+    let keys = claimcheck::signature::parse_keys(text);
+    if !keys.keys.is_empty() {
+        return None;
+    }
+    let why = if text.trim().is_empty() {
+        "it is empty".to_string()
+    } else if keys.findings.is_empty() {
+        "nothing in it is a key".to_string()
     } else {
-        0
+        keys.findings
+            .iter()
+            .map(|f| f.message.as_str())
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    Some(format!(
+        "no keys found in {}: {why}\n  fix: give the issuer's key set (`curl -s <iss>/.well-known/jwks-pub.json`), a JWK, or PEM public keys",
+        source.name()
+    ))
+}
+
+/// Record the signature check. A signature that does not verify is a deny whatever the policy says: every
+/// platform verifies the signature before it reads the trust configuration. Other statuses
+/// (`no-matching-key`, `unsupported`, `absent`) say nothing about the token, so the verdict stands.
+fn apply_signature(report: &mut Report, signature: claimcheck::report::SignatureReport) {
+    if signature.status == "invalid" {
+        let key = signature
+            .key_id
+            .as_ref()
+            .map_or("the given keys".to_string(), |k| format!("key `{k}`"));
+        let fetch = report
+            .token
+            .as_ref()
+            .and_then(|t| t.claims.as_ref())
+            .and_then(claimcheck::signature::fetch_command)
+            .map_or("curl -s <iss>/.well-known/jwks-pub.json".to_string(), |s| {
+                s.text
+            });
+        let finding = Finding::new(
+            SIGNATURE_INVALID,
+            Severity::Error,
+            Area::Signature,
+            format!(
+                "the signature does not verify with {key}: every platform rejects this token, whatever the policy says (AWS STS answers `InvalidIdentityToken`)"
+            ),
+        )
+        .with_fix(format!(
+            "check that the keys are the issuer's (`{fetch}`) and that the token was copied whole"
+        ));
+        // First, so that it is the fix shown first: nothing else matters until the token is genuine.
+        report.findings.insert(0, finding);
+        report.verdict = Some(Verdict::Deny);
+        report.policy.decided_by = Some(format!(
+            "the signature: it does not verify with {key}, and the platform rejects the token before it reads the policy"
+        ));
+    }
+    report.signature = Some(signature);
+}
+
+/// The finding code of a signature that does not verify (the signature module reports statuses, not findings).
+const SIGNATURE_INVALID: &str = "signature-invalid";
+
+fn exit_code(report: &Report) -> u8 {
+    match report.verdict {
+        _ if report.unusable_input => 2,
+        Some(Verdict::Deny) => 1,
+        Some(Verdict::Allow) => 0,
+        // A policy was evaluated and claimcheck cannot decide: not an allow a script may act on.
+        None if report.policy.kind.is_some() => 3,
+        None => 0,
     }
 }
 
@@ -221,7 +420,7 @@ fn main() -> ExitCode {
         }
         Command::Check(args) => args,
     };
-    let report = match run(&args) {
+    let Run { report, problems } = match run(&args) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("claimcheck: {e}");
@@ -240,6 +439,9 @@ fn main() -> ExitCode {
         text_report(&report)
     };
     print_out(&out);
+    for problem in problems {
+        eprintln!("claimcheck: {problem}");
+    }
     ExitCode::from(exit_code(&report))
 }
 
@@ -263,11 +465,19 @@ fn json_inline(v: &serde_json::Value) -> String {
 fn text_report(r: &Report) -> String {
     use std::fmt::Write as _;
     let mut o = String::new();
-    let verdict = match r.verdict {
-        Some(Verdict::Allow) => "ALLOW",
-        Some(Verdict::Deny) => "DENY",
-        None if r.policy.kind.is_none() => "none (no policy evaluated)",
-        None => "undecided",
+    let claims = r.token.as_ref().and_then(|t| t.claims.as_ref());
+    let verdict = match (r.verdict, &r.policy.decided_by) {
+        (Some(Verdict::Allow), _) => "ALLOW".to_string(),
+        (Some(Verdict::Deny), _) => "DENY".to_string(),
+        (None, _) if r.policy.kind.is_none() => "none (no policy evaluated)".to_string(),
+        (None, _) if claims.is_none() => {
+            "none (no token claims to evaluate the policy with)".to_string()
+        }
+        (None, Some(why)) => format!(
+            "undecided: {}",
+            why.strip_prefix("undecided: ").unwrap_or(why)
+        ),
+        (None, None) => "undecided".to_string(),
     };
     let _ = writeln!(o, "verdict: {verdict}");
     if let Some(fix) = r.first_fix() {
@@ -458,6 +668,55 @@ mod tests {
         assert!(parse(&["check", "--token", "-", "--policy", "-"])
             .unwrap_err()
             .contains("only one"));
+        assert!(parse(&[])
+            .unwrap_err()
+            .starts_with("no command given; try `claimcheck check --help`\n\nUsage:\n"));
+    }
+
+    #[test]
+    fn rejects_an_option_given_twice() {
+        for (option, value) in [
+            ("--token", "t"),
+            ("--policy", "p"),
+            ("--error-text", "e"),
+            ("--jwks", "k"),
+            ("--at", "5"),
+        ] {
+            assert_eq!(
+                parse(&["check", option, value, "--json", option, value]).unwrap_err(),
+                format!("`{option}` given twice; give it once")
+            );
+        }
+        // Even when the second value is wrong: being twice is the first problem.
+        assert_eq!(
+            parse(&["check", "--at", "5", "--at", "soon"]).unwrap_err(),
+            "`--at` given twice; give it once"
+        );
+    }
+
+    #[test]
+    fn an_option_is_not_the_value_of_the_one_before() {
+        assert_eq!(
+            parse(&["check", "--token", "--json"]).unwrap_err(),
+            "`--token` needs a value, but it is followed by the option `--json`; \
+             for a file whose name starts with `--`, write `--token=FILE` or `--token ./FILE`"
+        );
+        for option in ["--policy", "--error-text", "--jwks", "--at"] {
+            assert!(parse(&["check", option, "--token", "t"])
+                .unwrap_err()
+                .starts_with(&format!(
+                    "`{option}` needs a value, but it is followed by the option `--token`"
+                )));
+        }
+        // Attached, the value is what was written; `-` is still stdin; `-5` is a time before 1970.
+        let Ok(Command::Check(a)) =
+            parse(&["check", "--token=--json", "--policy", "-", "--at", "-5"])
+        else {
+            panic!("not a check")
+        };
+        assert_eq!(a.token, Some(Source::File("--json".into())));
+        assert_eq!(a.policy, Some(Source::Stdin));
+        assert_eq!(a.at, Some(-5));
     }
 
     #[test]
@@ -473,12 +732,19 @@ mod tests {
         assert_eq!(exit_code(&r), 1);
         r.unusable_input = true;
         assert_eq!(exit_code(&r), 2);
+        // A policy evaluated without a verdict is neither an allow nor a deny.
+        r.unusable_input = false;
+        r.verdict = None;
+        r.policy.kind = Some(claimcheck::policy::PolicyKind::Aws);
+        assert_eq!(exit_code(&r), 3);
+        r.unusable_input = true;
+        assert_eq!(exit_code(&r), 2);
     }
 
     #[test]
     fn help_and_version() {
-        assert!(matches!(parse(&[]), Ok(Command::Help(HELP))));
         assert!(matches!(parse(&["--help"]), Ok(Command::Help(HELP))));
+        assert!(matches!(parse(&["-h"]), Ok(Command::Help(HELP))));
         assert!(matches!(
             parse(&["check", "-h"]),
             Ok(Command::Help(CHECK_HELP))
