@@ -1,6 +1,6 @@
 //! The pipeline: inputs in, one [`Report`] out. Time is an input, never read here.
 
-use crate::report::{Area, Finding, Report, Severity, Verdict};
+use crate::report::{Area, Finding, Outcome, Report, Severity, Verdict};
 use crate::{circleci, policy, token};
 
 /// Everything the user gave. Empty strings mean "not given".
@@ -69,6 +69,9 @@ pub fn analyze(input: &Input<'_>) -> Report {
     }
     if report.policy.kind.is_some() {
         refuse_unsigned(&mut report);
+        if report.verdict.is_none() && report.policy.decided_by.is_none() {
+            report.policy.decided_by = undecided_reason(&report);
+        }
     }
     let claims = report.token.as_ref().and_then(|t| t.claims.as_ref());
     if let Some(claims) = claims {
@@ -80,6 +83,34 @@ pub fn analyze(input: &Input<'_>) -> Report {
             .extend(policy::explain_error_text(input.error_text, claims));
     }
     report
+}
+
+/// Why an evaluated policy has no verdict, when the platform module did not say: the first check it could
+/// not evaluate.
+fn undecided_reason(r: &Report) -> Option<String> {
+    let claims = r.token.as_ref().and_then(|t| t.claims.as_ref());
+    if r.policy.kind.is_none() || claims.is_none() || r.unusable_input {
+        return None;
+    }
+    let mut unknown = r.checks.iter().filter(|c| c.result == Outcome::Unknown);
+    let Some(first) = unknown.next() else {
+        return Some(
+            "undecided: claimcheck cannot evaluate this configuration offline".to_string(),
+        );
+    };
+    let place = first
+        .statement
+        .as_ref()
+        .map(|s| format!("{s} "))
+        .unwrap_or_default();
+    let more = match unknown.count() {
+        0 => String::new(),
+        n => format!(" (and {n} more check(s) not evaluated)"),
+    };
+    Some(format!(
+        "undecided: {place}`{}`: {}{more}",
+        first.key, first.explanation
+    ))
 }
 
 /// A token whose header says it is unsigned (`alg` `none` or absent) is refused by every platform before

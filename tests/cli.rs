@@ -631,7 +631,7 @@ fn a_signature_that_does_not_verify_is_a_deny_with_exit_1() {
         );
         assert_eq!(
             r["policy"]["decided_by"],
-            "the signature: it does not verify with key `rsa-1`, and the platform rejects the token before it reads the policy"
+            "the signature: it does not verify with key `rsa-1`, and every platform rejects the token before it reads a trust configuration"
         );
         // The policy's own checks are still all shown, and all pass.
         assert!(r["checks"]

@@ -12,7 +12,7 @@ use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use claimcheck::report::{Area, Finding, Outcome, Report, Severity, Verdict};
+use claimcheck::report::{Outcome, Report, Verdict};
 use claimcheck::{analyze, circleci, time, Input};
 
 const HELP: &str = "claimcheck: why can't my CircleCI job assume this role?
@@ -280,9 +280,6 @@ fn run(args: &CheckArgs) -> Result<Run, String> {
         // A file holds what the job had: an empty signature there is a copying mistake, never a share link's doing.
         signature_removed: false,
     });
-    if report.verdict.is_none() && report.policy.decided_by.is_none() {
-        report.policy.decided_by = undecided_reason(&report);
-    }
     if let Some((source, keys)) = &keys {
         if let Some(problem) = no_usable_key(source, keys) {
             problems.push(problem);
@@ -290,39 +287,11 @@ fn run(args: &CheckArgs) -> Result<Run, String> {
         if let Some(decoded) = &report.token {
             let (signature, findings) = claimcheck::signature::check(decoded, keys);
             report.findings.extend(findings);
-            apply_signature(&mut report, signature);
+            claimcheck::signature::apply(&mut report, signature);
         }
     }
     report.unusable_input |= !problems.is_empty();
     Ok(Run { report, problems })
-}
-
-/// Why an evaluated policy has no verdict, when the platform module did not say (GCP leaves `decided_by`
-/// empty): the first check it could not evaluate.
-fn undecided_reason(r: &Report) -> Option<String> {
-    let claims = r.token.as_ref().and_then(|t| t.claims.as_ref());
-    if r.policy.kind.is_none() || claims.is_none() || r.unusable_input {
-        return None;
-    }
-    let mut unknown = r.checks.iter().filter(|c| c.result == Outcome::Unknown);
-    let Some(first) = unknown.next() else {
-        return Some(
-            "undecided: claimcheck cannot evaluate this configuration offline".to_string(),
-        );
-    };
-    let place = first
-        .statement
-        .as_ref()
-        .map(|s| format!("{s} "))
-        .unwrap_or_default();
-    let more = match unknown.count() {
-        0 => String::new(),
-        n => format!(" (and {n} more check(s) not evaluated)"),
-    };
-    Some(format!(
-        "undecided: {place}`{}`: {}{more}",
-        first.key, first.explanation
-    ))
 }
 
 /// `Some(message)` when the keys text holds no key to verify with: the signature cannot be checked, and
@@ -348,47 +317,6 @@ fn no_usable_key(source: &Source, text: &str) -> Option<String> {
         source.name()
     ))
 }
-
-/// Record the signature check. A signature that does not verify is a deny whatever the policy says: every
-/// platform verifies the signature before it reads the trust configuration. Other statuses
-/// (`no-matching-key`, `unsupported`, `absent`) say nothing about the token, so the verdict stands.
-fn apply_signature(report: &mut Report, signature: claimcheck::report::SignatureReport) {
-    if signature.status == "invalid" {
-        let key = signature
-            .key_id
-            .as_ref()
-            .map_or("the given keys".to_string(), |k| format!("key `{k}`"));
-        let fetch = report
-            .token
-            .as_ref()
-            .and_then(|t| t.claims.as_ref())
-            .and_then(claimcheck::signature::fetch_command)
-            .map_or("curl -s <iss>/.well-known/jwks-pub.json".to_string(), |s| {
-                s.text
-            });
-        let finding = Finding::new(
-            SIGNATURE_INVALID,
-            Severity::Error,
-            Area::Signature,
-            format!(
-                "the signature does not verify with {key}: every platform rejects this token, whatever the policy says (AWS STS answers `InvalidIdentityToken`)"
-            ),
-        )
-        .with_fix(format!(
-            "check that the keys are the issuer's (`{fetch}`) and that the token was copied whole"
-        ));
-        // First, so that it is the fix shown first: nothing else matters until the token is genuine.
-        report.findings.insert(0, finding);
-        report.verdict = Some(Verdict::Deny);
-        report.policy.decided_by = Some(format!(
-            "the signature: it does not verify with {key}, and the platform rejects the token before it reads the policy"
-        ));
-    }
-    report.signature = Some(signature);
-}
-
-/// The finding code of a signature that does not verify (the signature module reports statuses, not findings).
-const SIGNATURE_INVALID: &str = "signature-invalid";
 
 fn exit_code(report: &Report) -> u8 {
     match report.verdict {

@@ -24,9 +24,10 @@
 //! | `unsupported` | cannot judge: an `alg` claimcheck does not verify (`HS256`, `ES512`, missing, ...), a key kind it does not verify with (P-521, Ed448, RSA outside 2048..=8192 bits), a key the crypto refuses (e.g. an EC point off its curve), an encrypted or undecodable token |
 //! | `absent` | the token has no signature (e.g. it came from a share link, which drops it) |
 //!
-//! # Finding codes (area `signature`, about the pasted keys)
+//! # Finding codes (area `signature`)
 //! | code | severity | meaning |
 //! | --- | --- | --- |
+//! | `signature-invalid` | error | the signature does not verify: every platform rejects the token, so the verdict is deny ([`apply`]) |
 //! | `keys-not-recognized` | error | the keys are neither JSON nor PEM (or no complete PEM block) |
 //! | `keys-json-invalid` | error | the keys JSON does not parse (with line/column) |
 //! | `keys-json-shape` | error | JSON that is not a JWK set or JWK: not an object, `keys` not an array, an empty set, a non-object key |
@@ -44,6 +45,7 @@ mod keys;
 #[cfg(not(target_arch = "wasm32"))]
 mod native;
 mod prepare;
+mod verdict;
 
 pub use alg::{Alg, Hash};
 pub use fetch::fetch_command;
@@ -51,5 +53,6 @@ pub use keys::{parse_keys, Curve, Key, Keys, Origin, PublicKey};
 #[cfg(not(target_arch = "wasm32"))]
 pub use native::{check, verify};
 pub use prepare::{prepare, prepare_compact, CryptoOutcome, Prepared, Step};
+pub use verdict::{apply, SIGNATURE_INVALID};
 
 pub use crate::report::SignatureReport;

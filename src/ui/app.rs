@@ -15,6 +15,7 @@ use super::share_panel::{LinkBanners, SharePanel};
 use super::signature::SignaturePanel;
 use super::{browser, callbacks};
 use crate::analyze::analyze;
+use crate::report::SignatureReport;
 use crate::state::{Action, State};
 
 /// How often the clock moves (relative times, expiry).
@@ -90,11 +91,33 @@ pub fn App() -> Html {
         let state = state.clone();
         move |_| state.shared()
     });
-    let report = use_memo((state.committed, state.now()), {
-        let state = state.clone();
-        move |_| analyze(&state.input())
-    });
+    // A signature the keys panel found invalid (with the token it was checked for) makes the verdict deny.
+    let invalid_signature = use_state(|| None::<(String, SignatureReport)>);
+    let report = use_memo(
+        (state.committed, state.now(), (*invalid_signature).clone()),
+        {
+            let state = state.clone();
+            move |(_, _, invalid): &(u64, i64, Option<(String, SignatureReport)>)| {
+                let mut report = analyze(&state.input());
+                if let Some((compact, signature)) = invalid {
+                    if report.token.as_ref().is_some_and(|t| &t.compact == compact) {
+                        crate::signature::apply(&mut report, signature.clone());
+                    }
+                }
+                report
+            }
+        },
+    );
     let report = ReportProp::from(report);
+    let on_signature = {
+        let invalid_signature = invalid_signature.clone();
+        Callback::from(move |checked: Option<(String, SignatureReport)>| {
+            let invalid = checked.filter(|(_, s)| s.status == "invalid");
+            if *invalid_signature != invalid {
+                invalid_signature.set(invalid);
+            }
+        })
+    };
 
     html! {
         <div class="app">
@@ -142,7 +165,7 @@ pub fn App() -> Html {
                 // (src/ui/share_panel.rs), the signature keys input.
                 <section class="panels" aria-label="options">
                     if step >= 7 { <SharePanel shared={(*shared).clone()} report={report.clone()} /> }
-                    if step >= 8 { <SignaturePanel report={report.clone()} /> }
+                    if step >= 8 { <SignaturePanel report={report.clone()} on_result={on_signature} /> }
                 </section>
             </main>
             if step >= MOUNT_STEPS {

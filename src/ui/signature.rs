@@ -25,6 +25,8 @@ use crate::ui::report_prop::ReportProp;
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub report: ReportProp,
+    /// Each result with the token (compact form) it was checked for; `None` while nothing is checked.
+    pub on_result: Callback<Option<(String, SignatureReport)>>,
 }
 
 /// The panel: keys input, fetch command, result.
@@ -41,14 +43,23 @@ pub fn SignaturePanel(props: &Props) -> Html {
 
     use_effect_with((compact, (*keys).clone()), {
         let (result, parsed) = (result.clone(), parsed.clone());
+        let on_result = props.on_result.clone();
         move |(compact, keys_text): &(String, String)| {
             let cancelled = Rc::new(Cell::new(false));
+            // The result, in the panel and (with its token) for the verdict.
+            let publish = {
+                let compact = compact.clone();
+                move |report: Option<SignatureReport>| {
+                    on_result.emit(report.clone().map(|r| (compact.clone(), r)));
+                    result.set(report);
+                }
+            };
             match token.filter(|_| !compact.is_empty() && !keys_text.trim().is_empty()) {
-                None => result.set(None),
+                None => publish(None),
                 Some(decoded) => match signature::prepare(&decoded, &parsed) {
-                    Step::Done(report) => result.set(Some(report)),
+                    Step::Done(report) => publish(Some(report)),
                     Step::Ready(prepared) => {
-                        result.set(None);
+                        publish(None);
                         let cancelled = cancelled.clone();
                         spawn_local(async move {
                             let report = match web_crypto(&prepared).await {
@@ -56,7 +67,7 @@ pub fn SignaturePanel(props: &Props) -> Html {
                                 None => no_web_crypto(),
                             };
                             if !cancelled.get() {
-                                result.set(Some(report));
+                                publish(Some(report));
                             }
                         });
                     }

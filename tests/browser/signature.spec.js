@@ -2,7 +2,7 @@
 // (tests/fixtures/signature, made by generate.py) and read the result line's `data-signature-status`.
 // The same cases run natively with RustCrypto in tests/signature_corpus.rs: both must agree.
 import { readFileSync } from 'node:fs';
-import { test, expect, openApp, tokenInput, pasteInto } from './fixtures.js';
+import { test, expect, openApp, tokenInput, policyInput, pasteInto } from './fixtures.js';
 
 const DIR = new URL('../fixtures/signature/', import.meta.url);
 const read = (name) => readFileSync(new URL(name, DIR), 'utf8');
@@ -38,4 +38,37 @@ test('signature: bad keys get an error with its place, and the page keeps workin
   const error = page.locator('.field-keys .input-error[data-code="jwk-missing-field"]');
   await expect(error).toContainText('line 2, column 3');
   await expect(result(page)).toHaveAttribute('data-signature-status', 'no-matching-key');
+});
+
+test('signature: a signature that does not verify turns the verdict to deny, and a genuine one leaves it', async ({ page }) => {
+  const byName = (name) => corpus.find((c) => c.name === name);
+  const genuine = byName('rs256 with the jwks');
+  const claims = JSON.parse(Buffer.from(genuine.token.split('.')[1], 'base64url').toString('utf8'));
+  const provider = claims.iss.replace('https://', '');
+  const policy = {
+    Version: '2012-10-17',
+    Statement: [{
+      Effect: 'Allow',
+      Principal: { Federated: `arn:aws:iam::123456789012:oidc-provider/${provider}` },
+      Action: 'sts:AssumeRoleWithWebIdentity',
+      Condition: { StringEquals: { [`${provider}:aud`]: claims.aud } },
+    }],
+  };
+  await openApp(page, `#at=${claims.iat + 60}`);
+  await pasteInto(policyInput(page), JSON.stringify(policy, null, 2));
+  await pasteInto(tokenInput(page), genuine.token);
+  const verdict = page.locator('[data-verdict]');
+  await expect(verdict).toHaveAttribute('data-verdict', 'allow');
+  await pasteInto(keysInput(page), read('jwks.json'));
+  await expect(result(page)).toHaveAttribute('data-signature-status', 'valid');
+  await expect(verdict).toHaveAttribute('data-verdict', 'allow');
+  await pasteInto(tokenInput(page), byName('tampered signature').token);
+  await expect(result(page)).toHaveAttribute('data-signature-status', 'invalid');
+  await expect(verdict).toHaveAttribute('data-verdict', 'deny');
+  await expect(verdict).toContainText('the signature: it does not verify with key rsa-1');
+  await expect(page.locator('.finding[data-code="signature-invalid"]')).toHaveCount(1);
+  // The genuine token again: the verdict follows the signature back.
+  await pasteInto(tokenInput(page), genuine.token);
+  await expect(result(page)).toHaveAttribute('data-signature-status', 'valid');
+  await expect(verdict).toHaveAttribute('data-verdict', 'allow');
 });
