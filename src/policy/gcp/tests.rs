@@ -360,3 +360,26 @@ fn attribute_names_and_count() {
     many.remove("attribute.a50");
     assert_eq!(eval(Value::Object(many)).verdict, Some(Verdict::Allow));
 }
+
+/// `policy::tests::gcloud_list_output_in_yaml_is_a_list_of_providers` with a token that carries `iat` and
+/// `exp` (google's STS requires both): the YAML list still allows through provider `b`.
+#[test]
+fn yaml_provider_list_with_token_times() {
+    let claims = token();
+    let provider = |id: &str, project: &str| {
+        format!("---\nattributeCondition: assertion['oidc.circleci.com/project-id'] == '{project}'\nattributeMapping:\n  google.subject: assertion.sub\nname: projects/1/locations/global/workloadIdentityPools/p/providers/{id}\noidc:\n  allowedAudiences:\n  - o\n  issuerUri: https://oidc.circleci.com/org/o\n")
+    };
+    let text = format!("{}{}", provider("a", "q"), provider("b", "p"));
+    let e = crate::policy::evaluate(&text, claims.as_object(), NOW);
+    assert_eq!(e.verdict, Some(Verdict::Allow));
+    assert_eq!(
+        e.info.decided_by.as_deref(),
+        Some("provider `b` accepts the token")
+    );
+    // The same token without `iat`/`exp` (as that test builds it) is refused by google's STS.
+    let mut bare = claims.clone();
+    bare.as_object_mut().unwrap().remove("iat");
+    bare.as_object_mut().unwrap().remove("exp");
+    let e = crate::policy::evaluate(&text, bare.as_object(), 0);
+    assert_eq!(e.verdict, Some(Verdict::Deny));
+}
