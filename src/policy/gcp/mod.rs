@@ -309,7 +309,9 @@ fn evaluate_one(
     };
     eval.info.decided_by = match first_fail {
         Some(key) => Some(format!("`{key}`")),
-        None if !any_unknown => Some("issuer, audience, mapping and condition all pass".into()),
+        None if !any_unknown => {
+            Some("issuer, audience, token times, mapping and condition all pass".into())
+        }
         None => None,
     };
     eval.checks = checks;
