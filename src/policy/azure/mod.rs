@@ -3,8 +3,11 @@
 //!
 //! A plain credential matches when `issuer`, `subject` and an `audiences` entry equal the token's `iss`,
 //! `sub`, `aud` exactly. With several credentials the token is accepted when any one matches; otherwise
-//! the nearest one (fewest failing fields) is named. `claimsMatchingExpression` (flexible credentials,
-//! preview) is not evaluated: its check is `unknown`.
+//! the nearest one (fewest failing fields) is named. Before any credential, the token's time range is
+//! checked (`exp`, and `nbf` when present): entra refuses an expired token with `AADSTS700024`.
+//! `claimsMatchingExpression` (flexible credentials) is not evaluated: its check is `unknown`, and for a
+//! CircleCI issuer it says that microsoft documents flexible matching only for GitHub, GitLab and
+//! Terraform Cloud tokens.
 //!
 //! Finding codes emitted here:
 //!
@@ -43,7 +46,7 @@ pub fn evaluate(
     claims: Option<&Map<String, Value>>,
     now: i64,
 ) -> Evaluation {
-    let _ = (text, now);
+    let _ = text;
     let Some((creds, detected)) = input::read(doc) else {
         let info = PolicyInfo {
             kind: Some(PolicyKind::Azure),
@@ -69,6 +72,12 @@ pub fn evaluate(
     };
     let Some(claims) = claims else { return eval };
 
+    let times = rules::times(claims, now);
+    let time_fail = times
+        .iter()
+        .find(|c| c.result == Outcome::Fail)
+        .map(|c| c.key.to_string());
+    let time_unknown = times.iter().any(|c| c.result == Outcome::Unknown);
     let results: Vec<Vec<crate::report::Check>> =
         creds.iter().map(|c| rules::evaluate(c, claims)).collect();
     let fails = |checks: &Vec<crate::report::Check>| {
@@ -86,16 +95,27 @@ pub fn evaluate(
     let undecided = results
         .iter()
         .position(|r| fails(r) == 0 && unknowns(r) > 0);
-    if let Some(i) = matching {
+    if let (Some(i), None, false) = (matching, &time_fail, time_unknown) {
         eval.verdict = Some(Verdict::Allow);
         eval.info.decided_by = Some(format!("credential `{}` matches", creds[i].name));
-    } else if let Some(i) = undecided {
+    } else if let (Some(i), None) = (matching, &time_fail) {
+        eval.verdict = None;
+        eval.info.decided_by = Some(format!(
+            "credential `{}` matches, but the token's `exp` could not be checked",
+            creds[i].name
+        ));
+    } else if let (Some(i), None) = (undecided, &time_fail) {
         eval.verdict = None;
         eval.info.decided_by = Some(format!(
             "credential `{}` (its expression is not evaluated)",
             creds[i].name
         ));
-    } else if let Some((i, r)) = results.iter().enumerate().min_by_key(|(_, r)| fails(r)) {
+    }
+    if matching.is_none() && undecided.is_none() {
+        let Some((i, r)) = results.iter().enumerate().min_by_key(|(_, r)| fails(r)) else {
+            eval.checks = times;
+            return eval;
+        };
         eval.verdict = Some(Verdict::Deny);
         let failing: Vec<&str> = r
             .iter()
@@ -135,7 +155,16 @@ pub fn evaluate(
             ),
         );
     }
-    eval.checks = results.into_iter().flatten().collect();
+    if let Some(key) = time_fail {
+        eval.verdict = Some(Verdict::Deny);
+        eval.info.decided_by = Some(format!(
+            "`{key}`: the token is outside its valid time range (entra answers `AADSTS700024`)"
+        ));
+    }
+    eval.checks = times
+        .into_iter()
+        .chain(results.into_iter().flatten())
+        .collect();
     eval
 }
 

@@ -51,15 +51,13 @@ pub fn evaluate(cred: &super::input::Credential<'_>, claims: &Map<String, Value>
             Value::String(expr.clone()),
             opt(sub),
             Outcome::Unknown,
-            "cannot evaluate: `claimsMatchingExpression` (flexible federated identity credential, a preview feature); \
-             claimcheck does not guess its result."
-                .into(),
-            None,
+            expression_explanation(iss),
+            flexible_fix(iss),
         );
     } else {
         let (result, mut why) = compare("subject", "sub", cred.subject, sub);
         if let (Outcome::Fail, Some(s), Some(t)) = (result, cred.subject, sub) {
-            let hint = subject_hint(s, t);
+            let hint = subject_hint(s, t, iss.is_some_and(is_circleci_issuer));
             if !hint.is_empty() {
                 why.push(' ');
                 why.push_str(&hint);
@@ -127,6 +125,40 @@ pub fn evaluate(cred: &super::input::Credential<'_>, claims: &Map<String, Value>
         }),
     );
     out
+}
+
+/// The issuers Microsoft documents flexible federated identity credentials for ("currently supported only
+/// for tokens issued by GitHub, GitLab and Terraform Cloud", learn.microsoft.com
+/// `workload-identities-flexible-federated-identity-credentials`). CircleCI is not among them.
+const FLEXIBLE_ISSUERS: &[&str] = &["GitHub", "GitLab", "Terraform Cloud"];
+
+/// `iss` is CircleCI's: cloud (`https://oidc.circleci.com/...`) or server (`https://<host>/org/<uuid>` is
+/// not recognisable, so only the cloud host counts).
+pub fn is_circleci_issuer(iss: &str) -> bool {
+    iss == "https://oidc.circleci.com" || iss.starts_with("https://oidc.circleci.com/")
+}
+
+fn expression_explanation(iss: Option<&str>) -> String {
+    let supported = FLEXIBLE_ISSUERS.join(", ");
+    match iss {
+        Some(i) if is_circleci_issuer(i) => format!(
+            "cannot evaluate: `claimsMatchingExpression` (flexible federated identity credential). microsoft \
+             documents flexible credential matching only for tokens issued by {supported}; this token's issuer \
+             `{i}` is CircleCI's, so this credential very likely never matches it (no source confirms either way, \
+             so the result is left undecided)."
+        ),
+        _ => "cannot evaluate: `claimsMatchingExpression` (flexible federated identity credential); claimcheck does \
+              not guess its result."
+            .to_string(),
+    }
+}
+
+fn flexible_fix(iss: Option<&str>) -> Option<String> {
+    iss.filter(|i| is_circleci_issuer(i)).map(|_| {
+        "register a plain credential with the exact `sub` instead (one per subject): flexible credentials are \
+         documented for GitHub, GitLab and Terraform Cloud tokens only."
+            .to_string()
+    })
 }
 
 fn opt(s: Option<&str>) -> Value {
@@ -211,8 +243,9 @@ pub fn version_fix(registered: &str, claims: &Map<String, Value>) -> Option<Stri
     }
 }
 
-/// Why a CircleCI `sub` differs from the registered one: version, user, project.
-fn subject_hint(registered: &str, token: &str) -> String {
+/// Why a CircleCI `sub` differs from the registered one: version, user, project. Flexible credentials are
+/// suggested only for issuers entra matches them for (`circleci` is false for a CircleCI token).
+fn subject_hint(registered: &str, token: &str, circleci: bool) -> String {
     match other_version(registered, token) {
         Some(OtherVersion::PinsV1) => return "the credential pins this job's V1 `sub`, but the token is V2 (`$CIRCLE_OIDC_TOKEN_V2`, with `/vcs-origin/…/vcs-ref/…`): a plain credential pins one exact `sub`, so a V2 token never matches a V1 subject. use `$CIRCLE_OIDC_TOKEN` or register the V2 subject.".into(),
         Some(OtherVersion::PinsV2) => return "the credential pins a V2 `sub` but the token is V1 (`$CIRCLE_OIDC_TOKEN`): use `$CIRCLE_OIDC_TOKEN_V2` or register the V1 subject.".into(),
@@ -225,7 +258,87 @@ fn subject_hint(registered: &str, token: &str) -> String {
     };
     let before_user = |s: &str| s.split("/user/").next().map(str::to_string);
     if before_user(registered) == before_user(token) && user(registered) != user(token) {
-        return "same org and project, different `user/…`: a plain credential pins the user who triggered the pipeline, so jobs run by anyone else present another `sub`; register one credential per user (or a flexible credential).".into();
+        return format!("same org and project, different `user/…`: a plain credential pins the user who triggered the pipeline, so jobs run by anyone else present another `sub`; register one credential per user{}.", if circleci { "" } else { " (or a flexible credential)" });
     }
     String::new()
+}
+
+fn number(claims: &Map<String, Value>, key: &str) -> Option<i64> {
+    claims
+        .get(key)
+        .and_then(|v| v.as_i64().or_else(|| v.as_f64().map(|f| f as i64)))
+}
+
+/// The token's time range as entra checks it before any credential is matched: an expired token (or one
+/// whose `nbf` is still ahead) gets `AADSTS700024: Client assertion is not within its valid time range`.
+/// Entra documents no clock-skew allowance for it, so none is assumed and the explanation says so.
+pub fn times(claims: &Map<String, Value>, now: i64) -> Vec<Check> {
+    let at = crate::time::format_iso;
+    let skew = "whether entra allows any clock skew is not documented (unconfirmed)";
+    let error = "`AADSTS700024: Client assertion is not within its valid time range.`";
+    let fresh = "mint a fresh token: CircleCI tokens live one hour, so run `az login --federated-token` soon after the \
+                 job starts, or mint one just before it with `circleci run oidc get`.";
+    let (result, explanation, fix) = match number(claims, "exp") {
+        None => (
+            Outcome::Unknown,
+            "cannot evaluate: the token has no numeric `exp`. entra's client-assertion format lists `exp`, but what \
+             it answers for a federated token without one is not documented (unconfirmed)."
+                .to_string(),
+            None,
+        ),
+        Some(exp) if exp <= now => (
+            Outcome::Fail,
+            format!(
+                "the token expired at {} ({} before the evaluation time {}); entra refuses it before matching any \
+                 credential: {error} {skew}.",
+                at(exp),
+                crate::time::format_duration(now.saturating_sub(exp)),
+                at(now)
+            ),
+            Some(fresh.to_string()),
+        ),
+        Some(exp) => (
+            Outcome::Pass,
+            format!(
+                "the token is valid until {} ({} after the evaluation time).",
+                at(exp),
+                crate::time::format_duration(exp.saturating_sub(now))
+            ),
+            None,
+        ),
+    };
+    let mut out = vec![Check {
+        statement: Some("token".into()),
+        key: "exp".into(),
+        operator: "not expired".into(),
+        expected: Value::String(format!("later than {}", at(now))),
+        actual: claims.get("exp").cloned().unwrap_or(Value::Null),
+        result,
+        explanation,
+        fix,
+    }];
+    if let Some(nbf) = number(claims, "nbf") {
+        let pass = nbf <= now;
+        out.push(Check {
+            statement: Some("token".into()),
+            key: "nbf".into(),
+            operator: "not before".into(),
+            expected: Value::String(format!("not later than {}", at(now))),
+            actual: claims.get("nbf").cloned().unwrap_or(Value::Null),
+            result: if pass { Outcome::Pass } else { Outcome::Fail },
+            explanation: if pass {
+                format!("the token is valid from {} (`nbf`).", at(nbf))
+            } else {
+                format!(
+                    "the token is not valid before {} (`nbf`), {} after the evaluation time: {error} {skew}.",
+                    at(nbf),
+                    crate::time::format_duration(nbf.saturating_sub(now))
+                )
+            },
+            fix: (!pass).then(|| {
+                "check the clock of the machine that minted or evaluates the token (`--at`).".to_string()
+            }),
+        });
+    }
+    out
 }

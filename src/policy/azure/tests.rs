@@ -3,11 +3,15 @@ use serde_json::{json, Value};
 use super::{evaluate, recognize, suggest};
 use crate::report::{Outcome, Verdict};
 
+const NOW: i64 = 1_764_000_000;
+
 fn claims() -> Value {
     json!({
         "iss": "https://oidc.circleci.com/org/11111111-1111-1111-1111-111111111111",
         "sub": "org/11111111-1111-1111-1111-111111111111/project/22222222-2222-2222-2222-222222222222/user/33333333-3333-3333-3333-333333333333",
-        "aud": "11111111-1111-1111-1111-111111111111"
+        "aud": "11111111-1111-1111-1111-111111111111",
+        "iat": NOW - 60,
+        "exp": NOW + 3540
     })
 }
 
@@ -19,7 +23,7 @@ fn nearest_credential_is_named() {
         {"name": "near", "issuer": "https://oidc.circleci.com/org/11111111-1111-1111-1111-111111111111/", "subject": c["sub"], "audiences": [c["aud"]]}
     ]});
     assert!(recognize(&list).unwrap().contains("2 credentials"));
-    let e = evaluate(&list, "", c.as_object(), 0);
+    let e = evaluate(&list, "", c.as_object(), NOW);
     assert_eq!(e.verdict, Some(Verdict::Deny));
     assert!(
         e.info
@@ -52,7 +56,7 @@ fn suggestion_matches() {
         .1
         .trim_end_matches('\'');
     let cred: Value = serde_json::from_str(json_part).unwrap();
-    let e = evaluate(&cred, "", c.as_object(), 0);
+    let e = evaluate(&cred, "", c.as_object(), NOW);
     assert_eq!(e.verdict, Some(Verdict::Allow));
     assert!(e.checks.iter().all(|c| c.result == Outcome::Pass));
 }
@@ -74,7 +78,7 @@ fn other_token_version_is_fixed_by_switching_the_variable() {
     };
     let cred = |subject: &str| json!({"name": "deploy", "issuer": claims()["iss"], "subject": subject, "audiences": [claims()["aud"]]});
     let fixes = |cred: &Value, token: &Value| {
-        let e = evaluate(cred, "", token.as_object(), 0);
+        let e = evaluate(cred, "", token.as_object(), NOW);
         assert_eq!(e.verdict, Some(Verdict::Deny));
         let check = e.checks.iter().find(|c| c.key == "subject").unwrap();
         let finding = e
@@ -102,7 +106,7 @@ fn other_token_version_is_fixed_by_switching_the_variable() {
 
     // A V2 subject of another user whose ID merely starts like the token's is not this job's V2 `sub`.
     let longer_user = format!("{v1}4/vcs-origin/github.com/acme/app/vcs-ref/refs/heads/main");
-    let e = evaluate(&cred(&longer_user), "", token(&v1, true).as_object(), 0);
+    let e = evaluate(&cred(&longer_user), "", token(&v1, true).as_object(), NOW);
     let check = e.checks.iter().find(|c| c.key == "subject").unwrap();
     assert!(
         !check.explanation.contains("pins a V2"),
@@ -123,5 +127,126 @@ fn other_token_version_is_fixed_by_switching_the_variable() {
     assert!(
         finding.starts_with("register a credential with issuer"),
         "{finding}"
+    );
+}
+
+/// Entra refuses an expired token (`AADSTS700024`) before matching any credential: deny even when a
+/// credential matches. Without `exp` the outcome is not documented: unknown, no verdict.
+#[test]
+fn token_time_range() {
+    let c = claims();
+    let cred = json!({"name": "circleci", "issuer": c["iss"], "subject": c["sub"], "audiences": [c["aud"]]});
+    let e = evaluate(&cred, "", c.as_object(), NOW + 3540);
+    assert_eq!(e.verdict, Some(Verdict::Deny));
+    assert_eq!(
+        e.info.decided_by.as_deref(),
+        Some("`exp`: the token is outside its valid time range (entra answers `AADSTS700024`)")
+    );
+    let exp = &e.checks[0];
+    assert_eq!((exp.key.as_ref(), exp.result), ("exp", Outcome::Fail));
+    assert_eq!(
+        exp.explanation,
+        "the token expired at 2025-11-24T16:59:00Z (0 s before the evaluation time 2025-11-24T16:59:00Z); entra \
+         refuses it before matching any credential: `AADSTS700024: Client assertion is not within its valid time \
+         range.` whether entra allows any clock skew is not documented (unconfirmed)."
+    );
+    assert!(exp
+        .fix
+        .as_deref()
+        .unwrap()
+        .starts_with("mint a fresh token: CircleCI tokens live one hour"));
+    // The credential's own checks still pass and are all shown.
+    assert!(e.checks[1..].iter().all(|c| c.result == Outcome::Pass));
+
+    let e = evaluate(&cred, "", c.as_object(), NOW);
+    assert_eq!(e.verdict, Some(Verdict::Allow));
+
+    let mut no_exp = c.clone();
+    no_exp.as_object_mut().unwrap().remove("exp");
+    let e = evaluate(&cred, "", no_exp.as_object(), NOW);
+    assert_eq!((e.verdict, e.checks[0].result), (None, Outcome::Unknown));
+
+    let mut early = c.clone();
+    early["nbf"] = json!(NOW + 300);
+    let e = evaluate(&cred, "", early.as_object(), NOW);
+    assert_eq!(e.verdict, Some(Verdict::Deny));
+    assert_eq!(
+        (e.checks[1].key.as_ref(), e.checks[1].result),
+        ("nbf", Outcome::Fail)
+    );
+
+    // Expired and matching nothing: both problems are reported.
+    let other =
+        json!({"name": "other", "issuer": c["iss"], "subject": "x", "audiences": [c["aud"]]});
+    let e = evaluate(&other, "", c.as_object(), NOW + 3540);
+    assert_eq!(e.verdict, Some(Verdict::Deny));
+    assert!(e
+        .findings
+        .iter()
+        .any(|f| f.code == "azure-no-credential-matches"));
+}
+
+/// Microsoft documents flexible credentials only for GitHub, GitLab and Terraform Cloud tokens: for a
+/// CircleCI issuer the expression stays unknown but says it very likely never matches, and no subject
+/// explanation recommends a flexible credential.
+#[test]
+fn flexible_credentials_and_circleci() {
+    let c = claims();
+    let flex = json!({"name": "flex", "issuer": c["iss"], "audiences": [c["aud"]],
+        "claimsMatchingExpression": {"value": "claims['sub'] matches 'org/*'", "languageVersion": 1}});
+    let e = evaluate(&flex, "", c.as_object(), NOW);
+    assert_eq!(e.verdict, None);
+    let row = e
+        .checks
+        .iter()
+        .find(|c| c.key == "claimsMatchingExpression")
+        .unwrap();
+    assert_eq!(row.result, Outcome::Unknown);
+    assert!(
+        row.explanation.contains(
+            "microsoft documents flexible credential matching only for tokens issued by GitHub, GitLab, Terraform Cloud"
+        ) && row.explanation.contains("very likely never matches"),
+        "{}",
+        row.explanation
+    );
+    assert!(row
+        .fix
+        .as_deref()
+        .unwrap()
+        .starts_with("register a plain credential"));
+
+    // Another user's V1 subject: one credential per user, and no flexible credential for CircleCI.
+    let other_user = c["sub"]
+        .as_str()
+        .unwrap()
+        .replace("/user/3333", "/user/4444");
+    let cred =
+        json!({"name": "u", "issuer": c["iss"], "subject": other_user, "audiences": [c["aud"]]});
+    let e = evaluate(&cred, "", c.as_object(), NOW);
+    let subject = e.checks.iter().find(|c| c.key == "subject").unwrap();
+    assert!(
+        subject
+            .explanation
+            .ends_with("register one credential per user."),
+        "{}",
+        subject.explanation
+    );
+    assert!(!subject.explanation.contains("flexible"));
+
+    // For a GitHub token the expression keeps the plain message.
+    let mut gh = c.clone();
+    gh["iss"] = json!("https://token.actions.githubusercontent.com");
+    let flex = json!({"name": "flex", "issuer": gh["iss"], "audiences": [c["aud"]],
+        "claimsMatchingExpression": {"value": "claims['sub'] matches 'repo:*'", "languageVersion": 1}});
+    let e = evaluate(&flex, "", gh.as_object(), NOW);
+    let row = e
+        .checks
+        .iter()
+        .find(|c| c.key == "claimsMatchingExpression")
+        .unwrap();
+    assert!(
+        !row.explanation.contains("very likely"),
+        "{}",
+        row.explanation
     );
 }

@@ -7,6 +7,10 @@ use crate::report::{Check, Outcome};
 
 /// The largest `google.subject` Google accepts, in bytes.
 pub const MAX_SUBJECT_BYTES: usize = 127;
+/// The longest custom attribute key Google accepts (`attribute.` excluded), in characters.
+pub const MAX_ATTRIBUTE_NAME: usize = 100;
+/// The most custom attributes (`attribute.*`) one provider may map.
+pub const MAX_CUSTOM_ATTRIBUTES: usize = 50;
 
 const GOOGLE_ATTRIBUTES: &[&str] = &[
     "google.subject",
@@ -27,16 +31,57 @@ pub struct Mapped {
     pub subject_too_long: bool,
 }
 
+/// Google's rule for a mapped key (IAM REST reference, `WorkloadIdentityPoolProvider.attributeMapping`): one of
+/// the `google.*` attributes, or `attribute.<key>` with a key of at most 100 characters of `a-z0-9_`.
 fn valid_name(name: &str) -> bool {
     if GOOGLE_ATTRIBUTES.contains(&name) {
         return true;
     }
     name.strip_prefix("attribute.").is_some_and(|a| {
         !a.is_empty()
-            && a.len() <= 50
+            && a.len() <= MAX_ATTRIBUTE_NAME
             && a.bytes()
                 .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
     })
+}
+
+/// A valid key close to the invalid `name` (never `name` itself), or `None`.
+fn valid_alternative(name: &str) -> Option<String> {
+    let key: String = name
+        .strip_prefix("attribute.")
+        .unwrap_or(name)
+        .to_ascii_lowercase()
+        .chars()
+        .map(|c| {
+            if c.is_ascii_lowercase() || c.is_ascii_digit() {
+                c
+            } else {
+                '_'
+            }
+        })
+        .take(MAX_ATTRIBUTE_NAME)
+        .collect();
+    let suggestion = format!("attribute.{key}");
+    (!key.trim_matches('_').is_empty() && suggestion != name && valid_name(&suggestion))
+        .then_some(suggestion)
+}
+
+fn name_problem(name: &str) -> String {
+    match name.strip_prefix("attribute.") {
+        Some(key) if key.len() > MAX_ATTRIBUTE_NAME => format!(
+            "`{name}` is not an attribute google accepts: a custom attribute key is at most {MAX_ATTRIBUTE_NAME} \
+             characters, and this one has {}.",
+            key.len()
+        ),
+        Some(_) => format!(
+            "`{name}` is not an attribute google accepts: a custom attribute key may only contain `a-z`, `0-9` and \
+             `_` (at most {MAX_ATTRIBUTE_NAME} characters)."
+        ),
+        None => format!(
+            "`{name}` is not an attribute google accepts: use `google.subject`, `google.groups`, … or \
+             `attribute.<key>` with lowercase letters, digits and `_`."
+        ),
+    }
 }
 
 fn check(
@@ -81,6 +126,27 @@ pub fn evaluate(mapping: Option<&[(String, String)]>, claims: &Map<String, Value
             Some("add `google.subject=assertion.sub` to the attribute mapping.".into()),
         ));
     }
+    let custom = entries
+        .iter()
+        .filter(|(k, _)| k.starts_with("attribute."))
+        .count();
+    if custom > MAX_CUSTOM_ATTRIBUTES {
+        out.checks.push(Check {
+            statement: Some("attributeMapping".into()),
+            key: "attributeMapping".into(),
+            operator: "at most 50 custom attributes".into(),
+            expected: Value::from(MAX_CUSTOM_ATTRIBUTES),
+            actual: Value::from(custom),
+            result: Outcome::Fail,
+            explanation: format!(
+                "the mapping defines {custom} custom attributes; google accepts at most {MAX_CUSTOM_ATTRIBUTES}, so \
+                 it would refuse to save this provider and no token is accepted through it."
+            ),
+            fix: Some(format!(
+                "map at most {MAX_CUSTOM_ATTRIBUTES} `attribute.*` keys: keep those the condition and IAM bindings use."
+            )),
+        });
+    }
     for (name, expr) in entries {
         if !valid_name(name) {
             out.checks.push(check(
@@ -88,15 +154,37 @@ pub fn evaluate(mapping: Option<&[(String, String)]>, claims: &Map<String, Value
                 expr,
                 Value::Null,
                 Outcome::Fail,
-                format!(
-                    "`{name}` is not an attribute google accepts: use `google.subject`, `google.groups`, … or \
-                     `attribute.<name>` with lowercase letters, digits and `_`."
-                ),
-                Some(format!("rename it to `attribute.{}`.", name.trim_start_matches("attribute.").to_ascii_lowercase().replace(['-', '.', '/'], "_"))),
+                name_problem(name),
+                Some(match valid_alternative(name) {
+                    Some(alt) => format!("rename it to `{alt}`."),
+                    None => "name it `attribute.<key>` with a key of `a-z`, `0-9` and `_`, e.g. `attribute.project`."
+                        .to_string(),
+                }),
             ));
             continue;
         }
-        let result = cel::evaluate(expr, vec![("assertion".into(), assertion.clone())]);
+        let compiled = match cel::check::compile(expr, cel::check::MAPPING_VARS) {
+            Ok(compiled) => compiled,
+            Err(e) => {
+                out.checks.push(check(
+                    name,
+                    expr,
+                    Value::Null,
+                    Outcome::Fail,
+                    format!(
+                        "google compiles mapping expressions when the provider is created or updated and would \
+                         refuse this one ({}), so no real provider holds it and no token is accepted through this \
+                         configuration.",
+                        e.describe(expr)
+                    ),
+                    Some(e.hint.unwrap_or_else(|| {
+                        "correct the expression: a mapping may use only `assertion`.".to_string()
+                    })),
+                ));
+                continue;
+            }
+        };
+        let result = cel::evaluate_expr(&compiled, vec![("assertion".into(), assertion.clone())]);
         let is_subject = name == "google.subject";
         let (outcome, explanation, fix, value) = match result {
             Ok(Val::Str(s)) if is_subject && s.len() > MAX_SUBJECT_BYTES => {

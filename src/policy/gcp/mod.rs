@@ -11,6 +11,8 @@
 //! | `gcp-subject-too-long` | error | the mapped `google.subject` exceeds 127 bytes (a V2 CircleCI `sub` does) |
 //! | `gcp-not-evaluated` | info | part of the mapping or condition could not be evaluated (verdict left undecided) |
 //! | `gcp-condition-rejects` | error | the condition is not true for this token |
+//! | `gcp-condition-invalid` | error | the condition does not compile (syntax, undeclared variable): google refuses to save it |
+//! | `gcp-mapping-invalid` | error | a mapping expression does not compile: google refuses to save it |
 //! | `gcp-no-provider-accepts` | error | a list of providers was pasted (`providers list`) and none accepts the token |
 //! | `gcp-error-attribute-condition` | error | error text: `The given credential is rejected by the attribute condition.` |
 //! | `gcp-error-audience` | error | error text: the audience in the token does not match the provider |
@@ -55,7 +57,7 @@ pub fn evaluate(
     now: i64,
 ) -> Evaluation {
     match (doc, recognize(doc)) {
-        (Value::Array(items), detected @ Some(_)) => evaluate_list(items, detected, claims),
+        (Value::Array(items), detected @ Some(_)) => evaluate_list(items, detected, claims, now),
         _ => evaluate_one(doc, text, claims, now),
     }
 }
@@ -66,6 +68,7 @@ fn evaluate_list(
     items: &[Value],
     detected: Option<String>,
     claims: Option<&Map<String, Value>>,
+    now: i64,
 ) -> Evaluation {
     let mut out = Evaluation {
         info: PolicyInfo {
@@ -85,7 +88,7 @@ fn evaluate_list(
             .and_then(|n| n.rsplit('/').next())
             .filter(|id| !id.is_empty())
             .map_or_else(|| format!("#{}", i + 1), |id| format!("`{id}`"));
-        let e = evaluate_one(item, "", claims, 0);
+        let e = evaluate_one(item, "", claims, now);
         for mut c in e.checks {
             c.statement = Some(match c.statement {
                 Some(s) => format!("provider {id} {s}"),
@@ -147,7 +150,7 @@ fn evaluate_one(
     claims: Option<&Map<String, Value>>,
     now: i64,
 ) -> Evaluation {
-    let _ = (text, now);
+    let _ = text;
     let Some(provider) = input::read(doc) else {
         let info = PolicyInfo {
             kind: Some(PolicyKind::Gcp),
@@ -181,12 +184,14 @@ fn evaluate_one(
             .with_fix("add `--attribute-condition=\"assertion['oidc.circleci.com/project-id'] == '<project-id>'\"`"),
         );
     }
+    eval.findings.extend(invalid_expressions(&provider));
     let Some(claims) = claims else { return eval };
 
     let mut checks: Vec<Check> = Vec::new();
     checks.extend(rules::disabled(&provider));
     checks.push(rules::issuer(&provider, claims));
     checks.push(rules::audience(&provider, claims));
+    checks.extend(rules::times(claims, now));
     let mapped = mapping::evaluate(provider.mapping.as_deref(), claims);
     if mapped.checks.iter().any(|c| {
         c.key == "attributeMapping.google.subject" && c.explanation.contains("127 bytes limit")
@@ -214,8 +219,22 @@ fn evaluate_one(
             ("google".to_string(), google),
             ("attribute".to_string(), attribute),
         ];
-        let result = cel::evaluate(condition, vars);
-        let (outcome, why, actual) = match result {
+        let compiled = cel::check::compile(condition, cel::check::CONDITION_VARS);
+        let result = match &compiled {
+            Ok(expr) => cel::evaluate_expr(expr, vars),
+            Err(_) => Ok(Val::Null),
+        };
+        let (outcome, why, actual) = match (result, &compiled) {
+            (_, Err(e)) => (
+                Outcome::Fail,
+                format!(
+                    "google compiles the condition when the provider is created or updated and would refuse this one \
+                     ({}), so no real provider holds it and no token is accepted through this configuration.",
+                    e.describe(condition)
+                ),
+                Value::Null,
+            ),
+            (result, Ok(_)) => match result {
             Ok(Val::Bool(true)) => (Outcome::Pass, "the condition is true for this token.".to_string(), Value::Bool(true)),
             Ok(Val::Bool(false)) => (
                 Outcome::Fail,
@@ -241,11 +260,17 @@ fn evaluate_one(
                 Value::Null,
             ),
             Err(Stop::Unknown(what)) => (Outcome::Unknown, format!("cannot evaluate: {what}"), Value::Null),
+            },
         };
-        let fix = (outcome == Outcome::Fail).then(|| {
-            "compare each claim the condition reads with the token's claims (shown above); claims with `.` or `/` in their names need `assertion['name']`.".to_string()
-        });
-        if outcome == Outcome::Fail {
+        let fix = match &compiled {
+            Err(e) => Some(e.hint.clone().unwrap_or_else(|| {
+                "correct the expression: a condition may use only `assertion`, `google` and `attribute`.".to_string()
+            })),
+            Ok(_) => (outcome == Outcome::Fail).then(|| {
+                "compare each claim the condition reads with the token's claims (shown above); claims with `.` or `/` in their names need `assertion['name']`.".to_string()
+            }),
+        };
+        if outcome == Outcome::Fail && compiled.is_ok() {
             eval.findings.push(Finding::new(
                 "gcp-condition-rejects",
                 Severity::Error,
@@ -284,11 +309,63 @@ fn evaluate_one(
     };
     eval.info.decided_by = match first_fail {
         Some(key) => Some(format!("`{key}`")),
-        None if !any_unknown => Some("issuer, audience, mapping and condition all pass".into()),
+        None if !any_unknown => {
+            Some("issuer, audience, token times, mapping and condition all pass".into())
+        }
         None => None,
     };
     eval.checks = checks;
     eval
+}
+
+/// A finding for each mapping expression or condition Google would refuse to save (syntax error,
+/// undeclared variable): such a provider cannot exist, so it accepts no token.
+fn invalid_expressions(provider: &input::Provider) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for (name, expr) in provider.mapping.iter().flatten() {
+        if let Err(e) = cel::check::compile(expr, cel::check::MAPPING_VARS) {
+            out.push(invalid(
+                "gcp-mapping-invalid",
+                format!("`attributeMapping` `{name}`"),
+                expr,
+                &e,
+                "correct the expression: a mapping may use only `assertion`.",
+            ));
+        }
+    }
+    if let Some(condition) = &provider.condition {
+        if let Err(e) = cel::check::compile(condition, cel::check::CONDITION_VARS) {
+            out.push(invalid(
+                "gcp-condition-invalid",
+                "`attributeCondition`".to_string(),
+                condition,
+                &e,
+                "correct the expression: a condition may use only `assertion`, `google` and `attribute`.",
+            ));
+        }
+    }
+    out
+}
+
+fn invalid(
+    code: &'static str,
+    field: String,
+    expr: &str,
+    e: &cel::check::CompileError,
+    default_fix: &str,
+) -> Finding {
+    Finding::new(
+        code,
+        Severity::Error,
+        Area::Policy,
+        format!(
+            "{field} does not compile ({}) in `{expr}`: google checks expressions when the provider is created or \
+             updated, so gcloud would refuse this configuration (`INVALID_ARGUMENT`) and no token can be accepted \
+             through it",
+            e.describe(expr)
+        ),
+    )
+    .with_fix(e.hint.clone().unwrap_or_else(|| default_fix.to_string()))
 }
 
 fn claim_str<'a>(claims: &'a Map<String, Value>, key: &str) -> Option<&'a str> {

@@ -193,3 +193,104 @@ pub fn audience(p: &Provider, claims: &Map<String, Value>) -> Check {
         fix,
     )
 }
+
+/// The longest lifetime Google's STS accepts: `exp` must be less than 48 hours after `iat`.
+pub const MAX_LIFETIME_SECS: i64 = 48 * 3600;
+
+const FRESH_TOKEN_FIX: &str =
+    "mint a fresh token: CircleCI tokens live one hour, so exchange the token soon after the job \
+     starts, or mint one just before the exchange with `circleci run oidc get`.";
+
+fn number(claims: &Map<String, Value>, key: &str) -> Option<i64> {
+    claims
+        .get(key)
+        .and_then(|v| v.as_i64().or_else(|| v.as_f64().map(|f| f as i64)))
+}
+
+/// The time checks Google's STS makes on an OIDC subject token before the mapping: `exp` (mandatory, in the
+/// future, less than 48 hours after `iat`) and `iat` (mandatory, in the past), as the STS `token` method's
+/// `subjectToken` reference states them. Google documents no clock-skew allowance: none is assumed.
+pub fn times(claims: &Map<String, Value>, now: i64) -> Vec<Check> {
+    let at = crate::time::format_iso;
+    let exp = number(claims, "exp");
+    let iat = number(claims, "iat");
+    let skew = "whether google allows any clock skew is not documented (unconfirmed)";
+    let (result, why, fix) = match (exp, iat) {
+        (None, _) => (
+            Outcome::Fail,
+            "the token has no numeric `exp`; google's STS requires `exp` in an OIDC subject token and refuses the \
+             exchange without it."
+                .to_string(),
+            Some(FRESH_TOKEN_FIX.to_string()),
+        ),
+        (Some(exp), _) if exp <= now => (
+            Outcome::Fail,
+            format!(
+                "the token expired at {} ({} before the evaluation time {}); google's STS rejects an expired token at \
+                 the exchange, before the mapping and condition are read. {skew}.",
+                at(exp),
+                crate::time::format_duration(now.saturating_sub(exp)),
+                at(now)
+            ),
+            Some(FRESH_TOKEN_FIX.to_string()),
+        ),
+        (Some(exp), Some(iat)) if exp.saturating_sub(iat) >= MAX_LIFETIME_SECS => (
+            Outcome::Fail,
+            format!(
+                "the token lives {} (`exp` - `iat`); google's STS requires `exp` less than 48 hours after `iat`.",
+                crate::time::format_duration(exp.saturating_sub(iat))
+            ),
+            Some("mint a token with a shorter lifetime (CircleCI cloud tokens live one hour; on server, lower `token_max_ttl`).".into()),
+        ),
+        (Some(exp), _) => (
+            Outcome::Pass,
+            format!(
+                "the token is valid until {} ({} after the evaluation time).",
+                at(exp),
+                crate::time::format_duration(exp.saturating_sub(now))
+            ),
+            None,
+        ),
+    };
+    let mut out = vec![check(
+        "exp",
+        "not expired",
+        Value::String(format!("later than {}", at(now))),
+        claims.get("exp").cloned().unwrap_or(Value::Null),
+        result,
+        why,
+        fix,
+    )];
+    let (result, why, fix) = match iat {
+        None => (
+            Outcome::Fail,
+            "the token has no numeric `iat`; google's STS requires `iat` in an OIDC subject token.".to_string(),
+            Some(FRESH_TOKEN_FIX.to_string()),
+        ),
+        Some(iat) if iat > now => (
+            Outcome::Fail,
+            format!(
+                "the token claims to be issued at {}, {} after the evaluation time; google's STS requires `iat` to be \
+                 in the past. {skew}.",
+                at(iat),
+                crate::time::format_duration(iat.saturating_sub(now))
+            ),
+            Some("check the clock of the machine that minted or evaluates the token (`--at`); a CircleCI token is never issued in the future.".into()),
+        ),
+        Some(iat) => (
+            Outcome::Pass,
+            format!("the token was issued at {}, before the evaluation time.", at(iat)),
+            None,
+        ),
+    };
+    out.push(check(
+        "iat",
+        "in the past",
+        Value::String(format!("not later than {}", at(now))),
+        claims.get("iat").cloned().unwrap_or(Value::Null),
+        result,
+        why,
+        fix,
+    ));
+    out
+}

@@ -1,7 +1,9 @@
 use serde_json::{json, Value};
 
 use super::{evaluate, suggest};
-use crate::report::Verdict;
+use crate::report::{Outcome, Verdict};
+
+const NOW: i64 = 1_764_000_000;
 
 #[test]
 fn suggestion_round_trips_to_allow() {
@@ -12,10 +14,10 @@ fn suggestion_round_trips_to_allow() {
             "x".repeat(120)
         ),
     ] {
-        let claims = json!({"iss": "https://oidc.circleci.com/org/o", "aud": "o", "sub": sub, "oidc.circleci.com/project-id": "p"});
+        let claims = json!({"iss": "https://oidc.circleci.com/org/o", "aud": "o", "sub": sub, "oidc.circleci.com/project-id": "p", "iat": NOW - 60, "exp": NOW + 3540});
         let snippets = suggest(claims.as_object().unwrap());
         let provider: Value = serde_json::from_str(&snippets[0].text).unwrap();
-        let e = evaluate(&provider, "", claims.as_object(), 0);
+        let e = evaluate(&provider, "", claims.as_object(), NOW);
         assert_eq!(e.verdict, Some(Verdict::Allow), "{:#?}", e.checks);
     }
 }
@@ -31,12 +33,12 @@ fn provider(id: &str, condition: &str) -> Value {
 
 #[test]
 fn a_list_of_providers_accepts_when_one_does() {
-    let claims = json!({"iss": "https://oidc.circleci.com/org/o", "aud": "o", "sub": "org/o/project/p/user/u", "oidc.circleci.com/project-id": "p"});
+    let claims = json!({"iss": "https://oidc.circleci.com/org/o", "aud": "o", "sub": "org/o/project/p/user/u", "oidc.circleci.com/project-id": "p", "iat": NOW - 60, "exp": NOW + 3540});
     let claims = claims.as_object();
     let other = provider("other", "assertion['oidc.circleci.com/project-id'] == 'q'");
     let mine = provider("mine", "assertion['oidc.circleci.com/project-id'] == 'p'");
 
-    let e = evaluate(&json!([other.clone(), mine]), "", claims, 0);
+    let e = evaluate(&json!([other.clone(), mine.clone()]), "", claims, NOW);
     assert_eq!(e.verdict, Some(Verdict::Allow));
     assert_eq!(
         e.info.decided_by.as_deref(),
@@ -56,7 +58,7 @@ fn a_list_of_providers_accepts_when_one_does() {
         .iter()
         .all(|f| f.message.starts_with("provider `other`: ")));
 
-    let e = evaluate(&json!([other.clone(), other]), "", claims, 0);
+    let e = evaluate(&json!([other.clone(), other]), "", claims, NOW);
     assert_eq!(e.verdict, Some(Verdict::Deny));
     let none = e
         .findings
@@ -67,6 +69,29 @@ fn a_list_of_providers_accepts_when_one_does() {
         none.message,
         "none of the 2 providers accepts this token: `other` fails on `attributeCondition`; `other` fails on `attributeCondition`"
     );
+    // Expired: every provider of the list says so, and none accepts the token.
+    let e = evaluate(
+        &json!([provider("other", "true"), mine]),
+        "",
+        claims,
+        NOW + 3540,
+    );
+    assert_eq!(e.verdict, Some(Verdict::Deny));
+    let exp: Vec<_> = e
+        .checks
+        .iter()
+        .filter(|c| c.key == "exp")
+        .map(|c| (c.statement.as_deref().unwrap(), c.result))
+        .collect();
+    assert_eq!(
+        exp,
+        [
+            ("provider `other` provider", Outcome::Fail),
+            ("provider `mine` provider", Outcome::Fail)
+        ]
+    );
+    assert!(e.findings.iter().any(|f| f.message
+        == "none of the 2 providers accepts this token: `other` fails on `exp`; `mine` fails on `exp`"));
     // Without a token: each provider's lints, no verdict.
     let e = evaluate(&json!([provider("a", "")]), "", None, 0);
     assert_eq!(e.verdict, None);
@@ -79,4 +104,282 @@ fn a_list_of_providers_accepts_when_one_does() {
         super::recognize(&json!([provider("a", ""), {"x": 1}])),
         None
     );
+}
+
+fn one(condition: &str, mapping: Value) -> Value {
+    json!({
+        "name": "projects/1/locations/global/workloadIdentityPools/circleci/providers/circleci",
+        "oidc": {"issuerUri": "https://oidc.circleci.com/org/o", "allowedAudiences": ["o"]},
+        "attributeMapping": mapping,
+        "attributeCondition": condition,
+    })
+}
+
+fn token() -> Value {
+    json!({"iss": "https://oidc.circleci.com/org/o", "aud": "o", "sub": "org/o/project/p/user/u",
+           "oidc.circleci.com/project-id": "p", "iat": NOW - 60, "exp": NOW + 3540})
+}
+
+/// Google's STS refuses an expired token, a token without `exp`/`iat`, one issued in the future and one that
+/// lives 48 hours or more; the rows sit next to issuer and audience, before the mapping.
+#[test]
+fn token_times_are_checked() {
+    let p = one(
+        "assertion.aud == 'o'",
+        json!({"google.subject": "assertion.sub"}),
+    );
+    let c = token();
+    let row = |now: i64, patch: Value| {
+        let mut c = c.clone();
+        for (k, v) in patch.as_object().unwrap() {
+            if v.is_null() {
+                c.as_object_mut().unwrap().remove(k);
+            } else {
+                c[k] = v.clone();
+            }
+        }
+        let e = evaluate(&p, "", c.as_object(), now);
+        let keys: Vec<_> = e.checks.iter().map(|c| c.key.to_string()).collect();
+        assert_eq!(
+            keys,
+            [
+                "issuerUri",
+                "allowedAudiences",
+                "exp",
+                "iat",
+                "attributeMapping.google.subject",
+                "attributeCondition"
+            ]
+        );
+        let get = |k: &str| e.checks.iter().find(|c| c.key == k).unwrap().clone();
+        (e.verdict, e.info.decided_by.clone(), get("exp"), get("iat"))
+    };
+    let (verdict, _, exp, iat) = row(NOW, json!({}));
+    assert_eq!(
+        (verdict, exp.result, iat.result),
+        (Some(Verdict::Allow), Outcome::Pass, Outcome::Pass)
+    );
+
+    let (verdict, by, exp, _) = row(NOW + 3540, json!({}));
+    assert_eq!(
+        (verdict, by.as_deref()),
+        (Some(Verdict::Deny), Some("`exp`"))
+    );
+    assert_eq!(
+        exp.explanation,
+        "the token expired at 2025-11-24T16:59:00Z (0 s before the evaluation time 2025-11-24T16:59:00Z); google's \
+         STS rejects an expired token at the exchange, before the mapping and condition are read. whether google \
+         allows any clock skew is not documented (unconfirmed)."
+    );
+    assert!(exp
+        .fix
+        .unwrap()
+        .starts_with("mint a fresh token: CircleCI tokens live one hour"));
+    assert_eq!(exp.expected, json!("later than 2025-11-24T16:59:00Z"));
+    assert_eq!(exp.actual, json!(NOW + 3540));
+
+    let (verdict, _, exp, _) = row(NOW, json!({"exp": null}));
+    assert_eq!((verdict, exp.result), (Some(Verdict::Deny), Outcome::Fail));
+    assert!(
+        exp.explanation.contains("requires `exp`"),
+        "{}",
+        exp.explanation
+    );
+
+    let (_, _, _, iat) = row(NOW, json!({"iat": NOW + 120}));
+    assert_eq!(iat.result, Outcome::Fail);
+    assert!(
+        iat.explanation.contains("2 min after the evaluation time"),
+        "{}",
+        iat.explanation
+    );
+
+    let (_, _, exp, _) = row(NOW, json!({"exp": NOW - 60 + 48 * 3600}));
+    assert_eq!(exp.result, Outcome::Fail);
+    assert!(
+        exp.explanation.contains("less than 48 hours after `iat`"),
+        "{}",
+        exp.explanation
+    );
+}
+
+/// An expression Google would refuse to compile is a configuration error (deny, with a finding that says
+/// where), never google's runtime rejection text.
+#[test]
+fn expressions_google_refuses_to_save() {
+    let c = token();
+    let run = |p: &Value| {
+        let e = evaluate(p, "", c.as_object(), NOW);
+        let codes: Vec<_> = e.findings.iter().map(|f| f.code).collect();
+        (e, codes)
+    };
+    let mapping = json!({"google.subject": "assertion.sub"});
+
+    let (e, codes) = run(&one(
+        "has(assertion['oidc.circleci.com/vcs-ref'])",
+        mapping.clone(),
+    ));
+    assert_eq!(e.verdict, Some(Verdict::Deny));
+    assert_eq!(codes, ["gcp-condition-invalid"]);
+    let f = &e.findings[0];
+    assert_eq!(
+        f.message,
+        "`attributeCondition` does not compile (syntax error: `has()` needs a field selection such as \
+         `has(assertion.sub)` at character 1) in `has(assertion['oidc.circleci.com/vcs-ref'])`: google checks \
+         expressions when the provider is created or updated, so gcloud would refuse this configuration \
+         (`INVALID_ARGUMENT`) and no token can be accepted through it"
+    );
+    assert_eq!(
+        f.fix.as_deref(),
+        Some("`has()` takes a field selection only; test the key with `'oidc.circleci.com/vcs-ref' in assertion` instead")
+    );
+    let row = e
+        .checks
+        .iter()
+        .find(|c| c.key == "attributeCondition")
+        .unwrap();
+    assert_eq!(row.result, Outcome::Fail);
+    assert!(
+        !row.explanation.contains(super::REJECTED),
+        "{}",
+        row.explanation
+    );
+    assert!(
+        row.explanation.contains("would refuse this one"),
+        "{}",
+        row.explanation
+    );
+
+    // `|| true` does not hide an undeclared variable: google refuses the whole expression.
+    let (e, codes) = run(&one("assertions.sub == 'x' || true", mapping.clone()));
+    assert_eq!(
+        (e.verdict, codes),
+        (Some(Verdict::Deny), vec!["gcp-condition-invalid"])
+    );
+    assert_eq!(
+        e.findings[0].fix.as_deref(),
+        Some("did you mean `assertion`?")
+    );
+
+    let (e, _) = run(&one("assertion.sub == ", mapping.clone()));
+    assert!(e.findings[0]
+        .message
+        .contains("unexpected end of expression at character 18"));
+
+    // A mapping may use only `assertion`.
+    let (e, codes) = run(&one(
+        "true",
+        json!({"google.subject": "assertion.sub", "attribute.x": "attribute.y"}),
+    ));
+    assert_eq!(
+        (e.verdict, codes),
+        (Some(Verdict::Deny), vec!["gcp-mapping-invalid"])
+    );
+    assert_eq!(
+        e.info.decided_by.as_deref(),
+        Some("`attributeMapping.attribute.x`")
+    );
+
+    // Without a token the finding is still there, with no verdict.
+    let e = evaluate(
+        &one("assertions.sub == 'x'", mapping.clone()),
+        "",
+        None,
+        NOW,
+    );
+    assert_eq!(e.verdict, None);
+    assert_eq!(e.findings[0].code, "gcp-condition-invalid");
+
+    // A valid condition that fails for this token keeps google's runtime text.
+    let (e, codes) = run(&one(
+        "assertion['oidc.circleci.com/vcs-ref'] == 'x'",
+        mapping,
+    ));
+    assert_eq!(
+        (e.verdict, codes),
+        (Some(Verdict::Deny), vec!["gcp-condition-rejects"])
+    );
+}
+
+/// Custom attribute keys of up to 100 characters are valid; at most 50 custom attributes; a fix never
+/// suggests the very name it rejects.
+#[test]
+fn attribute_names_and_count() {
+    let c = token();
+    let key = |n: usize| format!("attribute.{}", "p".repeat(n));
+    let eval = |mapping: Value| evaluate(&one("true", mapping), "", c.as_object(), NOW);
+
+    let e = eval(
+        json!({"google.subject": "assertion.sub", key(100): "assertion.aud", key(51): "assertion.aud"}),
+    );
+    assert_eq!(e.verdict, Some(Verdict::Allow), "{:#?}", e.checks);
+
+    let e = eval(json!({"google.subject": "assertion.sub", key(101): "assertion.aud"}));
+    assert_eq!(e.verdict, Some(Verdict::Deny));
+    let row = e.checks.iter().find(|c| c.key.ends_with("ppp")).unwrap();
+    assert!(
+        row.explanation
+            .contains("at most 100 characters, and this one has 101"),
+        "{}",
+        row.explanation
+    );
+    assert_eq!(
+        row.fix.clone().unwrap(),
+        format!("rename it to `{}`.", key(100))
+    );
+
+    for (name, fix) in [
+        ("attribute.Project-ID", "rename it to `attribute.project_id`."),
+        ("project", "rename it to `attribute.project`."),
+        ("attribute.", "name it `attribute.<key>` with a key of `a-z`, `0-9` and `_`, e.g. `attribute.project`."),
+        ("attribute.--", "name it `attribute.<key>` with a key of `a-z`, `0-9` and `_`, e.g. `attribute.project`."),
+        ("google.subjects", "rename it to `attribute.google_subjects`."),
+    ] {
+        let e = eval(json!({"google.subject": "assertion.sub", name: "assertion.aud"}));
+        let row = e.checks.iter().find(|c| c.key == format!("attributeMapping.{name}")).unwrap();
+        assert_eq!(row.fix.as_deref(), Some(fix), "{name}");
+        assert_ne!(row.fix.as_deref(), Some(format!("rename it to `{name}`.").as_str()));
+    }
+
+    let mut many = serde_json::Map::new();
+    many.insert("google.subject".into(), json!("assertion.sub"));
+    for i in 0..51 {
+        many.insert(format!("attribute.a{i}"), json!("assertion.aud"));
+    }
+    let e = eval(Value::Object(many.clone()));
+    assert_eq!(e.verdict, Some(Verdict::Deny));
+    let row = e
+        .checks
+        .iter()
+        .find(|c| c.key == "attributeMapping")
+        .unwrap();
+    assert_eq!(
+        (row.expected.clone(), row.actual.clone()),
+        (json!(50), json!(51))
+    );
+    many.remove("attribute.a50");
+    assert_eq!(eval(Value::Object(many)).verdict, Some(Verdict::Allow));
+}
+
+/// `policy::tests::gcloud_list_output_in_yaml_is_a_list_of_providers` with a token that carries `iat` and
+/// `exp` (google's STS requires both): the YAML list still allows through provider `b`.
+#[test]
+fn yaml_provider_list_with_token_times() {
+    let claims = token();
+    let provider = |id: &str, project: &str| {
+        format!("---\nattributeCondition: assertion['oidc.circleci.com/project-id'] == '{project}'\nattributeMapping:\n  google.subject: assertion.sub\nname: projects/1/locations/global/workloadIdentityPools/p/providers/{id}\noidc:\n  allowedAudiences:\n  - o\n  issuerUri: https://oidc.circleci.com/org/o\n")
+    };
+    let text = format!("{}{}", provider("a", "q"), provider("b", "p"));
+    let e = crate::policy::evaluate(&text, claims.as_object(), NOW);
+    assert_eq!(e.verdict, Some(Verdict::Allow));
+    assert_eq!(
+        e.info.decided_by.as_deref(),
+        Some("provider `b` accepts the token")
+    );
+    // The same token without `iat`/`exp` (as that test builds it) is refused by google's STS.
+    let mut bare = claims.clone();
+    bare.as_object_mut().unwrap().remove("iat");
+    bare.as_object_mut().unwrap().remove("exp");
+    let e = crate::policy::evaluate(&text, bare.as_object(), 0);
+    assert_eq!(e.verdict, Some(Verdict::Deny));
 }

@@ -7,7 +7,8 @@
 //! | `vault-error-no-bound-audiences` | `audience claim found in JWT but no audiences bound to the role` |
 //! | `vault-error-audience` | `invalid audience (aud) claim` / `aud claim does not match any bound audience` |
 //! | `vault-error-subject` | `invalid subject (sub) claim` / `sub claim does not match bound subject` |
-//! | `vault-error-issuer` | `invalid issuer (iss) claim` |
+//! | `vault-error-issuer` | `invalid issuer (iss) claim` (compared with `bound_issuer` only) |
+//! | `vault-error-discovery-issuer` | `issuer did not match the returned issuer` / `error checking oidc discovery URL` |
 //! | `vault-error-expired` | `invalid expiration time (exp) claim: token is expired` / `token is expired` |
 //! | `vault-error-role-type` | `role with oidc role_type is not allowed` |
 //! | `vault-error-user-claim` | `claim "X" not found in token` / `could not be converted to string` |
@@ -92,8 +93,17 @@ pub fn explain_error_text(text: &str, claims: Option<&Map<String, Value>>) -> Ve
     if text.contains("invalid issuer (iss) claim") {
         add(
             "vault-error-issuer",
-            format!("vault: `iss` is not the config's `bound_issuer` / discovery issuer.{}", token_value(claims, "iss")),
-            "set `bound_issuer` and `oidc_discovery_url` to `https://oidc.circleci.com/org/<org-id>` exactly (no trailing `/`)",
+            format!("vault: `iss` is not the config's `bound_issuer` (vault compares `iss` with `bound_issuer` only, never with `oidc_discovery_url`).{}", token_value(claims, "iss")),
+            "set `bound_issuer` to the token's `iss` exactly, `https://oidc.circleci.com/org/<org-id>` (no trailing `/`)",
+        );
+    }
+    if text.contains("issuer did not match the returned issuer")
+        || text.contains("error checking oidc discovery URL")
+    {
+        add(
+            "vault-error-discovery-issuer",
+            format!("vault: it could not build its key set from `oidc_discovery_url`: the discovery document's `issuer` must equal the URL exactly (or the URL is unreachable from vault).{}", token_value(claims, "iss")),
+            "set `oidc_discovery_url` to the token's `iss` exactly, `https://oidc.circleci.com/org/<org-id>` (no trailing `/`)",
         );
     }
     if text.contains("token is expired") {
@@ -177,6 +187,14 @@ mod tests {
             (
                 "role with oidc role_type is not allowed",
                 "vault-error-role-type",
+            ),
+            (
+                "error configuring token validator: keyset configuration error: issuer did not match the returned issuer, expected \"https://oidc.circleci.com/org/o/\" got \"https://oidc.circleci.com/org/o\"",
+                "vault-error-discovery-issuer",
+            ),
+            (
+                "error checking oidc discovery URL",
+                "vault-error-discovery-issuer",
             ),
             (
                 "claim \"email\" not found in token",

@@ -1,7 +1,8 @@
 //! Evaluate a Vault JWT role (and config) against token claims the way the plugin's login path does.
 //!
 //! Order of Vault's own checks (it stops at the first failure; we evaluate all of them):
-//! role type, then the token validator (`iss`, `sub`, `aud`, `nbf`, `exp`, `iat`), then the
+//! role type, then the key set (`oidc_discovery_url` must name the issuer its document names), then the token
+//! validator (`iss` against `bound_issuer` only, `sub`, `aud`, `nbf`, `exp`, `iat`), then the
 //! "audience found but none bound" rule, then the identity (`user_claim`, `claim_mappings`,
 //! `groups_claim`), then `bound_claims`. Confirmed against hashicorp/vault-plugin-auth-jwt
 //! (path_login.go, claims.go) and hashicorp/cap's jwt validator.
@@ -218,13 +219,13 @@ fn role_type(ctx: &mut Ctx<'_>, role: &Map<String, Value>) {
 fn issuer(ctx: &mut Ctx<'_>, config: &Map<String, Value>) {
     let iss = ctx.claims.get("iss").cloned().unwrap_or(Value::Null);
     let iss_str = iss.as_str().unwrap_or("");
-    let (key, expected) = match (
-        str_field(config, "bound_issuer"),
-        str_field(config, "oidc_discovery_url"),
-    ) {
-        (Some(b), _) => ("bound_issuer", b),
-        (None, Some(d)) => ("oidc_discovery_url", d),
-        (None, None) => {
+    let bound = str_field(config, "bound_issuer");
+    let discovery = str_field(config, "oidc_discovery_url");
+    if let Some(url) = discovery {
+        discovery_url(ctx, url, &iss, bound.is_some());
+    }
+    let Some(expected) = bound else {
+        if discovery.is_none() {
             ctx.push(
                 10,
                 "config",
@@ -239,37 +240,126 @@ fn issuer(ctx: &mut Ctx<'_>, config: &Map<String, Value>) {
                 Some("set `bound_issuer` to the CircleCI issuer `https://oidc.circleci.com/org/<org-id>`.".into()),
                 None,
             );
-            return;
         }
+        return;
     };
     let pass = expected == iss_str;
-    let mut explanation = if pass {
-        format!("`iss` equals the config's `{key}`.")
+    let explanation = if pass {
+        "`iss` equals the config's `bound_issuer`.".to_string()
     } else if iss.is_null() {
         "the token has no `iss` claim.".to_string()
     } else if expected.trim_end_matches('/') == iss_str.trim_end_matches('/') {
-        format!("`{key}` and `iss` differ only by a trailing `/`; vault compares them exactly.")
+        "`bound_issuer` and `iss` differ only by a trailing `/`; vault compares them exactly."
+            .to_string()
     } else if expected.eq_ignore_ascii_case(iss_str) {
-        format!("`{key}` and `iss` differ only in letter case; vault compares them exactly.")
+        "`bound_issuer` and `iss` differ only in letter case; vault compares them exactly."
+            .to_string()
     } else {
-        format!("`{key}` is `{expected}` but the token's `iss` is `{iss_str}`.")
+        format!("`bound_issuer` is `{expected}` but the token's `iss` is `{iss_str}`.")
     };
-    if key == "oidc_discovery_url" && pass {
-        explanation.push_str(" with discovery, vault accepts the issuer the discovery document names, which for CircleCI is this URL.");
-    }
     let result = if pass { Outcome::Pass } else { Outcome::Fail };
     ctx.push(
         10,
         "config",
-        key.into(),
+        "bound_issuer".into(),
         "equals",
         Value::String(expected.to_string()),
         iss.clone(),
         result,
         explanation,
         (!pass && !iss_str.is_empty())
-            .then(|| format!("set `{key}={iss_str}` in `auth/jwt/config`.")),
+            .then(|| format!("set `bound_issuer={iss_str}` in `auth/jwt/config`.")),
         Some("error validating token: invalid issuer (iss) claim".into()),
+    );
+}
+
+/// `oidc_discovery_url` is never compared with `iss`: vault fetches `<url>/.well-known/openid-configuration`
+/// and requires the document's `issuer` to equal the URL exactly, or it cannot build its key set (hashicorp/cap
+/// `NewOIDCDiscoveryKeySet`: `issuer did not match the returned issuer`). An OpenID issuer's document names the
+/// issuer exactly as its tokens' `iss` (OpenID Connect Discovery 1.0, section 3), so the token's `iss` stands in
+/// for it here.
+fn discovery_url(ctx: &mut Ctx<'_>, url: &str, iss: &Value, has_bound_issuer: bool) {
+    let iss_str = iss.as_str().unwrap_or("");
+    let pin = if has_bound_issuer {
+        ""
+    } else {
+        " set `bound_issuer` too to have vault compare `iss`."
+    };
+    let spelled_differently = !iss_str.is_empty()
+        && url != iss_str
+        && (url.trim_end_matches('/') == iss_str.trim_end_matches('/')
+            || url.eq_ignore_ascii_case(iss_str));
+    let circleci = |s: &str| s.starts_with("https://oidc.circleci.com/");
+    let signature = "error validating token: error verifying token signature";
+    let (result, explanation, error) = if url == iss_str {
+        (
+            Outcome::Pass,
+            format!(
+                "the discovery document at this URL names this issuer (the token's `iss`), so vault builds its key \
+                 set from it. vault does not compare `iss` with `oidc_discovery_url`: only `bound_issuer` is \
+                 compared with `iss`.{pin}"
+            ),
+            None,
+        )
+    } else if spelled_differently {
+        (
+            Outcome::Fail,
+            format!(
+                "vault does not compare `iss` with `oidc_discovery_url`; it fetches the discovery document and \
+                 requires the document's `issuer` to equal `oidc_discovery_url` exactly. the document names \
+                 `{iss_str}` (an issuer's document names it exactly as its tokens' `iss`), not `{url}`, so vault \
+                 cannot build its key set: writing this config is refused (`error checking oidc discovery URL`), \
+                 and a config saved anyway fails every login."
+            ),
+            Some(format!(
+                "error configuring token validator: keyset configuration error: issuer did not match the returned \
+                 issuer, expected \"{url}\" got \"{iss_str}\""
+            )),
+        )
+    } else if iss_str.is_empty() {
+        (
+            Outcome::Fail,
+            "the token has no `iss`, so it cannot come from the issuer at `oidc_discovery_url`."
+                .to_string(),
+            Some(signature.to_string()),
+        )
+    } else if circleci(url) && circleci(iss_str) {
+        (
+            Outcome::Unknown,
+            format!(
+                "cannot evaluate: vault takes its signing keys from the issuer at `oidc_discovery_url`, not from the \
+                 token's `iss` (`{iss_str}`), and does not compare the two; whether that CircleCI issuer's keys \
+                 verify this token cannot be checked offline.{pin}"
+            ),
+            None,
+        )
+    } else {
+        (
+            Outcome::Fail,
+            format!(
+                "vault takes its signing keys from the issuer at `oidc_discovery_url`, but this token was issued by \
+                 `{iss_str}`; another issuer's keys do not verify its signature."
+            ),
+            Some(signature.to_string()),
+        )
+    };
+    let fix = (result != Outcome::Pass && !iss_str.is_empty()).then(|| {
+        format!(
+            "set `oidc_discovery_url={iss_str}` (the token's `iss` exactly, no trailing `/`) and \
+             `bound_issuer={iss_str}` in `auth/jwt/config`."
+        )
+    });
+    ctx.push(
+        5,
+        "config",
+        "oidc_discovery_url".into(),
+        "names the issuer",
+        Value::String(url.to_string()),
+        iss.clone(),
+        result,
+        explanation,
+        fix,
+        error,
     );
 }
 
@@ -353,32 +443,36 @@ fn audience(ctx: &mut Ctx<'_>, role: &Map<String, Value>) {
         );
         return;
     }
-    let fix = aud
-        .first()
-        .map(|a| format!("set `bound_audiences={a}` on the role."));
-    let (result, explanation) = if aud.is_empty() && !aud_is_list {
+    let fix = aud.iter().find(|a| !a.is_empty()).map(|a| {
+        format!("set `bound_audiences={a}` on the role (the org ID is CircleCI's default `aud`).")
+    });
+    // The plugin (v0.20.3, backported as v0.17.3: hashicorp/vault-plugin-auth-jwt#295) rejects a non-empty `aud`
+    // list and a non-empty `aud` string alike when the role binds no audience.
+    let has_aud = match &actual {
+        Value::Array(items) => !items.is_empty(),
+        Value::String(s) => !s.is_empty(),
+        _ => false,
+    };
+    let (result, explanation) = if !has_aud {
         (
             Outcome::Pass,
             "the role binds no audiences and the token has no `aud`.".to_string(),
         )
-    } else if aud_is_list {
+    } else {
+        let shown = if aud_is_list { "list" } else { "string" };
         (
             Outcome::Fail,
-            "the role binds no audiences, and vault rejects a token whose `aud` list is not empty."
-                .to_string(),
-        )
-    } else {
-        (
-            Outcome::Unknown,
-            "cannot evaluate: the role binds no audiences and `aud` is a single string. the current plugin source \
-             rejects only a non-empty `aud` list (so it would accept this token), while older vault versions \
-             (validating with `jwks_url` or `jwt_validation_pubkeys`) rejected any `aud`; which applies depends on \
-             your vault version."
-                .to_string(),
+            format!(
+                "the role binds no audiences, and vault rejects a token that carries an `aud` ({shown} `{}`). note: \
+                 plugin versions before v0.20.3 (v0.17.3 on the 0.17 line) rejected only an `aud` list here, so an \
+                 older vault may accept a single-string `aud`; vault 1.17 and later reject it.",
+                aud.join("`, `")
+            ),
         )
     };
+    // Vault checks this after the token validator (times included): order 55.
     ctx.push(
-        40,
+        55,
         "role",
         "bound_audiences".into(),
         "in",

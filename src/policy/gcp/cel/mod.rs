@@ -10,9 +10,11 @@
 //! `map`, `filter` macros. Errors follow CEL: a missing key is an error, which `&&`/`||` absorb when
 //! the other side decides. `matches()`, unsigned and bytes literals, timestamps, durations and any other
 //! function evaluate to [`Stop::Unknown`]: claimcheck never guesses their result.
+//! [`check::compile`] makes the checks Google makes when a provider is saved (syntax, declared variables).
 //! Nesting is limited to [`parser::MAX_DEPTH`] and work to [`eval::MAX_STEPS`].
 
 pub mod ast;
+pub mod check;
 pub mod eval;
 pub mod lexer;
 pub mod parser;
@@ -25,6 +27,11 @@ pub use value::Val;
 pub fn evaluate(src: &str, vars: Vec<(String, Val)>) -> Result<Val, Stop> {
     let expr = parser::parse(src).map_err(|e| Stop::Error(format!("syntax error: {e}")))?;
     eval::eval(&expr, &mut eval::Env::new(vars))
+}
+
+/// Evaluate an already parsed (and checked, see [`check::compile`]) expression.
+pub fn evaluate_expr(expr: &ast::Expr, vars: Vec<(String, Val)>) -> Result<Val, Stop> {
+    eval::eval(expr, &mut eval::Env::new(vars))
 }
 
 #[cfg(test)]
