@@ -319,7 +319,7 @@ mod tests {
     fn gcloud_list_output_in_yaml_is_a_list_of_providers() {
         let claims: Map<String, Value> = serde_json::from_value(serde_json::json!({
             "iss": "https://oidc.circleci.com/org/o", "aud": "o", "sub": "org/o/project/p/user/u",
-            "oidc.circleci.com/project-id": "p",
+            "oidc.circleci.com/project-id": "p", "iat": -60, "exp": 3540,
         }))
         .unwrap();
         let provider = |id: &str, project: &str| {
