@@ -24,10 +24,13 @@
 //!   The leading `v<N>.` is the format version: `decode` dispatches on it, so links made today keep opening
 //!   after the format changes; an unknown version is a clear error, never a guess.
 //! - **Plain** (DESIGN.md's contract, for other tools; also written by [`encode_plain`]):
-//!   `#token=<JWT>&policy=<base64url of the UTF-8 policy text>&at=<unix seconds>`, every part optional.
-//!   Also read: `error=<base64url>`, `example=<name>`, `tab=<name>`, `format=table|json`, `keep=1`, `sr=1`
-//!   (signature removed), `redacted=<name>,<name>`. Values may be percent-encoded; base64 may be padded or use
-//!   the `+/` alphabet; unknown keys are ignored with a note.
+//!   `#token=<JWT>&policy=<base64url of the UTF-8 policy text>&at=<unix seconds>`, every part optional and
+//!   independent. Also read: `error=<base64url>`, `example=<name>`, `tab=<name>`, `format=table|json`,
+//!   `keep=1`, `sr=1` (signature removed), `redacted=<name>,<name>`. Values may be percent-encoded; base64 may be
+//!   padded or use the `+/` alphabet; `at` may also be RFC 3339 (`2026-11-20T10:36:40Z`, as the CLI's `--at`)
+//!   or have a fractional part (truncated toward negative infinity). An empty value counts as absent. A part
+//!   that cannot be read (bad base64, an `at` that is not a time, an unknown key) is left out with a note and
+//!   the rest of the link still loads; without `at`, the view uses the current time. The plain form never fails.
 //!
 //! # Limits
 //!
@@ -244,6 +247,9 @@ pub fn prepare(state: &SharedState) -> Prepared {
         }
     }
     out.redacted = names;
+    // An empty name is no choice (the plain form reads `example=` as absent).
+    out.example = out.example.filter(|e| !e.is_empty());
+    out.view.tab = out.view.tab.filter(|t| !t.is_empty());
     let had_signature = scrub::has_signature(&state.token);
     let values = scrub::redacted_values(&state.token, &out.redacted);
     let scrubbed = scrub::scrub(&state.token, &out.redacted, &values, state.keep_signature);

@@ -278,21 +278,32 @@ fn plain_form_tolerates_padding_alphabets_percent_encoding_and_unknown_keys() {
 }
 
 #[test]
-fn plain_form_collects_every_problem() {
-    let err = decode("at=soon&policy=a!b&error=%FF&keep=maybe").unwrap_err();
+fn plain_form_notes_every_problem() {
+    let state = decode("at=soon&policy=a!b&error=%FF&keep=maybe&token=abc").unwrap();
+    assert_eq!(state.token, "abc", "the readable parts still load");
     assert_eq!(
-        err.message,
-        "the link's `at` is `soon`, not a whole number of unix seconds (e.g. `at=1767225600`): fix or remove it; \
-         the link's `policy` is not base64url of the text: character 2 (`!`) is not base64; links carry `policy=` \
-         as base64url of the utf-8 text: copy the whole link again or re-encode it; the link's `error` has \
-         percent-encoded bytes that are not utf-8: copy the whole link again; the link's `keep` is `maybe`; use \
-         `keep=1` or `keep=0`"
+        (state.at, state.policy.as_str(), state.keep_signature),
+        (None, "", false)
     );
-    let err = decode(&format!("policy={}", b64::encode(&[0x61, 0xff]))).unwrap_err();
     assert_eq!(
-        err.message,
-        "the link's `policy` decodes to bytes that are not utf-8 text (bad byte at offset 1): encode the utf-8 \
-         text, not another encoding"
+        state.notes,
+        vec![
+            "ignored the link's `at`: `soon` is not a time: expected 4 digits for the year at offset 0; the \
+             current time is used instead; give unix seconds (e.g. `at=1767225600`) or RFC 3339 (e.g. \
+             `at=2026-11-20T10:36:40Z`)",
+            "ignored the link's `policy`: it is not base64url of the text: character 2 (`!`) is not base64; links \
+             carry `policy=` as base64url of the utf-8 text: copy the whole link again or re-encode it",
+            "ignored the link's `error`: it has percent-encoded bytes that are not utf-8: copy the whole link again",
+            "ignored the link's `keep`: it is `maybe`; use `keep=1` or `keep=0`",
+        ]
+    );
+    let state = decode(&format!("policy={}", b64::encode(&[0x61, 0xff]))).unwrap();
+    assert_eq!(
+        state.notes,
+        vec![
+            "ignored the link's `policy`: it decodes to bytes that are not utf-8 text (bad byte at offset 1): \
+             encode the utf-8 text, not another encoding"
+        ]
     );
 }
 
@@ -779,4 +790,102 @@ proptest! {
         let claims = crate::token::decode(&back.token).claims;
         prop_assert!(claims.is_some(), "the reader still sees the claims: {:?}", back.token);
     }
+}
+
+// ---- The plain form: every part optional and independent. ----
+
+fn plain_parts() -> (String, String, String) {
+    let token = jwt(r#"{"sub":"x"}"#);
+    let policy = r#"{"Version":"2012-10-17"}"#.to_string();
+    let b64_policy = b64::encode(policy.as_bytes());
+    (token, policy, b64_policy)
+}
+
+#[test]
+fn plain_at_accepts_rfc3339_and_fractional_seconds() {
+    let (token, policy, b) = plain_parts();
+    let state = decode(&format!(
+        "#token={token}&policy={b}&at=2026-11-20T10:36:40Z"
+    ))
+    .unwrap();
+    assert_eq!(
+        (state.token.as_str(), state.policy.as_str()),
+        (token.as_str(), policy.as_str())
+    );
+    assert_eq!(state.at, Some(1_795_171_000));
+    assert!(state.notes.is_empty(), "{:?}", state.notes);
+    assert_eq!(
+        decode("at=2026-11-20T11:36:40%2B01:00").unwrap().at,
+        Some(1_795_171_000)
+    );
+    // A fractional part is truncated toward negative infinity (as `--at` does with RFC 3339 fractions).
+    let state = decode(&format!("#token={token}&policy={b}&at=1795171000.5")).unwrap();
+    assert_eq!(
+        (state.at, state.token.as_str()),
+        (Some(1_795_171_000), token.as_str())
+    );
+    assert!(state.notes.is_empty(), "{:?}", state.notes);
+    assert_eq!(decode("at=-1.5").unwrap().at, Some(-2));
+    assert_eq!(decode("at=-7.0").unwrap().at, Some(-7));
+    assert_eq!(
+        decode("at=-9223372036854775808").unwrap().at,
+        Some(i64::MIN)
+    );
+}
+
+#[test]
+fn plain_empty_values_count_as_absent() {
+    assert_eq!(
+        decode("#token=&policy=&at=").unwrap(),
+        SharedState::default()
+    );
+    let (token, _, _) = plain_parts();
+    let state = decode(&format!("token={token}&policy=&at=")).unwrap();
+    assert_eq!(state.token, token);
+    assert_eq!((state.policy.as_str(), state.at), ("", None));
+    assert!(state.notes.is_empty(), "{:?}", state.notes);
+}
+
+#[test]
+fn plain_bad_at_keeps_the_rest_and_says_now_is_used() {
+    let (token, policy, b) = plain_parts();
+    for (at, why) in [
+        ("soon", "`soon` is not a time"),
+        ("-9223372036854775808.5", "out of range"),
+        ("99999999999999999999", "out of range"),
+        ("2026-13-01T00:00:00Z", "month 13 is not 1-12"),
+        ("1.2.3", "not a time"),
+    ] {
+        let state = decode(&format!("token={token}&policy={b}&at={at}")).unwrap();
+        assert_eq!(state.token, token, "{at}");
+        assert_eq!(state.policy, policy, "{at}");
+        assert_eq!(state.at, None, "{at}");
+        assert_eq!(state.notes.len(), 1, "{at}: {:?}", state.notes);
+        let note = &state.notes[0];
+        assert!(note.starts_with("ignored the link's `at`"), "{note}");
+        assert!(note.contains(why), "{at}: {note}");
+        assert!(note.contains("the current time is used instead"), "{note}");
+        assert!(
+            note.contains("`at=1767225600`") && note.contains("RFC 3339"),
+            "{note}"
+        );
+    }
+}
+
+#[test]
+fn plain_bad_policy_keeps_the_token_and_at() {
+    let (token, _, _) = plain_parts();
+    let state = decode(&format!("token={token}&policy=a!b&at=1700000000")).unwrap();
+    assert_eq!(
+        (state.token.as_str(), state.at),
+        (token.as_str(), Some(1_700_000_000))
+    );
+    assert_eq!(state.policy, "");
+    assert_eq!(
+        state.notes,
+        vec![
+            "ignored the link's `policy`: it is not base64url of the text: character 2 (`!`) is not base64; links \
+             carry `policy=` as base64url of the utf-8 text: copy the whole link again or re-encode it"
+        ]
+    );
 }
