@@ -24,10 +24,13 @@
 //!   The leading `v<N>.` is the format version: `decode` dispatches on it, so links made today keep opening
 //!   after the format changes; an unknown version is a clear error, never a guess.
 //! - **Plain** (DESIGN.md's contract, for other tools; also written by [`encode_plain`]):
-//!   `#token=<JWT>&policy=<base64url of the UTF-8 policy text>&at=<unix seconds>`, every part optional.
-//!   Also read: `error=<base64url>`, `example=<name>`, `tab=<name>`, `format=table|json`, `keep=1`, `sr=1`
-//!   (signature removed), `redacted=<name>,<name>`. Values may be percent-encoded; base64 may be padded or use
-//!   the `+/` alphabet; unknown keys are ignored with a note.
+//!   `#token=<JWT>&policy=<base64url of the UTF-8 policy text>&at=<unix seconds>`, every part optional and
+//!   independent. Also read: `error=<base64url>`, `example=<name>`, `tab=<name>`, `format=table|json`,
+//!   `keep=1`, `sr=1` (signature removed), `redacted=<name>,<name>`. Values may be percent-encoded; base64 may be
+//!   padded or use the `+/` alphabet; `at` may also be RFC 3339 (`2026-11-20T10:36:40Z`, as the CLI's `--at`)
+//!   or have a fractional part (truncated toward negative infinity). An empty value counts as absent. A part
+//!   that cannot be read (bad base64, an `at` that is not a time, an unknown key) is left out with a note and
+//!   the rest of the link still loads; without `at`, the view uses the current time. The plain form never fails.
 //!
 //! # Limits
 //!
@@ -58,11 +61,14 @@
 mod b64;
 mod compact;
 mod effects;
+mod locate;
 mod plain;
 mod scrub;
 
 pub use effects::redaction_effects;
-pub use scrub::{redact_token, strip_signatures, REDACTED, SUB_SEGMENTS};
+pub use scrub::{
+    has_signature, redact_token, scrub, strip_signatures, Scrubbed, REDACTED, SUB_SEGMENTS,
+};
 
 /// Longest fragment [`decode`] reads (bytes).
 pub const MAX_FRAGMENT_LEN: usize = 4 * 1024 * 1024;
@@ -210,6 +216,27 @@ pub fn encode_plain(state: &SharedState) -> String {
 /// (always removed once redaction changed the payload), redaction names deduplicated, notes cleared.
 /// `decode(&encode(s)) == Ok(opened(s))`; the UI analyzes this state to show [`redaction_effects`].
 pub fn opened(state: &SharedState) -> SharedState {
+    prepare(state).state
+}
+
+/// A link about to be made, for the share panel: what it restores and what the panel must say about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prepared {
+    /// What the link restores ([`opened`]).
+    pub state: SharedState,
+    /// The link's token text still holds a signature (only when the user kept it and nothing was redacted):
+    /// the panel must not say "signature removed" then.
+    pub carries_signature: bool,
+    /// The pasted token text could not be made safe and is not in the link.
+    pub token_left_out: bool,
+    /// What the scrubber had to do beyond the usual, lowercase, to show next to the link (never in it).
+    pub notes: Vec<String>,
+}
+
+/// [`opened`] with what the share panel needs to describe the link. The token text is scrubbed with
+/// [`scrub()`]: whatever way the token was pasted (wrapped, spaced, standard base64, several tokens), the
+/// app's decoder finds no signature in the link unless it was kept, and no redacted value in any claim.
+pub fn prepare(state: &SharedState) -> Prepared {
     let mut out = state.clone();
     out.notes.clear();
     let mut names: Vec<String> = Vec::new();
@@ -220,20 +247,24 @@ pub fn opened(state: &SharedState) -> SharedState {
         }
     }
     out.redacted = names;
+    // An empty name is no choice (the plain form reads `example=` as absent).
+    out.example = out.example.filter(|e| !e.is_empty());
+    out.view.tab = out.view.tab.filter(|t| !t.is_empty());
     let had_signature = scrub::has_signature(&state.token);
     let values = scrub::redacted_values(&state.token, &out.redacted);
-    let (token, redacted) = redact_token(&state.token, &out.redacted, &values);
+    let scrubbed = scrub::scrub(&state.token, &out.redacted, &values, state.keep_signature);
     out.policy = scrub::redact_text(&state.policy, &values);
     out.error_text = scrub::redact_text(&state.error_text, &values);
-    let token = if state.keep_signature && !redacted {
-        token
-    } else {
-        strip_signatures(&token).0
-    };
-    let has_signature = scrub::has_signature(&token);
-    out.signature_removed = (had_signature || state.signature_removed) && !has_signature;
-    out.token = token;
-    out
+    let carries_signature = scrub::has_signature(&scrubbed.text);
+    out.signature_removed =
+        !scrubbed.dropped && (had_signature || state.signature_removed) && !carries_signature;
+    out.token = scrubbed.text;
+    Prepared {
+        state: out,
+        carries_signature,
+        token_left_out: scrubbed.dropped,
+        notes: scrubbed.notes,
+    }
 }
 
 /// Shorten user input for a message, on a char boundary.

@@ -51,9 +51,11 @@ pub fn encode(state: &SharedState) -> String {
     parts.join("&")
 }
 
+/// Read the plain form. Every part is optional and independent: an empty value counts as absent, and a part
+/// that cannot be read is left out with a note (what is wrong and how to fix it) while the others load, so this
+/// never fails.
 pub fn decode(fragment: &str) -> Result<SharedState, ShareError> {
     let mut state = SharedState::default();
-    let mut problems: Vec<String> = Vec::new();
     let mut seen: Vec<String> = Vec::new();
     for part in fragment.split('&') {
         if part.is_empty() {
@@ -67,6 +69,10 @@ pub fn decode(fragment: &str) -> Result<SharedState, ShareError> {
             continue;
         };
         let key = percent_decode_str(raw_key).decode_utf8_lossy().to_string();
+        if raw_value.is_empty() {
+            // `token=&policy=&at=`: a tool that fills in only some parts.
+            continue;
+        }
         if seen.contains(&key) {
             state.notes.push(format!(
                 "`{}` appears more than once in the link; the last one is used",
@@ -75,90 +81,111 @@ pub fn decode(fragment: &str) -> Result<SharedState, ShareError> {
         } else {
             seen.push(key.clone());
         }
-        let text = || {
-            percent_decode_str(raw_value).decode_utf8().map(|v| v.to_string()).map_err(|_| {
-                format!("the link's `{}` has percent-encoded bytes that are not utf-8: copy the whole link again", excerpt(&key))
-            })
-        };
-        match key.as_str() {
-            "token" => match text() {
-                Ok(v) => state.token = v,
-                Err(e) => problems.push(e),
-            },
-            "policy" | "error" => match text().and_then(|v| base64_text(&key, &v)) {
-                Ok(v) if key == "policy" => state.policy = v,
-                Ok(v) => state.error_text = v,
-                Err(e) => problems.push(e),
-            },
-            "at" => match text() {
-                Ok(v) => match v.trim().parse::<i64>() {
-                    Ok(at) => state.at = Some(at),
-                    Err(_) => problems.push(format!(
-                        "the link's `at` is `{}`, not a whole number of unix seconds (e.g. `at=1767225600`): fix \
-                         or remove it",
-                        excerpt(&v)
-                    )),
-                },
-                Err(e) => problems.push(e),
-            },
-            "example" => match text() {
-                Ok(v) => state.example = Some(v),
-                Err(e) => problems.push(e),
-            },
-            "tab" => match text() {
-                Ok(v) => state.view.tab = Some(v),
-                Err(e) => problems.push(e),
-            },
-            "format" => match text() {
-                Ok(v) => match ViewFormat::parse(&v) {
-                    Some(f) => state.view.format = Some(f),
-                    None => state.notes.push(format!(
-                        "ignored `format={}` in the link (expected `table` or `json`)",
-                        excerpt(&v)
-                    )),
-                },
-                Err(e) => problems.push(e),
-            },
-            "keep" | "sr" => match text().and_then(|v| flag(&key, &v)) {
-                Ok(b) if key == "keep" => state.keep_signature = b,
-                Ok(b) => state.signature_removed = b,
-                Err(e) => problems.push(e),
-            },
-            "redacted" => {
-                state.redacted.clear();
-                for name in raw_value.split(',') {
-                    match percent_decode_str(name).decode_utf8() {
-                        Ok(n) if !n.trim().is_empty() => state.redacted.push(n.trim().to_string()),
-                        Ok(_) => {}
-                        Err(_) => problems.push(
-                            "the link's `redacted` has percent-encoded bytes that are not utf-8: copy the whole \
-                             link again"
-                                .to_string(),
-                        ),
-                    }
-                }
-            }
-            _ => state.notes.push(format!("ignored unknown key `{}` in the link", excerpt(&key))),
+        if let Err(problem) = read_part(&mut state, &key, raw_value) {
+            state
+                .notes
+                .push(format!("ignored the link's `{}`: {problem}", excerpt(&key)));
         }
     }
-    if problems.is_empty() {
-        Ok(state)
-    } else {
-        Err(ShareError::new(problems.join("; ")))
+    Ok(state)
+}
+
+/// Read one `key=value` into `state`; what is wrong with it otherwise (the caller names the key).
+fn read_part(state: &mut SharedState, key: &str, raw_value: &str) -> Result<(), String> {
+    let text = || {
+        percent_decode_str(raw_value)
+            .decode_utf8()
+            .map(|v| v.to_string())
+            .map_err(|_| {
+                "it has percent-encoded bytes that are not utf-8: copy the whole link again"
+                    .to_string()
+            })
+    };
+    match key {
+        "token" => state.token = text()?,
+        "policy" => state.policy = base64_text(key, &text()?)?,
+        "error" => state.error_text = base64_text(key, &text()?)?,
+        "at" => {
+            let value = text()?;
+            state.at = Some(parse_at(&value).map_err(|reason| {
+                format!(
+                    "`{}` is not a time: {reason}; the current time is used instead; give unix seconds (e.g. \
+                     `at=1767225600`) or RFC 3339 (e.g. `at=2026-11-20T10:36:40Z`)",
+                    excerpt(value.trim())
+                )
+            })?);
+        }
+        "example" => state.example = Some(text()?),
+        "tab" => state.view.tab = Some(text()?),
+        "format" => {
+            let value = text()?;
+            state.view.format = Some(ViewFormat::parse(&value).ok_or_else(|| {
+                format!(
+                    "it is `{}`; use `format=table` or `format=json`",
+                    excerpt(&value)
+                )
+            })?);
+        }
+        "keep" => state.keep_signature = flag(key, &text()?)?,
+        "sr" => state.signature_removed = flag(key, &text()?)?,
+        "redacted" => {
+            let mut names = Vec::new();
+            for name in raw_value.split(',') {
+                let name = percent_decode_str(name).decode_utf8().map_err(|_| {
+                    "it has percent-encoded bytes that are not utf-8: copy the whole link again"
+                        .to_string()
+                })?;
+                if !name.trim().is_empty() {
+                    names.push(name.trim().to_string());
+                }
+            }
+            state.redacted = names;
+        }
+        _ => {
+            // Not a problem with the link: a newer claimcheck or another tool may add keys.
+            state.notes.push(format!(
+                "ignored unknown key `{}` in the link",
+                excerpt(key)
+            ));
+        }
     }
+    Ok(())
+}
+
+/// `at`: unix seconds or RFC 3339 (the CLI's `--at` reader, [`crate::time::parse_at`]). Unix seconds may have a
+/// fractional part (`1795171000.5`, as `date +%s.%N` or Python's `time.time()` write): it is truncated toward
+/// negative infinity (`-1.5` is `-2`), as `--at` truncates the fraction of an RFC 3339 time. Checked arithmetic:
+/// no value overflows.
+fn parse_at(text: &str) -> Result<i64, String> {
+    let t = text.trim();
+    if let Some((int, frac)) = t.split_once('.') {
+        let digits = int.strip_prefix('-').unwrap_or(int);
+        let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+        if all_digits(digits) && all_digits(frac) {
+            let out_of_range = || "the number is out of range".to_string();
+            let whole: i64 = int.parse().map_err(|_| out_of_range())?;
+            let below = int.starts_with('-') && frac.bytes().any(|b| b != b'0');
+            return if below {
+                whole.checked_sub(1).ok_or_else(out_of_range)
+            } else {
+                Ok(whole)
+            };
+        }
+    }
+    crate::time::parse_at(t).map_err(|e| e.reason)
 }
 
 fn base64_text(key: &str, value: &str) -> Result<String, String> {
     let bytes = b64::decode(value).map_err(|e| {
         format!(
-            "the link's `{key}` is not base64url of the text: {e}; links carry `{key}=` as base64url of the utf-8 \
-             text: copy the whole link again or re-encode it"
+            "it is not base64url of the text: {e}; links carry `{key}=` as base64url of the utf-8 text: copy the \
+             whole link again or re-encode it"
         )
     })?;
     String::from_utf8(bytes).map_err(|e| {
         format!(
-            "the link's `{key}` decodes to bytes that are not utf-8 text (bad byte at offset {}): encode the \
-             utf-8 text, not another encoding",
+            "it decodes to bytes that are not utf-8 text (bad byte at offset {}): encode the utf-8 text, not \
+             another encoding",
             e.utf8_error().valid_up_to()
         )
     })
@@ -166,10 +193,10 @@ fn base64_text(key: &str, value: &str) -> Result<String, String> {
 
 fn flag(key: &str, value: &str) -> Result<bool, String> {
     match value {
-        "1" | "true" | "" => Ok(true),
+        "1" | "true" => Ok(true),
         "0" | "false" => Ok(false),
         _ => Err(format!(
-            "the link's `{key}` is `{}`; use `{key}=1` or `{key}=0`",
+            "it is `{}`; use `{key}=1` or `{key}=0`",
             excerpt(value)
         )),
     }

@@ -8,6 +8,8 @@
 use serde_json::{Map, Value};
 
 use super::b64;
+use super::locate::locate;
+use crate::token::{self, Form};
 
 pub use crate::circleci::REDACTED;
 
@@ -21,87 +23,9 @@ const MAX_SPREAD_VALUES: usize = 64;
 /// Redaction names that select one segment of `sub` instead of a whole claim.
 pub const SUB_SEGMENTS: [&str; 3] = ["sub.user", "sub.project", "sub.org"];
 
-/// A run of base64url characters and dots that looks like a JWS: two or three segments, the first a
-/// base64url JSON object (the header).
-struct Jws<'a> {
-    header: &'a str,
-    payload: &'a str,
-    signature: Option<&'a str>,
-}
-
-fn parse_jws(run: &str) -> Option<Jws<'_>> {
-    let mut parts = run.split('.');
-    let header = parts.next()?;
-    let payload = parts.next()?;
-    let signature = parts.next();
-    if parts.next().is_some() || header.is_empty() || payload.is_empty() {
-        return None;
-    }
-    let decoded = b64::decode(header).ok()?;
-    if decoded.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
-        return None;
-    }
-    Some(Jws {
-        header,
-        payload,
-        signature,
-    })
-}
-
-fn is_run_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.'
-}
-
-/// Apply `f` to every JWS-looking run in `text`; `f` returns the replacement or `None` to keep it.
-fn map_runs(text: &str, mut f: impl FnMut(&Jws<'_>) -> Option<String>) -> (String, bool) {
-    let mut out = String::with_capacity(text.len());
-    let mut changed = false;
-    let mut rest = text;
-    while !rest.is_empty() {
-        let start = rest.find(is_run_char).unwrap_or(rest.len());
-        out.push_str(rest.get(..start).unwrap_or_default());
-        let tail = rest.get(start..).unwrap_or_default();
-        let end = tail.find(|c: char| !is_run_char(c)).unwrap_or(tail.len());
-        let run = tail.get(..end).unwrap_or_default();
-        match parse_jws(run).and_then(|jws| f(&jws)) {
-            Some(replacement) => {
-                changed |= replacement != run;
-                out.push_str(&replacement);
-            }
-            None => out.push_str(run),
-        }
-        rest = tail.get(end..).unwrap_or_default();
-    }
-    (out, changed)
-}
-
-/// Remove the signature of every JWS in `text`, keeping the `header.payload.` form. Returns the new text and
-/// whether a signature was removed.
-pub fn strip_signatures(text: &str) -> (String, bool) {
-    map_runs(text, |jws| match jws.signature {
-        Some(sig) if !sig.is_empty() => Some(format!("{}.{}.", jws.header, jws.payload)),
-        _ => None,
-    })
-}
-
-/// Whether `text` holds a JWS-looking run for which `pred` holds.
-fn any_jws(text: &str, pred: impl Fn(&Jws<'_>) -> bool) -> bool {
-    let mut found = false;
-    map_runs(text, |jws| {
-        found |= pred(jws);
-        None
-    });
-    found
-}
-
-/// Whether `text` holds a JWS with a non-empty signature.
-pub fn has_signature(text: &str) -> bool {
-    any_jws(text, |jws| jws.signature.is_some_and(|s| !s.is_empty()))
-}
-
-/// The claims in a JWS's payload, when it is a JSON object.
-fn payload_claims(jws: &Jws<'_>) -> Option<Map<String, Value>> {
-    let bytes = b64::decode(jws.payload).ok()?;
+/// The claims in a payload segment, when it is a JSON object.
+fn payload_claims(payload: &str) -> Option<Map<String, Value>> {
+    let bytes = b64::decode(payload).ok()?;
     // `from_str` (not `from_slice`): one serde_json reader in the wasm, not two.
     let text = std::str::from_utf8(&bytes).ok()?;
     match serde_json::from_str::<Value>(text) {
@@ -113,7 +37,7 @@ fn payload_claims(jws: &Jws<'_>) -> Option<Map<String, Value>> {
 /// `text` as a pasted claims object: JSON that holds no token (a JSON body that wraps a token, such as
 /// `{"jwt": "eyJ…"}`, is read as that token, as the decoder does).
 fn claims_object(text: &str) -> Option<Map<String, Value>> {
-    if !text.trim_start().starts_with('{') || any_jws(text, |_| true) {
+    if !text.trim_start().starts_with('{') || !locate(text).is_empty() {
         return None;
     }
     match serde_json::from_str::<Value>(text) {
@@ -122,17 +46,27 @@ fn claims_object(text: &str) -> Option<Map<String, Value>> {
     }
 }
 
-/// The claims of every JWS payload in `text`, or of `text` itself when it is a JSON object of claims.
+/// The claims of every JWS payload in `text` and of the token the app's decoder reads in it, or of `text`
+/// itself when it is a JSON object of claims.
 fn claim_sets(text: &str) -> Vec<Map<String, Value>> {
     if let Some(claims) = claims_object(text) {
         return vec![claims];
     }
-    let mut sets = Vec::new();
-    map_runs(text, |jws| {
-        sets.extend(payload_claims(jws));
-        None
-    });
+    let mut sets: Vec<Map<String, Value>> = locate(text)
+        .iter()
+        .filter_map(|t| payload_claims(&t.payload))
+        .collect();
+    sets.extend(token::decode(text).claims);
     sets
+}
+
+/// Whether `text` holds a JWS with a non-empty signature: one the locator finds, or the token the app's
+/// decoder reads (when it reads a header or claims: `www.example.com` has no signature).
+pub fn has_signature(text: &str) -> bool {
+    locate(text).iter().any(|t| !t.signature.is_empty()) || {
+        let d = token::decode(text);
+        d.signature_present && d.form != Form::Invalid
+    }
 }
 
 /// The values the token in `text` holds under `names` (the `sub` segment for [`SUB_SEGMENTS`], a claim's string,
@@ -206,26 +140,277 @@ pub fn redact_text(text: &str, values: &[String]) -> String {
 /// Replace the values of the named claims (and `sub` segments, see [`SUB_SEGMENTS`]) with [`REDACTED`] in every
 /// JWS payload in `text`, or in `text` itself when it is a JSON object of claims, and `values` (from
 /// [`redacted_values`]) inside every other string claim. A changed JWS loses its signature (it would no longer
-/// match). Returns the new text and whether anything changed.
+/// match). Returns the new text and whether anything changed. [`scrub`] also checks the result.
 pub fn redact_token(text: &str, names: &[String], values: &[String]) -> (String, bool) {
-    if names.is_empty() {
-        return (text.to_string(), false);
-    }
-    if let Some(mut claims) = claims_object(text) {
-        if redact_claims(&mut claims, names, values) {
-            let pretty = serde_json::to_string_pretty(&Value::Object(claims)).unwrap_or_default();
-            return (pretty, true);
+    let out = rewrite(text, names, values, false);
+    (out.text, out.redacted)
+}
+
+/// Remove the signature of every JWS in `text`, however it is spelled (wrapped, spaced, standard base64),
+/// keeping the `header.payload.` form; checked as [`scrub`] does. Returns the new text and whether a signature
+/// was removed.
+pub fn strip_signatures(text: &str) -> (String, bool) {
+    let had = has_signature(text);
+    let out = scrub(text, &[], &[], false);
+    let removed = had && !has_signature(&out.text);
+    (out.text, removed)
+}
+
+struct Rewritten {
+    text: String,
+    redacted: bool,
+}
+
+/// Redact every JWS `locate` finds (and a pasted claims object); with `strip`, drop every signature, else only
+/// those of changed tokens. A rewritten token is written `header.payload.`, without the whitespace it had.
+fn rewrite(text: &str, names: &[String], values: &[String], strip: bool) -> Rewritten {
+    if !names.is_empty() {
+        if let Some(mut claims) = claims_object(text) {
+            if redact_claims(&mut claims, names, values) {
+                let pretty =
+                    serde_json::to_string_pretty(&Value::Object(claims)).unwrap_or_default();
+                return Rewritten {
+                    text: pretty,
+                    redacted: true,
+                };
+            }
+            return Rewritten {
+                text: text.to_string(),
+                redacted: false,
+            };
         }
-        return (text.to_string(), false);
     }
-    map_runs(text, |jws| {
-        let mut claims = payload_claims(jws)?;
-        if !redact_claims(&mut claims, names, values) {
-            return None;
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    let mut redacted = false;
+    for t in locate(text) {
+        let payload = if names.is_empty() {
+            None
+        } else {
+            payload_claims(&t.payload).and_then(|mut claims| {
+                redact_claims(&mut claims, names, values)
+                    .then(|| serde_json::to_vec(&Value::Object(claims)).ok())
+                    .flatten()
+                    .map(|json| b64::encode(&json))
+            })
+        };
+        let changed = payload.is_some();
+        if !changed && (t.signature.is_empty() || !strip) {
+            continue;
         }
-        let json = serde_json::to_vec(&Value::Object(claims)).ok()?;
-        Some(format!("{}.{}.", jws.header, b64::encode(&json)))
-    })
+        out.push_str(text.get(last..t.span.start).unwrap_or_default());
+        out.push_str(&t.header);
+        out.push('.');
+        out.push_str(payload.as_deref().unwrap_or(&t.payload));
+        out.push('.');
+        last = t.span.end;
+        redacted |= changed;
+    }
+    out.push_str(text.get(last..).unwrap_or_default());
+    Rewritten {
+        text: out,
+        redacted,
+    }
+}
+
+/// The token text a link carries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scrubbed {
+    pub text: String,
+    /// The pasted text could not be made safe and was left out of the link.
+    pub dropped: bool,
+    /// What the scrubber had to do beyond the usual (lowercase, for the share panel).
+    pub notes: Vec<String>,
+}
+
+/// Base64 text as compared for leaks: no whitespace, no padding, the url-safe alphabet.
+fn normalized(text: &str) -> String {
+    text.chars()
+        .filter(|c| !c.is_whitespace() && *c != '=')
+        .map(|c| match c {
+            '+' => '-',
+            '/' => '_',
+            c => c,
+        })
+        .collect()
+}
+
+/// Every signature in `text` (normalized), as the locator and the decoder read it. Shorter ones than
+/// [`LEAK_PIECE`] are no credential (real ones have at least 43 characters) and are not looked for.
+fn known_signatures(text: &str) -> Vec<String> {
+    let mut sigs: Vec<String> = locate(text)
+        .into_iter()
+        .map(|t| normalized(&t.signature))
+        .collect();
+    let d = token::decode(text);
+    if d.signature_present {
+        sigs.extend(d.compact.split('.').nth(2).map(normalized));
+    }
+    sigs.retain(|s| s.len() >= LEAK_PIECE);
+    sigs.sort_unstable();
+    sigs.dedup();
+    sigs
+}
+
+/// A piece of a signature this long (at an offset that is a multiple of [`LEAK_STEP`]) surviving in a link is a
+/// leak: any 24 characters of the signature hold one.
+const LEAK_PIECE: usize = 16;
+const LEAK_STEP: usize = 8;
+
+/// Whether `claims` show none of the redacted names' values and none of `values`.
+fn claims_clean(claims: &Map<String, Value>, names: &[String], values: &[String]) -> bool {
+    for name in names {
+        if let Some(segment) = name
+            .strip_prefix("sub.")
+            .filter(|_| SUB_SEGMENTS.contains(&name.as_str()))
+        {
+            let sub = claims.get("sub").and_then(Value::as_str);
+            if sub
+                .and_then(|sub| sub_segment(sub, segment))
+                .is_some_and(|v| v != REDACTED)
+            {
+                return false;
+            }
+        } else if claims
+            .get(name.as_str())
+            .is_some_and(|v| v.as_str() != Some(REDACTED))
+        {
+            return false;
+        }
+    }
+    !claims.values().any(|v| holds_any(v, values))
+}
+
+/// Whether a string in `value`, at any depth, contains one of `values`.
+fn holds_any(value: &Value, values: &[String]) -> bool {
+    match value {
+        Value::String(s) => values.iter().any(|v| s.contains(v.as_str())),
+        Value::Array(items) => items.iter().any(|v| holds_any(v, values)),
+        Value::Object(map) => map.values().any(|v| holds_any(v, values)),
+        _ => false,
+    }
+}
+
+/// The postcondition of [`scrub`]: reading `text` as the app does (the decoder's pick) and as the locator does
+/// (every token), no signature is left when `strip`, no redacted value in any claim, and no piece of a `known`
+/// signature in any spelling.
+fn is_safe(text: &str, names: &[String], values: &[String], strip: bool, known: &[String]) -> bool {
+    let d = token::decode(text);
+    if strip && d.signature_present && d.form != Form::Invalid {
+        return false;
+    }
+    let redacting = !names.is_empty();
+    if redacting
+        && d.claims
+            .as_ref()
+            .is_some_and(|c| !claims_clean(c, names, values))
+    {
+        return false;
+    }
+    for t in locate(text) {
+        if strip && !t.signature.is_empty() {
+            return false;
+        }
+        if redacting && payload_claims(&t.payload).is_some_and(|c| !claims_clean(&c, names, values))
+        {
+            return false;
+        }
+    }
+    if strip && !known.is_empty() {
+        let text = normalized(text);
+        for sig in known {
+            let mut i = 0;
+            while let Some(piece) = sig.get(i..i + LEAK_PIECE) {
+                if text.contains(piece) {
+                    return false;
+                }
+                i += LEAK_STEP;
+            }
+        }
+    }
+    true
+}
+
+/// The token the app's decoder reads in `text`, alone and in its canonical compact form: `header.payload.`
+/// with no signature and the redaction applied (a pasted claims object: the redacted claims as JSON).
+fn canonical(text: &str, names: &[String], values: &[String]) -> Option<String> {
+    let d = token::decode(text);
+    if d.form == Form::Invalid {
+        return None;
+    }
+    let redacted_b64 = |claims: &Option<Map<String, Value>>| {
+        let mut claims = claims.clone()?;
+        redact_claims(&mut claims, names, values).then_some(())?;
+        serde_json::to_vec(&Value::Object(claims))
+            .ok()
+            .map(|j| b64::encode(&j))
+    };
+    if d.json_pasted {
+        let mut claims = d.claims?;
+        redact_claims(&mut claims, names, values);
+        return serde_json::to_string_pretty(&Value::Object(claims)).ok();
+    }
+    if d.form == Form::Jwe {
+        return Some(d.compact);
+    }
+    let mut parts = d.compact.split('.');
+    let first = parts.next().unwrap_or_default();
+    match parts.next() {
+        None => Some(redacted_b64(&d.claims).unwrap_or_else(|| first.to_string())),
+        Some(payload) => {
+            let payload = redacted_b64(&d.claims).unwrap_or_else(|| payload.to_string());
+            Some(format!("{first}.{payload}."))
+        }
+    }
+}
+
+/// The token text for a link: `names` redacted (see [`redact_token`]) and every signature removed unless
+/// `keep` and nothing was redacted. The result is checked by reading it back with the app's decoder and the
+/// locator: when a signature or a redacted value is still readable, the link carries the decoder's token alone
+/// in its canonical form (`header.payload.`), and when even that is not safe, no token at all; [`Scrubbed`]
+/// says so. Never leaks rather than never changes the text.
+pub fn scrub(text: &str, names: &[String], values: &[String], keep: bool) -> Scrubbed {
+    let first = rewrite(text, names, values, false);
+    let strip = !keep || first.redacted;
+    let candidate = if strip {
+        rewrite(text, names, values, true).text
+    } else {
+        first.text
+    };
+    let known = if strip {
+        known_signatures(text)
+    } else {
+        Vec::new()
+    };
+    if is_safe(&candidate, names, values, strip, &known) {
+        return Scrubbed {
+            text: candidate,
+            dropped: false,
+            notes: Vec::new(),
+        };
+    }
+    if let Some(alone) =
+        canonical(text, names, values).filter(|c| is_safe(c, names, values, true, &known))
+    {
+        return Scrubbed {
+            text: alone,
+            dropped: false,
+            notes: vec![
+                "the link carries the token alone, as `header.payload.` without its signature: the text pasted \
+                 around it could not be cleaned safely; paste just the token to keep the text as it is"
+                    .to_string(),
+            ],
+        };
+    }
+    Scrubbed {
+        text: String::new(),
+        dropped: true,
+        notes: vec![
+            "the token was left out of the link: its signature or a redacted value could not be removed safely \
+             from the pasted text; paste just the token (`header.payload.signature`) and copy the link again"
+                .to_string(),
+        ],
+    }
 }
 
 /// Redact in place; whether anything changed.

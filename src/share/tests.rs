@@ -278,21 +278,32 @@ fn plain_form_tolerates_padding_alphabets_percent_encoding_and_unknown_keys() {
 }
 
 #[test]
-fn plain_form_collects_every_problem() {
-    let err = decode("at=soon&policy=a!b&error=%FF&keep=maybe").unwrap_err();
+fn plain_form_notes_every_problem() {
+    let state = decode("at=soon&policy=a!b&error=%FF&keep=maybe&token=abc").unwrap();
+    assert_eq!(state.token, "abc", "the readable parts still load");
     assert_eq!(
-        err.message,
-        "the link's `at` is `soon`, not a whole number of unix seconds (e.g. `at=1767225600`): fix or remove it; \
-         the link's `policy` is not base64url of the text: character 2 (`!`) is not base64; links carry `policy=` \
-         as base64url of the utf-8 text: copy the whole link again or re-encode it; the link's `error` has \
-         percent-encoded bytes that are not utf-8: copy the whole link again; the link's `keep` is `maybe`; use \
-         `keep=1` or `keep=0`"
+        (state.at, state.policy.as_str(), state.keep_signature),
+        (None, "", false)
     );
-    let err = decode(&format!("policy={}", b64::encode(&[0x61, 0xff]))).unwrap_err();
     assert_eq!(
-        err.message,
-        "the link's `policy` decodes to bytes that are not utf-8 text (bad byte at offset 1): encode the utf-8 \
-         text, not another encoding"
+        state.notes,
+        vec![
+            "ignored the link's `at`: `soon` is not a time: expected 4 digits for the year at offset 0; the \
+             current time is used instead; give unix seconds (e.g. `at=1767225600`) or RFC 3339 (e.g. \
+             `at=2026-11-20T10:36:40Z`)",
+            "ignored the link's `policy`: it is not base64url of the text: character 2 (`!`) is not base64; links \
+             carry `policy=` as base64url of the utf-8 text: copy the whole link again or re-encode it",
+            "ignored the link's `error`: it has percent-encoded bytes that are not utf-8: copy the whole link again",
+            "ignored the link's `keep`: it is `maybe`; use `keep=1` or `keep=0`",
+        ]
+    );
+    let state = decode(&format!("policy={}", b64::encode(&[0x61, 0xff]))).unwrap();
+    assert_eq!(
+        state.notes,
+        vec![
+            "ignored the link's `policy`: it decodes to bytes that are not utf-8 text (bad byte at offset 1): \
+             encode the utf-8 text, not another encoding"
+        ]
     );
 }
 
@@ -505,4 +516,376 @@ proptest! {
         let back = decode(&encode(&SharedState { keep_signature: false, ..state })).unwrap();
         prop_assert!(!scrub::has_signature(&back.token));
     }
+}
+
+// ---- Lenient token forms: a link never carries the signature, however the token was pasted. ----
+
+/// A real RS256 CircleCI V1 token (342-character signature) and a V2 one.
+const V1: &str = include_str!("../../static/examples/v1-allow.jwt");
+const V2: &str = include_str!("../../static/examples/aud-mismatch.jwt");
+const USER: &str = "1b7d3e5f-9a2c-4b6e-8d0f-3c5a7e9b1d28";
+
+fn sig_of(token: &str) -> &str {
+    token.trim().rsplit('.').next().unwrap()
+}
+
+/// Base64 text compared as the decoder reads it: no whitespace, no padding, url-safe alphabet.
+fn normalized(text: &str) -> String {
+    text.chars()
+        .filter(|c| !c.is_whitespace() && *c != '=')
+        .map(|c| match c {
+            '+' => '-',
+            '/' => '_',
+            c => c,
+        })
+        .collect()
+}
+
+/// The token text a link made from `token` restores.
+fn link_token(token: &str, redacted: &[&str]) -> SharedState {
+    let state = SharedState {
+        token: token.to_string(),
+        redacted: redacted.iter().map(|s| s.to_string()).collect(),
+        ..SharedState::default()
+    };
+    let back = decode(&encode(&state)).unwrap();
+    assert_eq!(back, opened(&state));
+    back
+}
+
+/// The postcondition: the app's decoder finds no signature and none of `secrets` in any claim, and no
+/// 16-character piece of `sig` survives in the link's token text in any spelling.
+fn assert_no_signature_or_secret(link: &str, sig: &str, secrets: &[&str]) {
+    let decoded = crate::token::decode(link);
+    assert!(
+        !decoded.signature_present,
+        "decoder sees a signature in {link:?}"
+    );
+    let claims = serde_json::to_string(&decoded.claims).unwrap();
+    for secret in secrets {
+        assert!(
+            !claims.contains(secret),
+            "`{secret}` in the claims {claims}"
+        );
+    }
+    let sig = normalized(sig);
+    let text = normalized(link);
+    for i in (0..sig.len().saturating_sub(15)).step_by(8) {
+        let piece = &sig[i..i + 16];
+        assert!(
+            !text.contains(piece),
+            "signature piece {piece} left in {link:?}"
+        );
+    }
+}
+
+fn wrap(text: &str, width: usize, eol: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    chars
+        .chunks(width)
+        .map(|c| c.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join(eol)
+}
+
+fn standard_b64(text: &str) -> String {
+    text.replace('-', "+").replace('_', "/")
+}
+
+#[test]
+fn wrapped_and_split_tokens_lose_their_signature() {
+    let t = V1.trim();
+    let (h, p, s) = {
+        let mut parts = t.split('.');
+        (
+            parts.next().unwrap(),
+            parts.next().unwrap(),
+            parts.next().unwrap(),
+        )
+    };
+    let mid = p.len() / 2;
+    let cases = [
+        ("wrapped at 76 with \\n", wrap(t, 76, "\n")),
+        ("wrapped at 64 with \\r\\n", wrap(t, 64, "\r\n")),
+        (
+            "a line break inside the payload",
+            format!("{h}.{}\n{}.{s}", &p[..mid], &p[mid..]),
+        ),
+        ("a space after the second dot", format!("{h}.{p}. {s}")),
+        (
+            "a standard base64 signature",
+            format!("{h}.{p}.{}", standard_b64(s)),
+        ),
+        (
+            "all standard base64, wrapped, quoted",
+            format!(
+                "export CIRCLE_OIDC_TOKEN=\"{}\"",
+                wrap(&standard_b64(t), 76, "\n")
+            ),
+        ),
+        ("a padded signature", format!("Bearer {h}.{p}.{s}==")),
+        (
+            "inside json, standard base64",
+            format!("{{\"jwt\": \"{h}.{p}.{}\"}}", standard_b64(s)),
+        ),
+        ("ends a sentence", format!("the token was {t}.")),
+    ];
+    for (what, text) in cases {
+        let back = link_token(&text, &[]);
+        assert_no_signature_or_secret(&back.token, s, &[]);
+        assert!(
+            back.signature_removed,
+            "{what}: the link says the signature was removed"
+        );
+        // The reader still sees the claims.
+        let claims = crate::token::decode(&back.token).claims;
+        assert!(
+            claims.is_some_and(|c| c.contains_key("sub")),
+            "{what}: {:?}",
+            back.token
+        );
+    }
+}
+
+#[test]
+fn a_wrapped_token_has_its_user_redacted() {
+    for text in [wrap(V1.trim(), 76, "\n"), wrap(V1.trim(), 64, "\r\n")] {
+        let back = link_token(&text, &["sub.user"]);
+        assert_no_signature_or_secret(&back.token, sig_of(V1), &[USER]);
+        let claims = crate::token::decode(&back.token).claims.unwrap();
+        assert!(
+            claims["sub"]
+                .as_str()
+                .unwrap()
+                .ends_with("/user/<redacted>"),
+            "{claims:?}"
+        );
+    }
+}
+
+#[test]
+fn every_token_of_an_env_listing_is_scrubbed() {
+    let listing = format!(
+        "CIRCLE_OIDC_TOKEN={}\nCIRCLE_OIDC_TOKEN_V2={}\n",
+        V1.trim(),
+        V2.trim()
+    );
+    let back = link_token(&listing, &["sub.user"]);
+    // The reader's decoder still picks the V2 line.
+    let picked = crate::token::decode(&back.token);
+    assert!(picked.claims.unwrap()["sub"]
+        .as_str()
+        .unwrap()
+        .contains("/vcs-origin/"));
+    for line in back.token.lines() {
+        for sig in [sig_of(V1), sig_of(V2)] {
+            assert_no_signature_or_secret(line, sig, &[USER]);
+        }
+    }
+    assert!(
+        back.token.starts_with("CIRCLE_OIDC_TOKEN=eyJ"),
+        "{}",
+        back.token
+    );
+    // Kept signatures stay, when nothing is redacted.
+    let kept = opened(&SharedState {
+        token: listing.clone(),
+        keep_signature: true,
+        ..SharedState::default()
+    });
+    assert_eq!(kept.token, listing);
+    assert!(!kept.signature_removed);
+}
+
+#[test]
+fn has_signature_sees_lenient_forms() {
+    let t = V1.trim();
+    assert!(scrub::has_signature(&wrap(t, 76, "\n")));
+    assert!(scrub::has_signature(&standard_b64(t)));
+    assert!(strip_signatures(&wrap(t, 64, "\r\n")).1);
+    assert!(!scrub::has_signature(&unsigned(t)));
+}
+
+/// One way of re-spelling a token that the app's decoder still reads.
+#[derive(Debug, Clone)]
+enum Mangle {
+    /// Insert this whitespace before the char at this index (modulo the length).
+    Insert(usize, &'static str),
+    /// Wrap every `n` characters with this line ending.
+    Wrap(usize, &'static str),
+    /// Standard base64 (`+`, `/`).
+    Standard,
+    /// Wrap in `Bearer `, an export line, quotes.
+    Around(usize),
+}
+
+fn arb_mangle() -> impl Strategy<Value = Mangle> {
+    prop_oneof![
+        (
+            any::<usize>(),
+            prop_oneof![
+                Just(" "),
+                Just("\n"),
+                Just("\r\n"),
+                Just("\t"),
+                Just("  \n  ")
+            ]
+        )
+            .prop_map(|(i, ws)| Mangle::Insert(i, ws)),
+        (8usize..120, prop_oneof![Just("\n"), Just("\r\n")])
+            .prop_map(|(n, eol)| Mangle::Wrap(n, eol)),
+        Just(Mangle::Standard),
+        (0usize..4).prop_map(Mangle::Around),
+    ]
+}
+
+fn mangle(token: &str, steps: &[Mangle]) -> String {
+    let mut text = token.to_string();
+    let mut around = None;
+    for step in steps {
+        match step {
+            Mangle::Insert(i, ws) => {
+                let chars: Vec<char> = text.chars().collect();
+                let at = i % (chars.len() + 1);
+                let (a, b) = chars.split_at(at);
+                text = format!(
+                    "{}{ws}{}",
+                    a.iter().collect::<String>(),
+                    b.iter().collect::<String>()
+                );
+            }
+            Mangle::Wrap(n, eol) => text = wrap(&text, *n, eol),
+            Mangle::Standard => text = standard_b64(&text),
+            Mangle::Around(k) => around = Some(*k),
+        }
+    }
+    match around {
+        Some(0) => format!("Bearer {text}"),
+        Some(1) => format!("export CIRCLE_OIDC_TOKEN_V2=\"{text}\"\n"),
+        Some(2) => format!("'{text}'"),
+        Some(_) => format!("  {text}  \n"),
+        None => text,
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn a_leniently_spelled_token_never_leaks_its_signature_or_redacted_values(
+        steps in proptest::collection::vec(arb_mangle(), 0..6),
+        v2 in any::<bool>(),
+        redact in any::<bool>(),
+    ) {
+        let token = if v2 { V2.trim() } else { V1.trim() };
+        let text = mangle(token, &steps);
+        // Only spellings the app itself reads as this token are in scope.
+        let original = crate::token::decode(&text);
+        prop_assume!(original.signature_present && original.claims.is_some());
+        let names: &[&str] = if redact { &["sub.user"] } else { &[] };
+        let secrets: &[&str] = if redact { &[USER] } else { &[] };
+        let back = link_token(&text, names);
+        assert_no_signature_or_secret(&back.token, sig_of(token), secrets);
+        prop_assert!(back.signature_removed);
+        let claims = crate::token::decode(&back.token).claims;
+        prop_assert!(claims.is_some(), "the reader still sees the claims: {:?}", back.token);
+    }
+}
+
+// ---- The plain form: every part optional and independent. ----
+
+fn plain_parts() -> (String, String, String) {
+    let token = jwt(r#"{"sub":"x"}"#);
+    let policy = r#"{"Version":"2012-10-17"}"#.to_string();
+    let b64_policy = b64::encode(policy.as_bytes());
+    (token, policy, b64_policy)
+}
+
+#[test]
+fn plain_at_accepts_rfc3339_and_fractional_seconds() {
+    let (token, policy, b) = plain_parts();
+    let state = decode(&format!(
+        "#token={token}&policy={b}&at=2026-11-20T10:36:40Z"
+    ))
+    .unwrap();
+    assert_eq!(
+        (state.token.as_str(), state.policy.as_str()),
+        (token.as_str(), policy.as_str())
+    );
+    assert_eq!(state.at, Some(1_795_171_000));
+    assert!(state.notes.is_empty(), "{:?}", state.notes);
+    assert_eq!(
+        decode("at=2026-11-20T11:36:40%2B01:00").unwrap().at,
+        Some(1_795_171_000)
+    );
+    // A fractional part is truncated toward negative infinity (as `--at` does with RFC 3339 fractions).
+    let state = decode(&format!("#token={token}&policy={b}&at=1795171000.5")).unwrap();
+    assert_eq!(
+        (state.at, state.token.as_str()),
+        (Some(1_795_171_000), token.as_str())
+    );
+    assert!(state.notes.is_empty(), "{:?}", state.notes);
+    assert_eq!(decode("at=-1.5").unwrap().at, Some(-2));
+    assert_eq!(decode("at=-7.0").unwrap().at, Some(-7));
+    assert_eq!(
+        decode("at=-9223372036854775808").unwrap().at,
+        Some(i64::MIN)
+    );
+}
+
+#[test]
+fn plain_empty_values_count_as_absent() {
+    assert_eq!(
+        decode("#token=&policy=&at=").unwrap(),
+        SharedState::default()
+    );
+    let (token, _, _) = plain_parts();
+    let state = decode(&format!("token={token}&policy=&at=")).unwrap();
+    assert_eq!(state.token, token);
+    assert_eq!((state.policy.as_str(), state.at), ("", None));
+    assert!(state.notes.is_empty(), "{:?}", state.notes);
+}
+
+#[test]
+fn plain_bad_at_keeps_the_rest_and_says_now_is_used() {
+    let (token, policy, b) = plain_parts();
+    for (at, why) in [
+        ("soon", "`soon` is not a time"),
+        ("-9223372036854775808.5", "out of range"),
+        ("99999999999999999999", "out of range"),
+        ("2026-13-01T00:00:00Z", "month 13 is not 1-12"),
+        ("1.2.3", "not a time"),
+    ] {
+        let state = decode(&format!("token={token}&policy={b}&at={at}")).unwrap();
+        assert_eq!(state.token, token, "{at}");
+        assert_eq!(state.policy, policy, "{at}");
+        assert_eq!(state.at, None, "{at}");
+        assert_eq!(state.notes.len(), 1, "{at}: {:?}", state.notes);
+        let note = &state.notes[0];
+        assert!(note.starts_with("ignored the link's `at`"), "{note}");
+        assert!(note.contains(why), "{at}: {note}");
+        assert!(note.contains("the current time is used instead"), "{note}");
+        assert!(
+            note.contains("`at=1767225600`") && note.contains("RFC 3339"),
+            "{note}"
+        );
+    }
+}
+
+#[test]
+fn plain_bad_policy_keeps_the_token_and_at() {
+    let (token, _, _) = plain_parts();
+    let state = decode(&format!("token={token}&policy=a!b&at=1700000000")).unwrap();
+    assert_eq!(
+        (state.token.as_str(), state.at),
+        (token.as_str(), Some(1_700_000_000))
+    );
+    assert_eq!(state.policy, "");
+    assert_eq!(
+        state.notes,
+        vec![
+            "ignored the link's `policy`: it is not base64url of the text: character 2 (`!`) is not base64; links \
+             carry `policy=` as base64url of the utf-8 text: copy the whole link again or re-encode it"
+        ]
+    );
 }
