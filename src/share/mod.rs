@@ -196,11 +196,15 @@ pub fn decode(fragment: &str) -> Result<SharedState, ShareError> {
 /// The fragment (without `#`) for `state`, in the compact form; empty for the empty state. The link restores
 /// [`opened`]`(state)`: signature removed unless kept, chosen claims redacted.
 pub fn encode(state: &SharedState) -> String {
-    let state = opened(state);
-    if state.is_empty() {
+    encode_prepared(&prepare(state))
+}
+
+/// [`encode`] of a state already [`prepare`]d (the share panel needs both the link and what was done).
+pub fn encode_prepared(prepared: &Prepared) -> String {
+    if prepared.state.is_empty() {
         return String::new();
     }
-    compact::encode(&state)
+    compact::encode(&prepared.state)
 }
 
 /// The same link in the plain, readable form (longer for policies; no compression).

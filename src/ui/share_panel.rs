@@ -79,13 +79,19 @@ pub fn SharePanel(props: &Props) -> Html {
     let too_large =
         props.shared.token.len() + props.shared.policy.len() + props.shared.error_text.len()
             > LINK_MAX_BYTES;
-    let fragment = use_memo((chosen.clone(), too_large), |(chosen, too_large)| {
+    // The link, and what making it safe took (a token pasted in pieces is rewritten or left out).
+    let made = use_memo((chosen.clone(), too_large), |(chosen, too_large)| {
         if *too_large {
-            String::new()
+            (String::new(), None)
         } else {
-            share::encode(chosen)
+            let prepared = share::prepare(chosen);
+            (share::encode_prepared(&prepared), Some(prepared))
         }
     });
+    let (fragment, prepared) = (&made.0, made.1.as_ref());
+    let carries_signature = prepared.is_some_and(|p| p.carries_signature);
+    let token_left_out = prepared.is_some_and(|p| p.token_left_out);
+    let notes: &[String] = prepared.map_or(&[], |p| &p.notes);
     let link = if fragment.is_empty() {
         String::new()
     } else {
@@ -160,7 +166,7 @@ pub fn SharePanel(props: &Props) -> Html {
         CopyStatus::Copied => "Copied",
         CopyStatus::Failed => "Copy failed: select the link and copy it",
     };
-    let signed = !props.shared.token.is_empty() && share::strip_signatures(&props.shared.token).1;
+    let signed = !props.shared.token.is_empty() && share::has_signature(&props.shared.token);
     let choices: Vec<&(&str, &str)> = REDACTIONS
         .iter()
         .filter(|(name, _)| offered(&props.report, name))
@@ -179,7 +185,7 @@ pub fn SharePanel(props: &Props) -> Html {
                     { " Include signature (the link can then be used as a credential for up to an hour)" }
                 </label>
             }
-            if *keep_signature && signed {
+            if carries_signature {
                 <p class="share-warning" role="alert">
                     { "Warning: this link carries a signed token. Until it expires, anyone holding the link can use it \
                        to assume the role." }
@@ -224,9 +230,13 @@ pub fn SharePanel(props: &Props) -> Html {
                 </div>
                 <p class="share-meta">
                     { format!("{} characters", fragment.len() + 1) }
-                    if !*keep_signature && signed { { "; signature removed" } }
+                    if signed && !carries_signature && !token_left_out { { "; signature removed" } }
+                    if token_left_out { { "; token left out" } }
                     if !redact.is_empty() { { format!("; {} redacted", redact.len()) } }
                 </p>
+                { for notes.iter().map(|note| html! {
+                    <p class="share-note">{ rich(note) }</p>
+                }) }
             }
         </section>
     }

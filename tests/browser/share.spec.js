@@ -132,6 +132,52 @@ test.describe('share link', () => {
     expect(page.url()).not.toContain(token.split('.')[2]);
   });
 
+  test('a token pasted wrapped, spaced or in standard base64 still leaves its signature out of every link', async ({
+    page,
+    browser,
+  }) => {
+    const token = circleToken({ version: 'v1' });
+    const [header, payload, signature] = token.split('.');
+    const wrapped = token.match(/.{1,76}/g).join('\n');
+    const spaced = `${header}.${payload}. ${signature}`;
+    const standard = `${header}.${payload}.${signature.replaceAll('-', '+').replaceAll('_', '/')}`;
+    // Any 16-character piece of the signature, in either alphabet, is a leak.
+    const pieces = [];
+    for (let i = 0; i + 16 <= signature.length; i += 8) pieces.push(signature.slice(i, i + 16));
+    const leaks = (text) => {
+      const flat = text.replace(/\s+/g, '').replaceAll('+', '-').replaceAll('/', '_');
+      return pieces.filter((p) => flat.includes(p));
+    };
+    await openApp(page, `#at=${AT}`);
+    for (const pasted of [wrapped, spaced, standard]) {
+      await tokenInput(page).fill(pasted);
+      await expect(page.locator('.share-meta')).toContainText('signature removed');
+      const link = await shareLink(page);
+      expect(leaks(decodeURIComponent(link))).toEqual([]);
+      expect(leaks(decodeURIComponent(page.url()))).toEqual([]);
+      const opened = await openInFreshContext(browser, link);
+      await expect(page.locator('.sub-view')).toHaveAttribute('data-sub-version', 'v1');
+      await expect(opened.page.locator('.sub-view')).toHaveAttribute('data-sub-version', 'v1');
+      expect(leaks(await tokenInput(opened.page).inputValue())).toEqual([]);
+      await opened.context.close();
+    }
+  });
+
+  test('a plain link with an RFC 3339 time and empty parts opens; an unreadable part is noted, the rest loads', async ({
+    page,
+  }) => {
+    const token = circleToken({ version: 'v1' });
+    const policy = Buffer.from(LIKE_POLICY, 'utf8').toString('base64url');
+    await openApp(page, `#token=${token}&policy=${policy}&at=${new Date(AT * 1000).toISOString()}&keep=`);
+    await expect(page.locator('[data-verdict="allow"]')).toBeVisible();
+    await expect(page.locator('.eval-time')).toContainText(`Evaluated as of ${AT_UTC}`);
+    await page.goto('about:blank');
+    await openApp(page, `#token=${token}&policy=${policy}&at=soon`);
+    await expect(page.locator('.share-note')).toContainText('ignored the link\'s at');
+    await expect(policyInput(page)).toHaveValue(LIKE_POLICY);
+    await expect(page.locator('[data-verdict]')).toBeVisible();
+  });
+
   test('redacting the user ID hides it in the token and the policy, and the reader sees the same verdict', async ({
     page,
     browser,
