@@ -131,6 +131,24 @@ frags = [
     "#v9.abc", "#", "",
 ]
 write("share_decode", frags)
+# The scrubber: a flags byte (bit 0 keep the signature, bits 1-3 redact sub.user, vcs-ref, job-id), then token
+# text in the forms people paste (wrapped, spaced, standard base64, several tokens, inside other text).
+v1, v2 = TOKENS["v1"], TOKENS["v2"]
+h, pl, sg = v1.split(".")
+scrub = []
+for flags in ["\x00", "\x01", "\x02", "\x0e", "\x03"]:
+    for text in [
+        v1,
+        "\n".join(v1[i:i + 76] for i in range(0, len(v1), 76)),
+        "\r\n".join(v2[i:i + 64] for i in range(0, len(v2), 64)),
+        f"{h}.{pl}. {sg}",
+        v1.replace("-", "+").replace("_", "/"),
+        f"CIRCLE_OIDC_TOKEN={v1}\nCIRCLE_OIDC_TOKEN_V2={v2}\n",
+        f'{{"role": "deploy", "jwt": "{v2}"}}',
+        f"token: {v1}.",
+    ]:
+        scrub.append(flags + SEP + text)
+write("share_scrub", scrub)
 cel = []
 for text in pol["gcp"].values():
     try:
