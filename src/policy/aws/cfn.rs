@@ -6,7 +6,8 @@
 //! a principal is an object, not an ARN, and every check on it would fail for the wrong reason. Resolved here:
 //! - parameters, from their `Default` (a stack may override it: the finding says which defaults were used);
 //! - `AWS::Partition` (`aws`) and `AWS::URLSuffix` (`amazonaws.com`);
-//! - the `Arn` (and `Ref`) of an `AWS::IAM::OIDCProvider` resource, from its `Url`;
+//! - the `Arn` (and `Ref`) of an `AWS::IAM::OIDCProvider` resource (or CDK's `Custom::AWSCDKOpenIdConnectProvider`),
+//!   from its `Url`;
 //! - `Fn::Join`, `Fn::Select` over a literal list, `Fn::FindInMap` over the template's `Mappings`.
 //!
 //! `AWS::AccountId` reads as `<ACCOUNT_ID>`: the account is never checked offline. What else only a deployed
@@ -281,19 +282,27 @@ impl Resolver<'_> {
         } else {
             format!("{resource}.{attribute}")
         };
+        // CDK's `OpenIdConnectProvider` is a custom resource with the same `Url`, whose `Ref` is the ARN too.
         let provider = self
             .template
             .get("Resources")
             .and_then(|r| r.get(resource))
-            .filter(|r| r.get("Type").and_then(Value::as_str) == Some("AWS::IAM::OIDCProvider"));
-        let url = provider.and_then(|p| p.get("Properties")?.get("Url"));
+            .and_then(|r| Some((r, r.get("Type")?.as_str()?)))
+            .filter(|(_, t)| {
+                matches!(
+                    *t,
+                    "AWS::IAM::OIDCProvider" | "Custom::AWSCDKOpenIdConnectProvider"
+                )
+            });
+        let url = provider.and_then(|(p, t)| Some((p.get("Properties")?.get("Url")?, t)));
         match (url, attribute) {
-            (Some(url), "Arn") if depth < MAX_DEPTH => {
+            (Some((url, kind)), "Arn") if depth < MAX_DEPTH => {
+                let kind = kind.to_string();
                 let url = self.text(url, depth + 1);
                 let host_path = url.strip_prefix("https://").unwrap_or(&url);
                 let arn = format!("arn:aws:iam::{ACCOUNT}:oidc-provider/{host_path}");
                 self.note(format!(
-                    "`{shown}` = `{arn}` (the `AWS::IAM::OIDCProvider` in the template)"
+                    "`{shown}` = `{arn}` (the `{kind}` in the template)"
                 ));
                 arn
             }

@@ -328,6 +328,12 @@ fn principal_check(
                 unsure = Some("`{\"Federated\": \"*\"}` is not a documented principal (IAM documents `\"*\"` and `{\"AWS\": \"*\"}` for all principals, and no wildcards inside principal names): whether it matches a web identity is unconfirmed".into());
                 None
             }
+            // A CloudFormation value only the deployed stack knows (`${Param}`, `${Fn::If}`, `${X.Arn}`): principals
+            // take no policy variables, so the text can only stand for what the stack will put there.
+            "Federated" if e.value.contains("${") => {
+                unsure.get_or_insert_with(|| format!("`{}` is a value only the deployed stack knows (see `cfn-unresolved`), so whether it names this token's provider is unknown", e.value));
+                None
+            }
             "AWS" if e.value == "*" => {
                 near = Some("`{\"AWS\": \"*\"}` matches the IAM users, roles and sessions of every account, but not web identity session principals (IAM user guide, Principal element, \"All principals\"), so it never matches this token".into());
                 None

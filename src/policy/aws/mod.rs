@@ -66,14 +66,47 @@ pub fn evaluate(
         detected: Some(found.detected.clone()),
         decided_by: None,
     };
+    if !found.others.is_empty() {
+        let shown: Vec<String> = found
+            .others
+            .iter()
+            .take(8)
+            .map(|p| format!("`{p}`"))
+            .collect();
+        let more = found.others.len().saturating_sub(8);
+        findings.push(
+            Finding::new(
+                "aws-several-roles",
+                Severity::Info,
+                Area::Policy,
+                format!(
+                    "the input holds {} trust policies; claimcheck evaluated the one at `{}` (the first that trusts a web identity), not {}{}",
+                    found.others.len() + 1,
+                    found.pointer,
+                    shown.join(", "),
+                    if more > 0 { format!(" and {more} more") } else { String::new() }
+                ),
+            )
+            .with_fix("to check another role, paste only its trust policy (`aws iam get-role --role-name <role>`)"),
+        );
+    }
     let Some((document, inner)) = parse::document(&found, &mut findings) else {
         return Evaluation::unusable(info, findings);
     };
     // A CloudFormation template's intrinsic functions, resolved from the template itself (pointers are unchanged).
-    let document = if found.detected.starts_with("CloudFormation") {
-        cfn::resolve(document, doc, &mut findings)
+    let (document, inner) = if found.detected.starts_with("CloudFormation") {
+        let resolved = cfn::resolve(document, doc, &mut findings);
+        // `AssumeRolePolicyDocument: !Sub |` and a JSON text: the usual way to put a parameter into condition
+        // keys (intrinsic functions cannot be keys). Once substituted, the text is the document.
+        match &*resolved {
+            Value::String(text) => match crate::policy::json::parse(text) {
+                Ok(p) => (Cow::Owned(p.value), Some(p.spans)),
+                Err(_) => (resolved, inner),
+            },
+            _ => (resolved, inner),
+        }
     } else {
-        document
+        (document, inner)
     };
     // Locations inside an embedded string are relative to that string: only report them for the outer text.
     let (locator, duplicates) = match (&outer, &inner) {

@@ -171,6 +171,8 @@ pub struct Found<'a> {
     /// Pointer of the document (or of the string holding it) in the pasted JSON.
     pub pointer: String,
     pub source: Source<'a>,
+    /// Pointers of the other trust policies in the same input (a template or state with several roles).
+    pub others: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -190,6 +192,7 @@ pub fn find(value: &Value) -> Option<Found<'_>> {
             detected: "IAM trust policy document".into(),
             pointer: String::new(),
             source: Source::Object(value),
+            others: Vec::new(),
         });
     }
     if let Value::String(s) = value {
@@ -203,6 +206,7 @@ pub fn find(value: &Value) -> Option<Found<'_>> {
                     detected: "IAM trust policy document (as a JSON string)".into(),
                     pointer: String::new(),
                     source: Source::Text(s),
+                    others: Vec::new(),
                 });
             }
         }
@@ -219,27 +223,47 @@ pub fn find(value: &Value) -> Option<Found<'_>> {
         );
     }
     // CloudFormation: Resources/<name>/Properties/AssumeRolePolicyDocument, or a bare Properties fragment;
-    // Terraform JSON: resource/aws_iam_role/<name>/assume_role_policy, plan/state `values.assume_role_policy`.
+    // Terraform JSON: resource/aws_iam_role/<name>/assume_role_policy, plan/state `values.assume_role_policy`;
+    // `aws iam list-roles`: Roles/<n>/AssumeRolePolicyDocument. A template or state often holds several roles
+    // (a Lambda execution role before the CI role): the first one that trusts a web identity is evaluated.
+    let mut found = candidates(value);
+    let pick = found.iter().position(trusts_web_identity).unwrap_or(0);
+    if pick >= found.len() {
+        return None;
+    }
+    let mut chosen = found.swap_remove(pick);
+    chosen.others = found.into_iter().map(|f| f.pointer).collect();
+    chosen.others.sort();
+    Some(chosen)
+}
+
+/// At most this many trust policies are collected from one input.
+const MAX_CANDIDATES: usize = 64;
+
+/// Every trust policy in the pasted JSON, in breadth-first order.
+fn candidates(value: &Value) -> Vec<Found<'_>> {
+    let mut out = Vec::new();
     let mut queue: Vec<(&Value, String, usize)> = vec![(value, String::new(), 0)];
     let mut i = 0;
-    while i < queue.len() {
+    while i < queue.len() && out.len() < MAX_CANDIDATES {
         let (v, pointer, depth) = (queue[i].0, queue[i].1.clone(), queue[i].2);
         i += 1;
         match v {
             Value::Object(map) => {
                 if let Some(doc) = map.get("AssumeRolePolicyDocument") {
-                    let what =
-                        if pointer.contains("/Resources/") || pointer.starts_with("/Resources") {
-                            "CloudFormation template (`AssumeRolePolicyDocument`"
-                        } else {
-                            "CloudFormation role properties (`AssumeRolePolicyDocument`"
-                        };
+                    let what = if pointer.starts_with("/Roles/") {
+                        "`aws iam list-roles` output (`AssumeRolePolicyDocument`"
+                    } else if pointer.contains("/Resources/") || pointer.starts_with("/Resources") {
+                        "CloudFormation template (`AssumeRolePolicyDocument`"
+                    } else {
+                        "CloudFormation role properties (`AssumeRolePolicyDocument`"
+                    };
                     if let Some(f) = embedded(
                         doc,
                         pointer_push(&pointer, "AssumeRolePolicyDocument"),
                         what,
                     ) {
-                        return Some(f);
+                        out.push(f);
                     }
                 }
                 if let Some(doc) = map.get("assume_role_policy") {
@@ -248,7 +272,7 @@ pub fn find(value: &Value) -> Option<Found<'_>> {
                         pointer_push(&pointer, "assume_role_policy"),
                         "Terraform JSON (`assume_role_policy`",
                     ) {
-                        return Some(f);
+                        out.push(f);
                     }
                 }
                 if depth < MAX_SEARCH_DEPTH {
@@ -269,15 +293,32 @@ pub fn find(value: &Value) -> Option<Found<'_>> {
             _ => {}
         }
     }
-    None
+    out
+}
+
+/// Whether a found document names a web identity: a `Federated` principal, an OIDC provider ARN, or the
+/// `AssumeRoleWithWebIdentity` action (read from the text: a CloudFormation `Fn::Sub` string counts too).
+fn trusts_web_identity(found: &Found<'_>) -> bool {
+    let mentions = |s: &str| {
+        s.contains("Federated")
+            || s.contains(":oidc-provider/")
+            || s.to_ascii_lowercase().contains("assumerolewithwebidentity")
+    };
+    match found.source {
+        Source::Text(s) => mentions(s),
+        Source::Object(v) => mentions(&v.to_string()),
+    }
 }
 
 fn embedded<'a>(doc: &'a Value, pointer: String, what: &str) -> Option<Found<'a>> {
     match doc {
+        // A Terraform plan's expression for a value known only after apply (`{"references": [...]}`).
+        Value::Object(m) if m.contains_key("references") && !m.contains_key("Statement") => None,
         Value::Object(_) => Some(Found {
             detected: format!("{what}, an object)"),
             pointer,
             source: Source::Object(doc),
+            others: Vec::new(),
         }),
         Value::String(s) => {
             let form = if json::looks_url_encoded(s) {
@@ -289,6 +330,7 @@ fn embedded<'a>(doc: &'a Value, pointer: String, what: &str) -> Option<Found<'a>
                 detected: format!("{what}, {form})"),
                 pointer,
                 source: Source::Text(s),
+                others: Vec::new(),
             })
         }
         _ => None,
