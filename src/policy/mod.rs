@@ -17,7 +17,7 @@
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::report::{Area, Check, Finding, PolicyInfo, Severity, Snippet, Verdict};
+use crate::report::{Area, Check, Finding, Location, PolicyInfo, Severity, Snippet, Verdict};
 
 pub mod aws;
 pub mod azure;
@@ -25,6 +25,7 @@ pub mod diff;
 pub mod gcp;
 pub mod json;
 pub mod vault;
+pub mod wrapped;
 pub mod yaml;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -102,14 +103,60 @@ fn platform(kind: PolicyKind) -> Option<&'static Platform> {
 pub fn evaluate(text: &str, claims: Option<&Map<String, Value>>, now: i64) -> Evaluation {
     let (value, url_decoded) = match json::parse_value(text) {
         Ok(parsed) => parsed,
-        Err(e) if yaml::looks_like_yaml(text) => return evaluate_yaml(text, e, claims, now),
-        Err(e) => return unreadable(text, e),
+        Err(e) => {
+            if let Some(evaluation) = not_a_document(text) {
+                return evaluation;
+            }
+            // YAML that reads as a document wins; then a document wrapped in a fence or a command line.
+            let yaml_like = yaml::looks_like_yaml(text);
+            let yaml_document = yaml_like
+                && yaml::parse(text).is_ok_and(|p| p.value.is_object() || p.value.is_array());
+            if !yaml_document {
+                if let Some(evaluation) = evaluate_wrapped(text, claims, now) {
+                    return evaluation;
+                }
+            }
+            if yaml_like {
+                return evaluate_yaml(text, e, claims, now);
+            }
+            return unreadable(text, e);
+        }
     };
     if url_decoded {
         let decoded = json::url_decode_json(text).unwrap_or_default();
         return dispatch(&value, &decoded, Some(", URL-encoded"), claims, now);
     }
     dispatch(&value, text, None, claims, now)
+}
+
+/// A document inside a Markdown fence or a command line ([`wrapped`]): evaluated when it is readable, with its
+/// locations moved into the pasted text; `None` when there is no wrapper or what it holds is not readable.
+fn evaluate_wrapped(
+    text: &str,
+    claims: Option<&Map<String, Value>>,
+    now: i64,
+) -> Option<Evaluation> {
+    if text.trim_start().starts_with("vault write") && !text.contains("<<") {
+        return None;
+    }
+    let (body, offset) = wrapped::inner(text)?;
+    // Nested wrappers are not followed: the body must be JSON or YAML itself.
+    if wrapped::inner(body).is_some() {
+        return None;
+    }
+    let readable = json::parse_value(body).is_ok()
+        || (yaml::looks_like_yaml(body) && yaml::parse(body).is_ok());
+    if !readable {
+        return None;
+    }
+    let mut evaluation = evaluate(body, claims, now);
+    for f in &mut evaluation.findings {
+        f.location = f.location.map(|at| offset.shift(at));
+    }
+    if let Some(d) = evaluation.info.detected.as_mut() {
+        d.push_str(", inside the pasted text");
+    }
+    Some(evaluation)
 }
 
 /// Evaluate `value` (read from `source`, the JSON text the platforms locate in) with the first platform that
@@ -192,6 +239,43 @@ fn evaluate_yaml(
     evaluation
 }
 
+/// Formats that hold the configuration but not as a document (a `vault write` command, the aws cli's
+/// `--output text`): what to run instead.
+fn not_a_document(text: &str) -> Option<Evaluation> {
+    let t = text.trim_start();
+    // Formats that hold the configuration but not as a document: what to run instead.
+    let instead = if t.starts_with("vault write") {
+        Some((
+            PolicyKind::Vault,
+            "this is a `vault write` command with `key=value` arguments, not the role as Vault stores it",
+            "run it, then paste `vault read -format=json auth/jwt/role/<name>`",
+        ))
+    } else if t.starts_with("ROLE\t") || t.contains("\nASSUMEROLEPOLICYDOCUMENT\t") {
+        Some((
+            PolicyKind::Aws,
+            "this is the aws cli's `--output text`, which flattens the policy into columns and loses its structure",
+            "paste `aws iam get-role --role-name <name> --output json` instead",
+        ))
+    } else {
+        None
+    };
+    instead.map(|(kind, message, fix)| {
+        let finding = Finding::new(
+            "policy-format-not-supported",
+            Severity::Error,
+            Area::Policy,
+            message,
+        )
+        .with_fix(fix)
+        .at(Location { line: 1, column: 1 });
+        let info = PolicyInfo {
+            kind: Some(kind),
+            ..PolicyInfo::default()
+        };
+        Evaluation::unusable(info, vec![finding])
+    })
+}
+
 /// The text is not JSON: say where, and guess which platform it was meant for.
 fn unreadable(text: &str, e: json::JsonError) -> Evaluation {
     let t = text.trim_start();
@@ -201,6 +285,7 @@ fn unreadable(text: &str, e: json::JsonError) -> Evaluation {
         None
     };
     let hcl = t.starts_with("resource ") || t.starts_with("data ") || t.contains("jsonencode(");
+
     // `vault read` without `-format=json`: a `Key  Value` table whose values lost their types.
     let mut lines = t.lines().map(|l| l.split_whitespace().collect::<Vec<_>>());
     let table =
@@ -336,6 +421,65 @@ mod tests {
             e.info.decided_by.as_deref(),
             Some("provider `b` accepts the token")
         );
+    }
+
+    #[test]
+    fn a_document_in_a_fence_or_a_command_is_read_and_located_where_it_was_pasted() {
+        let claims: Map<String, Value> = serde_json::from_value(serde_json::json!({
+            "iss": "https://oidc.circleci.com/org/o", "aud": "o", "exp": 3600, "iat": 0,
+            "sub": "org/o/project/p/user/u/vcs-origin/github.com/a/b/vcs-ref/refs/heads/main",
+        }))
+        .unwrap();
+        let policy = "{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\",\n\"Principal\": {\"Federated\": \"arn:aws:iam::1:oidc-provider/oidc.circleci.com/org/o\"},\n\"Action\": \"sts:AssumeRoleWithWebIdentity\",\n\"Condition\": {\"StringEquals\": {\"oidc.circleci.com/org/o:sub\": \"org/o/project/p/user/u\"}}}]}";
+        let at = |text: &str| {
+            let e = evaluate(text, Some(&claims), 60);
+            assert_eq!(e.info.kind, Some(PolicyKind::Aws), "{text}");
+            assert!(e
+                .info
+                .detected
+                .as_deref()
+                .unwrap()
+                .ends_with(", inside the pasted text"));
+            e.findings
+                .iter()
+                .find(|f| f.code == "sub-expects-v1")
+                .and_then(|f| f.location)
+        };
+        let alone = evaluate(policy, Some(&claims), 60);
+        let plain = alone
+            .findings
+            .iter()
+            .find(|f| f.code == "sub-expects-v1")
+            .and_then(|f| f.location)
+            .unwrap();
+        assert_eq!(plain.line, 4);
+        let fenced = at(&format!("the policy:\n\n```json\n{policy}\n```\n"));
+        assert_eq!(
+            fenced,
+            Some(Location {
+                line: 7,
+                column: plain.column
+            })
+        );
+        let command =
+            format!("aws iam update-assume-role-policy --role-name r --policy-document '{policy}'");
+        assert_eq!(at(&command), Some(plain));
+        // Formats that are not documents say what to paste instead.
+        for (text, kind) in [
+            (
+                "vault write auth/jwt/role/r role_type=jwt bound_claims='{\"a\": \"b\"}'",
+                PolicyKind::Vault,
+            ),
+            (
+                "ROLE\tarn:aws:iam::1:role/r\nASSUMEROLEPOLICYDOCUMENT\t2012-10-17\n",
+                PolicyKind::Aws,
+            ),
+        ] {
+            let e = evaluate(text, Some(&claims), 60);
+            assert!(e.unusable);
+            assert_eq!(e.info.kind, Some(kind));
+            assert_eq!(e.findings[0].code, "policy-format-not-supported");
+        }
     }
 
     #[test]
