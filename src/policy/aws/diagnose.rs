@@ -10,6 +10,7 @@
 //! | `custom-webhook-no-vcs` | error | a branch-pinned `sub` against a token with no vcs part (custom webhook) |
 //! | `wildcard-in-string-equals` | error | `*`/`?` in `StringEquals`, where they are literal |
 //! | `string-like-without-wildcard` | info | `StringLike` with no wildcard behaves like `StringEquals` |
+//! | `string-like-prefix-without-wildcard` | error | a failing `StringLike` value with no wildcard that the token's value starts with (a forgotten `/*`) |
 //! | `aud-mismatch` | error | the `aud` condition does not hold the token's `aud` |
 //! | `aud-is-project-id` | error | the `aud` condition holds the project ID, not the org ID |
 //! | `aud-not-org-id` | warning | the token's `aud` is not its org ID (custom audience) |
@@ -378,6 +379,30 @@ pub fn diagnose(
                 let f = format!("the token has `{actual}`");
                 out.push(finding("value-near-miss", Severity::Error, format!("`{v}` in {label} is one or two characters away from the token's `{actual}` (a typo?)"), f.clone(), at()));
                 fix.get_or_insert(f);
+            }
+        }
+        if fix.is_none() && op.base == Base::StringLike {
+            // A prefix written without its wildcard: `StringLike` still matches the whole value.
+            if let Some((v, actual)) = actual.as_ref().and_then(|a| {
+                c.values
+                    .iter()
+                    .find(|v| {
+                        !v.is_empty()
+                            && !v.contains('*')
+                            && !v.contains('?')
+                            && a.len() > v.len()
+                            && a.starts_with(v.as_ref())
+                    })
+                    .map(|v| (v, a))
+            }) {
+                let pattern = if v.ends_with('/') {
+                    format!("{v}*")
+                } else {
+                    format!("{v}/*")
+                };
+                let f = format!("add the wildcard: `{pattern}`");
+                out.push(finding("string-like-prefix-without-wildcard", Severity::Error, format!("`{v}` in {label} has no `*`, so `StringLike` compares it with the whole value, and the token's `{claim}` `{actual}` only starts with it"), f.clone(), at()));
+                fix = Some(f);
             }
         }
         if fix.is_none() {
