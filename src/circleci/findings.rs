@@ -616,8 +616,8 @@ fn check_aud(
             "aud-multiple",
             Severity::Info,
             Area::Token,
-            format!("`aud` lists {} audiences; platforms accept the token when any one is allowed", auds.len()),
-            "AWS: any one of them must be a client ID of the provider; avoid `ForAllValues`/`ForAnyValue` on `aud`",
+            format!("`aud` lists {} audiences: the audience checks before any policy (AWS client IDs, GCP allowed audiences, Vault `bound_audiences`) accept the token when any one is allowed, but how an AWS condition on `aud` reads a list is undocumented, so such a check is shown as unknown", auds.len()),
+            "for a certain answer, mint the token with one audience: `circleci run oidc get --claims '{\"aud\":\"<org ID>\"}'`",
         ));
     }
     let Some(org) = org else { return };
