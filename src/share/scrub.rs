@@ -8,7 +8,7 @@
 use serde_json::{Map, Value};
 
 use super::b64;
-use super::locate::locate;
+use super::locate::{locate, Located};
 use crate::token::{self, Form};
 
 pub use crate::circleci::REDACTED;
@@ -307,7 +307,8 @@ fn is_safe(text: &str, names: &[String], values: &[String], strip: bool, known: 
     {
         return false;
     }
-    for t in locate(text) {
+    let located = locate(text);
+    for t in &located {
         if strip && !t.signature.is_empty() {
             return false;
         }
@@ -315,6 +316,9 @@ fn is_safe(text: &str, names: &[String], values: &[String], strip: bool, known: 
         {
             return false;
         }
+    }
+    if strip && stray_secret(text, &located) {
+        return false;
     }
     if strip && !known.is_empty() {
         let text = normalized(text);
@@ -329,6 +333,23 @@ fn is_safe(text: &str, names: &[String], values: &[String], strip: bool, known: 
         }
     }
     true
+}
+
+/// A base64 run this long (256 bits, the shortest real signature) outside every token's header and payload may
+/// be a signature written apart from its token (`header.payload.` and, lines later, `signature: ...`).
+const STRAY_RUN: usize = 43;
+
+/// Whether `text` holds a long base64 run that is no piece of a located token's header or payload.
+fn stray_secret(text: &str, located: &[Located]) -> bool {
+    // `=` separates too: it is only padding at a segment's end, and it joins `NAME=value` in a listing.
+    let is_b64 = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '+' | '/');
+    text.split(|c: char| !is_b64(c))
+        .filter(|run| run.len() >= STRAY_RUN)
+        .any(|run| {
+            !located
+                .iter()
+                .any(|t| t.header.contains(run) || t.payload.contains(run))
+        })
 }
 
 /// The token the app's decoder reads in `text`, alone and in its canonical compact form: `header.payload.`

@@ -664,6 +664,23 @@ fn a_wrapped_token_has_its_user_redacted() {
 }
 
 #[test]
+fn a_signature_written_apart_from_its_token_is_not_carried() {
+    // `header.payload.` and, lines later, the signature under a label: the decoder reads an unsigned token,
+    // but the signature is still in the text and could be put back together by hand.
+    let v1 = V1.trim();
+    let (signed, sig) = v1.rsplit_once('.').unwrap();
+    for text in [
+        format!("{signed}.\n\nsignature: {sig}\n"),
+        format!("{signed}.\nsig={sig}"),
+        format!("token {signed}. and its signature ({sig})"),
+    ] {
+        let back = link_token(&text, &[]);
+        assert_no_signature_or_secret(&back.token, sig_of(V1), &[]);
+        assert!(crate::token::decode(&back.token).claims.is_some(), "{text}");
+    }
+}
+
+#[test]
 fn every_token_of_an_env_listing_is_scrubbed() {
     let listing = format!(
         "CIRCLE_OIDC_TOKEN={}\nCIRCLE_OIDC_TOKEN_V2={}\n",
