@@ -317,7 +317,7 @@ fn unreadable(text: &str, e: json::JsonError) -> Evaluation {
                 e.message, e.location.line, e.location.column
             ),
         )
-        .with_fix("fix the JSON at that place (a missing comma, quote or bracket is the usual cause)")
+        .with_fix(format!("fix the JSON at line {}, column {} (a missing comma, quote or bracket is the usual cause)", e.location.line, e.location.column))
     }
     .at(e.location);
     let info = PolicyInfo {

@@ -99,9 +99,19 @@ pub fn redaction_effects(before: &Report, after: &Report) -> Vec<Finding> {
         c
     };
     let (was, now) = (codes(before), codes(after));
+    // A kept signature cannot survive a change of the claims it signs: say that in words, not as a code.
+    const DROPPED: &str = "token-signature-removed";
+    if now.contains(&DROPPED) && !was.contains(&DROPPED) {
+        effects.push(Finding::new(
+            "redaction-drops-signature",
+            Severity::Info,
+            Area::Share,
+            "redaction changes the signed claims, so the link drops the token's signature even though \"Include signature\" is ticked",
+        ));
+    }
     let added: Vec<String> = now
         .iter()
-        .filter(|c| !was.contains(c))
+        .filter(|c| !was.contains(c) && **c != DROPPED)
         .map(|c| format!("`{c}`"))
         .collect();
     let removed: Vec<String> = was

@@ -494,7 +494,7 @@ fn statement<'a>(
                 "statement-has-resource",
                 Severity::Error,
                 format!("{label} has `{key}`, which a role trust policy may not contain (IAM rejects it: \"Has prohibited field {key}\")"),
-                "remove it: the role itself is the resource",
+                format!("remove `{key}` from {label}: the role itself is the resource"),
                 at(key),
             )),
             _ => findings.push(finding(
