@@ -57,6 +57,7 @@
 //! | `redaction-changes-verdict` | warning | the opened link will show a different verdict because of redaction |
 //! | `redaction-changes-check` | warning | one check has a different outcome (or exists on one side only) |
 //! | `redaction-changes-findings` | info | redaction adds or removes findings (e.g. a `sub` segment no longer a UUID) |
+//! | `redaction-drops-signature` | info | a kept signature is dropped because redaction changed the signed claims |
 
 mod b64;
 mod compact;
