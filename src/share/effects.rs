@@ -212,6 +212,21 @@ mod tests {
     }
 
     #[test]
+    fn a_dropped_signature_is_said_in_words() {
+        let before = report(Some(Verdict::Allow), vec![], &["a"]);
+        let after = report(
+            Some(Verdict::Allow),
+            vec![],
+            &["a", "token-signature-removed"],
+        );
+        let effects: Vec<&str> = redaction_effects(&before, &after)
+            .iter()
+            .map(|f| f.code)
+            .collect();
+        assert_eq!(effects, vec!["redaction-drops-signature"]);
+    }
+
+    #[test]
     fn reports_checks_present_on_one_side_only() {
         let before = report(None, vec![("aud", Outcome::Pass)], &["gone"]);
         let after = report(None, vec![("sub", Outcome::Unknown)], &[]);
