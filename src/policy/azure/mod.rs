@@ -151,6 +151,12 @@ pub fn evaluate(
                     .subject
                     .filter(|_| failing == ["subject"])
                     .and_then(|registered| rules::version_fix(registered, claims))
+                    // Only the audience fails, entra's default against the org ID: register it, or mint it.
+                    .or_else(|| {
+                        (failing == ["audiences"])
+                            .then(|| rules::audience_fix(&creds[i].audiences, claims))
+                            .flatten()
+                    })
                     .unwrap_or_else(|| format!("register a credential with issuer `{iss}`, subject `{sub}` and audience `{aud}`")),
             ),
         );

@@ -119,12 +119,46 @@ pub fn evaluate(cred: &super::input::Credential<'_>, claims: &Map<String, Value>
         if pass { Outcome::Pass } else { Outcome::Fail },
         why,
         (!pass).then(|| {
-            aud.first()
-                .map(|a| format!("set the credential's audiences to `[\"{a}\"]`."))
-                .unwrap_or_default()
+            audience_fix(&cred.audiences, claims).unwrap_or_else(|| {
+                aud.first()
+                    .map(|a| format!("set the credential's audiences to `[\"{a}\"]`."))
+                    .unwrap_or_default()
+            })
         }),
     );
     out
+}
+
+/// Entra's default audience, which CircleCI can mint with `circleci run oidc get`.
+pub const ENTRA_AUDIENCE: &str = "api://AzureADTokenExchange";
+
+/// The org ID: the `oidc.circleci.com/org-id` claim, else the issuer's `/org/<id>`.
+fn org_id(claims: &Map<String, Value>) -> Option<&str> {
+    claims
+        .get("oidc.circleci.com/org-id")
+        .and_then(Value::as_str)
+        .or_else(|| {
+            claims
+                .get("iss")
+                .and_then(Value::as_str)
+                .and_then(|i| i.split_once("/org/"))
+                .map(|(_, o)| o.trim_end_matches('/'))
+        })
+}
+
+/// The fix when the credential expects entra's default audience and the token carries the org ID (CircleCI's
+/// default): register the org ID, or mint the token with that audience (worded as the AWS module words it).
+pub fn audience_fix(registered: &[String], claims: &Map<String, Value>) -> Option<String> {
+    let aud = audiences(claims);
+    let [token_aud] = aud.as_slice() else {
+        return None;
+    };
+    (registered.iter().any(|a| a == ENTRA_AUDIENCE) && org_id(claims) == Some(token_aud.as_str())).then(|| {
+        format!(
+            "either set the credential's audiences to the token's `[\"{token_aud}\"]` (the org ID, CircleCI's default), \
+             or mint the token with the expected audience: `circleci run oidc get --claims '{{\"aud\":\"{ENTRA_AUDIENCE}\"}}'`"
+        )
+    })
 }
 
 /// The issuers Microsoft documents flexible federated identity credentials for ("currently supported only

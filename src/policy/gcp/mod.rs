@@ -10,6 +10,9 @@
 //! | `gcp-no-attribute-condition` | warning | no `attributeCondition`: every token of the issuer with an allowed `aud` is accepted |
 //! | `gcp-subject-too-long` | error | the mapped `google.subject` exceeds 127 bytes (a V2 CircleCI `sub` does) |
 //! | `gcp-not-evaluated` | info | part of the mapping or condition could not be evaluated (verdict left undecided) |
+//! | `sub-expects-v1` / `sub-expects-v2` | error | the condition compares `assertion.sub` with this job's other token version's `sub` |
+//! | `custom-webhook-no-vcs` | error | the condition pins a branch/repository (vcs claims or a V2 `sub`); the token has no vcs part (custom webhook) |
+//! | `gcp-star-in-equals` | error | `==` against a string holding `*`, which CEL compares literally |
 //! | `gcp-condition-rejects` | error | the condition is not true for this token |
 //! | `gcp-condition-invalid` | error | the condition does not compile (syntax, undeclared variable): google refuses to save it |
 //! | `gcp-mapping-invalid` | error | a mapping expression does not compile: google refuses to save it |
@@ -20,6 +23,7 @@
 //! | `gcp-error-issuer` | error | error text: the issuer does not match the provider's |
 
 pub mod cel;
+mod diagnose;
 mod errors;
 pub mod input;
 pub mod mapping;
@@ -221,7 +225,7 @@ fn evaluate_one(
         ];
         let compiled = cel::check::compile(condition, cel::check::CONDITION_VARS);
         let result = match &compiled {
-            Ok(expr) => cel::evaluate_expr(expr, vars),
+            Ok(expr) => cel::evaluate_expr(expr, vars.clone()),
             Err(_) => Ok(Val::Null),
         };
         let (outcome, why, actual) = match (result, &compiled) {
@@ -270,6 +274,21 @@ fn evaluate_one(
                 "compare each claim the condition reads with the token's claims (shown above); claims with `.` or `/` in their names need `assertion['name']`.".to_string()
             }),
         };
+        let diagnoses = match &compiled {
+            Ok(expr) if outcome == Outcome::Fail => {
+                diagnose::diagnose(expr, &vars, claims, provider.mapping.as_deref())
+            }
+            _ => Vec::new(),
+        };
+        let fix = diagnoses.iter().find_map(|f| f.fix.clone()).or(fix);
+        // Using the other token variable also cures a V2 `sub` too long for `google.subject`: say it first.
+        let at = eval
+            .findings
+            .iter()
+            .position(|f| f.code == "gcp-subject-too-long")
+            .filter(|_| diagnoses.iter().any(|f| f.code == "sub-expects-v1"))
+            .unwrap_or(eval.findings.len());
+        eval.findings.splice(at..at, diagnoses);
         if outcome == Outcome::Fail && compiled.is_ok() {
             eval.findings.push(Finding::new(
                 "gcp-condition-rejects",

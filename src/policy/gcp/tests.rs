@@ -290,14 +290,18 @@ fn expressions_google_refuses_to_save() {
     assert_eq!(e.verdict, None);
     assert_eq!(e.findings[0].code, "gcp-condition-invalid");
 
-    // A valid condition that fails for this token keeps google's runtime text.
+    // A valid condition that fails for this token keeps google's runtime text (this token has no vcs claims:
+    // a custom-webhook pipeline's, which the diagnosis names first).
     let (e, codes) = run(&one(
         "assertion['oidc.circleci.com/vcs-ref'] == 'x'",
         mapping,
     ));
     assert_eq!(
         (e.verdict, codes),
-        (Some(Verdict::Deny), vec!["gcp-condition-rejects"])
+        (
+            Some(Verdict::Deny),
+            vec!["custom-webhook-no-vcs", "gcp-condition-rejects"]
+        )
     );
 }
 

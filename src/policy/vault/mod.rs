@@ -19,9 +19,14 @@
 //! | `vault-config-not-given` | info | no auth config pasted: `iss` was not checked |
 //! | `vault-no-issuer-binding` | warning | the config has neither `bound_issuer` nor `oidc_discovery_url` |
 //! | `vault-bound-cidrs-not-checked` | info | the role binds client addresses, which cannot be checked offline |
+//! | `sub-expects-v1` | error | `bound_subject` is this job's V1 `sub` but the token is V2: use `$CIRCLE_OIDC_TOKEN` |
+//! | `sub-expects-v2` | error | `bound_subject` is this job's V2 `sub` but the token is V1: use `$CIRCLE_OIDC_TOKEN_V2` |
+//! | `custom-webhook-no-vcs` | error | `bound_subject` or a bound vcs claim pins a branch/repository; the token has no vcs part (custom webhook) |
+//! | `vault-bound-claim-type-mismatch` | error | a bound value is the token's value in another JSON type (`"false"` vs `false`) with `bound_claims_type=string` |
 //! | `vault-first-error` | info | the error Vault itself would return (it stops at the first failure) |
 //! | `vault-error-*` | error | a recognised Vault login error text, see [`errors`] |
 
+pub mod diagnose;
 mod errors;
 pub mod glob;
 pub mod input;
@@ -75,7 +80,10 @@ pub fn evaluate(
         eval.findings = findings;
         return eval;
     };
-    let rules = rules::evaluate(input.role, input.config, claims, now);
+    let mut rules = rules::evaluate(input.role, input.config, claims, now);
+    if let Some(role) = input.role {
+        findings.extend(diagnose::diagnose(role, claims, &mut rules));
+    }
     let first = rules
         .iter()
         .filter(|r| r.check.result == Outcome::Fail)

@@ -936,9 +936,70 @@ fn fix_for(claim: &str, expected: &Value, actual: Option<&Value>, use_glob: bool
         {
             format!("set `bound_claims_type=glob`, or bind the exact value `{s}`.")
         }
-        Some(v) => format!(
-            "if this job should log in, add {} (the token's value) to `{claim}` in `bound_claims` (a list admits any of its values); otherwise the role is meant for other jobs.",
-            show(v)
-        ),
+        Some(v) => type_mismatch_fix(claim, expected, v, use_glob).unwrap_or_else(|| {
+            format!(
+                "if this job should log in, add {} (the token's value) to `{claim}` in `bound_claims` (a list admits any of its values); otherwise the role is meant for other jobs.",
+                show(v)
+            )
+        }),
+    }
+}
+
+/// The JSON type of a scalar claim, for messages.
+fn type_word(v: &Value) -> &'static str {
+    match v {
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        _ => "value",
+    }
+}
+
+/// The fix when a bound value and the token's value differ only in JSON type (the string `"false"` against
+/// the boolean `false`), or when a glob role binds a claim that is not a string: `None` otherwise.
+pub fn type_mismatch_fix(
+    claim: &str,
+    expected: &Value,
+    actual: &Value,
+    use_glob: bool,
+) -> Option<String> {
+    let bound = list(expected)?;
+    let scalar = matches!(actual, Value::Bool(_) | Value::Number(_));
+    if use_glob {
+        return (scalar && bound.iter().all(|b| b.is_string())).then(|| {
+            format!(
+                "globs match strings only, and the token's `{claim}` is the {} `{actual}`: remove `{claim}` from this \
+                 role's `bound_claims`, or bind the JSON {} `{actual}` (no quotes) in a role with \
+                 `bound_claims_type=string`.",
+                type_word(actual),
+                type_word(actual)
+            )
+        });
+    }
+    match actual {
+        Value::Bool(_) | Value::Number(_) => {
+            let text = actual.to_string();
+            bound.iter().any(|b| b.as_str() == Some(text.as_str())).then(|| {
+                format!(
+                    "write the JSON {kind} `{text}` (no quotes) for `{claim}` in `bound_claims`: `bound_claims_type=string` \
+                     compares types, and the token's `{claim}` is a {kind}; the string `\"{text}\"` only matches a token \
+                     whose claim is a string.",
+                    kind = type_word(actual)
+                )
+            })
+        }
+        Value::String(s) => bound
+            .iter()
+            .find(|b| matches!(b, Value::Bool(_) | Value::Number(_)) && b.to_string() == *s)
+            .map(|b| {
+                format!(
+                    "write the string `\"{s}\"` (quoted) for `{claim}` in `bound_claims`: `bound_claims_type=string` \
+                     compares types, and the token's `{claim}` is a string; the {} `{b}` only matches a token whose \
+                     claim is a {}.",
+                    type_word(b),
+                    type_word(b)
+                )
+            }),
+        _ => None,
     }
 }

@@ -1,0 +1,260 @@
+//! Known causes (DOMAIN.md section 6) recognised in an attribute condition that rejects the token, from the
+//! parsed expression only (never from its text). The evaluator is not changed: each `&&` operand of the
+//! condition that is not true for this token is evaluated alone, and its `||` operands are read for these
+//! exact shapes:
+//!
+//! - `assertion.sub == '<this job's V1 sub>'` with a V2 token (`sub-expects-v1`), or the V2 `sub` with a V1
+//!   token (`sub-expects-v2`); a `sub` with a vcs part and a token with no vcs claims (`custom-webhook-no-vcs`);
+//! - `<field> == '<text with *>'`: CEL's `==` is exact and `*` is literal (`gcp-star-in-equals`);
+//! - a read of `assertion['oidc.circleci.com/vcs-ref']` / `vcs-origin` when the token has no vcs claims
+//!   (`custom-webhook-no-vcs`).
+
+use serde_json::{Map, Value};
+
+use super::cel::ast::{BinOp, Expr};
+use super::cel::{evaluate_expr, Val};
+use super::mapping;
+use crate::policy::aws::diagnose::SubParts;
+use crate::policy::vault::diagnose::{no_vcs_claims, v2_sub};
+use crate::report::{Area, Finding, Severity};
+
+/// The findings for a rejecting condition `expr`, most actionable first (at most one per code).
+pub fn diagnose(
+    expr: &Expr,
+    vars: &[(String, Val)],
+    claims: &Map<String, Value>,
+    mapping_exprs: Option<&[(String, String)]>,
+) -> Vec<Finding> {
+    let mut out: Vec<Finding> = Vec::new();
+    let mut conjuncts = Vec::new();
+    flatten(expr, BinOp::And, &mut conjuncts);
+    for conjunct in conjuncts {
+        if matches!(evaluate_expr(conjunct, vars.to_vec()), Ok(Val::Bool(true))) {
+            continue;
+        }
+        let mut leaves = Vec::new();
+        flatten(conjunct, BinOp::Or, &mut leaves);
+        for leaf in leaves {
+            for f in leaf_findings(leaf, claims, mapping_exprs) {
+                if !out.iter().any(|o| o.code == f.code) {
+                    out.push(f);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The operands of a chain of `op` (`a && b && c`), left to right.
+fn flatten<'a>(e: &'a Expr, op: BinOp, out: &mut Vec<&'a Expr>) {
+    match e {
+        Expr::Binary(o, l, r) if *o == op => {
+            flatten(l, op, out);
+            flatten(r, op, out);
+        }
+        _ => out.push(e),
+    }
+}
+
+/// The claim an expression reads directly from `assertion`: `assertion.name` or `assertion['name']`.
+fn assertion_claim(e: &Expr) -> Option<&str> {
+    match e {
+        Expr::Select(base, name) if matches!(&**base, Expr::Ident(i) if i == "assertion") => {
+            Some(name)
+        }
+        Expr::Index(base, key) if matches!(&**base, Expr::Ident(i) if i == "assertion") => {
+            match &**key {
+                Expr::Lit(Val::Str(name)) => Some(name),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// A field path as written in CEL (`assertion.sub`, `assertion['oidc.circleci.com/vcs-ref']`,
+/// `attribute.project`), for identifiers, selections and string-literal indexes only.
+fn path_text(e: &Expr) -> Option<String> {
+    match e {
+        Expr::Ident(i) => Some(i.clone()),
+        Expr::Select(base, name) => Some(format!("{}.{name}", path_text(base)?)),
+        Expr::Index(base, key) => match &**key {
+            Expr::Lit(Val::Str(k)) if !k.contains('\'') && !k.contains('\\') => {
+                Some(format!("{}['{k}']", path_text(base)?))
+            }
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// `<path> == '<string>'` (either way round): the path and the string.
+fn equals_string(e: &Expr) -> Option<(&Expr, &str)> {
+    let Expr::Binary(BinOp::Eq, l, r) = e else {
+        return None;
+    };
+    match (&**l, &**r) {
+        (Expr::Lit(Val::Str(s)), other) | (other, Expr::Lit(Val::Str(s)))
+            if !s.contains('\'') && !s.contains('\\') =>
+        {
+            path_text(other).map(|_| (other, s.as_str()))
+        }
+        _ => None,
+    }
+}
+
+fn leaf_findings(
+    leaf: &Expr,
+    claims: &Map<String, Value>,
+    mapping_exprs: Option<&[(String, String)]>,
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let token_sub = claims.get("sub").and_then(Value::as_str).unwrap_or("");
+    let project = claims
+        .get("oidc.circleci.com/project-id")
+        .and_then(Value::as_str)
+        .unwrap_or("<project-id>");
+    if let Some((path, text)) = equals_string(leaf) {
+        let shown = path_text(path).unwrap_or_default();
+        if assertion_claim(path) == Some("sub") {
+            if let Some(f) = sub_version(&shown, text, token_sub, project, claims, mapping_exprs) {
+                out.push(f);
+            }
+        }
+        if text.contains('*') {
+            out.push(star_in_equals(&shown, text));
+        }
+    }
+    if no_vcs_claims(claims) && SubParts::parse(token_sub).is_some_and(|s| s.vcs.is_none()) {
+        if let Some(name) = reads_vcs_claim(leaf) {
+            out.push(
+                Finding::new(
+                    "custom-webhook-no-vcs",
+                    Severity::Error,
+                    Area::Policy,
+                    format!("the attribute condition reads `assertion['{name}']`, but this token has no vcs claims (no `oidc.circleci.com/vcs-origin`/`vcs-ref`: a pipeline triggered by a custom webhook); in CEL a missing claim is an error, so the condition never holds"),
+                )
+                .with_fix(format!("custom-webhook pipelines get no vcs claims: accept them by project instead, e.g. `assertion['oidc.circleci.com/project-id'] == '{project}'`, in a separate provider or an `||` branch")),
+            );
+        }
+    }
+    out
+}
+
+/// The vcs claim a leaf reads by name (`assertion['oidc.circleci.com/vcs-ref']` anywhere in it, or
+/// `'oidc.circleci.com/vcs-ref' in assertion`).
+fn reads_vcs_claim(e: &Expr) -> Option<&'static str> {
+    const VCS: [&str; 2] = ["oidc.circleci.com/vcs-ref", "oidc.circleci.com/vcs-origin"];
+    let named = |n: &str| VCS.into_iter().find(|v| *v == n);
+    if let Some(n) = assertion_claim(e).and_then(named) {
+        return Some(n);
+    }
+    match e {
+        Expr::Binary(BinOp::In, l, r) if matches!(&**r, Expr::Ident(i) if i == "assertion") => {
+            match &**l {
+                Expr::Lit(Val::Str(n)) => named(n),
+                _ => reads_vcs_claim(l),
+            }
+        }
+        Expr::Select(a, _) | Expr::Unary(_, a) | Expr::Has(a, _) => reads_vcs_claim(a),
+        Expr::Index(a, b) | Expr::Binary(_, a, b) => {
+            reads_vcs_claim(a).or_else(|| reads_vcs_claim(b))
+        }
+        Expr::Call { target, args, .. } => target
+            .iter()
+            .map(|t| &**t)
+            .chain(args.iter())
+            .find_map(reads_vcs_claim),
+        Expr::List(items) => items.iter().find_map(reads_vcs_claim),
+        Expr::Cond(a, b, c) => reads_vcs_claim(a)
+            .or_else(|| reads_vcs_claim(b))
+            .or_else(|| reads_vcs_claim(c)),
+        _ => None,
+    }
+}
+
+fn sub_version(
+    shown: &str,
+    pinned: &str,
+    token_sub: &str,
+    project: &str,
+    claims: &Map<String, Value>,
+    mapping_exprs: Option<&[(String, String)]>,
+) -> Option<Finding> {
+    let token = SubParts::parse(token_sub)?;
+    let pin = SubParts::parse(pinned)?;
+    match (&token.vcs, &pin.vcs) {
+        (Some(_), None) if pinned == token.v1() => Some(
+            Finding::new(
+                "sub-expects-v1",
+                Severity::Error,
+                Area::Policy,
+                format!("the attribute condition compares `{shown}` with this job's V1 `sub` (`{pinned}`), but the token is V2 (`{token_sub}`); CEL `==` compares exactly, so it never matches"),
+            )
+            .with_fix(format!("use $CIRCLE_OIDC_TOKEN (V1): the condition expects the job's V1 sub (or accept both versions with `{shown} == '{pinned}' || {shown}.startsWith('{pinned}/vcs-origin/')`)")),
+        ),
+        (None, Some(_)) if no_vcs_claims(claims) => Some(
+            Finding::new(
+                "custom-webhook-no-vcs",
+                Severity::Error,
+                Area::Policy,
+                format!("the attribute condition compares `{shown}` with a `sub` that pins a repository and branch, but this token has no vcs part (no `oidc.circleci.com/vcs-origin`/`vcs-ref` claims: a pipeline triggered by a custom webhook), so it can never match"),
+            )
+            .with_fix(format!("custom-webhook pipelines get a `sub` with no vcs part: accept them with an `||` branch without it (e.g. `{shown}.startsWith('org/{}/project/{}/user/')`), or a separate provider", token.org, token.project)),
+        ),
+        (None, Some(_)) if v2_sub(token_sub, claims).as_deref() == Some(pinned) => {
+            // The V2 `sub` may be too long for a `google.subject` mapped from it.
+            let mut v2_claims = claims.clone();
+            v2_claims.insert("sub".into(), Value::String(pinned.to_string()));
+            let too_long = mapping::evaluate(mapping_exprs, &v2_claims).subject_too_long;
+            let also = if too_long {
+                format!(" and map `google.subject` to a shorter claim such as `assertion['oidc.circleci.com/project-id']` (`{project}`): the V2 sub is longer than the 127 bytes google allows")
+            } else {
+                String::new()
+            };
+            Some(
+                Finding::new(
+                    "sub-expects-v2",
+                    Severity::Error,
+                    Area::Policy,
+                    format!("the attribute condition compares `{shown}` with this job's V2 `sub` (with `/vcs-origin/…/vcs-ref/…`), but the token is V1 (`{token_sub}`); CEL `==` compares exactly, so it never matches"),
+                )
+                .with_fix(format!("use $CIRCLE_OIDC_TOKEN_V2{also} (or compare `{shown}` with the V1 sub `{token_sub}`)")),
+            )
+        }
+        _ => None,
+    }
+}
+
+fn star_in_equals(shown: &str, text: &str) -> Finding {
+    let stars = text.matches('*').count();
+    let prefix = text.strip_suffix('*').filter(|_| stars == 1);
+    let fix = match prefix {
+        Some(p) => format!("write `{shown}.startsWith('{p}')`: in CEL `==` compares exactly and `*` is a literal character (use `{shown}.matches('<RE2 regex>')` for other patterns)"),
+        None => format!("write `{shown}.matches('^{}$')`: in CEL `==` compares exactly and `*` is a literal character (`startsWith`, `endsWith` and `contains` cover prefixes, suffixes and parts)", regex(text)),
+    };
+    Finding::new(
+        "gcp-star-in-equals",
+        Severity::Error,
+        Area::Policy,
+        format!("the attribute condition compares `{shown}` with `'{text}'` using `==`, which is exact: `*` is not a wildcard in CEL, so only that literal text would match"),
+    )
+    .with_fix(fix)
+}
+
+/// An RE2 pattern for a `*` glob: other characters escaped, `*` as `.*`.
+fn regex(glob: &str) -> String {
+    let mut out = String::new();
+    for c in glob.chars() {
+        match c {
+            '*' => out.push_str(".*"),
+            '.' | '+' | '?' | '(' | ')' | '[' | ']' | '{' | '}' | '|' | '^' | '$' => {
+                out.push_str("\\\\");
+                out.push(c);
+            }
+            '\\' | '\'' => out.push('.'),
+            _ => out.push(c),
+        }
+    }
+    out
+}
