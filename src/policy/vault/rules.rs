@@ -7,6 +7,7 @@
 //! `groups_claim`), then `bound_claims`. Confirmed against hashicorp/vault-plugin-auth-jwt
 //! (path_login.go, claims.go) and hashicorp/cap's jwt validator.
 
+use crate::time::format_duration;
 use serde_json::{Map, Value};
 
 use super::glob::glob_match;
@@ -14,6 +15,11 @@ use super::pointer::get_claim;
 use crate::report::{Check, Outcome};
 
 /// Go-jose's default clock-skew leeway, used by Vault when `clock_skew_leeway` is 0.
+/// A time in explanations: `2026-11-26T00:22:37Z`, as the other platforms' rows show it.
+fn when(unix: i64) -> String {
+    crate::time::format_iso(unix)
+}
+
 pub const DEFAULT_CLOCK_SKEW: i64 = 60;
 /// Vault's default `expiration_leeway` / `not_before_leeway` (used only to stand in for a missing claim).
 pub const DEFAULT_CLAIM_LEEWAY: i64 = 150;
@@ -527,12 +533,14 @@ fn times(ctx: &mut Ctx<'_>, role: &Map<String, Value>, now: i64) {
     };
     let explanation = if exp_pass {
         format!(
-            "the token is valid until {exp}{exp_note}, plus vault's clock-skew leeway of {skew} s."
+            "the token is valid until {}{exp_note}, plus vault's clock-skew leeway of {skew} s.",
+            when(exp)
         )
     } else {
         format!(
-            "the token expired at {exp}{exp_note}; {} s ago, more than vault's clock-skew leeway of {skew} s.",
-            now.saturating_sub(exp)
+            "the token expired at {}{exp_note}, {} before the evaluation time: more than vault's clock-skew leeway of {skew} s.",
+            when(exp),
+            format_duration(now.saturating_sub(exp))
         )
     };
     ctx.push(
@@ -557,9 +565,9 @@ fn times(ctx: &mut Ctx<'_>, role: &Map<String, Value>, now: i64) {
         Value::from(nbf),
         if nbf_pass { Outcome::Pass } else { Outcome::Fail },
         if nbf_pass {
-            format!("the token is valid from {nbf} (`nbf`, or `iat` when absent), within vault's {skew} s leeway.")
+            format!("the token is valid from {} (`nbf`, or `iat` when absent), within vault's {skew} s leeway.", when(nbf))
         } else {
-            format!("the token is not valid before {nbf}, {} s after the evaluation time.", nbf.saturating_sub(now))
+            format!("the token is not valid before {}, {} after the evaluation time.", when(nbf), format_duration(nbf.saturating_sub(now)))
         },
         (!nbf_pass).then(|| "check the clock of the machine running vault or the one evaluating.".to_string()),
         Some("error validating token: invalid not before (nbf) claim: token not yet valid".into()),
@@ -582,7 +590,8 @@ fn times(ctx: &mut Ctx<'_>, role: &Map<String, Value>, now: i64) {
                 "the token was issued before the evaluation time.".into()
             } else {
                 format!(
-                    "the token claims to be issued at {iat}, in the future by more than {skew} s."
+                    "the token claims to be issued at {}, in the future by more than {skew} s.",
+                    when(iat)
                 )
             },
             None,
