@@ -7,12 +7,12 @@
 //! `groups_claim`), then `bound_claims`. Confirmed against hashicorp/vault-plugin-auth-jwt
 //! (path_login.go, claims.go) and hashicorp/cap's jwt validator.
 
-use crate::time::format_duration;
 use serde_json::{Map, Value};
 
 use super::glob::glob_match;
 use super::pointer::get_claim;
 use crate::report::{Check, Outcome};
+use crate::time::format_duration;
 
 /// Go-jose's default clock-skew leeway, used by Vault when `clock_skew_leeway` is 0.
 /// A time in explanations: `2026-11-26T00:22:37Z`, as the other platforms' rows show it.
