@@ -14,12 +14,12 @@ use super::pointer::get_claim;
 use crate::report::{Check, Outcome};
 use crate::time::format_duration;
 
-/// Go-jose's default clock-skew leeway, used by Vault when `clock_skew_leeway` is 0.
 /// A time in explanations: `2026-11-26T00:22:37Z`, as the other platforms' rows show it.
 fn when(unix: i64) -> String {
     crate::time::format_iso(unix)
 }
 
+/// Go-jose's default clock-skew leeway, used by Vault when `clock_skew_leeway` is 0.
 pub const DEFAULT_CLOCK_SKEW: i64 = 60;
 /// Vault's default `expiration_leeway` / `not_before_leeway` (used only to stand in for a missing claim).
 pub const DEFAULT_CLAIM_LEEWAY: i64 = 150;
