@@ -12,7 +12,7 @@ use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use super::browser;
-use super::components::text::rich;
+use super::components::text::{rich, visible};
 use crate::analyze::{analyze, Input};
 use crate::report::Report;
 use crate::share::{self, SharedState};
@@ -265,7 +265,7 @@ pub fn LinkBanners(props: &BannerProps) -> Html {
                 <p class="share-banner share-redacted" role="note">
                     { "Redacted by whoever shared this link: " }
                     { for link.redacted.iter().enumerate().map(|(i, name)| html! {
-                        <>{ if i > 0 { ", " } else { "" } }<code>{ name.clone() }</code></>
+                        <>{ if i > 0 { ", " } else { "" } }<code>{ visible(name) }</code></>
                     }) }
                     { format!(". Those values show as {} wherever they appeared (token, policy, error text); a check whose pattern looked inside them may differ from the original.", share::REDACTED) }
                 </p>

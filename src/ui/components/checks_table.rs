@@ -4,7 +4,7 @@ use serde_json::Value;
 use yew::prelude::*;
 
 use super::diff_view;
-use super::text::{rich, values};
+use super::text::{rich, values, visible};
 use crate::policy::diff::DiffKind;
 use crate::report::{Check, Outcome};
 use crate::ui::report_prop::ReportProp;
@@ -46,8 +46,8 @@ fn row(check: &Check) -> Html {
     html! {
         <tr class={classes!("check", format!("check-{word}"))} data-check-result={check.result.as_str()}>
             <td data-label="Statement">{ rich(check.statement.as_deref().unwrap_or("")) }</td>
-            <td data-label="Operator"><code>{ check.operator.clone() }</code></td>
-            <td data-label="Key" class="mono key">{ check.key.clone() }</td>
+            <td data-label="Operator"><code>{ visible(&check.operator) }</code></td>
+            <td data-label="Key" class="mono key">{ visible(&check.key) }</td>
             <td data-label="Expected" class="mono">{ expected }</td>
             <td data-label="Actual" class="mono">{ actual }</td>
             <td data-label="Result" class="result"><span aria-hidden="true">{ icon }{ " " }</span>{ word }</td>

@@ -3,6 +3,7 @@
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
+use super::text::visible;
 use crate::ui::browser;
 
 #[derive(Properties, PartialEq)]
@@ -44,7 +45,7 @@ pub fn CopyButton(props: &Props) -> Html {
     html! {
         <button type="button" class="copy-button" {onclick}>
             <span aria-live="polite">{ label }</span>
-            <span class="visually-hidden">{ " " }{ props.what.clone() }</span>
+            <span class="visually-hidden">{ " " }{ visible(&props.what) }</span>
         </button>
     }
 }
