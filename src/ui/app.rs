@@ -129,7 +129,7 @@ pub fn App() -> Html {
                 <nav class="toolbar" aria-label="tools">
                     <ExamplesMenu dispatch={dispatch.clone()} />
                     <button type="button" class="clear" disabled={state.is_empty()}
-                        onclick={callbacks::on_click(&dispatch, Action::Clear)}>{ "Clear" }</button>
+                        onclick={callbacks::on_click_focus(&dispatch, Action::Clear, "token-input")}>{ "Clear" }</button>
                     <ThemeToggle theme={state.theme} dispatch={dispatch.clone()} />
                 </nav>
             </header>

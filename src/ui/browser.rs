@@ -132,3 +132,66 @@ pub fn page_url() -> String {
         None => href,
     }
 }
+
+/// Move the keyboard focus to the element with this `id`, if there is one and it can take focus.
+pub fn focus_id(id: &str) {
+    use wasm_bindgen::JsCast;
+    if let Some(element) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = element.focus();
+    }
+}
+
+/// Whether the keyboard focus is nowhere in particular (on `<body>`, or on nothing) or inside `within`.
+pub fn focus_is_lost_or_in(within: &web_sys::Element) -> bool {
+    let document = web_sys::window().and_then(|w| w.document());
+    let active = document.as_ref().and_then(|d| d.active_element());
+    let body = document.as_ref().and_then(|d| d.body());
+    match active {
+        None => true,
+        Some(active) => {
+            body.is_some_and(|b| *b == active) || within.contains(Some(active.as_ref()))
+        }
+    }
+}
+
+/// Call `on_event` for each `event` (e.g. "keydown") anywhere in the document; dropping the listener stops it.
+pub fn on_document(
+    event: &'static str,
+    on_event: impl FnMut(&web_sys::Event) + 'static,
+) -> Option<EventListener> {
+    let document = web_sys::window()?.document()?;
+    Some(EventListener::new(&document, event, on_event))
+}
+
+/// Once the page has rendered the click's update, move the focus to the `item`-th (from 1) element matching
+/// `selector` inside the clicked element's closest `container` (made focusable with `tabindex=-1`). For a
+/// button the click removes (the last *Show more*), so that the focus lands on what it revealed.
+pub fn focus_revealed(event: &web_sys::MouseEvent, container: &str, selector: &str, item: usize) {
+    use wasm_bindgen::JsCast;
+    let Some(container) = event
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .and_then(|e| e.closest(container).ok().flatten())
+    else {
+        return;
+    };
+    let selector = format!("{selector}:nth-child({item})");
+    gloo::timers::callback::Timeout::new(0, move || {
+        if let Some(target) = container
+            .query_selector(&selector)
+            .ok()
+            .flatten()
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            if !target.has_attribute("tabindex") {
+                let _ = target.set_attribute("tabindex", "-1");
+            }
+            let _ = target.focus();
+        }
+    })
+    .forget();
+}

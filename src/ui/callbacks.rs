@@ -12,6 +12,20 @@ pub fn on_click(dispatch: &Dispatch, action: Action) -> Callback<MouseEvent> {
     Callback::from(move |_: MouseEvent| dispatch.dispatch(action.clone()))
 }
 
+/// A click that dispatches `action`, then moves the focus to the element with id `focus` (e.g. *Clear*, which
+/// disables itself, gives the focus to the Token field instead of dropping it on `<body>`).
+pub fn on_click_focus(
+    dispatch: &Dispatch,
+    action: Action,
+    focus: &'static str,
+) -> Callback<MouseEvent> {
+    let dispatch = dispatch.clone();
+    Callback::from(move |_: MouseEvent| {
+        dispatch.dispatch(action.clone());
+        super::browser::focus_id(focus);
+    })
+}
+
 /// A click that dispatches the action `make` builds at click time (e.g. from the clock).
 pub fn on_click_with(
     dispatch: &Dispatch,

@@ -8,11 +8,11 @@
 //! [`LinkBanners`] tells the reader of an opened link what the link changed: the signature was removed, claims
 //! were redacted, parts of the link were ignored.
 
-use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use super::browser;
-use super::components::text::rich;
+use super::components::copy_button::{use_copy_status, Status as CopyStatus};
+use super::components::text::{rich, visible};
 use crate::analyze::{analyze, Input};
 use crate::report::Report;
 use crate::share::{self, SharedState};
@@ -46,13 +46,6 @@ pub struct Props {
     pub report: ReportProp,
 }
 
-#[derive(Clone, Copy, PartialEq)]
-enum CopyStatus {
-    Idle,
-    Copied,
-    Failed,
-}
-
 fn offered(report: &Report, name: &str) -> bool {
     let Some(claims) = report.token.as_ref().and_then(|t| t.claims.as_ref()) else {
         return false;
@@ -69,7 +62,7 @@ fn offered(report: &Report, name: &str) -> bool {
 pub fn SharePanel(props: &Props) -> Html {
     let keep_signature = use_state(|| false);
     let redact = use_state(Vec::<String>::new);
-    let status = use_state(|| CopyStatus::Idle);
+    let (status, copy) = use_copy_status();
 
     let chosen = SharedState {
         keep_signature: *keep_signature,
@@ -144,17 +137,8 @@ pub fn SharePanel(props: &Props) -> Html {
         })
     };
     let on_copy = {
-        let (status, link) = (status.clone(), link.clone());
-        Callback::from(move |_: MouseEvent| {
-            let (status, link) = (status.clone(), link.clone());
-            spawn_local(async move {
-                status.set(if browser::copy(link).await {
-                    CopyStatus::Copied
-                } else {
-                    CopyStatus::Failed
-                });
-            });
-        })
+        let link = link.clone();
+        Callback::from(move |_: MouseEvent| copy.emit(link.clone()))
     };
     let select_all = Callback::from(|event: FocusEvent| {
         if let Some(input) = event.target_dyn_into::<web_sys::HtmlInputElement>() {
@@ -224,10 +208,11 @@ pub fn SharePanel(props: &Props) -> Html {
                 <div class="share-link-row">
                     <input type="text" class="share-link mono" readonly=true aria-label="Share link" value={link}
                         onfocus={select_all} />
-                    <button type="button" class="share-copy" onclick={on_copy}>
-                        <span aria-live="polite">{ copy_label }</span>
-                    </button>
+                    <button type="button" class="share-copy" onclick={on_copy}>{ copy_label }</button>
                 </div>
+                <span class="visually-hidden" role="status">
+                    { if *status == CopyStatus::Idle { "" } else { copy_label } }
+                </span>
                 <p class="share-meta">
                     { format!("{} characters", fragment.len() + 1) }
                     if signed && !carries_signature && !token_left_out { { "; signature removed" } }
@@ -265,7 +250,7 @@ pub fn LinkBanners(props: &BannerProps) -> Html {
                 <p class="share-banner share-redacted" role="note">
                     { "Redacted by whoever shared this link: " }
                     { for link.redacted.iter().enumerate().map(|(i, name)| html! {
-                        <>{ if i > 0 { ", " } else { "" } }<code>{ name.clone() }</code></>
+                        <>{ if i > 0 { ", " } else { "" } }<code>{ visible(name) }</code></>
                     }) }
                     { format!(". Those values show as {} wherever they appeared (token, policy, error text); a check whose pattern looked inside them may differ from the original.", share::REDACTED) }
                 </p>

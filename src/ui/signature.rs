@@ -17,7 +17,7 @@ use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use super::components::copy_button::CopyButton;
-use super::components::text::rich;
+use super::components::text::{rich, visible};
 use crate::report::{Severity, SignatureReport};
 use crate::signature::{self, Alg, CryptoOutcome, Prepared, PublicKey, Step};
 use crate::ui::report_prop::ReportProp;
@@ -119,7 +119,7 @@ pub fn SignaturePanel(props: &Props) -> Html {
                         <span class="snippet-language">{ snippet.language }</span>
                         <CopyButton text={AttrValue::from(snippet.text.clone())} what={AttrValue::from("the key set command")} />
                     </figcaption>
-                    <pre class="mono" tabindex="0">{ snippet.text.clone() }</pre>
+                    <pre class="mono" tabindex="0">{ visible(&snippet.text) }</pre>
                 </figure>
             }
             <p class="signature-result" role="status" aria-live="polite" aria-busy={checking.to_string()}

@@ -4,9 +4,10 @@ use serde_json::Value;
 use yew::prelude::*;
 
 use super::diff_view;
-use super::text::{rich, values};
+use super::text::{rich, values, visible};
 use crate::policy::diff::DiffKind;
 use crate::report::{Check, Outcome};
+use crate::ui::browser;
 use crate::ui::report_prop::ReportProp;
 
 #[derive(Properties, PartialEq)]
@@ -46,8 +47,8 @@ fn row(check: &Check) -> Html {
     html! {
         <tr class={classes!("check", format!("check-{word}"))} data-check-result={check.result.as_str()}>
             <td data-label="Statement">{ rich(check.statement.as_deref().unwrap_or("")) }</td>
-            <td data-label="Operator"><code>{ check.operator.clone() }</code></td>
-            <td data-label="Key" class="mono key">{ check.key.clone() }</td>
+            <td data-label="Operator"><code>{ visible(&check.operator) }</code></td>
+            <td data-label="Key" class="mono key">{ visible(&check.key) }</td>
             <td data-label="Expected" class="mono">{ expected }</td>
             <td data-label="Actual" class="mono">{ actual }</td>
             <td data-label="Result" class="result"><span aria-hidden="true">{ icon }{ " " }</span>{ word }</td>
@@ -63,11 +64,11 @@ fn row(check: &Check) -> Html {
 /// rendering them all at once would freeze the tab. The CLI's `--json` always lists every check.
 pub const PAGE_ROWS: usize = 100;
 
-/// Which checks to render, in their order: every failing or undecided one first in priority, then passing
-/// ones, up to `limit`.
-fn shown(checks: &[Check], limit: usize) -> Vec<&Check> {
+/// Which checks to render (their indices, in order): every failing or undecided one first in priority, then
+/// passing ones, up to `limit`.
+fn shown(checks: &[Check], limit: usize) -> Vec<usize> {
     if checks.len() <= limit {
-        return checks.iter().collect();
+        return (0..checks.len()).collect();
     }
     let mut keep = vec![false; checks.len()];
     let mut left = limit;
@@ -79,11 +80,7 @@ fn shown(checks: &[Check], limit: usize) -> Vec<&Check> {
             }
         }
     }
-    checks
-        .iter()
-        .zip(keep)
-        .filter_map(|(c, k)| k.then_some(c))
-        .collect()
+    (0..checks.len()).filter(|&i| keep[i]).collect()
 }
 
 #[component]
@@ -96,8 +93,20 @@ pub fn ChecksTable(props: &Props) -> Html {
     let rows = shown(checks, *limit);
     let hidden = checks.len() - rows.len();
     let more = {
-        let limit = limit.clone();
-        Callback::from(move |_: MouseEvent| limit.set(*limit + PAGE_ROWS))
+        let (limit, report) = (limit.clone(), props.report.clone());
+        Callback::from(move |event: MouseEvent| {
+            // The last one disappears: the focus goes to the first row it reveals (rows keep the checks' order,
+            // so that is the first check not shown before, and its place is its index).
+            if *limit + PAGE_ROWS >= report.checks.len() {
+                let before = shown(&report.checks, *limit);
+                if let Some(first) =
+                    (0..report.checks.len()).find(|i| before.binary_search(i).is_err())
+                {
+                    browser::focus_revealed(&event, ".checks", "tbody > tr", first + 1);
+                }
+            }
+            limit.set(*limit + PAGE_ROWS);
+        })
     };
     html! {
         <section class="card checks" aria-labelledby="checks-heading">
@@ -112,7 +121,7 @@ pub fn ChecksTable(props: &Props) -> Html {
                             <th scope="col">{ "Why" }</th>
                         </tr>
                     </thead>
-                    <tbody>{ for rows.into_iter().map(row) }</tbody>
+                    <tbody>{ for rows.into_iter().map(|i| row(&checks[i])) }</tbody>
                 </table>
             </div>
             if hidden > 0 {

@@ -5,7 +5,7 @@ use serde_json::{Map, Value};
 use yew::prelude::*;
 
 use super::copy_button::CopyButton;
-use super::text::{rich, value_text};
+use super::text::{rich, value_text, visible};
 use crate::circleci::ClaimInfo;
 use crate::state::{Action, ClaimsView};
 use crate::ui::reducer::Dispatch;
@@ -31,8 +31,8 @@ fn header_note(name: &str) -> &'static str {
 fn row(claim: &ClaimInfo) -> Html {
     html! {
         <tr>
-            <th scope="row"><code>{ claim.name.clone() }</code></th>
-            <td class="mono value">{ value_text(&claim.value) }</td>
+            <th scope="row"><code>{ visible(&claim.name) }</code></th>
+            <td class="mono value">{ visible(&value_text(&claim.value)) }</td>
             <td>
                 { rich(&claim.explanation) }
                 if let Some(time) = &claim.time {
@@ -75,7 +75,7 @@ fn pretty(map: &Map<String, Value>) -> String {
 }
 
 fn json(caption: &str, text: String) -> Html {
-    html! { <figure class="json"><figcaption>{ caption.to_owned() }</figcaption><pre class="mono">{ text }</pre></figure> }
+    html! { <figure class="json"><figcaption>{ caption.to_owned() }</figcaption><pre class="mono">{ visible(&text) }</pre></figure> }
 }
 
 #[component]

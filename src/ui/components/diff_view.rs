@@ -4,7 +4,7 @@
 use serde_json::Value;
 use yew::{classes, html, Html};
 
-use super::text::value_text;
+use super::text::{value_text, visible};
 use crate::policy::diff::{diff, DiffKind, DiffPart};
 
 /// Values longer than this (characters) are shown without a diff.
@@ -48,9 +48,9 @@ pub fn side(parts: &[DiffPart], own: DiffKind) -> Html {
         <code>
             { for parts.iter().filter(|p| p.kind == DiffKind::Same || p.kind == own).map(|p| {
                 if p.kind == DiffKind::Same {
-                    html! { <span class="diff-same">{ p.text.clone() }</span> }
+                    html! { <span class="diff-same">{ visible(&p.text) }</span> }
                 } else {
-                    html! { <mark class={classes!(class)}>{ p.text.clone() }</mark> }
+                    html! { <mark class={classes!(class)}>{ visible(&p.text) }</mark> }
                 }
             }) }
         </code>
@@ -65,7 +65,7 @@ pub fn expected(expected: &Value, best: &(usize, Vec<DiffPart>)) -> Html {
                 { for items.iter().enumerate().map(|(i, v)| if i == best.0 {
                     html! { <li>{ side(&best.1, DiffKind::Expected) }</li> }
                 } else {
-                    html! { <li><code>{ value_text(v) }</code></li> }
+                    html! { <li><code>{ visible(&value_text(v)) }</code></li> }
                 }) }
             </ul>
         },

@@ -4,6 +4,7 @@ use yew::prelude::*;
 
 use super::text::rich;
 use crate::report::{Area, Finding, Severity};
+use crate::ui::browser;
 use crate::ui::report_prop::ReportProp;
 
 #[derive(Properties, PartialEq)]
@@ -57,10 +58,6 @@ pub fn Findings(props: &Props) -> Html {
     if findings.is_empty() {
         return Html::default();
     }
-    let more = {
-        let limit = limit.clone();
-        Callback::from(move |_: MouseEvent| limit.set(*limit + PAGE_PER_GROUP))
-    };
     let group = |(area, title): &(Area, &'static str)| {
         let mut items: Vec<&Finding> = findings.iter().filter(|f| f.area == *area).collect();
         items.sort_by_key(|f| f.severity);
@@ -70,6 +67,16 @@ pub fn Findings(props: &Props) -> Html {
         // A huge policy can yield thousands of findings: render the most severe ones first.
         let hidden = items.len().saturating_sub(*limit);
         items.truncate(*limit);
+        let more = {
+            let limit = limit.clone();
+            Callback::from(move |event: MouseEvent| {
+                // This group's last one disappears: the focus goes to the first finding it reveals.
+                if hidden <= PAGE_PER_GROUP {
+                    browser::focus_revealed(&event, ".finding-group", ".finding", *limit + 1);
+                }
+                limit.set(*limit + PAGE_PER_GROUP);
+            })
+        };
         html! {
             <div class="finding-group">
                 <h3>{ *title }</h3>
@@ -77,7 +84,7 @@ pub fn Findings(props: &Props) -> Html {
                 if hidden > 0 {
                     <p class="findings-hidden">
                         { format!("{hidden} more not shown. ") }
-                        <button type="button" class="show-more" onclick={more.clone()}>
+                        <button type="button" class="show-more" onclick={more}>
                             { format!("Show {} more", hidden.min(PAGE_PER_GROUP)) }
                         </button>
                     </p>

@@ -4,7 +4,7 @@
 use yew::prelude::*;
 
 use super::copy_button::CopyButton;
-use super::text::rich;
+use super::text::{rich, visible};
 use crate::circleci::{SegmentKind, Sub, SubVersion};
 
 #[derive(Properties, PartialEq)]
@@ -44,19 +44,19 @@ pub fn SubView(props: &Props) -> Html {
                 <span class={classes!("badge", format!("badge-{version}"))}>{ badge(sub.version) }</span>
             </h2>
             if let Some(variable) = &sub.variable {
-                <p class="sub-variable">{ "Carried by " }<code>{ variable.clone() }</code></p>
+                <p class="sub-variable">{ "Carried by " }<code>{ visible(variable) }</code></p>
             }
             <p class="sub-segments mono">
                 { for sub.segments.iter().map(|segment| {
                     let (class, label) = kind(segment.kind);
                     html! {
                         <span class={classes!("seg", format!("seg-{class}"))}>
-                            <span class="seg-text">{ segment.text.clone() }</span>
+                            <span class="seg-text">{ visible(&segment.text) }</span>
                             if !label.is_empty() { <span class="seg-label">{ label }</span> }
                         </span>
                     }
                 }) }
-                if sub.segments.is_empty() { { sub.value.clone() } }
+                if sub.segments.is_empty() { { visible(&sub.value) } }
             </p>
             if !sub.value.is_empty() {
                 <p class="sub-copy"><CopyButton text={AttrValue::from(sub.value.clone())} what="sub" /></p>
@@ -66,7 +66,7 @@ pub fn SubView(props: &Props) -> Html {
             }
             if let Some(other) = &sub.other_form {
                 <p class="sub-other">
-                    { "The other variable would carry: " }<code class="mono">{ other.clone() }</code>{ " " }
+                    { "The other variable would carry: " }<code class="mono">{ visible(other) }</code>{ " " }
                     <CopyButton text={AttrValue::from(other.clone())} what="other sub" />
                 </p>
             }

@@ -3,7 +3,7 @@
 use yew::prelude::*;
 
 use super::copy_button::CopyButton;
-use super::text::rich;
+use super::text::{rich, visible};
 use crate::report::Snippet;
 use crate::ui::report_prop::ReportProp;
 
@@ -20,7 +20,7 @@ fn snippet(snippet: &Snippet) -> Html {
                 <span class="snippet-language">{ snippet.language }</span>
                 <CopyButton text={AttrValue::from(snippet.text.clone())} what={AttrValue::from(snippet.title.clone())} />
             </figcaption>
-            <pre class="mono" tabindex="0">{ snippet.text.clone() }</pre>
+            <pre class="mono" tabindex="0">{ visible(&snippet.text) }</pre>
         </figure>
     }
 }

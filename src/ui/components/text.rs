@@ -1,8 +1,59 @@
 //! Rendering helpers for text from the core: messages put user input in backticks, shown as `<code>`.
 //! Everything stays a text node: nothing from the user is ever interpreted as HTML.
+//!
+//! Every user-derived value goes through [`visible`] (directly, or through [`rich`] and [`values`]): bidi
+//! controls and invisible characters are shown as markers such as `⟨U+202E⟩` (`.ctrl`), never applied, so a
+//! value cannot look like another (`refs/heads/\u{202E}niam-toN\u{202C}` does not read `refs/heads/Not-main`).
+//! Copy buttons are given the original text, not this rendering.
 
 use serde_json::Value;
 use yew::{html, Html};
+
+/// A character that changes how the text around it is displayed without showing itself: bidi embeddings,
+/// overrides, isolates and marks, zero-width characters, the word joiner and invisible operators, the byte
+/// order mark, the soft hyphen and the Mongolian vowel separator.
+pub fn is_hidden_control(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{061C}' | '\u{180E}'
+        | '\u{200B}'..='\u{200F}'
+        | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{2064}'
+        | '\u{2066}'..='\u{206F}'
+        | '\u{FEFF}')
+}
+
+/// `text` as text nodes, with each hidden control character replaced by a visible `⟨U+XXXX⟩` marker.
+pub fn visible(text: &str) -> Html {
+    let mut parts = Vec::new();
+    let mut start = 0;
+    for (at, c) in text.char_indices() {
+        if is_hidden_control(c) {
+            if at > start {
+                parts.push(html! { { text[start..at].to_owned() } });
+            }
+            parts.push(html! { <span class="ctrl">{ marker(c) }</span> });
+            start = at + c.len_utf8();
+        }
+    }
+    if parts.is_empty() {
+        return html! { { text.to_owned() } };
+    }
+    if start < text.len() {
+        parts.push(html! { { text[start..].to_owned() } });
+    }
+    html! { <>{ for parts }</> }
+}
+
+/// `⟨U+202E⟩` for U+202E (every hidden control character is in the Basic Multilingual Plane: four digits).
+fn marker(c: char) -> String {
+    let mut marker = String::from("⟨U+");
+    for shift in [12, 8, 4, 0] {
+        let digit = char::from_digit((c as u32 >> shift) & 0xF, 16).unwrap_or('0');
+        marker.push(digit.to_ascii_uppercase());
+    }
+    marker.push('⟩');
+    marker
+}
 
 /// `text` with each `` `quoted` `` run shown as code.
 pub fn rich(text: &str) -> Html {
@@ -13,11 +64,11 @@ pub fn rich(text: &str) -> Html {
         <>
         { for parts.iter().enumerate().map(|(i, part)| {
             if i % 2 == 1 && (paired || i + 1 < parts.len()) {
-                html! { <code>{ *part }</code> }
+                html! { <code>{ visible(part) }</code> }
             } else if i % 2 == 1 {
-                html! { <>{ "`" }{ *part }</> }
+                html! { <>{ "`" }{ visible(part) }</> }
             } else {
-                html! { { *part } }
+                visible(part)
             }
         }) }
         </>
@@ -36,8 +87,8 @@ pub fn value_text(value: &Value) -> String {
 pub fn values(value: &Value) -> Html {
     match value {
         Value::Array(items) if !items.is_empty() => html! {
-            <ul class="values">{ for items.iter().map(|v| html! { <li><code>{ value_text(v) }</code></li> }) }</ul>
+            <ul class="values">{ for items.iter().map(|v| html! { <li><code>{ visible(&value_text(v)) }</code></li> }) }</ul>
         },
-        other => html! { <code>{ value_text(other) }</code> },
+        other => html! { <code>{ visible(&value_text(other)) }</code> },
     }
 }

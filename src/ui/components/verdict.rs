@@ -10,6 +10,9 @@ use crate::policy::PolicyKind;
 use crate::report::{Outcome, Verdict};
 use crate::ui::report_prop::ReportProp;
 
+/// The banner's `id`: choosing an example moves the focus here (it has `tabindex=-1` for that).
+pub const VERDICT_ID: &str = "verdict";
+
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub report: ReportProp,
@@ -57,7 +60,7 @@ pub fn VerdictBanner(props: &Props) -> Html {
         Verdict::Deny => "deny",
     });
     html! {
-        <section class={class} data-verdict={data_verdict} role="status" aria-live="polite" aria-atomic="true">
+        <section id={VERDICT_ID} tabindex="-1" class={class} data-verdict={data_verdict} role="status" aria-live="polite" aria-atomic="true">
             <p class="verdict-headline">
                 <span class="verdict-icon" aria-hidden="true">{ icon }</span>
                 if props.pending { { "Analyzing when you pause typing…" } }
