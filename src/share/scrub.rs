@@ -224,7 +224,7 @@ pub struct Scrubbed {
 }
 
 /// Base64 text as compared for leaks: no whitespace, no padding, the url-safe alphabet.
-fn normalized(text: &str) -> String {
+pub(super) fn normalized(text: &str) -> String {
     text.chars()
         .filter(|c| !c.is_whitespace() && *c != '=')
         .map(|c| match c {

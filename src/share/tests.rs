@@ -529,17 +529,7 @@ fn sig_of(token: &str) -> &str {
     token.trim().rsplit('.').next().unwrap()
 }
 
-/// Base64 text compared as the decoder reads it: no whitespace, no padding, url-safe alphabet.
-fn normalized(text: &str) -> String {
-    text.chars()
-        .filter(|c| !c.is_whitespace() && *c != '=')
-        .map(|c| match c {
-            '+' => '-',
-            '/' => '_',
-            c => c,
-        })
-        .collect()
-}
+use super::scrub::normalized;
 
 /// The token text a link made from `token` restores.
 fn link_token(token: &str, redacted: &[&str]) -> SharedState {

@@ -300,7 +300,7 @@ fn subject_hint(registered: &str, token: &str, circleci: bool) -> String {
 fn number(claims: &Map<String, Value>, key: &str) -> Option<i64> {
     claims
         .get(key)
-        .and_then(|v| v.as_i64().or_else(|| v.as_f64().map(|f| f as i64)))
+        .and_then(crate::circleci::catalogue::unix_seconds)
 }
 
 /// The token's time range as entra checks it before any credential is matched: an expired token (or one

@@ -204,7 +204,7 @@ const FRESH_TOKEN_FIX: &str =
 fn number(claims: &Map<String, Value>, key: &str) -> Option<i64> {
     claims
         .get(key)
-        .and_then(|v| v.as_i64().or_else(|| v.as_f64().map(|f| f as i64)))
+        .and_then(crate::circleci::catalogue::unix_seconds)
 }
 
 /// The time checks Google's STS makes on an OIDC subject token before the mapping: `exp` (mandatory, in the
