@@ -53,6 +53,11 @@ pub fn unix_seconds(v: &Value) -> Option<i64> {
     })
 }
 
+/// The claim `key` of `claims` as unix seconds ([`unix_seconds`]), if present and a number in range.
+pub fn claim_seconds(claims: &serde_json::Map<String, Value>, key: &str) -> Option<i64> {
+    claims.get(key).and_then(unix_seconds)
+}
+
 /// The relative phrase for a time claim at `now`.
 pub fn relative(name: &str, t: i64, now: i64) -> String {
     let diff = i128::from(t) - i128::from(now);

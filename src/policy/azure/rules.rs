@@ -3,6 +3,7 @@
 
 use serde_json::{Map, Value};
 
+use crate::circleci::catalogue::claim_seconds as number;
 use crate::report::{Check, Outcome};
 
 /// The checks for one credential.
@@ -295,12 +296,6 @@ fn subject_hint(registered: &str, token: &str, circleci: bool) -> String {
         return format!("same org and project, different `user/…`: a plain credential pins the user who triggered the pipeline, so jobs run by anyone else present another `sub`; register one credential per user{}.", if circleci { "" } else { " (or a flexible credential)" });
     }
     String::new()
-}
-
-fn number(claims: &Map<String, Value>, key: &str) -> Option<i64> {
-    claims
-        .get(key)
-        .and_then(crate::circleci::catalogue::unix_seconds)
 }
 
 /// The token's time range as entra checks it before any credential is matched: an expired token (or one

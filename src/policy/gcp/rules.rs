@@ -3,6 +3,7 @@
 use serde_json::{Map, Value};
 
 use super::input::{pool_and_id, Provider};
+use crate::circleci::catalogue::claim_seconds as number;
 use crate::report::{Check, Outcome};
 
 fn check(
@@ -200,12 +201,6 @@ pub const MAX_LIFETIME_SECS: i64 = 48 * 3600;
 const FRESH_TOKEN_FIX: &str =
     "mint a fresh token: CircleCI tokens live one hour, so exchange the token soon after the job \
      starts, or mint one just before the exchange with `circleci run oidc get`.";
-
-fn number(claims: &Map<String, Value>, key: &str) -> Option<i64> {
-    claims
-        .get(key)
-        .and_then(crate::circleci::catalogue::unix_seconds)
-}
 
 /// The time checks Google's STS makes on an OIDC subject token before the mapping: `exp` (mandatory, in the
 /// future, less than 48 hours after `iat`) and `iat` (mandatory, in the past), as the STS `token` method's
