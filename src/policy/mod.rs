@@ -99,6 +99,15 @@ fn platform(kind: PolicyKind) -> Option<&'static Platform> {
     PLATFORMS.iter().find(|p| p.kind == kind)
 }
 
+/// The passing `exp` row's words, the same on every platform that states them this way.
+pub(crate) fn valid_until(exp: i64, now: i64) -> String {
+    format!(
+        "the token is valid until {} ({} after the evaluation time).",
+        crate::time::format_iso(exp),
+        crate::time::format_duration(exp.saturating_sub(now))
+    )
+}
+
 /// Detect the kind of `text`, parse it and evaluate it against `claims` (if any) at `now`.
 pub fn evaluate(text: &str, claims: Option<&Map<String, Value>>, now: i64) -> Evaluation {
     let (value, url_decoded) = match json::parse_value(text) {
@@ -108,18 +117,21 @@ pub fn evaluate(text: &str, claims: Option<&Map<String, Value>>, now: i64) -> Ev
                 return evaluation;
             }
             // YAML that reads as a document wins; then a document wrapped in a fence or a command line.
-            let yaml_like = yaml::looks_like_yaml(text);
-            let yaml_document = yaml_like
-                && yaml::parse(text).is_ok_and(|p| p.value.is_object() || p.value.is_array());
+            // The YAML is read once, here, and handed on.
+            let yaml = yaml::looks_like_yaml(text).then(|| yaml::parse(text));
+            let yaml_document = yaml.as_ref().is_some_and(|r| {
+                r.as_ref()
+                    .is_ok_and(|p| p.value.is_object() || p.value.is_array())
+            });
             if !yaml_document {
                 if let Some(evaluation) = evaluate_wrapped(text, claims, now) {
                     return evaluation;
                 }
             }
-            if yaml_like {
-                return evaluate_yaml(text, e, claims, now);
-            }
-            return unreadable(text, e);
+            return match yaml {
+                Some(parsed) => evaluate_yaml(text, parsed, e, claims, now),
+                None => unreadable(text, e),
+            };
         }
     };
     if url_decoded {
@@ -195,11 +207,12 @@ fn not_recognized() -> Evaluation {
 /// pasted as JSON, and point every location back into the YAML.
 fn evaluate_yaml(
     text: &str,
+    parsed: Result<yaml::Parsed, yaml::YamlError>,
     json_error: json::JsonError,
     claims: Option<&Map<String, Value>>,
     now: i64,
 ) -> Evaluation {
-    let parsed = match yaml::parse(text) {
+    let parsed = match parsed {
         Ok(parsed) if parsed.value.is_object() || parsed.value.is_array() => parsed,
         Ok(_) => return unreadable(text, json_error),
         Err(e) => {

@@ -239,11 +239,7 @@ pub fn times(claims: &Map<String, Value>, now: i64) -> Vec<Check> {
         ),
         (Some(exp), _) => (
             Outcome::Pass,
-            format!(
-                "the token is valid until {} ({} after the evaluation time).",
-                at(exp),
-                crate::time::format_duration(exp.saturating_sub(now))
-            ),
+            crate::policy::valid_until(exp, now),
             None,
         ),
     };
