@@ -274,6 +274,27 @@ const RULES = [
     }),
   },
   {
+    id: 'aud-list-accepted-audience',
+    // Undocumented by AWS; claimcheck's reading, flagged unconfirmed in its output: STS accepts a token whose
+    // audiences include a client ID of the provider and reports that one audience, so a plain positive operator
+    // on `aud` passes when one of the token's audiences matches. iam-simulate reads a plain operator on a
+    // multi-valued key as false. Rewrite: test `aud` with `ForAnyValue:` (the same any-of reading).
+    rewrite: (policy, context) => eachStatement(policy, (s) => {
+      const aud = Object.keys(context).find((k) => k.toLowerCase() === `${PROVIDER}:aud`.toLowerCase());
+      if (!aud || !Array.isArray(context[aud])) return s;
+      for (const op of Object.keys(s.Condition || {})) {
+        if (/^For(Any|All)Value/i.test(op) || /Not|^Null$/i.test(op)) continue;
+        const key = Object.keys(s.Condition[op]).find((k) => k.toLowerCase() === aud.toLowerCase());
+        const set = `ForAnyValue:${op}`;
+        if (key === undefined || (s.Condition[set] && key in s.Condition[set])) continue;
+        s.Condition[set] = { ...(s.Condition[set] || {}), [key]: s.Condition[op][key] };
+        delete s.Condition[op][key];
+        if (!Object.keys(s.Condition[op]).length) delete s.Condition[op];
+      }
+      return s;
+    }),
+  },
+  {
     id: 'variables-need-version-2012',
     // AWS: policy variables are resolved only under Version 2012-10-17; otherwise `${...}` is literal text.
     rewrite: (policy) => {
@@ -288,13 +309,15 @@ const RULES = [
 function unknownShape(policy, claims) {
   // `{"Federated": "*"}`: not a documented principal, so whether it matches a web identity is unconfirmed.
   if (policy.Statement.some((s) => s.Principal && s.Principal.Federated === '*')) return 'federated-wildcard-undocumented';
-  // A multi-valued key (here `aud` as a list) under an operator without ForAnyValue:/ForAllValues:.
+  // A multi-valued key (here `aud` as a list) under a negated operator without ForAnyValue:/ForAllValues:.
   if (!Array.isArray(claims.aud) || claims.aud.length < 2) return null;
   // ...or in a policy variable, which IAM documents only for single-valued keys.
   if (JSON.stringify(policy).toLowerCase().includes(`\${${PROVIDER}:aud}`.toLowerCase())) return 'multi-valued-key-in-a-variable';
   for (const s of policy.Statement) {
     for (const [op, block] of Object.entries(s.Condition || {})) {
       if (/^For(Any|All)Value/i.test(op) || op === 'Null') continue;
+      // A positive operator is decided (any-of, rule `aud-list-accepted-audience`); a negated one is not.
+      if (!/Not/i.test(op)) continue;
       if (Object.keys(block).some((k) => k.toLowerCase() === `${PROVIDER}:aud`.toLowerCase())) return 'multi-valued-key-without-qualifier';
     }
   }

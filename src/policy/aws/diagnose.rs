@@ -24,6 +24,7 @@
 //! | `value-near-miss` | error | the values differ in one or two characters (a typo) |
 //! | `for-all-values-missing-key` | warning | `ForAllValues:` passed in an Allow only because the key is missing |
 //! | `deny-applied` | error | an explicit Deny decided the verdict |
+//! | `aud-list-assumed` | warning | a plain operator passed on a token with several audiences (unconfirmed reading) |
 //! | `condition-not-evaluated` | warning | a condition claimcheck cannot evaluate offline leaves the verdict open |
 
 use crate::circleci::catalogue::unix_seconds;
@@ -235,6 +236,13 @@ pub fn diagnose(
         let claim = claim_of(c.key).to_ascii_lowercase();
         let mut fix: Option<String> = None;
 
+        if let (Outcome::Pass, None, "aud", Some(Value::Array(auds))) =
+            (ce.outcome, op.qualifier, claim.as_str(), claims.get("aud"))
+        {
+            if auds.len() > 1 && !op.base.negated() {
+                out.push(finding("aud-list-assumed", Severity::Warning, format!("the token has {} audiences and `{}` in {label} tests `{}` without `ForAnyValue:`: AWS does not document that case, so the pass assumes STS uses the audience that is one of the provider's client IDs (unconfirmed)", auds.len(), c.operator, c.key), format!("mint a token with the one audience the role expects (`circleci run oidc get --claims '{{\"aud\":\"{}\"}}'`), and keep it in the provider's audiences", c.values.first().map(|v| v.as_ref()).unwrap_or("<org-id>")), at()));
+            }
+        }
         if ce.outcome == Outcome::Unknown {
             out.push(finding("condition-not-evaluated", Severity::Warning, format!("`{}` under `{}` in {label} cannot be evaluated offline, so the verdict may stay open", c.key, c.operator), String::new(), at()));
         }

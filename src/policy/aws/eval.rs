@@ -810,10 +810,9 @@ fn present(
     let expected = QuoteList(&c.values);
     let values = value.values();
     match (op.qualifier, value) {
-        (None, CtxValue::Many(list)) if list.len() != 1 => (
-            Outcome::Unknown,
-            format!("the token's `{claim}` has {} values, and AWS does not document how `{name}` (without `ForAnyValue:`/`ForAllValues:`) treats a multi-valued key", list.len()),
-        ),
+        (None, CtxValue::Many(list)) if list.len() != 1 => {
+            several(c, op, list, claim, ctx, claims, vars)
+        }
         (None, _) => {
             let actual = values.first().copied().unwrap_or("");
             let (r, hit) = any_expected(c, base, actual, ctx, claims, vars);
@@ -844,7 +843,9 @@ fn present(
                 .collect();
             let (result, text) = match q {
                 Qualifier::ForAnyValue => {
-                    let r = per_value.iter().fold(Outcome::Fail, |acc, (_, r)| or(acc, *r));
+                    let r = per_value
+                        .iter()
+                        .fold(Outcome::Fail, |acc, (_, r)| or(acc, *r));
                     let text = match per_value.iter().find(|(_, r)| *r == Outcome::Pass) {
                         Some((v, _)) => format!("`{v}`, one of the token's `{claim}` values, satisfies `{}` against {expected}", base.name()),
                         None if values.is_empty() => format!("the token's `{claim}` has no values, so `{name}` is false"),
@@ -853,7 +854,9 @@ fn present(
                     (r, text)
                 }
                 Qualifier::ForAllValues => {
-                    let r = per_value.iter().fold(Outcome::Pass, |acc, (_, r)| and(acc, *r));
+                    let r = per_value
+                        .iter()
+                        .fold(Outcome::Pass, |acc, (_, r)| and(acc, *r));
                     let text = match per_value.iter().find(|(_, r)| *r == Outcome::Fail) {
                         Some((v, _)) => format!("the token's `{claim}` value `{v}` does not satisfy `{}` against {expected}, so `{name}` is false", base.name()),
                         None if values.is_empty() => format!("the token's `{claim}` has no values, so `{name}` is true"),
@@ -864,6 +867,68 @@ fn present(
             };
             (result, text)
         }
+    }
+}
+
+/// A plain operator (no `ForAnyValue:`/`ForAllValues:`) on a claim with several values. IAM documents multivalued
+/// keys only with a set qualifier, so claimcheck decides only what every reading agrees on:
+/// - no value matches a positive operator: false whether IAM tests any value, every value, or the one
+///   audience STS accepted;
+/// - `aud` with a matching value: STS accepts a token when one of its audiences is a client ID of the provider
+///   and reports that one audience (`Audience` in its response), so the condition sees the matching value; this
+///   reading is unconfirmed and the explanation says so (DOMAIN.md: accept a string or an array for `aud`);
+/// - anything else (a negated operator, another multi-valued claim) stays unknown.
+fn several(
+    c: &Condition,
+    op: Operator,
+    list: &[String],
+    claim: &str,
+    ctx: &Context,
+    claims: &Map<String, Value>,
+    vars: bool,
+) -> (Outcome, String) {
+    let name = op.name();
+    let base = op.base;
+    let undocumented = || {
+        format!("the token's `{claim}` has {} values, and AWS does not document how `{name}` (without `ForAnyValue:`/`ForAllValues:`) treats a multi-valued key", list.len())
+    };
+    if list.is_empty() || base.negated() {
+        return (Outcome::Unknown, undocumented());
+    }
+    let per_value: Vec<(&str, Outcome, Option<&str>)> = list
+        .iter()
+        .map(|v| {
+            let (r, hit) = any_expected(c, base, v, ctx, claims, vars);
+            (v.as_str(), r, hit)
+        })
+        .collect();
+    let expected = QuoteList(&c.values);
+    if per_value.iter().all(|(_, r, _)| *r == Outcome::Fail) {
+        let shown = list
+            .iter()
+            .map(|v| format!("`{v}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        return (
+            Outcome::Fail,
+            format!(
+                "none of the token's {} `{claim}` values ({shown}) matches {expected}, compared {}",
+                list.len(),
+                how(base)
+            ),
+        );
+    }
+    match per_value.iter().find(|(_, r, _)| *r == Outcome::Pass) {
+        Some((v, _, hit)) if claim == "aud" => (
+            Outcome::Pass,
+            format!(
+                "`{v}`, one of the token's {} `aud` values, matches `{}`, compared {}; unconfirmed: AWS does not document `{name}` on a multi-valued `aud`, and claimcheck assumes STS uses the audience that is a client ID of the provider (add `{v}` to the provider's audiences)",
+                list.len(),
+                hit.unwrap_or_default(),
+                how(base)
+            ),
+        ),
+        _ => (Outcome::Unknown, undocumented()),
     }
 }
 
@@ -1055,8 +1120,22 @@ mod tests {
             )),
             Some(Verdict::Allow)
         );
+        // A plain operator: any-of for a positive one (unconfirmed, said in the text), false when nothing
+        // matches, open for a negated one.
         assert_eq!(
             v(&format!(r#"{{"StringEquals":{{"{K}:aud":"o1"}}}}"#)),
+            Some(Verdict::Allow)
+        );
+        assert_eq!(
+            v(&format!(r#"{{"StringLike":{{"{K}:aud":"oth*"}}}}"#)),
+            Some(Verdict::Allow)
+        );
+        assert_eq!(
+            v(&format!(r#"{{"StringEquals":{{"{K}:aud":"o2"}}}}"#)),
+            Some(Verdict::Deny)
+        );
+        assert_eq!(
+            v(&format!(r#"{{"StringNotEquals":{{"{K}:aud":"o1"}}}}"#)),
             None
         );
     }
