@@ -103,7 +103,7 @@ pub fn SignaturePanel(props: &Props) -> Html {
                             <li class={classes!("input-error", (f.severity != Severity::Error).then_some("input-warning"))}
                                 data-code={f.code}>
                                 { rich(&f.message) }
-                                if let Some(at) = f.location {
+                                if let Some(at) = f.location.filter(|at| !f.message.contains(&format!("line {}", at.line))) {
                                     <span class="location">{ format!(" (line {}, column {})", at.line, at.column) }</span>
                                 }
                                 if let Some(fix) = &f.fix { <span class="fix">{ " " }{ rich(fix) }</span> }

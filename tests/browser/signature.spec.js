@@ -38,6 +38,11 @@ test('signature: bad keys get an error with its place, and the page keeps workin
   const error = page.locator('.field-keys .input-error[data-code="jwk-missing-field"]');
   await expect(error).toContainText('line 2, column 3');
   await expect(result(page)).toHaveAttribute('data-signature-status', 'no-matching-key');
+  // A message that already names its line does not get the place appended a second time.
+  await pasteInto(keysInput(page), '\n-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----\n');
+  const pem = page.locator('.field-keys .input-error[data-code="keys-private-key"]');
+  await expect(pem).toContainText('block on line 2 is a private key');
+  expect((await pem.innerText()).match(/line 2/g)).toHaveLength(1);
 });
 
 test('signature: a signature that does not verify turns the verdict to deny, and a genuine one leaves it', async ({ page }) => {
