@@ -10,6 +10,7 @@
 //! |---|---|---|
 //! | `policy-json-syntax` | error | the text is not JSON (line/column given) |
 //! | `policy-not-recognized` | error | JSON, but no platform recognizes it |
+//! | `policy-known-after-apply` | error | a Terraform plan whose `assume_role_policy` is unknown until apply |
 //! | `policy-hcl-not-supported` | error | Terraform HCL was pasted; only JSON forms are read |
 //! | `policy-table-not-supported` | error | `vault read`'s `Key  Value` table was pasted; its values lost their types |
 //! | `policy-yaml-syntax` | error | the text looks like YAML but [`yaml`] cannot read it (line/column given) |
@@ -181,7 +182,7 @@ fn dispatch(
     now: i64,
 ) -> Evaluation {
     let Some(p) = PLATFORMS.iter().find(|p| (p.recognize)(value).is_some()) else {
-        return not_recognized();
+        return not_recognized(value);
     };
     let mut evaluation = (p.evaluate)(value, source, claims, now);
     evaluation.info.kind = Some(p.kind);
@@ -191,7 +192,23 @@ fn dispatch(
     evaluation
 }
 
-fn not_recognized() -> Evaluation {
+fn not_recognized(value: &Value) -> Evaluation {
+    let unknown = aws::parse::unknown_until_apply(value);
+    if !unknown.is_empty() {
+        let roles = unknown
+            .iter()
+            .map(|a| format!("`{a}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let finding = Finding::new(
+            "policy-known-after-apply",
+            Severity::Error,
+            Area::Policy,
+            format!("this Terraform plan holds no trust policy to read: `assume_role_policy` of {roles} is known only after apply (it depends on something the plan creates, such as the OIDC provider)"),
+        )
+        .with_fix("apply, then paste `terraform show -json` (the state) or `aws iam get-role --role-name <name>`; or paste the policy JSON the configuration renders");
+        return Evaluation::unusable(PolicyInfo::default(), vec![finding]);
+    }
     let expected = "an AWS IAM trust policy (or `aws iam get-role` output, a CloudFormation or Terraform JSON role), a Google workload identity provider, a Vault JWT role, or an Azure federated identity credential";
     let finding = Finding::new(
         "policy-not-recognized",
@@ -375,6 +392,38 @@ mod tests {
         assert_eq!(e.info.kind, None);
         assert_eq!(e.findings[0].code, "policy-not-recognized");
         assert!(e.findings[0].message.contains("AWS IAM trust policy"));
+    }
+
+    #[test]
+    fn a_terraform_plan_with_the_policy_unknown_until_apply_says_so() {
+        // `terraform show -json plan` when the role's policy names an OIDC provider the same plan creates.
+        let plan = r#"{"format_version":"1.2","terraform_version":"1.9.5",
+          "planned_values":{"root_module":{"resources":[{"address":"aws_iam_role.circleci","type":"aws_iam_role",
+            "values":{"name":"circleci-deploy","max_session_duration":3600}}]}},
+          "resource_changes":[
+            {"address":"aws_iam_openid_connect_provider.circleci","type":"aws_iam_openid_connect_provider",
+             "change":{"actions":["create"],"after":{"url":"https://oidc.circleci.com/org/o1"},"after_unknown":{"arn":true}}},
+            {"address":"aws_iam_role.circleci","type":"aws_iam_role",
+             "change":{"actions":["create"],"after":{"name":"circleci-deploy"},"after_unknown":{"arn":true,"assume_role_policy":true}}}],
+          "configuration":{"root_module":{"resources":[{"address":"aws_iam_role.circleci","type":"aws_iam_role",
+            "expressions":{"assume_role_policy":{"references":["data.aws_iam_policy_document.trust.json","data.aws_iam_policy_document.trust"]}}}]}}}"#;
+        let e = evaluate(plan, None, 0);
+        assert!(e.unusable);
+        assert_eq!(e.findings.len(), 1);
+        assert_eq!(e.findings[0].code, "policy-known-after-apply");
+        assert_eq!(
+            e.findings[0].message,
+            "this Terraform plan holds no trust policy to read: `assume_role_policy` of `aws_iam_role.circleci` is known only after apply (it depends on something the plan creates, such as the OIDC provider)"
+        );
+        // Once known (after apply, or a literal policy), the plan is read as before.
+        let known = plan.replace(
+            r#""after_unknown":{"arn":true,"assume_role_policy":true}"#,
+            r#""after_unknown":{"arn":true}"#,
+        );
+        assert_eq!(
+            evaluate(&known, None, 0).findings[0].code,
+            "policy-not-recognized"
+        );
     }
 
     #[test]
