@@ -5,6 +5,16 @@ use gloo::events::EventListener;
 use js_sys::{Date, Reflect};
 use wasm_bindgen::JsValue;
 
+/// Remove the element with `id` (the static loading shell of index.html) if it is there.
+pub fn remove_id(id: &str) {
+    if let Some(el) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+    {
+        el.remove();
+    }
+}
+
 /// The clock, unix seconds.
 pub fn now_secs() -> i64 {
     (Date::now() / 1000.0).floor() as i64

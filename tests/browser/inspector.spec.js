@@ -199,3 +199,19 @@ test.describe('text fields', () => {
     await expect(page.locator('[data-sub-version]')).toHaveCount(0);
   });
 });
+
+test('a static shell shows the title and a loading line while the wasm loads, and the app replaces it', async ({ page }) => {
+  // Hold the wasm back: what a visitor on a slow link sees first.
+  let release;
+  const held = new Promise((r) => { release = r; });
+  await page.route('**/*.wasm', async (route) => { await held; await route.continue(); });
+  await page.goto('./');
+  await expect(page.locator('#boot h1')).toHaveText('claimcheck');
+  await expect(page.locator('#boot .verdict-headline')).toContainText('Loading claimcheck');
+  await expect(page.getByLabel('Token', { exact: true })).toHaveCount(0);
+  release();
+  await expect(page.getByLabel('Token', { exact: true })).toBeVisible();
+  await expect(page.locator('#boot')).toHaveCount(0);
+  await expect(page.locator('h1')).toHaveCount(1);
+  await expect(page.locator('.verdict-headline')).toHaveText(/Paste a token and a policy/);
+});
