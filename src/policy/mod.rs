@@ -182,12 +182,39 @@ fn dispatch(
     now: i64,
 ) -> Evaluation {
     let Some(p) = PLATFORMS.iter().find(|p| (p.recognize)(value).is_some()) else {
-        return not_recognized(value);
+        return match value.get("TemplateBody").and_then(Value::as_str) {
+            Some(body) if how.is_none() => template_body(body, claims, now),
+            _ => not_recognized(value),
+        };
     };
     let mut evaluation = (p.evaluate)(value, source, claims, now);
     evaluation.info.kind = Some(p.kind);
     if let (Some(d), Some(how)) = (evaluation.info.detected.as_mut(), how) {
         d.push_str(how);
+    }
+    evaluation
+}
+
+/// `aws cloudformation get-template` output for a YAML (or JSON text) template: `TemplateBody` is a string.
+/// Evaluated as if the template had been pasted; its locations are in the template, not in the pasted text, so
+/// they are dropped.
+fn template_body(body: &str, claims: Option<&Map<String, Value>>, now: i64) -> Evaluation {
+    let mut evaluation = if let Ok(p) = json::parse(body) {
+        dispatch(&p.value, body, Some(", from `TemplateBody`"), claims, now)
+    } else {
+        match yaml::parse(body) {
+            Ok(parsed) if parsed.value.is_object() => dispatch(
+                &parsed.value,
+                &serde_json::to_string_pretty(&parsed.value).unwrap_or_default(),
+                Some(", read from the YAML in `TemplateBody`"),
+                claims,
+                now,
+            ),
+            _ => return not_recognized(&Value::Null),
+        }
+    };
+    for f in &mut evaluation.findings {
+        f.location = None;
     }
     evaluation
 }
@@ -460,6 +487,83 @@ mod tests {
                 column: 7
             })
         );
+    }
+
+    fn circleci_claims(org: &str, sub: &str) -> Map<String, Value> {
+        serde_json::from_value(serde_json::json!({
+            "iss": format!("https://oidc.circleci.com/org/{org}"),
+            "aud": org,
+            "sub": sub,
+            "iat": 1_000, "exp": 4_600,
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn get_template_output_is_read_with_a_json_or_a_yaml_template_body() {
+        let org = "8f2c1a4e-3b6d-4f0a-9c1e-5d7b2a9e4c10";
+        let sub = format!("org/{org}/project/1d3e5f70-2a4b-4c6d-8e9f-0a1b2c3d4e5f/user/a0b1c2d3-e4f5-4a6b-8c7d-9e0f1a2b3c4d");
+        let claims = circleci_claims(org, &sub);
+        // A JSON template: `TemplateBody` is an object, and its parameters resolve the `Fn::Sub`.
+        let json_body = serde_json::json!({"TemplateBody": {
+            "Parameters": {"OrgId": {"Type": "String", "Default": org}},
+            "Resources": {"Role": {"Type": "AWS::IAM::Role", "Properties": {"AssumeRolePolicyDocument": {
+                "Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow",
+                    "Principal": {"Federated": {"Fn::Sub": "arn:aws:iam::${AWS::AccountId}:oidc-provider/oidc.circleci.com/org/${OrgId}"}},
+                    "Action": "sts:AssumeRoleWithWebIdentity",
+                    "Condition": {"StringEquals": {format!("oidc.circleci.com/org/{org}:aud"): {"Ref": "OrgId"}}}}]}}}}},
+            "StagesAvailable": ["Original", "Processed"]});
+        let e = evaluate(&json_body.to_string(), Some(&claims), 2_000);
+        assert_eq!(e.info.kind, Some(PolicyKind::Aws));
+        assert!(e
+            .info
+            .detected
+            .as_deref()
+            .unwrap()
+            .starts_with("CloudFormation template"));
+        assert_eq!(e.verdict, Some(Verdict::Allow), "{:?}", e.findings);
+        // A YAML template: `TemplateBody` is the template's text.
+        let yaml = format!(
+            "Parameters:\n  OrgId:\n    Type: String\n    Default: {org}\nResources:\n  Role:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument:\n        Version: '2012-10-17'\n        Statement:\n          - Effect: Allow\n            Principal:\n              Federated: !Sub arn:aws:iam::${{AWS::AccountId}}:oidc-provider/oidc.circleci.com/org/${{OrgId}}\n            Action: sts:AssumeRoleWithWebIdentity\n            Condition:\n              StringEquals:\n                oidc.circleci.com/org/{org}:sub: {sub}/nope\n"
+        );
+        let wrapped = serde_json::json!({"TemplateBody": yaml, "StagesAvailable": ["Original"]});
+        let e = evaluate(&wrapped.to_string(), Some(&claims), 2_000);
+        assert_eq!(e.info.kind, Some(PolicyKind::Aws));
+        assert_eq!(
+            e.info.detected.as_deref(),
+            Some("CloudFormation template (`AssumeRolePolicyDocument`, an object), read from the YAML in `TemplateBody`")
+        );
+        assert_eq!(e.verdict, Some(Verdict::Deny));
+        assert!(e.findings.iter().all(|f| f.location.is_none()));
+        // Not a template: said as for any other JSON.
+        let e = evaluate(r#"{"TemplateBody": "just: [text"}"#, Some(&claims), 2_000);
+        assert_eq!(e.findings[0].code, "policy-not-recognized");
+    }
+
+    #[test]
+    fn pulumi_stack_export_is_read_once_for_inputs_and_outputs() {
+        let org = "8f2c1a4e-3b6d-4f0a-9c1e-5d7b2a9e4c10";
+        let sub = format!("org/{org}/project/1d3e5f70-2a4b-4c6d-8e9f-0a1b2c3d4e5f/user/a0b1c2d3-e4f5-4a6b-8c7d-9e0f1a2b3c4d");
+        let claims = circleci_claims(org, &sub);
+        let policy = serde_json::json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+            "Principal": {"Federated": format!("arn:aws:iam::123456789012:oidc-provider/oidc.circleci.com/org/{org}")},
+            "Action": "sts:AssumeRoleWithWebIdentity",
+            "Condition": {"StringEquals": {format!("oidc.circleci.com/org/{org}:aud"): org}}}]})
+        .to_string();
+        let export = serde_json::json!({"version": 3, "deployment": {"manifest": {}, "resources": [
+            {"urn": "urn:pulumi:prod::ci::pulumi:pulumi:Stack::ci-prod", "type": "pulumi:pulumi:Stack"},
+            {"urn": "urn:pulumi:prod::ci::aws:iam/role:Role::circleci", "type": "aws:iam/role:Role",
+             "inputs": {"assumeRolePolicy": policy, "name": "circleci"},
+             "outputs": {"arn": "arn:aws:iam::123456789012:role/circleci", "assumeRolePolicy": policy}}]}});
+        let e = evaluate(&export.to_string(), Some(&claims), 2_000);
+        assert_eq!(e.info.kind, Some(PolicyKind::Aws));
+        assert_eq!(
+            e.info.detected.as_deref(),
+            Some("Pulumi state (`assumeRolePolicy`, a JSON string)")
+        );
+        assert_eq!(e.verdict, Some(Verdict::Allow));
+        assert!(!e.findings.iter().any(|f| f.code == "aws-several-roles"));
     }
 
     #[test]

@@ -95,7 +95,12 @@ pub fn evaluate(
     };
     // A CloudFormation template's intrinsic functions, resolved from the template itself (pointers are unchanged).
     let (document, inner) = if found.detected.starts_with("CloudFormation") {
-        let resolved = cfn::resolve(document, doc, &mut findings);
+        // `aws cloudformation get-template` wraps the template in `TemplateBody`.
+        let template = doc
+            .get("TemplateBody")
+            .filter(|t| t.is_object())
+            .unwrap_or(doc);
+        let resolved = cfn::resolve(document, template, &mut findings);
         // `AssumeRolePolicyDocument: !Sub |` and a JSON text: the usual way to put a parameter into condition
         // keys (intrinsic functions cannot be keys). Once substituted, the text is the document.
         match &*resolved {

@@ -224,9 +224,19 @@ pub fn find(value: &Value) -> Option<Found<'_>> {
     }
     // CloudFormation: Resources/<name>/Properties/AssumeRolePolicyDocument, or a bare Properties fragment;
     // Terraform JSON: resource/aws_iam_role/<name>/assume_role_policy, plan/state `values.assume_role_policy`;
-    // `aws iam list-roles`: Roles/<n>/AssumeRolePolicyDocument. A template or state often holds several roles
+    // `aws iam list-roles`: Roles/<n>/AssumeRolePolicyDocument; Pulumi `stack export`: `assumeRolePolicy`. A template or state often holds several roles
     // (a Lambda execution role before the CI role): the first one that trusts a web identity is evaluated.
     let mut found = candidates(value);
+    // The same document written twice (a plan's `planned_values` and `resource_changes`, Pulumi's `inputs` and
+    // `outputs`) is one role.
+    let mut i = 0;
+    while i < found.len() {
+        if found[..i].iter().any(|f| f.source == found[i].source) {
+            found.remove(i);
+        } else {
+            i += 1;
+        }
+    }
     let pick = found.iter().position(trusts_web_identity).unwrap_or(0);
     if pick >= found.len() {
         return None;
@@ -271,6 +281,15 @@ fn candidates(value: &Value) -> Vec<Found<'_>> {
                         doc,
                         pointer_push(&pointer, "assume_role_policy"),
                         "Terraform JSON (`assume_role_policy`",
+                    ) {
+                        out.push(f);
+                    }
+                }
+                if let Some(doc) = map.get("assumeRolePolicy") {
+                    if let Some(f) = embedded(
+                        doc,
+                        pointer_push(&pointer, "assumeRolePolicy"),
+                        "Pulumi state (`assumeRolePolicy`",
                     ) {
                         out.push(f);
                     }
