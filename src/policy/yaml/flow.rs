@@ -2,7 +2,7 @@
 
 use serde_json::{Map, Value};
 
-use super::scalar::{fold, plain, unquote};
+use super::scalar::{fold, plain, tagged, unquote};
 use super::{quoted_end, MAX_DEPTH};
 
 /// A flow collection (`[a, "b"]`, `{k: v}`), on one line or joined from several.
@@ -38,6 +38,16 @@ impl Flow<'_> {
                 unquote(&rest[..end]).map(Value::String)
             }
             Some('&') | Some('*') => Err("anchors and aliases are not supported".to_string()),
+            // A tag on an item (`!Equals [!Ref Env, prod]`): CloudFormation's short form, as in block style.
+            Some('!') => {
+                let rest = &self.text[self.pos..];
+                let end = rest
+                    .find(|c: char| c.is_whitespace() || matches!(c, ',' | ']' | '}'))
+                    .unwrap_or(rest.len());
+                let tag = &rest[..end];
+                self.pos += end;
+                self.value().map(|v| tagged(tag, v))
+            }
             _ => {
                 let rest = &self.text[self.pos..];
                 let end = rest.find([',', ']', '}']).unwrap_or(rest.len());

@@ -281,3 +281,21 @@ fn several_documents_are_a_list() {
     // One document, with or without its `---`, is the document itself.
     assert_eq!(read("---\nname: a\n"), json!({"name": "a"}));
 }
+
+#[test]
+fn short_form_tags_inside_flow_collections() {
+    let text = "\
+Conditions:
+  IsProd: !Equals [!Ref Env, prod]
+  Both: !And [!Condition IsProd, !Not [!Equals [!Ref Branch, 'main']]]
+  Map: {Arn: !GetAtt Provider.Arn, plain: x}
+";
+    assert_eq!(
+        read(text),
+        json!({"Conditions": {
+            "IsProd": {"Fn::Equals": [{"Ref": "Env"}, "prod"]},
+            "Both": {"Fn::And": [{"Condition": "IsProd"}, {"Fn::Not": [{"Fn::Equals": [{"Ref": "Branch"}, "main"]}]}]},
+            "Map": {"Arn": {"Fn::GetAtt": "Provider.Arn"}, "plain": "x"}
+        }})
+    );
+}
