@@ -8,11 +8,13 @@
 //! - `AWS::Partition` (`aws`) and `AWS::URLSuffix` (`amazonaws.com`);
 //! - the `Arn` (and `Ref`) of an `AWS::IAM::OIDCProvider` resource (or CDK's `Custom::AWSCDKOpenIdConnectProvider`),
 //!   from its `Url`;
-//! - `Fn::Join`, `Fn::Select` over a literal list, `Fn::FindInMap` over the template's `Mappings`.
+//! - `Fn::Join`, `Fn::Select` over a literal list, `Fn::FindInMap` over the template's `Mappings`;
+//! - `Fn::If`, when the template's `Conditions` (`Fn::Equals`, `Fn::Not`, `Fn::And`, `Fn::Or`, `Condition`)
+//!   decide it from parameter defaults (a `Ref AWS::NoValue` branch leaves the property out).
 //!
 //! `AWS::AccountId` reads as `<ACCOUNT_ID>`: the account is never checked offline. What else only a deployed
-//! stack knows (`AWS::Region`, a parameter without a default, another resource's attribute, `Fn::If`,
-//! `Fn::ImportValue`) stays in the text as `${Name}`, in `Fn::Sub`'s own syntax, and is reported.
+//! stack knows (`AWS::Region`, a parameter without a default, another resource's attribute, an `Fn::If` whose
+//! condition reads one of those, `Fn::ImportValue`) stays in the text as `${Name}`, in `Fn::Sub`'s own syntax, and is reported.
 //!
 //! | code | severity | meaning |
 //! |---|---|---|
@@ -27,6 +29,8 @@ use crate::report::{Area, Finding, Severity};
 
 /// Deeper nesting than this is left unresolved (a hostile or self-referencing template).
 const MAX_DEPTH: usize = 16;
+/// Values and conditions resolved for one policy, at most.
+const MAX_STEPS: usize = 500_000;
 /// What is listed in a finding, at most.
 const MAX_LISTED: usize = 8;
 
@@ -47,6 +51,8 @@ pub fn resolve<'a>(
         template,
         resolved: Vec::new(),
         unresolved: Vec::new(),
+        misses: 0,
+        steps: 0,
     };
     let value = r.value(&policy, 0);
     if !r.resolved.is_empty() {
@@ -95,6 +101,21 @@ fn listed(items: &[String]) -> String {
     out
 }
 
+/// What `Fn::If` gives for a `Ref AWS::NoValue` branch: the property or list item is left out.
+const NO_VALUE: &str = "\u{0}AWS::NoValue";
+
+fn no_value() -> Value {
+    Value::String(NO_VALUE.to_string())
+}
+
+fn is_no_value(v: &Value) -> bool {
+    v.as_str() == Some(NO_VALUE)
+}
+
+fn is_no_value_ref(v: &Value) -> bool {
+    v.get("Ref").and_then(Value::as_str) == Some("AWS::NoValue")
+}
+
 /// The intrinsic function an object stands for: exactly one key, `Ref` or `Fn::...`.
 fn intrinsic(map: &Map<String, Value>) -> Option<(&str, &Value)> {
     let mut entries = map.iter();
@@ -121,6 +142,11 @@ struct Resolver<'t> {
     resolved: Vec<String>,
     /// Names left as `${Name}`, in the order met, without repeats.
     unresolved: Vec<String>,
+    /// Every time something was left unresolved (repeats counted): tells whether one value resolved fully.
+    misses: usize,
+    /// Values and conditions visited so far: a template whose functions refer to each other many times over
+    /// (hostile, or a mistake) stops being resolved at [`MAX_STEPS`] rather than taking exponential time.
+    steps: usize,
 }
 
 impl Resolver<'_> {
@@ -132,6 +158,7 @@ impl Resolver<'_> {
 
     /// `${name}`, recorded as unresolved.
     fn left(&mut self, name: &str) -> String {
+        self.misses += 1;
         if !self.unresolved.iter().any(|u| u == name) {
             self.unresolved.push(name.to_string());
         }
@@ -140,7 +167,11 @@ impl Resolver<'_> {
 
     /// `v` with every intrinsic function replaced by what it resolves to.
     fn value(&mut self, v: &Value, depth: usize) -> Value {
-        if depth >= MAX_DEPTH {
+        self.steps += 1;
+        if self.steps == MAX_STEPS {
+            self.left("… (too many references to resolve)");
+        }
+        if depth >= MAX_DEPTH || self.steps > MAX_STEPS {
             return v.clone();
         }
         match v {
@@ -149,12 +180,17 @@ impl Resolver<'_> {
                 None => Value::Object(
                     map.iter()
                         .map(|(k, c)| (k.clone(), self.value(c, depth + 1)))
+                        .filter(|(_, v)| !is_no_value(v))
                         .collect(),
                 ),
             },
-            Value::Array(items) => {
-                Value::Array(items.iter().map(|c| self.value(c, depth + 1)).collect())
-            }
+            Value::Array(items) => Value::Array(
+                items
+                    .iter()
+                    .map(|c| self.value(c, depth + 1))
+                    .filter(|v| !is_no_value(v))
+                    .collect(),
+            ),
             other => other.clone(),
         }
     }
@@ -198,6 +234,22 @@ impl Resolver<'_> {
                     other => (other.as_str().unwrap_or_default(), None),
                 };
                 Value::String(self.sub(text, vars, depth))
+            }
+            "Fn::If" => {
+                let name = arg.get(0).and_then(Value::as_str).unwrap_or_default();
+                match self.condition_named(name, depth) {
+                    Some(holds) => {
+                        self.note(format!(
+                            "`Fn::If` `{name}` = `{holds}` (the template's `Conditions` with the parameters' defaults)"
+                        ));
+                        match arg.get(if holds { 1 } else { 2 }) {
+                            Some(branch) if is_no_value_ref(branch) => no_value(),
+                            Some(branch) => self.value(branch, depth),
+                            None => Value::String(self.left("Fn::If")),
+                        }
+                    }
+                    None => Value::String(self.left("Fn::If")),
+                }
             }
             "Fn::Join" => {
                 let delimiter = arg.get(0).and_then(Value::as_str).unwrap_or_default();
@@ -243,6 +295,58 @@ impl Resolver<'_> {
                 }
             }
             other => Value::String(self.left(other)),
+        }
+    }
+
+    /// Whether the template's condition `name` holds, when the template alone decides it.
+    fn condition_named(&mut self, name: &str, depth: usize) -> Option<bool> {
+        let template = self.template;
+        let c = template.get("Conditions")?.get(name)?;
+        self.condition(c, depth + 1)
+    }
+
+    /// A condition function (`Fn::Equals`, `Fn::Not`, `Fn::And`, `Fn::Or`, `Condition`), when every value it
+    /// reads resolves; `None` otherwise (a parameter without a default, `AWS::Region`, ...).
+    fn condition(&mut self, c: &Value, depth: usize) -> Option<bool> {
+        self.steps += 1;
+        if depth >= MAX_DEPTH || self.steps > MAX_STEPS {
+            return None;
+        }
+        let (name, arg) = match c {
+            Value::Object(map) => {
+                let mut entries = map.iter();
+                match (entries.next(), entries.next()) {
+                    (Some((k, v)), None) => (k.as_str(), v),
+                    _ => return None,
+                }
+            }
+            Value::Bool(b) => return Some(*b),
+            Value::String(s) => return s.parse().ok(),
+            _ => return None,
+        };
+        let list = || arg.as_array().map(Vec::as_slice).unwrap_or_default();
+        match name {
+            "Condition" => self.condition_named(arg.as_str()?, depth),
+            "Fn::Equals" => {
+                let [a, b] = list() else { return None };
+                let misses = self.misses;
+                let (a, b) = (self.text(a, depth + 1), self.text(b, depth + 1));
+                (self.misses == misses).then_some(a == b)
+            }
+            "Fn::Not" => self.condition(list().first()?, depth + 1).map(|b| !b),
+            "Fn::And" | "Fn::Or" => {
+                let mut result = Some(name == "Fn::And");
+                for item in list() {
+                    match (self.condition(item, depth + 1), name) {
+                        (Some(false), "Fn::And") => return Some(false),
+                        (Some(true), "Fn::Or") => return Some(true),
+                        (None, _) => result = None,
+                        _ => {}
+                    }
+                }
+                result
+            }
+            _ => None,
         }
     }
 
@@ -410,6 +514,71 @@ mod tests {
                 ),
             ]
         );
+    }
+
+    #[test]
+    fn fn_if_follows_the_conditions_the_parameter_defaults_decide() {
+        let template = json!({
+            "Parameters": {
+                "Env": {"Type": "String", "Default": "prod"},
+                "Branch": {"Type": "String", "Default": "main"},
+                "Region": {"Type": "String"}
+            },
+            "Conditions": {
+                "IsProd": {"Fn::Equals": [{"Ref": "Env"}, "prod"]},
+                "IsDev": {"Fn::Not": [{"Condition": "IsProd"}]},
+                "PinBranch": {"Fn::And": [{"Condition": "IsProd"}, {"Fn::Equals": ["main", {"Ref": "Branch"}]}]},
+                "InEurope": {"Fn::Equals": [{"Ref": "Region"}, "eu-west-1"]},
+                "Either": {"Fn::Or": [{"Condition": "InEurope"}, {"Condition": "IsProd"}]},
+                "Loop": {"Condition": "Loop"}
+            }
+        });
+        let policy = json!({
+            "prod": {"Fn::If": ["IsProd", "org/p/*", "org/d/*"]},
+            "dev": {"Fn::If": ["IsDev", "yes", "no"]},
+            "pinned": {"Fn::If": ["PinBranch", {"Fn::Sub": "refs/heads/${Branch}"}, {"Ref": "AWS::NoValue"}]},
+            "dropped": {"Fn::If": ["IsDev", "x", {"Ref": "AWS::NoValue"}]},
+            "list": ["a", {"Fn::If": ["IsDev", "b", {"Ref": "AWS::NoValue"}]}],
+            "either": {"Fn::If": ["Either", 1, 2]},
+            "unknown": {"Fn::If": ["InEurope", "eu", "other"]},
+            "loop": {"Fn::If": ["Loop", "a", "b"]}
+        });
+        let (out, findings) = run(policy, template);
+        assert_eq!(
+            out,
+            json!({
+                "prod": "org/p/*", "dev": "no", "pinned": "refs/heads/main",
+                "list": ["a"], "either": 1, "unknown": "${Fn::If}", "loop": "${Fn::If}"
+            })
+        );
+        assert!(findings[0].1.contains("`Fn::If` `IsProd` = `true` (the template's `Conditions` with the parameters' defaults)"), "{findings:?}");
+        assert!(findings[0].1.contains("`Fn::If` `IsDev` = `false`"));
+        assert_eq!(findings[1].0, "cfn-unresolved");
+        assert!(findings[1].1.contains("`${Region}`"), "{findings:?}");
+    }
+
+    #[test]
+    fn functions_that_refer_to_each_other_many_times_over_stop_early() {
+        // Ten references per level, sixteen levels deep: 10^16 visits without a step budget.
+        let refs = |name: &str| json!(vec![json!({"Condition": name}); 10]);
+        let mut conditions = Map::new();
+        for level in 0..16 {
+            conditions.insert(
+                format!("C{level}"),
+                json!({"Fn::And": refs(&format!("C{}", level + 1))}),
+            );
+        }
+        let fan = |_: usize| json!({"Fn::FindInMap": ["M", "a", "b"]});
+        let template = json!({
+            "Conditions": conditions,
+            "Mappings": {"M": {"a": {"b": (0..10).map(fan).collect::<Vec<_>>()}}}
+        });
+        let policy =
+            json!({"x": {"Fn::If": ["C0", "yes", "no"]}, "y": {"Fn::FindInMap": ["M", "a", "b"]}});
+        let started = std::time::Instant::now();
+        let (out, _) = run(policy, template);
+        assert_eq!(out["x"], "${Fn::If}");
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
     }
 
     #[test]
