@@ -107,6 +107,12 @@ impl Finding {
         self.location = Some(location);
         self
     }
+
+    /// The finding at `location`, when it is known.
+    pub fn located(mut self, location: Option<Location>) -> Self {
+        self.location = location;
+        self
+    }
 }
 
 /// One evaluated condition / rule: expected vs actual, the outcome, why, and the fix.

@@ -155,6 +155,30 @@ impl Locate for LazySpans<'_> {
     }
 }
 
+/// One object of a pasted document, for locating its members: the spans of the text and the object's JSON
+/// Pointer in it (`""` for the whole document, `/data` inside `vault read` output, `/0` in a list).
+#[derive(Debug, Clone, Copy)]
+pub struct Object<'a> {
+    pub spans: &'a dyn Locate,
+    pub pointer: &'a str,
+}
+
+impl Object<'_> {
+    /// Where the member at `path` (keys below the object, unescaped) was written. When it was not, the nearest
+    /// enclosing member that was, or the object itself: a finding about a missing field points at the object
+    /// that lacks it.
+    pub fn at(&self, path: &[&str]) -> Option<Location> {
+        let mut pointers = Vec::with_capacity(path.len() + 1);
+        pointers.push(self.pointer.to_string());
+        for key in path {
+            let mut pointer = pointers.last().cloned().unwrap_or_default();
+            pointer_append(&mut pointer, key);
+            pointers.push(pointer);
+        }
+        pointers.iter().rev().find_map(|p| self.spans.locate(p))
+    }
+}
+
 /// The members of every object in `value`.
 fn value_members(value: &Value) -> usize {
     let mut count = 0;
@@ -754,6 +778,31 @@ mod tests {
             assert_eq!(lazy.spans.get().is_none(), p.spans.duplicates.is_empty());
             assert_eq!(lazy.locate("/a"), p.spans.locate("/a"));
         }
+    }
+
+    #[test]
+    fn object_members_are_located_or_fall_back_to_the_object() {
+        let text =
+            "{\"data\": {\n  \"bound_claims\": {\"a/b\": \"x\"},\n  \"user_claim\": \"sub\"}}";
+        let spans = LazySpans::new(text);
+        let data = Object {
+            spans: &spans,
+            pointer: "/data",
+        };
+        assert_eq!(data.at(&["user_claim"]), Some(loc(3, 3)));
+        // Keys are escaped as pointer tokens.
+        assert_eq!(data.at(&["bound_claims", "a/b"]), Some(loc(2, 20)));
+        // A missing member: the nearest enclosing one, or the object itself.
+        assert_eq!(data.at(&["bound_claims", "c"]), Some(loc(2, 3)));
+        assert_eq!(data.at(&["role_type"]), Some(loc(1, 2)));
+        assert_eq!(data.at(&[]), Some(loc(1, 2)));
+        // Nothing to locate in: no location.
+        let none = LazySpans::new("");
+        let empty = Object {
+            spans: &none,
+            pointer: "",
+        };
+        assert_eq!(empty.at(&["user_claim"]), None);
     }
 
     #[test]
