@@ -17,6 +17,10 @@ pub struct Provider {
     pub disabled: bool,
     pub state: Option<String>,
     pub detected: String,
+    /// The keys below the provider object where `issuerUri` and `allowedAudiences` are (`oidc` first in
+    /// describe output), for locating them.
+    pub issuer_path: Vec<&'static str>,
+    pub audiences_path: Vec<&'static str>,
 }
 
 fn strings(v: Option<&Value>) -> Vec<String> {
@@ -53,6 +57,11 @@ pub fn read(doc: &Value) -> Option<Provider> {
     }
     let oidc = map.get("oidc").and_then(Value::as_object);
     let field = |k: &str| oidc.and_then(|o| o.get(k)).or_else(|| map.get(k));
+    // Where `field` reads `k`; under `oidc` too when it is nowhere, if there is an `oidc` object.
+    let path = |k: &'static str| match oidc {
+        Some(o) if o.contains_key(k) || !map.contains_key(k) => vec!["oidc", k],
+        _ => vec![k],
+    };
     let mapping = map
         .get("attributeMapping")
         .and_then(Value::as_object)
@@ -91,6 +100,8 @@ pub fn read(doc: &Value) -> Option<Provider> {
             .unwrap_or(false),
         state: map.get("state").and_then(Value::as_str).map(str::to_string),
         detected: detected.to_string(),
+        issuer_path: path("issuerUri"),
+        audiences_path: path("allowedAudiences"),
     })
 }
 

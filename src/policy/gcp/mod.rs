@@ -31,8 +31,11 @@ pub mod rules;
 
 use serde_json::{Map, Value};
 
+use crate::policy::json::{LazySpans, Object};
 use crate::policy::{Evaluation, PolicyKind};
-use crate::report::{Area, Check, Finding, Outcome, PolicyInfo, Severity, Snippet, Verdict};
+use crate::report::{
+    Area, Check, Finding, Location, Outcome, PolicyInfo, Severity, Snippet, Verdict,
+};
 use cel::{Stop, Val};
 
 pub use errors::explain_error_text;
@@ -60,9 +63,21 @@ pub fn evaluate(
     claims: Option<&Map<String, Value>>,
     now: i64,
 ) -> Evaluation {
+    // Scanned for locations only when a finding asks for one.
+    let spans = LazySpans::new(text);
     match (doc, recognize(doc)) {
-        (Value::Array(items), detected @ Some(_)) => evaluate_list(items, detected, claims, now),
-        _ => evaluate_one(doc, text, claims, now),
+        (Value::Array(items), detected @ Some(_)) => {
+            evaluate_list(items, detected, &spans, claims, now)
+        }
+        _ => evaluate_one(
+            doc,
+            Object {
+                spans: &spans,
+                pointer: "",
+            },
+            claims,
+            now,
+        ),
     }
 }
 
@@ -71,6 +86,7 @@ pub fn evaluate(
 fn evaluate_list(
     items: &[Value],
     detected: Option<String>,
+    spans: &LazySpans<'_>,
     claims: Option<&Map<String, Value>>,
     now: i64,
 ) -> Evaluation {
@@ -92,7 +108,12 @@ fn evaluate_list(
             .and_then(|n| n.rsplit('/').next())
             .filter(|id| !id.is_empty())
             .map_or_else(|| format!("#{}", i + 1), |id| format!("`{id}`"));
-        let e = evaluate_one(item, "", claims, now);
+        let pointer = format!("/{i}");
+        let at = Object {
+            spans,
+            pointer: &pointer,
+        };
+        let e = evaluate_one(item, at, claims, now);
         for mut c in e.checks {
             c.statement = Some(match c.statement {
                 Some(s) => format!("provider {id} {s}"),
@@ -147,14 +168,13 @@ fn evaluate_list(
     out
 }
 
-/// Evaluate one provider `doc` against `claims`.
+/// Evaluate one provider `doc` (the object `at` in the pasted text) against `claims`.
 fn evaluate_one(
     doc: &Value,
-    text: &str,
+    at: Object<'_>,
     claims: Option<&Map<String, Value>>,
     now: i64,
 ) -> Evaluation {
-    let _ = text;
     let Some(provider) = input::read(doc) else {
         let info = PolicyInfo {
             kind: Some(PolicyKind::Gcp),
@@ -185,10 +205,11 @@ fn evaluate_one(
                 Area::Policy,
                 "the provider has no `attributeCondition`: every token from this issuer with an allowed audience is accepted (all projects of the org)",
             )
-            .with_fix("add `--attribute-condition=\"assertion['oidc.circleci.com/project-id'] == '<project-id>'\"`"),
+            .with_fix("add `--attribute-condition=\"assertion['oidc.circleci.com/project-id'] == '<project-id>'\"`")
+            .located(at.at(&["attributeCondition"])),
         );
     }
-    eval.findings.extend(invalid_expressions(&provider));
+    eval.findings.extend(invalid_expressions(&provider, at));
     let Some(claims) = claims else { return eval };
 
     let mut checks: Vec<Check> = Vec::new();
@@ -207,7 +228,8 @@ fn evaluate_one(
                 Area::Policy,
                 "the mapped `google.subject` is longer than 127 bytes; google rejects the token (a V2 CircleCI `sub` always is)",
             )
-            .with_fix("map `google.subject=assertion['oidc.circleci.com/project-id']`, or use `$CIRCLE_OIDC_TOKEN` (V1)"),
+            .with_fix("map `google.subject=assertion['oidc.circleci.com/project-id']`, or use `$CIRCLE_OIDC_TOKEN` (V1)")
+            .located(at.at(&["attributeMapping", "google.subject"])),
         );
     }
     let uncertain_mapping = mapped.uncertain;
@@ -274,28 +296,37 @@ fn evaluate_one(
                 "compare each claim the condition reads with the token's claims (shown above); claims with `.` or `/` in their names need `assertion['name']`.".to_string()
             }),
         };
-        let diagnoses = match &compiled {
+        let rejects = outcome == Outcome::Fail && compiled.is_ok();
+        // The findings below are about the condition; it is located only when there are some.
+        let condition_at = rejects.then(|| at.at(&["attributeCondition"])).flatten();
+        let diagnoses: Vec<Finding> = match &compiled {
             Ok(expr) if outcome == Outcome::Fail => {
                 diagnose::diagnose(expr, &vars, claims, provider.mapping.as_deref())
+                    .into_iter()
+                    .map(|f| f.located(condition_at))
+                    .collect()
             }
             _ => Vec::new(),
         };
         let fix = diagnoses.iter().find_map(|f| f.fix.clone()).or(fix);
         // Using the other token variable also cures a V2 `sub` too long for `google.subject`: say it first.
-        let at = eval
+        let first = eval
             .findings
             .iter()
             .position(|f| f.code == "gcp-subject-too-long")
             .filter(|_| diagnoses.iter().any(|f| f.code == "sub-expects-v1"))
             .unwrap_or(eval.findings.len());
-        eval.findings.splice(at..at, diagnoses);
-        if outcome == Outcome::Fail && compiled.is_ok() {
-            eval.findings.push(Finding::new(
-                "gcp-condition-rejects",
-                Severity::Error,
-                Area::Policy,
-                format!("the attribute condition does not hold for this token: `{REJECTED}`"),
-            ));
+        eval.findings.splice(first..first, diagnoses);
+        if rejects {
+            eval.findings.push(
+                Finding::new(
+                    "gcp-condition-rejects",
+                    Severity::Error,
+                    Area::Policy,
+                    format!("the attribute condition does not hold for this token: `{REJECTED}`"),
+                )
+                .located(condition_at),
+            );
         }
         checks.push(Check {
             statement: Some("provider".into()),
@@ -312,14 +343,18 @@ fn evaluate_one(
         .iter()
         .find(|c| c.result == Outcome::Fail)
         .map(|c| c.key.clone());
-    let any_unknown = checks.iter().any(|c| c.result == Outcome::Unknown);
-    if any_unknown {
-        eval.findings.push(Finding::new(
-            "gcp-not-evaluated",
-            Severity::Info,
-            Area::Policy,
-            "part of the mapping or condition could not be evaluated here; no verdict is guessed for it",
-        ));
+    let unknown = checks.iter().find(|c| c.result == Outcome::Unknown);
+    let any_unknown = unknown.is_some();
+    if let Some(c) = unknown {
+        eval.findings.push(
+            Finding::new(
+                "gcp-not-evaluated",
+                Severity::Info,
+                Area::Policy,
+                "part of the mapping or condition could not be evaluated here; no verdict is guessed for it",
+            )
+            .located(check_location(&c.key, &provider, at)),
+        );
     }
     eval.verdict = match (&first_fail, any_unknown) {
         (Some(_), _) => Some(Verdict::Deny),
@@ -337,30 +372,49 @@ fn evaluate_one(
     eval
 }
 
+/// Where the provider field a check's `key` names was written: `None` for the token's claims (`exp`, `iat`).
+fn check_location(key: &str, provider: &input::Provider, at: Object<'_>) -> Option<Location> {
+    match key {
+        "issuerUri" => at.at(&provider.issuer_path),
+        "allowedAudiences" => at.at(&provider.audiences_path),
+        "attributeCondition" | "disabled" | "state" => at.at(&[key]),
+        "attributeMapping" => at.at(&["attributeMapping"]),
+        _ => key
+            .strip_prefix("attributeMapping.")
+            .and_then(|name| at.at(&["attributeMapping", name])),
+    }
+}
+
 /// A finding for each mapping expression or condition Google would refuse to save (syntax error,
 /// undeclared variable): such a provider cannot exist, so it accepts no token.
-fn invalid_expressions(provider: &input::Provider) -> Vec<Finding> {
+fn invalid_expressions(provider: &input::Provider, at: Object<'_>) -> Vec<Finding> {
     let mut out = Vec::new();
     for (name, expr) in provider.mapping.iter().flatten() {
         if let Err(e) = cel::check::compile(expr, cel::check::MAPPING_VARS) {
-            out.push(invalid(
-                "gcp-mapping-invalid",
-                format!("`attributeMapping` `{name}`"),
-                expr,
-                &e,
-                "correct the expression: a mapping may use only `assertion`.",
-            ));
+            out.push(
+                invalid(
+                    "gcp-mapping-invalid",
+                    format!("`attributeMapping` `{name}`"),
+                    expr,
+                    &e,
+                    "correct the expression: a mapping may use only `assertion`.",
+                )
+                .located(at.at(&["attributeMapping", name])),
+            );
         }
     }
     if let Some(condition) = &provider.condition {
         if let Err(e) = cel::check::compile(condition, cel::check::CONDITION_VARS) {
-            out.push(invalid(
-                "gcp-condition-invalid",
-                "`attributeCondition`".to_string(),
-                condition,
-                &e,
-                "correct the expression: a condition may use only `assertion`, `google` and `attribute`.",
-            ));
+            out.push(
+                invalid(
+                    "gcp-condition-invalid",
+                    "`attributeCondition`".to_string(),
+                    condition,
+                    &e,
+                    "correct the expression: a condition may use only `assertion`, `google` and `attribute`.",
+                )
+                .located(at.at(&["attributeCondition"])),
+            );
         }
     }
     out

@@ -1,7 +1,7 @@
 use serde_json::{json, Value};
 
 use super::{evaluate, suggest};
-use crate::report::{Outcome, Verdict};
+use crate::report::{Location, Outcome, Verdict};
 
 const NOW: i64 = 1_764_000_000;
 
@@ -386,4 +386,177 @@ fn yaml_provider_list_with_token_times() {
     bare.as_object_mut().unwrap().remove("exp");
     let e = crate::policy::evaluate(&text, bare.as_object(), 0);
     assert_eq!(e.verdict, Some(Verdict::Deny));
+}
+
+const ORG: &str = "11111111-1111-1111-1111-111111111111";
+const PROJECT: &str = "22222222-2222-2222-2222-222222222222";
+
+/// A V2 token (`$CIRCLE_OIDC_TOKEN_V2`) of a job of project [`PROJECT`] on `main`.
+fn v2_token() -> Value {
+    let v1 = format!("org/{ORG}/project/{PROJECT}/user/33333333-3333-3333-3333-333333333333");
+    json!({
+        "iss": format!("https://oidc.circleci.com/org/{ORG}"),
+        "aud": ORG,
+        "sub": format!("{v1}/vcs-origin/github.com/acme/deploy/vcs-ref/refs/heads/main"),
+        "oidc.circleci.com/project-id": PROJECT,
+        "oidc.circleci.com/vcs-origin": "github.com/acme/deploy",
+        "oidc.circleci.com/vcs-ref": "refs/heads/main",
+        "iat": NOW - 60,
+        "exp": NOW + 3540,
+    })
+}
+
+/// `gcloud iam workload-identity-pools providers describe --format=json` output, as pasted.
+fn describe_json(condition: &str, subject: &str) -> String {
+    format!(
+        r#"{{
+  "attributeCondition": "{condition}",
+  "attributeMapping": {{
+    "attribute.project": "assertion['oidc.circleci.com/project-id']",
+    "google.subject": "{subject}"
+  }},
+  "displayName": "CircleCI",
+  "name": "projects/123456789012/locations/global/workloadIdentityPools/circleci-pool/providers/circleci",
+  "oidc": {{
+    "allowedAudiences": [
+      "{ORG}"
+    ],
+    "issuerUri": "https://oidc.circleci.com/org/{ORG}"
+  }},
+  "state": "ACTIVE"
+}}"#
+    )
+}
+
+fn location_of(e: &crate::policy::Evaluation, code: &str) -> Option<Location> {
+    e.findings
+        .iter()
+        .find(|f| f.code == code)
+        .unwrap_or_else(|| panic!("no `{code}` in {:#?}", e.findings))
+        .location
+}
+
+fn at(line: usize, column: usize) -> Option<Location> {
+    Some(Location { line, column })
+}
+
+#[test]
+fn findings_about_the_condition_and_the_mapping_point_at_them() {
+    let claims = v2_token();
+    let v1 = format!("org/{ORG}/project/{PROJECT}/user/33333333-3333-3333-3333-333333333333");
+    // The condition pins this job's V1 `sub`, and `google.subject` maps the (too long) V2 one.
+    let text = describe_json(&format!("assertion.sub == '{v1}'"), "assertion.sub");
+    let e = crate::policy::evaluate(&text, claims.as_object(), NOW);
+    assert_eq!(e.verdict, Some(Verdict::Deny));
+    assert_eq!(location_of(&e, "sub-expects-v1"), at(2, 3));
+    assert_eq!(location_of(&e, "gcp-condition-rejects"), at(2, 3));
+    assert_eq!(location_of(&e, "gcp-subject-too-long"), at(5, 5));
+
+    // Expressions google refuses to save: the condition, and the mapping entry that does not compile.
+    let text = describe_json("assertion.sub ==", "assertion.sub +");
+    let e = crate::policy::evaluate(&text, claims.as_object(), NOW);
+    assert_eq!(location_of(&e, "gcp-condition-invalid"), at(2, 3));
+    assert_eq!(location_of(&e, "gcp-mapping-invalid"), at(5, 5));
+    // The same without a token: the lint findings are located too.
+    let e = crate::policy::evaluate(&text, None, NOW);
+    assert_eq!(location_of(&e, "gcp-mapping-invalid"), at(5, 5));
+}
+
+#[test]
+fn a_missing_condition_points_at_the_provider_and_an_empty_one_at_itself() {
+    let claims = v2_token();
+    let text = describe_json("", "assertion['oidc.circleci.com/project-id']");
+    let e = crate::policy::evaluate(&text, claims.as_object(), NOW);
+    assert_eq!(e.verdict, Some(Verdict::Allow));
+    assert_eq!(location_of(&e, "gcp-no-attribute-condition"), at(2, 3));
+    // Nothing else is located: a passing evaluation has no other finding.
+    assert_eq!(e.findings.len(), 1);
+
+    let text = text.replace("  \"attributeCondition\": \"\",\n", "");
+    let e = crate::policy::evaluate(&text, claims.as_object(), NOW);
+    assert_eq!(location_of(&e, "gcp-no-attribute-condition"), at(1, 1));
+}
+
+#[test]
+fn bare_fields_are_located_where_they_are() {
+    // The fields alone (no `oidc`, no `name`) and a token minted for the provider's resource name: with
+    // `allowedAudiences` empty and no `name` to compare with, the audience is not evaluated.
+    let mut claims = v2_token();
+    claims["aud"] = json!(
+        "//iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/p/providers/c"
+    );
+    let text = format!(
+        "{{\n  \"issuerUri\": \"https://oidc.circleci.com/org/{ORG}\",\n  \"allowedAudiences\": [],\n  \"attributeMapping\": {{\"google.subject\": \"assertion['oidc.circleci.com/project-id']\"}},\n  \"attributeCondition\": \"assertion['oidc.circleci.com/project-id'] == '{PROJECT}'\"\n}}"
+    );
+    let e = crate::policy::evaluate(&text, claims.as_object(), NOW);
+    assert_eq!(e.verdict, None);
+    assert_eq!(location_of(&e, "gcp-not-evaluated"), at(3, 3));
+}
+
+#[test]
+fn gcloud_yaml_output_is_located_in_the_yaml() {
+    let claims = v2_token();
+    let v1 = format!("org/{ORG}/project/{PROJECT}/user/33333333-3333-3333-3333-333333333333");
+    // gcloud's default format.
+    let text = format!(
+        "attributeCondition: assertion.sub == '{v1}'\nattributeMapping:\n  attribute.project: assertion['oidc.circleci.com/project-id']\n  google.subject: assertion.sub\ndisplayName: CircleCI\nname: projects/123456789012/locations/global/workloadIdentityPools/circleci-pool/providers/circleci\noidc:\n  allowedAudiences:\n  - {ORG}\n  issuerUri: https://oidc.circleci.com/org/{ORG}\nstate: ACTIVE\n"
+    );
+    let e = crate::policy::evaluate(&text, claims.as_object(), NOW);
+    assert!(e
+        .info
+        .detected
+        .as_deref()
+        .unwrap()
+        .ends_with(", read from YAML"));
+    assert_eq!(e.verdict, Some(Verdict::Deny));
+    assert_eq!(location_of(&e, "sub-expects-v1"), at(1, 1));
+    assert_eq!(location_of(&e, "gcp-condition-rejects"), at(1, 1));
+    assert_eq!(location_of(&e, "gcp-subject-too-long"), at(4, 3));
+}
+
+#[test]
+fn a_list_of_providers_is_located_per_provider() {
+    let claims = v2_token();
+    // `providers list --format=json`: the second provider's condition is not true for this token.
+    let text = format!(
+        "[\n{},\n{}\n]",
+        describe_json(
+            &format!("assertion['oidc.circleci.com/project-id'] == '{PROJECT}'"),
+            "assertion['oidc.circleci.com/project-id']"
+        ),
+        describe_json(
+            "assertion['oidc.circleci.com/vcs-ref'] == 'refs/heads/*'",
+            "assertion['oidc.circleci.com/project-id']"
+        )
+    );
+    let e = crate::policy::evaluate(&text, claims.as_object(), NOW);
+    assert_eq!(e.verdict, Some(Verdict::Allow));
+    // The first provider takes lines 2-17; the second opens on line 18.
+    let star = e
+        .findings
+        .iter()
+        .find(|f| f.code == "gcp-star-in-equals")
+        .unwrap();
+    assert!(star.message.starts_with("provider `circleci`: "));
+    assert_eq!(star.location, at(19, 3));
+    assert_eq!(location_of(&e, "gcp-condition-rejects"), at(19, 3));
+
+    // The same list as gcloud prints it by default: YAML documents.
+    let yaml = |condition: &str| {
+        format!("---\nattributeCondition: {condition}\nattributeMapping:\n  google.subject: assertion['oidc.circleci.com/project-id']\nname: projects/1/locations/global/workloadIdentityPools/p/providers/c\noidc:\n  allowedAudiences:\n  - {ORG}\n  issuerUri: https://oidc.circleci.com/org/{ORG}\n")
+    };
+    let text = format!(
+        "{}{}",
+        yaml(&format!(
+            "assertion['oidc.circleci.com/project-id'] == '{PROJECT}'"
+        )),
+        yaml("assertion['oidc.circleci.com/vcs-ref'] == 'refs/heads/*'")
+    );
+    let e = crate::policy::evaluate(&text, claims.as_object(), NOW);
+    assert_eq!(e.verdict, Some(Verdict::Allow));
+    assert_eq!(location_of(&e, "gcp-star-in-equals"), at(11, 1));
+    // In a Markdown fence, the lines move down by the fence's.
+    let fenced = format!("the providers:\n\n```yaml\n{text}```\n");
+    let e = crate::policy::evaluate(&fenced, claims.as_object(), NOW);
+    assert_eq!(location_of(&e, "gcp-star-in-equals"), at(14, 1));
 }
