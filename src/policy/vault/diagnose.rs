@@ -6,6 +6,7 @@ use serde_json::{Map, Value};
 
 use super::rules::{type_mismatch_fix, Rule};
 use crate::policy::aws::diagnose::SubParts;
+use crate::policy::json::Object;
 use crate::report::{Area, Finding, Outcome, Severity};
 
 const VCS_REF: &str = "oidc.circleci.com/vcs-ref";
@@ -49,9 +50,11 @@ pub fn version(pinned: &str, claims: &Map<String, Value>) -> Option<Version> {
     }
 }
 
-/// The findings for the failing rules of `role`, in vault's order; each replaces its check's fix.
+/// The findings for the failing rules of `role` (the object `at` in the pasted text), in vault's order, each
+/// located at the field it is about; each replaces its check's fix.
 pub fn diagnose(
     role: &Map<String, Value>,
+    at: Object<'_>,
     claims: &Map<String, Value>,
     rules: &mut [Rule],
 ) -> Vec<Finding> {
@@ -143,6 +146,10 @@ pub fn diagnose(
             None
         };
         if let Some(f) = found {
+            let f = match key.strip_prefix("bound_claims.") {
+                Some(claim) => f.located(at.at(&["bound_claims", claim])),
+                None => f.located(at.at(&[&key])),
+            };
             if let Some(fix) = &f.fix {
                 rule.check.fix = Some(fix.clone());
             }

@@ -38,6 +38,9 @@ pub struct VaultInput<'a> {
     pub config: Option<&'a Map<String, Value>>,
     /// A human description of the form, for `PolicyInfo::detected`.
     pub detected: String,
+    /// JSON Pointers of the role and the config objects in the pasted document, for locating their fields.
+    pub role_pointer: &'static str,
+    pub config_pointer: &'static str,
 }
 
 fn unwrap_read(map: &Map<String, Value>) -> (&Map<String, Value>, bool) {
@@ -61,12 +64,18 @@ pub fn read(doc: &Value) -> Option<VaultInput<'_>> {
     if let (Some(Value::Object(config)), Some(Value::Object(role))) =
         (top.get("config"), top.get("role"))
     {
-        let (config, _) = unwrap_read(config);
-        let (role, _) = unwrap_read(role);
+        let (config, config_read) = unwrap_read(config);
+        let (role, role_read) = unwrap_read(role);
         return Some(VaultInput {
             role: Some(role),
             config: Some(config),
             detected: "vault JWT auth config and role (`{\"config\": …, \"role\": …}`)".into(),
+            role_pointer: if role_read { "/role/data" } else { "/role" },
+            config_pointer: if config_read {
+                "/config/data"
+            } else {
+                "/config"
+            },
         });
     }
     let (body, from_read) = unwrap_read(top);
@@ -75,11 +84,14 @@ pub fn read(doc: &Value) -> Option<VaultInput<'_>> {
     } else {
         ""
     };
+    let pointer = if from_read { "/data" } else { "" };
     if has_any(body, ROLE_KEYS) {
         return Some(VaultInput {
             role: Some(body),
             config: None,
             detected: format!("vault JWT auth role{how}"),
+            role_pointer: pointer,
+            config_pointer: "",
         });
     }
     if has_any(body, CONFIG_KEYS) {
@@ -87,6 +99,8 @@ pub fn read(doc: &Value) -> Option<VaultInput<'_>> {
             role: None,
             config: Some(body),
             detected: format!("vault JWT auth config{how}"),
+            role_pointer: "",
+            config_pointer: pointer,
         });
     }
     None
@@ -103,12 +117,17 @@ mod tests {
         let got = read(&read_out).unwrap();
         assert_eq!(got.role.unwrap().get("user_claim"), Some(&json!("sub")));
         assert!(got.detected.contains("vault read"));
+        assert_eq!(got.role_pointer, "/data");
 
         let both =
             json!({"config": {"data": {"bound_issuer": "i"}}, "role": {"user_claim": "sub"}});
         let got = read(&both).unwrap();
         assert_eq!(got.config.unwrap().get("bound_issuer"), Some(&json!("i")));
         assert!(got.role.is_some());
+        assert_eq!(
+            (got.config_pointer, got.role_pointer),
+            ("/config/data", "/role")
+        );
 
         assert!(read(&json!({"oidc_discovery_url": "https://x"}))
             .unwrap()

@@ -35,6 +35,7 @@ pub mod rules;
 
 use serde_json::{Map, Value};
 
+use crate::policy::json::{LazySpans, Locate, Object};
 use crate::policy::{Evaluation, PolicyKind};
 use crate::report::{Area, Finding, Outcome, PolicyInfo, Severity, Snippet, Verdict};
 
@@ -52,7 +53,6 @@ pub fn evaluate(
     claims: Option<&Map<String, Value>>,
     now: i64,
 ) -> Evaluation {
-    let _ = text;
     let Some(input) = input::read(doc) else {
         let info = PolicyInfo {
             kind: Some(PolicyKind::Vault),
@@ -67,7 +67,13 @@ pub fn evaluate(
         .with_fix("paste the output of `vault read -format=json auth/jwt/role/<name>`");
         return Evaluation::unusable(info, vec![finding]);
     };
-    let mut findings = lint(&input);
+    // Scanned for locations only when a finding asks for one.
+    let spans = LazySpans::new(text);
+    let role_at = Object {
+        spans: &spans,
+        pointer: input.role_pointer,
+    };
+    let mut findings = lint(&input, &spans);
     let mut eval = Evaluation {
         info: PolicyInfo {
             kind: Some(PolicyKind::Vault),
@@ -82,7 +88,7 @@ pub fn evaluate(
     };
     let mut rules = rules::evaluate(input.role, input.config, claims, now);
     if let Some(role) = input.role {
-        findings.extend(diagnose::diagnose(role, claims, &mut rules));
+        findings.extend(diagnose::diagnose(role, role_at, claims, &mut rules));
     }
     let first = rules
         .iter()
@@ -122,8 +128,16 @@ pub fn evaluate(
     eval
 }
 
-fn lint(input: &input::VaultInput<'_>) -> Vec<Finding> {
+fn lint(input: &input::VaultInput<'_>, spans: &dyn Locate) -> Vec<Finding> {
     let mut out = Vec::new();
+    let role_at = Object {
+        spans,
+        pointer: input.role_pointer,
+    };
+    let config_at = Object {
+        spans,
+        pointer: input.config_pointer,
+    };
     if input.config.is_none() {
         out.push(
             Finding::new(
@@ -150,7 +164,11 @@ fn lint(input: &input::VaultInput<'_>) -> Vec<Finding> {
                     Area::Policy,
                     "the auth config sets neither `bound_issuer` nor `oidc_discovery_url`, so `iss` is never compared",
                 )
-                .with_fix("set `bound_issuer=https://oidc.circleci.com/org/<org-id>` on `auth/jwt/config`"),
+                .with_fix("set `bound_issuer=https://oidc.circleci.com/org/<org-id>` on `auth/jwt/config`")
+                .located(config_at.at(&[["bound_issuer", "oidc_discovery_url"]
+                    .into_iter()
+                    .find(|k| config.contains_key(*k))
+                    .unwrap_or("bound_issuer")])),
             );
         }
     }
@@ -169,7 +187,8 @@ fn lint(input: &input::VaultInput<'_>) -> Vec<Finding> {
                 Area::Policy,
                 format!("`role_type` is {shown}: vault refuses JWT logins to it with `role with oidc role_type is not allowed`"),
             )
-            .with_fix("write the role with `role_type=jwt`"),
+            .with_fix("write the role with `role_type=jwt`")
+            .located(role_at.at(&["role_type"])),
         );
     }
     if rules::string_list(role.get("bound_audiences")).is_empty() {
@@ -180,7 +199,8 @@ fn lint(input: &input::VaultInput<'_>) -> Vec<Finding> {
                 Area::Policy,
                 "the role binds no audience (`bound_audiences`)",
             )
-            .with_fix("set `bound_audiences` to your CircleCI org ID (the default `aud`)"),
+            .with_fix("set `bound_audiences` to your CircleCI org ID (the default `aud`)")
+            .located(role_at.at(&["bound_audiences"])),
         );
     }
     let has_subject = role
@@ -196,7 +216,11 @@ fn lint(input: &input::VaultInput<'_>) -> Vec<Finding> {
                 Area::Policy,
                 "the role sets neither `bound_subject` nor `bound_claims`: any token from the issuer can log in",
             )
-            .with_fix("bind `oidc.circleci.com/project-id` in `bound_claims`"),
+            .with_fix("bind `oidc.circleci.com/project-id` in `bound_claims`")
+            .located(role_at.at(&[["bound_claims", "bound_subject"]
+                .into_iter()
+                .find(|k| role.contains_key(*k))
+                .unwrap_or("bound_claims")])),
         );
     }
     let kind = role
@@ -220,7 +244,8 @@ fn lint(input: &input::VaultInput<'_>) -> Vec<Finding> {
                         Area::Policy,
                         format!("bound claim `{key}` contains `*`, which is a literal character unless `bound_claims_type=glob`"),
                     )
-                    .with_fix("set `bound_claims_type=glob` on the role"),
+                    .with_fix("set `bound_claims_type=glob` on the role")
+                    .located(role_at.at(&["bound_claims", key])),
                 );
             }
             if key.starts_with('/') && key.contains("oidc.circleci.com/") {
@@ -235,20 +260,25 @@ fn lint(input: &input::VaultInput<'_>) -> Vec<Finding> {
                         "write `{}` (no leading `/`) or `{}`",
                         key.trim_start_matches('/'),
                         key.replacen("oidc.circleci.com/", "oidc.circleci.com~1", 1)
-                    )),
+                    ))
+                    .located(role_at.at(&["bound_claims", key])),
                 );
             }
         }
     }
-    let cidrs = rules::string_list(role.get("token_bound_cidrs")).len()
-        + rules::string_list(role.get("bound_cidrs")).len();
-    if cidrs > 0 {
-        out.push(Finding::new(
-            "vault-bound-cidrs-not-checked",
-            Severity::Info,
-            Area::Policy,
-            "the role binds client addresses (`token_bound_cidrs`); whether the job's address is allowed cannot be checked here",
-        ));
+    let cidrs = ["token_bound_cidrs", "bound_cidrs"]
+        .into_iter()
+        .find(|k| !rules::string_list(role.get(*k)).is_empty());
+    if let Some(key) = cidrs {
+        out.push(
+            Finding::new(
+                "vault-bound-cidrs-not-checked",
+                Severity::Info,
+                Area::Policy,
+                "the role binds client addresses (`token_bound_cidrs`); whether the job's address is allowed cannot be checked here",
+            )
+            .located(role_at.at(&[key])),
+        );
     }
     out
 }

@@ -1,7 +1,7 @@
 use serde_json::{json, Value};
 
 use super::{evaluate, recognize, suggest};
-use crate::report::{Outcome, Verdict};
+use crate::report::{Location, Outcome, Verdict};
 
 const NOW: i64 = 1_764_000_000;
 
@@ -181,4 +181,130 @@ fn discovery_url_is_not_compared_with_iss() {
     assert_eq!(keys, ["bound_issuer"]);
     let e = evaluate(&doc(&iss, ""), "", c.as_object(), NOW);
     assert_eq!(e.verdict, Some(Verdict::Allow));
+}
+
+fn location_of(e: &crate::policy::Evaluation, code: &str) -> Option<Location> {
+    e.findings
+        .iter()
+        .find(|f| f.code == code)
+        .unwrap_or_else(|| panic!("no `{code}` in {:#?}", e.findings))
+        .location
+}
+
+fn at(line: usize, column: usize) -> Option<Location> {
+    Some(Location { line, column })
+}
+
+#[test]
+fn a_bound_claim_finding_points_at_the_claim_in_vault_read_output() {
+    // `vault read -format=json auth/jwt/role/circleci`: `"false"` is bound as a string, the token holds a boolean.
+    let text = r#"{
+  "request_id": "5d2a7c1e-4b1f-8a3c-9e0d-2f6b7a8c9d0e",
+  "lease_id": "",
+  "lease_duration": 0,
+  "renewable": false,
+  "data": {
+    "bound_audiences": [
+      "11111111-1111-1111-1111-111111111111"
+    ],
+    "bound_claims": {
+      "oidc.circleci.com/project-id": "22222222-2222-2222-2222-222222222222",
+      "oidc.circleci.com/ssh-rerun": "false"
+    },
+    "bound_claims_type": "string",
+    "role_type": "jwt",
+    "token_policies": [
+      "deploy"
+    ],
+    "token_bound_cidrs": [
+      "10.0.0.0/8"
+    ],
+    "user_claim": "sub"
+  },
+  "warnings": null
+}"#;
+    let c = claims();
+    let e = crate::policy::evaluate(text, c.as_object(), NOW);
+    assert_eq!(e.verdict, Some(Verdict::Deny));
+    assert_eq!(
+        location_of(&e, "vault-bound-claim-type-mismatch"),
+        at(12, 7)
+    );
+    assert_eq!(location_of(&e, "vault-bound-cidrs-not-checked"), at(19, 5));
+    // About the token, or about nothing in the role: not located.
+    assert_eq!(location_of(&e, "vault-config-not-given"), None);
+    assert_eq!(location_of(&e, "vault-first-error"), None);
+}
+
+#[test]
+fn config_and_role_findings_point_into_their_part() {
+    // `{"config": <vault read auth/jwt/config>, "role": <the role>}`, with a V2 token and a role that binds
+    // this job's V1 `sub`.
+    let mut c = claims();
+    let v1 = c["sub"].as_str().unwrap().to_string();
+    c["sub"] = json!(format!(
+        "{v1}/vcs-origin/github.com/acme/deploy/vcs-ref/refs/heads/main"
+    ));
+    c["oidc.circleci.com/vcs-origin"] = json!("github.com/acme/deploy");
+    let text = format!(
+        r#"{{
+  "config": {{
+    "request_id": "9a8b7c6d-5e4f-3a2b-1c0d-e9f8a7b6c5d4",
+    "data": {{
+      "bound_issuer": "",
+      "jwks_url": "https://oidc.circleci.com/org/11111111-1111-1111-1111-111111111111/.well-known/jwks-pub.json"
+    }}
+  }},
+  "role": {{
+    "role_type": "jwt",
+    "user_claim": "sub",
+    "bound_audiences": ["11111111-1111-1111-1111-111111111111"],
+    "bound_subject": "{v1}"
+  }}
+}}"#
+    );
+    let e = crate::policy::evaluate(&text, c.as_object(), NOW);
+    assert_eq!(e.verdict, Some(Verdict::Deny));
+    assert_eq!(location_of(&e, "vault-no-issuer-binding"), at(5, 7));
+    assert_eq!(location_of(&e, "sub-expects-v1"), at(13, 5));
+}
+
+#[test]
+fn lint_findings_point_at_the_field_or_the_role_that_lacks_it() {
+    let text = "{\n  \"role_type\": \"oidc\",\n  \"user_claim\": \"sub\",\n  \"bound_claims\": {\n    \"/oidc.circleci.com/project-id\": \"22222222-*\"\n  }\n}";
+    let e = crate::policy::evaluate(text, None, NOW);
+    assert_eq!(location_of(&e, "vault-role-type-not-jwt"), at(2, 3));
+    assert_eq!(
+        location_of(&e, "vault-star-in-string-bound-claim"),
+        at(5, 5)
+    );
+    assert_eq!(location_of(&e, "vault-pointer-splits-claim-name"), at(5, 5));
+    // No `bound_audiences`: the role itself.
+    assert_eq!(location_of(&e, "vault-no-bound-audiences"), at(1, 1));
+    let e = crate::policy::evaluate(
+        "{\"data\": {\"role_type\": \"jwt\", \"bound_claims\": {}}}",
+        None,
+        NOW,
+    );
+    assert_eq!(location_of(&e, "vault-role-unbound"), at(1, 31));
+    assert_eq!(location_of(&e, "vault-no-bound-audiences"), at(1, 2));
+}
+
+#[test]
+fn vault_yaml_output_is_located_in_the_yaml() {
+    // `vault read -format=yaml`, and a custom-webhook token (no vcs claims) against a role that pins a branch.
+    let text = "request_id: 5d2a7c1e-4b1f-8a3c-9e0d-2f6b7a8c9d0e\nlease_id: \"\"\nlease_duration: 0\nrenewable: false\ndata:\n  bound_audiences:\n  - 11111111-1111-1111-1111-111111111111\n  bound_claims:\n    oidc.circleci.com/project-id: 22222222-2222-2222-2222-222222222222\n    oidc.circleci.com/vcs-ref: refs/heads/main\n  bound_claims_type: string\n  role_type: jwt\n  user_claim: sub\nwarnings: null\n";
+    let mut c = claims();
+    c.as_object_mut()
+        .unwrap()
+        .remove("oidc.circleci.com/vcs-ref");
+    let e = crate::policy::evaluate(text, c.as_object(), NOW);
+    assert!(e
+        .info
+        .detected
+        .as_deref()
+        .unwrap()
+        .ends_with(", read from YAML"));
+    assert_eq!(e.verdict, Some(Verdict::Deny));
+    assert_eq!(location_of(&e, "custom-webhook-no-vcs"), at(10, 5));
 }
