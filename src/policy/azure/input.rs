@@ -12,6 +12,8 @@ pub struct Credential<'a> {
     pub audiences: Vec<String>,
     /// The flexible-credential expression (preview), when present.
     pub expression: Option<String>,
+    /// JSON Pointer of the credential object in the pasted document (`""`, `/0`, `/value/0`).
+    pub pointer: String,
 }
 
 fn is_credential(map: &Map<String, Value>) -> bool {
@@ -21,7 +23,7 @@ fn is_credential(map: &Map<String, Value>) -> bool {
             || map.contains_key("claimsMatchingExpression"))
 }
 
-fn read_one(map: &Map<String, Value>, index: usize) -> Credential<'_> {
+fn read_one(map: &Map<String, Value>, index: usize, pointer: String) -> Credential<'_> {
     let audiences = match map.get("audiences") {
         Some(Value::Array(items)) => items
             .iter()
@@ -45,35 +47,45 @@ fn read_one(map: &Map<String, Value>, index: usize) -> Credential<'_> {
         subject: map.get("subject").and_then(Value::as_str),
         audiences,
         expression,
+        pointer,
     }
 }
 
 /// Every credential in `doc` and a description of the form, or `None` when `doc` holds none.
-pub fn read(doc: &Value) -> Option<(Vec<Credential<'_>>, String)> {
-    let (items, form): (Vec<&Map<String, Value>>, &str) = match doc {
+pub fn read<'a>(doc: &'a Value) -> Option<(Vec<Credential<'a>>, String)> {
+    // Each credential object with its index in the list it is in (`None` alone), and the list's pointer.
+    let objects = |items: &'a [Value]| -> Vec<(&'a Map<String, Value>, Option<usize>)> {
+        items
+            .iter()
+            .enumerate()
+            .filter_map(|(i, v)| Some((v.as_object()?, Some(i))))
+            .collect()
+    };
+    let (items, list, form) = match doc {
         Value::Object(map) if is_credential(map) => {
-            (vec![map], "entra federated identity credential")
+            (vec![(map, None)], "", "entra federated identity credential")
         }
         Value::Object(map) => match map.get("value") {
             Some(Value::Array(items)) => (
-                items.iter().filter_map(Value::as_object).collect(),
+                objects(items),
+                "/value",
                 "microsoft graph federatedIdentityCredentials list",
             ),
             _ => return None,
         },
-        Value::Array(items) => (
-            items.iter().filter_map(Value::as_object).collect(),
-            "entra federated identity credentials",
-        ),
+        Value::Array(items) => (objects(items), "", "entra federated identity credentials"),
         _ => return None,
     };
-    if items.is_empty() || !items.iter().all(|m| is_credential(m)) {
+    if items.is_empty() || !items.iter().all(|(m, _)| is_credential(m)) {
         return None;
     }
     let creds: Vec<Credential<'_>> = items
-        .iter()
+        .into_iter()
         .enumerate()
-        .map(|(i, m)| read_one(m, i))
+        .map(|(n, (m, index))| {
+            let pointer = index.map_or_else(String::new, |i| format!("{list}/{i}"));
+            read_one(m, n, pointer)
+        })
         .collect();
     let detected = if creds.len() == 1 {
         form.to_string()

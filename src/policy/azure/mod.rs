@@ -29,6 +29,7 @@ pub mod rules;
 
 use serde_json::{Map, Value};
 
+use crate::policy::json::{LazySpans, Locate, Object};
 use crate::policy::{Evaluation, PolicyKind};
 use crate::report::{Area, Finding, Outcome, PolicyInfo, Severity, Snippet, Verdict};
 
@@ -46,7 +47,6 @@ pub fn evaluate(
     claims: Option<&Map<String, Value>>,
     now: i64,
 ) -> Evaluation {
-    let _ = text;
     let Some((creds, detected)) = input::read(doc) else {
         let info = PolicyInfo {
             kind: Some(PolicyKind::Azure),
@@ -61,13 +61,15 @@ pub fn evaluate(
         .with_fix("paste the output of `az ad app federated-credential list --id <app-id>`");
         return Evaluation::unusable(info, vec![finding]);
     };
+    // Scanned for locations only when a finding asks for one.
+    let spans = LazySpans::new(text);
     let mut eval = Evaluation {
         info: PolicyInfo {
             kind: Some(PolicyKind::Azure),
             detected: Some(detected),
             decided_by: None,
         },
-        findings: lint(&creds),
+        findings: lint(&creds, &spans),
         ..Evaluation::default()
     };
     let Some(claims) = claims else { return eval };
@@ -136,6 +138,16 @@ pub fn evaluate(
         let iss = claims.get("iss").and_then(Value::as_str).unwrap_or("");
         let sub = claims.get("sub").and_then(Value::as_str).unwrap_or("");
         let aud = rules::audiences(claims).join(", ");
+        // The one field that fails, or the whole credential when several do.
+        let field: &[&str] = match failing[..] {
+            [one] => &[one],
+            _ => &[],
+        };
+        let nearest_at = Object {
+            spans: &spans,
+            pointer: &creds[i].pointer,
+        }
+        .at(field);
         eval.findings.push(
             Finding::new(
                 "azure-no-credential-matches",
@@ -158,7 +170,8 @@ pub fn evaluate(
                             .flatten()
                     })
                     .unwrap_or_else(|| format!("register a credential with issuer `{iss}`, subject `{sub}` and audience `{aud}`")),
-            ),
+            )
+            .located(nearest_at),
         );
     }
     if let Some(key) = time_fail {
@@ -174,9 +187,16 @@ pub fn evaluate(
     eval
 }
 
-fn lint(creds: &[input::Credential<'_>]) -> Vec<Finding> {
+fn lint(creds: &[input::Credential<'_>], spans: &dyn Locate) -> Vec<Finding> {
     let mut out = Vec::new();
     for cred in creds {
+        let at = |key: &str| {
+            Object {
+                spans,
+                pointer: &cred.pointer,
+            }
+            .at(&[key])
+        };
         if cred.issuer.is_some_and(|i| i.ends_with('/')) {
             out.push(
                 Finding::new(
@@ -185,12 +205,12 @@ fn lint(creds: &[input::Credential<'_>]) -> Vec<Finding> {
                     Area::Policy,
                     format!("credential `{}`: the issuer ends with `/`; CircleCI's `iss` never does, and entra compares exactly", cred.name),
                 )
-                .with_fix("remove the trailing `/` from the issuer"),
+                .with_fix("remove the trailing `/` from the issuer")
+                .located(at("issuer")),
             );
         }
-        if cred.issuer.is_some_and(|i| i.contains('*'))
-            || cred.subject.is_some_and(|s| s.contains('*'))
-        {
+        let star_in_issuer = cred.issuer.is_some_and(|i| i.contains('*'));
+        if star_in_issuer || cred.subject.is_some_and(|s| s.contains('*')) {
             out.push(
                 Finding::new(
                     "azure-wildcard-in-credential",
@@ -201,26 +221,33 @@ fn lint(creds: &[input::Credential<'_>]) -> Vec<Finding> {
                         cred.name
                     ),
                 )
-                .with_fix("register the exact `sub`, one credential per subject"),
+                .with_fix("register the exact `sub`, one credential per subject")
+                .located(at(if star_in_issuer { "issuer" } else { "subject" })),
             );
         }
         if cred.expression.is_some() {
-            out.push(Finding::new(
-                "azure-expression-not-evaluated",
-                Severity::Info,
-                Area::Policy,
-                format!("credential `{}` uses `claimsMatchingExpression` (preview); claimcheck does not evaluate it", cred.name),
-            ));
+            out.push(
+                Finding::new(
+                    "azure-expression-not-evaluated",
+                    Severity::Info,
+                    Area::Policy,
+                    format!("credential `{}` uses `claimsMatchingExpression` (preview); claimcheck does not evaluate it", cred.name),
+                )
+                .located(at("claimsMatchingExpression")),
+            );
         } else if cred.subject.is_some_and(|s| s.contains("/user/")) {
-            out.push(Finding::new(
-                "azure-subject-pins-user",
-                Severity::Info,
-                Area::Policy,
-                format!(
-                    "credential `{}` pins one CircleCI `sub`: one user, one project, one token version (a V1 subject never matches `$CIRCLE_OIDC_TOKEN_V2`)",
-                    cred.name
-                ),
-            ));
+            out.push(
+                Finding::new(
+                    "azure-subject-pins-user",
+                    Severity::Info,
+                    Area::Policy,
+                    format!(
+                        "credential `{}` pins one CircleCI `sub`: one user, one project, one token version (a V1 subject never matches `$CIRCLE_OIDC_TOKEN_V2`)",
+                        cred.name
+                    ),
+                )
+                .located(at("subject")),
+            );
         }
     }
     out

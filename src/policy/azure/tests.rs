@@ -1,7 +1,7 @@
 use serde_json::{json, Value};
 
 use super::{evaluate, recognize, suggest};
-use crate::report::{Outcome, Verdict};
+use crate::report::{Location, Outcome, Verdict};
 
 const NOW: i64 = 1_764_000_000;
 
@@ -249,4 +249,89 @@ fn flexible_credentials_and_circleci() {
         "{}",
         row.explanation
     );
+}
+
+fn location_of(e: &crate::policy::Evaluation, code: &str) -> Option<Location> {
+    e.findings
+        .iter()
+        .find(|f| f.code == code)
+        .unwrap_or_else(|| panic!("no `{code}` in {:#?}", e.findings))
+        .location
+}
+
+fn at(line: usize, column: usize) -> Option<Location> {
+    Some(Location { line, column })
+}
+
+/// `az ad app federated-credential list --id <app-id>`: two credentials, neither matches.
+const LIST: &str = r#"[
+  {
+    "audiences": [
+      "api://AzureADTokenExchange"
+    ],
+    "description": "CircleCI deploy from main",
+    "id": "0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0",
+    "issuer": "https://oidc.circleci.com/org/11111111-1111-1111-1111-111111111111/",
+    "name": "circleci-main",
+    "subject": "org/11111111-1111-1111-1111-111111111111/project/22222222-2222-2222-2222-222222222222/user/33333333-3333-3333-3333-333333333333"
+  },
+  {
+    "audiences": [
+      "11111111-1111-1111-1111-111111111111"
+    ],
+    "description": null,
+    "id": "1c2d3e4f-5061-7283-94a5-b6c7d8e9f0a1",
+    "issuer": "https://oidc.circleci.com/org/11111111-1111-1111-1111-111111111111",
+    "name": "circleci-any-user",
+    "subject": "org/11111111-1111-1111-1111-111111111111/project/22222222-2222-2222-2222-222222222222/user/*"
+  }
+]"#;
+
+#[test]
+fn credential_findings_point_at_the_field_in_a_list() {
+    let c = claims();
+    let e = crate::policy::evaluate(LIST, c.as_object(), NOW);
+    assert_eq!(e.verdict, Some(Verdict::Deny));
+    // The first credential: its issuer ends with `/`, its subject pins one user.
+    assert_eq!(location_of(&e, "azure-issuer-trailing-slash"), at(8, 5));
+    assert_eq!(location_of(&e, "azure-subject-pins-user"), at(10, 5));
+    // The second: `*` in its subject, and it is the nearest (only its subject fails).
+    assert_eq!(location_of(&e, "azure-wildcard-in-credential"), at(20, 5));
+    let none = e
+        .findings
+        .iter()
+        .find(|f| f.code == "azure-no-credential-matches")
+        .unwrap();
+    assert!(none.message.contains("the nearest is `circleci-any-user`"));
+    assert_eq!(none.location, at(20, 5));
+    // Graph's `{"value": [...]}` holds the same list one level down.
+    let graph = format!("{{\"value\": {LIST}}}");
+    let e = crate::policy::evaluate(&graph, c.as_object(), NOW);
+    assert_eq!(location_of(&e, "azure-issuer-trailing-slash"), at(8, 5));
+}
+
+#[test]
+fn one_credential_is_located_at_its_failing_field_or_itself() {
+    let c = claims();
+    // `az ad app federated-credential show`, registered for another org: only the issuer fails.
+    let show = "{\n  \"audiences\": [\"11111111-1111-1111-1111-111111111111\"],\n  \"issuer\": \"https://oidc.circleci.com/org/99999999-9999-9999-9999-999999999999\",\n  \"name\": \"circleci\",\n  \"subject\": \"org/11111111-1111-1111-1111-111111111111/project/22222222-2222-2222-2222-222222222222/user/33333333-3333-3333-3333-333333333333\"\n}";
+    let e = crate::policy::evaluate(show, c.as_object(), NOW);
+    assert_eq!(e.verdict, Some(Verdict::Deny));
+    assert_eq!(location_of(&e, "azure-no-credential-matches"), at(3, 3));
+    // Issuer and audience fail: the credential as a whole.
+    let both = show.replace(
+        "[\"11111111-1111-1111-1111-111111111111\"]",
+        "[\"api://AzureADTokenExchange\"]",
+    );
+    let e = crate::policy::evaluate(&both, c.as_object(), NOW);
+    assert_eq!(location_of(&e, "azure-no-credential-matches"), at(1, 1));
+    // An item that is not an object is skipped, and does not shift the others' locations.
+    let list = format!("[null,\n{show}]");
+    let e = evaluate(
+        &serde_json::from_str(&list).unwrap(),
+        &list,
+        c.as_object(),
+        NOW,
+    );
+    assert_eq!(location_of(&e, "azure-no-credential-matches"), at(4, 3));
 }
