@@ -308,3 +308,27 @@ fn vault_yaml_output_is_located_in_the_yaml() {
     assert_eq!(e.verdict, Some(Verdict::Deny));
     assert_eq!(location_of(&e, "custom-webhook-no-vcs"), at(10, 5));
 }
+
+#[test]
+fn a_role_in_a_heredoc_is_located_in_the_pasted_command() {
+    let role = "{\n  \"role_type\": \"jwt\",\n  \"user_claim\": \"sub\",\n  \"bound_audiences\": [\"11111111-1111-1111-1111-111111111111\"],\n  \"bound_claims\": {\"oidc.circleci.com/ssh-rerun\": \"false\"}\n}";
+    let c = claims();
+    let alone = crate::policy::evaluate(role, c.as_object(), NOW);
+    assert_eq!(
+        location_of(&alone, "vault-bound-claim-type-mismatch"),
+        at(5, 20)
+    );
+    // Written to a file for `vault write auth/jwt/role/circleci @role.json`.
+    let command = format!("cat > role.json <<'EOF'\n{role}\nEOF\n");
+    let e = crate::policy::evaluate(&command, c.as_object(), NOW);
+    assert!(e
+        .info
+        .detected
+        .as_deref()
+        .unwrap()
+        .ends_with(", inside the pasted text"));
+    assert_eq!(
+        location_of(&e, "vault-bound-claim-type-mismatch"),
+        at(6, 20)
+    );
+}
