@@ -15,6 +15,8 @@
 //! | `policy-table-not-supported` | error | `vault read`'s `Key  Value` table was pasted; its values lost their types |
 //! | `policy-yaml-syntax` | error | the text looks like YAML but [`yaml`] cannot read it (line/column given) |
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -285,11 +287,22 @@ fn evaluate_yaml(
         now,
     );
     if evaluation.findings.iter().any(|f| f.location.is_some()) {
+        // Both ways built once, so that many located findings (a long list of providers) stay linear.
         let in_json = json::scan(&source);
+        let pointers: HashMap<(usize, usize), &str> = in_json
+            .iter()
+            .map(|(p, at)| ((at.line, at.column), p))
+            .collect();
+        // Of a repeated key, the last occurrence (the one read), as [`yaml::Parsed::locate`] says.
+        let in_yaml: HashMap<&str, Location> = parsed
+            .spans
+            .iter()
+            .map(|(p, at)| (p.as_str(), *at))
+            .collect();
         for f in &mut evaluation.findings {
             f.location = f.location.and_then(|l| {
-                let pointer = in_json.iter().find(|(_, at)| *at == l)?.0;
-                parsed.locate(pointer)
+                let pointer = pointers.get(&(l.line, l.column))?;
+                in_yaml.get(pointer).copied()
             });
         }
     }
