@@ -560,3 +560,22 @@ fn a_list_of_providers_is_located_per_provider() {
     let e = crate::policy::evaluate(&fenced, claims.as_object(), NOW);
     assert_eq!(location_of(&e, "gcp-star-in-equals"), at(14, 1));
 }
+
+#[test]
+fn a_yaml_provider_without_a_condition_is_located_at_its_document() {
+    let claims = v2_token();
+    let provider = |id: &str| {
+        format!("---\nattributeMapping:\n  google.subject: assertion['oidc.circleci.com/project-id']\nname: projects/1/locations/global/workloadIdentityPools/p/providers/{id}\noidc:\n  allowedAudiences:\n  - {ORG}\n  issuerUri: https://oidc.circleci.com/org/{ORG}\n")
+    };
+    // `providers describe`: one document.
+    let e = crate::policy::evaluate(&provider("a"), claims.as_object(), NOW);
+    assert_eq!(location_of(&e, "gcp-no-attribute-condition"), at(2, 1));
+    // `providers list`: the second provider's document starts on line 10.
+    let e = crate::policy::evaluate(
+        &format!("{}{}", provider("a"), provider("b")),
+        claims.as_object(),
+        NOW,
+    );
+    let located: Vec<_> = e.findings.iter().map(|f| f.location).collect();
+    assert_eq!(located, [at(2, 1), at(10, 1)]);
+}

@@ -127,6 +127,16 @@ pub fn parse(text: &str) -> Result<Parsed, YamlError> {
         } else {
             String::new()
         };
+        // A document is where its first line is (as a JSON document is where its `{` is).
+        if let Some(first) = p.lines.first() {
+            p.spans.push((
+                pointer.clone(),
+                Location {
+                    line: first.no,
+                    column: first.indent + 1,
+                },
+            ));
+        }
         values.push(p.node(indent, pointer)?);
         if let Some(extra) = p.lines.get(p.pos) {
             return Err(error(

@@ -278,8 +278,12 @@ fn several_documents_are_a_list() {
             column: 1
         })
     );
+    // Each document is located at its first line.
+    assert_eq!(p.locate("/1"), Some(Location { line: 5, column: 1 }));
     // One document, with or without its `---`, is the document itself.
     assert_eq!(read("---\nname: a\n"), json!({"name": "a"}));
+    let one = parse("# a provider\n---\n  name: a\n").unwrap();
+    assert_eq!(one.locate(""), Some(Location { line: 3, column: 3 }));
 }
 
 #[test]
