@@ -9,6 +9,10 @@
 //! CircleCI issuer it says that microsoft documents flexible matching only for GitHub, GitLab and
 //! Terraform Cloud tokens.
 //!
+//! A finding about a credential carries where its field (`issuer`, `subject`, `claimsMatchingExpression`) is
+//! written; `azure-no-credential-matches` points at the nearest credential's failing field, or at that credential
+//! when several of its fields fail.
+//!
 //! Finding codes emitted here:
 //!
 //! | code | severity | meaning |

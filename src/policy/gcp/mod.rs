@@ -2,6 +2,10 @@
 //! against the token: `issuerUri`, `allowedAudiences`, `attributeMapping` and `attributeCondition`
 //! (CEL, evaluated by [`cel`]). A list of providers (`providers list`) accepts the token when one of them does.
 //!
+//! A finding about a field of the provider carries where that field is written (its key, in the provider the
+//! finding is about when a list was pasted; the provider itself when the field is missing); findings about the
+//! token or the whole list carry no location.
+//!
 //! Finding codes emitted here:
 //!
 //! | code | severity | meaning |

@@ -7,6 +7,10 @@
 //! Rules were confirmed against hashicorp/vault-plugin-auth-jwt (`path_login.go`, `claims.go`,
 //! `path_role.go`) and hashicorp/cap's JWT validator; see [`rules`].
 //!
+//! A finding about a field of the role or config (`bound_claims/<claim>`, `bound_subject`, `role_type`,
+//! `bound_issuer`, …) carries where that field is written, or where the object that lacks it is;
+//! `vault-config-not-given` and `vault-first-error` carry no location.
+//!
 //! Finding codes emitted here:
 //!
 //! | code | severity | meaning |
