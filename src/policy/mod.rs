@@ -314,7 +314,8 @@ fn evaluate_yaml(
 fn not_a_document(text: &str) -> Option<Evaluation> {
     let t = text.trim_start();
     // Formats that hold the configuration but not as a document: what to run instead.
-    let instead = if t.starts_with("vault write") {
+    // A `vault write ... - <<EOF` here-document holds the role itself: read by [`wrapped`].
+    let instead = if t.starts_with("vault write") && !t.contains("<<") {
         Some((
             PolicyKind::Vault,
             "this is a `vault write` command with `key=value` arguments, not the role as Vault stores it",

@@ -331,4 +331,20 @@ fn a_role_in_a_heredoc_is_located_in_the_pasted_command() {
         location_of(&e, "vault-bound-claim-type-mismatch"),
         at(6, 20)
     );
+    // The role given to `vault write` on its standard input: read the same way (not "a key=value command").
+    let command = format!("vault write auth/jwt/role/circleci - <<EOF\n{role}\nEOF\n");
+    let e = crate::policy::evaluate(&command, c.as_object(), NOW);
+    assert_eq!(e.info.kind, Some(crate::policy::PolicyKind::Vault));
+    assert!(!e.unusable, "{:?}", e.findings);
+    assert_eq!(
+        location_of(&e, "vault-bound-claim-type-mismatch"),
+        at(6, 20)
+    );
+    // `key=value` arguments are still not a document.
+    let e = crate::policy::evaluate(
+        "vault write auth/jwt/role/circleci role_type=jwt user_claim=sub",
+        c.as_object(),
+        NOW,
+    );
+    assert_eq!(e.findings[0].code, "policy-format-not-supported");
 }
