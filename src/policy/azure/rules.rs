@@ -87,8 +87,17 @@ pub fn evaluate(cred: &super::input::Credential<'_>, claims: &Map<String, Value>
     let aud = audiences(claims);
     let actual = claims.get("aud").cloned().unwrap_or(Value::Null);
     let expected = Value::Array(cred.audiences.iter().cloned().map(Value::String).collect());
-    let pass = cred.audiences.iter().any(|a| aud.contains(a));
-    let why = if pass {
+    // Microsoft Graph, federatedIdentityCredential: `audiences` "can only accept a single value and has a limit
+    // of 600 characters"; entra refuses to save anything else.
+    let unsavable =
+        cred.audiences.len() > 1 || cred.audiences.iter().any(|a| a.chars().count() > 600);
+    let pass = !unsavable && cred.audiences.iter().any(|a| aud.contains(a));
+    let why = if unsavable {
+        format!(
+            "entra refuses to save this credential: `audiences` takes a single value of at most 600 characters, and it holds {}; no real credential is written this way.",
+            if cred.audiences.len() > 1 { format!("{} values", cred.audiences.len()) } else { "a longer one".to_string() }
+        )
+    } else if pass {
         "the token's `aud` is the credential's audience.".to_string()
     } else if aud.is_empty() {
         "the token has no `aud` claim.".to_string()
@@ -120,6 +129,10 @@ pub fn evaluate(cred: &super::input::Credential<'_>, claims: &Map<String, Value>
         if pass { Outcome::Pass } else { Outcome::Fail },
         why,
         (!pass).then(|| {
+            if unsavable {
+                let keep = aud.first().map_or("<org-id>", String::as_str);
+                return format!("keep one audience: `[\"{keep}\"]` (the token's `aud`; CircleCI's default is the org ID).");
+            }
             audience_fix(&cred.audiences, claims).unwrap_or_else(|| {
                 aud.first()
                     .map(|a| format!("set the credential's audiences to `[\"{a}\"]`."))
@@ -151,10 +164,10 @@ fn org_id(claims: &Map<String, Value>) -> Option<&str> {
 /// default): register the org ID, or mint the token with that audience (worded as the AWS module words it).
 pub fn audience_fix(registered: &[String], claims: &Map<String, Value>) -> Option<String> {
     let aud = audiences(claims);
-    let [token_aud] = aud.as_slice() else {
+    let ([token_aud], [registered]) = (aud.as_slice(), registered) else {
         return None;
     };
-    (registered.iter().any(|a| a == ENTRA_AUDIENCE) && org_id(claims) == Some(token_aud.as_str())).then(|| {
+    (registered == ENTRA_AUDIENCE && org_id(claims) == Some(token_aud.as_str())).then(|| {
         format!(
             "either set the credential's audiences to the token's `[\"{token_aud}\"]` (the org ID, CircleCI's default), \
              or mint the token with the expected audience: `circleci run oidc get --claims '{{\"aud\":\"{ENTRA_AUDIENCE}\"}}'`"

@@ -100,6 +100,31 @@ pub fn audience(p: &Provider, claims: &Map<String, Value>) -> Check {
     let aud = token_audiences(claims);
     let actual = claims.get("aud").cloned().unwrap_or(Value::Null);
     let first = aud.first().cloned().unwrap_or_default();
+    // IAM reference, `Oidc.allowedAudiences`: "Each audience may be at most 256 characters. A maximum of 10
+    // audiences may be configured."
+    let too_long = p.allowed_audiences.iter().find(|a| a.chars().count() > 256);
+    if p.allowed_audiences.len() > 10 || too_long.is_some() {
+        let what = match too_long {
+            Some(a) => format!(
+                "the audience `{}…` is {} characters long (at most 256)",
+                a.chars().take(40).collect::<String>(),
+                a.chars().count()
+            ),
+            None => format!(
+                "it lists {} allowed audiences (at most 10)",
+                p.allowed_audiences.len()
+            ),
+        };
+        return check(
+            "allowedAudiences",
+            "in",
+            Value::Array(p.allowed_audiences.iter().cloned().map(Value::String).collect()),
+            actual,
+            Outcome::Fail,
+            format!("google refuses to save this provider: {what}, so no real provider holds it and no token is accepted through this configuration."),
+            Some(format!("keep at most 10 audiences of at most 256 characters each; CircleCI's default `aud` is the org ID (`{first}` here).")),
+        );
+    }
     if !p.allowed_audiences.is_empty() {
         let expected = Value::Array(
             p.allowed_audiences
