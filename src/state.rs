@@ -88,6 +88,16 @@ pub const EXAMPLES: &[Example] = &[
     ),
     example!("repo-case", "repository name in another case", EXAMPLE_AT),
     example!(
+        "forked-pr",
+        "forked pull request (vcs-origin is the fork)",
+        EXAMPLE_AT
+    ),
+    example!(
+        "for-all-values-missing-key",
+        "ForAllValues on an unexposed claim: allows every branch",
+        EXAMPLE_AT
+    ),
+    example!(
         "cloudformation-yaml",
         "CloudFormation YAML template, V2 token",
         EXAMPLE_AT,
@@ -643,6 +653,8 @@ mod tests {
                 &["value-case-mismatch"],
                 &[&sub],
             ),
+            ("forked-pr", Verdict::Deny, &["vcs-origin-fork"], &[&sub]),
+            ("for-all-values-missing-key", Verdict::Allow, &[], &[]),
             (
                 "cloudformation-yaml",
                 Verdict::Deny,
@@ -695,6 +707,32 @@ mod tests {
                 .collect();
             assert_eq!(keys, *failing, "{name}");
         }
+    }
+
+    #[test]
+    fn the_for_all_values_example_allows_and_warns_why() {
+        use crate::analyze::{analyze, Input};
+        use crate::report::{Severity, Verdict};
+        let ex = example("for-all-values-missing-key").unwrap();
+        let report = analyze(&Input {
+            token: ex.token,
+            policy: ex.policy,
+            error_text: "",
+            now: ex.at,
+            ..Input::default()
+        });
+        assert_eq!(report.verdict, Some(Verdict::Allow));
+        let warnings: Vec<_> = report
+            .findings
+            .iter()
+            .filter(|f| f.severity == Severity::Warning)
+            .map(|f| f.code)
+            .collect();
+        assert!(
+            warnings.contains(&"for-all-values-missing-key"),
+            "{warnings:?}"
+        );
+        assert!(warnings.contains(&"claim-not-exposed"), "{warnings:?}");
     }
 
     #[test]

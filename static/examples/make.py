@@ -28,6 +28,8 @@ EXP = IAT + 3600
 REPO = "github.com/acme-corp/deploy-tools"
 REF = "refs/heads/main"
 REPO_CASED = "github.com/Acme-Corp/deploy-tools"
+FORK = "github.com/octo-contributor/deploy-tools"
+FORK_REF = "refs/heads/fix-typo"
 SERVER_HOST = "circleci.acme-corp.internal"
 
 V1_SUB = f"org/{ORG}/project/{PROJECT}/user/{USER}"
@@ -38,7 +40,7 @@ def b64url(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
 
-def token(sub: str, aud: str = ORG, vcs: bool = True, iss: str = ISS) -> str:
+def token(sub: str, aud: str = ORG, vcs: bool = True, iss: str = ISS, repo: str = REPO, ref: str = REF) -> str:
     header = {"alg": "RS256", "kid": KID, "typ": "JWT"}
     claims = {
         "aud": aud,
@@ -52,8 +54,8 @@ def token(sub: str, aud: str = ORG, vcs: bool = True, iss: str = ISS) -> str:
         "oidc.circleci.com/pipeline-id": "7a9c1e3b-5d2f-4b8a-9c6e-1f3d5b7a9c02",
         "oidc.circleci.com/project-id": PROJECT,
         "oidc.circleci.com/ssh-rerun": False,
-        "oidc.circleci.com/vcs-origin": REPO,
-        "oidc.circleci.com/vcs-ref": REF,
+        "oidc.circleci.com/vcs-origin": repo,
+        "oidc.circleci.com/vcs-ref": ref,
         "oidc.circleci.com/workflow-id": "2c4e6a8b-0d1f-4e3a-a5c7-8b0d2f4a6c13",
         "sub": sub,
     }
@@ -149,6 +151,21 @@ EXAMPLES = {
         token(V2_SUB),
         policy({"StringEquals": {f"{PROVIDER}:aud": ORG},
                 "StringLike": {f"{PROVIDER}:sub": f"org/{ORG}/project/{PROJECT}/user/*/vcs-origin/{REPO_CASED}/vcs-ref/{REF}"}}),
+    ),
+    # A forked pull request: CircleCI builds it with the fork as vcs-origin, so a policy pinned to the upstream
+    # repository does not match (and should not be widened to forks).
+    "forked-pr": (
+        token(f"{V1_SUB}/vcs-origin/{FORK}/vcs-ref/{FORK_REF}", repo=FORK, ref=FORK_REF),
+        policy({"StringEquals": {f"{PROVIDER}:aud": ORG},
+                "StringLike": {f"{PROVIDER}:sub": f"org/{ORG}/project/{PROJECT}/user/*/vcs-origin/{REPO}/vcs-ref/*"}}),
+    ),
+    # `ForAllValues:` on a key AWS does not expose: true on a missing key, so this Allow passes for every
+    # branch although it looks pinned to main.
+    "for-all-values-missing-key": (
+        token(f"{V1_SUB}/vcs-origin/{REPO}/vcs-ref/refs/heads/experiment", ref="refs/heads/experiment"),
+        policy({"StringEquals": {f"{PROVIDER}:aud": ORG},
+                "StringLike": {f"{PROVIDER}:sub": f"org/{ORG}/project/{PROJECT}/user/*"},
+                "ForAllValues:StringEquals": {f"{PROVIDER}:oidc.circleci.com/vcs-ref": REF}}),
     ),
     # A CloudFormation template in YAML that creates the provider and pins the V1 `sub` with `!Sub`; the job
     # sends the V2 token. Shows YAML, the short-form tags and the template's own values being read.

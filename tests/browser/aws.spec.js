@@ -74,8 +74,8 @@ test('the STS error text is recognised and explained, without taking over the ve
 });
 
 // The Examples menu: each common failure of DOMAIN.md section 6 (and one per other platform) loads a token and
-// a trust configuration and shows its diagnosis (the finding that names the cause); the one allowed example
-// shows no failing row.
+// a trust configuration and shows its diagnosis (the finding that names the cause); the allowed examples show
+// no failing row (one of them with the warning that says why its Allow is weaker than it looks).
 const EXAMPLE_DIAGNOSES = {
   'v1-allow': null,
   'v2-token-v1-policy': 'sub-expects-v1',
@@ -87,6 +87,9 @@ const EXAMPLE_DIAGNOSES = {
   'project-id-as-org-id': 'project-id-as-org-id',
   'server-issuer': 'principal-other-issuer',
   'repo-case': 'value-case-mismatch',
+  'forked-pr': 'vcs-origin-fork',
+  // Allowed, and the warning says why that is weaker than it looks.
+  'for-all-values-missing-key': { allow: 'for-all-values-missing-key' },
   'cloudformation-yaml': 'sub-expects-v1',
   'gcp-v2-subject-too-long': 'gcp-subject-too-long',
   'vault-bound-claim-branch': 'vault-first-error',
@@ -105,8 +108,11 @@ test('every example in the menu shows its diagnosis', async ({ page }) => {
     await menu.locator(`button[data-example="${name}"]`).click();
     await expect(menu).not.toHaveAttribute('open', '');
     const verdict = page.locator('[data-verdict]');
-    await expect(verdict, name).toHaveAttribute('data-verdict', code ? 'deny' : 'allow');
-    if (code) {
+    await expect(verdict, name).toHaveAttribute('data-verdict', typeof code === 'string' ? 'deny' : 'allow');
+    if (code && code.allow) {
+      await expect(page.locator(`.finding[data-code="${code.allow}"]`).first(), name).toBeVisible();
+      await expect(page.locator('[data-check-result="fail"]'), name).toHaveCount(0);
+    } else if (code) {
       await expect(page.locator(`.finding[data-code="${code}"]`).first(), name).toBeVisible();
       await expect(page.locator('[data-check-result="fail"]').first(), name).toBeVisible();
     } else {

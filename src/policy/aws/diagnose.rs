@@ -20,6 +20,7 @@
 //! | `principal-not-federated` | error | only `AWS`/`Service` principals: they never match a web identity |
 //! | `action-not-web-identity` | error | the action does not cover `sts:AssumeRoleWithWebIdentity` |
 //! | `claim-not-exposed` | error/warning | a condition on a claim AWS does not put in the request context (error when it decides) |
+//! | `vcs-origin-fork` | error | the V2 `sub` names a repository, and the token comes from a fork of it (a forked pull request) |
 //! | `value-case-mismatch` | error | the values differ only in case |
 //! | `value-near-miss` | error | the values differ in one or two characters (a typo) |
 //! | `for-all-values-missing-key` | warning | `ForAllValues:` passed in an Allow only because the key is missing |
@@ -345,6 +346,13 @@ pub fn diagnose(
                     fix.get_or_insert(f);
                 }
             }
+            if claim == "sub" {
+                if let Some((expected, origin)) = sub.as_ref().and_then(|s| fork_of(c, s)) {
+                    let f = format!("run the deploy from `{expected}` itself (a branch there, or after merging the pull request); do not widen the policy to `{origin}`: anyone can open a pull request from a fork");
+                    out.push(finding("vcs-origin-fork", Severity::Error, format!("the token comes from `{origin}`, a fork of the `{expected}` that `{}` in {label} expects: CircleCI builds a forked pull request with the fork as `vcs-origin` (and gives it a token only when \"pass secrets to forked pull requests\" is on)", c.key), f.clone(), at()));
+                    fix.get_or_insert(f);
+                }
+            }
             if claim == "aud" && !c.values.is_empty() {
                 fix.get_or_insert(aud_mismatch(
                     c,
@@ -578,6 +586,24 @@ fn aud_mismatch(
 }
 
 /// `value` starts with `org/<id>/`.
+/// `(expected origin, token's origin)` when a V2 `sub` value names a repository (no wildcard in it) that has the
+/// token's repository name under another owner: the token comes from a fork.
+fn fork_of(c: &Condition, token: &SubParts) -> Option<(String, String)> {
+    let (origin, _) = token.vcs.as_ref()?;
+    let (owner, name) = origin.rsplit_once('/')?;
+    c.values.iter().find_map(|v| {
+        let (_, rest) = v.split_once("/vcs-origin/")?;
+        let (expected, _) = rest.split_once("/vcs-ref/")?;
+        let (other_owner, other_name) = expected.rsplit_once('/')?;
+        let host = |o: &str| o.split('/').next().unwrap_or_default().to_ascii_lowercase();
+        let fork = !expected.contains(['*', '?'])
+            && host(expected) == host(origin)
+            && other_name.eq_ignore_ascii_case(name)
+            && !other_owner.eq_ignore_ascii_case(owner);
+        fork.then(|| (expected.to_string(), origin.clone()))
+    })
+}
+
 fn starts_with_org(value: &str, id: &str) -> bool {
     value
         .strip_prefix("org/")
