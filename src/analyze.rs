@@ -167,14 +167,7 @@ mod tests {
 
     #[test]
     fn an_expired_token_is_reported_once() {
-        let ex = example("expired").unwrap();
-        let report = analyze(&Input {
-            token: ex.token,
-            policy: ex.policy,
-            error_text: "",
-            now: ex.at,
-            ..Input::default()
-        });
+        let report = example("expired").unwrap().report();
         let expired: Vec<_> = report
             .findings
             .iter()
@@ -203,12 +196,7 @@ mod tests {
     #[test]
     fn an_unsigned_header_is_refused_whatever_the_policy_says() {
         let ex = example("v1-allow").unwrap();
-        let allowed = analyze(&Input {
-            token: ex.token,
-            policy: ex.policy,
-            now: ex.at,
-            ..Input::default()
-        });
+        let allowed = ex.report();
         assert_eq!(allowed.verdict, Some(Verdict::Allow));
         for (header, why) in [
             (r#"{"alg":"none","typ":"JWT"}"#, "its `alg` is `none`"),

@@ -30,6 +30,19 @@ pub struct Example {
     pub at: i64,
 }
 
+#[cfg(test)]
+impl Example {
+    /// The report of this example at its pinned time, as the page shows it.
+    pub(crate) fn report(&self) -> crate::report::Report {
+        crate::analyze::analyze(&crate::analyze::Input {
+            token: self.token,
+            policy: self.policy,
+            now: self.at,
+            ..crate::analyze::Input::default()
+        })
+    }
+}
+
 /// `iat` of every example token (2026-11-20 10:20:00 UTC), see static/examples/make.py.
 const EXAMPLE_IAT: i64 = 1_795_170_000;
 /// Ten minutes into the token's one-hour life.
@@ -586,7 +599,6 @@ mod tests {
     /// names the cause, and the condition keys that fail.
     #[test]
     fn every_example_shows_its_diagnosis() {
-        use crate::analyze::{analyze, Input};
         use crate::report::{Outcome, Severity, Verdict};
         const P: &str = "oidc.circleci.com/org/8f2c1a4e-3b6d-4f0a-9c1e-5d7b2a9e4c10";
         const Q: &str = "oidc.circleci.com/org/c4e9b7a2-61d3-4e8f-a0b5-2f7c9d1e3a64";
@@ -684,13 +696,7 @@ mod tests {
         let listed: Vec<_> = expected.iter().map(|e| e.0).collect();
         assert_eq!(names, listed, "every example has an expected diagnosis");
         for (ex, (name, verdict, errors, failing)) in EXAMPLES.iter().zip(expected) {
-            let report = analyze(&Input {
-                token: ex.token,
-                policy: ex.policy,
-                error_text: "",
-                now: ex.at,
-                ..Input::default()
-            });
+            let report = ex.report();
             assert_eq!(report.verdict, Some(*verdict), "{name}");
             let codes: Vec<_> = report
                 .findings
@@ -711,16 +717,8 @@ mod tests {
 
     #[test]
     fn the_for_all_values_example_allows_and_warns_why() {
-        use crate::analyze::{analyze, Input};
         use crate::report::{Severity, Verdict};
-        let ex = example("for-all-values-missing-key").unwrap();
-        let report = analyze(&Input {
-            token: ex.token,
-            policy: ex.policy,
-            error_text: "",
-            now: ex.at,
-            ..Input::default()
-        });
+        let report = example("for-all-values-missing-key").unwrap().report();
         assert_eq!(report.verdict, Some(Verdict::Allow));
         let warnings: Vec<_> = report
             .findings

@@ -412,6 +412,25 @@ pub fn explain_error_text(text: &str, claims: Option<&Map<String, Value>>) -> Ve
         .collect()
 }
 
+/// Helpers the platforms' tests share.
+#[cfg(test)]
+pub(crate) mod test_support {
+    use crate::report::Location;
+
+    /// The location of the first finding with `code` (panics, listing the findings, when there is none).
+    pub fn location_of(e: &super::Evaluation, code: &str) -> Option<Location> {
+        e.findings
+            .iter()
+            .find(|f| f.code == code)
+            .unwrap_or_else(|| panic!("no `{code}` in {:#?}", e.findings))
+            .location
+    }
+
+    pub fn at(line: usize, column: usize) -> Option<Location> {
+        Some(Location { line, column })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

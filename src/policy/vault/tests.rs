@@ -1,7 +1,8 @@
 use serde_json::{json, Value};
 
 use super::{evaluate, recognize, suggest};
-use crate::report::{Location, Outcome, Verdict};
+use crate::policy::test_support::{at, location_of};
+use crate::report::{Outcome, Verdict};
 
 const NOW: i64 = 1_764_000_000;
 
@@ -181,18 +182,6 @@ fn discovery_url_is_not_compared_with_iss() {
     assert_eq!(keys, ["bound_issuer"]);
     let e = evaluate(&doc(&iss, ""), "", c.as_object(), NOW);
     assert_eq!(e.verdict, Some(Verdict::Allow));
-}
-
-fn location_of(e: &crate::policy::Evaluation, code: &str) -> Option<Location> {
-    e.findings
-        .iter()
-        .find(|f| f.code == code)
-        .unwrap_or_else(|| panic!("no `{code}` in {:#?}", e.findings))
-        .location
-}
-
-fn at(line: usize, column: usize) -> Option<Location> {
-    Some(Location { line, column })
 }
 
 #[test]
