@@ -14,7 +14,8 @@
 //!
 //! `AWS::AccountId` reads as `<ACCOUNT_ID>`: the account is never checked offline. What else only a deployed
 //! stack knows (`AWS::Region`, a parameter without a default, another resource's attribute, an `Fn::If` whose
-//! condition reads one of those, `Fn::ImportValue`) stays in the text as `${Name}`, in `Fn::Sub`'s own syntax, and is reported.
+//! condition reads one of those, `Fn::ImportValue`) stays in the text as `${Name}`, in `Fn::Sub`'s own syntax,
+//! and is reported.
 //!
 //! | code | severity | meaning |
 //! |---|---|---|

@@ -224,8 +224,9 @@ pub fn find(value: &Value) -> Option<Found<'_>> {
     }
     // CloudFormation: Resources/<name>/Properties/AssumeRolePolicyDocument, or a bare Properties fragment;
     // Terraform JSON: resource/aws_iam_role/<name>/assume_role_policy, plan/state `values.assume_role_policy`;
-    // `aws iam list-roles`: Roles/<n>/AssumeRolePolicyDocument; Pulumi `stack export`: `assumeRolePolicy`. A template or state often holds several roles
-    // (a Lambda execution role before the CI role): the first one that trusts a web identity is evaluated.
+    // `aws iam list-roles`: Roles/<n>/AssumeRolePolicyDocument; Pulumi `stack export`: `assumeRolePolicy`. A
+    // template or state often holds several roles (a Lambda execution role before the CI role): the first one
+    // that trusts a web identity is evaluated.
     let mut found = candidates(value);
     // The same document written twice (a plan's `planned_values` and `resource_changes`, Pulumi's `inputs` and
     // `outputs`) is one role.
