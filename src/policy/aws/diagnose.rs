@@ -590,18 +590,26 @@ fn aud_mismatch(
 /// token's repository name under another owner: the token comes from a fork.
 fn fork_of(c: &Condition, token: &SubParts) -> Option<(String, String)> {
     let (origin, _) = token.vcs.as_ref()?;
-    let (owner, name) = origin.rsplit_once('/')?;
     c.values.iter().find_map(|v| {
         let (_, rest) = v.split_once("/vcs-origin/")?;
         let (expected, _) = rest.split_once("/vcs-ref/")?;
-        let (other_owner, other_name) = expected.rsplit_once('/')?;
-        let host = |o: &str| o.split('/').next().unwrap_or_default().to_ascii_lowercase();
-        let fork = !expected.contains(['*', '?'])
-            && host(expected) == host(origin)
-            && other_name.eq_ignore_ascii_case(name)
-            && !other_owner.eq_ignore_ascii_case(owner);
-        fork.then(|| (expected.to_string(), origin.clone()))
+        forked_from(expected, origin).then(|| (expected.to_string(), origin.clone()))
     })
+}
+
+/// Whether the vcs origin `origin` (`github.com/<owner>/<repo>`) looks like a fork of `expected`: the same host
+/// and repository name under another owner. `expected` with a wildcard names no one repository: never.
+pub fn forked_from(expected: &str, origin: &str) -> bool {
+    let (Some((owner, name)), Some((other_owner, other_name))) =
+        (origin.rsplit_once('/'), expected.rsplit_once('/'))
+    else {
+        return false;
+    };
+    let host = |o: &str| o.split('/').next().unwrap_or_default().to_ascii_lowercase();
+    !expected.contains(['*', '?'])
+        && host(expected) == host(origin)
+        && other_name.eq_ignore_ascii_case(name)
+        && !other_owner.eq_ignore_ascii_case(owner)
 }
 
 fn starts_with_org(value: &str, id: &str) -> bool {

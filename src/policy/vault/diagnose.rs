@@ -1,11 +1,11 @@
 //! Known causes (DOMAIN.md section 6) recognised from a failing role, each an error finding whose fix is the
 //! one thing to do; the same fix replaces the generic one on the failing check. Codes shared with the AWS
-//! module keep its meaning (`sub-expects-v1`, `sub-expects-v2`, `custom-webhook-no-vcs`).
+//! module keep its meaning (`sub-expects-v1`, `sub-expects-v2`, `custom-webhook-no-vcs`, `vcs-origin-fork`).
 
 use serde_json::{Map, Value};
 
 use super::rules::{type_mismatch_fix, Rule};
-use crate::policy::aws::diagnose::SubParts;
+use crate::policy::aws::diagnose::{forked_from, SubParts};
 use crate::policy::json::Object;
 use crate::report::{Area, Finding, Outcome, Severity};
 
@@ -115,7 +115,28 @@ pub fn diagnose(
                 .get("bound_claims")
                 .and_then(|b| b.get(claim))
                 .unwrap_or(&Value::Null);
-            if let (Some(named), false) = (named, webhook_reported) {
+            let origin = claims.get(VCS_ORIGIN).and_then(Value::as_str);
+            let parent = match (named, origin, expected) {
+                (Some("repository"), Some(origin), Value::String(e)) => {
+                    forked_from(e, origin).then_some(e.as_str())
+                }
+                (Some("repository"), Some(origin), Value::Array(list)) => list
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .find(|e| forked_from(e, origin)),
+                _ => None,
+            };
+            if let (Some(parent), Some(origin)) = (parent, origin) {
+                Some(
+                    Finding::new(
+                        "vcs-origin-fork",
+                        Severity::Error,
+                        Area::Policy,
+                        format!("the token comes from `{origin}`, a fork of the `{parent}` that bound claim `{claim}` expects: CircleCI builds a forked pull request with the fork as `vcs-origin` (and gives it a token only when \"pass secrets to forked pull requests\" is on)"),
+                    )
+                    .with_fix(format!("run the login from `{parent}` itself (a branch there, or after merging the pull request); do not bind `{origin}` too: anyone can open a pull request from a fork")),
+                )
+            } else if let (Some(named), false) = (named, webhook_reported) {
                 let webhook = rule.check.actual.is_null()
                     && no_vcs_claims(claims)
                     && SubParts::parse(sub).is_some_and(|s| s.vcs.is_none());

@@ -337,3 +337,31 @@ fn a_role_in_a_heredoc_is_located_in_the_pasted_command() {
     );
     assert_eq!(e.findings[0].code, "policy-format-not-supported");
 }
+
+#[test]
+fn a_forked_pull_request_is_named_at_the_bound_repository() {
+    let mut c = claims();
+    c["oidc.circleci.com/vcs-origin"] = json!("github.com/someone-else/widgets");
+    let role = "{\n  \"role_type\": \"jwt\",\n  \"user_claim\": \"sub\",\n  \"bound_audiences\": [\"11111111-1111-1111-1111-111111111111\"],\n  \"bound_claims\": {\"oidc.circleci.com/vcs-origin\": [\"github.com/acme/widgets\"]}\n}";
+    let e = crate::policy::evaluate(role, c.as_object(), NOW);
+    assert_eq!(e.verdict, Some(Verdict::Deny));
+    let f = e
+        .findings
+        .iter()
+        .find(|f| f.code == "vcs-origin-fork")
+        .unwrap();
+    assert_eq!(
+        f.message,
+        "the token comes from `github.com/someone-else/widgets`, a fork of the `github.com/acme/widgets` that bound claim `oidc.circleci.com/vcs-origin` expects: CircleCI builds a forked pull request with the fork as `vcs-origin` (and gives it a token only when \"pass secrets to forked pull requests\" is on)"
+    );
+    assert_eq!(location_of(&e, "vcs-origin-fork"), at(5, 20));
+    // Another repository of the same owner, or a glob, is not a fork.
+    for bound in ["github.com/acme/other", "github.com/*/widgets"] {
+        let role = role.replace("github.com/acme/widgets", bound);
+        let e = crate::policy::evaluate(&role, c.as_object(), NOW);
+        assert!(
+            !e.findings.iter().any(|f| f.code == "vcs-origin-fork"),
+            "{bound}"
+        );
+    }
+}
