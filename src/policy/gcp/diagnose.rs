@@ -7,14 +7,16 @@
 //!   token (`sub-expects-v2`); a `sub` with a vcs part and a token with no vcs claims (`custom-webhook-no-vcs`);
 //! - `<field> == '<text with *>'`: CEL's `==` is exact and `*` is literal (`gcp-star-in-equals`);
 //! - a read of `assertion['oidc.circleci.com/vcs-ref']` / `vcs-origin` when the token has no vcs claims
-//!   (`custom-webhook-no-vcs`).
+//!   (`custom-webhook-no-vcs`);
+//! - `assertion['oidc.circleci.com/vcs-origin'] == '<repo>'` (or a V2 `sub` naming it) when the token comes from
+//!   a fork of that repository: a forked pull request (`vcs-origin-fork`).
 
 use serde_json::{Map, Value};
 
 use super::cel::ast::{BinOp, Expr};
 use super::cel::{evaluate_expr, Val};
 use super::mapping;
-use crate::policy::aws::diagnose::SubParts;
+use crate::policy::aws::diagnose::{forked_from, SubParts};
 use crate::policy::vault::diagnose::{no_vcs_claims, v2_sub};
 use crate::report::{Area, Finding, Severity};
 
@@ -123,6 +125,31 @@ fn leaf_findings(
         }
         if text.contains('*') {
             out.push(star_in_equals(&shown, text));
+        }
+        // The repository the condition expects, read from a `vcs-origin` or a V2 `sub` comparison.
+        let expected = match assertion_claim(path) {
+            Some("oidc.circleci.com/vcs-origin") => Some(text),
+            Some("sub") => text
+                .split_once("/vcs-origin/")
+                .and_then(|(_, rest)| rest.split_once("/vcs-ref/"))
+                .map(|(origin, _)| origin),
+            _ => None,
+        };
+        let origin = claims
+            .get("oidc.circleci.com/vcs-origin")
+            .and_then(Value::as_str);
+        if let (Some(expected), Some(origin)) = (expected, origin) {
+            if forked_from(expected, origin) {
+                out.push(
+                    Finding::new(
+                        "vcs-origin-fork",
+                        Severity::Error,
+                        Area::Policy,
+                        format!("the token comes from `{origin}`, a fork of the `{expected}` that `{shown}` is compared with: CircleCI builds a forked pull request with the fork as `vcs-origin` (and gives it a token only when \"pass secrets to forked pull requests\" is on)"),
+                    )
+                    .with_fix(format!("run the deploy from `{expected}` itself (a branch there, or after merging the pull request); do not accept `{origin}` too: anyone can open a pull request from a fork")),
+                );
+            }
         }
     }
     if no_vcs_claims(claims) && SubParts::parse(token_sub).is_some_and(|s| s.vcs.is_none()) {

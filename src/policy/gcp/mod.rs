@@ -16,6 +16,7 @@
 //! | `gcp-not-evaluated` | info | part of the mapping or condition could not be evaluated (verdict left undecided) |
 //! | `sub-expects-v1` / `sub-expects-v2` | error | the condition compares `assertion.sub` with this job's other token version's `sub` |
 //! | `custom-webhook-no-vcs` | error | the condition pins a branch/repository (vcs claims or a V2 `sub`); the token has no vcs part (custom webhook) |
+//! | `vcs-origin-fork` | error | the condition names a repository the token's origin forks (a forked pull request) |
 //! | `gcp-star-in-equals` | error | `==` against a string holding `*`, which CEL compares literally |
 //! | `gcp-condition-rejects` | error | the condition is not true for this token |
 //! | `gcp-condition-invalid` | error | the condition does not compile (syntax, undeclared variable): google refuses to save it |

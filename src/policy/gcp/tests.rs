@@ -568,3 +568,33 @@ fn a_yaml_provider_without_a_condition_is_located_at_its_document() {
     let located: Vec<_> = e.findings.iter().map(|f| f.location).collect();
     assert_eq!(located, [at(2, 1), at(10, 1)]);
 }
+
+#[test]
+fn a_forked_pull_request_is_named_at_the_condition() {
+    let mut claims = v2_token();
+    let fork = "github.com/someone-else/deploy";
+    claims["oidc.circleci.com/vcs-origin"] = json!(fork);
+    claims["sub"] = json!(claims["sub"]
+        .as_str()
+        .unwrap()
+        .replace("github.com/acme/deploy", fork));
+    for condition in [
+        "assertion['oidc.circleci.com/vcs-origin'] == 'github.com/acme/deploy'".to_string(),
+        format!("assertion.sub == 'org/{ORG}/project/{PROJECT}/user/33333333-3333-3333-3333-333333333333/vcs-origin/github.com/acme/deploy/vcs-ref/refs/heads/main'"),
+    ] {
+        let text = describe_json(&condition, "assertion['oidc.circleci.com/project-id']");
+        let e = crate::policy::evaluate(&text, claims.as_object(), NOW);
+        assert_eq!(e.verdict, Some(Verdict::Deny), "{condition}");
+        let f = e
+            .findings
+            .iter()
+            .find(|f| f.code == "vcs-origin-fork")
+            .unwrap_or_else(|| panic!("{condition}: {:#?}", e.findings));
+        assert!(
+            f.message.starts_with("the token comes from `github.com/someone-else/deploy`, a fork of the `github.com/acme/deploy`"),
+            "{}",
+            f.message
+        );
+        assert_eq!(location_of(&e, "vcs-origin-fork"), at(2, 3));
+    }
+}
