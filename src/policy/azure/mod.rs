@@ -18,6 +18,7 @@
 //! | code | severity | meaning |
 //! |---|---|---|
 //! | `azure-no-credential-matches` | error | no credential matches; names the nearest |
+//! | `vcs-origin-fork` | error | the nearest credential's V2 subject names a repository the token's origin forks |
 //! | `azure-issuer-trailing-slash` | warning | a credential's issuer ends with `/` (CircleCI's `iss` never does) |
 //! | `azure-wildcard-in-credential` | warning | `*` in issuer or subject: entra has no wildcards |
 //! | `azure-subject-pins-user` | info | a plain credential pins one `user/…` (and one token version) |
@@ -33,6 +34,7 @@ pub mod rules;
 
 use serde_json::{Map, Value};
 
+use crate::policy::aws::diagnose::forked_from;
 use crate::policy::json::{LazySpans, Locate, Object};
 use crate::policy::{Evaluation, PolicyKind};
 use crate::report::{Area, Finding, Outcome, PolicyInfo, Severity, Snippet, Verdict};
@@ -152,6 +154,29 @@ pub fn evaluate(
             pointer: &creds[i].pointer,
         }
         .at(field);
+        // A V2 subject naming a repository that the token's origin forks: a forked pull request.
+        let origin = claims
+            .get("oidc.circleci.com/vcs-origin")
+            .and_then(Value::as_str);
+        let parent = creds[i]
+            .subject
+            .and_then(|s| s.split_once("/vcs-origin/"))
+            .and_then(|(_, rest)| rest.split_once("/vcs-ref/"))
+            .map(|(expected, _)| expected);
+        if let (Some(parent), Some(origin), ["subject"]) = (parent, origin, &failing[..]) {
+            if forked_from(parent, origin) {
+                eval.findings.push(
+                    Finding::new(
+                        "vcs-origin-fork",
+                        Severity::Error,
+                        Area::Policy,
+                        format!("the token comes from `{origin}`, a fork of the `{parent}` that the subject of `{}` names: CircleCI builds a forked pull request with the fork as `vcs-origin` (and gives it a token only when \"pass secrets to forked pull requests\" is on)", creds[i].name),
+                    )
+                    .with_fix(format!("run the deploy from `{parent}` itself (a branch there, or after merging the pull request); do not register `{origin}` too: anyone can open a pull request from a fork"))
+                    .located(nearest_at),
+                );
+            }
+        }
         eval.findings.push(
             Finding::new(
                 "azure-no-credential-matches",

@@ -324,3 +324,29 @@ fn one_credential_is_located_at_its_failing_field_or_itself() {
     );
     assert_eq!(location_of(&e, "azure-no-credential-matches"), at(4, 3));
 }
+
+#[test]
+fn a_forked_pull_request_is_named_at_the_subject() {
+    let v1 = "org/11111111-1111-1111-1111-111111111111/project/22222222-2222-2222-2222-222222222222/user/33333333-3333-3333-3333-333333333333";
+    let fork = "github.com/someone-else/deploy";
+    let mut c = claims();
+    c["sub"] = json!(format!("{v1}/vcs-origin/{fork}/vcs-ref/refs/heads/patch-1"));
+    c["oidc.circleci.com/vcs-origin"] = json!(fork);
+    c["oidc.circleci.com/vcs-ref"] = json!("refs/heads/patch-1");
+    let show = format!("{{\n  \"name\": \"circleci\",\n  \"issuer\": \"https://oidc.circleci.com/org/11111111-1111-1111-1111-111111111111\",\n  \"subject\": \"{v1}/vcs-origin/github.com/acme/deploy/vcs-ref/refs/heads/main\",\n  \"audiences\": [\"11111111-1111-1111-1111-111111111111\"]\n}}");
+    let e = crate::policy::evaluate(&show, c.as_object(), NOW);
+    assert_eq!(e.verdict, Some(Verdict::Deny));
+    let codes: Vec<_> = e.findings.iter().map(|f| f.code).collect();
+    assert_eq!(
+        codes,
+        [
+            "azure-subject-pins-user",
+            "vcs-origin-fork",
+            "azure-no-credential-matches"
+        ]
+    );
+    assert!(e.findings[1]
+        .message
+        .starts_with("the token comes from `github.com/someone-else/deploy`, a fork of the `github.com/acme/deploy` that the subject of `circleci` names"));
+    assert_eq!(location_of(&e, "vcs-origin-fork"), at(4, 3));
+}
