@@ -348,9 +348,14 @@ pub fn diagnose(
             }
             if claim == "sub" {
                 if let Some((expected, origin)) = sub.as_ref().and_then(|s| fork_of(c, s)) {
-                    let f = format!("run the deploy from `{expected}` itself (a branch there, or after merging the pull request); do not widen the policy to `{origin}`: anyone can open a pull request from a fork");
-                    out.push(finding("vcs-origin-fork", Severity::Error, format!("the token comes from `{origin}`, a fork of the `{expected}` that `{}` in {label} expects: CircleCI builds a forked pull request with the fork as `vcs-origin` (and gives it a token only when \"pass secrets to forked pull requests\" is on)", c.key), f.clone(), at()));
-                    fix.get_or_insert(f);
+                    let f = fork_finding(
+                        &origin,
+                        &expected,
+                        &format!("`{}` in {label} expects", c.key),
+                    )
+                    .located(at());
+                    fix = fix.or_else(|| f.fix.clone());
+                    out.push(f);
                 }
             }
             if claim == "aud" && !c.values.is_empty() {
@@ -595,6 +600,18 @@ fn fork_of(c: &Condition, token: &SubParts) -> Option<(String, String)> {
         let (expected, _) = rest.split_once("/vcs-ref/")?;
         forked_from(expected, origin).then(|| (expected.to_string(), origin.clone()))
     })
+}
+
+/// The `vcs-origin-fork` finding, shared by the platforms (without a location): `names` says where the
+/// configuration names `parent` ("`<key>` in statement 1 expects").
+pub fn fork_finding(origin: &str, parent: &str, names: &str) -> Finding {
+    Finding::new(
+        "vcs-origin-fork",
+        Severity::Error,
+        Area::Policy,
+        format!("the token comes from `{origin}`, a fork of the `{parent}` that {names}: CircleCI builds a forked pull request with the fork as `vcs-origin` (and gives it a token only when \"pass secrets to forked pull requests\" is on)"),
+    )
+    .with_fix(format!("run the job from `{parent}` itself (a branch there, or after merging the pull request), and do not let `{origin}` in too: anyone can open a pull request from a fork"))
 }
 
 /// Whether the vcs origin `origin` (`github.com/<owner>/<repo>`) looks like a fork of `expected`: the same host

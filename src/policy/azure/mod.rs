@@ -34,7 +34,7 @@ pub mod rules;
 
 use serde_json::{Map, Value};
 
-use crate::policy::aws::diagnose::forked_from;
+use crate::policy::aws::diagnose::{fork_finding, forked_from};
 use crate::policy::json::{LazySpans, Locate, Object};
 use crate::policy::{Evaluation, PolicyKind};
 use crate::report::{Area, Finding, Outcome, PolicyInfo, Severity, Snippet, Verdict};
@@ -165,16 +165,9 @@ pub fn evaluate(
             .map(|(expected, _)| expected);
         if let (Some(parent), Some(origin), ["subject"]) = (parent, origin, &failing[..]) {
             if forked_from(parent, origin) {
-                eval.findings.push(
-                    Finding::new(
-                        "vcs-origin-fork",
-                        Severity::Error,
-                        Area::Policy,
-                        format!("the token comes from `{origin}`, a fork of the `{parent}` that the subject of `{}` names: CircleCI builds a forked pull request with the fork as `vcs-origin` (and gives it a token only when \"pass secrets to forked pull requests\" is on)", creds[i].name),
-                    )
-                    .with_fix(format!("run the deploy from `{parent}` itself (a branch there, or after merging the pull request); do not register `{origin}` too: anyone can open a pull request from a fork"))
-                    .located(nearest_at),
-                );
+                let names = format!("the subject of `{}` names", creds[i].name);
+                eval.findings
+                    .push(fork_finding(origin, parent, &names).located(nearest_at));
             }
         }
         eval.findings.push(

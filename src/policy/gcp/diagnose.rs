@@ -16,7 +16,7 @@ use serde_json::{Map, Value};
 use super::cel::ast::{BinOp, Expr};
 use super::cel::{evaluate_expr, Val};
 use super::mapping;
-use crate::policy::aws::diagnose::{forked_from, SubParts};
+use crate::policy::aws::diagnose::{fork_finding, forked_from, SubParts};
 use crate::policy::vault::diagnose::{no_vcs_claims, v2_sub};
 use crate::report::{Area, Finding, Severity};
 
@@ -140,15 +140,11 @@ fn leaf_findings(
             .and_then(Value::as_str);
         if let (Some(expected), Some(origin)) = (expected, origin) {
             if forked_from(expected, origin) {
-                out.push(
-                    Finding::new(
-                        "vcs-origin-fork",
-                        Severity::Error,
-                        Area::Policy,
-                        format!("the token comes from `{origin}`, a fork of the `{expected}` that `{shown}` is compared with: CircleCI builds a forked pull request with the fork as `vcs-origin` (and gives it a token only when \"pass secrets to forked pull requests\" is on)"),
-                    )
-                    .with_fix(format!("run the deploy from `{expected}` itself (a branch there, or after merging the pull request); do not accept `{origin}` too: anyone can open a pull request from a fork")),
-                );
+                out.push(fork_finding(
+                    origin,
+                    expected,
+                    &format!("`{shown}` is compared with"),
+                ));
             }
         }
     }

@@ -5,7 +5,7 @@
 use serde_json::{Map, Value};
 
 use super::rules::{type_mismatch_fix, Rule};
-use crate::policy::aws::diagnose::{forked_from, SubParts};
+use crate::policy::aws::diagnose::{fork_finding, forked_from, SubParts};
 use crate::policy::json::Object;
 use crate::report::{Area, Finding, Outcome, Severity};
 
@@ -127,15 +127,11 @@ pub fn diagnose(
                 _ => None,
             };
             if let (Some(parent), Some(origin)) = (parent, origin) {
-                Some(
-                    Finding::new(
-                        "vcs-origin-fork",
-                        Severity::Error,
-                        Area::Policy,
-                        format!("the token comes from `{origin}`, a fork of the `{parent}` that bound claim `{claim}` expects: CircleCI builds a forked pull request with the fork as `vcs-origin` (and gives it a token only when \"pass secrets to forked pull requests\" is on)"),
-                    )
-                    .with_fix(format!("run the login from `{parent}` itself (a branch there, or after merging the pull request); do not bind `{origin}` too: anyone can open a pull request from a fork")),
-                )
+                Some(fork_finding(
+                    origin,
+                    parent,
+                    &format!("bound claim `{claim}` expects"),
+                ))
             } else if let (Some(named), false) = (named, webhook_reported) {
                 let webhook = rule.check.actual.is_null()
                     && no_vcs_claims(claims)
