@@ -596,10 +596,15 @@ fn aud_mismatch(
 fn fork_of(c: &Condition, token: &SubParts) -> Option<(String, String)> {
     let (origin, _) = token.vcs.as_ref()?;
     c.values.iter().find_map(|v| {
-        let (_, rest) = v.split_once("/vcs-origin/")?;
-        let (expected, _) = rest.split_once("/vcs-ref/")?;
+        let expected = named_origin(v)?;
         forked_from(expected, origin).then(|| (expected.to_string(), origin.clone()))
     })
+}
+
+/// The repository a V2 `sub` (or a pattern of one) names: the text between `/vcs-origin/` and `/vcs-ref/`.
+pub fn named_origin(sub: &str) -> Option<&str> {
+    let (_, rest) = sub.split_once("/vcs-origin/")?;
+    rest.split_once("/vcs-ref/").map(|(origin, _)| origin)
 }
 
 /// The `vcs-origin-fork` finding, shared by the platforms (without a location): `names` says where the

@@ -34,7 +34,7 @@ pub mod rules;
 
 use serde_json::{Map, Value};
 
-use crate::policy::aws::diagnose::{fork_finding, forked_from};
+use crate::policy::aws::diagnose::{fork_finding, forked_from, named_origin};
 use crate::policy::json::{LazySpans, Locate, Object};
 use crate::policy::{Evaluation, PolicyKind};
 use crate::report::{Area, Finding, Outcome, PolicyInfo, Severity, Snippet, Verdict};
@@ -158,11 +158,7 @@ pub fn evaluate(
         let origin = claims
             .get("oidc.circleci.com/vcs-origin")
             .and_then(Value::as_str);
-        let parent = creds[i]
-            .subject
-            .and_then(|s| s.split_once("/vcs-origin/"))
-            .and_then(|(_, rest)| rest.split_once("/vcs-ref/"))
-            .map(|(expected, _)| expected);
+        let parent = creds[i].subject.and_then(named_origin);
         if let (Some(parent), Some(origin), ["subject"]) = (parent, origin, &failing[..]) {
             if forked_from(parent, origin) {
                 let names = format!("the subject of `{}` names", creds[i].name);

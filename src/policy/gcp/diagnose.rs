@@ -16,7 +16,7 @@ use serde_json::{Map, Value};
 use super::cel::ast::{BinOp, Expr};
 use super::cel::{evaluate_expr, Val};
 use super::mapping;
-use crate::policy::aws::diagnose::{fork_finding, forked_from, SubParts};
+use crate::policy::aws::diagnose::{fork_finding, forked_from, named_origin, SubParts};
 use crate::policy::vault::diagnose::{no_vcs_claims, v2_sub};
 use crate::report::{Area, Finding, Severity};
 
@@ -129,10 +129,7 @@ fn leaf_findings(
         // The repository the condition expects, read from a `vcs-origin` or a V2 `sub` comparison.
         let expected = match assertion_claim(path) {
             Some("oidc.circleci.com/vcs-origin") => Some(text),
-            Some("sub") => text
-                .split_once("/vcs-origin/")
-                .and_then(|(_, rest)| rest.split_once("/vcs-ref/"))
-                .map(|(origin, _)| origin),
+            Some("sub") => named_origin(text),
             _ => None,
         };
         let origin = claims
