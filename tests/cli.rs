@@ -520,7 +520,7 @@ fn a_gcp_function_not_evaluated_is_undecided_with_exit_3_and_says_why() {
             "allowedAudiences": [ORG]
         },
         "attributeMapping": {"google.subject": "assertion.sub"},
-        "attributeCondition": "assertion.sub.matches('^org/')"
+        "attributeCondition": "assertion.sub.matches('(?i)^ORG/')"
     });
     let policy = s.file("provider.json", &provider.to_string());
     let token = token_v1();
@@ -536,7 +536,7 @@ fn a_gcp_function_not_evaluated_is_undecided_with_exit_3_and_says_why() {
     assert_eq!(r["verdict"], Value::Null);
     assert_eq!(r["policy"]["kind"], "gcp");
     // The GCP module leaves `decided_by` empty when undecided; the CLI names the check it could not evaluate.
-    let why = "undecided: provider `attributeCondition`: cannot evaluate: matches() (regular expressions are not evaluated)";
+    let why = "undecided: provider `attributeCondition`: cannot evaluate: matches(`(?i)^ORG/`): the flags `(?i)` are not evaluated";
     assert_eq!(r["policy"]["decided_by"], why);
     let o = claimcheck(
         &["check", "--token", "-", "--policy", &policy, "--at", AT_OK],
@@ -546,10 +546,109 @@ fn a_gcp_function_not_evaluated_is_undecided_with_exit_3_and_says_why() {
     assert_eq!(o.status.code(), Some(3));
     assert!(
         stdout(&o).starts_with(
-            "verdict: undecided: provider `attributeCondition`: cannot evaluate: matches()"
+            "verdict: undecided: provider `attributeCondition`: cannot evaluate: matches(`(?i)^ORG/`)"
         ),
         "{}",
         stdout(&o)
+    );
+}
+
+#[test]
+fn a_gcp_condition_with_matches_is_decided_by_re2_rules() {
+    let s = Scratch::new();
+    let provider = |condition: &str| {
+        serde_json::json!({
+            "name": "projects/123456789012/locations/global/workloadIdentityPools/circleci-pool/providers/circleci",
+            "state": "ACTIVE",
+            "oidc": {
+                "issuerUri": format!("https://oidc.circleci.com/org/{ORG}"),
+                "allowedAudiences": [ORG]
+            },
+            "attributeMapping": {"google.subject": "assertion['oidc.circleci.com/project-id']"},
+            "attributeCondition": condition
+        })
+        .to_string()
+    };
+    let token = token_v2();
+    let run = |condition: &str| {
+        let policy = s.file("provider.json", &provider(condition));
+        let o = claimcheck(
+            &[
+                "check", "--token", "-", "--policy", &policy, "--at", AT_OK, "--json",
+            ],
+            Some(&token),
+            &[],
+        );
+        (o.status.code(), json(&o))
+    };
+    // A search, not a full match: `main` is found inside the ref unless the pattern is anchored.
+    for (condition, code, verdict) in [
+        (
+            r"assertion['oidc.circleci.com/vcs-ref'].matches('^refs/heads/(main|release/.+)$')",
+            0,
+            "allow",
+        ),
+        (
+            r"assertion['oidc.circleci.com/vcs-ref'].matches('^refs/heads/release/.+$')",
+            1,
+            "deny",
+        ),
+        (
+            r"assertion['oidc.circleci.com/vcs-ref'].matches('main')",
+            0,
+            "allow",
+        ),
+        (
+            r"assertion['oidc.circleci.com/vcs-ref'].matches('^main')",
+            1,
+            "deny",
+        ),
+        (
+            r"assertion.sub.matches('/vcs-origin/github\\.com/acme/[^/]+/vcs-ref/')",
+            0,
+            "allow",
+        ),
+        (
+            r"assertion.sub.matches('/vcs-origin/github\\.com/other/')",
+            1,
+            "deny",
+        ),
+        // A raw string keeps the backslash; a lone `\.` in a plain string does not compile.
+        (
+            r"assertion.sub.matches(r'/vcs-origin/github\.com/acme/')",
+            0,
+            "allow",
+        ),
+        (
+            r"assertion.sub.matches('/vcs-origin/github\.com/acme/')",
+            1,
+            "deny",
+        ),
+    ] {
+        let (status, r) = run(condition);
+        assert_eq!(status, Some(code), "{condition}: {r}");
+        assert_eq!(r["verdict"], verdict, "{condition}");
+        if verdict == "deny" {
+            assert_eq!(
+                r["policy"]["decided_by"], "`attributeCondition`",
+                "{condition}"
+            );
+        }
+    }
+    // A pattern RE2 refuses: CEL reports an error, so the condition does not hold.
+    let (status, r) = run(r"assertion.sub.matches('(org')");
+    assert_eq!(status, Some(1), "{r}");
+    let row = r["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["key"] == "attributeCondition")
+        .unwrap_or_else(|| panic!("no attributeCondition row: {r}"));
+    assert_eq!(row["result"], "fail", "{row}");
+    assert!(
+        row.to_string()
+            .contains("invalid regular expression `(org`: missing `)`"),
+        "{row}"
     );
 }
 

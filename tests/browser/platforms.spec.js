@@ -71,12 +71,19 @@ for (const [platform, title, version, policy, verdict, shown] of CASES) {
   });
 }
 
-test('gcp: matches() is not evaluated and no verdict is guessed', async ({ page }) => {
+test('gcp: matches() is an RE2 search, and a pattern claimcheck cannot read guesses no verdict', async ({ page }) => {
   await openApp(page, `#token=${circleToken({ version: 'v1', iat: IAT })}&at=${AT}`);
-  await policyInput(page).fill(JSON.stringify(gcp({ attributeCondition: "assertion.sub.matches('^org/')" })));
-  await expect(page.locator('body')).toContainText('cannot evaluate: matches()');
+  await policyInput(page).fill(JSON.stringify(gcp({ attributeCondition: "assertion.sub.matches('(?i)^ORG/')" })));
+  await expect(page.locator('body')).toContainText('cannot evaluate: matches(`(?i)^ORG/`): the flags `(?i)` are not evaluated');
   await expect(page.locator('[data-verdict="allow"]')).toHaveCount(0);
   await expect(page.locator('[data-verdict="deny"]')).toHaveCount(0);
+
+  const uuid = '[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}';
+  await policyInput(page).fill(JSON.stringify(gcp({ attributeCondition: `assertion.sub.matches('^org/${ORG_ID}/project/${uuid}/user/')` })));
+  await expect(page.locator('[data-verdict="allow"]')).toHaveCount(1);
+  await policyInput(page).fill(JSON.stringify(gcp({ attributeCondition: "assertion.sub.matches('^project/')" })));
+  await expect(page.locator('[data-verdict="deny"]')).toHaveCount(1);
+  await expect(page.locator('body')).toContainText('The given credential is rejected by the attribute condition.');
 });
 
 test('vault: editing the pasted role re-evaluates it', async ({ page }) => {

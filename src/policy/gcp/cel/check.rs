@@ -76,6 +76,12 @@ fn syntax(src: &str, error: &str) -> CompileError {
             "`has()` takes a field selection only; test a key with `'<key>' in <map>` instead"
                 .to_string()
         }))
+    } else if let Some(rest) = message.strip_prefix("unknown escape `\\") {
+        // Regular expressions in `matches()` are where a lone `\` usually comes from.
+        let c = rest.chars().next().unwrap_or('.');
+        Some(format!(
+            "in a CEL string `\\` starts an escape: write `\\\\{c}` for a regular expression's `\\{c}`, or write the pattern as a raw string (`r'...'`)"
+        ))
     } else {
         None
     };
@@ -286,6 +292,17 @@ mod tests {
             "undeclared reference to `assertions`: only `assertion`, `google`, `attribute` can be used here at character 1"
         );
         assert_eq!(hint.as_deref(), Some("did you mean `assertion`?"));
+        let (msg, hint) = error(
+            r"assertion.sub.matches('github\.com/acme/')",
+            CONDITION_VARS,
+        );
+        assert_eq!(msg, r"syntax error: unknown escape `\.` at character 23");
+        assert_eq!(
+            hint.as_deref(),
+            Some(
+                r"in a CEL string `\` starts an escape: write `\\.` for a regular expression's `\.`, or write the pattern as a raw string (`r'...'`)"
+            )
+        );
         // `attribute` and `google` are not declared in a mapping.
         let (msg, _) = error("assertion.sub + attribute.x", MAPPING_VARS);
         assert!(

@@ -3,6 +3,7 @@
 //! anything claimcheck does not implement is `Unknown`, never a guess.
 
 use super::ast::{BinOp, Expr, Macro, UnOp};
+use super::regex::{self, RegexError};
 use super::value::{cel_eq, Val};
 
 /// Why evaluation did not produce a value.
@@ -10,7 +11,7 @@ use super::value::{cel_eq, Val};
 pub enum Stop {
     /// CEL itself would report this error (e.g. `no such key: foo`).
     Error(String),
-    /// claimcheck cannot evaluate this part (e.g. `matches()`).
+    /// claimcheck cannot evaluate this part (e.g. `timestamp()`).
     Unknown(String),
 }
 
@@ -30,6 +31,8 @@ pub struct Env {
     pub vars: Vec<(String, Val)>,
     /// Steps taken so far; evaluation stops as `Unknown` past [`MAX_STEPS`].
     pub steps: u64,
+    /// Steps `matches()` has taken so far, in all its calls (bounded by [`regex::MAX_WORK`]).
+    pub regex_work: usize,
 }
 
 /// The most evaluation steps any expression may take (bounds nested macros over long lists).
@@ -37,7 +40,11 @@ pub const MAX_STEPS: u64 = 200_000;
 
 impl Env {
     pub fn new(vars: Vec<(String, Val)>) -> Self {
-        Env { vars, steps: 0 }
+        Env {
+            vars,
+            steps: 0,
+            regex_work: 0,
+        }
     }
 
     fn lookup(&self, name: &str) -> Option<&Val> {
@@ -358,9 +365,17 @@ fn call(env: &mut Env, target: Option<&Expr>, name: &str, args: &[Expr]) -> Res 
         (Some(Val::Str(s)), "startsWith") => Ok(Val::Bool(s.starts_with(&str_arg(&args, name)?))),
         (Some(Val::Str(s)), "endsWith") => Ok(Val::Bool(s.ends_with(&str_arg(&args, name)?))),
         (Some(Val::Str(s)), "contains") => Ok(Val::Bool(s.contains(&str_arg(&args, name)?))),
-        (Some(Val::Str(_)), "matches") | (None, "matches") => {
-            unknown("matches() (regular expressions are not evaluated)")
-        }
+        (Some(Val::Str(s)), "matches") => regex_match(env, &s, &str_arg(&args, name)?),
+        (None, "matches") => match &args[..] {
+            [Val::Str(s), Val::Str(re)] => regex_match(env, s, re),
+            _ => err(format!(
+                "no such overload: matches({})",
+                args.iter()
+                    .map(Val::type_name)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+        },
         (Some(Val::Str(s)), "lowerAscii") if args.is_empty() => {
             Ok(Val::Str(s.to_ascii_lowercase()))
         }
@@ -414,8 +429,27 @@ fn call(env: &mut Env, target: Option<&Expr>, name: &str, args: &[Expr]) -> Res 
 fn is_known_method(name: &str) -> bool {
     matches!(
         name,
-        "startsWith" | "endsWith" | "contains" | "size" | "lowerAscii" | "upperAscii" | "extract"
+        "startsWith"
+            | "endsWith"
+            | "contains"
+            | "matches"
+            | "size"
+            | "lowerAscii"
+            | "upperAscii"
+            | "extract"
     )
+}
+
+/// `text.matches(pattern)`: RE2 search. A pattern RE2 refuses is an error, as in CEL; one claimcheck
+/// does not read is unknown.
+fn regex_match(env: &mut Env, text: &str, pattern: &str) -> Res {
+    match regex::is_match(pattern, text, &mut env.regex_work) {
+        Ok(found) => Ok(Val::Bool(found)),
+        Err(RegexError::Invalid(why)) => {
+            err(format!("invalid regular expression `{pattern}`: {why}"))
+        }
+        Err(RegexError::Unsupported(why)) => unknown(format!("matches(`{pattern}`): {why}")),
+    }
 }
 
 fn comprehension(env: &mut Env, kind: Macro, range: &Expr, var: &str, body: &Expr) -> Res {

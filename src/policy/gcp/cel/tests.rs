@@ -102,16 +102,41 @@ fn error_semantics() {
 
 #[test]
 fn unknowns_are_never_guessed() {
-    unknown("assertion.sub.matches('^org/')", "matches()");
+    unknown(
+        "assertion.sub.matches('(?i)^ORG/')",
+        "matches(`(?i)^ORG/`): the flags `(?i)`",
+    );
     unknown("timestamp('2020-01-01T00:00:00Z') < now", "timestamp");
     unknown("1u == 1u", "unsigned");
     // An unknown beats an error, and a decisive side beats both.
     unknown(
-        "assertion.email == 'x' || assertion.sub.matches('x')",
-        "matches()",
+        "assertion.email == 'x' || assertion.sub.matches('\\\\pL')",
+        "Unicode classes",
     );
-    yes("assertion.sub.matches('x') || true");
-    no("false && assertion.sub.matches('x')");
+    yes("assertion.sub.matches('\\\\pL') || true");
+    no("false && assertion.sub.matches('\\\\pL')");
+}
+
+#[test]
+fn matches_is_an_re2_search() {
+    yes("assertion.sub.matches('^org/o/project/[a-z]+/user/')");
+    yes("assertion.sub.matches('project/p')");
+    no("assertion.sub.matches('^project/p')");
+    yes("matches(assertion.aud, '^o$')");
+    yes(r"assertion['oidc.circleci.com/context-ids'].exists(c, c.matches('^c\\d$'))");
+    no("assertion.sub.matches('/user/v$')");
+    error(
+        "assertion.sub.matches('(')",
+        "invalid regular expression `(`: missing `)`",
+    );
+    error(
+        "assertion.exp.matches('1')",
+        "no such overload: double.matches()",
+    );
+    error(
+        "matches(assertion.aud, 1)",
+        "no such overload: matches(string, int)",
+    );
 }
 
 #[test]
@@ -122,4 +147,8 @@ fn work_is_bounded() {
         .join(",");
     let src = format!("[{list}].exists(x, [{list}].exists(y, [{list}].exists(z, x + y + z < 0)))");
     unknown(&src, "steps");
+    // `matches()` work counts across calls: 400 searches with a large pattern stop, they do not hang.
+    let long = vec!["assertion.sub"; 20].join(" + ");
+    let src = format!("[{list}].exists(x, ({long}).matches('(.|..){{200}}z'))");
+    unknown(&src, "matching that takes more than 5000000 steps");
 }
