@@ -50,6 +50,7 @@ const CASES = [
   ['vault', 'a glob-bound role accepts the token', 'v2', vaultRole(), 'allow', 'bound_claims'],
   ['vault', 'the string "false" is not the boolean false', 'v2', vaultRole({ bound_claims_type: 'string', bound_claims: { 'oidc.circleci.com/ssh-rerun': 'false' } }), 'deny', 'compares types too'],
   ['vault', 'a V1 bound_subject never matches a V2 token', 'v2', vaultRole({ bound_subject: V1_SUB, bound_claims: {} }), 'deny', 'invalid subject (sub) claim'],
+  ['vault', 'a bound claim the token lacks is missing from the token', 'v2', vaultRole({ bound_claims: { 'oidc.circleci.com/vcs-tag': 'v*' } }), 'deny', '(missing from the token)'],
   ['azure', 'the exact V1 subject matches', 'v1', azure(), 'allow', 'circleci'],
   ['azure', 'a V1 subject never matches a V2 token', 'v2', azure(), 'deny', 'V2 token never matches a V1 subject'],
   ['azure', 'the nearest of several credentials is named', 'v2', [azure({ name: 'github', issuer: 'https://token.actions.githubusercontent.com' }), azure({ name: 'circleci-v1' })], 'deny', 'circleci-v1'],
@@ -74,9 +75,10 @@ for (const [platform, title, version, policy, verdict, shown] of CASES) {
 test('gcp: matches() is an RE2 search, and a pattern claimcheck cannot read guesses no verdict', async ({ page }) => {
   await openApp(page, `#token=${circleToken({ version: 'v1', iat: IAT })}&at=${AT}`);
   await policyInput(page).fill(JSON.stringify(gcp({ attributeCondition: "assertion.sub.matches('(?i)^ORG/')" })));
-  await expect(page.locator('body')).toContainText('cannot evaluate: matches(`(?i)^ORG/`): the flags `(?i)` are not evaluated');
+  await expect(page.locator('body')).toContainText('cannot evaluate: matches((?i)^ORG/): the flags (?i) are not evaluated');
   await expect(page.locator('[data-verdict="allow"]')).toHaveCount(0);
   await expect(page.locator('[data-verdict="deny"]')).toHaveCount(0);
+  await expect(page.locator('tr[data-check-result="unknown"] td[data-label="Actual"]')).toHaveText('(not evaluated)');
 
   const uuid = '[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}';
   await policyInput(page).fill(JSON.stringify(gcp({ attributeCondition: `assertion.sub.matches('^org/${ORG_ID}/project/${uuid}/user/')` })));

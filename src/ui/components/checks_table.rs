@@ -6,6 +6,7 @@ use yew::prelude::*;
 use super::diff_view;
 use super::text::{rich, values, visible};
 use crate::policy::diff::DiffKind;
+use crate::policy::PolicyKind;
 use crate::report::{Check, Outcome};
 use crate::ui::browser;
 use crate::ui::report_prop::ReportProp;
@@ -23,16 +24,22 @@ fn result(outcome: Outcome) -> (&'static str, &'static str) {
     }
 }
 
-fn actual(check: &Check) -> Html {
+/// What an empty `actual` means depends on the platform: AWS compares condition keys of the request
+/// context; GCP evaluates expressions; Vault and Azure read the token's claims.
+fn actual(check: &Check, kind: Option<PolicyKind>) -> Html {
+    let missing = match (kind, check.result) {
+        (Some(PolicyKind::Aws) | None, _) => "(missing from the request context)",
+        (_, Outcome::Unknown) => "(not evaluated)",
+        (Some(PolicyKind::Gcp), _) => "(no value)",
+        (Some(PolicyKind::Vault | PolicyKind::Azure), _) => "(missing from the token)",
+    };
     match &check.actual {
-        Value::Null => {
-            html! { <span class="missing">{ "(missing from the request context)" }</span> }
-        }
+        Value::Null => html! { <span class="missing">{ missing }</span> },
         other => values(other),
     }
 }
 
-fn row(check: &Check) -> Html {
+fn row(check: &Check, kind: Option<PolicyKind>) -> Html {
     let (icon, word) = result(check.result);
     let near_miss = (check.result == Outcome::Fail)
         .then(|| diff_view::best(&check.expected, &check.actual))
@@ -42,7 +49,7 @@ fn row(check: &Check) -> Html {
             diff_view::expected(&check.expected, best),
             diff_view::side(&best.1, DiffKind::Actual),
         ),
-        None => (values(&check.expected), actual(check)),
+        None => (values(&check.expected), actual(check, kind)),
     };
     html! {
         <tr class={classes!("check", format!("check-{word}"))} data-check-result={check.result.as_str()}>
@@ -121,7 +128,7 @@ pub fn ChecksTable(props: &Props) -> Html {
                             <th scope="col">{ "Why" }</th>
                         </tr>
                     </thead>
-                    <tbody>{ for rows.into_iter().map(|i| row(&checks[i])) }</tbody>
+                    <tbody>{ for rows.into_iter().map(|i| row(&checks[i], props.report.policy.kind)) }</tbody>
                 </table>
             </div>
             if hidden > 0 {
