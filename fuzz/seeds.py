@@ -164,7 +164,17 @@ for text in pol["gcp"].values():
 cel += ["[1, 2u, 3.5, -4, 'a', \"b\", b'c', r'd', true, null][0] == 1", "{'a': [1]}.a.all(x, x > 0)",
         "assertion.sub.split('/').exists_one(s, s == 'org') ? int('7') % 2 : double(1) / 0.0",
         "attribute.ref.matches('^refs/(heads|tags)/')", "size(google.groups.filter(g, g.startsWith('a')).map(g, g + '!'))"]
+cel += ["assertion.sub.matches('^org/[0-9a-f-]{36}/project/(?P<p>[^/]+)/user/')",
+        "matches(assertion.aud, r'^\\w{8}(-\\w{4}){3}-\\w{12}$') && !attribute.ref.matches('(?i)dev')"]
 write("cel", sorted(set(cel)))
+# RE2 patterns and texts for `matches()`: `pattern\ntext`.
+write("cel_regex", [
+    "^refs/heads/(main|release/.+)$\nrefs/heads/release/1.2",
+    "/vcs-origin/github\\.com/acme/[^/]+/vcs-ref/\norg/o/project/p/user/u/vcs-origin/github.com/acme/api/vcs-ref/refs/heads/main",
+    "^[[:alpha:]][\\w.-]*\\b\\x41\\x{263A}a{2,3}?b*?(?:c|)+$\nmain.x-1A\u263aaabc",
+    "(a|aa|b){20}(x|y)\n" + "a" * 200,
+    "[^\\d\\s/]+\\Bz\\z\nab z",
+])
 # YAML: every platform's seed documents as block YAML (when PyYAML is there), and what people paste as YAML.
 yml = [
     "attributeCondition: assertion['oidc.circleci.com/project-id'] == '" + PROJECT + "'\nattributeMapping:\n"
