@@ -25,6 +25,7 @@ use crate::report::{Area, Check, Finding, Location, PolicyInfo, Severity, Snippe
 pub mod aws;
 pub mod azure;
 pub mod diff;
+pub mod embedded;
 pub mod gcp;
 pub mod json;
 pub mod vault;
@@ -452,6 +453,69 @@ mod tests {
         assert_eq!(e.info.kind, None);
         assert_eq!(e.findings[0].code, "policy-not-recognized");
         assert!(e.findings[0].message.contains("AWS IAM trust policy"));
+    }
+
+    #[test]
+    fn findings_inside_a_policy_written_as_a_json_string_point_into_the_pasted_text() {
+        use test_support::{at, location_of};
+        // Terraform JSON (`jsonencode` output is minified), a duplicate key and a literal `*` in `StringEquals`.
+        let policy = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::1:oidc-provider/oidc.circleci.com/org/o"},"Action":"sts:AssumeRoleWithWebIdentity","Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"oidc.circleci.com/org/o:sub":"org/o/project/*"}}}]}"#;
+        let text = format!(
+            "{{\n  \"resource\": {{\"aws_iam_role\": {{\"ci\": {{\n    \"assume_role_policy\": {}\n  }}}}}}\n}}",
+            serde_json::Value::String(policy.into())
+        );
+        let claims: Map<String, Value> = serde_json::from_value(serde_json::json!({
+            "iss": "https://oidc.circleci.com/org/o", "aud": "o", "sub": "org/o/project/p/user/u",
+            "iat": 1_000, "exp": 4_600,
+        }))
+        .unwrap();
+        let e = evaluate(&text, Some(&claims), 2_000);
+        assert_eq!(e.info.kind, Some(PolicyKind::Aws));
+        let line = text.lines().nth(2).unwrap();
+        let column = |needle: &str| line.find(needle).map(|i| i + 1).unwrap();
+        assert_eq!(
+            location_of(&e, "wildcard-in-string-equals"),
+            at(3, column(r#"\"oidc.circleci.com/org/o:sub"#))
+        );
+        let second = line.rfind(r#"\"Action"#).unwrap() + 1;
+        assert_eq!(location_of(&e, "policy-duplicate-key"), at(3, second));
+        let duplicate = e
+            .findings
+            .iter()
+            .find(|f| f.code == "policy-duplicate-key")
+            .unwrap();
+        assert!(
+            duplicate.message.contains(&format!(
+                "first at line 3, column {}",
+                column(r#"\"Action"#)
+            )),
+            "{}",
+            duplicate.message
+        );
+        // Percent-encoded, the columns of the decoded text are not the pasted ones: no location, and the
+        // message names the embedded document's own position.
+        let encoded: String = policy
+            .bytes()
+            .map(|b| match b {
+                b'{' | b'}' | b'"' | b':' | b',' | b'[' | b']' | b'/' | b'*' => format!("%{b:02X}"),
+                _ => (b as char).to_string(),
+            })
+            .collect();
+        let text =
+            format!(r#"{{"Role": {{"RoleName": "ci", "AssumeRolePolicyDocument": "{encoded}"}}}}"#);
+        let e = evaluate(&text, Some(&claims), 2_000);
+        assert_eq!(location_of(&e, "wildcard-in-string-equals"), None);
+        let duplicate = e
+            .findings
+            .iter()
+            .find(|f| f.code == "policy-duplicate-key")
+            .unwrap();
+        assert_eq!(duplicate.location, None);
+        assert!(
+            duplicate.message.contains("of the embedded document"),
+            "{}",
+            duplicate.message
+        );
     }
 
     #[test]

@@ -16,9 +16,10 @@ use std::borrow::Cow;
 
 use serde_json::{Map, Value};
 
+use crate::policy::embedded::Embedded;
 use crate::policy::json::{Duplicate, LazySpans, Locate};
 use crate::policy::Evaluation;
-use crate::report::{Area, Finding, PolicyInfo, Severity, Snippet, Verdict};
+use crate::report::{Area, Finding, Location, PolicyInfo, Severity, Snippet, Verdict};
 
 pub mod cfn;
 pub mod context;
@@ -56,9 +57,11 @@ pub fn evaluate(
         );
         return Evaluation::unusable(PolicyInfo::default(), vec![finding]);
     };
-    // Locations: from the pasted text when the document is an object in it (scanned only if one is needed).
-    let outer: Option<LazySpans<'_>> = match found.source {
-        parse::Source::Object(_) => Some(LazySpans::new(text)),
+    // Locations: from the pasted text (scanned only if one is needed); a document written as a string in it
+    // is located through that string's escapes.
+    let spans = LazySpans::new(text);
+    let outer: Option<&LazySpans<'_>> = match found.source {
+        parse::Source::Object(_) => Some(&spans),
         parse::Source::Text(_) => None,
     };
     let mut info = PolicyInfo {
@@ -105,7 +108,13 @@ pub fn evaluate(
         // keys (intrinsic functions cannot be keys). Once substituted, the text is the document.
         match &*resolved {
             Value::String(text) => match crate::policy::json::parse(text) {
-                Ok(p) => (Cow::Owned(p.value), Some(p.spans)),
+                Ok(p) => (
+                    Cow::Owned(p.value),
+                    Some(parse::Embedded {
+                        spans: p.spans,
+                        url_decoded: p.url_decoded,
+                    }),
+                ),
                 Err(_) => (resolved, inner),
             },
             _ => (resolved, inner),
@@ -113,22 +122,42 @@ pub fn evaluate(
     } else {
         (document, inner)
     };
-    // Locations inside an embedded string are relative to that string: only report them for the outer text.
-    let (locator, duplicates) = match (&outer, &inner) {
-        (Some(s), _) => {
+    // A document written as a plain JSON string is located in the pasted text through the string's escapes; a
+    // percent-encoded one is not (its columns would be those of the decoded text).
+    let embedded = match (&inner, outer) {
+        (Some(e), None) if !e.url_decoded => {
+            Some(Embedded::new(text, &spans, &found.pointer, &e.spans))
+        }
+        _ => None,
+    };
+    let (locator, duplicates) = match (outer, &inner, &embedded) {
+        (Some(s), _, _) => {
             let prefix = found.pointer.as_str();
             let locator = parse::Locator {
                 spans: Some(s as &dyn Locate),
                 prefix,
             };
-            (locator, duplicate_findings(s.duplicates(doc), prefix, true))
+            (locator, duplicate_findings(s.duplicates(doc), prefix, Some))
         }
-        (None, Some(s)) => {
+        (None, Some(e), Some(embedded)) => {
+            let locator = parse::Locator {
+                spans: Some(embedded as &dyn Locate),
+                prefix: "",
+            };
+            (
+                locator,
+                duplicate_findings(&e.spans.duplicates, "", |at| embedded.shift(at)),
+            )
+        }
+        (None, Some(e), None) => {
             let locator = parse::Locator {
                 spans: None,
                 prefix: "",
             };
-            (locator, duplicate_findings(&s.duplicates, "", false))
+            (
+                locator,
+                duplicate_findings(&e.spans.duplicates, "", |_| None),
+            )
         }
         _ => {
             let locator = parse::Locator {
@@ -246,24 +275,35 @@ fn rejection(findings: &[Finding]) -> Option<(Finding, String)> {
     Some((finding, codes))
 }
 
-fn duplicate_findings(duplicates: &[Duplicate], prefix: &str, located: bool) -> Vec<Finding> {
+/// `policy-duplicate-key` findings; `place` maps a location of the scanned text to one in the pasted text
+/// (`None`: not locatable there, so the message gives the embedded document's own line and column).
+fn duplicate_findings(
+    duplicates: &[Duplicate],
+    prefix: &str,
+    place: impl Fn(Location) -> Option<Location>,
+) -> Vec<Finding> {
     duplicates
         .iter()
         .filter(|d| d.object.starts_with(prefix))
         .map(|d| {
+            let first = match place(d.first) {
+                Some(at) => format!("line {}, column {}", at.line, at.column),
+                None => format!(
+                    "line {}, column {} of the embedded document",
+                    d.first.line, d.first.column
+                ),
+            };
             let mut f = Finding::new(
                 "policy-duplicate-key",
                 Severity::Warning,
                 Area::Policy,
                 format!(
-                    "`{}` appears twice in the same object (first at line {}, column {}); claimcheck reads the last one, and AWS may reject the document or read it differently",
-                    d.key, d.first.line, d.first.column
+                    "`{}` appears twice in the same object (first at {first}); claimcheck reads the last one, and AWS may reject the document or read it differently",
+                    d.key
                 ),
             )
             .with_fix("merge the two into one key (several values go in one list)");
-            if located {
-                f = f.at(d.location);
-            }
+            f.location = place(d.location);
             f
         })
         .collect()

@@ -385,14 +385,29 @@ fn is_policy(v: &Value) -> bool {
 }
 
 /// The document as a value, parsing a string source. Syntax errors in an embedded string become findings.
+/// The spans of a document read from a string of the pasted JSON (relative to the decoded string).
+#[derive(Debug)]
+pub struct Embedded {
+    pub spans: Spans,
+    /// The string was percent-encoded: its spans are positions in the decoded text.
+    pub url_decoded: bool,
+}
+
+/// The document itself, and for one written as a string, its own spans.
 pub fn document<'a>(
     found: &Found<'a>,
     findings: &mut Vec<Finding>,
-) -> Option<(Cow<'a, Value>, Option<Spans>)> {
+) -> Option<(Cow<'a, Value>, Option<Embedded>)> {
     match found.source {
         Source::Object(v) => Some((Cow::Borrowed(v), None)),
         Source::Text(s) => match json::parse(s) {
-            Ok(p) => Some((Cow::Owned(p.value), Some(p.spans))),
+            Ok(p) => Some((
+                Cow::Owned(p.value),
+                Some(Embedded {
+                    spans: p.spans,
+                    url_decoded: p.url_decoded,
+                }),
+            )),
             Err(e) => {
                 findings.push(
                     Finding::new(
