@@ -4,7 +4,7 @@
 
 use super::ast::{BinOp, Expr, Macro, UnOp};
 use super::regex::{self, RegexError};
-use super::value::{cel_eq, Val};
+use super::value::{cel_eq, double_text, Val};
 
 /// Why evaluation did not produce a value.
 #[derive(Debug, Clone, PartialEq)]
@@ -209,7 +209,7 @@ fn index_into(base: &Val, key: &Val) -> Res {
         (Val::List(items), Val::Double(f)) if f.fract() == 0.0 && *f >= 0.0 => items
             .get(*f as usize)
             .cloned()
-            .ok_or(Stop::Error(format!("index out of range: {f}"))),
+            .ok_or_else(|| Stop::Error(format!("index out of range: {}", double_text(*f)))),
         (Val::Map(_), k) => match base.get(k) {
             Some(v) => Ok(v.clone()),
             None => err(format!(
@@ -388,7 +388,7 @@ fn call(env: &mut Env, target: Option<&Expr>, name: &str, args: &[Expr]) -> Res 
         (None, "string") if args.len() == 1 => match &args[0] {
             Val::Str(s) => Ok(Val::Str(s.clone())),
             Val::Int(n) => Ok(Val::Str(n.to_string())),
-            Val::Double(f) => Ok(Val::Str(f.to_string())),
+            Val::Double(f) => Ok(Val::Str(double_text(*f))),
             Val::Bool(b) => Ok(Val::Str(b.to_string())),
             other => err(format!("no such overload: string({})", other.type_name())),
         },

@@ -118,6 +118,15 @@ fn unknowns_are_never_guessed() {
 }
 
 #[test]
+fn doubles_become_strings_as_in_go() {
+    yes("string(1e6) == '1e+06'");
+    yes("string(2.50) == '2.5'");
+    // JSON numbers are doubles: a claim's timestamp reads in exponent form.
+    yes("string(assertion.exp) == '1.76400354e+09'");
+    yes("string(int(assertion.exp)) == '1764003540'");
+}
+
+#[test]
 fn matches_is_an_re2_search() {
     yes("assertion.sub.matches('^org/o/project/[a-z]+/user/')");
     yes("assertion.sub.matches('project/p')");

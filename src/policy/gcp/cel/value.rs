@@ -15,6 +15,49 @@ pub enum Val {
     Map(Vec<(Val, Val)>),
 }
 
+/// A double as CEL (Go's `strconv.FormatFloat(f, 'g', -1, 64)`) writes it: the shortest digits that read
+/// back exactly, in exponent form when the exponent is below -4 or at least 6 (`1e+06`, `1e-05`, `0.0001`).
+/// Built on serde_json's shortest formatting, which the app already carries, instead of `f64`'s `Display`.
+pub fn double_text(f: f64) -> String {
+    if f.is_nan() {
+        return "NaN".into();
+    }
+    if f.is_infinite() {
+        return if f > 0.0 { "+Inf" } else { "-Inf" }.into();
+    }
+    let sign = if f.is_sign_negative() { "-" } else { "" };
+    let shortest = serde_json::Number::from_f64(f.abs()).map_or_else(String::new, |n| n.to_string());
+    let (mantissa, exponent) = match shortest.split_once(['e', 'E']) {
+        Some((m, e)) => (m, e.parse::<i32>().unwrap_or(0)),
+        None => (shortest.as_str(), 0),
+    };
+    let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    // The value is 0.DIGITS × 10^point.
+    let all = format!("{whole}{fraction}");
+    let significant = all.trim_start_matches('0');
+    let point = whole.len() as i32 + exponent - (all.len() - significant.len()) as i32;
+    let digits = significant.trim_end_matches('0');
+    if digits.is_empty() {
+        return format!("{sign}0");
+    }
+    let exp = point - 1;
+    if !(-4..6).contains(&exp) {
+        let (first, rest) = digits.split_at(1);
+        let dot = if rest.is_empty() { "" } else { "." };
+        let (esign, e) = if exp < 0 { ('-', -exp) } else { ('+', exp) };
+        return format!("{sign}{first}{dot}{rest}e{esign}{e:02}");
+    }
+    let n = digits.len() as i32;
+    if point <= 0 {
+        format!("{sign}0.{}{digits}", "0".repeat((-point) as usize))
+    } else if point >= n {
+        format!("{sign}{digits}{}", "0".repeat((point - n) as usize))
+    } else {
+        let (a, b) = digits.split_at(point as usize);
+        format!("{sign}{a}.{b}")
+    }
+}
+
 /// JSON nested deeper than this converts to `null` (claims are shallow; this only bounds recursion).
 const MAX_JSON_DEPTH: u32 = 64;
 
@@ -107,5 +150,36 @@ pub fn cel_eq(a: &Val, b: &Val) -> bool {
                     .all(|(k, v)| b.get(k).is_some_and(|w| cel_eq(v, w)))
         }
         _ => a == b,
+    }
+}
+
+#[cfg(test)]
+mod double_tests {
+    use super::double_text;
+
+    #[test]
+    fn doubles_read_as_go_writes_them() {
+        for (f, text) in [
+            (1.5, "1.5"),
+            (100.0, "100"),
+            (123456.0, "123456"),
+            (1234567.0, "1.234567e+06"),
+            (1e20, "1e+20"),
+            (1e100, "1e+100"),
+            (0.0001, "0.0001"),
+            (0.00001, "1e-05"),
+            (-2.5e-10, "-2.5e-10"),
+            (0.1 + 0.2, "0.30000000000000004"),
+            (0.0, "0"),
+            (-0.0, "-0"),
+            (f64::NAN, "NaN"),
+            (f64::INFINITY, "+Inf"),
+            (f64::NEG_INFINITY, "-Inf"),
+            (f64::MAX, "1.7976931348623157e+308"),
+            (5e-324, "5e-324"),
+            (1795652557.0, "1.795652557e+09"),
+        ] {
+            assert_eq!(double_text(f), text, "{f:e}");
+        }
     }
 }
