@@ -125,13 +125,11 @@ fn posix_class(name: &str) -> Option<&'static [(char, char)]> {
     })
 }
 
-/// The ranges of every character outside `ranges`.
+/// The ranges of every character outside `ranges` (sorted and disjoint, as the tables above are).
 fn complement(ranges: &[(char, char)]) -> Vec<(char, char)> {
-    let mut sorted = ranges.to_vec();
-    sorted.sort_unstable();
     let mut out = Vec::new();
     let mut next = 0u32;
-    for (lo, hi) in sorted {
+    for &(lo, hi) in ranges {
         if (lo as u32) > next {
             push_range(&mut out, next, lo as u32 - 1);
         }

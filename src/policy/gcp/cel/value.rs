@@ -26,7 +26,8 @@ pub fn double_text(f: f64) -> String {
         return if f > 0.0 { "+Inf" } else { "-Inf" }.into();
     }
     let sign = if f.is_sign_negative() { "-" } else { "" };
-    let shortest = serde_json::Number::from_f64(f.abs()).map_or_else(String::new, |n| n.to_string());
+    let shortest =
+        serde_json::Number::from_f64(f.abs()).map_or_else(String::new, |n| n.to_string());
     let (mantissa, exponent) = match shortest.split_once(['e', 'E']) {
         Some((m, e)) => (m, e.parse::<i32>().unwrap_or(0)),
         None => (shortest.as_str(), 0),

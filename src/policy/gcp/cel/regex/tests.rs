@@ -102,6 +102,24 @@ fn classes_and_counts() {
 }
 
 #[test]
+fn class_tables_are_sorted_and_disjoint() {
+    let names = [
+        "alnum", "alpha", "ascii", "blank", "cntrl", "digit", "graph", "lower", "print", "punct",
+        "space", "upper", "word", "xdigit",
+    ];
+    let tables = names
+        .iter()
+        .map(|n| super::posix_class(n).unwrap())
+        .chain("dDwWsS".chars().map(|c| super::perl_class(c).unwrap().0));
+    for table in tables {
+        assert!(
+            table.windows(2).all(|w| w[0].1 < w[1].0) && table.iter().all(|r| r.0 <= r.1),
+            "{table:?}"
+        );
+    }
+}
+
+#[test]
 fn what_re2_refuses() {
     invalid("(a", "missing `)`");
     invalid("a)", "unexpected `)`");
