@@ -520,7 +520,7 @@ fn a_gcp_function_not_evaluated_is_undecided_with_exit_3_and_says_why() {
             "allowedAudiences": [ORG]
         },
         "attributeMapping": {"google.subject": "assertion.sub"},
-        "attributeCondition": "assertion.sub.matches('(?i)^ORG/')"
+        "attributeCondition": r"assertion.sub.matches('^org/\\p{L}')"
     });
     let policy = s.file("provider.json", &provider.to_string());
     let token = token_v1();
@@ -536,7 +536,7 @@ fn a_gcp_function_not_evaluated_is_undecided_with_exit_3_and_says_why() {
     assert_eq!(r["verdict"], Value::Null);
     assert_eq!(r["policy"]["kind"], "gcp");
     // The GCP module leaves `decided_by` empty when undecided; the CLI names the check it could not evaluate.
-    let why = "undecided: provider `attributeCondition`: cannot evaluate: matches(`(?i)^ORG/`): the flags `(?i)` are not evaluated";
+    let why = r"undecided: provider `attributeCondition`: cannot evaluate: matches(`^org/\p{L}`): Unicode classes (`\p`) are not evaluated";
     assert_eq!(r["policy"]["decided_by"], why);
     let o = claimcheck(
         &["check", "--token", "-", "--policy", &policy, "--at", AT_OK],
@@ -546,7 +546,7 @@ fn a_gcp_function_not_evaluated_is_undecided_with_exit_3_and_says_why() {
     assert_eq!(o.status.code(), Some(3));
     assert!(
         stdout(&o).starts_with(
-            "verdict: undecided: provider `attributeCondition`: cannot evaluate: matches(`(?i)^ORG/`)"
+            r"verdict: undecided: provider `attributeCondition`: cannot evaluate: matches(`^org/\p{L}`)"
         ),
         "{}",
         stdout(&o)

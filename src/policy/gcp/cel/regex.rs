@@ -7,8 +7,10 @@
 //! Read: literals, `.`, `[...]` and `[^...]` with ranges, `\d \w \s` (and their negations, ASCII as in
 //! RE2) and POSIX `[:alpha:]` classes, escaped punctuation, `\n \t \r \f \v \a \xHH \x{H..}`, `^ $ \A \z
 //! \b \B`, groups (`(...)`, `(?:...)`, `(?P<name>...)`, `(?<name>...)`), `|`, `* + ?`, `{n} {n,} {n,m}`
-//! (greedy or lazy: a yes/no match does not depend on it). Anything else (flags such as `(?i)`, Unicode
-//! classes `\pL`, `\Q...\E`, octal escapes) is [`RegexError::Unsupported`]: claimcheck does not guess.
+//! (greedy or lazy: a yes/no match does not depend on it), and the flags `i`, `m`, `s`, `U` (`(?i)`,
+//! `(?i:...)`, `(?-i)`), with RE2's case folding for ASCII letters (`k` also matches KELVIN SIGN, `s` LONG
+//! S). Anything else (Unicode classes `\pL`, `\Q...\E`, octal escapes, `(?i)` on other non-ASCII text) is
+//! [`RegexError::Unsupported`]: claimcheck does not guess.
 //! `matches()` is a search: the expression may match anywhere unless anchored.
 
 use std::fmt;
@@ -50,6 +52,9 @@ pub fn is_match(pattern: &str, text: &str, work: &mut usize) -> Result<bool, Reg
 enum Look {
     Start,
     End,
+    /// `^` and `$` under `(?m)`: also after and before a `\n`.
+    LineStart,
+    LineEnd,
     Word,
     NotWord,
 }
@@ -62,13 +67,6 @@ struct Class {
 }
 
 impl Class {
-    fn one(c: char) -> Self {
-        Class {
-            ranges: vec![(c, c)],
-            negated: false,
-        }
-    }
-
     fn contains(&self, c: char) -> bool {
         self.ranges.iter().any(|&(lo, hi)| lo <= c && c <= hi) != self.negated
     }
@@ -125,18 +123,69 @@ fn posix_class(name: &str) -> Option<&'static [(char, char)]> {
     })
 }
 
-/// The ranges of every character outside `ranges` (sorted and disjoint, as the tables above are).
+/// The ranges of every character outside `ranges` (in any order, overlapping or not: there are a few).
 fn complement(ranges: &[(char, char)]) -> Vec<(char, char)> {
     let mut out = Vec::new();
     let mut next = 0u32;
-    for &(lo, hi) in ranges {
-        if (lo as u32) > next {
-            push_range(&mut out, next, lo as u32 - 1);
+    while next <= char::MAX as u32 {
+        let covering = ranges
+            .iter()
+            .filter(|&&(lo, hi)| lo as u32 <= next && next <= hi as u32)
+            .map(|&(_, hi)| hi as u32)
+            .max();
+        if let Some(hi) = covering {
+            next = hi + 1;
+            continue;
         }
-        next = next.max(hi as u32 + 1);
+        let following = ranges
+            .iter()
+            .map(|&(lo, _)| lo as u32)
+            .filter(|&lo| lo > next)
+            .min();
+        let end = following.map_or(char::MAX as u32, |lo| lo - 1);
+        push_range(&mut out, next, end);
+        next = end + 1;
     }
-    push_range(&mut out, next, char::MAX as u32);
     out
+}
+
+/// The two non-ASCII characters RE2 folds onto ASCII letters: KELVIN SIGN (`k`) and LONG S (`s`).
+const FOLDS: [(char, char, char); 2] = [('k', 'K', '\u{212A}'), ('s', 'S', '\u{17F}')];
+
+/// `ranges` with every case variant RE2's `(?i)` adds (Unicode simple folding, which for ASCII letters is
+/// the other case plus the two characters of [`FOLDS`]). Other non-ASCII characters are not evaluated: their
+/// folding orbits are not reproduced here.
+fn fold(ranges: &[(char, char)]) -> Result<Vec<(char, char)>, RegexError> {
+    let mut out = ranges.to_vec();
+    for &(lo, hi) in ranges {
+        for (lower, upper) in [('a', 'z'), ('A', 'Z')] {
+            let (a, b) = (lo.max(lower), hi.min(upper));
+            if a <= b {
+                let shift = |c: char| char::from(c as u8 ^ 0x20);
+                out.push((shift(a), shift(b)));
+            }
+        }
+        for (l, u, other) in FOLDS {
+            let has = |c: char| lo <= c && c <= hi;
+            if has(l) || has(u) {
+                out.push((other, other));
+            }
+            if has(other) {
+                out.extend([(l, l), (u, u)]);
+            }
+        }
+        // Without Unicode's case tables (about 13 KB of wasm), only the two characters RE2 folds onto ASCII
+        // letters are known here.
+        if hi > '\x7f' {
+            let first = lo.max('\u{80}');
+            if first < hi || !FOLDS.iter().any(|f| f.2 == first) {
+                return Err(RegexError::Unsupported(format!(
+                    "case-insensitive matching of non-ASCII characters (`{first}`) is not evaluated"
+                )));
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// Push `lo..=hi` (code points), skipping the surrogate gap, which holds no `char`.
@@ -158,6 +207,18 @@ struct Parser {
     chars: Vec<char>,
     pos: usize,
     depth: usize,
+    flags: Flags,
+}
+
+/// RE2's flags that change what matches (`U`, ungreedy, does not change whether anything matches).
+#[derive(Debug, Clone, Copy, Default)]
+struct Flags {
+    /// `i`: case-insensitive.
+    fold: bool,
+    /// `m`: `^` and `$` match at line breaks too.
+    multi_line: bool,
+    /// `s`: `.` matches `\n`.
+    dot_nl: bool,
 }
 
 /// Deeper group nesting than this is not evaluated (Go allows 1000; real patterns use a few).
@@ -169,7 +230,18 @@ impl Parser {
             chars: pattern.chars().collect(),
             pos: 0,
             depth: 0,
+            flags: Flags::default(),
         }
+    }
+
+    /// A class as written, folded under `(?i)`.
+    fn class_node(&self, ranges: Vec<(char, char)>, negated: bool) -> Result<Node, RegexError> {
+        let ranges = if self.flags.fold {
+            fold(&ranges)?
+        } else {
+            ranges
+        };
+        Ok(Node::Char(Class { ranges, negated }))
     }
 
     fn peek(&self) -> Option<char> {
@@ -345,9 +417,15 @@ impl Parser {
             '(' => self.group()?,
             '[' => Node::Char(self.class()?),
             '.' => Node::Char(Class {
-                ranges: vec![('\n', '\n')],
+                ranges: if self.flags.dot_nl {
+                    Vec::new()
+                } else {
+                    vec![('\n', '\n')]
+                },
                 negated: true,
             }),
+            '^' if self.flags.multi_line => Node::Look(Look::LineStart),
+            '$' if self.flags.multi_line => Node::Look(Look::LineEnd),
             '^' => Node::Look(Look::Start),
             '$' => Node::Look(Look::End),
             '\\' => self.escape()?,
@@ -365,9 +443,9 @@ impl Parser {
                     )));
                 }
                 self.pos = start + 1;
-                Node::Char(Class::one('{'))
+                self.class_node(vec![('{', '{')], false)?
             }
-            c => Node::Char(Class::one(c)),
+            c => self.class_node(vec![(c, c)], false)?,
         })
     }
 
@@ -388,16 +466,60 @@ impl Parser {
                     return Err(invalid("invalid named capture"));
                 }
             } else {
-                let end = self.chars[self.pos..]
-                    .iter()
-                    .position(|&c| c == ')' || c == ':')
-                    .map_or(self.chars.len(), |i| self.pos + i + 1);
-                let flags: String = self.chars[self.pos - 1..end].iter().collect();
-                return Err(RegexError::Unsupported(format!(
-                    "the flags `{flags}` are not evaluated"
-                )));
+                // `(?flags)` sets flags until the enclosing group ends; `(?flags:...)` inside its own group.
+                self.pos += 1;
+                let flags = self.flags()?;
+                if self.chars[self.pos - 1] == ')' {
+                    self.flags = flags;
+                    return Ok(Node::Empty);
+                }
+                let outer = self.flags;
+                self.flags = flags;
+                let inner = self.enclosed();
+                self.flags = outer;
+                return inner;
             }
         }
+        let outer = self.flags;
+        let inner = self.enclosed();
+        self.flags = outer;
+        inner
+    }
+
+    /// After `(?`: the flags up to and including `)` or `:`, as Go reads them (`i`, `m`, `s`, `U`, one `-`
+    /// that clears the flags after it).
+    fn flags(&mut self) -> Result<Flags, RegexError> {
+        let start = self.pos - 2;
+        let mut flags = self.flags;
+        let mut clear = false;
+        let mut since_minus = false;
+        while let Some(c) = self.next() {
+            let on = !clear;
+            match c {
+                'i' => flags.fold = on,
+                'm' => flags.multi_line = on,
+                's' => flags.dot_nl = on,
+                'U' => {}
+                '-' if !clear => {
+                    clear = true;
+                    since_minus = false;
+                    continue;
+                }
+                ')' | ':' if !clear || since_minus => return Ok(flags),
+                _ => break,
+            }
+            since_minus = true;
+        }
+        let text: String = self.chars[start..self.pos.min(self.chars.len())]
+            .iter()
+            .collect();
+        Err(invalid(format!(
+            "invalid or unsupported Perl syntax `{text}`"
+        )))
+    }
+
+    /// The rest of a group after its `(` (and flags): its alternation and the closing `)`.
+    fn enclosed(&mut self) -> Result<Node, RegexError> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
             return Err(RegexError::Unsupported(format!(
@@ -423,10 +545,7 @@ impl Parser {
         };
         if let Some((ranges, negated)) = perl_class(c) {
             self.pos += 1;
-            return Ok(Node::Char(Class {
-                ranges: ranges.to_vec(),
-                negated,
-            }));
+            return self.class_node(ranges.to_vec(), negated);
         }
         let look = match c {
             'A' => Some(Look::Start),
@@ -439,7 +558,8 @@ impl Parser {
             self.pos += 1;
             return Ok(Node::Look(look));
         }
-        Ok(Node::Char(Class::one(self.escaped_char()?)))
+        let c = self.escaped_char()?;
+        self.class_node(vec![(c, c)], false)
     }
 
     /// A character escape after `\` (cursor on the letter): `\n`, `\x41`, `\.` and the like.
@@ -531,22 +651,14 @@ impl Parser {
                             "invalid character class range `[:{name}:]`"
                         )));
                     };
-                    ranges.extend(if negate {
-                        complement(set)
-                    } else {
-                        set.to_vec()
-                    });
+                    ranges.extend(self.group_ranges(set, negate)?);
                     self.pos += end + 4;
                     continue;
                 }
             }
             if c == '\\' {
                 if let Some((set, negate)) = self.peek_at(1).and_then(perl_class) {
-                    ranges.extend(if negate {
-                        complement(set)
-                    } else {
-                        set.to_vec()
-                    });
+                    ranges.extend(self.group_ranges(set, negate)?);
                     self.pos += 2;
                     continue;
                 }
@@ -560,12 +672,30 @@ impl Parser {
                         "invalid character class range `{lo}-{hi}`"
                     )));
                 }
-                ranges.push((lo, hi));
+                ranges.extend(self.folded(&[(lo, hi)])?);
             } else {
-                ranges.push((lo, lo));
+                ranges.extend(self.folded(&[(lo, lo)])?);
             }
         }
         Ok(Class { ranges, negated })
+    }
+
+    fn folded(&self, ranges: &[(char, char)]) -> Result<Vec<(char, char)>, RegexError> {
+        if self.flags.fold {
+            fold(ranges)
+        } else {
+            Ok(ranges.to_vec())
+        }
+    }
+
+    /// A `\d`-like or `[:alpha:]`-like group inside a class: folded, then negated (as Go does).
+    fn group_ranges(
+        &self,
+        set: &[(char, char)],
+        negate: bool,
+    ) -> Result<Vec<(char, char)>, RegexError> {
+        let set = self.folded(set)?;
+        Ok(if negate { complement(&set) } else { set })
     }
 
     fn class_char(&mut self) -> Result<char, RegexError> {
@@ -721,6 +851,8 @@ fn add(
                 let holds = match look {
                     Look::Start => at == 0,
                     Look::End => at == text.len(),
+                    Look::LineStart => at == 0 || before == Some(&'\n'),
+                    Look::LineEnd => at == text.len() || after == Some(&'\n'),
                     Look::Word => is_word(before) != is_word(after),
                     Look::NotWord => is_word(before) == is_word(after),
                 };

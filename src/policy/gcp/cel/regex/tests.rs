@@ -137,11 +137,46 @@ fn what_re2_refuses() {
         "invalid character class range `[:alphabet:]`",
     );
     invalid("(?P<>a)", "invalid named capture");
+    invalid("(?x)a", "invalid or unsupported Perl syntax `(?x`");
+    invalid("(?i-)a", "invalid or unsupported Perl syntax `(?i-)`");
+    invalid("(?i", "invalid or unsupported Perl syntax `(?i`");
+}
+
+#[test]
+fn flags() {
+    // `(?i)` folds ASCII letters, and `k`/`s` also match KELVIN SIGN and LONG S, as RE2 folds them.
+    yes("(?i)^refs/heads/MAIN$", "refs/heads/main");
+    yes("(?i)github\\.com/ACME/", "github.com/Acme/api");
+    yes("(?i)[a-c]x", "Bx");
+    yes("(?i)k", "\u{212A}");
+    yes("(?i)\u{17F}", "S");
+    no("(?i)[^a]", "A");
+    no("(?i)\\W", "\u{212A}");
+    // Flags last until their group closes; `(?i:...)` scopes them; `-` clears.
+    yes("(a(?i)b)c", "aBc");
+    no("(a(?i)b)c", "aBC");
+    yes("(?i:A)b", "ab");
+    no("(?i:A)b", "aB");
+    yes("(?i)a(?-i)b", "Ab");
+    no("(?i)a(?-i)b", "AB");
+    yes("(?i)a|B", "b");
+    // `(?m)`: `^` and `$` at line breaks; `(?s)`: `.` matches `\n`; `(?U)` changes no yes/no answer.
+    yes("(?m)^main$", "x\nmain\ny");
+    no("^main$", "x\nmain\ny");
+    yes("(?s)a.b", "a\nb");
+    yes("(?U)a+b", "aab");
+    yes("(?)a", "a");
+    // Go folds a negated group inside a class before negating it (`regex-lite` negates first): under
+    // `(?i)`, `[[:^lower:]]` excludes both cases.
+    no("(?i)[[:^lower:]]", "a");
+    no("(?i)[[:^lower:]]", "A");
+    yes("(?i)[[:^lower:]]", "1");
 }
 
 #[test]
 fn what_is_not_evaluated() {
-    unsupported("(?i)main", "the flags `(?i)` are not evaluated");
+    unsupported("(?i)é", "non-ASCII characters (`é`)");
+    unsupported("(?i)[\\x{100}-\\x{200}]", "non-ASCII characters");
     unsupported("\\pL", "Unicode classes (`\\p`)");
     unsupported("\\Qa.b\\E", "`\\Q`");
     unsupported("\\1", "`\\1`");
@@ -156,7 +191,8 @@ fn what_is_not_evaluated() {
 }
 
 /// A pattern built from the syntax the matcher reads (every repetition applies to a group, so none is
-/// nested: `regex-lite` and RE2 agree on what is valid).
+/// nested: `regex-lite` and RE2 agree on what is valid; no negated group inside a class, where they fold
+/// differently under `(?i)`).
 fn pattern() -> impl Strategy<Value = String> {
     let leaf = prop::sample::select(vec![
         "a",
@@ -181,6 +217,15 @@ fn pattern() -> impl Strategy<Value = String> {
         "[\\w-]",
         "\\x61",
         "",
+        "A",
+        "[B-c]",
+        "(?i)",
+        "(?-i)",
+        "(?m)",
+        "(?s)",
+        "(?-ms)",
+        "\\A",
+        "\\z",
     ])
     .prop_map(str::to_string);
     leaf.prop_recursive(4, 24, 3, |inner| {
@@ -188,6 +233,7 @@ fn pattern() -> impl Strategy<Value = String> {
             (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("{a}{b}")),
             (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("(?:{a}|{b})")),
             inner.clone().prop_map(|a| format!("({a})")),
+            inner.clone().prop_map(|a| format!("(?i:{a})")),
             (
                 inner,
                 prop::sample::select(vec![
@@ -203,7 +249,7 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(3000))]
 
     #[test]
-    fn agrees_with_regex_lite(p in pattern(), text in "[ab/\\-.1_ \n]{0,12}") {
+    fn agrees_with_regex_lite(p in pattern(), text in "[abAB/\\-.1_ \n]{0,12}") {
         let reference = regex_lite::Regex::new(&p).expect("generated patterns are valid");
         prop_assert_eq!(is_match(&p, &text), Ok(reference.is_match(&text)), "`{}` on `{:?}`", p, text);
     }
@@ -214,7 +260,7 @@ proptest! {
     }
 
     #[test]
-    fn never_panics_on_syntax(p in "[()\\[\\]{}^$.|*+?\\\\:a-d0-9,<>P-]{0,16}", text in "[a-d]{0,6}") {
+    fn never_panics_on_syntax(p in "[()\\[\\]{}^$.|*+?\\\\:a-d0-9,<>PimsU-]{0,16}", text in "[a-d]{0,6}") {
         // `regex-lite` reads `\<`, `\>` and `\b{...}` as word assertions; RE2 reads `\<` as `<`.
         let word_assertion = p.contains("\\<") || p.contains("\\>") || p.contains("\\b{");
         let ours = is_match(&p, &text);
