@@ -121,3 +121,22 @@ test('every example in the menu shows its diagnosis', async ({ page }) => {
     }
   }
 });
+
+test('a finding inside a Terraform assume_role_policy string points at the line and column of what was pasted', async ({ page }) => {
+  await openApp(page, `#token=${circleToken({ version: 'v1' })}&at=${AT}`);
+  // `.tf.json` (or a plan's values): the trust policy is a JSON string, minified as `jsonencode` writes it.
+  const minified = JSON.stringify(JSON.parse(trustPolicy('StringEquals', `org/${ORG_ID}/project/*/user/*`)));
+  const pasted = JSON.stringify(
+    { resource: { aws_iam_role: { circleci: { name: 'circleci-deploy', assume_role_policy: minified } } } },
+    null,
+    2,
+  );
+  await policyInput(page).fill(pasted);
+  await expect(page.locator('[data-verdict="deny"]')).toBeVisible();
+  const lines = pasted.split('\n');
+  const line = lines.findIndex((l) => l.includes('"assume_role_policy"'));
+  const column = lines[line].indexOf(`\\"${PROVIDER}:sub\\"`) + 1;
+  expect(column).toBeGreaterThan(0);
+  const finding = page.locator('.finding[data-code="wildcard-in-string-equals"]');
+  await expect(finding.locator('.location')).toHaveText(`line ${line + 1}, column ${column}`);
+});
