@@ -509,20 +509,26 @@ fn a_list_aud_under_a_plain_operator_passes_with_an_unconfirmed_warning() {
     assert_eq!(warning["severity"], "warning");
 }
 
-#[test]
-fn a_gcp_function_not_evaluated_is_undecided_with_exit_3_and_says_why() {
-    let s = Scratch::new();
-    let provider = serde_json::json!({
+/// A GCP provider as `gcloud ... providers describe --format=json` prints it, for the org of the test tokens.
+fn gcp_provider(subject: &str, condition: &str) -> String {
+    serde_json::json!({
         "name": "projects/123456789012/locations/global/workloadIdentityPools/circleci-pool/providers/circleci",
         "state": "ACTIVE",
         "oidc": {
             "issuerUri": format!("https://oidc.circleci.com/org/{ORG}"),
             "allowedAudiences": [ORG]
         },
-        "attributeMapping": {"google.subject": "assertion.sub"},
-        "attributeCondition": r"assertion.sub.matches('^org/\\p{L}')"
-    });
-    let policy = s.file("provider.json", &provider.to_string());
+        "attributeMapping": {"google.subject": subject},
+        "attributeCondition": condition
+    })
+    .to_string()
+}
+
+#[test]
+fn a_gcp_function_not_evaluated_is_undecided_with_exit_3_and_says_why() {
+    let s = Scratch::new();
+    let provider = gcp_provider("assertion.sub", r"assertion.sub.matches('^org/\\p{L}')");
+    let policy = s.file("provider.json", &provider);
     let token = token_v1();
     let o = claimcheck(
         &[
@@ -556,19 +562,9 @@ fn a_gcp_function_not_evaluated_is_undecided_with_exit_3_and_says_why() {
 #[test]
 fn a_gcp_condition_with_matches_is_decided_by_re2_rules() {
     let s = Scratch::new();
-    let provider = |condition: &str| {
-        serde_json::json!({
-            "name": "projects/123456789012/locations/global/workloadIdentityPools/circleci-pool/providers/circleci",
-            "state": "ACTIVE",
-            "oidc": {
-                "issuerUri": format!("https://oidc.circleci.com/org/{ORG}"),
-                "allowedAudiences": [ORG]
-            },
-            "attributeMapping": {"google.subject": "assertion['oidc.circleci.com/project-id']"},
-            "attributeCondition": condition
-        })
-        .to_string()
-    };
+    // A V2 `sub` is too long for `google.subject`: map the project ID.
+    let provider =
+        |condition: &str| gcp_provider("assertion['oidc.circleci.com/project-id']", condition);
     let token = token_v2();
     let run = |condition: &str| {
         let policy = s.file("provider.json", &provider(condition));

@@ -24,6 +24,24 @@ struct Checkpoint {
     raw_chars: usize,
 }
 
+impl Checkpoint {
+    /// Step over the next decoded character of the literal (`chars` iterates `raw`); returns it.
+    fn advance(&mut self, raw: &str, chars: &mut Chars<'_>) -> Option<char> {
+        let (decoded, used, bytes) = decode_one(raw, chars)?;
+        self.raw_chars += used;
+        self.byte += bytes;
+        if decoded == '\n' {
+            self.line += 1;
+            self.column = 1;
+        } else {
+            self.column += 1;
+        }
+        Some(decoded)
+    }
+}
+
+type Chars<'a> = std::iter::Peekable<std::str::CharIndices<'a>>;
+
 #[derive(Debug)]
 struct Mapping {
     /// Where the literal's first character (after `"`) is in the pasted text.
@@ -72,15 +90,7 @@ impl<'t> Embedded<'t> {
         let raw = self.text.get(point.byte..)?;
         let mut chars = raw.char_indices().peekable();
         while (point.line, point.column) < (at.line, at.column) {
-            let (decoded, used, bytes) = decode_one(raw, &mut chars)?;
-            point.raw_chars += used;
-            point.byte += bytes;
-            if decoded == '\n' {
-                point.line += 1;
-                point.column = 1;
-            } else {
-                point.column += 1;
-            }
+            point.advance(raw, &mut chars)?;
         }
         ((point.line, point.column) == (at.line, at.column)).then_some(Location {
             line: mapping.start.line,
@@ -164,15 +174,7 @@ fn build(text: &str, outer: &LazySpans<'_>, pointer: &str) -> Option<Mapping> {
         if chars.peek().is_some_and(|&(_, c)| c == '"') || chars.peek().is_none() {
             break;
         }
-        let (decoded, used, bytes) = decode_one(raw, &mut chars)?;
-        point.raw_chars += used;
-        point.byte += bytes;
-        if decoded == '\n' {
-            point.line += 1;
-            point.column = 1;
-        } else {
-            point.column += 1;
-        }
+        let decoded = point.advance(raw, &mut chars)?;
         since += 1;
         if since == STEP || decoded == '\n' {
             checkpoints.push(point);
@@ -183,10 +185,7 @@ fn build(text: &str, outer: &LazySpans<'_>, pointer: &str) -> Option<Mapping> {
 }
 
 /// Decode one character of a JSON string body: (the character, raw characters used, raw bytes used).
-fn decode_one(
-    raw: &str,
-    chars: &mut std::iter::Peekable<std::str::CharIndices<'_>>,
-) -> Option<(char, usize, usize)> {
+fn decode_one(raw: &str, chars: &mut Chars<'_>) -> Option<(char, usize, usize)> {
     let (_, c) = chars.next()?;
     if c != '\\' {
         return Some((c, 1, c.len_utf8()));
@@ -207,7 +206,7 @@ fn decode_one(
     if e != 'u' {
         return None;
     }
-    let unit = |chars: &mut std::iter::Peekable<std::str::CharIndices<'_>>| -> Option<u32> {
+    let unit = |chars: &mut Chars<'_>| -> Option<u32> {
         let (i, _) = chars.next()?;
         let hex = raw.get(i..i + 4)?;
         for _ in 0..3 {

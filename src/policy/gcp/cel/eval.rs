@@ -311,12 +311,17 @@ fn str_arg(args: &[Val], name: &str) -> Result<String, Stop> {
         [Val::Str(s)] => Ok(s.clone()),
         _ => err(format!(
             "no such overload: string.{name}({})",
-            args.iter()
-                .map(Val::type_name)
-                .collect::<Vec<_>>()
-                .join(", ")
+            type_names(args)
         )),
     }
+}
+
+/// `string, int` for an overload error.
+fn type_names(args: &[Val]) -> String {
+    args.iter()
+        .map(Val::type_name)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn size(v: &Val) -> Res {
@@ -368,13 +373,7 @@ fn call(env: &mut Env, target: Option<&Expr>, name: &str, args: &[Expr]) -> Res 
         (Some(Val::Str(s)), "matches") => regex_match(env, &s, &str_arg(&args, name)?),
         (None, "matches") => match &args[..] {
             [Val::Str(s), Val::Str(re)] => regex_match(env, s, re),
-            _ => err(format!(
-                "no such overload: matches({})",
-                args.iter()
-                    .map(Val::type_name)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )),
+            _ => err(format!("no such overload: matches({})", type_names(&args))),
         },
         (Some(Val::Str(s)), "lowerAscii") if args.is_empty() => {
             Ok(Val::Str(s.to_ascii_lowercase()))
