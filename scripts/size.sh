@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Print the raw and gzip -9 size of every file in dist/ and the total; fail over the gzipped budget.
 #   BUDGET_KB=360 scripts/size.sh [DIR]
-# The product target is 150 KB gzipped (issue "Finish"); today's build is about 357 KB (four platforms, a CEL
+# The product target is 150 KB gzipped (issue "Finish"); today's build is about 358 KB (four platforms, a CEL
 # evaluator, share compression, key parsing). Until the cuts land, the budget guards against growth: it is
 # the measured size plus a small margin, never a number to raise casually.
 set -euo pipefail
