@@ -400,7 +400,8 @@ impl Parser {
         while self.peek().is_some_and(|c| c.is_ascii_digit()) {
             self.pos += 1;
         }
-        if self.pos == start {
+        // Go takes no leading zero (`{01}` is literal text).
+        if self.pos == start || (self.pos - start > 1 && self.chars[start] == '0') {
             return None;
         }
         // Up to 1000 is valid; anything longer is out of range either way.
