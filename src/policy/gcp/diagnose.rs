@@ -6,6 +6,7 @@
 //! - `assertion.sub == '<this job's V1 sub>'` with a V2 token (`sub-expects-v1`), or the V2 `sub` with a V1
 //!   token (`sub-expects-v2`); a `sub` with a vcs part and a token with no vcs claims (`custom-webhook-no-vcs`);
 //! - `<field> == '<text with *>'`: CEL's `==` is exact and `*` is literal (`gcp-star-in-equals`);
+//! - `assertion[...] == '<the claim's value in other letter case>'` (`value-case-mismatch`);
 //! - a read of `assertion['oidc.circleci.com/vcs-ref']` / `vcs-origin` when the token has no vcs claims
 //!   (`custom-webhook-no-vcs`);
 //! - `assertion['oidc.circleci.com/vcs-origin'] == '<repo>'` (or a V2 `sub` naming it) when the token comes from
@@ -125,6 +126,23 @@ fn leaf_findings(
         }
         if text.contains('*') {
             out.push(star_in_equals(&shown, text));
+        }
+        let actual = assertion_claim(path)
+            .and_then(|name| claims.get(name))
+            .and_then(Value::as_str);
+        if let Some(actual) = actual.filter(|a| *a != text && a.eq_ignore_ascii_case(text)) {
+            out.push(
+                Finding::new(
+                    "value-case-mismatch",
+                    Severity::Error,
+                    Area::Policy,
+                    format!("`{shown}` is compared with `{text}`, but the token has `{actual}`: they differ only in case, and CEL's `==` is case-sensitive"),
+                )
+                .with_fix(format!(
+                    "write `'{actual}'` as the token has it, or compare without case: `{shown}.lowerAscii() == '{}'`",
+                    text.to_ascii_lowercase()
+                )),
+            );
         }
         // The repository the condition expects, read from a `vcs-origin` or a V2 `sub` comparison.
         let expected = match assertion_claim(path) {

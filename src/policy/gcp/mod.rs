@@ -18,6 +18,7 @@
 //! | `custom-webhook-no-vcs` | error | the condition pins a branch/repository (vcs claims or a V2 `sub`); the token has no vcs part (custom webhook) |
 //! | `vcs-origin-fork` | error | the condition names a repository the token's origin forks (a forked pull request) |
 //! | `gcp-star-in-equals` | error | `==` against a string holding `*`, which CEL compares literally |
+//! | `value-case-mismatch` | error | `==` against a claim's value in other letter case (CEL compares case-sensitively) |
 //! | `gcp-condition-rejects` | error | the condition is not true for this token |
 //! | `gcp-condition-invalid` | error | the condition does not compile (syntax, undeclared variable): google refuses to save it |
 //! | `gcp-mapping-invalid` | error | a mapping expression does not compile: google refuses to save it |
