@@ -418,13 +418,17 @@ pub fn explain_error_text(text: &str, claims: Option<&Map<String, Value>>) -> Ve
 pub(crate) mod test_support {
     use crate::report::Location;
 
-    /// The location of the first finding with `code` (panics, listing the findings, when there is none).
-    pub fn location_of(e: &super::Evaluation, code: &str) -> Option<Location> {
+    /// The first finding with `code` (panics, listing the findings, when there is none).
+    pub fn finding<'e>(e: &'e super::Evaluation, code: &str) -> &'e crate::report::Finding {
         e.findings
             .iter()
             .find(|f| f.code == code)
             .unwrap_or_else(|| panic!("no `{code}` in {:#?}", e.findings))
-            .location
+    }
+
+    /// The location of the first finding with `code` (panics when there is none).
+    pub fn location_of(e: &super::Evaluation, code: &str) -> Option<Location> {
+        finding(e, code).location
     }
 
     pub fn at(line: usize, column: usize) -> Option<Location> {
@@ -457,7 +461,7 @@ mod tests {
 
     #[test]
     fn findings_inside_a_policy_written_as_a_json_string_point_into_the_pasted_text() {
-        use test_support::{at, location_of};
+        use test_support::{at, finding, location_of};
         // Terraform JSON (`jsonencode` output is minified), a duplicate key and a literal `*` in `StringEquals`.
         let policy = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::1:oidc-provider/oidc.circleci.com/org/o"},"Action":"sts:AssumeRoleWithWebIdentity","Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"oidc.circleci.com/org/o:sub":"org/o/project/*"}}}]}"#;
         let text = format!(
@@ -479,11 +483,7 @@ mod tests {
         );
         let second = line.rfind(r#"\"Action"#).unwrap() + 1;
         assert_eq!(location_of(&e, "policy-duplicate-key"), at(3, second));
-        let duplicate = e
-            .findings
-            .iter()
-            .find(|f| f.code == "policy-duplicate-key")
-            .unwrap();
+        let duplicate = finding(&e, "policy-duplicate-key");
         assert!(
             duplicate.message.contains(&format!(
                 "first at line 3, column {}",
@@ -505,11 +505,7 @@ mod tests {
             format!(r#"{{"Role": {{"RoleName": "ci", "AssumeRolePolicyDocument": "{encoded}"}}}}"#);
         let e = evaluate(&text, Some(&claims), 2_000);
         assert_eq!(location_of(&e, "wildcard-in-string-equals"), None);
-        let duplicate = e
-            .findings
-            .iter()
-            .find(|f| f.code == "policy-duplicate-key")
-            .unwrap();
+        let duplicate = finding(&e, "policy-duplicate-key");
         assert_eq!(duplicate.location, None);
         assert!(
             duplicate.message.contains("of the embedded document"),

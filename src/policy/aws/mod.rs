@@ -130,8 +130,8 @@ pub fn evaluate(
         }
         _ => None,
     };
-    let (locator, duplicates) = match (outer, &inner, &embedded) {
-        (Some(s), _, _) => {
+    let (locator, duplicates) = match outer {
+        Some(s) => {
             let prefix = found.pointer.as_str();
             let locator = parse::Locator {
                 spans: Some(s as &dyn Locate),
@@ -139,32 +139,16 @@ pub fn evaluate(
             };
             (locator, duplicate_findings(s.duplicates(doc), prefix, Some))
         }
-        (None, Some(e), Some(embedded)) => {
+        None => {
             let locator = parse::Locator {
-                spans: Some(embedded as &dyn Locate),
+                spans: embedded.as_ref().map(|e| e as &dyn Locate),
                 prefix: "",
             };
-            (
-                locator,
-                duplicate_findings(&e.spans.duplicates, "", |at| embedded.shift(at)),
-            )
-        }
-        (None, Some(e), None) => {
-            let locator = parse::Locator {
-                spans: None,
-                prefix: "",
-            };
-            (
-                locator,
-                duplicate_findings(&e.spans.duplicates, "", |_| None),
-            )
-        }
-        _ => {
-            let locator = parse::Locator {
-                spans: None,
-                prefix: "",
-            };
-            (locator, Vec::new())
+            let place = |at| embedded.as_ref().and_then(|e| e.shift(at));
+            let duplicates = inner.as_ref().map_or_else(Vec::new, |e| {
+                duplicate_findings(&e.spans.duplicates, "", place)
+            });
+            (locator, duplicates)
         }
     };
     findings.extend(duplicates);
