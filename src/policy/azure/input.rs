@@ -1,7 +1,12 @@
 //! The forms an Entra federated identity credential can be pasted in: one object
-//! (`az ad app federated-credential show`), an array (`... list`), or Microsoft Graph's `{"value": [...]}`.
+//! (`az ad app federated-credential show`, `az identity federated-credential show`), an array (`... list`),
+//! Microsoft Graph's `{"value": [...]}`, or credentials inside another document: Terraform state, plan or JSON
+//! configuration (`azuread_application_federated_identity_credential`, `azurerm_federated_identity_credential`,
+//! whose list is called `audience`), an ARM resource or template (`properties`), a Pulumi stack export.
 
 use serde_json::{Map, Value};
+
+use crate::policy::json::pointer_push;
 
 /// One credential as pasted.
 #[derive(Debug, Clone, PartialEq)]
@@ -10,6 +15,8 @@ pub struct Credential<'a> {
     pub issuer: Option<&'a str>,
     pub subject: Option<&'a str>,
     pub audiences: Vec<String>,
+    /// The field the audiences are written in: `audiences`, or azurerm's `audience`.
+    pub audience_key: &'static str,
     /// The flexible-credential expression (preview), when present.
     pub expression: Option<String>,
     /// JSON Pointer of the credential object in the pasted document (`""`, `/0`, `/value/0`).
@@ -20,11 +27,17 @@ fn is_credential(map: &Map<String, Value>) -> bool {
     map.contains_key("issuer")
         && (map.contains_key("subject")
             || map.contains_key("audiences")
+            || map.contains_key("audience")
             || map.contains_key("claimsMatchingExpression"))
 }
 
 fn read_one(map: &Map<String, Value>, index: usize, pointer: String) -> Credential<'_> {
-    let audiences = match map.get("audiences") {
+    let audience_key = if map.contains_key("audiences") || !map.contains_key("audience") {
+        "audiences"
+    } else {
+        "audience"
+    };
+    let audiences = match map.get(audience_key) {
         Some(Value::Array(items)) => items
             .iter()
             .filter_map(|v| v.as_str().map(str::to_string))
@@ -38,14 +51,15 @@ fn read_one(map: &Map<String, Value>, index: usize, pointer: String) -> Credenti
         _ => None,
     };
     Credential {
-        name: map
-            .get("name")
-            .and_then(Value::as_str)
+        name: ["name", "display_name", "displayName"]
+            .iter()
+            .find_map(|k| map.get(*k).and_then(Value::as_str))
             .map(str::to_string)
             .unwrap_or_else(|| format!("credential {}", index + 1)),
         issuer: map.get("issuer").and_then(Value::as_str),
         subject: map.get("subject").and_then(Value::as_str),
         audiences,
+        audience_key,
         expression,
         pointer,
     }
@@ -71,13 +85,13 @@ pub fn read<'a>(doc: &'a Value) -> Option<(Vec<Credential<'a>>, String)> {
                 "/value",
                 "microsoft graph federatedIdentityCredentials list",
             ),
-            _ => return None,
+            _ => return nested(doc),
         },
         Value::Array(items) => (objects(items), "", "entra federated identity credentials"),
         _ => return None,
     };
     if items.is_empty() || !items.iter().all(|(m, _)| is_credential(m)) {
-        return None;
+        return nested(doc);
     }
     let creds: Vec<Credential<'_>> = items
         .into_iter()
@@ -93,4 +107,74 @@ pub fn read<'a>(doc: &'a Value) -> Option<(Vec<Credential<'a>>, String)> {
         format!("{form} ({} credentials)", creds.len())
     };
     Some((creds, detected))
+}
+
+/// How deep [`nested`] looks for credentials (Terraform state puts them 5 levels down, in child modules deeper).
+const MAX_DEPTH: usize = 24;
+
+/// The credentials inside another document (see the module doc), each once, and what the document is; `None`
+/// when it holds none. A nested credential needs a string `issuer` (a Terraform plan's `configuration` holds
+/// expressions, not values).
+fn nested(doc: &Value) -> Option<(Vec<Credential<'_>>, String)> {
+    let mut found: Vec<Credential<'_>> = Vec::new();
+    // Each value with its pointer, its depth, and the `name` of the ARM resource whose `properties` it is.
+    let mut stack: Vec<(&Value, String, usize, Option<&str>)> = vec![(doc, String::new(), 0, None)];
+    while let Some((value, pointer, depth, resource)) = stack.pop() {
+        match value {
+            // A credential (an expression-valued one, in a plan's `configuration`, is skipped).
+            Value::Object(map) if !pointer.is_empty() && is_credential(map) => {
+                if !map.get("issuer").is_some_and(Value::is_string) {
+                    continue;
+                }
+                let mut cred = read_one(map, found.len(), pointer);
+                if let (Some(name), None) = (resource, map.get("name")) {
+                    cred.name = name.to_string();
+                }
+                let same = |c: &Credential<'_>| {
+                    (c.issuer, c.subject, &c.audiences, &c.expression)
+                        == (cred.issuer, cred.subject, &cred.audiences, &cred.expression)
+                };
+                if !found.iter().any(same) {
+                    found.push(cred);
+                }
+            }
+            Value::Object(map) if depth < MAX_DEPTH => {
+                let name = map.get("name").and_then(Value::as_str);
+                // Pushed in reverse so that credentials come out in document order.
+                for (k, v) in map.iter().rev() {
+                    let resource = name.filter(|_| k == "properties");
+                    stack.push((v, pointer_push(&pointer, k), depth + 1, resource));
+                }
+            }
+            Value::Array(items) if depth < MAX_DEPTH => {
+                for (i, v) in items.iter().enumerate().rev() {
+                    stack.push((v, pointer_push(&pointer, &i.to_string()), depth + 1, None));
+                }
+            }
+            _ => {}
+        }
+    }
+    if found.is_empty() {
+        return None;
+    }
+    let within = if doc.get("terraform_version").is_some() {
+        if doc.get("planned_values").is_some() {
+            "a terraform plan"
+        } else {
+            "terraform state"
+        }
+    } else if doc.get("resource").is_some() {
+        "a terraform JSON configuration"
+    } else if doc.get("properties").is_some() || doc.get("resources").is_some() {
+        "an ARM resource or template"
+    } else if doc.get("deployment").is_some() {
+        "a pulumi stack export"
+    } else {
+        "the pasted JSON"
+    };
+    let what = match found.len() {
+        1 => "entra federated identity credential".to_string(),
+        n => format!("{n} entra federated identity credentials"),
+    };
+    Some((found, format!("{what} in {within}")))
 }

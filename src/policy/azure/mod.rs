@@ -1,10 +1,12 @@
-//! Microsoft Entra federated identity credentials (`az ad app federated-credential show` / `list`,
-//! or Graph's `{"value": [...]}`) evaluated against the token.
+//! Microsoft Entra federated identity credentials (`az ad app federated-credential show` / `list`, Graph's
+//! `{"value": [...]}`, or inside Terraform, ARM or Pulumi documents: see [`input`]) evaluated against the token.
 //!
 //! A plain credential matches when `issuer`, `subject` and an `audiences` entry equal the token's `iss`,
 //! `sub`, `aud` exactly. With several credentials the token is accepted when any one matches; otherwise
 //! the nearest one (fewest failing fields) is named. Before any credential, the token's time range is
-//! checked (`exp`, and `nbf` when present): entra refuses an expired token with `AADSTS700024`.
+//! checked (`exp`, and `nbf` when present): entra refuses an expired token with `AADSTS700024`. Its clock-skew
+//! allowance is not documented: a token that expired less than 5 minutes before (the default of Microsoft's
+//! token libraries) is undecided.
 //! `claimsMatchingExpression` (flexible credentials) is not evaluated: its check is `unknown`, and for a
 //! CircleCI issuer it says that microsoft documents flexible matching only for GitHub, GitLab and
 //! Terraform Cloud tokens.
@@ -109,7 +111,7 @@ pub fn evaluate(
     } else if let (Some(i), None) = (matching, &time_fail) {
         eval.verdict = None;
         eval.info.decided_by = Some(format!(
-            "credential `{}` matches, but the token's `exp` could not be checked",
+            "credential `{}` matches, but the token's `exp` check is undecided",
             creds[i].name
         ));
     } else if let (Some(i), None) = (undecided, &time_fail) {
@@ -144,8 +146,9 @@ pub fn evaluate(
         let iss = claims.get("iss").and_then(Value::as_str).unwrap_or("");
         let sub = claims.get("sub").and_then(Value::as_str).unwrap_or("");
         let aud = rules::audiences(claims).join(", ");
-        // The one field that fails, or the whole credential when several do.
+        // The one field that fails (as the credential writes it), or the whole credential when several do.
         let field: &[&str] = match failing[..] {
+            ["audiences"] => &[creds[i].audience_key],
             [one] => &[one],
             _ => &[],
         };
@@ -253,7 +256,10 @@ fn lint(creds: &[input::Credential<'_>], spans: &dyn Locate) -> Vec<Finding> {
                 )
                 .located(at("claimsMatchingExpression")),
             );
-        } else if cred.subject.is_some_and(|s| s.contains("/user/")) {
+        } else if cred
+            .subject
+            .is_some_and(|s| s.contains("/user/") && !s.contains('*'))
+        {
             out.push(
                 Finding::new(
                     "azure-subject-pins-user",

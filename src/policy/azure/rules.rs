@@ -305,15 +305,24 @@ fn subject_hint(registered: &str, token: &str, circleci: bool) -> String {
             .map(|r| r.split('/').next().unwrap_or("").to_string())
     };
     let before_user = |s: &str| s.split("/user/").next().map(str::to_string);
+    // `compare` already says that `*` is literal; "pins one user" would contradict the wildcard's intent.
+    if registered.contains('*') {
+        return String::new();
+    }
     if before_user(registered) == before_user(token) && user(registered) != user(token) {
         return format!("same org and project, different `user/…`: a plain credential pins the user who triggered the pipeline, so jobs run by anyone else present another `sub`; register one credential per user{}.", if circleci { "" } else { " (or a flexible credential)" });
     }
     String::new()
 }
 
+/// The clock skew Microsoft's token libraries allow by default (`TokenValidationParameters.ClockSkew`); entra's
+/// own allowance for federated assertions is not documented.
+const SKEW_GUESS: i64 = 300;
+
 /// The token's time range as entra checks it before any credential is matched: an expired token (or one
 /// whose `nbf` is still ahead) gets `AADSTS700024: Client assertion is not within its valid time range`.
-/// Entra documents no clock-skew allowance for it, so none is assumed and the explanation says so.
+/// Entra documents no clock-skew allowance for it: a token that expired less than [`SKEW_GUESS`] ago is unknown,
+/// and the explanation says so.
 pub fn times(claims: &Map<String, Value>, now: i64) -> Vec<Check> {
     let at = crate::time::format_iso;
     let skew = "whether entra allows any clock skew is not documented (unconfirmed)";
@@ -327,6 +336,19 @@ pub fn times(claims: &Map<String, Value>, now: i64) -> Vec<Check> {
              it answers for a federated token without one is not documented (unconfirmed)."
                 .to_string(),
             None,
+        ),
+        // Microsoft's token libraries allow 5 minutes of clock skew by default; whether entra does for a
+        // federated assertion is not documented, so a token that expired less than that ago is undecided.
+        Some(exp) if exp <= now && now - exp < SKEW_GUESS => (
+            Outcome::Unknown,
+            format!(
+                "the token expired at {}, {} before the evaluation time {}: entra answers {error} unless it allows \
+                 that much clock skew; {skew} (microsoft's token libraries allow 5 min by default).",
+                at(exp),
+                crate::time::format_duration(now - exp),
+                at(now)
+            ),
+            Some(fresh.to_string()),
         ),
         Some(exp) if exp <= now => (
             Outcome::Fail,

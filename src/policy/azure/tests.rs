@@ -137,7 +137,8 @@ fn other_token_version_is_fixed_by_switching_the_variable() {
 fn token_time_range() {
     let c = claims();
     let cred = json!({"name": "circleci", "issuer": c["iss"], "subject": c["sub"], "audiences": [c["aud"]]});
-    let e = evaluate(&cred, "", c.as_object(), NOW + 3540);
+    // Expired 5 minutes ago: past the clock skew Microsoft's libraries allow.
+    let e = evaluate(&cred, "", c.as_object(), NOW + 3840);
     assert_eq!(e.verdict, Some(Verdict::Deny));
     assert_eq!(
         e.info.decided_by.as_deref(),
@@ -147,7 +148,7 @@ fn token_time_range() {
     assert_eq!((exp.key.as_ref(), exp.result), ("exp", Outcome::Fail));
     assert_eq!(
         exp.explanation,
-        "the token expired at 2025-11-24T16:59:00Z (0 s before the evaluation time 2025-11-24T16:59:00Z); entra \
+        "the token expired at 2025-11-24T16:59:00Z (5 min before the evaluation time 2025-11-24T17:04:00Z); entra \
          refuses it before matching any credential: `AADSTS700024: Client assertion is not within its valid time \
          range.` whether entra allows any clock skew is not documented (unconfirmed)."
     );
@@ -158,6 +159,15 @@ fn token_time_range() {
         .starts_with("mint a fresh token: CircleCI tokens live one hour"));
     // The credential's own checks still pass and are all shown.
     assert!(e.checks[1..].iter().all(|c| c.result == Outcome::Pass));
+
+    // Expired less than 5 minutes ago: undecided, and it says why.
+    for late in [0, 299] {
+        let e = evaluate(&cred, "", c.as_object(), NOW + 3540 + late);
+        assert_eq!((e.verdict, e.checks[0].result), (None, Outcome::Unknown));
+        assert!(e.checks[0]
+            .explanation
+            .contains("unless it allows that much clock skew"));
+    }
 
     let e = evaluate(&cred, "", c.as_object(), NOW);
     assert_eq!(e.verdict, Some(Verdict::Allow));
@@ -179,7 +189,7 @@ fn token_time_range() {
     // Expired and matching nothing: both problems are reported.
     let other =
         json!({"name": "other", "issuer": c["iss"], "subject": "x", "audiences": [c["aud"]]});
-    let e = evaluate(&other, "", c.as_object(), NOW + 3540);
+    let e = evaluate(&other, "", c.as_object(), NOW + 3840);
     assert_eq!(e.verdict, Some(Verdict::Deny));
     assert!(e
         .findings
@@ -349,4 +359,79 @@ fn a_forked_pull_request_is_named_at_the_subject() {
         .message
         .starts_with("the token comes from `github.com/someone-else/deploy`, a fork of the `github.com/acme/deploy` that the subject of `circleci` names"));
     assert_eq!(location_of(&e, "vcs-origin-fork"), at(4, 3));
+}
+
+/// Credentials inside other documents, as people paste them: Terraform state and plans (`azuread_...` with
+/// `audiences`, `azurerm_...` with `audience`), an ARM resource (`properties`), each credential read once.
+#[test]
+fn credentials_inside_terraform_and_arm_documents() {
+    let c = claims();
+    let (iss, sub, aud) = (&c["iss"], &c["sub"], &c["aud"]);
+    let azuread =
+        json!({"display_name": "circleci", "issuer": iss, "subject": sub, "audiences": [aud]});
+    let state = json!({"format_version": "1.0", "terraform_version": "1.9.5", "values": {"root_module": {
+    "resources": [
+        {"type": "azuread_application", "name": "app", "values": {"display_name": "app", "client_id": "x"}},
+        {"type": "azuread_application_federated_identity_credential", "name": "ci", "values": azuread}
+    ]}}});
+    assert_eq!(
+        recognize(&state).as_deref(),
+        Some("entra federated identity credential in terraform state")
+    );
+    let e = evaluate(&state, "", c.as_object(), NOW);
+    assert_eq!(e.verdict, Some(Verdict::Allow));
+    assert_eq!(
+        e.info.decided_by.as_deref(),
+        Some("credential `circleci` matches")
+    );
+    // A plan holds the same credential twice (planned values, resource changes): one credential.
+    let plan = json!({"terraform_version": "1.9.5",
+        "planned_values": {"root_module": {"resources": [{"values": azuread}]}},
+        "resource_changes": [{"change": {"after": azuread}}],
+        "configuration": {"root_module": {"resources": [{"expressions": {"issuer": {"constant_value": iss}, "subject": {"references": ["var.sub"]}}}]}}});
+    assert_eq!(
+        recognize(&plan).as_deref(),
+        Some("entra federated identity credential in a terraform plan")
+    );
+
+    // azurerm's managed-identity credential calls the list `audience`; a failing one is located there.
+    let azurerm = format!(
+        "{{\n  \"name\": \"circleci\",\n  \"resource_group_name\": \"rg\",\n  \"audience\": [\"api://AzureADTokenExchange\"],\n  \"issuer\": {iss},\n  \"subject\": {sub}\n}}"
+    );
+    let e = crate::policy::evaluate(&azurerm, c.as_object(), NOW);
+    assert_eq!(e.verdict, Some(Verdict::Deny));
+    assert_eq!(location_of(&e, "azure-no-credential-matches"), at(4, 3));
+    let fixed = azurerm.replace("api://AzureADTokenExchange", aud.as_str().unwrap());
+    let e = crate::policy::evaluate(&fixed, c.as_object(), NOW);
+    assert_eq!(e.verdict, Some(Verdict::Allow));
+
+    // An ARM resource: the credential is its `properties`, named by the resource.
+    let arm = json!({"type": "Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials",
+        "name": "ci/circleci", "properties": {"issuer": iss, "subject": "x", "audiences": [aud]}});
+    let e = evaluate(&arm, "", c.as_object(), NOW);
+    assert_eq!(e.verdict, Some(Verdict::Deny));
+    assert!(e
+        .info
+        .decided_by
+        .unwrap()
+        .contains("`ci/circleci` fails on subject"));
+
+    // Not a credential anywhere: still not recognized.
+    assert_eq!(recognize(&json!({"values": {"issuer": iss}})), None);
+}
+
+/// A subject written with `*` gets the wildcard warning, not "pins one user" (which contradicts its intent).
+#[test]
+fn a_wildcard_subject_is_not_said_to_pin_a_user() {
+    let c = claims();
+    let wild = json!({"name": "any", "issuer": c["iss"], "subject": "org/11111111-1111-1111-1111-111111111111/project/22222222-2222-2222-2222-222222222222/user/*", "audiences": [c["aud"]]});
+    let e = evaluate(&wild, "", c.as_object(), NOW);
+    let codes: Vec<&str> = e.findings.iter().map(|f| f.code).collect();
+    assert!(codes.contains(&"azure-wildcard-in-credential"), "{codes:?}");
+    assert!(!codes.contains(&"azure-subject-pins-user"), "{codes:?}");
+    let subject = e.checks.iter().find(|c| c.key == "subject").unwrap();
+    assert_eq!(
+        subject.explanation,
+        "the credential's `subject` contains `*`, but entra has no wildcards: `*` is compared literally."
+    );
 }
