@@ -99,7 +99,14 @@ pub fn evaluate(
         .iter()
         .filter(|r| r.check.result == Outcome::Fail)
         .min_by_key(|r| r.order)
-        .map(|r| (r.check.key.clone(), r.vault_error.clone()));
+        .map(|r| (r.check.key.clone(), r.vault_error.clone(), r.order));
+    // Vault checks `bound_claims` in Go map order, which is random: with several failing, its answer names any.
+    let tied = first.as_ref().map_or(0, |(_, _, order)| {
+        rules
+            .iter()
+            .filter(|r| r.check.result == Outcome::Fail && r.order == *order)
+            .count()
+    });
     let any_fail = first.is_some();
     let any_unknown = rules.iter().any(|r| r.check.result == Outcome::Unknown);
     eval.checks = rules.into_iter().map(|r| r.check).collect();
@@ -113,7 +120,24 @@ pub fn evaluate(
         None
     };
     match first {
-        Some((key, error)) => {
+        Some((key, error, _)) if tied > 1 => {
+            let others = match tied - 1 {
+                1 => "1 other failing check".to_string(),
+                n => format!("{n} other failing checks"),
+            };
+            eval.info.decided_by = Some(format!(
+                "`{key}` and {others} of the same step (vault runs them in no fixed order)"
+            ));
+            if let Some(error) = error {
+                findings.push(Finding::new(
+                    "vault-first-error",
+                    Severity::Info,
+                    Area::Policy,
+                    format!("vault stops at the first failure; {tied} checks of `bound_claims` fail and vault checks them in no fixed order (a Go map), so its answer names any one of them, e.g. `{error}`"),
+                ));
+            }
+        }
+        Some((key, error, _)) => {
             eval.info.decided_by = Some(format!("`{key}` (the first check vault runs that fails)"));
             if let Some(error) = error {
                 findings.push(Finding::new(

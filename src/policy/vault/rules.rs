@@ -109,28 +109,82 @@ pub fn string_list(value: Option<&Value>) -> Vec<String> {
     }
 }
 
-/// Seconds from a role leeway field: an integer, or a Go-style duration such as `60s`, `2m`, `1h`.
+/// Seconds from a role duration field (`clock_skew_leeway`, ...), read as Vault's `parseutil.ParseDurationSecond`
+/// reads it: a number of seconds, an integer string, `<n>d` days, or a Go duration (`90s`, `1m30s`, `1.5h`).
+/// `None` for what Vault refuses to save.
 pub fn seconds(value: Option<&Value>) -> Option<i64> {
     match value? {
-        Value::Number(n) => n.as_i64(),
+        Value::Number(n) => n.as_i64().or_else(|| n.as_f64().map(|f| f as i64)),
         Value::String(s) => {
             let s = s.trim();
-            let (digits, unit) = match s
-                .char_indices()
-                .find(|(_, c)| !(c.is_ascii_digit() || *c == '-'))
-            {
-                Some((at, _)) => (s.get(..at)?, s.get(at..)?),
-                None => (s, "s"),
-            };
-            let n: i64 = digits.parse().ok()?;
-            let factor = match unit {
-                "s" | "" => 1,
-                "m" => 60,
-                "h" => 3600,
-                _ => return None,
-            };
-            n.checked_mul(factor)
+            if s.is_empty() {
+                return Some(0);
+            }
+            if let Ok(n) = s.parse::<i64>() {
+                return Some(n);
+            }
+            if let Some(days) = s.strip_suffix('d') {
+                return days.parse::<i64>().ok()?.checked_mul(86_400);
+            }
+            go_duration(s).map(|secs| secs as i64)
         }
+        _ => None,
+    }
+}
+
+/// Go's `time.ParseDuration`, in seconds: an optional sign, then one or more decimal numbers each with a unit
+/// (`ns`, `us`, `µs`, `ms`, `s`, `m`, `h`); `0` alone is allowed.
+fn go_duration(text: &str) -> Option<f64> {
+    let (sign, mut rest) = match text.strip_prefix('-') {
+        Some(r) => (-1.0, r),
+        None => (1.0, text.strip_prefix('+').unwrap_or(text)),
+    };
+    if rest == "0" {
+        return Some(0.0);
+    }
+    if rest.is_empty() {
+        return None;
+    }
+    let mut total = 0.0;
+    while !rest.is_empty() {
+        let end = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(rest.len());
+        let (number, tail) = rest.split_at(end);
+        if !number.bytes().any(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let n: f64 = number.parse().ok()?;
+        let unit_end = tail
+            .find(|c: char| c.is_ascii_digit() || c == '.')
+            .unwrap_or(tail.len());
+        let (unit, next) = tail.split_at(unit_end);
+        let factor = match unit {
+            "ns" => 1e-9,
+            "us" | "µs" | "μs" => 1e-6,
+            "ms" => 1e-3,
+            "s" => 1.0,
+            "m" => 60.0,
+            "h" => 3600.0,
+            _ => return None,
+        };
+        total += n * factor;
+        rest = next;
+    }
+    Some(sign * total)
+}
+
+/// A boolean role field as Vault's `TypeBool` reads it (`mapstructure.WeakDecode`): a JSON boolean, a string
+/// Go's `strconv.ParseBool` reads (`"true"`, `"1"`, `"f"`, ...; `""` is false), or a number (non-zero is true).
+pub fn vault_bool(value: Option<&Value>) -> Option<bool> {
+    match value? {
+        Value::Bool(b) => Some(*b),
+        Value::String(s) => match s.as_str() {
+            "" | "0" | "f" | "F" | "false" | "FALSE" | "False" => Some(false),
+            "1" | "t" | "T" | "true" | "TRUE" | "True" => Some(true),
+            _ => None,
+        },
+        Value::Number(n) => n.as_f64().map(|f| f != 0.0),
         _ => None,
     }
 }
@@ -194,6 +248,13 @@ fn role_type(ctx: &mut Ctx<'_>, role: &Map<String, Value>) {
     let effective = if written.is_empty() { "oidc" } else { written };
     let (result, explanation) = match effective {
         "jwt" => (Outcome::Pass, "a `jwt` role accepts a JWT presented to `auth/jwt/login`.".to_string()),
+        "oidc" if written.is_empty() && role.get("allowed_redirect_uris").is_none_or(is_empty) => (
+            Outcome::Fail,
+            "the role has no `role_type`, so vault takes `oidc` (its default): it refuses to write such a role without \
+             `allowed_redirect_uris` ('allowed_redirect_uris' must be set if 'role_type' is 'oidc' or unspecified.), \
+             and an `oidc` role only serves browser logins."
+                .to_string(),
+        ),
         "oidc" if written.is_empty() => (
             Outcome::Fail,
             "the role has no `role_type`, and vault then stores `oidc` (its default), which only serves browser \
@@ -220,6 +281,17 @@ fn role_type(ctx: &mut Ctx<'_>, role: &Map<String, Value>) {
         (result == Outcome::Fail).then(|| "set `role_type=jwt` on the role.".to_string()),
         Some("role with oidc role_type is not allowed".into()),
     );
+}
+
+/// An absent-like value: `null`, `""`, `[]`, `{}`.
+fn is_empty(v: &Value) -> bool {
+    match v {
+        Value::Null => true,
+        Value::String(s) => s.is_empty(),
+        Value::Array(a) => a.is_empty(),
+        Value::Object(o) => o.is_empty(),
+        _ => false,
+    }
 }
 
 fn issuer(ctx: &mut Ctx<'_>, config: &Map<String, Value>) {
@@ -620,10 +692,7 @@ fn user_claim(ctx: &mut Ctx<'_>, role: &Map<String, Value>) {
         );
         return;
     }
-    let pointer = role
-        .get("user_claim_json_pointer")
-        .and_then(Value::as_bool)
-        .unwrap_or(false);
+    let pointer = vault_bool(role.get("user_claim_json_pointer")).unwrap_or(false);
     let value = if pointer {
         get_claim(ctx.claims, name)
     } else {
@@ -857,8 +926,8 @@ fn match_values(
                 let Some(pattern) = exp.as_str() else {
                     return (
                         Outcome::Fail,
-                        format!("the bound value {} is not a string; with `bound_claims_type=glob` every bound value must be a string.", show(exp)),
-                        format!("error validating claims: received claim is not a glob string: {exp}"),
+                        format!("the bound value {} is not a string: vault refuses to write a role with `bound_claims_type=glob` and such a value, so no saved role holds it; when written,", show(exp)),
+                        format!("claim is not a string: {exp}"),
                     );
                 };
                 let Some(subject) = act.as_str() else {
@@ -903,12 +972,10 @@ fn match_values(
     (Outcome::Fail, why, no_match)
 }
 
-/// Vault compares decoded JSON values with Go's `==`: type-sensitive (`"true"` is not `true`).
+/// Vault compares decoded JSON values with Go's `==`: type-sensitive (`"true"` is not `true`), and numbers are
+/// `json.Number`s, compared as their text (`1.0` is not `1`).
 fn same(a: &Value, b: &Value) -> bool {
-    match (a, b) {
-        (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
-        _ => a == b,
-    }
+    a == b
 }
 
 fn near_miss(exp: &Value, act: &Value) -> Option<String> {
@@ -974,8 +1041,18 @@ pub fn type_mismatch_fix(
 ) -> Option<String> {
     let bound = list(expected)?;
     let scalar = matches!(actual, Value::Bool(_) | Value::Number(_));
+    if use_glob && !scalar {
+        return bound.iter().find(|b| !b.is_string()).map(|b| {
+            format!(
+                "write every bound value of `{claim}` as a string (`\"{}\"`): vault refuses to write a role with \
+                 `bound_claims_type=glob` and the {} `{b}`.",
+                b.as_str().map_or_else(|| b.to_string(), str::to_string),
+                type_word(b)
+            )
+        });
+    }
     if use_glob {
-        return (scalar && bound.iter().all(|b| b.is_string())).then(|| {
+        return scalar.then(|| {
             format!(
                 "globs match strings only, and the token's `{claim}` is the {} `{actual}`: remove `{claim}` from this \
                  role's `bound_claims`, or bind the JSON {} `{actual}` (no quotes) in a role with \
@@ -992,7 +1069,8 @@ pub fn type_mismatch_fix(
                 format!(
                     "write the JSON {kind} `{text}` (no quotes) for `{claim}` in `bound_claims`: `bound_claims_type=string` \
                      compares types, and the token's `{claim}` is a {kind}; the string `\"{text}\"` only matches a token \
-                     whose claim is a string.",
+                     whose claim is a string. terraform's `vault_jwt_auth_backend_role` writes every bound value as a \
+                     string: there, remove `{claim}` from `bound_claims` (or write the role with `vault write`).",
                     kind = type_word(actual)
                 )
             })

@@ -365,3 +365,123 @@ fn a_forked_pull_request_is_named_at_the_bound_repository() {
         );
     }
 }
+
+/// Role fields as Vault's field parser reads them: `TypeBool` from a string (`"true"` in a heredoc), and
+/// `TypeSignedDurationSecond` from a Go duration (`1m30s`) or days (`1d`).
+#[test]
+fn role_fields_are_read_as_vault_parses_them() {
+    use super::rules::{seconds, vault_bool};
+    for (text, want) in [
+        ("90", Some(90)),
+        ("90s", Some(90)),
+        ("1m30s", Some(90)),
+        ("1.5m", Some(90)),
+        ("1h", Some(3600)),
+        ("2d", Some(172_800)),
+        ("-5s", Some(-5)),
+        ("0", Some(0)),
+        ("", Some(0)),
+        ("1500ms", Some(1)),
+        ("5", Some(5)),
+        ("5x", None),
+        ("m", None),
+        ("1.5d", None),
+    ] {
+        assert_eq!(seconds(Some(&json!(text))), want, "{text}");
+    }
+    assert_eq!(seconds(Some(&json!(75))), Some(75));
+    for (v, want) in [
+        (json!(true), Some(true)),
+        (json!("true"), Some(true)),
+        (json!("1"), Some(true)),
+        (json!("False"), Some(false)),
+        (json!(""), Some(false)),
+        (json!(0), Some(false)),
+        (json!("yes"), None),
+    ] {
+        assert_eq!(vault_bool(Some(&v)), want, "{v}");
+    }
+
+    let c = claims();
+    // `user_claim_json_pointer` written as the string "true", as `vault write ... - <<EOF` bodies do.
+    let role = json!({"role_type": "jwt", "user_claim": "/oidc.circleci.com~1project-id",
+        "user_claim_json_pointer": "true", "bound_audiences": [c["aud"]]});
+    let e = evaluate(&role, "", c.as_object(), NOW);
+    assert_eq!(e.verdict, Some(Verdict::Allow), "{:#?}", e.checks);
+    // A leeway of 1m30s accepts a token 75 s past `exp`; the default 60 s does not.
+    let mut role = json!({"role_type": "jwt", "user_claim": "sub", "bound_audiences": [c["aud"]],
+        "clock_skew_leeway": "1m30s"});
+    let e = evaluate(&role, "", c.as_object(), NOW + 3540 + 75);
+    assert_eq!(e.verdict, Some(Verdict::Allow), "{:#?}", e.checks);
+    role.as_object_mut().unwrap().remove("clock_skew_leeway");
+    let e = evaluate(&role, "", c.as_object(), NOW + 3540 + 75);
+    assert_eq!(e.verdict, Some(Verdict::Deny));
+}
+
+/// Several failing `bound_claims`: vault checks them in Go map order, so its answer may name any of them.
+#[test]
+fn several_failing_bound_claims_are_in_no_fixed_order() {
+    let c = claims();
+    let role = json!({"role_type": "jwt", "user_claim": "sub", "bound_audiences": [c["aud"]],
+        "bound_claims": {"oidc.circleci.com/vcs-ref": "refs/heads/prod", "oidc.circleci.com/project-id": "other"}});
+    let e = evaluate(&role, "", c.as_object(), NOW);
+    assert_eq!(e.verdict, Some(Verdict::Deny));
+    assert_eq!(
+        e.info.decided_by.as_deref(),
+        Some("`bound_claims.oidc.circleci.com/vcs-ref` and 1 other failing check of the same step (vault runs them in no fixed order)")
+    );
+    let first = crate::policy::test_support::finding(&e, "vault-first-error");
+    assert!(first
+        .message
+        .contains("2 checks of `bound_claims` fail and vault checks them in no fixed order"));
+}
+
+/// What vault refuses to write is said so: a glob role with a non-string bound value, a role without
+/// `role_type` (then `oidc`) and without `allowed_redirect_uris`. Numbers compare as their JSON text.
+#[test]
+fn roles_vault_refuses_to_write_and_number_text() {
+    let c = claims();
+    let glob = json!({"role_type": "jwt", "user_claim": "sub", "bound_audiences": [c["aud"]],
+        "bound_claims_type": "glob", "bound_claims": {"oidc.circleci.com/ssh-rerun": false}});
+    let e = evaluate(&glob, "", c.as_object(), NOW);
+    assert_eq!(e.verdict, Some(Verdict::Deny));
+    let row = e
+        .checks
+        .iter()
+        .find(|r| r.key == "bound_claims.oidc.circleci.com/ssh-rerun")
+        .unwrap();
+    assert!(row.explanation.starts_with("the bound value `false` is not a string: vault refuses to write a role with `bound_claims_type=glob`"), "{}", row.explanation);
+    assert!(row.fix.as_deref().unwrap().starts_with("globs match strings only, and the token's `oidc.circleci.com/ssh-rerun` is the boolean `false`"), "{:?}", row.fix);
+    let glob_number = json!({"role_type": "jwt", "user_claim": "sub", "bound_audiences": [c["aud"]],
+        "bound_claims_type": "glob", "bound_claims": {"oidc.circleci.com/vcs-ref": 7}});
+    let e = evaluate(&glob_number, "", c.as_object(), NOW);
+    let row = e
+        .checks
+        .iter()
+        .find(|r| r.key == "bound_claims.oidc.circleci.com/vcs-ref")
+        .unwrap();
+    assert_eq!(row.fix.as_deref(), Some("write every bound value of `oidc.circleci.com/vcs-ref` as a string (`\"7\"`): vault refuses to write a role with `bound_claims_type=glob` and the number `7`."));
+
+    let no_type = json!({"user_claim": "sub", "bound_audiences": [c["aud"]]});
+    let e = evaluate(&no_type, "", c.as_object(), NOW);
+    let row = e.checks.iter().find(|r| r.key == "role_type").unwrap();
+    assert!(row
+        .explanation
+        .contains("'allowed_redirect_uris' must be set if 'role_type' is 'oidc' or unspecified."));
+    let browser = json!({"user_claim": "sub", "bound_audiences": [c["aud"]], "allowed_redirect_uris": ["https://vault/ui"]});
+    let e = evaluate(&browser, "", c.as_object(), NOW);
+    let row = e.checks.iter().find(|r| r.key == "role_type").unwrap();
+    assert!(!row.explanation.contains("allowed_redirect_uris"));
+
+    let mut numeric = c.clone();
+    numeric["n"] = json!(1);
+    let role = |bound: Value| json!({"role_type": "jwt", "user_claim": "sub", "bound_audiences": [c["aud"]], "bound_claims": {"n": bound}});
+    assert_eq!(
+        evaluate(&role(json!(1)), "", numeric.as_object(), NOW).verdict,
+        Some(Verdict::Allow)
+    );
+    assert_eq!(
+        evaluate(&role(json!(1.0)), "", numeric.as_object(), NOW).verdict,
+        Some(Verdict::Deny)
+    );
+}
