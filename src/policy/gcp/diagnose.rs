@@ -3,6 +3,9 @@
 //! condition that is not true for this token is evaluated alone, and its `||` operands are read for these
 //! exact shapes:
 //!
+//! A claim is read from `assertion` directly or through an attribute the mapping takes straight from it
+//! (`attribute.vcs_origin` with `attribute.vcs_origin=assertion['oidc.circleci.com/vcs-origin']`).
+//!
 //! - `assertion.sub == '<this job's V1 sub>'` with a V2 token (`sub-expects-v1`), or the V2 `sub` with a V1
 //!   token (`sub-expects-v2`); a `sub` with a vcs part and a token with no vcs claims (`custom-webhook-no-vcs`);
 //! - `<field> == '<text with *>'`: CEL's `==` is exact and `*` is literal (`gcp-star-in-equals`);
@@ -15,7 +18,7 @@
 use serde_json::{Map, Value};
 
 use super::cel::ast::{BinOp, Expr};
-use super::cel::{evaluate_expr, Val};
+use super::cel::{evaluate_expr, parser, Val};
 use super::mapping;
 use crate::policy::aws::diagnose::{fork_finding, forked_from, named_origin, SubParts};
 use crate::policy::vault::diagnose::{no_vcs_claims, v2_sub};
@@ -29,6 +32,7 @@ pub fn diagnose(
     mapping_exprs: Option<&[(String, String)]>,
 ) -> Vec<Finding> {
     let mut out: Vec<Finding> = Vec::new();
+    let direct = direct_claims(mapping_exprs);
     let mut conjuncts = Vec::new();
     flatten(expr, BinOp::And, &mut conjuncts);
     for conjunct in conjuncts {
@@ -38,7 +42,7 @@ pub fn diagnose(
         let mut leaves = Vec::new();
         flatten(conjunct, BinOp::Or, &mut leaves);
         for leaf in leaves {
-            for f in leaf_findings(leaf, claims, mapping_exprs) {
+            for f in leaf_findings(leaf, claims, mapping_exprs, &direct) {
                 if !out.iter().any(|o| o.code == f.code) {
                     out.push(f);
                 }
@@ -73,6 +77,45 @@ fn assertion_claim(e: &Expr) -> Option<&str> {
         }
         _ => None,
     }
+}
+
+/// Each mapped attribute (`attribute.team`, `google.subject`) whose expression is just a claim read
+/// (`assertion.sub`, `assertion['name']`), with that claim.
+type Direct = Vec<(String, String)>;
+
+fn direct_claims(mapping_exprs: Option<&[(String, String)]>) -> Direct {
+    mapping_exprs
+        .into_iter()
+        .flatten()
+        .filter_map(|(name, src)| {
+            let expr = parser::parse(src).ok()?;
+            Some((name.clone(), assertion_claim(&expr)?.to_string()))
+        })
+        .collect()
+}
+
+/// The claim `e` stands for: read from `assertion` directly, or through an attribute mapped straight from it.
+fn claim_read(e: &Expr, direct: &Direct) -> Option<String> {
+    if let Some(claim) = assertion_claim(e) {
+        return Some(claim.to_string());
+    }
+    let name = match e {
+        Expr::Select(base, field) => match &**base {
+            Expr::Ident(v) if v == "attribute" || v == "google" => format!("{v}.{field}"),
+            _ => return None,
+        },
+        Expr::Index(base, key) => match (&**base, &**key) {
+            (Expr::Ident(v), Expr::Lit(Val::Str(k))) if v == "attribute" || v == "google" => {
+                format!("{v}.{k}")
+            }
+            _ => return None,
+        },
+        _ => return None,
+    };
+    direct
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, claim)| claim.clone())
 }
 
 /// A field path as written in CEL (`assertion.sub`, `assertion['oidc.circleci.com/vcs-ref']`,
@@ -110,6 +153,7 @@ fn leaf_findings(
     leaf: &Expr,
     claims: &Map<String, Value>,
     mapping_exprs: Option<&[(String, String)]>,
+    direct: &Direct,
 ) -> Vec<Finding> {
     let mut out = Vec::new();
     let token_sub = claims.get("sub").and_then(Value::as_str).unwrap_or("");
@@ -119,7 +163,8 @@ fn leaf_findings(
         .unwrap_or("<project-id>");
     if let Some((path, text)) = equals_string(leaf) {
         let shown = path_text(path).unwrap_or_default();
-        if assertion_claim(path) == Some("sub") {
+        let claim = claim_read(path, direct);
+        if claim.as_deref() == Some("sub") {
             if let Some(f) = sub_version(&shown, text, token_sub, project, claims, mapping_exprs) {
                 out.push(f);
             }
@@ -127,7 +172,8 @@ fn leaf_findings(
         if text.contains('*') {
             out.push(star_in_equals(&shown, text));
         }
-        let actual = assertion_claim(path)
+        let actual = claim
+            .as_deref()
             .and_then(|name| claims.get(name))
             .and_then(Value::as_str);
         if let Some(actual) = actual.filter(|a| *a != text && a.eq_ignore_ascii_case(text)) {
@@ -145,7 +191,7 @@ fn leaf_findings(
             );
         }
         // The repository the condition expects, read from a `vcs-origin` or a V2 `sub` comparison.
-        let expected = match assertion_claim(path) {
+        let expected = match claim.as_deref() {
             Some("oidc.circleci.com/vcs-origin") => Some(text),
             Some("sub") => named_origin(text),
             _ => None,
@@ -164,13 +210,13 @@ fn leaf_findings(
         }
     }
     if no_vcs_claims(claims) && SubParts::parse(token_sub).is_some_and(|s| s.vcs.is_none()) {
-        if let Some(name) = reads_vcs_claim(leaf) {
+        if let Some(shown) = reads_vcs_claim(leaf, direct) {
             out.push(
                 Finding::new(
                     "custom-webhook-no-vcs",
                     Severity::Error,
                     Area::Policy,
-                    format!("the attribute condition reads `assertion['{name}']`, but this token has no vcs claims (no `oidc.circleci.com/vcs-origin`/`vcs-ref`: a pipeline triggered by a custom webhook); in CEL a missing claim is an error, so the condition never holds"),
+                    format!("the attribute condition reads `{shown}`, but this token has no vcs claims (no `oidc.circleci.com/vcs-origin`/`vcs-ref`: a pipeline triggered by a custom webhook); in CEL a missing claim is an error, so the condition never holds"),
                 )
                 .with_fix(format!("custom-webhook pipelines get no vcs claims: accept them by project instead, e.g. `assertion['oidc.circleci.com/project-id'] == '{project}'`, in a separate provider or an `||` branch")),
             );
@@ -179,34 +225,32 @@ fn leaf_findings(
     out
 }
 
-/// The vcs claim a leaf reads by name (`assertion['oidc.circleci.com/vcs-ref']` anywhere in it, or
-/// `'oidc.circleci.com/vcs-ref' in assertion`).
-fn reads_vcs_claim(e: &Expr) -> Option<&'static str> {
+/// How a leaf reads a vcs claim (`assertion['oidc.circleci.com/vcs-ref']`, or an attribute mapped straight from
+/// one, anywhere in it; or `'oidc.circleci.com/vcs-ref' in assertion`), as written.
+fn reads_vcs_claim(e: &Expr, direct: &Direct) -> Option<String> {
     const VCS: [&str; 2] = ["oidc.circleci.com/vcs-ref", "oidc.circleci.com/vcs-origin"];
-    let named = |n: &str| VCS.into_iter().find(|v| *v == n);
-    if let Some(n) = assertion_claim(e).and_then(named) {
-        return Some(n);
+    let named = |n: &str| VCS.contains(&n);
+    if claim_read(e, direct).is_some_and(|c| named(&c)) {
+        return path_text(e);
     }
+    let inner = |x: &Expr| reads_vcs_claim(x, direct);
     match e {
         Expr::Binary(BinOp::In, l, r) if matches!(&**r, Expr::Ident(i) if i == "assertion") => {
             match &**l {
-                Expr::Lit(Val::Str(n)) => named(n),
-                _ => reads_vcs_claim(l),
+                Expr::Lit(Val::Str(n)) if named(n) => Some(format!("assertion['{n}']")),
+                Expr::Lit(_) => None,
+                _ => inner(l),
             }
         }
-        Expr::Select(a, _) | Expr::Unary(_, a) | Expr::Has(a, _) => reads_vcs_claim(a),
-        Expr::Index(a, b) | Expr::Binary(_, a, b) => {
-            reads_vcs_claim(a).or_else(|| reads_vcs_claim(b))
-        }
+        Expr::Select(a, _) | Expr::Unary(_, a) | Expr::Has(a, _) => inner(a),
+        Expr::Index(a, b) | Expr::Binary(_, a, b) => inner(a).or_else(|| inner(b)),
         Expr::Call { target, args, .. } => target
             .iter()
             .map(|t| &**t)
             .chain(args.iter())
-            .find_map(reads_vcs_claim),
-        Expr::List(items) => items.iter().find_map(reads_vcs_claim),
-        Expr::Cond(a, b, c) => reads_vcs_claim(a)
-            .or_else(|| reads_vcs_claim(b))
-            .or_else(|| reads_vcs_claim(c)),
+            .find_map(inner),
+        Expr::List(items) => items.iter().find_map(inner),
+        Expr::Cond(a, b, c) => inner(a).or_else(|| inner(b)).or_else(|| inner(c)),
         _ => None,
     }
 }

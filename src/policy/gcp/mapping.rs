@@ -25,8 +25,11 @@ pub struct Mapped {
     pub google: Vec<(Val, Val)>,
     pub attribute: Vec<(Val, Val)>,
     pub checks: Vec<Check>,
-    /// Some mapping could not be evaluated (or its failure's effect is undocumented).
-    pub uncertain: bool,
+    /// Attributes whose mapping raised an error for this token (`google.groups`, `attribute.team`): google does
+    /// not document whether that rejects the token or leaves the attribute unset; they are left unset.
+    pub failed: Vec<String>,
+    /// Attributes whose mapping claimcheck cannot evaluate: their value is unknown.
+    pub unknown: Vec<String>,
     /// The mapped `google.subject` is over [`MAX_SUBJECT_BYTES`].
     pub subject_too_long: bool,
 }
@@ -110,7 +113,8 @@ pub fn evaluate(mapping: Option<&[(String, String)]>, claims: &Map<String, Value
         google: Vec::new(),
         attribute: Vec::new(),
         checks: Vec::new(),
-        uncertain: false,
+        failed: Vec::new(),
+        unknown: Vec::new(),
         subject_too_long: false,
     };
     let assertion = Val::from_json(&Value::Object(claims.clone()));
@@ -209,12 +213,28 @@ pub fn evaluate(mapping: Option<&[(String, String)]>, claims: &Map<String, Value
             Ok(Val::List(items)) if items.iter().all(|i| matches!(i, Val::Str(_))) && !is_subject => {
                 (Outcome::Pass, "maps to a list of strings.".into(), None, Some(Val::List(items)))
             }
-            Ok(other) => (
+            Ok(other) if is_subject => (
                 Outcome::Fail,
-                format!("the expression yields a {}, but an attribute must be a string.", other.type_name()),
+                format!("the expression yields a {}, but `google.subject` must be a string.", other.type_name()),
                 Some(format!("wrap it: `string({expr})`.")),
                 None,
             ),
+            // Google documents string (and list of strings) attributes only; what it does with another type is
+            // not documented: like a failing mapping, the attribute is left unset and the row is unknown.
+            Ok(other) => {
+                out.failed.push(name.clone());
+                (
+                    Outcome::Unknown,
+                    format!(
+                        "cannot evaluate: the expression yields a {}, but google documents string attributes only; \
+                         whether it rejects the token or leaves `{name}` unset is not documented. the condition was \
+                         evaluated with it unset.",
+                        other.type_name()
+                    ),
+                    Some(format!("wrap it: `string({expr})`.")),
+                    None,
+                )
+            }
             Err(Stop::Error(e)) if is_subject => (
                 Outcome::Fail,
                 format!("the expression fails (`{e}`), so there is no `google.subject` and google rejects the token."),
@@ -222,7 +242,7 @@ pub fn evaluate(mapping: Option<&[(String, String)]>, claims: &Map<String, Value
                 None,
             ),
             Err(Stop::Error(e)) => {
-                out.uncertain = true;
+                out.failed.push(name.clone());
                 (
                     Outcome::Unknown,
                     format!(
@@ -234,7 +254,7 @@ pub fn evaluate(mapping: Option<&[(String, String)]>, claims: &Map<String, Value
                 )
             }
             Err(Stop::Unknown(what)) => {
-                out.uncertain = true;
+                out.unknown.push(name.clone());
                 (Outcome::Unknown, format!("cannot evaluate: {what}"), None, None)
             }
         };

@@ -238,7 +238,16 @@ fn evaluate_one(
             .located(at.at(&["attributeMapping", "google.subject"])),
         );
     }
-    let uncertain_mapping = mapped.uncertain;
+    // What a condition may not read: attributes whose mapping claimcheck cannot evaluate.
+    let unknown_keys: Vec<(String, String)> = mapped
+        .unknown
+        .iter()
+        .filter_map(|name| {
+            let (var, key) = name.split_once('.')?;
+            Some((var.to_string(), key.to_string()))
+        })
+        .collect();
+    let failed_mappings = mapped.failed.clone();
     let google = Val::Map(mapped.google.clone());
     let attribute = Val::Map(mapped.attribute.clone());
     checks.extend(mapped.checks);
@@ -253,7 +262,7 @@ fn evaluate_one(
         ];
         let compiled = cel::check::compile(condition, cel::check::CONDITION_VARS);
         let result = match &compiled {
-            Ok(expr) => cel::evaluate_expr(expr, vars.clone()),
+            Ok(expr) => cel::evaluate_expr_with_unknowns(expr, vars.clone(), unknown_keys),
             Err(_) => Ok(Val::Null),
         };
         let (outcome, why, actual) = match (result, &compiled) {
@@ -278,9 +287,15 @@ fn evaluate_one(
                 format!("the condition yields a {}, not a boolean; google accepts only `true`.", other.type_name()),
                 other.to_json(),
             ),
-            Err(Stop::Error(e)) if uncertain_mapping => (
-                Outcome::Unknown,
-                format!("cannot evaluate: the condition fails (`{e}`), and it depends on a mapping whose outcome is not known."),
+            // With the failed attributes unset the condition fails; had google rejected the token at the
+            // mapping instead, it fails too: either way the token is rejected.
+            Err(Stop::Error(e)) if !failed_mappings.is_empty() => (
+                Outcome::Fail,
+                format!(
+                    "the condition raises an error for this token (`{e}`) with {} unset, so google answers `{REJECTED}`; \
+                     it rejects the token too if a failing mapping rejects it outright (undocumented).",
+                    failed_mappings.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+                ),
                 Value::Null,
             ),
             Err(Stop::Error(e)) => (
@@ -357,7 +372,11 @@ fn evaluate_one(
                 "gcp-not-evaluated",
                 Severity::Info,
                 Area::Policy,
-                "part of the mapping or condition could not be evaluated here; no verdict is guessed for it",
+                if first_fail.is_some() {
+                    "part of the mapping or condition could not be evaluated here; the token is rejected whatever it yields"
+                } else {
+                    "part of the mapping or condition could not be evaluated here; no verdict is guessed for it"
+                },
             )
             .located(check_location(&c.key, &provider, at)),
         );

@@ -33,6 +33,9 @@ pub struct Env {
     pub steps: u64,
     /// Steps `matches()` has taken so far, in all its calls (bounded by [`regex::MAX_WORK`]).
     pub regex_work: usize,
+    /// Entries of top-level map variables whose value is not known (`("attribute", "team")`: a mapping
+    /// claimcheck cannot evaluate): reading one is `Unknown`, so only what does not depend on it is decided.
+    pub unknown_keys: Vec<(String, String)>,
 }
 
 /// The most evaluation steps any expression may take (bounds nested macros over long lists).
@@ -44,7 +47,18 @@ impl Env {
             vars,
             steps: 0,
             regex_work: 0,
+            unknown_keys: Vec::new(),
         }
+    }
+
+    /// `Unknown` when `var.key` is one of [`Env::unknown_keys`].
+    fn unknown_key(&self, var: &str, key: &str) -> Result<(), Stop> {
+        if self.unknown_keys.iter().any(|(v, k)| v == var && k == key) {
+            return unknown(format!(
+                "`{var}.{key}`, whose mapping claimcheck cannot evaluate"
+            ));
+        }
+        Ok(())
     }
 
     fn lookup(&self, name: &str) -> Option<&Val> {
@@ -72,33 +86,46 @@ pub fn eval(expr: &Expr, env: &mut Env) -> Res {
         },
         Expr::Select(operand, field) => match operand.as_ref() {
             // Select straight from a variable without copying it.
-            Expr::Ident(name) => match env.lookup(name) {
-                Some(base) => select(base, field),
-                None => err(format!("undeclared reference to '{name}'")),
-            },
+            Expr::Ident(name) => {
+                env.unknown_key(name, field)?;
+                match env.lookup(name) {
+                    Some(base) => select(base, field),
+                    None => err(format!("undeclared reference to '{name}'")),
+                }
+            }
             _ => select(&eval(operand, env)?, field),
         },
         Expr::Index(operand, index) => {
             let key = eval(index, env)?;
             match operand.as_ref() {
-                Expr::Ident(name) => match env.lookup(name) {
-                    Some(base) => index_into(base, &key),
-                    None => err(format!("undeclared reference to '{name}'")),
-                },
+                Expr::Ident(name) => {
+                    if let Val::Str(k) = &key {
+                        env.unknown_key(name, k)?;
+                    }
+                    match env.lookup(name) {
+                        Some(base) => index_into(base, &key),
+                        None => err(format!("undeclared reference to '{name}'")),
+                    }
+                }
                 _ => index_into(&eval(operand, env)?, &key),
             }
         }
-        Expr::Has(operand, field) => match eval(operand, env)? {
-            Val::Map(entries) => Ok(Val::Bool(
-                entries
-                    .iter()
-                    .any(|(k, _)| matches!(k, Val::Str(s) if s == field)),
-            )),
-            other => err(format!(
-                "invalid type for field selection: {}",
-                other.type_name()
-            )),
-        },
+        Expr::Has(operand, field) => {
+            if let Expr::Ident(name) = operand.as_ref() {
+                env.unknown_key(name, field)?;
+            }
+            match eval(operand, env)? {
+                Val::Map(entries) => Ok(Val::Bool(
+                    entries
+                        .iter()
+                        .any(|(k, _)| matches!(k, Val::Str(s) if s == field)),
+                )),
+                other => err(format!(
+                    "invalid type for field selection: {}",
+                    other.type_name()
+                )),
+            }
+        }
         Expr::List(items) => Ok(Val::List(
             items
                 .iter()
