@@ -340,3 +340,60 @@ fn regex(glob: &str) -> String {
     }
     out
 }
+
+/// Lints of the condition alone: `<vcs-origin>.startsWith('github.com/acme')` (no trailing `/`) also accepts
+/// every other owner or repository whose name starts the same (`github.com/acme-evil/x`).
+pub fn lint(expr: &Expr, mapping_exprs: Option<&[(String, String)]>) -> Vec<Finding> {
+    let direct = direct_claims(mapping_exprs);
+    let mut out = Vec::new();
+    prefix_lint(expr, &direct, &mut out);
+    out
+}
+
+fn prefix_lint(e: &Expr, direct: &Direct, out: &mut Vec<Finding>) {
+    if let Expr::Call {
+        target: Some(t),
+        name,
+        args,
+    } = e
+    {
+        if let ([Expr::Lit(Val::Str(prefix))], true) = (&args[..], name == "startsWith") {
+            let origin = claim_read(t, direct).as_deref() == Some("oidc.circleci.com/vcs-origin");
+            if origin
+                && !prefix.ends_with('/')
+                && prefix.matches('/').count() >= 1
+                && !out.iter().any(|f| f.code == "gcp-prefix-without-slash")
+            {
+                let shown = path_text(t).unwrap_or_default();
+                out.push(
+                    Finding::new(
+                        "gcp-prefix-without-slash",
+                        Severity::Warning,
+                        Area::Policy,
+                        format!("`{shown}.startsWith('{prefix}')` has no trailing `/`: it also accepts every repository whose origin merely starts with it, such as `{prefix}-fork/repo`"),
+                    )
+                    .with_fix(format!("write `{shown}.startsWith('{prefix}/')` for an owner, or `{shown} == '{prefix}'` for one repository")),
+                );
+            }
+        }
+    }
+    match e {
+        Expr::Select(a, _) | Expr::Unary(_, a) | Expr::Has(a, _) => prefix_lint(a, direct, out),
+        Expr::Index(a, b) | Expr::Binary(_, a, b) => {
+            prefix_lint(a, direct, out);
+            prefix_lint(b, direct, out);
+        }
+        Expr::Call { target, args, .. } => {
+            for x in target.iter().map(|t| &**t).chain(args.iter()) {
+                prefix_lint(x, direct, out);
+            }
+        }
+        Expr::List(items) => items.iter().for_each(|x| prefix_lint(x, direct, out)),
+        Expr::Cond(a, b, c) => {
+            prefix_lint(a, direct, out);
+            prefix_lint(b, direct, out);
+            prefix_lint(c, direct, out);
+        }
+        _ => {}
+    }
+}

@@ -12,6 +12,7 @@
 //! |---|---|---|
 //! | `gcp-unrecognized` | error | the JSON is not a workload identity pool provider |
 //! | `gcp-no-attribute-condition` | warning | no `attributeCondition`: every token of the issuer with an allowed `aud` is accepted |
+//! | `gcp-prefix-without-slash` | warning | `startsWith` on the vcs origin without a trailing `/` also accepts look-alike owners and repositories |
 //! | `gcp-subject-too-long` | error | the mapped `google.subject` exceeds 127 bytes (a V2 CircleCI `sub` does) |
 //! | `gcp-not-evaluated` | info | part of the mapping or condition could not be evaluated (verdict left undecided) |
 //! | `sub-expects-v1` / `sub-expects-v2` | error | the condition compares `assertion.sub` with this job's other token version's `sub` |
@@ -216,6 +217,18 @@ fn evaluate_one(
         );
     }
     eval.findings.extend(invalid_expressions(&provider, at));
+    if let Some(expr) = provider
+        .condition
+        .as_deref()
+        .and_then(|c| cel::check::compile(c, cel::check::CONDITION_VARS).ok())
+    {
+        let condition_at = at.at(&["attributeCondition"]);
+        eval.findings.extend(
+            diagnose::lint(&expr, provider.mapping.as_deref())
+                .into_iter()
+                .map(|f| f.located(condition_at)),
+        );
+    }
     let Some(claims) = claims else { return eval };
 
     let mut checks: Vec<Check> = Vec::new();
