@@ -598,3 +598,43 @@ fn a_forked_pull_request_is_named_at_the_condition() {
         assert_eq!(location_of(&e, "vcs-origin-fork"), at(2, 3));
     }
 }
+
+/// Google documents `split()` in mappings; `split('/vcs-origin/')[0]` brings a V2 `sub` back to the V1 one, which fits
+/// in `google.subject` (the byte limit applies to the mapped value). A part that does not exist is an index error,
+/// which fails the `google.subject` mapping.
+#[test]
+fn google_subject_mapped_with_split() {
+    let claims = v2_token();
+    let v1 = format!("org/{ORG}/project/{PROJECT}/user/33333333-3333-3333-3333-333333333333");
+    let p = json!({
+        "name": "projects/1/locations/global/workloadIdentityPools/circleci/providers/circleci",
+        "oidc": {"issuerUri": format!("https://oidc.circleci.com/org/{ORG}"), "allowedAudiences": [ORG]},
+        "attributeMapping": {"google.subject": "assertion.sub.split('/vcs-origin/')[0]"},
+        "attributeCondition": format!("google.subject == '{v1}'"),
+    });
+    let e = evaluate(&p, "", claims.as_object(), NOW);
+    assert_eq!(e.verdict, Some(Verdict::Allow), "{:#?}", e.checks);
+    let row = e
+        .checks
+        .iter()
+        .find(|c| c.key == "attributeMapping.google.subject")
+        .unwrap();
+    assert_eq!((row.result, row.actual.clone()), (Outcome::Pass, json!(v1)));
+    assert!(v1.len() <= 127 && claims["sub"].as_str().unwrap().len() > 127);
+
+    let mut missing = p.clone();
+    missing["attributeMapping"]["google.subject"] = json!("assertion.sub.split('/x/')[1]");
+    let e = evaluate(&missing, "", claims.as_object(), NOW);
+    assert_eq!(e.verdict, Some(Verdict::Deny));
+    let row = e
+        .checks
+        .iter()
+        .find(|c| c.key == "attributeMapping.google.subject")
+        .unwrap();
+    assert_eq!(row.result, Outcome::Fail);
+    assert!(
+        row.explanation.contains("`index out of range: 1`"),
+        "{}",
+        row.explanation
+    );
+}

@@ -4,6 +4,7 @@
 
 use super::ast::{BinOp, Expr, Macro, UnOp};
 use super::regex::{self, RegexError};
+use super::strings;
 use super::value::{cel_eq, double_text, Val};
 
 /// Why evaluation did not produce a value.
@@ -344,7 +345,7 @@ fn str_arg(args: &[Val], name: &str) -> Result<String, Stop> {
 }
 
 /// `string, int` for an overload error.
-fn type_names(args: &[Val]) -> String {
+pub(super) fn type_names(args: &[Val]) -> String {
     args.iter()
         .map(Val::type_name)
         .collect::<Vec<_>>()
@@ -409,6 +410,10 @@ fn call(env: &mut Env, target: Option<&Expr>, name: &str, args: &[Expr]) -> Res 
             Ok(Val::Str(s.to_ascii_uppercase()))
         }
         (Some(Val::Str(s)), "extract") => extract(&s, &str_arg(&args, name)?),
+        (Some(Val::Str(s)), method) if strings::STRING_METHODS.contains(&method) => {
+            strings::string_method(&s, method, &args)
+        }
+        (Some(Val::List(items)), "join") => strings::join(&items, &args),
         (Some(v), "size") if args.is_empty() => size(&v),
         (None, "size") if args.len() == 1 => size(&args[0]),
         (None, "string") if args.len() == 1 => match &args[0] {
@@ -463,7 +468,8 @@ fn is_known_method(name: &str) -> bool {
             | "lowerAscii"
             | "upperAscii"
             | "extract"
-    )
+            | "join"
+    ) || strings::STRING_METHODS.contains(&name)
 }
 
 /// `text.matches(pattern)`: RE2 search. A pattern RE2 refuses is an error, as in CEL; one claimcheck

@@ -6,8 +6,9 @@
 //!
 //! Supported: `== != < <= > >= in && || ! ?:`, `+ - * / %`, member and index access, list and map
 //! literals, `has()`, `size()`, `startsWith`, `endsWith`, `contains`, `matches` (RE2, see [`regex`]),
-//! `lowerAscii`, `upperAscii`, GCP's `extract()`, `string()`, `int()`, `double()`, `dyn()`, and the
-//! `all`, `exists`, `exists_one`, `map`, `filter` macros. Errors follow CEL: a missing key is an error,
+//! `lowerAscii`, `upperAscii` and the rest of cel-go's strings extension (`split`, `substring`, `charAt`,
+//! `indexOf`, `lastIndexOf`, `replace`, `trim`, `join`: see [`strings`]), GCP's `extract()`, `string()`,
+//! `int()`, `double()`, `dyn()`, and the `all`, `exists`, `exists_one`, `map`, `filter` macros. Errors follow CEL: a missing key is an error,
 //! which `&&`/`||` absorb when the other side decides. Regular expressions outside the subset [`regex`]
 //! reads, unsigned and bytes literals, timestamps, durations and any other function evaluate to
 //! [`Stop::Unknown`]: claimcheck never guesses their result.
@@ -20,6 +21,7 @@ pub mod eval;
 pub mod lexer;
 pub mod parser;
 pub mod regex;
+pub mod strings;
 pub mod value;
 
 pub use eval::Stop;
@@ -48,5 +50,7 @@ pub fn evaluate_expr_with_unknowns(
     eval::eval(expr, &mut env)
 }
 
+#[cfg(test)]
+mod strings_tests;
 #[cfg(test)]
 mod tests;
