@@ -21,6 +21,7 @@
 //! | `action-not-web-identity` | error | the action does not cover `sts:AssumeRoleWithWebIdentity` (when no statement can) |
 //! | `statement-other-principal` | info | a statement for another principal or action, in a policy where another statement can match the token |
 //! | `claim-not-exposed` | error/warning | a condition on a claim AWS does not put in the request context (error when it decides) |
+//! | `vcs-ref-short-name` | error | the `sub` names a branch or tag without `refs/heads/`/`refs/tags/`, and the full ref matches |
 //! | `vcs-origin-fork` | error | the V2 `sub` names a repository, and the token comes from a fork of it (a forked pull request) |
 //! | `value-case-mismatch` | error | the values differ only in case |
 //! | `value-near-miss` | error | the values differ in one or two characters (a typo) |
@@ -377,6 +378,17 @@ pub fn diagnose(
                     fix.get_or_insert(f);
                 }
             }
+            if claim == "sub" && fix.is_none() {
+                if let Some((v, full)) = c.values.iter().find_map(|v| {
+                    full_ref(v, true, |f| value_matches(op.base, f, actual, false))
+                        .map(|full| (v, full))
+                }) {
+                    let f = short_ref_finding(v, &full, &format!("`{}` in {label}", c.key))
+                        .located(at());
+                    fix = f.fix.clone();
+                    out.push(f);
+                }
+            }
             if claim == "sub" {
                 if let Some((expected, origin)) = sub.as_ref().and_then(|s| fork_of(c, s)) {
                     let f = fork_finding(
@@ -718,6 +730,38 @@ fn other_project(c: &Condition, base: Base, token: &SubParts, label: &Label<'_>)
     ))
 }
 
+/// `value` with the branch or tag written as the full ref CircleCI puts in `vcs-ref` (`main` ->
+/// `refs/heads/main`, `v1.2` -> `refs/tags/v1.2`), when that form `matches` the token and the value's ref is a
+/// short name. `in_sub`: `value` is a V2 `sub` (or a pattern of one), and the ref is what follows `/vcs-ref/`;
+/// otherwise `value` is the ref itself (a `vcs-ref` claim). Shared by the platforms.
+pub fn full_ref(value: &str, in_sub: bool, matches: impl Fn(&str) -> bool) -> Option<String> {
+    let (head, short) = if in_sub {
+        let (head, short) = value.split_once("/vcs-ref/")?;
+        (format!("{head}/vcs-ref/"), short)
+    } else {
+        (String::new(), value)
+    };
+    if short.is_empty() || short.starts_with("refs/") || short.starts_with(['*', '?']) {
+        return None;
+    }
+    ["refs/heads/", "refs/tags/"]
+        .iter()
+        .map(|prefix| format!("{head}{prefix}{short}"))
+        .find(|full| matches(full))
+}
+
+/// The `vcs-ref-short-name` finding, shared by the platforms (without a location): `names` says where the
+/// configuration writes `value` ("`<key>` in statement 1").
+pub fn short_ref_finding(value: &str, full: &str, names: &str) -> Finding {
+    Finding::new(
+        "vcs-ref-short-name",
+        Severity::Error,
+        Area::Policy,
+        format!("{names} names the branch or tag by its short name (`{}`), but CircleCI's `vcs-ref` is the full ref (`refs/heads/<branch>`, `refs/tags/<tag>`), so it never matches", value.split_once("/vcs-ref/").map_or(value, |(_, short)| short)),
+    )
+    .with_fix(format!("write the full ref: `{full}`"))
+}
+
 /// `value` starts with `org/<id>/`.
 /// `(expected origin, token's origin)` when a V2 `sub` value names a repository (no wildcard in it) that has the
 /// token's repository name under another owner: the token comes from a fork.
@@ -809,6 +853,30 @@ mod tests {
         assert_eq!(s.v1(), "org/o/project/p/user/u");
         assert_eq!(SubParts::parse("org/o/project/p/user/u").unwrap().vcs, None);
         assert_eq!(SubParts::parse("repo:a/b:ref:refs/heads/main"), None);
+    }
+
+    #[test]
+    fn full_refs() {
+        let sub = "org/o/project/p/user/u/vcs-origin/github.com/a/b/vcs-ref/refs/heads/main";
+        let like = |v: &str| value_matches(Base::StringLike, v, sub, false);
+        assert_eq!(
+            full_ref("org/o/project/p/user/*/vcs-ref/main", true, like).as_deref(),
+            Some("org/o/project/p/user/*/vcs-ref/refs/heads/main")
+        );
+        assert_eq!(
+            full_ref("org/o/project/p/user/*/vcs-ref/dev", true, like),
+            None
+        );
+        assert_eq!(
+            full_ref("org/o/project/p/user/*/vcs-ref/*", true, like),
+            None
+        );
+        assert_eq!(full_ref("org/o/project/p/user/*", true, like), None);
+        assert_eq!(
+            full_ref("v1.2", false, |f| f == "refs/tags/v1.2").as_deref(),
+            Some("refs/tags/v1.2")
+        );
+        assert_eq!(full_ref("refs/heads/main", false, |_| true), None);
     }
 
     #[test]
