@@ -22,7 +22,7 @@
 //! | `statement-other-principal` | info | a statement for another principal or action, in a policy where another statement can match the token |
 //! | `claim-not-exposed` | error/warning | a condition on a claim AWS does not put in the request context (error when it decides) |
 //! | `vcs-ref-short-name` | error | the `sub` names a branch or tag without `refs/heads/`/`refs/tags/`, and the full ref matches |
-//! | `vcs-origin-fork` | error | the V2 `sub` names a repository, and the token comes from a fork of it (a forked pull request) |
+//! | `vcs-origin-fork` | error | the V2 `sub` names a repository, and the token comes from another owner's repository with the same name (e.g. a fork's pull request) |
 //! | `value-case-mismatch` | error | the values differ only in case |
 //! | `value-near-miss` | error | the values differ in one or two characters (a typo) |
 //! | `for-all-values-missing-key` | warning | `ForAllValues:` passed in an Allow only because the key is missing |
@@ -764,7 +764,7 @@ pub fn short_ref_finding(value: &str, full: &str, names: &str) -> Finding {
 
 /// `value` starts with `org/<id>/`.
 /// `(expected origin, token's origin)` when a V2 `sub` value names a repository (no wildcard in it) that has the
-/// token's repository name under another owner: the token comes from a fork.
+/// token's repository name under another owner: the token may come from a fork.
 fn fork_of(c: &Condition, token: &SubParts) -> Option<(String, String)> {
     let (origin, _) = token.vcs.as_ref()?;
     c.values.iter().find_map(|v| {
@@ -786,7 +786,7 @@ pub fn fork_finding(origin: &str, parent: &str, names: &str) -> Finding {
         "vcs-origin-fork",
         Severity::Error,
         Area::Policy,
-        format!("the token comes from `{origin}`, a fork of the `{parent}` that {names}: CircleCI builds a forked pull request with the fork as `vcs-origin` (and gives it a token only when \"pass secrets to forked pull requests\" is on)"),
+        format!("the token comes from `{origin}`, another owner's repository with the same name as the `{parent}` that {names}, e.g. a fork: CircleCI builds a forked pull request with the fork as `vcs-origin` (and gives it a token only when \"pass secrets to forked pull requests\" is on)"),
     )
     .with_fix(format!("run the job from `{parent}` itself (a branch there, or after merging the pull request), and do not let `{origin}` in too: anyone can open a pull request from a fork"))
 }
