@@ -343,6 +343,41 @@ fn v1_policy_denies_a_v2_token_with_exit_1() {
 }
 
 #[test]
+fn a_service_statement_beside_the_oidc_one_is_not_the_fix_first() {
+    // The sagemaker orb README's shape: an OIDC statement for one project, and a service statement.
+    let policy = serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Effect": "Allow",
+            "Principal": {"Federated": format!("arn:aws:iam::123456789012:oidc-provider/oidc.circleci.com/org/{ORG}")},
+            "Action": "sts:AssumeRoleWithWebIdentity",
+            "Condition": {"StringLike": {format!("oidc.circleci.com/org/{ORG}:sub"): format!("org/{ORG}/project/0e0e0e0e-1111-4222-8333-444455556666/user/*")}}
+        }, {
+            "Effect": "Allow",
+            "Principal": {"Service": "sagemaker.amazonaws.com"},
+            "Action": "sts:AssumeRole"
+        }]
+    })
+    .to_string();
+    let o = with_policy_file(&policy, &token_v2(), &[]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(
+        stdout(&o).starts_with(&format!(
+            "verdict: DENY\nfix first: this token is from project `{PROJECT}`, and the `sub` condition in statement 1 allows only project `0e0e0e0e-1111-4222-8333-444455556666`"
+        )),
+        "{}",
+        stdout(&o)
+    );
+    let r = json(&with_policy_file(&policy, &token_v2(), &["--json"]));
+    assert!(
+        !codes(&r)
+            .iter()
+            .any(|c| c == "principal-not-federated" || c == "action-not-web-identity"),
+        "{r}"
+    );
+}
+
+#[test]
 fn matching_policy_allows_with_exit_0() {
     let o = with_policy_file(
         &aws_policy("StringLike", &format!("{}/*", v1_sub())),

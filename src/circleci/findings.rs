@@ -616,7 +616,7 @@ fn check_aud(
             "aud-multiple",
             Severity::Info,
             Area::Token,
-            format!("`aud` lists {} audiences: the audience checks before any policy (AWS client IDs, GCP allowed audiences, Vault `bound_audiences`) accept the token when any one is allowed, but how an AWS condition on `aud` reads a list is undocumented, so such a check is shown as unknown", auds.len()),
+            format!("`aud` lists {} audiences: the audience checks (AWS client IDs, GCP `allowedAudiences`, Vault `bound_audiences`, an Entra credential's audience) are read as accepting the token when any one is allowed; AWS does not document how a condition on `aud` reads a list: with `ForAnyValue:` claimcheck tests each audience, with a plain operator a match passes as an unconfirmed reading (`aud-list-assumed`) and a negated operator is shown as unknown", auds.len()),
             "for a certain answer, mint the token with one audience: `circleci run oidc get --claims '{\"aud\":\"<org ID>\"}'`",
         ));
     }

@@ -310,6 +310,16 @@ fn audience_checks() {
         with(|c| set(c, "aud", json!([ORG, "other"]))),
         ["aud-multiple"]
     );
+    // What each platform does with the list, as claimcheck evaluates it (an AWS plain operator passes with
+    // `aud-list-assumed`; it is no longer shown as unknown).
+    let m = message(|c| set(c, "aud", json!([ORG, "other"])), "aud-multiple");
+    assert!(
+        m.contains(
+            "with a plain operator a match passes as an unconfirmed reading (`aud-list-assumed`)"
+        ),
+        "{m}"
+    );
+    assert!(!m.contains("such a check is shown as unknown"), "{m}");
     assert_eq!(with(|c| set(c, "aud", json!([ORG]))), Vec::<&str>::new());
     assert_eq!(with(|c| set(c, "aud", json!(""))), ["aud-empty"]);
     assert_eq!(with(|c| set(c, "aud", json!([]))), ["aud-empty"]);

@@ -17,10 +17,12 @@
 //! | `project-id-as-org-id` | error | the project ID written where the org ID belongs |
 //! | `condition-key-other-issuer` | error | a condition key names another issuer than the token's |
 //! | `principal-other-issuer` | error | the `Federated` ARN names another issuer than the token's |
-//! | `principal-not-federated` | error | only `AWS`/`Service` principals: they never match a web identity |
-//! | `action-not-web-identity` | error | the action does not cover `sts:AssumeRoleWithWebIdentity` |
+//! | `principal-not-federated` | error | only `AWS`/`Service` principals: they never match a web identity (when no statement can) |
+//! | `action-not-web-identity` | error | the action does not cover `sts:AssumeRoleWithWebIdentity` (when no statement can) |
+//! | `statement-other-principal` | info | a statement for another principal or action, in a policy where another statement can match the token |
 //! | `claim-not-exposed` | error/warning | a condition on a claim AWS does not put in the request context (error when it decides) |
-//! | `vcs-origin-fork` | error | the V2 `sub` names a repository, and the token comes from a fork of it (a forked pull request) |
+//! | `vcs-ref-short-name` | error | the `sub` names a branch or tag without `refs/heads/`/`refs/tags/`, and the full ref matches |
+//! | `vcs-origin-fork` | error | the V2 `sub` names a repository, and the token comes from another owner's repository with the same name (e.g. a fork's pull request) |
 //! | `value-case-mismatch` | error | the values differ only in case |
 //! | `value-near-miss` | error | the values differ in one or two characters (a typo) |
 //! | `for-all-values-missing-key` | warning | `ForAllValues:` passed in an Allow only because the key is missing |
@@ -36,10 +38,10 @@ use crate::policy::json::pointer_push;
 use crate::report::{Area, Finding, Location, Outcome, Severity, Verdict};
 
 use super::context::{Context, CtxValue, Missing};
-use super::eval::{arn_provider, provider_arn, PolicyEval, ACTION};
+use super::eval::{arn_provider, provider_arn, PolicyEval, StatementEval, ACTION};
 use super::glob;
 use super::operators::{Base, Family, Qualifier};
-use super::parse::{finding, Condition, Effect, Label, Locator, Policy};
+use super::parse::{finding, Condition, Effect, Label, Locator, Policy, Statement};
 
 /// The parts of a CircleCI `sub` (minimal reading: `org/<o>/project/<p>/user/<u>[/vcs-origin/<vo>/vcs-ref/<vr>]`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -143,8 +145,30 @@ pub fn diagnose(
         || claims.contains_key("oidc.circleci.com/vcs-ref");
     let provider = ctx.provider.clone().unwrap_or_default();
 
+    // A statement whose principal or action cannot match a web identity token is someone else's (a service, an
+    // account, SSO users) when another Allow statement could match the token by principal and action: then it
+    // explains nothing, and is only named.
+    let could_match =
+        |se: &StatementEval| se.principal != Outcome::Fail && se.action != Outcome::Fail;
+    let other_principal: Vec<bool> = policy
+        .statements
+        .iter()
+        .zip(&ev.statements)
+        .map(|(st, se)| {
+            !could_match(se)
+                && policy.statements.iter().zip(&ev.statements).any(|(o, oe)| {
+                    o.effect == Some(Effect::Allow) && o.index != st.index && could_match(oe)
+                })
+        })
+        .collect();
+
     // Principal and action of each Allow statement.
-    for (st, se) in policy.statements.iter().zip(&ev.statements) {
+    for ((st, se), other) in policy
+        .statements
+        .iter()
+        .zip(&ev.statements)
+        .zip(&other_principal)
+    {
         if st.effect != Some(Effect::Allow) {
             continue;
         }
@@ -153,6 +177,10 @@ pub fn diagnose(
             loc.at(&pointer_push(&st.pointer, "Principal"))
                 .or_else(|| loc.at(&st.pointer))
         };
+        if *other {
+            out.push(other_statement(st, se, at()));
+            continue;
+        }
         if se.principal == Outcome::Fail {
             if let Some(p) = st.principal.as_ref().filter(|p| !p.negated) {
                 let federated: Vec<&str> = p
@@ -231,6 +259,10 @@ pub fn diagnose(
             continue;
         };
         let Some(op) = c.op else { continue };
+        if other_principal.get(ce.statement).copied().unwrap_or(false) {
+            // Another principal's statement: its conditions do not apply to this token.
+            continue;
+        }
         let label = st.name();
         let at = || loc.at(&c.pointer(&st.pointer));
         let allow = st.effect == Some(Effect::Allow);
@@ -346,6 +378,17 @@ pub fn diagnose(
                     fix.get_or_insert(f);
                 }
             }
+            if claim == "sub" && fix.is_none() {
+                if let Some((v, full)) = c.values.iter().find_map(|v| {
+                    full_ref(v, true, |f| value_matches(op.base, f, actual, false))
+                        .map(|full| (v, full))
+                }) {
+                    let f = short_ref_finding(v, &full, &format!("`{}` in {label}", c.key))
+                        .located(at());
+                    fix = f.fix.clone();
+                    out.push(f);
+                }
+            }
             if claim == "sub" {
                 if let Some((expected, origin)) = sub.as_ref().and_then(|s| fork_of(c, s)) {
                     let f = fork_finding(
@@ -402,6 +445,14 @@ pub fn diagnose(
                 fix.get_or_insert(f);
             }
         }
+        if fix.is_none() && claim == "sub" {
+            if let Some(f) = sub
+                .as_ref()
+                .and_then(|s| other_project(c, op.base, s, &label))
+            {
+                fix = Some(f);
+            }
+        }
         if fix.is_none() && op.base == Base::StringLike {
             // A prefix written without its wildcard: `StringLike` still matches the whole value.
             if let Some((v, actual)) = actual.as_ref().and_then(|a| {
@@ -453,6 +504,63 @@ pub fn diagnose(
         }
     }
     out
+}
+
+/// The `statement-other-principal` finding: an Allow statement that cannot match a web identity token (another
+/// principal, or another action) in a policy where another statement can.
+fn other_statement(st: &Statement<'_>, se: &StatementEval, at: Option<Location>) -> Finding {
+    let label = st.name();
+    let principals = st
+        .principal
+        .as_ref()
+        .filter(|_| se.principal == Outcome::Fail)
+        .map(|p| {
+            // `Kind` `value`, `value`; `Kind` `value` (the first three values).
+            let mut groups: Vec<(&str, Vec<String>)> = Vec::new();
+            for e in p.entries.iter().take(3) {
+                let value = format!("`{}`", e.value);
+                match groups.iter_mut().find(|(k, _)| *k == e.kind) {
+                    Some((_, values)) => values.push(value),
+                    None => groups.push((e.kind, vec![value])),
+                }
+            }
+            let mut shown: Vec<String> = groups
+                .iter()
+                .map(|(k, values)| format!("`{k}` {}", values.join(", ")))
+                .collect();
+            if p.entries.len() > 3 {
+                shown.push(format!("{} more", p.entries.len() - 3));
+            }
+            shown.join("; ")
+        })
+        .filter(|s| !s.is_empty());
+    let message = match principals {
+        Some(p) => format!(
+            "{label} is for another principal ({p}) and does not apply to a web identity token"
+        ),
+        None => {
+            let actions = st
+                .action
+                .as_ref()
+                .map(|a| {
+                    a.actions
+                        .iter()
+                        .take(3)
+                        .map(|v| format!("`{v}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                })
+                .unwrap_or_default();
+            format!("{label} allows another action ({actions}) and does not apply to `{ACTION}`")
+        }
+    };
+    finding(
+        "statement-other-principal",
+        Severity::Info,
+        message,
+        String::new(),
+        at,
+    )
 }
 
 fn sts(claims: &Map<String, Value>, ctx: &Context, ev: &PolicyEval, out: &mut Vec<Finding>) {
@@ -590,9 +698,73 @@ fn aud_mismatch(
     f
 }
 
+/// The fix when the `sub` values name the token's org but only other (literal) projects: the token comes from a
+/// project the condition does not list.
+fn other_project(c: &Condition, base: Base, token: &SubParts, label: &Label<'_>) -> Option<String> {
+    let mut listed: Vec<String> = Vec::new();
+    for v in &c.values {
+        let Some(p) = SubParts::parse(v) else {
+            continue;
+        };
+        if !value_matches(base, &p.org, &token.org, false) {
+            continue;
+        }
+        if p.project.contains(['*', '?']) || p.project == token.project {
+            return None;
+        }
+        if !listed.contains(&p.project) {
+            listed.push(p.project);
+        }
+    }
+    if listed.is_empty() {
+        return None;
+    }
+    let listed = listed
+        .iter()
+        .map(|p| format!("`{p}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    Some(format!(
+        "this token is from project `{}`, and the `sub` condition in {label} allows only project {listed}: if this project should assume the role, add `org/{}/project/{}/user/*` to `{}`",
+        token.project, token.org, token.project, c.key
+    ))
+}
+
+/// `value` with the branch or tag written as the full ref CircleCI puts in `vcs-ref` (`main` ->
+/// `refs/heads/main`, `v1.2` -> `refs/tags/v1.2`), when that form `matches` the token and the value's ref is a
+/// short name. `in_sub`: `value` is a V2 `sub` (or a pattern of one), and the ref is what follows `/vcs-ref/`;
+/// otherwise `value` is the ref itself (a `vcs-ref` claim). Shared by the platforms.
+pub fn full_ref(value: &str, in_sub: bool, matches: impl Fn(&str) -> bool) -> Option<String> {
+    let (head, short) = if in_sub {
+        let (head, short) = value.split_once("/vcs-ref/")?;
+        (format!("{head}/vcs-ref/"), short)
+    } else {
+        (String::new(), value)
+    };
+    if short.is_empty() || short.starts_with("refs/") || short.starts_with(['*', '?']) {
+        return None;
+    }
+    ["refs/heads/", "refs/tags/"]
+        .iter()
+        .map(|prefix| format!("{head}{prefix}{short}"))
+        .find(|full| matches(full))
+}
+
+/// The `vcs-ref-short-name` finding, shared by the platforms (without a location): `names` says where the
+/// configuration writes `value` ("`<key>` in statement 1").
+pub fn short_ref_finding(value: &str, full: &str, names: &str) -> Finding {
+    Finding::new(
+        "vcs-ref-short-name",
+        Severity::Error,
+        Area::Policy,
+        format!("{names} names the branch or tag by its short name (`{}`), but CircleCI's `vcs-ref` is the full ref (`refs/heads/<branch>`, `refs/tags/<tag>`), so it never matches", value.split_once("/vcs-ref/").map_or(value, |(_, short)| short)),
+    )
+    .with_fix(format!("write the full ref: `{full}`"))
+}
+
 /// `value` starts with `org/<id>/`.
 /// `(expected origin, token's origin)` when a V2 `sub` value names a repository (no wildcard in it) that has the
-/// token's repository name under another owner: the token comes from a fork.
+/// token's repository name under another owner: the token may come from a fork.
 fn fork_of(c: &Condition, token: &SubParts) -> Option<(String, String)> {
     let (origin, _) = token.vcs.as_ref()?;
     c.values.iter().find_map(|v| {
@@ -614,7 +786,7 @@ pub fn fork_finding(origin: &str, parent: &str, names: &str) -> Finding {
         "vcs-origin-fork",
         Severity::Error,
         Area::Policy,
-        format!("the token comes from `{origin}`, a fork of the `{parent}` that {names}: CircleCI builds a forked pull request with the fork as `vcs-origin` (and gives it a token only when \"pass secrets to forked pull requests\" is on)"),
+        format!("the token comes from `{origin}`, another owner's repository with the same name as the `{parent}` that {names}, e.g. a fork: CircleCI builds a forked pull request with the fork as `vcs-origin` (and gives it a token only when \"pass secrets to forked pull requests\" is on)"),
     )
     .with_fix(format!("run the job from `{parent}` itself (a branch there, or after merging the pull request), and do not let `{origin}` in too: anyone can open a pull request from a fork"))
 }
@@ -681,6 +853,30 @@ mod tests {
         assert_eq!(s.v1(), "org/o/project/p/user/u");
         assert_eq!(SubParts::parse("org/o/project/p/user/u").unwrap().vcs, None);
         assert_eq!(SubParts::parse("repo:a/b:ref:refs/heads/main"), None);
+    }
+
+    #[test]
+    fn full_refs() {
+        let sub = "org/o/project/p/user/u/vcs-origin/github.com/a/b/vcs-ref/refs/heads/main";
+        let like = |v: &str| value_matches(Base::StringLike, v, sub, false);
+        assert_eq!(
+            full_ref("org/o/project/p/user/*/vcs-ref/main", true, like).as_deref(),
+            Some("org/o/project/p/user/*/vcs-ref/refs/heads/main")
+        );
+        assert_eq!(
+            full_ref("org/o/project/p/user/*/vcs-ref/dev", true, like),
+            None
+        );
+        assert_eq!(
+            full_ref("org/o/project/p/user/*/vcs-ref/*", true, like),
+            None
+        );
+        assert_eq!(full_ref("org/o/project/p/user/*", true, like), None);
+        assert_eq!(
+            full_ref("v1.2", false, |f| f == "refs/tags/v1.2").as_deref(),
+            Some("refs/tags/v1.2")
+        );
+        assert_eq!(full_ref("refs/heads/main", false, |_| true), None);
     }
 
     #[test]

@@ -16,7 +16,7 @@
 //! | `federated-wildcard` | warning | a `*` inside a `Federated` ARN (principals take no wildcards) |
 //! | `condition-key-provider-mismatch` | warning | a condition key names another provider than the statement's principal |
 //! | `statement-sid-invalid` | error | a `Sid` with other characters than `A-Z`, `a-z`, `0-9` (IAM rejects it) |
-//! | `statement-sid-duplicate` | error | two statements with the same `Sid` (IAM rejects it) |
+//! | `statement-sid-duplicate` | error | two statements with the same non-empty `Sid` (IAM rejects it; empty ones may repeat) |
 //! | `deny-statement` | info | a Deny statement: when it applies, it wins over every Allow |
 
 use std::collections::HashMap;
@@ -249,6 +249,9 @@ pub fn lint(policy: &Policy, loc: Locator<'_>) -> Vec<Finding> {
 }
 
 /// IAM's `Sid` rules: "Statement IDs (SID) must be alpha-numeric" and "... in a single policy must be unique".
+/// An empty `Sid` is exempt from uniqueness: IAM accepts several (the Terraform AWS provider before v5 wrote
+/// `"Sid": ""` into every statement without one, hashicorp/terraform-provider-aws#28537, and its own validation
+/// accepts "blank or unique").
 fn sids(policy: &Policy, loc: Locator<'_>, out: &mut Vec<Finding>) {
     let mut seen: HashMap<&str, usize> = HashMap::new();
     for st in &policy.statements {
@@ -264,6 +267,9 @@ fn sids(policy: &Policy, loc: Locator<'_>, out: &mut Vec<Finding>) {
                 "use only `A-Z`, `a-z` and `0-9`",
                 at(),
             ));
+        }
+        if sid.is_empty() {
+            continue;
         }
         if let Some(first) = seen.insert(sid, st.index) {
             out.push(finding(
@@ -406,6 +412,9 @@ mod tests {
             codes(&doc(&[a.clone(), a.clone()])),
             vec!["statement-sid-duplicate"]
         );
+        // Several empty `Sid`s (Terraform AWS provider v4 output) are accepted.
+        let empty = st(r#""Sid":"","Action":"sts:AssumeRoleWithWebIdentity""#);
+        assert!(codes(&doc(&[empty.clone(), empty])).is_empty());
         let bad = st(r#""Sid":"Allow-CircleCI OIDC","Action":"sts:AssumeRoleWithWebIdentity""#);
         assert_eq!(codes(&doc(&[bad])), vec!["statement-sid-invalid"]);
         let fine = st(r#""Sid":"AllowCircleCI2","Action":"sts:AssumeRoleWithWebIdentity""#);

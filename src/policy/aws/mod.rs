@@ -40,15 +40,18 @@ pub fn recognize(doc: &Value) -> Option<String> {
     parse::find(doc).map(|f| f.detected)
 }
 
-/// Evaluate the trust policy found in `doc` (parsed from `text`) against `claims` at `now`.
+/// Evaluate the trust policy found in `doc` (parsed from `text`) against `claims` at `now`. When the input holds
+/// several roles, the one evaluated is, with a token, the first that trusts the token's OIDC provider and allows
+/// it, else the first that trusts that provider; otherwise (or without a token) the first that trusts a web
+/// identity. The `aws-several-roles` finding says which one and why.
 pub fn evaluate(
     doc: &Value,
     text: &str,
     claims: Option<&Map<String, Value>>,
     now: i64,
 ) -> Evaluation {
-    let mut findings = Vec::new();
-    let Some(found) = parse::find(doc) else {
+    let mut all = parse::find_all(doc);
+    let Some(default) = parse::default_pick(&all) else {
         let finding = Finding::new(
             "policy-no-statement",
             Severity::Error,
@@ -57,6 +60,90 @@ pub fn evaluate(
         );
         return Evaluation::unusable(PolicyInfo::default(), vec![finding]);
     };
+    if all.len() == 1 {
+        return evaluate_found(all.swap_remove(0), doc, text, claims, now).0;
+    }
+    // Each role evaluated, when there is a token to choose by.
+    let results: Vec<(Evaluation, bool)> = match claims {
+        Some(_) => all
+            .iter()
+            .map(|f| evaluate_found(f.clone(), doc, text, claims, now))
+            .collect(),
+        None => Vec::new(),
+    };
+    let trusting: Vec<usize> = (0..results.len()).filter(|&i| results[i].1).collect();
+    let allows = |i: &usize| results[*i].0.verdict == Some(Verdict::Allow);
+    let (pick, why) = match (
+        trusting.iter().copied().find(allows),
+        trusting.first().copied(),
+    ) {
+        (Some(i), _) => (
+            i,
+            "the role that trusts this token's provider and allows it",
+        ),
+        (None, Some(i)) => (
+            i,
+            "the role that trusts this token's provider; none of them allows it",
+        ),
+        (None, None) => (default, "the first that trusts a web identity"),
+    };
+    let also: Vec<String> = trusting
+        .iter()
+        .filter(|&&i| i != pick)
+        .map(|&i| {
+            format!(
+                "`{}` ({})",
+                all[i].pointer,
+                if allows(&i) {
+                    "allows it too"
+                } else {
+                    "denies it"
+                }
+            )
+        })
+        .collect();
+    let mut ev = match results.into_iter().nth(pick) {
+        Some((ev, _)) => ev,
+        None => evaluate_found(all[pick].clone(), doc, text, claims, now).0,
+    };
+    let chosen = all.swap_remove(pick);
+    let mut others: Vec<String> = all.into_iter().map(|f| f.pointer).collect();
+    others.sort();
+    let shown: Vec<String> = others.iter().take(8).map(|p| format!("`{p}`")).collect();
+    let more = others.len().saturating_sub(8);
+    let also = match also.len() {
+        0 => String::new(),
+        _ => format!("; also trusting this token's provider: {}", also.join(", ")),
+    };
+    ev.findings.insert(
+        0,
+        Finding::new(
+            "aws-several-roles",
+            Severity::Info,
+            Area::Policy,
+            format!(
+                "the input holds {} trust policies; claimcheck evaluated the one at `{}` ({why}), not {}{}{also}",
+                others.len() + 1,
+                chosen.pointer,
+                shown.join(", "),
+                if more > 0 { format!(" and {more} more") } else { String::new() }
+            ),
+        )
+        .with_fix("to check another role, paste only its trust policy (`aws iam get-role --role-name <role>`)"),
+    );
+    ev
+}
+
+/// Evaluate one found trust policy; also whether an Allow statement's `Federated` principal names the token's
+/// OIDC provider (the account is not checked).
+fn evaluate_found<'a>(
+    found: parse::Found<'a>,
+    doc: &'a Value,
+    text: &str,
+    claims: Option<&Map<String, Value>>,
+    now: i64,
+) -> (Evaluation, bool) {
+    let mut findings = Vec::new();
     // Locations: from the pasted text (scanned only if one is needed); a document written as a string in it
     // is located through that string's escapes.
     let spans = LazySpans::new(text);
@@ -69,32 +156,8 @@ pub fn evaluate(
         detected: Some(found.detected.clone()),
         decided_by: None,
     };
-    if !found.others.is_empty() {
-        let shown: Vec<String> = found
-            .others
-            .iter()
-            .take(8)
-            .map(|p| format!("`{p}`"))
-            .collect();
-        let more = found.others.len().saturating_sub(8);
-        findings.push(
-            Finding::new(
-                "aws-several-roles",
-                Severity::Info,
-                Area::Policy,
-                format!(
-                    "the input holds {} trust policies; claimcheck evaluated the one at `{}` (the first that trusts a web identity), not {}{}",
-                    found.others.len() + 1,
-                    found.pointer,
-                    shown.join(", "),
-                    if more > 0 { format!(" and {more} more") } else { String::new() }
-                ),
-            )
-            .with_fix("to check another role, paste only its trust policy (`aws iam get-role --role-name <role>`)"),
-        );
-    }
     let Some((document, inner)) = parse::document(&found, &mut findings) else {
-        return Evaluation::unusable(info, findings);
+        return (Evaluation::unusable(info, findings), false);
     };
     // A CloudFormation template's intrinsic functions, resolved from the template itself (pointers are unchanged).
     let (document, inner) = if found.detected.starts_with("CloudFormation") {
@@ -172,15 +235,29 @@ pub fn evaluate(
                 "paste the job's token ($CIRCLE_OIDC_TOKEN_V2) to evaluate the policy against it",
             ),
         );
-        return Evaluation {
-            info,
-            verdict: None,
-            checks: Vec::new(),
-            findings,
-            unusable: false,
-        };
+        return (
+            Evaluation {
+                info,
+                verdict: None,
+                checks: Vec::new(),
+                findings,
+                unusable: false,
+            },
+            false,
+        );
     };
     let ctx = context::Context::from_claims(claims, now);
+    let trusts_provider = ctx.provider.as_deref().is_some_and(|provider| {
+        policy.statements.iter().any(|st| {
+            st.effect == Some(parse::Effect::Allow)
+                && st.principal.as_ref().is_some_and(|p| {
+                    !p.negated
+                        && p.entries.iter().any(|e| {
+                            e.kind == "Federated" && eval::arn_provider(e.value) == Some(provider)
+                        })
+                })
+        })
+    });
     let mut ev = eval::evaluate(&policy, &ctx, claims);
     findings.extend(diagnose::diagnose(&policy, &ctx, claims, &mut ev, locator));
     findings.push(Finding::new(
@@ -202,13 +279,16 @@ pub fn evaluate(
         ));
     }
     info.decided_by = ev.decided_by.clone();
-    Evaluation {
-        info,
-        verdict: ev.verdict,
-        checks: ev.checks,
-        findings,
-        unusable: false,
-    }
+    (
+        Evaluation {
+            info,
+            verdict: ev.verdict,
+            checks: ev.checks,
+            findings,
+            unusable: false,
+        },
+        trusts_provider,
+    )
 }
 
 /// Findings that mean IAM refuses to save the document (`MalformedPolicyDocument`): such a text cannot be a

@@ -185,15 +185,32 @@ pub enum Source<'a> {
 
 const MAX_SEARCH_DEPTH: usize = 8;
 
-/// Find the trust policy in a pasted JSON value.
+/// Find the trust policy in a pasted JSON value: the first of [`find_all`] that trusts a web identity (else the
+/// first), with the others' pointers in `others`.
 pub fn find(value: &Value) -> Option<Found<'_>> {
+    let mut found = find_all(value);
+    let pick = default_pick(&found)?;
+    let mut chosen = found.swap_remove(pick);
+    chosen.others = found.into_iter().map(|f| f.pointer).collect();
+    chosen.others.sort();
+    Some(chosen)
+}
+
+/// The index [`find`] picks in [`find_all`]'s list: the first document that trusts a web identity, else the first.
+pub fn default_pick(found: &[Found<'_>]) -> Option<usize> {
+    (!found.is_empty()).then(|| found.iter().position(trusts_web_identity).unwrap_or(0))
+}
+
+/// Every trust policy in a pasted JSON value (a template or state often holds several roles), in breadth-first
+/// order, each document once; `others` is left empty.
+pub fn find_all(value: &Value) -> Vec<Found<'_>> {
     if is_policy(value) {
-        return Some(Found {
+        return vec![Found {
             detected: "IAM trust policy document".into(),
             pointer: String::new(),
             source: Source::Object(value),
             others: Vec::new(),
-        });
+        }];
     }
     if let Value::String(s) = value {
         if let Ok(inner) = serde_json::from_str::<Value>(s.trim()).or_else(|_| {
@@ -202,15 +219,15 @@ pub fn find(value: &Value) -> Option<Found<'_>> {
                 .and_then(|d| serde_json::from_str::<Value>(&d).map_err(|_| ()))
         }) {
             if is_policy(&inner) {
-                return Some(Found {
+                return vec![Found {
                     detected: "IAM trust policy document (as a JSON string)".into(),
                     pointer: String::new(),
                     source: Source::Text(s),
                     others: Vec::new(),
-                });
+                }];
             }
         }
-        return None;
+        return Vec::new();
     }
     if let Some(doc) = value
         .get("Role")
@@ -220,13 +237,14 @@ pub fn find(value: &Value) -> Option<Found<'_>> {
             doc,
             "/Role/AssumeRolePolicyDocument".into(),
             "`aws iam get-role` output (`Role.AssumeRolePolicyDocument`",
-        );
+        )
+        .into_iter()
+        .collect();
     }
     // CloudFormation: Resources/<name>/Properties/AssumeRolePolicyDocument, or a bare Properties fragment;
     // Terraform JSON: resource/aws_iam_role/<name>/assume_role_policy, plan/state `values.assume_role_policy`;
     // `aws iam list-roles`: Roles/<n>/AssumeRolePolicyDocument; Pulumi `stack export`: `assumeRolePolicy`. A
-    // template or state often holds several roles (a Lambda execution role before the CI role): the first one
-    // that trusts a web identity is evaluated.
+    // template or state often holds several roles (a Lambda execution role before the CI role).
     let mut found = candidates(value);
     // The same document written twice (a plan's `planned_values` and `resource_changes`, Pulumi's `inputs` and
     // `outputs`) is one role.
@@ -238,14 +256,7 @@ pub fn find(value: &Value) -> Option<Found<'_>> {
             i += 1;
         }
     }
-    let pick = found.iter().position(trusts_web_identity).unwrap_or(0);
-    if pick >= found.len() {
-        return None;
-    }
-    let mut chosen = found.swap_remove(pick);
-    chosen.others = found.into_iter().map(|f| f.pointer).collect();
-    chosen.others.sort();
-    Some(chosen)
+    found
 }
 
 /// At most this many trust policies are collected from one input.

@@ -20,7 +20,7 @@
 //! | code | severity | meaning |
 //! |---|---|---|
 //! | `azure-no-credential-matches` | error | no credential matches; names the nearest |
-//! | `vcs-origin-fork` | error | the nearest credential's V2 subject names a repository the token's origin forks |
+//! | `vcs-origin-fork` | error | the nearest credential's V2 subject names a repository with the token's repository name under another owner (e.g. a fork) |
 //! | `azure-issuer-trailing-slash` | warning | a credential's issuer ends with `/` (CircleCI's `iss` never does) |
 //! | `azure-wildcard-in-credential` | warning | `*` in issuer or subject: entra has no wildcards |
 //! | `azure-subject-pins-user` | info | a plain credential pins one `user/…` (and one token version) |

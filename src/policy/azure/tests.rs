@@ -357,7 +357,7 @@ fn a_forked_pull_request_is_named_at_the_subject() {
     );
     assert!(e.findings[1]
         .message
-        .starts_with("the token comes from `github.com/someone-else/deploy`, a fork of the `github.com/acme/deploy` that the subject of `circleci` names"));
+        .starts_with("the token comes from `github.com/someone-else/deploy`, another owner's repository with the same name as the `github.com/acme/deploy` that the subject of `circleci` names"));
     assert_eq!(location_of(&e, "vcs-origin-fork"), at(4, 3));
 }
 

@@ -13,7 +13,7 @@
 //! - a read of `assertion['oidc.circleci.com/vcs-ref']` / `vcs-origin` when the token has no vcs claims
 //!   (`custom-webhook-no-vcs`);
 //! - `assertion['oidc.circleci.com/vcs-origin'] == '<repo>'` (or a V2 `sub` naming it) when the token comes from
-//!   a fork of that repository: a forked pull request (`vcs-origin-fork`).
+//!   the same repository name under another owner, e.g. a fork's pull request (`vcs-origin-fork`).
 
 use serde_json::{Map, Value};
 

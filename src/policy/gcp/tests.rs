@@ -591,7 +591,7 @@ fn a_forked_pull_request_is_named_at_the_condition() {
             .find(|f| f.code == "vcs-origin-fork")
             .unwrap_or_else(|| panic!("{condition}: {:#?}", e.findings));
         assert!(
-            f.message.starts_with("the token comes from `github.com/someone-else/deploy`, a fork of the `github.com/acme/deploy`"),
+            f.message.starts_with("the token comes from `github.com/someone-else/deploy`, another owner's repository with the same name as the `github.com/acme/deploy`"),
             "{}",
             f.message
         );

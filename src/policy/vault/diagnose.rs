@@ -1,11 +1,14 @@
 //! Known causes (DOMAIN.md section 6) recognised from a failing role, each an error finding whose fix is the
 //! one thing to do; the same fix replaces the generic one on the failing check. Codes shared with the AWS
-//! module keep its meaning (`sub-expects-v1`, `sub-expects-v2`, `custom-webhook-no-vcs`, `vcs-origin-fork`).
+//! module keep its meaning (`sub-expects-v1`, `sub-expects-v2`, `custom-webhook-no-vcs`, `vcs-origin-fork`,
+//! `vcs-ref-short-name`).
 
 use serde_json::{Map, Value};
 
 use super::rules::{type_mismatch_fix, Rule};
-use crate::policy::aws::diagnose::{fork_finding, forked_from, SubParts};
+use crate::policy::aws::diagnose::{
+    fork_finding, forked_from, full_ref, short_ref_finding, SubParts,
+};
 use crate::policy::json::Object;
 use crate::report::{Area, Finding, Outcome, Severity};
 
@@ -103,7 +106,8 @@ pub fn diagnose(
                     )
                     .with_fix(format!("custom-webhook pipelines get a `sub` with no vcs part: log them in with a separate role whose `bound_subject` is `{sub}` (or that binds `oidc.circleci.com/project-id` `{project}` in `bound_claims`)")))
                 }
-                _ => None,
+                _ => full_ref(bound, true, |f| f == sub)
+                    .map(|full| short_ref_finding(bound, &full, "`bound_subject`")),
             }
         } else if let Some(claim) = key.strip_prefix("bound_claims.") {
             let named = vcs_claim(claim);
@@ -131,6 +135,25 @@ pub fn diagnose(
                     origin,
                     parent,
                     &format!("bound claim `{claim}` expects"),
+                ))
+            } else if let Some((e, full)) = named
+                .filter(|n| *n == "branch")
+                .and_then(|_| rule.check.actual.as_str())
+                .and_then(|actual| {
+                    let listed: Vec<&str> = match expected {
+                        Value::String(e) => vec![e.as_str()],
+                        Value::Array(list) => list.iter().filter_map(Value::as_str).collect(),
+                        _ => Vec::new(),
+                    };
+                    listed
+                        .into_iter()
+                        .find_map(|e| full_ref(e, false, |f| f == actual).map(|full| (e, full)))
+                })
+            {
+                Some(short_ref_finding(
+                    e,
+                    &full,
+                    &format!("bound claim `{claim}`"),
                 ))
             } else if let (Some(named), false) = (named, webhook_reported) {
                 let webhook = rule.check.actual.is_null()

@@ -26,7 +26,8 @@
 //! | `sub-expects-v1` | error | `bound_subject` is this job's V1 `sub` but the token is V2: use `$CIRCLE_OIDC_TOKEN` |
 //! | `sub-expects-v2` | error | `bound_subject` is this job's V2 `sub` but the token is V1: use `$CIRCLE_OIDC_TOKEN_V2` |
 //! | `custom-webhook-no-vcs` | error | `bound_subject` or a bound vcs claim pins a branch/repository; the token has no vcs part (custom webhook) |
-//! | `vcs-origin-fork` | error | a bound `oidc.circleci.com/vcs-origin` names a repository the token's origin forks (a forked pull request) |
+//! | `vcs-origin-fork` | error | a bound `oidc.circleci.com/vcs-origin` names a repository with the token's repository name under another owner (e.g. a fork's pull request) |
+//! | `vcs-ref-short-name` | error | `bound_subject` or a bound `oidc.circleci.com/vcs-ref` names a branch or tag without `refs/heads/`/`refs/tags/` |
 //! | `vault-bound-claim-type-mismatch` | error | a bound value is the token's value in another JSON type (`"false"` vs `false`) with `bound_claims_type=string` |
 //! | `vault-first-error` | info | the error Vault itself would return (it stops at the first failure) |
 //! | `vault-error-*` | error | a recognised Vault login error text, see [`errors`] |

@@ -352,7 +352,7 @@ fn a_forked_pull_request_is_named_at_the_bound_repository() {
         .unwrap();
     assert_eq!(
         f.message,
-        "the token comes from `github.com/someone-else/widgets`, a fork of the `github.com/acme/widgets` that bound claim `oidc.circleci.com/vcs-origin` expects: CircleCI builds a forked pull request with the fork as `vcs-origin` (and gives it a token only when \"pass secrets to forked pull requests\" is on)"
+        "the token comes from `github.com/someone-else/widgets`, another owner's repository with the same name as the `github.com/acme/widgets` that bound claim `oidc.circleci.com/vcs-origin` expects, e.g. a fork: CircleCI builds a forked pull request with the fork as `vcs-origin` (and gives it a token only when \"pass secrets to forked pull requests\" is on)"
     );
     assert_eq!(location_of(&e, "vcs-origin-fork"), at(5, 20));
     // Another repository of the same owner, or a glob, is not a fork.
