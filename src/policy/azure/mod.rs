@@ -146,6 +146,13 @@ pub fn evaluate(
         let iss = claims.get("iss").and_then(Value::as_str).unwrap_or("");
         let sub = claims.get("sub").and_then(Value::as_str).unwrap_or("");
         let aud = rules::audiences(claims).join(", ");
+        // Entra also answers with a code naming the field no credential has (AADSTS700211/-212/-213).
+        let field_code = match failing[..] {
+            ["issuer"] => " (or `AADSTS700211`: no record for the presented issuer)",
+            ["audiences"] => " (or `AADSTS700212`: no record for the presented audience)",
+            ["subject"] => " (or `AADSTS700213`: no record for the presented subject)",
+            _ => "",
+        };
         // The one field that fails (as the credential writes it), or the whole credential when several do.
         let field: &[&str] = match failing[..] {
             ["audiences"] => &[creds[i].audience_key],
@@ -175,7 +182,7 @@ pub fn evaluate(
                 Severity::Error,
                 Area::Policy,
                 format!(
-                    "no federated credential matches this token ({nearest}); entra answers `AADSTS70021: No matching federated identity record found for presented assertion. Assertion Issuer: '{iss}'. Assertion Subject: '{sub}'. Assertion Audience: '{aud}'.`"
+                    "no federated credential matches this token ({nearest}); entra answers `AADSTS70021: No matching federated identity record found for presented assertion. Assertion Issuer: '{iss}'. Assertion Subject: '{sub}'. Assertion Audience: '{aud}'.`{field_code}"
                 ),
             )
             .with_fix(

@@ -429,6 +429,14 @@ fn a_wildcard_subject_is_not_said_to_pin_a_user() {
     let codes: Vec<&str> = e.findings.iter().map(|f| f.code).collect();
     assert!(codes.contains(&"azure-wildcard-in-credential"), "{codes:?}");
     assert!(!codes.contains(&"azure-subject-pins-user"), "{codes:?}");
+    // Only the subject fails: entra may also answer with the code that names it.
+    let none = crate::policy::test_support::finding(&e, "azure-no-credential-matches");
+    assert!(
+        none.message
+            .ends_with("(or `AADSTS700213`: no record for the presented subject)"),
+        "{}",
+        none.message
+    );
     let subject = e.checks.iter().find(|c| c.key == "subject").unwrap();
     assert_eq!(
         subject.explanation,
