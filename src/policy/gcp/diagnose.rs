@@ -8,6 +8,8 @@
 //!
 //! - `assertion.sub == '<this job's V1 sub>'` with a V2 token (`sub-expects-v1`), or the V2 `sub` with a V1
 //!   token (`sub-expects-v2`); a `sub` with a vcs part and a token with no vcs claims (`custom-webhook-no-vcs`);
+//! - `vcs-ref` (or a V2 `sub`) `== '<a short branch or tag name>'` where the full ref matches
+//!   (`vcs-ref-short-name`);
 //! - `<field> == '<text with *>'`: CEL's `==` is exact and `*` is literal (`gcp-star-in-equals`);
 //! - `assertion[...] == '<the claim's value in other letter case>'` (`value-case-mismatch`);
 //! - a read of `assertion['oidc.circleci.com/vcs-ref']` / `vcs-origin` when the token has no vcs claims
@@ -20,7 +22,9 @@ use serde_json::{Map, Value};
 use super::cel::ast::{BinOp, Expr};
 use super::cel::{evaluate_expr, parser, Val};
 use super::mapping;
-use crate::policy::aws::diagnose::{fork_finding, forked_from, named_origin, SubParts};
+use crate::policy::aws::diagnose::{
+    fork_finding, forked_from, full_ref, named_origin, short_ref_finding, SubParts,
+};
 use crate::policy::vault::diagnose::{no_vcs_claims, v2_sub};
 use crate::report::{Area, Finding, Severity};
 
@@ -171,6 +175,25 @@ fn leaf_findings(
         }
         if text.contains('*') {
             out.push(star_in_equals(&shown, text));
+        }
+        // `vcs-ref` (or a V2 `sub`) compared with a short branch or tag name: the full ref would match.
+        let in_sub = match claim.as_deref() {
+            Some("sub") => Some(true),
+            Some("oidc.circleci.com/vcs-ref") => Some(false),
+            _ => None,
+        };
+        if let Some(in_sub) = in_sub {
+            let actual = claim
+                .as_deref()
+                .and_then(|name| claims.get(name))
+                .and_then(Value::as_str);
+            if let Some(full) = full_ref(text, in_sub, |full| Some(full) == actual) {
+                out.push(short_ref_finding(
+                    text,
+                    &full,
+                    &format!("the condition's `{shown} == '{text}'`"),
+                ));
+            }
         }
         let actual = claim
             .as_deref()

@@ -18,6 +18,7 @@
 //! | `sub-expects-v1` / `sub-expects-v2` | error | the condition compares `assertion.sub` with this job's other token version's `sub` |
 //! | `custom-webhook-no-vcs` | error | the condition pins a branch/repository (vcs claims or a V2 `sub`); the token has no vcs part (custom webhook) |
 //! | `vcs-origin-fork` | error | the condition names a repository with the token's repository name under another owner (e.g. a fork's pull request) |
+//! | `vcs-ref-short-name` | error | the condition compares `vcs-ref` (or a V2 `sub`) with a short branch or tag name; the full ref would match |
 //! | `gcp-star-in-equals` | error | `==` against a string holding `*`, which CEL compares literally |
 //! | `value-case-mismatch` | error | `==` against a claim's value in other letter case (CEL compares case-sensitively) |
 //! | `gcp-condition-rejects` | error | the condition is not true for this token |
