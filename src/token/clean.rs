@@ -119,6 +119,9 @@ pub(crate) fn embedded_token(input: &str) -> Option<(&str, String)> {
     for line in input.lines() {
         let v2 = line.contains("CIRCLE_OIDC_TOKEN_V2");
         for run in line.split(|c: char| !is_token_char(c)) {
+            // `jwt=eyJ…`, `subject_token=eyJ…`: `=` is a token character (padding), but padding never comes
+            // right before a header, so what precedes `=eyJ` is a key.
+            let run = run.find("=eyJ").map_or(run, |at| &run[at + 1..]);
             let mut parts = run.split('.');
             let shaped = matches!(
                 (parts.next(), parts.next(), parts.next(), parts.next()),

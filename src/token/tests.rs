@@ -53,6 +53,11 @@ fn accepts_what_people_paste() {
         format!("export CIRCLE_OIDC_TOKEN_V2=\"{t}\""),
         format!("CIRCLE_OIDC_TOKEN='{t}'"),
         format!("Authorization: Bearer {t}"),
+        // A logged command or form body: `key=<token>`, with what follows it.
+        format!("vault write auth/jwt/login role=circleci jwt={t}"),
+        format!("+ vault write auth/jwt/login role=circleci jwt={t}"),
+        format!("subject_token={t}&subject_token_type=urn:ietf:params:oauth:token-type:jwt"),
+        format!("curl -s https://sts.googleapis.com/v1/token -d subject_token={t} -d audience=x"),
     ] {
         let d = decode(&paste);
         assert_eq!(d.form, Form::Jws, "{paste}");
