@@ -28,6 +28,7 @@ pub mod diff;
 pub mod embedded;
 pub mod gcp;
 pub mod json;
+pub mod nested;
 pub mod vault;
 pub mod wrapped;
 pub mod yaml;
@@ -246,7 +247,7 @@ fn not_recognized(value: &Value) -> Evaluation {
         Area::Policy,
         format!("this JSON is not a trust configuration claimcheck knows: expected {expected}"),
     )
-    .with_fix("paste the role's trust policy document, e.g. the output of `aws iam get-role --role-name <name>`");
+    .with_fix("paste the trust configuration itself: `aws iam get-role --role-name <name>`, `gcloud iam workload-identity-pools providers describe <id> ... --format=json`, `vault read -format=json auth/jwt/role/<name>` or `az ad app federated-credential list --id <app-id>`");
     Evaluation::unusable(PolicyInfo::default(), vec![finding])
 }
 

@@ -6,7 +6,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::policy::json::pointer_push;
+use crate::policy::nested;
 
 /// One credential as pasted.
 #[derive(Debug, Clone, PartialEq)]
@@ -109,72 +109,33 @@ pub fn read<'a>(doc: &'a Value) -> Option<(Vec<Credential<'a>>, String)> {
     Some((creds, detected))
 }
 
-/// How deep [`nested`] looks for credentials (Terraform state puts them 5 levels down, in child modules deeper).
-const MAX_DEPTH: usize = 24;
-
 /// The credentials inside another document (see the module doc), each once, and what the document is; `None`
 /// when it holds none. A nested credential needs a string `issuer` (a Terraform plan's `configuration` holds
-/// expressions, not values).
+/// expressions, not values); in an ARM resource it is named by the resource.
 fn nested(doc: &Value) -> Option<(Vec<Credential<'_>>, String)> {
     let mut found: Vec<Credential<'_>> = Vec::new();
-    // Each value with its pointer, its depth, and the `name` of the ARM resource whose `properties` it is.
-    let mut stack: Vec<(&Value, String, usize, Option<&str>)> = vec![(doc, String::new(), 0, None)];
-    while let Some((value, pointer, depth, resource)) = stack.pop() {
-        match value {
-            // A credential (an expression-valued one, in a plan's `configuration`, is skipped).
-            Value::Object(map) if !pointer.is_empty() && is_credential(map) => {
-                if !map.get("issuer").is_some_and(Value::is_string) {
-                    continue;
-                }
-                let mut cred = read_one(map, found.len(), pointer);
-                if let (Some(name), None) = (resource, map.get("name")) {
-                    cred.name = name.to_string();
-                }
-                let same = |c: &Credential<'_>| {
-                    (c.issuer, c.subject, &c.audiences, &c.expression)
-                        == (cred.issuer, cred.subject, &cred.audiences, &cred.expression)
-                };
-                if !found.iter().any(same) {
-                    found.push(cred);
-                }
-            }
-            Value::Object(map) if depth < MAX_DEPTH => {
-                let name = map.get("name").and_then(Value::as_str);
-                // Pushed in reverse so that credentials come out in document order.
-                for (k, v) in map.iter().rev() {
-                    let resource = name.filter(|_| k == "properties");
-                    stack.push((v, pointer_push(&pointer, k), depth + 1, resource));
-                }
-            }
-            Value::Array(items) if depth < MAX_DEPTH => {
-                for (i, v) in items.iter().enumerate().rev() {
-                    stack.push((v, pointer_push(&pointer, &i.to_string()), depth + 1, None));
-                }
-            }
-            _ => {}
+    let plausible =
+        |m: &Map<String, Value>| is_credential(m) && m.get("issuer").is_some_and(Value::is_string);
+    for (pointer, map) in nested::find(doc, plausible) {
+        let resource = nested::resource_name(doc, &pointer);
+        let mut cred = read_one(map, found.len(), pointer);
+        if let (Some(name), None) = (resource, map.get("name")) {
+            cred.name = name.to_string();
+        }
+        let same = |c: &Credential<'_>| {
+            (c.issuer, c.subject, &c.audiences, &c.expression)
+                == (cred.issuer, cred.subject, &cred.audiences, &cred.expression)
+        };
+        if !found.iter().any(same) {
+            found.push(cred);
         }
     }
     if found.is_empty() {
         return None;
     }
-    let within = if doc.get("terraform_version").is_some() {
-        if doc.get("planned_values").is_some() {
-            "a terraform plan"
-        } else {
-            "terraform state"
-        }
-    } else if doc.get("resource").is_some() {
-        "a terraform JSON configuration"
-    } else if doc.get("properties").is_some() || doc.get("resources").is_some() {
-        "an ARM resource or template"
-    } else if doc.get("deployment").is_some() {
-        "a pulumi stack export"
-    } else {
-        "the pasted JSON"
-    };
     let what = match found.len() {
         1 => "entra federated identity credential".to_string(),
         n => format!("{n} entra federated identity credentials"),
     };
-    Some((found, format!("{what} in {within}")))
+    Some((found, format!("{what} in {}", nested::within(doc))))
 }

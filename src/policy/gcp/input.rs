@@ -1,6 +1,8 @@
 //! The forms a workload identity pool provider can be pasted in: the JSON of
 //! `gcloud iam workload-identity-pools providers describe --format=json` (OIDC fields under `oidc`),
-//! or the same fields alone (`issuerUri` and `allowedAudiences` may then sit at the top level).
+//! or the same fields alone (`issuerUri` and `allowedAudiences` may then sit at the top level), or Terraform's
+//! `google_iam_workload_identity_pool_provider` (`attribute_mapping`, `attribute_condition`,
+//! `oidc[0].issuer_uri`, `allowed_audiences`), alone or inside state, a plan or a Pulumi export (see [`super`]).
 
 use serde_json::{Map, Value};
 
@@ -21,6 +23,9 @@ pub struct Provider {
     /// describe output), for locating them.
     pub issuer_path: Vec<&'static str>,
     pub audiences_path: Vec<&'static str>,
+    /// How the mapping and the condition are written: `attributeMapping`, or Terraform's `attribute_mapping`.
+    pub mapping_key: &'static str,
+    pub condition_key: &'static str,
 }
 
 fn strings(v: Option<&Value>) -> Vec<String> {
@@ -38,15 +43,51 @@ fn strings(v: Option<&Value>) -> Vec<String> {
     }
 }
 
+/// A field under its gcloud (camelCase) or Terraform (snake_case) name, with the name found.
+fn either<'a>(
+    map: &'a Map<String, Value>,
+    camel: &'static str,
+    snake: &'static str,
+) -> Option<(&'static str, &'a Value)> {
+    map.get(camel)
+        .map(|v| (camel, v))
+        .or_else(|| map.get(snake).map(|v| (snake, v)))
+}
+
+/// The `oidc` block: an object (gcloud, Pulumi), or a one-item list (Terraform state), with its path.
+fn oidc_block(map: &Map<String, Value>) -> Option<(Vec<&'static str>, &Map<String, Value>)> {
+    match map.get("oidc")? {
+        Value::Object(o) => Some((vec!["oidc"], o)),
+        Value::Array(items) => Some((vec!["oidc", "0"], items.first()?.as_object()?)),
+        _ => None,
+    }
+}
+
 fn is_provider(map: &Map<String, Value>) -> bool {
-    map.contains_key("attributeMapping")
-        || map.contains_key("attributeCondition")
-        || matches!(map.get("oidc"), Some(Value::Object(o)) if o.contains_key("issuerUri"))
+    either(map, "attributeMapping", "attribute_mapping").is_some()
+        || either(map, "attributeCondition", "attribute_condition").is_some()
+        || oidc_block(map).is_some_and(|(_, o)| either(o, "issuerUri", "issuer_uri").is_some())
         || map.contains_key("issuerUri")
         || map
             .get("name")
             .and_then(Value::as_str)
             .is_some_and(|n| n.contains("workloadIdentityPools/"))
+}
+
+/// A provider inside another document (Terraform state, plan or JSON configuration, a Pulumi export): its
+/// mapping holds strings and its issuer is a string (a plan's `configuration` holds expressions, not values).
+pub fn is_nested_provider(map: &Map<String, Value>) -> bool {
+    let mapping = either(map, "attributeMapping", "attribute_mapping").map(|(_, v)| v);
+    let issuer = oidc_block(map).and_then(|(_, o)| either(o, "issuerUri", "issuer_uri"));
+    let strings_only = |v: &Value| {
+        v.as_object()
+            .is_some_and(|m| m.values().all(Value::is_string))
+    };
+    (mapping.is_some() || issuer.is_some())
+        && mapping.is_none_or(strings_only)
+        && issuer.is_none_or(|(_, v)| v.is_string())
+        && either(map, "attributeCondition", "attribute_condition")
+            .is_none_or(|(_, v)| v.is_string() || v.is_null())
 }
 
 /// Read `doc` as a provider, or `None` when it is not one.
@@ -55,16 +96,31 @@ pub fn read(doc: &Value) -> Option<Provider> {
     if !is_provider(map) {
         return None;
     }
-    let oidc = map.get("oidc").and_then(Value::as_object);
-    let field = |k: &str| oidc.and_then(|o| o.get(k)).or_else(|| map.get(k));
-    // Where `field` reads `k`; under `oidc` too when it is nowhere, if there is an `oidc` object.
-    let path = |k: &'static str| match oidc {
-        Some(o) if o.contains_key(k) || !map.contains_key(k) => vec!["oidc", k],
-        _ => vec![k],
+    let oidc = oidc_block(map);
+    // A field of the `oidc` block, or of the provider itself (fields pasted alone), with its path.
+    let field = |camel: &'static str, snake: &'static str| -> (Option<&Value>, Vec<&'static str>) {
+        if let Some((mut path, o)) = oidc.clone() {
+            if let Some((key, v)) = either(o, camel, snake) {
+                path.push(key);
+                return (Some(v), path);
+            }
+        }
+        match either(map, camel, snake) {
+            Some((key, v)) => (Some(v), vec![key]),
+            // Where it belongs: under `oidc` when there is one.
+            None => match oidc.clone() {
+                Some((mut path, _)) => {
+                    path.push(camel);
+                    (None, path)
+                }
+                None => (None, vec![camel]),
+            },
+        }
     };
-    let mapping = map
-        .get("attributeMapping")
-        .and_then(Value::as_object)
+    let (issuer, issuer_path) = field("issuerUri", "issuer_uri");
+    let (audiences, audiences_path) = field("allowedAudiences", "allowed_audiences");
+    let mapping = either(map, "attributeMapping", "attribute_mapping")
+        .and_then(|(_, v)| v.as_object())
         .map(|m| {
             m.iter()
                 .map(|(k, v)| {
@@ -77,21 +133,22 @@ pub fn read(doc: &Value) -> Option<Provider> {
                 })
                 .collect()
         });
-    let detected = if oidc.is_some() && map.contains_key("name") {
+    let terraform =
+        map.contains_key("attribute_mapping") || map.contains_key("attribute_condition");
+    let detected = if terraform {
+        "google cloud workload identity pool provider (terraform `google_iam_workload_identity_pool_provider`)"
+    } else if oidc.is_some() && map.contains_key("name") {
         "google cloud workload identity pool provider (`gcloud iam workload-identity-pools providers describe`)"
     } else {
         "google cloud workload identity pool provider fields"
     };
     Some(Provider {
         name: map.get("name").and_then(Value::as_str).map(str::to_string),
-        issuer_uri: field("issuerUri")
-            .and_then(Value::as_str)
-            .map(str::to_string),
-        allowed_audiences: strings(field("allowedAudiences")),
+        issuer_uri: issuer.and_then(Value::as_str).map(str::to_string),
+        allowed_audiences: strings(audiences),
         mapping,
-        condition: map
-            .get("attributeCondition")
-            .and_then(Value::as_str)
+        condition: either(map, "attributeCondition", "attribute_condition")
+            .and_then(|(_, v)| v.as_str())
             .map(str::to_string)
             .filter(|c| !c.trim().is_empty()),
         disabled: map
@@ -100,8 +157,12 @@ pub fn read(doc: &Value) -> Option<Provider> {
             .unwrap_or(false),
         state: map.get("state").and_then(Value::as_str).map(str::to_string),
         detected: detected.to_string(),
-        issuer_path: path("issuerUri"),
-        audiences_path: path("allowedAudiences"),
+        issuer_path,
+        audiences_path,
+        mapping_key: either(map, "attributeMapping", "attribute_mapping")
+            .map_or("attributeMapping", |(key, _)| key),
+        condition_key: either(map, "attributeCondition", "attribute_condition")
+            .map_or("attributeCondition", |(key, _)| key),
     })
 }
 

@@ -40,6 +40,7 @@ pub mod rules;
 use serde_json::{Map, Value};
 
 use crate::policy::json::{LazySpans, Object};
+use crate::policy::nested;
 use crate::policy::{Evaluation, PolicyKind};
 use crate::report::{
     Area, Check, Finding, Location, Outcome, PolicyInfo, Severity, Snippet, Verdict,
@@ -60,8 +61,35 @@ pub fn recognize(doc: &Value) -> Option<String> {
                 items.len()
             ))
         }
-        _ => input::read(doc).map(|p| p.detected),
+        _ => input::read(doc).map(|p| p.detected).or_else(|| {
+            let found = nested_providers(doc);
+            let what = match found.len() {
+                0 => return None,
+                1 => "google cloud workload identity pool provider".to_string(),
+                n => format!("{n} google cloud workload identity pool providers"),
+            };
+            Some(format!("{what} in {}", nested::within(doc)))
+        }),
     }
+}
+
+/// The providers inside another document (Terraform state, plan or JSON configuration, a Pulumi export), each
+/// once (a plan holds the same provider in its planned values and its resource changes), with their pointers.
+fn nested_providers(doc: &Value) -> Vec<(String, &Value)> {
+    let mut out: Vec<(String, &Value, input::Provider)> = Vec::new();
+    for (pointer, _) in nested::find(doc, input::is_nested_provider) {
+        let Some(value) = doc.pointer(&pointer) else {
+            continue;
+        };
+        let Some(mut provider) = input::read(value) else {
+            continue;
+        };
+        provider.detected.clear();
+        if !out.iter().any(|(_, _, p)| *p == provider) {
+            out.push((pointer, value, provider));
+        }
+    }
+    out.into_iter().map(|(p, v, _)| (p, v)).collect()
 }
 
 /// Evaluate a provider `doc` (or a list of them, as `providers list` prints) against `claims`.
@@ -75,7 +103,31 @@ pub fn evaluate(
     let spans = LazySpans::new(text);
     match (doc, recognize(doc)) {
         (Value::Array(items), detected @ Some(_)) => {
-            evaluate_list(items, detected, &spans, claims, now)
+            let items: Vec<(String, &Value)> = items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (format!("/{i}"), v))
+                .collect();
+            evaluate_list(&items, detected, &spans, claims, now)
+        }
+        (_, detected) if input::read(doc).is_none() => {
+            let items = nested_providers(doc);
+            match &items[..] {
+                [(pointer, item)] => {
+                    let mut e = evaluate_one(
+                        item,
+                        Object {
+                            spans: &spans,
+                            pointer,
+                        },
+                        claims,
+                        now,
+                    );
+                    e.info.detected = detected;
+                    e
+                }
+                _ => evaluate_list(&items, detected, &spans, claims, now),
+            }
         }
         _ => evaluate_one(
             doc,
@@ -92,7 +144,7 @@ pub fn evaluate(
 /// A pool's providers: the token is accepted when one of them accepts it (the job names the provider it
 /// exchanges the token with). Each provider's checks and findings are labelled with its ID.
 fn evaluate_list(
-    items: &[Value],
+    items: &[(String, &Value)],
     detected: Option<String>,
     spans: &LazySpans<'_>,
     claims: Option<&Map<String, Value>>,
@@ -109,18 +161,18 @@ fn evaluate_list(
     let mut accepted = None;
     let mut rejected = Vec::new();
     let mut undecided = false;
-    for (i, item) in items.iter().enumerate() {
+    for (i, (pointer, item)) in items.iter().enumerate() {
         let id = item
             .get("name")
             .and_then(Value::as_str)
             .and_then(|n| n.rsplit('/').next())
+            .or_else(|| {
+                item.get("workload_identity_pool_provider_id")
+                    .and_then(Value::as_str)
+            })
             .filter(|id| !id.is_empty())
             .map_or_else(|| format!("#{}", i + 1), |id| format!("`{id}`"));
-        let pointer = format!("/{i}");
-        let at = Object {
-            spans,
-            pointer: &pointer,
-        };
+        let at = Object { spans, pointer };
         let e = evaluate_one(item, at, claims, now);
         for mut c in e.checks {
             c.statement = Some(match c.statement {
@@ -214,7 +266,7 @@ fn evaluate_one(
                 "the provider has no `attributeCondition`: every token from this issuer with an allowed audience is accepted (all projects of the org)",
             )
             .with_fix("add `--attribute-condition=\"assertion['oidc.circleci.com/project-id'] == '<project-id>'\"`")
-            .located(at.at(&["attributeCondition"])),
+            .located(at.at(&[provider.condition_key])),
         );
     }
     eval.findings.extend(invalid_expressions(&provider, at));
@@ -223,7 +275,7 @@ fn evaluate_one(
         .as_deref()
         .and_then(|c| cel::check::compile(c, cel::check::CONDITION_VARS).ok())
     {
-        let condition_at = at.at(&["attributeCondition"]);
+        let condition_at = at.at(&[provider.condition_key]);
         eval.findings.extend(
             diagnose::lint(&expr, provider.mapping.as_deref())
                 .into_iter()
@@ -249,7 +301,7 @@ fn evaluate_one(
                 "the mapped `google.subject` is longer than 127 bytes; google rejects the token (a V2 CircleCI `sub` always is)",
             )
             .with_fix("map `google.subject=assertion['oidc.circleci.com/project-id']`, or use `$CIRCLE_OIDC_TOKEN` (V1)")
-            .located(at.at(&["attributeMapping", "google.subject"])),
+            .located(at.at(&[provider.mapping_key, "google.subject"])),
         );
     }
     // What a condition may not read: attributes whose mapping claimcheck cannot evaluate.
@@ -333,7 +385,7 @@ fn evaluate_one(
         };
         let rejects = outcome == Outcome::Fail && compiled.is_ok();
         // The findings below are about the condition; it is located only when there are some.
-        let condition_at = rejects.then(|| at.at(&["attributeCondition"])).flatten();
+        let condition_at = rejects.then(|| at.at(&[provider.condition_key])).flatten();
         let diagnoses: Vec<Finding> = match &compiled {
             Ok(expr) if outcome == Outcome::Fail => {
                 diagnose::diagnose(expr, &vars, claims, provider.mapping.as_deref())
@@ -416,11 +468,12 @@ fn check_location(key: &str, provider: &input::Provider, at: Object<'_>) -> Opti
     match key {
         "issuerUri" => at.at(&provider.issuer_path),
         "allowedAudiences" => at.at(&provider.audiences_path),
-        "attributeCondition" | "disabled" | "state" => at.at(&[key]),
-        "attributeMapping" => at.at(&["attributeMapping"]),
+        "attributeCondition" => at.at(&[provider.condition_key]),
+        "disabled" | "state" => at.at(&[key]),
+        "attributeMapping" => at.at(&[provider.mapping_key]),
         _ => key
             .strip_prefix("attributeMapping.")
-            .and_then(|name| at.at(&["attributeMapping", name])),
+            .and_then(|name| at.at(&[provider.mapping_key, name])),
     }
 }
 
@@ -438,7 +491,7 @@ fn invalid_expressions(provider: &input::Provider, at: Object<'_>) -> Vec<Findin
                     &e,
                     "correct the expression: a mapping may use only `assertion`.",
                 )
-                .located(at.at(&["attributeMapping", name])),
+                .located(at.at(&[provider.mapping_key, name])),
             );
         }
     }
@@ -452,7 +505,7 @@ fn invalid_expressions(provider: &input::Provider, at: Object<'_>) -> Vec<Findin
                     &e,
                     "correct the expression: a condition may use only `assertion`, `google` and `attribute`.",
                 )
-                .located(at.at(&["attributeCondition"])),
+                .located(at.at(&[provider.condition_key])),
             );
         }
     }

@@ -100,11 +100,12 @@ fn a_list_of_providers_accepts_when_one_does() {
         .findings
         .iter()
         .any(|f| f.code == "gcp-no-attribute-condition"));
-    // A list that holds something else is not a list of providers.
+    // A list that holds something else is not a list of providers, but the provider in it is found.
     assert_eq!(
-        super::recognize(&json!([provider("a", ""), {"x": 1}])),
-        None
+        super::recognize(&json!([provider("a", ""), {"x": 1}])).as_deref(),
+        Some("google cloud workload identity pool provider in the pasted JSON")
     );
+    assert_eq!(super::recognize(&json!([{"x": 1}])), None);
 }
 
 fn one(condition: &str, mapping: Value) -> Value {
@@ -637,4 +638,67 @@ fn google_subject_mapped_with_split() {
         "{}",
         row.explanation
     );
+}
+
+/// Terraform's `google_iam_workload_identity_pool_provider` (snake_case, `oidc` as a one-item list), alone or
+/// in state, a plan (the same provider twice: read once) or a Pulumi export; findings point at its fields.
+#[test]
+fn terraform_and_pulumi_providers_are_read_and_located() {
+    let claims = json!({"iss": "https://oidc.circleci.com/org/o", "aud": "o", "sub": "org/o/project/p/user/u", "oidc.circleci.com/project-id": "p", "iat": NOW - 60, "exp": NOW + 3540});
+    let values = |condition: &str| {
+        json!({
+            "workload_identity_pool_provider_id": "circleci",
+            "attribute_mapping": {"google.subject": "assertion.sub", "attribute.project": "assertion['oidc.circleci.com/project-id']"},
+            "attribute_condition": condition,
+            "oidc": [{"issuer_uri": "https://oidc.circleci.com/org/o", "allowed_audiences": ["o"]}],
+            "disabled": false
+        })
+    };
+    let ok = values("attribute.project == 'p'");
+    let e = evaluate(&ok, "", claims.as_object(), NOW);
+    assert_eq!(e.verdict, Some(Verdict::Allow), "{:#?}", e.checks);
+
+    let state = json!({"format_version": "1.0", "terraform_version": "1.9.5", "values": {"root_module": {"resources": [
+        {"type": "google_iam_workload_identity_pool", "name": "pool", "values": {"workload_identity_pool_id": "circleci"}},
+        {"type": "google_iam_workload_identity_pool_provider", "name": "circleci", "values": values("attribute.project == 'q'")}
+    ]}}});
+    let text = serde_json::to_string_pretty(&state).unwrap();
+    let e = crate::policy::evaluate(&text, claims.as_object(), NOW);
+    assert_eq!(
+        e.info.detected.as_deref(),
+        Some("google cloud workload identity pool provider in terraform state")
+    );
+    assert_eq!(e.verdict, Some(Verdict::Deny));
+    let line = text
+        .lines()
+        .position(|l| l.contains("\"attribute_condition\""))
+        .unwrap();
+    let column = text.lines().nth(line).unwrap().find('"').unwrap();
+    assert_eq!(
+        location_of(&e, "gcp-condition-rejects"),
+        at(line + 1, column + 1)
+    );
+
+    let plan = json!({"terraform_version": "1.9.5",
+        "planned_values": {"root_module": {"resources": [{"values": ok}]}},
+        "resource_changes": [{"change": {"after": ok}}],
+        "configuration": {"root_module": {"resources": [{"expressions": {"attribute_mapping": {"constant_value": {"google.subject": "assertion.sub"}}, "oidc": [{"issuer_uri": {"references": ["var.issuer"]}}]}}]}}});
+    let e = evaluate(&plan, "", claims.as_object(), NOW);
+    assert_eq!(
+        e.info.detected.as_deref(),
+        Some("google cloud workload identity pool provider in a terraform plan")
+    );
+    assert_eq!(e.verdict, Some(Verdict::Allow));
+
+    // Pulumi writes gcloud's camelCase names.
+    let pulumi = json!({"deployment": {"resources": [{"type": "gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider",
+        "outputs": {"attributeMapping": {"google.subject": "assertion.sub"}, "attributeCondition": "assertion.aud == 'o'",
+            "oidc": {"issuerUri": "https://oidc.circleci.com/org/o", "allowedAudiences": ["o"]}}}]}});
+    let e = evaluate(&pulumi, "", claims.as_object(), NOW);
+    assert_eq!(e.verdict, Some(Verdict::Allow), "{:#?}", e.checks);
+    assert!(e
+        .info
+        .detected
+        .unwrap()
+        .ends_with("in a pulumi stack export"));
 }

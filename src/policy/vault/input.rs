@@ -4,9 +4,12 @@
 //! - a role body as written to `auth/jwt/role/<name>`;
 //! - `vault read -format=json auth/jwt/role/<name>` output (the role sits under `data`);
 //! - an auth config, plain or as `vault read -format=json auth/jwt/config` output;
-//! - both together: `{"config": <config or its vault read output>, "role": <role or its vault read output>}`.
+//! - both together: `{"config": <config or its vault read output>, "role": <role or its vault read output>}`;
+//! - roles (and their config) inside Terraform state, plans, JSON configuration or a Pulumi export ([`read_all`]).
 
 use serde_json::{Map, Value};
+
+use crate::policy::nested;
 
 /// Fields only a JWT auth role carries.
 const ROLE_KEYS: &[&str] = &[
@@ -39,8 +42,8 @@ pub struct VaultInput<'a> {
     /// A human description of the form, for `PolicyInfo::detected`.
     pub detected: String,
     /// JSON Pointers of the role and the config objects in the pasted document, for locating their fields.
-    pub role_pointer: &'static str,
-    pub config_pointer: &'static str,
+    pub role_pointer: String,
+    pub config_pointer: String,
 }
 
 fn unwrap_read(map: &Map<String, Value>) -> (&Map<String, Value>, bool) {
@@ -70,12 +73,13 @@ pub fn read(doc: &Value) -> Option<VaultInput<'_>> {
             role: Some(role),
             config: Some(config),
             detected: "vault JWT auth config and role (`{\"config\": …, \"role\": …}`)".into(),
-            role_pointer: if role_read { "/role/data" } else { "/role" },
+            role_pointer: if role_read { "/role/data" } else { "/role" }.into(),
             config_pointer: if config_read {
                 "/config/data"
             } else {
                 "/config"
-            },
+            }
+            .into(),
         });
     }
     let (body, from_read) = unwrap_read(top);
@@ -90,8 +94,8 @@ pub fn read(doc: &Value) -> Option<VaultInput<'_>> {
             role: Some(body),
             config: None,
             detected: format!("vault JWT auth role{how}"),
-            role_pointer: pointer,
-            config_pointer: "",
+            role_pointer: pointer.into(),
+            config_pointer: String::new(),
         });
     }
     if has_any(body, CONFIG_KEYS) {
@@ -99,11 +103,87 @@ pub fn read(doc: &Value) -> Option<VaultInput<'_>> {
             role: None,
             config: Some(body),
             detected: format!("vault JWT auth config{how}"),
-            role_pointer: "",
-            config_pointer: pointer,
+            role_pointer: String::new(),
+            config_pointer: pointer.into(),
         });
     }
     None
+}
+
+/// A value Terraform's plan JSON writes for an expression (`{"constant_value": …}`, `{"references": […]}`).
+fn is_expression(v: &Value) -> bool {
+    v.as_object()
+        .is_some_and(|o| o.contains_key("constant_value") || o.contains_key("references"))
+}
+
+/// A role or config inside another document: its known fields hold values, not Terraform expressions.
+fn plausible(map: &Map<String, Value>, keys: &[&str]) -> bool {
+    has_any(map, keys)
+        && keys
+            .iter()
+            .all(|k| map.get(*k).is_none_or(|v| !is_expression(v)))
+}
+
+/// Every role in `doc`: the forms [`read`] takes, or the roles inside another document (Terraform state, a plan,
+/// a JSON configuration, a Pulumi export: `vault_jwt_auth_backend_role`, with the `vault_jwt_auth_backend`
+/// config when there is exactly one), each once.
+pub fn read_all(doc: &Value) -> Vec<VaultInput<'_>> {
+    if let Some(one) = read(doc) {
+        return vec![one];
+    }
+    let mut roles: Vec<(String, &Map<String, Value>)> = Vec::new();
+    for (pointer, role) in nested::find(doc, |m| plausible(m, ROLE_KEYS)) {
+        let same = |(_, r): &(String, &Map<String, Value>)| {
+            ROLE_KEYS.iter().all(|k| r.get(*k) == role.get(*k))
+        };
+        if !roles.iter().any(same) {
+            roles.push((pointer, role));
+        }
+    }
+    let mut configs: Vec<(String, &Map<String, Value>)> = Vec::new();
+    for (pointer, config) in
+        nested::find(doc, |m| !has_any(m, ROLE_KEYS) && plausible(m, CONFIG_KEYS))
+    {
+        if !configs
+            .iter()
+            .any(|(_, c)| CONFIG_KEYS.iter().all(|k| c.get(*k) == config.get(*k)))
+        {
+            configs.push((pointer, config));
+        }
+    }
+    let config = match &configs[..] {
+        [one] => Some(one.clone()),
+        _ => None,
+    };
+    let within = nested::within(doc);
+    let and_config = if config.is_some() {
+        " with its auth config"
+    } else {
+        ""
+    };
+    let (config_pointer, config) = config.map_or((String::new(), None), |(p, c)| (p, Some(c)));
+    if roles.is_empty() {
+        return config
+            .map(|c| VaultInput {
+                role: None,
+                config: Some(c),
+                detected: format!("vault JWT auth config in {within}"),
+                role_pointer: String::new(),
+                config_pointer: config_pointer.clone(),
+            })
+            .into_iter()
+            .collect();
+    }
+    roles
+        .into_iter()
+        .map(|(pointer, role)| VaultInput {
+            role: Some(role),
+            config,
+            detected: format!("vault JWT auth role in {within}{and_config}"),
+            role_pointer: pointer,
+            config_pointer: config_pointer.clone(),
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -125,7 +205,7 @@ mod tests {
         assert_eq!(got.config.unwrap().get("bound_issuer"), Some(&json!("i")));
         assert!(got.role.is_some());
         assert_eq!(
-            (got.config_pointer, got.role_pointer),
+            (got.config_pointer.as_str(), got.role_pointer.as_str()),
             ("/config/data", "/role")
         );
 

@@ -49,7 +49,26 @@ pub use errors::explain_error_text;
 
 /// A description of the Vault form `doc` is in, or `None` when it is not a Vault JWT role or config.
 pub fn recognize(doc: &Value) -> Option<String> {
-    input::read(doc).map(|i| i.detected)
+    let all = input::read_all(doc);
+    match all.len() {
+        0 => None,
+        1 => all.into_iter().next().map(|i| i.detected),
+        n => Some(format!(
+            "{n} {}",
+            all[0]
+                .detected
+                .replacen("vault JWT auth role", "vault JWT auth roles", 1)
+        )),
+    }
+}
+
+/// The name of a role found in another document (Terraform's `role_name`), else where it is.
+fn role_name(input: &input::VaultInput<'_>) -> String {
+    input
+        .role
+        .and_then(|r| r.get("role_name"))
+        .and_then(Value::as_str)
+        .map_or_else(|| input.role_pointer.clone(), str::to_string)
 }
 
 /// Evaluate a Vault role/config `doc` against `claims` at `now`.
@@ -59,7 +78,11 @@ pub fn evaluate(
     claims: Option<&Map<String, Value>>,
     now: i64,
 ) -> Evaluation {
-    let Some(input) = input::read(doc) else {
+    let mut all = input::read_all(doc);
+    if all.len() > 1 {
+        return several_roles(all, doc, text, claims, now);
+    }
+    let Some(input) = all.pop() else {
         let info = PolicyInfo {
             kind: Some(PolicyKind::Vault),
             ..PolicyInfo::default()
@@ -73,11 +96,21 @@ pub fn evaluate(
         .with_fix("paste the output of `vault read -format=json auth/jwt/role/<name>`");
         return Evaluation::unusable(info, vec![finding]);
     };
+    evaluate_input(input, text, claims, now)
+}
+
+/// Evaluate one role (and its config, if any) against `claims` at `now`.
+fn evaluate_input(
+    input: input::VaultInput<'_>,
+    text: &str,
+    claims: Option<&Map<String, Value>>,
+    now: i64,
+) -> Evaluation {
     // Scanned for locations only when a finding asks for one.
     let spans = LazySpans::new(text);
     let role_at = Object {
         spans: &spans,
-        pointer: input.role_pointer,
+        pointer: &input.role_pointer,
     };
     let mut findings = lint(&input, &spans);
     let mut eval = Evaluation {
@@ -158,15 +191,73 @@ pub fn evaluate(
     eval
 }
 
+/// Several roles (in Terraform state, say): the login names one, so the first that accepts the token is
+/// evaluated, else the first; `vault-several-roles` names the others.
+fn several_roles(
+    all: Vec<input::VaultInput<'_>>,
+    doc: &Value,
+    text: &str,
+    claims: Option<&Map<String, Value>>,
+    now: i64,
+) -> Evaluation {
+    let names: Vec<String> = all.iter().map(role_name).collect();
+    let results: Vec<Evaluation> = (0..all.len())
+        .map(|i| {
+            // Each role alone, as if only it had been found (its pointer keeps locations in the pasted text).
+            let one = input::VaultInput {
+                role: all[i].role,
+                config: all[i].config,
+                detected: all[i].detected.clone(),
+                role_pointer: all[i].role_pointer.clone(),
+                config_pointer: all[i].config_pointer.clone(),
+            };
+            evaluate_input(one, text, claims, now)
+        })
+        .collect();
+    let allowing = results
+        .iter()
+        .position(|e| e.verdict == Some(Verdict::Allow));
+    let (pick, why) = match allowing {
+        Some(i) => (i, "the first that accepts this token"),
+        None => (0, "the first"),
+    };
+    let others: Vec<String> = names
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != pick)
+        .map(|(_, n)| format!("`{n}`"))
+        .collect();
+    let Some(mut e) = results.into_iter().nth(pick) else {
+        return Evaluation::default();
+    };
+    e.info.detected = recognize(doc);
+    e.findings.insert(
+        0,
+        Finding::new(
+            "vault-several-roles",
+            Severity::Info,
+            Area::Policy,
+            format!(
+                "the input holds {} roles; claimcheck evaluated `{}` ({why}), not {}",
+                names.len(),
+                names[pick],
+                others.join(", ")
+            ),
+        )
+        .with_fix("the job logs in with one role (`vault write auth/jwt/login role=<name> jwt=...`): to check another, paste only that role"),
+    );
+    e
+}
+
 fn lint(input: &input::VaultInput<'_>, spans: &dyn Locate) -> Vec<Finding> {
     let mut out = Vec::new();
     let role_at = Object {
         spans,
-        pointer: input.role_pointer,
+        pointer: &input.role_pointer,
     };
     let config_at = Object {
         spans,
-        pointer: input.config_pointer,
+        pointer: &input.config_pointer,
     };
     if input.config.is_none() {
         out.push(

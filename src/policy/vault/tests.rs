@@ -485,3 +485,54 @@ fn roles_vault_refuses_to_write_and_number_text() {
         Some(Verdict::Deny)
     );
 }
+
+/// Roles in Terraform state (`vault_jwt_auth_backend_role`), with the backend's config: each role read once,
+/// the one that accepts the token evaluated, the others named.
+#[test]
+fn roles_in_terraform_state_are_read_with_their_config() {
+    let c = claims();
+    let role = |name: &str, branch: &str| {
+        json!({"type": "vault_jwt_auth_backend_role", "name": name, "values": {
+            "backend": "jwt", "role_name": name, "role_type": "jwt", "user_claim": "sub",
+            "bound_audiences": [c["aud"]], "bound_claims_type": "string",
+            "bound_claims": {"oidc.circleci.com/vcs-ref": branch}, "token_policies": ["deploy"]}})
+    };
+    let backend = json!({"type": "vault_jwt_auth_backend", "name": "circleci", "values": {
+        "path": "jwt", "type": "jwt", "bound_issuer": c["iss"], "oidc_discovery_url": c["iss"]}});
+    let state = json!({"format_version": "1.0", "terraform_version": "1.9.5", "values": {"root_module": {
+        "resources": [backend, role("staging", "refs/heads/staging"), role("prod", "refs/heads/main")]}}});
+    let text = serde_json::to_string_pretty(&state).unwrap();
+    let e = crate::policy::evaluate(&text, c.as_object(), NOW);
+    assert_eq!(
+        e.info.detected.as_deref(),
+        Some("2 vault JWT auth roles in terraform state with its auth config")
+    );
+    assert_eq!(e.verdict, Some(Verdict::Allow), "{:#?}", e.checks);
+    let several = crate::policy::test_support::finding(&e, "vault-several-roles");
+    assert_eq!(several.message, "the input holds 2 roles; claimcheck evaluated `prod` (the first that accepts this token), not `staging`");
+    // The issuer is checked: the config was found.
+    assert!(
+        e.checks
+            .iter()
+            .any(|r| r.key == "bound_issuer" && r.result == Outcome::Pass),
+        "{:#?}",
+        e.checks
+    );
+
+    // Only the staging role: deny, located at its bound claim in the pasted state.
+    let state = json!({"terraform_version": "1.9.5", "values": {"root_module": {"resources": [role("staging", "refs/heads/staging")]}}});
+    let text = serde_json::to_string_pretty(&state).unwrap();
+    let e = crate::policy::evaluate(&text, c.as_object(), NOW);
+    assert_eq!(e.verdict, Some(Verdict::Deny));
+    assert_eq!(
+        e.info.detected.as_deref(),
+        Some("vault JWT auth role in terraform state")
+    );
+    let failing: Vec<&str> = e
+        .checks
+        .iter()
+        .filter(|r| r.result == Outcome::Fail)
+        .map(|r| r.key.as_ref())
+        .collect();
+    assert_eq!(failing, ["bound_claims.oidc.circleci.com/vcs-ref"]);
+}

@@ -1,0 +1,90 @@
+//! Configurations inside other documents: Terraform state, plans and JSON configuration, ARM resources and
+//! templates, Pulumi stack exports. Each platform says what its object looks like; this finds them, with their
+//! JSON Pointers (for locations), and names the document they were found in.
+
+use serde_json::{Map, Value};
+
+use super::json::pointer_push;
+
+/// How deep [`find`] looks (Terraform state puts resources 5 levels down, child modules deeper).
+const MAX_DEPTH: usize = 24;
+
+/// Every object below the top of `doc` that `is_one` accepts, with its JSON Pointer, in document order; an
+/// accepted object is not looked inside.
+pub fn find(
+    doc: &Value,
+    is_one: impl Fn(&Map<String, Value>) -> bool,
+) -> Vec<(String, &Map<String, Value>)> {
+    let mut found = Vec::new();
+    let mut stack: Vec<(&Value, String, usize)> = vec![(doc, String::new(), 0)];
+    while let Some((value, pointer, depth)) = stack.pop() {
+        match value {
+            Value::Object(map) if !pointer.is_empty() && is_one(map) => found.push((pointer, map)),
+            Value::Object(map) if depth < MAX_DEPTH => {
+                // Pushed in reverse so that objects come out in document order.
+                for (k, v) in map.iter().rev() {
+                    stack.push((v, pointer_push(&pointer, k), depth + 1));
+                }
+            }
+            Value::Array(items) if depth < MAX_DEPTH => {
+                for (i, v) in items.iter().enumerate().rev() {
+                    stack.push((v, pointer_push(&pointer, &i.to_string()), depth + 1));
+                }
+            }
+            _ => {}
+        }
+    }
+    found
+}
+
+/// What kind of document `doc` is, as in "found in terraform state".
+pub fn within(doc: &Value) -> &'static str {
+    if doc.get("terraform_version").is_some() {
+        if doc.get("planned_values").is_some() {
+            "a terraform plan"
+        } else {
+            "terraform state"
+        }
+    } else if doc.get("resource").is_some() {
+        "a terraform JSON configuration"
+    } else if doc.get("properties").is_some() || doc.get("resources").is_some() {
+        "an ARM resource or template"
+    } else if doc.get("deployment").is_some() {
+        "a pulumi stack export"
+    } else {
+        "the pasted JSON"
+    }
+}
+
+/// The `name` of the resource whose `properties` the object at `pointer` is (ARM), if any.
+pub fn resource_name<'a>(doc: &'a Value, pointer: &str) -> Option<&'a str> {
+    let parent = pointer.strip_suffix("/properties")?;
+    doc.pointer(parent)?.get("name")?.as_str()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{find, resource_name, within};
+    use serde_json::json;
+
+    #[test]
+    fn finds_objects_in_document_order_without_looking_inside_them() {
+        let doc = json!({"a": [{"k": 1, "inner": {"k": 2}}, {"x": {"k": 3}}], "k": 0});
+        let found: Vec<String> = find(&doc, |m| m.contains_key("k"))
+            .into_iter()
+            .map(|(p, _)| p)
+            .collect();
+        // The top itself is never a match; `/a/0/inner` is inside a match.
+        assert_eq!(found, ["/a/0", "/a/1/x"]);
+        let state = json!({"terraform_version": "1.9", "values": {}});
+        assert_eq!(within(&state), "terraform state");
+        let arm = json!({"name": "ci/x", "properties": {"issuer": "i"}});
+        assert_eq!(resource_name(&arm, "/properties"), Some("ci/x"));
+        // Deeper than the limit: not found.
+        let mut deep = json!({"k": 1});
+        for _ in 0..100 {
+            deep = json!([deep]);
+        }
+        assert!(find(&deep, |m| m.contains_key("k")).is_empty());
+    }
+}
