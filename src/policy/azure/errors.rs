@@ -38,13 +38,25 @@ fn compare(
     }
 }
 
+/// Whether `text` holds the error `code` itself, not a longer code it begins (`AADSTS70021` in `AADSTS700211`).
+fn has_code(text: &str, code: &str) -> bool {
+    text.match_indices(code).any(|(at, _)| {
+        !text
+            .get(at + code.len()..)
+            .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit()))
+    })
+}
+
 /// Findings for each AADSTS federated-credential error found in `text`.
 pub fn explain_error_text(text: &str, claims: Option<&Map<String, Value>>) -> Vec<Finding> {
     let mut out = Vec::new();
+    // A JSON error body (`{"error_description": "AADSTS…"}`) escapes its quotes and line breaks.
+    let unescaped = text.replace("\\\"", "\"").replace("\\r\\n", "\n");
+    let text = unescaped.as_str();
     let issuer = quoted(text, "Assertion Issuer");
     let subject = quoted(text, "Assertion Subject");
     let audience = quoted(text, "Assertion Audience");
-    if text.contains("AADSTS70021") {
+    if has_code(text, "AADSTS70021") {
         let mut message = format!(
             "entra: no federated credential on the app matches the presented issuer `{}`, subject `{}` and audience `{}`; all three must be equal exactly.",
             issuer.as_deref().unwrap_or("?"),
@@ -62,24 +74,48 @@ pub fn explain_error_text(text: &str, claims: Option<&Map<String, Value>>) -> Ve
             ),
         );
     }
-    for (code, id, what) in [
-        ("azure-error-aadsts700211", "AADSTS700211", "issuer"),
-        ("azure-error-aadsts700212", "AADSTS700212", "audience"),
-        ("azure-error-aadsts700213", "AADSTS700213", "subject"),
+    for (code, id, what, claim) in [
+        ("azure-error-aadsts700211", "AADSTS700211", "issuer", "iss"),
+        (
+            "azure-error-aadsts700212",
+            "AADSTS700212",
+            "audience",
+            "aud",
+        ),
+        ("azure-error-aadsts700213", "AADSTS700213", "subject", "sub"),
     ] {
-        if text.contains(id) {
+        if has_code(text, id) {
+            // `... for presented assertion subject 'org/…'` (the text may wrap before the value).
+            let label = format!("presented assertion {what}");
+            let presented = quoted(&text.replace('\n', " "), &label);
+            let mut message = match &presented {
+                Some(p) => {
+                    format!("entra: no federated credential has the presented {what} `{p}`.")
+                }
+                None => format!("entra: no federated credential has the presented {what}."),
+            };
+            if what == "issuer" && presented.as_deref().is_some_and(|i| i.ends_with('/')) {
+                message.push_str(" it ends with `/`, which CircleCI's `iss` never does.");
+            }
+            message.push_str(&compare(claims, what, claim, presented.as_deref()));
             out.push(
-                Finding::new(
-                    code,
-                    Severity::Error,
-                    Area::StsError,
-                    format!("entra: no federated credential has the presented {what}"),
-                )
-                .with_fix(format!("register the token's {what} exactly as presented")),
+                Finding::new(code, Severity::Error, Area::StsError, message)
+                    .with_fix(format!("register the token's {what} exactly as presented")),
             );
         }
     }
-    if text.contains("AADSTS700024") {
+    if has_code(text, "AADSTS7002138") {
+        out.push(
+            Finding::new(
+                "azure-error-aadsts7002138",
+                Severity::Error,
+                Area::StsError,
+                "entra: a federated credential's subject equals the presented one except for letter case, and entra compares subjects case-sensitively",
+            )
+            .with_fix("register the subject exactly as the token's `sub` has it: the owner and repository in `vcs-origin` keep the case the VCS gives them"),
+        );
+    }
+    if has_code(text, "AADSTS700024") {
         out.push(
             Finding::new(
                 "azure-error-aadsts700024",
@@ -129,5 +165,41 @@ mod tests {
                 == "azure-error-aadsts700024"
         );
         assert!(explain_error_text("no azure here", None).is_empty());
+    }
+}
+
+#[cfg(test)]
+mod code_tests {
+    use super::explain_error_text;
+    use serde_json::json;
+
+    /// Each code is matched whole (`AADSTS70021` is not in `AADSTS700213`), in plain text or a JSON body.
+    #[test]
+    fn codes_are_matched_whole_and_presented_values_compared() {
+        let claims = json!({"iss": "https://oidc.circleci.com/org/o", "sub": "org/o/project/p/user/u", "aud": "o"});
+        let codes = |text: &str| -> Vec<&'static str> {
+            explain_error_text(text, claims.as_object())
+                .iter()
+                .map(|f| f.code)
+                .collect()
+        };
+        let subject = "ERROR: AADSTS700213: No matching federated identity record found for presented\nassertion subject 'org/o/project/p/user/x'. Please check your federated identity credential";
+        assert_eq!(codes(subject), ["azure-error-aadsts700213"]);
+        let found = explain_error_text(subject, claims.as_object());
+        assert!(found[0].message.starts_with("entra: no federated credential has the presented subject `org/o/project/p/user/x`. the presented subject `org/o/project/p/user/x` is not this token's `sub`"), "{}", found[0].message);
+        let body = r#"{"error":"invalid_client","error_description":"AADSTS700211: No matching federated identity record found for presented assertion issuer 'https://oidc.circleci.com/org/o/'. Please check\r\nTrace ID: 1","error_codes":[700211]}"#;
+        assert_eq!(codes(body), ["azure-error-aadsts700211"]);
+        let found = explain_error_text(body, claims.as_object());
+        assert!(
+            found[0].message.contains("it ends with `/`"),
+            "{}",
+            found[0].message
+        );
+        let case = "AADSTS7002138: No matching federated identity record found for presented assertion subject 'org/o/project/p/user/U'. The subject matches with case-insensitive comparison, but not with case-sensitive comparison.";
+        assert_eq!(codes(case), ["azure-error-aadsts7002138"]);
+        assert_eq!(
+            codes("AADSTS70021: No matching federated identity record found"),
+            ["azure-error-aadsts70021"]
+        );
     }
 }

@@ -28,6 +28,7 @@
 //! | `azure-unrecognized` | error | the JSON is not a federated credential |
 //! | `azure-error-aadsts70021` | error | `AADSTS70021: No matching federated identity record found` |
 //! | `azure-error-aadsts700211` / `-700212` / `-700213` | error | no record for the presented issuer / audience / subject |
+//! | `azure-error-aadsts7002138` | error | the presented subject matches a credential's only without letter case |
 //! | `azure-error-aadsts700024` | error | the assertion is outside its valid time range (expired token) |
 
 mod errors;

@@ -65,6 +65,29 @@ pub fn explain_error_text(text: &str, claims: Option<&Map<String, Value>>) -> Ve
             .with_fix("set `--issuer-uri` to the token's `iss` exactly (no trailing `/`)"),
         );
     }
+    // The exchange's `audience` parameter (the job's credential configuration), not the token's `aud`.
+    if google_sts && text.contains("Invalid value for") && text.contains("audience") {
+        out.push(
+            Finding::new(
+                "gcp-error-audience-parameter",
+                Severity::Error,
+                Area::StsError,
+                "google: the token exchange's `audience` parameter is not a provider's full resource name (this is the job's credential configuration, not the token's `aud`)",
+            )
+            .with_fix("set the audience to `//iam.googleapis.com/projects/<project-number>/locations/global/workloadIdentityPools/<pool>/providers/<provider>`: the project number, not its ID (`gcloud iam workload-identity-pools create-cred-config` writes it)"),
+        );
+    }
+    if google_sts && text.contains("invalid_target") {
+        out.push(
+            Finding::new(
+                "gcp-error-invalid-target",
+                Severity::Error,
+                Area::StsError,
+                "google: the pool or provider that the exchange's `audience` names does not exist, or is disabled or deleted",
+            )
+            .with_fix("check the audience's project number, pool and provider IDs against `gcloud iam workload-identity-pools providers list --workload-identity-pool=<pool> --location=global`, and that both are enabled"),
+        );
+    }
     out
 }
 
@@ -95,6 +118,19 @@ mod tests {
                 r#"{"error":"invalid_grant","error_description":"The audience in ID Token [x] does not match the expected audience."}"#
             ),
             ["gcp-error-audience"]
+        );
+        // gcloud's own output around the STS body (google-github-actions/auth#60, #334).
+        assert_eq!(
+            codes(
+                r#"ERROR: gcloud crashed (OAuthError): ('Error code invalid_request: Invalid value for "audience". This value should be the full resource name of the Identity Provider.', '{"error":"invalid_request"}')"#
+            ),
+            ["gcp-error-audience-parameter"]
+        );
+        assert_eq!(
+            codes(
+                r#"('Error code invalid_target: The target service indicated by the "audience" parameters is invalid. This might either be because the pool or provider is disabled or deleted or because it doesn't exist.')"#
+            ),
+            ["gcp-error-invalid-target"]
         );
         assert!(codes("AccessDenied").is_empty());
     }

@@ -29,6 +29,8 @@
 //! | `gcp-error-audience` | error | error text: the audience in the token does not match the provider |
 //! | `gcp-error-subject-too-long` | error | error text: mapped `google.subject` over 127 bytes |
 //! | `gcp-error-issuer` | error | error text: the issuer does not match the provider's |
+//! | `gcp-error-audience-parameter` | error | error text: the exchange's `audience` is not a provider's resource name |
+//! | `gcp-error-invalid-target` | error | error text: the provider the exchange names does not exist or is disabled |
 
 pub mod cel;
 mod diagnose;

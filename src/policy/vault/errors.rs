@@ -42,6 +42,9 @@ fn token_value(claims: Option<&Map<String, Value>>, name: &str) -> String {
 
 /// Findings for every Vault login error recognised in `text`.
 pub fn explain_error_text(text: &str, claims: Option<&Map<String, Value>>) -> Vec<Finding> {
+    // The API's JSON body (`{"errors":["… claim \"X\" …"]}`, what curl prints) escapes the quotes.
+    let unescaped = text.replace("\\\"", "\"");
+    let text = unescaped.as_str();
     let mut out = Vec::new();
     let mut add = |code: &'static str, message: String, fix: &str| {
         out.push(Finding::new(code, Severity::Error, Area::StsError, message).with_fix(fix));
@@ -160,6 +163,16 @@ mod tests {
         assert_eq!(found[0].code, "vault-error-bound-claim-mismatch");
         assert!(
             found[0].message.contains("`refs/heads/dev`"),
+            "{}",
+            found[0].message
+        );
+        // The API's JSON body, as curl prints it: the quotes around the claim are escaped.
+        let body = r#"{"errors":["error validating claims: claim \"oidc.circleci.com/vcs-ref\" does not match any associated bound claim values"]}"#;
+        let found = explain_error_text(body, claims.as_object());
+        assert!(
+            found[0]
+                .message
+                .starts_with("vault: the token's claim `oidc.circleci.com/vcs-ref` matches none"),
             "{}",
             found[0].message
         );
