@@ -28,6 +28,7 @@ pub fn claim_explanation(name: &str) -> &'static str {
         "oidc.circleci.com/vcs-origin" => "the repository, e.g. `github.com/org/repo` (the fork for forked PRs); absent for custom-webhook pipelines; AWS does not expose it",
         "oidc.circleci.com/vcs-ref" => "the git ref, e.g. `refs/heads/main`; absent for custom-webhook pipelines; AWS does not expose it",
         "oidc.circleci.com/ssh-rerun" => "true for a \"rerun job with SSH\" run; PyPI and npm trusted publishing reject such tokens",
+        "oidc.circleci.com/vcs-sha" => "the commit SHA being built, when the pipeline has vcs information (documented by CircleCI; not yet seen in real tokens, unconfirmed); AWS does not expose it",
         _ => "",
     }
 }
@@ -166,6 +167,7 @@ mod tests {
             "oidc.circleci.com/vcs-origin",
             "oidc.circleci.com/vcs-ref",
             "oidc.circleci.com/ssh-rerun",
+            "oidc.circleci.com/vcs-sha",
         ] {
             assert!(!claim_explanation(c).is_empty(), "{c}");
         }

@@ -186,7 +186,8 @@ fn type_ok(name: &str, v: &Value) -> Option<bool> {
         | "oidc.circleci.com/pipeline-id"
         | "oidc.circleci.com/pipeline-definition-id"
         | "oidc.circleci.com/workflow-id"
-        | "oidc.circleci.com/job-id" => v.is_string(),
+        | "oidc.circleci.com/job-id"
+        | "oidc.circleci.com/vcs-sha" => v.is_string(),
         "aud" => v.is_string() || strings(v),
         "iat" | "exp" | "nbf" => v.is_number(),
         "oidc.circleci.com/context-ids" | "amr" => strings(v),
