@@ -185,6 +185,36 @@ fn note_standard(standard: bool, d: &mut Decoded) {
 
 fn decode_json(text: &str, d: &mut Decoded) {
     d.json_pasted = true;
+    // A decoded token: `{"header": {…}, "payload": {…}}` (`step crypto jwt inspect`), or the header and the
+    // claims one after the other (as copied from jwt.io).
+    let values: Vec<Value> = serde_json::Deserializer::from_str(text)
+        .into_iter::<Value>()
+        .take(3)
+        .map_while(Result::ok)
+        .collect();
+    let parts = match &values[..] {
+        [Value::Object(one)] => match (one.get("header"), one.get("payload").or(one.get("claims")))
+        {
+            (Some(Value::Object(h)), Some(Value::Object(c))) => {
+                Some((h, c, "its `header` and `payload`"))
+            }
+            _ => None,
+        },
+        [Value::Object(h), Value::Object(c)] if h.contains_key("alg") => Some((
+            h,
+            c,
+            "the first object as the header, the second as the claims",
+        )),
+        _ => None,
+    };
+    if let Some((header, claims, how)) = parts {
+        d.cleanup
+            .push(format!("read the pasted decoded token: {how}"));
+        d.header = Some(header.clone());
+        d.claims = Some(claims.clone());
+        d.form = Form::Partial;
+        return;
+    }
     match segment::parse_object_text(text, Segment::Payload) {
         Ok(map) if map.contains_key("alg") && !looks_like_claims(&map) => {
             d.cleanup

@@ -203,6 +203,28 @@ fn not_utf8_is_reported() {
     assert_eq!(d.errors[0].offset, Some(6));
 }
 
+/// A decoded token pasted as JSON: `step crypto jwt inspect`'s object, or jwt.io's header then claims.
+#[test]
+fn a_pasted_decoded_token_is_read_as_header_and_claims() {
+    let inspect =
+        format!("{{\"header\": {HEADER}, \"payload\": {CLAIMS}, \"signature\": \"c2ln\"}}");
+    let two = format!("{HEADER}\n\n{CLAIMS}\n");
+    for paste in [inspect, two] {
+        let d = decode(&paste);
+        assert_eq!(d.form, Form::Partial, "{paste}");
+        assert_eq!(d.header.as_ref().unwrap()["alg"], "RS256", "{paste}");
+        assert_eq!(
+            d.claims.as_ref().unwrap()["sub"],
+            serde_json::from_str::<serde_json::Value>(CLAIMS).unwrap()["sub"]
+        );
+        assert!(
+            d.cleanup[0].starts_with("read the pasted decoded token"),
+            "{:?}",
+            d.cleanup
+        );
+    }
+}
+
 #[test]
 fn pasted_json_is_read_as_claims_with_locations() {
     let d = decode(CLAIMS);
