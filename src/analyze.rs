@@ -78,11 +78,78 @@ pub fn analyze(input: &Input<'_>) -> Report {
         report.suggestions = policy::suggest(report.policy.kind, claims);
     }
     if !input.error_text.trim().is_empty() {
-        report
-            .findings
-            .extend(policy::explain_error_text(input.error_text, claims));
+        let explained = policy::explain_error_text(input.error_text, claims);
+        report.findings.extend(cross_check(&report, &explained));
+        report.findings.extend(explained);
     }
     report
+}
+
+/// The platform an error-text finding is about, from its code.
+fn error_platform(code: &str) -> Option<policy::PolicyKind> {
+    use policy::PolicyKind::*;
+    [
+        ("sts-", Aws),
+        ("gcp-error-", Gcp),
+        ("vault-error-", Vault),
+        ("azure-error-", Azure),
+    ]
+    .into_iter()
+    .find_map(|(prefix, kind)| code.starts_with(prefix).then_some(kind))
+}
+
+/// What the error text says against the rest of the report: an error from another platform than the pasted
+/// configuration's, or a refusal where the pasted configuration accepts the token.
+fn cross_check(report: &Report, explained: &[Finding]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let platforms: Vec<policy::PolicyKind> = explained
+        .iter()
+        .filter_map(|f| error_platform(f.code))
+        .collect();
+    let Some(kind) = report.policy.kind else {
+        return out;
+    };
+    if !platforms.is_empty() && !platforms.contains(&kind) {
+        out.push(
+            Finding::new(
+                "error-text-other-platform",
+                Severity::Warning,
+                Area::StsError,
+                format!(
+                    "the error text comes from {}, but the pasted configuration is {}: they are not about the same login",
+                    kind_name(platforms[0]),
+                    kind_name(kind)
+                ),
+            )
+            .with_fix("paste the configuration of the platform that printed the error"),
+        );
+    } else if report.verdict == Some(Verdict::Allow)
+        && explained
+            .iter()
+            .any(|f| f.severity == Severity::Error && error_platform(f.code) == Some(kind))
+    {
+        out.push(
+            Finding::new(
+                "error-text-contradicts-verdict",
+                Severity::Warning,
+                Area::StsError,
+                "the pasted configuration accepts this token, yet the error text says the login was refused: the job \
+                 sent another token (or it had expired by then), used another role or provider, or what is deployed \
+                 differs from what was pasted",
+            )
+            .with_fix("paste the token the failing job printed and the configuration the job really uses (the role ARN or provider audience in its settings), read back from the cloud"),
+        );
+    }
+    out
+}
+
+fn kind_name(kind: policy::PolicyKind) -> &'static str {
+    match kind {
+        policy::PolicyKind::Aws => "AWS",
+        policy::PolicyKind::Gcp => "Google Cloud",
+        policy::PolicyKind::Vault => "Vault",
+        policy::PolicyKind::Azure => "Azure (entra)",
+    }
 }
 
 /// Why an evaluated policy has no verdict, when the platform module did not say: the first check it could
@@ -163,6 +230,52 @@ mod tests {
         let from_link = findings(true);
         assert!(from_link.contains(&("token-signature-removed", Severity::Info, false)));
         assert!(!from_link.iter().any(|f| f.0 == "token-unsigned"));
+    }
+
+    /// The error text is checked against the rest: a refusal where the policy allows, another platform's error.
+    #[test]
+    fn the_error_text_is_cross_checked_with_the_verdict_and_the_platform() {
+        let ex = example("v1-allow").unwrap();
+        let codes = |error_text: &str| -> Vec<&'static str> {
+            analyze(&Input {
+                token: ex.token,
+                policy: ex.policy,
+                error_text,
+                now: ex.at,
+                ..Input::default()
+            })
+            .findings
+            .into_iter()
+            .map(|f| f.code)
+            .filter(|c| {
+                c.starts_with("error-text") || c.starts_with("sts-") || c.starts_with("azure-")
+            })
+            .collect()
+        };
+        let denied = "An error occurred (AccessDenied) when calling the AssumeRoleWithWebIdentity operation: Not authorized to perform sts:AssumeRoleWithWebIdentity";
+        assert_eq!(
+            codes(denied),
+            ["error-text-contradicts-verdict", "sts-access-denied"]
+        );
+        let entra =
+            "AADSTS70021: No matching federated identity record found for presented assertion.";
+        assert_eq!(
+            codes(entra),
+            ["error-text-other-platform", "azure-error-aadsts70021"]
+        );
+        // A denied token with a refusal: nothing to cross-check.
+        let deny = example("v2-token-v1-policy").unwrap();
+        let report = analyze(&Input {
+            token: deny.token,
+            policy: deny.policy,
+            error_text: denied,
+            now: deny.at,
+            ..Input::default()
+        });
+        assert!(!report
+            .findings
+            .iter()
+            .any(|f| f.code.starts_with("error-text")));
     }
 
     #[test]
