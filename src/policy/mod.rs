@@ -186,8 +186,10 @@ fn dispatch(
     now: i64,
 ) -> Evaluation {
     let Some(p) = PLATFORMS.iter().find(|p| (p.recognize)(value).is_some()) else {
-        return match value.get("TemplateBody").and_then(Value::as_str) {
-            Some(body) if how.is_none() => template_body(body, claims, now),
+        return match template_body_of(value) {
+            Some((body, parameters)) if how.is_none() => {
+                template_body(body, &parameters, claims, now)
+            }
             _ => not_recognized(value),
         };
     };
@@ -199,24 +201,70 @@ fn dispatch(
     evaluation
 }
 
-/// `aws cloudformation get-template` output for a YAML (or JSON text) template: `TemplateBody` is a string.
-/// Evaluated as if the template had been pasted; its locations are in the template, not in the pasted text, so
+/// A template written as a string: `aws cloudformation get-template` output (`TemplateBody`),
+/// `describe-stack-set` output or an `AWS::CloudFormation::StackSet` resource (`TemplateBody` with the
+/// `Parameters` values the stacks get). The body, and each `(ParameterKey, ParameterValue)`.
+fn template_body_of(value: &Value) -> Option<(&str, Vec<(&str, &str)>)> {
+    let holder = if value.get("TemplateBody").is_some_and(Value::is_string) {
+        value.as_object()?
+    } else {
+        nested::find(value, |m| {
+            m.get("TemplateBody").is_some_and(Value::is_string)
+        })
+        .into_iter()
+        .next()?
+        .1
+    };
+    let parameters = holder
+        .get("Parameters")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|p| {
+            Some((
+                p.get("ParameterKey")?.as_str()?,
+                p.get("ParameterValue")?.as_str()?,
+            ))
+        })
+        .collect();
+    Some((holder.get("TemplateBody")?.as_str()?, parameters))
+}
+
+/// A template given as a string (see [`template_body_of`]), evaluated as if it had been pasted, with the given
+/// parameter values as the parameters' defaults. Its locations are in the template, not in the pasted text, so
 /// they are dropped.
-fn template_body(body: &str, claims: Option<&Map<String, Value>>, now: i64) -> Evaluation {
-    let mut evaluation = if let Ok(p) = json::parse(body) {
-        dispatch(&p.value, body, Some(", from `TemplateBody`"), claims, now)
+fn template_body(
+    body: &str,
+    parameters: &[(&str, &str)],
+    claims: Option<&Map<String, Value>>,
+    now: i64,
+) -> Evaluation {
+    let (mut template, how) = if let Ok(p) = json::parse(body) {
+        (p.value, ", from `TemplateBody`")
     } else {
         match yaml::parse(body) {
-            Ok(parsed) if parsed.value.is_object() => dispatch(
-                &parsed.value,
-                &serde_json::to_string_pretty(&parsed.value).unwrap_or_default(),
-                Some(", read from the YAML in `TemplateBody`"),
-                claims,
-                now,
-            ),
+            Ok(parsed) if parsed.value.is_object() => {
+                (parsed.value, ", read from the YAML in `TemplateBody`")
+            }
             _ => return not_recognized(&Value::Null),
         }
     };
+    let mut how = how.to_string();
+    if !parameters.is_empty() {
+        if let Some(declared) = template
+            .get_mut("Parameters")
+            .and_then(Value::as_object_mut)
+        {
+            for (key, value) in parameters {
+                if let Some(Value::Object(p)) = declared.get_mut(*key) {
+                    p.insert("Default".into(), Value::String((*value).to_string()));
+                }
+            }
+            how.push_str(" with the parameter values it is deployed with");
+        }
+    }
+    let text = serde_json::to_string_pretty(&template).unwrap_or_default();
+    let mut evaluation = dispatch(&template, &text, Some(&how), claims, now);
     for f in &mut evaluation.findings {
         f.location = None;
     }
@@ -633,6 +681,36 @@ mod tests {
         // Not a template: said as for any other JSON.
         let e = evaluate(r#"{"TemplateBody": "just: [text"}"#, Some(&claims), 2_000);
         assert_eq!(e.findings[0].code, "policy-not-recognized");
+
+        // `describe-stack-set` (or a StackSet resource): the template without defaults, and the values the
+        // stacks are deployed with, which decide the verdict.
+        let no_default = yaml.replace(&format!("    Default: {org}\n"), "");
+        for (value, verdict) in [(org, Verdict::Deny), ("another-org", Verdict::Deny)] {
+            let stack_set = serde_json::json!({"StackSet": {"StackSetName": "ci", "TemplateBody": no_default,
+                "Parameters": [{"ParameterKey": "OrgId", "ParameterValue": value}]}});
+            let e = evaluate(&stack_set.to_string(), Some(&claims), 2_000);
+            assert_eq!(e.verdict, Some(verdict));
+            assert_eq!(
+                e.info.detected.as_deref(),
+                Some("CloudFormation template (`AssumeRolePolicyDocument`, an object), read from the YAML in `TemplateBody` with the parameter values it is deployed with")
+            );
+        }
+        let allowing = no_default.replace(&format!("{sub}/nope"), &sub);
+        let resource = serde_json::json!({"Resources": {"Set": {"Type": "AWS::CloudFormation::StackSet", "Properties": {
+            "TemplateBody": allowing, "Parameters": [{"ParameterKey": "OrgId", "ParameterValue": org}]}}}});
+        let e = evaluate(&resource.to_string(), Some(&claims), 2_000);
+        assert_eq!(e.verdict, Some(Verdict::Allow), "{:#?}", e.checks);
+        // Without the values: only the deployed stack knows the org, and no provider mismatch is claimed.
+        let e = evaluate(
+            &serde_json::json!({"TemplateBody": allowing}).to_string(),
+            Some(&claims),
+            2_000,
+        );
+        assert_eq!(e.verdict, None);
+        assert!(!e
+            .findings
+            .iter()
+            .any(|f| f.code == "condition-key-provider-mismatch"));
     }
 
     #[test]

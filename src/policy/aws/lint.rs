@@ -193,8 +193,12 @@ pub fn lint(policy: &Policy, loc: Locator<'_>) -> Vec<Finding> {
             let cat = || loc.at(&c.pointer(&st.pointer));
             let claim = claim_of(c.key);
             if let Some((prefix, _)) = c.key.rsplit_once(':') {
+                // A provider written with a template variable (`${CircleCIOrgId}`) is not known yet.
+                let unresolved = |p: &str| p.contains("${") || p.contains('<');
                 if !providers.is_empty()
                     && prefix.contains('/')
+                    && !unresolved(prefix)
+                    && !providers.iter().any(|p| unresolved(p))
                     && !providers
                         .iter()
                         .any(|p| *p == prefix || p.eq_ignore_ascii_case(prefix))
