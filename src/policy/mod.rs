@@ -371,6 +371,17 @@ fn not_a_document(text: &str) -> Option<Evaluation> {
             "this is a `vault write` command with `key=value` arguments, not the role as Vault stores it",
             "run it, then paste `vault read -format=json auth/jwt/role/<name>`",
         ))
+    } else if t.contains("Terraform will perform the following actions")
+        || t.contains(
+            "Terraform used the selected providers to generate the following execution plan",
+        )
+        || t.lines().any(is_plan_resource_line)
+    {
+        Some((
+            PolicyKind::Aws,
+            "this is `terraform plan`'s text output, a diff for people to read, not a document claimcheck can evaluate",
+            "run `terraform plan -out plan.tfplan`, then paste `terraform show -json plan.tfplan` (or `terraform show -json` for the state)",
+        ))
     } else if t.starts_with("ROLE\t") || t.contains("\nASSUMEROLEPOLICYDOCUMENT\t") {
         Some((
             PolicyKind::Aws,
@@ -395,6 +406,24 @@ fn not_a_document(text: &str) -> Option<Evaluation> {
         };
         Evaluation::unusable(info, vec![finding])
     })
+}
+
+/// `  # aws_iam_role.ci will be created` (a resource address, then what the plan does to it).
+fn is_plan_resource_line(line: &str) -> bool {
+    let Some(rest) = line.trim_start().strip_prefix("# ") else {
+        return false;
+    };
+    let address = rest.split(' ').next().unwrap_or("");
+    address.contains('.')
+        && !address.contains('/')
+        && [
+            " will be created",
+            " will be updated in-place",
+            " must be replaced",
+            " will be destroyed",
+        ]
+        .iter()
+        .any(|w| rest.ends_with(w))
 }
 
 /// The text is not JSON: say where, and guess which platform it was meant for.
@@ -857,6 +886,30 @@ mod tests {
             .as_deref()
             .unwrap()
             .starts_with("paste `vault read -format=json auth/jwt/role/<name>`"));
+    }
+
+    #[test]
+    fn terraform_plan_text_says_what_to_paste_instead() {
+        let plan = "Terraform will perform the following actions:\n\n  # aws_iam_role.ci will be created\n  + resource \"aws_iam_role\" \"ci\" {\n      + assume_role_policy = jsonencode(\n            {\n              + Version = \"2012-10-17\"\n            }\n        )\n    }\n";
+        for text in [
+            plan.to_string(),
+            plan.replace(
+                "Terraform will perform the following actions:\n",
+                "2026-01-01T00:00:00Z ",
+            ),
+        ] {
+            let e = evaluate(&text, None, 0);
+            assert_eq!(e.findings[0].code, "policy-format-not-supported", "{text}");
+            assert!(e.findings[0]
+                .fix
+                .as_deref()
+                .unwrap()
+                .contains("terraform show -json"));
+        }
+        // A YAML comment that merely says so is not a plan.
+        assert!(!super::is_plan_resource_line(
+            "# the role will be created by CloudFormation"
+        ));
     }
 
     #[test]
