@@ -497,9 +497,26 @@ pub fn diagnose(
     }
 
     if ev.verdict == Some(Verdict::Deny) && !ev.sts_refused {
+        // A V1 token that this job's V2 token (same job, with the vcs part) would get through: switch variables.
+        let v2_allowed = claims
+            .get("sub")
+            .and_then(Value::as_str)
+            .filter(|sub| SubParts::parse(sub).is_some_and(|p| p.vcs.is_none()))
+            .and_then(|sub| crate::policy::vault::diagnose::v2_sub(sub, claims))
+            .is_some_and(|v2| {
+                let mut other = claims.clone();
+                other.insert("sub".into(), Value::String(v2));
+                let ctx = Context::from_claims(&other, ctx.now);
+                super::eval::evaluate(policy, &ctx, &other).verdict == Some(Verdict::Allow)
+            });
         for (st, se) in policy.statements.iter().zip(&ev.statements) {
             if st.effect == Some(Effect::Deny) && se.applies == Outcome::Pass {
-                out.push(finding("deny-applied", Severity::Error, format!("{} is a `Deny` that applies to this token, and an explicit Deny wins over every Allow", st.label()), "narrow the Deny's conditions, or fix what makes it match (see its checks)", loc.at(&st.pointer)));
+                let fix = if v2_allowed {
+                    "this policy expects a V2 sub: use $CIRCLE_OIDC_TOKEN_V2 (the V1 `sub` has no branch for this Deny's patterns to spare; this job's V2 token is allowed)"
+                } else {
+                    "narrow the Deny's conditions, or fix what makes it match (see its checks)"
+                };
+                out.push(finding("deny-applied", Severity::Error, format!("{} is a `Deny` that applies to this token, and an explicit Deny wins over every Allow", st.label()), fix, loc.at(&st.pointer)));
             }
         }
     }
