@@ -135,12 +135,15 @@ fn evaluate_input(
         .min_by_key(|r| r.order)
         .map(|r| (r.check.key.clone(), r.vault_error.clone(), r.order));
     // Vault checks `bound_claims` in Go map order, which is random: with several failing, its answer names any.
-    let tied = first.as_ref().map_or(0, |(_, _, order)| {
-        rules
-            .iter()
-            .filter(|r| r.check.result == Outcome::Fail && r.order == *order)
-            .count()
-    });
+    let tied = first
+        .as_ref()
+        .filter(|(key, _, _)| key.starts_with("bound_claims."))
+        .map_or(0, |(_, _, order)| {
+            rules
+                .iter()
+                .filter(|r| r.check.result == Outcome::Fail && r.order == *order)
+                .count()
+        });
     let any_fail = first.is_some();
     let any_unknown = rules.iter().any(|r| r.check.result == Outcome::Unknown);
     eval.checks = rules.into_iter().map(|r| r.check).collect();
@@ -201,18 +204,10 @@ fn several_roles(
     now: i64,
 ) -> Evaluation {
     let names: Vec<String> = all.iter().map(role_name).collect();
-    let results: Vec<Evaluation> = (0..all.len())
-        .map(|i| {
-            // Each role alone, as if only it had been found (its pointer keeps locations in the pasted text).
-            let one = input::VaultInput {
-                role: all[i].role,
-                config: all[i].config,
-                detected: all[i].detected.clone(),
-                role_pointer: all[i].role_pointer.clone(),
-                config_pointer: all[i].config_pointer.clone(),
-            };
-            evaluate_input(one, text, claims, now)
-        })
+    // Each role alone, as if only it had been found (its pointer keeps locations in the pasted text).
+    let results: Vec<Evaluation> = all
+        .into_iter()
+        .map(|one| evaluate_input(one, text, claims, now))
         .collect();
     let allowing = results
         .iter()
