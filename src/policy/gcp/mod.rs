@@ -272,14 +272,15 @@ fn evaluate_one(
         );
     }
     eval.findings.extend(invalid_expressions(&provider, at));
-    if let Some(expr) = provider
+    // Compiled once: linted here, evaluated below.
+    let compiled_condition = provider
         .condition
         .as_deref()
-        .and_then(|c| cel::check::compile(c, cel::check::CONDITION_VARS).ok())
-    {
+        .map(|c| cel::check::compile(c, cel::check::CONDITION_VARS));
+    if let Some(Ok(expr)) = &compiled_condition {
         let condition_at = at.at(&[provider.condition_key]);
         eval.findings.extend(
-            diagnose::lint(&expr, provider.mapping.as_deref())
+            diagnose::lint(expr, provider.mapping.as_deref())
                 .into_iter()
                 .map(|f| f.located(condition_at)),
         );
@@ -319,7 +320,7 @@ fn evaluate_one(
     let google = Val::Map(mapped.google.clone());
     let attribute = Val::Map(mapped.attribute.clone());
     checks.extend(mapped.checks);
-    if let Some(condition) = &provider.condition {
+    if let (Some(condition), Some(compiled)) = (&provider.condition, &compiled_condition) {
         let vars = vec![
             (
                 "assertion".to_string(),
@@ -328,12 +329,11 @@ fn evaluate_one(
             ("google".to_string(), google),
             ("attribute".to_string(), attribute),
         ];
-        let compiled = cel::check::compile(condition, cel::check::CONDITION_VARS);
-        let result = match &compiled {
+        let result = match compiled {
             Ok(expr) => cel::evaluate_expr_with_unknowns(expr, vars.clone(), unknown_keys),
             Err(_) => Ok(Val::Null),
         };
-        let (outcome, why, actual) = match (result, &compiled) {
+        let (outcome, why, actual) = match (result, compiled) {
             (_, Err(e)) => (
                 Outcome::Fail,
                 format!(
@@ -377,7 +377,7 @@ fn evaluate_one(
             Err(Stop::Unknown(what)) => (Outcome::Unknown, format!("cannot evaluate: {what}"), Value::Null),
             },
         };
-        let fix = match &compiled {
+        let fix = match compiled {
             Err(e) => Some(e.hint.clone().unwrap_or_else(|| {
                 "correct the expression: a condition may use only `assertion`, `google` and `attribute`.".to_string()
             })),
@@ -388,7 +388,7 @@ fn evaluate_one(
         let rejects = outcome == Outcome::Fail && compiled.is_ok();
         // The findings below are about the condition; it is located only when there are some.
         let condition_at = rejects.then(|| at.at(&[provider.condition_key])).flatten();
-        let diagnoses: Vec<Finding> = match &compiled {
+        let diagnoses: Vec<Finding> = match compiled {
             Ok(expr) if outcome == Outcome::Fail => {
                 diagnose::diagnose(expr, &vars, claims, provider.mapping.as_deref())
                     .into_iter()
