@@ -171,8 +171,6 @@ pub struct Found<'a> {
     /// Pointer of the document (or of the string holding it) in the pasted JSON.
     pub pointer: String,
     pub source: Source<'a>,
-    /// Pointers of the other trust policies in the same input (a template or state with several roles).
-    pub others: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -186,14 +184,11 @@ pub enum Source<'a> {
 const MAX_SEARCH_DEPTH: usize = 8;
 
 /// Find the trust policy in a pasted JSON value: the first of [`find_all`] that trusts a web identity (else the
-/// first), with the others' pointers in `others`.
+/// first).
 pub fn find(value: &Value) -> Option<Found<'_>> {
     let mut found = find_all(value);
     let pick = default_pick(&found)?;
-    let mut chosen = found.swap_remove(pick);
-    chosen.others = found.into_iter().map(|f| f.pointer).collect();
-    chosen.others.sort();
-    Some(chosen)
+    Some(found.swap_remove(pick))
 }
 
 /// The index [`find`] picks in [`find_all`]'s list: the first document that trusts a web identity, else the first.
@@ -202,14 +197,13 @@ pub fn default_pick(found: &[Found<'_>]) -> Option<usize> {
 }
 
 /// Every trust policy in a pasted JSON value (a template or state often holds several roles), in breadth-first
-/// order, each document once; `others` is left empty.
+/// order, each document once.
 pub fn find_all(value: &Value) -> Vec<Found<'_>> {
     if is_policy(value) {
         return vec![Found {
             detected: "IAM trust policy document".into(),
             pointer: String::new(),
             source: Source::Object(value),
-            others: Vec::new(),
         }];
     }
     if let Value::String(s) = value {
@@ -223,7 +217,6 @@ pub fn find_all(value: &Value) -> Vec<Found<'_>> {
                     detected: "IAM trust policy document (as a JSON string)".into(),
                     pointer: String::new(),
                     source: Source::Text(s),
-                    others: Vec::new(),
                 }];
             }
         }
@@ -349,7 +342,6 @@ fn embedded<'a>(doc: &'a Value, pointer: String, what: &str) -> Option<Found<'a>
             detected: format!("{what}, an object)"),
             pointer,
             source: Source::Object(doc),
-            others: Vec::new(),
         }),
         Value::String(s) => {
             let form = if json::looks_url_encoded(s) {
@@ -361,7 +353,6 @@ fn embedded<'a>(doc: &'a Value, pointer: String, what: &str) -> Option<Found<'a>
                 detected: format!("{what}, {form})"),
                 pointer,
                 source: Source::Text(s),
-                others: Vec::new(),
             })
         }
         _ => None,
