@@ -168,6 +168,11 @@ fn leaf_findings(
     if let Some((path, text)) = equals_string(leaf) {
         let shown = path_text(path).unwrap_or_default();
         let claim = claim_read(path, direct);
+        // The token's value of that claim, when it is a string.
+        let actual = claim
+            .as_deref()
+            .and_then(|name| claims.get(name))
+            .and_then(Value::as_str);
         if claim.as_deref() == Some("sub") {
             if let Some(f) = sub_version(&shown, text, token_sub, project, claims, mapping_exprs) {
                 out.push(f);
@@ -183,10 +188,6 @@ fn leaf_findings(
             _ => None,
         };
         if let Some(in_sub) = in_sub {
-            let actual = claim
-                .as_deref()
-                .and_then(|name| claims.get(name))
-                .and_then(Value::as_str);
             if let Some(full) = full_ref(text, in_sub, |full| Some(full) == actual) {
                 out.push(short_ref_finding(
                     text,
@@ -195,10 +196,6 @@ fn leaf_findings(
                 ));
             }
         }
-        let actual = claim
-            .as_deref()
-            .and_then(|name| claims.get(name))
-            .and_then(Value::as_str);
         if let Some(actual) = actual.filter(|a| *a != text && a.eq_ignore_ascii_case(text)) {
             out.push(
                 Finding::new(
