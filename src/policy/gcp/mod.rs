@@ -57,22 +57,31 @@ pub const REJECTED: &str = "The given credential is rejected by the attribute co
 /// A description of the provider form `doc` is in, or `None`.
 pub fn recognize(doc: &Value) -> Option<String> {
     match doc {
-        Value::Array(items) if !items.is_empty() && items.iter().all(|i| input::read(i).is_some()) => {
+        Value::Array(items) if is_list(items) => {
             Some(format!(
                 "{} google cloud workload identity pool providers (`gcloud iam workload-identity-pools providers list`)",
                 items.len()
             ))
         }
-        _ => input::read(doc).map(|p| p.detected).or_else(|| {
-            let found = nested_providers(doc);
-            let what = match found.len() {
-                0 => return None,
-                1 => "google cloud workload identity pool provider".to_string(),
-                n => format!("{n} google cloud workload identity pool providers"),
-            };
-            Some(format!("{what} in {}", nested::within(doc)))
-        }),
+        _ => input::read(doc)
+            .map(|p| p.detected)
+            .or_else(|| nested_detected(doc, nested_providers(doc).len())),
     }
+}
+
+/// `providers list` output: providers only.
+fn is_list(items: &[Value]) -> bool {
+    !items.is_empty() && items.iter().all(|i| input::read(i).is_some())
+}
+
+/// What was detected when `count` providers were found inside `doc` (see [`nested_providers`]).
+fn nested_detected(doc: &Value, count: usize) -> Option<String> {
+    let what = match count {
+        0 => return None,
+        1 => "google cloud workload identity pool provider".to_string(),
+        n => format!("{n} google cloud workload identity pool providers"),
+    };
+    Some(format!("{what} in {}", nested::within(doc)))
 }
 
 /// The providers inside another document (Terraform state, plan or JSON configuration, a Pulumi export), each
@@ -103,8 +112,9 @@ pub fn evaluate(
 ) -> Evaluation {
     // Scanned for locations only when a finding asks for one.
     let spans = LazySpans::new(text);
-    match (doc, recognize(doc)) {
-        (Value::Array(items), detected @ Some(_)) => {
+    match doc {
+        Value::Array(items) if is_list(items) => {
+            let detected = recognize(doc);
             let items: Vec<(String, &Value)> = items
                 .iter()
                 .enumerate()
@@ -112,8 +122,9 @@ pub fn evaluate(
                 .collect();
             evaluate_list(&items, detected, &spans, claims, now)
         }
-        (_, detected) if input::read(doc).is_none() => {
+        _ if input::read(doc).is_none() => {
             let items = nested_providers(doc);
+            let detected = nested_detected(doc, items.len());
             match &items[..] {
                 [(pointer, item)] => {
                     let mut e = evaluate_one(

@@ -106,6 +106,10 @@ fn a_list_of_providers_accepts_when_one_does() {
         Some("google cloud workload identity pool provider in the pasted JSON")
     );
     assert_eq!(super::recognize(&json!([{"x": 1}])), None);
+    // ...and evaluated alone: the other item is not a provider of a list.
+    let e = evaluate(&json!([provider("a", "true"), {"x": 1}]), "", claims, NOW);
+    assert_eq!(e.verdict, Some(Verdict::Allow), "{:#?}", e.checks);
+    assert!(!e.findings.iter().any(|f| f.code == "gcp-unrecognized"));
 }
 
 fn one(condition: &str, mapping: Value) -> Value {
