@@ -151,7 +151,8 @@ fn go_duration(text: &str) -> Option<f64> {
             .find(|c: char| !(c.is_ascii_digit() || c == '.'))
             .unwrap_or(rest.len());
         let (number, tail) = rest.split_at(end);
-        let n = decimal(number)?;
+        // Digits and at most one `.` (`12`, `1.5`, `.5`, `5.`); a lone `.` does not parse.
+        let n: f64 = number.parse().ok()?;
         let unit_end = tail
             .find(|c: char| c.is_ascii_digit() || c == '.')
             .unwrap_or(tail.len());
@@ -169,25 +170,6 @@ fn go_duration(text: &str) -> Option<f64> {
         rest = next;
     }
     Some(sign * total)
-}
-
-/// `12`, `1.5`, `.5`, `5.`: digits with at most one `.` and at least one digit (read without `str::parse::<f64>`,
-/// whose tables would cost the wasm build several KB).
-fn decimal(text: &str) -> Option<f64> {
-    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
-    if whole.len() + fraction.len() == 0 || fraction.contains('.') {
-        return None;
-    }
-    let mut value = 0.0;
-    for b in whole.bytes() {
-        value = value * 10.0 + f64::from(b.checked_sub(b'0').filter(|d| *d < 10)?);
-    }
-    let mut scale = 1.0;
-    for b in fraction.bytes() {
-        scale /= 10.0;
-        value += scale * f64::from(b.checked_sub(b'0').filter(|d| *d < 10)?);
-    }
-    Some(value)
 }
 
 /// A boolean role field as Vault's `TypeBool` reads it (`mapstructure.WeakDecode`): a JSON boolean, a string
