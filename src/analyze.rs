@@ -80,32 +80,18 @@ pub fn analyze(input: &Input<'_>) -> Report {
     if !input.error_text.trim().is_empty() {
         let explained = policy::explain_error_text(input.error_text, claims);
         report.findings.extend(cross_check(&report, &explained));
-        report.findings.extend(explained);
+        report
+            .findings
+            .extend(explained.into_iter().map(|(_, f)| f));
     }
     report
 }
 
-/// The platform an error-text finding is about, from its code.
-fn error_platform(code: &str) -> Option<policy::PolicyKind> {
-    use policy::PolicyKind::*;
-    [
-        ("sts-", Aws),
-        ("gcp-error-", Gcp),
-        ("vault-error-", Vault),
-        ("azure-error-", Azure),
-    ]
-    .into_iter()
-    .find_map(|(prefix, kind)| code.starts_with(prefix).then_some(kind))
-}
-
 /// What the error text says against the rest of the report: an error from another platform than the pasted
 /// configuration's, or a refusal where the pasted configuration accepts the token.
-fn cross_check(report: &Report, explained: &[Finding]) -> Vec<Finding> {
+fn cross_check(report: &Report, explained: &[(policy::PolicyKind, Finding)]) -> Vec<Finding> {
     let mut out = Vec::new();
-    let platforms: Vec<policy::PolicyKind> = explained
-        .iter()
-        .filter_map(|f| error_platform(f.code))
-        .collect();
+    let platforms: Vec<policy::PolicyKind> = explained.iter().map(|(kind, _)| *kind).collect();
     let Some(kind) = report.policy.kind else {
         return out;
     };
@@ -126,7 +112,7 @@ fn cross_check(report: &Report, explained: &[Finding]) -> Vec<Finding> {
     } else if report.verdict == Some(Verdict::Allow)
         && explained
             .iter()
-            .any(|f| f.severity == Severity::Error && error_platform(f.code) == Some(kind))
+            .any(|(k, f)| *k == kind && f.severity == Severity::Error)
     {
         out.push(
             Finding::new(

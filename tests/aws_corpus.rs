@@ -82,10 +82,11 @@ fn run_case(case: &Value, tokens: &Value, print: bool) -> Vec<String> {
         policy::evaluate(&policy_text, claims.as_ref(), now)
     };
     if let Some(Value::String(e)) = case.get("error_text") {
-        ev.findings.extend(policy::explain_error_text(
-            &substitute(e, now),
-            claims.as_ref(),
-        ));
+        ev.findings.extend(
+            policy::explain_error_text(&substitute(e, now), claims.as_ref())
+                .into_iter()
+                .map(|(_, f)| f),
+        );
     }
     let expect = sub_value(&case["expect"], now);
 

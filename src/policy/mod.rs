@@ -483,11 +483,19 @@ pub fn suggest(kind: Option<PolicyKind>, claims: &Map<String, Value>) -> Vec<Sni
     p.map(|p| (p.suggest)(claims)).unwrap_or_default()
 }
 
-/// Recognise an error message a job printed and explain it (every platform is asked).
-pub fn explain_error_text(text: &str, claims: Option<&Map<String, Value>>) -> Vec<Finding> {
+/// Recognise an error message a job printed and explain it (every platform is asked), each finding with the
+/// platform that recognised it.
+pub fn explain_error_text(
+    text: &str,
+    claims: Option<&Map<String, Value>>,
+) -> Vec<(PolicyKind, Finding)> {
     PLATFORMS
         .iter()
-        .flat_map(|p| (p.explain_error_text)(text, claims))
+        .flat_map(|p| {
+            (p.explain_error_text)(text, claims)
+                .into_iter()
+                .map(|f| (p.kind, f))
+        })
         .collect()
 }
 
