@@ -3,7 +3,9 @@
 //!
 //! Small inputs get a minimal diff (longest common subsequence over the part between the common prefix and
 //! suffix). The table is capped at [`MAX_CELLS`]; beyond it the middle is shown as one removed and one added
-//! run, so the work stays linear for huge strings.
+//! run, so the work stays linear for huge strings. What people see ([`diff`]) is then cleaned up the way
+//! diff-match-patch's `diff_cleanupSemantic` does: a short run in common between two changes (the `a` of
+//! `release/*` against `main`) is noise, so the changes around it are shown as one.
 
 use serde::Serialize;
 
@@ -27,9 +29,66 @@ pub struct DiffPart {
     pub text: String,
 }
 
-/// Diff `expected` against `actual`, character by character. Concatenating the `Same` and `Expected` parts
-/// gives `expected`; `Same` and `Actual` give `actual`. Adjacent parts of one kind are merged.
+/// Diff `expected` against `actual` for people: [`minimal_diff`], with each run in common that is no longer
+/// than the change on either side of it folded into one change. Concatenating the `Same` and `Expected` parts
+/// still gives `expected`; `Same` and `Actual` give `actual`.
 pub fn diff(expected: &str, actual: &str) -> Vec<DiffPart> {
+    let parts = minimal_diff(expected, actual);
+    // Runs: text in common, or a change (what the policy has, what the token has).
+    let mut runs: Vec<(Option<String>, String, String)> = Vec::new();
+    for part in parts {
+        match (part.kind, runs.last_mut()) {
+            (DiffKind::Same, _) => runs.push((Some(part.text), String::new(), String::new())),
+            (DiffKind::Expected, Some((None, e, _))) => e.push_str(&part.text),
+            (DiffKind::Actual, Some((None, _, a))) => a.push_str(&part.text),
+            (DiffKind::Expected, _) => runs.push((None, part.text, String::new())),
+            (DiffKind::Actual, _) => runs.push((None, String::new(), part.text)),
+        }
+    }
+    let width = |e: &str, a: &str| e.chars().count().max(a.chars().count());
+    let mut i = 1;
+    while i + 1 < runs.len() {
+        let folds = match (&runs[i - 1], &runs[i], &runs[i + 1]) {
+            ((None, e1, a1), (Some(same), ..), (None, e2, a2)) => {
+                let n = same.chars().count();
+                n <= width(e1, a1) && n <= width(e2, a2)
+            }
+            _ => false,
+        };
+        if !folds {
+            i += 1;
+            continue;
+        }
+        let (_, e2, a2) = runs.remove(i + 1);
+        let (same, ..) = runs.remove(i);
+        let same = same.unwrap_or_default();
+        if let (None, e, a) = &mut runs[i - 1] {
+            e.push_str(&same);
+            e.push_str(&e2);
+            a.push_str(&same);
+            a.push_str(&a2);
+        }
+        // The folded change may now swallow the run in common before it too.
+        i = i.saturating_sub(2).max(1);
+    }
+    let mut out = Vec::new();
+    for (same, e, a) in runs {
+        for (kind, text) in [
+            (DiffKind::Same, same.unwrap_or_default()),
+            (DiffKind::Expected, e),
+            (DiffKind::Actual, a),
+        ] {
+            if !text.is_empty() {
+                out.push(DiffPart { kind, text });
+            }
+        }
+    }
+    out
+}
+
+/// The minimal character diff of `expected` against `actual` (fewest characters changed), for measuring how
+/// far apart two values are. Adjacent parts of one kind are merged; removed text comes before added text.
+pub fn minimal_diff(expected: &str, actual: &str) -> Vec<DiffPart> {
     let e: Vec<char> = expected.chars().collect();
     let a: Vec<char> = actual.chars().collect();
     let prefix = e.iter().zip(&a).take_while(|(x, y)| x == y).count();
@@ -196,16 +255,40 @@ mod tests {
     }
 
     #[test]
+    fn a_short_run_in_common_between_changes_is_folded_into_them() {
+        // The minimal diff keeps the `a` of `release/*` and `main` in common; people see two unrelated values.
+        assert_eq!(
+            render(&minimal_diff("refs/heads/release/*", "refs/heads/main")),
+            "refs/heads/[-rele][+m]a[-se/*][+in]"
+        );
+        assert_eq!(
+            render(&diff("refs/heads/release/*", "refs/heads/main")),
+            "refs/heads/[-release/*][+main]"
+        );
+        // Folding repeats: once two changes are one, the next short run in common can fold too.
+        assert_eq!(render(&diff("xaybz", "1a2b3")), "[-xaybz][+1a2b3]");
+        // A run in common longer than a change beside it stays.
+        assert_eq!(render(&diff("kitten", "sitting")), "[-k][+s]itt[-en][+ing]");
+        assert_eq!(
+            render(&minimal_diff("kitten", "sitting")),
+            "[-k][+s]itt[-e][+i]n[+g]"
+        );
+    }
+
+    #[test]
     fn rebuilds_both_sides() {
         for (e, a) in [
             ("kitten", "sitting"),
             ("", "abc"),
             ("abc", ""),
             ("abcabc", "cbacba"),
+            ("refs/heads/release/*", "refs/heads/main"),
+            ("a1b2c3d4", "4d3c2b1a"),
         ] {
-            let d = diff(e, a);
-            assert_eq!(rebuild(&d, DiffKind::Expected), e);
-            assert_eq!(rebuild(&d, DiffKind::Actual), a);
+            for d in [diff(e, a), minimal_diff(e, a)] {
+                assert_eq!(rebuild(&d, DiffKind::Expected), e);
+                assert_eq!(rebuild(&d, DiffKind::Actual), a);
+            }
         }
     }
 }

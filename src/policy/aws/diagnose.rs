@@ -33,7 +33,7 @@
 use crate::circleci::catalogue::unix_seconds;
 use serde_json::{Map, Value};
 
-use crate::policy::diff::{diff, DiffKind};
+use crate::policy::diff::{minimal_diff, DiffKind};
 use crate::policy::json::pointer_push;
 use crate::report::{Area, Finding, Location, Outcome, Severity, Verdict};
 
@@ -839,7 +839,7 @@ fn near_miss(expected: &str, actual: &str) -> bool {
     {
         return false;
     }
-    let parts = diff(expected, actual);
+    let parts = minimal_diff(expected, actual);
     let changed: usize = parts
         .iter()
         .filter(|p| p.kind != DiffKind::Same)
