@@ -88,6 +88,26 @@ test('gcp: matches() is an RE2 search, and a pattern claimcheck cannot read gues
   await expect(page.locator('body')).toContainText('The given credential is rejected by the attribute condition.');
 });
 
+test('a failing value is diffed against the expected value, a failing CEL expression is not', async ({ page }) => {
+  const token = circleToken({ version: 'v2', iat: IAT });
+  // Vault: the glob `refs/heads/release/*` against `refs/heads/main`: the shared `refs/heads/` is plain, the rest
+  // is one change on each side (no stray common `a` highlighted in between).
+  const role = vaultRole({ bound_claims: { 'oidc.circleci.com/vcs-ref': 'refs/heads/release/*' } });
+  await openApp(page, `#token=${token}&policy=${b64url(JSON.stringify(role))}&at=${AT}`);
+  const failing = page.locator('tr[data-check-result="fail"]');
+  await expect(failing).toHaveCount(1);
+  await expect(failing.locator('td[data-label="Expected"] .diff-same')).toHaveText(['refs/heads/']);
+  await expect(failing.locator('td[data-label="Expected"] mark')).toHaveText(['release/*']);
+  await expect(failing.locator('td[data-label="Actual"] mark')).toHaveText(['main']);
+  // GCP: `google.subject` maps `assertion.sub`, an expression; its value is over 127 bytes. Nothing to diff.
+  await policyInput(page).fill(JSON.stringify(gcp()));
+  await expect(page.locator('[data-verdict="deny"]')).toBeVisible();
+  const cel = page.locator('tr[data-check-result="fail"]');
+  await expect(cel.locator('td[data-label="Key"]')).toHaveText(['attributeMapping.google.subject']);
+  await expect(cel.locator('td[data-label="Expected"]')).toHaveText('assertion.sub');
+  await expect(cel.locator('mark')).toHaveCount(0);
+});
+
 test('vault: editing the pasted role re-evaluates it', async ({ page }) => {
   await openApp(page, `#at=${AT}`);
   await tokenInput(page).fill(circleToken({ version: 'v2', iat: IAT }));

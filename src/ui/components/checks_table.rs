@@ -41,7 +41,8 @@ fn actual(check: &Check, kind: Option<PolicyKind>) -> Html {
 
 fn row(check: &Check, kind: Option<PolicyKind>) -> Html {
     let (icon, word) = result(check.result);
-    let near_miss = (check.result == Outcome::Fail)
+    // A CEL check expects an expression, not a value: a character diff against the value would be noise.
+    let near_miss = (check.result == Outcome::Fail && check.operator != "cel")
         .then(|| diff_view::best(&check.expected, &check.actual))
         .flatten();
     let (expected, actual) = match &near_miss {
