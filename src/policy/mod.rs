@@ -436,10 +436,15 @@ fn unreadable(text: &str, e: json::JsonError) -> Evaluation {
     };
     let hcl = t.starts_with("resource ") || t.starts_with("data ") || t.contains("jsonencode(");
 
-    // `vault read` without `-format=json`: a `Key  Value` table whose values lost their types.
-    let mut lines = t.lines().map(|l| l.split_whitespace().collect::<Vec<_>>());
-    let table =
-        lines.next() == Some(vec!["Key", "Value"]) && lines.next() == Some(vec!["---", "-----"]);
+    // `vault read` without `-format=json`: a `Key  Value` table whose values lost their types (after the
+    // command's own line, when copied from a terminal).
+    let mut after_header = false;
+    let table = t.lines().any(|l| {
+        let words = l.split_whitespace();
+        let rule = after_header && words.clone().eq(["---", "-----"]);
+        after_header = words.eq(["Key", "Value"]);
+        rule
+    });
     let kind = if table { Some(PolicyKind::Vault) } else { kind };
     let finding = if table {
         Finding::new(
@@ -883,7 +888,7 @@ mod tests {
     #[test]
     fn vault_table_output_is_named() {
         let e = evaluate(
-            "Key                  Value\n---                  -----\nbound_audiences      [x]\nrole_type            jwt\n",
+            "$ vault read auth/jwt/role/ci\nKey                  Value\n---                  -----\nbound_audiences      [x]\nrole_type            jwt\n",
             None,
             0,
         );
