@@ -52,6 +52,8 @@ pub fn within(doc: &Value) -> &'static str {
         }
     } else if doc.get("resource").is_some() {
         "a terraform JSON configuration"
+    } else if doc.get("runtime").is_some() {
+        "a pulumi program"
     } else if doc.get("properties").is_some() || doc.get("resources").is_some() {
         "an ARM resource or template"
     } else if doc.get("deployment").is_some() {
@@ -83,6 +85,9 @@ mod tests {
         assert_eq!(found, ["/a/0", "/a/1/x"]);
         let state = json!({"terraform_version": "1.9", "values": {}});
         assert_eq!(within(&state), "terraform state");
+        let program =
+            json!({"name": "ci", "runtime": "yaml", "resources": {"role": {"properties": {}}}});
+        assert_eq!(within(&program), "a pulumi program");
         let arm = json!({"name": "ci/x", "properties": {"issuer": "i"}});
         assert_eq!(resource_name(&arm, "/properties"), Some("ci/x"));
         // Deeper than the limit: not found.
