@@ -56,6 +56,8 @@ pub fn within(doc: &Value) -> &'static str {
         "a pulumi program"
     } else if doc.get("properties").is_some() || doc.get("resources").is_some() {
         "an ARM resource or template"
+    } else if doc.get("kind").is_some() && doc.get("spec").is_some() {
+        "a kubernetes resource"
     } else if doc.get("deployment").is_some() {
         "a pulumi stack export"
     } else {
@@ -88,6 +90,9 @@ mod tests {
         let program =
             json!({"name": "ci", "runtime": "yaml", "resources": {"role": {"properties": {}}}});
         assert_eq!(within(&program), "a pulumi program");
+        // Config Connector's IAMWorkloadIdentityPoolProvider, Crossplane's WorkloadIdentityPoolProvider.
+        let kcc = json!({"kind": "IAMWorkloadIdentityPoolProvider", "spec": {"oidc": {}}});
+        assert_eq!(within(&kcc), "a kubernetes resource");
         let arm = json!({"name": "ci/x", "properties": {"issuer": "i"}});
         assert_eq!(resource_name(&arm, "/properties"), Some("ci/x"));
         // Deeper than the limit: not found.
