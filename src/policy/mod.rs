@@ -12,6 +12,7 @@
 //! | `policy-not-recognized` | error | JSON, but no platform recognizes it |
 //! | `policy-known-after-apply` | error | a Terraform plan whose `assume_role_policy` is unknown until apply |
 //! | `policy-hcl-not-supported` | error | Terraform HCL was pasted; only JSON forms are read |
+//! | `policy-bicep-not-supported` | error | Bicep source was pasted (`resource x 'Type@version'`); the deployed credential is read |
 //! | `policy-table-not-supported` | error | `vault read`'s `Key  Value` table was pasted; its values lost their types |
 //! | `policy-yaml-syntax` | error | the text looks like YAML but [`yaml`] cannot read it (line/column given) |
 
@@ -435,12 +436,25 @@ fn unreadable(text: &str, e: json::JsonError) -> Evaluation {
         None
     };
     let hcl = t.starts_with("resource ") || t.starts_with("data ") || t.contains("jsonencode(");
+    // Bicep names a resource type in single quotes with its API version: `resource fic 'Microsoft…@2023-01-31'`.
+    let bicep = t
+        .lines()
+        .any(|l| l.starts_with("resource ") && l.contains('\'') && l.contains('@'));
 
-    // `vault read` without `-format=json`: a `Key  Value` table whose values lost their types.
-    let mut lines = t.lines().map(|l| l.split_whitespace().collect::<Vec<_>>());
-    let table =
-        lines.next() == Some(vec!["Key", "Value"]) && lines.next() == Some(vec!["---", "-----"]);
-    let kind = if table { Some(PolicyKind::Vault) } else { kind };
+    // `vault read` without `-format=json`: a `Key  Value` table whose values lost their types (after the
+    // command's own line, when copied from a terminal).
+    let mut after_header = false;
+    let table = t.lines().any(|l| {
+        let words = l.split_whitespace();
+        let rule = after_header && words.clone().eq(["---", "-----"]);
+        after_header = words.eq(["Key", "Value"]);
+        rule
+    });
+    let kind = match (table, bicep) {
+        (true, _) => Some(PolicyKind::Vault),
+        (_, true) => Some(PolicyKind::Azure),
+        _ => kind,
+    };
     let finding = if table {
         Finding::new(
             "policy-table-not-supported",
@@ -449,6 +463,14 @@ fn unreadable(text: &str, e: json::JsonError) -> Evaluation {
             "this is `vault read`'s table output, which loses the values' types (a list, a string and a number look alike), so claimcheck does not read it",
         )
         .with_fix("paste `vault read -format=json auth/jwt/role/<name>` instead (and `vault read -format=json auth/jwt/config` to check the issuer)")
+    } else if bicep {
+        Finding::new(
+            "policy-bicep-not-supported",
+            Severity::Error,
+            Area::Policy,
+            "this looks like Bicep source, which claimcheck does not read",
+        )
+        .with_fix("paste the deployed credentials instead: `az identity federated-credential list --identity-name <identity> --resource-group <group>` (or `az ad app federated-credential list --id <app-id>`)")
     } else if hcl {
         Finding::new(
             "policy-hcl-not-supported",
@@ -883,7 +905,7 @@ mod tests {
     #[test]
     fn vault_table_output_is_named() {
         let e = evaluate(
-            "Key                  Value\n---                  -----\nbound_audiences      [x]\nrole_type            jwt\n",
+            "$ vault read auth/jwt/role/ci\nKey                  Value\n---                  -----\nbound_audiences      [x]\nrole_type            jwt\n",
             None,
             0,
         );
@@ -924,6 +946,11 @@ mod tests {
     fn hcl_is_named() {
         let e = evaluate("resource \"aws_iam_role\" \"r\" {\n}", None, 0);
         assert_eq!(e.findings[0].code, "policy-hcl-not-supported");
+        // Bicep also starts with `resource`, but its type is quoted with an API version: an Azure resource.
+        let bicep = "param orgId string\n\nresource fic 'Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials@2023-01-31' = {\n  name: 'circleci'\n}\n";
+        let e = evaluate(bicep, None, 0);
+        assert_eq!(e.info.kind, Some(PolicyKind::Azure));
+        assert_eq!(e.findings[0].code, "policy-bicep-not-supported");
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! Configurations inside other documents: Terraform state, plans and JSON configuration, ARM resources and
 //! templates, Pulumi stack exports. Each platform says what its object looks like; this finds them, with their
-//! JSON Pointers (for locations), and names the document they were found in.
+//! JSON Pointers (for locations), and names the document they were found in. A Pulumi resource holds its
+//! configuration twice, as `inputs` and as `outputs` (the deployed values, with the provider's defaults added):
+//! only its `outputs` are looked in.
 
 use serde_json::{Map, Value};
 
@@ -10,7 +12,7 @@ use super::json::pointer_push;
 const MAX_DEPTH: usize = 24;
 
 /// Every object below the top of `doc` that `is_one` accepts, with its JSON Pointer, in document order; an
-/// accepted object is not looked inside.
+/// accepted object is not looked inside, nor the `inputs` of an object that has `outputs` (Pulumi).
 pub fn find(
     doc: &Value,
     is_one: impl Fn(&Map<String, Value>) -> bool,
@@ -23,6 +25,9 @@ pub fn find(
             Value::Object(map) if depth < MAX_DEPTH => {
                 // Pushed in reverse so that objects come out in document order.
                 for (k, v) in map.iter().rev() {
+                    if k == "inputs" && map.contains_key("outputs") {
+                        continue;
+                    }
                     stack.push((v, pointer_push(&pointer, k), depth + 1));
                 }
             }
@@ -47,8 +52,12 @@ pub fn within(doc: &Value) -> &'static str {
         }
     } else if doc.get("resource").is_some() {
         "a terraform JSON configuration"
+    } else if doc.get("runtime").is_some() {
+        "a pulumi program"
     } else if doc.get("properties").is_some() || doc.get("resources").is_some() {
         "an ARM resource or template"
+    } else if doc.get("kind").is_some() && doc.get("spec").is_some() {
+        "a kubernetes resource"
     } else if doc.get("deployment").is_some() {
         "a pulumi stack export"
     } else {
@@ -78,6 +87,12 @@ mod tests {
         assert_eq!(found, ["/a/0", "/a/1/x"]);
         let state = json!({"terraform_version": "1.9", "values": {}});
         assert_eq!(within(&state), "terraform state");
+        let program =
+            json!({"name": "ci", "runtime": "yaml", "resources": {"role": {"properties": {}}}});
+        assert_eq!(within(&program), "a pulumi program");
+        // Config Connector's IAMWorkloadIdentityPoolProvider, Crossplane's WorkloadIdentityPoolProvider.
+        let kcc = json!({"kind": "IAMWorkloadIdentityPoolProvider", "spec": {"oidc": {}}});
+        assert_eq!(within(&kcc), "a kubernetes resource");
         let arm = json!({"name": "ci/x", "properties": {"issuer": "i"}});
         assert_eq!(resource_name(&arm, "/properties"), Some("ci/x"));
         // Deeper than the limit: not found.
@@ -86,5 +101,18 @@ mod tests {
             deep = json!([deep]);
         }
         assert!(find(&deep, |m| m.contains_key("k")).is_empty());
+        // A Pulumi resource: its deployed `outputs`, not its `inputs` (which lack the provider's defaults).
+        let pulumi = json!({"deployment": {"resources": [{"inputs": {"k": 1}, "outputs": {"k": 1, "d": 0}}, {"inputs": {"k": 2}}]}});
+        let found: Vec<String> = find(&pulumi, |m| m.contains_key("k"))
+            .into_iter()
+            .map(|(p, _)| p)
+            .collect();
+        assert_eq!(
+            found,
+            [
+                "/deployment/resources/0/outputs",
+                "/deployment/resources/1/inputs"
+            ]
+        );
     }
 }

@@ -2,7 +2,8 @@
 //! (`az ad app federated-credential show`, `az identity federated-credential show`), an array (`... list`),
 //! Microsoft Graph's `{"value": [...]}`, or credentials inside another document: Terraform state, plan or JSON
 //! configuration (`azuread_application_federated_identity_credential`, `azurerm_federated_identity_credential`,
-//! whose list is called `audience`), an ARM resource or template (`properties`), a Pulumi stack export.
+//! whose list is called `audience`; `azuread_application_flexible_federated_identity_credential`, whose
+//! expression is `claims_matching_expression`), an ARM resource or template (`properties`), a Pulumi stack export.
 
 use serde_json::{Map, Value};
 
@@ -28,7 +29,14 @@ fn is_credential(map: &Map<String, Value>) -> bool {
         && (map.contains_key("subject")
             || map.contains_key("audiences")
             || map.contains_key("audience")
-            || map.contains_key("claimsMatchingExpression"))
+            || expression(map).is_some())
+}
+
+/// The flexible-credential expression field: Graph's `claimsMatchingExpression`, or azuread's
+/// `claims_matching_expression`.
+fn expression(map: &Map<String, Value>) -> Option<&Value> {
+    map.get("claimsMatchingExpression")
+        .or_else(|| map.get("claims_matching_expression"))
 }
 
 fn read_one(map: &Map<String, Value>, index: usize, pointer: String) -> Credential<'_> {
@@ -45,7 +53,7 @@ fn read_one(map: &Map<String, Value>, index: usize, pointer: String) -> Credenti
         Some(Value::String(s)) => vec![s.clone()],
         _ => Vec::new(),
     };
-    let expression = match map.get("claimsMatchingExpression") {
+    let expression = match expression(map) {
         Some(Value::Object(e)) => e.get("value").and_then(Value::as_str).map(str::to_string),
         Some(Value::String(s)) => Some(s.clone()),
         _ => None,

@@ -103,23 +103,70 @@ fn claim_read(e: &Expr, direct: &Direct) -> Option<String> {
     if let Some(claim) = assertion_claim(e) {
         return Some(claim.to_string());
     }
-    let name = match e {
-        Expr::Select(base, field) => match &**base {
-            Expr::Ident(v) if v == "attribute" || v == "google" => format!("{v}.{field}"),
-            _ => return None,
-        },
-        Expr::Index(base, key) => match (&**base, &**key) {
-            (Expr::Ident(v), Expr::Lit(Val::Str(k))) if v == "attribute" || v == "google" => {
-                format!("{v}.{k}")
-            }
-            _ => return None,
-        },
-        _ => return None,
-    };
+    let name = attribute_name(e)?;
     direct
         .iter()
         .find(|(n, _)| *n == name)
         .map(|(_, claim)| claim.clone())
+}
+
+/// The mapped attribute `e` reads: `attribute.team`, `attribute['team']`, `google.subject`.
+fn attribute_name(e: &Expr) -> Option<String> {
+    let (base, field) = match e {
+        Expr::Select(base, field) => (base, field),
+        Expr::Index(base, key) => match &**key {
+            Expr::Lit(Val::Str(k)) => (base, k),
+            _ => return None,
+        },
+        _ => return None,
+    };
+    match &**base {
+        Expr::Ident(v) if v == "attribute" || v == "google" => Some(format!("{v}.{field}")),
+        _ => None,
+    }
+}
+
+/// The operands of `e`, in order.
+fn children(e: &Expr) -> Vec<&Expr> {
+    match e {
+        Expr::Select(a, _) | Expr::Unary(_, a) | Expr::Has(a, _) => vec![a],
+        Expr::Index(a, b) | Expr::Binary(_, a, b) => vec![a, b],
+        Expr::Call { target, args, .. } => target.iter().map(|t| &**t).chain(args).collect(),
+        Expr::List(items) => items.iter().collect(),
+        Expr::Map(entries) => entries.iter().flat_map(|(k, v)| [k, v]).collect(),
+        Expr::Cond(a, b, c) => vec![a, b, c],
+        Expr::Comprehension { range, body, .. } => vec![range, body],
+        _ => Vec::new(),
+    }
+}
+
+/// Claims that are the same in every token of an organization.
+const ORG_WIDE: &[&str] = &["aud", "iss", "oidc.circleci.com/org-id"];
+
+/// Every claim `e` reads from `assertion`, directly or through the mapping of an attribute it reads; `None` when
+/// it reads `assertion` otherwise (whole, or with a computed key).
+fn claims_read(
+    e: &Expr,
+    mapping: Option<&[(String, String)]>,
+    out: &mut Vec<String>,
+) -> Option<()> {
+    if let Some(claim) = assertion_claim(e) {
+        out.push(claim.to_string());
+        return Some(());
+    }
+    if let Some(name) = attribute_name(e) {
+        // A mapping reads `assertion` only, so this recursion is one level deep.
+        if let Some((_, src)) = mapping.into_iter().flatten().find(|(n, _)| *n == name) {
+            claims_read(&parser::parse(src).ok()?, None, out)?;
+        }
+        return Some(());
+    }
+    if matches!(e, Expr::Ident(i) if i == "assertion") {
+        return None;
+    }
+    children(e)
+        .into_iter()
+        .try_for_each(|c| claims_read(c, mapping, out))
 }
 
 /// A field path as written in CEL (`assertion.sub`, `assertion['oidc.circleci.com/vcs-ref']`,
@@ -367,6 +414,26 @@ pub fn lint(expr: &Expr, mapping_exprs: Option<&[(String, String)]>) -> Vec<Find
     let direct = direct_claims(mapping_exprs);
     let mut out = Vec::new();
     prefix_lint(expr, &direct, &mut out);
+    let mut read = Vec::new();
+    if claims_read(expr, mapping_exprs, &mut read).is_some()
+        && !read.is_empty()
+        && read.iter().all(|c| ORG_WIDE.contains(&c.as_str()))
+    {
+        read.sort();
+        read.dedup();
+        out.push(
+            Finding::new(
+                "gcp-condition-org-only",
+                Severity::Warning,
+                Area::Policy,
+                format!(
+                    "the attribute condition reads only `{}`, which every token of the organization carries alike: every project and branch of the org is accepted",
+                    read.join("`, `")
+                ),
+            )
+            .with_fix("also compare `assertion['oidc.circleci.com/project-id']` with the project's ID (and `assertion['oidc.circleci.com/vcs-ref']` with a branch)"),
+        );
+    }
     out
 }
 
@@ -397,23 +464,7 @@ fn prefix_lint(e: &Expr, direct: &Direct, out: &mut Vec<Finding>) {
             }
         }
     }
-    match e {
-        Expr::Select(a, _) | Expr::Unary(_, a) | Expr::Has(a, _) => prefix_lint(a, direct, out),
-        Expr::Index(a, b) | Expr::Binary(_, a, b) => {
-            prefix_lint(a, direct, out);
-            prefix_lint(b, direct, out);
-        }
-        Expr::Call { target, args, .. } => {
-            for x in target.iter().map(|t| &**t).chain(args.iter()) {
-                prefix_lint(x, direct, out);
-            }
-        }
-        Expr::List(items) => items.iter().for_each(|x| prefix_lint(x, direct, out)),
-        Expr::Cond(a, b, c) => {
-            prefix_lint(a, direct, out);
-            prefix_lint(b, direct, out);
-            prefix_lint(c, direct, out);
-        }
-        _ => {}
+    for x in children(e) {
+        prefix_lint(x, direct, out);
     }
 }

@@ -694,15 +694,17 @@ fn terraform_and_pulumi_providers_are_read_and_located() {
     );
     assert_eq!(e.verdict, Some(Verdict::Allow));
 
-    // Pulumi writes gcloud's camelCase names.
+    // Pulumi writes gcloud's camelCase names; a resource's `inputs` (without the deployed `name`, `state`) are
+    // the same provider as its `outputs`, read once.
     let pulumi = json!({"deployment": {"resources": [{"type": "gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider",
-        "outputs": {"attributeMapping": {"google.subject": "assertion.sub"}, "attributeCondition": "assertion.aud == 'o'",
+        "inputs": {"attributeMapping": {"google.subject": "assertion.sub"}, "attributeCondition": "assertion.aud == 'o'",
+            "oidc": {"issuerUri": "https://oidc.circleci.com/org/o", "allowedAudiences": ["o"]}},
+        "outputs": {"name": "projects/1/locations/global/workloadIdentityPools/p/providers/circleci", "state": "ACTIVE", "attributeMapping": {"google.subject": "assertion.sub"}, "attributeCondition": "assertion.aud == 'o'",
             "oidc": {"issuerUri": "https://oidc.circleci.com/org/o", "allowedAudiences": ["o"]}}}]}});
     let e = evaluate(&pulumi, "", claims.as_object(), NOW);
     assert_eq!(e.verdict, Some(Verdict::Allow), "{:#?}", e.checks);
-    assert!(e
-        .info
-        .detected
-        .unwrap()
-        .ends_with("in a pulumi stack export"));
+    assert_eq!(
+        e.info.detected.as_deref(),
+        Some("google cloud workload identity pool provider in a pulumi stack export")
+    );
 }

@@ -5,7 +5,11 @@
 //! - `vault read -format=json auth/jwt/role/<name>` output (the role sits under `data`);
 //! - an auth config, plain or as `vault read -format=json auth/jwt/config` output;
 //! - both together: `{"config": <config or its vault read output>, "role": <role or its vault read output>}`;
-//! - roles (and their config) inside Terraform state, plans, JSON configuration or a Pulumi export ([`read_all`]).
+//! - roles (and their config) inside Terraform state, plans, JSON configuration or a Pulumi export ([`read_all`]),
+//!   read as terraform-provider-vault writes them to vault: Pulumi's camelCase names (`boundClaims`) are vault's
+//!   snake_case ones, and a `bound_claims` value holding `,` is the list of its parts.
+
+use std::borrow::Cow;
 
 use serde_json::{Map, Value};
 
@@ -37,8 +41,8 @@ const CONFIG_KEYS: &[&str] = &[
 /// What was pasted, split into its parts.
 #[derive(Debug, Clone, PartialEq)]
 pub struct VaultInput<'a> {
-    pub role: Option<&'a Map<String, Value>>,
-    pub config: Option<&'a Map<String, Value>>,
+    pub role: Option<Cow<'a, Map<String, Value>>>,
+    pub config: Option<Cow<'a, Map<String, Value>>>,
     /// A human description of the form, for `PolicyInfo::detected`.
     pub detected: String,
     /// JSON Pointers of the role and the config objects in the pasted document, for locating their fields.
@@ -58,7 +62,56 @@ fn unwrap_read(map: &Map<String, Value>) -> (&Map<String, Value>, bool) {
 }
 
 fn has_any(map: &Map<String, Value>, keys: &[&str]) -> bool {
-    keys.iter().any(|k| map.contains_key(*k))
+    map.keys().any(|k| keys.contains(&&*snake(k)))
+}
+
+/// A field name as vault's API writes it: Pulumi's `boundClaims` is `bound_claims`.
+fn snake(key: &str) -> Cow<'_, str> {
+    if !key.bytes().any(|b| b.is_ascii_uppercase()) {
+        return Cow::Borrowed(key);
+    }
+    let mut out = String::with_capacity(key.len() + 4);
+    for c in key.chars() {
+        if c.is_ascii_uppercase() {
+            out.push('_');
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    Cow::Owned(out)
+}
+
+/// `map` with vault's field names (its values untouched: `bound_claims` keys are claim names).
+fn api_names(map: &Map<String, Value>) -> Cow<'_, Map<String, Value>> {
+    if map.keys().all(|k| matches!(snake(k), Cow::Borrowed(_))) {
+        return Cow::Borrowed(map);
+    }
+    Cow::Owned(
+        map.iter()
+            .map(|(k, v)| (snake(k).into_owned(), v.clone()))
+            .collect(),
+    )
+}
+
+/// A role as terraform-provider-vault (which Pulumi's provider wraps) writes it: a `bound_claims` value holding
+/// `,` is sent as the list of its parts, each trimmed (`jwtAuthBackendRoleDataToWrite`).
+fn terraform_written(role: Cow<'_, Map<String, Value>>) -> Cow<'_, Map<String, Value>> {
+    let split = |v: &Value| v.as_str().is_some_and(|s| s.contains(','));
+    if !role
+        .get("bound_claims")
+        .and_then(Value::as_object)
+        .is_some_and(|b| b.values().any(split))
+    {
+        return role;
+    }
+    let mut role = role.into_owned();
+    if let Some(Value::Object(bound)) = role.get_mut("bound_claims") {
+        for v in bound.values_mut() {
+            if let Some(s) = v.as_str().filter(|s| s.contains(',')) {
+                *v = s.split(',').map(|p| Value::from(p.trim())).collect();
+            }
+        }
+    }
+    Cow::Owned(role)
 }
 
 /// Read `doc` as a Vault JWT role and/or config, or `None` when it is neither.
@@ -70,8 +123,8 @@ pub fn read(doc: &Value) -> Option<VaultInput<'_>> {
         let (config, config_read) = unwrap_read(config);
         let (role, role_read) = unwrap_read(role);
         return Some(VaultInput {
-            role: Some(role),
-            config: Some(config),
+            role: Some(Cow::Borrowed(role)),
+            config: Some(Cow::Borrowed(config)),
             detected: "vault JWT auth config and role (`{\"config\": …, \"role\": …}`)".into(),
             role_pointer: if role_read { "/role/data" } else { "/role" }.into(),
             config_pointer: if config_read {
@@ -91,7 +144,7 @@ pub fn read(doc: &Value) -> Option<VaultInput<'_>> {
     let pointer = if from_read { "/data" } else { "" };
     if has_any(body, ROLE_KEYS) {
         return Some(VaultInput {
-            role: Some(body),
+            role: Some(api_names(body)),
             config: None,
             detected: format!("vault JWT auth role{how}"),
             role_pointer: pointer.into(),
@@ -101,7 +154,7 @@ pub fn read(doc: &Value) -> Option<VaultInput<'_>> {
     if has_any(body, CONFIG_KEYS) {
         return Some(VaultInput {
             role: None,
-            config: Some(body),
+            config: Some(api_names(body)),
             detected: format!("vault JWT auth config{how}"),
             role_pointer: String::new(),
             config_pointer: pointer.into(),
@@ -119,9 +172,9 @@ fn is_expression(v: &Value) -> bool {
 /// A role or config inside another document: its known fields hold values, not Terraform expressions.
 fn plausible(map: &Map<String, Value>, keys: &[&str]) -> bool {
     has_any(map, keys)
-        && keys
+        && map
             .iter()
-            .all(|k| map.get(*k).is_none_or(|v| !is_expression(v)))
+            .all(|(k, v)| !keys.contains(&&*snake(k)) || !is_expression(v))
 }
 
 /// Every role in `doc`: the forms [`read`] takes, or the roles inside another document (Terraform state, a plan,
@@ -131,19 +184,20 @@ pub fn read_all(doc: &Value) -> Vec<VaultInput<'_>> {
     if let Some(one) = read(doc) {
         return vec![one];
     }
-    let mut roles: Vec<(String, &Map<String, Value>)> = Vec::new();
+    type Found<'a> = (String, Cow<'a, Map<String, Value>>);
+    let mut roles: Vec<Found<'_>> = Vec::new();
     for (pointer, role) in nested::find(doc, |m| plausible(m, ROLE_KEYS)) {
-        let same = |(_, r): &(String, &Map<String, Value>)| {
-            ROLE_KEYS.iter().all(|k| r.get(*k) == role.get(*k))
-        };
+        let role = terraform_written(api_names(role));
+        let same = |(_, r): &Found<'_>| ROLE_KEYS.iter().all(|k| r.get(*k) == role.get(*k));
         if !roles.iter().any(same) {
             roles.push((pointer, role));
         }
     }
-    let mut configs: Vec<(String, &Map<String, Value>)> = Vec::new();
+    let mut configs: Vec<Found<'_>> = Vec::new();
     for (pointer, config) in
         nested::find(doc, |m| !has_any(m, ROLE_KEYS) && plausible(m, CONFIG_KEYS))
     {
+        let config = api_names(config);
         if !configs
             .iter()
             .any(|(_, c)| CONFIG_KEYS.iter().all(|k| c.get(*k) == config.get(*k)))
@@ -178,7 +232,7 @@ pub fn read_all(doc: &Value) -> Vec<VaultInput<'_>> {
         .into_iter()
         .map(|(pointer, role)| VaultInput {
             role: Some(role),
-            config,
+            config: config.clone(),
             detected: format!("vault JWT auth role in {within}{and_config}"),
             role_pointer: pointer,
             config_pointer: config_pointer.clone(),

@@ -66,6 +66,7 @@ pub fn recognize(doc: &Value) -> Option<String> {
 fn role_name(input: &input::VaultInput<'_>) -> String {
     input
         .role
+        .as_ref()
         .and_then(|r| r.get("role_name"))
         .and_then(Value::as_str)
         .map_or_else(|| input.role_pointer.clone(), str::to_string)
@@ -125,8 +126,8 @@ fn evaluate_input(
         eval.findings = findings;
         return eval;
     };
-    let mut rules = rules::evaluate(input.role, input.config, claims, now);
-    if let Some(role) = input.role {
+    let mut rules = rules::evaluate(input.role.as_deref(), input.config.as_deref(), claims, now);
+    if let Some(role) = input.role.as_deref() {
         findings.extend(diagnose::diagnose(role, role_at, claims, &mut rules));
     }
     let first = rules
@@ -265,7 +266,7 @@ fn lint(input: &input::VaultInput<'_>, spans: &dyn Locate) -> Vec<Finding> {
             .with_fix("paste `{\"config\": <vault read -format=json auth/jwt/config>, \"role\": <the role>}` to check it too"),
         );
     }
-    if let Some(config) = input.config {
+    if let Some(config) = input.config.as_deref() {
         let has = |k: &str| {
             config
                 .get(k)
@@ -288,7 +289,9 @@ fn lint(input: &input::VaultInput<'_>, spans: &dyn Locate) -> Vec<Finding> {
             );
         }
     }
-    let Some(role) = input.role else { return out };
+    let Some(role) = input.role.as_deref() else {
+        return out;
+    };
     let role_type = role.get("role_type").and_then(Value::as_str).unwrap_or("");
     if role_type != "jwt" {
         let shown = if role_type.is_empty() {
