@@ -57,6 +57,16 @@ pub fn encode(state: &SharedState) -> String {
 pub fn decode(fragment: &str) -> Result<SharedState, ShareError> {
     let mut state = SharedState::default();
     let mut seen: Vec<String> = Vec::new();
+    // `?` or `/?` before the first key: a query string moved into the fragment, a hash router's path.
+    let fragment = fragment.trim_start_matches(['/', '?']);
+    // No `=` at all: the whole fragment was percent-encoded, separators too (`token%3DeyJ…%26at%3D5`).
+    let decoded;
+    let fragment = if fragment.contains('=') {
+        fragment
+    } else {
+        decoded = percent_decode_str(fragment).decode_utf8_lossy();
+        &*decoded
+    };
     for part in fragment.split('&') {
         if part.is_empty() {
             continue;
@@ -68,6 +78,8 @@ pub fn decode(fragment: &str) -> Result<SharedState, ShareError> {
             ));
             continue;
         };
+        // `amp;`: a link copied from HTML source, where `&` is written `&amp;`.
+        let raw_key = raw_key.strip_prefix("amp;").unwrap_or(raw_key);
         let key = percent_decode_str(raw_key).decode_utf8_lossy().to_string();
         if raw_value.is_empty() {
             // `token=&policy=&at=`: a tool that fills in only some parts.
@@ -103,15 +115,16 @@ fn read_part(state: &mut SharedState, key: &str, raw_value: &str) -> Result<(), 
     };
     match key {
         "token" => state.token = text()?,
-        "policy" => state.policy = base64_text(key, &text()?)?,
-        "error" => state.error_text = base64_text(key, &text()?)?,
+        "policy" => state.policy = base64_text(key, raw_value, text()?)?,
+        "error" => state.error_text = base64_text(key, raw_value, text()?)?,
         "at" => {
             let value = text()?;
-            state.at = Some(parse_at(&value).map_err(|reason| {
+            state.at = Some(crate::time::parse_at(&value).map_err(|e| {
                 format!(
-                    "`{}` is not a time: {reason}; the current time is used instead; give unix seconds (e.g. \
+                    "`{}` is not a time: {}; the current time is used instead; give unix seconds (e.g. \
                      `at=1767225600`) or RFC 3339 (e.g. `at=2026-11-20T10:36:40Z`)",
-                    excerpt(value.trim())
+                    excerpt(value.trim()),
+                    e.reason
                 )
             })?);
         }
@@ -152,31 +165,14 @@ fn read_part(state: &mut SharedState, key: &str, raw_value: &str) -> Result<(), 
     Ok(())
 }
 
-/// `at`: unix seconds or RFC 3339 (the CLI's `--at` reader, [`crate::time::parse_at`]). Unix seconds may have a
-/// fractional part (`1795171000.5`, as `date +%s.%N` or Python's `time.time()` write): it is truncated toward
-/// negative infinity (`-1.5` is `-2`), as `--at` truncates the fraction of an RFC 3339 time. Checked arithmetic:
-/// no value overflows.
-fn parse_at(text: &str) -> Result<i64, String> {
-    let t = text.trim();
-    if let Some((int, frac)) = t.split_once('.') {
-        let digits = int.strip_prefix('-').unwrap_or(int);
-        let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-        if all_digits(digits) && all_digits(frac) {
-            let out_of_range = || "the number is out of range".to_string();
-            let whole: i64 = int.parse().map_err(|_| out_of_range())?;
-            let below = int.starts_with('-') && frac.bytes().any(|b| b != b'0');
-            return if below {
-                whole.checked_sub(1).ok_or_else(out_of_range)
-            } else {
-                Ok(whole)
-            };
-        }
+/// `policy=` / `error=`: base64url of the text, or (as other tools write it) the text itself, percent-encoded:
+/// a JSON or YAML document or an error message has a `{` or a `:`, which base64 never has. Such JSON is
+/// decoded as the policy reader decodes URL-encoded documents (`+` is a space where forms wrote one).
+fn base64_text(key: &str, raw: &str, value: String) -> Result<String, String> {
+    if value.contains(['{', ':']) {
+        return Ok(crate::policy::json::url_decode_json(raw).unwrap_or(value));
     }
-    crate::time::parse_at(t).map_err(|e| e.reason)
-}
-
-fn base64_text(key: &str, value: &str) -> Result<String, String> {
-    let bytes = b64::decode(value).map_err(|e| {
+    let bytes = b64::decode(&value).map_err(|e| {
         format!(
             "it is not base64url of the text: {e}; links carry `{key}=` as base64url of the utf-8 text: copy the \
              whole link again or re-encode it"
