@@ -51,12 +51,19 @@ pub fn encode(state: &SharedState) -> String {
     parts.join("&")
 }
 
+/// The keys [`read_part`] reads.
+const KEYS: [&str; 10] = [
+    "token", "policy", "error", "at", "example", "tab", "format", "keep", "sr", "redacted",
+];
+
+/// Ignored parts (unknown keys, parts without `=`) noted one by one; the rest are counted in one note.
+const IGNORED_NOTES: usize = 10;
+
 /// Read the plain form. Every part is optional and independent: an empty value counts as absent, and a part
 /// that cannot be read is left out with a note (what is wrong and how to fix it) while the others load, so this
-/// never fails.
+/// never fails. A repeated key: the last one counts, even when it cannot be read. Linear in the parts.
 pub fn decode(fragment: &str) -> Result<SharedState, ShareError> {
     let mut state = SharedState::default();
-    let mut seen: Vec<String> = Vec::new();
     // `?` or `/?` before the first key: a query string moved into the fragment, a hash router's path.
     let fragment = fragment.trim_start_matches(['/', '?']);
     // No `=` at all: the whole fragment was percent-encoded, separators too (`token%3DeyJ…%26at%3D5`).
@@ -67,37 +74,65 @@ pub fn decode(fragment: &str) -> Result<SharedState, ShareError> {
         decoded = percent_decode_str(fragment).decode_utf8_lossy();
         &*decoded
     };
-    for part in fragment.split('&') {
-        if part.is_empty() {
-            continue;
-        }
-        let Some((raw_key, raw_value)) = part.split_once('=') else {
-            state.notes.push(format!(
+    // Each part as (index in KEYS or the key, value); the part itself when it has no `=`. `amp;` before a
+    // key: a link copied from HTML source, where `&` is written `&amp;`. An empty value (`token=&at=`, a
+    // tool that fills in only some parts) counts as absent.
+    let parts = fragment.split('&').filter_map(|part| {
+        let Some((key, value)) = part.split_once('=') else {
+            return (!part.is_empty()).then_some(Err(part));
+        };
+        let key = percent_decode_str(key.strip_prefix("amp;").unwrap_or(key)).decode_utf8_lossy();
+        let known = KEYS.iter().position(|k| *k == key);
+        (!value.is_empty()).then_some(Ok((known.ok_or(key), value)))
+    });
+    let mut later = [0usize; KEYS.len()];
+    for (i, _) in parts
+        .clone()
+        .flatten()
+        .filter_map(|(k, v)| Some((k.ok()?, v)))
+    {
+        later[i] += 1;
+    }
+    let mut repeated = [false; KEYS.len()];
+    let mut ignored = 0usize;
+    for part in parts {
+        let ignore = match part {
+            Ok((Ok(i), value)) => {
+                later[i] -= 1;
+                if later[i] > 0 {
+                    repeated[i] = true;
+                    continue;
+                }
+                let key = KEYS[i];
+                if repeated[i] {
+                    state.notes.push(format!(
+                        "`{key}` appears more than once in the link; the last one is used"
+                    ));
+                }
+                if let Err(problem) = read_part(&mut state, key, value) {
+                    state
+                        .notes
+                        .push(format!("ignored the link's `{key}`: {problem}"));
+                }
+                continue;
+            }
+            // Not a problem with the link: a newer claimcheck or another tool may add keys.
+            Ok((Err(key), _)) => format!("ignored unknown key `{}` in the link", excerpt(&key)),
+            Err(part) => format!(
                 "ignored `{}` in the link (it has no `=value`)",
                 excerpt(part)
-            ));
-            continue;
+            ),
         };
-        // `amp;`: a link copied from HTML source, where `&` is written `&amp;`.
-        let raw_key = raw_key.strip_prefix("amp;").unwrap_or(raw_key);
-        let key = percent_decode_str(raw_key).decode_utf8_lossy().to_string();
-        if raw_value.is_empty() {
-            // `token=&policy=&at=`: a tool that fills in only some parts.
-            continue;
+        ignored += 1;
+        if ignored <= IGNORED_NOTES {
+            state.notes.push(ignore);
         }
-        if seen.contains(&key) {
-            state.notes.push(format!(
-                "`{}` appears more than once in the link; the last one is used",
-                excerpt(&key)
-            ));
-        } else {
-            seen.push(key.clone());
-        }
-        if let Err(problem) = read_part(&mut state, &key, raw_value) {
-            state
-                .notes
-                .push(format!("ignored the link's `{}`: {problem}", excerpt(&key)));
-        }
+    }
+    if ignored > IGNORED_NOTES {
+        state.notes.push(format!(
+            "ignored {} more parts of the link that claimcheck does not read",
+            ignored - IGNORED_NOTES
+        ));
     }
     Ok(state)
 }
@@ -154,13 +189,7 @@ fn read_part(state: &mut SharedState, key: &str, raw_value: &str) -> Result<(), 
             }
             state.redacted = names;
         }
-        _ => {
-            // Not a problem with the link: a newer claimcheck or another tool may add keys.
-            state.notes.push(format!(
-                "ignored unknown key `{}` in the link",
-                excerpt(key)
-            ));
-        }
+        _ => {}
     }
     Ok(())
 }

@@ -939,3 +939,46 @@ fn plain_form_as_other_tools_write_it() {
         (yaml, error)
     );
 }
+
+#[test]
+fn plain_repeated_key_the_last_one_counts_even_unreadable() {
+    let (_, policy, b) = plain_parts();
+    let state = decode("at=5&at=soon").unwrap();
+    assert_eq!(state.at, None, "the current time, as the note says");
+    assert_eq!(state.notes.len(), 2, "{:?}", state.notes);
+    assert_eq!(
+        state.notes[0],
+        "`at` appears more than once in the link; the last one is used"
+    );
+    assert!(state.notes[1].contains("the current time is used instead"));
+    let state = decode(&format!("policy=a!b&policy={b}")).unwrap();
+    assert_eq!(state.policy, policy);
+    assert_eq!(
+        state.notes,
+        ["`policy` appears more than once in the link; the last one is used"]
+    );
+    // An empty value is absent: it does not replace an earlier one.
+    assert_eq!(decode("at=5&at=").unwrap().at, Some(5));
+}
+
+#[test]
+fn plain_many_keys_are_read_in_linear_time_with_few_notes() {
+    let mut fragment = String::new();
+    let mut i = 0;
+    while fragment.len() < MAX_FRAGMENT_LEN - 100 {
+        fragment.push_str(&format!("k{i}=1&lonely{i}&at=5&"));
+        i += 1;
+    }
+    let start = std::time::Instant::now();
+    let state = decode(&fragment).unwrap();
+    assert!(start.elapsed() < std::time::Duration::from_secs(5));
+    assert_eq!(state.at, Some(5));
+    assert_eq!(state.notes.len(), 12, "{:?}", &state.notes[10..]);
+    assert_eq!(
+        state.notes[11],
+        format!(
+            "ignored {} more parts of the link that claimcheck does not read",
+            2 * i - 10
+        )
+    );
+}
