@@ -129,9 +129,11 @@ impl fmt::Display for TimeError {
 
 impl std::error::Error for TimeError {}
 
-/// Parse unix seconds (`1795654957`, also negative) or RFC 3339 (`2026-11-26T00:22:37Z`,
-/// `2026-11-26T01:22:37.5+01:00`; `t`/space separator and `z` accepted; a date alone means midnight UTC).
-/// Fractional seconds are truncated.
+/// Parse unix seconds (`1795654957`, also negative, also with a fraction as `date +%s.%N` or Python's
+/// `time.time()` write it) or RFC 3339 (`2026-11-26T00:22:37Z`, `2026-11-26T01:22:37.5+01:00`; `t`/space
+/// separator and `z` accepted, and an offset without its colon, `+0100`, as `date +%z` writes it; a date alone
+/// means midnight UTC). Fractions are truncated toward negative infinity (`-1.5` is `-2`). Checked arithmetic:
+/// no value overflows.
 pub fn parse_at(text: &str) -> Result<i64, TimeError> {
     let t = text.trim();
     let err = |reason: &str| TimeError {
@@ -141,11 +143,16 @@ pub fn parse_at(text: &str) -> Result<i64, TimeError> {
     if t.is_empty() {
         return Err(err("it is empty"));
     }
-    let digits = t.strip_prefix('-').unwrap_or(t);
-    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
-        return t
+    let (int, frac) = t.split_once('.').unwrap_or((t, "0"));
+    let digits = int.strip_prefix('-').unwrap_or(int);
+    let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if all_digits(digits) && all_digits(frac) {
+        let below = int.starts_with('-') && frac.bytes().any(|b| b != b'0');
+        return int
             .parse::<i64>()
-            .map_err(|_| err("the number is out of range"));
+            .ok()
+            .and_then(|whole| whole.checked_sub(i64::from(below)))
+            .ok_or_else(|| err("the number is out of range"));
     }
     parse_rfc3339(t).map_err(|reason| err(&reason))
 }
@@ -230,7 +237,9 @@ fn parse_rfc3339(t: &str) -> Result<i64, String> {
         b'Z' | b'z' => 0i64,
         sign => {
             let oh = c.num(2, "offset hours")?;
-            c.expect(b":", "`:` in the offset")?;
+            if c.b.get(c.i) == Some(&b':') {
+                c.i += 1;
+            }
             let om = c.num(2, "offset minutes")?;
             if oh > 23 || om > 59 {
                 return Err(format!("offset {oh:02}:{om:02} is out of range"));
@@ -299,6 +308,14 @@ mod tests {
         );
         assert_eq!(parse_at("2026-11-26"), Ok(1_795_651_200));
         assert_eq!(parse_at("2016-12-31T23:59:60Z"), Ok(1_483_228_799));
+        // `date +%s.%N`, `time.time()`: the fraction is truncated toward negative infinity.
+        assert_eq!(parse_at("1795652557.999999"), Ok(1_795_652_557));
+        assert_eq!(parse_at("-1.5"), Ok(-2));
+        assert_eq!(parse_at("-7.000"), Ok(-7));
+        assert_eq!(parse_at("-9223372036854775808.0"), Ok(i64::MIN));
+        // `date +%Y-%m-%dT%H:%M:%S%z` writes the offset without its colon.
+        assert_eq!(parse_at("2026-11-26T01:22:37+0100"), Ok(1_795_652_557));
+        assert_eq!(parse_at("2026-11-26T00:22:37-0000"), Ok(1_795_652_557));
     }
 
     #[test]

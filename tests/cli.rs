@@ -1007,3 +1007,126 @@ fn an_option_does_not_swallow_the_next_one() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).starts_with("claimcheck: cannot read the token from `--json`:"));
 }
+
+// ---- the JSON contract on every platform, and inputs as other tools write them ----
+
+#[test]
+fn every_platform_gives_checks_and_findings_of_the_contract_shape() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/static/examples");
+    for (example, policy, kind) in [
+        ("v1-allow", "v1-allow.policy.json", "aws"),
+        (
+            "gcp-v2-subject-too-long",
+            "gcp-v2-subject-too-long.policy.json",
+            "gcp",
+        ),
+        (
+            "vault-bound-claim-branch",
+            "vault-bound-claim-branch.policy.json",
+            "vault",
+        ),
+        (
+            "azure-v1-subject-v2-token",
+            "azure-v1-subject-v2-token.policy.json",
+            "azure",
+        ),
+    ] {
+        let o = claimcheck(
+            &[
+                "check",
+                "--token",
+                &format!("{dir}/{example}.jwt"),
+                "--policy",
+                &format!("{dir}/{policy}"),
+                "--at",
+                "1795171000",
+                "--json",
+            ],
+            None,
+            &[],
+        );
+        let r = json(&o);
+        assert_eq!(r["policy"]["kind"], kind, "{example}");
+        let verdict = r["verdict"].as_str().unwrap_or_default();
+        let status = if verdict == "allow" { 0 } else { 1 };
+        assert_eq!(o.status.code(), Some(status), "{example}: {verdict}");
+        let checks = r["checks"].as_array().unwrap();
+        assert!(!checks.is_empty(), "{example}");
+        for c in checks {
+            for field in ["key", "operator", "explanation"] {
+                assert!(c[field].is_string(), "{example}: `{field}` in {c}");
+            }
+            for field in ["expected", "actual"] {
+                assert!(c.get(field).is_some(), "{example}: `{field}` in {c}");
+            }
+            assert!(
+                ["pass", "fail", "unknown"].contains(&c["result"].as_str().unwrap_or_default()),
+                "{example}: {c}"
+            );
+        }
+        for f in r["findings"].as_array().unwrap() {
+            let code = f["code"].as_str().unwrap();
+            assert!(
+                !code.is_empty()
+                    && code.split('-').all(|w| !w.is_empty()
+                        && w.bytes()
+                            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())),
+                "{example}: code `{code}` is not kebab-case"
+            );
+            assert!(
+                ["error", "warning", "info"].contains(&f["severity"].as_str().unwrap()),
+                "{example}: {f}"
+            );
+            assert!(f["message"].is_string(), "{example}: {f}");
+        }
+    }
+}
+
+#[test]
+fn files_written_on_windows_are_read() {
+    let s = Scratch::new();
+    // PowerShell 5's `$env:CIRCLE_OIDC_TOKEN_V2 > token.txt` writes UTF-16LE with a byte order mark and CRLF.
+    let mut utf16 = vec![0xff, 0xfe];
+    for unit in format!("{}\r\n", token_v1()).encode_utf16() {
+        utf16.extend(unit.to_le_bytes());
+    }
+    let token = s.0.join("token.txt");
+    std::fs::write(&token, utf16).unwrap();
+    // Notepad's UTF-8 with a byte order mark.
+    let policy = s.file(
+        "policy.json",
+        &format!("\u{feff}{}", aws_policy("StringEquals", &v1_sub())),
+    );
+    let o = claimcheck(
+        &[
+            "check",
+            "--token",
+            token.to_str().unwrap(),
+            "--policy",
+            &policy,
+            "--at",
+            "1795653157.75",
+            "--json",
+        ],
+        None,
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    let r = json(&o);
+    assert_eq!(
+        (r["verdict"].as_str(), r["at"].as_i64()),
+        (Some("allow"), Some(1_795_653_157))
+    );
+    // Text in another encoding is refused with the fix.
+    let latin1 = s.0.join("latin1.txt");
+    std::fs::write(&latin1, b"caf\xe9").unwrap();
+    let o = claimcheck(&["check", "--token", latin1.to_str().unwrap()], None, &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "claimcheck: cannot read the token from `{}`: it is not utf-8 text (bad byte at offset 3); save it as utf-8 (in PowerShell: `Out-File -Encoding utf8`)\n",
+            latin1.display()
+        )
+    );
+}

@@ -38,19 +38,22 @@ Usage:
 
 Options:
   --token <FILE|->       the token (`-` reads stdin); default: $CIRCLE_OIDC_TOKEN_V2, then $CIRCLE_OIDC_TOKEN.
-                         Pasted forms are accepted: `Bearer ...`, quotes, `export CIRCLE_OIDC_TOKEN_V2=...`
+                         Pasted forms are accepted: `Bearer ...`, quotes, `export CIRCLE_OIDC_TOKEN_V2=...`.
+                         Files are read as utf-8, or utf-16 with a byte order mark (PowerShell's `>`)
   --policy <FILE|->      a trust configuration: AWS IAM trust policy, GCP provider, Vault JWT role, Azure credential
   --error-text <FILE|->  the error the job printed (e.g. from STS), to explain it
   --jwks <FILE|->        the issuer's keys, to verify the token's signature offline: a JWK set
                          (`curl -s <iss>/.well-known/jwks-pub.json`), a JWK, or PEM public keys
-  --at <unix|RFC3339>    evaluation time, e.g. `1795652557` or `2026-11-26T00:22:37Z`; default: now
+  --at <unix|RFC3339>    evaluation time, e.g. `1795652557` or `2026-11-26T00:22:37Z` (a fraction of a second
+                         is dropped); default: now
   --json                 print the report as one JSON object
   -h, --help             show this help
 
 Exit status:
   0  allow, or no policy given
   1  deny (also: the signature does not verify with the `--jwks` keys)
-  2  unusable input: bad arguments, an unreadable or empty file, no token, no usable key in `--jwks`
+  2  unusable input: bad arguments, an unreadable or empty file, no token, a token with no readable claims,
+     a policy that does not parse or is no trust configuration, no usable key in `--jwks`
   3  undecided: the policy was evaluated but claimcheck cannot decide it offline (the report says why)
 The token's signature is never printed.
 ";
@@ -72,17 +75,17 @@ impl Source {
     }
 
     fn read(&self, what: &str) -> Result<String, String> {
-        match self {
+        let bytes = match self {
             Source::Stdin => {
-                let mut s = String::new();
-                std::io::stdin()
-                    .read_to_string(&mut s)
-                    .map_err(|e| format!("cannot read the {what} from stdin: {e}"))?;
-                Ok(s)
+                let mut bytes = Vec::new();
+                std::io::stdin().read_to_end(&mut bytes).map(|_| bytes)
             }
-            Source::File(p) => std::fs::read_to_string(p)
-                .map_err(|e| format!("cannot read the {what} from `{}`: {e}", p.display())),
-        }
+            Source::File(p) => std::fs::read(p),
+        };
+        bytes
+            .map_err(|e| e.to_string())
+            .and_then(text_of)
+            .map_err(|e| format!("cannot read the {what} from {}: {e}", self.name()))
     }
 
     /// [`Source::read`], refusing a source that holds nothing but whitespace: an input given explicitly and
@@ -105,6 +108,46 @@ impl Source {
             Source::File(p) => format!("`{}`", p.display()),
         }
     }
+}
+
+/// The text of an input file: UTF-8, or UTF-16 with its byte order mark (what Windows PowerShell 5's `>` and
+/// `Out-File` write); a leading byte order mark is dropped.
+fn text_of(bytes: Vec<u8>) -> Result<String, String> {
+    let utf16 = |be: bool| {
+        let pairs = bytes.get(2..).unwrap_or_default().chunks_exact(2);
+        if !pairs.remainder().is_empty() {
+            return None;
+        }
+        let units: Vec<u16> = pairs
+            .map(|p| {
+                let pair = [p[0], p[1]];
+                if be {
+                    u16::from_be_bytes(pair)
+                } else {
+                    u16::from_le_bytes(pair)
+                }
+            })
+            .collect();
+        String::from_utf16(&units).ok()
+    };
+    let text = match bytes.get(..2) {
+        Some([0xff, 0xfe]) => utf16(false),
+        Some([0xfe, 0xff]) => utf16(true),
+        _ => None,
+    };
+    let text = match text {
+        Some(text) => text,
+        None => String::from_utf8(bytes).map_err(|e| {
+            format!(
+                "it is not utf-8 text (bad byte at offset {}); save it as utf-8 (in PowerShell: `Out-File -Encoding utf8`)",
+                e.utf8_error().valid_up_to()
+            )
+        })?,
+    };
+    Ok(match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    })
 }
 
 /// Options of `check`. New options (e.g. `--jwks FILE`) are one field here and one arm in [`parse_check`].
@@ -579,6 +622,17 @@ mod tests {
             panic!()
         };
         assert_eq!(a.at, Some(5));
+        // Unix seconds with a fraction (`date +%s.%N`), an offset without its colon (`date +%z`).
+        for (at, unix) in [
+            ("1795652557.123456789", 1_795_652_557),
+            ("2026-11-26T01:22:37+0100", 1_795_652_557),
+            ("2026-11-26T00:22:37.5Z", 1_795_652_557),
+        ] {
+            let Ok(Command::Check(a)) = parse(&["check", "--at", at]) else {
+                panic!("{at}")
+            };
+            assert_eq!(a.at, Some(unix), "{at}");
+        }
     }
 
     #[test]
@@ -667,6 +721,43 @@ mod tests {
         assert_eq!(exit_code(&r), 3);
         r.unusable_input = true;
         assert_eq!(exit_code(&r), 2);
+    }
+
+    #[test]
+    fn reads_utf8_and_utf16_files() {
+        let utf16 = |be: bool| {
+            let mut bytes = if be {
+                vec![0xfe, 0xff]
+            } else {
+                vec![0xff, 0xfe]
+            };
+            for unit in "eyJ.é\r\n".encode_utf16() {
+                bytes.extend(if be {
+                    unit.to_be_bytes()
+                } else {
+                    unit.to_le_bytes()
+                });
+            }
+            bytes
+        };
+        for bytes in [
+            b"eyJ.\xc3\xa9\r\n".to_vec(),
+            b"\xef\xbb\xbfeyJ.\xc3\xa9\r\n".to_vec(),
+            utf16(false),
+            utf16(true),
+        ] {
+            assert_eq!(
+                text_of(bytes.clone()).as_deref(),
+                Ok("eyJ.é\r\n"),
+                "{bytes:?}"
+            );
+        }
+        assert_eq!(
+            text_of(b"ab\xe9".to_vec()).unwrap_err(),
+            "it is not utf-8 text (bad byte at offset 2); save it as utf-8 (in PowerShell: `Out-File -Encoding utf8`)"
+        );
+        // An odd number of bytes after a UTF-16 mark is not UTF-16.
+        assert!(text_of(vec![0xff, 0xfe, 0x41]).is_err());
     }
 
     #[test]

@@ -27,8 +27,11 @@
 //!   `#token=<JWT>&policy=<base64url of the UTF-8 policy text>&at=<unix seconds>`, every part optional and
 //!   independent. Also read: `error=<base64url>`, `example=<name>`, `tab=<name>`, `format=table|json`,
 //!   `keep=1`, `sr=1` (signature removed), `redacted=<name>,<name>`. Values may be percent-encoded; base64 may be
-//!   padded or use the `+/` alphabet; `at` may also be RFC 3339 (`2026-11-20T10:36:40Z`, as the CLI's `--at`)
-//!   or have a fractional part (truncated toward negative infinity). An empty value counts as absent. A part
+//!   padded or use the `+/` alphabet; `policy`/`error` may be the percent-encoded text itself (JSON, YAML or a
+//!   message: it has a `{` or `:`, which base64 never has); `at` may also be RFC 3339 (`2026-11-20T10:36:40Z`,
+//!   as the CLI's `--at`) or have a fractional part (truncated toward negative infinity). A fragment with no `=`
+//!   is read percent-decoded (its separators were encoded too); `?` or `/?` before the first key and `amp;`
+//!   before a key are skipped. An empty value counts as absent. A part
 //!   that cannot be read (bad base64, an `at` that is not a time, an unknown key) is left out with a note and
 //!   the rest of the link still loads; without `at`, the view uses the current time. The plain form never fails.
 //!

@@ -51,41 +51,88 @@ pub fn encode(state: &SharedState) -> String {
     parts.join("&")
 }
 
+/// The keys [`read_part`] reads.
+const KEYS: [&str; 10] = [
+    "token", "policy", "error", "at", "example", "tab", "format", "keep", "sr", "redacted",
+];
+
+/// Ignored parts (unknown keys, parts without `=`) noted one by one; the rest are counted in one note.
+const IGNORED_NOTES: usize = 10;
+
 /// Read the plain form. Every part is optional and independent: an empty value counts as absent, and a part
 /// that cannot be read is left out with a note (what is wrong and how to fix it) while the others load, so this
-/// never fails.
+/// never fails. A repeated key: the last one counts, even when it cannot be read. Linear in the parts.
 pub fn decode(fragment: &str) -> Result<SharedState, ShareError> {
     let mut state = SharedState::default();
-    let mut seen: Vec<String> = Vec::new();
-    for part in fragment.split('&') {
-        if part.is_empty() {
-            continue;
-        }
-        let Some((raw_key, raw_value)) = part.split_once('=') else {
-            state.notes.push(format!(
+    // `?` or `/?` before the first key: a query string moved into the fragment, a hash router's path.
+    let fragment = fragment.trim_start_matches(['/', '?']);
+    // No `=` at all: the whole fragment was percent-encoded, separators too (`token%3DeyJ…%26at%3D5`).
+    let decoded;
+    let fragment = if fragment.contains('=') {
+        fragment
+    } else {
+        decoded = percent_decode_str(fragment).decode_utf8_lossy();
+        &*decoded
+    };
+    // Each part as (index in KEYS or the key, value); the part itself when it has no `=`. `amp;` before a
+    // key: a link copied from HTML source, where `&` is written `&amp;`. An empty value (`token=&at=`, a
+    // tool that fills in only some parts) counts as absent.
+    let parts = fragment.split('&').filter_map(|part| {
+        let Some((key, value)) = part.split_once('=') else {
+            return (!part.is_empty()).then_some(Err(part));
+        };
+        let key = percent_decode_str(key.strip_prefix("amp;").unwrap_or(key)).decode_utf8_lossy();
+        let known = KEYS.iter().position(|k| *k == key);
+        (!value.is_empty()).then_some(Ok((known.ok_or(key), value)))
+    });
+    let mut later = [0usize; KEYS.len()];
+    for (i, _) in parts
+        .clone()
+        .flatten()
+        .filter_map(|(k, v)| Some((k.ok()?, v)))
+    {
+        later[i] += 1;
+    }
+    let mut repeated = [false; KEYS.len()];
+    let mut ignored = 0usize;
+    for part in parts {
+        let ignore = match part {
+            Ok((Ok(i), value)) => {
+                later[i] -= 1;
+                if later[i] > 0 {
+                    repeated[i] = true;
+                    continue;
+                }
+                let key = KEYS[i];
+                if repeated[i] {
+                    state.notes.push(format!(
+                        "`{key}` appears more than once in the link; the last one is used"
+                    ));
+                }
+                if let Err(problem) = read_part(&mut state, key, value) {
+                    state
+                        .notes
+                        .push(format!("ignored the link's `{key}`: {problem}"));
+                }
+                continue;
+            }
+            // Not a problem with the link: a newer claimcheck or another tool may add keys.
+            Ok((Err(key), _)) => format!("ignored unknown key `{}` in the link", excerpt(&key)),
+            Err(part) => format!(
                 "ignored `{}` in the link (it has no `=value`)",
                 excerpt(part)
-            ));
-            continue;
+            ),
         };
-        let key = percent_decode_str(raw_key).decode_utf8_lossy().to_string();
-        if raw_value.is_empty() {
-            // `token=&policy=&at=`: a tool that fills in only some parts.
-            continue;
+        ignored += 1;
+        if ignored <= IGNORED_NOTES {
+            state.notes.push(ignore);
         }
-        if seen.contains(&key) {
-            state.notes.push(format!(
-                "`{}` appears more than once in the link; the last one is used",
-                excerpt(&key)
-            ));
-        } else {
-            seen.push(key.clone());
-        }
-        if let Err(problem) = read_part(&mut state, &key, raw_value) {
-            state
-                .notes
-                .push(format!("ignored the link's `{}`: {problem}", excerpt(&key)));
-        }
+    }
+    if ignored > IGNORED_NOTES {
+        state.notes.push(format!(
+            "ignored {} more parts of the link that claimcheck does not read",
+            ignored - IGNORED_NOTES
+        ));
     }
     Ok(state)
 }
@@ -103,15 +150,16 @@ fn read_part(state: &mut SharedState, key: &str, raw_value: &str) -> Result<(), 
     };
     match key {
         "token" => state.token = text()?,
-        "policy" => state.policy = base64_text(key, &text()?)?,
-        "error" => state.error_text = base64_text(key, &text()?)?,
+        "policy" => state.policy = base64_text(key, raw_value, text()?)?,
+        "error" => state.error_text = base64_text(key, raw_value, text()?)?,
         "at" => {
             let value = text()?;
-            state.at = Some(parse_at(&value).map_err(|reason| {
+            state.at = Some(crate::time::parse_at(&value).map_err(|e| {
                 format!(
-                    "`{}` is not a time: {reason}; the current time is used instead; give unix seconds (e.g. \
+                    "`{}` is not a time: {}; the current time is used instead; give unix seconds (e.g. \
                      `at=1767225600`) or RFC 3339 (e.g. `at=2026-11-20T10:36:40Z`)",
-                    excerpt(value.trim())
+                    excerpt(value.trim()),
+                    e.reason
                 )
             })?);
         }
@@ -141,42 +189,19 @@ fn read_part(state: &mut SharedState, key: &str, raw_value: &str) -> Result<(), 
             }
             state.redacted = names;
         }
-        _ => {
-            // Not a problem with the link: a newer claimcheck or another tool may add keys.
-            state.notes.push(format!(
-                "ignored unknown key `{}` in the link",
-                excerpt(key)
-            ));
-        }
+        _ => {}
     }
     Ok(())
 }
 
-/// `at`: unix seconds or RFC 3339 (the CLI's `--at` reader, [`crate::time::parse_at`]). Unix seconds may have a
-/// fractional part (`1795171000.5`, as `date +%s.%N` or Python's `time.time()` write): it is truncated toward
-/// negative infinity (`-1.5` is `-2`), as `--at` truncates the fraction of an RFC 3339 time. Checked arithmetic:
-/// no value overflows.
-fn parse_at(text: &str) -> Result<i64, String> {
-    let t = text.trim();
-    if let Some((int, frac)) = t.split_once('.') {
-        let digits = int.strip_prefix('-').unwrap_or(int);
-        let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-        if all_digits(digits) && all_digits(frac) {
-            let out_of_range = || "the number is out of range".to_string();
-            let whole: i64 = int.parse().map_err(|_| out_of_range())?;
-            let below = int.starts_with('-') && frac.bytes().any(|b| b != b'0');
-            return if below {
-                whole.checked_sub(1).ok_or_else(out_of_range)
-            } else {
-                Ok(whole)
-            };
-        }
+/// `policy=` / `error=`: base64url of the text, or (as other tools write it) the text itself, percent-encoded:
+/// a JSON or YAML document or an error message has a `{` or a `:`, which base64 never has. Such JSON is
+/// decoded as the policy reader decodes URL-encoded documents (`+` is a space where forms wrote one).
+fn base64_text(key: &str, raw: &str, value: String) -> Result<String, String> {
+    if value.contains(['{', ':']) {
+        return Ok(crate::policy::json::url_decode_json(raw).unwrap_or(value));
     }
-    crate::time::parse_at(t).map_err(|e| e.reason)
-}
-
-fn base64_text(key: &str, value: &str) -> Result<String, String> {
-    let bytes = b64::decode(value).map_err(|e| {
+    let bytes = b64::decode(&value).map_err(|e| {
         format!(
             "it is not base64url of the text: {e}; links carry `{key}=` as base64url of the utf-8 text: copy the \
              whole link again or re-encode it"

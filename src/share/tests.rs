@@ -896,3 +896,89 @@ fn plain_bad_policy_keeps_the_token_and_at() {
         ]
     );
 }
+
+#[test]
+fn plain_form_as_other_tools_write_it() {
+    use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
+    let (token, policy, b) = plain_parts();
+    let pct = |s: &str| utf8_percent_encode(s, NON_ALPHANUMERIC).to_string();
+    let expected = |state: &SharedState, what: &str| {
+        assert_eq!(
+            (state.token.as_str(), state.policy.as_str(), state.at),
+            (token.as_str(), policy.as_str(), Some(5)),
+            "{what}"
+        );
+        assert!(state.notes.is_empty(), "{what}: {:?}", state.notes);
+    };
+    let plain = format!("token={token}&policy={b}&at=5");
+    // The whole fragment percent-encoded, separators too (encodeURIComponent of the fragment).
+    expected(&decode(&pct(&plain)).unwrap(), "whole fragment encoded");
+    // A query string moved into the fragment, a hash router's path, a link copied from HTML source.
+    expected(&decode(&format!("?{plain}")).unwrap(), "`?`");
+    expected(&decode(&format!("#/?{plain}")).unwrap(), "`/?`");
+    expected(&decode(&plain.replace('&', "&amp;")).unwrap(), "`&amp;`");
+    // The policy text itself instead of base64url: percent-encoded, form-encoded (`+` for spaces) or raw.
+    let spaced = "{\"Version\": \"2012-10-17\", \"Statement\": [{\"Sid\": \"a+b\"}]}";
+    for (value, text) in [
+        (pct(&policy), policy.as_str()),
+        (pct(spaced).replace("%20", "+"), spaced),
+        (pct(spaced), spaced),
+        (policy.clone(), policy.as_str()),
+    ] {
+        let state = decode(&format!("token={token}&policy={value}&at=5")).unwrap();
+        assert_eq!(state.policy, text, "{value}");
+        assert!(state.notes.is_empty(), "{value}: {:?}", state.notes);
+    }
+    // A YAML policy and an error message too: text with `:`, which base64 never has.
+    let yaml = "Version: '2012-10-17'\nStatement: []\n";
+    let error =
+        "An error occurred (AccessDenied): Not authorized to perform sts:AssumeRoleWithWebIdentity";
+    let state = decode(&format!("policy={}&error={}", pct(yaml), pct(error))).unwrap();
+    assert_eq!(
+        (state.policy.as_str(), state.error_text.as_str()),
+        (yaml, error)
+    );
+}
+
+#[test]
+fn plain_repeated_key_the_last_one_counts_even_unreadable() {
+    let (_, policy, b) = plain_parts();
+    let state = decode("at=5&at=soon").unwrap();
+    assert_eq!(state.at, None, "the current time, as the note says");
+    assert_eq!(state.notes.len(), 2, "{:?}", state.notes);
+    assert_eq!(
+        state.notes[0],
+        "`at` appears more than once in the link; the last one is used"
+    );
+    assert!(state.notes[1].contains("the current time is used instead"));
+    let state = decode(&format!("policy=a!b&policy={b}")).unwrap();
+    assert_eq!(state.policy, policy);
+    assert_eq!(
+        state.notes,
+        ["`policy` appears more than once in the link; the last one is used"]
+    );
+    // An empty value is absent: it does not replace an earlier one.
+    assert_eq!(decode("at=5&at=").unwrap().at, Some(5));
+}
+
+#[test]
+fn plain_many_keys_are_read_in_linear_time_with_few_notes() {
+    let mut fragment = String::new();
+    let mut i = 0;
+    while fragment.len() < MAX_FRAGMENT_LEN - 100 {
+        fragment.push_str(&format!("k{i}=1&lonely{i}&at=5&"));
+        i += 1;
+    }
+    let start = std::time::Instant::now();
+    let state = decode(&fragment).unwrap();
+    assert!(start.elapsed() < std::time::Duration::from_secs(5));
+    assert_eq!(state.at, Some(5));
+    assert_eq!(state.notes.len(), 12, "{:?}", &state.notes[10..]);
+    assert_eq!(
+        state.notes[11],
+        format!(
+            "ignored {} more parts of the link that claimcheck does not read",
+            2 * i - 10
+        )
+    );
+}
