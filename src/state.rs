@@ -329,6 +329,17 @@ impl State {
         self.committed = self.revision;
     }
 
+    /// What a link sets besides the inputs: the error text's panel opens when it has text; the claims view.
+    fn apply_link_extras(&mut self, format: Option<share::ViewFormat>) {
+        self.show_error_text |= !self.error_text.is_empty();
+        if let Some(format) = format {
+            self.view = match format {
+                share::ViewFormat::Table => ClaimsView::Table,
+                share::ViewFormat::Json => ClaimsView::Json,
+            };
+        }
+    }
+
     /// The reducer.
     pub fn apply(&mut self, action: Action) {
         match action {
@@ -393,31 +404,43 @@ impl State {
                 self.token = shared.token;
                 self.policy = shared.policy;
                 self.pinned_at = shared.at;
-                self.show_error_text |= !shared.error_text.is_empty();
                 self.error_text = shared.error_text;
-                if let Some(format) = shared.view.format {
-                    self.view = match format {
-                        share::ViewFormat::Table => ClaimsView::Table,
-                        share::ViewFormat::Json => ClaimsView::Json,
-                    };
-                }
+                self.apply_link_extras(shared.view.format);
                 self.example = None;
                 self.changed_now();
             }
             Action::LoadFragment(fragment) => {
                 let fragment = fragment.strip_prefix('#').unwrap_or(&fragment);
-                if let Some(name) = fragment.strip_prefix("example=") {
-                    self.apply(Action::LoadExample(name.to_owned()));
-                } else if fragment != self.fragment() {
-                    match share::decode(fragment) {
-                        Ok(shared) => {
-                            self.notice = None;
-                            self.apply(Action::LoadShared(shared));
+                if fragment == self.fragment() && self.notice.is_none() {
+                    return;
+                }
+                match share::decode(fragment) {
+                    // `example=<name>`, alone or with other keys (`&at=`, `&error=`, ...) in any order: the example,
+                    // then what the other keys change (which makes it an edited example, kept as a full link).
+                    Ok(shared)
+                        if shared.token.is_empty()
+                            && shared.policy.is_empty()
+                            && shared.example.is_some() =>
+                    {
+                        self.apply(Action::LoadExample(shared.example.unwrap_or_default()));
+                        if self.example.is_some() {
+                            let edited = shared.at.is_some() || !shared.error_text.is_empty();
+                            if let Some(at) = shared.at {
+                                self.pinned_at = Some(at);
+                            }
+                            self.error_text = shared.error_text;
+                            self.apply_link_extras(shared.view.format);
+                            if edited {
+                                self.example = None;
+                            }
                         }
-                        Err(error) => {
-                            self.notice =
-                                Some(format!("the link could not be read: {}", error.message))
-                        }
+                    }
+                    Ok(shared) => {
+                        self.notice = None;
+                        self.apply(Action::LoadShared(shared));
+                    }
+                    Err(error) => {
+                        self.notice = Some(format!("the link could not be read: {}", error.message))
                     }
                 }
             }
@@ -505,6 +528,42 @@ mod tests {
         assert_eq!(state.pinned_at, None);
         assert_eq!(state.fragment(), "");
         assert_eq!(state.now(), 5);
+    }
+
+    #[test]
+    fn an_example_with_other_keys_loads_the_example_then_applies_them() {
+        // Other keys in any order, as other tools write links: the example is loaded, not reported as unknown.
+        for fragment in [
+            "#example=expired&at=1795170600",
+            "#at=1795170600&example=expired",
+            "#?example=expired&at=1795170600",
+        ] {
+            let state = State::new(5, fragment);
+            assert_eq!(state.notice, None, "{fragment}");
+            assert_eq!(state.token, example("expired").unwrap().token.trim());
+            // `at` pins another time than the example's, so the link is no longer the bare example.
+            assert_eq!(state.now(), 1_795_170_600, "{fragment}");
+            assert_eq!(state.example, None, "{fragment}");
+            assert!(share::decode(&state.fragment()).is_ok_and(|s| s.at == Some(1_795_170_600)));
+        }
+        // Keys that change nothing keep it the example; an error text (base64url) opens its panel.
+        let state = State::new(5, "#tab=checks&example=v1-allow");
+        assert_eq!(
+            (state.example, state.notice.clone()),
+            (Some("v1-allow"), None)
+        );
+        assert_eq!(state.fragment(), "example=v1-allow");
+        let state = State::new(5, "#example=v1-allow&error=QWNjZXNzRGVuaWVk");
+        assert_eq!(state.error_text, "AccessDenied");
+        assert!(state.show_error_text);
+        assert_eq!(state.example, None);
+        // An unknown name is still named, without the keys after it.
+        let state = State::new(5, "#example=nope&at=5");
+        assert_eq!(
+            state.notice.as_deref(),
+            Some("there is no example named `nope`")
+        );
+        assert!(state.is_empty());
     }
 
     #[test]
