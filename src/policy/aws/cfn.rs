@@ -8,6 +8,8 @@
 //! - `AWS::Partition` (`aws`) and `AWS::URLSuffix` (`amazonaws.com`);
 //! - the `Arn` (and `Ref`) of an `AWS::IAM::OIDCProvider` resource (or CDK's `Custom::AWSCDKOpenIdConnectProvider`),
 //!   from its `Url`;
+//! - the `Value` of CDK's `CfnJson` (`Custom::AWSCDKCfnJson`, how CDK writes condition keys that hold a token):
+//!   the JSON text of its `Value` property, parsed;
 //! - `Fn::Join`, `Fn::Select` over a literal list, `Fn::FindInMap` over the template's `Mappings`;
 //! - `Fn::If`, when the template's `Conditions` (`Fn::Equals`, `Fn::Not`, `Fn::And`, `Fn::Or`, `Condition`)
 //!   decide it from parameter defaults (a `Ref AWS::NoValue` branch leaves the property out).
@@ -224,6 +226,23 @@ impl Resolver<'_> {
                     ),
                     _ => ("", ""),
                 };
+                // CDK's `CfnJson` (how it writes condition keys that hold a token): its `Value` attribute is the
+                // JSON text of its `Value` property, parsed.
+                let json = self
+                    .template
+                    .get("Resources")
+                    .and_then(|r| r.get(resource))
+                    .filter(|r| {
+                        r.get("Type").and_then(Value::as_str) == Some("Custom::AWSCDKCfnJson")
+                    })
+                    .and_then(|r| r.get("Properties")?.get("Value"));
+                if let (Some(text), "Value") = (json, attribute) {
+                    let text = self.text(text, depth);
+                    if let Ok(v) = serde_json::from_str::<Value>(&text) {
+                        self.note(format!("`{resource}.Value` = `{text}` (CDK's `CfnJson`)"));
+                        return v;
+                    }
+                }
                 Value::String(self.attribute(resource, attribute, depth))
             }
             "Fn::Sub" => {
