@@ -220,7 +220,13 @@ fn evaluate_found<'a>(
     findings.extend(duplicates);
     let document: Cow<'_, Value> = document;
     let policy = parse::parse(&document, locator, &mut findings);
-    findings.extend(lint::lint(&policy, locator));
+    let unresolved = findings.iter().any(|f| f.code == "cfn-unresolved");
+    findings.extend(
+        lint::lint(&policy, locator)
+            .into_iter()
+            // A template's value only the deployed stack knows is `cfn-unresolved`'s.
+            .filter(|f| !(unresolved && f.code == "policy-template-variable")),
+    );
     let rejected = rejection(&findings);
     if let Some((f, _)) = &rejected {
         findings.push(f.clone());
