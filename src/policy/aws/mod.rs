@@ -2,9 +2,9 @@
 //!
 //! Stages: [`parse`] (find the document in what was pasted, read it with locations), [`cfn`] (a
 //! CloudFormation template's `Fn::Sub`/`Ref`/`Fn::GetAtt` and a Serverless configuration's `${self:...}`
-//! resolved), [`context`] (the request context STS builds from the token), [`eval`] (IAM's evaluation, three-valued), [`lint`]
-//! (Access-Analyzer-like findings on the policy alone), [`diagnose`] (why it fails, with fixes),
-//! [`generate`] (policies built from the token), [`sts_error`] (STS error messages explained).
+//! resolved), [`context`] (the request context STS builds from the token), [`eval`] (IAM's evaluation,
+//! three-valued), [`lint`] (Access-Analyzer-like findings on the policy alone), [`diagnose`] (why it fails, with
+//! fixes), [`generate`] (policies built from the token), [`sts_error`] (STS error messages explained).
 //!
 //! | code | severity | meaning |
 //! |---|---|---|
