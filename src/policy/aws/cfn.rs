@@ -8,9 +8,16 @@
 //! - `AWS::Partition` (`aws`) and `AWS::URLSuffix` (`amazonaws.com`);
 //! - the `Arn` (and `Ref`) of an `AWS::IAM::OIDCProvider` resource (or CDK's `Custom::AWSCDKOpenIdConnectProvider`),
 //!   from its `Url`;
+//! - the `Value` of CDK's `CfnJson` (`Custom::AWSCDKCfnJson`, how CDK writes condition keys that hold a token):
+//!   the JSON text of its `Value` property, parsed;
 //! - `Fn::Join`, `Fn::Select` over a literal list, `Fn::FindInMap` over the template's `Mappings`;
 //! - `Fn::If`, when the template's `Conditions` (`Fn::Equals`, `Fn::Not`, `Fn::And`, `Fn::Or`, `Condition`)
 //!   decide it from parameter defaults (a `Ref AWS::NoValue` branch leaves the property out).
+//!
+//! A Serverless Framework configuration (`serverless.yml`) holds such a template under `resources`, and writes
+//! its own variables anywhere, condition keys included: `${self:custom.orgId}` is read from the configuration
+//! (with its `, 'default'`); `${param:...}`, `${sls:stage}`, `${ssm:...}` and the other sources only the
+//! deployment knows.
 //!
 //! `AWS::AccountId` reads as `<ACCOUNT_ID>`: the account is never checked offline. What else only a deployed
 //! stack knows (`AWS::Region`, a parameter without a default, another resource's attribute, an `Fn::If` whose
@@ -38,18 +45,22 @@ const MAX_LISTED: usize = 8;
 /// What `AWS::AccountId` is read as: the account is never checked offline (see `aws-offline-limits`).
 const ACCOUNT: &str = "<ACCOUNT_ID>";
 
-/// `policy` (found inside `template`) with its intrinsic functions resolved, plus the findings that say how.
-/// Borrowed unchanged when it uses none.
+/// `policy` (found inside `template`, itself inside the Serverless configuration `config` if any) with its
+/// intrinsic functions and Serverless variables resolved, plus the findings that say how. Borrowed unchanged when
+/// it uses none.
 pub fn resolve<'a>(
     policy: Cow<'a, Value>,
     template: &Value,
+    config: Option<&Value>,
     findings: &mut Vec<Finding>,
 ) -> Cow<'a, Value> {
-    if !uses_intrinsics(&policy, 0) {
+    if !uses_intrinsics(&policy, 0) && !policy.to_string().contains("${") {
         return policy;
     }
     let mut r = Resolver {
         template,
+        config,
+        budget: 1 << 20,
         resolved: Vec::new(),
         unresolved: Vec::new(),
         misses: 0,
@@ -126,6 +137,24 @@ fn intrinsic(map: &Map<String, Value>) -> Option<(&str, &Value)> {
     }
 }
 
+/// A Serverless variable source other than `self:` (only the deployment knows its value).
+fn is_sls_source(name: &str) -> bool {
+    [
+        "sls:",
+        "opt:",
+        "env:",
+        "param:",
+        "ssm:",
+        "s3:",
+        "cf:",
+        "cf(",
+        "file(",
+        "aws:region",
+    ]
+    .iter()
+    .any(|p| name.starts_with(p))
+}
+
 fn uses_intrinsics(v: &Value, depth: usize) -> bool {
     depth < MAX_DEPTH
         && match v {
@@ -139,6 +168,11 @@ fn uses_intrinsics(v: &Value, depth: usize) -> bool {
 
 struct Resolver<'t> {
     template: &'t Value,
+    /// The Serverless configuration `${self:...}` reads.
+    config: Option<&'t Value>,
+    /// Characters Serverless variables may still put into the text: a configuration whose variables refer to
+    /// each other many times over stops being substituted rather than growing without end.
+    budget: usize,
     /// "`X` = `value` (why)", in the order met, without repeats.
     resolved: Vec<String>,
     /// Names left as `${Name}`, in the order met, without repeats.
@@ -180,7 +214,7 @@ impl Resolver<'_> {
                 Some((name, arg)) => self.function(name, arg, depth + 1),
                 None => Value::Object(
                     map.iter()
-                        .map(|(k, c)| (k.clone(), self.value(c, depth + 1)))
+                        .map(|(k, c)| (self.vars(k, depth), self.value(c, depth + 1)))
                         .filter(|(_, v)| !is_no_value(v))
                         .collect(),
                 ),
@@ -192,8 +226,59 @@ impl Resolver<'_> {
                     .filter(|v| !is_no_value(v))
                     .collect(),
             ),
+            Value::String(s) => Value::String(self.vars(s, depth)),
             other => other.clone(),
         }
+    }
+
+    /// `text` with its Serverless variables replaced: `${self:a.b}` by the configuration's value at `a.b` (else
+    /// its default); another source's (`${param:x}`, `${sls:stage}`, ...) by its default, or left and reported.
+    /// Anything else (an IAM policy variable such as `${aws:username}`) is kept.
+    fn vars(&mut self, text: &str, depth: usize) -> String {
+        let mut out = String::new();
+        let mut rest = text;
+        while let Some((start, end)) = rest
+            .find("${")
+            .and_then(|s| Some((s, s + 2 + rest[s + 2..].find('}')?)))
+        {
+            let inner = &rest[start + 2..end];
+            out.push_str(&rest[..start]);
+            rest = &rest[end + 1..];
+            let (name, default) = match inner.split_once(',') {
+                Some((n, d)) => (n.trim(), Some(d.trim().trim_matches(['\'', '"']))),
+                None => (inner.trim(), None),
+            };
+            let sls = name.starts_with("self:") || is_sls_source(name);
+            let found = name.strip_prefix("self:").and_then(|path| {
+                path.split('.').try_fold(self.config?, |v, k| match v {
+                    Value::Array(a) => a.get(k.parse::<usize>().ok()?),
+                    _ => v.get(k),
+                })
+            });
+            match (found, default) {
+                (Some(v), _) if depth < MAX_DEPTH && self.budget > 0 => {
+                    let v = self.text(v, depth + 1);
+                    self.budget = self.budget.saturating_sub(v.len().max(1));
+                    self.note(format!(
+                        "`${{{name}}}` = `{v}` (the Serverless configuration)"
+                    ));
+                    out.push_str(&v);
+                }
+                (_, Some(d)) if sls => out.push_str(d),
+                _ if name == "aws:accountId" => out.push_str(ACCOUNT),
+                _ if sls => {
+                    let left = self.left(name);
+                    out.push_str(&left);
+                }
+                _ => {
+                    out.push_str("${");
+                    out.push_str(inner);
+                    out.push('}');
+                }
+            }
+        }
+        out.push_str(rest);
+        out
     }
 
     /// A resolved value as text (a list is joined with commas, as CloudFormation does for list parameters).
@@ -224,6 +309,23 @@ impl Resolver<'_> {
                     ),
                     _ => ("", ""),
                 };
+                // CDK's `CfnJson` (how it writes condition keys that hold a token): its `Value` attribute is the
+                // JSON text of its `Value` property, parsed.
+                let json = self
+                    .template
+                    .get("Resources")
+                    .and_then(|r| r.get(resource))
+                    .filter(|r| {
+                        r.get("Type").and_then(Value::as_str) == Some("Custom::AWSCDKCfnJson")
+                    })
+                    .and_then(|r| r.get("Properties")?.get("Value"));
+                if let (Some(text), "Value") = (json, attribute) {
+                    let text = self.text(text, depth);
+                    if let Ok(v) = serde_json::from_str::<Value>(&text) {
+                        self.note(format!("`{resource}.Value` = `{text}` (CDK's `CfnJson`)"));
+                        return v;
+                    }
+                }
                 Value::String(self.attribute(resource, attribute, depth))
             }
             "Fn::Sub" => {
@@ -234,7 +336,8 @@ impl Resolver<'_> {
                     ),
                     other => (other.as_str().unwrap_or_default(), None),
                 };
-                Value::String(self.sub(text, vars, depth))
+                let text = self.vars(text, depth);
+                Value::String(self.sub(&text, vars, depth))
             }
             "Fn::If" => {
                 let name = arg.get(0).and_then(Value::as_str).unwrap_or_default();
@@ -457,7 +560,7 @@ mod tests {
 
     fn run(policy: Value, template: Value) -> (Value, Vec<(&'static str, String)>) {
         let mut findings = Vec::new();
-        let out = resolve(Cow::Owned(policy), &template, &mut findings).into_owned();
+        let out = resolve(Cow::Owned(policy), &template, None, &mut findings).into_owned();
         (
             out,
             findings.into_iter().map(|f| (f.code, f.message)).collect(),
@@ -465,10 +568,45 @@ mod tests {
     }
 
     #[test]
+    fn serverless_variables() {
+        let config = json!({"service": "s", "custom": {"org": ORG, "ids": ["p1", 7], "loop": "${self:custom.loop}"}});
+        let policy = json!({"${self:custom.org}:k": [
+            "${self:custom.ids.0}-${self:custom.ids.1}", "${self:custom.none, 'dflt'}", "${param:org}",
+            "${aws:username}", "${aws:accountId}", "${self:custom.loop}", "unclosed ${self:custom.org"
+        ]});
+        let mut findings = Vec::new();
+        let out = resolve(Cow::Owned(policy), &json!({}), Some(&config), &mut findings);
+        let values = &out[format!("{ORG}:k").as_str()];
+        assert_eq!(values[0], "p1-7");
+        assert_eq!(values[1], "dflt");
+        assert_eq!(values[2], "${param:org}");
+        assert_eq!(values[3], "${aws:username}");
+        assert_eq!(values[4], ACCOUNT);
+        assert!(values[5].as_str().unwrap().contains("${self:custom.loop}"));
+        assert_eq!(values[6], "unclosed ${self:custom.org");
+        assert!(
+            findings[1].message.contains("`${param:org}`"),
+            "{findings:?}"
+        );
+
+        // Variables that refer to each other many times over stop being substituted.
+        let wide = "${self:custom.a}".repeat(5_000);
+        let config = json!({"service": "s", "custom": {"a": wide}});
+        let mut findings = Vec::new();
+        let out = resolve(
+            Cow::Owned(json!({"k": wide})),
+            &json!({}),
+            Some(&config),
+            &mut findings,
+        );
+        assert!(out["k"].as_str().unwrap().len() < 4 << 20);
+    }
+
+    #[test]
     fn a_policy_without_intrinsics_is_borrowed_as_it_is() {
         let policy = json!({"Statement": [{"Principal": {"Federated": "arn"}}]});
         let mut findings = Vec::new();
-        let out = resolve(Cow::Borrowed(&policy), &json!({}), &mut findings);
+        let out = resolve(Cow::Borrowed(&policy), &json!({}), None, &mut findings);
         assert!(matches!(out, Cow::Borrowed(_)));
         assert!(findings.is_empty());
     }

@@ -535,6 +535,17 @@ fn evaluate_condition(
             ),
         );
     };
+    // A key written with a template variable (`oidc.circleci.com/org/${OrgId}:aud`, from `!Sub`, CDK's
+    // `CfnJson` or a Terraform template): keys take no policy variables, so only the deployed text says which
+    // key it is.
+    if glob::has_variable(c.key) {
+        return (
+            Outcome::Unknown,
+            None,
+            None,
+            format!("`{}` holds a value only the deployed template knows, so which key it names is unknown", c.key),
+        );
+    }
     let name = op.name();
     let resolved = resolve(c.key, ctx, claims);
     if op.base == Base::Null {

@@ -17,6 +17,8 @@
 //! | `condition-key-provider-mismatch` | warning | a condition key names another provider than the statement's principal |
 //! | `statement-sid-invalid` | error | a `Sid` with other characters than `A-Z`, `a-z`, `0-9` (IAM rejects it) |
 //! | `statement-sid-duplicate` | error | two statements with the same non-empty `Sid` (IAM rejects it; empty ones may repeat) |
+//! | `policy-placeholder` | error | a placeholder never filled in (`<ORG_ID>`, `YOUR_ORG_ID`, `{{ org }}`) in a provider or its condition |
+//! | `policy-template-variable` | warning | a template variable (`${CIRCLECI_ORG_ID}`) in a provider or its condition: a template, not the policy |
 //! | `deny-statement` | info | a Deny statement: when it applies, it wins over every Allow |
 
 use std::collections::HashMap;
@@ -49,6 +51,38 @@ fn oidc_providers<'a>(st: &Statement<'a>) -> Option<Vec<&'a str>> {
     (any || !out.is_empty()).then_some(out)
 }
 
+/// A placeholder left in a provider name, provider key or its value: text in `<...>` (but a shared link's
+/// `<redacted>`), `{{...}}` or `${...}` (not an IAM policy variable, whose key has a `:`), or an org ID with no digit
+/// written in capitals, with `_`, or in `x`s (`YOUR_ORG_ID`, `xxxxxxxx-xxxx-...`: org IDs are UUIDs).
+fn placeholder(s: &str) -> Option<&str> {
+    for (open, close) in [("<", ">"), ("{{", "}}"), ("${", "}")] {
+        let Some(i) = s.find(open) else { continue };
+        let from = i + open.len();
+        let Some(n) = s[from..].find(close) else {
+            continue;
+        };
+        let inner = &s[from..from + n];
+        let ph = &s[i..from + n + close.len()];
+        if !inner.is_empty()
+            && ph != crate::circleci::REDACTED
+            && !(open == "${" && (inner.contains(':') || inner.len() == 1))
+        {
+            return Some(ph);
+        }
+    }
+    let org = s
+        .strip_prefix("org/")
+        .or_else(|| s.split_once("/org/").map(|(_, o)| o))?;
+    let org = org.split(['/', ':']).next()?;
+    let b = org.as_bytes();
+    (b.len() > 2
+        && !b.iter().any(|c| c.is_ascii_digit() || b"*?$".contains(c))
+        && (b.contains(&b'_')
+            || !b.iter().any(u8::is_ascii_lowercase)
+            || (b.len() >= 8 && b.iter().all(|c| b"xX-".contains(c)))))
+    .then_some(org)
+}
+
 /// Key suffix after the provider, e.g. `sub` for `oidc.circleci.com/org/x:sub`.
 fn claim_of(key: &str) -> &str {
     key.rsplit_once(':').map(|(_, c)| c).unwrap_or(key)
@@ -64,12 +98,29 @@ pub fn lint(policy: &Policy, loc: Locator<'_>) -> Vec<Finding> {
     }
     let vars_resolved = policy.version.as_deref() == Some("2012-10-17");
     sids(policy, loc, &mut out);
+    let mut placeholders: Vec<&str> = Vec::new();
     for st in &policy.statements {
         let label = st.name();
         let at = |k: &str| {
             loc.at(&pointer_push(&st.pointer, k))
                 .or_else(|| loc.at(&st.pointer))
         };
+        // Placeholders in the providers the statement names and in the conditions on their keys.
+        let providers = st.principal.iter().flat_map(|p| &p.entries);
+        let keyed = st.conditions.iter().filter(|c| c.key.contains('/'));
+        for text in providers.filter_map(|e| arn_provider(e.value)).chain(
+            keyed.flat_map(|c| std::iter::once(c.key).chain(c.values.iter().map(|v| v.as_ref()))),
+        ) {
+            let Some(ph) = placeholder(text).filter(|ph| !placeholders.contains(ph)) else {
+                continue;
+            };
+            placeholders.push(ph);
+            out.push(if ph.starts_with("${") {
+                finding("policy-template-variable", Severity::Warning, format!("`{ph}` in {label} is a template variable (a Terraform `templatefile`, `envsubst`, ...), not a value: IAM would compare it as written"), "paste the rendered policy (`aws iam get-role --role-name <name>`)", loc.at(&st.pointer))
+            } else {
+                finding("policy-placeholder", Severity::Error, format!("`{ph}` in {label} is a placeholder that was never filled in: IAM compares it as written, so no token matches"), "replace it with the real value (the org ID is on CircleCI's Organization Settings page, and is the token's `aud`)", loc.at(&st.pointer))
+            });
+        }
         if st.effect == Some(Effect::Deny) {
             out.push(finding(
                 "deny-statement",
@@ -342,6 +393,33 @@ mod tests {
 
     const P: &str =
         r#""Principal":{"Federated":"arn:aws:iam::1:oidc-provider/oidc.circleci.com/org/o"}"#;
+
+    #[test]
+    fn placeholders() {
+        for (text, ph) in [
+            (
+                "oidc.circleci.com/org/<CIRCLECI_ORG_ID>:aud",
+                Some("<CIRCLECI_ORG_ID>"),
+            ),
+            ("org/YOUR_ORG_ID/project/*", Some("YOUR_ORG_ID")),
+            (
+                "oidc.circleci.com/org/xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
+                Some("xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx"),
+            ),
+            ("org/{{ org_id }}/project/*", Some("{{ org_id }}")),
+            (
+                "oidc.circleci.com/org/${CIRCLECI_ORG_ID}:sub",
+                Some("${CIRCLECI_ORG_ID}"),
+            ),
+            ("org/${oidc.circleci.com/org/o:aud}/*", None),
+            ("org/o/project/p/user/<redacted>", None),
+            ("org/*/project/*", None),
+            ("org/8a3b1e07-5f2d-4c3a-9b1e-0c6d2f4a7e91", None),
+            ("github.com/myorg/repo", None),
+        ] {
+            assert_eq!(placeholder(text), ph, "{text}");
+        }
+    }
 
     #[test]
     fn clean_policy_has_no_lints() {

@@ -1,10 +1,10 @@
 //! AWS: a role trust policy evaluated for `sts:AssumeRoleWithWebIdentity` exactly as STS and IAM would.
 //!
 //! Stages: [`parse`] (find the document in what was pasted, read it with locations), [`cfn`] (a
-//! CloudFormation template's `Fn::Sub`/`Ref`/`Fn::GetAtt` resolved from the template), [`context`] (the
-//! request context STS builds from the token), [`eval`] (IAM's evaluation, three-valued), [`lint`]
-//! (Access-Analyzer-like findings on the policy alone), [`diagnose`] (why it fails, with fixes),
-//! [`generate`] (policies built from the token), [`sts_error`] (STS error messages explained).
+//! CloudFormation template's `Fn::Sub`/`Ref`/`Fn::GetAtt` and a Serverless configuration's `${self:...}`
+//! resolved), [`context`] (the request context STS builds from the token), [`eval`] (IAM's evaluation,
+//! three-valued), [`lint`] (Access-Analyzer-like findings on the policy alone), [`diagnose`] (why it fails, with
+//! fixes), [`generate`] (policies built from the token), [`sts_error`] (STS error messages explained).
 //!
 //! | code | severity | meaning |
 //! |---|---|---|
@@ -161,12 +161,15 @@ fn evaluate_found<'a>(
     };
     // A CloudFormation template's intrinsic functions, resolved from the template itself (pointers are unchanged).
     let (document, inner) = if found.detected.starts_with("CloudFormation") {
-        // `aws cloudformation get-template` wraps the template in `TemplateBody`.
-        let template = doc
-            .get("TemplateBody")
-            .filter(|t| t.is_object())
+        // The object whose `Resources` holds the role: the pasted JSON, or what wraps it (`TemplateBody` of
+        // `aws cloudformation get-template`, `resources` of a Serverless configuration).
+        let template = found
+            .pointer
+            .find("/Resources/")
+            .and_then(|i| doc.pointer(&found.pointer[..i]))
             .unwrap_or(doc);
-        let resolved = cfn::resolve(document, template, &mut findings);
+        let config = doc.get("service").map(|_| doc);
+        let resolved = cfn::resolve(document, template, config, &mut findings);
         // `AssumeRolePolicyDocument: !Sub |` and a JSON text: the usual way to put a parameter into condition
         // keys (intrinsic functions cannot be keys). Once substituted, the text is the document.
         match &*resolved {
@@ -217,7 +220,13 @@ fn evaluate_found<'a>(
     findings.extend(duplicates);
     let document: Cow<'_, Value> = document;
     let policy = parse::parse(&document, locator, &mut findings);
-    findings.extend(lint::lint(&policy, locator));
+    let unresolved = findings.iter().any(|f| f.code == "cfn-unresolved");
+    findings.extend(
+        lint::lint(&policy, locator)
+            .into_iter()
+            // A template's value only the deployed stack knows is `cfn-unresolved`'s.
+            .filter(|f| !(unresolved && f.code == "policy-template-variable")),
+    );
     let rejected = rejection(&findings);
     if let Some((f, _)) = &rejected {
         findings.push(f.clone());
