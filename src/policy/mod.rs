@@ -435,7 +435,23 @@ fn unreadable(text: &str, e: json::JsonError) -> Evaluation {
     } else {
         None
     };
-    let hcl = t.starts_with("resource ") || t.starts_with("data ") || t.contains("jsonencode(");
+    // A block such as `resource "google_iam_workload_identity_pool_provider" "circleci" {` on any line (a comment
+    // or the shell's prompt may come first).
+    let hcl = t.starts_with("resource ")
+        || t.starts_with("data ")
+        || t.contains("jsonencode(")
+        || t.lines().any(|l| {
+            let l = l.trim_start();
+            [
+                "resource \"",
+                "data \"",
+                "module \"",
+                "provider \"",
+                "variable \"",
+            ]
+            .iter()
+            .any(|b| l.starts_with(b) && l.trim_end().ends_with('{'))
+        });
     // Bicep names a resource type in single quotes with its API version: `resource fic 'Microsoft…@2023-01-31'`.
     let bicep = t
         .lines()
@@ -946,6 +962,17 @@ mod tests {
     fn hcl_is_named() {
         let e = evaluate("resource \"aws_iam_role\" \"r\" {\n}", None, 0);
         assert_eq!(e.findings[0].code, "policy-hcl-not-supported");
+        // After a comment or a shell prompt line, as copied from a file or a terminal.
+        for text in [
+            "# CircleCI OIDC\nresource \"google_iam_workload_identity_pool_provider\" \"circleci\" {\n  workload_identity_pool_id = \"circleci\"\n}\n",
+            "$ cat main.tf\nterraform {\n}\n\n  module \"oidc\" {\n  source = \"./oidc\"\n}\n",
+        ] {
+            let e = evaluate(text, None, 0);
+            assert_eq!(e.findings[0].code, "policy-hcl-not-supported", "{text}");
+        }
+        // Quoted text that merely mentions a block is not HCL.
+        let e = evaluate("{\"Description\": \"resource \\\"x\\\" {\"", None, 0);
+        assert_eq!(e.findings[0].code, "policy-json-syntax");
         // Bicep also starts with `resource`, but its type is quoted with an API version: an Azure resource.
         let bicep = "param orgId string\n\nresource fic 'Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials@2023-01-31' = {\n  name: 'circleci'\n}\n";
         let e = evaluate(bicep, None, 0);
