@@ -143,6 +143,18 @@ fn children(e: &Expr) -> Vec<&Expr> {
 /// Claims that are the same in every token of an organization.
 const ORG_WIDE: &[&str] = &["aud", "iss", "oidc.circleci.com/org-id"];
 
+/// What [`claims_read`] records for `<sub>.startsWith('org/<org>/')`: only the org part of `sub` is read.
+const SUB_ORG_PREFIX: &str = "sub` up to its org, `org/<org>/";
+
+/// A `sub` prefix that stops at the org (`org/<org>`, `org/<org>/`, `org/<org>/project/`): the same for every
+/// token of the organization.
+fn org_only_prefix(prefix: &str) -> bool {
+    prefix.strip_prefix("org/").is_some_and(|rest| {
+        let (org, tail) = rest.split_once('/').unwrap_or((rest, ""));
+        !org.is_empty() && ["", "project", "project/"].contains(&tail)
+    })
+}
+
 /// Every claim `e` reads from `assertion`, directly or through the mapping of an attribute it reads; `None` when
 /// it reads `assertion` otherwise (whole, or with a computed key).
 fn claims_read(
@@ -163,6 +175,21 @@ fn claims_read(
     }
     if matches!(e, Expr::Ident(i) if i == "assertion") {
         return None;
+    }
+    if let Expr::Call {
+        target: Some(t),
+        name,
+        args,
+    } = e
+    {
+        if let ([Expr::Lit(Val::Str(prefix))], "startsWith") = (&args[..], name.as_str()) {
+            let mut read = Vec::new();
+            claims_read(t, mapping, &mut read)?;
+            if read == ["sub"] && org_only_prefix(prefix) {
+                out.push(SUB_ORG_PREFIX.to_string());
+                return Some(());
+            }
+        }
     }
     children(e)
         .into_iter()
@@ -417,7 +444,9 @@ pub fn lint(expr: &Expr, mapping_exprs: Option<&[(String, String)]>) -> Vec<Find
     let mut read = Vec::new();
     if claims_read(expr, mapping_exprs, &mut read).is_some()
         && !read.is_empty()
-        && read.iter().all(|c| ORG_WIDE.contains(&c.as_str()))
+        && read
+            .iter()
+            .all(|c| ORG_WIDE.contains(&c.as_str()) || c == SUB_ORG_PREFIX)
     {
         read.sort();
         read.dedup();
@@ -466,5 +495,41 @@ fn prefix_lint(e: &Expr, direct: &Direct, out: &mut Vec<Finding>) {
     }
     for x in children(e) {
         prefix_lint(x, direct, out);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn org_only(condition: &str) -> Option<String> {
+        let mapping = [("google.subject".to_string(), "assertion.sub".to_string())];
+        lint(&parser::parse(condition).ok()?, Some(&mapping))
+            .into_iter()
+            .find(|f| f.code == "gcp-condition-org-only")
+            .map(|f| f.message)
+    }
+
+    #[test]
+    fn a_sub_prefix_that_stops_at_the_org_is_org_wide() {
+        for condition in [
+            "assertion.sub.startsWith('org/o1/')",
+            "google.subject.startsWith('org/o1/project/')",
+            "assertion.sub.startsWith('org/o1') && assertion.aud == 'o1'",
+        ] {
+            let message = org_only(condition).unwrap_or_default();
+            assert!(
+                message.contains("`sub` up to its org, `org/<org>/`, which every token"),
+                "{condition}: {message}"
+            );
+        }
+        for condition in [
+            "assertion.sub.startsWith('org/o1/project/p1/')",
+            "assertion.sub.startsWith('org/')",
+            "assertion.sub.startsWith('org/o1/') && assertion['oidc.circleci.com/vcs-ref'] == 'refs/heads/main'",
+            "assertion.sub.endsWith('org/o1/')",
+        ] {
+            assert_eq!(org_only(condition), None, "{condition}");
+        }
     }
 }

@@ -12,7 +12,7 @@
 //! |---|---|---|
 //! | `gcp-unrecognized` | error | the JSON is not a workload identity pool provider |
 //! | `gcp-no-attribute-condition` | warning | no `attributeCondition`: every token of the issuer with an allowed `aud` is accepted |
-//! | `gcp-condition-org-only` | warning | the condition reads only org-wide claims (`aud`, `iss`, `oidc.circleci.com/org-id`): every project of the org is accepted |
+//! | `gcp-condition-org-only` | warning | the condition reads only org-wide claims (`aud`, `iss`, `oidc.circleci.com/org-id`, `sub` up to `org/<org>/`): every project of the org is accepted |
 //! | `gcp-prefix-without-slash` | warning | `startsWith` on the vcs origin without a trailing `/` also accepts look-alike owners and repositories |
 //! | `gcp-subject-too-long` | error | the mapped `google.subject` exceeds 127 bytes (a V2 CircleCI `sub` does) |
 //! | `gcp-not-evaluated` | info | part of the mapping or condition could not be evaluated (verdict left undecided) |
