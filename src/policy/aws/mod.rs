@@ -319,6 +319,14 @@ fn evaluate_found<'a>(
         })
     });
     let mut ev = eval::evaluate(&policy, &ctx, claims);
+    // Without a `cfn-unresolved` finding to refer to, a `${...}` principal is a template value left in.
+    for c in ev.checks.iter_mut().filter(|_| !unresolved) {
+        if c.explanation.contains(eval::STACK_VALUE) {
+            c.explanation = c
+                .explanation
+                .replace(eval::STACK_VALUE, eval::TEMPLATE_VALUE);
+        }
+    }
     findings.extend(diagnose::diagnose(&policy, &ctx, claims, &mut ev, locator));
     findings.push(Finding::new(
         "aws-offline-limits",
