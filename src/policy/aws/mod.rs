@@ -71,6 +71,14 @@ pub fn evaluate(
             .collect(),
         None => Vec::new(),
     };
+    // Each role as its document names it; a name given twice is no name.
+    let named: Vec<String> = all.iter().map(|f| role_name(doc, &f.pointer)).collect();
+    let mut names: Vec<String> = (0..all.len())
+        .map(|i| match named.iter().filter(|n| **n == named[i]).count() {
+            1 => named[i].clone(),
+            _ => all[i].pointer.clone(),
+        })
+        .collect();
     let trusting: Vec<usize> = (0..results.len()).filter(|&i| results[i].1).collect();
     let allows = |i: &usize| results[*i].0.verdict == Some(Verdict::Allow);
     let (pick, why) = match (
@@ -93,7 +101,7 @@ pub fn evaluate(
         .map(|&i| {
             format!(
                 "`{}` ({})",
-                all[i].pointer,
+                names[i],
                 if allows(&i) {
                     "allows it too"
                 } else {
@@ -106,8 +114,8 @@ pub fn evaluate(
         Some((ev, _)) => ev,
         None => evaluate_found(all[pick].clone(), doc, text, claims, now).0,
     };
-    let chosen = all.swap_remove(pick);
-    let mut others: Vec<String> = all.into_iter().map(|f| f.pointer).collect();
+    let chosen = names.swap_remove(pick);
+    let mut others = names;
     others.sort();
     let shown: Vec<String> = others.iter().take(8).map(|p| format!("`{p}`")).collect();
     let more = others.len().saturating_sub(8);
@@ -122,9 +130,8 @@ pub fn evaluate(
             Severity::Info,
             Area::Policy,
             format!(
-                "the input holds {} trust policies; claimcheck evaluated the one at `{}` ({why}), not {}{}{also}",
+                "the input holds {} trust policies; claimcheck evaluated `{chosen}` ({why}), not {}{}{also}",
                 others.len() + 1,
-                chosen.pointer,
                 shown.join(", "),
                 if more > 0 { format!(" and {more} more") } else { String::new() }
             ),
@@ -132,6 +139,50 @@ pub fn evaluate(
         .with_fix("to check another role, paste only its trust policy (`aws iam get-role --role-name <role>`)"),
     );
     ev
+}
+
+/// How the pasted document names the role whose trust policy is at `pointer`, from the nearest enclosing object:
+/// its `RoleName` (IAM output, CloudFormation `Properties`), `address` (Terraform plan), `name` (Terraform
+/// `values`/`attributes`, Pulumi `outputs`), a Terraform state resource's `type.name`, or its key under
+/// `Resources` (a CloudFormation logical ID) or under `resource.<type>` (Terraform JSON); else the pointer.
+fn role_name(doc: &Value, pointer: &str) -> String {
+    let key = |p: &str| {
+        p[p.rfind('/').map_or(0, |i| i + 1)..]
+            .replace("~1", "/")
+            .replace("~0", "~")
+    };
+    let mut at = pointer;
+    while let Some(i) = at.rfind('/') {
+        at = &at[..i];
+        let Some(Value::Object(o)) = doc.pointer(at) else {
+            continue;
+        };
+        let text = |k: &str| o.get(k).and_then(Value::as_str).filter(|s| !s.is_empty());
+        if let Some(name) = text("RoleName")
+            .or_else(|| text("address"))
+            .or_else(|| text("name").filter(|_| !o.contains_key("type")))
+        {
+            return name.into();
+        }
+        if let (Some(t), Some(n)) = (text("type"), text("name")) {
+            let module = text("module").map_or(String::new(), |m| format!("{m}."));
+            let data = if text("mode") == Some("data") {
+                "data."
+            } else {
+                ""
+            };
+            return format!("{module}{data}{t}.{n}");
+        }
+        let parent = &at[..at.rfind('/').unwrap_or(0)];
+        let grandparent = &parent[..parent.rfind('/').unwrap_or(0)];
+        if key(parent) == "Resources" {
+            return key(at);
+        }
+        if !parent.is_empty() && key(grandparent) == "resource" {
+            return format!("{}.{}", key(parent), key(at));
+        }
+    }
+    pointer.into()
 }
 
 /// Evaluate one found trust policy; also whether an Allow statement's `Federated` principal names the token's
@@ -268,6 +319,14 @@ fn evaluate_found<'a>(
         })
     });
     let mut ev = eval::evaluate(&policy, &ctx, claims);
+    // Without a `cfn-unresolved` finding to refer to, a `${...}` principal is a template value left in.
+    for c in ev.checks.iter_mut().filter(|_| !unresolved) {
+        if c.explanation.contains(eval::STACK_VALUE) {
+            c.explanation = c
+                .explanation
+                .replace(eval::STACK_VALUE, eval::TEMPLATE_VALUE);
+        }
+    }
     findings.extend(diagnose::diagnose(&policy, &ctx, claims, &mut ev, locator));
     findings.push(Finding::new(
         "aws-offline-limits",
@@ -390,4 +449,72 @@ pub fn suggest(claims: &Map<String, Value>) -> Vec<Snippet> {
 /// Explain an STS error message.
 pub fn explain_error_text(text: &str, claims: Option<&Map<String, Value>>) -> Vec<Finding> {
     sts_error::explain(text, claims)
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn role_name_from_the_document() {
+        let p = json!({"Version": "2012-10-17", "Statement": []});
+        let state = json!({"resources": [
+            {"mode": "data", "type": "aws_iam_policy_document", "name": "trust", "instances": [{"attributes": {"json": "{}"}}]},
+            {"module": "module.ci", "mode": "managed", "type": "aws_iam_role", "name": "deployer", "instances": [{"attributes": {"assume_role_policy": "{}"}}]},
+            {"mode": "managed", "type": "aws_iam_role", "name": "x", "instances": [{"attributes": {"name": "circleci-deployer", "assume_role_policy": "{}"}}]},
+        ]});
+        assert_eq!(
+            role_name(&state, "/resources/0/instances/0/attributes/json"),
+            "data.aws_iam_policy_document.trust"
+        );
+        assert_eq!(
+            role_name(
+                &state,
+                "/resources/1/instances/0/attributes/assume_role_policy"
+            ),
+            "module.ci.aws_iam_role.deployer"
+        );
+        assert_eq!(
+            role_name(
+                &state,
+                "/resources/2/instances/0/attributes/assume_role_policy"
+            ),
+            "circleci-deployer"
+        );
+        let plan = json!({"resource_changes": [{"address": "aws_iam_role.ci[\"a/b\"]", "type": "aws_iam_role", "name": "ci", "change": {"after": {"assume_role_policy": "{}"}}}]});
+        assert_eq!(
+            role_name(&plan, "/resource_changes/0/change/after/assume_role_policy"),
+            "aws_iam_role.ci[\"a/b\"]"
+        );
+        let config = json!({"resource": {"aws_iam_role": {"ci/x": {"assume_role_policy": p}}}});
+        assert_eq!(
+            role_name(&config, "/resource/aws_iam_role/ci~1x/assume_role_policy"),
+            "aws_iam_role.ci/x"
+        );
+        let cfn = json!({"Resources": {"Ci": {"Properties": {"RoleName": {"Fn::Sub": "${AWS::StackName}-ci"}, "AssumeRolePolicyDocument": p}}}});
+        assert_eq!(
+            role_name(&cfn, "/Resources/Ci/Properties/AssumeRolePolicyDocument"),
+            "Ci"
+        );
+        let bare = json!([{"AssumeRolePolicyDocument": p}]);
+        assert_eq!(
+            role_name(&bare, "/0/AssumeRolePolicyDocument"),
+            "/0/AssumeRolePolicyDocument"
+        );
+    }
+
+    #[test]
+    fn several_roles_with_one_name_are_named_by_pointer() {
+        let p = |sid: &str| json!({"Version": "2012-10-17", "Statement": [{"Sid": sid, "Effect": "Allow", "Principal": {"Federated": "arn:aws:iam::1:oidc-provider/oidc.circleci.com/org/o"}, "Action": "sts:AssumeRoleWithWebIdentity"}]});
+        let doc = json!({"Roles": [{"RoleName": "ci", "AssumeRolePolicyDocument": p("a")}, {"RoleName": "ci", "AssumeRolePolicyDocument": p("b")}, {"RoleName": "other", "AssumeRolePolicyDocument": p("c")}]});
+        let ev = evaluate(&doc, &doc.to_string(), None, 0);
+        let f = ev
+            .findings
+            .iter()
+            .find(|f| f.code == "aws-several-roles")
+            .unwrap();
+        assert!(f.message.contains("evaluated `/Roles/0/AssumeRolePolicyDocument` (the first that trusts a web identity), not `/Roles/1/AssumeRolePolicyDocument`, `other`"), "{}", f.message);
+    }
 }
