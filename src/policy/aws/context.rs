@@ -81,6 +81,9 @@ pub struct Context {
     pub provider: Option<String>,
     pub entries: Vec<Entry>,
     pub now: i64,
+    /// The policy's `${...}` are CloudFormation values a `cfn-unresolved` finding lists (else template text left
+    /// unfilled, e.g. an unrendered Terraform template): how a `${...}` principal is explained.
+    pub stack_values: bool,
 }
 
 /// The string form IAM sees for a claim value (`None` for objects/null).
@@ -133,6 +136,7 @@ impl Context {
             provider,
             entries,
             now,
+            stack_values: false,
         }
     }
 

@@ -296,11 +296,6 @@ fn sts_checks(ctx: &Context, claims: &Map<String, Value>, checks: &mut Vec<Check
     result
 }
 
-/// A principal's `${...}`, in a template whose `cfn-unresolved` finding lists it; [`TEMPLATE_VALUE`] otherwise.
-pub const STACK_VALUE: &str = "is a value only the deployed stack knows (see `cfn-unresolved`)";
-/// A principal's `${...}` outside a CloudFormation template (an unrendered Terraform template, say).
-pub const TEMPLATE_VALUE: &str = "holds a template value that was not filled in";
-
 /// `arn` is the provider ARN of the token's issuer ([`provider_arn`]).
 fn principal_check(
     st: &Statement,
@@ -336,7 +331,13 @@ fn principal_check(
             // A CloudFormation value only the deployed stack knows (`${Param}`, `${Fn::If}`, `${X.Arn}`): principals
             // take no policy variables, so the text can only stand for what the stack will put there.
             "Federated" if e.value.contains("${") => {
-                unsure.get_or_insert_with(|| format!("`{}` {STACK_VALUE}, so whether it names this token's provider is unknown", e.value));
+                // In a template whose `cfn-unresolved` lists it, else an unrendered template (Terraform, say).
+                let what = if ctx.stack_values {
+                    "is a value only the deployed stack knows (see `cfn-unresolved`)"
+                } else {
+                    "holds a template value that was not filled in"
+                };
+                unsure.get_or_insert_with(|| format!("`{}` {what}, so whether it names this token's provider is unknown", e.value));
                 None
             }
             "AWS" if e.value == "*" => {

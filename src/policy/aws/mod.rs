@@ -306,7 +306,10 @@ fn evaluate_found<'a>(
             false,
         );
     };
-    let ctx = context::Context::from_claims(claims, now);
+    let ctx = context::Context {
+        stack_values: unresolved,
+        ..context::Context::from_claims(claims, now)
+    };
     let trusts_provider = ctx.provider.as_deref().is_some_and(|provider| {
         policy.statements.iter().any(|st| {
             st.effect == Some(parse::Effect::Allow)
@@ -319,14 +322,6 @@ fn evaluate_found<'a>(
         })
     });
     let mut ev = eval::evaluate(&policy, &ctx, claims);
-    // Without a `cfn-unresolved` finding to refer to, a `${...}` principal is a template value left in.
-    for c in ev.checks.iter_mut().filter(|_| !unresolved) {
-        if c.explanation.contains(eval::STACK_VALUE) {
-            c.explanation = c
-                .explanation
-                .replace(eval::STACK_VALUE, eval::TEMPLATE_VALUE);
-        }
-    }
     findings.extend(diagnose::diagnose(&policy, &ctx, claims, &mut ev, locator));
     findings.push(Finding::new(
         "aws-offline-limits",
