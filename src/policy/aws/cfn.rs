@@ -54,7 +54,7 @@ pub fn resolve<'a>(
     config: Option<&Value>,
     findings: &mut Vec<Finding>,
 ) -> Cow<'a, Value> {
-    if !uses_intrinsics(&policy, 0) && !policy.to_string().contains("${") {
+    if !needs_resolving(&policy, 0) {
         return policy;
     }
     let mut r = Resolver {
@@ -155,13 +155,19 @@ fn is_sls_source(name: &str) -> bool {
     .any(|p| name.starts_with(p))
 }
 
-fn uses_intrinsics(v: &Value, depth: usize) -> bool {
+/// Whether `v` (down to the depth the resolver reads) uses an intrinsic function or holds a `${...}` (a Serverless
+/// variable, in a key or a value).
+fn needs_resolving(v: &Value, depth: usize) -> bool {
     depth < MAX_DEPTH
         && match v {
             Value::Object(map) => {
-                intrinsic(map).is_some() || map.values().any(|c| uses_intrinsics(c, depth + 1))
+                intrinsic(map).is_some()
+                    || map
+                        .iter()
+                        .any(|(k, c)| k.contains("${") || needs_resolving(c, depth + 1))
             }
-            Value::Array(items) => items.iter().any(|c| uses_intrinsics(c, depth + 1)),
+            Value::Array(items) => items.iter().any(|c| needs_resolving(c, depth + 1)),
+            Value::String(s) => s.contains("${"),
             _ => false,
         }
 }
