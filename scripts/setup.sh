@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install what building and testing claimcheck needs, skipping anything already present at the right version.
 # Safe to run again and again; on a fresh Debian machine with rustup and Node 20 it installs everything:
-#   - the wasm32-unknown-unknown Rust target
+#   - the wasm32-unknown-unknown Rust target, and the crates Cargo.lock names (cargo fetch)
 #   - trunk 0.21.14 and wasm-bindgen-cli (the version Cargo.lock pins), via cargo install
 #   - Debian's chromium + chromium-driver (Playwright drives it; no browser downloads)
 #   - npm ci: wasm-opt (binaryen), Playwright, axe-core
@@ -42,6 +42,24 @@ if [ -d "$(rustc --print sysroot)/lib/rustlib/src/rust/library" ]; then
 else
   step "installing rust-src (the size-optimized release build recompiles std)"
   rustup component add rust-src
+fi
+
+# The release build runs offline (scripts/build.sh): every crate in Cargo.lock, for every target, must be in
+# cargo's cache first. Nothing is downloaded when they already are.
+# The size-optimized build also compiles std, whose own Cargo.lock names crates of its own.
+fetch_locked() {
+  local what="$1" manifest="$2"
+  if RUSTC_BOOTSTRAP=1 cargo fetch --locked --offline --manifest-path "$manifest" >/dev/null 2>&1; then
+    info "$what: present"
+  else
+    step "downloading $what (cargo fetch)"
+    RUSTC_BOOTSTRAP=1 cargo fetch --locked --manifest-path "$manifest"
+  fi
+}
+fetch_locked "the crates in Cargo.lock" Cargo.toml
+STD_LIBRARY="$(rustc --print sysroot)/lib/rustlib/src/rust/library"
+if [ -f "$STD_LIBRARY/Cargo.lock" ]; then
+  fetch_locked "the crates std's Cargo.lock names" "$STD_LIBRARY/Cargo.toml"
 fi
 
 # 2. trunk
