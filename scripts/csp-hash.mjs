@@ -1,7 +1,7 @@
-// Trunk post_build hook: puts the hashes of the page's inline scripts (Trunk's module loader) into the
-// Content-Security-Policy meta tag of the staged index.html, replacing the CSP_INLINE_SCRIPT_HASHES
-// placeholder. Fails the build when the placeholder or the loader is missing, so the page can never ship
-// with a policy that blocks its own loader.
+// Trunk post_build step (run by scripts/post-build.mjs): puts the hashes of the page's inline scripts (Trunk's
+// module loader, the early compile) into the Content-Security-Policy meta tag of the staged index.html, replacing
+// the CSP_INLINE_SCRIPT_HASHES placeholder. Fails the build when the placeholder or the loader is missing, so the
+// page can never ship with a policy that blocks its own loader.
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,7 +14,7 @@ function fail(message) {
 }
 
 const staging = process.env.TRUNK_STAGING_DIR;
-if (!staging) fail('TRUNK_STAGING_DIR is not set: run me as a Trunk post_build hook');
+if (!staging) fail('TRUNK_STAGING_DIR is not set: run me from scripts/post-build.mjs (a Trunk post_build hook)');
 const file = join(staging, 'index.html');
 const html = readFileSync(file, 'utf8');
 

@@ -39,7 +39,9 @@ function asset(ref, encoding) {
 
 const sha256 = (text) => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
 
-// 1. Trunk's inline module loader names the glue and the wasm.
+// 1. Trunk's inline module loader names the glue and the wasm. The early-compile script (scripts/early-compile.mjs)
+//    fetches the wasm file, which this page does not have: it goes.
+html = html.replace(/<script\b[^>]*\bdata-early-compile\b[^>]*>[\s\S]*?<\/script>/gi, '');
 const loaders = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/gi)].filter(([, attrs]) => !/\bsrc\s*=/i.test(attrs));
 if (loaders.length !== 1) fail(`expected exactly one inline loader script in index.html, found ${loaders.length}`);
 const [loaderTag, , loaderBody] = loaders[0];

@@ -30,9 +30,8 @@ function watch(page) {
   return errors;
 }
 
-test('dist/ works under /a/b/claimcheck/ of another host, and its links keep the path', async ({ browser }) => {
-  const context = await browser.newContext();
-  const prefix = 'http://static.invalid/a/b/claimcheck/';
+/** Serves dist/ under `prefix` (another host) to `context`; what was served and refused is recorded. */
+async function serveDist(context, prefix, types = TYPES) {
   const served = [];
   const refused = [];
   await context.route('**/*', (route) => {
@@ -45,8 +44,15 @@ test('dist/ works under /a/b/claimcheck/ of another host, and its links keep the
     const file = join(DIST, rel);
     if (rel.includes('..') || !existsSync(file)) return route.fulfill({ status: 404, body: 'not found' });
     served.push(rel);
-    return route.fulfill({ body: readFileSync(file), contentType: TYPES[extname(file)] ?? 'application/octet-stream' });
+    return route.fulfill({ body: readFileSync(file), contentType: types[extname(file)] ?? 'application/octet-stream' });
   });
+  return { served, refused };
+}
+
+test('dist/ works under /a/b/claimcheck/ of another host, and its links keep the path', async ({ browser }) => {
+  const context = await browser.newContext();
+  const prefix = 'http://static.invalid/a/b/claimcheck/';
+  const { served, refused } = await serveDist(context, prefix);
   const page = await context.newPage();
   const errors = watch(page);
   await page.goto(`${prefix}#at=${AT}`);
@@ -62,6 +68,30 @@ test('dist/ works under /a/b/claimcheck/ of another host, and its links keep the
   expect(errors).toEqual([]);
   await context.close();
 });
+
+// The page starts compiling the wasm while it downloads (scripts/early-compile.mjs), from the same request as
+// the preload; a host that serves wasm with another MIME type makes that fail, and the loader falls back.
+for (const wasmType of ['application/wasm', 'application/octet-stream']) {
+  test(`the wasm is fetched once and the page works when the host serves it as ${wasmType}`, async ({ browser }) => {
+    const context = await browser.newContext();
+    const prefix = 'http://static.invalid/claimcheck/';
+    const { served, refused } = await serveDist(context, prefix, { ...TYPES, '.wasm': wasmType });
+    const page = await context.newPage();
+    const errors = watch(page);
+    await page.goto(`${prefix}#at=${AT}`);
+    await page.getByLabel('Token', { exact: true }).fill(circleToken({ version: 'v2' }));
+    await expect(page.locator('[data-sub-version="v2"]')).toBeVisible();
+    expect(await page.locator('script[data-early-compile]').count()).toBe(1);
+    const wasmRequests = served.filter((f) => f.endsWith('.wasm')).length;
+    // With the right type, one request serves the preload, the early compile and the loader; with another type
+    // the loader fetches it again (from the HTTP cache on a real host).
+    if (wasmType === 'application/wasm') expect(wasmRequests).toBe(1);
+    else expect(wasmRequests).toBeGreaterThanOrEqual(1);
+    expect(refused).toEqual([]);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+}
 
 test.describe('single-file build', () => {
   let file;
