@@ -5,6 +5,7 @@
 # Prints the scores; exits non-zero when any is under MIN_SCORE (default 0.95).
 #   scripts/lighthouse.sh                  (both presets)
 #   PRESETS=desktop scripts/lighthouse.sh
+#   ENCODINGS=gzip scripts/lighthouse.sh   (a host that only gzips; by default Brotli, else gzip, as most do)
 # Lighthouse lives in tools/lighthouse/ with its own lock file, so the main `npm ci` stays light; it is
 # installed there on first use. Full JSON reports: test-results/lighthouse-<page>-<preset>.json.
 set -euo pipefail
@@ -12,6 +13,7 @@ cd "$(dirname "$0")/.."
 MIN_SCORE="${MIN_SCORE:-0.95}"
 PORT="${LIGHTHOUSE_PORT:-4191}"
 PRESETS="${PRESETS:-mobile desktop}"
+ENCODINGS="${ENCODINGS:-br,gzip}"
 CHROME_PATH="${CHROME_PATH:-/usr/bin/chromium}"
 export CHROME_PATH
 
@@ -19,7 +21,7 @@ export CHROME_PATH
 [ -x tools/lighthouse/node_modules/.bin/lighthouse ] || npm ci --prefix tools/lighthouse --no-audit --no-fund
 mkdir -p test-results
 
-node scripts/static-server.mjs --root dist --port "$PORT" >/dev/null 2>&1 &
+node scripts/static-server.mjs --root dist --port "$PORT" --encodings "$ENCODINGS" >/dev/null 2>&1 &
 SERVER=$!
 trap 'kill "$SERVER" 2>/dev/null || true' EXIT
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$PORT/" >/dev/null && break; sleep 0.1; done
@@ -37,6 +39,7 @@ LINK=$(node -e '
 FLAGS="--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage --disable-quic --no-first-run"
 FLAGS="$FLAGS --disable-background-networking --disable-component-update --disable-sync"
 failed=0
+echo "served with Content-Encoding: $ENCODINGS (the first the browser accepts)"
 printf '%-8s %-8s %12s %14s %15s\n' page preset performance accessibility best-practices
 for PRESET in $PRESETS; do
 PRESET_ARG=()

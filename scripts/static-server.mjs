@@ -1,15 +1,17 @@
 #!/usr/bin/env node
 // A tiny static file server for dist/ (development and browser tests only; any static host serves the real
 // thing). Listens on 127.0.0.1 only, serves GET/HEAD, never leaves the root directory. Like real static hosts,
-// it gzips text and wasm for clients that accept it, so page-speed measurements see realistic transfer sizes.
+// it compresses text and wasm for clients that accept it (Brotli, else gzip), so page-speed measurements see
+// realistic transfer sizes; `--encodings gzip` behaves like a host that only gzips (e.g. GitHub Pages).
 //
-//   node scripts/static-server.mjs [--root dist] [--port 8080] [--prefix /some/sub/path/]
+//   node scripts/static-server.mjs [--root dist] [--port 8080] [--prefix /some/sub/path/] [--encodings br,gzip]
 //
 // --prefix additionally serves the same files under a sub-path, to check relative asset URLs.
 import { createServer } from 'node:http';
 import { createReadStream } from 'node:fs';
-import { readFile, realpath, stat } from 'node:fs/promises';
-import { gzipSync } from 'node:zlib';
+import { readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { promisify } from 'node:util';
+import { brotliCompress, constants as zlib, gzip } from 'node:zlib';
 import { extname, resolve, sep } from 'node:path';
 
 const MIME = {
@@ -27,18 +29,33 @@ const MIME = {
   '.webmanifest': 'application/manifest+json',
 };
 
+// The best each encoding does (what a host that precompresses its files serves). Off the event loop.
+const ENCODERS = {
+  br: (bytes) =>
+    promisify(brotliCompress)(bytes, {
+      params: { [zlib.BROTLI_PARAM_QUALITY]: 11, [zlib.BROTLI_PARAM_SIZE_HINT]: bytes.length },
+    }),
+  gzip: (bytes) => promisify(gzip)(bytes, { level: 9 }),
+};
+
 function parseArgs(argv) {
-  const opts = { root: 'dist', port: 8080, prefix: null };
+  const opts = { root: 'dist', port: 8080, prefix: null, encodings: ['br', 'gzip'] };
   for (let i = 0; i < argv.length; i += 1) {
     const [flag, value] = [argv[i], argv[i + 1]];
     if (flag === '--root') opts.root = value;
     else if (flag === '--port') opts.port = Number(value);
     else if (flag === '--prefix') opts.prefix = value.endsWith('/') ? value : `${value}/`;
+    else if (flag === '--encodings') opts.encodings = (value ?? '').split(',').filter(Boolean);
     else {
       console.error(`static-server: unknown argument \`${flag}\``);
       process.exit(2);
     }
     i += 1;
+  }
+  const unknown = opts.encodings.filter((e) => !ENCODERS[e]);
+  if (unknown.length) {
+    console.error(`static-server: unknown encoding \`${unknown[0]}\`: use br, gzip or both (--encodings br,gzip)`);
+    process.exit(2);
   }
   if (!Number.isInteger(opts.port) || opts.port < 0 || opts.port > 65535) {
     console.error('static-server: --port needs a number from 0 to 65535');
@@ -53,17 +70,29 @@ const root = await realpath(resolve(opts.root)).catch(() => {
   process.exit(2);
 });
 
-// Compressed once per file version (path, size, modification time).
+// Compressed once per file version (path, size, modification time) and encoding; every file under root is
+// compressed before the server listens (Brotli's best takes about 2 s for the wasm), so no request waits for it.
 const COMPRESSIBLE = new Set(['.html', '.js', '.mjs', '.wasm', '.css', '.json', '.svg', '.txt', '.map', '.webmanifest']);
-const gzipped = new Map();
-async function gzipOf(found) {
-  const key = `${found.file}\0${found.size}\0${found.mtimeMs}`;
-  let body = gzipped.get(key);
+const compressed = new Map();
+function compressedOf(found, encoding) {
+  const key = `${found.file}\0${found.size}\0${found.mtimeMs}\0${encoding}`;
+  let body = compressed.get(key);
   if (!body) {
-    body = gzipSync(await readFile(found.file), { level: 9 });
-    gzipped.set(key, body);
+    body = readFile(found.file).then(ENCODERS[encoding]);
+    body.catch(() => compressed.delete(key));
+    compressed.set(key, body);
   }
   return body;
+}
+async function precompress(dir) {
+  const jobs = [];
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile() || !COMPRESSIBLE.has(extname(entry.name).toLowerCase())) continue;
+    const file = resolve(entry.parentPath ?? entry.path, entry.name);
+    const info = await stat(file);
+    for (const encoding of opts.encodings) jobs.push(compressedOf({ file, size: info.size, mtimeMs: info.mtimeMs }, encoding));
+  }
+  await Promise.allSettled(jobs);
 }
 
 function send(res, status, text) {
@@ -128,14 +157,16 @@ const server = createServer(async (req, res) => {
   let body = null;
   if (COMPRESSIBLE.has(extname(found.file).toLowerCase())) {
     headers.Vary = 'Accept-Encoding';
-    if (/\bgzip\b/.test(req.headers['accept-encoding'] ?? '')) {
+    const accepted = req.headers['accept-encoding'] ?? '';
+    const encoding = opts.encodings.find((e) => new RegExp(`\\b${e}\\b`).test(accepted));
+    if (encoding) {
       try {
-        body = await gzipOf(found);
+        body = await compressedOf(found, encoding);
       } catch {
         send(res, 500, 'could not read the file\n');
         return;
       }
-      headers['Content-Encoding'] = 'gzip';
+      headers['Content-Encoding'] = encoding;
       headers['Content-Length'] = body.length;
     }
   }
@@ -155,6 +186,7 @@ server.on('error', (err) => {
   console.error(`static-server: ${err.message}`);
   process.exit(1);
 });
+await precompress(root).catch(() => {});
 server.listen(opts.port, '127.0.0.1', () => {
   const { port } = server.address();
   console.log(`static-server: serving ${root} on http://127.0.0.1:${port}/`);

@@ -4,7 +4,8 @@
 //
 // 1. share link -> verdict: a fresh browser context opens `#token=...&policy=...&at=...`; the time from the start
 //    of navigation to the moment `[data-verdict]` is in the DOM (MutationObserver), cold (new context, empty
-//    cache) and warm (reload in the same context).
+//    cache) and warm (reload in the same context); served gzipped (port N) and, as most static hosts do, with
+//    Brotli (port N+1), runs alternating. Locally Brotli's smaller transfer does not pay for its slower decoding.
 // 2. keystroke -> report: one character typed inside a condition value of the loaded policy; from the keydown
 //    event's timestamp to the DOM mutation that shows the new value, and to the first animation frame after it
 //    (the frame that paints it), both measured inside the page.
@@ -28,6 +29,7 @@ const RUNS = Number(args.runs ?? 15);
 const DIR = args.dir ?? 'dist';
 const PORT = Number(args.port ?? 4180);
 const BASE = `http://127.0.0.1:${PORT}/`;
+const BASE_BROTLI = `http://127.0.0.1:${PORT + 1}/`;
 
 const b64url = (s) => Buffer.from(s, 'utf8').toString('base64url');
 const median = (xs) => {
@@ -38,7 +40,7 @@ const pct = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Mat
 const fmt = (x) => (Number.isFinite(x) ? `${x.toFixed(1)} ms` : 'n/a');
 function line(label, xs, target) {
   console.log(
-    `${label.padEnd(44)} median ${fmt(median(xs)).padStart(10)}   p90 ${fmt(pct(xs, 90)).padStart(10)}   ` +
+    `${label.padEnd(50)} median ${fmt(median(xs)).padStart(10)}   p90 ${fmt(pct(xs, 90)).padStart(10)}   ` +
       `min ${fmt(Math.min(...xs)).padStart(10)}   max ${fmt(Math.max(...xs)).padStart(10)}   (n=${xs.length}; target ${target})`,
   );
 }
@@ -103,24 +105,25 @@ function probe() {
   }
 }
 
-async function startServer() {
-  const server = spawn('node', ['scripts/static-server.mjs', '--root', DIR, '--port', String(PORT)], {
+async function startServer(port, encodings) {
+  const base = `http://127.0.0.1:${port}/`;
+  const server = spawn('node', ['scripts/static-server.mjs', '--root', DIR, '--port', String(port), '--encodings', encodings], {
     cwd: ROOT,
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   for (let i = 0; i < 100; i++) {
     try {
-      if ((await fetch(BASE)).ok) return server;
+      if ((await fetch(base)).ok) return server;
     } catch {
       /* not yet */
     }
     await sleep(100);
   }
   server.kill();
-  throw new Error(`the static server did not answer on ${BASE}`);
+  throw new Error(`the static server did not answer on ${base}`);
 }
 
-const server = await startServer();
+const servers = [await startServer(PORT, 'gzip'), await startServer(PORT + 1, 'br,gzip')];
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
   args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic', '--no-first-run',
@@ -140,23 +143,31 @@ try {
     await context.addInitScript(probe);
     return { context, page: await context.newPage() };
   };
-  console.log(`claimcheck perf: ${RUNS} runs, headless Chromium, ${DIR}/ over http://127.0.0.1 (${new Date().toISOString()})`);
+  console.log(
+    `claimcheck perf: ${RUNS} runs, headless Chromium, ${DIR}/ over http://127.0.0.1 (${new Date().toISOString()})`,
+  );
 
-  // 1. Share link to verdict.
-  const cold = [];
-  const warm = [];
+  // 1. Share link to verdict, gzipped and Brotli, alternating.
+  const served = [
+    { base: BASE, name: 'gzip', cold: [], warm: [] },
+    { base: BASE_BROTLI, name: 'Brotli', cold: [], warm: [] },
+  ];
   for (let i = 0; i < RUNS; i++) {
-    const { context, page } = await newPage();
-    await page.goto(BASE + LINK);
-    await page.waitForSelector('[data-verdict]');
-    cold.push(await page.evaluate(() => window.__perf.verdictAt));
-    await page.reload();
-    await page.waitForSelector('[data-verdict]');
-    warm.push(await page.evaluate(() => window.__perf.verdictAt));
-    await context.close();
+    for (const s of served) {
+      const { context, page } = await newPage();
+      await page.goto(s.base + LINK);
+      await page.waitForSelector('[data-verdict]');
+      s.cold.push(await page.evaluate(() => window.__perf.verdictAt));
+      await page.reload();
+      await page.waitForSelector('[data-verdict]');
+      s.warm.push(await page.evaluate(() => window.__perf.verdictAt));
+      await context.close();
+    }
   }
-  line('share link -> verdict on screen (cold)', cold, '< 150 ms');
-  line('share link -> verdict on screen (warm)', warm, '< 150 ms');
+  for (const s of served) {
+    line(`share link -> verdict on screen (cold, ${s.name})`, s.cold, '< 150 ms');
+    line(`share link -> verdict on screen (warm, ${s.name})`, s.warm, '< 150 ms');
+  }
 
   // 2. Keystrokes in a normal policy.
   {
@@ -293,5 +304,5 @@ try {
   console.log(outside.length ? `requests that left 127.0.0.1 (refused): ${outside.join(', ')}` : 'no request left 127.0.0.1');
 } finally {
   await browser.close();
-  server.kill();
+  for (const server of servers) server.kill();
 }
