@@ -157,6 +157,26 @@ pub fn parse_at(text: &str) -> Result<i64, TimeError> {
     parse_rfc3339(t).map_err(|reason| err(&reason))
 }
 
+/// Where [`parse_instant`] reads a whole number as milliseconds: as seconds it would be after the year 33000.
+const MILLIS_FROM: i64 = 1_000_000_000_000;
+
+/// An instant to evaluate at (`--at`, a link's `at=`): [`parse_at`], except that a whole number of unix seconds
+/// at or past [`MILLIS_FROM`] is read as milliseconds, as `Date.now()` and Java's `currentTimeMillis()` write
+/// it. The flag says it was.
+pub fn parse_instant(text: &str) -> Result<(i64, bool), TimeError> {
+    let secs = parse_at(text)?;
+    let whole = {
+        let t = text.trim();
+        let digits = t.strip_prefix('-').unwrap_or(t);
+        !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+    };
+    if whole && secs.unsigned_abs() >= MILLIS_FROM.unsigned_abs() {
+        Ok((secs.div_euclid(1000), true))
+    } else {
+        Ok((secs, false))
+    }
+}
+
 /// A cursor over ASCII digits.
 struct Cursor<'a> {
     b: &'a [u8],
@@ -316,6 +336,28 @@ mod tests {
         // `date +%Y-%m-%dT%H:%M:%S%z` writes the offset without its colon.
         assert_eq!(parse_at("2026-11-26T01:22:37+0100"), Ok(1_795_652_557));
         assert_eq!(parse_at("2026-11-26T00:22:37-0000"), Ok(1_795_652_557));
+    }
+
+    #[test]
+    fn instants_in_milliseconds() {
+        assert_eq!(parse_instant("1795652557"), Ok((1_795_652_557, false)));
+        assert_eq!(parse_instant(" 1795652557123 "), Ok((1_795_652_557, true)));
+        assert_eq!(parse_instant("-1795652557123"), Ok((-1_795_652_558, true)));
+        assert_eq!(parse_instant("999999999999"), Ok((999_999_999_999, false)));
+        // A fraction or a date is never milliseconds.
+        assert_eq!(
+            parse_instant("1795652557123.5"),
+            Ok((1_795_652_557_123, false))
+        );
+        assert_eq!(
+            parse_instant("2026-11-26T00:22:37Z"),
+            Ok((1_795_652_557, false))
+        );
+        assert_eq!(
+            parse_instant("-9223372036854775808"),
+            Ok((i64::MIN / 1000 - 1, true))
+        );
+        assert!(parse_instant("soon").is_err());
     }
 
     #[test]

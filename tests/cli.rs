@@ -108,6 +108,31 @@ fn rfc3339_at_and_expiry() {
 }
 
 #[test]
+fn at_in_milliseconds_is_read_as_such_with_a_note() {
+    let ms = format!("{AT_OK}000");
+    let seconds = claimcheck(
+        &["check", "--token", "-", "--at", AT_OK, "--json"],
+        Some(&token_v2()),
+        &[],
+    );
+    let millis = claimcheck(
+        &["check", "--token", "-", "--at", &ms, "--json"],
+        Some(&token_v2()),
+        &[],
+    );
+    assert_eq!(millis.status.code(), Some(0));
+    assert_eq!(json(&millis), json(&seconds));
+    let note = String::from_utf8_lossy(&millis.stderr);
+    assert!(
+        note.starts_with(&format!(
+            "claimcheck: note: --at `{ms}` was read as milliseconds ("
+        )),
+        "{note}"
+    );
+    assert!(seconds.stderr.is_empty());
+}
+
+#[test]
 fn reads_the_circleci_variables_v2_first() {
     let (v1, v2) = (token_v1(), token_v2());
     let o = claimcheck(

@@ -45,7 +45,7 @@ Options:
   --jwks <FILE|->        the issuer's keys, to verify the token's signature offline: a JWK set
                          (`curl -s <iss>/.well-known/jwks-pub.json`), a JWK, or PEM public keys
   --at <unix|RFC3339>    evaluation time, e.g. `1795652557` or `2026-11-26T00:22:37Z` (a fraction of a second
-                         is dropped); default: now
+                         is dropped; 13 or more digits are milliseconds); default: now
   --json                 print the report as one JSON object
   -h, --help             show this help
 
@@ -245,7 +245,15 @@ fn parse_check(parser: &mut lexopt::Parser) -> Result<Command, String> {
             Long("at") => {
                 not_yet(&args.at, &name)?;
                 let v = option_value(parser, &name)?;
-                let at = time::parse_at(&v.to_string_lossy()).map_err(|e| format!("--at: {e}"))?;
+                let text = v.to_string_lossy();
+                let (at, millis) = time::parse_instant(&text).map_err(|e| format!("--at: {e}"))?;
+                if millis {
+                    eprintln!(
+                        "claimcheck: note: --at `{}` was read as milliseconds ({}); give unix seconds",
+                        text.trim(),
+                        time::format_utc(at)
+                    );
+                }
                 args.at = Some(at);
             }
             Long("json") => args.json = true,

@@ -21,7 +21,13 @@ pub fn encode(state: &SharedState) -> String {
         parts.push(format!("policy={}", b64::encode(state.policy.as_bytes())));
     }
     if let Some(at) = state.at {
-        parts.push(format!("at={at}"));
+        // Past the year 33000 a whole number is read back as milliseconds; a fraction never is.
+        let fraction = if crate::time::parse_instant(&at.to_string()).is_ok_and(|(_, ms)| ms) {
+            ".0"
+        } else {
+            ""
+        };
+        parts.push(format!("at={at}{fraction}"));
     }
     if !state.error_text.is_empty() {
         parts.push(format!(
@@ -154,14 +160,22 @@ fn read_part(state: &mut SharedState, key: &str, raw_value: &str) -> Result<(), 
         "error" => state.error_text = base64_text(key, raw_value, text()?)?,
         "at" => {
             let value = text()?;
-            state.at = Some(crate::time::parse_at(&value).map_err(|e| {
+            let (at, millis) = crate::time::parse_instant(&value).map_err(|e| {
                 format!(
                     "`{}` is not a time: {}; the current time is used instead; give unix seconds (e.g. \
                      `at=1767225600`) or RFC 3339 (e.g. `at=2026-11-20T10:36:40Z`)",
                     excerpt(value.trim()),
                     e.reason
                 )
-            })?);
+            })?;
+            if millis {
+                state.notes.push(format!(
+                    "the link's `at={}` was read as milliseconds ({}); links give unix seconds",
+                    excerpt(value.trim()),
+                    crate::time::format_utc(at)
+                ));
+            }
+            state.at = Some(at);
         }
         "example" => state.example = Some(text()?),
         "tab" => state.view.tab = Some(text()?),

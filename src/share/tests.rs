@@ -835,8 +835,20 @@ fn plain_at_accepts_rfc3339_and_fractional_seconds() {
     assert_eq!(decode("at=-1.5").unwrap().at, Some(-2));
     assert_eq!(decode("at=-7.0").unwrap().at, Some(-7));
     assert_eq!(
-        decode("at=-9223372036854775808").unwrap().at,
+        decode("at=-9223372036854775808.0").unwrap().at,
         Some(i64::MIN)
+    );
+    // Milliseconds (`Date.now()`), read as such, with a note; as seconds they would be after the year 33000.
+    let state = decode(&format!("#token={token}&policy={b}&at=1795171000123")).unwrap();
+    assert_eq!(state.at, Some(1_795_171_000));
+    assert_eq!(
+        state.notes,
+        ["the link's `at=1795171000123` was read as milliseconds (2026-11-20 10:36:40 UTC); links give unix \
+          seconds"]
+    );
+    assert_eq!(
+        decode("at=-9223372036854775808").unwrap().at,
+        Some(i64::MIN.div_euclid(1000))
     );
 }
 
