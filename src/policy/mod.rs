@@ -12,6 +12,7 @@
 //! | `policy-not-recognized` | error | JSON, but no platform recognizes it |
 //! | `policy-known-after-apply` | error | a Terraform plan whose `assume_role_policy` is unknown until apply |
 //! | `policy-hcl-not-supported` | error | Terraform HCL was pasted; only JSON forms are read |
+//! | `policy-program-not-supported` | error | CDK, CDKTF or Pulumi program source (or any code) was pasted; what it deploys is read |
 //! | `policy-bicep-not-supported` | error | Bicep source was pasted (`resource x 'Type@version'`); the deployed credential is read |
 //! | `policy-table-not-supported` | error | `vault read`'s `Key  Value` table was pasted; its values lost their types |
 //! | `policy-yaml-syntax` | error | the text looks like YAML but [`yaml`] cannot read it (line/column given) |
@@ -466,9 +467,11 @@ fn unreadable(text: &str, e: json::JsonError) -> Evaluation {
         after_header = words.eq(["Key", "Value"]);
         rule
     });
-    let kind = match (table, bicep) {
-        (true, _) => Some(PolicyKind::Vault),
-        (_, true) => Some(PolicyKind::Azure),
+    let program = (!bicep && !table).then(|| program_source(t)).flatten();
+    let kind = match (table, bicep, &program) {
+        (true, _, _) => Some(PolicyKind::Vault),
+        (_, true, _) => Some(PolicyKind::Azure),
+        (_, _, Some(p)) => p.kind.or(kind),
         _ => kind,
     };
     let finding = if table {
@@ -487,6 +490,14 @@ fn unreadable(text: &str, e: json::JsonError) -> Evaluation {
             "this looks like Bicep source, which claimcheck does not read",
         )
         .with_fix("paste the deployed credentials instead: `az identity federated-credential list --identity-name <identity> --resource-group <group>` (or `az ad app federated-credential list --id <app-id>`)")
+    } else if let Some(p) = program {
+        Finding::new(
+            "policy-program-not-supported",
+            Severity::Error,
+            Area::Policy,
+            format!("this looks like {} source code, which claimcheck does not run", p.tool),
+        )
+        .with_fix(p.fix)
     } else if hcl {
         Finding::new(
             "policy-hcl-not-supported",
@@ -513,6 +524,113 @@ fn unreadable(text: &str, e: json::JsonError) -> Evaluation {
         ..PolicyInfo::default()
     };
     Evaluation::unusable(info, vec![finding])
+}
+
+/// An infrastructure program pasted instead of what it deploys: which tool, the platform it configures, and
+/// what to paste instead.
+struct Program {
+    tool: &'static str,
+    kind: Option<PolicyKind>,
+    fix: &'static str,
+}
+
+/// Source code (TypeScript, JavaScript, Python, Go, C#, Java) of a CDK, CDKTF or Pulumi program, or of any
+/// program: a line opens the way only code does (`import x`, `from x import y`, `package main`, `const x =`,
+/// ...), and the text calls something.
+fn program_source(t: &str) -> Option<Program> {
+    const OPENINGS: [&str; 12] = [
+        "import ",
+        "from ",
+        "package ",
+        "using ",
+        "const ",
+        "let ",
+        "var ",
+        "export ",
+        "def ",
+        "class ",
+        "func ",
+        "public class ",
+    ];
+    // Not a `key: value` line (broken YAML such as `from: x`), and the opening word is followed by a name or
+    // a bracket, as code has it.
+    let opens_code = |l: &str| {
+        !l.contains(": ")
+            && OPENINGS.iter().any(|o| {
+                l.strip_prefix(o)
+                    .and_then(|rest| rest.chars().next())
+                    .is_some_and(|c| c.is_alphanumeric() || "_{*(\"'@$".contains(c))
+            })
+    };
+    let code = t.contains('(')
+        && t.lines().take(200).any(|l| {
+            let l = l.trim_start();
+            opens_code(l) || l.contains("require(")
+        });
+    if !code {
+        return None;
+    }
+    let has = |needles: &[&str]| needles.iter().any(|n| t.contains(n));
+    let kind = if has(&[
+        "WorkloadIdentityPool",
+        "workload_identity_pool",
+        "workloadIdentityPool",
+    ]) {
+        Some(PolicyKind::Gcp)
+    } else if has(&[
+        "AuthBackendRole",
+        "auth_backend_role",
+        "bound_claims",
+        "boundClaims",
+    ]) {
+        Some(PolicyKind::Vault)
+    } else if has(&[
+        "FederatedIdentityCredential",
+        "federated_identity_credential",
+    ]) {
+        Some(PolicyKind::Azure)
+    } else if has(&[
+        "iam.Role",
+        "iam.NewRole",
+        "assumeRolePolicy",
+        "assume_role_policy",
+        "assumedBy",
+        "assumed_by",
+    ]) {
+        Some(PolicyKind::Aws)
+    } else {
+        None
+    };
+    let lower = t.to_ascii_lowercase();
+    Some(if lower.contains("cdktf") {
+        Program {
+            tool: "a CDK for Terraform program's",
+            kind,
+            fix: "run `cdktf synth`, then paste `cdktf.out/stacks/<stack>/cdk.tf.json` (or `terraform show -json` once deployed)",
+        }
+    } else if lower.contains("aws-cdk")
+        || lower.contains("aws_cdk")
+        || lower.contains("awscdk")
+        || lower.contains("amazon.cdk")
+    {
+        Program {
+            tool: "an AWS CDK app's",
+            kind,
+            fix: "run `cdk synth`, then paste the stack's template (`cdk.out/<Stack>.template.json`), or the deployed role: `aws iam get-role --role-name <name>`",
+        }
+    } else if lower.contains("pulumi") {
+        Program {
+            tool: "a Pulumi program's",
+            kind,
+            fix: "paste `pulumi stack export` (what the stack deployed), or the deployed resource itself, e.g. `aws iam get-role --role-name <name>`",
+        }
+    } else {
+        Program {
+            tool: "a program's",
+            kind,
+            fix: "paste what it deploys instead, e.g. `aws iam get-role --role-name <name>`, `gcloud iam workload-identity-pools providers describe <provider> --workload-identity-pool <pool> --location global --format json`, `vault read -format=json auth/jwt/role/<name>` or `az identity federated-credential list --identity-name <identity> --resource-group <group>`",
+        }
+    })
 }
 
 /// Configurations generated from the token for `kind` (AWS when `None`).
@@ -978,6 +1096,43 @@ mod tests {
         let e = evaluate(bicep, None, 0);
         assert_eq!(e.info.kind, Some(PolicyKind::Azure));
         assert_eq!(e.findings[0].code, "policy-bicep-not-supported");
+    }
+
+    #[test]
+    fn program_source_is_named_with_what_to_paste() {
+        let cases = [
+            ("import * as cdk from 'aws-cdk-lib';\nimport * as iam from 'aws-cdk-lib/aws-iam';\nnew iam.Role(this, 'Deploy', {\n  assumedBy: new iam.WebIdentityPrincipal(arn),\n});\n", "an AWS CDK app's", Some(PolicyKind::Aws), "cdk synth"),
+            ("from aws_cdk import Stack, aws_iam as iam\n\nclass CiStack(Stack):\n    pass\n", "an AWS CDK app's", None, "cdk synth"),
+            ("import pulumi\nimport pulumi_gcp as gcp\n\nprovider = gcp.iam.WorkloadIdentityPoolProvider(\"circleci\")\n", "a Pulumi program's", Some(PolicyKind::Gcp), "pulumi stack export"),
+            ("package main\n\nimport \"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam\"\n\nfunc main() { iam.NewRole(ctx, \"deploy\", nil) }\n", "a Pulumi program's", Some(PolicyKind::Aws), "pulumi stack export"),
+            ("import { TerraformStack } from 'cdktf';\nnew JwtAuthBackendRole(this, 'role', { boundClaims: {} });\n", "a CDK for Terraform program's", Some(PolicyKind::Vault), "cdktf synth"),
+            ("const azure = require('@azure/arm-msi');\nclient.federatedIdentityCredentials.createOrUpdate(rg, id, 'circleci', {});\n", "a program's", None, "az identity federated-credential list"),
+        ];
+        for (text, tool, kind, fix) in cases {
+            let e = evaluate(text, None, 0);
+            assert!(e.unusable, "{text}");
+            let f = &e.findings[0];
+            assert_eq!(f.code, "policy-program-not-supported", "{text}");
+            assert_eq!(
+                f.message,
+                format!("this looks like {tool} source code, which claimcheck does not run")
+            );
+            assert!(f.fix.as_deref().unwrap_or("").contains(fix), "{f:?}");
+            assert_eq!(e.info.kind, kind, "{text}");
+        }
+        // Broken JSON that merely holds such words stays a JSON error; HCL stays HCL.
+        for (text, code) in [
+            (
+                "{\"Sid\": \"import from (old)\",\n\"Effect\" \"Allow\"}",
+                "policy-json-syntax",
+            ),
+            (
+                "resource \"aws_iam_role\" \"ci\" {\n  assume_role_policy = jsonencode({})\n}\n",
+                "policy-hcl-not-supported",
+            ),
+        ] {
+            assert_eq!(evaluate(text, None, 0).findings[0].code, code, "{text}");
+        }
     }
 
     #[test]
