@@ -471,7 +471,7 @@ fn unreadable(text: &str, e: json::JsonError) -> Evaluation {
     let kind = match (table, bicep, &program) {
         (true, _, _) => Some(PolicyKind::Vault),
         (_, true, _) => Some(PolicyKind::Azure),
-        (_, _, Some(p)) => p.kind.or(kind),
+        (_, _, Some((_, program, _))) => program.or(kind),
         _ => kind,
     };
     let finding = if table {
@@ -490,14 +490,14 @@ fn unreadable(text: &str, e: json::JsonError) -> Evaluation {
             "this looks like Bicep source, which claimcheck does not read",
         )
         .with_fix("paste the deployed credentials instead: `az identity federated-credential list --identity-name <identity> --resource-group <group>` (or `az ad app federated-credential list --id <app-id>`)")
-    } else if let Some(p) = program {
+    } else if let Some((tool, _, fix)) = program {
         Finding::new(
             "policy-program-not-supported",
             Severity::Error,
             Area::Policy,
-            format!("this looks like {} source code, which claimcheck does not run", p.tool),
+            format!("this looks like {tool} source code, which claimcheck does not run"),
         )
-        .with_fix(p.fix)
+        .with_fix(fix)
     } else if hcl {
         Finding::new(
             "policy-hcl-not-supported",
@@ -526,18 +526,19 @@ fn unreadable(text: &str, e: json::JsonError) -> Evaluation {
     Evaluation::unusable(info, vec![finding])
 }
 
-/// An infrastructure program pasted instead of what it deploys: which tool, the platform it configures, and
-/// what to paste instead.
-struct Program {
-    tool: &'static str,
-    kind: Option<PolicyKind>,
-    fix: &'static str,
+/// The first of `table`'s values whose needle `lower` (lowercase text) contains.
+fn first_in<T: Copy>(lower: &str, table: &[(&str, T)]) -> Option<T> {
+    table
+        .iter()
+        .find(|(n, _)| lower.contains(n))
+        .map(|&(_, v)| v)
 }
 
 /// Source code (TypeScript, JavaScript, Python, Go, C#, Java) of a CDK, CDKTF or Pulumi program, or of any
 /// program: a line opens the way only code does (`import x`, `from x import y`, `package main`, `const x =`,
-/// ...), and the text calls something.
-fn program_source(t: &str) -> Option<Program> {
+/// ...), and the text calls something. The tool's name (for the message), the platform it configures, and what
+/// to paste instead.
+fn program_source(t: &str) -> Option<(&'static str, Option<PolicyKind>, &'static str)> {
     const OPENINGS: [&str; 12] = [
         "import ",
         "from ",
@@ -554,83 +555,63 @@ fn program_source(t: &str) -> Option<Program> {
     ];
     // Not a `key: value` line (broken YAML such as `from: x`), and the opening word is followed by a name or
     // a bracket, as code has it.
-    let opens_code = |l: &str| {
-        !l.contains(": ")
-            && OPENINGS.iter().any(|o| {
-                l.strip_prefix(o)
-                    .and_then(|rest| rest.chars().next())
-                    .is_some_and(|c| c.is_alphanumeric() || "_{*(\"'@$".contains(c))
-            })
-    };
     let code = t.contains('(')
         && t.lines().take(200).any(|l| {
             let l = l.trim_start();
-            opens_code(l) || l.contains("require(")
+            l.contains("require(")
+                || !l.contains(": ")
+                    && OPENINGS.iter().any(|o| {
+                        l.strip_prefix(o)
+                            .and_then(|rest| rest.chars().next())
+                            .is_some_and(|c| c.is_ascii_alphanumeric() || "_{*(\"'@$".contains(c))
+                    })
         });
     if !code {
         return None;
     }
-    let has = |needles: &[&str]| needles.iter().any(|n| t.contains(n));
-    let kind = if has(&[
-        "WorkloadIdentityPool",
-        "workload_identity_pool",
-        "workloadIdentityPool",
-    ]) {
-        Some(PolicyKind::Gcp)
-    } else if has(&[
-        "AuthBackendRole",
-        "auth_backend_role",
-        "bound_claims",
-        "boundClaims",
-    ]) {
-        Some(PolicyKind::Vault)
-    } else if has(&[
-        "FederatedIdentityCredential",
-        "federated_identity_credential",
-    ]) {
-        Some(PolicyKind::Azure)
-    } else if has(&[
-        "iam.Role",
-        "iam.NewRole",
-        "assumeRolePolicy",
-        "assume_role_policy",
-        "assumedBy",
-        "assumed_by",
-    ]) {
-        Some(PolicyKind::Aws)
-    } else {
-        None
-    };
+    use PolicyKind::{Aws, Azure, Gcp, Vault};
     let lower = t.to_ascii_lowercase();
-    Some(if lower.contains("cdktf") {
-        Program {
-            tool: "a CDK for Terraform program's",
-            kind,
-            fix: "run `cdktf synth`, then paste `cdktf.out/stacks/<stack>/cdk.tf.json` (or `terraform show -json` once deployed)",
-        }
-    } else if lower.contains("aws-cdk")
-        || lower.contains("aws_cdk")
-        || lower.contains("awscdk")
-        || lower.contains("amazon.cdk")
-    {
-        Program {
-            tool: "an AWS CDK app's",
-            kind,
-            fix: "run `cdk synth`, then paste the stack's template (`cdk.out/<Stack>.template.json`), or the deployed role: `aws iam get-role --role-name <name>`",
-        }
-    } else if lower.contains("pulumi") {
-        Program {
-            tool: "a Pulumi program's",
-            kind,
-            fix: "paste `pulumi stack export` (what the stack deployed), or the deployed resource itself, e.g. `aws iam get-role --role-name <name>`",
-        }
-    } else {
-        Program {
-            tool: "a program's",
-            kind,
-            fix: "paste what it deploys instead, e.g. `aws iam get-role --role-name <name>`, `gcloud iam workload-identity-pools providers describe <provider> --workload-identity-pool <pool> --location global --format json`, `vault read -format=json auth/jwt/role/<name>` or `az identity federated-credential list --identity-name <identity> --resource-group <group>`",
-        }
-    })
+    let kind = first_in(
+        &lower,
+        &[
+            ("workloadidentitypool", Gcp),
+            ("workload_identity_pool", Gcp),
+            ("authbackendrole", Vault),
+            ("auth_backend_role", Vault),
+            ("boundclaims", Vault),
+            ("bound_claims", Vault),
+            ("federatedidentitycredential", Azure),
+            ("federated_identity_credential", Azure),
+            ("iam.role", Aws),
+            ("iam.newrole", Aws),
+            ("assumerolepolicy", Aws),
+            ("assume_role_policy", Aws),
+            ("assumedby", Aws),
+            ("assumed_by", Aws),
+        ],
+    );
+    const CDKTF: (&str, &str) = (
+        "a CDK for Terraform program's",
+        "run `cdktf synth`, then paste `cdktf.out/stacks/<stack>/cdk.tf.json`",
+    );
+    const CDK: (&str, &str) = ("an AWS CDK app's", "run `cdk synth`, then paste `cdk.out/<Stack>.template.json`, or `aws iam get-role --role-name <name>`");
+    const PULUMI: (&str, &str) = ("a Pulumi program's", "paste `pulumi stack export`, or the deployed resource (e.g. `aws iam get-role --role-name <name>`)");
+    let (tool, fix) = first_in(
+        &lower,
+        &[
+            ("cdktf", CDKTF),
+            ("aws-cdk", CDK),
+            ("aws_cdk", CDK),
+            ("awscdk", CDK),
+            ("amazon.cdk", CDK),
+            ("pulumi", PULUMI),
+        ],
+    )
+    .unwrap_or((
+        "a program's",
+        "paste what it deploys: `aws iam get-role --role-name <name>`, `gcloud ... describe --format json`, `vault read -format=json auth/jwt/role/<name>` or `az ... federated-credential list`",
+    ));
+    Some((tool, kind, fix))
 }
 
 /// Configurations generated from the token for `kind` (AWS when `None`).
@@ -1106,7 +1087,7 @@ mod tests {
             ("import pulumi\nimport pulumi_gcp as gcp\n\nprovider = gcp.iam.WorkloadIdentityPoolProvider(\"circleci\")\n", "a Pulumi program's", Some(PolicyKind::Gcp), "pulumi stack export"),
             ("package main\n\nimport \"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam\"\n\nfunc main() { iam.NewRole(ctx, \"deploy\", nil) }\n", "a Pulumi program's", Some(PolicyKind::Aws), "pulumi stack export"),
             ("import { TerraformStack } from 'cdktf';\nnew JwtAuthBackendRole(this, 'role', { boundClaims: {} });\n", "a CDK for Terraform program's", Some(PolicyKind::Vault), "cdktf synth"),
-            ("const azure = require('@azure/arm-msi');\nclient.federatedIdentityCredentials.createOrUpdate(rg, id, 'circleci', {});\n", "a program's", None, "az identity federated-credential list"),
+            ("const azure = require('@azure/arm-msi');\nclient.federatedIdentityCredentials.createOrUpdate(rg, id, 'circleci', {});\n", "a program's", Some(PolicyKind::Azure), "federated-credential list"),
         ];
         for (text, tool, kind, fix) in cases {
             let e = evaluate(text, None, 0);
