@@ -30,7 +30,9 @@ const initCall = `init({ module_or_path: '${wasm}' })`;
 if (html.split(initCall).length !== 2) fail(`expected Trunk's loader to call \`${initCall}\` once in ${file}`);
 html = html.replace(initCall, `init({ module_or_path: (await window.__claimcheckWasm) ?? '${wasm}' })`);
 
-const early = `<script data-early-compile>window.__claimcheckWasm = WebAssembly.compileStreaming(fetch('${wasm}')).catch(() => null);</script>`;
+// Where compileStreaming is missing, the loader does as before.
+const compile = `WebAssembly.compileStreaming(fetch('${wasm}')).catch(() => null)`;
+const early = `<script data-early-compile>window.__claimcheckWasm = typeof WebAssembly === 'object' && WebAssembly.compileStreaming ? ${compile} : null;</script>`;
 html = html.replace(preloadTag, `${preloadTag}${early}`);
 
 writeFileSync(file, html);
