@@ -10,8 +10,9 @@
 use crate::analyze::Input;
 use crate::share::{self, SharedState};
 
-/// Inputs larger than this (bytes, all text areas together) are analyzed after a pause in typing instead of on
-/// every keystroke, so typing never freezes.
+/// Inputs larger than this (bytes, all text areas together) are not analyzed on every keystroke, so typing
+/// never freezes: the first keystroke after a pause is analyzed at once (one edit shows its result without
+/// waiting), the ones that follow it quickly wait for the next pause ([`State::burst`]).
 pub const DEFER_ABOVE_BYTES: usize = 256 * 1024;
 
 /// Inputs larger than this (in total) are not put into links: no chat tool or address bar carries such a
@@ -204,7 +205,8 @@ pub enum Action {
     LoadShared(SharedState),
     /// Read a URL fragment: `example=<name>` or a share link.
     LoadFragment(String),
-    /// Analyze a large input now that typing paused, if nothing changed since revision `.0`.
+    /// Typing paused after revision `.0`: analyze a large input that waits, and end the burst, if nothing changed
+    /// since.
     Commit(u64),
     /// Analyze the inputs now whatever their size: they were pasted or dropped in one piece, not typed.
     CommitLatest,
@@ -235,6 +237,9 @@ pub struct State {
     pub revision: u64,
     /// The revision the report was last computed for; behind [`State::revision`] while a large input waits.
     pub committed: u64,
+    /// A keystroke in a large input was just analyzed: the keystrokes that follow before typing pauses wait
+    /// for the pause ([`Action::Commit`]).
+    pub burst: bool,
     /// What the opened link said (signature removed, redactions, ignored parts), while its token is unedited.
     pub link: Option<SharedState>,
 }
@@ -315,11 +320,14 @@ impl State {
         self.token.len() + self.policy.len() + self.error_text.len()
     }
 
-    /// Record that the analyzed inputs changed: analyze now, or later when the input is large.
+    /// Record that the analyzed inputs changed by typing: analyze now, or, for a large input in the middle of a
+    /// burst of keystrokes, when typing pauses.
     fn changed(&mut self) {
         self.revision += 1;
-        if self.size() <= DEFER_ABOVE_BYTES {
+        let large = self.size() > DEFER_ABOVE_BYTES;
+        if !(large && self.burst) {
             self.committed = self.revision;
+            self.burst = large;
         }
     }
 
@@ -447,9 +455,13 @@ impl State {
             Action::Commit(revision) => {
                 if revision == self.revision {
                     self.committed = revision;
+                    self.burst = false;
                 }
             }
-            Action::CommitLatest => self.committed = self.revision,
+            Action::CommitLatest => {
+                self.committed = self.revision;
+                self.burst = false;
+            }
             Action::ToggleView => {
                 self.view = match self.view {
                     ClaimsView::Table => ClaimsView::Json,
@@ -490,18 +502,31 @@ mod tests {
 
     #[test]
     fn large_input_waits_for_commit_of_the_latest_revision() {
-        let state = applied(
+        // The first keystroke after a pause is analyzed at once, and starts a burst.
+        let first = applied(
             &State::new(0, ""),
             Action::SetPolicy("x".repeat(DEFER_ABOVE_BYTES + 1)),
         );
+        assert!(!first.pending());
+        assert!(first.burst);
+        // The next one waits for the pause.
+        let state = applied(&first, Action::SetPolicy("y".repeat(DEFER_ABOVE_BYTES + 1)));
         assert!(state.pending());
-        let old = state.revision;
-        let state = applied(&state, Action::SetPolicy("y".repeat(DEFER_ABOVE_BYTES + 1)));
+        let old = first.revision;
+        let state = applied(&state, Action::SetPolicy("z".repeat(DEFER_ABOVE_BYTES + 1)));
         // a stale timer does nothing
         let stale = applied(&state, Action::Commit(old));
-        assert!(stale.pending());
+        assert!(stale.pending() && stale.burst);
         let done = applied(&state, Action::Commit(state.revision));
-        assert!(!done.pending());
+        assert!(!done.pending() && !done.burst);
+        // after the pause, a keystroke is analyzed at once again
+        let again = applied(&done, Action::SetPolicy("w".repeat(DEFER_ABOVE_BYTES + 1)));
+        assert!(!again.pending() && again.burst);
+        // a burst that ends without waiting input just ends
+        assert!(!applied(&again, Action::Commit(again.revision)).burst);
+        // small inputs never start a burst
+        let small = applied(&State::new(0, ""), Action::SetPolicy("{}".into()));
+        assert!(!small.burst);
         // loading something is never deferred, nor is a paste
         assert!(!applied(&state, Action::Clear).pending());
         let pasted = applied(&state, Action::CommitLatest);

@@ -9,8 +9,8 @@
 // 2. keystroke -> report: one character typed inside a condition value of the loaded policy; from the keydown
 //    event's timestamp to the DOM mutation that shows the new value, and to the first animation frame after it
 //    (the frame that paints it), both measured inside the page.
-// 3. a 1 MB policy: pasted (one input event), then one keystroke in it; the time until the report shows its
-//    verdict, and the longest main-thread block (Long Tasks API, tasks over 50 ms) meanwhile; next to it the
+// 3. a 1 MB policy: pasted (one input event), then one keystroke in it (the first after a pause: analyzed at
+//    once; a quick run of them waits for the next pause); the time until the report shows it, and the longest main-thread block (Long Tasks API, tasks over 50 ms) meanwhile; next to it the
 //    browser's own floor: the same text in a bare <textarea>, and one keystroke in it to the next frame.
 // Targets (from the project's issue): 1 < 150 ms median; 2 < 16 ms typical; 3 < 100 ms, never freezing.
 // Nothing is asserted here: the numbers are printed, with each target next to it.
@@ -231,31 +231,26 @@ try {
       paste.push(t1 - t0);
       pasteBlock.push(await page.evaluate(() => Math.max(0, ...window.__perf.longtasks.map((t) => t.duration))));
 
-      // One keystroke at the end of the big policy: the report updates after the pause.
+      // One keystroke in the first statement's Sid: the time from its keydown to the DOM mutation that shows
+      // the edited Sid in the checks table (the first keystroke after a pause is analyzed at once).
       await policy.focus();
-      await policy.evaluate((el) => el.setSelectionRange(el.value.length - 3, el.value.length - 3));
+      const caret = big.indexOf('"Sid": "Statement0"') + '"Sid": "Statement0'.length;
+      await policy.evaluate((el, at) => el.setSelectionRange(at, at), caret);
       await page.evaluate(() => {
         window.__perf.longtasks = [];
         window.__perf.keydowns = [];
+        window.__perf.shown = null;
+        new MutationObserver((_, observer) => {
+          const rows = document.querySelectorAll('tr.check');
+          if ([...rows].some((r) => r.textContent.includes('Statement0x'))) {
+            window.__perf.shown = performance.now();
+            observer.disconnect();
+          }
+        }).observe(document.body, { subtree: true, childList: true, characterData: true });
       });
-      await page.keyboard.type(' ');
-      const t2 = await page.evaluate(() => window.__perf.keydowns[0]);
-      // The verdict banner says "Analyzing..." until the report is recomputed; wait for it to settle again.
-      await page
-        .waitForFunction(() => /Analyzing/.test(document.querySelector('.verdict')?.textContent ?? ''), null, {
-          timeout: 2_000,
-          polling: 1,
-        })
-        .catch(() => {});
-      await page.waitForFunction(
-        () => {
-          const v = document.querySelector('[data-verdict]');
-          return v && !/Analyzing/.test(v.textContent);
-        },
-        null,
-        { timeout: 60_000, polling: 5 },
-      );
-      const t3 = await page.evaluate(() => performance.now());
+      await page.keyboard.type('x');
+      await page.waitForFunction(() => window.__perf.shown !== null, null, { timeout: 60_000, polling: 5 });
+      const [t2, t3] = await page.evaluate(() => [window.__perf.keydowns[0], window.__perf.shown]);
       key.push(t3 - t2);
       keyBlock.push(await page.evaluate(() => Math.max(0, ...window.__perf.longtasks.map((t) => t.duration))));
       await context.close();
@@ -298,7 +293,7 @@ try {
     line('bare <textarea>: keystroke -> next frame', bareKey, 'the browser floor');
     line('1 MB policy pasted -> verdict', paste, '< 100 ms + any deliberate pause');
     line('1 MB policy pasted: longest main-thread block', pasteBlock, 'no freeze');
-    line('1 MB policy keystroke -> report', key, '< 100 ms + any deliberate pause');
+    line('1 MB policy keystroke -> report (DOM)', key, '< 100 ms');
     line('1 MB policy keystroke: longest main-thread block', keyBlock, 'no freeze');
   }
   console.log(outside.length ? `requests that left 127.0.0.1 (refused): ${outside.join(', ')}` : 'no request left 127.0.0.1');

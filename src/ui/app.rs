@@ -20,7 +20,7 @@ use crate::state::{Action, State};
 
 /// How often the clock moves (relative times, expiry).
 const TICK_MS: u32 = 15_000;
-/// The pause in typing after which a large input is analyzed.
+/// The pause in typing after which a large input that waits is analyzed (and a burst of keystrokes ends).
 const DEFER_MS: u32 = 400;
 /// The page mounts in steps, one task each (see `mounted` below); this is the last step.
 const MOUNT_STEPS: u8 = 9;
@@ -73,11 +73,12 @@ pub fn App() -> Html {
         }
     });
     use_effect_with(state.theme, |theme| browser::set_theme(theme.attribute()));
-    // Large inputs: analyze after a pause in typing (each keystroke cancels the previous timer).
-    use_effect_with((state.revision, state.pending()), {
+    // Large inputs: the first keystroke is analyzed at once; the ones that follow it quickly wait for a pause in
+    // typing, which also ends the burst (each keystroke cancels the previous timer).
+    use_effect_with((state.revision, state.pending() || state.burst), {
         let dispatch = dispatch.clone();
-        move |&(revision, pending)| {
-            let timer = pending.then(|| {
+        move |&(revision, waiting)| {
+            let timer = waiting.then(|| {
                 Timeout::new(DEFER_MS, move || {
                     dispatch.dispatch(Action::Commit(revision))
                 })

@@ -87,3 +87,43 @@ test('a 1 MB policy is analyzed without freezing the tab', async ({ page }) => {
   await expect(policy).toHaveValue('');
   expect(longest, 'longest main-thread block (ms)').toBeLessThan(10_000);
 });
+
+// In a large input, one edit shows its result at once; keystrokes that follow it quickly wait for a pause in
+// typing ("Analyzing..."), so typing never waits for the analysis of every keystroke.
+test('in a 1 MB policy one keystroke is analyzed at once, a quick run of them after a pause', async ({ page }) => {
+  test.setTimeout(120_000);
+  await page.goto(`./#token=${TOKEN}&at=${AT}`);
+  const policy = page.getByLabel('Policy', { exact: true });
+  const doc = JSON.parse(POLICY);
+  const statements = [];
+  for (let i = 0; JSON.stringify(statements).length < 1024 * 1024; i++) {
+    statements.push({ ...doc.Statement[0], Sid: `S${i}` });
+  }
+  const big = JSON.stringify({ ...doc, Statement: statements }, null, 2);
+  await policy.evaluate((el, text) => {
+    el.value = text;
+    el.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertFromPaste' }));
+  }, big);
+  const verdict = page.locator('section.verdict');
+  await expect(page.locator('[data-verdict="deny"]')).toBeVisible({ timeout: 60_000 });
+  await expect(verdict).not.toContainText('Analyzing', { timeout: 60_000 });
+  // Whether "Analyzing..." is ever shown from now on.
+  await page.evaluate(() => {
+    window.__analyzing = false;
+    const section = document.querySelector('section.verdict');
+    new MutationObserver(() => {
+      window.__analyzing ||= /Analyzing/.test(section.textContent);
+    }).observe(section, { subtree: true, childList: true, characterData: true });
+  });
+  const caret = big.indexOf('"Sid": "S0"') + '"Sid": "S0'.length;
+  await policy.focus();
+  await policy.evaluate((el, at) => el.setSelectionRange(at, at), caret);
+  await page.keyboard.type('x');
+  await expect(page.locator('tr.check', { hasText: 'S0x' }).first()).toBeVisible({ timeout: 30_000 });
+  expect(await page.evaluate(() => window.__analyzing), 'one keystroke is analyzed without waiting').toBe(false);
+  // A quick run of keystrokes: the ones after the first wait for the pause, then the report catches up.
+  await page.keyboard.type('yzwvu');
+  await expect(page.locator('tr.check', { hasText: 'S0xyzwvu' }).first()).toBeVisible({ timeout: 30_000 });
+  await expect(verdict).not.toContainText('Analyzing');
+  expect(await page.evaluate(() => window.__analyzing), 'a quick run of keystrokes waits for the pause').toBe(true);
+});
