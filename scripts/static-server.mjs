@@ -95,6 +95,14 @@ async function precompress(dir) {
   await Promise.allSettled(jobs);
 }
 
+/** Whether an Accept-Encoding header accepts `encoding` (named, and not refused with `;q=0`). */
+function accepts(header, encoding) {
+  return (header ?? '').split(',').some((part) => {
+    const [name, ...params] = part.split(';').map((p) => p.trim().toLowerCase());
+    return name === encoding && !params.some((p) => /^q\s*=\s*0(\.0*)?$/.test(p));
+  });
+}
+
 function send(res, status, text) {
   res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
   res.end(text);
@@ -157,8 +165,7 @@ const server = createServer(async (req, res) => {
   let body = null;
   if (COMPRESSIBLE.has(extname(found.file).toLowerCase())) {
     headers.Vary = 'Accept-Encoding';
-    const accepted = req.headers['accept-encoding'] ?? '';
-    const encoding = opts.encodings.find((e) => new RegExp(`\\b${e}\\b`).test(accepted));
+    const encoding = opts.encodings.find((e) => accepts(req.headers['accept-encoding'], e));
     if (encoding) {
       try {
         body = await compressedOf(found, encoding);
