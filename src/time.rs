@@ -158,7 +158,7 @@ pub fn parse_at(text: &str) -> Result<i64, TimeError> {
 }
 
 /// Where [`parse_instant`] reads a whole number as milliseconds: as seconds it would be after the year 33000.
-const MILLIS_FROM: i64 = 1_000_000_000_000;
+pub const MILLIS_FROM: u64 = 1_000_000_000_000;
 
 /// An instant to evaluate at (`--at`, a link's `at=`): [`parse_at`], except that a whole number of unix seconds
 /// at or past [`MILLIS_FROM`] is read as milliseconds, as `Date.now()` and Java's `currentTimeMillis()` write
@@ -170,7 +170,7 @@ pub fn parse_instant(text: &str) -> Result<(i64, bool), TimeError> {
         let digits = t.strip_prefix('-').unwrap_or(t);
         !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
     };
-    if whole && secs.unsigned_abs() >= MILLIS_FROM.unsigned_abs() {
+    if whole && secs.unsigned_abs() >= MILLIS_FROM {
         Ok((secs.div_euclid(1000), true))
     } else {
         Ok((secs, false))

@@ -22,7 +22,7 @@ pub fn encode(state: &SharedState) -> String {
     }
     if let Some(at) = state.at {
         // Past the year 33000 a whole number is read back as milliseconds; a fraction never is.
-        let fraction = if crate::time::parse_instant(&at.to_string()).is_ok_and(|(_, ms)| ms) {
+        let fraction = if at.unsigned_abs() >= crate::time::MILLIS_FROM {
             ".0"
         } else {
             ""
