@@ -33,10 +33,12 @@ pub struct DiffPart {
 /// than the change on either side of it folded into one change. Concatenating the `Same` and `Expected` parts
 /// still gives `expected`; `Same` and `Actual` give `actual`.
 pub fn diff(expected: &str, actual: &str) -> Vec<DiffPart> {
-    let parts = minimal_diff(expected, actual);
-    // Runs: text in common, or a change (what the policy has, what the token has).
+    // Runs: text in common, or a change (what the policy has, what the token has). After each part, a run in
+    // common between the last two changes folds into them while it is short enough; a change only grows, so
+    // folding as soon as it can is the same as folding at the end, and each fold may let the one before it fold.
+    let width = |e: &str, a: &str| e.chars().count().max(a.chars().count());
     let mut runs: Vec<(Option<String>, String, String)> = Vec::new();
-    for part in parts {
+    for part in minimal_diff(expected, actual) {
         match (part.kind, runs.last_mut()) {
             (DiffKind::Same, _) => runs.push((Some(part.text), String::new(), String::new())),
             (DiffKind::Expected, Some((None, e, _))) => e.push_str(&part.text),
@@ -44,32 +46,21 @@ pub fn diff(expected: &str, actual: &str) -> Vec<DiffPart> {
             (DiffKind::Expected, _) => runs.push((None, part.text, String::new())),
             (DiffKind::Actual, _) => runs.push((None, String::new(), part.text)),
         }
-    }
-    let width = |e: &str, a: &str| e.chars().count().max(a.chars().count());
-    let mut i = 1;
-    while i + 1 < runs.len() {
-        let folds = match (&runs[i - 1], &runs[i], &runs[i + 1]) {
-            ((None, e1, a1), (Some(same), ..), (None, e2, a2)) => {
-                let n = same.chars().count();
-                n <= width(e1, a1) && n <= width(e2, a2)
+        while let [.., (None, e1, a1), (Some(same), ..), (None, e2, a2)] = &runs[..] {
+            let n = same.chars().count();
+            if n > width(e1, a1) || n > width(e2, a2) {
+                break;
             }
-            _ => false,
-        };
-        if !folds {
-            i += 1;
-            continue;
+            let (_, e2, a2) = runs.pop().unwrap_or_default();
+            let (same, ..) = runs.pop().unwrap_or_default();
+            let same = same.unwrap_or_default();
+            if let Some((None, e, a)) = runs.last_mut() {
+                e.push_str(&same);
+                e.push_str(&e2);
+                a.push_str(&same);
+                a.push_str(&a2);
+            }
         }
-        let (_, e2, a2) = runs.remove(i + 1);
-        let (same, ..) = runs.remove(i);
-        let same = same.unwrap_or_default();
-        if let (None, e, a) = &mut runs[i - 1] {
-            e.push_str(&same);
-            e.push_str(&e2);
-            a.push_str(&same);
-            a.push_str(&a2);
-        }
-        // The folded change may now swallow the run in common before it too.
-        i = i.saturating_sub(2).max(1);
     }
     let mut out = Vec::new();
     for (same, e, a) in runs {
