@@ -1,6 +1,8 @@
 //! The app: one reducer, the effects that tie it to the browser (clock, URL fragment, theme, deferred
 //! analysis of large inputs), and the page layout.
 
+use std::rc::Rc;
+
 use gloo::timers::callback::{Interval, Timeout};
 use yew::prelude::*;
 
@@ -10,12 +12,12 @@ use super::components::{
     policy_input::PolicyInput, sub_view::SubView, suggestions::Suggestions,
     theme_toggle::ThemeToggle, token_input::TokenInput, verdict::VerdictBanner,
 };
+use super::reducer::Page;
 use super::report_prop::ReportProp;
 use super::share_panel::{LinkBanners, SharePanel};
 use super::signature::SignaturePanel;
 use super::{browser, callbacks};
-use crate::analyze::analyze;
-use crate::report::SignatureReport;
+use crate::report::{Report, SignatureReport};
 use crate::state::{Action, State};
 
 /// How often the clock moves (relative times, expiry).
@@ -29,8 +31,9 @@ const FRAGMENT_MS: u32 = 250;
 
 #[component]
 pub fn App() -> Html {
-    let state = use_reducer(|| State::new(browser::now_secs(), &browser::fragment()));
-    let dispatch = state.dispatcher();
+    let page = use_reducer(|| Page::new(State::new(browser::now_secs(), &browser::fragment())));
+    let dispatch = page.dispatcher();
+    let state = &page.state;
     // The first render shows the verdict; the inputs, results and panels below follow, top to bottom,
     // one section per task, so that an opened link shows its verdict sooner and no single task blocks the page
     // for long. Content is only ever added below what is shown, so nothing shifts. After that, updates render all.
@@ -62,11 +65,12 @@ pub fn App() -> Html {
     // replaceState with a long URL costs milliseconds, too much for every keystroke. A link that could not be
     // read is left in the address bar so that it is not lost.
     use_effect_with((state.committed, state.view), {
-        let state = state.clone();
+        let page = page.clone();
         move |_| {
-            let timer = (!(state.notice.is_some() && state.is_empty())).then(|| {
+            let keep = !(page.state.notice.is_some() && page.state.is_empty());
+            let timer = keep.then(|| {
                 Timeout::new(FRAGMENT_MS, move || {
-                    browser::replace_fragment(&state.fragment())
+                    browser::replace_fragment(&page.state.fragment())
                 })
             });
             move || drop(timer)
@@ -89,27 +93,28 @@ pub fn App() -> Html {
 
     // What a link restores, as of the last analysis (so a large input is not copied for every keystroke).
     let shared = use_memo((state.committed, state.view), {
-        let state = state.clone();
-        move |_| state.shared()
+        let page = page.clone();
+        move |_| page.state.shared()
     });
     // A signature the keys panel found invalid (with the token it was checked for) makes the verdict deny.
     let invalid_signature = use_state(|| None::<(String, SignatureReport)>);
     let report = use_memo(
-        (state.committed, state.now(), (*invalid_signature).clone()),
-        {
-            let state = state.clone();
-            move |(_, _, invalid): &(u64, i64, Option<(String, SignatureReport)>)| {
-                let mut report = analyze(&state.input());
-                if let Some((compact, signature)) = invalid {
-                    if report.token.as_ref().is_some_and(|t| &t.compact == compact) {
-                        crate::signature::apply(&mut report, signature.clone());
-                    }
-                }
-                report
+        (
+            ReportProp::from(page.report.clone()),
+            (*invalid_signature).clone(),
+        ),
+        |(report, invalid)| match invalid {
+            Some((compact, signature))
+                if report.token.as_ref().is_some_and(|t| &t.compact == compact) =>
+            {
+                let mut report = Report::clone(report);
+                crate::signature::apply(&mut report, signature.clone());
+                ReportProp::from(Rc::new(report))
             }
+            _ => report.clone(),
         },
     );
-    let report = ReportProp::from(report);
+    let report = ReportProp::clone(&report);
     let on_signature = {
         let invalid_signature = invalid_signature.clone();
         Callback::from(move |checked: Option<(String, SignatureReport)>| {
