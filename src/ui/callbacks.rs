@@ -1,7 +1,9 @@
 //! Every event callback of the UI is built here, so components stay declarative.
 
-use web_sys::{HtmlTextAreaElement, InputEvent, MouseEvent};
-use yew::{Callback, TargetCast};
+use web_sys::MouseEvent;
+use yew::Callback;
+
+use super::components::text_box::Typed;
 
 use super::reducer::Dispatch;
 use crate::state::Action;
@@ -35,19 +37,14 @@ pub fn on_click_with(
     Callback::from(move |_: MouseEvent| dispatch.dispatch(make()))
 }
 
-/// Typing into a `<textarea>`: dispatches `make(<its new value>)`. A paste or a drop is analyzed at once
-/// even when large (only typing waits for a pause).
-pub fn on_text(dispatch: &Dispatch, make: fn(String) -> Action) -> Callback<InputEvent> {
+/// Typing into a text box: dispatches `make(<its new text>)`. A paste or a drop is analyzed at once even when
+/// large (only typing waits for a pause).
+pub fn on_text(dispatch: &Dispatch, make: fn(String) -> Action) -> Callback<Typed> {
     let dispatch = dispatch.clone();
-    Callback::from(move |event: InputEvent| {
-        if let Some(area) = event.target_dyn_into::<HtmlTextAreaElement>() {
-            dispatch.dispatch(make(area.value()));
-            if matches!(
-                event.input_type().as_str(),
-                "insertFromPaste" | "insertFromDrop"
-            ) {
-                dispatch.dispatch(Action::CommitLatest);
-            }
+    Callback::from(move |typed: Typed| {
+        dispatch.dispatch(make(typed.text));
+        if typed.whole {
+            dispatch.dispatch(Action::CommitLatest);
         }
     })
 }

@@ -13,6 +13,7 @@ pub mod policy_input;
 pub mod sub_view;
 pub mod suggestions;
 pub mod text;
+pub mod text_box;
 pub mod theme_toggle;
 pub mod token_input;
 pub mod verdict;

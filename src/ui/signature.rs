@@ -12,12 +12,13 @@ use std::rc::Rc;
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{CryptoKey, HtmlTextAreaElement, SubtleCrypto};
+use web_sys::{CryptoKey, SubtleCrypto};
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
 use super::components::copy_button::CopyButton;
 use super::components::text::{rich, visible};
+use super::components::text_box::{TextBox, Typed};
 use crate::report::{Severity, SignatureReport};
 use crate::signature::{self, Alg, CryptoOutcome, Prepared, PublicKey, Step};
 use crate::ui::report_prop::ReportProp;
@@ -79,11 +80,7 @@ pub fn SignaturePanel(props: &Props) -> Html {
 
     let oninput = {
         let keys = keys.clone();
-        Callback::from(move |event: InputEvent| {
-            if let Some(area) = event.target_dyn_into::<HtmlTextAreaElement>() {
-                keys.set(area.value());
-            }
-        })
+        Callback::from(move |typed: Typed| keys.set(typed.text))
     };
     let claims = props.report.token.as_ref().and_then(|t| t.claims.as_ref());
     let fetch = claims.and_then(signature::fetch_command);
@@ -93,10 +90,9 @@ pub fn SignaturePanel(props: &Props) -> Html {
             <h2 id="signature-heading">{ "Signature" }</h2>
             <div class="field field-keys">
                 <label for="keys-input">{ "Keys" }</label>
-                <textarea id="keys-input" class="mono" rows="6" spellcheck="false" autocomplete="off"
-                    autocapitalize="off" aria-describedby="keys-status"
+                <TextBox id="keys-input" rows={6} describedby="keys-status"
                     placeholder="the issuer's key set (JWKS), a JWK, or a PEM public key"
-                    value={(*keys).clone()} {oninput} />
+                    value={AttrValue::from((*keys).clone())} {oninput} />
                 <div id="keys-status" class="field-status">
                     <ul class="input-errors">
                         { for parsed.findings.iter().map(|f| html! {

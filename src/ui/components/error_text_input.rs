@@ -2,6 +2,7 @@
 
 use yew::prelude::*;
 
+use super::text_box::TextBox;
 use crate::state::Action;
 use crate::ui::callbacks;
 use crate::ui::reducer::Dispatch;
@@ -24,7 +25,7 @@ pub fn ErrorTextInput(props: &Props) -> Html {
             </button>
             <div id="error-text-body" hidden={!props.expanded}>
                 <label for="error-text-input">{ "Error text from the job" }</label>
-                <textarea id="error-text-input" class="mono" rows="3" spellcheck="false" autocomplete="off"
+                <TextBox id="error-text-input" rows={3}
                     placeholder="e.g. An error occurred (AccessDenied) when calling the AssumeRoleWithWebIdentity operation: Not authorized to perform sts:AssumeRoleWithWebIdentity"
                     value={props.value.clone()}
                     oninput={callbacks::on_text(&props.dispatch, Action::SetErrorText)} />

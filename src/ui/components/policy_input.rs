@@ -3,6 +3,7 @@
 use yew::prelude::*;
 
 use super::text::rich;
+use super::text_box::TextBox;
 use crate::policy::PolicyKind;
 use crate::report::{Area, Severity};
 use crate::state::Action;
@@ -36,9 +37,9 @@ pub fn PolicyInput(props: &Props) -> Html {
     html! {
         <div class="field field-policy">
             <label for="policy-input">{ "Policy" }</label>
-            <textarea id="policy-input" class="mono" rows="12" spellcheck="false" autocomplete="off"
-                autocapitalize="off" placeholder="an IAM trust policy, GCP provider, Vault role or Azure credential (JSON)"
-                aria-describedby="policy-status" value={props.value.clone()}
+            <TextBox id="policy-input" rows={12}
+                placeholder="an IAM trust policy, GCP provider, Vault role or Azure credential (JSON)"
+                describedby="policy-status" value={props.value.clone()}
                 oninput={callbacks::on_text(&props.dispatch, Action::SetPolicy)} />
             <div id="policy-status" class="field-status">
                 if let Some(kind) = info.kind {

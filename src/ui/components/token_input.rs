@@ -3,6 +3,7 @@
 use yew::prelude::*;
 
 use super::text::rich;
+use super::text_box::TextBox;
 use crate::state::Action;
 use crate::token::Form;
 use crate::ui::callbacks;
@@ -31,9 +32,9 @@ pub fn TokenInput(props: &Props) -> Html {
     html! {
         <div class="field field-token">
             <label for="token-input">{ "Token" }</label>
-            <textarea id="token-input" class="mono" rows="6" spellcheck="false" autocomplete="off"
-                autocapitalize="off" placeholder="eyJhbGciOiJSUzI1NiIs… (the value of $CIRCLE_OIDC_TOKEN_V2)"
-                aria-describedby="token-status" value={props.value.clone()}
+            <TextBox id="token-input" rows={6}
+                placeholder="eyJhbGciOiJSUzI1NiIs… (the value of $CIRCLE_OIDC_TOKEN_V2)"
+                describedby="token-status" value={props.value.clone()}
                 oninput={callbacks::on_text(&props.dispatch, Action::SetToken)} />
             <div id="token-status" class="field-status">
                 if let Some(decoded) = decoded {
