@@ -45,30 +45,30 @@ use super::parse::{finding, Condition, Effect, Label, Locator, Policy, Statement
 
 /// The parts of a CircleCI `sub` (minimal reading: `org/<o>/project/<p>/user/<u>[/vcs-origin/<vo>/vcs-ref/<vr>]`).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SubParts {
-    pub org: String,
-    pub project: String,
-    pub user: String,
+pub struct SubParts<'a> {
+    pub org: &'a str,
+    pub project: &'a str,
+    pub user: &'a str,
     /// `(vcs-origin, vcs-ref)` for a V2 `sub` with a vcs part.
-    pub vcs: Option<(String, String)>,
+    pub vcs: Option<(&'a str, &'a str)>,
 }
 
-impl SubParts {
-    pub fn parse(sub: &str) -> Option<SubParts> {
+impl<'a> SubParts<'a> {
+    pub fn parse(sub: &'a str) -> Option<SubParts<'a>> {
         let rest = sub.strip_prefix("org/")?;
         let (org, rest) = rest.split_once("/project/")?;
         let (project, rest) = rest.split_once("/user/")?;
         let (user, vcs) = match rest.split_once("/vcs-origin/") {
             Some((user, tail)) => {
                 let (origin, vref) = tail.split_once("/vcs-ref/")?;
-                (user, Some((origin.to_string(), vref.to_string())))
+                (user, Some((origin, vref)))
             }
             None => (rest, None),
         };
-        (!org.contains('/') && !project.contains('/') && !user.contains('/')).then(|| SubParts {
-            org: org.into(),
-            project: project.into(),
-            user: user.into(),
+        (!org.contains('/') && !project.contains('/') && !user.contains('/')).then_some(SubParts {
+            org,
+            project,
+            user,
             vcs,
         })
     }
@@ -79,6 +79,11 @@ impl SubParts {
             self.org, self.project, self.user
         )
     }
+}
+
+/// Whether `s` holds a `*` or `?` (bytes: a char-array pattern decodes every character, and this runs per value).
+fn has_glob_char(s: &str) -> bool {
+    s.bytes().any(|b| b == b'*' || b == b'?')
 }
 
 fn claim_of(key: &str) -> &str {
@@ -101,7 +106,7 @@ fn org_id(claims: &Map<String, Value>) -> Option<String> {
         .or_else(|| {
             str_claim(claims, "sub")
                 .and_then(SubParts::parse)
-                .map(|s| s.org)
+                .map(|s| s.org.to_string())
         })
 }
 
@@ -111,7 +116,7 @@ fn project_id(claims: &Map<String, Value>) -> Option<String> {
         .or_else(|| {
             str_claim(claims, "sub")
                 .and_then(SubParts::parse)
-                .map(|s| s.project)
+                .map(|s| s.project.to_string())
         })
 }
 
@@ -605,9 +610,7 @@ fn not_exposed_fix(
     sub: Option<&SubParts>,
     provider: &str,
 ) -> String {
-    let (org, project) = sub
-        .map(|s| (s.org.clone(), s.project.clone()))
-        .unwrap_or_else(|| ("<org>".into(), "<project>".into()));
+    let (org, project) = sub.map_or(("<org>", "<project>"), |s| (s.org, s.project));
     let value = str_claim(claims, claim).map(str::to_string);
     let key = format!("{provider}:sub");
     match claim.to_ascii_lowercase().as_str() {
@@ -718,15 +721,15 @@ fn aud_mismatch(
 /// The fix when the `sub` values name the token's org but only other (literal) projects: the token comes from a
 /// project the condition does not list.
 fn other_project(c: &Condition, base: Base, token: &SubParts, label: &Label<'_>) -> Option<String> {
-    let mut listed: Vec<String> = Vec::new();
+    let mut listed: Vec<&str> = Vec::new();
     for v in &c.values {
         let Some(p) = SubParts::parse(v) else {
             continue;
         };
-        if !value_matches(base, &p.org, &token.org, false) {
+        if !value_matches(base, p.org, token.org, false) {
             continue;
         }
-        if p.project.contains(['*', '?']) || p.project == token.project {
+        if has_glob_char(p.project) || p.project == token.project {
             return None;
         }
         if !listed.contains(&p.project) {
@@ -786,7 +789,7 @@ fn fork_of(c: &Condition, token: &SubParts) -> Option<(String, String)> {
     let (origin, _) = token.vcs.as_ref()?;
     c.values.iter().find_map(|v| {
         let expected = named_origin(v)?;
-        forked_from(expected, origin).then(|| (expected.to_string(), origin.clone()))
+        forked_from(expected, origin).then(|| (expected.to_string(), origin.to_string()))
     })
 }
 
@@ -817,7 +820,7 @@ pub fn forked_from(expected: &str, origin: &str) -> bool {
         return false;
     };
     let host = |o: &str| o.split('/').next().unwrap_or_default().to_ascii_lowercase();
-    !expected.contains(['*', '?'])
+    !has_glob_char(expected)
         && host(expected) == host(origin)
         && other_name.eq_ignore_ascii_case(name)
         && !other_owner.eq_ignore_ascii_case(owner)
@@ -863,10 +866,7 @@ mod tests {
             "org/o/project/p/user/u/vcs-origin/github.com/a/b/vcs-ref/refs/heads/feature/x",
         )
         .unwrap();
-        assert_eq!(
-            s.vcs,
-            Some(("github.com/a/b".into(), "refs/heads/feature/x".into()))
-        );
+        assert_eq!(s.vcs, Some(("github.com/a/b", "refs/heads/feature/x")));
         assert_eq!(s.v1(), "org/o/project/p/user/u");
         assert_eq!(SubParts::parse("org/o/project/p/user/u").unwrap().vcs, None);
         assert_eq!(SubParts::parse("repo:a/b:ref:refs/heads/main"), None);

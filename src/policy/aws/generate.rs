@@ -92,7 +92,7 @@ pub fn suggest(claims: &Map<String, Value>) -> Vec<Snippet> {
         _ => None,
     };
     let Some(sub) = sub else { return Vec::new() };
-    let aud = aud.unwrap_or_else(|| sub.org.clone());
+    let aud = aud.unwrap_or_else(|| sub.org.to_string());
     let aud_cond = ("StringEquals", "aud", aud);
     let mut scopes = vec![
         Scope {
@@ -114,11 +114,10 @@ pub fn suggest(claims: &Map<String, Value>) -> Vec<Snippet> {
             ],
         },
     ];
-    let vref = sub.vcs.as_ref().map(|(_, r)| r.clone()).or_else(|| {
+    let vref = sub.vcs.map(|(_, r)| r).or_else(|| {
         claims
             .get("oidc.circleci.com/vcs-ref")
             .and_then(Value::as_str)
-            .map(str::to_string)
     });
     if let Some(vref) = vref {
         scopes.push(Scope {

@@ -55,7 +55,12 @@ fn oidc_providers<'a>(st: &Statement<'a>) -> Option<Vec<&'a str>> {
 /// `<redacted>`), `{{...}}` or `${...}` (not an IAM policy variable, whose key has a `:`), or an org ID with no digit
 /// written in capitals, with `_`, or in `x`s (`YOUR_ORG_ID`, `xxxxxxxx-xxxx-...`: org IDs are UUIDs).
 fn placeholder(s: &str) -> Option<&str> {
-    for (open, close) in [("<", ">"), ("{{", "}}"), ("${", "}")] {
+    // Every bracketed form opens with `<` or `{`: most values have neither, and are not searched three times.
+    let bracketed = s.bytes().any(|b| b == b'<' || b == b'{');
+    for (open, close) in [("<", ">"), ("{{", "}}"), ("${", "}")]
+        .into_iter()
+        .filter(|_| bracketed)
+    {
         let Some(i) = s.find(open) else { continue };
         let from = i + open.len();
         let Some(n) = s[from..].find(close) else {

@@ -193,7 +193,12 @@ pub fn find(value: &Value) -> Option<Found<'_>> {
 
 /// The index [`find`] picks in [`find_all`]'s list: the first document that trusts a web identity, else the first.
 pub fn default_pick(found: &[Found<'_>]) -> Option<usize> {
-    (!found.is_empty()).then(|| found.iter().position(trusts_web_identity).unwrap_or(0))
+    match found.len() {
+        0 => None,
+        // One document: nothing to choose (and nothing to read).
+        1 => Some(0),
+        _ => Some(found.iter().position(trusts_web_identity).unwrap_or(0)),
+    }
 }
 
 /// Every trust policy in a pasted JSON value (a template or state often holds several roles), in breadth-first
@@ -323,14 +328,26 @@ fn candidates(value: &Value) -> Vec<Found<'_>> {
 /// Whether a found document names a web identity: a `Federated` principal, an OIDC provider ARN, or the
 /// `AssumeRoleWithWebIdentity` action (read from the text: a CloudFormation `Fn::Sub` string counts too).
 fn trusts_web_identity(found: &Found<'_>) -> bool {
-    let mentions = |s: &str| {
+    fn mentions(s: &str) -> bool {
         s.contains("Federated")
             || s.contains(":oidc-provider/")
-            || s.to_ascii_lowercase().contains("assumerolewithwebidentity")
-    };
+            || s.as_bytes()
+                .windows(ACTION.len())
+                .any(|w| w.eq_ignore_ascii_case(ACTION.as_bytes()))
+    }
+    const ACTION: &str = "AssumeRoleWithWebIdentity";
+    // Keys and strings, read in place: serializing a large document to search its text cost milliseconds.
+    fn mentioned(v: &Value) -> bool {
+        match v {
+            Value::String(s) => mentions(s),
+            Value::Array(items) => items.iter().any(mentioned),
+            Value::Object(m) => m.iter().any(|(k, v)| mentions(k) || mentioned(v)),
+            _ => false,
+        }
+    }
     match found.source {
         Source::Text(s) => mentions(s),
-        Source::Object(v) => mentions(&v.to_string()),
+        Source::Object(v) => mentioned(v),
     }
 }
 
