@@ -10,7 +10,9 @@
 //    event's timestamp to the DOM mutation that shows the new value, and to the first animation frame after it
 //    (the frame that paints it), both measured inside the page.
 // 3. a 1 MB policy: pasted (one input event), then one keystroke in it (the first after a pause: analyzed at
-//    once; a quick run of them waits for the next pause); the time until the report shows it, and the longest main-thread block (Long Tasks API, tasks over 50 ms) meanwhile; next to it the
+//    once; a quick run of them waits for the next pause); the time until the report shows it, and the longest
+//    main-thread block (Long Tasks API, tasks over 50 ms) meanwhile; the same for a keystroke after two idle
+//    seconds; next to it the
 //    browser's own floor: the same text in a bare <textarea>, and one keystroke in it to the next frame.
 // Targets (from the project's issue): 1 < 150 ms median; 2 < 16 ms typical; 3 < 100 ms, never freezing.
 // Nothing is asserted here: the numbers are printed, with each target next to it.
@@ -212,6 +214,7 @@ try {
     const pasteBlock = [];
     const key = [];
     const keyBlock = [];
+    const keyIdle = [];
     for (let i = 0; i < Math.max(3, Math.ceil(RUNS / 3)); i++) {
       const { context, page } = await newPage();
       await page.goto(BASE + `#token=${TOKEN}&at=${AT}`);
@@ -241,9 +244,9 @@ try {
         window.__perf.keydowns = [];
         window.__perf.shown = null;
         new MutationObserver((_, observer) => {
-          const rows = document.querySelectorAll('tr.check');
-          if ([...rows].some((r) => r.textContent.includes('Statement0x'))) {
-            window.__perf.shown = performance.now();
+          const t = performance.now();
+          if ([...document.querySelectorAll('tr.check')].some((r) => r.textContent.includes('Statement0x'))) {
+            window.__perf.shown = t;
             observer.disconnect();
           }
         }).observe(document.body, { subtree: true, childList: true, characterData: true });
@@ -253,6 +256,24 @@ try {
       const [t2, t3] = await page.evaluate(() => [window.__perf.keydowns[0], window.__perf.shown]);
       key.push(t3 - t2);
       keyBlock.push(await page.evaluate(() => Math.max(0, ...window.__perf.longtasks.map((t) => t.duration))));
+      // The same after two seconds without input, as a user pauses to read: on this kind of VM the browser's
+      // own keystroke handling and the analysis both run slower after the tab has been idle.
+      await sleep(2000);
+      await page.evaluate(() => {
+        window.__perf.keydowns = [];
+        window.__perf.shown = null;
+        new MutationObserver((_, observer) => {
+          const t = performance.now();
+          if ([...document.querySelectorAll('tr.check')].some((r) => r.textContent.includes('Statement0xy'))) {
+            window.__perf.shown = t;
+            observer.disconnect();
+          }
+        }).observe(document.body, { subtree: true, childList: true, characterData: true });
+      });
+      await page.keyboard.type('y');
+      await page.waitForFunction(() => window.__perf.shown !== null, null, { timeout: 60_000, polling: 5 });
+      const [t4, t5] = await page.evaluate(() => [window.__perf.keydowns[0], window.__perf.shown]);
+      keyIdle.push(t5 - t4);
       await context.close();
     }
     // The browser's own floor: a bare <textarea> on an empty page, the same text set once (and laid out), then
@@ -295,6 +316,7 @@ try {
     line('1 MB policy pasted: longest main-thread block', pasteBlock, 'no freeze');
     line('1 MB policy keystroke -> report (DOM)', key, '< 100 ms');
     line('1 MB policy keystroke: longest main-thread block', keyBlock, 'no freeze');
+    line('1 MB policy keystroke after 2 s idle -> report (DOM)', keyIdle, '< 100 ms');
   }
   console.log(outside.length ? `requests that left 127.0.0.1 (refused): ${outside.join(', ')}` : 'no request left 127.0.0.1');
 } finally {

@@ -78,8 +78,12 @@ fn placeholder(s: &str) -> Option<&str> {
     let org = s
         .strip_prefix("org/")
         .or_else(|| s.split_once("/org/").map(|(_, o)| o))?;
-    let org = org.split(['/', ':']).next()?;
     let b = org.as_bytes();
+    let b = &b[..b
+        .iter()
+        .position(|&c| c == b'/' || c == b':')
+        .unwrap_or(b.len())];
+    let org = &org[..b.len()];
     (b.len() > 2
         && !b.iter().any(|c| c.is_ascii_digit() || b"*?$".contains(c))
         && (b.contains(&b'_')
