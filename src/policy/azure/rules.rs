@@ -58,10 +58,15 @@ pub fn evaluate(cred: &super::input::Credential<'_>, claims: &Map<String, Value>
     } else {
         let (result, mut why) = compare("subject", "sub", cred.subject, sub);
         if let (Outcome::Fail, Some(s), Some(t)) = (result, cred.subject, sub) {
-            let hint = subject_hint(s, t, iss.is_some_and(is_circleci_issuer));
-            if !hint.is_empty() {
-                why.push(' ');
-                why.push_str(&hint);
+            let vcs = claims.contains_key("oidc.circleci.com/vcs-origin");
+            match subject_hint(s, t, vcs, iss.is_some_and(is_circleci_issuer)) {
+                // This job's own `sub` in the other version: that says it all (the values are in their columns).
+                Hint::Version(hint) => why = hint,
+                Hint::More(hint) => {
+                    why.push(' ');
+                    why.push_str(&hint);
+                }
+                Hint::None => {}
             }
         }
         push(
@@ -291,12 +296,24 @@ pub fn version_fix(registered: &str, claims: &Map<String, Value>) -> Option<Stri
     }
 }
 
+/// What explains a subject mismatch beyond the values.
+enum Hint {
+    /// The credential pins this job's `sub` in the other token version: the whole explanation.
+    Version(String),
+    /// Something to add to the comparison.
+    More(String),
+    None,
+}
+
 /// Why a CircleCI `sub` differs from the registered one: version, user, project. Flexible credentials are
-/// suggested only for issuers entra matches them for (`circleci` is false for a CircleCI token).
-fn subject_hint(registered: &str, token: &str, circleci: bool) -> String {
+/// suggested only for issuers entra matches them for (`circleci` is false for a CircleCI token). `vcs`: the token
+/// has vcs claims (without them, a V1-shaped `sub` may be a custom-webhook pipeline's V2 one). The fix itself
+/// is [`version_fix`]'s.
+fn subject_hint(registered: &str, token: &str, vcs: bool, circleci: bool) -> Hint {
     match other_version(registered, token) {
-        Some(OtherVersion::PinsV1) => return "the credential pins this job's V1 `sub`, but the token is V2 (`$CIRCLE_OIDC_TOKEN_V2`, with `/vcs-origin/…/vcs-ref/…`): a plain credential pins one exact `sub`, so a V2 token never matches a V1 subject. use `$CIRCLE_OIDC_TOKEN` or register the V2 subject.".into(),
-        Some(OtherVersion::PinsV2) => return "the credential pins a V2 `sub` but the token is V1 (`$CIRCLE_OIDC_TOKEN`): use `$CIRCLE_OIDC_TOKEN_V2` or register the V1 subject.".into(),
+        Some(OtherVersion::PinsV1) => return Hint::Version("the credential pins this job's V1 `sub`, but the token is V2 (`$CIRCLE_OIDC_TOKEN_V2`, whose `sub` goes on with `/vcs-origin/…/vcs-ref/…`): entra compares exactly and has no wildcards, so a V2 token never matches a V1 subject; only `$CIRCLE_OIDC_TOKEN` presents it.".into()),
+        Some(OtherVersion::PinsV2) if vcs => return Hint::Version("the credential pins this job's V2 `sub`, but the token is V1 (`$CIRCLE_OIDC_TOKEN`, whose `sub` stops after `/user/…`): entra compares exactly and has no wildcards, so a V1 token never matches a V2 subject; only `$CIRCLE_OIDC_TOKEN_V2` presents it.".into()),
+        Some(OtherVersion::PinsV2) => return Hint::Version("the credential pins a V2 `sub` with a vcs part, and the token's `sub` has none: it is a V1 token (`$CIRCLE_OIDC_TOKEN`; `$CIRCLE_OIDC_TOKEN_V2` presents the V2 subject), or the V2 token of a pipeline without a repository (a custom webhook), which never presents that subject.".into()),
         None => {}
     }
     let user = |s: &str| {
@@ -307,12 +324,12 @@ fn subject_hint(registered: &str, token: &str, circleci: bool) -> String {
     let before_user = |s: &str| s.split("/user/").next().map(str::to_string);
     // `compare` already says that `*` is literal; "pins one user" would contradict the wildcard's intent.
     if registered.contains('*') {
-        return String::new();
+        return Hint::None;
     }
     if before_user(registered) == before_user(token) && user(registered) != user(token) {
-        return format!("same org and project, different `user/…`: a plain credential pins the user who triggered the pipeline, so jobs run by anyone else present another `sub`; register one credential per user{}.", if circleci { "" } else { " (or a flexible credential)" });
+        return Hint::More(format!("same org and project, different `user/…`: a plain credential pins the user who triggered the pipeline, so jobs run by anyone else present another `sub`; register one credential per user{}.", if circleci { "" } else { " (or a flexible credential)" }));
     }
-    String::new()
+    Hint::None
 }
 
 /// The clock skew Microsoft's token libraries allow by default (`TokenValidationParameters.ClockSkew`); entra's

@@ -131,6 +131,31 @@ fn other_token_version_is_fixed_by_switching_the_variable() {
     );
 }
 
+/// The explanation of a subject pinned in the other token version says which version each side is and which
+/// variable presents the registered one, without repeating the two values (their columns show them).
+#[test]
+fn other_token_version_is_explained_once() {
+    let v1 = claims()["sub"].as_str().unwrap().to_string();
+    let v2 = format!("{v1}/vcs-origin/github.com/acme/app/vcs-ref/refs/heads/main");
+    let why = |subject: &str, sub: &str, vcs: bool| {
+        let mut c = claims();
+        c["sub"] = json!(sub);
+        if vcs {
+            c["oidc.circleci.com/vcs-origin"] = json!("github.com/acme/app");
+        }
+        let cred = json!({"issuer": c["iss"], "subject": subject, "audiences": [c["aud"]]});
+        let e = evaluate(&cred, "", c.as_object(), NOW);
+        let check = e.checks.into_iter().find(|c| c.key == "subject").unwrap();
+        assert_eq!(check.result, Outcome::Fail);
+        assert!(!check.explanation.contains(&v1), "{}", check.explanation);
+        check.explanation
+    };
+    assert_eq!(why(&v1, &v2, true), "the credential pins this job's V1 `sub`, but the token is V2 (`$CIRCLE_OIDC_TOKEN_V2`, whose `sub` goes on with `/vcs-origin/…/vcs-ref/…`): entra compares exactly and has no wildcards, so a V2 token never matches a V1 subject; only `$CIRCLE_OIDC_TOKEN` presents it.");
+    assert_eq!(why(&v2, &v1, true), "the credential pins this job's V2 `sub`, but the token is V1 (`$CIRCLE_OIDC_TOKEN`, whose `sub` stops after `/user/…`): entra compares exactly and has no wildcards, so a V1 token never matches a V2 subject; only `$CIRCLE_OIDC_TOKEN_V2` presents it.");
+    // Without vcs claims the token may be a custom-webhook pipeline's V2 token, which has no vcs part at all.
+    assert!(why(&v2, &v1, false).contains("or the V2 token of a pipeline without a repository (a custom webhook), which never presents that subject"));
+}
+
 /// Entra refuses an expired token (`AADSTS700024`) before matching any credential: deny even when a
 /// credential matches. Without `exp` the outcome is not documented: unknown, no verdict.
 #[test]
