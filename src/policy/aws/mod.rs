@@ -152,11 +152,20 @@ fn role_name(doc: &Value, pointer: &str) -> String {
             .replace("~0", "~")
     };
     let mut at = pointer;
+    // A state's instance of a `for_each` or `count` resource: `["key"]` or `[0]` after the resource's address.
+    let mut index = String::new();
     while let Some(i) = at.rfind('/') {
         at = &at[..i];
         let Some(Value::Object(o)) = doc.pointer(at) else {
             continue;
         };
+        match o.get("index_key") {
+            Some(Value::String(k)) if index.is_empty() => {
+                index = format!("[{}]", Value::from(k.as_str()))
+            }
+            Some(Value::Number(n)) if index.is_empty() => index = format!("[{n}]"),
+            _ => {}
+        }
         let text = |k: &str| o.get(k).and_then(Value::as_str).filter(|s| !s.is_empty());
         if let Some(name) = text("RoleName")
             .or_else(|| text("address"))
@@ -171,7 +180,7 @@ fn role_name(doc: &Value, pointer: &str) -> String {
             } else {
                 ""
             };
-            return format!("{module}{data}{t}.{n}");
+            return format!("{module}{data}{t}.{n}{index}");
         }
         let parent = &at[..at.rfind('/').unwrap_or(0)];
         let grandparent = &parent[..parent.rfind('/').unwrap_or(0)];
@@ -477,6 +486,25 @@ mod tests {
                 "/resources/2/instances/0/attributes/assume_role_policy"
             ),
             "circleci-deployer"
+        );
+        // `for_each` and `count` instances without a `name` attribute: named by their index.
+        let each = json!({"resources": [{"mode": "managed", "type": "aws_iam_role", "name": "ci", "instances": [
+            {"index_key": "prod", "attributes": {"name_prefix": "ci-", "assume_role_policy": "{}"}},
+            {"index_key": 1, "attributes": {"assume_role_policy": "{}"}},
+        ]}]});
+        assert_eq!(
+            role_name(
+                &each,
+                "/resources/0/instances/0/attributes/assume_role_policy"
+            ),
+            "aws_iam_role.ci[\"prod\"]"
+        );
+        assert_eq!(
+            role_name(
+                &each,
+                "/resources/0/instances/1/attributes/assume_role_policy"
+            ),
+            "aws_iam_role.ci[1]"
         );
         let plan = json!({"resource_changes": [{"address": "aws_iam_role.ci[\"a/b\"]", "type": "aws_iam_role", "name": "ci", "change": {"after": {"assume_role_policy": "{}"}}}]});
         assert_eq!(
