@@ -239,41 +239,31 @@ try {
       await policy.focus();
       const caret = big.indexOf('"Sid": "Statement0"') + '"Sid": "Statement0'.length;
       await policy.evaluate((el, at) => el.setSelectionRange(at, at), caret);
-      await page.evaluate(() => {
-        window.__perf.longtasks = [];
-        window.__perf.keydowns = [];
-        window.__perf.shown = null;
-        new MutationObserver((_, observer) => {
-          const t = performance.now();
-          if ([...document.querySelectorAll('tr.check')].some((r) => r.textContent.includes('Statement0x'))) {
-            window.__perf.shown = t;
-            observer.disconnect();
-          }
-        }).observe(document.body, { subtree: true, childList: true, characterData: true });
-      });
-      await page.keyboard.type('x');
-      await page.waitForFunction(() => window.__perf.shown !== null, null, { timeout: 60_000, polling: 5 });
-      const [t2, t3] = await page.evaluate(() => [window.__perf.keydowns[0], window.__perf.shown]);
-      key.push(t3 - t2);
+      // Types `char` and returns the time from its keydown to the DOM mutation that shows the Sid as `sid`.
+      const typeUntilShown = async (char, sid) => {
+        await page.evaluate((sid) => {
+          window.__perf.longtasks = [];
+          window.__perf.keydowns = [];
+          window.__perf.shown = null;
+          new MutationObserver((_, observer) => {
+            const t = performance.now();
+            if ([...document.querySelectorAll('tr.check')].some((r) => r.textContent.includes(sid))) {
+              window.__perf.shown = t;
+              observer.disconnect();
+            }
+          }).observe(document.body, { subtree: true, childList: true, characterData: true });
+        }, sid);
+        await page.keyboard.type(char);
+        await page.waitForFunction(() => window.__perf.shown !== null, null, { timeout: 60_000, polling: 5 });
+        const [down, shown] = await page.evaluate(() => [window.__perf.keydowns[0], window.__perf.shown]);
+        return shown - down;
+      };
+      key.push(await typeUntilShown('x', 'Statement0x'));
       keyBlock.push(await page.evaluate(() => Math.max(0, ...window.__perf.longtasks.map((t) => t.duration))));
       // The same after two seconds without input, as a user pauses to read: on this kind of VM the browser's
       // own keystroke handling and the analysis both run slower after the tab has been idle.
       await sleep(2000);
-      await page.evaluate(() => {
-        window.__perf.keydowns = [];
-        window.__perf.shown = null;
-        new MutationObserver((_, observer) => {
-          const t = performance.now();
-          if ([...document.querySelectorAll('tr.check')].some((r) => r.textContent.includes('Statement0xy'))) {
-            window.__perf.shown = t;
-            observer.disconnect();
-          }
-        }).observe(document.body, { subtree: true, childList: true, characterData: true });
-      });
-      await page.keyboard.type('y');
-      await page.waitForFunction(() => window.__perf.shown !== null, null, { timeout: 60_000, polling: 5 });
-      const [t4, t5] = await page.evaluate(() => [window.__perf.keydowns[0], window.__perf.shown]);
-      keyIdle.push(t5 - t4);
+      keyIdle.push(await typeUntilShown('y', 'Statement0xy'));
       await context.close();
     }
     // The browser's own floor: a bare <textarea> on an empty page, the same text set once (and laid out), then
