@@ -7,9 +7,8 @@
 
 use std::borrow::Cow;
 use std::cell::OnceCell;
-use std::collections::HashMap;
 use std::fmt;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::Hasher;
 
 use serde_json::Value;
 
@@ -79,30 +78,129 @@ impl Hasher for Fnv {
 }
 
 /// JSON Pointer -> location of the member's key (for object members) or of the value (array items, root).
+///
+/// The pointers are written one after the other into one string, and found through a small open-addressing
+/// table of their indices (each hit is compared with the pointer asked for): a 1 MB policy has tens of
+/// thousands of them, and a map with a string of its own per pointer spent most of the scan allocating.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Spans {
-    map: HashMap<String, Location, BuildHasherDefault<Fnv>>,
+    pointers: String,
+    /// One per pointer, in the order first recorded.
+    entries: Vec<Entry>,
+    /// `0` for a free slot, else an index into `entries` plus one; a power of two long, at most half full.
+    slots: Vec<u32>,
     pub duplicates: Vec<Duplicate>,
+}
+
+/// One located pointer: its hash, where it is in [`Spans::pointers`], and where its value was written.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Entry {
+    hash: u64,
+    start: u32,
+    end: u32,
+    at: Location,
+}
+
+fn pointer_hash(pointer: &str) -> u64 {
+    let mut h = Fnv::default();
+    h.write(pointer.as_bytes());
+    h.finish()
 }
 
 impl Spans {
     /// Where the value at `pointer` was written, if known.
     pub fn locate(&self, pointer: &str) -> Option<Location> {
-        self.map.get(pointer).copied()
+        let (_, found) = self.slot(pointer_hash(pointer), pointer);
+        found.and_then(|i| self.entries.get(i)).map(|e| e.at)
     }
 
-    /// Every located pointer.
+    /// Every located pointer, in the order of the text.
     pub fn iter(&self) -> impl Iterator<Item = (&str, Location)> {
-        self.map.iter().map(|(p, l)| (p.as_str(), *l))
+        self.entries.iter().map(|e| (self.text(e), e.at))
     }
 
     /// Number of located values (for tests and diagnostics).
     pub fn len(&self) -> usize {
-        self.map.len()
+        self.entries.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.map.is_empty()
+        self.entries.is_empty()
+    }
+
+    fn text(&self, e: &Entry) -> &str {
+        self.pointers
+            .get(e.start as usize..e.end as usize)
+            .unwrap_or("")
+    }
+
+    /// The slot where `pointer` is, or the free one where it would go; and its entry, when it is there.
+    fn slot(&self, hash: u64, pointer: &str) -> (usize, Option<usize>) {
+        let mask = self.slots.len().wrapping_sub(1);
+        let mut i = (hash ^ (hash >> 29)) as usize & mask;
+        // The table is at most half full, so a free slot ends every search.
+        for _ in 0..self.slots.len() {
+            match self.slots.get(i).copied().unwrap_or(0) {
+                0 => return (i, None),
+                n => {
+                    let index = n as usize - 1;
+                    if self
+                        .entries
+                        .get(index)
+                        .is_some_and(|e| e.hash == hash && self.text(e) == pointer)
+                    {
+                        return (i, Some(index));
+                    }
+                }
+            }
+            i = (i + 1) & mask;
+        }
+        (i, None)
+    }
+
+    /// Record that the value at `pointer` was written at `at` (a later record of the same pointer wins).
+    fn record(&mut self, pointer: &str, at: Location) {
+        if self.slots.len() < 2 * (self.entries.len() + 1) {
+            self.grow();
+        }
+        let hash = pointer_hash(pointer);
+        match self.slot(hash, pointer) {
+            (_, Some(index)) => {
+                if let Some(e) = self.entries.get_mut(index) {
+                    e.at = at;
+                }
+            }
+            (slot, None) => {
+                let start = self.pointers.len() as u32;
+                self.pointers.push_str(pointer);
+                let end = self.pointers.len() as u32;
+                self.entries.push(Entry {
+                    hash,
+                    start,
+                    end,
+                    at,
+                });
+                if let Some(s) = self.slots.get_mut(slot) {
+                    *s = self.entries.len() as u32;
+                }
+            }
+        }
+    }
+
+    /// Double the table (at least 64 slots) and put every entry back.
+    fn grow(&mut self) {
+        let len = (self.slots.len() * 2).max(64);
+        self.slots = vec![0; len];
+        let mask = len - 1;
+        for (index, e) in self.entries.iter().enumerate() {
+            let mut i = (e.hash ^ (e.hash >> 29)) as usize & mask;
+            while self.slots.get(i).is_some_and(|&s| s != 0) {
+                i = (i + 1) & mask;
+            }
+            if let Some(s) = self.slots.get_mut(i) {
+                *s = index as u32 + 1;
+            }
+        }
     }
 }
 
@@ -541,8 +639,8 @@ pub fn scan(text: &str) -> Spans {
     let text = text.trim_start_matches('\u{feff}');
     // About one located value per 100 bytes of a pretty-printed policy: sized once instead of regrown.
     let mut spans = Spans {
-        map: HashMap::with_capacity_and_hasher(text.len() / 100, Default::default()),
-        duplicates: Vec::new(),
+        pointers: String::with_capacity(text.len() / 2),
+        ..Spans::default()
     };
     let mut cur = Cursor::new(text);
     let mut stack: Vec<Frame<'_>> = Vec::new();
@@ -577,7 +675,7 @@ pub fn scan(text: &str) -> Spans {
                     } else {
                         keys.push((key, at));
                     }
-                    spans.map.insert(pointer.clone(), at);
+                    spans.record(&pointer, at);
                     next = Some(at);
                     *pending = true;
                     cur.skip_ws();
@@ -640,7 +738,7 @@ pub fn scan(text: &str) -> Spans {
                 };
                 // A member's location (its key's) is recorded already.
                 if !matches!(stack.last(), Some(Frame::Object { pending: true, .. })) {
-                    spans.map.insert(pointer.clone(), at);
+                    spans.record(&pointer, at);
                 }
                 cur.pos += 1;
                 let base = pointer.len();
@@ -665,7 +763,7 @@ pub fn scan(text: &str) -> Spans {
                     None => None,
                 };
                 if let Some(at) = at {
-                    spans.map.insert(pointer.clone(), at);
+                    spans.record(&pointer, at);
                 }
                 if c == b'"' {
                     cur.raw_string();
@@ -760,8 +858,45 @@ mod tests {
         assert_eq!(d.first, loc(1, 33));
         assert_eq!(d.location, loc(1, 43));
         assert_eq!(p.spans.duplicates[1].location, loc(2, 21));
-        // serde_json kept the last value.
+        // serde_json kept the last value, and a repeated key is located where that value is.
         assert_eq!(p.value["Effect"], "Deny");
+        assert_eq!(p.spans.locate("/Effect"), Some(loc(2, 21)));
+        assert_eq!(
+            p.spans.locate("/Condition/StringEquals/k"),
+            Some(loc(1, 43))
+        );
+        assert_eq!(p.spans.iter().filter(|(p, _)| *p == "/Effect").count(), 1);
+    }
+
+    /// Every located pointer is found again by `locate`, once, among thousands that share prefixes; pointers
+    /// that were not recorded (or differ in one character) are not found.
+    #[test]
+    fn many_pointers_are_each_found_once() {
+        let statements: Vec<String> = (0..3000)
+            .map(|i| format!("{{\"Sid\": \"S{i}\", \"Condition\": {{\"StringEquals\": {{\"k{i}\": \"v\"}}}}}}"))
+            .collect();
+        let text = format!("{{\"Statement\": [\n{}\n]}}", statements.join(",\n"));
+        let p = parse(&text).unwrap();
+        let all: Vec<(String, Location)> =
+            p.spans.iter().map(|(p, l)| (p.to_string(), l)).collect();
+        let unique: std::collections::BTreeSet<&str> =
+            all.iter().map(|(p, _)| p.as_str()).collect();
+        assert_eq!(unique.len(), all.len());
+        assert_eq!(p.spans.len(), 2 + 3000 * 5);
+        for (pointer, at) in &all {
+            assert_eq!(p.spans.locate(pointer), Some(*at), "{pointer}");
+        }
+        assert_eq!(
+            p.spans
+                .locate("/Statement/2999/Condition/StringEquals/k2999"),
+            Some(loc(3001, 49))
+        );
+        assert_eq!(
+            p.spans
+                .locate("/Statement/2999/Condition/StringEquals/k2998"),
+            None
+        );
+        assert_eq!(p.spans.locate("/Statement/3000"), None);
     }
 
     #[test]
