@@ -4,7 +4,6 @@ use web_sys::MouseEvent;
 use yew::Callback;
 
 use super::components::text_box::Typed;
-
 use super::reducer::Dispatch;
 use crate::state::Action;
 

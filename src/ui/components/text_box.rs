@@ -6,9 +6,6 @@
 //! the element only when the value differs from that: a link, an example or *Clear*, never the echo of a
 //! keystroke.
 
-use std::cell::RefCell;
-use std::rc::Rc;
-
 use web_sys::{HtmlTextAreaElement, InputEvent};
 use yew::prelude::*;
 
@@ -45,7 +42,7 @@ pub fn TextBox(props: &Props) -> Html {
         *holds.borrow_mut() = props.value.clone();
     }
     let oninput = {
-        let holds: Rc<RefCell<AttrValue>> = holds.clone();
+        let holds = holds.clone();
         let oninput = props.oninput.clone();
         Callback::from(move |event: InputEvent| {
             let Some(area) = event.target_dyn_into::<HtmlTextAreaElement>() else {
