@@ -23,9 +23,11 @@ fi
 
 step "serving dist/"
 echo
-echo "    open http://127.0.0.1:${PORT}/"
 if [ -n "$example" ]; then
-  echo "    with an example loaded: http://127.0.0.1:${PORT}/#example=${example}"
+  echo "    open http://127.0.0.1:${PORT}/#example=${example}   (a built-in example, loaded)"
+  echo "    or   http://127.0.0.1:${PORT}/   (empty, to paste your own)"
+else
+  echo "    open http://127.0.0.1:${PORT}/"
 fi
 echo "    (Ctrl-C to stop)"
 echo
