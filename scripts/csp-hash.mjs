@@ -3,20 +3,12 @@
 // the CSP_INLINE_SCRIPT_HASHES placeholder. Fails the build when the placeholder or the loader is missing, so the
 // page can never ship with a policy that blocks its own loader.
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { stagedIndex } from './staged-index.mjs';
 
 const PLACEHOLDER = 'CSP_INLINE_SCRIPT_HASHES';
 
-function fail(message) {
-  console.error(`csp-hash: ${message}`);
-  process.exit(1);
-}
-
-const staging = process.env.TRUNK_STAGING_DIR;
-if (!staging) fail('TRUNK_STAGING_DIR is not set: run me from scripts/post-build.mjs (a Trunk post_build hook)');
-const file = join(staging, 'index.html');
-const html = readFileSync(file, 'utf8');
+const { file, html, fail } = stagedIndex('csp-hash');
 
 const hashes = [];
 for (const match of html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/gi)) {

@@ -8,18 +8,11 @@
 // `application/wasm` makes compileStreaming fail: the loader then falls back to the path, as before.
 // (scripts/single-html.mjs drops the early script: its page has no wasm file to fetch.)
 // Fails the build when Trunk's output does not look as expected, rather than silently losing the speed-up.
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { stagedIndex } from './staged-index.mjs';
 
-function fail(message) {
-  console.error(`early-compile: ${message}`);
-  process.exit(1);
-}
-
-const staging = process.env.TRUNK_STAGING_DIR;
-if (!staging) fail('TRUNK_STAGING_DIR is not set: run me from scripts/post-build.mjs (a Trunk post_build hook)');
-const file = join(staging, 'index.html');
-let html = readFileSync(file, 'utf8');
+const { file, html: staged, fail } = stagedIndex('early-compile');
+let html = staged;
 
 const preload = html.match(/<link\b[^>]*\brel="preload"[^>]*\bhref="([^"]+\.wasm)"[^>]*>/i);
 if (!preload) fail(`no <link rel="preload"> of a .wasm file in ${file}: is this Trunk's output?`);
