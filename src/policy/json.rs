@@ -101,6 +101,12 @@ struct Entry {
     at: Location,
 }
 
+/// The slot where the search for a pointer with `hash` starts, in a table of `mask + 1` slots (the high bits
+/// folded in: the multiplicative hash mixes upwards).
+fn home(hash: u64, mask: usize) -> usize {
+    (hash ^ (hash >> 29)) as usize & mask
+}
+
 fn pointer_hash(pointer: &str) -> u64 {
     let mut h = Fnv::default();
     h.write(pointer.as_bytes());
@@ -137,7 +143,7 @@ impl Spans {
     /// The slot where `pointer` is, or the free one where it would go; and its entry, when it is there.
     fn slot(&self, hash: u64, pointer: &str) -> (usize, Option<usize>) {
         let mask = self.slots.len().wrapping_sub(1);
-        let mut i = (hash ^ (hash >> 29)) as usize & mask;
+        let mut i = home(hash, mask);
         // The table is at most half full, so a free slot ends every search.
         for _ in 0..self.slots.len() {
             match self.slots.get(i).copied().unwrap_or(0) {
@@ -193,7 +199,7 @@ impl Spans {
         self.slots = vec![0; len];
         let mask = len - 1;
         for (index, e) in self.entries.iter().enumerate() {
-            let mut i = (e.hash ^ (e.hash >> 29)) as usize & mask;
+            let mut i = home(e.hash, mask);
             while self.slots.get(i).is_some_and(|&s| s != 0) {
                 i = (i + 1) & mask;
             }
