@@ -179,7 +179,7 @@ fn stages(text: &str, claims: &Map<String, Value>, input: &Input<'_>, only: Opti
         "statements read",
         parse::parse(&value, locator, &mut Vec::new())
     );
-    stage!("lints", lint::lint(&policy, locator));
+    stage!("lints", lint::lint(&policy, locator, false));
     let ctx = stage!("context", context::Context::from_claims(claims, NOW));
     let ev = stage!("evaluation (checks)", eval::evaluate(&policy, &ctx, claims));
     stage!(

@@ -43,7 +43,7 @@ const MAX_STEPS: usize = 500_000;
 const MAX_LISTED: usize = 8;
 
 /// What `AWS::AccountId` is read as: the account is never checked offline (see `aws-offline-limits`).
-const ACCOUNT: &str = "<ACCOUNT_ID>";
+const ACCOUNT: &str = super::eval::ACCOUNT_PLACEHOLDER;
 
 /// `policy` (found inside `template`, itself inside the Serverless configuration `config` if any) with its
 /// intrinsic functions and Serverless variables resolved, plus the findings that say how. Borrowed unchanged when

@@ -84,6 +84,9 @@ pub struct Context {
     /// The policy's `${...}` are CloudFormation values a `cfn-unresolved` finding lists (else template text left
     /// unfilled, e.g. an unrendered Terraform template): how a `${...}` principal is explained.
     pub stack_values: bool,
+    /// The policy is a CloudFormation template's, resolved (`cfn-resolved`): its `<ACCOUNT_ID>` stands for the
+    /// account the stack deploys to (`AWS::AccountId`), not a placeholder left unfilled.
+    pub stack_account: bool,
 }
 
 /// The string form IAM sees for a claim value (`None` for objects/null).
@@ -137,6 +140,7 @@ impl Context {
             entries,
             now,
             stack_values: false,
+            stack_account: false,
         }
     }
 

@@ -17,6 +17,7 @@
 //! | `project-id-as-org-id` | error | the project ID written where the org ID belongs |
 //! | `condition-key-other-issuer` | error | a condition key names another issuer than the token's |
 //! | `principal-other-issuer` | error | the `Federated` ARN names another issuer than the token's |
+//! | `principal-account-invalid` | error | the `Federated` ARN names the token's provider in no real account (`*`, `<ACCOUNT_ID>`, not 12 digits) |
 //! | `principal-not-federated` | error | only `AWS`/`Service` principals: they never match a web identity (when no statement can) |
 //! | `action-not-web-identity` | error | the action does not cover `sts:AssumeRoleWithWebIdentity` (when no statement can) |
 //! | `statement-other-principal` | info | a statement for another principal or action, in a policy where another statement can match the token |
@@ -38,7 +39,9 @@ use crate::policy::json::pointer_push;
 use crate::report::{Area, Finding, Location, Outcome, Severity, Verdict};
 
 use super::context::{Context, CtxValue, Missing};
-use super::eval::{arn_provider, provider_arn, PolicyEval, StatementEval, ACTION};
+use super::eval::{
+    arn_account, arn_provider, foreign_account, provider_arn, PolicyEval, StatementEval, ACTION,
+};
 use super::glob;
 use super::operators::{Base, Family, Qualifier};
 use super::parse::{finding, Condition, Effect, Label, Locator, Policy, Statement};
@@ -148,6 +151,17 @@ pub fn diagnose(
     let project = project_id(claims);
     let has_vcs_claims = claims.contains_key("oidc.circleci.com/vcs-origin")
         || claims.contains_key("oidc.circleci.com/vcs-ref");
+    // A V1 token's V2 form, from its vcs claims: what `$CIRCLE_OIDC_TOKEN_V2` of the same job carries.
+    let v2_form = match (
+        sub.as_ref().filter(|s| s.vcs.is_none()).and(sub_text),
+        str_claim(claims, "oidc.circleci.com/vcs-origin"),
+        str_claim(claims, "oidc.circleci.com/vcs-ref"),
+    ) {
+        (Some(v1), Some(origin), Some(vcs_ref)) => {
+            Some(format!("{v1}/vcs-origin/{origin}/vcs-ref/{vcs_ref}"))
+        }
+        _ => None,
+    };
     let provider = ctx.provider.clone().unwrap_or_default();
 
     // A statement whose principal or action cannot match a web identity token is someone else's (a service, an
@@ -217,6 +231,24 @@ pub fn diagnose(
                     .filter_map(|f| arn_provider(f).map(|pv| (*f, pv)))
                 {
                     let (arn, pv) = f;
+                    if pv == provider {
+                        // A placeholder account is `policy-placeholder`'s (lint).
+                        let placeholder = arn_account(arn)
+                            .and_then(super::lint::placeholder)
+                            .is_some();
+                        if let Some(why) =
+                            foreign_account(arn, ctx.stack_account).filter(|_| !placeholder)
+                        {
+                            out.push(finding(
+                                "principal-account-invalid",
+                                Severity::Error,
+                                format!("{label} names this token's provider, but {why}"),
+                                format!("write the role's 12-digit account ID: `{}` (`aws sts get-caller-identity` prints it)", provider_arn(&provider)),
+                                at(),
+                            ));
+                        }
+                        continue;
+                    }
                     let why = if pv.eq_ignore_ascii_case(&provider) {
                         "it differs only in case, and provider URLs are case-sensitive".to_string()
                     } else if pv.trim_end_matches('/') == provider.trim_end_matches('/') {
@@ -311,7 +343,7 @@ pub fn diagnose(
                         format!(
                             "AWS does not expose the `{name}` claim to trust policies, so `{}` in {label} is always missing{}",
                             c.key,
-                            if deny_fires { ": this Deny with a negated operator always fires" } else if ce.outcome == Outcome::Pass { " (the condition passes only because the key is missing)" } else { " and the condition never matches" }
+                            if deny_fires && op.qualifier == Some(Qualifier::ForAllValues) { ": `ForAllValues:` is true on a missing key, so this Deny always fires" } else if deny_fires && op.if_exists { ": `IfExists` makes the condition true on a missing key, so this Deny always fires" } else if deny_fires { ": this Deny with a negated operator always fires" } else if ce.outcome == Outcome::Pass { " (the condition passes only because the key is missing)" } else { " and the condition never matches" }
                         ),
                         sugg.clone(),
                         at(),
@@ -329,6 +361,12 @@ pub fn diagnose(
                         " (the project ID is written where the org ID belongs)".to_string()
                     } else {
                         match (other.split_once("/org/"), provider.split_once("/org/")) {
+                            (Some((h1, o1)), Some((h2, o2)))
+                                if h1 == h2
+                                    && o1.trim_end_matches('/') == o2.trim_end_matches('/') =>
+                            {
+                                " (it differs by a trailing `/`)".to_string()
+                            }
                             (Some((h1, o1)), Some((h2, o2))) if h1 == h2 && o1 != o2 => {
                                 format!(" (another org ID: `{o1}` instead of `{o2}`)")
                             }
@@ -376,6 +414,7 @@ pub fn diagnose(
                     actual,
                     sub.as_ref(),
                     has_vcs_claims,
+                    v2_form.as_deref(),
                     &at,
                     &mut version_reported,
                     &mut out,
@@ -638,15 +677,20 @@ fn sub_version(
     actual: &str,
     sub: Option<&SubParts>,
     has_vcs_claims: bool,
+    v2_form: Option<&str>,
     at: &dyn Fn() -> Option<Location>,
     reported: &mut bool,
     out: &mut Vec<Finding>,
 ) -> Option<String> {
     let sub = sub?;
-    let expects_v2 = c
+    let names_vcs = c
         .values
         .iter()
         .any(|v| v.contains("/vcs-origin/") || v.contains("/vcs-ref/"));
+    // A pattern that the job's V2 `sub` matches, e.g. `.../user/<id>/*`, which needs text after the V1 form.
+    let v2_matches =
+        v2_form.filter(|v2| c.values.iter().any(|v| value_matches(base, v, v2, false)));
+    let expects_v2 = names_vcs || v2_matches.is_some();
     if sub.vcs.is_some() && !expects_v2 {
         // V2 token. Would the V1 form have matched?
         let v1 = sub.v1();
@@ -663,7 +707,17 @@ fn sub_version(
         if has_vcs_claims {
             let f = "this policy expects a V2 sub: use $CIRCLE_OIDC_TOKEN_V2".to_string();
             if !*reported {
-                out.push(finding("sub-expects-v2", Severity::Error, format!("the `sub` condition in {label} expects a V2 `sub` with `/vcs-origin/.../vcs-ref/...`, but the token's `sub` `{actual}` is V1"), f.clone(), at()));
+                let message = match v2_matches.filter(|_| !names_vcs) {
+                    Some(v2) => format!("the `sub` condition in {label} matches this job's V2 `sub` (`{v2}`), but the token's `sub` `{actual}` is V1"),
+                    None => format!("the `sub` condition in {label} expects a V2 `sub` with `/vcs-origin/.../vcs-ref/...`, but the token's `sub` `{actual}` is V1"),
+                };
+                out.push(finding(
+                    "sub-expects-v2",
+                    Severity::Error,
+                    message,
+                    f.clone(),
+                    at(),
+                ));
                 *reported = true;
             }
             return Some(f);

@@ -125,6 +125,49 @@ pub fn arn_provider(arn: &str) -> Option<&str> {
     resource.strip_prefix("oidc-provider/")
 }
 
+/// The account part of an ARN (`arn:<partition>:<service>:<region>:<account>:...`).
+pub fn arn_account(arn: &str) -> Option<&str> {
+    arn.split(':').nth(4)
+}
+
+/// Why the partition or account of a provider ARN can never be the role's, if so. The provider must be in the
+/// role's own account, whose ID is 12 digits, in an `aws...` partition, and principal ARNs take no wildcards.
+/// With `stack_account`, `<ACCOUNT_ID>` is CloudFormation's `AWS::AccountId`: the account the stack deploys to.
+pub fn foreign_account(arn: &str, stack_account: bool) -> Option<String> {
+    let partition = arn.split(':').nth(1)?;
+    let account = arn_account(arn)?;
+    let wildcard = |what: &str, value: &str| {
+        format!("principal ARNs take no wildcards, so the {what} `{value}` in `{arn}` is compared literally and names no provider in the role's account")
+    };
+    if partition.contains('*') {
+        return Some(wildcard("partition", partition));
+    }
+    if !(partition.starts_with("aws")
+        && partition
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'))
+    {
+        return Some(format!(
+            "`{partition}` in `{arn}` is not an AWS partition (`aws`, `aws-cn`, `aws-us-gov`, ...)"
+        ));
+    }
+    if account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit())
+        || stack_account && account == ACCOUNT_PLACEHOLDER
+    {
+        return None;
+    }
+    Some(if account.contains('*') {
+        wildcard("account", account)
+    } else if account.starts_with('<') || account.is_empty() {
+        format!("the account `{account}` in `{arn}` was never filled in: the provider must be named with the role's 12-digit account ID")
+    } else {
+        format!("the account `{account}` in `{arn}` is not an AWS account ID (12 digits), so it names no provider in the role's account")
+    })
+}
+
+/// How generated policies and resolved templates write the account claimcheck cannot know.
+pub const ACCOUNT_PLACEHOLDER: &str = "<ACCOUNT_ID>";
+
 /// Evaluate the whole policy. `claims` are the token's; STS's own checks come first.
 pub fn evaluate(policy: &Policy, ctx: &Context, claims: &Map<String, Value>) -> PolicyEval {
     let mut ev = PolicyEval::default();
@@ -292,6 +335,22 @@ fn sts_checks(ctx: &Context, claims: &Map<String, Value>, checks: &mut Vec<Check
             explanation: "the token has no `iss`: STS cannot find an OIDC provider for it (`InvalidIdentityToken`)".into(),
             fix: Some("use the token CircleCI minted ($CIRCLE_OIDC_TOKEN_V2) unchanged".into()),
         });
+    } else if let Some(iss) = claims.get("iss").and_then(Value::as_str).filter(|iss| {
+        !iss.get(..8)
+            .is_some_and(|s| s.eq_ignore_ascii_case("https://"))
+    }) {
+        // IAM only registers `https://` provider URLs, and STS looks the provider up by the token's `iss`.
+        result = Outcome::Fail;
+        checks.push(Check {
+            statement: Some(STS_LABEL.into()),
+            key: "iss".into(),
+            operator: "https".into(),
+            expected: Value::String("an https:// issuer".into()),
+            actual: Value::String(iss.to_string()),
+            result: Outcome::Fail,
+            explanation: format!("IAM OIDC provider URLs start with `https://`, so no provider matches the issuer `{iss}`: STS answers `InvalidIdentityToken: No OpenIDConnect provider found in your account for {iss}`"),
+            fix: Some("use the token CircleCI minted ($CIRCLE_OIDC_TOKEN_V2) unchanged: its issuer is `https://oidc.circleci.com/org/<org ID>`".into()),
+        });
     }
     result
 }
@@ -345,6 +404,10 @@ fn principal_check(
                 None
             }
             "Federated" => match (arn_provider(e.value), &ctx.provider) {
+                (Some(pv), Some(tp)) if pv == tp && foreign_account(e.value, ctx.stack_account).is_some() => {
+                    near = foreign_account(e.value, ctx.stack_account);
+                    None
+                }
                 (Some(pv), Some(tp)) if pv == tp => Some(
                     [
                         "`",
@@ -566,12 +629,18 @@ fn evaluate_condition(
         ),
         Resolved::Missing(m) => {
             let reason = missing_reason(c.key, &m, ctx);
-            let (result, rule) = if op.if_exists {
-                (Outcome::Pass, format!("`{name}` is true on a missing key (that is what `IfExists` means)"))
-            } else if op.qualifier == Some(Qualifier::ForAllValues) {
+            // A set qualifier decides a missing key before `IfExists` does: `ForAnyValue:...IfExists` is still
+            // false (IAM's observed behaviour; AWS documents neither order).
+            let (result, rule) = if op.qualifier == Some(Qualifier::ForAllValues) {
                 (Outcome::Pass, format!("`{name}` is true on a missing key: with no values, none can fail"))
             } else if op.qualifier == Some(Qualifier::ForAnyValue) {
-                (Outcome::Fail, format!("`{name}` is false on a missing key: there is no value to match"))
+                let mut rule = format!("`{name}` is false on a missing key: there is no value to match");
+                if op.if_exists {
+                    rule.push_str(" (`IfExists` does not make it true: IAM applies `ForAnyValue` to a missing key first; AWS does not document the combination, so this is unconfirmed)");
+                }
+                (Outcome::Fail, rule)
+            } else if op.if_exists {
+                (Outcome::Pass, format!("`{name}` is true on a missing key (that is what `IfExists` means)"))
             } else if op.base.negated() {
                 (Outcome::Pass, format!("a negated operator such as `{name}` is true on a missing key"))
             } else {
@@ -600,10 +669,13 @@ fn null_condition(
     };
     let mut result = Outcome::Fail;
     for v in &c.values {
-        let r = match v.as_ref() {
-            "true" => outcome(!present),
-            "false" => outcome(present),
-            _ => Outcome::Unknown,
+        // `true`/`false` in any case, as `Bool` reads them.
+        let r = if v.eq_ignore_ascii_case("true") {
+            outcome(!present)
+        } else if v.eq_ignore_ascii_case("false") {
+            outcome(present)
+        } else {
+            Outcome::Unknown
         };
         result = or(result, r);
     }
@@ -613,7 +685,7 @@ fn null_condition(
     };
     let rule = match result {
         Outcome::Unknown => "`Null` takes `\"true\"` (key missing) or `\"false\"` (key present); other values cannot be evaluated".to_string(),
-        _ => format!("`Null: {}` asks for the key to be {}", c.values.join("/"), if c.values.iter().any(|v| v == "true") { "missing" } else { "present" }),
+        _ => format!("`Null: {}` asks for the key to be {}", c.values.join("/"), if c.values.iter().any(|v| v.eq_ignore_ascii_case("true")) { "missing" } else { "present" }),
     };
     (result, actual, missing, format!("{state}; {rule}"))
 }
@@ -627,6 +699,17 @@ fn match_value(
     claims: &Map<String, Value>,
     vars: bool,
 ) -> Outcome {
+    // A policy variable with no value has "no equal or like value" (IAM user guide, policy variables with no
+    // value), or makes the statement invalid: either way a positive operator cannot match. Whether a negated
+    // one is then true is not documented. A `${name}` without `:` names no IAM key: text a template (a
+    // CloudFormation stack, Terraform) was to fill in, so what IAM sees is unknown.
+    let unresolved = |u: glob::Unresolved| {
+        if base.negated() || ctx.stack_values || !u.0.contains(':') {
+            Outcome::Unknown
+        } else {
+            Outcome::Fail
+        }
+    };
     let base = base.positive();
     let resolver = |k: &str| match resolve(k, ctx, claims) {
         Resolved::Value(CtxValue::One(v), _) => Some(v),
@@ -666,7 +749,7 @@ fn match_value(
                 base == Base::StringEqualsIgnoreCase,
             ) {
                 Ok(m) => outcome(m),
-                Err(_) => Outcome::Unknown,
+                Err(u) => unresolved(u),
             }
         }
         Family::Arn => {
@@ -681,7 +764,7 @@ fn match_value(
                     r,
                     match glob::matches_value(e, true, resolver_opt, a, false) {
                         Ok(m) => outcome(m),
-                        Err(_) => Outcome::Unknown,
+                        Err(u) => unresolved(u),
                     },
                 );
             }
@@ -737,6 +820,23 @@ fn any_expected<'c>(
         result = or(result, r);
     }
     (result, None)
+}
+
+/// The first policy variable in `c`'s values that has no value for this token.
+fn unresolved_variable(
+    c: &Condition,
+    ctx: &Context,
+    claims: &Map<String, Value>,
+) -> Option<String> {
+    let resolver = |k: &str| match resolve(k, ctx, claims) {
+        Resolved::Value(CtxValue::One(v), _) => Some(v),
+        _ => None,
+    };
+    c.values
+        .iter()
+        .filter(|v| glob::has_variable(v))
+        .find_map(|v| glob::compile(v, false, Some(&resolver)).err())
+        .map(|u| u.0)
 }
 
 /// "`a`" for one value, "any of `a`, `b`" otherwise, written straight into the message.
@@ -842,6 +942,9 @@ fn present(
                     expected.push_to(&mut s);
                     s.push_str(", compared ");
                     s.push_str(how(base));
+                    if let Some(key) = vars.then(|| unresolved_variable(c, ctx, claims)).flatten() {
+                        s.push_str(&format!("; the policy variable `${{{key}}}` has no value for this token (the key is missing), and a variable with no value matches nothing"));
+                    }
                     s
                 }
                 (Outcome::Fail, true) => text!("the token's `{claim}` `{actual}` matches none of {expected}, so `{name}` is true"),
@@ -968,8 +1071,16 @@ mod tests {
     }
 
     fn run(conditions: &str, claims: &Map<String, Value>) -> PolicyEval {
+        run_with(
+            "arn:aws:iam::123456789012:oidc-provider/oidc.circleci.com/org/o1",
+            conditions,
+            claims,
+        )
+    }
+
+    fn run_with(federated: &str, conditions: &str, claims: &Map<String, Value>) -> PolicyEval {
         let text = format!(
-            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"Federated":"arn:aws:iam::1:oidc-provider/oidc.circleci.com/org/o1"}},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{conditions}}}]}}"#
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"Federated":"{federated}"}},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{conditions}}}]}}"#
         );
         let p = json::parse(&text).unwrap();
         let mut f = Vec::new();
@@ -1200,11 +1311,158 @@ mod tests {
             )),
             Some(Verdict::Allow)
         );
+    }
+
+    #[test]
+    fn a_policy_variable_with_no_value_matches_nothing() {
+        // "No equal or like value", or an invalid statement: either way a positive operator is false.
+        let ev = run(
+            &format!(
+                r#"{{"StringLike":{{"{K}:sub":"*/vcs-ref/${{{K}:oidc.circleci.com/vcs-ref}}"}}}}"#
+            ),
+            &claims("{}"),
+        );
+        assert_eq!(ev.verdict, Some(Verdict::Deny));
+        let check = ev.checks.last().unwrap();
+        assert_eq!(check.result, Outcome::Fail);
+        assert!(
+            check.explanation.ends_with(&format!("; the policy variable `${{{K}:oidc.circleci.com/vcs-ref}}` has no value for this token (the key is missing), and a variable with no value matches nothing")),
+            "{}",
+            check.explanation
+        );
+        assert_eq!(
+            verdict(&format!(
+                r#"{{"StringLike":{{"{K}:sub":"org/${{aws:username}}/*"}}}}"#
+            )),
+            Some(Verdict::Deny)
+        );
+        // Whether a negated operator is then true is not documented.
+        assert_eq!(
+            verdict(&format!(
+                r#"{{"StringNotLike":{{"{K}:sub":"org/${{aws:username}}/*"}}}}"#
+            )),
+            None
+        );
+        // `${nope}` names no IAM key: a template's text, left unfilled.
         assert_eq!(
             verdict(&format!(
                 r#"{{"StringLike":{{"{K}:sub":"org/${{nope}}/*"}}}}"#
             )),
             None
+        );
+    }
+
+    #[test]
+    fn a_set_qualifier_decides_a_missing_key_before_if_exists() {
+        let key = format!("{K}:oidc.circleci.com/context-ids");
+        for (operator, expected) in [
+            ("ForAnyValue:StringEqualsIfExists", Verdict::Deny),
+            ("ForAnyValue:StringNotEqualsIfExists", Verdict::Deny),
+            ("ForAllValues:StringEqualsIfExists", Verdict::Allow),
+            ("StringEqualsIfExists", Verdict::Allow),
+        ] {
+            let ev = run(
+                &format!(r#"{{"{operator}":{{"{key}":"c1"}}}}"#),
+                &claims("{}"),
+            );
+            assert_eq!(ev.verdict, Some(expected), "{operator}");
+        }
+        let ev = run(
+            &format!(r#"{{"ForAnyValue:StringEqualsIfExists":{{"{key}":"c1"}}}}"#),
+            &claims("{}"),
+        );
+        assert!(ev.checks.last().unwrap().explanation.contains(
+            "`IfExists` does not make it true: IAM applies `ForAnyValue` to a missing key first"
+        ));
+    }
+
+    #[test]
+    fn null_reads_true_and_false_in_any_case() {
+        let key = format!("{K}:oidc.circleci.com/vcs-ref");
+        for (value, expected) in [
+            ("TRUE", Verdict::Allow),
+            ("True", Verdict::Allow),
+            ("true", Verdict::Allow),
+            ("False", Verdict::Deny),
+        ] {
+            assert_eq!(
+                verdict(&format!(r#"{{"Null":{{"{key}":"{value}"}}}}"#)),
+                Some(expected),
+                "{value}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_principal_names_the_provider_in_a_real_account() {
+        let provider = "oidc-provider/oidc.circleci.com/org/o1";
+        for (federated, why) in [
+            ("arn:aws:iam::*:", Some("principal ARNs take no wildcards, so the account `*`")),
+            ("arn:*:iam::123456789012:", Some("principal ARNs take no wildcards, so the partition `*`")),
+            ("arn:aws:iam::<ACCOUNT_ID>:", Some("the account `<ACCOUNT_ID>` in `arn:aws:iam::<ACCOUNT_ID>:oidc-provider/oidc.circleci.com/org/o1` was never filled in")),
+            ("arn:aws:iam::my-account:", Some("the account `my-account` in `arn:aws:iam::my-account:oidc-provider/oidc.circleci.com/org/o1` is not an AWS account ID (12 digits)")),
+            ("arn:aws:iam::12345678901:", Some("is not an AWS account ID (12 digits)")),
+            ("arn:AWS:iam::123456789012:", Some("`AWS` in `arn:AWS:iam::123456789012:oidc-provider/oidc.circleci.com/org/o1` is not an AWS partition")),
+            ("arn:aws:iam::123456789012:", None),
+            ("arn:aws-us-gov:iam::123456789012:", None),
+        ] {
+            let ev = run_with(&format!("{federated}{provider}"), "{}", &claims("{}"));
+            let check = ev.checks.iter().find(|c| c.key == "principal").unwrap();
+            match why {
+                Some(why) => {
+                    assert_eq!(check.result, Outcome::Fail, "{federated}");
+                    assert!(check.explanation.contains(why), "{federated}: {}", check.explanation);
+                    assert_eq!(ev.verdict, Some(Verdict::Deny));
+                }
+                None => assert_eq!(check.result, Outcome::Pass, "{federated}: {}", check.explanation),
+            }
+        }
+        // A resolved CloudFormation template reads `AWS::AccountId` as `<ACCOUNT_ID>`: the stack's own account.
+        let text = format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"Federated":"arn:aws:iam::<ACCOUNT_ID>:{provider}"}},"Action":"sts:AssumeRoleWithWebIdentity"}}]}}"#
+        );
+        let p = json::parse(&text).unwrap();
+        let policy = parse::parse(
+            &p.value,
+            Locator {
+                spans: None,
+                prefix: "",
+            },
+            &mut Vec::new(),
+        );
+        let c = claims("{}");
+        let ctx = Context {
+            stack_account: true,
+            ..Context::from_claims(&c, 1000)
+        };
+        assert_eq!(evaluate(&policy, &ctx, &c).verdict, Some(Verdict::Allow));
+    }
+
+    #[test]
+    fn an_issuer_without_https_finds_no_provider() {
+        for iss in [
+            "http://oidc.circleci.com/org/o1",
+            "oidc.circleci.com/org/o1",
+        ] {
+            let ev = run("{}", &claims(&format!(r#"{{"iss":"{iss}"}}"#)));
+            assert_eq!(ev.verdict, Some(Verdict::Deny), "{iss}");
+            assert!(ev.sts_refused);
+            let check = ev.checks.iter().find(|c| c.key == "iss").unwrap();
+            assert_eq!(check.result, Outcome::Fail);
+            assert!(check.explanation.contains(&format!(
+                "No OpenIDConnect provider found in your account for {iss}"
+            )));
+        }
+        assert_eq!(
+            run(
+                "{}",
+                &claims(r#"{"iss":"HTTPS://oidc.circleci.com/org/o1"}"#)
+            )
+            .checks
+            .iter()
+            .filter(|c| c.key == "iss")
+            .count(),
+            0
         );
     }
 

@@ -172,7 +172,9 @@ mod tests {
         let snippets = suggest(&c);
         assert_eq!(snippets.len(), 6);
         for s in snippets.iter().filter(|s| s.language == "json") {
-            let p = json::parse(&s.text).unwrap();
+            // As a user pastes it: with the account filled in (a placeholder left in names no account).
+            assert!(s.text.contains("<ACCOUNT_ID>"), "{}", s.title);
+            let p = json::parse(&s.text.replace("<ACCOUNT_ID>", "123456789012")).unwrap();
             let mut f = Vec::new();
             let policy = parse::parse(
                 &p.value,

@@ -54,7 +54,7 @@ fn oidc_providers<'a>(st: &Statement<'a>) -> Option<Vec<&'a str>> {
 /// A placeholder left in a provider name, provider key or its value: text in `<...>` (but a shared link's
 /// `<redacted>`), `{{...}}` or `${...}` (not an IAM policy variable, whose key has a `:`), or an org ID with no digit
 /// written in capitals, with `_`, or in `x`s (`YOUR_ORG_ID`, `xxxxxxxx-xxxx-...`: org IDs are UUIDs).
-fn placeholder(s: &str) -> Option<&str> {
+pub(super) fn placeholder(s: &str) -> Option<&str> {
     // Every bracketed form opens with `<` or `{`: most values have neither, and are not searched three times.
     let bracketed = s.bytes().any(|b| b == b'<' || b == b'{');
     for (open, close) in [("<", ">"), ("{{", "}}"), ("${", "}")]
@@ -97,7 +97,9 @@ fn claim_of(key: &str) -> &str {
     key.rsplit_once(':').map(|(_, c)| c).unwrap_or(key)
 }
 
-pub fn lint(policy: &Policy, loc: Locator<'_>) -> Vec<Finding> {
+/// With `stack_account`, the policy is a resolved CloudFormation template's, whose `<ACCOUNT_ID>` is the stack's
+/// account (see `cfn`), not a placeholder.
+pub fn lint(policy: &Policy, loc: Locator<'_>, stack_account: bool) -> Vec<Finding> {
     let mut out = Vec::new();
     match policy.version.as_deref() {
         None => out.push(finding("policy-version-missing", Severity::Info, "the policy has no `Version`; IAM then uses `2008-10-17`, which does not resolve policy variables".into(), "add `\"Version\": \"2012-10-17\"`", loc.at(""))),
@@ -129,6 +131,21 @@ pub fn lint(policy: &Policy, loc: Locator<'_>) -> Vec<Finding> {
             } else {
                 finding("policy-placeholder", Severity::Error, format!("`{ph}` in {label} is a placeholder that was never filled in: IAM compares it as written, so no token matches"), "replace it with the real value (the org ID is on CircleCI's Organization Settings page, and is the token's `aud`)", loc.at(&st.pointer))
             });
+        }
+        // The account of a provider ARN: a placeholder there leaves the provider in no real account.
+        for e in st.principal.iter().flat_map(|p| &p.entries) {
+            let account = arn_provider(e.value).and_then(|_| super::eval::arn_account(e.value));
+            let Some(ph) = account.and_then(placeholder) else {
+                continue;
+            };
+            if (stack_account && ph == super::eval::ACCOUNT_PLACEHOLDER)
+                || ph.starts_with("${")
+                || placeholders.contains(&ph)
+            {
+                continue;
+            }
+            placeholders.push(ph);
+            out.push(finding("policy-placeholder", Severity::Error, format!("`{ph}` in {label} is a placeholder that was never filled in: the provider ARN must hold the role's 12-digit account ID"), "replace it with the account ID (`aws sts get-caller-identity` prints it)", at("Principal")));
         }
         if st.effect == Some(Effect::Deny) {
             out.push(finding(
@@ -394,6 +411,7 @@ mod tests {
                 spans: Some(&p.spans),
                 prefix: "",
             },
+            false,
         )
         .iter()
         .map(|f| f.code)
@@ -495,7 +513,7 @@ mod tests {
             prefix: "",
         };
         let policy = parse::parse(&p.value, loc, &mut f);
-        let found = lint(&policy, loc);
+        let found = lint(&policy, loc, false);
         assert!(found[0].message.starts_with("statement 1 uses `NotAction`, so it allows the OIDC principal every action it does not list"), "{}", found[0].message);
         // `Sid`: alphanumeric and unique, or IAM rejects the document.
         let a = st(r#""Sid":"A","Action":"sts:AssumeRoleWithWebIdentity""#);

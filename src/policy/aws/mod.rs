@@ -281,8 +281,9 @@ fn evaluate_found<'a>(
     let document: Cow<'_, Value> = document;
     let policy = parse::parse(&document, locator, &mut findings);
     let unresolved = findings.iter().any(|f| f.code == "cfn-unresolved");
+    let stack_account = findings.iter().any(|f| f.code == "cfn-resolved");
     findings.extend(
-        lint::lint(&policy, locator)
+        lint::lint(&policy, locator, stack_account)
             .into_iter()
             // A template's value only the deployed stack knows is `cfn-unresolved`'s.
             .filter(|f| !(unresolved && f.code == "policy-template-variable")),
@@ -317,6 +318,7 @@ fn evaluate_found<'a>(
     };
     let ctx = context::Context {
         stack_values: unresolved,
+        stack_account,
         ..context::Context::from_claims(claims, now)
     };
     let trusts_provider = ctx.provider.as_deref().is_some_and(|provider| {
