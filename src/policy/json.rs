@@ -423,9 +423,29 @@ fn value_of(text: &str) -> Result<Value, JsonError> {
         message: strip_serde_suffix(&e.to_string()),
         location: Location {
             line: e.line().max(1),
-            column: e.column().max(1),
+            column: char_column(text, e.line(), e.column()),
         },
     })
+}
+
+/// serde_json counts columns in bytes; editors count characters. The character column of byte column
+/// `column` (1-based) on line `line`.
+fn char_column(text: &str, line: usize, column: usize) -> usize {
+    let start = match line {
+        0 | 1 => 0,
+        n => text
+            .match_indices('\n')
+            .nth(n - 2)
+            .map_or(text.len(), |(i, _)| i + 1),
+    };
+    let line_text = text.get(start..).unwrap_or("");
+    let end = column.saturating_sub(1).min(line_text.len());
+    // The bytes before the column, cut back to a character boundary.
+    let before = (0..=end)
+        .rev()
+        .find_map(|i| line_text.get(..i))
+        .unwrap_or("");
+    before.chars().count() + 1
 }
 
 fn strip_serde_suffix(message: &str) -> String {
@@ -822,6 +842,18 @@ mod tests {
         assert_eq!(err.location.line, 3);
         assert!(err.message.contains("expected value"), "{}", err.message);
         assert!(!err.message.contains("at line"));
+    }
+
+    #[test]
+    fn error_columns_count_characters_not_bytes() {
+        let at = |text: &str| parse(text).unwrap_err().location;
+        let ascii = at("{\n  \"a\": \"e\" x}");
+        assert_eq!((ascii.line, ascii.column), (2, 12));
+        for text in ["{\n  \"a\": \"é\" x}", "{\n  \"a\": \"😀\" x}"] {
+            assert_eq!(at(text), ascii, "{text}");
+        }
+        assert_eq!(char_column("é", 1, 2), 1, "inside a character: the one it starts");
+        assert_eq!(char_column("a", 9, 9), 1, "a line past the end");
     }
 
     #[test]
