@@ -852,7 +852,11 @@ mod tests {
         for text in ["{\n  \"a\": \"é\" x}", "{\n  \"a\": \"😀\" x}"] {
             assert_eq!(at(text), ascii, "{text}");
         }
-        assert_eq!(char_column("é", 1, 2), 1, "inside a character: the one it starts");
+        assert_eq!(
+            char_column("é", 1, 2),
+            1,
+            "inside a character: the one it starts"
+        );
         assert_eq!(char_column("a", 9, 9), 1, "a line past the end");
     }
 

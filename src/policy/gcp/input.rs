@@ -119,9 +119,8 @@ pub fn read(doc: &Value) -> Option<Provider> {
     };
     let (issuer, issuer_path) = field("issuerUri", "issuer_uri");
     let (audiences, audiences_path) = field("allowedAudiences", "allowed_audiences");
-    let mapping = either(map, "attributeMapping", "attribute_mapping")
-        .and_then(|(_, v)| v.as_object())
-        .map(|m| {
+    let mapping = either(map, "attributeMapping", "attribute_mapping").and_then(|(_, v)| match v {
+        Value::Object(m) => Some(
             m.iter()
                 .map(|(k, v)| {
                     (
@@ -131,8 +130,12 @@ pub fn read(doc: &Value) -> Option<Provider> {
                             .unwrap_or_else(|| v.to_string()),
                     )
                 })
-                .collect()
-        });
+                .collect(),
+        ),
+        // gcloud's `--attribute-mapping` flag, pasted as the value.
+        Value::String(flag) => flag_mapping(flag),
+        _ => None,
+    });
     let terraform =
         map.contains_key("attribute_mapping") || map.contains_key("attribute_condition");
     let detected = if terraform {
@@ -164,6 +167,42 @@ pub fn read(doc: &Value) -> Option<Provider> {
         condition_key: either(map, "attributeCondition", "attribute_condition")
             .map_or("attributeCondition", |(key, _)| key),
     })
+}
+
+/// The mapping as gcloud's `--attribute-mapping` flag writes it: `google.subject=assertion.sub,attribute.x=...`.
+/// Commas inside quotes, brackets or parentheses belong to an expression. `None` unless every entry has a `=`.
+fn flag_mapping(flag: &str) -> Option<Vec<(String, String)>> {
+    let mut entries = Vec::new();
+    let (mut depth, mut quote, mut start) = (0i32, None, 0);
+    let bytes = flag.as_bytes();
+    let mut i = 0;
+    while i <= bytes.len() {
+        let b = bytes.get(i).copied();
+        match (quote, b) {
+            (Some(_), Some(b'\\')) => i += 1,
+            (Some(q), Some(c)) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, Some(c @ (b'\'' | b'"'))) => quote = Some(c),
+            (None, Some(b'(' | b'[' | b'{')) => depth += 1,
+            (None, Some(b')' | b']' | b'}')) => depth -= 1,
+            (None, Some(b',')) if depth == 0 => {
+                entries.push(flag.get(start..i)?);
+                start = i + 1;
+            }
+            (None, None) => entries.push(flag.get(start..)?),
+            _ => {}
+        }
+        i += 1;
+    }
+    entries
+        .into_iter()
+        .filter(|e| !e.trim().is_empty())
+        .map(|e| {
+            let (key, expr) = e.split_once('=')?;
+            Some((key.trim().to_string(), expr.trim().to_string()))
+        })
+        .collect::<Option<Vec<_>>>()
+        .filter(|m| !m.is_empty())
 }
 
 /// `(pool, provider id)` from a provider resource name.

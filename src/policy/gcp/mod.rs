@@ -288,7 +288,7 @@ fn evaluate_one(
     let compiled_condition = provider
         .condition
         .as_deref()
-        .map(|c| cel::check::compile(c, cel::check::CONDITION_VARS));
+        .map(cel::check::compile_condition);
     if let Some(Ok(expr)) = &compiled_condition {
         let condition_at = at.at(&[provider.condition_key]);
         eval.findings.extend(
@@ -510,7 +510,7 @@ fn invalid_expressions(provider: &input::Provider, at: Object<'_>) -> Vec<Findin
         }
     }
     if let Some(condition) = &provider.condition {
-        if let Err(e) = cel::check::compile(condition, cel::check::CONDITION_VARS) {
+        if let Err(e) = cel::check::compile_condition(condition) {
             out.push(
                 invalid(
                     "gcp-condition-invalid",
@@ -538,13 +538,22 @@ fn invalid(
         Severity::Error,
         Area::Policy,
         format!(
-            "{field} does not compile ({}) in `{expr}`: google checks expressions when the provider is created or \
+            "{field} does not compile ({}) in `{}`: google checks expressions when the provider is created or \
              updated, so gcloud would refuse this configuration (`INVALID_ARGUMENT`) and no token can be accepted \
              through it",
-            e.describe(expr)
+            e.describe(expr),
+            shortened(expr)
         ),
     )
     .with_fix(e.hint.clone().unwrap_or_else(|| default_fix.to_string()))
+}
+
+/// An expression as a message quotes it: whole up to 200 characters, else its start.
+fn shortened(expr: &str) -> String {
+    match expr.char_indices().nth(200) {
+        Some((cut, _)) => format!("{}…", &expr[..cut]),
+        None => expr.to_string(),
+    }
 }
 
 fn claim_str<'a>(claims: &'a Map<String, Value>, key: &str) -> Option<&'a str> {

@@ -286,6 +286,29 @@ fn expressions_google_refuses_to_save() {
         Some("`attributeMapping.attribute.x`")
     );
 
+    // Over google's 4096 characters: refused, however true it is; the message quotes only its start.
+    let projects: Vec<String> = (0..200)
+        .map(|i| format!("'{i:08}-0000-4000-8000-000000000000'"))
+        .collect();
+    let long = format!("true || attribute.x in [{}]", projects.join(", "));
+    assert_eq!(long.chars().count(), 8023);
+    let (e, codes) = run(&one(&long, mapping.clone()));
+    assert_eq!(
+        (e.verdict, codes),
+        (Some(Verdict::Deny), vec!["gcp-condition-invalid"])
+    );
+    let message = &e.findings[0].message;
+    assert!(
+        message.starts_with("`attributeCondition` does not compile (it is 8023 characters long, and google allows at most 4096) in `true || attribute.x in ['00000000-"),
+        "{message}"
+    );
+    assert!(message.len() < 600, "{message}");
+    let head = "true || attribute.x == '";
+    let at_limit = format!("{head}{}'", "é".repeat(4096 - head.len() - 1));
+    assert_eq!(at_limit.chars().count(), 4096);
+    let (_, codes) = run(&one(&at_limit, mapping.clone()));
+    assert!(!codes.contains(&"gcp-condition-invalid"), "{codes:?}");
+
     // Without a token the finding is still there, with no verdict.
     let e = evaluate(
         &one("assertions.sub == 'x'", mapping.clone()),
@@ -707,4 +730,24 @@ fn terraform_and_pulumi_providers_are_read_and_located() {
         e.info.detected.as_deref(),
         Some("google cloud workload identity pool provider in a pulumi stack export")
     );
+}
+
+/// gcloud's `--attribute-mapping` flag pasted as the value: read entry by entry, commas inside an expression kept.
+#[test]
+fn a_mapping_written_as_the_gcloud_flag_is_read() {
+    let c = token();
+    let mapping = json!("google.subject=assertion.sub, attribute.project=assertion['oidc.circleci.com/project-id'],attribute.parts=assertion.sub.split('/', 3)[1],attribute.eq=assertion.aud == 'o' ? 'y' : 'n'");
+    let e = evaluate(
+        &one(
+            "attribute.project == 'p' && attribute.parts == 'o' && attribute.eq == 'y'",
+            mapping,
+        ),
+        "",
+        c.as_object(),
+        NOW,
+    );
+    assert_eq!(e.verdict, Some(Verdict::Allow), "{:#?}", e.checks);
+    // Not the flag form (an entry without `=`): the mapping is not read, and the missing subject says so.
+    let e = evaluate(&one("true", json!("assertion.sub")), "", c.as_object(), NOW);
+    assert_eq!(e.verdict, Some(Verdict::Deny));
 }

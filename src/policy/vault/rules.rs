@@ -230,6 +230,7 @@ pub fn evaluate(
     }
     if let Some(role) = role {
         role_type(&mut ctx, role);
+        bound_cidrs(&mut ctx, role);
         subject(&mut ctx, role);
         audience(&mut ctx, role);
         times(&mut ctx, role, now);
@@ -278,6 +279,37 @@ fn role_type(ctx: &mut Ctx<'_>, role: &Map<String, Value>) {
         explanation,
         (result == Outcome::Fail).then(|| "set `role_type=jwt` on the role.".to_string()),
         Some("role with oidc role_type is not allowed".into()),
+    );
+}
+
+/// `token_bound_cidrs` (or the older `bound_cidrs`): vault refuses a login from an address outside them, right
+/// after the role type. The job's address is not in the token, so the row is unknown.
+fn bound_cidrs(ctx: &mut Ctx<'_>, role: &Map<String, Value>) {
+    let Some((key, cidrs)) = ["token_bound_cidrs", "bound_cidrs"]
+        .into_iter()
+        .map(|k| (k, string_list(role.get(k))))
+        .find(|(_, cidrs)| !cidrs.is_empty())
+    else {
+        return;
+    };
+    let listed = cidrs
+        .iter()
+        .map(|c| format!("`{c}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    ctx.push(
+        0,
+        "role",
+        key.into(),
+        "contains the client address",
+        Value::Array(cidrs.into_iter().map(Value::String).collect()),
+        Value::Null,
+        Outcome::Unknown,
+        format!(
+            "vault accepts a login only from an address in {listed}; the job's address is not in the token, so claimcheck cannot tell."
+        ),
+        Some("allow the addresses the job connects from (CircleCI's IP ranges feature gives fixed ones), or remove the binding.".into()),
+        Some("request originated from invalid CIDR".into()),
     );
 }
 
@@ -943,6 +975,15 @@ fn match_values(
                         " {} and {} differ only in letter case; globs are case-sensitive.",
                         show(exp),
                         show(act)
+                    ));
+                }
+                if near.is_none()
+                    && pattern.contains('?')
+                    && glob_match(&pattern.replace('?', "*"), subject)
+                {
+                    near = Some(format!(
+                        " {} holds `?`, which is a literal character in vault globs: only `*` is a wildcard.",
+                        show(exp)
                     ));
                 }
             } else {

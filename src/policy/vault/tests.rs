@@ -536,3 +536,47 @@ fn roles_in_terraform_state_are_read_with_their_config() {
         .collect();
     assert_eq!(failing, ["bound_claims.oidc.circleci.com/vcs-ref"]);
 }
+
+/// Vault refuses a login from outside `token_bound_cidrs`; the job's address is not in the token.
+#[test]
+fn bound_cidrs_leave_the_verdict_open() {
+    let c = claims();
+    for key in ["token_bound_cidrs", "bound_cidrs"] {
+        let role = json!({"role_type": "jwt", "user_claim": "sub",
+            "bound_audiences": ["11111111-1111-1111-1111-111111111111"], key: ["10.0.0.0/8", "192.168.0.0/16"]});
+        let e = evaluate(&role, "", c.as_object(), NOW);
+        assert_eq!(e.verdict, None, "{key}: {:#?}", e.checks);
+        let row = e.checks.iter().find(|r| r.key == key).unwrap();
+        assert_eq!(row.result, Outcome::Unknown);
+        assert!(
+            row.explanation.starts_with(
+                "vault accepts a login only from an address in `10.0.0.0/8`, `192.168.0.0/16`"
+            ),
+            "{}",
+            row.explanation
+        );
+    }
+    // Empty: no binding.
+    let role = json!({"role_type": "jwt", "user_claim": "sub",
+        "bound_audiences": ["11111111-1111-1111-1111-111111111111"], "token_bound_cidrs": []});
+    assert_eq!(
+        evaluate(&role, "", c.as_object(), NOW).verdict,
+        Some(Verdict::Allow)
+    );
+}
+
+#[test]
+fn a_question_mark_in_a_glob_is_named_as_literal() {
+    let c = claims();
+    let role = json!({"role_type": "jwt", "user_claim": "sub", "bound_claims_type": "glob",
+        "bound_audiences": ["11111111-1111-1111-1111-111111111111"],
+        "bound_claims": {"oidc.circleci.com/vcs-ref": "refs/heads/?ain"}});
+    let e = evaluate(&role, "", c.as_object(), NOW);
+    assert_eq!(e.verdict, Some(Verdict::Deny));
+    let row = e.checks.iter().find(|r| r.key.contains("vcs-ref")).unwrap();
+    assert!(
+        row.explanation.contains("`refs/heads/?ain` holds `?`, which is a literal character in vault globs: only `*` is a wildcard."),
+        "{}",
+        row.explanation
+    );
+}

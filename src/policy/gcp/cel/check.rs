@@ -45,6 +45,28 @@ impl CompileError {
     }
 }
 
+/// Google's limit on `attributeCondition` (REST reference: "the maximum length of the attribute condition
+/// expression is 4096 characters").
+pub const MAX_CONDITION_CHARS: usize = 4096;
+
+/// [`compile`] an `attributeCondition`, which google also refuses over [`MAX_CONDITION_CHARS`].
+pub fn compile_condition(src: &str) -> Result<Expr, CompileError> {
+    let chars = src.chars().count();
+    if chars > MAX_CONDITION_CHARS {
+        return Err(CompileError {
+            message: format!(
+                "it is {chars} characters long, and google allows at most {MAX_CONDITION_CHARS}"
+            ),
+            offset: None,
+            hint: Some(
+                "shorten the condition: test several values with `in ['a', 'b']`, a common prefix with `startsWith()`, or split the branches over two providers"
+                    .into(),
+            ),
+        });
+    }
+    compile(src, CONDITION_VARS)
+}
+
 /// Parse `src` and check that it names only `declared` variables (plus macro variables in scope).
 pub fn compile(src: &str, declared: &[&str]) -> Result<Expr, CompileError> {
     let expr = parser::parse(src).map_err(|e| syntax(src, &e))?;

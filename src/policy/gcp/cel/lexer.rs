@@ -10,6 +10,8 @@ pub struct Spanned {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Tok {
     Int(i64),
+    /// `9223372036854775808`: out of range, except after `-` (the smallest int, a literal in CEL's grammar).
+    IntMinMagnitude,
     /// An unsigned literal (`1u`); parsed, never evaluated.
     Uint,
     Double(f64),
@@ -145,6 +147,9 @@ fn number(src: &str, start: usize) -> Result<(Tok, usize), String> {
     }
     if i < bytes.len() && matches!(bytes[i], b'u' | b'U') {
         return Ok((Tok::Uint, i + 1));
+    }
+    if text == "9223372036854775808" {
+        return Ok((Tok::IntMinMagnitude, i));
     }
     let v: i64 = text
         .parse()

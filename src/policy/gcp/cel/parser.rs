@@ -49,6 +49,17 @@ fn binop(tok: &Tok) -> Option<(BinOp, u8)> {
     })
 }
 
+/// `terms` (at least one) joined by `op` into a tree of depth about log2 of their number, in their order.
+fn balanced(op: BinOp, mut terms: Vec<(Expr, u32)>) -> (Expr, u32) {
+    if terms.len() == 1 {
+        return terms.pop().unwrap_or((Expr::Lit(Val::Null), 0));
+    }
+    let right = terms.split_off(terms.len() / 2);
+    let (l, ld) = balanced(op, terms);
+    let (r, rd) = balanced(op, right);
+    (Expr::Binary(op, Box::new(l), Box::new(r)), ld.max(rd) + 1)
+}
+
 /// Parse `src` into a syntax tree, or say what is wrong and where.
 pub fn parse(src: &str) -> Result<Expr, String> {
     let toks = lex(src)?;
@@ -125,7 +136,9 @@ impl Parser {
         ))
     }
 
-    /// Precedence climbing over the binary operators (all left-associative).
+    /// Precedence climbing over the binary operators (all left-associative). A chain of `&&` or of `||` is
+    /// built balanced, as cel-go does: CEL's logical operators are commutative (an error on either side is
+    /// absorbed), so the grouping changes no result, and a condition listing a hundred branches stays shallow.
     fn binary(&mut self, min_prec: u8, depth: u32) -> Parsed {
         let (mut left, mut d) = self.unary(depth)?;
         while let Some((op, prec)) = binop(self.peek()) {
@@ -133,6 +146,19 @@ impl Parser {
                 break;
             }
             self.pos += 1;
+            if matches!(op, BinOp::And | BinOp::Or) {
+                let mut terms = vec![(left, d)];
+                loop {
+                    terms.push(self.binary(prec, depth)?);
+                    if binop(self.peek()).map(|(o, _)| o) != Some(op) {
+                        break;
+                    }
+                    self.pos += 1;
+                }
+                (left, d) = balanced(op, terms);
+                d = check(d, self.at())?;
+                continue;
+            }
             let (right, rd) = self.binary(prec, depth)?;
             d = check(d.max(rd) + 1, self.at())?;
             left = Expr::Binary(op, Box::new(left), Box::new(right));
@@ -144,6 +170,10 @@ impl Parser {
         let op = if self.eat("!") {
             UnOp::Not
         } else if self.eat("-") {
+            if *self.peek() == Tok::IntMinMagnitude {
+                self.pos += 1;
+                return Ok((Expr::Lit(Val::Int(i64::MIN)), 1));
+            }
             UnOp::Neg
         } else {
             return self.member(depth);
@@ -244,6 +274,9 @@ impl Parser {
         let at = self.at();
         match self.next() {
             Tok::Int(n) => Ok((Expr::Lit(Val::Int(n)), 1)),
+            Tok::IntMinMagnitude => Err(format!(
+                "integer `9223372036854775808` out of range at offset {at}"
+            )),
             Tok::Double(f) => Ok((Expr::Lit(Val::Double(f)), 1)),
             Tok::Str(s) => Ok((Expr::Lit(Val::Str(s)), 1)),
             Tok::Uint => Ok((Expr::Unsupported("unsigned integer literals".into()), 1)),
@@ -341,11 +374,45 @@ mod tests {
         assert!(parse("(a").unwrap_err().starts_with("expected `)`"));
         let deep = format!("{}1{}", "(".repeat(5000), ")".repeat(5000));
         assert!(parse(&deep).unwrap_err().contains("nests deeper"));
-        let chain = vec!["a"; 5000].join(" || ");
+        let chain = vec!["a"; 5000].join(" + ");
         assert!(parse(&chain).unwrap_err().contains("nests deeper"));
         let negs = format!("{}true", "!".repeat(5000));
         assert!(parse(&negs).is_err());
-        let ok = vec!["a"; (MAX_DEPTH - 1) as usize].join(" && ");
+        let ok = vec!["a"; (MAX_DEPTH - 1) as usize].join(" + ");
         assert!(parse(&ok).is_ok());
+    }
+
+    #[test]
+    fn logical_chains_are_balanced_in_order() {
+        fn depth(e: &Expr) -> usize {
+            match e {
+                Expr::Binary(_, l, r) => 1 + depth(l).max(depth(r)),
+                _ => 0,
+            }
+        }
+        fn leaves(e: &Expr, out: &mut Vec<String>) {
+            match e {
+                Expr::Binary(_, l, r) => {
+                    leaves(l, out);
+                    leaves(r, out);
+                }
+                Expr::Ident(name) => out.push(name.clone()),
+                other => panic!("{other:?}"),
+            }
+        }
+        let names: Vec<String> = (0..5000).map(|i| format!("a{i}")).collect();
+        for op in [" || ", " && "] {
+            let tree = parse(&names.join(op)).unwrap();
+            assert_eq!(depth(&tree), 13, "{op}");
+            let mut seen = Vec::new();
+            leaves(&tree, &mut seen);
+            assert_eq!(seen, names, "{op}");
+        }
+        // Mixed: `&&` binds tighter, each chain balanced on its own.
+        let Ok(Expr::Binary(BinOp::Or, l, r)) = parse("a && b && c || d || e") else {
+            panic!()
+        };
+        assert!(matches!(*l, Expr::Binary(BinOp::And, _, _)));
+        assert!(matches!(*r, Expr::Binary(BinOp::Or, _, _)));
     }
 }

@@ -161,3 +161,35 @@ fn work_is_bounded() {
     let src = format!("[{list}].exists(x, ({long}).matches('(.|..){{200}}z'))");
     unknown(&src, "matching that takes more than 5000000 steps");
 }
+
+#[test]
+fn the_smallest_int_is_a_literal_only_after_minus() {
+    yes("-9223372036854775808 < 0");
+    yes("-9223372036854775808 == -9223372036854775807 - 1");
+    error("9223372036854775808 > 0", "out of range");
+    error("-(9223372036854775808) < 0", "out of range");
+    error("- -9223372036854775808 > 0", "overflow");
+}
+
+#[test]
+fn long_logical_chains_evaluate_like_short_ones() {
+    // 120 branches (under google's 4096 characters): deeper than the parser's nesting limit if built as a chain.
+    let branches: Vec<String> = (0..120)
+        .map(|i| format!("attribute.project == 'p{i}'"))
+        .collect();
+    yes(&format!(
+        "{} || attribute.project == 'p'",
+        branches.join(" || ")
+    ));
+    no(&branches.join(" || "));
+    // An error on any branch is absorbed by a true one, wherever it sits.
+    yes(&format!(
+        "{} || assertion.missing == 1 || attribute.project == 'p'",
+        branches.join(" || ")
+    ));
+    error(
+        &format!("{} || assertion.missing == 1", branches.join(" || ")),
+        "",
+    );
+    yes(&vec!["attribute.project == 'p'"; 120].join(" && "));
+}
