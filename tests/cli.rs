@@ -851,7 +851,13 @@ fn an_empty_policy_file_exits_2() {
             stderr(&o),
             format!("claimcheck: the policy file `{policy}` is empty\n")
         );
-        assert_eq!(stdout(&o), "");
+        let r = json(&o);
+        assert_eq!(r["verdict"], Value::Null);
+        assert_eq!(r["findings"][0]["area"], "policy");
+        assert_eq!(
+            r["findings"][0]["message"],
+            format!("the policy file `{policy}` is empty")
+        );
     }
 }
 
@@ -1154,4 +1160,105 @@ fn files_written_on_windows_are_read() {
             latin1.display()
         )
     );
+}
+
+/// `--token "$CIRCLE_OIDC_TOKEN_V2"`, the natural thing to type in a job: the argument is the token. A token
+/// where a file or a command was expected is never written back whole (stderr ends up in CI logs).
+#[test]
+fn a_token_given_as_the_argument_is_read_and_never_echoed() {
+    let token = token_v2();
+    let signature = token.rsplit('.').next().unwrap().to_string();
+    assert!(signature.len() > 20);
+    let o = claimcheck(
+        &["check", "--token", &token, "--at", AT_OK, "--json"],
+        None,
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(json(&o)["sub"]["version"], "v2");
+    let attached = format!("--token={token}");
+    assert_eq!(
+        claimcheck(&["check", &attached, "--at", AT_OK], None, &[])
+            .status
+            .code(),
+        Some(0)
+    );
+    let s = Scratch::new();
+    let file = s.file("token.jwt", &token);
+    for args in [
+        vec!["check", token.as_str()],
+        vec![
+            "check",
+            "--token",
+            file.as_str(),
+            "--policy",
+            token.as_str(),
+        ],
+        vec!["check", "--token", file.as_str(), "--jwks", token.as_str()],
+        vec![
+            "check",
+            "--token",
+            file.as_str(),
+            "--error-text",
+            token.as_str(),
+        ],
+        vec![token.as_str()],
+    ] {
+        let o = claimcheck(&args, None, &[]);
+        let all = format!("{}{}", stdout(&o), stderr(&o));
+        assert!(!all.contains(&signature), "{args:?}: {all}");
+    }
+    let o = claimcheck(&["check", &token], None, &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).starts_with(&format!(
+            "claimcheck: unexpected argument `{}… (a token, shortened)`",
+            &token[..12]
+        )),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// With `--json`, an input claimcheck cannot use still yields the object (no verdict, why, `sub.version`);
+/// exit status 2 never goes with a verdict.
+#[test]
+fn json_without_a_usable_input_has_no_verdict() {
+    let o = claimcheck(
+        &[
+            "check",
+            "--token",
+            "/nonexistent/claimcheck/token",
+            "--json",
+        ],
+        None,
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let r = json(&o);
+    assert_eq!(r["verdict"], Value::Null);
+    assert_eq!(r["sub"]["version"], "unrecognized");
+    assert_eq!(codes(&r), ["input-unusable"]);
+    assert!(r["findings"][0]["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("cannot read the token from `/nonexistent/claimcheck/token`"));
+    // A token with no readable claims: the object has `sub.version` too.
+    let o = claimcheck(
+        &["check", "--json"],
+        None,
+        &[("CIRCLE_OIDC_TOKEN_V2", "garbage")],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(json(&o)["sub"]["version"], "unrecognized");
+    // A policy that would allow, with a key set that holds no key: exit 2 and no verdict.
+    let s = Scratch::new();
+    let keys = s.file("keys.json", r#"{"keys": []}"#);
+    let o = with_policy_file(
+        &aws_policy("StringLike", &format!("org/{ORG}/project/*")),
+        &token_v2(),
+        &["--jwks", &keys, "--json"],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    assert_eq!(json(&o)["verdict"], Value::Null);
 }

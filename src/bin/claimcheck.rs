@@ -12,7 +12,7 @@ use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use claimcheck::report::{Outcome, Report, Verdict};
+use claimcheck::report::{Area, Finding, Outcome, Report, Severity, Verdict};
 use claimcheck::{analyze, circleci, time, Input};
 
 const HELP: &str = "claimcheck: why can't my CircleCI job assume this role?
@@ -37,7 +37,8 @@ Usage:
                    [--at <unix|RFC3339>] [--json]
 
 Options:
-  --token <FILE|->       the token (`-` reads stdin); default: $CIRCLE_OIDC_TOKEN_V2, then $CIRCLE_OIDC_TOKEN.
+  --token <FILE|->       the token: a file, `-` (stdin) or the token itself (`--token \"$CIRCLE_OIDC_TOKEN_V2\"`);
+                         default: $CIRCLE_OIDC_TOKEN_V2, then $CIRCLE_OIDC_TOKEN.
                          Pasted forms are accepted: `Bearer ...`, quotes, `export CIRCLE_OIDC_TOKEN_V2=...`.
                          Files are read as utf-8, or utf-16 with a byte order mark (PowerShell's `>`)
   --policy <FILE|->      a trust configuration: AWS IAM trust policy, GCP provider, Vault JWT role, Azure credential
@@ -46,14 +47,14 @@ Options:
                          (`curl -s <iss>/.well-known/jwks-pub.json`), a JWK, or PEM public keys
   --at <unix|RFC3339>    evaluation time, e.g. `1795652557` or `2026-11-26T00:22:37Z` (a fraction of a second
                          is dropped; 13 or more digits are milliseconds); default: now
-  --json                 print the report as one JSON object
+  --json                 print the report as one JSON object (also when an input cannot be used)
   -h, --help             show this help
 
 Exit status:
   0  allow, or no policy given
   1  deny (also: the signature does not verify with the `--jwks` keys)
   2  unusable input: bad arguments, an unreadable or empty file, no token, a token with no readable claims,
-     a policy that does not parse or is no trust configuration, no usable key in `--jwks`
+     a policy that does not parse or is no trust configuration, no usable key in `--jwks` (no verdict)
   3  undecided: the policy was evaluated but claimcheck cannot decide it offline (the report says why)
 The token's signature is never printed.
 ";
@@ -63,14 +64,25 @@ The token's signature is never printed.
 enum Source {
     Stdin,
     File(PathBuf),
+    /// The argument itself: a token (`--token "$CIRCLE_OIDC_TOKEN_V2"`, the natural thing to type in a job)
+    /// or a JSON document, given where a file was expected and naming no file.
+    Text(String),
 }
 
 impl Source {
     fn from(v: OsString) -> Source {
         if v == "-" {
-            Source::Stdin
-        } else {
-            Source::File(PathBuf::from(v))
+            return Source::Stdin;
+        }
+        let path = PathBuf::from(&v);
+        match v.into_string() {
+            Ok(text)
+                if !path.exists()
+                    && (looks_like_token(&text) || text.trim_start().starts_with('{')) =>
+            {
+                Source::Text(text)
+            }
+            _ => Source::File(path),
         }
     }
 
@@ -81,6 +93,7 @@ impl Source {
                 std::io::stdin().read_to_end(&mut bytes).map(|_| bytes)
             }
             Source::File(p) => std::fs::read(p),
+            Source::Text(text) => return Ok(text.clone()),
         };
         bytes
             .map_err(|e| e.to_string())
@@ -97,16 +110,41 @@ impl Source {
         }
         Err(match self {
             Source::Stdin => format!("the {what} read from stdin is empty"),
-            Source::File(p) => format!("the {what} file `{}` is empty", p.display()),
+            Source::File(p) => {
+                format!("the {what} file `{}` is empty", shown(&p.to_string_lossy()))
+            }
+            Source::Text(_) => format!("the {what} given as an argument is empty"),
         })
     }
 
-    /// How messages name it: "`keys.json`" or "stdin".
+    /// How messages name it: "`keys.json`", "stdin" or "the argument".
     fn name(&self) -> String {
         match self {
             Source::Stdin => "stdin".to_string(),
-            Source::File(p) => format!("`{}`", p.display()),
+            Source::File(p) => format!("`{}`", shown(&p.to_string_lossy())),
+            Source::Text(_) => "the argument".to_string(),
         }
+    }
+}
+
+/// Whether an argument is a JWT itself rather than a file name: `eyJ` (base64url of `{"`), optionally after
+/// `Bearer `, with a `.`.
+fn looks_like_token(text: &str) -> bool {
+    let t = text.trim();
+    let t = t.strip_prefix("Bearer ").unwrap_or(t).trim_start();
+    t.starts_with("eyJ") && t.contains('.')
+}
+
+/// An argument as messages quote it: a token is cut after its first characters, so that a message (which ends
+/// up in a CI log) never holds a usable credential; anything else is cut at 80 characters.
+fn shown(text: &str) -> String {
+    let max = if looks_like_token(text) { 12 } else { 80 };
+    match text.char_indices().nth(max) {
+        Some((cut, _)) if looks_like_token(text) => {
+            format!("{}… (a token, shortened)", &text[..cut])
+        }
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_string(),
     }
 }
 
@@ -182,7 +220,7 @@ fn parse_args(args: impl IntoIterator<Item = OsString>) -> Result<Command, Strin
         Some(Value(cmd)) if cmd == "check" => parse_check(&mut parser),
         Some(Value(cmd)) => Err(format!(
             "unknown command `{}`; try `claimcheck check --help`",
-            cmd.to_string_lossy()
+            shown(&cmd.to_string_lossy())
         )),
         Some(other) => Err(format!("{}; try `claimcheck --help`", other.unexpected())),
     }
@@ -257,6 +295,13 @@ fn parse_check(parser: &mut lexopt::Parser) -> Result<Command, String> {
                 args.at = Some(at);
             }
             Long("json") => args.json = true,
+            Value(value) => {
+                return Err(format!(
+                    "unexpected argument `{}`; give the token with `--token FILE` (or the token itself), \
+                     try `claimcheck check --help`",
+                    shown(&value.to_string_lossy())
+                ))
+            }
             other => return Err(err(other.unexpected())),
         }
     }
@@ -342,6 +387,11 @@ fn run(args: &CheckArgs) -> Result<Run, String> {
         }
     }
     report.unusable_input |= !problems.is_empty();
+    // Exit status 2 goes with no verdict: a script must not read `allow` from an input claimcheck refused (an
+    // unusable key set) or `deny` from a signature check beside a policy it could not read.
+    if report.unusable_input {
+        report.verdict = None;
+    }
     Ok(Run { report, problems })
 }
 
@@ -402,17 +452,41 @@ fn main() -> ExitCode {
     let Run { report, problems } = match run(&args) {
         Ok(r) => r,
         Err(e) => {
+            // With `--json` a script still gets the object it parses, saying why there is no verdict.
+            if args.json {
+                let mut report = Report::empty(args.at.unwrap_or_else(now));
+                let message = e.lines().next().unwrap_or_default().to_string();
+                // Which input it is about, as the messages of `Source` name it.
+                let area = [
+                    ("policy", Area::Policy),
+                    ("keys", Area::Signature),
+                    ("error text", Area::StsError),
+                ]
+                .into_iter()
+                .find(|(what, _)| {
+                    message.starts_with(&format!("cannot read the {what} "))
+                        || message.starts_with(&format!("the {what} "))
+                })
+                .map_or(Area::Token, |(_, area)| area);
+                report.findings.push(Finding::new(
+                    "input-unusable",
+                    Severity::Error,
+                    area,
+                    message,
+                ));
+                report.unusable_input = true;
+                if let Some(json) = json_report(&report) {
+                    print_out(&json);
+                }
+            }
             eprintln!("claimcheck: {e}");
             return ExitCode::from(2);
         }
     };
     let out = if args.json {
-        match serde_json::to_string_pretty(&report) {
-            Ok(s) => s + "\n",
-            Err(e) => {
-                eprintln!("claimcheck: cannot serialize the report: {e}");
-                return ExitCode::from(2);
-            }
+        match json_report(&report) {
+            Some(json) => json,
+            None => return ExitCode::from(2),
         }
     } else {
         text_report(&report)
@@ -422,6 +496,24 @@ fn main() -> ExitCode {
         eprintln!("claimcheck: {problem}");
     }
     ExitCode::from(exit_code(&report))
+}
+
+/// The `--json` object: the report, with `sub.version` always there (`unrecognized` when the token has no
+/// readable `sub`, or there is no token), as the contract promises scripts.
+fn json_report(report: &Report) -> Option<String> {
+    let mut value = match serde_json::to_value(report) {
+        Ok(v) => v,
+        Err(e) => {
+            eprintln!("claimcheck: cannot serialize the report: {e}");
+            return None;
+        }
+    };
+    if let Some(object) = value.as_object_mut() {
+        object
+            .entry("sub")
+            .or_insert_with(|| serde_json::json!({"version": "unrecognized", "value": null}));
+    }
+    serde_json::to_string_pretty(&value).ok().map(|s| s + "\n")
 }
 
 /// Write to stdout, ignoring a closed pipe (`claimcheck check | head`).
@@ -448,6 +540,9 @@ fn text_report(r: &Report) -> String {
     let verdict = match (r.verdict, &r.policy.decided_by) {
         (Some(Verdict::Allow), _) => "ALLOW".to_string(),
         (Some(Verdict::Deny), _) => "DENY".to_string(),
+        (None, _) if r.unusable_input && r.policy.kind.is_some() && claims.is_some() => {
+            "none (an input could not be used: see the messages at the end)".to_string()
+        }
         (None, _) if r.policy.kind.is_none() => "none (no policy evaluated)".to_string(),
         (None, _) if claims.is_none() => {
             "none (no token claims to evaluate the policy with)".to_string()
