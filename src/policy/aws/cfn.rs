@@ -1,5 +1,5 @@
 //! CloudFormation: the intrinsic functions a template's trust policy is written with (`Fn::Sub`, `Ref`,
-//! `Fn::GetAtt`, `Fn::Join`, `Fn::Select`, `Fn::FindInMap`), resolved as far as the template itself says.
+//! `Fn::GetAtt`, `Fn::Join`, `Fn::Split`, `Fn::Select`, `Fn::FindInMap`), resolved as far as the template itself says.
 //!
 //! A template usually names the OIDC provider it creates (`!GetAtt CircleCIProvider.Arn`, `!Ref Provider`) or
 //! builds the provider ARN and condition values from parameters (`!Sub "...org/${OrgId}"`). Read literally, such
@@ -10,7 +10,8 @@
 //!   from its `Url`;
 //! - the `Value` of CDK's `CfnJson` (`Custom::AWSCDKCfnJson`, how CDK writes condition keys that hold a token):
 //!   the JSON text of its `Value` property, parsed;
-//! - `Fn::Join`, `Fn::Select` over a literal list, `Fn::FindInMap` over the template's `Mappings`;
+//! - `Fn::Join`, `Fn::Split`, `Fn::Select` over a literal or split list (CDK's `openIdConnectProviderIssuer` is
+//!   `Fn::Select [1, Fn::Split [":oidc-provider/", Ref Provider]]`), `Fn::FindInMap` over the template's `Mappings`;
 //! - `Fn::If`, when the template's `Conditions` (`Fn::Equals`, `Fn::Not`, `Fn::And`, `Fn::Or`, `Condition`)
 //!   decide it from parameter defaults (a `Ref AWS::NoValue` branch leaves the property out).
 //!
@@ -369,6 +370,18 @@ impl Resolver<'_> {
                 };
                 let parts: Vec<String> = parts.iter().map(|p| self.text(p, depth)).collect();
                 Value::String(parts.join(delimiter))
+            }
+            // CDK writes a provider's issuer as `Fn::Select [1, Fn::Split [":oidc-provider/", Ref Provider]]`.
+            "Fn::Split" => {
+                let delimiter = arg.get(0).and_then(Value::as_str).unwrap_or_default();
+                match arg.get(1).map(|t| self.value(t, depth)) {
+                    Some(Value::String(text)) if !delimiter.is_empty() => Value::Array(
+                        text.split(delimiter)
+                            .map(|part| Value::String(part.to_string()))
+                            .collect(),
+                    ),
+                    _ => Value::String(self.left("Fn::Split")),
+                }
             }
             "Fn::Select" => {
                 let index = arg.get(0).map(|i| self.text(i, depth));
@@ -739,7 +752,9 @@ mod tests {
             "d": {"Fn::FindInMap": ["Orgs", "prod", "Id"]},
             "e": {"Fn::Sub": ["org/${Org}/${!Literal}", {"Org": {"Fn::FindInMap": ["Orgs", "prod", "Id"]}}]},
             "f": [{"Fn::If": ["IsProd", "a", "b"]}, {"Fn::ImportValue": "x"}, "plain"],
-            "g": {"Fn::Sub": "unclosed ${Name"}
+            "g": {"Fn::Sub": "unclosed ${Name"},
+            "h": {"Fn::Select": [1, {"Fn::Split": [":oidc-provider/", {"Ref": "P"}]}]},
+            "i": {"Fn::Split": ["", "ab"]}
         });
         let (out, findings) = run(policy, template);
         assert_eq!(
@@ -748,6 +763,9 @@ mod tests {
         );
         assert_eq!(out["b"], "arn:aws:iam");
         assert_eq!(out["c"], "y");
+        // CDK's `openIdConnectProviderIssuer`.
+        assert_eq!(out["h"], "oidc.circleci.com/org/x");
+        assert_eq!(out["i"], "${Fn::Split}");
         assert_eq!(out["d"], ORG);
         assert_eq!(out["e"], format!("org/{ORG}/${{Literal}}").as_str());
         assert_eq!(
@@ -756,9 +774,9 @@ mod tests {
         );
         assert_eq!(out["g"], "unclosed ${Name");
         assert_eq!(findings[1].0, "cfn-unresolved");
-        assert!(findings[1]
-            .1
-            .starts_with("only the deployed stack knows `${Fn::If}`, `${Fn::ImportValue}`:"));
+        assert!(findings[1].1.starts_with(
+            "only the deployed stack knows `${Fn::If}`, `${Fn::ImportValue}`, `${Fn::Split}`:"
+        ));
     }
 
     #[test]
