@@ -68,7 +68,7 @@ pub fn analyze(input: &Input<'_>) -> Report {
         report.unusable_input |= evaluation.unusable;
     }
     if report.policy.kind.is_some() {
-        refuse_unsigned(&mut report);
+        refuse_unverifiable(&mut report);
         if report.verdict.is_none() && report.policy.decided_by.is_none() {
             report.policy.decided_by = undecided_reason(&report);
         }
@@ -166,26 +166,49 @@ fn undecided_reason(r: &Report) -> Option<String> {
     ))
 }
 
-/// A token whose header says it is unsigned (`alg` `none` or absent) is refused by every platform before
-/// any trust configuration is read, so the verdict is deny whatever the policy says.
-fn refuse_unsigned(report: &mut Report) {
-    let Some(code) = ["token-alg-none", "token-alg-missing"]
-        .into_iter()
-        .find(|c| report.findings.iter().any(|f| f.code == *c))
-    else {
-        return;
-    };
+/// A token that no platform can verify is refused before any trust configuration is read, so the verdict is
+/// deny whatever the policy says: unsigned (`alg` `none` or absent), signed with a shared secret (`HS256`:
+/// platforms verify with the issuer's public keys), a header that does not decode, or a number of segments no
+/// signed token has. Claims pasted as JSON, and a header and payload alone (a partial paste, or a share link's
+/// token), are read for what they say instead.
+fn refuse_unverifiable(report: &mut Report) {
     if report.verdict == Some(Verdict::Deny) {
         return;
     }
-    let why = if code == "token-alg-none" {
-        "its `alg` is `none`"
+    let has = |code: &str| report.findings.iter().any(|f| f.code == code);
+    let Some(token) = report
+        .token
+        .as_ref()
+        .filter(|t| t.claims.is_some() && !t.json_pasted)
+    else {
+        return;
+    };
+    let alg = token
+        .header
+        .as_ref()
+        .and_then(|h| h.get("alg"))
+        .and_then(serde_json::Value::as_str);
+    let why = if has("token-alg-none") {
+        "its `alg` is `none`, and every platform refuses an unsigned token".to_string()
+    } else if has("token-alg-missing") {
+        "its header has no `alg`, and every platform refuses an unsigned token".to_string()
+    } else if let Some(alg) =
+        alg.filter(|a| a.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("HS")))
+    {
+        format!("its `alg` is `{alg}`, a shared-secret (HMAC) signature, and platforms verify OIDC tokens only with the issuer's public keys")
+    } else if token.header.is_none() && token.segment_count >= 2 {
+        "its header does not decode, and platforms cannot verify a token without one".to_string()
+    } else if token.segment_count == 4 || token.segment_count > 5 {
+        format!(
+            "it has {} dot-separated segments, and a signed token has three",
+            token.segment_count
+        )
     } else {
-        "its header has no `alg`"
+        return;
     };
     report.verdict = Some(Verdict::Deny);
     report.policy.decided_by = Some(format!(
-        "the token itself: {why}, and every platform refuses an unsigned token before reading the trust configuration"
+        "the token itself: {why}, before the trust configuration is read"
     ));
 }
 
@@ -216,6 +239,62 @@ mod tests {
         let from_link = findings(true);
         assert!(from_link.contains(&("token-signature-removed", Severity::Info, false)));
         assert!(!from_link.iter().any(|f| f.0 == "token-unsigned"));
+    }
+
+    /// A token no platform can verify is a deny whatever the policy says; a share link's unsigned token and
+    /// pasted claims are not.
+    #[test]
+    fn a_token_no_platform_can_verify_is_denied_before_the_policy() {
+        use base64::Engine as _;
+        let ex = example("v1-allow").unwrap();
+        let b64 = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
+        let parts: Vec<&str> = ex.token.trim().split('.').collect();
+        let (header, payload, signature) = (parts[0], parts[1], parts[2]);
+        let run = |token: &str, signature_removed: bool| {
+            let r = analyze(&Input {
+                token,
+                policy: ex.policy,
+                now: ex.at,
+                signature_removed,
+                ..Input::default()
+            });
+            (r.verdict, r.policy.decided_by.unwrap_or_default())
+        };
+        assert_eq!(run(ex.token, false).0, Some(Verdict::Allow));
+        for (token, why) in [
+            (
+                format!("{}.{payload}.{signature}", b64(r#"{"alg":"HS256","typ":"JWT"}"#)),
+                "the token itself: its `alg` is `HS256`, a shared-secret (HMAC) signature",
+            ),
+            (
+                format!("{}.{payload}.{signature}", b64(r#"{"alg":"none"}"#)),
+                "the token itself: its `alg` is `none`, and every platform refuses an unsigned token",
+            ),
+            (
+                format!("{}.{payload}.{signature}", b64("not json")),
+                "the token itself: its header does not decode",
+            ),
+            (
+                format!("{header}.{payload}.{signature}.{signature}"),
+                "the token itself: it has 4 dot-separated segments, and a signed token has three",
+            ),
+        ] {
+            let (verdict, decided_by) = run(&token, false);
+            assert_eq!(verdict, Some(Verdict::Deny), "{why}");
+            assert!(decided_by.starts_with(why), "{decided_by}");
+        }
+        // A share link removed the signature; claims pasted as JSON: read for what they say.
+        assert_eq!(
+            run(&format!("{header}.{payload}."), true).0,
+            Some(Verdict::Allow)
+        );
+        let claims = String::from_utf8(
+            base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(payload)
+                .unwrap(),
+        )
+        .unwrap();
+        assert_eq!(run(&claims, false).0, Some(Verdict::Allow));
     }
 
     /// The error text is checked against the rest: a refusal where the policy allows, another platform's error.

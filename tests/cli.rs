@@ -822,11 +822,7 @@ fn a_signature_that_does_not_verify_is_a_deny_with_exit_1() {
 fn a_signature_claimcheck_cannot_judge_leaves_the_verdict() {
     let s = Scratch::new();
     let policy = s.file("policy.json", &signed_allow_policy());
-    for (name, status) in [
-        ("wrong kid", "no-matching-key"),
-        ("hs256 token", "unsupported"),
-        ("no signature", "absent"),
-    ] {
+    for (name, status) in [("wrong kid", "no-matching-key"), ("no signature", "absent")] {
         let o = check_signed(name, Some(&policy), true);
         assert_eq!(o.status.code(), Some(0), "{name}: {}", stdout(&o));
         let r = json(&o);
@@ -834,6 +830,15 @@ fn a_signature_claimcheck_cannot_judge_leaves_the_verdict() {
         assert_eq!(r["signature"]["status"], status, "{name}");
         assert!(!codes(&r).contains(&"signature-invalid".to_string()));
     }
+    // An HMAC token: claimcheck cannot check a shared secret, and no platform verifies one either.
+    let o = check_signed("hs256 token", Some(&policy), true);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    let r = json(&o);
+    assert_eq!(r["signature"]["status"], "unsupported");
+    assert!(r["policy"]["decided_by"]
+        .as_str()
+        .unwrap()
+        .starts_with("the token itself: its `alg` is `HS256`, a shared-secret (HMAC) signature"));
 }
 
 #[test]
