@@ -24,7 +24,8 @@ pub fn analyze(input: &Input<'_>) -> Report {
     let mut report = Report::empty(input.now);
 
     if !input.token.trim().is_empty() {
-        let decoded = token::decode(input.token);
+        let mut decoded = token::decode(input.token);
+        let swapped = swapped_policy(&mut decoded);
         report.findings.extend(decoded.findings().into_iter().map(|f| {
             if input.signature_removed && f.code == "token-unsigned" {
                 Finding::new(
@@ -37,6 +38,7 @@ pub fn analyze(input: &Input<'_>) -> Report {
                 f
             }
         }));
+        report.findings.extend(swapped);
         if decoded.claims.is_none() {
             report.unusable_input = true;
         }
@@ -127,6 +129,30 @@ fn cross_check(report: &Report, explained: &[(policy::PolicyKind, Finding)]) -> 
         );
     }
     out
+}
+
+/// A trust configuration pasted into the Token box (JSON read as claims, with no `iss` or `sub`) is no token:
+/// its "claims" are dropped, so no verdict is made from them, and the finding says where it belongs.
+fn swapped_policy(decoded: &mut token::Decoded) -> Option<Finding> {
+    let claims = decoded
+        .claims
+        .take_if(|c| decoded.json_pasted && !c.contains_key("iss") && !c.contains_key("sub"))?;
+    let doc = serde_json::Value::Object(claims);
+    let Some(what) = policy::recognize(&doc) else {
+        if let serde_json::Value::Object(claims) = doc {
+            decoded.claims = Some(claims);
+        }
+        return None;
+    };
+    Some(
+        Finding::new(
+            "token-is-a-policy",
+            Severity::Error,
+            Area::Token,
+            format!("the token input holds a trust configuration ({what}), not a token"),
+        )
+        .with_fix("give it as the policy (the Policy box, or `--policy`), and the job's token ($CIRCLE_OIDC_TOKEN_V2) as the token"),
+    )
 }
 
 fn kind_name(kind: policy::PolicyKind) -> &'static str {
@@ -295,6 +321,45 @@ mod tests {
         )
         .unwrap();
         assert_eq!(run(&claims, false).0, Some(Verdict::Allow));
+    }
+
+    /// The two inputs swapped: each says where it belongs, and no verdict is made from a policy read as claims.
+    #[test]
+    fn a_policy_in_the_token_input_and_a_token_in_the_policy_input_are_named() {
+        let ex = example("v1-allow").unwrap();
+        let report = analyze(&Input {
+            token: ex.policy,
+            policy: ex.policy,
+            now: ex.at,
+            ..Input::default()
+        });
+        assert_eq!(report.verdict, None);
+        assert!(report.unusable_input);
+        let f = report
+            .findings
+            .iter()
+            .find(|f| f.code == "token-is-a-policy")
+            .unwrap();
+        assert_eq!(
+            f.message,
+            "the token input holds a trust configuration (IAM trust policy document), not a token"
+        );
+        let report = analyze(&Input {
+            token: ex.token,
+            policy: ex.token,
+            now: ex.at,
+            ..Input::default()
+        });
+        assert_eq!(report.verdict, None);
+        let codes: Vec<_> = report.findings.iter().map(|f| f.code).collect();
+        assert!(codes.contains(&"policy-is-a-token"), "{codes:?}");
+        // Claims pasted as JSON are still claims.
+        let report = analyze(&Input {
+            token: r#"{"iss": "https://oidc.circleci.com/org/o", "sub": "org/o/project/p/user/u", "Version": "x"}"#,
+            now: ex.at,
+            ..Input::default()
+        });
+        assert!(report.token.unwrap().claims.is_some());
     }
 
     /// The error text is checked against the rest: a refusal where the policy allows, another platform's error.

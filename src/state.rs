@@ -304,7 +304,12 @@ impl State {
         if let Some(name) = self.example {
             return format!("example={name}");
         }
-        if self.token.is_empty() && self.policy.is_empty() || !self.linkable() {
+        // An error text or a pinned time alone is kept too (the view shows them), but a view setting alone is not.
+        let nothing = self.token.is_empty()
+            && self.policy.is_empty()
+            && self.error_text.is_empty()
+            && self.pinned_at.is_none();
+        if nothing || !self.linkable() {
             return String::new();
         }
         share::encode(&self.shared())
@@ -407,7 +412,10 @@ impl State {
                 self.link = None;
                 self.changed_now();
             }
-            Action::LoadShared(shared) => {
+            Action::LoadShared(mut shared) => {
+                // A link's "signature removed" says what its token is: never about a token that still has one
+                // (a hand-written `sr=1` beside a signed token).
+                shared.signature_removed &= !share::has_signature(&shared.token);
                 self.link = Some(shared.clone());
                 self.token = shared.token;
                 self.policy = shared.policy;
@@ -537,6 +545,22 @@ mod tests {
         assert_eq!(state.fragment(), "");
     }
 
+    /// The address bar keeps an error text or a pinned time even with no token or policy: a reload restores them.
+    #[test]
+    fn an_error_text_or_a_pinned_time_alone_is_kept_in_the_fragment() {
+        let pinned = State::new(0, "at=1790000060");
+        assert_eq!(pinned.pinned_at, Some(1_790_000_060));
+        let restored = share::decode(&pinned.fragment()).unwrap();
+        assert_eq!(restored.at, Some(1_790_000_060));
+        let with_error = applied(
+            &State::new(0, ""),
+            Action::SetErrorText("AccessDenied".into()),
+        );
+        let restored = share::decode(&with_error.fragment()).unwrap();
+        assert_eq!(restored.error_text, "AccessDenied");
+        assert_eq!(State::new(0, "").fragment(), "");
+    }
+
     #[test]
     fn unchanged_text_is_not_a_change() {
         let state = applied(&State::new(0, ""), Action::SetToken("t".into()));
@@ -650,6 +674,23 @@ mod tests {
         assert_eq!(state.now(), 42);
         assert_eq!(state.input().token, "a.b");
         assert_eq!(state.input().now, 42);
+    }
+
+    #[test]
+    fn a_link_says_signature_removed_only_of_a_token_without_one() {
+        let signed = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl";
+        for (token, removed) in [
+            (signed, false),
+            ("eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.", true),
+        ] {
+            let shared = SharedState {
+                token: token.into(),
+                signature_removed: true,
+                ..SharedState::default()
+            };
+            let state = applied(&State::new(7, ""), Action::LoadShared(shared));
+            assert_eq!(state.shared().signature_removed, removed, "{token}");
+        }
     }
 
     #[test]

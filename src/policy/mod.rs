@@ -106,6 +106,11 @@ fn platform(kind: PolicyKind) -> Option<&'static Platform> {
     PLATFORMS.iter().find(|p| p.kind == kind)
 }
 
+/// What `doc` is, when it is any platform's trust configuration (e.g. "IAM trust policy document").
+pub fn recognize(doc: &Value) -> Option<String> {
+    PLATFORMS.iter().find_map(|p| (p.recognize)(doc))
+}
+
 /// The passing `exp` row's words, the same on every platform that states them this way.
 pub(crate) fn valid_until(exp: i64, now: i64) -> String {
     format!(
@@ -365,6 +370,20 @@ fn evaluate_yaml(
 /// `--output text`): what to run instead.
 fn not_a_document(text: &str) -> Option<Evaluation> {
     let t = text.trim_start();
+    // A token where the configuration belongs (the two inputs swapped).
+    let bare = t.trim_end();
+    let bare = bare.strip_prefix("Bearer ").unwrap_or(bare);
+    if bare.starts_with("eyJ") && bare.contains('.') && !bare.contains(char::is_whitespace) {
+        let finding = Finding::new(
+            "policy-is-a-token",
+            Severity::Error,
+            Area::Policy,
+            "the policy input holds a token (a JWT), not a trust configuration",
+        )
+        .with_fix("give it as the token (the Token box, or `--token`), and the role's trust configuration as the policy")
+        .at(Location { line: 1, column: 1 });
+        return Some(Evaluation::unusable(PolicyInfo::default(), vec![finding]));
+    }
     // Formats that hold the configuration but not as a document: what to run instead.
     // A `vault write ... - <<EOF` here-document holds the role itself: read by [`wrapped`].
     let instead = if t.starts_with("vault write") && !t.contains("<<") {
@@ -516,7 +535,7 @@ fn unreadable(text: &str, e: json::JsonError) -> Evaluation {
                 e.message, e.location.line, e.location.column
             ),
         )
-        .with_fix(format!("fix the JSON at line {}, column {} (a missing comma, quote or bracket is the usual cause)", e.location.line, e.location.column))
+        .with_fix(json_fix(text, e.location))
     }
     .at(e.location);
     let info = PolicyInfo {
@@ -524,6 +543,19 @@ fn unreadable(text: &str, e: json::JsonError) -> Evaluation {
         ..PolicyInfo::default()
     };
     Evaluation::unusable(info, vec![finding])
+}
+
+/// How to fix a JSON syntax error at `at`: the usual cause, or what the text shows went wrong when it holds
+/// typographic quotes (a word processor or chat tool) or non-breaking spaces (a web page).
+fn json_fix(text: &str, at: Location) -> String {
+    let place = format!("line {}, column {}", at.line, at.column);
+    if text.contains(['\u{201c}', '\u{201d}', '\u{2018}', '\u{2019}']) {
+        format!("replace the typographic quotes (“ ” ‘ ’) with straight ones (\"): the text went through an editor or chat tool that changed them; then check {place}")
+    } else if text.contains('\u{a0}') {
+        format!("replace the non-breaking spaces (from a web page) with ordinary spaces; then check {place}")
+    } else {
+        format!("fix the JSON at {place} (a missing comma, quote or bracket is the usual cause)")
+    }
 }
 
 /// The first of `table`'s values whose needle `lower` (lowercase text) contains.
@@ -671,6 +703,22 @@ mod tests {
         assert_eq!(e.info.kind, Some(PolicyKind::Aws));
         assert_eq!(e.findings[0].code, "policy-json-syntax");
         assert_eq!(e.findings[0].location.map(|l| l.line), Some(2));
+    }
+
+    #[test]
+    fn typographic_quotes_and_non_breaking_spaces_are_named() {
+        let e = evaluate("{\n  “Version”: \"2012-10-17\"}", None, 0);
+        assert_eq!(e.findings[0].code, "policy-json-syntax");
+        assert_eq!(
+            e.findings[0].fix.as_deref(),
+            Some("replace the typographic quotes (“ ” ‘ ’) with straight ones (\"): the text went through an editor or chat tool that changed them; then check line 2, column 3")
+        );
+        let e = evaluate("{\n\u{a0}\"Version\": \"2012-10-17\"}", None, 0);
+        assert!(e.findings[0]
+            .fix
+            .as_deref()
+            .unwrap()
+            .starts_with("replace the non-breaking spaces"));
     }
 
     #[test]

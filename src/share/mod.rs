@@ -261,8 +261,27 @@ pub fn prepare(state: &SharedState) -> Prepared {
     let had_signature = scrub::has_signature(&state.token);
     let values = scrub::redacted_values(&state.token, &out.redacted);
     let scrubbed = scrub::scrub(&state.token, &out.redacted, &values, state.keep_signature);
-    out.policy = scrub::redact_text(&state.policy, &values);
-    out.error_text = scrub::redact_text(&state.error_text, &values);
+    let mut notes = scrubbed.notes;
+    // A token pasted into the policy or the error text (a logged `--web-identity-token eyJ…`) loses its signature
+    // too, whatever was chosen for the token: keeping one is a choice about the Token box only.
+    let mut other_text = |text: &str, what: &str| match scrub::strip_text_signatures(text) {
+        Some(clean) => {
+            if clean != text {
+                notes.push(format!(
+                    "removed the signature of a token found in the {what}"
+                ));
+            }
+            scrub::redact_text(&clean, &values)
+        }
+        None => {
+            notes.push(format!(
+                "the {what} was left out of the link: it holds a token whose signature could not be removed safely"
+            ));
+            String::new()
+        }
+    };
+    out.policy = other_text(&state.policy, "policy");
+    out.error_text = other_text(&state.error_text, "error text");
     let carries_signature = scrub::has_signature(&scrubbed.text);
     out.signature_removed =
         !scrubbed.dropped && (had_signature || state.signature_removed) && !carries_signature;
@@ -271,7 +290,7 @@ pub fn prepare(state: &SharedState) -> Prepared {
         state: out,
         carries_signature,
         token_left_out: scrubbed.dropped,
-        notes: scrubbed.notes,
+        notes,
     }
 }
 

@@ -156,6 +156,17 @@ pub fn strip_signatures(text: &str) -> (String, bool) {
     (out.text, removed)
 }
 
+/// Remove the signature of every JWS inside other text (a policy, an error message that logged a command with
+/// its token): the text is otherwise kept as pasted. `None` when a signature would still be readable: the caller
+/// leaves that text out of the link rather than carry a credential.
+pub fn strip_text_signatures(text: &str) -> Option<String> {
+    if !has_signature(text) {
+        return Some(text.to_string());
+    }
+    let out = rewrite(text, &[], &[], true).text;
+    (!has_signature(&out)).then_some(out)
+}
+
 struct Rewritten {
     text: String,
     redacted: bool,

@@ -78,6 +78,51 @@ fn keep_signature_keeps_it() {
     assert!(!back.signature_removed);
 }
 
+/// A token pasted into the policy or the error text (a job log that printed the command with its token) loses its
+/// signature in the link too, even when the Token box's signature is kept; the rest of that text is unchanged.
+#[test]
+fn a_token_in_the_policy_or_the_error_text_loses_its_signature() {
+    let token = full_state().token;
+    let signature = token.rsplit('.').next().unwrap().to_string();
+    for keep_signature in [false, true] {
+        let state = SharedState {
+            policy: format!("{{\"note\": \"{token}\", \"Version\": \"2012-10-17\"}}"),
+            error_text: format!(
+                "+ aws sts assume-role-with-web-identity --web-identity-token {token}\nAn error occurred (AccessDenied)"
+            ),
+            keep_signature,
+            ..full_state()
+        };
+        let prepared = prepare(&state);
+        let unsigned = unsigned(&token);
+        assert_eq!(
+            prepared.state.policy,
+            format!("{{\"note\": \"{unsigned}\", \"Version\": \"2012-10-17\"}}")
+        );
+        assert_eq!(
+            prepared.state.error_text,
+            format!("+ aws sts assume-role-with-web-identity --web-identity-token {unsigned}\nAn error occurred (AccessDenied)")
+        );
+        assert_eq!(
+            prepared.notes,
+            [
+                "removed the signature of a token found in the policy",
+                "removed the signature of a token found in the error text"
+            ]
+        );
+        let fragment = encode(&state);
+        let back = decode(&fragment).unwrap();
+        assert!(!back.policy.contains(&signature) && !back.error_text.contains(&signature));
+        assert_eq!(back.token.contains(&signature), keep_signature);
+        // The token alone in the policy box.
+        let alone = prepare(&SharedState {
+            policy: token.clone(),
+            ..SharedState::default()
+        });
+        assert_eq!(alone.state.policy, unsigned);
+    }
+}
+
 #[test]
 fn plain_round_trip_matches_compact() {
     let state = SharedState {

@@ -79,22 +79,6 @@ fn date(unix: i64) -> Option<Date> {
     (!date.get_time().is_nan()).then_some(date)
 }
 
-/// `unix` in UTC, e.g. `2026-11-20 10:30:00 UTC`.
-pub fn format_utc(unix: i64) -> String {
-    let Some(d) = date(unix) else {
-        return format!("{unix} (out of range)");
-    };
-    format!(
-        "{:04}-{:02}-{:02} {:02}:{:02}:{:02} UTC",
-        d.get_utc_full_year(),
-        d.get_utc_month() + 1,
-        d.get_utc_date(),
-        d.get_utc_hours(),
-        d.get_utc_minutes(),
-        d.get_utc_seconds()
-    )
-}
-
 /// `unix` in the browser's time zone, e.g. `2026-11-20 11:30:00 UTC+01:00`.
 pub fn format_local(unix: i64) -> String {
     let Some(d) = date(unix) else {
@@ -104,7 +88,8 @@ pub fn format_local(unix: i64) -> String {
     let sign = if east < 0 { '-' } else { '+' };
     format!(
         "{:04}-{:02}-{:02} {:02}:{:02}:{:02} UTC{sign}{:02}:{:02}",
-        d.get_full_year(),
+        // web-sys types the year as `u32`: a year before 0 comes back wrapped.
+        d.get_full_year() as i32,
         d.get_month() + 1,
         d.get_date(),
         d.get_hours(),

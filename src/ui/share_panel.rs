@@ -64,9 +64,13 @@ pub fn SharePanel(props: &Props) -> Html {
     let redact = use_state(Vec::<String>::new);
     let (status, copy) = use_copy_status();
 
+    // The link reopens this view at this view's time, pinned or not: opened later, "now" would be another
+    // time (an expired token, say) and another verdict.
+    let pinned = props.shared.at.is_some();
     let chosen = SharedState {
         keep_signature: *keep_signature,
         redacted: (*redact).clone(),
+        at: props.shared.at.or(Some(props.report.at)),
         ..props.shared.clone()
     };
     let too_large =
@@ -215,6 +219,7 @@ pub fn SharePanel(props: &Props) -> Html {
                 </span>
                 <p class="share-meta">
                     { format!("{} characters", fragment.len() + 1) }
+                    if !pinned { { format!("; evaluated at {}", crate::time::format_utc(props.report.at)) } }
                     if signed && !carries_signature && !token_left_out { { "; signature removed" } }
                     if token_left_out { { "; token left out" } }
                     if !redact.is_empty() { { format!("; {} redacted", redact.len()) } }

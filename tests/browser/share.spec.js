@@ -229,6 +229,72 @@ test.describe('share link', () => {
   });
 });
 
+test.describe('what a link keeps', () => {
+  test('a token logged in the error text or pasted in the policy loses its signature in the link and the address bar', async ({
+    page,
+    browser,
+  }) => {
+    const token = circleToken({ version: 'v1' });
+    const signature = token.split('.')[2];
+    const [header, payload] = token.split('.');
+    const errorText = `+ aws sts assume-role-with-web-identity --web-identity-token ${token}\nAn error occurred (AccessDenied) when calling the AssumeRoleWithWebIdentity operation: Not authorized to perform sts:AssumeRoleWithWebIdentity`;
+    await openApp(page, `#at=${AT}`);
+    await tokenInput(page).fill(token);
+    await policyInput(page).fill(LIKE_POLICY.replace('"Version"', `"Note": "${token}", "Version"`));
+    await page.getByRole('button', { name: 'Error text from the job (optional)' }).click();
+    await page.getByLabel('Error text from the job', { exact: true }).fill(errorText);
+    await expect(page.locator('[data-verdict="allow"]')).toBeVisible();
+    const link = await shareLink(page);
+    expect(link).not.toContain(signature);
+    await expect(page.locator('.share-note')).toHaveText([
+      'removed the signature of a token found in the policy',
+      'removed the signature of a token found in the error text',
+    ]);
+    await expect.poll(() => page.url()).toContain('#v1.');
+    expect(page.url()).not.toContain(signature);
+    const opened = await openInFreshContext(browser, link);
+    await opened.page.getByRole('button', { name: 'Error text from the job (optional)' }).click();
+    await expect(opened.page.getByLabel('Error text from the job', { exact: true })).toHaveValue(
+      errorText.replace(token, `${header}.${payload}.`),
+    );
+    await opened.context.close();
+  });
+
+  test('the share link pins the evaluation time even when the view is not pinned', async ({ page, browser }) => {
+    const token = circleToken({ version: 'v1' });
+    await openApp(page, `#token=${token}&at=${AT}`);
+    await expect(page.locator('.eval-time')).toContainText(`Evaluated as of ${AT_UTC}`);
+    await page.getByRole('button', { name: 'Evaluate now' }).click();
+    await expect(page.locator('.eval-time')).toContainText('Evaluated now');
+    const shown = await page.locator('.eval-time').innerText();
+    const time = shown.match(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/)[0];
+    await expect(page.locator('.share-meta')).toContainText(`evaluated at ${time}`);
+    const opened = await openInFreshContext(browser, await shareLink(page));
+    await expect(opened.page.locator('.eval-time')).toContainText(`Evaluated as of ${time}`);
+    await opened.context.close();
+  });
+
+  test('a pinned time or an error text alone stays in the address bar', async ({ page }) => {
+    await openApp(page, `#at=${AT}`);
+    await expect(page.locator('.eval-time')).toContainText(`Evaluated as of ${AT_UTC}`);
+    await expect.poll(() => page.url()).toMatch(/#v1\./);
+    await page.reload();
+    await expect(page.locator('.eval-time')).toContainText(`Evaluated as of ${AT_UTC}`);
+  });
+
+  test('a token without its signature is not called signed, and a link flag does not make a signed one unsigned', async ({
+    page,
+  }) => {
+    const token = circleToken({ version: 'v1' });
+    const [header, payload] = token.split('.');
+    await openApp(page, `#token=${header}.${payload}.&at=${AT}`);
+    await expect(page.locator('.token-form')).toHaveText('token without its signature (header.payload.)');
+    await openApp(page, `#token=${token}&sr=1&at=${AT}`);
+    await expect(page.locator('.token-form')).toHaveText('signed token (header.payload.signature)');
+    await expect(page.locator('.share-signature-removed')).toHaveCount(0);
+  });
+});
+
 test.describe('privacy over a full session', () => {
   test('no request leaves the origin, nothing is stored, the token is only ever in the fragment', async ({
     page,

@@ -121,7 +121,12 @@ pub fn provider_of(iss: &str) -> String {
 
 impl Context {
     pub fn from_claims(claims: &Map<String, Value>, now: i64) -> Context {
-        let provider = claims.get("iss").and_then(Value::as_str).map(provider_of);
+        // An empty `iss` (or only a scheme) names no provider, as a missing one does.
+        let provider = claims
+            .get("iss")
+            .and_then(Value::as_str)
+            .map(provider_of)
+            .filter(|p| !p.is_empty());
         let mut entries = Vec::new();
         if let Some(p) = &provider {
             for claim in EXPOSED_CLAIMS {

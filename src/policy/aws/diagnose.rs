@@ -200,7 +200,8 @@ pub fn diagnose(
             out.push(other_statement(st, se, at()));
             continue;
         }
-        if se.principal == Outcome::Fail {
+        // Without an issuer no principal can match, and the STS check already says why.
+        if se.principal == Outcome::Fail && ctx.provider.is_some() {
             if let Some(p) = st.principal.as_ref().filter(|p| !p.negated) {
                 let federated: Vec<&str> = p
                     .entries

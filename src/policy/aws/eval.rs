@@ -426,6 +426,10 @@ fn principal_check(
                     });
                     None
                 }
+                (Some(_), None) => {
+                    near.get_or_insert_with(|| "the token has no `iss`, so it names no provider for this principal to match".to_string());
+                    None
+                }
                 _ => {
                     near.get_or_insert_with(|| format!("`{}` is not an OIDC provider ARN (`arn:aws:iam::<account>:oidc-provider/<issuer without https://>`)", e.value));
                     None
@@ -456,7 +460,8 @@ fn principal_check(
         (None, false) => near
             .unwrap_or_else(|| "no principal in the statement matches the token's provider".into()),
     };
-    let fix = (result != Outcome::Pass && !p.negated).then(|| {
+    // Without an issuer the fix is the token's (the STS check says so), not the principal's.
+    let fix = (result != Outcome::Pass && !p.negated && ctx.provider.is_some()).then(|| {
         format!("use `\"Principal\": {{\"Federated\": \"{arn}\"}}` with the role's account ID")
     });
     checks.push(Check {

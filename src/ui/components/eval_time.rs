@@ -15,7 +15,7 @@ pub struct Props {
 
 #[component]
 pub fn EvalTime(props: &Props) -> Html {
-    let utc = browser::format_utc(props.at);
+    let utc = crate::time::format_utc(props.at);
     html! {
         <p class={classes!("eval-time", props.pinned.then_some("eval-time-pinned"))}>
             if props.pinned {

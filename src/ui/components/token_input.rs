@@ -17,8 +17,9 @@ pub struct Props {
     pub dispatch: Dispatch,
 }
 
-fn form_text(form: Form) -> &'static str {
+fn form_text(form: Form, signed: bool) -> &'static str {
     match form {
+        Form::Jws if !signed => "token without its signature (header.payload.)",
         Form::Jws => "signed token (header.payload.signature)",
         Form::Jwe => "encrypted token: its claims cannot be read",
         Form::Partial => "partial token",
@@ -38,7 +39,7 @@ pub fn TokenInput(props: &Props) -> Html {
                 oninput={callbacks::on_text(&props.dispatch, Action::SetToken)} />
             <div id="token-status" class="field-status">
                 if let Some(decoded) = decoded {
-                    <p class="token-form">{ form_text(decoded.form) }</p>
+                    <p class="token-form">{ form_text(decoded.form, decoded.signature_present) }</p>
                     { for decoded.cleanup.iter().map(|c| html! { <p class="cleanup">{ rich(c) }</p> }) }
                     <ul class="input-errors">
                         { for decoded.errors.iter().map(|e| html! {
