@@ -483,6 +483,43 @@ pub fn url_decode_json(text: &str) -> Option<String> {
     }
 }
 
+/// Where `at`, a place in the URL-decoded text of `original` ([`url_decode_json`]), is in `original` itself: the
+/// user sees the encoded text, so `%22` counts three columns there. Walks the encoded text, decoding as it goes,
+/// until the decoded line and column are reached; the end of the text when they never are.
+pub fn encoded_location(original: &str, at: Location) -> Location {
+    let bytes = original.as_bytes();
+    let mut i = original.len() - original.trim_start().len();
+    let (mut line, mut column) = (1usize, 1usize);
+    while i < bytes.len() {
+        let (byte, width) = match (bytes[i], bytes.get(i + 1..i + 3)) {
+            (b'%', Some(&[hi, lo])) if hi.is_ascii_hexdigit() && lo.is_ascii_hexdigit() => {
+                let hex = |c: u8| (c as char).to_digit(16).unwrap_or(0) as u8;
+                (hex(hi) * 16 + hex(lo), 3)
+            }
+            (b, _) => (b, 1),
+        };
+        // A UTF-8 continuation byte belongs to the character already counted.
+        if byte & 0xC0 != 0x80 {
+            if (line, column) >= (at.line, at.column) {
+                break;
+            }
+            if byte == b'\n' {
+                line += 1;
+                column = 1;
+            } else {
+                column += 1;
+            }
+        }
+        i += width;
+    }
+    let before = original.get(..i).unwrap_or(original);
+    let line_start = before.rfind('\n').map_or(0, |n| n + 1);
+    Location {
+        line: before.matches('\n').count() + 1,
+        column: before[line_start..].chars().count() + 1,
+    }
+}
+
 /// Decode `%XX` escapes (and `+` as space when asked). `None` when the bytes are not UTF-8.
 pub fn percent_decode(text: &str, plus_as_space: bool) -> Option<String> {
     let bytes = text.as_bytes();
@@ -858,6 +895,23 @@ mod tests {
             "inside a character: the one it starts"
         );
         assert_eq!(char_column("a", 9, 9), 1, "a line past the end");
+    }
+
+    #[test]
+    fn a_place_in_url_decoded_text_is_found_in_the_encoded_text() {
+        let original = "  %7B%22a%22%3A%20%22%C3%A9%22%2C%0A%22b%22%3A%201%7D";
+        let decoded = url_decode_json(original).unwrap();
+        assert_eq!(decoded, "{\"a\": \"é\",\n\"b\": 1}");
+        // `"b"` at line 2, column 1 of the decoded text; `1` at line 2, column 6; `"a"` at line 1, column 2.
+        let place = |line, column| encoded_location(original, loc(line, column));
+        assert_eq!(original[place(1, 2).column - 1..].get(..3), Some("%22"));
+        assert_eq!(place(1, 2), loc(1, 6));
+        assert_eq!(original[place(2, 1).column - 1..].get(..6), Some("%22b%2"));
+        assert_eq!(original[place(2, 6).column - 1..].get(..1), Some("1"));
+        // After the two-byte `é` (`%C3%A9`): the closing quote.
+        assert_eq!(original[place(1, 9).column - 1..].get(..3), Some("%22"));
+        assert_eq!(place(1, 9), loc(1, 28));
+        assert_eq!(place(9, 9), loc(1, original.len() + 1), "past the end");
     }
 
     #[test]

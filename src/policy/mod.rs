@@ -148,7 +148,12 @@ pub fn evaluate(text: &str, claims: Option<&Map<String, Value>>, now: i64) -> Ev
     };
     if url_decoded {
         let decoded = json::url_decode_json(text).unwrap_or_default();
-        return dispatch(&value, &decoded, Some(", URL-encoded"), claims, now);
+        let mut evaluation = dispatch(&value, &decoded, Some(", URL-encoded"), claims, now);
+        // Located in the decoded text; the user sees the encoded one.
+        for f in &mut evaluation.findings {
+            f.location = f.location.map(|at| json::encoded_location(text, at));
+        }
+        return evaluation;
     }
     dispatch(&value, text, None, claims, now)
 }
