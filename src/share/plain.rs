@@ -83,12 +83,20 @@ pub fn decode(fragment: &str) -> Result<SharedState, ShareError> {
     // Each part as (index in KEYS or the key, value); the part itself when it has no `=`. `amp;` before a
     // key: a link copied from HTML source, where `&` is written `&amp;`. An empty value (`token=&at=`, a
     // tool that fills in only some parts) counts as absent.
-    let parts = fragment.split('&').filter_map(|part| {
+    // `;` between parts, as some tools write query strings, when there is no `&` and it separates known keys.
+    let separator =
+        if !fragment.contains('&') && KEYS.iter().any(|k| fragment.contains(&format!(";{k}="))) {
+            ';'
+        } else {
+            '&'
+        };
+    let parts = fragment.split(separator).filter_map(|part| {
         let Some((key, value)) = part.split_once('=') else {
             return (!part.is_empty()).then_some(Err(part));
         };
         let key = percent_decode_str(key.strip_prefix("amp;").unwrap_or(key)).decode_utf8_lossy();
-        let known = KEYS.iter().position(|k| *k == key);
+        // Spaces around a key are a typing slip, not another key.
+        let known = KEYS.iter().position(|k| *k == key.trim());
         (!value.is_empty()).then_some(Ok((known.ok_or(key), value)))
     });
     let mut later = [0usize; KEYS.len()];
@@ -123,6 +131,9 @@ pub fn decode(fragment: &str) -> Result<SharedState, ShareError> {
                 continue;
             }
             // Not a problem with the link: a newer claimcheck or another tool may add keys.
+            Ok((Err(key), _)) if key.trim().is_empty() => {
+                "ignored a part of the link with no key before its `=`".to_string()
+            }
             Ok((Err(key), _)) => format!("ignored unknown key `{}` in the link", excerpt(&key)),
             Err(part) => format!(
                 "ignored `{}` in the link (it has no `=value`)",

@@ -352,6 +352,25 @@ fn plain_form_notes_every_problem() {
     );
 }
 
+#[test]
+fn plain_form_reads_semicolons_and_spaced_keys_and_names_an_empty_key() {
+    let policy = b64::encode(b"{}");
+    let state = decode(&format!("token=a.b.c;policy={policy};at=1767225600")).unwrap();
+    assert_eq!(
+        (state.token.as_str(), state.policy.as_str(), state.at),
+        ("a.b.c", "{}", Some(1_767_225_600))
+    );
+    // `&` present: `;` is part of a value.
+    let state = decode("token=a;b&at=5").unwrap();
+    assert_eq!(state.token, "a;b");
+    let state = decode("%20token=a.b.c&=x").unwrap();
+    assert_eq!(state.token, "a.b.c");
+    assert_eq!(
+        state.notes,
+        ["ignored a part of the link with no key before its `=`"]
+    );
+}
+
 fn compact_of(json: &[u8]) -> String {
     format!(
         "v1.{}",

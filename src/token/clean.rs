@@ -90,19 +90,41 @@ pub fn clean(input: &str) -> (String, Vec<String>) {
     // A token (perhaps wrapped over lines) starts with `eyJ` and holds nothing but token characters; anything
     // else around it is text to look inside.
     let whole = s.starts_with("eyJ")
-        && s.chars()
-            .all(|c| is_token_char(c) || c.is_whitespace() || c == '+' || c == '/');
+        && s.chars().all(|c| {
+            is_token_char(c) || c.is_whitespace() || is_invisible(c) || c == '+' || c == '/'
+        });
     if !whole {
         if let Some((token, note)) = embedded_token(input) {
             return (token.to_string(), vec![note]);
         }
     }
+    // Zero-width spaces and soft hyphens: what chat tools and editors slip into long words when copying.
+    let s: std::borrow::Cow<'_, str> = if whole && s.contains(is_invisible) {
+        notes.push(
+            "removed invisible characters (zero-width spaces, soft hyphens) that copying added"
+                .to_string(),
+        );
+        s.chars()
+            .filter(|c| !is_invisible(*c))
+            .collect::<String>()
+            .into()
+    } else {
+        s.into()
+    };
     if s.contains(char::is_whitespace) {
         notes.push("removed line breaks and spaces inside the token".to_string());
         (s.chars().filter(|c| !c.is_whitespace()).collect(), notes)
     } else {
-        (s.to_string(), notes)
+        (s.into_owned(), notes)
     }
+}
+
+/// A character that takes no space on screen: never part of a token, often added by copying.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}' | '\u{00ad}'
+    )
 }
 
 /// A character of a compact JWS (base64url, `=` padding, the dots).
@@ -238,6 +260,16 @@ mod tests {
         );
         assert_eq!(clean("\"Bearer eyJa.eyJb.c2ln\"").0, "eyJa.eyJb.c2ln");
         assert_eq!(clean("“eyJa.eyJb.c2ln”").0, "eyJa.eyJb.c2ln");
+    }
+
+    #[test]
+    fn removes_invisible_characters_that_copying_added() {
+        let (t, notes) = clean("eyJa.eyJ\u{200b}b.c2\u{ad}ln\u{feff}");
+        assert_eq!(t, "eyJa.eyJb.c2ln");
+        assert_eq!(
+            notes,
+            ["removed invisible characters (zero-width spaces, soft hyphens) that copying added"]
+        );
     }
 
     #[test]
