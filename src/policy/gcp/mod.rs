@@ -381,8 +381,12 @@ fn evaluate_one(
             Err(Stop::Error(e)) => (
                 Outcome::Fail,
                 format!(
-                    "the condition raises an error for this token (`{e}`), so it is not true and google answers `{REJECTED}` \
-                     (in CEL a missing claim is an error, not false)."
+                    "the condition raises an error for this token (`{e}`), so it is not true and google answers `{REJECTED}`{}",
+                    if e.starts_with("no such key") {
+                        " (in CEL a missing claim is an error, not false)."
+                    } else {
+                        "."
+                    }
                 ),
                 Value::Null,
             ),

@@ -322,11 +322,18 @@ fn lint(input: &input::VaultInput<'_>, spans: &dyn Locate) -> Vec<Finding> {
             .located(role_at.at(&["bound_audiences"])),
         );
     }
-    let has_subject = role
-        .get("bound_subject")
-        .and_then(Value::as_str)
-        .is_some_and(|s| !s.is_empty());
-    let has_claims = matches!(role.get("bound_claims"), Some(Value::Object(m)) if !m.is_empty());
+    let has_subject = match role.get("bound_subject") {
+        Some(Value::String(s)) => !s.is_empty(),
+        Some(Value::Number(_)) => true,
+        _ => false,
+    };
+    // Anything but an empty map or string binds something (a malformed value is its own unknown row).
+    let has_claims = match role.get("bound_claims") {
+        Some(Value::Object(m)) => !m.is_empty(),
+        Some(Value::String(s)) => !s.is_empty(),
+        Some(Value::Null) | None => false,
+        Some(_) => true,
+    };
     if !has_subject && !has_claims {
         out.push(
             Finding::new(

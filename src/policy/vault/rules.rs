@@ -472,7 +472,15 @@ fn discovery_url(ctx: &mut Ctx<'_>, url: &str, iss: &Value, has_bound_issuer: bo
 }
 
 fn subject(ctx: &mut Ctx<'_>, role: &Map<String, Value>) {
-    let Some(bound) = str_field(role, "bound_subject") else {
+    // Vault decodes string fields weakly: a number is its text.
+    let number = match role.get("bound_subject") {
+        Some(Value::Number(n)) => Some(n.to_string()),
+        _ => None,
+    };
+    let Some(bound) = number
+        .as_deref()
+        .or_else(|| str_field(role, "bound_subject"))
+    else {
         return;
     };
     let sub = ctx.claims.get("sub").cloned().unwrap_or(Value::Null);
@@ -860,8 +868,33 @@ fn groups_claim(ctx: &mut Ctx<'_>, role: &Map<String, Value>) {
 }
 
 fn bound_claims(ctx: &mut Ctx<'_>, role: &Map<String, Value>) {
-    let Some(Value::Object(bound)) = role.get("bound_claims") else {
-        return;
+    let bound = match role.get("bound_claims") {
+        Some(Value::Object(bound)) => bound,
+        None | Some(Value::Null) => return,
+        Some(Value::String(s)) if s.is_empty() => return,
+        Some(other) => {
+            ctx.push(
+                70,
+                "role",
+                "bound_claims".into(),
+                "is a map",
+                Value::String("an object of claim names to values".into()),
+                other.clone(),
+                Outcome::Unknown,
+                format!(
+                    "`bound_claims` is {} here, not an object of claim names to values: vault stores it as a map (and \
+                     refuses to write what it cannot read as one), so what this role binds is unknown.",
+                    match other {
+                        Value::String(_) => "a string",
+                        Value::Array(_) => "a list",
+                        _ => "a scalar",
+                    }
+                ),
+                Some("write it as an object, e.g. `\"bound_claims\": {\"oidc.circleci.com/project-id\": \"<project ID>\"}`, and paste what `vault read -format=json auth/jwt/role/<name>` prints.".into()),
+                None,
+            );
+            return;
+        }
     };
     let kind = role
         .get("bound_claims_type")

@@ -580,3 +580,27 @@ fn a_question_mark_in_a_glob_is_named_as_literal() {
         row.explanation
     );
 }
+
+/// `bound_claims` that is not a map is no binding claimcheck can read (unknown, never ignored); a numeric
+/// `bound_subject` is its text, as vault's weak decoding reads it.
+#[test]
+fn malformed_role_fields_are_not_ignored() {
+    let c = claims();
+    let role = json!({"role_type": "jwt", "user_claim": "sub",
+        "bound_audiences": ["11111111-1111-1111-1111-111111111111"], "bound_claims": "x=y"});
+    let e = evaluate(&role, "", c.as_object(), NOW);
+    assert_eq!(e.verdict, None, "{:#?}", e.checks);
+    let row = e.checks.iter().find(|r| r.key == "bound_claims").unwrap();
+    assert_eq!(row.result, Outcome::Unknown);
+    assert!(row
+        .explanation
+        .starts_with("`bound_claims` is a string here"));
+    let role = json!({"role_type": "jwt", "user_claim": "sub",
+        "bound_audiences": ["11111111-1111-1111-1111-111111111111"], "bound_subject": 5});
+    let e = evaluate(&role, "", c.as_object(), NOW);
+    assert_eq!(e.verdict, Some(Verdict::Deny));
+    assert!(e
+        .checks
+        .iter()
+        .any(|r| r.key == "bound_subject" && r.result == Outcome::Fail));
+}
