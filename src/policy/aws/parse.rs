@@ -8,6 +8,7 @@
 //! | `policy-no-statement` | error | no `Statement` element |
 //! | `policy-unknown-element` | warning | an element IAM does not define (often a typo) |
 //! | `policy-embedded-json-syntax` | error | an embedded policy string is not valid JSON |
+//! | `policy-not-rendered` | error | the policy is a Terraform expression (`${data....json}`) a plan would render |
 //! | `statement-not-object` | error | a statement is not a JSON object |
 //! | `statement-invalid-effect` | error | `Effect` missing or not `Allow`/`Deny` |
 //! | `statement-missing-principal` | error | neither `Principal` nor `NotPrincipal` |
@@ -427,6 +428,19 @@ pub fn document<'a>(
                     url_decoded: p.url_decoded,
                 }),
             )),
+            // A Terraform configuration's `"${data.aws_iam_policy_document.x.json}"`: rendered only by a plan.
+            Err(_) if s.trim().starts_with("${") && s.trim().ends_with('}') => {
+                findings.push(
+                    Finding::new(
+                        "policy-not-rendered",
+                        Severity::Error,
+                        Area::Policy,
+                        format!("the policy is the Terraform expression `{}`, which only `terraform plan` renders", s.trim()),
+                    )
+                    .with_fix("paste `terraform show -json` of a plan or of the state (its `assume_role_policy` holds the rendered JSON), or `aws iam get-role --role-name <name>`"),
+                );
+                None
+            }
             Err(e) => {
                 findings.push(
                     Finding::new(
