@@ -242,6 +242,9 @@ pub struct State {
     pub burst: bool,
     /// What the opened link said (signature removed, redactions, ignored parts), while its token is unedited.
     pub link: Option<SharedState>,
+    /// Inputs an example or *Clear* replaced, as the fragment that restores them, and how many times that
+    /// happened: the page keeps them as a history entry, so that *Back* brings them back.
+    pub replaced: (u64, String),
 }
 
 impl State {
@@ -355,6 +358,13 @@ impl State {
 
     /// The reducer.
     pub fn apply(&mut self, action: Action) {
+        // What an example or *Clear* replaces (not when a link or the address bar loads an example).
+        if matches!(action, Action::LoadExample(_) | Action::Clear) {
+            let before = self.fragment();
+            if !before.is_empty() {
+                self.replaced = (self.replaced.0 + 1, before);
+            }
+        }
         match action {
             Action::SetToken(text) => {
                 if text != self.token {
@@ -438,7 +448,10 @@ impl State {
                             && shared.policy.is_empty()
                             && shared.example.is_some() =>
                     {
+                        let replaced = self.replaced.clone();
                         self.apply(Action::LoadExample(shared.example.unwrap_or_default()));
+                        // Navigation, not a replacement: the address bar already has its history.
+                        self.replaced = replaced;
                         if self.example.is_some() {
                             let edited = shared.at.is_some() || !shared.error_text.is_empty();
                             if let Some(at) = shared.at {
@@ -559,6 +572,27 @@ mod tests {
         let restored = share::decode(&with_error.fragment()).unwrap();
         assert_eq!(restored.error_text, "AccessDenied");
         assert_eq!(State::new(0, "").fragment(), "");
+    }
+
+    /// What an example or *Clear* replaces is kept as the fragment that restores it; loading an example from
+    /// the address bar replaces nothing.
+    #[test]
+    fn an_example_or_clear_records_what_it_replaced() {
+        let typed = applied(&State::new(0, ""), Action::SetPolicy("{}".into()));
+        let before = typed.fragment();
+        assert!(!before.is_empty());
+        let example = applied(&typed, Action::LoadExample("v1-allow".into()));
+        assert_eq!(example.replaced, (1, before.clone()));
+        let cleared = applied(&example, Action::Clear);
+        assert_eq!(cleared.replaced, (2, "example=v1-allow".to_string()));
+        // Nothing to keep: no entry.
+        assert_eq!(applied(&cleared, Action::Clear).replaced.0, 2);
+        // The address bar's own navigation.
+        let navigated = applied(&typed, Action::LoadFragment("example=v1-allow".into()));
+        assert_eq!(navigated.replaced.0, 0);
+        assert_eq!(State::new(0, "example=v1-allow").replaced.0, 0);
+        let restored = applied(&cleared, Action::LoadFragment(before));
+        assert_eq!(restored.policy, "{}");
     }
 
     #[test]

@@ -76,6 +76,15 @@ pub fn App() -> Html {
             move || drop(timer)
         }
     });
+    // Inputs an example or *Clear* replaced stay one *Back* away.
+    use_effect_with(state.replaced.0, {
+        let page = page.clone();
+        move |&count| {
+            if count > 0 {
+                browser::push_fragment(&page.state.replaced.1, &page.state.fragment());
+            }
+        }
+    });
     use_effect_with(state.theme, |theme| browser::set_theme(theme.attribute()));
     // Large inputs: the first keystroke is analyzed at once; the ones that follow it quickly wait for a pause in
     // typing, which also ends the burst (each keystroke cancels the previous timer).

@@ -34,21 +34,40 @@ pub fn replace_fragment(fragment: &str) {
     if self::fragment() == fragment {
         return;
     }
-    let Some(window) = web_sys::window() else {
+    let Some(history) = web_sys::window().and_then(|w| w.history().ok()) else {
         return;
     };
-    let Ok(history) = window.history() else {
-        return;
-    };
-    let url = if fragment.is_empty() {
-        let location = window.location();
-        let path = location.pathname().unwrap_or_default();
-        let search = location.search().unwrap_or_default();
-        format!("{path}{search}")
+    let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&url_with(fragment)));
+}
+
+/// The page's URL with `fragment` (none when empty): the path and query string as they are.
+fn url_with(fragment: &str) -> String {
+    if fragment.is_empty() {
+        let location = web_sys::window().map(|w| w.location());
+        let part = |f: fn(&web_sys::Location) -> Result<String, JsValue>| {
+            location
+                .as_ref()
+                .and_then(|l| f(l).ok())
+                .unwrap_or_default()
+        };
+        format!(
+            "{}{}",
+            part(web_sys::Location::pathname),
+            part(web_sys::Location::search)
+        )
     } else {
         format!("#{fragment}")
+    }
+}
+
+/// Keep `previous` as a history entry of its own, and show `current` in a new one: *Back* then returns to
+/// `previous` (a `hashchange`, which the page reads as a link).
+pub fn push_fragment(previous: &str, current: &str) {
+    let Some(history) = web_sys::window().and_then(|w| w.history().ok()) else {
+        return;
     };
-    let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&url));
+    replace_fragment(previous);
+    let _ = history.push_state_with_url(&JsValue::NULL, "", Some(&url_with(current)));
 }
 
 /// Call `on_change` with the new fragment whenever the user changes it (e.g. pastes a link).

@@ -243,3 +243,25 @@ test.describe('share and signature panels', () => {
     expect(look.padding).toBeGreaterThanOrEqual(8);
   });
 });
+
+test.describe('history', () => {
+  test('Back brings back what an example or Clear replaced', async ({ page }) => {
+    await openApp(page);
+    const policy = '{"Version": "2012-10-17", "Statement": []}';
+    await policyInput(page).fill(policy);
+    await expect.poll(() => page.url()).toMatch(/#v1\./);
+    const menu = page.locator('details.examples-menu');
+    await menu.locator('summary').click();
+    await page.locator(`button[data-example="${DENY_EXAMPLE}"]`).click();
+    await expect(page).toHaveURL(new RegExp(`#example=${DENY_EXAMPLE}$`));
+    await page.goBack();
+    await expect(policyInput(page)).toHaveValue(policy);
+    await page.goForward();
+    await expect(page.locator('[data-verdict="deny"]')).toBeVisible();
+    await page.getByRole('button', { name: 'Clear' }).click();
+    await expect(policyInput(page)).toHaveValue('');
+    await page.goBack();
+    await expect(page.locator('[data-verdict="deny"]')).toBeVisible();
+    await expect(page).toHaveURL(new RegExp(`#example=${DENY_EXAMPLE}$`));
+  });
+});
