@@ -210,7 +210,110 @@ fn dispatch(
     if let (Some(d), Some(how)) = (evaluation.info.detected.as_mut(), how) {
         d.push_str(how);
     }
+    known_after_apply(value, p.kind, &mut evaluation);
     evaluation
+}
+
+/// The Terraform resource types of each platform's configuration (a part of their name), and the fields that
+/// decide whether a token is accepted.
+fn trust_fields(kind: PolicyKind) -> (&'static str, &'static [&'static str]) {
+    match kind {
+        // AWS reads its own plans (`policy-known-after-apply` when nothing is known).
+        PolicyKind::Aws => ("", &[]),
+        PolicyKind::Gcp => (
+            "google_iam_workload_identity_pool",
+            &[
+                "attribute_condition",
+                "attribute_mapping",
+                "issuer_uri",
+                "allowed_audiences",
+                "disabled",
+            ],
+        ),
+        PolicyKind::Vault => (
+            "vault_jwt_auth_backend",
+            &[
+                "bound_claims",
+                "bound_subject",
+                "bound_audiences",
+                "user_claim",
+                "role_type",
+                "claim_mappings",
+                "bound_claims_type",
+                "bound_issuer",
+            ],
+        ),
+        PolicyKind::Azure => (
+            "federated_identity_credential",
+            &["issuer", "subject", "audiences"],
+        ),
+    }
+}
+
+/// In a Terraform plan, a field that decides acceptance but is known only after apply (`after_unknown`) is
+/// absent from the planned values, so the configuration read lacks it: the verdict stays open and a finding
+/// names it.
+fn known_after_apply(doc: &Value, kind: PolicyKind, evaluation: &mut Evaluation) {
+    let (resource_type, fields) = trust_fields(kind);
+    let Some(changes) = doc.get("resource_changes").and_then(Value::as_array) else {
+        return;
+    };
+    let mut unknown: Vec<String> = Vec::new();
+    fn walk(v: &Value, path: &str, fields: &[&str], out: &mut Vec<String>) {
+        match v {
+            Value::Bool(true) if fields.iter().any(|f| path.split('.').any(|p| p == *f)) => {
+                out.push(path.to_string())
+            }
+            Value::Object(m) => m.iter().for_each(|(k, v)| {
+                walk(
+                    v,
+                    &if path.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{path}.{k}")
+                    },
+                    fields,
+                    out,
+                )
+            }),
+            Value::Array(a) => a.iter().for_each(|v| walk(v, path, fields, out)),
+            _ => {}
+        }
+    }
+    for change in changes.iter().filter(|c| {
+        !fields.is_empty()
+            && c.get("type")
+                .and_then(Value::as_str)
+                .is_some_and(|t| t.contains(resource_type))
+    }) {
+        let address = change.get("address").and_then(Value::as_str).unwrap_or("?");
+        if let Some(after_unknown) = change.get("change").and_then(|c| c.get("after_unknown")) {
+            let mut here = Vec::new();
+            walk(after_unknown, "", fields, &mut here);
+            unknown.extend(here.into_iter().map(|f| format!("`{address}.{f}`")));
+        }
+    }
+    if unknown.is_empty() {
+        return;
+    }
+    evaluation.verdict = None;
+    evaluation.info.decided_by = Some(format!(
+        "undecided: {} is known only after apply",
+        unknown.join(", ")
+    ));
+    evaluation.findings.insert(
+        0,
+        Finding::new(
+            "policy-known-after-apply",
+            Severity::Error,
+            Area::Policy,
+            format!(
+                "this Terraform plan does not hold {}: it is known only after apply (it depends on something the plan creates), so what was read lacks it",
+                unknown.join(", ")
+            ),
+        )
+        .with_fix("apply, then paste `terraform show -json` (the state), or the deployed configuration itself"),
+    );
 }
 
 /// A template written as a string: `aws cloudformation get-template` output (`TemplateBody`),

@@ -12,7 +12,10 @@ use super::json::pointer_push;
 const MAX_DEPTH: usize = 24;
 
 /// Every object below the top of `doc` that `is_one` accepts, with its JSON Pointer, in document order; an
-/// accepted object is not looked inside, nor the `inputs` of an object that has `outputs` (Pulumi).
+/// accepted object is not looked inside, nor a copy of one resource that another copy supersedes: the `inputs`
+/// of an object that has `outputs` (Pulumi: what is deployed), and in a Terraform plan the change's `before`
+/// beside its `after` (the plan's values), the planned values, prior state and configuration beside the
+/// resource changes, and the masks (`sensitive_values`, `after_unknown`, ...) that mirror a resource's shape.
 pub fn find(
     doc: &Value,
     is_one: impl Fn(&Map<String, Value>) -> bool,
@@ -24,8 +27,17 @@ pub fn find(
             Value::Object(map) if !pointer.is_empty() && is_one(map) => found.push((pointer, map)),
             Value::Object(map) if depth < MAX_DEPTH => {
                 // Pushed in reverse so that objects come out in document order.
+                let plan = pointer.is_empty() && map.contains_key("resource_changes");
                 for (k, v) in map.iter().rev() {
-                    if k == "inputs" && map.contains_key("outputs") {
+                    let superseded = match k.as_str() {
+                        "inputs" => map.contains_key("outputs"),
+                        "before" => map.get("after").is_some_and(Value::is_object),
+                        "planned_values" | "prior_state" | "configuration" => plan,
+                        "sensitive_values" | "before_sensitive" | "after_sensitive"
+                        | "after_unknown" => true,
+                        _ => false,
+                    };
+                    if superseded {
                         continue;
                     }
                     stack.push((v, pointer_push(&pointer, k), depth + 1));

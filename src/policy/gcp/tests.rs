@@ -751,3 +751,53 @@ fn a_mapping_written_as_the_gcloud_flag_is_read() {
     let e = evaluate(&one("true", json!("assertion.sub")), "", c.as_object(), NOW);
     assert_eq!(e.verdict, Some(Verdict::Deny));
 }
+
+/// A Terraform plan holds a provider's planned values (`after`), its current ones (`before`) and masks of the
+/// same shape (`after_unknown`, `sensitive_values`): one provider, read from `after`; a field known only after
+/// apply leaves the verdict open.
+#[test]
+fn a_terraform_plan_is_read_from_its_planned_values() {
+    let c = token();
+    let provider = |condition: &str| {
+        json!({"workload_identity_pool_id": "circleci", "workload_identity_pool_provider_id": "circleci",
+               "attribute_mapping": {"google.subject": "assertion.sub"}, "attribute_condition": condition,
+               "oidc": [{"issuer_uri": "https://oidc.circleci.com/org/o", "allowed_audiences": ["o"]}]})
+    };
+    let plan = |after: Value, after_unknown: Value| {
+        json!({"format_version": "1.2", "terraform_version": "1.7.5",
+            "planned_values": {"root_module": {"resources": [{"address": "google_iam_workload_identity_pool_provider.circleci",
+                "type": "google_iam_workload_identity_pool_provider", "name": "circleci", "values": after.clone(),
+                "sensitive_values": {"oidc": [{"allowed_audiences": [false]}]}}]}},
+            "resource_changes": [{"address": "google_iam_workload_identity_pool_provider.circleci",
+                "type": "google_iam_workload_identity_pool_provider", "name": "circleci",
+                "change": {"actions": ["update"], "before": provider("true"), "after": after,
+                    "after_unknown": after_unknown, "before_sensitive": {}, "after_sensitive": {}}}],
+            "prior_state": {"values": {"root_module": {"resources": [{"values": provider("true")}]}}}})
+    };
+    let e = evaluate(
+        &plan(provider("assertion.aud == 'other'"), json!({})),
+        "",
+        c.as_object(),
+        NOW,
+    );
+    assert_eq!(e.verdict, Some(Verdict::Deny), "{:#?}", e.checks);
+    assert!(e
+        .info
+        .detected
+        .as_deref()
+        .unwrap()
+        .starts_with("google cloud workload identity pool provider in a terraform plan"));
+    let mut after = provider("x");
+    after.as_object_mut().unwrap().remove("attribute_condition");
+    let e = crate::policy::evaluate(
+        &plan(after, json!({"attribute_condition": true})).to_string(),
+        c.as_object(),
+        NOW,
+    );
+    assert_eq!(e.verdict, None);
+    assert_eq!(e.findings[0].code, "policy-known-after-apply");
+    assert_eq!(
+        e.info.decided_by.as_deref(),
+        Some("undecided: `google_iam_workload_identity_pool_provider.circleci.attribute_condition` is known only after apply")
+    );
+}
