@@ -80,13 +80,51 @@ pub fn analyze(input: &Input<'_>) -> Report {
         report.suggestions = policy::suggest(report.policy.kind, claims);
     }
     if !input.error_text.trim().is_empty() {
-        let explained = policy::explain_error_text(input.error_text, claims);
+        // Terminal colours from a CI log (`\x1b[31m`) are not part of the message.
+        let error_text = strip_ansi(input.error_text);
+        let explained = policy::explain_error_text(&error_text, claims);
         report.findings.extend(cross_check(&report, &explained));
+        if explained.is_empty() {
+            report.findings.push(
+                Finding::new(
+                    "error-text-not-recognized",
+                    Severity::Info,
+                    Area::StsError,
+                    "the error text holds no message claimcheck recognizes (STS, Google STS, Vault or Entra ID), so it is not explained",
+                )
+                .with_fix("paste the lines the failing step printed about the token exchange, e.g. `An error occurred (AccessDenied) when calling the AssumeRoleWithWebIdentity operation: ...`"),
+            );
+        }
         report
             .findings
             .extend(explained.into_iter().map(|(_, f)| f));
     }
     report
+}
+
+/// `text` without ANSI escape sequences (`ESC [ ... letter`, and a lone `ESC`).
+fn strip_ansi(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains('\u{1b}') {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\u{1b}' {
+            out.push(c);
+            continue;
+        }
+        if chars.peek() == Some(&'[') {
+            chars.next();
+            // Parameters and intermediates, then one final byte in `@`..=`~`.
+            for c in chars.by_ref() {
+                if ('@'..='~').contains(&c) {
+                    break;
+                }
+            }
+        }
+    }
+    out.into()
 }
 
 /// What the error text says against the rest of the report: an error from another platform than the pasted
@@ -360,6 +398,35 @@ mod tests {
             ..Input::default()
         });
         assert!(report.token.unwrap().claims.is_some());
+    }
+
+    #[test]
+    fn error_text_colours_are_dropped_and_unknown_text_is_said_so() {
+        assert_eq!(
+            strip_ansi("\u{1b}[31mAADSTS70021\u{1b}[0m: \u{1b}[1;33msub\u{1b}[m x\u{1b}"),
+            "AADSTS70021: sub x"
+        );
+        let ex = example("v1-allow").unwrap();
+        let codes = |error_text: &str| -> Vec<&'static str> {
+            analyze(&Input {
+                token: ex.token,
+                error_text,
+                now: ex.at,
+                ..Input::default()
+            })
+            .findings
+            .into_iter()
+            .filter(|f| f.area == Area::StsError)
+            .map(|f| f.code)
+            .collect()
+        };
+        assert_eq!(codes("something went wrong"), ["error-text-not-recognized"]);
+        let colored = "\u{1b}[31mAn error occurred (ExpiredTokenException) when calling the AssumeRoleWithWebIdentity operation: Token expired: current date/time 1 must be before the expiration date/time 0\u{1b}[0m";
+        assert!(
+            !codes(colored).contains(&"error-text-not-recognized"),
+            "{:?}",
+            codes(colored)
+        );
     }
 
     /// The error text is checked against the rest: a refusal where the policy allows, another platform's error.

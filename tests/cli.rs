@@ -909,7 +909,14 @@ fn a_policy_without_a_token_is_linted_but_exits_2() {
     assert_eq!(r["verdict"], Value::Null);
     assert_eq!(r["unusable_input"], true);
     assert_eq!(r["policy"]["kind"], "aws");
-    assert_eq!(codes(&r), ["sub-wildcard-project", "aws-no-token"]);
+    assert_eq!(
+        codes(&r),
+        ["sub-wildcard-project", "aws-no-token", "input-unusable"]
+    );
+    assert!(r["findings"][2]["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("no token: `--token` was not given"));
     let o = claimcheck(
         &["check", "--policy", &policy],
         None,

@@ -386,6 +386,19 @@ fn run(args: &CheckArgs) -> Result<Run, String> {
             claimcheck::signature::apply(&mut report, signature);
         }
     }
+    // What makes the run unusable is in the report too, for a script reading `--json`.
+    for problem in &problems {
+        report.findings.push(Finding::new(
+            "input-unusable",
+            Severity::Error,
+            if problem.starts_with("no keys") {
+                Area::Signature
+            } else {
+                Area::Token
+            },
+            problem.lines().next().unwrap_or_default().to_string(),
+        ));
+    }
     report.unusable_input |= !problems.is_empty();
     // Exit status 2 goes with no verdict: a script must not read `allow` from an input claimcheck refused (an
     // unusable key set) or `deny` from a signature check beside a policy it could not read.

@@ -35,25 +35,31 @@ pub fn inner(text: &str) -> Option<(&str, Offset)> {
         .or_else(|| heredoc(text))
 }
 
-/// The body of the first ```` ``` ```` (or `~~~`) fence.
+/// The body of the first ```` ``` ```` (or `~~~`) fence. As pasted, not as Markdown renders it: a closing fence
+/// at the end of the last line (`}````), or none at all (the rest of the text), still ends the body.
 fn fence(text: &str) -> Option<(&str, Offset)> {
     let mut start = None;
     let mut pos = 0;
+    let found = |from: usize, to: usize, lines: usize| {
+        let body = text.get(from..to)?;
+        (!body.trim().is_empty()).then_some((body, Offset { lines, columns: 0 }))
+    };
     for (n, line) in text.split_inclusive('\n').enumerate() {
         let t = line.trim();
-        if t.starts_with("```") || t.starts_with("~~~") {
-            match start {
-                None => start = Some((pos + line.len(), n + 1)),
-                Some((from, lines)) => {
-                    let body = text.get(from..pos)?;
-                    return (!body.trim().is_empty())
-                        .then_some((body, Offset { lines, columns: 0 }));
-                }
+        let opens = t.starts_with("```") || t.starts_with("~~~");
+        match start {
+            None if opens => start = Some((pos + line.len(), n + 1)),
+            Some((from, lines)) if opens => return found(from, pos, lines),
+            Some((from, lines)) if t.ends_with("```") || t.ends_with("~~~") => {
+                let end = pos + line.trim_end().len() - 3;
+                return found(from, end, lines);
             }
+            _ => {}
         }
         pos += line.len();
     }
-    None
+    let (from, lines) = start?;
+    found(from, text.len(), lines)
 }
 
 /// A `'{ ... }'` argument: from the first `'{` to the last `}'`.
@@ -103,6 +109,15 @@ fn heredoc(text: &str) -> Option<(&str, Offset)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_fence_closed_on_the_last_line_or_not_at_all_still_ends_the_body() {
+        let glued = "Our role\n\n```json\n{\"a\": 1\n}```\n";
+        assert_eq!(inner(glued).map(|(b, _)| b), Some("{\"a\": 1\n}"));
+        let open = "```\n{\"a\": 1}\n";
+        assert_eq!(inner(open).map(|(b, _)| b), Some("{\"a\": 1}\n"));
+        assert_eq!(inner("```\n\n```"), None, "an empty fence");
+    }
 
     #[test]
     fn finds_the_document_and_where_it_starts() {
