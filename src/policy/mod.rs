@@ -22,7 +22,9 @@ use std::collections::HashMap;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::report::{Area, Check, Finding, Location, PolicyInfo, Severity, Snippet, Verdict};
+use crate::report::{
+    Area, Check, Finding, Location, Outcome, PolicyInfo, Severity, Snippet, Verdict,
+};
 
 pub mod aws;
 pub mod azure;
@@ -211,7 +213,70 @@ fn dispatch(
         d.push_str(how);
     }
     known_after_apply(value, p.kind, &mut evaluation);
+    if p.kind != PolicyKind::Aws {
+        template_values(&mut evaluation);
+    }
     evaluation
+}
+
+/// A value written as a template's interpolation (`${var.org_id}` in a Terraform JSON configuration, a
+/// `templatefile`, `envsubst`) is not what the platform holds once deployed: a check that fails only against
+/// such a value is unknown, not a mismatch, and its fix is to paste the rendered configuration. AWS has its own
+/// (`policy-template-variable`, which this finding shares).
+fn template_values(evaluation: &mut Evaluation) {
+    fn interpolated(v: &Value) -> bool {
+        match v {
+            Value::String(s) => s.contains("${") && s.contains('}'),
+            Value::Array(items) => items.iter().any(interpolated),
+            Value::Object(m) => m.values().any(interpolated),
+            _ => false,
+        }
+    }
+    let mut keys = Vec::new();
+    for c in &mut evaluation.checks {
+        if c.result == Outcome::Fail && interpolated(&c.expected) {
+            c.result = Outcome::Unknown;
+            c.explanation = format!(
+                "the configuration's value here is a template interpolation (`${{...}}`) that was not filled in, so what the deployed `{}` holds is unknown",
+                c.key
+            );
+            c.fix = Some("paste the rendered configuration (`terraform show -json`, or what the platform prints) instead of the template".into());
+            keys.push(format!("`{}`", c.key));
+        }
+    }
+    if keys.is_empty() {
+        return;
+    }
+    // The diagnoses of a mismatch no longer hold; the template says why.
+    evaluation
+        .findings
+        .retain(|f| f.area != Area::Policy || !f.message.contains("${"));
+    evaluation.findings.insert(
+        0,
+        Finding::new(
+            "policy-template-variable",
+            Severity::Warning,
+            Area::Policy,
+            format!("{} hold template values (`${{...}}`) that were not filled in: claimcheck cannot know what the deployed configuration holds there", keys.join(", ")),
+        )
+        .with_fix("paste the rendered configuration: `terraform show -json` (a plan or the state), or what the platform prints (`gcloud ... describe`, `vault read`, `az ... list`)"),
+    );
+    if evaluation.verdict == Some(Verdict::Deny)
+        && !evaluation.checks.iter().any(|c| c.result == Outcome::Fail)
+    {
+        evaluation.verdict = None;
+        evaluation.info.decided_by = Some(format!(
+            "undecided: {} hold template values that were not filled in",
+            keys.join(", ")
+        ));
+        // What the platform would answer to a refusal that is no longer known to happen.
+        evaluation.findings.retain(|f| {
+            !matches!(
+                f.code,
+                "gcp-condition-rejects" | "azure-no-credential-matches" | "vault-first-error"
+            )
+        });
+    }
 }
 
 /// The Terraform resource types of each platform's configuration (a part of their name), and the fields that
@@ -811,6 +876,49 @@ mod tests {
         assert_eq!(e.info.kind, Some(PolicyKind::Aws));
         assert_eq!(e.findings[0].code, "policy-json-syntax");
         assert_eq!(e.findings[0].location.map(|l| l.line), Some(2));
+    }
+
+    /// Terraform JSON whose trust fields are `${var.x}`: unknown, never a mismatch with a fix that writes the
+    /// variable's text; a field that fails on its own still denies.
+    #[test]
+    fn template_values_leave_the_verdict_open_on_every_platform() {
+        let org = "8f2c1a4e-3b6d-4f0a-9c1e-5d7b2a9e4c10";
+        let sub = format!("org/{org}/project/p/user/u");
+        let claims: Map<String, Value> = serde_json::from_value(serde_json::json!({
+            "iss": format!("https://oidc.circleci.com/org/{org}"), "aud": org, "sub": sub,
+            "iat": 1000, "exp": 4600, "oidc.circleci.com/project-id": "p"}))
+        .unwrap();
+        let azure = |subject: &str| {
+            serde_json::json!({"resource": {"azurerm_federated_identity_credential": {"c": {
+                "name": "c", "parent_id": "${azurerm_user_assigned_identity.ci.id}",
+                "audience": ["${var.org_id}"], "issuer": "https://oidc.circleci.com/org/${var.org_id}",
+                "subject": subject}}}})
+            .to_string()
+        };
+        let e = evaluate(&azure(&sub), Some(&claims), 2000);
+        assert_eq!(e.verdict, None, "{:#?}", e.checks);
+        let codes: Vec<_> = e
+            .findings
+            .iter()
+            .filter(|f| f.severity != Severity::Info)
+            .map(|f| f.code)
+            .collect();
+        assert_eq!(codes, ["policy-template-variable"]);
+        assert!(e
+            .info
+            .decided_by
+            .as_deref()
+            .unwrap()
+            .starts_with("undecided: `issuer`, `audiences`"));
+        // A literal subject that does not match still denies.
+        let e = evaluate(&azure("org/other/project/p/user/u"), Some(&claims), 2000);
+        assert_eq!(e.verdict, Some(Verdict::Deny));
+        let vault = serde_json::json!({"resource": {"vault_jwt_auth_backend_role": {"deploy": {
+            "backend": "circleci", "role_name": "deploy", "role_type": "jwt", "user_claim": "sub",
+            "bound_audiences": ["${var.org_id}"], "bound_claims": {"oidc.circleci.com/project-id": "${var.project_id}"}}}}});
+        let e = evaluate(&vault.to_string(), Some(&claims), 2000);
+        assert_eq!(e.verdict, None, "{:#?}", e.checks);
+        assert_eq!(e.findings[0].code, "policy-template-variable");
     }
 
     #[test]
