@@ -226,7 +226,14 @@ fn dispatch(
 fn template_values(evaluation: &mut Evaluation) {
     fn interpolated(v: &Value) -> bool {
         match v {
-            Value::String(s) => s.contains("${") && s.contains('}'),
+            // `${var.x}`, or an ARM template expression (`[parameters('orgId')]`, `[format(...)]`).
+            Value::String(s) => {
+                (s.contains("${") && s.contains('}'))
+                    || (s.starts_with('[')
+                        && s.ends_with(']')
+                        && s.contains('(')
+                        && !s.starts_with("[["))
+            }
             Value::Array(items) => items.iter().any(interpolated),
             Value::Object(m) => m.values().any(interpolated),
             _ => false,
@@ -237,7 +244,7 @@ fn template_values(evaluation: &mut Evaluation) {
         if c.result == Outcome::Fail && interpolated(&c.expected) {
             c.result = Outcome::Unknown;
             c.explanation = format!(
-                "the configuration's value here is a template interpolation (`${{...}}`) that was not filled in, so what the deployed `{}` holds is unknown",
+                "the configuration's value here is a template expression (`${{...}}`, `[parameters(...)]`) that was not filled in, so what the deployed `{}` holds is unknown",
                 c.key
             );
             c.fix = Some("paste the rendered configuration (`terraform show -json`, or what the platform prints) instead of the template".into());
@@ -248,16 +255,16 @@ fn template_values(evaluation: &mut Evaluation) {
         return;
     }
     // The diagnoses of a mismatch no longer hold; the template says why.
-    evaluation
-        .findings
-        .retain(|f| f.area != Area::Policy || !f.message.contains("${"));
+    evaluation.findings.retain(|f| {
+        f.area != Area::Policy || !(f.message.contains("${") || f.message.contains("[parameters("))
+    });
     evaluation.findings.insert(
         0,
         Finding::new(
             "policy-template-variable",
             Severity::Warning,
             Area::Policy,
-            format!("{} hold template values (`${{...}}`) that were not filled in: claimcheck cannot know what the deployed configuration holds there", keys.join(", ")),
+            format!("{} hold template values (`${{...}}`, `[parameters(...)]`) that were not filled in: claimcheck cannot know what the deployed configuration holds there", keys.join(", ")),
         )
         .with_fix("paste the rendered configuration: `terraform show -json` (a plan or the state), or what the platform prints (`gcloud ... describe`, `vault read`, `az ... list`)"),
     );
@@ -910,6 +917,12 @@ mod tests {
             .as_deref()
             .unwrap()
             .starts_with("undecided: `issuer`, `audiences`"));
+        // An ARM template's expressions are template values too.
+        let arm = serde_json::json!({"type": "Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials",
+            "name": "id/c", "properties": {"issuer": "[format('https://oidc.circleci.com/org/{0}', parameters('orgId'))]",
+            "subject": sub, "audiences": ["[parameters('orgId')]"]}});
+        let e = evaluate(&arm.to_string(), Some(&claims), 2000);
+        assert_eq!(e.verdict, None, "{:#?}", e.checks);
         // A literal subject that does not match still denies.
         let e = evaluate(&azure("org/other/project/p/user/u"), Some(&claims), 2000);
         assert_eq!(e.verdict, Some(Verdict::Deny));

@@ -93,9 +93,13 @@ fn api_names(map: &Map<String, Value>) -> Cow<'_, Map<String, Value>> {
 }
 
 /// A role as terraform-provider-vault (which Pulumi's provider wraps) writes it: a `bound_claims` value holding
-/// `,` is sent as the list of its parts, each trimmed (`jwtAuthBackendRoleDataToWrite`).
+/// `,` is sent as the list of its parts, each trimmed (`jwtAuthBackendRoleDataToWrite`), unless the resource
+/// sets `disable_bound_claims_parsing` (Pulumi: `disableBoundClaimsParsing`, read here after `snake`).
 fn terraform_written(role: Cow<'_, Map<String, Value>>) -> Cow<'_, Map<String, Value>> {
     let split = |v: &Value| v.as_str().is_some_and(|s| s.contains(','));
+    if role.get("disable_bound_claims_parsing") == Some(&Value::Bool(true)) {
+        return role;
+    }
     if !role
         .get("bound_claims")
         .and_then(Value::as_object)

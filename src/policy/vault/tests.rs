@@ -604,3 +604,25 @@ fn malformed_role_fields_are_not_ignored() {
         .iter()
         .any(|r| r.key == "bound_subject" && r.result == Outcome::Fail));
 }
+
+/// terraform-provider-vault splits a `bound_claims` value at `,`, unless `disable_bound_claims_parsing` is set.
+#[test]
+fn terraform_splits_bound_claims_at_commas_unless_told_not_to() {
+    let c = claims();
+    let state = |disable: bool| {
+        json!({"version": 4, "terraform_version": "1.7.5", "resources": [{"mode": "managed",
+            "type": "vault_jwt_auth_backend_role", "name": "deploy", "instances": [{"attributes": {
+                "backend": "jwt", "role_name": "deploy", "role_type": "jwt", "user_claim": "sub",
+                "bound_audiences": ["11111111-1111-1111-1111-111111111111"], "bound_claims_type": "string",
+                "bound_claims": {"oidc.circleci.com/vcs-ref": "refs/heads/main,refs/heads/dev"},
+                "disable_bound_claims_parsing": disable}}]}]})
+    };
+    assert_eq!(
+        evaluate(&state(false), "", c.as_object(), NOW).verdict,
+        Some(Verdict::Allow)
+    );
+    assert_eq!(
+        evaluate(&state(true), "", c.as_object(), NOW).verdict,
+        Some(Verdict::Deny)
+    );
+}
