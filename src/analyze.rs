@@ -102,6 +102,27 @@ pub fn analyze(input: &Input<'_>) -> Report {
     report
 }
 
+/// Whether what the error `code` reports is something the pasted configuration decides. Not the account's OIDC
+/// providers and their audiences, the issuer's keys, which provider a job's credential file names, whether a
+/// Vault role exists, nor (without the auth config) Vault's issuer check: a configuration that accepts the
+/// token does not contradict those.
+fn decided_by_the_configuration(report: &Report, code: &str) -> bool {
+    let vault_config = !report
+        .findings
+        .iter()
+        .any(|f| f.code == "vault-config-not-given");
+    match code {
+        "sts-no-oidc-provider"
+        | "sts-incorrect-audience"
+        | "sts-verification-key"
+        | "gcp-error-invalid-target"
+        | "vault-error-signature"
+        | "vault-error-role-not-found" => false,
+        "vault-error-issuer" | "vault-error-discovery-issuer" => vault_config,
+        _ => true,
+    }
+}
+
 /// `text` without ANSI escape sequences (`ESC [ ... letter`, and a lone `ESC`).
 fn strip_ansi(text: &str) -> std::borrow::Cow<'_, str> {
     if !text.contains('\u{1b}') {
@@ -150,9 +171,9 @@ fn cross_check(report: &Report, explained: &[(policy::PolicyKind, Finding)]) -> 
             .with_fix("paste the configuration of the platform that printed the error"),
         );
     } else if report.verdict == Some(Verdict::Allow)
-        && explained
-            .iter()
-            .any(|(k, f)| *k == kind && f.severity == Severity::Error)
+        && explained.iter().any(|(k, f)| {
+            *k == kind && f.severity == Severity::Error && decided_by_the_configuration(report, f.code)
+        })
     {
         out.push(
             Finding::new(
@@ -454,6 +475,9 @@ mod tests {
             codes(denied),
             ["error-text-contradicts-verdict", "sts-access-denied"]
         );
+        // What the account decides, not the policy: no contradiction with an allowing policy.
+        let no_provider = "An error occurred (InvalidIdentityToken) when calling the AssumeRoleWithWebIdentity operation: No OpenIDConnect provider found in your account for https://oidc.circleci.com/org/x";
+        assert_eq!(codes(no_provider), ["sts-no-oidc-provider"]);
         let entra =
             "AADSTS70021: No matching federated identity record found for presented assertion.";
         assert_eq!(
