@@ -172,7 +172,9 @@ fn cross_check(report: &Report, explained: &[(policy::PolicyKind, Finding)]) -> 
         );
     } else if report.verdict == Some(Verdict::Allow)
         && explained.iter().any(|(k, f)| {
-            *k == kind && f.severity == Severity::Error && decided_by_the_configuration(report, f.code)
+            *k == kind
+                && f.severity == Severity::Error
+                && decided_by_the_configuration(report, f.code)
         })
     {
         out.push(

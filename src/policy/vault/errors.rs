@@ -59,9 +59,23 @@ pub fn explain_error_text(text: &str, claims: Option<&Map<String, Value>>) -> Ve
     }
     if text.contains("\" is missing") {
         let name = quoted_after(text, "claim \"").unwrap_or("?");
+        // The pasted token has the claim: the failing job sent another one (a custom-webhook pipeline's, with no
+        // vcs claims), or the key names the claim otherwise (a JSON pointer).
+        let has = claims.is_some_and(|c| super::pointer::get_claim(c, name).is_some());
+        let message = if has {
+            format!(
+                "vault: the role binds claim `{name}`, which the token vault read does not carry, yet the pasted token does ({}): the failing job sent another token (a custom-webhook pipeline's has no vcs claims), or the role names the claim another way",
+                token_value(claims, name).trim().trim_end_matches('.')
+            )
+        } else {
+            format!(
+                "vault: the role binds claim `{name}`, which the token does not carry.{}",
+                token_value(claims, name)
+            )
+        };
         add(
             "vault-error-claim-missing",
-            format!("vault: the role binds claim `{name}`, which the token does not carry.{}", token_value(claims, name)),
+            message,
             "a key starting with `/` is a JSON pointer: write CircleCI claim names without the leading `/`; vcs claims are absent for custom-webhook pipelines",
         );
     }
@@ -231,5 +245,16 @@ mod tests {
             );
         }
         assert!(explain_error_text("AccessDenied", None).is_empty());
+    }
+
+    #[test]
+    fn a_missing_claim_the_pasted_token_has_means_another_token() {
+        let claims = serde_json::json!({"oidc.circleci.com/vcs-ref": "refs/heads/main"});
+        let text = "error validating claims: claim \"oidc.circleci.com/vcs-ref\" is missing";
+        let found = explain_error_text(text, claims.as_object());
+        assert!(found[0].message.ends_with("yet the pasted token does (this token's `oidc.circleci.com/vcs-ref` is `refs/heads/main`): the failing job sent another token (a custom-webhook pipeline's has no vcs claims), or the role names the claim another way"), "{}", found[0].message);
+        let without = serde_json::json!({"sub": "x"});
+        let found = explain_error_text(text, without.as_object());
+        assert_eq!(found[0].message, "vault: the role binds claim `oidc.circleci.com/vcs-ref`, which the token does not carry. this token has no claim `oidc.circleci.com/vcs-ref`.");
     }
 }
