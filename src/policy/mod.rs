@@ -583,6 +583,21 @@ fn not_a_document(text: &str) -> Option<Evaluation> {
             "this is `terraform plan`'s text output, a diff for people to read, not a document claimcheck can evaluate",
             "run `terraform plan -out plan.tfplan`, then paste `terraform show -json plan.tfplan` (or `terraform show -json` for the state)",
         ))
+    } else if t.starts_with("az ") && t.contains("federated-credential") && t.contains("--issuer") {
+        Some((
+            PolicyKind::Azure,
+            "this is the `az` command that creates a federated credential, with its flags, not the credential as Entra stores it",
+            "run it, then paste `az identity federated-credential list --identity-name <identity> --resource-group <group>` (or `az ad app federated-credential list --id <app-id>`)",
+        ))
+    } else if t.starts_with("gcloud ")
+        && t.contains("workload-identity-pools providers")
+        && t.contains("--issuer-uri")
+    {
+        Some((
+            PolicyKind::Gcp,
+            "this is the `gcloud` command that creates or updates a provider, with its flags, not the provider as Google stores it",
+            "run it, then paste `gcloud iam workload-identity-pools providers describe <id> --workload-identity-pool <pool> --location global --format=json`",
+        ))
     } else if t.starts_with("ROLE\t") || t.contains("\nASSUMEROLEPOLICYDOCUMENT\t") {
         Some((
             PolicyKind::Aws,
@@ -932,6 +947,22 @@ mod tests {
         let e = evaluate(&vault.to_string(), Some(&claims), 2000);
         assert_eq!(e.verdict, None, "{:#?}", e.checks);
         assert_eq!(e.findings[0].code, "policy-template-variable");
+    }
+
+    #[test]
+    fn the_commands_that_create_a_credential_or_a_provider_say_what_to_paste() {
+        let az = "az identity federated-credential create --name cc --identity-name id --resource-group rg \\\n  --issuer https://oidc.circleci.com/org/o --subject org/o/project/p/user/u --audiences o";
+        let e = evaluate(az, None, 0);
+        assert_eq!(e.info.kind, Some(PolicyKind::Azure));
+        assert_eq!(e.findings[0].code, "policy-format-not-supported");
+        let gcloud = "gcloud iam workload-identity-pools providers create-oidc cc --location global \\\n  --workload-identity-pool p --issuer-uri https://oidc.circleci.com/org/o --attribute-mapping google.subject=assertion.sub";
+        let e = evaluate(gcloud, None, 0);
+        assert_eq!(e.info.kind, Some(PolicyKind::Gcp));
+        assert!(e.findings[0]
+            .fix
+            .as_deref()
+            .unwrap()
+            .contains("providers describe"));
     }
 
     #[test]

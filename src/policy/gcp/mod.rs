@@ -26,6 +26,7 @@
 //! | `gcp-condition-invalid` | error | the condition does not compile (syntax, undeclared variable): google refuses to save it |
 //! | `gcp-mapping-invalid` | error | a mapping expression does not compile: google refuses to save it |
 //! | `gcp-no-provider-accepts` | error | a list of providers was pasted (`providers list`) and none accepts the token |
+//! | `gcp-providers-not-oidc` | info | the list holds AWS, SAML or X.509 providers, which are not evaluated |
 //! | `gcp-error-attribute-condition` | error | error text: `The given credential is rejected by the attribute condition.` |
 //! | `gcp-error-audience` | error | error text: the audience in the token does not match the provider |
 //! | `gcp-error-subject-too-long` | error | error text: mapped `google.subject` over 127 bytes |
@@ -116,12 +117,30 @@ pub fn evaluate(
     match doc {
         Value::Array(items) if is_list(items) => {
             let detected = recognize(doc);
-            let items: Vec<(String, &Value)> = items
+            // A pool's AWS, SAML or X.509 providers never take a CircleCI token: only its OIDC ones are read.
+            let other = |v: &Value| {
+                v.get("oidc").is_none()
+                    && ["aws", "saml", "x509"].iter().any(|k| v.get(k).is_some())
+            };
+            let all: Vec<(String, &Value)> = items
                 .iter()
                 .enumerate()
                 .map(|(i, v)| (format!("/{i}"), v))
                 .collect();
-            evaluate_list(&items, detected, &spans, claims, now)
+            let oidc: Vec<(String, &Value)> =
+                all.iter().filter(|(_, v)| !other(v)).cloned().collect();
+            let skipped = all.len() - oidc.len();
+            if oidc.is_empty() || skipped == 0 {
+                return evaluate_list(&all, detected, &spans, claims, now);
+            }
+            let mut e = evaluate_list(&oidc, detected, &spans, claims, now);
+            e.findings.push(Finding::new(
+                "gcp-providers-not-oidc",
+                Severity::Info,
+                Area::Policy,
+                format!("{skipped} of the pool's providers are AWS, SAML or X.509 providers, which never take an OIDC token: only the {} OIDC ones were evaluated", oidc.len()),
+            ));
+            e
         }
         _ if input::read(doc).is_none() => {
             let items = nested_providers(doc);

@@ -801,3 +801,31 @@ fn a_terraform_plan_is_read_from_its_planned_values() {
         Some("undecided: `google_iam_workload_identity_pool_provider.circleci.attribute_condition` is known only after apply")
     );
 }
+
+/// A pool's `providers list` with AWS and SAML providers: only the OIDC ones are evaluated, and the report says so.
+#[test]
+fn a_providers_list_evaluates_only_its_oidc_providers() {
+    let c = token();
+    let mut oidc = one(
+        "assertion.aud == 'o'",
+        json!({"google.subject": "assertion.sub"}),
+    );
+    oidc["name"] = json!("projects/1/locations/global/workloadIdentityPools/p/providers/cc");
+    let aws = json!({"name": "projects/1/locations/global/workloadIdentityPools/p/providers/aws",
+        "aws": {"accountId": "123456789012"}, "attributeMapping": {"google.subject": "assertion.arn"}});
+    let saml = json!({"name": "projects/1/locations/global/workloadIdentityPools/p/providers/saml",
+        "saml": {"idpMetadataXml": "<xml/>"}, "attributeMapping": {"google.subject": "assertion.subject"}});
+    let e = evaluate(&json!([aws, oidc, saml]), "", c.as_object(), NOW);
+    assert_eq!(e.verdict, Some(Verdict::Allow), "{:#?}", e.checks);
+    assert!(
+        e.checks
+            .iter()
+            .all(|r| r.statement.as_deref().is_none_or(|s| s.contains("`cc`"))),
+        "{:#?}",
+        e.checks
+    );
+    assert!(e
+        .findings
+        .iter()
+        .any(|f| f.code == "gcp-providers-not-oidc"));
+}
