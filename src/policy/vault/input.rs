@@ -209,39 +209,67 @@ pub fn read_all(doc: &Value) -> Vec<VaultInput<'_>> {
             configs.push((pointer, config));
         }
     }
-    let config = match &configs[..] {
-        [one] => Some(one.clone()),
-        _ => None,
-    };
     let within = nested::within(doc);
-    let and_config = if config.is_some() {
-        " with its auth config"
-    } else {
-        ""
-    };
-    let (config_pointer, config) = config.map_or((String::new(), None), |(p, c)| (p, Some(c)));
     if roles.is_empty() {
-        return config
-            .map(|c| VaultInput {
+        return match &configs[..] {
+            [(pointer, config)] => vec![VaultInput {
                 role: None,
-                config: Some(c),
+                config: Some(config.clone()),
                 detected: format!("vault JWT auth config in {within}"),
                 role_pointer: String::new(),
-                config_pointer: config_pointer.clone(),
-            })
-            .into_iter()
-            .collect();
+                config_pointer: pointer.clone(),
+            }],
+            _ => Vec::new(),
+        };
     }
     roles
         .into_iter()
-        .map(|(pointer, role)| VaultInput {
-            role: Some(role),
-            config: config.clone(),
-            detected: format!("vault JWT auth role in {within}{and_config}"),
-            role_pointer: pointer,
-            config_pointer: config_pointer.clone(),
+        .map(|(pointer, role)| {
+            let linked = config_of(&role, &configs);
+            VaultInput {
+                detected: format!(
+                    "vault JWT auth role in {within}{}",
+                    if linked.is_some() {
+                        " with its auth config"
+                    } else {
+                        ""
+                    }
+                ),
+                config_pointer: linked.map(|(p, _)| p.clone()).unwrap_or_default(),
+                config: linked.map(|(_, c)| c.clone()),
+                role: Some(role),
+                role_pointer: pointer,
+            }
         })
         .collect()
+}
+
+/// The auth config of `role`: the one mounted at the role's `backend` (Terraform's `path`, `jwt` when not
+/// written), else the only config when the role or the config does not say where it is mounted.
+fn config_of<'c, 'a>(
+    role: &Map<String, Value>,
+    configs: &'c [(String, Cow<'a, Map<String, Value>>)],
+) -> Option<&'c (String, Cow<'a, Map<String, Value>>)> {
+    let mount = |m: &Map<String, Value>, key: &str| {
+        m.get(key)
+            .and_then(Value::as_str)
+            .map(|s| s.trim_matches('/').to_string())
+    };
+    match mount(role, "backend") {
+        Some(backend) => configs
+            .iter()
+            .find(|(_, c)| mount(c, "path").as_deref() == Some(backend.as_str()))
+            .or_else(|| match configs {
+                [only] if only.1.get("path").is_none() => Some(only),
+                _ => None,
+            }),
+        None => match configs {
+            [only] => Some(only),
+            _ => configs
+                .iter()
+                .find(|(_, c)| mount(c, "path").is_none_or(|p| p == "jwt")),
+        },
+    }
 }
 
 #[cfg(test)]

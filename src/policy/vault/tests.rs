@@ -626,3 +626,35 @@ fn terraform_splits_bound_claims_at_commas_unless_told_not_to() {
         Some(Verdict::Deny)
     );
 }
+
+/// A role is read with the auth backend mounted at its `backend`, not with whichever backend the state holds.
+#[test]
+fn a_role_is_read_with_the_backend_it_is_mounted_on() {
+    let c = claims();
+    let backend = |path: &str, issuer: &str| {
+        json!({"mode": "managed", "type": "vault_jwt_auth_backend", "name": path, "instances": [{"attributes": {
+            "path": path, "type": "jwt", "bound_issuer": issuer,
+            "oidc_discovery_url": issuer}}]})
+    };
+    let role = json!({"mode": "managed", "type": "vault_jwt_auth_backend_role", "name": "deploy", "instances": [{"attributes": {
+        "backend": "circleci", "role_name": "deploy", "role_type": "jwt", "user_claim": "sub",
+        "bound_audiences": ["11111111-1111-1111-1111-111111111111"]}}]});
+    let ours = backend("circleci", c["iss"].as_str().unwrap());
+    let github = backend("github", "https://token.actions.githubusercontent.com");
+    let state = |resources: Value| json!({"version": 4, "terraform_version": "1.7.5", "resources": resources});
+    let e = evaluate(&state(json!([github, ours, role])), "", c.as_object(), NOW);
+    assert_eq!(e.verdict, Some(Verdict::Allow), "{:#?}", e.checks);
+    assert!(e
+        .info
+        .detected
+        .as_deref()
+        .unwrap()
+        .ends_with("with its auth config"));
+    // Only another mount's backend: the role's config was not pasted.
+    let e = evaluate(&state(json!([github, role])), "", c.as_object(), NOW);
+    assert_eq!(e.verdict, Some(Verdict::Allow), "{:#?}", e.checks);
+    assert!(e
+        .findings
+        .iter()
+        .any(|f| f.code == "vault-config-not-given"));
+}
