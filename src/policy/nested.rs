@@ -27,17 +27,8 @@ pub fn find(
             Value::Object(map) if !pointer.is_empty() && is_one(map) => found.push((pointer, map)),
             Value::Object(map) if depth < MAX_DEPTH => {
                 // Pushed in reverse so that objects come out in document order.
-                let plan = pointer.is_empty() && map.contains_key("resource_changes");
                 for (k, v) in map.iter().rev() {
-                    let superseded = match k.as_str() {
-                        "inputs" => map.contains_key("outputs"),
-                        "before" => map.get("after").is_some_and(Value::is_object),
-                        "planned_values" | "prior_state" | "configuration" => plan,
-                        "sensitive_values" | "before_sensitive" | "after_sensitive"
-                        | "after_unknown" => true,
-                        _ => false,
-                    };
-                    if superseded {
+                    if superseded(map, k, pointer.is_empty()) {
                         continue;
                     }
                     stack.push((v, pointer_push(&pointer, k), depth + 1));
@@ -52,6 +43,20 @@ pub fn find(
         }
     }
     found
+}
+
+/// Whether the member `key` of `map` (the document itself when `top`) is a copy of a resource that another copy
+/// supersedes, or a mask of one: see [`find`]. Every platform's search skips the same copies.
+pub fn superseded(map: &Map<String, Value>, key: &str, top: bool) -> bool {
+    match key {
+        "inputs" => map.contains_key("outputs"),
+        "before" => map.get("after").is_some_and(Value::is_object),
+        "planned_values" | "prior_state" | "configuration" => {
+            top && map.contains_key("resource_changes")
+        }
+        "sensitive_values" | "before_sensitive" | "after_sensitive" | "after_unknown" => true,
+        _ => false,
+    }
 }
 
 /// What kind of document `doc` is, as in "found in terraform state".

@@ -12,7 +12,6 @@
 //! | `aws-offline-limits` | info | what STS checks that cannot be checked offline |
 //! | `policy-rejected-by-iam` | error | IAM would refuse to save the document (the verdict is then deny) |
 //! | `aws-several-roles` | info | the input holds several roles: which one was evaluated, and why |
-//! | `aws-resource-side` | info | one resource's copies differ (a plan's before/after, Pulumi inputs/outputs): which was read |
 
 use std::borrow::Cow;
 
@@ -53,7 +52,6 @@ pub fn evaluate(
     now: i64,
 ) -> Evaluation {
     let mut all = parse::find_all(doc);
-    let sides = one_side_per_resource(doc, &mut all);
     let Some(default) = parse::default_pick(&all) else {
         let finding = Finding::new(
             "policy-no-statement",
@@ -64,9 +62,7 @@ pub fn evaluate(
         return Evaluation::unusable(PolicyInfo::default(), vec![finding]);
     };
     if all.len() == 1 {
-        let mut ev = evaluate_found(all.swap_remove(0), doc, text, claims, now).0;
-        ev.findings.splice(0..0, sides);
-        return ev;
+        return evaluate_found(all.swap_remove(0), doc, text, claims, now).0;
     }
     // Each role evaluated, when there is a token to choose by.
     let results: Vec<(Evaluation, bool)> = match claims {
@@ -143,98 +139,7 @@ pub fn evaluate(
         )
         .with_fix("to check another role, paste only its trust policy (`aws iam get-role --role-name <role>`)"),
     );
-    ev.findings.splice(1..1, sides);
     ev
-}
-
-/// Where one resource's trust policy appears more than once, its copies ranked: a Terraform plan's planned
-/// values, then its change's `after`, `before`, and the prior state; a Pulumi resource's `outputs` (what is
-/// deployed), then its `inputs`. `None` for a policy that is no copy of a resource's.
-fn side(doc: &Value, pointer: &str) -> Option<(String, u8, &'static str)> {
-    let mut at = pointer;
-    while let Some(i) = at.rfind('/') {
-        at = &at[..i];
-        let Some(Value::Object(o)) = doc.pointer(at) else {
-            continue;
-        };
-        let rest = &pointer[at.len()..];
-        if let Some(urn) = o.get("urn").and_then(Value::as_str) {
-            let (rank, name) = if rest.starts_with("/outputs/") {
-                (0, "`outputs` (what is deployed)")
-            } else {
-                (1, "`inputs`")
-            };
-            return Some((urn.to_string(), rank, name));
-        }
-        if let Some(address) = o.get("address").and_then(Value::as_str) {
-            let (rank, name) = if pointer.starts_with("/planned_values/") {
-                (0, "the planned values")
-            } else if rest.starts_with("/change/after/") {
-                (1, "the change's `after`")
-            } else if rest.starts_with("/change/before/") {
-                (2, "the change's `before` (what is deployed now)")
-            } else if pointer.starts_with("/prior_state/") {
-                (3, "the prior state (what is deployed now)")
-            } else {
-                (0, "its values")
-            };
-            return Some((address.to_string(), rank, name));
-        }
-    }
-    None
-}
-
-/// Keep one copy of each resource's trust policy (see [`side`]), so that a plan's before and after, or a Pulumi
-/// resource's inputs and outputs, are not taken for two roles of which the allowing one is picked. An info
-/// finding names each resource whose copies differ and which one was read.
-fn one_side_per_resource(doc: &Value, all: &mut Vec<parse::Found<'_>>) -> Vec<Finding> {
-    if all.len() < 2 {
-        return Vec::new();
-    }
-    let sides: Vec<Option<(String, u8, &'static str)>> =
-        all.iter().map(|f| side(doc, &f.pointer)).collect();
-    let best = |key: &str| {
-        sides
-            .iter()
-            .flatten()
-            .filter(|(k, _, _)| k == key)
-            .map(|(_, rank, _)| *rank)
-            .min()
-    };
-    let keep: Vec<bool> = sides
-        .iter()
-        .map(|s| s.as_ref().is_none_or(|(k, rank, _)| best(k) == Some(*rank)))
-        .collect();
-    let mut findings = Vec::new();
-    for (i, s) in sides.iter().enumerate() {
-        let Some((key, _, name)) = s.as_ref().filter(|_| keep[i]) else {
-            continue;
-        };
-        let dropped: Vec<&str> = (0..all.len())
-            .filter(|&j| !keep[j] && all[j].source != all[i].source)
-            .filter_map(|j| sides[j].as_ref().filter(|(k, _, _)| k == key).map(|s| s.2))
-            .collect();
-        if !dropped.is_empty() {
-            findings.push(
-                Finding::new(
-                    "aws-resource-side",
-                    Severity::Info,
-                    Area::Policy,
-                    format!(
-                        "`{key}` holds its trust policy more than once, and the copies differ: claimcheck read {name}, not {}",
-                        dropped.join(", ")
-                    ),
-                )
-                .with_fix("to check the deployed role, paste its trust policy (`aws iam get-role --role-name <role>`)"),
-            );
-        }
-    }
-    let mut i = 0;
-    all.retain(|_| {
-        i += 1;
-        keep[i - 1]
-    });
-    findings
 }
 
 /// How the pasted document names the role whose trust policy is at `pointer`, from the nearest enclosing object:

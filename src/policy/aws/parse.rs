@@ -307,6 +307,10 @@ fn candidates(value: &Value) -> Vec<Found<'_>> {
                 }
                 if depth < MAX_SEARCH_DEPTH {
                     for (k, child) in map {
+                        // A plan's `before`, Pulumi's `inputs`, ...: the copy another copy supersedes.
+                        if crate::policy::nested::superseded(map, k, pointer.is_empty()) {
+                            continue;
+                        }
                         if child.is_object() || child.is_array() {
                             queue.push((child, pointer_push(&pointer, k), depth + 1));
                         }
