@@ -169,6 +169,14 @@ pub struct SignatureReport {
     pub key_id: Option<String>,
 }
 
+/// User input as a message quotes it: whole up to `max` characters, else its first `max` and `…`.
+pub fn excerpt(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_string(),
+    }
+}
+
 /// Everything claimcheck concluded from one set of inputs.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Report {

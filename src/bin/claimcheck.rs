@@ -12,7 +12,7 @@ use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use claimcheck::report::{Area, Finding, Outcome, Report, Severity, Verdict};
+use claimcheck::report::{excerpt, Area, Finding, Outcome, Report, Severity, Verdict};
 use claimcheck::{analyze, circleci, time, Input};
 
 const HELP: &str = "claimcheck: why can't my CircleCI job assume this role?
@@ -138,13 +138,10 @@ fn looks_like_token(text: &str) -> bool {
 /// An argument as messages quote it: a token is cut after its first characters, so that a message (which ends
 /// up in a CI log) never holds a usable credential; anything else is cut at 80 characters.
 fn shown(text: &str) -> String {
-    let max = if looks_like_token(text) { 12 } else { 80 };
-    match text.char_indices().nth(max) {
-        Some((cut, _)) if looks_like_token(text) => {
-            format!("{}… (a token, shortened)", &text[..cut])
-        }
-        Some((cut, _)) => format!("{}…", &text[..cut]),
-        None => text.to_string(),
+    if looks_like_token(text) {
+        format!("{} (a token, shortened)", excerpt(text, 12))
+    } else {
+        excerpt(text, 80)
     }
 }
 

@@ -294,13 +294,9 @@ pub fn prepare(state: &SharedState) -> Prepared {
     }
 }
 
-/// Shorten user input for a message, on a char boundary.
+/// Shorten user input for a message.
 fn excerpt(text: &str) -> String {
-    const MAX: usize = 40;
-    match text.char_indices().nth(MAX) {
-        Some((i, _)) => format!("{}…", text.get(..i).unwrap_or_default()),
-        None => text.to_string(),
-    }
+    crate::report::excerpt(text, 40)
 }
 
 #[cfg(test)]

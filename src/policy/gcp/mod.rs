@@ -565,18 +565,10 @@ fn invalid(
              updated, so gcloud would refuse this configuration (`INVALID_ARGUMENT`) and no token can be accepted \
              through it",
             e.describe(expr),
-            shortened(expr)
+            crate::report::excerpt(expr, 200)
         ),
     )
     .with_fix(e.hint.clone().unwrap_or_else(|| default_fix.to_string()))
-}
-
-/// An expression as a message quotes it: whole up to 200 characters, else its start.
-fn shortened(expr: &str) -> String {
-    match expr.char_indices().nth(200) {
-        Some((cut, _)) => format!("{}…", &expr[..cut]),
-        None => expr.to_string(),
-    }
 }
 
 fn claim_str<'a>(claims: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
