@@ -78,7 +78,8 @@ impl Source {
         match v.into_string() {
             Ok(text)
                 if !path.exists()
-                    && (looks_like_token(&text) || text.trim_start().starts_with('{')) =>
+                    && (claimcheck::token::looks_like_jwt(&text)
+                        || text.trim_start().starts_with('{')) =>
             {
                 Source::Text(text)
             }
@@ -127,18 +128,10 @@ impl Source {
     }
 }
 
-/// Whether an argument is a JWT itself rather than a file name: `eyJ` (base64url of `{"`), optionally after
-/// `Bearer `, with a `.`.
-fn looks_like_token(text: &str) -> bool {
-    let t = text.trim();
-    let t = t.strip_prefix("Bearer ").unwrap_or(t).trim_start();
-    t.starts_with("eyJ") && t.contains('.')
-}
-
 /// An argument as messages quote it: a token is cut after its first characters, so that a message (which ends
 /// up in a CI log) never holds a usable credential; anything else is cut at 80 characters.
 fn shown(text: &str) -> String {
-    if looks_like_token(text) {
+    if claimcheck::token::looks_like_jwt(text) {
         format!("{} (a token, shortened)", excerpt(text, 12))
     } else {
         excerpt(text, 80)

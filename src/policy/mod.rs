@@ -327,44 +327,13 @@ fn trust_fields(kind: PolicyKind) -> (&'static str, &'static [&'static str]) {
 /// names it.
 fn known_after_apply(doc: &Value, kind: PolicyKind, evaluation: &mut Evaluation) {
     let (resource_type, fields) = trust_fields(kind);
-    let Some(changes) = doc.get("resource_changes").and_then(Value::as_array) else {
+    if fields.is_empty() {
         return;
-    };
-    let mut unknown: Vec<String> = Vec::new();
-    fn walk(v: &Value, path: &str, fields: &[&str], out: &mut Vec<String>) {
-        match v {
-            Value::Bool(true) if fields.iter().any(|f| path.split('.').any(|p| p == *f)) => {
-                out.push(path.to_string())
-            }
-            Value::Object(m) => m.iter().for_each(|(k, v)| {
-                walk(
-                    v,
-                    &if path.is_empty() {
-                        k.clone()
-                    } else {
-                        format!("{path}.{k}")
-                    },
-                    fields,
-                    out,
-                )
-            }),
-            Value::Array(a) => a.iter().for_each(|v| walk(v, path, fields, out)),
-            _ => {}
-        }
     }
-    for change in changes.iter().filter(|c| {
-        !fields.is_empty()
-            && c.get("type")
-                .and_then(Value::as_str)
-                .is_some_and(|t| t.contains(resource_type))
-    }) {
-        let address = change.get("address").and_then(Value::as_str).unwrap_or("?");
-        if let Some(after_unknown) = change.get("change").and_then(|c| c.get("after_unknown")) {
-            let mut here = Vec::new();
-            walk(after_unknown, "", fields, &mut here);
-            unknown.extend(here.into_iter().map(|f| format!("`{address}.{f}`")));
-        }
-    }
+    let unknown: Vec<String> = nested::unknown_after_apply(doc, resource_type, fields)
+        .into_iter()
+        .map(|(address, field)| format!("`{}.{field}`", address.unwrap_or("?")))
+        .collect();
     if unknown.is_empty() {
         return;
     }
@@ -550,10 +519,13 @@ fn evaluate_yaml(
 /// `--output text`): what to run instead.
 fn not_a_document(text: &str) -> Option<Evaluation> {
     let t = text.trim_start();
-    // A token where the configuration belongs (the two inputs swapped).
-    let bare = t.trim_end();
-    let bare = bare.strip_prefix("Bearer ").unwrap_or(bare);
-    if bare.starts_with("eyJ") && bare.contains('.') && !bare.contains(char::is_whitespace) {
+    // A token where the configuration belongs (the two inputs swapped): one word, so not a document holding one.
+    if crate::token::looks_like_jwt(t)
+        && !t
+            .trim()
+            .trim_start_matches("Bearer ")
+            .contains(char::is_whitespace)
+    {
         let finding = Finding::new(
             "policy-is-a-token",
             Severity::Error,

@@ -59,6 +59,51 @@ pub fn superseded(map: &Map<String, Value>, key: &str, top: bool) -> bool {
     }
 }
 
+/// In a Terraform plan, the fields of resources whose type contains `resource_type` (any resource when it is
+/// empty) that are known only after
+/// apply (`true` in the change's `after_unknown`) and are, or lie under, one of `fields`: each with its
+/// resource's address (when the plan gives one) and its dotted path, in plan order.
+pub fn unknown_after_apply<'a>(
+    doc: &'a Value,
+    resource_type: &str,
+    fields: &[&str],
+) -> Vec<(Option<&'a str>, String)> {
+    fn walk(v: &Value, path: &str, fields: &[&str], out: &mut Vec<String>) {
+        match v {
+            Value::Bool(true) if path.split('.').any(|p| fields.contains(&p)) => {
+                out.push(path.to_string())
+            }
+            Value::Object(m) => m.iter().for_each(|(k, v)| {
+                let path = if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                };
+                walk(v, &path, fields, out)
+            }),
+            Value::Array(a) => a.iter().for_each(|v| walk(v, path, fields, out)),
+            _ => {}
+        }
+    }
+    let changes = doc.get("resource_changes").and_then(Value::as_array);
+    let mut out = Vec::new();
+    for change in changes.into_iter().flatten().filter(|c| {
+        resource_type.is_empty()
+            || c.get("type")
+                .and_then(Value::as_str)
+                .is_some_and(|t| t.contains(resource_type))
+    }) {
+        let Some(after_unknown) = change.get("change").and_then(|c| c.get("after_unknown")) else {
+            continue;
+        };
+        let address = change.get("address").and_then(Value::as_str);
+        let mut paths = Vec::new();
+        walk(after_unknown, "", fields, &mut paths);
+        out.extend(paths.into_iter().map(|p| (address, p)));
+    }
+    out
+}
+
 /// What kind of document `doc` is, as in "found in terraform state".
 pub fn within(doc: &Value) -> &'static str {
     if doc.get("terraform_version").is_some() {

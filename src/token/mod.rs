@@ -71,6 +71,14 @@ pub struct Decoded {
     pub json_pasted: bool,
 }
 
+/// Whether `text` is a compact JWT by its look, as pasted where something else was expected: `eyJ` (base64url
+/// of `{"`), optionally after `Bearer `, with a `.`. Not a decode: cheap enough for any input.
+pub fn looks_like_jwt(text: &str) -> bool {
+    let t = text.trim();
+    let t = t.strip_prefix("Bearer ").unwrap_or(t).trim_start();
+    t.starts_with("eyJ") && t.contains('.')
+}
+
 /// Decode a pasted token. Never panics; linear time.
 pub fn decode(input: &str) -> Decoded {
     let mut d = Decoded {

@@ -385,21 +385,9 @@ fn embedded<'a>(doc: &'a Value, pointer: String, what: &str) -> Option<Found<'a>
 /// something the plan creates, typically the OIDC provider): `resource_changes[].address` where
 /// `change.after_unknown.assume_role_policy` is `true`. Such a plan holds no document to read.
 pub fn unknown_until_apply(value: &Value) -> Vec<&str> {
-    let Some(changes) = value.get("resource_changes").and_then(Value::as_array) else {
-        return Vec::new();
-    };
-    changes
-        .iter()
-        .filter(|rc| {
-            rc.pointer("/change/after_unknown/assume_role_policy")
-                .and_then(Value::as_bool)
-                == Some(true)
-        })
-        .map(|rc| {
-            rc.get("address")
-                .and_then(Value::as_str)
-                .unwrap_or("aws_iam_role")
-        })
+    crate::policy::nested::unknown_after_apply(value, "", &["assume_role_policy"])
+        .into_iter()
+        .map(|(address, _)| address.unwrap_or("aws_iam_role"))
         .take(8)
         .collect()
 }
