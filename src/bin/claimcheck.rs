@@ -377,18 +377,7 @@ fn run(args: &CheckArgs) -> Result<Run, String> {
         }
     }
     // What makes the run unusable is in the report too, for a script reading `--json`.
-    for problem in &problems {
-        report.findings.push(Finding::new(
-            "input-unusable",
-            Severity::Error,
-            if problem.starts_with("no keys") {
-                Area::Signature
-            } else {
-                Area::Token
-            },
-            problem.lines().next().unwrap_or_default().to_string(),
-        ));
-    }
+    report.findings.extend(problems.iter().map(|p| unusable(p)));
     report.unusable_input |= !problems.is_empty();
     // Exit status 2 goes with no verdict: a script must not read `allow` from an input claimcheck refused (an
     // unusable key set) or `deny` from a signature check beside a policy it could not read.
@@ -396,6 +385,25 @@ fn run(args: &CheckArgs) -> Result<Run, String> {
         report.verdict = None;
     }
     Ok(Run { report, problems })
+}
+
+/// The `input-unusable` finding for a problem that makes the run unusable (its first line), in the area of the
+/// input it is about, as the messages of [`Source`], [`no_usable_key`] and [`NO_TOKEN`] name it.
+fn unusable(problem: &str) -> Finding {
+    let message = problem.lines().next().unwrap_or_default().to_string();
+    let area = [
+        ("policy", Area::Policy),
+        ("keys", Area::Signature),
+        ("error text", Area::StsError),
+    ]
+    .into_iter()
+    .find(|(what, _)| {
+        ["cannot read the", "the", "no"]
+            .iter()
+            .any(|lead| message.starts_with(&format!("{lead} {what} ")))
+    })
+    .map_or(Area::Token, |(_, area)| area);
+    Finding::new("input-unusable", Severity::Error, area, message)
 }
 
 /// `Some(message)` when the keys text holds no key to verify with: the signature cannot be checked, and
@@ -458,25 +466,7 @@ fn main() -> ExitCode {
             // With `--json` a script still gets the object it parses, saying why there is no verdict.
             if args.json {
                 let mut report = Report::empty(args.at.unwrap_or_else(now));
-                let message = e.lines().next().unwrap_or_default().to_string();
-                // Which input it is about, as the messages of `Source` name it.
-                let area = [
-                    ("policy", Area::Policy),
-                    ("keys", Area::Signature),
-                    ("error text", Area::StsError),
-                ]
-                .into_iter()
-                .find(|(what, _)| {
-                    message.starts_with(&format!("cannot read the {what} "))
-                        || message.starts_with(&format!("the {what} "))
-                })
-                .map_or(Area::Token, |(_, area)| area);
-                report.findings.push(Finding::new(
-                    "input-unusable",
-                    Severity::Error,
-                    area,
-                    message,
-                ));
+                report.findings.push(unusable(&e));
                 report.unusable_input = true;
                 if let Some(json) = json_report(&report) {
                     print_out(&json);
