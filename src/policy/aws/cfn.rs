@@ -198,6 +198,13 @@ impl Resolver<'_> {
         }
     }
 
+    /// The account the stack deploys to: never checked offline, written as claimcheck writes it elsewhere so the
+    /// ARN still reads as one, and noted, so the principal reads it as the stack's own account (not a placeholder).
+    fn account(&mut self, name: &str) -> String {
+        self.note(format!("`${{{name}}}` = the account the stack deploys to (`{ACCOUNT}`)"));
+        ACCOUNT.to_string()
+    }
+
     /// `${name}`, recorded as unresolved.
     fn left(&mut self, name: &str) -> String {
         self.misses += 1;
@@ -272,7 +279,7 @@ impl Resolver<'_> {
                     out.push_str(&v);
                 }
                 (_, Some(d)) if sls => out.push_str(d),
-                _ if name == "aws:accountId" => out.push_str(ACCOUNT),
+                _ if name == "aws:accountId" => out.push_str(&self.account(name)),
                 _ if sls => {
                     let left = self.left(name);
                     out.push_str(&left);
@@ -478,8 +485,7 @@ impl Resolver<'_> {
         match name {
             "AWS::Partition" => return "aws".to_string(),
             "AWS::URLSuffix" => return "amazonaws.com".to_string(),
-            // Never checked offline; written as claimcheck writes it elsewhere, so the ARN still reads as one.
-            "AWS::AccountId" => return ACCOUNT.to_string(),
+            "AWS::AccountId" => return self.account(name),
             pseudo if pseudo.starts_with("AWS::") => return self.left(pseudo),
             _ => {}
         }
