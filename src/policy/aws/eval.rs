@@ -323,6 +323,20 @@ fn sts_checks(ctx: &Context, claims: &Map<String, Value>, checks: &mut Vec<Check
         },
         fix: (!aud_present).then(|| "mint the token with an audience: `circleci run oidc get --claims '{\"aud\":\"<org ID>\"}'`, or use $CIRCLE_OIDC_TOKEN_V2".into()),
     });
+    if !claims.contains_key("sub") {
+        // Shown only when missing: every CircleCI token has one (aws-actions/configure-aws-credentials#502).
+        result = Outcome::Fail;
+        checks.push(Check {
+            statement: Some(STS_LABEL.into()),
+            key: "sub".into(),
+            operator: "present".into(),
+            expected: Value::String("a subject".into()),
+            actual: Value::Null,
+            result: Outcome::Fail,
+            explanation: "the token has no `sub`: STS refuses it with `InvalidIdentityToken: Missing a required claim: sub` before reading the policy".into(),
+            fix: Some("use the token CircleCI minted ($CIRCLE_OIDC_TOKEN_V2) unchanged: it always has a `sub`".into()),
+        });
+    }
     if ctx.provider.is_none() {
         result = Outcome::Fail;
         checks.push(Check {
