@@ -201,7 +201,9 @@ impl Resolver<'_> {
     /// The account the stack deploys to: never checked offline, written as claimcheck writes it elsewhere so the
     /// ARN still reads as one, and noted, so the principal reads it as the stack's own account (not a placeholder).
     fn account(&mut self, name: &str) -> String {
-        self.note(format!("`${{{name}}}` = the account the stack deploys to (`{ACCOUNT}`)"));
+        self.note(format!(
+            "`${{{name}}}` = the account the stack deploys to (`{ACCOUNT}`)"
+        ));
         ACCOUNT.to_string()
     }
 

@@ -72,7 +72,29 @@ pub enum Lookup<'a> {
     Present(&'a Entry),
     Missing(Missing),
     /// Present in the real request, but its value cannot be known offline.
-    Unknowable,
+    Unknowable(Unknowable),
+}
+
+/// Why a key's value cannot be known offline.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Unknowable {
+    /// A global key (`aws:SourceIp`, `sts:...`): the live request sets it.
+    Request,
+    /// `iam:ResourceTag/<tag>`: a tag on the role, in the account.
+    RoleTag,
+    /// A claim AWS documents as a key for CircleCI cloud's org issuers only, used with another issuer.
+    CloudOnly,
+}
+
+/// The CircleCI claim AWS exposes only for providers `oidc.circleci.com/org/<org-id>` (the service authorization
+/// reference lists `oidc.circleci.com/org/${OrgId}:oidc.circleci.com/project-id`).
+const CLOUD_ONLY_CLAIM: &str = "oidc.circleci.com/project-id";
+
+/// Whether `provider` (an issuer without scheme) is CircleCI cloud's per-org issuer.
+fn cloud_org_provider(provider: &str) -> bool {
+    provider
+        .strip_prefix("oidc.circleci.com/org/")
+        .is_some_and(|org| !org.is_empty() && !org.contains('/'))
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -130,6 +152,9 @@ impl Context {
         let mut entries = Vec::new();
         if let Some(p) = &provider {
             for claim in EXPOSED_CLAIMS {
+                if claim == CLOUD_ONLY_CLAIM && !cloud_org_provider(p) {
+                    continue;
+                }
                 if let Some(value) = claims.get(claim).and_then(claim_strings) {
                     entries.push(Entry {
                         key: format!("{p}:{claim}"),
@@ -171,7 +196,11 @@ impl Context {
         // `aws:CurrentTime`/`aws:EpochTime` are answered by `global`; every other global key depends on the
         // live request.
         if prefix("aws:") || prefix("sts:") {
-            return Lookup::Unknowable;
+            return Lookup::Unknowable(Unknowable::Request);
+        }
+        // A documented key of `sts:AssumeRoleWithWebIdentity`: the tags of the role being assumed.
+        if prefix("iam:ResourceTag/") {
+            return Lookup::Unknowable(Unknowable::RoleTag);
         }
         let Some((prefix, claim)) = key.rsplit_once(':') else {
             return Lookup::Missing(Missing::NotInRequest);
@@ -180,6 +209,9 @@ impl Context {
             return Lookup::Missing(Missing::NoProvider);
         };
         if prefix.eq_ignore_ascii_case(provider) {
+            if claim.eq_ignore_ascii_case(CLOUD_ONLY_CLAIM) && !cloud_org_provider(provider) {
+                return Lookup::Unknowable(Unknowable::CloudOnly);
+            }
             let known = EXPOSED_CLAIMS.iter().any(|c| c.eq_ignore_ascii_case(claim));
             if known {
                 return Lookup::Missing(Missing::ClaimAbsent {
@@ -346,7 +378,10 @@ mod tests {
                 claim: "sub".into()
             })
         );
-        assert_eq!(c.lookup("aws:SourceIp", &cl), Lookup::Unknowable);
+        assert_eq!(
+            c.lookup("aws:SourceIp", &cl),
+            Lookup::Unknowable(Unknowable::Request)
+        );
         assert_eq!(
             c.lookup("s3:prefix", &cl),
             Lookup::Missing(Missing::NotInRequest)

@@ -24,7 +24,7 @@ use serde_json::{Map, Value};
 
 use crate::report::{Check, Outcome, Verdict};
 
-use super::context::{Context, CtxValue, Lookup, Missing, EXPOSED_CLAIMS};
+use super::context::{Context, CtxValue, Lookup, Missing, Unknowable, EXPOSED_CLAIMS};
 use super::dates;
 use super::glob;
 use super::operators::{Base, Family, Operator, Qualifier};
@@ -574,7 +574,7 @@ fn condition_check(
 enum Resolved<'a> {
     Value(CtxValue, &'a str),
     Missing(Missing),
-    Unknowable,
+    Unknowable(Unknowable),
 }
 
 fn resolve<'a>(key: &'a str, ctx: &'a Context, claims: &Map<String, Value>) -> Resolved<'a> {
@@ -584,7 +584,19 @@ fn resolve<'a>(key: &'a str, ctx: &'a Context, claims: &Map<String, Value>) -> R
     match ctx.lookup(key, claims) {
         Lookup::Present(e) => Resolved::Value(e.value.clone(), e.claim.as_str()),
         Lookup::Missing(m) => Resolved::Missing(m),
-        Lookup::Unknowable => Resolved::Unknowable,
+        Lookup::Unknowable(why) => Resolved::Unknowable(why),
+    }
+}
+
+/// Why `key`'s value is unknown offline.
+fn unknowable(key: &str, why: Unknowable, ctx: &Context) -> String {
+    match why {
+        Unknowable::Request => format!("`{key}` depends on the live request (not on the token)"),
+        Unknowable::RoleTag => format!("`{key}` is a tag on the role in your account (not in the token)"),
+        Unknowable::CloudOnly => format!(
+            "AWS documents `oidc.circleci.com/project-id` as a key only for CircleCI cloud's issuers (`oidc.circleci.com/org/<org-id>`); whether STS sets `{key}` for the issuer `{}` is unconfirmed",
+            ctx.provider.as_deref().unwrap_or_default()
+        ),
     }
 }
 
@@ -640,28 +652,41 @@ fn evaluate_condition(
         return null_condition(c, &resolved, ctx);
     }
     match resolved {
-        Resolved::Unknowable => (
+        Resolved::Unknowable(why) => (
             Outcome::Unknown,
             None,
             None,
-            format!("`{}` depends on the live request (not on the token), so claimcheck cannot evaluate it offline", c.key),
+            format!(
+                "{}, so claimcheck cannot evaluate it offline",
+                unknowable(c.key, why, ctx)
+            ),
         ),
         Resolved::Missing(m) => {
             let reason = missing_reason(c.key, &m, ctx);
             // A set qualifier decides a missing key before `IfExists` does: `ForAnyValue:...IfExists` is still
             // false (IAM's observed behaviour; AWS documents neither order).
             let (result, rule) = if op.qualifier == Some(Qualifier::ForAllValues) {
-                (Outcome::Pass, format!("`{name}` is true on a missing key: with no values, none can fail"))
+                (
+                    Outcome::Pass,
+                    format!("`{name}` is true on a missing key: with no values, none can fail"),
+                )
             } else if op.qualifier == Some(Qualifier::ForAnyValue) {
-                let mut rule = format!("`{name}` is false on a missing key: there is no value to match");
+                let mut rule =
+                    format!("`{name}` is false on a missing key: there is no value to match");
                 if op.if_exists {
                     rule.push_str(" (`IfExists` does not make it true: IAM applies `ForAnyValue` to a missing key first; AWS does not document the combination, so this is unconfirmed)");
                 }
                 (Outcome::Fail, rule)
             } else if op.if_exists {
-                (Outcome::Pass, format!("`{name}` is true on a missing key (that is what `IfExists` means)"))
+                (
+                    Outcome::Pass,
+                    format!("`{name}` is true on a missing key (that is what `IfExists` means)"),
+                )
             } else if op.base.negated() {
-                (Outcome::Pass, format!("a negated operator such as `{name}` is true on a missing key"))
+                (
+                    Outcome::Pass,
+                    format!("a negated operator such as `{name}` is true on a missing key"),
+                )
             } else {
                 (Outcome::Fail, format!("a missing key makes `{name}` false"))
             };
@@ -680,8 +705,16 @@ fn null_condition(
     ctx: &Context,
 ) -> (Outcome, Option<CtxValue>, Option<Missing>, String) {
     let (present, actual, missing) = match resolved {
-        Resolved::Unknowable => {
-            return (Outcome::Unknown, None, None, format!("whether `{}` is present depends on the live request, which claimcheck cannot see", c.key));
+        Resolved::Unknowable(why) => {
+            return (
+                Outcome::Unknown,
+                None,
+                None,
+                format!(
+                    "whether it is present is unknown: {}",
+                    unknowable(c.key, *why, ctx)
+                ),
+            );
         }
         Resolved::Missing(m) => (false, None, Some(m.clone())),
         Resolved::Value(v, _) => (true, Some(v.clone()), None),
