@@ -335,7 +335,7 @@ pub fn diagnose(
         if let Some(m) = &ce.missing {
             match m {
                 Missing::NotExposed { claim: name, .. } => {
-                    let sugg = not_exposed_fix(name, claims, sub.as_ref(), &provider);
+                    let sugg = not_exposed_fix(name, &c.values, claims, sub.as_ref(), &provider);
                     let deny_fires = !allow && ce.outcome == Outcome::Pass;
                     let decisive = deny_fires || (allow && ce.outcome == Outcome::Fail);
                     out.push(finding(
@@ -388,7 +388,12 @@ pub fn diagnose(
                 && !op.if_exists
                 && ce.outcome == Outcome::Pass
             {
-                out.push(finding("for-all-values-missing-key", Severity::Warning, format!("`{}` in {label} passes only because `{}` is missing: `ForAllValues:` is true on a missing key, which makes this Allow weaker than it looks", c.operator, c.key), format!("drop `ForAllValues:` (use `{}`), or add a `Null: {{\"{}\": \"false\"}}` condition", op.base.name(), c.key), at()));
+                // On a key AWS never sets, requiring it would refuse every job: the fix is the `sub` condition.
+                let f = match &ce.missing {
+                    Some(Missing::NotExposed { claim, .. }) => format!("AWS never sets `{}`, so requiring it (dropping `ForAllValues:` or adding `Null`) would refuse every job; {}", c.key, not_exposed_fix(claim, &c.values, claims, sub.as_ref(), &provider)),
+                    _ => format!("drop `ForAllValues:` (use `{}`), or add a `Null: {{\"{}\": \"false\"}}` condition", op.base.name(), c.key),
+                };
+                out.push(finding("for-all-values-missing-key", Severity::Warning, format!("`{}` in {label} passes only because `{}` is missing: `ForAllValues:` is true on a missing key, which makes this Allow weaker than it looks", c.operator, c.key), f, at()));
             }
         }
         if ce.outcome != Outcome::Fail || !allow || op.base.family() != Family::String {
@@ -644,14 +649,23 @@ fn sts(claims: &Map<String, Value>, ctx: &Context, ev: &PolicyEval, out: &mut Ve
 }
 
 /// The `sub` pattern that achieves a condition on a claim AWS does not expose.
-fn not_exposed_fix(
+/// How to say through `sub` what a condition on an unexposed `claim` meant. The branch or repository is the
+/// condition's own (the one the policy lets in, or for a negated operator the one it keeps), never the token's:
+/// the token being debugged may be the very one the policy keeps out.
+fn not_exposed_fix<S: AsRef<str>>(
     claim: &str,
+    values: &[S],
     claims: &Map<String, Value>,
     sub: Option<&SubParts>,
     provider: &str,
 ) -> String {
     let (org, project) = sub.map_or(("<org>", "<project>"), |s| (s.org, s.project));
-    let value = str_claim(claims, claim).map(str::to_string);
+    let value = values
+        .iter()
+        .map(AsRef::as_ref)
+        .find(|v| !v.is_empty())
+        .or_else(|| str_claim(claims, claim))
+        .map(str::to_string);
     let key = format!("{provider}:sub");
     match claim.to_ascii_lowercase().as_str() {
         "oidc.circleci.com/vcs-ref" => format!(
