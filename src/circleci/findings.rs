@@ -439,7 +439,7 @@ fn check_iss(iss: &str, out: &mut Vec<Finding>) -> Option<String> {
                 Severity::Info,
                 Area::Token,
                 format!("`iss` is the root issuer `https://{CLOUD_HOST}` (a token minted with `circleci run oidc get --root-issuer`): it names no org"),
-                "the platform's provider must be `https://oidc.circleci.com` itself (AWS condition keys then start with `oidc.circleci.com:`); check the org with `oidc.circleci.com/org-id`",
+                "the platform's provider must be `https://oidc.circleci.com` itself (AWS condition keys then start with `oidc.circleci.com:`); that provider trusts every CircleCI org and the job chooses `aud`, so pin your org in `sub` (`org/<org-id>/*`; GCP and Vault can also check `oidc.circleci.com/org-id`, AWS cannot)",
             ));
         } else {
             out.push(unrecognized_iss(&shown));

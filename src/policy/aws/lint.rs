@@ -32,6 +32,10 @@ use super::operators::{Base, Qualifier};
 use super::parse::{finding, Effect, Locator, Policy, Statement};
 
 /// The OIDC providers a statement's principal names (`Some(vec![])` for a wildcard principal).
+/// The provider of `circleci run oidc get --root-issuer` tokens.
+const ROOT_PROVIDER: &str = "oidc.circleci.com";
+const ROOT_FIX: &str = "pin your org in `sub`: `StringLike` on `oidc.circleci.com:sub` with `org/<org-id>/*` (or `org/<org-id>/project/<project-id>/*`)";
+
 fn oidc_providers<'a>(st: &Statement<'a>) -> Option<Vec<&'a str>> {
     let p = st.principal.as_ref().filter(|p| !p.negated)?;
     let mut out = Vec::new();
@@ -199,12 +203,24 @@ pub fn lint(policy: &Policy, loc: Locator<'_>, stack_account: bool) -> Vec<Findi
         if wildcard_principal {
             out.push(finding("principal-wildcard", Severity::Warning, format!("{label} allows `\"Principal\": \"*\"`: any identity that satisfies the conditions can assume the role"), "use `{\"Federated\": \"arn:aws:iam::<ACCOUNT_ID>:oidc-provider/<issuer>\"}`", at("Principal")));
         }
+        // `--root-issuer` tokens: one provider for every CircleCI org, whose `aud` the minting job chooses.
+        let root = providers
+            .iter()
+            .any(|p| p.eq_ignore_ascii_case(ROOT_PROVIDER));
         if st.conditions.is_empty() {
             out.push(finding(
                 "oidc-principal-without-conditions",
                 Severity::Warning,
-                format!("{label} trusts the OIDC provider with no condition: every token the issuer mints (every project and branch of the org) can assume the role"),
-                "add conditions on `aud` (the org ID) and `sub` (a project, and a branch for V2 tokens)",
+                if root {
+                    format!("{label} trusts CircleCI's root issuer `{ROOT_PROVIDER}` with no condition: every job of every CircleCI org can assume the role")
+                } else {
+                    format!("{label} trusts the OIDC provider with no condition: every token the issuer mints (every project and branch of the org) can assume the role")
+                },
+                if root {
+                    ROOT_FIX
+                } else {
+                    "add conditions on `aud` (the org ID) and `sub` (a project, and a branch for V2 tokens)"
+                },
                 at("Principal"),
             ));
         } else if !st
@@ -221,10 +237,16 @@ pub fn lint(policy: &Policy, loc: Locator<'_>, stack_account: bool) -> Vec<Findi
                 if has_project { Severity::Info } else { Severity::Warning },
                 if has_project {
                     format!("{label} has no condition on `sub`; its `oidc.circleci.com/project-id` condition pins the project, but not the branch")
+                } else if root {
+                    format!("{label} has no condition on `sub`: the root issuer `{ROOT_PROVIDER}` is shared by every CircleCI org and the job chooses `aud`, so any job of any org can assume the role")
                 } else {
                     format!("{label} has no condition on `sub`: any project of the org can assume the role")
                 },
-                "add `StringLike` on `<provider>:sub` with `org/<org>/project/<project>/user/*` (or a V2 branch pattern)",
+                if root {
+                    ROOT_FIX
+                } else {
+                    "add `StringLike` on `<provider>:sub` with `org/<org>/project/<project>/user/*` (or a V2 branch pattern)"
+                },
                 at("Condition"),
             ));
         }
