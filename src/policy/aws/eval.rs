@@ -986,11 +986,32 @@ fn present(
             let actual = values.first().copied().unwrap_or("");
             let (r, hit) = any_expected(c, base, actual, ctx, claims, vars);
             let result = if base.negated() { not(r) } else { r };
+            // `aws:CurrentTime`/`aws:EpochTime` are the evaluation time, not a claim; an ordering operator is
+            // satisfied rather than matched.
+            let who = if ctx.global(claim).is_some() {
+                format!("the evaluation time `{claim}`")
+            } else {
+                format!("the token's `{claim}`")
+            };
+            let ordering = matches!(base.family(), Family::Numeric | Family::Date);
+            let (matches, does_not) = if ordering {
+                ("satisfies `", "does not satisfy `")
+            } else {
+                ("matches `", "does not match ")
+            };
             let text = match (r, base.negated()) {
-                (Outcome::Pass, false) => ["the token's `", claim, "` `", actual, "` matches `", hit.unwrap_or_default(), "`, compared ", how(base)].concat(),
-                (Outcome::Pass, true) => text!("the token's `{claim}` `{actual}` matches `{}`, so `{name}` is false", hit.unwrap_or_default()),
+                (Outcome::Pass, false) => if ordering {
+                    [who.as_str(), " `", actual, "` ", matches, &name, "` against `", hit.unwrap_or_default(), "`, compared ", how(base)].concat()
+                } else {
+                    [&who, " `", actual, "` ", matches, hit.unwrap_or_default(), "`, compared ", how(base)].concat()
+                },
+                (Outcome::Pass, true) => text!("{who} `{actual}` matches `{}`, so `{name}` is false", hit.unwrap_or_default()),
                 (Outcome::Fail, false) => {
-                    let mut s = ["the token's `", claim, "` `", actual, "` does not match "].concat();
+                    let mut s = [&who, " `", actual, "` ", does_not].concat();
+                    if ordering {
+                        s.push_str(&name);
+                        s.push_str("` against ");
+                    }
                     expected.push_to(&mut s);
                     s.push_str(", compared ");
                     s.push_str(how(base));
@@ -999,9 +1020,9 @@ fn present(
                     }
                     s
                 }
-                (Outcome::Fail, true) => text!("the token's `{claim}` `{actual}` matches none of {expected}, so `{name}` is true"),
+                (Outcome::Fail, true) => text!("{who} `{actual}` matches none of {expected}, so `{name}` is true"),
                 (Outcome::Unknown, _) if base.positive() == Base::StringEqualsIgnoreCase && !(actual.is_ascii() && c.values.iter().all(|v| v.is_ascii())) => format!("AWS does not document how `{name}` folds the case of letters outside ASCII, so claimcheck cannot tell whether the token's `{claim}` `{actual}` matches {expected} (it compares ASCII letters without case)"),
-                (Outcome::Unknown, _) => format!("claimcheck cannot compare the token's `{claim}` `{actual}` with {expected} {} (a value is not of that type, or a policy variable has no value)", how(base)),
+                (Outcome::Unknown, _) => format!("claimcheck cannot compare {who} `{actual}` with {expected} {} (a value is not of that type, or a policy variable has no value)", how(base)),
             };
             (result, text)
         }
