@@ -469,22 +469,36 @@ pub fn diagnose(
             {
                 out.push(finding("project-id-as-org-id", Severity::Error, format!("the `sub` value in {label} starts with `org/<project ID>`: the project ID is where the org ID belongs"), format!("the org ID is `{}`", org.clone().unwrap_or_default()), at()));
             }
-            if c.values
+            let case_only = c
+                .values
                 .iter()
-                .any(|v| value_matches(op.base, v, actual, true))
-                && !c
-                    .values
-                    .iter()
-                    .any(|v| value_matches(op.base, v, actual, false))
-            {
-                let f = format!("write the value exactly as the token has it: `{actual}` (values compare case-sensitively; `StringEqualsIgnoreCase` exists for exact matches)");
+                .find(|v| value_matches(op.base, v, actual, true))
+                .filter(|_| {
+                    !c.values
+                        .iter()
+                        .any(|v| value_matches(op.base, v, actual, false))
+                });
+            if let Some(v) = case_only {
+                // A pattern keeps its wildcards: only its letters take the token's case (writing the token's
+                // whole value would pin, say, the one user that `user/*` let in).
+                let pattern = (op.base == Base::StringLike)
+                    .then(|| with_case_of(v, actual))
+                    .flatten()
+                    .filter(|fixed| fixed != actual);
+                let (message, f) = match &pattern {
+                    Some(fixed) => (
+                        format!("`{}` in {label}: the pattern `{v}` would match the token's `{actual}` if letter case were ignored", c.key),
+                        format!("write the pattern with the token's letter case: `{fixed}` (values compare case-sensitively)"),
+                    ),
+                    None => (
+                        format!("`{}` in {label} differs from the token's `{actual}` only in letter case", c.key),
+                        format!("write the value exactly as the token has it: `{actual}` (values compare case-sensitively; `StringEqualsIgnoreCase` exists for exact matches)"),
+                    ),
+                };
                 out.push(finding(
                     "value-case-mismatch",
                     Severity::Error,
-                    format!(
-                        "`{}` in {label} differs from the token's `{actual}` only in letter case",
-                        c.key
-                    ),
+                    message,
                     f.clone(),
                     at(),
                 ));
@@ -652,6 +666,59 @@ fn sts(claims: &Map<String, Value>, ctx: &Context, ev: &PolicyEval, out: &mut Ve
 /// How to say through `sub` what a condition on an unexposed `claim` meant. The branch or repository is the
 /// condition's own (the one the policy lets in, or for a negated operator the one it keeps), never the token's:
 /// the token being debugged may be the very one the policy keeps out.
+/// `pattern` (a `StringLike` glob) with each literal letter written as the character of `text` it matches when
+/// case is ignored; `None` when it does not match so, or holds a policy variable.
+fn with_case_of(pattern: &str, text: &str) -> Option<String> {
+    if glob::has_variable(pattern) {
+        return None;
+    }
+    let p: Vec<char> = pattern.chars().collect();
+    let t: Vec<char> = text.chars().collect();
+    // The two-pointer match that remembers the last `*`, noting which character each literal matched; a
+    // retry after a `*` overwrites the notes of the attempt it abandons.
+    let mut matched: Vec<Option<char>> = vec![None; p.len()];
+    let (mut pi, mut ti) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while ti < t.len() {
+        match p.get(pi) {
+            Some('*') => {
+                star = Some((pi, ti));
+                pi += 1;
+            }
+            Some('?') => {
+                pi += 1;
+                ti += 1;
+            }
+            Some(&c) if c.eq_ignore_ascii_case(&t[ti]) => {
+                matched[pi] = Some(t[ti]);
+                pi += 1;
+                ti += 1;
+            }
+            _ => {
+                let (sp, st) = star?;
+                star = Some((sp, st + 1));
+                pi = sp + 1;
+                ti = st + 1;
+            }
+        }
+    }
+    if p[pi..].iter().any(|&c| c != '*') {
+        return None;
+    }
+    Some(
+        p.iter()
+            .zip(&matched)
+            .map(|(&c, m)| {
+                if c == '*' || c == '?' {
+                    c
+                } else {
+                    m.unwrap_or(c)
+                }
+            })
+            .collect(),
+    )
+}
+
 fn not_exposed_fix<S: AsRef<str>>(
     claim: &str,
     values: &[S],
@@ -929,6 +996,29 @@ fn near_miss(expected: &str, actual: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_pattern_takes_the_token_case_and_keeps_its_wildcards() {
+        let token =
+            "org/o/project/p/user/u1/vcs-origin/github.com/acme-corp/tools/vcs-ref/refs/heads/main";
+        assert_eq!(
+            with_case_of(
+                "org/o/project/p/user/*/vcs-origin/github.com/Acme-Corp/tools/*",
+                token
+            )
+            .as_deref(),
+            Some("org/o/project/p/user/*/vcs-origin/github.com/acme-corp/tools/*")
+        );
+        // A `*` that first swallows too much: the letters after it are those of the final match.
+        assert_eq!(
+            with_case_of("*A*MAIN", "xaymain").as_deref(),
+            Some("*a*main")
+        );
+        assert_eq!(with_case_of("?B", "ab").as_deref(), Some("?b"));
+        assert_eq!(with_case_of("org/*/X", "org/a/y"), None);
+        assert_eq!(with_case_of("${aws:username}", "x"), None);
+        assert_eq!(with_case_of("", ""), Some(String::new()));
+    }
 
     #[test]
     fn sub_parts() {
