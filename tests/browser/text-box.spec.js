@@ -73,3 +73,21 @@ test('an example, Clear and a link replace what was typed; typing then edits wha
   }, linked);
   await expect(policy).toHaveValue(linked);
 });
+
+test('a script that sets a box and dispatches a plain `input` Event is analyzed like a paste', async ({ page }) => {
+  await openApp(page, `#at=${AT}`);
+  // How many scripts and extensions drive a form: not an InputEvent, so it has no `inputType`.
+  await page.evaluate((t) => {
+    const box = document.getElementById('token-input');
+    box.value = t;
+    box.dispatchEvent(new Event('input', { bubbles: true }));
+  }, circleToken({ version: 'v2' }));
+  await expect(page.locator('[data-sub-version]')).toHaveAttribute('data-sub-version', 'v2');
+  await page.evaluate((p) => {
+    const box = document.getElementById('policy-input');
+    box.value = p;
+    box.dispatchEvent(new Event('input', { bubbles: true }));
+  }, policyWithSub('org/x/project/y/user/z'));
+  await expect(page.locator('[data-verdict]')).toHaveAttribute('data-verdict', 'deny');
+  // (The fixture fails the test on any uncaught page error, e.g. reading `inputType` of a plain Event.)
+});

@@ -6,6 +6,7 @@
 //! the element only when the value differs from that: a link, an example or *Clear*, never the echo of a
 //! keystroke.
 
+use wasm_bindgen::JsCast;
 use web_sys::{HtmlTextAreaElement, InputEvent};
 use yew::prelude::*;
 
@@ -50,10 +51,14 @@ pub fn TextBox(props: &Props) -> Html {
             };
             let text = browser::text_value(&area);
             *holds.borrow_mut() = AttrValue::from(text.clone());
-            let whole = matches!(
-                event.input_type().as_str(),
-                "insertFromPaste" | "insertFromDrop"
-            );
+            // Yew types the event as an `InputEvent`, but a script may dispatch a plain `Event('input')` after
+            // setting the value (which then reads like a paste); `inputType` would throw on it.
+            let whole = event.dyn_ref::<InputEvent>().is_none_or(|e| {
+                matches!(
+                    e.input_type().as_str(),
+                    "insertFromPaste" | "insertFromDrop"
+                )
+            });
             oninput.emit(Typed { text, whole });
         })
     };
