@@ -168,7 +168,7 @@ pub fn App() -> Html {
                     if step >= 2 {
                         if let Some(sub) = &report.sub { <SubView sub={sub.clone()} /> }
                     }
-                    if step >= 3 { <ChecksTable report={report.clone()} /> }
+                    if step >= 3 { <ChecksTable report={report.clone()} stale={state.pending()} /> }
                     if step >= 4 { <Findings report={report.clone()} /> }
                     if step >= 5 {
                         <ClaimsTable report={report.clone()} view={state.view} dispatch={dispatch.clone()} />

@@ -107,13 +107,19 @@ test('in a 1 MB policy one keystroke is analyzed at once, a quick run of them af
   const verdict = page.locator('section.verdict');
   await expect(page.locator('[data-verdict="deny"]')).toBeVisible({ timeout: 60_000 });
   await expect(verdict).not.toContainText('Analyzing', { timeout: 60_000 });
-  // Whether "Analyzing..." is ever shown from now on.
+  // Whether "Analyzing..." is ever shown from now on, and whether a marker of the stale report is left on the
+  // page while it is (the report is then of text no longer in the box).
   await page.evaluate(() => {
     window.__analyzing = false;
+    window.__staleMarkers = [];
     const section = document.querySelector('section.verdict');
     new MutationObserver(() => {
-      window.__analyzing ||= /Analyzing/.test(section.textContent);
-    }).observe(section, { subtree: true, childList: true, characterData: true });
+      if (/Analyzing/.test(section.textContent)) {
+        window.__analyzing = true;
+        if (section.hasAttribute('data-verdict')) window.__staleMarkers.push('data-verdict');
+        if (document.querySelector('[data-check-result]')) window.__staleMarkers.push('data-check-result');
+      }
+    }).observe(section, { subtree: true, childList: true, characterData: true, attributes: true });
   });
   const caret = big.indexOf('"Sid": "S0"') + '"Sid": "S0'.length;
   await policy.focus();
@@ -126,4 +132,6 @@ test('in a 1 MB policy one keystroke is analyzed at once, a quick run of them af
   await expect(page.locator('tr.check', { hasText: 'S0xyzwvu' }).first()).toBeVisible({ timeout: 30_000 });
   await expect(verdict).not.toContainText('Analyzing');
   expect(await page.evaluate(() => window.__analyzing), 'a quick run of keystrokes waits for the pause').toBe(true);
+  expect(await page.evaluate(() => window.__staleMarkers), 'no verdict or check result is shown while waiting').toEqual([]);
+  await expect(page.locator('[data-verdict="deny"]')).toBeVisible();
 });

@@ -14,6 +14,10 @@ use crate::ui::report_prop::ReportProp;
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub report: ReportProp,
+    /// The report is of text no longer in the box (a large input waits for a pause in typing): the rows are
+    /// dimmed and carry no `data-check-result`, so nothing reads a stale result as the current one.
+    #[prop_or_default]
+    pub stale: bool,
 }
 
 fn result(outcome: Outcome) -> (&'static str, &'static str) {
@@ -39,7 +43,7 @@ fn actual(check: &Check, kind: Option<PolicyKind>) -> Html {
     }
 }
 
-fn row(check: &Check, kind: Option<PolicyKind>) -> Html {
+fn row(check: &Check, kind: Option<PolicyKind>, stale: bool) -> Html {
     let (icon, word) = result(check.result);
     // A CEL check expects an expression, not a value: a character diff against the value would be noise.
     let near_miss = (check.result == Outcome::Fail && check.operator != "cel")
@@ -53,7 +57,7 @@ fn row(check: &Check, kind: Option<PolicyKind>) -> Html {
         None => (values(&check.expected), actual(check, kind)),
     };
     html! {
-        <tr class={classes!("check", format!("check-{word}"))} data-check-result={check.result.as_str()}>
+        <tr class={classes!("check", format!("check-{word}"))} data-check-result={(!stale).then(|| check.result.as_str())}>
             <td data-label="Statement">{ rich(check.statement.as_deref().unwrap_or("")) }</td>
             <td data-label="Operator"><code>{ visible(&check.operator) }</code></td>
             <td data-label="Key" class="mono key">{ visible(&check.key) }</td>
@@ -117,7 +121,7 @@ pub fn ChecksTable(props: &Props) -> Html {
         })
     };
     html! {
-        <section class="card checks" aria-labelledby="checks-heading">
+        <section class={classes!("card", "checks", props.stale.then_some("stale"))} aria-labelledby="checks-heading" aria-busy={props.stale.then_some("true")}>
             <h2 id="checks-heading">{ "Checks" }</h2>
             <div class="table-wrap">
                 <table class="checks-table">
@@ -129,7 +133,7 @@ pub fn ChecksTable(props: &Props) -> Html {
                             <th scope="col">{ "Why" }</th>
                         </tr>
                     </thead>
-                    <tbody>{ for rows.into_iter().map(|i| row(&checks[i], props.report.policy.kind)) }</tbody>
+                    <tbody>{ for rows.into_iter().map(|i| row(&checks[i], props.report.policy.kind, props.stale)) }</tbody>
                 </table>
             </div>
             if hidden > 0 {

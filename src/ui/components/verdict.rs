@@ -25,7 +25,10 @@ pub struct Props {
 #[component]
 pub fn VerdictBanner(props: &Props) -> Html {
     let report = &props.report;
-    let (class, icon, headline) = match report.verdict {
+    // While a large input waits for a pause in typing, the report is of text no longer in the box: the banner
+    // shows no verdict (and no `data-verdict`) until the new one is in.
+    let verdict = report.verdict.filter(|_| !props.pending);
+    let (class, icon, headline) = match verdict {
         Some(Verdict::Allow) => (
             "verdict verdict-allow",
             "✓",
@@ -55,7 +58,7 @@ pub fn VerdictBanner(props: &Props) -> Html {
         .iter()
         .filter(|c| c.result == Outcome::Fail)
         .count();
-    let data_verdict = report.verdict.map(|v| match v {
+    let data_verdict = verdict.map(|v| match v {
         Verdict::Allow => "allow",
         Verdict::Deny => "deny",
     });
@@ -64,16 +67,16 @@ pub fn VerdictBanner(props: &Props) -> Html {
             <p class="verdict-headline">
                 <span class="verdict-icon" aria-hidden="true">{ icon }</span>
                 if props.pending { { "Analyzing when you pause typing…" } }
-                else if report.verdict.is_some() { { headline } }
+                else if verdict.is_some() { { headline } }
                 else { { waiting } }
             </p>
-            if let Some(decided_by) = &report.policy.decided_by {
+            if let Some(decided_by) = report.policy.decided_by.as_ref().filter(|_| !props.pending) {
                 <p class="verdict-decided">{ "Decided by: " }{ rich(decided_by) }</p>
             }
             if let Some(fix) = report.first_fix().filter(|_| !props.pending) {
                 <p class="verdict-fix"><strong>{ "Fix: " }</strong>{ rich(fix) }</p>
             }
-            if report.verdict.is_some() && !report.checks.is_empty() {
+            if verdict.is_some() && !report.checks.is_empty() {
                 <p class="verdict-counts">{ format!("{failed} of {} checks failed", report.checks.len()) }</p>
             }
             if let Some(kind) = report.policy.kind {
