@@ -265,3 +265,14 @@ test.describe('history', () => {
     await expect(page).toHaveURL(new RegExp(`#example=${DENY_EXAMPLE}$`));
   });
 });
+
+test('copy buttons are named in plain words: the message markup (backticks) is not read out', async ({ page }) => {
+  await page.goto(`./#example=${DENY_EXAMPLE}`);
+  await expect(page.locator('[data-verdict="deny"]')).toBeVisible();
+  const names = await page
+    .locator('button.copy-button')
+    .evaluateAll((buttons) => buttons.map((b) => b.textContent.replace(/\s+/g, ' ').trim()));
+  // The example suggests a policy for the branch, named after `refs/heads/main`, among other copy buttons.
+  expect(names.some((n) => n.includes('refs/heads/main')), names.join(' | ')).toBe(true);
+  expect(names.filter((n) => n.includes('`'))).toEqual([]);
+});

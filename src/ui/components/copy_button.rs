@@ -5,7 +5,7 @@ use gloo::timers::callback::Timeout;
 use yew::platform::spawn_local;
 use yew::prelude::*;
 
-use super::text::visible;
+use super::text::rich;
 use crate::ui::browser;
 
 /// How long "Copied" (or the failure) stays on the button before it says "Copy" again.
@@ -66,7 +66,7 @@ pub fn CopyButton(props: &Props) -> Html {
     html! {
         <>
             <button type="button" class="copy-button" {onclick}>
-                { label }<span class="visually-hidden">{ " " }{ visible(&props.what) }</span>
+                { label }<span class="visually-hidden">{ " " }{ rich(&props.what) }</span>
             </button>
             <span class="visually-hidden" role="status">{ announcement }</span>
         </>
