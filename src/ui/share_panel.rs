@@ -170,7 +170,7 @@ pub fn SharePanel(props: &Props) -> Html {
             if signed || *keep_signature {
                 <label class="share-option share-keep-signature">
                     <input type="checkbox" checked={*keep_signature} onchange={on_keep} />
-                    { " Include signature (the link can then be used as a credential for up to an hour)" }
+                    { " Include signature (the link can then be used as a credential until the token expires)" }
                 </label>
             }
             if carries_signature {
