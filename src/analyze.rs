@@ -414,6 +414,28 @@ mod tests {
         assert_eq!(report.verdict, None);
         let codes: Vec<_> = report.findings.iter().map(|f| f.code).collect();
         assert!(codes.contains(&"policy-is-a-token"), "{codes:?}");
+        // The failing step's error message (a line, or Google STS's JSON body) where the policy belongs.
+        for error in [
+            "An error occurred (AccessDenied) when calling the AssumeRoleWithWebIdentity operation: Not authorized to perform sts:AssumeRoleWithWebIdentity",
+            r#"{"error":"invalid_grant","error_description":"The given credential is rejected by the attribute condition."}"#,
+        ] {
+            let report = analyze(&Input {
+                token: ex.token,
+                policy: error,
+                now: ex.at,
+                ..Input::default()
+            });
+            assert_eq!(report.verdict, None);
+            let f = report.findings.iter().find(|f| f.code == "policy-is-error-text");
+            assert_eq!(
+                f.map(|f| (f.message.as_str(), f.fix.as_deref())),
+                Some((
+                    "the policy input holds the error message of the failing step, not a trust configuration",
+                    Some("paste it in the \"Error text from the job\" box (`--error-text`), and the role's trust configuration as the policy")
+                )),
+                "{error}"
+            );
+        }
         // Claims pasted as JSON are still claims.
         let report = analyze(&Input {
             token: r#"{"iss": "https://oidc.circleci.com/org/o", "sub": "org/o/project/p/user/u", "Version": "x"}"#,

@@ -204,6 +204,9 @@ fn dispatch(
             Some((body, parameters)) if how.is_none() => {
                 template_body(body, &parameters, claims, now)
             }
+            _ if how.is_none() => {
+                error_text_pasted(source).unwrap_or_else(|| not_recognized(value))
+            }
             _ => not_recognized(value),
         };
     };
@@ -449,7 +452,7 @@ fn not_recognized(value: &Value) -> Evaluation {
         "policy-not-recognized",
         Severity::Error,
         Area::Policy,
-        format!("this JSON is not a trust configuration claimcheck knows: expected {expected}"),
+        format!("this is not a trust configuration claimcheck knows: expected {expected}"),
     )
     .with_fix("paste the trust configuration itself: `aws iam get-role --role-name <name>`, `gcloud iam workload-identity-pools providers describe <id> ... --format=json`, `vault read -format=json auth/jwt/role/<name>` or `az ad app federated-credential list --id <app-id>`");
     Evaluation::unusable(PolicyInfo::default(), vec![finding])
@@ -515,6 +518,23 @@ fn evaluate_yaml(
     evaluation
 }
 
+/// An error message of the failing step (STS's, Google STS's JSON body, Vault's, Entra's) where the
+/// configuration belongs: it has its own input.
+fn error_text_pasted(text: &str) -> Option<Evaluation> {
+    if explain_error_text(text, None).is_empty() {
+        return None;
+    }
+    let finding = Finding::new(
+        "policy-is-error-text",
+        Severity::Error,
+        Area::Policy,
+        "the policy input holds the error message of the failing step, not a trust configuration",
+    )
+    .with_fix("paste it in the \"Error text from the job\" box (`--error-text`), and the role's trust configuration as the policy")
+    .at(Location { line: 1, column: 1 });
+    Some(Evaluation::unusable(PolicyInfo::default(), vec![finding]))
+}
+
 /// Formats that hold the configuration but not as a document (a `vault write` command, the aws cli's
 /// `--output text`): what to run instead.
 fn not_a_document(text: &str) -> Option<Evaluation> {
@@ -535,6 +555,12 @@ fn not_a_document(text: &str) -> Option<Evaluation> {
         .with_fix("give it as the token (the Token box, or `--token`), and the role's trust configuration as the policy")
         .at(Location { line: 1, column: 1 });
         return Some(Evaluation::unusable(PolicyInfo::default(), vec![finding]));
+    }
+    // The error message of the failing step where the configuration belongs (a text holding no document).
+    if !t.contains('{') {
+        if let Some(evaluation) = error_text_pasted(t) {
+            return Some(evaluation);
+        }
     }
     // Formats that hold the configuration but not as a document: what to run instead.
     // A `vault write ... - <<EOF` here-document holds the role itself: read by [`wrapped`].
