@@ -20,7 +20,9 @@ use serde_json::{Map, Value};
 use crate::policy::embedded::Embedded;
 use crate::policy::json::{Duplicate, LazySpans, Locate};
 use crate::policy::Evaluation;
-use crate::report::{Area, Finding, Location, PolicyInfo, Severity, Snippet, Verdict};
+use crate::report::{
+    Area, Check, Finding, Location, Outcome, PolicyInfo, Severity, Snippet, Verdict,
+};
 
 pub mod cfn;
 pub mod context;
@@ -341,7 +343,21 @@ fn evaluate_found<'a>(
         Area::Policy,
         "claimcheck cannot see your account: that the OIDC provider for the token's issuer exists in the role's account, that its audiences include the token's `aud`, and the account ID in the principal are not checked",
     ).with_fix("compare with `aws iam list-open-id-connect-providers` and `aws iam get-open-id-connect-provider --open-id-connect-provider-arn <arn>`"));
-    if let Some((_, codes)) = &rejected {
+    if let Some((f, codes)) = &rejected {
+        // A row of its own: the deny has a failing check even when every condition as written passes.
+        ev.checks.insert(
+            0,
+            Check {
+                statement: Some("IAM (saving the document)".into()),
+                key: "policy document".into(),
+                operator: "accepted by IAM".into(),
+                expected: Value::String("a document IAM saves".into()),
+                actual: Value::String(format!("`MalformedPolicyDocument`: {codes}")),
+                result: Outcome::Fail,
+                explanation: f.message.clone(),
+                fix: f.fix.clone(),
+            },
+        );
         let as_written = ev.decided_by.take().unwrap_or_default();
         let rest = match ev.verdict {
             Some(Verdict::Allow) => format!("; without that, {as_written} would allow"),
