@@ -744,6 +744,7 @@ fn not_exposed_fix<S: AsRef<str>>(
             value.unwrap_or_else(|| "github.com/<owner>/<repo>".into())
         ),
         "oidc.circleci.com/org-id" if provider.eq_ignore_ascii_case("oidc.circleci.com") => format!("the root issuer names no org and the job chooses `aud`: pin the org in `sub` with `StringLike` on `{key}` and `org/{org}/*`"),
+        "oidc.circleci.com/org-id" if str_claim(claims, "aud") != Some(org) => "the org is already pinned by the provider in the key prefix and principal: no condition is needed (this token's `aud` is not the org ID, so testing `aud` for it would refuse the token)".into(),
         "oidc.circleci.com/org-id" => format!("the org is already pinned by the provider in the key prefix and principal; to check it in a condition use `StringEquals` on `{provider}:aud` with `{org}`"),
         "oidc.circleci.com/context-ids" => "AWS cannot see which contexts a job uses; restrict by project and branch in `sub` instead, or use a separate role per context".into(),
         "oidc.circleci.com/ssh-rerun" => "AWS cannot see whether a job is an SSH rerun; no trust-policy condition can exclude those".into(),
