@@ -210,7 +210,33 @@ pub fn evaluate(policy: &Policy, ctx: &Context, claims: &Map<String, Value>) -> 
         });
     }
     decide(policy, &mut ev, sts);
+    deny_rows_from_the_jobs_side(policy, &mut ev);
     ev
+}
+
+/// A row says whether its check is in the job's favour. In an `Allow` statement that is the condition holding;
+/// in a `Deny` statement it is the reverse: a condition that holds is what makes the `Deny` refuse the job, so
+/// its row fails (a deny is never shown over rows that all pass), and one that does not hold passes. The
+/// conditions' own outcomes (`CondEval::outcome`) are unchanged: the verdict and the diagnoses read those.
+fn deny_rows_from_the_jobs_side(policy: &Policy, ev: &mut PolicyEval) {
+    for ce in &ev.conditions {
+        let deny = policy
+            .statements
+            .get(ce.statement)
+            .is_some_and(|st| st.effect == Some(Effect::Deny));
+        let Some(check) = ev.checks.get_mut(ce.check).filter(|_| deny) else {
+            continue;
+        };
+        let note = match ce.outcome {
+            Outcome::Pass => {
+                "; in a `Deny` statement, a condition that holds counts against the job"
+            }
+            Outcome::Fail => "; this `Deny` condition does not hold, so the `Deny` does not apply",
+            Outcome::Unknown => continue,
+        };
+        check.result = not(ce.outcome);
+        check.explanation.push_str(note);
+    }
 }
 
 fn labels(policy: &Policy, ev: &PolicyEval, effect: Effect, result: Outcome) -> Vec<String> {
