@@ -25,6 +25,7 @@
 //! | `vcs-ref-short-name` | error | the `sub` names a branch or tag without `refs/heads/`/`refs/tags/`, and the full ref matches |
 //! | `vcs-origin-fork` | error | the V2 `sub` names a repository, and the token comes from another owner's repository with the same name (e.g. a fork's pull request) |
 //! | `value-case-mismatch` | error | the values differ only in case |
+//! | `sub-other-user` | error | the `sub` value pins another user of the same project |
 //! | `value-near-miss` | error | the values differ in one or two characters (a typo) |
 //! | `for-all-values-missing-key` | warning | `ForAllValues:` passed in an Allow only because the key is missing |
 //! | `deny-applied` | error | an explicit Deny decided the verdict |
@@ -538,6 +539,27 @@ pub fn diagnose(
                 };
                 let f = format!("add the wildcard: `{pattern}`");
                 out.push(finding("string-like-prefix-without-wildcard", Severity::Error, format!("`{v}` in {label} has no `*`, so `StringLike` compares it with the whole value, and the token's `{claim}` `{actual}` only starts with it"), f.clone(), at()));
+                fix = Some(f);
+            }
+        }
+        if fix.is_none() && claim == "sub" && positive {
+            // The user segment names who triggered the pipeline: a value pinning another user refuses everyone
+            // else's jobs (DOMAIN.md 5: "a plain credential pins one user").
+            if let Some((v, other, mine)) = sub.as_ref().and_then(|mine| {
+                c.values.iter().find_map(|v| {
+                    let theirs = SubParts::parse(v)?;
+                    (theirs.org == mine.org
+                        && theirs.project == mine.project
+                        && theirs.user != mine.user
+                        && !theirs.user.contains(['*', '?']))
+                    .then_some((v, theirs.user, mine.user))
+                })
+            }) {
+                let pattern = sub.as_ref().map_or_else(String::new, |s| {
+                    format!("org/{}/project/{}/user/*", s.org, s.project)
+                });
+                let f = format!("the user segment is whoever triggered the pipeline: use `StringLike` with `{pattern}` (every user of the project; add `/vcs-origin/.../vcs-ref/<branch>` to pin a branch with $CIRCLE_OIDC_TOKEN_V2)");
+                out.push(finding("sub-other-user", Severity::Error, format!("`{v}` in {label} pins the user `{other}`, but this job was triggered by `{mine}`: a role pinned to one user refuses everyone else's jobs"), f.clone(), at()));
                 fix = Some(f);
             }
         }
