@@ -173,6 +173,22 @@ test.describe('Examples menu', () => {
     await expect(menu).not.toHaveAttribute('open', '');
     await expect(page.locator('#keys-input')).toBeFocused();
   });
+
+  test('tabbing out of it closes it; tabbing inside it does not', async ({ page }) => {
+    await openApp(page);
+    const menu = page.locator('details.examples-menu');
+    await menu.locator('summary').focus();
+    await page.keyboard.press('Enter');
+    await expect(menu).toHaveAttribute('open', '');
+    await page.keyboard.press('Tab');
+    await expect(menu.locator('button.example').first()).toBeFocused();
+    await expect(menu).toHaveAttribute('open', '');
+    // Past its last example, out of the menu (to the theme toggle: Clear is disabled on the empty page).
+    await menu.locator('button.example').last().focus();
+    await page.keyboard.press('Tab');
+    await expect(menu).not.toHaveAttribute('open', '');
+    await expect(page.locator('button.theme-toggle')).toBeFocused();
+  });
 });
 
 test('copy buttons say "Copied", then go back to "Copy" after about two seconds', async ({ page, context }) => {

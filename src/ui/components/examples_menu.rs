@@ -1,7 +1,8 @@
 //! The "Examples" menu: built-in token + policy pairs (see static/examples/make.py).
 //!
 //! Choosing an example closes the menu and moves the focus to the verdict (the example's outcome); Escape or
-//! a click outside closes it and gives the focus back to its summary (unless the click focused something).
+//! a click outside closes it and gives the focus back to its summary (unless the click focused something);
+//! tabbing out of it closes it.
 
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement, Node};
@@ -74,8 +75,27 @@ pub fn ExamplesMenu(props: &Props) -> Html {
             }
         })
     };
+    // Tabbing out of the open menu closes it (it would otherwise stay open over the verdict). Focus leaving
+    // for nowhere (another window) keeps it open.
+    let onfocusout = {
+        let (menu, summary) = (menu.clone(), summary.clone());
+        Callback::from(move |event: FocusEvent| {
+            let Some(next) = event
+                .related_target()
+                .and_then(|t| t.dyn_into::<Node>().ok())
+            else {
+                return;
+            };
+            let inside = menu
+                .cast::<Element>()
+                .is_some_and(|d| d.contains(Some(&next)));
+            if !inside {
+                close(&menu, &summary, |_| false);
+            }
+        })
+    };
     html! {
-        <details class="examples-menu" ref={menu.clone()} {onkeydown}>
+        <details class="examples-menu" ref={menu.clone()} {onkeydown} {onfocusout}>
             <summary ref={summary}>{ "Examples" }</summary>
             <ul>{ for EXAMPLES.iter().map(item) }</ul>
         </details>
