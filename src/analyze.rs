@@ -436,6 +436,29 @@ mod tests {
                 "{error}"
             );
         }
+        // The role's ARN, and the issuer's key set, where the policy belongs.
+        for (policy, code, fix) in [
+            (
+                "arn:aws:iam::123456789012:role/ci/deploy-role\n",
+                "policy-is-role-arn",
+                "paste the output of `aws iam get-role --role-name deploy-role` (it holds the trust policy)",
+            ),
+            (
+                r#"{"keys": [{"kty": "RSA", "kid": "k1", "n": "AQAB", "e": "AQAB"}]}"#,
+                "policy-is-a-key-set",
+                "paste them in the \"Keys\" box (`--jwks`) to check the token's signature, and the role's trust configuration as the policy",
+            ),
+        ] {
+            let report = analyze(&Input {
+                token: ex.token,
+                policy,
+                now: ex.at,
+                ..Input::default()
+            });
+            assert_eq!(report.verdict, None);
+            let f = report.findings.iter().find(|f| f.code == code);
+            assert_eq!(f.and_then(|f| f.fix.as_deref()), Some(fix), "{policy}");
+        }
         // Claims pasted as JSON are still claims.
         let report = analyze(&Input {
             token: r#"{"iss": "https://oidc.circleci.com/org/o", "sub": "org/o/project/p/user/u", "Version": "x"}"#,

@@ -204,9 +204,9 @@ fn dispatch(
             Some((body, parameters)) if how.is_none() => {
                 template_body(body, &parameters, claims, now)
             }
-            _ if how.is_none() => {
-                error_text_pasted(source).unwrap_or_else(|| not_recognized(value))
-            }
+            _ if how.is_none() => error_text_pasted(source)
+                .or_else(|| key_set_pasted(value))
+                .unwrap_or_else(|| not_recognized(value)),
             _ => not_recognized(value),
         };
     };
@@ -518,6 +518,25 @@ fn evaluate_yaml(
     evaluation
 }
 
+/// The issuer's key set (a JWKS, or one JWK) where the configuration belongs: it has its own input.
+fn key_set_pasted(value: &Value) -> Option<Evaluation> {
+    let is_jwk = |k: &Value| k.get("kty").is_some_and(Value::is_string);
+    let keys = match value.get("keys") {
+        Some(Value::Array(keys)) => !keys.is_empty() && keys.iter().all(is_jwk),
+        _ => is_jwk(value),
+    };
+    keys.then(|| {
+        let finding = Finding::new(
+            "policy-is-a-key-set",
+            Severity::Error,
+            Area::Policy,
+            "the policy input holds the issuer's signing keys (a JWKS), not a trust configuration",
+        )
+        .with_fix("paste them in the \"Keys\" box (`--jwks`) to check the token's signature, and the role's trust configuration as the policy");
+        Evaluation::unusable(PolicyInfo::default(), vec![finding])
+    })
+}
+
 /// An error message of the failing step (STS's, Google STS's JSON body, Vault's, Entra's) where the
 /// configuration belongs: it has its own input.
 fn error_text_pasted(text: &str) -> Option<Evaluation> {
@@ -553,6 +572,31 @@ fn not_a_document(text: &str) -> Option<Evaluation> {
             "the policy input holds a token (a JWT), not a trust configuration",
         )
         .with_fix("give it as the token (the Token box, or `--token`), and the role's trust configuration as the policy")
+        .at(Location { line: 1, column: 1 });
+        return Some(Evaluation::unusable(PolicyInfo::default(), vec![finding]));
+    }
+    // The role's ARN, as `aws iam list-roles` or the console shows it, instead of its trust policy.
+    if let Some(name) = t
+        .trim_end()
+        .strip_prefix("arn:")
+        .filter(|arn| !arn.contains(char::is_whitespace))
+        .and_then(|arn| arn.split_once(":iam::"))
+        .and_then(|(_, rest)| rest.split_once(":role/"))
+        .map(|(_, path)| path.rsplit('/').next().unwrap_or(path))
+        .filter(|name| !name.is_empty())
+    {
+        let finding = Finding::new(
+            "policy-is-role-arn",
+            Severity::Error,
+            Area::Policy,
+            format!(
+                "this is the role's ARN, not its trust policy: `{}`",
+                crate::report::excerpt(t.trim_end(), 120)
+            ),
+        )
+        .with_fix(format!(
+            "paste the output of `aws iam get-role --role-name {name}` (it holds the trust policy)"
+        ))
         .at(Location { line: 1, column: 1 });
         return Some(Evaluation::unusable(PolicyInfo::default(), vec![finding]));
     }
