@@ -77,6 +77,16 @@ test.describe('bidi and invisible characters', () => {
     await expect(expected).toContainText('ma⟨U+200B⟩in⟨U+FEFF⟩');
     expect(await page.evaluate(() => document.body.innerText)).not.toMatch(HIDDEN);
   });
+
+  test('control characters and blank-looking fillers are marked too', async ({ page }) => {
+    await openApp(page, `#at=${AT}`);
+    await tokenInput(page).fill(circleToken({ version: 'v2' }));
+    // A bell, an escape, a C1 control, a line separator, the Hangul filler and the braille blank.
+    await policyInput(page).fill(trustPolicy(v2Sub({ vcsRef: 'refs/heads/m\u0007a\u001Bi\u0085n\u2028\u3164\u2800' })));
+    await expect(page.locator('[data-verdict="deny"]')).toBeVisible();
+    const expected = page.locator('tr.check[data-check-result="fail"] td[data-label="Expected"]');
+    await expect(expected).toContainText('m⟨U+0007⟩a⟨U+001B⟩i⟨U+0085⟩n⟨U+2028⟩⟨U+3164⟩⟨U+2800⟩');
+  });
 });
 
 test.describe('focus after actions', () => {

@@ -9,17 +9,21 @@
 use serde_json::Value;
 use yew::{html, Html};
 
-/// A character that changes how the text around it is displayed without showing itself: bidi embeddings,
-/// overrides, isolates and marks, zero-width characters, the word joiner and invisible operators, the byte
-/// order mark, the soft hyphen and the Mongolian vowel separator.
+/// A character that changes how the text around it is displayed without showing itself, or shows as blank:
+/// bidi embeddings, overrides, isolates and marks, zero-width characters, the word joiner and invisible
+/// operators, the byte order mark, the soft hyphen and the Mongolian vowel separator; control characters (C0
+/// but tab and line breaks, DEL, C1), the line and paragraph separators, and the blank-looking Hangul fillers
+/// and braille blank.
 pub fn is_hidden_control(c: char) -> bool {
     matches!(c,
-        '\u{00AD}' | '\u{061C}' | '\u{180E}'
+        '\u{0000}'..='\u{0008}' | '\u{000B}' | '\u{000C}' | '\u{000E}'..='\u{001F}'
+        | '\u{007F}'..='\u{009F}'
+        | '\u{00AD}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{180E}'
         | '\u{200B}'..='\u{200F}'
-        | '\u{202A}'..='\u{202E}'
+        | '\u{2028}'..='\u{202E}'
         | '\u{2060}'..='\u{2064}'
         | '\u{2066}'..='\u{206F}'
-        | '\u{FEFF}')
+        | '\u{2800}' | '\u{3164}' | '\u{FEFF}' | '\u{FFA0}')
 }
 
 /// `text` as text nodes, with each hidden control character replaced by a visible `⟨U+XXXX⟩` marker.
