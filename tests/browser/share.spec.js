@@ -98,6 +98,7 @@ test.describe('share link', () => {
     await expect(opened.page.locator('.finding[data-code="token-signature-removed"]')).toBeVisible();
     await expect(opened.page.locator('.finding[data-code="token-unsigned"]')).toHaveCount(0);
     await expect(opened.page.locator('.eval-time')).toContainText(`Evaluated as of ${AT_UTC}`);
+    await expect(opened.page.locator('.eval-time time')).toHaveAttribute('datetime', '2025-11-26T00:10:00Z');
     // "Evaluate now" drops the pinned time: the 2025 token is then expired.
     await opened.page.getByRole('button', { name: 'Evaluate now' }).click();
     await expect(opened.page.locator('.eval-time')).toContainText('Evaluated now');
