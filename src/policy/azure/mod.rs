@@ -19,7 +19,7 @@
 //!
 //! | code | severity | meaning |
 //! |---|---|---|
-//! | `azure-no-credential-matches` | error | no credential matches; names the nearest |
+//! | `azure-no-credential-matches` | error | no credential matches; names the nearest, and the error entra answers (`AADSTS7002138` when only the subject's letter case differs, else `AADSTS70021`) |
 //! | `vcs-origin-fork` | error | the nearest credential's V2 subject names a repository with the token's repository name under another owner (e.g. a fork) |
 //! | `azure-issuer-trailing-slash` | warning | a credential's issuer ends with `/` (CircleCI's `iss` never does) |
 //! | `azure-wildcard-in-credential` | warning | `*` in issuer or subject: entra has no wildcards |
@@ -147,6 +147,12 @@ pub fn evaluate(
         let iss = claims.get("iss").and_then(Value::as_str).unwrap_or("");
         let sub = claims.get("sub").and_then(Value::as_str).unwrap_or("");
         let aud = rules::audiences(claims).join(", ");
+        // Only the subject fails, and only by letter case: entra names that case (AADSTS7002138, since its
+        // August 2024 switch to case-sensitive matching) instead of the plain AADSTS70021.
+        let case_only = failing == ["subject"]
+            && creds[i]
+                .subject
+                .is_some_and(|s| !sub.is_empty() && s != sub && s.eq_ignore_ascii_case(sub));
         // Entra also answers with a code naming the field no credential has (AADSTS700211/-212/-213).
         let field_code = match failing[..] {
             ["issuer"] => " (or `AADSTS700211`: no record for the presented issuer)",
@@ -182,13 +188,22 @@ pub fn evaluate(
                 "azure-no-credential-matches",
                 Severity::Error,
                 Area::Policy,
-                format!(
-                    "no federated credential matches this token ({nearest}); entra answers `AADSTS70021: No matching federated identity record found for presented assertion. Assertion Issuer: '{iss}'. Assertion Subject: '{sub}'. Assertion Audience: '{aud}'.`{field_code}"
-                ),
+                if case_only {
+                    format!(
+                        "no federated credential matches this token ({nearest}, whose subject differs from `sub` only in letter case); entra answers `AADSTS7002138: No matching federated identity record found for presented assertion subject '{sub}'. The subject matches with case-insensitive comparison, but not with case-sensitive comparison.`"
+                    )
+                } else {
+                    format!(
+                        "no federated credential matches this token ({nearest}); entra answers `AADSTS70021: No matching federated identity record found for presented assertion. Assertion Issuer: '{iss}'. Assertion Subject: '{sub}'. Assertion Audience: '{aud}'.`{field_code}"
+                    )
+                },
             )
             .with_fix(
-                // Only the subject fails, and it is this job's other token version: switch the variable.
-                creds[i]
+                // Only the subject fails, and only by letter case: write it as the token has it.
+                case_only
+                    .then(|| format!("set the subject of `{}` to `{sub}`, letter case included (the owner and repository in `vcs-origin` keep the case the VCS gives them)", creds[i].name))
+                    // Only the subject fails, and it is this job's other token version: switch the variable.
+                    .or_else(|| creds[i]
                     .subject
                     .filter(|_| failing == ["subject"])
                     .and_then(|registered| rules::version_fix(registered, claims))
@@ -198,6 +213,7 @@ pub fn evaluate(
                             .then(|| rules::audience_fix(&creds[i].audiences, claims))
                             .flatten()
                     })
+                    )
                     .unwrap_or_else(|| format!("register a credential with issuer `{iss}`, subject `{sub}` and audience `{aud}`")),
             )
             .located(nearest_at),

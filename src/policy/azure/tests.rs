@@ -468,3 +468,42 @@ fn a_wildcard_subject_is_not_said_to_pin_a_user() {
         "the credential's `subject` contains `*`, but entra has no wildcards: `*` is compared literally."
     );
 }
+
+/// Since August 2024 entra compares subjects case-sensitively and names a subject that differs only in letter
+/// case with its own code: the predicted error is `AADSTS7002138` (the code the pasted error text is explained
+/// with), not `AADSTS70021`, and the fix is the subject's letter case.
+#[test]
+fn a_subject_differing_only_in_letter_case_predicts_aadsts7002138() {
+    let mut c = claims();
+    let sub = format!(
+        "{}/vcs-origin/github.com/my-org/my-repo/vcs-ref/refs/heads/main",
+        c["sub"].as_str().unwrap()
+    );
+    c["sub"] = json!(sub);
+    let registered = sub.replace("my-org", "My-Org");
+    let cred = json!({"name": "circleci", "issuer": c["iss"], "subject": registered, "audiences": [c["aud"]]});
+    let e = evaluate(&cred, "", c.as_object(), NOW);
+    assert_eq!(e.verdict, Some(Verdict::Deny));
+    let none = crate::policy::test_support::finding(&e, "azure-no-credential-matches");
+    assert_eq!(
+        none.message,
+        format!("no federated credential matches this token (`circleci` fails on subject, whose subject differs from `sub` only in letter case); entra answers `AADSTS7002138: No matching federated identity record found for presented assertion subject '{sub}'. The subject matches with case-insensitive comparison, but not with case-sensitive comparison.`")
+    );
+    assert_eq!(
+        none.fix.as_deref(),
+        Some(format!("set the subject of `circleci` to `{sub}`, letter case included (the owner and repository in `vcs-origin` keep the case the VCS gives them)").as_str())
+    );
+    // The error entra really printed is explained with the same code.
+    let text = format!("AADSTS7002138: No matching federated identity record found for presented assertion subject '{sub}'. The subject matches with case-insensitive comparison, but not with case-sensitive comparison.");
+    let explained = super::explain_error_text(&text, c.as_object());
+    assert_eq!(explained[0].code, "azure-error-aadsts7002138");
+    // Another subject altogether (not a case difference) keeps AADSTS70021.
+    let other = json!({"name": "circleci", "issuer": c["iss"], "subject": sub.replace("my-repo", "other"), "audiences": [c["aud"]]});
+    let e = evaluate(&other, "", c.as_object(), NOW);
+    let none = crate::policy::test_support::finding(&e, "azure-no-credential-matches");
+    assert!(
+        none.message.contains("entra answers `AADSTS70021:"),
+        "{}",
+        none.message
+    );
+}
