@@ -1,6 +1,7 @@
 //! The forms an Entra federated identity credential can be pasted in: one object
 //! (`az ad app federated-credential show`, `az identity federated-credential show`), an array (`... list`),
-//! Microsoft Graph's `{"value": [...]}`, or credentials inside another document: Terraform state, plan or JSON
+//! Microsoft Graph's `{"value": [...]}` (an empty one too, when its `@odata.context` names the
+//! `federatedIdentityCredentials` of an app: the app has none), or credentials inside another document: Terraform state, plan or JSON
 //! configuration (`azuread_application_federated_identity_credential`, `azurerm_federated_identity_credential`,
 //! whose list is called `audience`; `azuread_application_flexible_federated_identity_credential`, whose
 //! expression is `claims_matching_expression`), an ARM resource or template (`properties`), a Pulumi stack export.
@@ -73,7 +74,22 @@ fn read_one(map: &Map<String, Value>, index: usize, pointer: String) -> Credenti
     }
 }
 
-/// Every credential in `doc` and a description of the form, or `None` when `doc` holds none.
+/// A Microsoft Graph collection whose `@odata.context` names an object's `federatedIdentityCredentials`.
+fn graph_credentials(map: &Map<String, Value>) -> bool {
+    map.get("@odata.context")
+        .and_then(Value::as_str)
+        .is_some_and(|c| c.contains("/federatedIdentityCredentials"))
+}
+
+/// The application Graph's `@odata.context` names (`...$metadata#applications('<id>')/...`), if any.
+pub fn graph_application(doc: &Value) -> Option<&str> {
+    let context = doc.get("@odata.context")?.as_str()?;
+    let rest = context.split_once("applications('")?.1;
+    rest.split_once('\'').map(|(id, _)| id)
+}
+
+/// Every credential in `doc` and a description of the form, or `None` when `doc` holds none (Graph's empty
+/// list of an app's credentials is a form, with no credential).
 pub fn read<'a>(doc: &'a Value) -> Option<(Vec<Credential<'a>>, String)> {
     // Each credential object with its index in the list it is in (`None` alone), and the list's pointer.
     let objects = |items: &'a [Value]| -> Vec<(&'a Map<String, Value>, Option<usize>)> {
@@ -88,6 +104,13 @@ pub fn read<'a>(doc: &'a Value) -> Option<(Vec<Credential<'a>>, String)> {
             (vec![(map, None)], "", "entra federated identity credential")
         }
         Value::Object(map) => match map.get("value") {
+            // Graph's answer for an app without credentials: an empty list its context names.
+            Some(Value::Array(items)) if items.is_empty() && graph_credentials(map) => {
+                return Some((
+                    Vec::new(),
+                    "microsoft graph federatedIdentityCredentials list, empty".into(),
+                ))
+            }
             Some(Value::Array(items)) => (
                 objects(items),
                 "/value",

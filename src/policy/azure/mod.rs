@@ -21,6 +21,7 @@
 //! |---|---|---|
 //! | `azure-no-credential-matches` | error | no credential matches; names the nearest, and the error entra answers (`AADSTS7002138` when only the subject's letter case differs, else `AADSTS70021`) |
 //! | `vcs-origin-fork` | error | the nearest credential's V2 subject names a repository with the token's repository name under another owner (e.g. a fork) |
+//! | `azure-no-credentials` | error | microsoft graph lists no federated credential for the app: no token matches |
 //! | `azure-issuer-trailing-slash` | warning | a credential's issuer ends with `/` (CircleCI's `iss` never does) |
 //! | `azure-wildcard-in-credential` | warning | `*` in issuer or subject: entra has no wildcards |
 //! | `azure-subject-pins-user` | info | a plain credential pins one `user/…` (and one token version) |
@@ -81,6 +82,24 @@ pub fn evaluate(
         findings: lint(&creds, &spans),
         ..Evaluation::default()
     };
+    if creds.is_empty() {
+        let app = input::graph_application(doc)
+            .map(|id| format!("app `{id}`"))
+            .unwrap_or_else(|| "the app".into());
+        eval.findings.push(
+            Finding::new(
+                "azure-no-credentials",
+                Severity::Error,
+                Area::Policy,
+                format!("{app} has no federated identity credential (microsoft graph lists none), so entra has no record to match any token against: it answers `AADSTS70021: No matching federated identity record found for presented assertion.` (or `AADSTS700211`: no record for the presented issuer)"),
+            )
+            .with_fix("check that the ID is the app registration the job logs in with (`az login --service-principal -u <client-id>`: its client ID, or the app's object ID in graph), or register a credential for this token with `az ad app federated-credential create` (suggested below)"),
+        );
+        if claims.is_some() {
+            eval.verdict = Some(Verdict::Deny);
+            eval.info.decided_by = Some(format!("{app} has no federated identity credential"));
+        }
+    }
     let Some(claims) = claims else { return eval };
 
     let times = rules::times(claims, now);

@@ -507,3 +507,45 @@ fn a_subject_differing_only_in_letter_case_predicts_aadsts7002138() {
         none.message
     );
 }
+
+/// Microsoft Graph's list of an app's credentials, empty: the app has none, so no token matches (deny), and
+/// the finding says so instead of calling the pasted output unrecognized.
+#[test]
+fn an_app_without_credentials_denies() {
+    let c = claims();
+    let graph = json!({"@odata.context": "https://graph.microsoft.com/v1.0/$metadata#applications('6d1e2b3c-0000-4000-8000-000000000000')/federatedIdentityCredentials", "value": []});
+    assert_eq!(
+        recognize(&graph).as_deref(),
+        Some("microsoft graph federatedIdentityCredentials list, empty")
+    );
+    let e = evaluate(&graph, "", c.as_object(), NOW);
+    assert_eq!(e.verdict, Some(Verdict::Deny));
+    assert_eq!(
+        e.info.decided_by.as_deref(),
+        Some("app `6d1e2b3c-0000-4000-8000-000000000000` has no federated identity credential")
+    );
+    let none = crate::policy::test_support::finding(&e, "azure-no-credentials");
+    assert!(
+        none.message.starts_with("app `6d1e2b3c-0000-4000-8000-000000000000` has no federated identity credential (microsoft graph lists none)"),
+        "{}",
+        none.message
+    );
+    assert!(none
+        .fix
+        .as_deref()
+        .unwrap()
+        .contains("az ad app federated-credential create"));
+    assert_eq!(
+        e.checks.len(),
+        1,
+        "only the token's time range: {:?}",
+        e.checks
+    );
+    // Without a token: the finding, no verdict.
+    let e = evaluate(&graph, "", None, NOW);
+    assert_eq!(e.verdict, None);
+    assert_eq!(e.findings[0].code, "azure-no-credentials");
+    // An empty `value` that names nothing is not claimed (it could be any list).
+    assert_eq!(recognize(&json!({"value": []})), None);
+    assert_eq!(recognize(&json!([])), None);
+}
