@@ -104,6 +104,32 @@ pub fn unknown_after_apply<'a>(
     out
 }
 
+/// The fields of the object at `pointer` in `doc` that a Terraform plan leaves known only after apply: when the
+/// object is a change's planned values (`.../change/after`), the members of the change's `after_unknown` that
+/// are, or hold, `true` (such a field is missing from the planned values, or holds `null` where a part of it is
+/// unknown). Empty for any other object.
+pub fn known_after_apply(doc: &Value, pointer: &str) -> Vec<String> {
+    fn holds_true(v: &Value) -> bool {
+        match v {
+            Value::Bool(b) => *b,
+            Value::Array(items) => items.iter().any(holds_true),
+            Value::Object(m) => m.values().any(holds_true),
+            _ => false,
+        }
+    }
+    let Some(change) = pointer.strip_suffix("/after") else {
+        return Vec::new();
+    };
+    doc.pointer(change)
+        .and_then(|c| c.get("after_unknown"))
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .filter(|(_, v)| holds_true(v))
+        .map(|(k, _)| k.clone())
+        .collect()
+}
+
 /// What kind of document `doc` is, as in "found in terraform state".
 pub fn within(doc: &Value) -> &'static str {
     if doc.get("terraform_version").is_some() {
@@ -135,7 +161,7 @@ pub fn resource_name<'a>(doc: &'a Value, pointer: &str) -> Option<&'a str> {
 
 #[cfg(test)]
 mod tests {
-    use super::{find, resource_name, within};
+    use super::{find, known_after_apply, resource_name, within};
     use serde_json::json;
 
     #[test]
@@ -176,5 +202,20 @@ mod tests {
                 "/deployment/resources/1/inputs"
             ]
         );
+    }
+
+    #[test]
+    fn fields_known_only_after_apply_are_the_changes_after_unknown() {
+        let plan = json!({"resource_changes": [{"change": {
+            "after": {"issuer": "i", "audience": [null]},
+            "after_unknown": {"subject": true, "audience": [true], "issuer": false, "tags": {}}
+        }}]});
+        assert_eq!(
+            known_after_apply(&plan, "/resource_changes/0/change/after"),
+            ["subject", "audience"]
+        );
+        // Not a change's planned values: nothing is pending.
+        assert!(known_after_apply(&plan, "/resource_changes/0/change").is_empty());
+        assert!(known_after_apply(&json!({"after": {}}), "").is_empty());
     }
 }

@@ -23,6 +23,8 @@ pub struct Credential<'a> {
     pub expression: Option<String>,
     /// JSON Pointer of the credential object in the pasted document (`""`, `/0`, `/value/0`).
     pub pointer: String,
+    /// The fields a Terraform plan leaves known only after apply (`subject`, ...): unknown, not missing.
+    pub unknown: Vec<String>,
 }
 
 fn is_credential(map: &Map<String, Value>) -> bool {
@@ -71,6 +73,7 @@ fn read_one(map: &Map<String, Value>, index: usize, pointer: String) -> Credenti
         audience_key,
         expression,
         pointer,
+        unknown: Vec::new(),
     }
 }
 
@@ -149,7 +152,9 @@ fn nested(doc: &Value) -> Option<(Vec<Credential<'_>>, String)> {
         |m: &Map<String, Value>| is_credential(m) && m.get("issuer").is_some_and(Value::is_string);
     for (pointer, map) in nested::find(doc, plausible) {
         let resource = nested::resource_name(doc, &pointer);
+        let unknown = nested::known_after_apply(doc, &pointer);
         let mut cred = read_one(map, found.len(), pointer);
+        cred.unknown = unknown;
         if let (Some(name), None) = (resource, map.get("name")) {
             cred.name = name.to_string();
         }

@@ -136,10 +136,13 @@ pub fn evaluate(
         ));
     } else if let (Some(i), None) = (undecided, &time_fail) {
         eval.verdict = None;
-        eval.info.decided_by = Some(format!(
-            "credential `{}` (its expression is not evaluated)",
-            creds[i].name
-        ));
+        let why = match results[i].iter().find(|c| c.result == Outcome::Unknown) {
+            Some(c) if c.key != "claimsMatchingExpression" => {
+                format!("its `{}` is known only after apply", c.key)
+            }
+            _ => "its expression is not evaluated".to_string(),
+        };
+        eval.info.decided_by = Some(format!("credential `{}` ({why})", creds[i].name));
     }
     if matching.is_none() && undecided.is_none() {
         let Some((i, r)) = results.iter().enumerate().min_by_key(|(_, r)| fails(r)) else {

@@ -30,8 +30,25 @@ pub fn evaluate(cred: &super::input::Credential<'_>, claims: &Map<String, Value>
     };
     let iss = claims.get("iss").and_then(Value::as_str);
     let sub = claims.get("sub").and_then(Value::as_str);
+    // A field a Terraform plan computes at apply time holds a value, unknown here: never compared as missing.
+    let pending = |field: &str| cred.unknown.iter().any(|f| f == field);
+    let later = |field: &str, claim: &str| {
+        format!(
+            "the credential's `{field}` is known only after apply (the plan computes it from something it creates), so whether it equals the token's `{claim}` is unknown."
+        )
+    };
+    let apply_fix = || {
+        Some(
+            "apply, then paste `terraform show -json` (the state), or `az ad app federated-credential list --id <app-id>`."
+                .to_string(),
+        )
+    };
 
-    let (result, why) = compare("issuer", "iss", cred.issuer, iss);
+    let (result, why) = if pending("issuer") {
+        (Outcome::Unknown, later("issuer", "iss"))
+    } else {
+        compare("issuer", "iss", cred.issuer, iss)
+    };
     push(
         "issuer",
         "equals",
@@ -39,10 +56,14 @@ pub fn evaluate(cred: &super::input::Credential<'_>, claims: &Map<String, Value>
         opt(iss),
         result,
         why,
-        (result == Outcome::Fail).then(|| {
-            iss.map(|i| format!("set the credential's issuer to `{i}`."))
-                .unwrap_or_default()
-        }),
+        match result {
+            Outcome::Fail => Some(
+                iss.map(|i| format!("set the credential's issuer to `{i}`."))
+                    .unwrap_or_default(),
+            ),
+            Outcome::Unknown => apply_fix(),
+            _ => None,
+        },
     );
 
     if let Some(expr) = &cred.expression {
@@ -54,6 +75,16 @@ pub fn evaluate(cred: &super::input::Credential<'_>, claims: &Map<String, Value>
             Outcome::Unknown,
             expression_explanation(iss),
             flexible_fix(iss),
+        );
+    } else if pending("subject") {
+        push(
+            "subject",
+            "equals",
+            Value::Null,
+            opt(sub),
+            Outcome::Unknown,
+            later("subject", "sub"),
+            apply_fix(),
         );
     } else {
         let (result, mut why) = compare("subject", "sub", cred.subject, sub);
@@ -97,6 +128,18 @@ pub fn evaluate(cred: &super::input::Credential<'_>, claims: &Map<String, Value>
     let unsavable =
         cred.audiences.len() > 1 || cred.audiences.iter().any(|a| a.chars().count() > 600);
     let pass = !unsavable && cred.audiences.iter().any(|a| aud.contains(a));
+    if pending(cred.audience_key) && !pass {
+        push(
+            "audiences",
+            "in",
+            expected,
+            actual,
+            Outcome::Unknown,
+            later(cred.audience_key, "aud"),
+            apply_fix(),
+        );
+        return out;
+    }
     let why = if unsavable {
         format!(
             "entra refuses to save this credential: `audiences` takes a single value of at most 600 characters, and it holds {}; no real credential is written this way.",

@@ -549,3 +549,33 @@ fn an_app_without_credentials_denies() {
     assert_eq!(recognize(&json!({"value": []})), None);
     assert_eq!(recognize(&json!([])), None);
 }
+
+/// A credential field a Terraform plan leaves known only after apply is unknown, not missing: no "has no
+/// `subject`" failure and no predicted AADSTS70021.
+#[test]
+fn a_subject_known_only_after_apply_is_unknown() {
+    let c = claims();
+    let plan = json!({"format_version": "1.2", "terraform_version": "1.7.0", "planned_values": {}, "resource_changes": [
+        {"address": "azurerm_federated_identity_credential.c", "type": "azurerm_federated_identity_credential", "change": {
+            "actions": ["create"], "before": null,
+            "after": {"name": "c", "issuer": c["iss"], "audience": [c["aud"]]},
+            "after_unknown": {"subject": true, "id": true}}}]});
+    let e = evaluate(&plan, "", c.as_object(), NOW);
+    assert_eq!(e.verdict, None);
+    assert_eq!(
+        e.info.decided_by.as_deref(),
+        Some("credential `c` (its `subject` is known only after apply)")
+    );
+    let subject = e.checks.iter().find(|c| c.key == "subject").unwrap();
+    assert_eq!(subject.result, Outcome::Unknown);
+    assert!(subject
+        .explanation
+        .starts_with("the credential's `subject` is known only after apply"));
+    assert!(e.findings.is_empty(), "{:?}", e.findings);
+    // The audience, known and wrong, still fails.
+    let mut wrong = plan.clone();
+    wrong["resource_changes"][0]["change"]["after"]["audience"] =
+        json!(["api://AzureADTokenExchange"]);
+    let e = evaluate(&wrong, "", c.as_object(), NOW);
+    assert_eq!(e.verdict, Some(Verdict::Deny));
+}

@@ -48,6 +48,9 @@ pub struct VaultInput<'a> {
     /// JSON Pointers of the role and the config objects in the pasted document, for locating their fields.
     pub role_pointer: String,
     pub config_pointer: String,
+    /// The role's and the config's fields a Terraform plan leaves known only after apply: unknown, not missing.
+    pub role_unknown: Vec<String>,
+    pub config_unknown: Vec<String>,
 }
 
 fn unwrap_read(map: &Map<String, Value>) -> (&Map<String, Value>, bool) {
@@ -137,6 +140,8 @@ pub fn read(doc: &Value) -> Option<VaultInput<'_>> {
                 "/config"
             }
             .into(),
+            role_unknown: Vec::new(),
+            config_unknown: Vec::new(),
         });
     }
     let (body, from_read) = unwrap_read(top);
@@ -153,6 +158,8 @@ pub fn read(doc: &Value) -> Option<VaultInput<'_>> {
             detected: format!("vault JWT auth role{how}"),
             role_pointer: pointer.into(),
             config_pointer: String::new(),
+            role_unknown: Vec::new(),
+            config_unknown: Vec::new(),
         });
     }
     if has_any(body, CONFIG_KEYS) {
@@ -162,6 +169,8 @@ pub fn read(doc: &Value) -> Option<VaultInput<'_>> {
             detected: format!("vault JWT auth config{how}"),
             role_pointer: String::new(),
             config_pointer: pointer.into(),
+            role_unknown: Vec::new(),
+            config_unknown: Vec::new(),
         });
     }
     None
@@ -218,6 +227,8 @@ pub fn read_all(doc: &Value) -> Vec<VaultInput<'_>> {
                 detected: format!("vault JWT auth config in {within}"),
                 role_pointer: String::new(),
                 config_pointer: pointer.clone(),
+                role_unknown: Vec::new(),
+                config_unknown: pending(doc, pointer),
             }],
             _ => Vec::new(),
         };
@@ -236,11 +247,22 @@ pub fn read_all(doc: &Value) -> Vec<VaultInput<'_>> {
                     }
                 ),
                 config_pointer: linked.map(|(p, _)| p.clone()).unwrap_or_default(),
+                config_unknown: linked.map(|(p, _)| pending(doc, p)).unwrap_or_default(),
                 config: linked.map(|(_, c)| c.clone()),
                 role: Some(role),
+                role_unknown: pending(doc, &pointer),
                 role_pointer: pointer,
             }
         })
+        .collect()
+}
+
+/// The fields of the role or config at `pointer` that a Terraform plan leaves known only after apply, with
+/// vault's names.
+fn pending(doc: &Value, pointer: &str) -> Vec<String> {
+    nested::known_after_apply(doc, pointer)
+        .iter()
+        .map(|k| snake(k).into_owned())
         .collect()
 }
 

@@ -126,7 +126,17 @@ fn evaluate_input(
         eval.findings = findings;
         return eval;
     };
-    let mut rules = rules::evaluate(input.role.as_deref(), input.config.as_deref(), claims, now);
+    let given = rules::Given {
+        role_unknown: &input.role_unknown,
+        config_unknown: &input.config_unknown,
+    };
+    let mut rules = rules::evaluate(
+        input.role.as_deref(),
+        input.config.as_deref(),
+        claims,
+        now,
+        given,
+    );
     if let Some(role) = input.role.as_deref() {
         findings.extend(diagnose::diagnose(role, role_at, claims, &mut rules));
     }
@@ -145,6 +155,23 @@ fn evaluate_input(
                 .filter(|r| r.check.result == Outcome::Fail && r.order == *order)
                 .count()
         });
+    // Checks vault runs before the first failing one whose field is known only after apply: its answer is that
+    // failure only if they pass.
+    let pending: Vec<String> = first
+        .as_ref()
+        .map(|(_, _, order)| {
+            rules
+                .iter()
+                .filter(|r| r.order <= *order && r.check.operator == "known after apply")
+                .map(|r| format!("`{}`", r.check.key))
+                .collect()
+        })
+        .unwrap_or_default();
+    let unless = match &pending[..] {
+        [] => String::new(),
+        [one] => format!(" (if {one}, known only after apply, passes)"),
+        many => format!(" (if {}, known only after apply, pass)", many.join(", ")),
+    };
     let any_fail = first.is_some();
     let any_unknown = rules.iter().any(|r| r.check.result == Outcome::Unknown);
     eval.checks = rules.into_iter().map(|r| r.check).collect();
@@ -171,7 +198,7 @@ fn evaluate_input(
                     "vault-first-error",
                     Severity::Info,
                     Area::Policy,
-                    format!("vault stops at the first failure; {tied} checks of `bound_claims` fail and vault checks them in no fixed order (a Go map), so its answer names any one of them, e.g. `{error}`"),
+                    format!("vault stops at the first failure; {tied} checks of `bound_claims` fail and vault checks them in no fixed order (a Go map), so its answer names any one of them, e.g. `{error}`{unless}"),
                 ));
             }
         }
@@ -182,7 +209,7 @@ fn evaluate_input(
                     "vault-first-error",
                     Severity::Info,
                     Area::Policy,
-                    format!("vault stops at the first failure and would answer: `{error}`"),
+                    format!("vault stops at the first failure and would answer: `{error}`{unless}"),
                 ));
             }
         }
@@ -266,12 +293,16 @@ fn lint(input: &input::VaultInput<'_>, spans: &dyn Locate) -> Vec<Finding> {
             .with_fix("paste `{\"config\": <vault read -format=json auth/jwt/config>, \"role\": <the role>}` to check it too"),
         );
     }
+    // A field known only after apply holds a value: nothing is said about its absence.
+    let role_pending = |k: &str| input.role_unknown.iter().any(|u| u == k);
+    let config_pending = |k: &str| input.config_unknown.iter().any(|u| u == k);
     if let Some(config) = input.config.as_deref() {
         let has = |k: &str| {
-            config
-                .get(k)
-                .and_then(Value::as_str)
-                .is_some_and(|s| !s.is_empty())
+            config_pending(k)
+                || config
+                    .get(k)
+                    .and_then(Value::as_str)
+                    .is_some_and(|s| !s.is_empty())
         };
         if !has("bound_issuer") && !has("oidc_discovery_url") {
             out.push(
@@ -293,7 +324,7 @@ fn lint(input: &input::VaultInput<'_>, spans: &dyn Locate) -> Vec<Finding> {
         return out;
     };
     let role_type = role.get("role_type").and_then(Value::as_str).unwrap_or("");
-    if role_type != "jwt" {
+    if role_type != "jwt" && !role_pending("role_type") {
         let shown = if role_type.is_empty() {
             "unset (vault's default is `oidc`)".to_string()
         } else {
@@ -310,7 +341,9 @@ fn lint(input: &input::VaultInput<'_>, spans: &dyn Locate) -> Vec<Finding> {
             .located(role_at.at(&["role_type"])),
         );
     }
-    if rules::string_list(role.get("bound_audiences")).is_empty() {
+    if rules::string_list(role.get("bound_audiences")).is_empty()
+        && !role_pending("bound_audiences")
+    {
         out.push(
             Finding::new(
                 "vault-no-bound-audiences",
@@ -322,18 +355,20 @@ fn lint(input: &input::VaultInput<'_>, spans: &dyn Locate) -> Vec<Finding> {
             .located(role_at.at(&["bound_audiences"])),
         );
     }
-    let has_subject = match role.get("bound_subject") {
-        Some(Value::String(s)) => !s.is_empty(),
-        Some(Value::Number(_)) => true,
-        _ => false,
-    };
+    let has_subject = role_pending("bound_subject")
+        || match role.get("bound_subject") {
+            Some(Value::String(s)) => !s.is_empty(),
+            Some(Value::Number(_)) => true,
+            _ => false,
+        };
     // Anything but an empty map or string binds something (a malformed value is its own unknown row).
-    let has_claims = match role.get("bound_claims") {
-        Some(Value::Object(m)) => !m.is_empty(),
-        Some(Value::String(s)) => !s.is_empty(),
-        Some(Value::Null) | None => false,
-        Some(_) => true,
-    };
+    let has_claims = role_pending("bound_claims")
+        || match role.get("bound_claims") {
+            Some(Value::Object(m)) => !m.is_empty(),
+            Some(Value::String(s)) => !s.is_empty(),
+            Some(Value::Null) | None => false,
+            Some(_) => true,
+        };
     if !has_subject && !has_claims {
         out.push(
             Finding::new(
@@ -362,7 +397,7 @@ fn lint(input: &input::VaultInput<'_>, spans: &dyn Locate) -> Vec<Finding> {
                     .any(|v| v.as_str().is_some_and(|s| s.contains('*'))),
                 _ => false,
             };
-            if kind == "string" && has_star {
+            if kind == "string" && has_star && !role_pending("bound_claims_type") {
                 out.push(
                     Finding::new(
                         "vault-star-in-string-bound-claim",

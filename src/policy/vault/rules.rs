@@ -214,32 +214,101 @@ fn show(v: &Value) -> String {
     }
 }
 
-/// Evaluate every rule of `role` / `config` against `claims` at `now`.
+/// What the evaluation knows besides the role and the config.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Given<'a> {
+    /// The role's fields a Terraform plan leaves known only after apply (vault's names).
+    pub role_unknown: &'a [String],
+    /// The config's fields a Terraform plan leaves known only after apply.
+    pub config_unknown: &'a [String],
+}
+
+/// Evaluate every rule of `role` / `config` against `claims` at `now`. A rule that reads a field known only
+/// after apply is one unknown row (its value exists, but not in the plan): never judged as if it were missing.
 pub fn evaluate(
     role: Option<&Map<String, Value>>,
     config: Option<&Map<String, Value>>,
     claims: &Map<String, Value>,
     now: i64,
+    given: Given<'_>,
 ) -> Vec<Rule> {
     let mut ctx = Ctx {
         claims,
         out: Vec::new(),
     };
     if let Some(config) = config {
-        issuer(&mut ctx, config);
+        let pending = |fields: &[&'static str]| pending(fields, given.config_unknown);
+        match pending(&["bound_issuer", "oidc_discovery_url"]) {
+            Some(field) => after_apply(&mut ctx, 10, "config", field),
+            None => issuer(&mut ctx, config),
+        }
     }
     if let Some(role) = role {
-        role_type(&mut ctx, role);
-        bound_cidrs(&mut ctx, role);
-        subject(&mut ctx, role);
-        audience(&mut ctx, role);
-        times(&mut ctx, role, now);
-        user_claim(&mut ctx, role);
-        claim_mappings(&mut ctx, role);
-        groups_claim(&mut ctx, role);
-        bound_claims(&mut ctx, role);
+        type RuleFn = fn(&mut Ctx<'_>, &Map<String, Value>, i64);
+        // Each rule with the role fields it reads and where vault runs it.
+        let rules: [(&[&'static str], u32, RuleFn); 9] = [
+            (&["role_type"], 0, |c, r, _| role_type(c, r)),
+            (&["token_bound_cidrs", "bound_cidrs"], 0, |c, r, _| {
+                bound_cidrs(c, r)
+            }),
+            (&["bound_subject"], 20, |c, r, _| subject(c, r)),
+            (&["bound_audiences"], 30, |c, r, _| audience(c, r)),
+            (
+                &[
+                    "clock_skew_leeway",
+                    "expiration_leeway",
+                    "not_before_leeway",
+                ],
+                52,
+                times,
+            ),
+            (&["user_claim", "user_claim_json_pointer"], 60, |c, r, _| {
+                user_claim(c, r)
+            }),
+            (&["claim_mappings"], 61, |c, r, _| claim_mappings(c, r)),
+            (&["groups_claim"], 62, |c, r, _| groups_claim(c, r)),
+            (&["bound_claims", "bound_claims_type"], 70, |c, r, _| {
+                bound_claims(c, r)
+            }),
+        ];
+        for (fields, order, rule) in rules {
+            match pending(fields, given.role_unknown) {
+                Some(field) => after_apply(&mut ctx, order, "role", field),
+                None => rule(&mut ctx, role, now),
+            }
+        }
     }
     ctx.out
+}
+
+/// The first of `fields` that is known only after apply.
+fn pending(fields: &[&'static str], unknown: &[String]) -> Option<&'static str> {
+    fields
+        .iter()
+        .find(|f| unknown.iter().any(|u| u == *f))
+        .copied()
+}
+
+/// The row of a rule whose `field` a Terraform plan leaves known only after apply.
+fn after_apply(ctx: &mut Ctx<'_>, order: u32, statement: &str, field: &str) {
+    ctx.push(
+        order,
+        statement,
+        field.into(),
+        "known after apply",
+        Value::Null,
+        Value::Null,
+        Outcome::Unknown,
+        format!(
+            "`{field}` is known only after apply (the plan computes it from something it creates), so what vault \
+             compares here is unknown; it is not missing."
+        ),
+        Some(format!(
+            "apply, then paste `terraform show -json` (the state), or what `vault read -format=json auth/jwt/{}` prints.",
+            if statement == "config" { "config" } else { "role/<name>" }
+        )),
+        None,
+    );
 }
 
 fn role_type(ctx: &mut Ctx<'_>, role: &Map<String, Value>) {

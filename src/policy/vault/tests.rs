@@ -658,3 +658,94 @@ fn a_role_is_read_with_the_backend_it_is_mounted_on() {
         .iter()
         .any(|f| f.code == "vault-config-not-given"));
 }
+
+/// A Terraform plan's field known only after apply (`after_unknown`) holds a value the plan does not show: its
+/// row is unknown and says so, and nothing is said or predicted from its absence (no "binds no audience", no
+/// vault error for a missing `user_claim`). A known field that fails still fails, and vault's answer is
+/// qualified by the pending checks it runs before.
+#[test]
+fn fields_known_only_after_apply_are_unknown_not_missing() {
+    let c = claims();
+    let plan = |after: Value, unknown: Value| {
+        json!({"format_version": "1.2", "terraform_version": "1.7.0", "planned_values": {}, "resource_changes": [
+            {"address": "vault_jwt_auth_backend_role.ci", "type": "vault_jwt_auth_backend_role", "change": {
+                "actions": ["create"], "before": null, "after": after, "after_unknown": unknown}}]})
+    };
+    let role = json!({"role_name": "ci", "role_type": "jwt", "user_claim": "sub",
+        "bound_claims": {"oidc.circleci.com/project-id": "22222222-2222-2222-2222-222222222222"}});
+    let e = evaluate(
+        &plan(role.clone(), json!({"bound_audiences": true})),
+        "",
+        c.as_object(),
+        NOW,
+    );
+    assert_eq!(e.verdict, None);
+    let aud = e
+        .checks
+        .iter()
+        .find(|c| c.key == "bound_audiences")
+        .unwrap();
+    assert_eq!(aud.result, Outcome::Unknown);
+    assert_eq!(aud.explanation, "`bound_audiences` is known only after apply (the plan computes it from something it creates), so what vault compares here is unknown; it is not missing.");
+    let codes: Vec<&str> = e.findings.iter().map(|f| f.code).collect();
+    assert_eq!(codes, ["vault-config-not-given"]);
+
+    let mut no_user = role.clone();
+    no_user.as_object_mut().unwrap().remove("user_claim");
+    let e = evaluate(
+        &plan(
+            no_user,
+            json!({"user_claim": true, "bound_audiences": [true]}),
+        ),
+        "",
+        c.as_object(),
+        NOW,
+    );
+    assert_eq!(e.verdict, None);
+    let unknown: Vec<&str> = e
+        .checks
+        .iter()
+        .filter(|c| c.result == Outcome::Unknown)
+        .map(|c| c.key.as_ref())
+        .collect();
+    assert_eq!(unknown, ["bound_audiences", "user_claim"]);
+    assert!(!e.checks.iter().any(|c| c.result == Outcome::Fail));
+    assert!(!e.findings.iter().any(|f| f.code == "vault-first-error"));
+
+    // role_type, bound_claims unknown: no "oidc by default" error, no "unbound role" warning.
+    let mut bare = role.clone();
+    let fields = bare.as_object_mut().unwrap();
+    fields.remove("role_type");
+    fields.remove("bound_claims");
+    let e = evaluate(
+        &plan(
+            bare,
+            json!({"role_type": true, "bound_claims": {"x": true}, "bound_audiences": true}),
+        ),
+        "",
+        c.as_object(),
+        NOW,
+    );
+    assert_eq!(e.verdict, None);
+    let codes: Vec<&str> = e.findings.iter().map(|f| f.code).collect();
+    assert_eq!(codes, ["vault-config-not-given"]);
+
+    // A known failure still denies; vault's answer holds only if the pending audience check passes.
+    let mut other = role;
+    other["bound_claims"] = json!({"oidc.circleci.com/project-id": "other"});
+    let e = evaluate(
+        &plan(other, json!({"bound_audiences": true})),
+        "",
+        c.as_object(),
+        NOW,
+    );
+    assert_eq!(e.verdict, Some(Verdict::Deny));
+    let first = crate::policy::test_support::finding(&e, "vault-first-error");
+    assert!(
+        first.message.ends_with(
+            "does not match any associated bound claim values` (if `bound_audiences`, known only after apply, passes)"
+        ),
+        "{}",
+        first.message
+    );
+}
