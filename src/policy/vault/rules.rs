@@ -1051,6 +1051,7 @@ fn match_values(
             format!("error validating claims: bound claim is not a string, bool, int or list: {expected}"),
         );
     };
+    let in_list = actual.is_array();
     let mut near: Option<String> = None;
     for exp in &expected_vals {
         for act in &actual_vals {
@@ -1089,7 +1090,7 @@ fn match_values(
                     ));
                 }
             } else {
-                if same(exp, act) {
+                if same(exp, act, in_list) {
                     return (
                         Outcome::Pass,
                         format!("{} equals the bound value exactly.", show(act)),
@@ -1097,7 +1098,7 @@ fn match_values(
                     );
                 }
                 if near.is_none() {
-                    near = near_miss(exp, act);
+                    near = near_miss(exp, act, in_list);
                 }
             }
         }
@@ -1113,14 +1114,39 @@ fn match_values(
     (Outcome::Fail, why, no_match)
 }
 
-/// Vault compares decoded JSON values with Go's `==`: type-sensitive (`"true"` is not `true`), and numbers are
-/// `json.Number`s, compared as their text (`1.0` is not `1`).
-fn same(a: &Value, b: &Value) -> bool {
-    a == b
+/// Vault compares decoded JSON values with Go's `==`: type-sensitive (`"true"` is not `true`). The role's numbers
+/// are `json.Number`s holding their text as written (`1.0` is not `1`); a numeric claim read whole (top-level
+/// or by pointer) becomes the `json.Number` of its value (`getClaim`: `1.0` is `1`), while a number inside a
+/// list claim stays a Go `float64`, which equals no `json.Number` (claims.go `matchFound`).
+fn same(bound: &Value, token: &Value, in_list: bool) -> bool {
+    match (bound, token) {
+        (Value::Number(b), Value::Number(t)) => !in_list && b.to_string() == claim_number(t),
+        _ => bound == token,
+    }
 }
 
-fn near_miss(exp: &Value, act: &Value) -> Option<String> {
+/// The text of the `json.Number` vault makes of a numeric claim: an integral value as an integer (`1.0` is
+/// `1`), any other as Go's shortest decimal (`strconv.FormatFloat(v, 'f', -1, 64)`).
+fn claim_number(n: &serde_json::Number) -> String {
+    match n.as_f64() {
+        Some(v) if v.is_finite() && v == (v as i64) as f64 => (v as i64).to_string(),
+        Some(v) => format!("{v}"),
+        None => n.to_string(),
+    }
+}
+
+fn near_miss(exp: &Value, act: &Value, in_list: bool) -> Option<String> {
     match (exp, act) {
+        (Value::Number(e), Value::Number(a)) if in_list && e.as_f64() == a.as_f64() => Some(format!(
+            " the claim's {} is inside a list, and vault compares numbers in a list claim as Go float64 values with the \
+             role's json.Number values, which are never equal: a number in a list claim matches no bound number.",
+            show(act)
+        )),
+        (Value::Number(e), Value::Number(a)) if e.as_f64() == a.as_f64() => Some(format!(
+            " vault compares a bound number as written: {} is not the claim's `{}`.",
+            show(exp),
+            claim_number(a)
+        )),
         (Value::String(e), Value::String(a)) if e.contains('*') => Some(format!(
             " {} contains `*`, which is literal with `bound_claims_type=string`; set `bound_claims_type=glob` to use it as a wildcard.",
             show(exp)

@@ -749,3 +749,39 @@ fn fields_known_only_after_apply_are_unknown_not_missing() {
         first.message
     );
 }
+
+/// Numbers as vault compares them: a numeric claim read whole becomes the json.Number of its value (`1.0` is
+/// `1`), the role's bound number keeps its text (`1.0` is not `1`), and a number inside a list claim is a Go
+/// float64 that equals no bound number.
+#[test]
+fn numeric_claims_are_compared_as_vault_normalises_them() {
+    let verdict = |claim: Value, bound: Value| {
+        let mut c = claims();
+        c["n"] = claim;
+        let role = json!({"role_type": "jwt", "user_claim": "sub", "bound_audiences": [c["aud"]], "bound_claims": {"n": bound}});
+        let e = evaluate(&role, "", c.as_object(), NOW);
+        let row = e.checks.iter().find(|c| c.key == "bound_claims.n").unwrap();
+        (e.verdict, row.explanation.clone())
+    };
+    assert_eq!(verdict(json!(1.0), json!(1)).0, Some(Verdict::Allow));
+    assert_eq!(verdict(json!(1), json!(1)).0, Some(Verdict::Allow));
+    assert_eq!(verdict(json!(1.5), json!(1.5)).0, Some(Verdict::Allow));
+    assert_eq!(verdict(json!(2.0), json!([3, 2])).0, Some(Verdict::Allow));
+    let (v, why) = verdict(json!(1), json!(1.0));
+    assert_eq!(v, Some(Verdict::Deny));
+    assert!(
+        why.contains("vault compares a bound number as written: `1.0` is not the claim's `1`."),
+        "{why}"
+    );
+    let (v, why) = verdict(json!([1, 2]), json!(1));
+    assert_eq!(v, Some(Verdict::Deny));
+    assert!(
+        why.contains("a number in a list claim matches no bound number"),
+        "{why}"
+    );
+    // Strings and booleans in a list still match.
+    assert_eq!(
+        verdict(json!(["a", "b"]), json!("b")).0,
+        Some(Verdict::Allow)
+    );
+}
