@@ -14,6 +14,7 @@
 //! | `vault-error-user-claim` | `claim "X" not found in token` / `could not be converted to string` |
 //! | `vault-error-role-not-found` | `role "X" could not be found` |
 //! | `vault-error-signature` | `error validating signature` / `error verifying token` |
+//! | `vault-error-algorithm` | `token signed with unexpected algorithm` / `id token signed with unsupported algorithm` |
 
 use serde_json::{Map, Value};
 
@@ -153,7 +154,16 @@ pub fn explain_error_text(text: &str, claims: Option<&Map<String, Value>>) -> Ve
             "check the role name and the mount path (`auth/<mount>/login`)",
         );
     }
-    if text.contains("error validating signature") || text.contains("error verifying token") {
+    if text.contains("token signed with unexpected algorithm")
+        || text.contains("signed with unsupported algorithm")
+    {
+        add(
+            "vault-error-algorithm",
+            "vault: the token's header names a signing algorithm (`alg`) that the auth config's `jwt_supported_algs` does not list; CircleCI signs with `RS256`".into(),
+            "add `RS256` to `jwt_supported_algs` in `auth/jwt/config`, or leave it empty (vault then accepts RS256 and the other asymmetric algorithms)",
+        );
+    } else if text.contains("error validating signature") || text.contains("error verifying token")
+    {
         add(
             "vault-error-signature",
             "vault: the token's signature could not be verified with the configured keys".into(),
@@ -190,6 +200,19 @@ mod tests {
             "{}",
             found[0].message
         );
+    }
+
+    /// The algorithm error of the current plugin (hashicorp/cap) and of older ones (go-oidc, wrapped in "error
+    /// validating signature") is the algorithm's, not a signature that failed to verify.
+    #[test]
+    fn recognises_an_algorithm_the_config_does_not_list() {
+        for text in [
+            "* error validating token: invalid algorithm (alg) header parameter: token signed with unexpected algorithm",
+            "* error validating signature: oidc: id token signed with unsupported algorithm, expected [\"ES256\"] got \"RS256\"",
+        ] {
+            let codes: Vec<&str> = explain_error_text(text, None).iter().map(|f| f.code).collect();
+            assert_eq!(codes, ["vault-error-algorithm"], "{text}");
+        }
     }
 
     #[test]

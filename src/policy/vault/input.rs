@@ -36,6 +36,7 @@ const CONFIG_KEYS: &[&str] = &[
     "jwt_validation_pubkeys",
     "default_role",
     "oidc_client_id",
+    "jwt_supported_algs",
 ];
 
 /// What was pasted, split into its parts.

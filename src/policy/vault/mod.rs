@@ -72,16 +72,29 @@ fn role_name(input: &input::VaultInput<'_>) -> String {
         .map_or_else(|| input.role_pointer.clone(), str::to_string)
 }
 
-/// Evaluate a Vault role/config `doc` against `claims` at `now`.
+/// Evaluate a Vault role/config `doc` against `claims` at `now`, without the token's header: the config's
+/// `jwt_supported_algs` is checked against the `alg` CircleCI signs with (see [`evaluate_with_alg`]).
 pub fn evaluate(
     doc: &Value,
     text: &str,
     claims: Option<&Map<String, Value>>,
     now: i64,
 ) -> Evaluation {
+    evaluate_with_alg(doc, text, claims, now, None)
+}
+
+/// Evaluate a Vault role/config `doc` against `claims` at `now`; `alg` is the token header's `alg`, which the
+/// config's `jwt_supported_algs` must list (`None`: the header is not known, and CircleCI's `RS256` is taken).
+pub fn evaluate_with_alg(
+    doc: &Value,
+    text: &str,
+    claims: Option<&Map<String, Value>>,
+    now: i64,
+    alg: Option<&str>,
+) -> Evaluation {
     let mut all = input::read_all(doc);
     if all.len() > 1 {
-        return several_roles(all, doc, text, claims, now);
+        return several_roles(all, doc, text, claims, now, alg);
     }
     let Some(input) = all.pop() else {
         let info = PolicyInfo {
@@ -97,7 +110,7 @@ pub fn evaluate(
         .with_fix("paste the output of `vault read -format=json auth/jwt/role/<name>`");
         return Evaluation::unusable(info, vec![finding]);
     };
-    evaluate_input(input, text, claims, now)
+    evaluate_input(input, text, claims, now, alg)
 }
 
 /// Evaluate one role (and its config, if any) against `claims` at `now`.
@@ -106,6 +119,7 @@ fn evaluate_input(
     text: &str,
     claims: Option<&Map<String, Value>>,
     now: i64,
+    alg: Option<&str>,
 ) -> Evaluation {
     // Scanned for locations only when a finding asks for one.
     let spans = LazySpans::new(text);
@@ -127,6 +141,7 @@ fn evaluate_input(
         return eval;
     };
     let given = rules::Given {
+        alg,
         role_unknown: &input.role_unknown,
         config_unknown: &input.config_unknown,
     };
@@ -230,12 +245,13 @@ fn several_roles(
     text: &str,
     claims: Option<&Map<String, Value>>,
     now: i64,
+    alg: Option<&str>,
 ) -> Evaluation {
     let names: Vec<String> = all.iter().map(role_name).collect();
     // Each role alone, as if only it had been found (its pointer keeps locations in the pasted text).
     let results: Vec<Evaluation> = all
         .into_iter()
-        .map(|one| evaluate_input(one, text, claims, now))
+        .map(|one| evaluate_input(one, text, claims, now, alg))
         .collect();
     let allowing = results
         .iter()

@@ -2,7 +2,7 @@
 //!
 //! Order of Vault's own checks (it stops at the first failure; we evaluate all of them):
 //! role type, then the key set (`oidc_discovery_url` must name the issuer its document names), then the token
-//! validator (`iss` against `bound_issuer` only, `sub`, `aud`, `nbf`, `exp`, `iat`), then the
+//! validator (the header's `alg` against `jwt_supported_algs`, `iss` against `bound_issuer` only, `sub`, `aud`, `nbf`, `exp`, `iat`), then the
 //! "audience found but none bound" rule, then the identity (`user_claim`, `claim_mappings`,
 //! `groups_claim`), then `bound_claims`. Confirmed against hashicorp/vault-plugin-auth-jwt
 //! (path_login.go, claims.go) and hashicorp/cap's jwt validator.
@@ -217,6 +217,9 @@ fn show(v: &Value) -> String {
 /// What the evaluation knows besides the role and the config.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Given<'a> {
+    /// The `alg` of the token's header, when the header reaches the evaluator; without it, the `alg` CircleCI
+    /// signs with ([`CIRCLECI_ALG`]) is taken, and the row says so.
+    pub alg: Option<&'a str>,
     /// The role's fields a Terraform plan leaves known only after apply (vault's names).
     pub role_unknown: &'a [String],
     /// The config's fields a Terraform plan leaves known only after apply.
@@ -241,6 +244,10 @@ pub fn evaluate(
         match pending(&["bound_issuer", "oidc_discovery_url"]) {
             Some(field) => after_apply(&mut ctx, 10, "config", field),
             None => issuer(&mut ctx, config),
+        }
+        match pending(&["jwt_supported_algs"]) {
+            Some(field) => after_apply(&mut ctx, 8, "config", field),
+            None => algorithms(&mut ctx, config, given.alg),
         }
     }
     if let Some(role) = role {
@@ -279,6 +286,75 @@ pub fn evaluate(
         }
     }
     ctx.out
+}
+
+/// The algorithms vault accepts when the config lists none (path_login.go).
+const DEFAULT_ALGS: [&str; 10] = [
+    "RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "PS256", "PS384", "PS512", "EdDSA",
+];
+
+/// The `alg` CircleCI signs its tokens with (an RSA key, DOMAIN.md section 1).
+pub const CIRCLECI_ALG: &str = "RS256";
+
+/// `jwt_supported_algs`: right after the signature, vault requires the token header's `alg` to be one of them
+/// (hashicorp/cap `validateSigningAlgorithm`), or, when the config lists none, one of [`DEFAULT_ALGS`].
+fn algorithms(ctx: &mut Ctx<'_>, config: &Map<String, Value>, alg: Option<&str>) {
+    let listed = string_list(config.get("jwt_supported_algs"));
+    let token_alg = alg.unwrap_or(CIRCLECI_ALG);
+    let accepted: Vec<String> = if listed.is_empty() {
+        DEFAULT_ALGS.iter().map(|a| a.to_string()).collect()
+    } else {
+        listed.clone()
+    };
+    let pass = accepted.iter().any(|a| a == token_alg);
+    if listed.is_empty() && pass {
+        return;
+    }
+    let signed = match alg {
+        Some(a) => format!("the token is signed with `{a}` (its header's `alg`)"),
+        None => format!(
+            "CircleCI signs its tokens with `{CIRCLECI_ALG}` (the token's header was not read here)"
+        ),
+    };
+    let shown = accepted
+        .iter()
+        .map(|a| format!("`{a}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let explanation = if pass {
+        format!("{signed}, which is in the config's `jwt_supported_algs`.")
+    } else if listed.is_empty() {
+        format!("{signed}; with no `jwt_supported_algs`, vault accepts only {shown}.")
+    } else {
+        let case = if listed.iter().any(|a| a.eq_ignore_ascii_case(token_alg)) {
+            " vault compares algorithm names exactly (and refuses to save a name it does not know: `invalid jwt_supported_algs`)."
+        } else {
+            ""
+        };
+        format!(
+            "{signed}, which is not in the config's `jwt_supported_algs` ({shown}): vault checks the algorithm right after the signature.{case}"
+        )
+    };
+    ctx.push(
+        8,
+        "config",
+        "jwt_supported_algs".into(),
+        "contains",
+        Value::Array(accepted.into_iter().map(Value::String).collect()),
+        Value::String(token_alg.to_string()),
+        if pass { Outcome::Pass } else { Outcome::Fail },
+        explanation,
+        (!pass).then(|| {
+            format!(
+                "add `{token_alg}` to `jwt_supported_algs` in `auth/jwt/config`, or leave it empty: vault then accepts {}.",
+                DEFAULT_ALGS.join(", ")
+            )
+        }),
+        Some(
+            "error validating token: invalid algorithm (alg) header parameter: token signed with unexpected algorithm"
+                .into(),
+        ),
+    );
 }
 
 /// The first of `fields` that is known only after apply.

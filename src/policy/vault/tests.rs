@@ -785,3 +785,69 @@ fn numeric_claims_are_compared_as_vault_normalises_them() {
         Some(Verdict::Allow)
     );
 }
+
+/// The auth config's `jwt_supported_algs` must list the token header's `alg` (vault checks it right after the
+/// signature, before `iss`); without the header, the `RS256` CircleCI signs with is taken, and the row says so.
+#[test]
+fn jwt_supported_algs_must_list_the_tokens_alg() {
+    let c = claims();
+    let doc = |algs: Value, issuer: &str| {
+        json!({"config": {"bound_issuer": issuer, "jwt_supported_algs": algs},
+               "role": {"role_type": "jwt", "user_claim": "sub", "bound_audiences": [c["aud"]]}})
+    };
+    let iss = c["iss"].as_str().unwrap();
+    let row = |e: &crate::policy::Evaluation| {
+        e.checks
+            .iter()
+            .find(|c| c.key == "jwt_supported_algs")
+            .cloned()
+    };
+    let e = evaluate(&doc(json!(["ES256", "ES384"]), iss), "", c.as_object(), NOW);
+    assert_eq!(e.verdict, Some(Verdict::Deny));
+    let r = row(&e).unwrap();
+    assert_eq!(r.result, Outcome::Fail);
+    assert_eq!(r.explanation, "CircleCI signs its tokens with `RS256` (the token's header was not read here), which is not in the config's `jwt_supported_algs` (`ES256`, `ES384`): vault checks the algorithm right after the signature. vault returns `error validating token: invalid algorithm (alg) header parameter: token signed with unexpected algorithm`.");
+    assert!(r.fix.unwrap().starts_with(
+        "add `RS256` to `jwt_supported_algs` in `auth/jwt/config`, or leave it empty"
+    ));
+    // Before `iss`: with both failing, vault answers with the algorithm.
+    let e = super::evaluate_with_alg(
+        &doc(json!("ES256,ES384"), "https://other"),
+        "",
+        c.as_object(),
+        NOW,
+        Some("RS256"),
+    );
+    assert_eq!(
+        e.info.decided_by.as_deref(),
+        Some("`jwt_supported_algs` (the first check vault runs that fails)")
+    );
+    assert!(row(&e)
+        .unwrap()
+        .explanation
+        .starts_with("the token is signed with `RS256` (its header's `alg`), which is not in"));
+    // The header's own alg decides when it is given.
+    let e = super::evaluate_with_alg(
+        &doc(json!(["ES256"]), iss),
+        "",
+        c.as_object(),
+        NOW,
+        Some("ES256"),
+    );
+    assert_eq!(e.verdict, Some(Verdict::Allow));
+    let e = super::evaluate_with_alg(
+        &doc(json!(["RS256"]), iss),
+        "",
+        c.as_object(),
+        NOW,
+        Some("ES256"),
+    );
+    assert_eq!(e.verdict, Some(Verdict::Deny));
+    let e = evaluate(&doc(json!(["RS256"]), iss), "", c.as_object(), NOW);
+    assert_eq!(e.verdict, Some(Verdict::Allow));
+    assert_eq!(row(&e).unwrap().result, Outcome::Pass);
+    // Not set: vault accepts RS256..EdDSA, and no row is shown.
+    let e = evaluate(&doc(json!([]), iss), "", c.as_object(), NOW);
+    assert_eq!(e.verdict, Some(Verdict::Allow));
+    assert!(row(&e).is_none());
+}
