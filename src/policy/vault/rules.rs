@@ -428,7 +428,8 @@ fn role_type(ctx: &mut Ctx<'_>, role: &Map<String, Value>) {
 }
 
 /// `token_bound_cidrs` (or the older `bound_cidrs`): vault refuses a login from an address outside them, right
-/// after the role type. The job's address is not in the token, so the row is unknown.
+/// after the role type, with a bare `permission denied` (HTTP 403). The job's address is not in the token, so the
+/// row is unknown.
 fn bound_cidrs(ctx: &mut Ctx<'_>, role: &Map<String, Value>) {
     let Some((key, cidrs)) = ["token_bound_cidrs", "bound_cidrs"]
         .into_iter()
@@ -451,10 +452,12 @@ fn bound_cidrs(ctx: &mut Ctx<'_>, role: &Map<String, Value>) {
         Value::Null,
         Outcome::Unknown,
         format!(
-            "vault accepts a login only from an address in {listed}; the job's address is not in the token, so claimcheck cannot tell."
+            "vault accepts a login only from an address in {listed}, and answers any other with a bare `permission denied` (HTTP 403); the job's address is not in the token, so claimcheck cannot tell."
         ),
         Some("allow the addresses the job connects from (CircleCI's IP ranges feature gives fixed ones), or remove the binding.".into()),
-        Some("request originated from invalid CIDR".into()),
+        // The plugin answers `logical.ErrPermissionDenied` (HTTP 403); before v0.5 it said "request originated
+        // from invalid CIDR".
+        Some("permission denied".into()),
     );
 }
 

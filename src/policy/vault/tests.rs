@@ -555,6 +555,13 @@ fn bound_cidrs_leave_the_verdict_open() {
             "{}",
             row.explanation
         );
+        // What the plugin answers today (logical.ErrPermissionDenied), not its 2018 text.
+        assert!(
+            row.explanation
+                .contains("answers any other with a bare `permission denied` (HTTP 403)"),
+            "{}",
+            row.explanation
+        );
     }
     // Empty: no binding.
     let role = json!({"role_type": "jwt", "user_claim": "sub",
