@@ -115,6 +115,53 @@ pub fn explain_error_text(text: &str, claims: Option<&Map<String, Value>>) -> Ve
             .with_fix("register the subject exactly as the token's `sub` has it: the owner and repository in `vcs-origin` keep the case the VCS gives them"),
         );
     }
+    let iss = claims
+        .and_then(|c| c.get("iss"))
+        .and_then(Value::as_str)
+        .map_or_else(|| "the issuer".to_string(), |i| format!("`{i}`"));
+    // Microsoft's AADSTS reference: "ExternalClaimsProviderThrottled - Failed to send the request to the claims
+    // provider"; entra prints "Request to External OIDC endpoint failed."
+    if has_code(text, "AADSTS50166") {
+        out.push(
+            Finding::new(
+                "azure-error-aadsts50166",
+                Severity::Error,
+                Area::StsError,
+                format!("entra could not fetch the token issuer's OIDC metadata ({iss}'s `/.well-known/openid-configuration` and the keys it names) to verify the token; no federated credential was compared"),
+            )
+            .with_fix("the issuer must answer entra over public https: on CircleCI server, make `<issuer>/.well-known/openid-configuration` and its `jwks_uri` reachable from the internet; on CircleCI cloud, retry (the failure can be transient)"),
+        );
+    }
+    // "UnauthorizedClient_DoesNotMatchRequest - The application wasn't found in the directory/tenant."
+    if has_code(text, "AADSTS700016") {
+        let app = quoted(text, "Application with identifier");
+        let directory = quoted(text, "in the directory");
+        out.push(
+            Finding::new(
+                "azure-error-aadsts700016",
+                Severity::Error,
+                Area::StsError,
+                format!(
+                    "entra: the tenant{} has no application{}: the login names a wrong client ID or tenant, so no federated credential was compared",
+                    directory.map(|d| format!(" `{d}`")).unwrap_or_default(),
+                    app.map(|a| format!(" with client ID `{a}`")).unwrap_or_default()
+                ),
+            )
+            .with_fix("use the app registration's Application (client) ID and its tenant ID in the login (`az login --service-principal -u <client-id> --tenant <tenant-id> --federated-token ...`)"),
+        );
+    }
+    // "Client assertion failed signature validation."
+    if has_code(text, "AADSTS700027") {
+        out.push(
+            Finding::new(
+                "azure-error-aadsts700027",
+                Severity::Error,
+                Area::StsError,
+                format!("entra: the token's signature did not verify with {iss}'s published keys: the token was changed after CircleCI signed it, or it is not the issuer's"),
+            )
+            .with_fix("pass the token exactly as the job received it (`$CIRCLE_OIDC_TOKEN_V2`, unmodified and complete), and check that its `iss` is the issuer the credential names"),
+        );
+    }
     if has_code(text, "AADSTS700024") {
         out.push(
             Finding::new(
@@ -200,6 +247,35 @@ mod code_tests {
         assert_eq!(
             codes("AADSTS70021: No matching federated identity record found"),
             ["azure-error-aadsts70021"]
+        );
+    }
+
+    /// Codes Microsoft's AADSTS reference documents for a federated login that fails before any credential is
+    /// compared: the issuer's OIDC endpoint (50166), the app (700016), the signature (700027).
+    #[test]
+    fn failures_before_any_credential_is_compared() {
+        let claims = json!({"iss": "https://oidc.circleci.com/org/o"});
+        let found = explain_error_text(
+            "ERROR: AADSTS50166: Request to External OIDC endpoint failed. Trace ID: 1",
+            claims.as_object(),
+        );
+        assert_eq!(found[0].code, "azure-error-aadsts50166");
+        assert!(found[0].message.starts_with("entra could not fetch the token issuer's OIDC metadata (`https://oidc.circleci.com/org/o`'s `/.well-known/openid-configuration`"), "{}", found[0].message);
+        let found = explain_error_text(
+            "AADSTS700016: Application with identifier '6d1e2b3c' was not found in the directory 'contoso'. This can happen if ...",
+            None,
+        );
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].message, "entra: the tenant `contoso` has no application with client ID `6d1e2b3c`: the login names a wrong client ID or tenant, so no federated credential was compared");
+        let found = explain_error_text(
+            "AADSTS700027: Client assertion failed signature validation.",
+            None,
+        );
+        assert_eq!(found[0].code, "azure-error-aadsts700027");
+        assert!(
+            found[0].message.contains("the issuer's published keys"),
+            "{}",
+            found[0].message
         );
     }
 }

@@ -31,6 +31,9 @@
 //! | `azure-error-aadsts700211` / `-700212` / `-700213` | error | no record for the presented issuer / audience / subject |
 //! | `azure-error-aadsts7002138` | error | the presented subject matches a credential's only without letter case |
 //! | `azure-error-aadsts700024` | error | the assertion is outside its valid time range (expired token) |
+//! | `azure-error-aadsts50166` | error | entra could not fetch the issuer's OIDC metadata or keys |
+//! | `azure-error-aadsts700016` | error | no application with the login's client ID in the tenant |
+//! | `azure-error-aadsts700027` | error | the token's signature did not verify with the issuer's keys |
 
 mod errors;
 pub mod input;
