@@ -288,7 +288,9 @@ fn compare(
             format!("`{claim}` equals the credential's `{field}` exactly."),
         ),
         (Some(e), Some(a)) => {
-            let why = if e.trim_end_matches('/') == a.trim_end_matches('/') {
+            let why = if e.trim() == a.trim() {
+                format!("whitespace: the credential's `{field}` (`{e:?}`) and `{claim}` (`{a:?}`) differ only in spaces or line breaks around them; entra compares exactly.")
+            } else if e.trim_end_matches('/') == a.trim_end_matches('/') {
                 if e.ends_with('/') {
                     format!("trailing slash: the credential's `{field}` ends with `/` but `{claim}` does not; entra compares exactly.")
                 } else {

@@ -579,3 +579,18 @@ fn a_subject_known_only_after_apply_is_unknown() {
     let e = evaluate(&wrong, "", c.as_object(), NOW);
     assert_eq!(e.verdict, Some(Verdict::Deny));
 }
+
+/// An issuer pasted with a trailing space looks equal to `iss` in the explanation: the row says what differs.
+#[test]
+fn whitespace_around_a_value_is_named() {
+    let c = claims();
+    let iss = c["iss"].as_str().unwrap();
+    let cred = json!({"name": "ci", "issuer": format!("{iss} "), "subject": c["sub"], "audiences": [c["aud"]]});
+    let e = evaluate(&cred, "", c.as_object(), NOW);
+    assert_eq!(e.verdict, Some(Verdict::Deny));
+    let issuer = e.checks.iter().find(|c| c.key == "issuer").unwrap();
+    assert_eq!(
+        issuer.explanation,
+        format!("whitespace: the credential's `issuer` (`\"{iss} \"`) and `iss` (`\"{iss}\"`) differ only in spaces or line breaks around them; entra compares exactly.")
+    );
+}
