@@ -314,10 +314,17 @@ fn lint(creds: &[input::Credential<'_>], spans: &dyn Locate) -> Vec<Finding> {
                     "azure-subject-pins-user",
                     Severity::Info,
                     Area::Policy,
-                    format!(
-                        "credential `{}` pins one CircleCI `sub`: one user, one project, one token version (a V1 subject never matches `$CIRCLE_OIDC_TOKEN_V2`)",
-                        cred.name
-                    ),
+                    if cred.subject.is_some_and(|s| s.contains("/vcs-origin/")) {
+                        format!(
+                            "credential `{}` pins one CircleCI `sub`: one user, one project, one repository and branch, one token version (a V2 subject never matches `$CIRCLE_OIDC_TOKEN`)",
+                            cred.name
+                        )
+                    } else {
+                        format!(
+                            "credential `{}` pins one CircleCI `sub`: one user, one project, one token version (a V1 subject never matches `$CIRCLE_OIDC_TOKEN_V2`)",
+                            cred.name
+                        )
+                    },
                 )
                 .located(at("subject")),
             );

@@ -484,6 +484,9 @@ fn a_subject_differing_only_in_letter_case_predicts_aadsts7002138() {
     let cred = json!({"name": "circleci", "issuer": c["iss"], "subject": registered, "audiences": [c["aud"]]});
     let e = evaluate(&cred, "", c.as_object(), NOW);
     assert_eq!(e.verdict, Some(Verdict::Deny));
+    // A V2 subject pins the repository and branch too, and it is the V1 token that never matches it.
+    let pins = crate::policy::test_support::finding(&e, "azure-subject-pins-user");
+    assert_eq!(pins.message, "credential `circleci` pins one CircleCI `sub`: one user, one project, one repository and branch, one token version (a V2 subject never matches `$CIRCLE_OIDC_TOKEN`)");
     let none = crate::policy::test_support::finding(&e, "azure-no-credential-matches");
     assert_eq!(
         none.message,
