@@ -795,8 +795,16 @@ fn times(ctx: &mut Ctx<'_>, role: &Map<String, Value>, now: i64) {
             when(exp)
         )
     } else {
+        // `expiration_leeway` reads like an allowance for an expired token, but only stands in for a missing `exp`.
+        let leeway_note = if exp_claim != 0
+            && seconds(role.get("expiration_leeway")).unwrap_or(0) > 0
+        {
+            " the role's `expiration_leeway` applies only to a token without `exp`; `clock_skew_leeway` widens this check."
+        } else {
+            ""
+        };
         format!(
-            "the token expired at {}{exp_note}, {} before the evaluation time: more than vault's clock-skew leeway of {skew} s.",
+            "the token expired at {}{exp_note}, {} before the evaluation time: more than vault's clock-skew leeway of {skew} s.{leeway_note}",
             when(exp),
             format_duration(now.saturating_sub(exp))
         )
@@ -814,6 +822,11 @@ fn times(ctx: &mut Ctx<'_>, role: &Map<String, Value>, now: i64) {
         Some("error validating token: invalid expiration time (exp) claim: token is expired".into()),
     );
     let nbf_pass = now.saturating_add(skew) >= nbf;
+    let nbf_note = if nbf_claim == 0 && iat == 0 {
+        format!(" (no `nbf` or `iat`: vault takes `exp` minus `not_before_leeway`, {nbf_leeway} s)")
+    } else {
+        String::new()
+    };
     ctx.push(
         51,
         "token",
@@ -821,13 +834,31 @@ fn times(ctx: &mut Ctx<'_>, role: &Map<String, Value>, now: i64) {
         "before",
         Value::from(now.saturating_add(skew)),
         Value::from(nbf),
-        if nbf_pass { Outcome::Pass } else { Outcome::Fail },
         if nbf_pass {
-            format!("the token is valid from {} (`nbf`, or `iat` when absent), within vault's {skew} s leeway.", when(nbf))
+            Outcome::Pass
         } else {
-            format!("the token is not valid before {}, {} after the evaluation time.", when(nbf), format_duration(nbf.saturating_sub(now)))
+            Outcome::Fail
         },
-        (!nbf_pass).then(|| "check the clock of the machine running vault or the one evaluating.".to_string()),
+        if nbf_pass {
+            format!(
+                "the token is valid from {}{}, within vault's {skew} s leeway.",
+                when(nbf),
+                if nbf_note.is_empty() {
+                    " (`nbf`, or `iat` when absent)"
+                } else {
+                    &nbf_note
+                }
+            )
+        } else {
+            format!(
+                "the token is not valid before {}{nbf_note}, {} after the evaluation time.",
+                when(nbf),
+                format_duration(nbf.saturating_sub(now))
+            )
+        },
+        (!nbf_pass).then(|| {
+            "check the clock of the machine running vault or the one evaluating.".to_string()
+        }),
         Some("error validating token: invalid not before (nbf) claim: token not yet valid".into()),
     );
     if iat != 0 {

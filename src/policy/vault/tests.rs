@@ -858,3 +858,33 @@ fn jwt_supported_algs_must_list_the_tokens_alg() {
     assert_eq!(e.verdict, Some(Verdict::Allow));
     assert!(row(&e).is_none());
 }
+
+/// The time rows say where a time vault makes up comes from: an `nbf` from `exp` minus `not_before_leeway` when
+/// the token has neither `nbf` nor `iat`, and that `expiration_leeway` does not extend an expired token's `exp`.
+#[test]
+fn time_rows_say_where_a_made_up_time_comes_from() {
+    let mut c = claims();
+    let fields = c.as_object_mut().unwrap();
+    fields.remove("iat");
+    let role = json!({"role_type": "jwt", "user_claim": "sub", "bound_audiences": ["11111111-1111-1111-1111-111111111111"]});
+    let e = evaluate(&role, "", c.as_object(), NOW - 4000);
+    let nbf = e.checks.iter().find(|c| c.key == "nbf").unwrap();
+    assert_eq!(nbf.result, Outcome::Fail);
+    assert!(
+        nbf.explanation.starts_with(
+            "the token is not valid before 2025-11-24T16:56:30Z (no `nbf` or `iat`: vault takes `exp` minus `not_before_leeway`, 150 s), "
+        ),
+        "{}",
+        nbf.explanation
+    );
+    let mut leeway = role.clone();
+    leeway["expiration_leeway"] = json!(300);
+    let e = evaluate(&leeway, "", c.as_object(), NOW + 3540 + 120);
+    let exp = e.checks.iter().find(|c| c.key == "exp").unwrap();
+    assert_eq!(exp.result, Outcome::Fail);
+    assert!(
+        exp.explanation.contains("more than vault's clock-skew leeway of 60 s. the role's `expiration_leeway` applies only to a token without `exp`; `clock_skew_leeway` widens this check."),
+        "{}",
+        exp.explanation
+    );
+}
