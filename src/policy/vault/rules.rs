@@ -1191,6 +1191,15 @@ fn match_values(
                     ));
                 }
                 if near.is_none()
+                    && glob_match(&pattern.to_ascii_lowercase(), &subject.to_ascii_lowercase())
+                {
+                    near = Some(format!(
+                        " the glob {} matches {} only when letter case is ignored; globs are case-sensitive.",
+                        show(exp),
+                        show(act)
+                    ));
+                }
+                if near.is_none()
                     && pattern.contains('?')
                     && glob_match(&pattern.replace('?', "*"), subject)
                 {

@@ -888,3 +888,24 @@ fn time_rows_say_where_a_made_up_time_comes_from() {
         exp.explanation
     );
 }
+
+/// A glob that matches the claim only when letter case is ignored (an owner written `My-Org`) says so.
+#[test]
+fn a_glob_matching_only_without_letter_case_says_so() {
+    let mut c = claims();
+    c["oidc.circleci.com/vcs-origin"] = json!("github.com/my-org/my-repo");
+    let role = json!({"role_type": "jwt", "user_claim": "sub", "bound_audiences": [c["aud"]],
+        "bound_claims_type": "glob", "bound_claims": {"oidc.circleci.com/vcs-origin": "github.com/My-Org/*"}});
+    let e = evaluate(&role, "", c.as_object(), NOW);
+    assert_eq!(e.verdict, Some(Verdict::Deny));
+    let row = e
+        .checks
+        .iter()
+        .find(|c| c.key == "bound_claims.oidc.circleci.com/vcs-origin")
+        .unwrap();
+    assert!(
+        row.explanation.contains(" the glob `github.com/My-Org/*` matches `github.com/my-org/my-repo` only when letter case is ignored; globs are case-sensitive."),
+        "{}",
+        row.explanation
+    );
+}
