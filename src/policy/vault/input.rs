@@ -147,7 +147,8 @@ pub fn read(doc: &Value) -> Option<VaultInput<'_>> {
     }
     let (body, from_read) = unwrap_read(top);
     let how = if from_read {
-        " (`vault read -format=json` output)"
+        // JSON, or YAML (`-format=yaml`): the same data.
+        " (`vault read` output)"
     } else {
         ""
     };
@@ -305,7 +306,7 @@ mod tests {
         let read_out = json!({"request_id": "x", "lease_id": "", "data": {"role_type": "jwt", "user_claim": "sub"}});
         let got = read(&read_out).unwrap();
         assert_eq!(got.role.unwrap().get("user_claim"), Some(&json!("sub")));
-        assert!(got.detected.contains("vault read"));
+        assert_eq!(got.detected, "vault JWT auth role (`vault read` output)");
         assert_eq!(got.role_pointer, "/data");
 
         let both =
