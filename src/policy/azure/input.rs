@@ -161,10 +161,35 @@ fn nested(doc: &Value) -> Option<(Vec<Credential<'_>>, String)> {
         let same = |c: &Credential<'_>| {
             (c.issuer, c.subject, &c.audiences, &c.expression)
                 == (cred.issuer, cred.subject, &cred.audiences, &cred.expression)
+                && c.unknown.is_empty()
+                && cred.unknown.is_empty()
         };
         if !found.iter().any(same) {
             found.push(cred);
         }
+    }
+    // A planned credential whose issuer is known only after apply has none in its planned values: it is a
+    // credential all the same.
+    let changes = doc.get("resource_changes").and_then(Value::as_array);
+    for (i, change) in changes.into_iter().flatten().enumerate() {
+        let credential_type = change
+            .get("type")
+            .and_then(Value::as_str)
+            .is_some_and(|t| t.contains("federated_identity_credential"));
+        let pointer = format!("/resource_changes/{i}/change/after");
+        let Some(Value::Object(map)) = doc.pointer(&pointer) else {
+            continue;
+        };
+        let unknown = nested::known_after_apply(doc, &pointer);
+        if !credential_type
+            || found.iter().any(|c| c.pointer == pointer)
+            || !unknown.iter().any(|u| u == "issuer")
+        {
+            continue;
+        }
+        let mut cred = read_one(map, found.len(), pointer);
+        cred.unknown = unknown;
+        found.push(cred);
     }
     if found.is_empty() {
         return None;

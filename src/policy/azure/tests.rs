@@ -575,6 +575,22 @@ fn a_subject_known_only_after_apply_is_unknown() {
         .explanation
         .starts_with("the credential's `subject` is known only after apply"));
     assert!(e.findings.is_empty(), "{:?}", e.findings);
+    // An issuer known only after apply is missing from the planned values: the credential is read all the same.
+    let mut no_issuer = plan.clone();
+    let change = &mut no_issuer["resource_changes"][0]["change"];
+    change["after"].as_object_mut().unwrap().remove("issuer");
+    change["after_unknown"] = json!({"issuer": true});
+    change["after"]["subject"] = c["sub"].clone();
+    assert!(recognize(&no_issuer).is_some());
+    let e = evaluate(&no_issuer, "", c.as_object(), NOW);
+    assert_eq!(e.verdict, None);
+    let unknown: Vec<&str> = e
+        .checks
+        .iter()
+        .filter(|c| c.result == Outcome::Unknown)
+        .map(|c| c.key.as_ref())
+        .collect();
+    assert_eq!(unknown, ["issuer"]);
     // The audience, known and wrong, still fails.
     let mut wrong = plan.clone();
     wrong["resource_changes"][0]["change"]["after"]["audience"] =
