@@ -117,7 +117,12 @@ fn decided_by_the_configuration(report: &Report, code: &str) -> bool {
         | "sts-verification-key"
         | "gcp-error-invalid-target"
         | "vault-error-signature"
-        | "vault-error-role-not-found" => false,
+        | "vault-error-role-not-found"
+        // Entra could not fetch the issuer's keys, has no such app, or found the signature invalid: no
+        // credential was compared.
+        | "azure-error-aadsts50166"
+        | "azure-error-aadsts700016"
+        | "azure-error-aadsts700027" => false,
         "vault-error-issuer" | "vault-error-discovery-issuer" => vault_config,
         _ => true,
     }
@@ -530,6 +535,27 @@ mod tests {
         assert_eq!(
             codes(entra),
             ["error-text-other-platform", "azure-error-aadsts70021"]
+        );
+        // Entra found no such app: no credential was compared, so an accepting credential is no contradiction.
+        let azure = example("azure-v1-subject-v2-token").unwrap();
+        let claims = crate::token::decode(azure.token).claims.unwrap();
+        let credential = serde_json::json!({
+            "name": "circleci", "issuer": claims["iss"], "subject": claims["sub"], "audiences": [claims["aud"]],
+        })
+        .to_string();
+        let report = analyze(&Input {
+            token: azure.token,
+            policy: &credential,
+            error_text: "AADSTS700016: Application with identifier '6d1e2b3c' was not found in the directory 'contoso'.",
+            now: azure.at,
+            ..Input::default()
+        });
+        assert_eq!(report.verdict, Some(Verdict::Allow));
+        let codes: Vec<_> = report.findings.iter().map(|f| f.code).collect();
+        assert!(codes.contains(&"azure-error-aadsts700016"), "{codes:?}");
+        assert!(
+            !codes.contains(&"error-text-contradicts-verdict"),
+            "{codes:?}"
         );
         // A denied token with a refusal: nothing to cross-check.
         let deny = example("v2-token-v1-policy").unwrap();
