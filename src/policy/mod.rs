@@ -227,24 +227,35 @@ fn dispatch(
 /// such a value is unknown, not a mismatch, and its fix is to paste the rendered configuration. AWS has its own
 /// (`policy-template-variable`, which this finding shares).
 fn template_values(evaluation: &mut Evaluation) {
-    fn interpolated(v: &Value) -> bool {
+    /// An ARM template expression: `[` and a function call (`[parameters('orgId')]`, `[format(...)]`,
+    /// `[variables('c').issuer]`) up to the closing `]`; `[[` escapes a literal `[`.
+    fn arm_expression(s: &str) -> bool {
+        let Some(inner) = s.strip_prefix('[').and_then(|r| r.strip_suffix(']')) else {
+            return false;
+        };
+        let inner = inner.trim_start();
+        let name = inner
+            .find(|c: char| !c.is_ascii_alphanumeric() && c != '.' && c != '_')
+            .map_or(inner, |end| &inner[..end]);
+        !name.is_empty()
+            && name.starts_with(|c: char| c.is_ascii_alphabetic())
+            && inner[name.len()..].starts_with('(')
+    }
+    fn interpolated(v: &Value, arm: bool) -> bool {
         match v {
             // `${var.x}`, or an ARM template expression (`[parameters('orgId')]`, `[format(...)]`).
-            Value::String(s) => {
-                (s.contains("${") && s.contains('}'))
-                    || (s.starts_with('[')
-                        && s.ends_with(']')
-                        && s.contains('(')
-                        && !s.starts_with("[["))
-            }
-            Value::Array(items) => items.iter().any(interpolated),
-            Value::Object(m) => m.values().any(interpolated),
+            Value::String(s) => (s.contains("${") && s.contains('}')) || (arm && arm_expression(s)),
+            Value::Array(items) => items.iter().any(|i| interpolated(i, arm)),
+            Value::Object(m) => m.values().any(|i| interpolated(i, arm)),
             _ => false,
         }
     }
+    // ARM templates deploy Azure resources only: elsewhere `[...(...)...]` is the platform's own syntax (a CEL
+    // condition starting with a list literal, `['main', 'release'].exists(r, ...)`).
+    let arm = evaluation.info.kind == Some(PolicyKind::Azure);
     let mut keys = Vec::new();
     for c in &mut evaluation.checks {
-        if c.result == Outcome::Fail && interpolated(&c.expected) {
+        if c.result == Outcome::Fail && interpolated(&c.expected, arm) {
             c.result = Outcome::Unknown;
             c.explanation = format!(
                 "the configuration's value here is a template expression (`${{...}}`, `[parameters(...)]`) that was not filled in, so what the deployed `{}` holds is unknown",
@@ -989,6 +1000,44 @@ mod tests {
         let e = evaluate(&vault.to_string(), Some(&claims), 2000);
         assert_eq!(e.verdict, None, "{:#?}", e.checks);
         assert_eq!(e.findings[0].code, "policy-template-variable");
+    }
+
+    #[test]
+    fn a_cel_list_literal_is_not_an_arm_template_expression() {
+        let org = "8f2c1a4e-3b6d-4f0a-9c1e-5d7b2a9e4c10";
+        let claims: Map<String, Value> = serde_json::from_value(serde_json::json!({
+            "iss": format!("https://oidc.circleci.com/org/{org}"), "aud": org,
+            "sub": format!("org/{org}/project/p/user/u"), "iat": 1000, "exp": 4600,
+            "oidc.circleci.com/project-id": "p", "oidc.circleci.com/vcs-ref": "refs/heads/feature"}))
+        .unwrap();
+        // gcloud's describe output: a condition that starts and ends with a list literal and calls a macro.
+        let provider = |condition: &str| {
+            serde_json::json!({"name": "projects/1/locations/global/workloadIdentityPools/p/providers/c",
+                "state": "ACTIVE", "oidc": {"issuerUri": format!("https://oidc.circleci.com/org/{org}"),
+                "allowedAudiences": [org]}, "attributeMapping": {"google.subject": "assertion.sub"},
+                "attributeCondition": condition})
+            .to_string()
+        };
+        let e = evaluate(
+            &provider("['refs/heads/main', 'refs/heads/release'].exists(r, assertion['oidc.circleci.com/vcs-ref'] == r) && assertion['oidc.circleci.com/project-id'] in ['p']"),
+            Some(&claims),
+            2000,
+        );
+        assert_eq!(e.verdict, Some(Verdict::Deny), "{:#?}", e.checks);
+        assert_eq!(e.info.decided_by.as_deref(), Some("`attributeCondition`"));
+        let codes: Vec<_> = e.findings.iter().map(|f| f.code).collect();
+        assert_eq!(codes, ["gcp-condition-rejects"]);
+        // Even one that starts like an ARM function call.
+        let e = evaluate(
+            &provider("[string(assertion.aud)] == ['x']"),
+            Some(&claims),
+            2000,
+        );
+        assert_eq!(e.verdict, Some(Verdict::Deny), "{:#?}", e.checks);
+        assert!(!e
+            .findings
+            .iter()
+            .any(|f| f.code == "policy-template-variable"));
     }
 
     #[test]
