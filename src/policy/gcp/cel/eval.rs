@@ -30,6 +30,8 @@ fn unknown<T>(what: impl Into<String>) -> Result<T, Stop> {
 /// evaluation budget.
 pub struct Env {
     pub vars: Vec<(String, Val)>,
+    /// How many of [`Env::vars`] are top-level variables (the rest are comprehension variables).
+    top: usize,
     /// Steps taken so far; evaluation stops as `Unknown` past [`MAX_STEPS`].
     pub steps: u64,
     /// Steps `matches()` has taken so far, in all its calls (bounded by [`regex::MAX_WORK`]).
@@ -45,6 +47,7 @@ pub const MAX_STEPS: u64 = 200_000;
 impl Env {
     pub fn new(vars: Vec<(String, Val)>) -> Self {
         Env {
+            top: vars.len(),
             vars,
             steps: 0,
             regex_work: 0,
@@ -52,14 +55,31 @@ impl Env {
         }
     }
 
+    /// Whether `name` is a top-level variable, not a comprehension variable that hides one.
+    fn is_top(&self, name: &str) -> bool {
+        self.vars
+            .iter()
+            .rposition(|(n, _)| n == name)
+            .is_some_and(|i| i < self.top)
+    }
+
     /// `Unknown` when `var.key` is one of [`Env::unknown_keys`].
     fn unknown_key(&self, var: &str, key: &str) -> Result<(), Stop> {
-        if self.unknown_keys.iter().any(|(v, k)| v == var && k == key) {
+        if self.is_top(var) && self.unknown_keys.iter().any(|(v, k)| v == var && k == key) {
             return unknown(format!(
                 "`{var}.{key}`, whose mapping claimcheck cannot evaluate"
             ));
         }
         Ok(())
+    }
+
+    /// `Unknown` when `var` has entries in [`Env::unknown_keys`]: the whole map (its size, its keys, a macro over
+    /// it) depends on them.
+    fn unknown_var(&self, var: &str) -> Result<(), Stop> {
+        match self.unknown_keys.iter().find(|(v, _)| v == var) {
+            Some((_, key)) if self.is_top(var) => self.unknown_key(var, key),
+            _ => Ok(()),
+        }
     }
 
     fn lookup(&self, name: &str) -> Option<&Val> {
@@ -81,10 +101,13 @@ pub fn eval(expr: &Expr, env: &mut Env) -> Res {
     }
     match expr {
         Expr::Lit(v) => Ok(v.clone()),
-        Expr::Ident(name) => match env.lookup(name) {
-            Some(v) => Ok(v.clone()),
-            None => err(format!("undeclared reference to '{name}'")),
-        },
+        Expr::Ident(name) => {
+            env.unknown_var(name)?;
+            match env.lookup(name) {
+                Some(v) => Ok(v.clone()),
+                None => err(format!("undeclared reference to '{name}'")),
+            }
+        }
         Expr::Select(operand, field) => match operand.as_ref() {
             // Select straight from a variable without copying it.
             Expr::Ident(name) => {
@@ -112,10 +135,18 @@ pub fn eval(expr: &Expr, env: &mut Env) -> Res {
             }
         }
         Expr::Has(operand, field) => {
-            if let Expr::Ident(name) = operand.as_ref() {
-                env.unknown_key(name, field)?;
-            }
-            match eval(operand, env)? {
+            let base = match operand.as_ref() {
+                // Only `var.field` is read: the variable's other entries may be unknown.
+                Expr::Ident(name) => {
+                    env.unknown_key(name, field)?;
+                    match env.lookup(name) {
+                        Some(base) => base.clone(),
+                        None => return err(format!("undeclared reference to '{name}'")),
+                    }
+                }
+                _ => eval(operand, env)?,
+            };
+            match base {
                 Val::Map(entries) => Ok(Val::Bool(
                     entries
                         .iter()
@@ -160,6 +191,21 @@ pub fn eval(expr: &Expr, env: &mut Env) -> Res {
         },
         Expr::Binary(BinOp::And, l, r) => logic(env, l, r, false),
         Expr::Binary(BinOp::Or, l, r) => logic(env, l, r, true),
+        // `'team' in attribute` reads one key: only that key's value being unknown leaves it open.
+        Expr::Binary(BinOp::In, l, r) if matches!(r.as_ref(), Expr::Ident(_)) => {
+            let a = eval(l, env)?;
+            let Expr::Ident(name) = r.as_ref() else {
+                return err("internal: `in`");
+            };
+            match &a {
+                Val::Str(key) => env.unknown_key(name, key)?,
+                _ => env.unknown_var(name)?,
+            }
+            match env.lookup(name) {
+                Some(b) => binary(BinOp::In, a, b.clone()),
+                None => err(format!("undeclared reference to '{name}'")),
+            }
+        }
         Expr::Binary(op, l, r) => {
             let a = eval(l, env)?;
             let b = eval(r, env)?;
