@@ -382,7 +382,7 @@ fn sub_version(
             // The V2 `sub` may be too long for a `google.subject` mapped from it.
             let mut v2_claims = claims.clone();
             v2_claims.insert("sub".into(), Value::String(pinned.to_string()));
-            let too_long = mapping::evaluate(mapping_exprs, &v2_claims).subject_too_long;
+            let too_long = mapping::evaluate(mapping_exprs, &[], &v2_claims).subject_too_long;
             let also = if too_long {
                 format!(" and map `google.subject` to a shorter claim such as `assertion['oidc.circleci.com/project-id']` (`{project}`): the V2 sub is longer than the 127 bytes google allows")
             } else {

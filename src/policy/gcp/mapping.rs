@@ -30,6 +30,8 @@ pub struct Mapped {
     pub failed: Vec<String>,
     /// Attributes whose mapping claimcheck cannot evaluate: their value is unknown.
     pub unknown: Vec<String>,
+    /// Attributes whose mapping a Terraform plan knows only after apply (`*`: the whole mapping).
+    pub after_apply: Vec<String>,
     /// The mapped `google.subject` is over [`MAX_SUBJECT_BYTES`].
     pub subject_too_long: bool,
 }
@@ -107,19 +109,55 @@ fn check(
     }
 }
 
-/// Evaluate every mapping entry against `claims`.
-pub fn evaluate(mapping: Option<&[(String, String)]>, claims: &Map<String, Value>) -> Mapped {
+/// How to evaluate a provider field a Terraform plan knows only after apply.
+pub const AFTER_APPLY_FIX: &str = "apply, then paste `terraform show -json` (the state), or the deployed provider (`gcloud iam workload-identity-pools providers describe`).";
+
+/// Evaluate every mapping entry against `claims`. `after_apply` names the entries a Terraform plan knows only
+/// after apply (absent from `mapping`; `*` for the whole mapping): their rows are unknown.
+pub fn evaluate(
+    mapping: Option<&[(String, String)]>,
+    after_apply: &[String],
+    claims: &Map<String, Value>,
+) -> Mapped {
     let mut out = Mapped {
         google: Vec::new(),
         attribute: Vec::new(),
         checks: Vec::new(),
         failed: Vec::new(),
         unknown: Vec::new(),
+        after_apply: after_apply.to_vec(),
         subject_too_long: false,
     };
+    let later = |name: &str| Check {
+        statement: Some("attributeMapping".into()),
+        key: if name == "*" {
+            "attributeMapping".into()
+        } else {
+            format!("attributeMapping.{name}").into()
+        },
+        operator: "cel".into(),
+        expected: Value::Null,
+        actual: Value::Null,
+        result: Outcome::Unknown,
+        explanation: format!(
+            "cannot evaluate: this terraform plan knows {} only after apply.",
+            if name == "*" {
+                "the whole `attribute_mapping`".to_string()
+            } else {
+                format!("the mapping of `{name}`")
+            }
+        ),
+        fix: Some(AFTER_APPLY_FIX.into()),
+    };
+    if after_apply.iter().any(|n| n == "*") {
+        out.checks.push(later("*"));
+        return out;
+    }
     let assertion = Val::from_json(&Value::Object(claims.clone()));
     let entries = mapping.unwrap_or(&[]);
-    if !entries.iter().any(|(k, _)| k == "google.subject") {
+    if !entries.iter().any(|(k, _)| k == "google.subject")
+        && !after_apply.iter().any(|n| n == "google.subject")
+    {
         out.checks.push(check(
             "google.subject",
             "",
@@ -269,5 +307,7 @@ pub fn evaluate(mapping: Option<&[(String, String)]>, claims: &Map<String, Value
             }
         }
     }
+    out.checks
+        .extend(after_apply.iter().map(|name| later(name)));
     out
 }

@@ -105,6 +105,86 @@ fn nested_providers(doc: &Value) -> Vec<(String, &Value)> {
     out.into_iter().map(|(p, v, _)| (p, v)).collect()
 }
 
+/// The fields of one provider that a Terraform plan knows only after apply (`after_unknown`): the planned values
+/// lack them, so they are not missing but unknown, and so is every check that reads them.
+#[derive(Debug, Default)]
+struct AfterApply {
+    issuer: bool,
+    audiences: bool,
+    condition: bool,
+    disabled: bool,
+    /// Mapping entries (`attribute.team`), or `*` for the whole mapping.
+    mapping: Vec<String>,
+}
+
+impl AfterApply {
+    /// The fields known only after apply of the provider at `pointer` in `doc` (none unless `doc` is a plan).
+    fn of(doc: &Value, pointer: &str) -> AfterApply {
+        // The resource the provider's values belong to carries its address.
+        let mut address = None;
+        let mut p = pointer;
+        while let Some(i) = p.rfind('/') {
+            p = &p[..i];
+            if let Some(a) = doc
+                .pointer(p)
+                .and_then(|v| v.get("address"))
+                .and_then(Value::as_str)
+            {
+                address = Some(a);
+                break;
+            }
+        }
+        let fields = [
+            "attribute_condition",
+            "attribute_mapping",
+            "issuer_uri",
+            "allowed_audiences",
+            "disabled",
+            "oidc",
+        ];
+        let mut out = AfterApply::default();
+        for (at, path) in
+            nested::unknown_after_apply(doc, "google_iam_workload_identity_pool_provider", &fields)
+        {
+            if at != address {
+                continue;
+            }
+            match path.as_str() {
+                "attribute_condition" => out.condition = true,
+                "disabled" => out.disabled = true,
+                "oidc" => (out.issuer, out.audiences) = (true, true),
+                "oidc.issuer_uri" => out.issuer = true,
+                "oidc.allowed_audiences" => out.audiences = true,
+                "attribute_mapping" => out.mapping = vec!["*".to_string()],
+                _ => {
+                    if let Some(name) = path.strip_prefix("attribute_mapping.") {
+                        if !out.mapping.iter().any(|n| n == "*" || n == name) {
+                            out.mapping.push(name.to_string());
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+/// A row for a provider field a Terraform plan knows only after apply.
+fn after_apply_check(key: &str, field: &str, actual: Value) -> Check {
+    Check {
+        statement: Some("provider".into()),
+        key: key.to_string().into(),
+        operator: "equals".into(),
+        expected: Value::Null,
+        actual,
+        result: Outcome::Unknown,
+        explanation: format!(
+            "cannot evaluate: this terraform plan knows `{field}` only after apply."
+        ),
+        fix: Some(mapping::AFTER_APPLY_FIX.into()),
+    }
+}
+
 /// Evaluate a provider `doc` (or a list of them, as `providers list` prints) against `claims`.
 pub fn evaluate(
     doc: &Value,
@@ -131,9 +211,9 @@ pub fn evaluate(
                 all.iter().filter(|(_, v)| !other(v)).cloned().collect();
             let skipped = all.len() - oidc.len();
             if oidc.is_empty() || skipped == 0 {
-                return evaluate_list(&all, detected, &spans, claims, now);
+                return evaluate_list(doc, &all, detected, &spans, claims, now);
             }
-            let mut e = evaluate_list(&oidc, detected, &spans, claims, now);
+            let mut e = evaluate_list(doc, &oidc, detected, &spans, claims, now);
             e.findings.push(Finding::new(
                 "gcp-providers-not-oidc",
                 Severity::Info,
@@ -153,13 +233,14 @@ pub fn evaluate(
                             spans: &spans,
                             pointer,
                         },
+                        &AfterApply::of(doc, pointer),
                         claims,
                         now,
                     );
                     e.info.detected = detected;
                     e
                 }
-                _ => evaluate_list(&items, detected, &spans, claims, now),
+                _ => evaluate_list(doc, &items, detected, &spans, claims, now),
             }
         }
         _ => evaluate_one(
@@ -168,6 +249,7 @@ pub fn evaluate(
                 spans: &spans,
                 pointer: "",
             },
+            &AfterApply::default(),
             claims,
             now,
         ),
@@ -177,6 +259,7 @@ pub fn evaluate(
 /// A pool's providers: the token is accepted when one of them accepts it (the job names the provider it
 /// exchanges the token with). Each provider's checks and findings are labelled with its ID.
 fn evaluate_list(
+    doc: &Value,
     items: &[(String, &Value)],
     detected: Option<String>,
     spans: &LazySpans<'_>,
@@ -206,7 +289,7 @@ fn evaluate_list(
             .filter(|id| !id.is_empty())
             .map_or_else(|| format!("#{}", i + 1), |id| format!("`{id}`"));
         let at = Object { spans, pointer };
-        let e = evaluate_one(item, at, claims, now);
+        let e = evaluate_one(item, at, &AfterApply::of(doc, pointer), claims, now);
         for mut c in e.checks {
             c.statement = Some(match c.statement {
                 Some(s) => format!("provider {id} {s}"),
@@ -265,6 +348,7 @@ fn evaluate_list(
 fn evaluate_one(
     doc: &Value,
     at: Object<'_>,
+    later: &AfterApply,
     claims: Option<&Map<String, Value>>,
     now: i64,
 ) -> Evaluation {
@@ -290,7 +374,7 @@ fn evaluate_one(
         },
         ..Evaluation::default()
     };
-    if provider.condition.is_none() {
+    if provider.condition.is_none() && !later.condition {
         eval.findings.push(
             Finding::new(
                 "gcp-no-attribute-condition",
@@ -319,11 +403,28 @@ fn evaluate_one(
     let Some(claims) = claims else { return eval };
 
     let mut checks: Vec<Check> = Vec::new();
-    checks.extend(rules::disabled(&provider));
-    checks.push(rules::issuer(&provider, claims));
-    checks.push(rules::audience(&provider, claims));
+    let iss = claims.get("iss").cloned().unwrap_or(Value::Null);
+    let aud = claims.get("aud").cloned().unwrap_or(Value::Null);
+    match rules::disabled(&provider) {
+        Some(c) if !later.disabled || c.key == "state" => checks.push(c),
+        _ if later.disabled => checks.push(after_apply_check("disabled", "disabled", Value::Null)),
+        _ => {}
+    }
+    checks.push(if later.issuer {
+        after_apply_check("issuerUri", "issuer_uri", iss)
+    } else {
+        rules::issuer(&provider, claims)
+    });
+    let audience = rules::audience(&provider, claims);
+    // Unless one of the audiences the plan knows already accepts the token.
+    let known_pass = audience.result == Outcome::Pass && !provider.allowed_audiences.is_empty();
+    checks.push(if later.audiences && !known_pass {
+        after_apply_check("allowedAudiences", "allowed_audiences", aud)
+    } else {
+        audience
+    });
     checks.extend(rules::times(claims, now));
-    let mapped = mapping::evaluate(provider.mapping.as_deref(), claims);
+    let mapped = mapping::evaluate(provider.mapping.as_deref(), &later.mapping, claims);
     if mapped.checks.iter().any(|c| {
         c.key == "attributeMapping.google.subject" && c.explanation.contains("127 bytes limit")
     }) {
@@ -339,12 +440,19 @@ fn evaluate_one(
         );
     }
     // What a condition may not read: attributes whose mapping claimcheck cannot evaluate.
-    let unknown_keys: Vec<(String, String)> = mapped
+    let cannot = "whose mapping claimcheck cannot evaluate";
+    let after_apply = "whose mapping this terraform plan knows only after apply";
+    let unknown_keys: Vec<(String, String, String)> = mapped
         .unknown
         .iter()
-        .filter_map(|name| {
-            let (var, key) = name.split_once('.')?;
-            Some((var.to_string(), key.to_string()))
+        .map(|name| (name, cannot))
+        .chain(mapped.after_apply.iter().map(|name| (name, after_apply)))
+        .flat_map(|(name, why)| match name.split_once('.') {
+            Some((var, key)) => vec![(var.to_string(), key.to_string(), why.to_string())],
+            // `*`: every attribute.
+            None => ["google", "attribute"]
+                .map(|var| (var.to_string(), "*".to_string(), why.to_string()))
+                .to_vec(),
         })
         .collect();
     let failed_mappings = mapped.failed.clone();
@@ -461,6 +569,11 @@ fn evaluate_one(
             result: outcome,
             explanation: why,
             fix,
+        });
+    } else if later.condition {
+        checks.push(Check {
+            operator: "cel".into(),
+            ..after_apply_check("attributeCondition", "attribute_condition", Value::Null)
         });
     }
     let first_fail = checks

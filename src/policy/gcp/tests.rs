@@ -829,3 +829,84 @@ fn a_providers_list_evaluates_only_its_oidc_providers() {
         .iter()
         .any(|f| f.code == "gcp-providers-not-oidc"));
 }
+
+/// A Terraform plan creating one provider with `values`, where `after_unknown` marks what is known only after apply.
+fn create_plan(values: Value, after_unknown: Value) -> Value {
+    let address = "google_iam_workload_identity_pool_provider.cci";
+    json!({"format_version": "1.2", "terraform_version": "1.9.0",
+        "planned_values": {"root_module": {"resources": [{"address": address, "mode": "managed",
+            "type": "google_iam_workload_identity_pool_provider", "name": "cci", "values": values.clone(),
+            "sensitive_values": {}}]}},
+        "resource_changes": [{"address": address, "mode": "managed", "type": "google_iam_workload_identity_pool_provider",
+            "name": "cci", "change": {"actions": ["create"], "before": null, "after": values,
+                "after_unknown": after_unknown}}]})
+}
+
+#[test]
+fn a_check_on_a_field_the_plan_knows_decides_whatever_the_fields_known_after_apply_hold() {
+    let c = token();
+    let results = |e: &crate::policy::Evaluation| -> Vec<(String, Outcome)> {
+        e.checks
+            .iter()
+            .filter(|c| c.result != Outcome::Pass)
+            .map(|c| (c.key.to_string(), c.result))
+            .collect()
+    };
+    // The project ID where the org ID belongs: google's STS rejects the issuer before it reads the condition.
+    let plan = create_plan(
+        json!({"attribute_mapping": {"google.subject": "assertion.sub"}, "disabled": false,
+            "oidc": [{"issuer_uri": "https://oidc.circleci.com/org/p", "allowed_audiences": ["o"]}],
+            "workload_identity_pool_id": "circleci", "workload_identity_pool_provider_id": "cci"}),
+        json!({"attribute_condition": true, "name": true, "id": true}),
+    );
+    let e = evaluate(&plan, "", c.as_object(), NOW);
+    assert_eq!(e.verdict, Some(Verdict::Deny), "{:#?}", e.checks);
+    assert_eq!(e.info.decided_by.as_deref(), Some("`issuerUri`"));
+    assert_eq!(
+        results(&e),
+        [
+            ("issuerUri".to_string(), Outcome::Fail),
+            ("attributeCondition".to_string(), Outcome::Unknown)
+        ]
+    );
+    // The condition exists (its value is not known yet): no warning that there is none.
+    let codes: Vec<_> = e.findings.iter().map(|f| f.code).collect();
+    assert_eq!(codes, ["gcp-not-evaluated"]);
+    // The issuer known only after apply, a condition that is false: rejected at one or the other.
+    let plan = create_plan(
+        json!({"attribute_mapping": {"google.subject": "assertion.sub"}, "attribute_condition": "assertion.sub == 'nope'",
+            "oidc": [{"allowed_audiences": ["o"]}], "workload_identity_pool_id": "circleci",
+            "workload_identity_pool_provider_id": "cci"}),
+        json!({"oidc": [{"issuer_uri": true}], "name": true}),
+    );
+    let e = evaluate(&plan, "", c.as_object(), NOW);
+    assert_eq!(e.verdict, Some(Verdict::Deny), "{:#?}", e.checks);
+    assert_eq!(
+        results(&e),
+        [
+            ("issuerUri".to_string(), Outcome::Unknown),
+            ("attributeCondition".to_string(), Outcome::Fail)
+        ]
+    );
+    assert_eq!(
+        e.checks[0].explanation,
+        "cannot evaluate: this terraform plan knows `issuer_uri` only after apply."
+    );
+    // One audience known only after apply: a known one that is the token's `aud` is enough.
+    let plan = create_plan(
+        json!({"attribute_mapping": {"google.subject": "assertion.sub"}, "attribute_condition": "true",
+            "oidc": [{"issuer_uri": "https://oidc.circleci.com/org/o", "allowed_audiences": ["o"]}],
+            "workload_identity_pool_id": "circleci", "workload_identity_pool_provider_id": "cci"}),
+        json!({"oidc": [{"allowed_audiences": [false, true]}], "name": true}),
+    );
+    let e = evaluate(&plan, "", c.as_object(), NOW);
+    assert_eq!(e.verdict, Some(Verdict::Allow), "{:#?}", e.checks);
+    let mut other = c.clone();
+    other["aud"] = json!("x");
+    let e = evaluate(&plan, "", other.as_object(), NOW);
+    assert_eq!(e.verdict, None, "{:#?}", e.checks);
+    assert_eq!(
+        results(&e),
+        [("allowedAudiences".to_string(), Outcome::Unknown)]
+    );
+}

@@ -36,9 +36,10 @@ pub struct Env {
     pub steps: u64,
     /// Steps `matches()` has taken so far, in all its calls (bounded by [`regex::MAX_WORK`]).
     pub regex_work: usize,
-    /// Entries of top-level map variables whose value is not known (`("attribute", "team")`: a mapping
-    /// claimcheck cannot evaluate): reading one is `Unknown`, so only what does not depend on it is decided.
-    pub unknown_keys: Vec<(String, String)>,
+    /// Entries of top-level map variables whose value is not known, with why (`("attribute", "team", "whose
+    /// mapping claimcheck cannot evaluate")`; key `*` for every entry): reading one is `Unknown`, so only what does
+    /// not depend on it is decided.
+    pub unknown_keys: Vec<(String, String, String)>,
 }
 
 /// The most evaluation steps any expression may take (bounds nested macros over long lists).
@@ -65,19 +66,28 @@ impl Env {
 
     /// `Unknown` when `var.key` is one of [`Env::unknown_keys`].
     fn unknown_key(&self, var: &str, key: &str) -> Result<(), Stop> {
-        if self.is_top(var) && self.unknown_keys.iter().any(|(v, k)| v == var && k == key) {
-            return unknown(format!(
-                "`{var}.{key}`, whose mapping claimcheck cannot evaluate"
-            ));
+        let found = self
+            .unknown_keys
+            .iter()
+            .find(|(v, k, _)| v == var && (k == key || k == "*"));
+        match found {
+            Some((_, k, why)) if self.is_top(var) => {
+                let name = if k == "*" {
+                    var.to_string()
+                } else {
+                    format!("{var}.{key}")
+                };
+                unknown(format!("`{name}`, {why}"))
+            }
+            _ => Ok(()),
         }
-        Ok(())
     }
 
     /// `Unknown` when `var` has entries in [`Env::unknown_keys`]: the whole map (its size, its keys, a macro over
     /// it) depends on them.
     fn unknown_var(&self, var: &str) -> Result<(), Stop> {
-        match self.unknown_keys.iter().find(|(v, _)| v == var) {
-            Some((_, key)) if self.is_top(var) => self.unknown_key(var, key),
+        match self.unknown_keys.iter().find(|(v, _, _)| v == var) {
+            Some((_, key, _)) if self.is_top(var) => self.unknown_key(var, key),
             _ => Ok(()),
         }
     }

@@ -38,12 +38,12 @@ pub fn evaluate_expr(expr: &ast::Expr, vars: Vec<(String, Val)>) -> Result<Val, 
     eval::eval(expr, &mut eval::Env::new(vars))
 }
 
-/// [`evaluate_expr`] where reading any of `unknown_keys` (`(variable, key)`) is [`Stop::Unknown`]: the result is
-/// decided only when it does not depend on them.
+/// [`evaluate_expr`] where reading any of `unknown_keys` (`(variable, key, why)`, see [`eval::Env::unknown_keys`])
+/// is [`Stop::Unknown`]: the result is decided only when it does not depend on them.
 pub fn evaluate_expr_with_unknowns(
     expr: &ast::Expr,
     vars: Vec<(String, Val)>,
-    unknown_keys: Vec<(String, String)>,
+    unknown_keys: Vec<(String, String, String)>,
 ) -> Result<Val, Stop> {
     let mut env = eval::Env::new(vars);
     env.unknown_keys = unknown_keys;
