@@ -15,7 +15,7 @@
 //! | `gcp-condition-org-only` | warning | the condition reads only org-wide claims (`aud`, `iss`, `oidc.circleci.com/org-id`, `sub` up to `org/<org>/`): every project of the org is accepted |
 //! | `gcp-prefix-without-slash` | warning | `startsWith` on the vcs origin without a trailing `/` also accepts look-alike owners and repositories |
 //! | `gcp-subject-too-long` | error | the mapped `google.subject` exceeds 127 bytes (a V2 CircleCI `sub` does) |
-//! | `gcp-not-evaluated` | info | part of the mapping or condition could not be evaluated (verdict left undecided) |
+//! | `gcp-not-evaluated` | info | a check could not be evaluated (a field known only after apply, a CEL feature claimcheck does not evaluate, ...): it names which and why; the verdict is left undecided unless another check fails |
 //! | `sub-expects-v1` / `sub-expects-v2` | error | the condition compares `assertion.sub` with this job's other token version's `sub` |
 //! | `custom-webhook-no-vcs` | error | the condition pins a branch/repository (vcs claims or a V2 `sub`); the token has no vcs part (custom webhook) |
 //! | `vcs-origin-fork` | error | the condition names a repository with the token's repository name under another owner (e.g. a fork's pull request) |
@@ -580,19 +580,34 @@ fn evaluate_one(
         .iter()
         .find(|c| c.result == Outcome::Fail)
         .map(|c| c.key.clone());
-    let unknown = checks.iter().find(|c| c.result == Outcome::Unknown);
-    let any_unknown = unknown.is_some();
-    if let Some(c) = unknown {
+    let unknown: Vec<&Check> = checks
+        .iter()
+        .filter(|c| c.result == Outcome::Unknown)
+        .collect();
+    let any_unknown = !unknown.is_empty();
+    if let Some(c) = unknown.first() {
+        // What could not be evaluated, and why (the first sentence of the first such row).
+        let names: Vec<String> = unknown.iter().map(|c| format!("`{}`", c.key)).collect();
+        let why = c
+            .explanation
+            .trim_start_matches("cannot evaluate: ")
+            .split(". ")
+            .next()
+            .unwrap_or_default()
+            .trim_end_matches('.');
+        let outcome = match &first_fail {
+            Some(key) => format!("the token is rejected whatever it yields (`{key}` fails)"),
+            None => "no verdict is guessed for it".to_string(),
+        };
         eval.findings.push(
             Finding::new(
                 "gcp-not-evaluated",
                 Severity::Info,
                 Area::Policy,
-                if first_fail.is_some() {
-                    "part of the mapping or condition could not be evaluated here; the token is rejected whatever it yields"
-                } else {
-                    "part of the mapping or condition could not be evaluated here; no verdict is guessed for it"
-                },
+                format!(
+                    "{} could not be evaluated here ({why}); {outcome}",
+                    names.join(", ")
+                ),
             )
             .located(check_location(&c.key, &provider, at)),
         );

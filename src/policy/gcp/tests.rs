@@ -910,3 +910,40 @@ fn a_check_on_a_field_the_plan_knows_decides_whatever_the_fields_known_after_app
         [("allowedAudiences".to_string(), Outcome::Unknown)]
     );
 }
+
+#[test]
+fn what_could_not_be_evaluated_is_named() {
+    let c = token();
+    let message = |e: &crate::policy::Evaluation| {
+        e.findings
+            .iter()
+            .find(|f| f.code == "gcp-not-evaluated")
+            .map(|f| f.message.clone())
+            .unwrap()
+    };
+    // Only the issuer is unknown: the mapping and condition pass and are not blamed.
+    let mut p = one(
+        "assertion.aud == 'o'",
+        json!({"google.subject": "assertion.sub"}),
+    );
+    p["oidc"]["issuerUri"] = json!("https://oidc.circleci.com/org/o/");
+    let e = evaluate(&p, "", c.as_object(), NOW);
+    assert_eq!(e.verdict, None);
+    assert_eq!(
+        message(&e),
+        "`issuerUri` could not be evaluated here (`issuerUri` and `iss` differ only by a trailing `/`); no verdict is guessed for it"
+    );
+    // A mapping and the condition that reads it, with another check failing.
+    let p = one(
+        "attribute.team == 'lower'",
+        json!({"google.subject": "assertion.sub", "attribute.team": "assertion.sub.matches('^\\\\p{Ll}') ? 'lower' : 'other'"}),
+    );
+    let mut c = c.clone();
+    c["exp"] = json!(NOW - 1);
+    let e = evaluate(&p, "", c.as_object(), NOW);
+    assert_eq!(e.verdict, Some(Verdict::Deny));
+    assert_eq!(
+        message(&e),
+        "`attributeMapping.attribute.team`, `attributeCondition` could not be evaluated here (matches(`^\\p{Ll}`): Unicode classes (`\\p`) are not evaluated); the token is rejected whatever it yields (`exp` fails)"
+    );
+}
