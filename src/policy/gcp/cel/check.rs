@@ -9,6 +9,7 @@
 use super::ast::Expr;
 use super::lexer::{lex, Tok};
 use super::parser;
+use super::value::TYPE_NAMES;
 
 /// The variables an `attributeCondition` may use.
 pub const CONDITION_VARS: &[&str] = &["assertion", "google", "attribute"];
@@ -204,9 +205,11 @@ fn undeclared<'a>(e: &'a Expr, declared: &[&str], scope: &mut Vec<&'a str>) -> O
     };
     match e {
         Expr::Lit(_) | Expr::Unsupported(_) => None,
-        Expr::Ident(n) => {
-            (!declared.contains(&n.as_str()) && !scope.contains(&n.as_str())).then(|| n.clone())
-        }
+        // `int`, `string`, ... are declared in every CEL environment (`type(x) == string`).
+        Expr::Ident(n) => (!declared.contains(&n.as_str())
+            && !scope.contains(&n.as_str())
+            && !TYPE_NAMES.contains(&n.as_str()))
+        .then(|| n.clone()),
         Expr::Select(o, _) | Expr::Has(o, _) | Expr::Unary(_, o) => undeclared(o, declared, scope),
         Expr::Index(a, b) | Expr::Binary(_, a, b) => {
             all(&mut [a, b].into_iter().map(|b| &**b), scope)

@@ -5,7 +5,7 @@
 use super::ast::{BinOp, Expr, Macro, UnOp};
 use super::regex::{self, RegexError};
 use super::strings;
-use super::value::{cel_eq, double_text, Val};
+use super::value::{cel_eq, double_text, Val, TYPE_NAMES};
 
 /// Why evaluation did not produce a value.
 #[derive(Debug, Clone, PartialEq)]
@@ -115,7 +115,10 @@ pub fn eval(expr: &Expr, env: &mut Env) -> Res {
             env.unknown_var(name)?;
             match env.lookup(name) {
                 Some(v) => Ok(v.clone()),
-                None => err(format!("undeclared reference to '{name}'")),
+                None => match TYPE_NAMES.iter().find(|t| **t == name) {
+                    Some(t) => Ok(Val::Type(t)),
+                    None => err(format!("undeclared reference to '{name}'")),
+                },
             }
         }
         Expr::Select(operand, field) => match operand.as_ref() {
@@ -497,6 +500,7 @@ fn call(env: &mut Env, target: Option<&Expr>, name: &str, args: &[Expr]) -> Res 
                 .map_err(|_| Stop::Error(format!("cannot convert `{s}` to double"))),
             other => err(format!("no such overload: double({})", other.type_name())),
         },
+        (None, "type") if args.len() == 1 => Ok(Val::Type(args[0].type_name())),
         (None, "dyn") if args.len() == 1 => Ok(args.into_iter().next().unwrap_or(Val::Null)),
         (Some(v), method)
             if matches!(v, Val::Str(_) | Val::List(_) | Val::Map(_)) && is_known_method(method) =>

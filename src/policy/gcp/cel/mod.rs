@@ -7,7 +7,7 @@
 //! Supported: `== != < <= > >= in && || ! ?:`, `+ - * / %`, member and index access, list and map
 //! literals, `has()`, `size()`, `startsWith`, `endsWith`, `contains`, `matches` (RE2, see [`regex`]),
 //! `lowerAscii`, `upperAscii` and the rest of cel-go's strings extension (`split`, `substring`, `charAt`,
-//! `indexOf`, `lastIndexOf`, `replace`, `trim`, `join`: see [`strings`]), GCP's `extract()`, `string()`,
+//! `indexOf`, `lastIndexOf`, `replace`, `trim`, `join`: see [`strings`]), GCP's `extract()`, `type()` and the type identifiers (`string`, `int`, ...), `string()`,
 //! `int()`, `double()`, `dyn()`, and the `all`, `exists`, `exists_one`, `map`, `filter` macros. Errors follow CEL: a missing key is an error,
 //! which `&&`/`||` absorb when the other side decides. Regular expressions outside the subset [`regex`]
 //! reads, unsigned and bytes literals, timestamps, durations and any other function evaluate to

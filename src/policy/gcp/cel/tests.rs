@@ -193,3 +193,28 @@ fn long_logical_chains_evaluate_like_short_ones() {
     );
     yes(&vec!["attribute.project == 'p'"; 120].join(" && "));
 }
+
+#[test]
+fn type_values_are_declared_and_compare() {
+    yes("type(assertion.aud) == string && type(1) == int && type(1.5) == double && type(true) == bool");
+    yes("type(null) == null_type && type([1]) == list && type({}) == map && type(int) == type");
+    yes("type(assertion.exp) == double && type(type(1)) == type");
+    no("type(1) == string");
+    yes("type(assertion.aud) == string ? assertion.aud == 'o' : 'o' in assertion.aud");
+    yes("type(assertion['oidc.circleci.com/context-ids']) == list ? 'c1' in assertion['oidc.circleci.com/context-ids'] : false");
+    // Declared in every environment: google saves a condition or a mapping that names them.
+    for src in [
+        "type(assertion.aud) != list",
+        "[int, uint, bytes, map].size() == 4",
+    ] {
+        assert!(
+            super::check::compile(src, super::check::CONDITION_VARS).is_ok(),
+            "{src}"
+        );
+        assert!(
+            super::check::compile(src, super::check::MAPPING_VARS).is_ok(),
+            "{src}"
+        );
+    }
+    assert!(super::check::compile("type(x) == strings", super::check::CONDITION_VARS).is_err());
+}

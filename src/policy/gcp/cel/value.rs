@@ -13,7 +13,23 @@ pub enum Val {
     List(Vec<Val>),
     /// Entries in insertion order; keys are unique.
     Map(Vec<(Val, Val)>),
+    /// A type value (`string`, what `type('a')` yields), by its name (one of [`TYPE_NAMES`]).
+    Type(&'static str),
 }
+
+/// The type identifiers every CEL environment declares (langdef.md, "Type Values"): `type(1) == int`.
+pub const TYPE_NAMES: &[&str] = &[
+    "int",
+    "uint",
+    "double",
+    "bool",
+    "string",
+    "bytes",
+    "list",
+    "map",
+    "null_type",
+    "type",
+];
 
 /// A double as CEL (Go's `strconv.FormatFloat(f, 'g', -1, 64)`) writes it: the shortest digits that read
 /// back exactly, in exponent form when the exponent is below -4 or at least 6 (`1e+06`, `1e-05`, `0.0001`).
@@ -98,6 +114,7 @@ impl Val {
             Val::Int(n) => Value::from(*n),
             Val::Double(f) => serde_json::Number::from_f64(*f).map_or(Value::Null, Value::Number),
             Val::Str(s) => Value::String(s.clone()),
+            Val::Type(name) => Value::String((*name).to_string()),
             Val::List(items) => Value::Array(items.iter().map(Val::to_json).collect()),
             Val::Map(entries) => Value::Object(
                 entries
@@ -126,6 +143,7 @@ impl Val {
             Val::Str(_) => "string",
             Val::List(_) => "list",
             Val::Map(_) => "map",
+            Val::Type(_) => "type",
         }
     }
 
