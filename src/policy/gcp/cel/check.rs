@@ -92,6 +92,8 @@ pub fn compile(src: &str, declared: &[&str]) -> Result<Expr, CompileError> {
     }
 }
 
+const TYPOGRAPHIC_QUOTES: &str = "replace the typographic quotes (‘ ’ “ ”) with straight ones (`'` or `\"`): the text went through an editor or chat tool that changed them";
+
 fn syntax(src: &str, error: &str) -> CompileError {
     let (message, offset) = split_offset(error);
     let hint = if message.starts_with("`has()` needs a field selection") {
@@ -99,6 +101,20 @@ fn syntax(src: &str, error: &str) -> CompileError {
             "`has()` takes a field selection only; test a key with `'<key>' in <map>` instead"
                 .to_string()
         }))
+    } else if message.starts_with("unexpected character") {
+        offset.and_then(|at| src.get(at..)?.chars().next()).map(|ch| match ch {
+            '\u{2018}' | '\u{2019}' | '\u{201c}' | '\u{201d}' => TYPOGRAPHIC_QUOTES.to_string(),
+            _ if super::lexer::LOOK_ALIKES.iter().any(|(c, _)| *c == ch) || ch.is_whitespace() => {
+                "replace that invisible character with an ordinary space, or delete it: copying from a web page or chat tool adds such characters".to_string()
+            }
+            _ => "delete or replace that character: outside quotes, CEL is written with ASCII names, numbers, operators and brackets".to_string(),
+        })
+    } else if (message.starts_with("unterminated string")
+        || message.starts_with("newline in a string"))
+        && src.contains(['\u{2018}', '\u{2019}', '\u{201c}', '\u{201d}'])
+    {
+        // `'main’`: the closing quote is a typographic one.
+        Some(TYPOGRAPHIC_QUOTES.to_string())
     } else if let Some(rest) = message.strip_prefix("unknown escape `\\") {
         // Regular expressions in `matches()` are where a lone `\` usually comes from.
         let c = rest.chars().next().unwrap_or('.');
@@ -301,6 +317,49 @@ mod tests {
         assert!(msg.ends_with("at character 9"), "{msg}");
         let (_, hint) = error("has(assertion.a['b'])", CONDITION_VARS);
         assert!(hint.unwrap().contains("`'b' in assertion.a`"));
+    }
+
+    #[test]
+    fn look_alike_characters_are_named_with_their_fix() {
+        let (msg, hint) = error(
+            "assertion.aud == 'o' &&\u{a0}assertion.sub == 's'",
+            CONDITION_VARS,
+        );
+        assert_eq!(
+            msg,
+            "syntax error: unexpected character U+00A0 (no-break space) at character 24"
+        );
+        assert_eq!(hint.as_deref(), Some("replace that invisible character with an ordinary space, or delete it: copying from a web page or chat tool adds such characters"));
+        let (msg, _) = error("assertion.aud == 'o' &&\u{200b} true", CONDITION_VARS);
+        assert_eq!(
+            msg,
+            "syntax error: unexpected character U+200B (zero-width space) at character 24"
+        );
+        let (msg, hint) = error("assertion.aud == \u{2018}o\u{2019}", MAPPING_VARS);
+        assert_eq!(
+            msg,
+            "syntax error: unexpected character U+2018 (left single quotation mark) at character 18"
+        );
+        assert_eq!(hint.as_deref(), Some("replace the typographic quotes (‘ ’ “ ”) with straight ones (`'` or `\"`): the text went through an editor or chat tool that changed them"));
+        let (msg, hint) = error("assertion.aud == 'o\u{2019}", CONDITION_VARS);
+        assert_eq!(
+            msg,
+            "syntax error: unterminated string literal at character 18"
+        );
+        assert!(hint.unwrap().starts_with("replace the typographic quotes"));
+        let (msg, hint) = error("assertion.aud \u{2013} 1", CONDITION_VARS);
+        assert_eq!(
+            msg,
+            "syntax error: unexpected character U+2013 `\u{2013}` at character 15"
+        );
+        assert!(hint
+            .unwrap()
+            .starts_with("delete or replace that character"));
+        let (msg, _) = error("assertion.aud # 1", CONDITION_VARS);
+        assert_eq!(
+            msg,
+            "syntax error: unexpected character `#` at character 15"
+        );
     }
 
     #[test]

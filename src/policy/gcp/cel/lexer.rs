@@ -89,7 +89,10 @@ pub fn lex(src: &str) -> Result<Vec<Spanned>, String> {
             }
             None => {
                 let ch = src[i..].chars().next().unwrap_or('?');
-                return Err(format!("unexpected character `{ch}` at offset {at}"));
+                return Err(format!(
+                    "unexpected character {} at offset {at}",
+                    describe_char(ch)
+                ));
             }
         }
     }
@@ -98,6 +101,39 @@ pub fn lex(src: &str) -> Result<Vec<Spanned>, String> {
         at: bytes.len(),
     });
     Ok(out)
+}
+
+/// The look-alikes copying from a web page, a word processor or a chat tool puts in an expression: invisible or
+/// non-breaking spaces, and typographic quotes.
+pub const LOOK_ALIKES: &[(char, &str)] = &[
+    ('\u{a0}', "no-break space"),
+    ('\u{202f}', "narrow no-break space"),
+    ('\u{2007}', "figure space"),
+    ('\u{2009}', "thin space"),
+    ('\u{200b}', "zero-width space"),
+    ('\u{200c}', "zero-width non-joiner"),
+    ('\u{200d}', "zero-width joiner"),
+    ('\u{2060}', "word joiner"),
+    ('\u{feff}', "zero-width no-break space"),
+    ('\u{3000}', "ideographic space"),
+    ('\u{2018}', "left single quotation mark"),
+    ('\u{2019}', "right single quotation mark"),
+    ('\u{201c}', "left double quotation mark"),
+    ('\u{201d}', "right double quotation mark"),
+];
+
+/// A character as a message shows it: `x` when printable ASCII, else its code point, its name when it is a
+/// [`LOOK_ALIKES`] one (`U+00A0 (no-break space)`) and itself when visible (`U+2013 `–``).
+pub fn describe_char(ch: char) -> String {
+    if ch.is_ascii_graphic() {
+        return format!("`{ch}`");
+    }
+    let code = format!("U+{:04X}", u32::from(ch));
+    match LOOK_ALIKES.iter().find(|(c, _)| *c == ch) {
+        Some((_, name)) => format!("{code} ({name})"),
+        None if ch.is_whitespace() || ch.is_control() || ch.is_ascii() => code,
+        None => format!("{code} `{ch}`"),
+    }
 }
 
 fn number(src: &str, start: usize) -> Result<(Tok, usize), String> {
