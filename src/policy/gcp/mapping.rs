@@ -205,7 +205,7 @@ pub fn evaluate(
             ));
             continue;
         }
-        let compiled = match cel::check::compile(expr, cel::check::MAPPING_VARS) {
+        let compiled = match cel::check::compile_mapping(expr) {
             Ok(compiled) => compiled,
             Err(e) => {
                 out.checks.push(check(

@@ -23,8 +23,8 @@
 //! | `gcp-star-in-equals` | error | `==` against a string holding `*`, which CEL compares literally |
 //! | `value-case-mismatch` | error | `==` against a claim's value in other letter case (CEL compares case-sensitively) |
 //! | `gcp-condition-rejects` | error | the condition is not true for this token |
-//! | `gcp-condition-invalid` | error | the condition does not compile (syntax, undeclared variable): google refuses to save it |
-//! | `gcp-mapping-invalid` | error | a mapping expression does not compile: google refuses to save it |
+//! | `gcp-condition-invalid` | error | the condition does not compile (syntax, undeclared variable) or is over 4096 characters: google refuses to save it |
+//! | `gcp-mapping-invalid` | error | a mapping expression does not compile or is over 2048 characters: google refuses to save it |
 //! | `gcp-no-provider-accepts` | error | a list of providers was pasted (`providers list`) and none accepts the token |
 //! | `gcp-providers-not-oidc` | info | the list holds AWS, SAML or X.509 providers, which are not evaluated |
 //! | `gcp-error-attribute-condition` | error | error text: `The given credential is rejected by the attribute condition.` |
@@ -647,7 +647,7 @@ fn check_location(key: &str, provider: &input::Provider, at: Object<'_>) -> Opti
 fn invalid_expressions(provider: &input::Provider, at: Object<'_>) -> Vec<Finding> {
     let mut out = Vec::new();
     for (name, expr) in provider.mapping.iter().flatten() {
-        if let Err(e) = cel::check::compile(expr, cel::check::MAPPING_VARS) {
+        if let Err(e) = cel::check::compile_mapping(expr) {
             out.push(
                 invalid(
                     "gcp-mapping-invalid",

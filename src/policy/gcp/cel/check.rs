@@ -50,22 +50,33 @@ impl CompileError {
 /// expression is 4096 characters").
 pub const MAX_CONDITION_CHARS: usize = 4096;
 
-/// [`compile`] an `attributeCondition`, which google also refuses over [`MAX_CONDITION_CHARS`].
-pub fn compile_condition(src: &str) -> Result<Expr, CompileError> {
+/// Google's limit on each `attributeMapping` expression (REST reference: "the maximum length of an attribute
+/// mapping expression is 2048 characters").
+pub const MAX_MAPPING_CHARS: usize = 2048;
+
+/// Google refuses an expression longer than `max` characters.
+fn too_long(src: &str, max: usize, hint: &str) -> Result<(), CompileError> {
     let chars = src.chars().count();
-    if chars > MAX_CONDITION_CHARS {
+    if chars > max {
         return Err(CompileError {
-            message: format!(
-                "it is {chars} characters long, and google allows at most {MAX_CONDITION_CHARS}"
-            ),
+            message: format!("it is {chars} characters long, and google allows at most {max}"),
             offset: None,
-            hint: Some(
-                "shorten the condition: test several values with `in ['a', 'b']`, a common prefix with `startsWith()`, or split the branches over two providers"
-                    .into(),
-            ),
+            hint: Some(hint.into()),
         });
     }
+    Ok(())
+}
+
+/// [`compile`] an `attributeCondition`, which google also refuses over [`MAX_CONDITION_CHARS`].
+pub fn compile_condition(src: &str) -> Result<Expr, CompileError> {
+    too_long(src, MAX_CONDITION_CHARS, "shorten the condition: test several values with `in ['a', 'b']`, a common prefix with `startsWith()`, or split the branches over two providers")?;
     compile(src, CONDITION_VARS)
+}
+
+/// [`compile`] an `attributeMapping` expression, which google also refuses over [`MAX_MAPPING_CHARS`].
+pub fn compile_mapping(src: &str) -> Result<Expr, CompileError> {
+    too_long(src, MAX_MAPPING_CHARS, "shorten the mapping: map the claim itself (`assertion['oidc.circleci.com/project-id']`) and test its values in `attributeCondition`, which may hold 4096 characters")?;
+    compile(src, MAPPING_VARS)
 }
 
 /// Parse `src` and check that it names only `declared` variables (plus macro variables in scope).
