@@ -578,6 +578,10 @@ fn comprehension(env: &mut Env, kind: Macro, range: &Expr, var: &str, body: &Exp
                             kind.name()
                         ))))
                     }
+                    // The results are joined with `&&` / `||`: an unknown wins over an error, as in `logic`.
+                    Err(e @ Stop::Unknown(_)) if !matches!(first_stop, Some(Stop::Unknown(_))) => {
+                        first_stop = Some(e)
+                    }
                     Err(e) => first_stop = first_stop.or(Some(e)),
                 }
             }

@@ -113,6 +113,19 @@ fn unknowns_are_never_guessed() {
         "assertion.email == 'x' || assertion.sub.matches('\\\\pL')",
         "Unicode classes",
     );
+    // So do the macros, which join their elements' results with `||` (exists) and `&&` (all).
+    for m in ["exists", "all"] {
+        unknown(
+            &format!("['x', 'y'].{m}(c, c == 'x' ? assertion.email == 'a' : c.matches('\\\\pL'))"),
+            "Unicode classes",
+        );
+        unknown(
+            &format!("['y', 'x'].{m}(c, c == 'x' ? assertion.email == 'a' : c.matches('\\\\pL'))"),
+            "Unicode classes",
+        );
+    }
+    yes("['x', 'y'].exists(c, c == 'x' ? assertion.email == 'a' : true)");
+    no("['x', 'y'].all(c, c == 'x' ? assertion.email == 'a' : false)");
     yes("assertion.sub.matches('\\\\pL') || true");
     no("false && assertion.sub.matches('\\\\pL')");
 }
