@@ -484,7 +484,11 @@ fn call(env: &mut Env, target: Option<&Expr>, name: &str, args: &[Expr]) -> Res 
         },
         (None, "int") if args.len() == 1 => match &args[0] {
             Val::Int(n) => Ok(Val::Int(*n)),
-            Val::Double(f) if f.is_finite() && f.abs() < 9.2e18 => Ok(Val::Int(f.trunc() as i64)),
+            // cel-go's `doubleToInt64Checked`: truncated toward zero, an error outside (-2^63, 2^63).
+            Val::Double(f) if f.is_finite() && *f > i64::MIN as f64 && *f < i64::MAX as f64 => {
+                Ok(Val::Int(*f as i64))
+            }
+            Val::Double(_) => err("integer overflow"),
             Val::Str(s) => s
                 .parse()
                 .map(Val::Int)

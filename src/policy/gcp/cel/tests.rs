@@ -231,3 +231,17 @@ fn type_values_are_declared_and_compare() {
     }
     assert!(super::check::compile("type(x) == strings", super::check::CONDITION_VARS).is_err());
 }
+
+#[test]
+fn int_of_a_double_truncates_in_range_and_overflows_outside() {
+    yes("int(9.2e18) == 9200000000000000000 && int(-9.2e18) == -9200000000000000000");
+    yes("int(-1.9) == -1 && int(1.9) == 1 && int(assertion.exp) == 1764003540");
+    for src in [
+        "int(1e99)",
+        "int(9223372036854775807.0)",
+        "int(-9223372036854775808.0)",
+        "int(double('NaN'))",
+    ] {
+        error(src, "integer overflow");
+    }
+}
