@@ -351,11 +351,14 @@ fn known_after_apply(doc: &Value, kind: PolicyKind, evaluation: &mut Evaluation)
     if unknown.is_empty() {
         return;
     }
-    evaluation.verdict = None;
-    evaluation.info.decided_by = Some(format!(
-        "undecided: {} is known only after apply",
-        unknown.join(", ")
-    ));
+    // A check on a field the plan knows that fails decides (the platform made the rows reading unknown fields unknown).
+    if evaluation.verdict != Some(Verdict::Deny) {
+        evaluation.verdict = None;
+        evaluation.info.decided_by = Some(format!(
+            "undecided: {} is known only after apply",
+            unknown.join(", ")
+        ));
+    }
     evaluation.findings.insert(
         0,
         Finding::new(
