@@ -51,7 +51,13 @@ pub fn analyze(input: &Input<'_>) -> Report {
 
     let claims = report.token.as_ref().and_then(|t| t.claims.as_ref());
     if !input.policy.trim().is_empty() {
-        let evaluation = policy::evaluate(input.policy, claims, input.now);
+        let alg = report
+            .token
+            .as_ref()
+            .and_then(|t| t.header.as_ref())
+            .and_then(|h| h.get("alg"))
+            .and_then(serde_json::Value::as_str);
+        let evaluation = policy::evaluate_for(input.policy, claims, alg, input.now);
         report.verdict = evaluation.verdict;
         report.policy = evaluation.info;
         report.checks = evaluation.checks;
@@ -308,6 +314,8 @@ fn refuse_unverifiable(report: &mut Report) {
 mod tests {
     use super::*;
     use crate::state::example;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine;
 
     #[test]
     fn a_signature_removed_by_a_share_link_is_not_a_copying_mistake() {
@@ -499,6 +507,43 @@ mod tests {
             !codes(colored).contains(&"error-text-not-recognized"),
             "{:?}",
             codes(colored)
+        );
+    }
+
+    /// Vault checks the token header's `alg` against the auth config's `jwt_supported_algs`.
+    #[test]
+    fn vault_reads_the_algorithm_from_the_token_header() {
+        let ex = example("vault-bound-claim-branch").unwrap();
+        let token = crate::token::decode(ex.token);
+        let claims = token.claims.unwrap();
+        let role = serde_json::json!({
+            "config": {"bound_issuer": claims["iss"], "jwt_supported_algs": ["ES256"]},
+            "role": {"role_type": "jwt", "user_claim": "sub", "bound_audiences": [claims["aud"]]},
+        })
+        .to_string();
+        let verdict = |alg: &str| {
+            let mut header = token.header.clone().unwrap();
+            header.insert("alg".into(), alg.into());
+            let jwt = ex.token.split_once('.').unwrap().1;
+            let header = serde_json::to_vec(&header).unwrap();
+            let jwt = format!("{}.{jwt}", URL_SAFE_NO_PAD.encode(header));
+            let report = analyze(&Input {
+                token: &jwt,
+                policy: &role,
+                now: ex.at,
+                ..Input::default()
+            });
+            let row = report
+                .checks
+                .iter()
+                .find(|c| c.key == "jwt_supported_algs")
+                .map(|c| c.result);
+            (report.verdict, row)
+        };
+        assert_eq!(verdict("RS256"), (Some(Verdict::Deny), Some(Outcome::Fail)));
+        assert_eq!(
+            verdict("ES256"),
+            (Some(Verdict::Allow), Some(Outcome::Pass))
         );
     }
 

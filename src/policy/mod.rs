@@ -124,6 +124,17 @@ pub(crate) fn valid_until(exp: i64, now: i64) -> String {
 
 /// Detect the kind of `text`, parse it and evaluate it against `claims` (if any) at `now`.
 pub fn evaluate(text: &str, claims: Option<&Map<String, Value>>, now: i64) -> Evaluation {
+    evaluate_for(text, claims, None, now)
+}
+
+/// [`evaluate`] for a token whose header names its algorithm `alg` (Vault checks it against the auth config's
+/// `jwt_supported_algs`; without it, the algorithm CircleCI signs with is assumed).
+pub fn evaluate_for(
+    text: &str,
+    claims: Option<&Map<String, Value>>,
+    alg: Option<&str>,
+    now: i64,
+) -> Evaluation {
     let (value, url_decoded) = match json::parse_value(text) {
         Ok(parsed) => parsed,
         Err(e) => {
@@ -138,26 +149,26 @@ pub fn evaluate(text: &str, claims: Option<&Map<String, Value>>, now: i64) -> Ev
                     .is_ok_and(|p| p.value.is_object() || p.value.is_array())
             });
             if !yaml_document {
-                if let Some(evaluation) = evaluate_wrapped(text, claims, now) {
+                if let Some(evaluation) = evaluate_wrapped(text, claims, alg, now) {
                     return evaluation;
                 }
             }
             return match yaml {
-                Some(parsed) => evaluate_yaml(text, parsed, e, claims, now),
+                Some(parsed) => evaluate_yaml(text, parsed, e, claims, alg, now),
                 None => unreadable(text, e),
             };
         }
     };
     if url_decoded {
         let decoded = json::url_decode_json(text).unwrap_or_default();
-        let mut evaluation = dispatch(&value, &decoded, Some(", URL-encoded"), claims, now);
+        let mut evaluation = dispatch(&value, &decoded, Some(", URL-encoded"), claims, alg, now);
         // Located in the decoded text; the user sees the encoded one.
         for f in &mut evaluation.findings {
             f.location = f.location.map(|at| json::encoded_location(text, at));
         }
         return evaluation;
     }
-    dispatch(&value, text, None, claims, now)
+    dispatch(&value, text, None, claims, alg, now)
 }
 
 /// A document inside a Markdown fence or a command line ([`wrapped`]): evaluated when it is readable, with its
@@ -165,6 +176,7 @@ pub fn evaluate(text: &str, claims: Option<&Map<String, Value>>, now: i64) -> Ev
 fn evaluate_wrapped(
     text: &str,
     claims: Option<&Map<String, Value>>,
+    alg: Option<&str>,
     now: i64,
 ) -> Option<Evaluation> {
     if text.trim_start().starts_with("vault write") && !text.contains("<<") {
@@ -180,7 +192,7 @@ fn evaluate_wrapped(
     if !readable {
         return None;
     }
-    let mut evaluation = evaluate(body, claims, now);
+    let mut evaluation = evaluate_for(body, claims, alg, now);
     for f in &mut evaluation.findings {
         f.location = f.location.map(|at| offset.shift(at));
     }
@@ -197,12 +209,13 @@ fn dispatch(
     source: &str,
     how: Option<&str>,
     claims: Option<&Map<String, Value>>,
+    alg: Option<&str>,
     now: i64,
 ) -> Evaluation {
     let Some(p) = PLATFORMS.iter().find(|p| (p.recognize)(value).is_some()) else {
         return match template_body_of(value) {
             Some((body, parameters)) if how.is_none() => {
-                template_body(body, &parameters, claims, now)
+                template_body(body, &parameters, claims, alg, now)
             }
             _ if how.is_none() => error_text_pasted(source)
                 .or_else(|| key_set_pasted(value))
@@ -210,7 +223,10 @@ fn dispatch(
             _ => not_recognized(value),
         };
     };
-    let mut evaluation = (p.evaluate)(value, source, claims, now);
+    let mut evaluation = match p.kind {
+        PolicyKind::Vault => vault::evaluate_with_alg(value, source, claims, now, alg),
+        _ => (p.evaluate)(value, source, claims, now),
+    };
     evaluation.info.kind = Some(p.kind);
     if let (Some(d), Some(how)) = (evaluation.info.detected.as_mut(), how) {
         d.push_str(how);
@@ -410,6 +426,7 @@ fn template_body(
     body: &str,
     parameters: &[(&str, &str)],
     claims: Option<&Map<String, Value>>,
+    alg: Option<&str>,
     now: i64,
 ) -> Evaluation {
     let (mut template, how) = if let Ok(p) = json::parse(body) {
@@ -437,7 +454,7 @@ fn template_body(
         }
     }
     let text = serde_json::to_string_pretty(&template).unwrap_or_default();
-    let mut evaluation = dispatch(&template, &text, Some(&how), claims, now);
+    let mut evaluation = dispatch(&template, &text, Some(&how), claims, alg, now);
     for f in &mut evaluation.findings {
         f.location = None;
     }
@@ -479,6 +496,7 @@ fn evaluate_yaml(
     parsed: Result<yaml::Parsed, yaml::YamlError>,
     json_error: json::JsonError,
     claims: Option<&Map<String, Value>>,
+    alg: Option<&str>,
     now: i64,
 ) -> Evaluation {
     let parsed = match parsed {
@@ -507,6 +525,7 @@ fn evaluate_yaml(
         &source,
         Some(", read from YAML"),
         claims,
+        alg,
         now,
     );
     if evaluation.findings.iter().any(|f| f.location.is_some()) {
