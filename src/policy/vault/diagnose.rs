@@ -53,6 +53,51 @@ pub fn version(pinned: &str, claims: &Map<String, Value>) -> Option<Version> {
     }
 }
 
+/// A `sub` in `bound_claims` that this job's other token variable would match (its V1 `sub` for a V2 token, its
+/// V2 `sub` for a V1 token), as `bound_subject`'s diagnosis says it.
+fn bound_sub_version(
+    claim: &str,
+    expected: &Value,
+    glob: bool,
+    claims: &Map<String, Value>,
+) -> Option<Finding> {
+    let sub = claims.get("sub").and_then(Value::as_str)?;
+    let token = SubParts::parse(sub)?;
+    let listed: Vec<&str> = match expected {
+        Value::String(e) => vec![e.as_str()],
+        Value::Array(list) => list.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
+    };
+    let other = match token.vcs {
+        Some(_) => token.v1(),
+        None => v2_sub(sub, claims)?,
+    };
+    let bound = listed.into_iter().find(|e| {
+        if glob {
+            super::glob::glob_match(e, &other)
+        } else {
+            *e == other
+        }
+    })?;
+    Some(if token.vcs.is_some() {
+        Finding::new(
+            "sub-expects-v1",
+            Severity::Error,
+            Area::Policy,
+            format!("bound claim `{claim}` (`{bound}`) matches this job's V1 `sub`, but the token is V2 (`{sub}`)"),
+        )
+        .with_fix(format!("use $CIRCLE_OIDC_TOKEN (V1) to log in, or bind `{claim}` to a pattern the V2 sub matches (`bound_claims_type=glob` with `{}/*`)", token.v1()))
+    } else {
+        Finding::new(
+            "sub-expects-v2",
+            Severity::Error,
+            Area::Policy,
+            format!("bound claim `{claim}` (`{bound}`) matches this job's V2 `sub` (with `/vcs-origin/…/vcs-ref/…`), but the token is V1 (`{sub}`)"),
+        )
+        .with_fix("use $CIRCLE_OIDC_TOKEN_V2 to log in: this role binds the V2 sub, which pins the repository and branch")
+    })
+}
+
 /// The findings for the failing rules of `role` (the object `at` in the pasted text), in vault's order, each
 /// located at the field it is about; each replaces its check's fix.
 pub fn diagnose(
@@ -120,6 +165,9 @@ pub fn diagnose(
                 .and_then(|b| b.get(claim))
                 .unwrap_or(&Value::Null);
             let origin = claims.get(VCS_ORIGIN).and_then(Value::as_str);
+            let version = matches!(claim, "sub" | "/sub")
+                .then(|| bound_sub_version(claim, expected, kind == "glob", claims))
+                .flatten();
             let parent = match (named, origin, expected) {
                 (Some("repository"), Some(origin), Value::String(e)) => {
                     forked_from(e, origin).then_some(e.as_str())
@@ -130,7 +178,9 @@ pub fn diagnose(
                     .find(|e| forked_from(e, origin)),
                 _ => None,
             };
-            if let (Some(parent), Some(origin)) = (parent, origin) {
+            if version.is_some() {
+                version
+            } else if let (Some(parent), Some(origin)) = (parent, origin) {
                 Some(fork_finding(
                     origin,
                     parent,
