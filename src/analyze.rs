@@ -457,6 +457,11 @@ mod tests {
                 "paste the output of `aws iam get-role --role-name deploy-role` (it holds the trust policy)",
             ),
             (
+                "[]\n",
+                "policy-empty-list",
+                "if it is `az ad app federated-credential list`, the app has no federated credential, which Entra answers with `AADSTS70021`: create one for this token (the suggested configurations below); otherwise paste what the right command prints for the role, provider or credential",
+            ),
+            (
                 r#"{"keys": [{"kty": "RSA", "kid": "k1", "n": "AQAB", "e": "AQAB"}]}"#,
                 "policy-is-a-key-set",
                 "paste them in the \"Keys\" box (`--jwks`) to check the token's signature, and the role's trust configuration as the policy",

@@ -478,6 +478,16 @@ fn not_recognized(value: &Value) -> Evaluation {
         .with_fix("apply, then paste `terraform show -json` (the state) or `aws iam get-role --role-name <name>`; or paste the policy JSON the configuration renders");
         return Evaluation::unusable(PolicyInfo::default(), vec![finding]);
     }
+    if value.as_array().is_some_and(Vec::is_empty) {
+        let finding = Finding::new(
+            "policy-empty-list",
+            Severity::Error,
+            Area::Policy,
+            "the policy is an empty list: the command that printed it found nothing to trust the token (an app with no federated credential, a pool with no provider, no roles)",
+        )
+        .with_fix("if it is `az ad app federated-credential list`, the app has no federated credential, which Entra answers with `AADSTS70021`: create one for this token (the suggested configurations below); otherwise paste what the right command prints for the role, provider or credential");
+        return Evaluation::unusable(PolicyInfo::default(), vec![finding]);
+    }
     let expected = "an AWS IAM trust policy (or `aws iam get-role` output, a CloudFormation or Terraform JSON role), a Google workload identity provider, a Vault JWT role, or an Azure federated identity credential";
     let finding = Finding::new(
         "policy-not-recognized",
