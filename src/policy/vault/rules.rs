@@ -1249,8 +1249,53 @@ fn same(bound: &Value, token: &Value, in_list: bool) -> bool {
 fn claim_number(n: &serde_json::Number) -> String {
     match n.as_f64() {
         Some(v) if v.is_finite() && v == (v as i64) as f64 => (v as i64).to_string(),
-        Some(v) => format!("{v}"),
-        None => n.to_string(),
+        // serde_json writes the shortest digits too, with an exponent where Go writes zeros (`f64`'s own
+        // `Display` would do, but costs the page several KB of float formatting).
+        _ => without_exponent(&n.to_string()),
+    }
+}
+
+/// `1.5e-7` as `0.00000015`, `1e20` as `100000000000000000000`: a number's shortest digits without exponent.
+fn without_exponent(text: &str) -> String {
+    let Some((mantissa, exponent)) = text.split_once(['e', 'E']) else {
+        return text.to_string();
+    };
+    let Ok(exponent) = exponent.parse::<i32>() else {
+        return text.to_string();
+    };
+    let (sign, mantissa) = match mantissa.strip_prefix('-') {
+        Some(m) => ("-", m),
+        None => ("", mantissa),
+    };
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let digits = format!("{int}{frac}");
+    // Where the decimal point goes in `digits`; f64 exponents stay within a few hundred.
+    let point = (int.len() as i32 + exponent.clamp(-400, 400)).max(-400);
+    let (int, frac) = if point <= 0 {
+        (
+            "0".to_string(),
+            format!("{}{digits}", "0".repeat(point.unsigned_abs() as usize)),
+        )
+    } else if point as usize >= digits.len() {
+        (
+            format!("{digits}{}", "0".repeat(point as usize - digits.len())),
+            String::new(),
+        )
+    } else {
+        (
+            digits[..point as usize].to_string(),
+            digits[point as usize..].to_string(),
+        )
+    };
+    let frac = frac.trim_end_matches('0');
+    let int = match int.trim_start_matches('0') {
+        "" => "0",
+        rest => rest,
+    };
+    if frac.is_empty() {
+        format!("{sign}{int}")
+    } else {
+        format!("{sign}{int}.{frac}")
     }
 }
 
@@ -1374,5 +1419,25 @@ pub fn type_mismatch_fix(
                 )
             }),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_written_as_go_writes_them_without_exponent() {
+        let number = |v: f64| claim_number(&serde_json::Number::from_f64(v).unwrap());
+        assert_eq!(number(1.0), "1");
+        assert_eq!(number(1.5), "1.5");
+        assert_eq!(number(-0.25), "-0.25");
+        assert_eq!(number(1.5e-7), "0.00000015");
+        assert_eq!(number(1e20), "100000000000000000000");
+        assert_eq!(number(-1.25e21), "-1250000000000000000000");
+        assert_eq!(number(123456.789), "123456.789");
+        assert_eq!(without_exponent("1.23e2"), "123");
+        assert_eq!(without_exponent("1.2345e2"), "123.45");
+        assert_eq!(without_exponent("5e-324").len(), 326);
     }
 }
