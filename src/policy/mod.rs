@@ -16,6 +16,11 @@
 //! | `policy-bicep-not-supported` | error | Bicep source was pasted (`resource x 'Type@version'`); the deployed credential is read |
 //! | `policy-table-not-supported` | error | `vault read`'s `Key  Value` table was pasted; its values lost their types |
 //! | `policy-yaml-syntax` | error | the text looks like YAML but [`yaml`] cannot read it (line/column given) |
+//! | `policy-is-a-token` | error | a JWT was pasted as the policy (the inputs swapped) |
+//! | `policy-is-error-text` | error | the failing step's error message was pasted as the policy |
+//! | `policy-is-role-arn` | error | a role's ARN was pasted instead of its trust policy |
+//! | `policy-is-a-key-set` | error | the issuer's JWKS (or one JWK) was pasted as the policy |
+//! | `policy-empty-list` | error | an empty list: the command that printed it found no role, provider or credential |
 
 use std::collections::HashMap;
 
