@@ -191,10 +191,19 @@ pub fn decode(fragment: &str) -> Result<SharedState, ShareError> {
     if fragment.is_empty() {
         return Ok(SharedState::default());
     }
-    match compact::version_prefix(fragment) {
+    let mut state = match compact::version_prefix(fragment) {
         Some((version, data)) => compact::decode(version, data),
         None => plain::decode(fragment),
+    }?;
+    let (names, left_out) = redaction_names(&state.redacted);
+    if left_out > 0 {
+        state.notes.push(format!(
+            "ignored {left_out} more redaction names after the first {MAX_REDACTED_NAMES} (a claimcheck link names \
+             at most a few): the link was not made by claimcheck; ask for a new link"
+        ));
     }
+    state.redacted = names;
+    Ok(state)
 }
 
 /// The fragment (without `#`) for `state`, in the compact form; empty for the empty state. The link restores
@@ -247,14 +256,7 @@ pub struct Prepared {
 pub fn prepare(state: &SharedState) -> Prepared {
     let mut out = state.clone();
     out.notes.clear();
-    let mut names: Vec<String> = Vec::new();
-    for name in &state.redacted {
-        let name = name.trim();
-        if !name.is_empty() && !names.iter().any(|n| n == name) {
-            names.push(name.to_string());
-        }
-    }
-    out.redacted = names;
+    out.redacted = redaction_names(&state.redacted).0;
     // An empty name is no choice (the plain form reads `example=` as absent).
     out.example = out.example.filter(|e| !e.is_empty());
     out.view.tab = out.view.tab.filter(|t| !t.is_empty());
@@ -292,6 +294,30 @@ pub fn prepare(state: &SharedState) -> Prepared {
         token_left_out: scrubbed.dropped,
         notes,
     }
+}
+
+/// At most this many distinct redaction names are read from a link or applied: the panel offers six, and each
+/// name costs a pass over the token's claims, so a hostile link listing thousands cannot freeze the tab.
+pub const MAX_REDACTED_NAMES: usize = 64;
+
+/// `names` trimmed, without empty ones and repeats (in the order met, in linear time), at most
+/// [`MAX_REDACTED_NAMES`]; and how many distinct names were left out beyond that.
+fn redaction_names(names: &[String]) -> (Vec<String>, usize) {
+    let mut seen = std::collections::HashSet::new();
+    let mut kept = Vec::new();
+    let mut left_out = 0;
+    for name in names {
+        let name = name.trim();
+        if name.is_empty() || !seen.insert(name) {
+            continue;
+        }
+        if kept.len() < MAX_REDACTED_NAMES {
+            kept.push(name.to_string());
+        } else {
+            left_out += 1;
+        }
+    }
+    (kept, left_out)
 }
 
 /// Shorten user input for a message.

@@ -1058,3 +1058,38 @@ fn plain_many_keys_are_read_in_linear_time_with_few_notes() {
         )
     );
 }
+
+#[test]
+fn a_link_listing_thousands_of_redaction_names_opens_in_linear_time() {
+    // A hostile link: 200 000 distinct names (a real one names at most the six the panel offers).
+    let names: Vec<String> = (0..200_000).map(|i| format!("\"c{i}\"")).collect();
+    let json = format!(
+        r#"{{"t":"{}","a":1760000600,"r":["sub.user"," sub.user ",{}]}}"#,
+        unsigned(&jwt(&format!(r#"{{"sub":"{SUB}"}}"#))),
+        names.join(",")
+    );
+    let started = std::time::Instant::now();
+    let state = decode(&compact_of(json.as_bytes())).unwrap();
+    assert_eq!(state.redacted.len(), MAX_REDACTED_NAMES);
+    assert_eq!(
+        state.redacted[..2],
+        ["sub.user".to_string(), "c0".to_string()]
+    );
+    assert_eq!(
+        state.notes,
+        vec![
+            "ignored 199937 more redaction names after the first 64 (a claimcheck link names at most a few): the \
+             link was not made by claimcheck; ask for a new link"
+        ]
+    );
+    // What the page does with an opened link: prepare it again (address bar, share panel).
+    let prepared = prepare(&state);
+    assert_eq!(prepared.state.redacted, state.redacted);
+    assert!(started.elapsed().as_secs() < 10, "{:?}", started.elapsed());
+    // The panel's own choices are deduplicated and bounded the same way.
+    let many = SharedState {
+        redacted: (0..1000).map(|i| format!("n{}", i % 500)).collect(),
+        ..SharedState::default()
+    };
+    assert_eq!(opened(&many).redacted.len(), MAX_REDACTED_NAMES);
+}
