@@ -266,15 +266,31 @@ pub fn prepare(state: &SharedState) -> Prepared {
     let mut notes = scrubbed.notes;
     // A token pasted into the policy or the error text (a logged `--web-identity-token eyJ…`) loses its signature
     // too, whatever was chosen for the token: keeping one is a choice about the Token box only.
+    // The token's own signature written apart from it there (a log that printed the decoded token) is masked.
+    let known = scrub::known_signatures(&state.token);
     let mut other_text = |text: &str, what: &str| match scrub::strip_text_signatures(text) {
-        Some(clean) => {
-            if clean != text {
-                notes.push(format!(
-                    "removed the signature of a token found in the {what}"
-                ));
+        Some(clean) => match scrub::mask_signatures(&clean, &known) {
+            Some(masked) => {
+                if clean != text {
+                    notes.push(format!(
+                        "removed the signature of a token found in the {what}"
+                    ));
+                }
+                if masked != clean {
+                    notes.push(format!(
+                        "replaced the token's signature found in the {what} with `{REDACTED}`"
+                    ));
+                }
+                scrub::redact_text(&masked, &values)
             }
-            scrub::redact_text(&clean, &values)
-        }
+            None => {
+                notes.push(format!(
+                    "the {what} was left out of the link: it holds the token's signature in a form that could \
+                     not be removed safely; remove it from the {what} and copy the link again"
+                ));
+                String::new()
+            }
+        },
         None => {
             notes.push(format!(
                 "the {what} was left out of the link: it holds a token whose signature could not be removed safely"

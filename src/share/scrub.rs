@@ -246,9 +246,52 @@ pub(super) fn normalized(text: &str) -> String {
         .collect()
 }
 
+/// `text` (a policy, an error text) with every occurrence of the `known` signatures (from [`known_signatures`]
+/// of the token text), in the url-safe or the standard base64 alphabet, replaced by [`REDACTED`]: a log that
+/// printed the decoded token (`"signature": "…"`) would otherwise give the reader of a link the signature the
+/// token text lost. `None` when a piece of one is still readable (a signature wrapped over lines): the caller
+/// leaves that text out of the link.
+pub fn mask_signatures(text: &str, known: &[String]) -> Option<String> {
+    let mut out = text.to_string();
+    for sig in known {
+        let standard: String = sig
+            .chars()
+            .map(|c| match c {
+                '-' => '+',
+                '_' => '/',
+                c => c,
+            })
+            .collect();
+        for spelling in [sig.as_str(), standard.as_str()] {
+            if out.contains(spelling) {
+                out = out.replace(spelling, REDACTED);
+            }
+        }
+    }
+    (!leaks_known(&out, known)).then_some(out)
+}
+
+/// Whether a piece of one of the `known` signatures survives in `text`, in any spelling.
+fn leaks_known(text: &str, known: &[String]) -> bool {
+    if known.is_empty() {
+        return false;
+    }
+    let text = normalized(text);
+    known.iter().any(|sig| {
+        let mut i = 0;
+        while let Some(piece) = sig.get(i..i + LEAK_PIECE) {
+            if text.contains(piece) {
+                return true;
+            }
+            i += LEAK_STEP;
+        }
+        false
+    })
+}
+
 /// Every signature in `text` (normalized), as the locator and the decoder read it. Shorter ones than
 /// [`LEAK_PIECE`] are no credential (real ones have at least 43 characters) and are not looked for.
-fn known_signatures(text: &str) -> Vec<String> {
+pub(super) fn known_signatures(text: &str) -> Vec<String> {
     let mut sigs: Vec<String> = locate(text)
         .into_iter()
         .map(|t| normalized(&t.signature))
@@ -331,19 +374,7 @@ fn is_safe(text: &str, names: &[String], values: &[String], strip: bool, known: 
     if strip && stray_secret(text, &located) {
         return false;
     }
-    if strip && !known.is_empty() {
-        let text = normalized(text);
-        for sig in known {
-            let mut i = 0;
-            while let Some(piece) = sig.get(i..i + LEAK_PIECE) {
-                if text.contains(piece) {
-                    return false;
-                }
-                i += LEAK_STEP;
-            }
-        }
-    }
-    true
+    !(strip && leaks_known(text, known))
 }
 
 /// A base64 run this long (256 bits, the shortest real signature) outside every token's header and payload may

@@ -1093,3 +1093,67 @@ fn a_link_listing_thousands_of_redaction_names_opens_in_linear_time() {
     };
     assert_eq!(opened(&many).redacted.len(), MAX_REDACTED_NAMES);
 }
+
+#[test]
+fn the_tokens_signature_in_the_policy_or_the_error_text_is_not_carried() {
+    // A job log that printed the decoded token (`step crypto jwt inspect`): the signature sits apart from its
+    // header and payload, so no token is found there, but with `t` it rebuilds the signed token.
+    let v2 = V2.trim();
+    let sig = sig_of(V2);
+    let dump = |s: &str| {
+        format!(
+            "+ step crypto jwt inspect --insecure\n{{\n  \"header\": {{\"alg\": \"RS256\"}},\n  \"signature\": \"{s}\"\n}}\nAn error occurred (AccessDenied)"
+        )
+    };
+    for keep_signature in [false, true] {
+        for spelled in [
+            sig.to_string(),
+            standard_b64(sig),
+            format!("{}==", standard_b64(sig)),
+        ] {
+            let state = SharedState {
+                token: v2.to_string(),
+                policy: format!("{{\"Comment\": \"sig {spelled}\"}}"),
+                error_text: dump(&spelled),
+                keep_signature,
+                ..SharedState::default()
+            };
+            let prepared = prepare(&state);
+            assert_eq!(
+                prepared.notes,
+                [
+                    "replaced the token's signature found in the policy with `<redacted>`",
+                    "replaced the token's signature found in the error text with `<redacted>`"
+                ]
+            );
+            // The signature is masked; the padding after it (not part of it) stays.
+            let masked = |text: &str| text.replace(spelled.trim_end_matches('='), REDACTED);
+            assert_eq!(prepared.state.policy, masked(&state.policy));
+            assert_eq!(prepared.state.error_text, masked(&state.error_text));
+            let back = decode(&encode(&state)).unwrap();
+            assert_no_signature_or_secret(&back.policy, sig, &[]);
+            assert_no_signature_or_secret(&back.error_text, sig, &[]);
+        }
+    }
+    // Wrapped over lines it cannot be masked in place: that text is left out, with a note.
+    let state = SharedState {
+        token: v2.to_string(),
+        error_text: dump(&wrap(sig, 60, "\n")),
+        ..SharedState::default()
+    };
+    let prepared = prepare(&state);
+    assert_eq!(prepared.state.error_text, "");
+    assert_eq!(
+        prepared.notes,
+        ["the error text was left out of the link: it holds the token's signature in a form that could not be \
+          removed safely; remove it from the error text and copy the link again"]
+    );
+    // Text without it is kept as it is.
+    let plain = SharedState {
+        token: v2.to_string(),
+        error_text: "An error occurred (AccessDenied)".to_string(),
+        ..SharedState::default()
+    };
+    assert_eq!(prepare(&plain).state.error_text, plain.error_text);
+    assert!(prepare(&plain).notes.is_empty());
+}
