@@ -371,7 +371,7 @@ fn is_safe(text: &str, names: &[String], values: &[String], strip: bool, known: 
             return false;
         }
     }
-    if strip && stray_secret(text, &located) {
+    if strip && stray_secret(text, &located, &decoded_pieces(&d)) {
         return false;
     }
     !(strip && leaks_known(text, known))
@@ -381,8 +381,45 @@ fn is_safe(text: &str, names: &[String], values: &[String], strip: bool, known: 
 /// be a signature written apart from its token (`header.payload.` and, lines later, `signature: ...`).
 const STRAY_RUN: usize = 43;
 
-/// Whether `text` holds a long base64 run that is no piece of a located token's header or payload.
-fn stray_secret(text: &str, located: &[Located]) -> bool {
+/// What the decoder read in an unsigned paste, whose long base64-looking runs are no stray signature: the
+/// header and payload segments it decoded (a payload pasted alone has no dot for the locator to find), or, for
+/// pasted JSON, the keys and string values of its header and claims (a CircleCI `sub` is a long run of letters,
+/// digits, `/` and `-`).
+fn decoded_pieces(d: &token::Decoded) -> Vec<String> {
+    fn strings(value: &Value, out: &mut Vec<String>) {
+        match value {
+            Value::String(s) => out.push(s.clone()),
+            Value::Array(items) => items.iter().for_each(|v| strings(v, out)),
+            Value::Object(map) => map.iter().for_each(|(k, v)| {
+                out.push(k.clone());
+                strings(v, out)
+            }),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    if d.form == Form::Invalid || d.form == Form::Jwe || d.signature_present {
+        return out;
+    }
+    if d.json_pasted {
+        for map in [&d.header, &d.claims].into_iter().flatten() {
+            strings(&Value::Object(map.clone()), &mut out);
+        }
+        return out;
+    }
+    let mut parts = d.compact.split('.');
+    if d.header.is_some() || d.claims.is_some() {
+        out.extend(parts.next().map(str::to_string));
+    }
+    if d.claims.is_some() && d.header.is_some() {
+        out.extend(parts.next().map(str::to_string));
+    }
+    out
+}
+
+/// Whether `text` holds a long base64 run that is no piece of a located token's header or payload, nor of
+/// what the decoder read (`decoded`, from [`decoded_pieces`]).
+fn stray_secret(text: &str, located: &[Located], decoded: &[String]) -> bool {
     // `=` separates too: it is only padding at a segment's end, and it joins `NAME=value` in a listing.
     let is_b64 = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '+' | '/');
     text.split(|c: char| !is_b64(c))
@@ -391,6 +428,7 @@ fn stray_secret(text: &str, located: &[Located]) -> bool {
             !located
                 .iter()
                 .any(|t| t.header.contains(run) || t.payload.contains(run))
+                && !decoded.iter().any(|piece| piece.contains(run))
         })
 }
 
