@@ -65,7 +65,7 @@
 mod b64;
 mod compact;
 mod effects;
-mod locate;
+pub(crate) mod locate;
 mod plain;
 mod scrub;
 

@@ -98,6 +98,13 @@ pub fn clean(input: &str) -> (String, Vec<String>) {
             return (token.to_string(), vec![note]);
         }
     }
+    // Lines are joined only while a token is incomplete, as the share link's locator reads them: a token
+    // wrapped over lines after other text (`token: |` in YAML), or several tokens one per line.
+    if !whole || s.contains(['\n', '\r']) {
+        if let Some((token, note)) = located_token(input, whole) {
+            return (token, vec![note]);
+        }
+    }
     // Zero-width spaces and soft hyphens: what chat tools and editors slip into long words when copying.
     let s: std::borrow::Cow<'_, str> = if whole && s.contains(is_invisible) {
         notes.push(
@@ -176,6 +183,79 @@ pub(crate) fn embedded_token(input: &str) -> Option<(&str, String)> {
         )),
         _ => None,
     }
+}
+
+/// The token(s) the share link's locator ([`crate::share::locate`]) finds in `input`, joined across line
+/// breaks only while incomplete. Inside other text (`whole` false): the one token it finds. Text of tokens
+/// alone (`whole`): several distinct ones (`echo $CIRCLE_OIDC_TOKEN; echo $CIRCLE_OIDC_TOKEN_V2`) give the one
+/// whose `sub` is V2-shaped, else the first, with a note; one token is left to the usual whitespace removal.
+fn located_token(input: &str, whole: bool) -> Option<(String, String)> {
+    let mut tokens: Vec<String> = Vec::new();
+    let located = crate::share::locate::locate(input);
+    for t in &located {
+        let dotted = input
+            .get(t.span.clone())
+            .is_some_and(|span| span.trim_end().ends_with('.'));
+        let compact = if t.signature.is_empty() && !dotted {
+            format!("{}.{}", t.header, t.payload)
+        } else {
+            format!("{}.{}.{}", t.header, t.payload, t.signature)
+        };
+        if !tokens.contains(&compact) {
+            tokens.push(compact);
+        }
+        if tokens.len() > 16 {
+            // More than a listing holds: nothing to pick from.
+            return None;
+        }
+    }
+    match tokens.as_slice() {
+        [] => None,
+        [one] if !whole => Some((
+            one.clone(),
+            "took the token (joined across line breaks) out of the surrounding text".to_string(),
+        )),
+        [one] if located.len() > 1 => Some((
+            one.clone(),
+            format!("read the same token, pasted {} times, once", located.len()),
+        )),
+        [_] => None,
+        many => {
+            let v2: Vec<&String> = many.iter().filter(|t| has_v2_sub(t)).collect();
+            match v2.as_slice() {
+                [one] => Some((
+                    (*one).clone(),
+                    format!(
+                        "took the token whose `sub` is V2 (`$CIRCLE_OIDC_TOKEN_V2`), of {} tokens one per line; \
+                         paste one token alone to check another",
+                        many.len()
+                    ),
+                )),
+                _ if whole => Some((
+                    many[0].clone(),
+                    format!(
+                        "took the first of {} tokens one per line; paste one token alone to check another",
+                        many.len()
+                    ),
+                )),
+                _ => None,
+            }
+        }
+    }
+}
+
+/// Whether the payload of compact `token` has a CircleCI V2 `sub` (with its vcs parts).
+fn has_v2_sub(token: &str) -> bool {
+    token
+        .split('.')
+        .nth(1)
+        .and_then(|p| super::segment::decode_object(p, super::Segment::Payload).ok())
+        .is_some_and(|(claims, _)| {
+            claims
+                .get("sub")
+                .and_then(|s| s.as_str())
+                .is_some_and(|s| s.contains("/vcs-origin/") && s.contains("/vcs-ref/"))
+        })
 }
 
 fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
@@ -337,12 +417,71 @@ mod tests {
         );
         // Two tokens and no V2 line: nothing is guessed; the decoder reports the text.
         assert_ne!(clean(&format!("a: {v1}\nb: {t}")).0, t);
-        // Claims pasted as JSON, and text with no complete token, are left to the decoder.
+        // Claims pasted as JSON, and text with no token, are left to the decoder.
         assert_eq!(clean("{\"sub\": \"x\"}").0, "{\"sub\":\"x\"}");
-        assert_eq!(
-            clean("token: eyJhbGciOiJSUzI1NiJ9.ey\nJzdWIiOiJ4In0.c2ln").0,
-            "token:eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln"
+        assert_eq!(clean("token: not one\nat all").0, "token:notoneatall");
+    }
+
+    /// A real RS256 V2 token (342-character signature) and the V1 token of the same job.
+    const V2: &str = include_str!("../../static/examples/aud-mismatch.jwt");
+    const V1: &str = include_str!("../../static/examples/v1-allow.jwt");
+
+    #[test]
+    fn a_token_wrapped_over_lines_after_a_key_is_joined() {
+        let t = V2.trim();
+        let note = "took the token (joined across line breaks) out of the surrounding text";
+        for text in [
+            format!("token: |\n  {}\n  {}\n", &t[..100], &t[100..]),
+            format!("token:\n  {}\n  {}", &t[..300], &t[300..]),
+            format!("token: {}\n{}\nnext: 1", &t[..64], &t[64..]),
+            // The unsigned form a share link writes.
+            format!(
+                "token: |\n  {}\n  {}",
+                &t[..100],
+                &t[100..=t.rfind('.').unwrap()]
+            ),
+        ] {
+            let (got, notes) = clean(&text);
+            assert!(t.starts_with(&got), "{text}: {got}");
+            assert!(got.matches('.').count() == 2, "{got}");
+            assert_eq!(notes, [note], "{text}");
+        }
+    }
+
+    #[test]
+    fn two_tokens_one_per_line_are_two_tokens_not_an_encrypted_one() {
+        let (v1, v2) = (V1.trim(), V2.trim());
+        // `echo $CIRCLE_OIDC_TOKEN; echo $CIRCLE_OIDC_TOKEN_V2`: the V2 one, whichever line it is on.
+        for text in [format!("{v1}\n{v2}\n"), format!("{v2}\r\n{v1}")] {
+            let (got, notes) = clean(&text);
+            assert_eq!(got, v2);
+            assert_eq!(
+                notes,
+                ["took the token whose `sub` is V2 (`$CIRCLE_OIDC_TOKEN_V2`), of 2 tokens one per line; paste one \
+                  token alone to check another"]
+            );
+        }
+        // Neither is V2: the first, said so.
+        let other = format!(
+            "{}.{}.{}",
+            v1.split('.').next().unwrap(),
+            "eyJzdWIiOiJ4In0",
+            "c2ln".repeat(86)
         );
+        let (got, notes) = clean(&format!("{v1}\n{other}"));
+        assert_eq!(got, v1);
+        assert_eq!(
+            notes,
+            ["took the first of 2 tokens one per line; paste one token alone to check another"]
+        );
+        // The same token twice is one token; one token wrapped over lines is still joined as before.
+        assert_eq!(clean(&format!("{v2}\n{v2}")).0, v2);
+        let wrapped: Vec<String> = v2
+            .as_bytes()
+            .chunks(76)
+            .map(|c| String::from_utf8(c.to_vec()).unwrap())
+            .collect();
+        assert_eq!(clean(&wrapped.join("\n")).0, v2);
     }
 
     #[test]
