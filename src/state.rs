@@ -298,6 +298,7 @@ impl State {
             },
             signature_removed: link.is_some_and(|l| l.signature_removed),
             redacted: link.map(|l| l.redacted.clone()).unwrap_or_default(),
+            signature_invalid: link.and_then(|l| l.signature_invalid.clone()),
             ..SharedState::default()
         }
     }
@@ -725,6 +726,26 @@ mod tests {
             let state = applied(&State::new(7, ""), Action::LoadShared(shared));
             assert_eq!(state.shared().signature_removed, removed, "{token}");
         }
+    }
+
+    #[test]
+    fn an_opened_links_signature_result_is_kept_until_the_token_changes() {
+        let shared = SharedState {
+            token: "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.".into(),
+            signature_invalid: Some("k1".into()),
+            ..SharedState::default()
+        };
+        let state = applied(&State::new(7, ""), Action::LoadShared(shared));
+        assert_eq!(state.shared().signature_invalid.as_deref(), Some("k1"));
+        assert!(share::decode(&state.fragment())
+            .unwrap()
+            .signature_invalid
+            .is_some());
+        let edited = applied(
+            &state,
+            Action::SetToken("eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ5In0.".into()),
+        );
+        assert_eq!(edited.shared().signature_invalid, None);
     }
 
     #[test]

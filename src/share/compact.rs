@@ -28,6 +28,8 @@ struct Payload {
     signature_removed: bool,
     #[serde(rename = "r", default, skip_serializing_if = "Vec::is_empty")]
     redacted: Vec<String>,
+    #[serde(rename = "g", default, skip_serializing_if = "Option::is_none")]
+    signature_invalid: Option<String>,
     #[serde(flatten)]
     unknown: Map<String, Value>,
 }
@@ -76,6 +78,7 @@ pub fn encode(state: &SharedState) -> String {
         keep_signature: state.keep_signature,
         signature_removed: state.signature_removed,
         redacted: state.redacted.clone(),
+        signature_invalid: state.signature_invalid.clone(),
         unknown: Map::new(),
     };
     // Serializing plain strings, numbers and bools cannot fail; an empty object is still a valid link.
@@ -179,6 +182,7 @@ pub fn decode(version: &str, data: &str) -> Result<SharedState, ShareError> {
         keep_signature: payload.keep_signature,
         signature_removed: payload.signature_removed,
         redacted: payload.redacted,
+        signature_invalid: payload.signature_invalid,
         notes,
     })
 }

@@ -19,6 +19,7 @@
 //!   | `k` | bool | the signature was deliberately kept |
 //!   | `s` | bool | the signature was removed when the link was made |
 //!   | `r` | array of strings | what was redacted (claim names, or `sub.user` / `sub.org` / `sub.project`) |
+//!   | `g` | string | the sharer's keys found the signature invalid: the key ID it was checked with (may be empty) |
 //!
 //!   Absent keys take their defaults; unknown keys are ignored with a note (a newer claimcheck may add some).
 //!   The leading `v<N>.` is the format version: `decode` dispatches on it, so links made today keep opening
@@ -26,7 +27,8 @@
 //! - **Plain** (DESIGN.md's contract, for other tools; also written by [`encode_plain`]):
 //!   `#token=<JWT>&policy=<base64url of the UTF-8 policy text>&at=<unix seconds>`, every part optional and
 //!   independent. Also read: `error=<base64url>`, `example=<name>`, `tab=<name>`, `format=table|json`,
-//!   `keep=1`, `sr=1` (signature removed), `redacted=<name>,<name>`. Values may be percent-encoded; base64 may be
+//!   `keep=1`, `sr=1` (signature removed), `redacted=<name>,<name>`,
+//!   `sig=invalid` or `sig=invalid:<key id>` (the sharer's keys found the signature invalid). Values may be percent-encoded; base64 may be
 //!   padded or use the `+/` alphabet; `policy`/`error` may be the percent-encoded text itself (JSON, YAML or a
 //!   message: it has a `{` or `:`, which base64 never has); `at` may also be RFC 3339 (`2026-11-20T10:36:40Z`,
 //!   as the CLI's `--at`) or have a fractional part (truncated toward negative infinity). A fragment with no `=`
@@ -135,6 +137,11 @@ pub struct SharedState {
     /// Claims to redact (top-level claim names, or `sub.user` / `sub.org` / `sub.project`); in an opened link,
     /// the claims that were redacted.
     pub redacted: Vec<String>,
+    /// The sharer's keys panel found the token's signature invalid, which made the verdict deny: the ID of the
+    /// key it was checked with (empty when the key had none). The link carries neither the keys nor (by
+    /// default) the signature, so the reader's page cannot check again: it takes this result
+    /// ([`signature_report`]) and says whose it is.
+    pub signature_invalid: Option<String>,
     /// What [`decode`] tolerated or ignored (e.g. an unknown key); never written to a link.
     pub notes: Vec<String>,
 }
@@ -151,6 +158,7 @@ impl SharedState {
             && !self.keep_signature
             && !self.signature_removed
             && self.redacted.is_empty()
+            && self.signature_invalid.is_none()
     }
 }
 
@@ -304,12 +312,43 @@ pub fn prepare(state: &SharedState) -> Prepared {
     out.signature_removed =
         !scrubbed.dropped && (had_signature || state.signature_removed) && !carries_signature;
     out.token = scrubbed.text;
+    // A result about a token the link does not carry would apply to nothing.
+    if out.token.is_empty() {
+        out.signature_invalid = None;
+    }
     Prepared {
         state: out,
         carries_signature,
         token_left_out: scrubbed.dropped,
         notes,
     }
+}
+
+/// The signature result an opened `link` carries, for the token the page shows: the token's compact form
+/// (as [`crate::token::decode`] reads the link's token; the result applies only while the page shows that
+/// token) and an `invalid` report that [`crate::signature::apply`] turns into a deny, saying whose check it was.
+pub fn signature_report(link: &SharedState) -> Option<(String, crate::report::SignatureReport)> {
+    let key = link.signature_invalid.as_ref()?;
+    let decoded = crate::token::decode(&link.token);
+    if decoded.form == crate::token::Form::Invalid {
+        return None;
+    }
+    let key_id = (!key.is_empty()).then(|| key.clone());
+    let with = key_id
+        .as_ref()
+        .map_or("the keys".to_string(), |k| format!("key `{}`", excerpt(k)));
+    Some((
+        decoded.compact,
+        crate::report::SignatureReport {
+            status: "invalid",
+            message: format!(
+                "whoever shared this link checked the signature with {with}: it did not verify; the link carries \
+                 neither their keys nor the signature, so this page cannot check it again; paste the issuer's keys \
+                 and the whole token to check it yourself"
+            ),
+            key_id,
+        },
+    ))
 }
 
 /// At most this many distinct redaction names are read from a link or applied: the panel offers six, and each

@@ -50,6 +50,12 @@ pub fn encode(state: &SharedState) -> String {
     if state.signature_removed {
         parts.push("sr=1".to_string());
     }
+    if let Some(key) = &state.signature_invalid {
+        match key.is_empty() {
+            true => parts.push("sig=invalid".to_string()),
+            false => parts.push(format!("sig=invalid:{}", pct(key))),
+        }
+    }
     if !state.redacted.is_empty() {
         let names: Vec<String> = state.redacted.iter().map(|n| pct(n)).collect();
         parts.push(format!("redacted={}", names.join(",")));
@@ -58,8 +64,8 @@ pub fn encode(state: &SharedState) -> String {
 }
 
 /// The keys [`read_part`] reads.
-const KEYS: [&str; 10] = [
-    "token", "policy", "error", "at", "example", "tab", "format", "keep", "sr", "redacted",
+const KEYS: [&str; 11] = [
+    "token", "policy", "error", "at", "example", "tab", "format", "keep", "sr", "redacted", "sig",
 ];
 
 /// Ignored parts (unknown keys, parts without `=`) noted one by one; the rest are counted in one note.
@@ -201,6 +207,20 @@ fn read_part(state: &mut SharedState, key: &str, raw_value: &str) -> Result<(), 
         }
         "keep" => state.keep_signature = flag(key, &text()?)?,
         "sr" => state.signature_removed = flag(key, &text()?)?,
+        "sig" => {
+            let value = text()?;
+            let key_id = match value.split_once(':') {
+                Some(("invalid", key_id)) => key_id,
+                None if value == "invalid" => "",
+                _ => {
+                    return Err(format!(
+                        "it is `{}`; the only value is `sig=invalid` (or `sig=invalid:<key id>`)",
+                        excerpt(&value)
+                    ))
+                }
+            };
+            state.signature_invalid = Some(key_id.to_string());
+        }
         "redacted" => {
             let mut names = Vec::new();
             for name in raw_value.split(',') {

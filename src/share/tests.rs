@@ -37,6 +37,7 @@ fn full_state() -> SharedState {
         keep_signature: false,
         signature_removed: false,
         redacted: vec![],
+        signature_invalid: None,
         notes: vec![],
     }
 }
@@ -528,6 +529,7 @@ fn arb_state() -> impl Strategy<Value = SharedState> {
             any::<bool>(),
             any::<bool>(),
             proptest::collection::vec(arb_text(), 0..3),
+            proptest::option::of(any::<String>()),
         ),
     )
         .prop_map(
@@ -535,7 +537,7 @@ fn arb_state() -> impl Strategy<Value = SharedState> {
                 (token, policy, at, error_text),
                 (example, tab),
                 format,
-                (keep, removed, redacted),
+                (keep, removed, redacted, signature_invalid),
             )| SharedState {
                 token,
                 policy,
@@ -546,6 +548,7 @@ fn arb_state() -> impl Strategy<Value = SharedState> {
                 keep_signature: keep,
                 signature_removed: removed,
                 redacted,
+                signature_invalid,
                 notes: vec![],
             },
         )
@@ -1187,4 +1190,80 @@ fn pasted_claims_json_and_a_payload_alone_are_carried_by_the_link() {
     let sig = sig_of(V2);
     let back = link_token(&format!("{payload}\n\nsignature: {sig}"), &[]);
     assert_no_signature_or_secret(&back.token, sig, &[]);
+}
+
+#[test]
+fn a_signature_found_invalid_keeps_the_deny_in_the_link() {
+    // The sharer's keys panel: a JWKS whose `k1` is another key than the one that signed the token.
+    let token = include_str!("../../tests/fixtures/signature/share-signed.jwt").trim();
+    let policy = include_str!("../../tests/fixtures/signature/share-policy.json");
+    let keys = include_str!("../../tests/fixtures/signature/share-jwks-other-key.json");
+    let at = 1_760_000_600;
+    let analyze = |token: &str, policy: &str| {
+        crate::analyze::analyze(&crate::analyze::Input {
+            token,
+            policy,
+            now: at,
+            ..crate::analyze::Input::default()
+        })
+    };
+    let mut sharer = analyze(token, policy);
+    assert_eq!(sharer.verdict, Some(crate::report::Verdict::Allow));
+    let checked = crate::signature::verify(&crate::token::decode(token), keys);
+    assert_eq!(checked.status, "invalid");
+    crate::signature::apply(&mut sharer, checked);
+    assert_eq!(sharer.verdict, Some(crate::report::Verdict::Deny));
+    // What the share panel puts in the link: the result, with or without the signature.
+    for keep_signature in [false, true] {
+        let state = SharedState {
+            token: token.to_string(),
+            policy: policy.to_string(),
+            at: Some(at),
+            keep_signature,
+            signature_invalid: Some("k1".to_string()),
+            ..SharedState::default()
+        };
+        for fragment in [encode(&state), encode_plain(&state)] {
+            let link = decode(&fragment).unwrap();
+            assert_eq!(link.signature_invalid.as_deref(), Some("k1"), "{fragment}");
+            let mut reader = analyze(&link.token, &link.policy);
+            assert_eq!(reader.verdict, Some(crate::report::Verdict::Allow));
+            // The reader's page (keys panel empty) applies it to the token it shows.
+            let (compact, report) = signature_report(&link).unwrap();
+            assert_eq!(Some(&compact), reader.token.as_ref().map(|t| &t.compact));
+            assert_eq!(report.status, "invalid");
+            assert_eq!(
+                report.message,
+                "whoever shared this link checked the signature with key `k1`: it did not verify; the link \
+                 carries neither their keys nor the signature, so this page cannot check it again; paste the \
+                 issuer's keys and the whole token to check it yourself"
+            );
+            crate::signature::apply(&mut reader, report);
+            assert_eq!(reader.verdict, Some(crate::report::Verdict::Deny));
+        }
+    }
+    // A key without an ID; and nothing to apply it to once the token is left out.
+    let unnamed = SharedState {
+        token: token.to_string(),
+        signature_invalid: Some(String::new()),
+        ..SharedState::default()
+    };
+    let link = decode(&encode_plain(&unnamed)).unwrap();
+    assert_eq!(link.signature_invalid.as_deref(), Some(""));
+    assert!(signature_report(&link)
+        .unwrap()
+        .1
+        .message
+        .contains("with the keys:"));
+    let no_token = SharedState {
+        token: String::new(),
+        policy: policy.to_string(),
+        signature_invalid: Some("k1".to_string()),
+        ..SharedState::default()
+    };
+    assert_eq!(opened(&no_token).signature_invalid, None);
+    assert_eq!(
+        decode("sig=valid").unwrap().notes,
+        ["ignored the link's `sig`: it is `valid`; the only value is `sig=invalid` (or `sig=invalid:<key id>`)"]
+    );
 }

@@ -67,10 +67,19 @@ pub fn SharePanel(props: &Props) -> Html {
     // The link reopens this view at this view's time, pinned or not: opened later, "now" would be another
     // time (an expired token, say) and another verdict.
     let pinned = props.shared.at.is_some();
+    // A signature the keys panel found invalid made this view deny; the link carries neither the keys nor (by
+    // default) the signature, so it carries that result, and the reader's view keeps the deny.
+    let signature_invalid = props
+        .report
+        .signature
+        .as_ref()
+        .filter(|s| s.status == "invalid")
+        .map(|s| s.key_id.clone().unwrap_or_default());
     let chosen = SharedState {
         keep_signature: *keep_signature,
         redacted: (*redact).clone(),
         at: props.shared.at.or(Some(props.report.at)),
+        signature_invalid: signature_invalid.or(props.shared.signature_invalid.clone()),
         ..props.shared.clone()
     };
     let too_large =
@@ -223,6 +232,9 @@ pub fn SharePanel(props: &Props) -> Html {
                     if signed && !carries_signature && !token_left_out { { "; signature removed" } }
                     if token_left_out { { "; token left out" } }
                     if !redact.is_empty() { { format!("; {} redacted", redact.len()) } }
+                    if prepared.is_some_and(|p| p.state.signature_invalid.is_some()) {
+                        { "; the invalid signature is stated, so the reader also sees deny" }
+                    }
                 </p>
                 { for notes.iter().map(|note| html! {
                     <p class="share-note">{ rich(note) }</p>
@@ -249,6 +261,13 @@ pub fn LinkBanners(props: &BannerProps) -> Html {
             if link.signature_removed {
                 <p class="share-banner share-signature-removed" role="note">
                     { "Signature removed; this token cannot be replayed." }
+                </p>
+            }
+            if let Some(key) = &link.signature_invalid {
+                <p class="share-banner share-signature-invalid" role="note">
+                    { "Whoever shared this link found the token's signature invalid with " }
+                    if key.is_empty() { { "their keys" } } else { { "their key " }<code>{ visible(key) }</code> }
+                    { ", so every platform rejects it: the verdict is deny. The link carries neither their keys nor the signature; paste the issuer's keys and the whole token below to check it yourself." }
                 </p>
             }
             if !link.redacted.is_empty() {

@@ -55,7 +55,18 @@ pub fn SignaturePanel(props: &Props) -> Html {
                     result.set(report);
                 }
             };
+            // No keys here: an opened link may carry its sharer's result for this very token (the link has
+            // neither the keys nor, by default, the signature); the address bar holds that link while the token
+            // is unedited.
+            let from_link = || {
+                crate::share::decode(&super::browser::fragment())
+                    .ok()
+                    .and_then(|link| crate::share::signature_report(&link))
+                    .filter(|(checked, _)| checked == compact)
+                    .map(|(_, report)| report)
+            };
             match token.filter(|_| !compact.is_empty() && !keys_text.trim().is_empty()) {
+                None if !compact.is_empty() && keys_text.trim().is_empty() => publish(from_link()),
                 None => publish(None),
                 Some(decoded) => match signature::prepare(&decoded, &parsed) {
                     Step::Done(report) => publish(Some(report)),
