@@ -518,7 +518,7 @@ fn check_ids(
             }
         }
     }
-    let org = orgs.first().map(|(_, o)| *o);
+    let org_values: Vec<&str> = orgs.iter().map(|(_, o)| *o).collect();
 
     // Projects.
     let sub_project = sub_part(SegmentKind::Project);
@@ -578,7 +578,7 @@ fn check_ids(
             out.push(not_uuid("oidc.circleci.com/context-ids", v));
         }
     }
-    check_aud(c, org, sub_project.or(claim_project), out);
+    check_aud(c, &org_values, sub_project.or(claim_project), out);
 }
 
 fn not_uuid(name: &str, v: &str) -> Finding {
@@ -591,12 +591,9 @@ fn not_uuid(name: &str, v: &str) -> Finding {
     )
 }
 
-fn check_aud(
-    c: &Map<String, Value>,
-    org: Option<&str>,
-    project: Option<&str>,
-    out: &mut Vec<Finding>,
-) {
+/// `orgs`: the org IDs the token names (`sub`'s first, the reference); an `aud` equal to any of them is the
+/// default audience (when they differ, `org-mismatch` says so), not a custom one.
+fn check_aud(c: &Map<String, Value>, orgs: &[&str], project: Option<&str>, out: &mut Vec<Finding>) {
     let auds: Vec<&str> = match c.get("aud") {
         Some(Value::String(s)) => vec![s.as_str()],
         Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).collect(),
@@ -621,8 +618,8 @@ fn check_aud(
             "for a certain answer, mint the token with one audience: `circleci run oidc get --claims '{\"aud\":\"<org ID>\"}'`",
         ));
     }
-    let Some(org) = org else { return };
-    if auds.contains(&org) {
+    let Some(&org) = orgs.first() else { return };
+    if auds.iter().any(|a| orgs.contains(a)) {
         return;
     }
     for a in auds {

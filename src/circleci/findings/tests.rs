@@ -294,6 +294,15 @@ fn org_consistency() {
         set(c, "aud", json!("acme"));
     });
     assert_eq!(codes, ["org-id-not-uuid"]);
+    // `aud` equal to the org of `oidc.circleci.com/org-id` and of `iss` while `sub` names another (or the same
+    // in capitals): the default audience, not a custom one; the mismatch is the finding.
+    for sub_org in [other.to_string(), ORG.to_uppercase()] {
+        let codes = with(|c| {
+            let sub = c["sub"].as_str().unwrap().replace(ORG, &sub_org);
+            set(c, "sub", json!(sub));
+        });
+        assert_eq!(codes, ["org-mismatch", "org-mismatch"], "{sub_org}");
+    }
 }
 
 #[test]
