@@ -46,11 +46,13 @@ pub fn header_explanation(name: &str) -> &'static str {
     }
 }
 
-/// A time claim's value as unix seconds (fractions floored), if it is a number in range.
+/// A time claim's value as unix seconds, if it is a number in range. A fraction is rounded up (RFC 7519 allows
+/// one): for a whole-second `now`, `now >= exp` (expired) and `now < nbf` (not yet valid) then read exactly as
+/// on the real value, so `exp` 1760000600.5 is still valid at 1760000600.
 pub fn unix_seconds(v: &Value) -> Option<i64> {
     v.as_i64().or_else(|| {
         let f = v.as_f64()?;
-        (f.is_finite() && f >= i64::MIN as f64 && f < i64::MAX as f64).then(|| f.floor() as i64)
+        (f.is_finite() && f >= i64::MIN as f64 && f < i64::MAX as f64).then(|| f.ceil() as i64)
     })
 }
 
@@ -216,7 +218,9 @@ mod tests {
 
     #[test]
     fn odd_time_values() {
-        assert_eq!(unix_seconds(&json!(1.9)), Some(1));
+        assert_eq!(unix_seconds(&json!(1.9)), Some(2));
+        assert_eq!(unix_seconds(&json!(1.0)), Some(1));
+        assert_eq!(unix_seconds(&json!(-1.5)), Some(-1));
         assert_eq!(unix_seconds(&json!("1")), None);
         assert_eq!(unix_seconds(&json!(1e300)), None);
         assert_eq!(lifetime(10, 20), "none (`exp` is not after `iat`)");

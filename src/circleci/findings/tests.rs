@@ -139,6 +139,17 @@ fn expiry_and_validity_windows() {
 }
 
 #[test]
+fn fractional_times_are_compared_as_they_are() {
+    // RFC 7519: a NumericDate may have a fraction; the token is valid while now < exp, not before nbf.
+    let half = |t: i64| json!(t as f64 + 0.5);
+    assert!(!with(|c| set(c, "exp", half(NOW))).contains(&"token-expired"));
+    assert!(with(|c| set(c, "exp", half(NOW - 1))).contains(&"token-expired"));
+    assert!(with(|c| set(c, "nbf", half(NOW))).contains(&"token-not-yet-valid"));
+    assert!(!with(|c| set(c, "nbf", half(NOW - 1))).contains(&"token-not-yet-valid"));
+    assert!(with(|c| set(c, "iat", half(NOW))).contains(&"token-issued-in-future"));
+}
+
+#[test]
 fn lifetimes() {
     assert_eq!(
         with(|c| set(c, "exp", json!(IAT))),
