@@ -10,7 +10,8 @@
 //! | `token-not-circleci` | warning | token | neither `iss`, `sub` nor any claim looks like CircleCI's |
 //! | `claim-missing` | error/warning/info | token | a claim platforms require (error) or CircleCI always sets is absent |
 //! | `claim-wrong-type` | error | token | a known claim has the wrong JSON type (e.g. `exp` as a string) |
-//! | `token-expired` | error | token | `now` >= `exp` |
+//! | `token-expired` | error | token | `now` >= `exp` (also an `exp` too far in the past to be read) |
+//! | `time-out-of-range` | warning | token | `exp`, `nbf` or `iat` is a number too large to be a time claimcheck reads (beyond ±292 billion years) |
 //! | `token-not-yet-valid` | error | token | `now` < `nbf` |
 //! | `token-issued-in-future` | warning | token | `iat` > `now` |
 //! | `token-lifetime-invalid` | error | token | `exp` <= `iat` |
@@ -298,6 +299,45 @@ fn check_missing(c: &Map<String, Value>, circleci: bool, out: &mut Vec<Finding>)
 
 fn check_times(c: &Map<String, Value>, now: i64, out: &mut Vec<Finding>) {
     let at = format_utc(now);
+    // A number that is no representable time (`1e20`) is not an absent claim: say so, and what it means.
+    for name in ["exp", "nbf", "iat"] {
+        let Some(v) = c
+            .get(name)
+            .filter(|v| v.is_number() && unix_seconds(v).is_none())
+        else {
+            continue;
+        };
+        let past = v.as_f64().is_some_and(|f| f < 0.0);
+        out.push(finding(
+            "time-out-of-range",
+            Severity::Warning,
+            Area::Token,
+            format!(
+                "`{name}` is `{}`, {} than any time claimcheck reads (about 292 billion years from 1970): no check of `{name}` can be decided",
+                show(&v.to_string()),
+                if past { "earlier" } else { "later" }
+            ),
+            "CircleCI writes times as whole unix seconds (`1760000000`): check that the claims are the token's own, unedited",
+        ));
+        if name == "exp" && past {
+            out.push(finding(
+                "token-expired",
+                Severity::Error,
+                Area::Token,
+                format!("the token expired at `{}` (`exp`), long before the evaluation time `{at}`", show(&v.to_string())),
+                "get a fresh token: CircleCI tokens live 1 h, and this `exp` is not one CircleCI writes",
+            ));
+        }
+        if name == "nbf" && !past {
+            out.push(finding(
+                "token-not-yet-valid",
+                Severity::Error,
+                Area::Token,
+                format!("the token is not valid before `{}` (`nbf`), long after the evaluation time `{at}`", show(&v.to_string())),
+                "check that the claims are the token's own, unedited: CircleCI does not write this `nbf`",
+            ));
+        }
+    }
     let exp = c.get("exp").and_then(unix_seconds);
     let iat = c.get("iat").and_then(unix_seconds);
     if let Some(exp) = exp {

@@ -150,6 +150,29 @@ fn fractional_times_are_compared_as_they_are() {
 }
 
 #[test]
+fn times_out_of_range_are_named_not_taken_for_absent() {
+    assert_eq!(
+        message(|c| set(c, "exp", json!(1e20)), "time-out-of-range"),
+        "`exp` is `1e+20`, later than any time claimcheck reads (about 292 billion years from \
+         1970): no check of `exp` can be decided"
+    );
+    assert_eq!(with(|c| set(c, "exp", json!(1e20))), ["time-out-of-range"]);
+    assert_eq!(
+        with(|c| set(c, "exp", json!(-1e20))),
+        ["time-out-of-range", "token-expired"]
+    );
+    assert_eq!(
+        message(|c| set(c, "exp", json!(-1e20)), "token-expired"),
+        "the token expired at `-1e+20` (`exp`), long before the evaluation time `2026-11-26 00:32:37 UTC`"
+    );
+    assert_eq!(
+        with(|c| set(c, "nbf", json!(1.7976931348623157e308))),
+        ["time-out-of-range", "token-not-yet-valid"]
+    );
+    assert_eq!(with(|c| set(c, "iat", json!(-1e30))), ["time-out-of-range"]);
+}
+
+#[test]
 fn lifetimes() {
     assert_eq!(
         with(|c| set(c, "exp", json!(IAT))),
