@@ -276,6 +276,39 @@ fn argument_and_file_errors_exit_2() {
 }
 
 #[test]
+fn json_gets_its_object_even_when_the_arguments_cannot_be_read() {
+    // DESIGN.md: `--json` prints one object; a bad `--at` is no exception.
+    for args in [
+        &["check", "--json", "--at", "yesterday"][..],
+        &["check", "--at", "yesterday", "--json"],
+        &["check", "--json", "--frobnicate"],
+    ] {
+        let o = claimcheck(args, None, &[]);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let r = json(&o);
+        assert_eq!(r["verdict"], Value::Null);
+        assert_eq!(r["sub"]["version"], "unrecognized");
+        assert_eq!(codes(&r), ["input-unusable"], "{args:?}");
+        let message = r["findings"][0]["message"].as_str().unwrap().to_string();
+        assert!(stderr(&o).contains(&message), "{message}");
+    }
+    let r = json(&claimcheck(
+        &["check", "--json", "--at", "yesterday"],
+        None,
+        &[],
+    ));
+    assert!(r["findings"][0]["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("--at: `yesterday` is not a time"));
+    // Without `--json`, stdout stays empty.
+    assert_eq!(
+        stdout(&claimcheck(&["check", "--at", "yesterday"], None, &[])),
+        ""
+    );
+}
+
+#[test]
 fn help_and_version() {
     let o = claimcheck(&["--help"], None, &[]);
     assert_eq!(o.status.code(), Some(0));

@@ -441,10 +441,30 @@ fn exit_code(report: &Report) -> u8 {
     }
 }
 
+/// Whether the arguments ask `check` for `--json`: then even arguments that cannot be read (`--at yesterday`)
+/// get the one object scripts parse.
+fn wants_json(args: &[OsString]) -> bool {
+    args.first().is_some_and(|a| a == "check") && args.iter().skip(1).any(|a| a == "--json")
+}
+
+/// The `--json` object of a run that could not start: no verdict, and why, as `input-unusable`.
+fn print_unusable_json(at: i64, problem: &str) {
+    let mut report = Report::empty(at);
+    report.findings.push(unusable(problem));
+    report.unusable_input = true;
+    if let Some(json) = json_report(&report) {
+        print_out(&json);
+    }
+}
+
 fn main() -> ExitCode {
-    let command = match parse_args(std::env::args_os().skip(1)) {
+    let raw: Vec<OsString> = std::env::args_os().skip(1).collect();
+    let command = match parse_args(raw.clone()) {
         Ok(c) => c,
         Err(e) => {
+            if wants_json(&raw) {
+                print_unusable_json(now(), &e);
+            }
             eprintln!("claimcheck: {e}");
             return ExitCode::from(2);
         }
@@ -465,12 +485,7 @@ fn main() -> ExitCode {
         Err(e) => {
             // With `--json` a script still gets the object it parses, saying why there is no verdict.
             if args.json {
-                let mut report = Report::empty(args.at.unwrap_or_else(now));
-                report.findings.push(unusable(&e));
-                report.unusable_input = true;
-                if let Some(json) = json_report(&report) {
-                    print_out(&json);
-                }
+                print_unusable_json(args.at.unwrap_or_else(now), &e);
             }
             eprintln!("claimcheck: {e}");
             return ExitCode::from(2);
