@@ -342,13 +342,28 @@ pub fn signature_report(link: &SharedState) -> Option<(String, crate::report::Si
         crate::report::SignatureReport {
             status: "invalid",
             message: format!(
-                "whoever shared this link checked the signature with {with}: it did not verify; the link carries \
-                 neither their keys nor the signature, so this page cannot check it again; paste the issuer's keys \
-                 and the whole token to check it yourself"
+                "whoever shared this link checked the signature with {with}: it did not verify; the link does not \
+                 carry their keys, so this page did not check it again; paste the issuer's keys (and the whole \
+                 token) to check it yourself"
             ),
             key_id,
         },
     ))
+}
+
+/// Whether a [`signature_report`] about the token `checked` (compact) applies to the token `compact` the page
+/// shows: the same header and payload, and the same signature unless one of them has none (a link drops it).
+pub fn same_signed_token(checked: &str, compact: &str) -> bool {
+    let split = |t: &str| {
+        let mut parts = t.splitn(3, '.');
+        (
+            parts.next().unwrap_or_default().to_string(),
+            parts.next().unwrap_or_default().to_string(),
+            parts.next().unwrap_or_default().to_string(),
+        )
+    };
+    let ((h1, p1, s1), (h2, p2, s2)) = (split(checked), split(compact));
+    h1 == h2 && p1 == p2 && (s1.is_empty() || s2.is_empty() || s1 == s2)
 }
 
 /// At most this many distinct redaction names are read from a link or applied: the panel offers six, and each

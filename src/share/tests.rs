@@ -1230,13 +1230,24 @@ fn a_signature_found_invalid_keeps_the_deny_in_the_link() {
             assert_eq!(reader.verdict, Some(crate::report::Verdict::Allow));
             // The reader's page (keys panel empty) applies it to the token it shows.
             let (compact, report) = signature_report(&link).unwrap();
-            assert_eq!(Some(&compact), reader.token.as_ref().map(|t| &t.compact));
+            let shown = &reader.token.as_ref().unwrap().compact;
+            assert!(same_signed_token(&compact, shown));
+            // The page's address bar drops a kept signature later: the result still applies to the token.
+            let (h, p) = (
+                token.split('.').next().unwrap(),
+                token.split('.').nth(1).unwrap(),
+            );
+            assert!(same_signed_token(&format!("{h}.{p}."), token));
+            assert!(same_signed_token(token, &format!("{h}.{p}.")));
+            // Not to another signature, nor to other claims.
+            assert!(!same_signed_token(token, &format!("{h}.{p}.c2ln")));
+            assert!(!same_signed_token(token, &format!("{h}.{h}.")));
             assert_eq!(report.status, "invalid");
             assert_eq!(
                 report.message,
-                "whoever shared this link checked the signature with key `k1`: it did not verify; the link \
-                 carries neither their keys nor the signature, so this page cannot check it again; paste the \
-                 issuer's keys and the whole token to check it yourself"
+                "whoever shared this link checked the signature with key `k1`: it did not verify; the link does \
+                 not carry their keys, so this page did not check it again; paste the issuer's keys (and the \
+                 whole token) to check it yourself"
             );
             crate::signature::apply(&mut reader, report);
             assert_eq!(reader.verdict, Some(crate::report::Verdict::Deny));

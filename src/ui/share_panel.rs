@@ -267,7 +267,7 @@ pub fn LinkBanners(props: &BannerProps) -> Html {
                 <p class="share-banner share-signature-invalid" role="note">
                     { "Whoever shared this link found the token's signature invalid with " }
                     if key.is_empty() { { "their keys" } } else { { "their key " }<code>{ visible(key) }</code> }
-                    { ", so every platform rejects it: the verdict is deny. The link carries neither their keys nor the signature; paste the issuer's keys and the whole token below to check it yourself." }
+                    { ", so every platform rejects it: the verdict is deny. The link does not carry their keys: paste the issuer's keys (and the whole token) below to check it yourself." }
                 </p>
             }
             if !link.redacted.is_empty() {

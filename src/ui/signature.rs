@@ -36,6 +36,13 @@ pub fn SignaturePanel(props: &Props) -> Html {
     let keys = use_state(String::new);
     let parsed = use_memo((*keys).clone(), |text| signature::parse_keys(text));
     let result = use_state(|| None::<SignatureReport>);
+    // The sharer's result an opened link carries (the link has neither the keys nor, by default, the signature),
+    // read once from the link the page was opened with: the address bar is rewritten later.
+    let from_link = use_state(|| {
+        crate::share::decode(&super::browser::fragment())
+            .ok()
+            .and_then(|link| crate::share::signature_report(&link))
+    });
     let token = props.report.token.clone();
     let compact = token
         .as_ref()
@@ -44,6 +51,7 @@ pub fn SignaturePanel(props: &Props) -> Html {
 
     use_effect_with((compact, (*keys).clone()), {
         let (result, parsed) = (result.clone(), parsed.clone());
+        let from_link = (*from_link).clone();
         let on_result = props.on_result.clone();
         move |(compact, keys_text): &(String, String)| {
             let cancelled = Rc::new(Cell::new(false));
@@ -55,14 +63,10 @@ pub fn SignaturePanel(props: &Props) -> Html {
                     result.set(report);
                 }
             };
-            // No keys here: an opened link may carry its sharer's result for this very token (the link has
-            // neither the keys nor, by default, the signature); the address bar holds that link while the token
-            // is unedited.
+            // No keys here: the sharer's result, for the token it was about.
             let from_link = || {
-                crate::share::decode(&super::browser::fragment())
-                    .ok()
-                    .and_then(|link| crate::share::signature_report(&link))
-                    .filter(|(checked, _)| checked == compact)
+                from_link
+                    .filter(|(checked, _)| crate::share::same_signed_token(checked, compact))
                     .map(|(_, report)| report)
             };
             match token.filter(|_| !compact.is_empty() && !keys_text.trim().is_empty()) {

@@ -1,6 +1,7 @@
 // Share links in the real release build: round trip, signature removal, redaction, privacy over a whole session,
 // hostile content rendered inert.
-import { test, expect, openApp, tokenInput, policyInput } from './fixtures.js';
+import { readFileSync } from 'node:fs';
+import { test, expect, openApp, tokenInput, policyInput, pasteInto } from './fixtures.js';
 import { circleClaims, circleToken, b64url, ORG_ID, PROJECT_ID, USER_ID, KID, v1Sub } from './tokens.js';
 
 const AT = 1764115800; // ten minutes into the life of the default test token (iat 1764115200)
@@ -293,6 +294,58 @@ test.describe('what a link keeps', () => {
     await openApp(page, `#token=${token}&sr=1&at=${AT}`);
     await expect(page.locator('.token-form')).toHaveText('signed token (header.payload.signature)');
     await expect(page.locator('.share-signature-removed')).toHaveCount(0);
+  });
+});
+
+test.describe('what a link keeps of the sharer\'s view', () => {
+  const SIG = new URL('../fixtures/signature/', import.meta.url);
+  const read = (name) => readFileSync(new URL(name, SIG), 'utf8');
+
+  test('a signature the keys panel found invalid keeps the deny for the reader, who is told whose check it was', async ({
+    page,
+    browser,
+  }) => {
+    await openApp(page, '#at=1760000600');
+    await pasteInto(tokenInput(page), read('share-signed.jwt'));
+    await pasteInto(policyInput(page), read('share-policy.json'));
+    await expect(page.locator('[data-verdict="allow"]')).toBeVisible();
+    await pasteInto(page.getByLabel('Keys', { exact: true }), read('share-jwks-other-key.json'));
+    await expect(page.locator('[data-verdict="deny"]')).toBeVisible();
+    await expect(page.locator('.share-meta')).toContainText('the invalid signature is stated, so the reader also sees deny');
+    for (const keep of [false, true]) {
+      if (keep) await page.locator('.share-keep-signature input').check();
+      const link = await shareLink(page);
+      const opened = await openInFreshContext(browser, link);
+      await expect(opened.page.locator('[data-verdict]')).toHaveAttribute('data-verdict', 'deny');
+      await expect(opened.page.locator('.share-signature-invalid')).toContainText(
+        'Whoever shared this link found the token\'s signature invalid with their key k1',
+      );
+      await expect(opened.page.locator('.signature-result')).toHaveAttribute('data-signature-status', 'invalid');
+      await expect(opened.page.locator('.finding[data-code="signature-invalid"]')).toHaveCount(1);
+      // Another token drops the sharer's result: it was about that token only.
+      await tokenInput(opened.page).fill(circleToken({ version: 'v2' }));
+      await expect(opened.page.locator('.share-signature-invalid')).toHaveCount(0);
+      await expect(opened.page.locator('.finding[data-code="signature-invalid"]')).toHaveCount(0);
+      expect(opened.errors).toEqual([]);
+      await opened.context.close();
+    }
+  });
+
+  test('decoded claims pasted as JSON are carried by the link and reopen the same view', async ({ page, browser }) => {
+    const claims = circleClaims({ version: 'v2' });
+    await openApp(page, `#at=${AT}`);
+    await tokenInput(page).fill(JSON.stringify(claims, null, 2));
+    await policyInput(page).fill(LIKE_POLICY);
+    await expect(page.locator('[data-verdict="allow"]')).toBeVisible();
+    await expect(page.locator('[data-sub-version="v2"]')).toBeVisible();
+    const before = await results(page);
+    const link = await shareLink(page);
+    await expect(page.locator('.share-meta')).not.toContainText('token left out');
+    const opened = await openInFreshContext(browser, link);
+    expect(await results(opened.page)).toEqual(before);
+    await expect(opened.page.locator('[data-sub-version="v2"]')).toBeVisible();
+    expect(opened.errors).toEqual([]);
+    await opened.context.close();
   });
 });
 
