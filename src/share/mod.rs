@@ -370,15 +370,14 @@ pub fn same_signed_token(checked: &str, compact: &str) -> bool {
 /// name costs a pass over the token's claims, so a hostile link listing thousands cannot freeze the tab.
 pub const MAX_REDACTED_NAMES: usize = 64;
 
-/// `names` trimmed, without empty ones and repeats (in the order met, in linear time), at most
-/// [`MAX_REDACTED_NAMES`]; and how many distinct names were left out beyond that.
+/// `names` trimmed, without empty ones and repeats (in the order met), at most [`MAX_REDACTED_NAMES`]; and how
+/// many names were left out beyond that. Each name is compared with the kept ones only: linear time.
 fn redaction_names(names: &[String]) -> (Vec<String>, usize) {
-    let mut seen = std::collections::HashSet::new();
-    let mut kept = Vec::new();
+    let mut kept: Vec<String> = Vec::new();
     let mut left_out = 0;
     for name in names {
         let name = name.trim();
-        if name.is_empty() || !seen.insert(name) {
+        if name.is_empty() || kept.iter().any(|k| k == name) {
             continue;
         }
         if kept.len() < MAX_REDACTED_NAMES {

@@ -1067,7 +1067,7 @@ fn a_link_listing_thousands_of_redaction_names_opens_in_linear_time() {
     // A hostile link: 200 000 distinct names (a real one names at most the six the panel offers).
     let names: Vec<String> = (0..200_000).map(|i| format!("\"c{i}\"")).collect();
     let json = format!(
-        r#"{{"t":"{}","a":1760000600,"r":["sub.user"," sub.user ",{}]}}"#,
+        r#"{{"t":"{}","a":1760000600,"r":["sub.user"," sub.user ",{},"c5"]}}"#,
         unsigned(&jwt(&format!(r#"{{"sub":"{SUB}"}}"#))),
         names.join(",")
     );
