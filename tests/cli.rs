@@ -209,6 +209,24 @@ fn text_report_is_readable_and_hides_the_signature() {
 }
 
 #[test]
+fn text_report_shows_bidi_controls_as_markers() {
+    // A right-to-left override in the vcs ref: raw, a terminal would show `refs/heads/Not-main`.
+    let mut claims = claims_v2();
+    let vcs_ref = "refs/heads/\u{202e}niam-toN";
+    claims["sub"] = Value::String(v2_sub().replace(VCS_REF, vcs_ref));
+    claims["oidc.circleci.com/vcs-ref"] = Value::String(vcs_ref.to_string());
+    let o = claimcheck(
+        &["check", "--token", "-", "--at", AT_OK],
+        Some(&token(&header(), &claims)),
+        &[],
+    );
+    let s = stdout(&o);
+    assert!(!s.contains('\u{202e}'), "{s}");
+    assert!(s.contains("refs/heads/⟨U+202E⟩niam-toN"), "{s}");
+    assert!(s.contains("claim-invisible-characters"), "{s}");
+}
+
+#[test]
 fn text_report_lists_findings_with_fixes() {
     let o = claimcheck(
         &["check", "--token", "-", "--at", "1795700000"],

@@ -497,7 +497,7 @@ fn main() -> ExitCode {
             None => return ExitCode::from(2),
         }
     } else {
-        text_report(&report)
+        shown_controls(&text_report(&report))
     };
     print_out(&out);
     for problem in problems {
@@ -522,6 +522,20 @@ fn json_report(report: &Report) -> Option<String> {
             .or_insert_with(|| serde_json::json!({"version": "unrecognized", "value": null}));
     }
     serde_json::to_string_pretty(&value).ok().map(|s| s + "\n")
+}
+
+/// `text` with every invisible or bidi control character (but line breaks and tabs) as a visible `⟨U+202E⟩`
+/// marker, as the page shows them: in a terminal `refs/heads/<U+202E>niam-toN` would read `refs/heads/Not-main`.
+fn shown_controls(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c != '\n' && c != '\t' && claimcheck::circleci::findings::is_suspicious(c) {
+            out.push_str(&format!("⟨U+{:04X}⟩", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// Write to stdout, ignoring a closed pipe (`claimcheck check | head`).
