@@ -153,6 +153,28 @@ fn reads_the_circleci_variables_v2_first() {
         &[("CIRCLE_OIDC_TOKEN_V2", " "), ("CIRCLE_OIDC_TOKEN", &v1)],
     );
     assert_eq!(json(&o)["sub"]["version"], "v1");
+    // Falling back to the V1 variable is said, on stderr.
+    assert_eq!(
+        stderr(&o),
+        "claimcheck: note: read $CIRCLE_OIDC_TOKEN (V1 `sub`): $CIRCLE_OIDC_TOKEN_V2 is empty; give `--token` to \
+         check another token\n"
+    );
+    let o = claimcheck(
+        &["check", "--json", "--at", AT_OK],
+        None,
+        &[("CIRCLE_OIDC_TOKEN", &v1)],
+    );
+    assert!(
+        stderr(&o).contains("$CIRCLE_OIDC_TOKEN_V2 is unset"),
+        "{}",
+        stderr(&o)
+    );
+    let o = claimcheck(
+        &["check", "--json", "--at", AT_OK],
+        None,
+        &[("CIRCLE_OIDC_TOKEN", &v1), ("CIRCLE_OIDC_TOKEN_V2", &v2)],
+    );
+    assert_eq!(stderr(&o), "");
 }
 
 #[test]

@@ -337,10 +337,25 @@ struct Run {
 fn run(args: &CheckArgs) -> Result<Run, String> {
     let token = match &args.token {
         Some(s) => Some(s.read_non_empty("token")?),
-        None => ["CIRCLE_OIDC_TOKEN_V2", "CIRCLE_OIDC_TOKEN"]
-            .iter()
-            .filter_map(|v| std::env::var(v).ok())
-            .find(|v| !v.trim().is_empty()),
+        None => {
+            let read = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+            match (read("CIRCLE_OIDC_TOKEN_V2"), read("CIRCLE_OIDC_TOKEN")) {
+                (Some(v2), _) => Some(v2),
+                (None, Some(v1)) => {
+                    // Every job has both: a V1 `sub` checked in place of the V2 one the orbs send is worth a word.
+                    let why = match std::env::var_os("CIRCLE_OIDC_TOKEN_V2") {
+                        Some(_) => "is empty",
+                        None => "is unset",
+                    };
+                    eprintln!(
+                        "claimcheck: note: read $CIRCLE_OIDC_TOKEN (V1 `sub`): $CIRCLE_OIDC_TOKEN_V2 {why}; \
+                         give `--token` to check another token"
+                    );
+                    Some(v1)
+                }
+                (None, None) => None,
+            }
+        }
     };
     let policy = read_optional(&args.policy, "policy")?;
     let error_text = read_optional(&args.error_text, "error text")?;
