@@ -315,7 +315,16 @@ fn sts_checks(ctx: &Context, claims: &Map<String, Value>, checks: &mut Vec<Check
             Some("mint a fresh token right before assuming the role (CircleCI tokens live 1 hour): run the assume step earlier in the job, or use `circleci run oidc get` just before it".to_string()),
         ),
         Some(exp) => (Outcome::Pass, format!("the token is valid until {} ({} s after the evaluation time)", dates::format(exp), i128::from(exp) - i128::from(now)), None),
-        None => (Outcome::Unknown, "the token has no `exp` number; STS requires one (claimcheck cannot tell how STS answers)".to_string(), None),
+        // A number too large to be a time: far past is expired whatever STS's clock; far future is unknown.
+        None => match claims.get("exp").and_then(Value::as_f64) {
+            Some(v) if v < 0.0 => (
+                Outcome::Fail,
+                format!("`exp` is `{}`, long before any evaluation time: STS answers `ExpiredTokenException` before reading the policy", claims.get("exp").map(Value::to_string).unwrap_or_default()),
+                Some("use the token CircleCI minted ($CIRCLE_OIDC_TOKEN_V2) unchanged: its `exp` is whole unix seconds".to_string()),
+            ),
+            Some(_) => (Outcome::Unknown, format!("`exp` is `{}`, outside any time claimcheck reads (claimcheck cannot tell how STS answers)", claims.get("exp").map(Value::to_string).unwrap_or_default()), None),
+            None => (Outcome::Unknown, "the token has no `exp` number; STS requires one (claimcheck cannot tell how STS answers)".to_string(), None),
+        },
     };
     result = and(result, exp_result);
     checks.push(Check {
