@@ -477,6 +477,32 @@ mod tests {
             let f = report.findings.iter().find(|f| f.code == code);
             assert_eq!(f.and_then(|f| f.fix.as_deref()), Some(fix), "{policy}");
         }
+        // A template that quotes the error it fixes is still a template: the error is looked for only in text
+        // nothing reads as a configuration.
+        let ex = example("v1-allow").unwrap();
+        let iss = crate::token::decode(ex.token).claims.unwrap()["iss"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let provider = iss.trim_start_matches("https://");
+        let yaml = format!(
+            "# fixes: An error occurred (AccessDenied) when calling the AssumeRoleWithWebIdentity operation: Not authorized to perform sts:AssumeRoleWithWebIdentity\n\
+             Version: '2012-10-17'\n\
+             Statement:\n\
+             - Effect: Allow\n  Principal:\n    Federated: arn:aws:iam::123456789012:oidc-provider/{provider}\n  Action: sts:AssumeRoleWithWebIdentity\n"
+        );
+        let report = analyze(&Input {
+            token: ex.token,
+            policy: &yaml,
+            now: ex.at,
+            ..Input::default()
+        });
+        assert_eq!(
+            report.policy.kind,
+            Some(crate::policy::PolicyKind::Aws),
+            "{yaml}"
+        );
+        assert_eq!(report.verdict, Some(Verdict::Allow));
         // Claims pasted as JSON are still claims.
         let report = analyze(&Input {
             token: r#"{"iss": "https://oidc.circleci.com/org/o", "sub": "org/o/project/p/user/u", "Version": "x"}"#,

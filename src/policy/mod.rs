@@ -140,6 +140,30 @@ pub fn evaluate_for(
     alg: Option<&str>,
     now: i64,
 ) -> Evaluation {
+    let evaluation = read_and_evaluate(text, claims, alg, now);
+    // Text nothing could read as a configuration may be the failing step's error message (a line of STS's, a
+    // Google STS JSON body): said so only then, so a template that quotes an error still reads as a template.
+    let unread = evaluation.info.kind.is_none()
+        && evaluation.findings.iter().any(|f| {
+            matches!(
+                f.code,
+                "policy-not-recognized" | "policy-json-syntax" | "policy-yaml-syntax"
+            )
+        });
+    if unread {
+        if let Some(pasted) = error_text_pasted(text) {
+            return pasted;
+        }
+    }
+    evaluation
+}
+
+fn read_and_evaluate(
+    text: &str,
+    claims: Option<&Map<String, Value>>,
+    alg: Option<&str>,
+    now: i64,
+) -> Evaluation {
     let (value, url_decoded) = match json::parse_value(text) {
         Ok(parsed) => parsed,
         Err(e) => {
@@ -222,9 +246,7 @@ fn dispatch(
             Some((body, parameters)) if how.is_none() => {
                 template_body(body, &parameters, claims, alg, now)
             }
-            _ if how.is_none() => error_text_pasted(source)
-                .or_else(|| key_set_pasted(value))
-                .unwrap_or_else(|| not_recognized(value)),
+            _ if how.is_none() => key_set_pasted(value).unwrap_or_else(|| not_recognized(value)),
             _ => not_recognized(value),
         };
     };
@@ -647,12 +669,6 @@ fn not_a_document(text: &str) -> Option<Evaluation> {
         ))
         .at(Location { line: 1, column: 1 });
         return Some(Evaluation::unusable(PolicyInfo::default(), vec![finding]));
-    }
-    // The error message of the failing step where the configuration belongs (a text holding no document).
-    if !t.contains('{') {
-        if let Some(evaluation) = error_text_pasted(t) {
-            return Some(evaluation);
-        }
     }
     // Formats that hold the configuration but not as a document: what to run instead.
     // A `vault write ... - <<EOF` here-document holds the role itself: read by [`wrapped`].
