@@ -3,7 +3,7 @@
 
 use gloo::events::EventListener;
 use js_sys::{Date, Reflect};
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 /// Remove the element with `id` (the static loading shell of index.html) if it is there.
 pub fn remove_id(id: &str) {
@@ -74,8 +74,14 @@ pub fn push_fragment(previous: &str, current: &str) {
 /// Dropping the listener stops it.
 pub fn on_fragment_change(on_change: impl Fn(String) + 'static) -> Option<EventListener> {
     let window = web_sys::window()?;
-    Some(EventListener::new(&window, "hashchange", move |_| {
-        on_change(fragment())
+    Some(EventListener::new(&window, "hashchange", move |event| {
+        // The fragment the change was to, not the address bar's now: the page's own `replaceState` (keeping the
+        // fragment in step with the analysis) may have run between the change and this event.
+        let to = event
+            .dyn_ref::<web_sys::HashChangeEvent>()
+            .map(|e| e.new_url())
+            .and_then(|url| url.split_once('#').map(|(_, f)| f.to_owned()));
+        on_change(to.unwrap_or_else(fragment))
     }))
 }
 

@@ -295,6 +295,22 @@ test.describe('what a link keeps', () => {
     await expect(page.locator('.token-form')).toHaveText('signed token (header.payload.signature)');
     await expect(page.locator('.share-signature-removed')).toHaveCount(0);
   });
+  test('a link put in the address bar is read even if the page rewrote the fragment before the change was seen', async ({
+    page,
+  }) => {
+    const token = circleToken({ version: 'v1' });
+    const [header, payload] = token.split('.');
+    await openApp(page, `#token=${header}.${payload}.&at=${AT}`);
+    await expect(page.locator('.token-form')).toHaveText('token without its signature (header.payload.)');
+    // The page keeps the fragment in step with its analysis (`replaceState`, on a timer): that write can land
+    // between a new link and its `hashchange` event. The event's `newURL` is the link.
+    await page.evaluate((hash) => {
+      const before = location.href;
+      location.hash = hash;
+      history.replaceState(null, '', before);
+    }, `token=${token}&at=${AT}`);
+    await expect(page.locator('.token-form')).toHaveText('signed token (header.payload.signature)');
+  });
 });
 
 test.describe('what a link keeps of the sharer\'s view', () => {
