@@ -105,8 +105,16 @@ pub fn App() -> Html {
         let page = page.clone();
         move |_| page.state.shared()
     });
-    // A signature the keys panel found invalid (with the token it was checked for) makes the verdict deny.
-    let invalid_signature = use_state(|| None::<(String, SignatureReport)>);
+    // The sharer's signature result an opened link carries (while its token is unedited), for the keys panel.
+    let link_signature = use_memo(state.link.clone(), |link| {
+        link.as_ref().and_then(crate::share::signature_report)
+    });
+    // A signature found invalid (with the token it was checked for) makes the verdict deny: by the keys panel,
+    // or, until the panel mounts, by whoever shared the link (so a reader never sees its verdict flip).
+    let invalid_signature = use_state({
+        let from_link = (*link_signature).clone();
+        move || from_link
+    });
     let report = use_memo(
         (
             ReportProp::from(page.report.clone()),
@@ -180,7 +188,7 @@ pub fn App() -> Html {
                 // (src/ui/share_panel.rs), the signature keys input.
                 <section class="panels" aria-label="options">
                     if step >= 7 { <SharePanel shared={(*shared).clone()} report={report.clone()} /> }
-                    if step >= 8 { <SignaturePanel report={report.clone()} on_result={on_signature} /> }
+                    if step >= 8 { <SignaturePanel report={report.clone()} from_link={(*link_signature).clone()} on_result={on_signature} /> }
                 </section>
             </main>
             if step >= MOUNT_STEPS {

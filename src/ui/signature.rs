@@ -26,6 +26,9 @@ use crate::ui::report_prop::ReportProp;
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub report: ReportProp,
+    /// The sharer's result the opened link carries ([`crate::share::signature_report`]), with the token it is
+    /// about; shown while no keys are pasted here.
+    pub from_link: Option<(String, SignatureReport)>,
     /// Each result with the token (compact form) it was checked for; `None` while nothing is checked.
     pub on_result: Callback<Option<(String, SignatureReport)>>,
 }
@@ -36,24 +39,20 @@ pub fn SignaturePanel(props: &Props) -> Html {
     let keys = use_state(String::new);
     let parsed = use_memo((*keys).clone(), |text| signature::parse_keys(text));
     let result = use_state(|| None::<SignatureReport>);
-    // The sharer's result an opened link carries (the link has neither the keys nor, by default, the signature),
-    // read once from the link the page was opened with: the address bar is rewritten later.
-    let from_link = use_state(|| {
-        crate::share::decode(&super::browser::fragment())
-            .ok()
-            .and_then(|link| crate::share::signature_report(&link))
-    });
     let token = props.report.token.clone();
     let compact = token
         .as_ref()
         .map(|t| t.compact.clone())
         .unwrap_or_default();
 
-    use_effect_with((compact, (*keys).clone()), {
+    use_effect_with((compact, (*keys).clone(), props.from_link.clone()), {
         let (result, parsed) = (result.clone(), parsed.clone());
-        let from_link = (*from_link).clone();
         let on_result = props.on_result.clone();
-        move |(compact, keys_text): &(String, String)| {
+        move |(compact, keys_text, from_link): &(
+            String,
+            String,
+            Option<(String, SignatureReport)>,
+        )| {
             let cancelled = Rc::new(Cell::new(false));
             // The result, in the panel and (with its token) for the verdict.
             let publish = {
@@ -66,6 +65,7 @@ pub fn SignaturePanel(props: &Props) -> Html {
             // No keys here: the sharer's result, for the token it was about.
             let from_link = || {
                 from_link
+                    .clone()
                     .filter(|(checked, _)| crate::share::same_signed_token(checked, compact))
                     .map(|(_, report)| report)
             };

@@ -347,6 +347,30 @@ test.describe('what a link keeps of the sharer\'s view', () => {
     }
   });
 
+  test('a link stating an invalid signature shows deny from its first verdict: it never flips from allow', async ({
+    page,
+  }) => {
+    // Every verdict the page ever shows, from the first render on.
+    await page.addInitScript(() => {
+      window.verdicts = [];
+      new MutationObserver(() => {
+        const verdict = document.querySelector('[data-verdict]')?.getAttribute('data-verdict');
+        if (verdict && window.verdicts.at(-1) !== verdict) window.verdicts.push(verdict);
+      }).observe(document, { subtree: true, childList: true, attributes: true });
+    });
+    const token = circleToken({ version: 'v1' });
+    const [header, payload] = token.split('.');
+    await openApp(page, `#token=${header}.${payload}.&policy=${b64url(LIKE_POLICY)}&at=${AT}&sig=invalid:k1`);
+    await expect(page.locator('.signature-result')).toHaveAttribute('data-signature-status', 'invalid');
+    await expect(page.locator('.finding[data-code="signature-invalid"]')).toHaveCount(1);
+    expect(await page.evaluate(() => window.verdicts)).toEqual(['deny']);
+    // The same link without the statement allows: the deny is the stated signature's.
+    await page.goto('about:blank');
+    await openApp(page, `#token=${header}.${payload}.&policy=${b64url(LIKE_POLICY)}&at=${AT}`);
+    await expect(page.locator('.footer')).toBeVisible();
+    expect(await page.evaluate(() => window.verdicts)).toEqual(['allow']);
+  });
+
   test('decoded claims pasted as JSON are carried by the link and reopen the same view', async ({ page, browser }) => {
     const claims = circleClaims({ version: 'v2' });
     await openApp(page, `#at=${AT}`);
