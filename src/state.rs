@@ -305,6 +305,13 @@ impl State {
 
     /// The URL fragment (without `#`) for this state; empty when there is nothing to keep.
     pub fn fragment(&self) -> String {
+        self.fragment_stating(None)
+    }
+
+    /// [`State::fragment`], also stating that the signature of the token shown was found invalid with the key
+    /// `signature_invalid` (empty: no key ID) by the keys panel, which the state does not hold: a reader of the
+    /// address bar, like one of the share panel's link, then sees the same deny.
+    pub fn fragment_stating(&self, signature_invalid: Option<String>) -> String {
         if let Some(name) = self.example {
             return format!("example={name}");
         }
@@ -316,7 +323,11 @@ impl State {
         if nothing || !self.linkable() {
             return String::new();
         }
-        share::encode(&self.shared())
+        let shared = self.shared();
+        share::encode(&SharedState {
+            signature_invalid: signature_invalid.or(shared.signature_invalid.clone()),
+            ..shared
+        })
     }
 
     /// Whether the inputs are small enough to be put into a link ([`LINK_MAX_BYTES`]).
@@ -746,6 +757,23 @@ mod tests {
             Action::SetToken("eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ5In0.".into()),
         );
         assert_eq!(edited.shared().signature_invalid, None);
+    }
+
+    #[test]
+    fn the_fragment_states_a_signature_found_invalid_here() {
+        let state = applied(
+            &State::new(7, ""),
+            Action::SetToken("eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln".into()),
+        );
+        let stated = |key: Option<&str>| {
+            share::decode(&state.fragment_stating(key.map(str::to_string)))
+                .unwrap()
+                .signature_invalid
+        };
+        assert_eq!(stated(None), None);
+        assert_eq!(stated(Some("k1")).as_deref(), Some("k1"));
+        assert_eq!(stated(Some("")).as_deref(), Some(""));
+        assert_eq!(state.fragment(), state.fragment_stating(None));
     }
 
     #[test]

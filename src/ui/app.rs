@@ -61,21 +61,6 @@ pub fn App() -> Html {
             move || drop((clock, links))
         }
     });
-    // Keep the fragment in step with what is analyzed (replaceState: no history entries), once typing pauses:
-    // replaceState with a long URL costs milliseconds, too much for every keystroke. A link that could not be
-    // read is left in the address bar so that it is not lost.
-    use_effect_with((state.committed, state.view), {
-        let page = page.clone();
-        move |_| {
-            let keep = !(page.state.notice.is_some() && page.state.is_empty());
-            let timer = keep.then(|| {
-                Timeout::new(FRAGMENT_MS, move || {
-                    browser::replace_fragment(&page.state.fragment())
-                })
-            });
-            move || drop(timer)
-        }
-    });
     // Inputs an example or *Clear* replaced stay one *Back* away.
     use_effect_with(state.replaced.0, {
         let page = page.clone();
@@ -132,6 +117,28 @@ pub fn App() -> Html {
         },
     );
     let report = ReportProp::clone(&report);
+    // Keep the fragment in step with what is analyzed (replaceState: no history entries), once typing pauses:
+    // replaceState with a long URL costs milliseconds, too much for every keystroke. A link that could not be
+    // read is left in the address bar so that it is not lost. A signature found invalid is stated, as the share
+    // panel's link states it.
+    let signature_invalid = report
+        .signature
+        .as_ref()
+        .filter(|s| s.status == "invalid")
+        .map(|s| s.key_id.clone().unwrap_or_default());
+    use_effect_with((state.committed, state.view, signature_invalid), {
+        let page = page.clone();
+        move |(_, _, signature_invalid)| {
+            let keep = !(page.state.notice.is_some() && page.state.is_empty());
+            let signature_invalid = signature_invalid.clone();
+            let timer = keep.then(|| {
+                Timeout::new(FRAGMENT_MS, move || {
+                    browser::replace_fragment(&page.state.fragment_stating(signature_invalid))
+                })
+            });
+            move || drop(timer)
+        }
+    });
     let on_signature = {
         let invalid_signature = invalid_signature.clone();
         Callback::from(move |checked: Option<(String, SignatureReport)>| {

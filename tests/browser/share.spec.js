@@ -347,6 +347,35 @@ test.describe('what a link keeps of the sharer\'s view', () => {
     }
   });
 
+  test('the address bar states a signature the keys panel found invalid, as the share link does', async ({
+    page,
+    browser,
+  }) => {
+    await openApp(page, '#at=1760000600');
+    await pasteInto(tokenInput(page), read('share-signed.jwt'));
+    await pasteInto(policyInput(page), read('share-policy.json'));
+    await expect(page.locator('[data-verdict="allow"]')).toBeVisible();
+    // With a pinned time, the address bar is the share panel's link.
+    const hash = (url) => new URL(url).hash;
+    const allowing = hash(await shareLink(page));
+    await expect.poll(() => hash(page.url())).toBe(allowing);
+    await pasteInto(page.getByLabel('Keys', { exact: true }), read('share-jwks-other-key.json'));
+    await expect(page.locator('[data-verdict="deny"]')).toBeVisible();
+    await expect(page.locator('.share-meta')).toContainText('the invalid signature is stated');
+    const denying = hash(await shareLink(page));
+    expect(denying).not.toBe(allowing);
+    await expect.poll(() => hash(page.url())).toBe(denying);
+    const opened = await openInFreshContext(browser, page.url());
+    await expect(opened.page.locator('[data-verdict]')).toHaveAttribute('data-verdict', 'deny');
+    await expect(opened.page.locator('.share-signature-invalid')).toContainText('with their key k1');
+    expect(opened.errors).toEqual([]);
+    await opened.context.close();
+    // Without the keys, nothing is stated any more.
+    await pasteInto(page.getByLabel('Keys', { exact: true }), '');
+    await expect(page.locator('[data-verdict="allow"]')).toBeVisible();
+    await expect.poll(() => hash(page.url())).toBe(allowing);
+  });
+
   test('a link stating an invalid signature shows deny from its first verdict: it never flips from allow', async ({
     page,
   }) => {
