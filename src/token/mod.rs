@@ -4,6 +4,7 @@
 //! ([`segment`]); each failure is kept as a structured [`TokenError`] (segment, kind, offset, line/column)
 //! while the other segments still decode. Linear time in the input length; never panics.
 //! Pasted JSON (e.g. a claims set copied from a JWT viewer) is read as the claims.
+//! A paste that is base64 of a token (`echo $CIRCLE_OIDC_TOKEN | base64`) is unwrapped once.
 //!
 //! Findings emitted by [`Decoded::findings`] (area `token`):
 //!
@@ -100,6 +101,17 @@ pub fn decode(input: &str) -> Decoded {
         return d;
     }
     let (compact, cleanup) = clean::clean(input);
+    if let Some(inner) = base64_wrapped(&compact) {
+        let mut inner = decode(&inner);
+        let mut notes = cleanup;
+        notes.push(
+            "decoded the base64 the token was wrapped in (`echo $CIRCLE_OIDC_TOKEN | base64`)"
+                .to_string(),
+        );
+        notes.append(&mut inner.cleanup);
+        inner.cleanup = notes;
+        return inner;
+    }
     d.cleanup = cleanup;
     d.compact = compact;
     if d.compact.is_empty() {
@@ -161,6 +173,20 @@ pub fn decode(input: &str) -> Decoded {
         (true, _) => Form::Jws,
     };
     d
+}
+
+/// The token inside a paste that is base64 of it (`echo $CIRCLE_OIDC_TOKEN | base64`, which people run to get
+/// a value past a CI log's masking): one segment starting `ZXlK` (base64 of `eyJ`) that decodes to UTF-8 text
+/// starting with `eyJ` and holding a `.`. The text it decodes to never starts with `ZXlK` again, so this
+/// unwraps one layer only.
+fn base64_wrapped(compact: &str) -> Option<String> {
+    if !compact.starts_with("ZXlK") || compact.contains('.') {
+        return None;
+    }
+    let (bytes, _) = segment::decode_base64(compact, Segment::Token).ok()?;
+    let text = String::from_utf8(bytes).ok()?;
+    let t = text.trim();
+    (t.starts_with("eyJ") && t.contains('.')).then(|| t.to_string())
 }
 
 fn looks_like_claims(map: &Map<String, Value>) -> bool {

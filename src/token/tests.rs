@@ -295,3 +295,37 @@ fn json_that_wraps_a_token_is_read_as_that_token() {
         assert!(codes(&d).is_empty(), "{:?}", codes(&d));
     }
 }
+
+#[test]
+fn a_token_wrapped_in_base64_is_unwrapped() {
+    // `echo $CIRCLE_OIDC_TOKEN | base64`: standard base64 of the token and its newline, wrapped at 76 columns
+    // by GNU base64, with padding; also unwrapped (`base64 -w0`) and inside a shell assignment.
+    use base64::engine::general_purpose::STANDARD;
+    let t = token();
+    let one_line = STANDARD.encode(format!("{t}\n"));
+    let wrapped: Vec<String> = one_line
+        .as_bytes()
+        .chunks(76)
+        .map(|c| String::from_utf8(c.to_vec()).unwrap())
+        .collect();
+    for paste in [
+        one_line.clone(),
+        wrapped.join("\n"),
+        format!("{}\n", STANDARD.encode(&t)),
+        format!("TOKEN_B64={one_line}"),
+    ] {
+        let d = decode(&paste);
+        assert_eq!(d.form, Form::Jws, "{paste}");
+        assert_eq!(d.compact, t);
+        assert!(d.errors.is_empty(), "{:?}", d.errors);
+        assert!(
+            d.cleanup.iter().any(|n| n.contains("decoded the base64")),
+            "{:?}",
+            d.cleanup
+        );
+        assert!(codes(&d).is_empty(), "{:?}", codes(&d));
+    }
+    // base64 of something else is still reported as it is.
+    let d = decode(&STANDARD.encode("eyJ not a token"));
+    assert_eq!(d.form, Form::Invalid);
+}
