@@ -15,7 +15,7 @@
 //! | `token-not-yet-valid` | error | token | `now` < `nbf` |
 //! | `token-issued-in-future` | warning | token | `iat` > `now` |
 //! | `token-lifetime-invalid` | error | token | `exp` <= `iat` |
-//! | `token-lifetime-unusual` | warning (cloud) / info (server) | token | cloud: `exp - iat` != 3600 s; server: above the default `token_max_ttl` (5 h) |
+//! | `token-lifetime-unusual` | warning (cloud) / info (server) | token | cloud: `exp - iat` != 3600 s (the default; an org or project may set a `ttl`); server: above the default `token_max_ttl` (5 h) |
 //! | `iss-not-https` | error | token | `iss` uses `http://` |
 //! | `iss-trailing-slash` | warning | token | `iss` ends with `/` |
 //! | `iss-unrecognized` | warning | token | `iss` is not `https://<host>/org/<id>` nor the root issuer |
@@ -409,10 +409,12 @@ fn check_times(c: &Map<String, Value>, now: i64, out: &mut Vec<Finding>) {
                 Severity::Warning,
                 Area::Token,
                 format!(
-                    "the token lives {} (`exp - iat`), but CircleCI cloud tokens live exactly 1 h",
+                    "the token lives {} (`exp - iat`); CircleCI cloud tokens live 1 h unless the org or project \
+                     sets another `ttl` (CircleCI API v2 `oidc-custom-claims`)",
                     lifetime(exp, iat)
                 ),
-                "check that this token comes from CircleCI unchanged",
+                "fine if your org or project sets a custom `ttl`; otherwise check that this token comes from CircleCI \
+                 unchanged",
             ));
         } else if !cloud && secs > i128::from(SERVER_DEFAULT_MAX_TTL) {
             out.push(finding(
