@@ -285,15 +285,35 @@ impl Decoded {
         let mut out: Vec<Finding> = self
             .errors
             .iter()
-            .map(|e| {
-                let f = Finding::new(e.code(), Severity::Error, Area::Token, e.to_string())
-                    .with_fix(e.fix());
-                match e.kind {
-                    ErrorKind::NotJson { line, column, .. } if self.json_pasted => {
-                        f.at(Location { line, column })
-                    }
-                    _ => f,
+            .map(|e| match &e.kind {
+                // Pasted JSON: it is no segment, and JSON that stops short is what `cut -d. -f2 | base64 -d`
+                // prints (it drops the last bytes of unpadded base64url, so the closing `}` is missing).
+                ErrorKind::NotJson {
+                    line,
+                    column,
+                    reason,
+                } if self.json_pasted => {
+                    let cut = reason.starts_with("EOF while parsing");
+                    let message = if cut {
+                        format!("the pasted JSON stops before its end (line {line}, column {column}: {reason})")
+                    } else {
+                        format!("the pasted JSON is not valid at line {line}, column {column}: {reason}")
+                    };
+                    let fix = if cut {
+                        "the claims were cut off: `base64 -d` drops the last bytes of an unpadded payload \
+                         (`cut -d. -f2 | base64 -d`); paste the token itself, claimcheck decodes it"
+                    } else {
+                        "paste the token itself (`header.payload.signature`), or the decoded claims as valid JSON"
+                    };
+                    Finding::new(e.code(), Severity::Error, Area::Token, message)
+                        .with_fix(fix)
+                        .at(Location {
+                            line: *line,
+                            column: *column,
+                        })
                 }
+                _ => Finding::new(e.code(), Severity::Error, Area::Token, e.to_string())
+                    .with_fix(e.fix()),
             })
             .collect();
         if self.json_pasted && self.form != Form::Invalid {

@@ -241,6 +241,31 @@ fn pasted_json_is_read_as_claims_with_locations() {
 }
 
 #[test]
+fn pasted_json_cut_off_at_its_end_says_how_that_happens() {
+    // `echo $CIRCLE_OIDC_TOKEN | cut -d. -f2 | base64 -d` drops the last bytes of unpadded base64url: the claims
+    // lose their closing `}`. The finding names the pasted JSON (not a segment) and the cause.
+    let cut = &CLAIMS[..CLAIMS.len() - 1];
+    let d = decode(cut);
+    assert_eq!(d.form, Form::Invalid);
+    let f = &d.findings()[0];
+    assert_eq!(f.code, "token-not-json");
+    assert!(
+        f.message
+            .starts_with("the pasted JSON stops before its end (line 1, column"),
+        "{}",
+        f.message
+    );
+    assert!(f.fix.as_deref().unwrap().contains("`base64 -d`"));
+    // Invalid JSON that is not cut off: named as the pasted JSON, with its place.
+    let f = &decode("{\n  \"sub\": \"x\",\n  oops\n}").findings()[0];
+    assert_eq!(
+        f.message,
+        "the pasted JSON is not valid at line 3, column 3: key must be a string"
+    );
+    assert!(!f.fix.as_deref().unwrap().contains("base64"));
+}
+
+#[test]
 fn compact_is_never_serialized() {
     let d = decode(&token());
     let json = serde_json::to_string(&d).unwrap();
