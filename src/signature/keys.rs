@@ -152,6 +152,19 @@ pub struct Keys {
 /// Read a JWK set, a JWK, or PEM public keys. Never panics; reports every problem.
 pub fn parse_keys(text: &str) -> Keys {
     let mut out = Keys::default();
+    // `curl -i <iss>/.well-known/jwks-pub.json`: the response's status line and headers come first. They are
+    // blanked (lines kept) so that places in the body keep their line and column.
+    let blanked;
+    let text = match http_body_start(text) {
+        Some(start) => {
+            blanked = text
+                .char_indices()
+                .map(|(i, c)| if i < start && c != '\n' { ' ' } else { c })
+                .collect::<String>();
+            blanked.as_str()
+        }
+        None => text,
+    };
     let trimmed = text.trim_start();
     if trimmed.is_empty() {
         return out;
@@ -171,6 +184,23 @@ pub fn parse_keys(text: &str) -> Keys {
         );
     }
     out
+}
+
+/// Where the body starts when `text` is an HTTP response with its headers (`curl -i`): after the first empty
+/// line following an `HTTP/` status line.
+fn http_body_start(text: &str) -> Option<usize> {
+    let t = text.trim_start();
+    if !t.starts_with("HTTP/") {
+        return None;
+    }
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        at += line.len();
+        if line.trim().is_empty() && !text[..at - line.len()].trim().is_empty() {
+            return Some(at);
+        }
+    }
+    None
 }
 
 fn error(code: &'static str, message: impl Into<String>) -> Finding {
@@ -584,6 +614,33 @@ mod tests {
         let keys = parse_keys("\n  ssh-rsa AAAAB3Nza user@host");
         assert!(keys.keys.is_empty());
         assert_eq!(codes(&keys), vec![("keys-not-recognized", Some((2, 3)))]);
+    }
+
+    #[test]
+    fn a_key_set_fetched_with_curl_i_is_read_after_its_headers() {
+        // `curl -i https://oidc.circleci.com/org/<id>/.well-known/jwks-pub.json`: status line, headers, blank line.
+        let body = format!(
+            "{{\"keys\":[{{\"kty\":\"RSA\",\"kid\":\"a\",\"use\":\"sig\",\"alg\":\"RS256\",\"n\":\"{RSA_N}\",\"e\":\"AQAB\"}}]}}"
+        );
+        for headers in [
+            "HTTP/2 200 \r\ncontent-type: application/json\r\ncontent-length: 412\r\n\r\n",
+            "HTTP/1.1 200 OK\nContent-Type: application/json; charset=utf-8\n\n",
+        ] {
+            let keys = parse_keys(&format!("{headers}{body}"));
+            assert!(keys.findings.is_empty(), "{:?}", keys.findings);
+            assert_eq!(keys.keys.len(), 1);
+            assert_eq!(keys.keys[0].kid.as_deref(), Some("a"));
+        }
+        // A broken body is placed on its own line, after the headers.
+        let keys = parse_keys("HTTP/2 200\r\ncontent-type: application/json\r\n\r\n{\"keys\": [\n  {\"kty\": \"RSA\",}\n]}");
+        assert_eq!(codes(&keys), vec![("keys-json-invalid", Some((5, 17)))]);
+        // An error page is still no key set.
+        let keys =
+            parse_keys("HTTP/2 404\r\ncontent-type: text/html\r\n\r\n<html>not found</html>");
+        assert_eq!(
+            codes(&keys).first().map(|c| c.0),
+            Some("keys-not-recognized")
+        );
     }
 
     #[test]
