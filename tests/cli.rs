@@ -322,6 +322,9 @@ fn json_gets_its_object_even_when_the_arguments_cannot_be_read() {
         &["check", "--json", "--at", "yesterday"][..],
         &["check", "--at", "yesterday", "--json"],
         &["check", "--json", "--frobnicate"],
+        // The command left out, as a CircleCI step may be written: still the object, and what is missing.
+        &["--token", "-", "--json"],
+        &["--json"],
     ] {
         let o = claimcheck(args, None, &[]);
         assert_eq!(o.status.code(), Some(2), "{args:?}");
@@ -341,6 +344,11 @@ fn json_gets_its_object_even_when_the_arguments_cannot_be_read() {
         .as_str()
         .unwrap()
         .starts_with("--at: `yesterday` is not a time"));
+    let r = json(&claimcheck(&["--token", "-", "--json"], None, &[]));
+    assert_eq!(
+        r["findings"][0]["message"],
+        "`--token` is an option of the command `check`, which is missing: run `claimcheck check --token ...`"
+    );
     // Without `--json`, stdout stays empty.
     assert_eq!(
         stdout(&claimcheck(&["check", "--at", "yesterday"], None, &[])),

@@ -196,6 +196,9 @@ enum Command {
     Check(CheckArgs),
 }
 
+/// The long options of `check`.
+const CHECK_OPTIONS: [&str; 6] = ["token", "policy", "error-text", "jwks", "at", "json"];
+
 fn parse_args(args: impl IntoIterator<Item = OsString>) -> Result<Command, String> {
     use lexopt::prelude::*;
     let mut parser = lexopt::Parser::from_args(args);
@@ -211,6 +214,10 @@ fn parse_args(args: impl IntoIterator<Item = OsString>) -> Result<Command, Strin
         Some(Value(cmd)) => Err(format!(
             "unknown command `{}`; try `claimcheck check --help`",
             shown(&cmd.to_string_lossy())
+        )),
+        // `claimcheck --token t --json`: the command was left out, the options are `check`'s.
+        Some(Long(opt)) if CHECK_OPTIONS.contains(&opt) => Err(format!(
+            "`--{opt}` is an option of the command `check`, which is missing: run `claimcheck check --{opt} ...`"
         )),
         Some(other) => Err(format!("{}; try `claimcheck --help`", other.unexpected())),
     }
@@ -456,10 +463,10 @@ fn exit_code(report: &Report) -> u8 {
     }
 }
 
-/// Whether the arguments ask `check` for `--json`: then even arguments that cannot be read (`--at yesterday`)
-/// get the one object scripts parse.
+/// Whether the arguments ask for `--json`: then even arguments that cannot be read (`--at yesterday`, a
+/// missing `check`) get the one object scripts parse.
 fn wants_json(args: &[OsString]) -> bool {
-    args.first().is_some_and(|a| a == "check") && args.iter().skip(1).any(|a| a == "--json")
+    args.iter().any(|a| a == "--json")
 }
 
 /// The `--json` object of a run that could not start: no verdict, and why, as `input-unusable`.
