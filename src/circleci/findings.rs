@@ -8,7 +8,7 @@
 //! | `token-kid-missing` | warning | token | the header has no `kid` (platforms pick the key by it) |
 //! | `token-typ-unusual` | info | token | `typ` is present and not `JWT` (CircleCI's `typ` is unconfirmed) |
 //! | `token-not-circleci` | warning | token | neither `iss`, `sub` nor any claim looks like CircleCI's |
-//! | `claim-missing` | error/warning/info | token | a claim platforms require (error) or CircleCI always sets is absent |
+//! | `claim-missing` | error/warning/info | token | a claim platforms require (error), CircleCI always sets (warning) or recent cloud tokens carry (info: `org-id`, `pipeline-id`, `workflow-id`, `job-id`) is absent |
 //! | `claim-wrong-type` | error | token | a known claim has the wrong JSON type (e.g. `exp` as a string) |
 //! | `token-expired` | error | token | `now` >= `exp` (also an `exp` too far in the past to be read) |
 //! | `time-out-of-range` | warning | token | `exp`, `nbf` or `iat` is a number too large to be a time claimcheck reads (beyond ±292 billion years) |
@@ -276,22 +276,36 @@ fn check_missing(c: &Map<String, Value>, circleci: bool, out: &mut Vec<Finding>)
     if !circleci {
         return;
     }
-    let set_always = [
-        ("iat", Severity::Warning),
-        (ORG_ID, Severity::Warning),
-        (PROJECT_ID, Severity::Warning),
-        ("oidc.circleci.com/pipeline-id", Severity::Info),
-        ("oidc.circleci.com/workflow-id", Severity::Info),
-        ("oidc.circleci.com/job-id", Severity::Info),
-    ];
-    for (name, severity) in set_always {
+    // Documented since OIDC came out (2022).
+    for name in ["iat", PROJECT_ID] {
         if !c.contains_key(name) {
             out.push(finding(
                 "claim-missing",
-                severity,
+                Severity::Warning,
                 Area::Token,
                 format!("the token has no `{name}` claim, which CircleCI always sets"),
                 "check that the payload is a CircleCI token's own, unedited",
+            ));
+        }
+    }
+    // Added later (`org-id` and `pipeline-id` were announced in 2025): tokens minted before, and CircleCI server
+    // tokens, may lack them, so their absence is only noted.
+    for name in [
+        ORG_ID,
+        "oidc.circleci.com/pipeline-id",
+        "oidc.circleci.com/workflow-id",
+        "oidc.circleci.com/job-id",
+    ] {
+        if !c.contains_key(name) {
+            out.push(finding(
+                "claim-missing",
+                Severity::Info,
+                Area::Token,
+                format!(
+                    "the token has no `{name}` claim: recent CircleCI cloud tokens carry it, older tokens and \
+                     CircleCI server tokens may not"
+                ),
+                "nothing to fix for an older or a server token; a policy cannot check this claim on such tokens",
             ));
         }
     }

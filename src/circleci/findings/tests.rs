@@ -263,6 +263,29 @@ fn wrong_types_and_missing_claims() {
         m,
         "the token has no `oidc.circleci.com/project-id` claim, which CircleCI always sets"
     );
+    // Claims added later (org-id in 2025): a token from before, or from server, lacks them; only noted.
+    let old_token = |c: &mut Map<String, Value>| {
+        for k in [
+            "oidc.circleci.com/org-id",
+            "oidc.circleci.com/pipeline-id",
+            "oidc.circleci.com/workflow-id",
+            "oidc.circleci.com/job-id",
+        ] {
+            c.remove(k);
+        }
+    };
+    let mut c = claims();
+    old_token(&mut c);
+    let found = run_at(&header(), &c, NOW);
+    assert_eq!(found.len(), 4, "{found:?}");
+    assert!(found
+        .iter()
+        .all(|f| f.code == "claim-missing" && f.severity == Severity::Info));
+    assert_eq!(
+        message(old_token, "claim-missing"),
+        "the token has no `oidc.circleci.com/org-id` claim: recent CircleCI cloud tokens carry it, older tokens and \
+         CircleCI server tokens may not"
+    );
     // Claims CircleCI may legitimately omit are not required.
     assert_eq!(
         with(|c| {
