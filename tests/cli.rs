@@ -316,6 +316,39 @@ fn argument_and_file_errors_exit_2() {
 }
 
 #[test]
+fn an_empty_or_unexpanded_variable_as_the_token_is_named() {
+    // `--token "$CIRCLE_OIDC_TOKEN_V2"` where the variable is unset, and `--token '$CIRCLE_OIDC_TOKEN_V2'`:
+    // not 'No such file or directory'.
+    let o = claimcheck(&["check", "--token", "", "--json"], None, &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o)
+            .contains("the token argument is empty: the variable given to it expanded to nothing"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(codes(&json(&o)), ["input-unusable"]);
+    for arg in ["$CIRCLE_OIDC_TOKEN_V2", "${CIRCLE_OIDC_TOKEN_V2}"] {
+        let o = claimcheck(&["check", "--token", arg, "--json"], None, &[]);
+        assert_eq!(o.status.code(), Some(2));
+        assert!(stderr(&o).contains(&format!(
+            "the token argument is the text `{arg}`, a variable's name the shell did not expand (single quotes?): \
+             write `\"$CIRCLE_OIDC_TOKEN_V2\"` in double quotes"
+        )), "{}", stderr(&o));
+    }
+    let o = claimcheck(
+        &["check", "--token", "-", "--policy", "$POLICY_FILE"],
+        Some("x"),
+        &[],
+    );
+    assert!(
+        stderr(&o).contains("the policy argument is the text `$POLICY_FILE`"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
 fn json_gets_its_object_even_when_the_arguments_cannot_be_read() {
     // DESIGN.md: `--json` prints one object; a bad `--at` is no exception.
     for args in [

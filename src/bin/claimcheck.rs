@@ -59,6 +59,34 @@ Exit status:
 The token's signature is never printed.
 ";
 
+/// What went wrong when the argument where a file was expected is no file but a variable that expanded to
+/// nothing (`--token "$CIRCLE_OIDC_TOKEN_V2"` in a step where it is unset) or a variable's name passed as is
+/// (`--token '$CIRCLE_OIDC_TOKEN_V2'`: single quotes keep the shell from expanding it).
+fn not_a_path(arg: &str, what: &str) -> Option<String> {
+    let t = arg.trim();
+    if t.is_empty() {
+        return Some(format!(
+            "the {what} argument is empty: the variable given to it expanded to nothing; check that it is set in \
+             this step (for the token, leave `--token` out to read $CIRCLE_OIDC_TOKEN_V2, then $CIRCLE_OIDC_TOKEN)"
+        ));
+    }
+    let name = t
+        .strip_prefix("${")
+        .and_then(|n| n.strip_suffix('}'))
+        .or_else(|| t.strip_prefix('$'))?;
+    let is_name = !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_');
+    (is_name && !std::path::Path::new(arg).exists()).then(|| {
+        format!(
+            "the {what} argument is the text `{}`, a variable's name the shell did not expand (single quotes?): \
+             write `\"${name}\"` in double quotes",
+            shown(t)
+        )
+    })
+}
+
 /// Where an input comes from.
 #[derive(Debug, Clone, PartialEq)]
 enum Source {
@@ -93,7 +121,12 @@ impl Source {
                 let mut bytes = Vec::new();
                 std::io::stdin().read_to_end(&mut bytes).map(|_| bytes)
             }
-            Source::File(p) => std::fs::read(p),
+            Source::File(p) => {
+                if let Some(problem) = not_a_path(&p.to_string_lossy(), what) {
+                    return Err(problem);
+                }
+                std::fs::read(p)
+            }
             Source::Text(text) => return Ok(text.clone()),
         };
         bytes
