@@ -100,6 +100,18 @@ pub fn decode(input: &str) -> Decoded {
         decode_json(trimmed, &mut d);
         return d;
     }
+    // A decoder's printout: JSON objects under labels (`jwt decode`: `Token header`, `Token claims`, dashes).
+    if !trimmed.starts_with('{') && clean::embedded_token(trimmed).is_none() {
+        if let Some(objects) = labeled_json(trimmed) {
+            decode_json(&objects, &mut d);
+            d.cleanup.insert(
+                0,
+                "read the JSON objects between the labels of a decoder's output (`jwt decode`)"
+                    .to_string(),
+            );
+            return d;
+        }
+    }
     let (compact, cleanup) = clean::clean(input);
     if let Some(inner) = base64_wrapped(&compact) {
         let mut inner = decode(&inner);
@@ -187,6 +199,42 @@ fn base64_wrapped(compact: &str) -> Option<String> {
     let text = String::from_utf8(bytes).ok()?;
     let t = text.trim();
     (t.starts_with("eyJ") && t.contains('.')).then(|| t.to_string())
+}
+
+/// The one or two JSON objects of `text` (the header and the claims) when everything else is short label lines
+/// (`Token header`, `------------`), as `jwt decode` prints a token; each object starts a line. Linear: each
+/// object is parsed once from where its line starts.
+fn labeled_json(text: &str) -> Option<String> {
+    let mut objects: Vec<Value> = Vec::new();
+    let mut rest = text;
+    while !rest.is_empty() {
+        let line_end = rest.find('\n').map_or(rest.len(), |i| i + 1);
+        let line = &rest[..line_end];
+        if line.trim_start().starts_with('{') {
+            let mut stream = serde_json::Deserializer::from_str(rest).into_iter::<Value>();
+            match stream.next() {
+                Some(Ok(v @ Value::Object(_))) if objects.len() < 2 => objects.push(v),
+                _ => return None,
+            }
+            rest = &rest[stream.byte_offset()..];
+            continue;
+        }
+        let label = line.trim();
+        if label.chars().count() > 60 || label.contains(['{', '}', '[', ']', '.', '=']) {
+            return None;
+        }
+        rest = &rest[line_end..];
+    }
+    match objects.as_slice() {
+        [_] | [_, _] => Some(
+            objects
+                .iter()
+                .map(Value::to_string)
+                .collect::<Vec<_>>()
+                .join("\n"),
+        ),
+        _ => None,
+    }
 }
 
 fn looks_like_claims(map: &Map<String, Value>) -> bool {

@@ -354,3 +354,34 @@ fn a_token_wrapped_in_base64_is_unwrapped() {
     let d = decode(&STANDARD.encode("eyJ not a token"));
     assert_eq!(d.form, Form::Invalid);
 }
+
+#[test]
+fn a_decoders_labeled_output_is_read_as_header_and_claims() {
+    // `jwt decode $CIRCLE_OIDC_TOKEN_V2` (jwt-cli) prints the header and the claims as JSON under labels.
+    let header: Value = serde_json::from_str(HEADER).unwrap();
+    let claims: Value = serde_json::from_str(CLAIMS).unwrap();
+    let text = format!(
+        "\nToken header\n------------\n{}\n\nToken claims\n------------\n{}\n",
+        serde_json::to_string_pretty(&header).unwrap(),
+        serde_json::to_string_pretty(&claims).unwrap()
+    );
+    let d = decode(&text);
+    assert_eq!(d.form, Form::Partial);
+    assert!(d.errors.is_empty(), "{:?}", d.errors);
+    assert_eq!(d.header.as_ref().unwrap()["alg"], "RS256");
+    assert_eq!(d.claims.as_ref().unwrap()["aud"], claims["aud"]);
+    assert_eq!(
+        d.cleanup[0],
+        "read the JSON objects between the labels of a decoder's output (`jwt decode`)"
+    );
+    assert_eq!(codes(&d), ["token-json-pasted"]);
+    // The claims alone, under a label.
+    let d = decode(&format!("Token claims\n------------\n{CLAIMS}"));
+    assert_eq!(d.claims.as_ref().unwrap()["aud"], claims["aud"]);
+    // Prose with braces, or a sentence, is not a decoder's output.
+    assert_eq!(decode("see {this} and that").form, Form::Invalid);
+    assert_eq!(
+        decode(&format!("The token was: {CLAIMS}. Why?")).form,
+        Form::Invalid
+    );
+}
