@@ -310,9 +310,24 @@ fn decode_json(text: &str, d: &mut Decoded) {
             d.claims = Some(map);
             d.form = Form::Partial;
         }
-        Err(e) => d.errors.push(e),
+        Err(mut e) => {
+            // `print(claims)` in Python (after `jwt.decode(...)`): a dict's repr, not JSON.
+            let python = text.starts_with("{'")
+                || [": True", ": False", ": None"]
+                    .iter()
+                    .any(|w| text.contains(w));
+            if let ErrorKind::NotJson { reason, .. } = &mut e.kind {
+                if python {
+                    reason.push_str(PYTHON_DICT);
+                }
+            }
+            d.errors.push(e);
+        }
     }
 }
+
+/// Said after the JSON error when the paste is a Python dict's repr.
+const PYTHON_DICT: &str = " (this is a Python dict: single quotes, `True`/`False`/`None`)";
 
 impl Decoded {
     /// Byte range of the n-th dot-separated segment (0 = header) in [`Decoded::compact`], so a view can
@@ -347,7 +362,9 @@ impl Decoded {
                     } else {
                         format!("the pasted JSON is not valid at line {line}, column {column}: {reason}")
                     };
-                    let fix = if cut {
+                    let fix = if reason.ends_with(PYTHON_DICT) {
+                        "print the claims as JSON (`print(json.dumps(claims))`), or paste the token itself"
+                    } else if cut {
                         "the claims were cut off: `base64 -d` drops the last bytes of an unpadded payload \
                          (`cut -d. -f2 | base64 -d`); paste the token itself, claimcheck decodes it"
                     } else {

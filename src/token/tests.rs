@@ -385,3 +385,20 @@ fn a_decoders_labeled_output_is_read_as_header_and_claims() {
         Form::Invalid
     );
 }
+
+#[test]
+fn a_python_dict_of_the_claims_is_named_with_its_fix() {
+    // `print(jwt.decode(token, options={"verify_signature": False}))`
+    let text = "{'aud': 'x', 'oidc.circleci.com/ssh-rerun': False, 'exp': 1795656157}";
+    let f = &decode(text).findings()[0];
+    assert_eq!(f.code, "token-not-json");
+    assert_eq!(
+        f.message,
+        "the pasted JSON is not valid at line 1, column 2: key must be a string (this is a Python dict: single \
+         quotes, `True`/`False`/`None`)"
+    );
+    assert_eq!(
+        f.fix.as_deref(),
+        Some("print the claims as JSON (`print(json.dumps(claims))`), or paste the token itself")
+    );
+}
