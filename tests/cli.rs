@@ -336,6 +336,26 @@ fn an_empty_or_unexpanded_variable_as_the_token_is_named() {
              write `\"$CIRCLE_OIDC_TOKEN_V2\"` in double quotes"
         )), "{}", stderr(&o));
     }
+    // The key set's URL: nothing is fetched, and the message says how to give it.
+    let url = "https://oidc.circleci.com/org/0f8a1b2c-3d4e-4f50-8a6b-7c8d9e0f1a2b/.well-known/jwks-pub.json";
+    let o = claimcheck(
+        &["check", "--token", "-", "--jwks", url, "--json"],
+        Some("x"),
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("the keys argument is the URL `https://oidc.circleci.com/org/"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(
+        stderr(&o).contains(
+            "claimcheck works offline and fetches nothing; save it first (`curl -s <url> > file`)"
+        ),
+        "{}",
+        stderr(&o)
+    );
     let o = claimcheck(
         &["check", "--token", "-", "--policy", "$POLICY_FILE"],
         Some("x"),

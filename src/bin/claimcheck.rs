@@ -70,6 +70,15 @@ fn not_a_path(arg: &str, what: &str) -> Option<String> {
              this step (for the token, leave `--token` out to read $CIRCLE_OIDC_TOKEN_V2, then $CIRCLE_OIDC_TOKEN)"
         ));
     }
+    if (t.starts_with("https://") || t.starts_with("http://"))
+        && !std::path::Path::new(arg).exists()
+    {
+        return Some(format!(
+            "the {what} argument is the URL `{}`: claimcheck works offline and fetches nothing; save it first \
+             (`curl -s <url> > file`) and give the file, or pipe it in (`curl -s <url> | claimcheck check ... -`)",
+            shown(t)
+        ));
+    }
     let name = t
         .strip_prefix("${")
         .and_then(|n| n.strip_suffix('}'))
