@@ -82,6 +82,13 @@ pub fn looks_like_jwt(text: &str) -> bool {
 
 /// Decode a pasted token. Never panics; linear time.
 pub fn decode(input: &str) -> Decoded {
+    // A log file saved from a terminal or CI (`--token step.log`) keeps its color codes (`ESC[32m`).
+    if input.contains('\u{1b}') {
+        let mut d = decode(&strip_ansi(input));
+        d.cleanup
+            .insert(0, "removed terminal color codes (`ESC[...m`)".to_string());
+        return d;
+    }
     let mut d = Decoded {
         form: Form::Invalid,
         cleanup: Vec::new(),
@@ -235,6 +242,34 @@ fn labeled_json(text: &str) -> Option<String> {
         ),
         _ => None,
     }
+}
+
+/// `text` without ANSI escape sequences: CSI (`ESC [` parameters, final byte `@`..`~`) and two-character
+/// escapes; a lone `ESC` is dropped. The result holds no `ESC`. Linear.
+fn strip_ansi(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\u{1b}' {
+            out.push(c);
+            continue;
+        }
+        match chars.peek() {
+            Some('[') => {
+                chars.next();
+                for p in chars.by_ref() {
+                    if ('@'..='~').contains(&p) {
+                        break;
+                    }
+                }
+            }
+            Some(next) if ('@'..='_').contains(next) => {
+                chars.next();
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 fn looks_like_claims(map: &Map<String, Value>) -> bool {

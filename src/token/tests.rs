@@ -402,3 +402,24 @@ fn a_python_dict_of_the_claims_is_named_with_its_fix() {
         Some("print the claims as JSON (`print(json.dumps(claims))`), or paste the token itself")
     );
 }
+
+#[test]
+fn terminal_color_codes_around_a_token_are_removed() {
+    // A CircleCI step log saved raw: `ESC[32m<token>ESC[0m`, or colored `jq -C` output of the claims.
+    let t = token();
+    for text in [
+        format!("\u{1b}[32m{t}\u{1b}[0m"),
+        format!("\u{1b}[1;34m+ echo $CIRCLE_OIDC_TOKEN_V2\u{1b}[0m\n\u{1b}[32m{t}\u{1b}[0m\n"),
+    ] {
+        let d = decode(&text);
+        assert_eq!(d.form, Form::Jws, "{text:?}");
+        assert_eq!(d.compact, t);
+        assert!(codes(&d).is_empty(), "{:?}", codes(&d));
+        assert_eq!(d.cleanup[0], "removed terminal color codes (`ESC[...m`)");
+    }
+    let colored = CLAIMS.replace("\"sub\"", "\u{1b}[1;34m\"sub\"\u{1b}[0m");
+    let d = decode(&colored);
+    assert!(d.json_pasted && d.claims.is_some(), "{:?}", d.errors);
+    // Nothing but escapes: empty, as before.
+    assert_eq!(decode("\u{1b}[0m\u{1b}").form, Form::Invalid);
+}
