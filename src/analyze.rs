@@ -112,17 +112,21 @@ pub fn analyze(input: &Input<'_>) -> Report {
 }
 
 /// The failing step found no token at all: CircleCI's orbs (aws-cli, and others built on it) print
-/// `OIDC Token cannot be found. A CircleCI context must be specified.` when `$CIRCLE_OIDC_TOKEN_V2` is empty.
+/// `OIDC Token cannot be found. A CircleCI context must be specified.` when `$CIRCLE_OIDC_TOKEN_V2` is empty;
+/// others `Error: CIRCLE_OIDC_TOKEN is not set.`
 /// Nothing reached the cloud, so no trust configuration was checked.
 fn circleci_no_token(error_text: &str) -> Option<Finding> {
-    error_text.contains("OIDC Token cannot be found").then(|| {
+    let found = error_text.contains("OIDC Token cannot be found")
+        || error_text.contains("CIRCLE_OIDC_TOKEN is not set")
+        || error_text.contains("CIRCLE_OIDC_TOKEN_V2 is not set");
+    found.then(|| {
         Finding::new(
             "circleci-no-oidc-token",
             Severity::Error,
             Area::StsError,
-            "the failing step found no OIDC token (`OIDC Token cannot be found`, from a CircleCI orb): \
-             $CIRCLE_OIDC_TOKEN_V2 was empty in that job, so the cloud never saw a token and no trust \
-             configuration was checked",
+            "the failing step found no OIDC token (a CircleCI orb's check): $CIRCLE_OIDC_TOKEN_V2 or \
+             $CIRCLE_OIDC_TOKEN was empty in that job, so the cloud never saw a token and no trust configuration \
+             was checked",
         )
         .with_fix(
             "give the job a context (`context: [my-context]` under the job in `workflows`): jobs without one get no \
@@ -560,6 +564,10 @@ mod tests {
         // CircleCI's aws-cli orb when the job has no token: explained, not 'not recognized'.
         assert_eq!(
             codes("#!/bin/bash -eo pipefail\nOIDC Token cannot be found. A CircleCI context must be specified.\n\nExited with code exit status 1\n"),
+            ["circleci-no-oidc-token"]
+        );
+        assert_eq!(
+            codes("Error: CIRCLE_OIDC_TOKEN is not set."),
             ["circleci-no-oidc-token"]
         );
         let colored = "\u{1b}[31mAn error occurred (ExpiredTokenException) when calling the AssumeRoleWithWebIdentity operation: Token expired: current date/time 1 must be before the expiration date/time 0\u{1b}[0m";
