@@ -120,7 +120,28 @@ pub fn decode(input: &str) -> Decoded {
         }
     }
     let (compact, cleanup) = clean::clean(input);
-    if let Some(inner) = base64_wrapped(&compact) {
+    // The base64 of a token alone, or as a value in other text (a Kubernetes Secret's `token: ZXlK…`).
+    let wrapped = base64_wrapped(&compact)
+        .map(|t| (t, cleanup.clone()))
+        .or_else(|| {
+            // Only when no token was found: a token next to some base64 stays the token.
+            if compact.starts_with("eyJ") {
+                return None;
+            }
+            input
+                .split(|c: char| {
+                    !(c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=' | '-' | '_'))
+                })
+                .filter(|run| run.len() >= 64)
+                .find_map(base64_wrapped)
+                .map(|t| {
+                    (
+                        t,
+                        vec!["took the base64 value out of the surrounding text".to_string()],
+                    )
+                })
+        });
+    if let Some((inner, cleanup)) = wrapped {
         let mut inner = decode(&inner);
         let mut notes = cleanup;
         notes.push(

@@ -350,6 +350,21 @@ fn a_token_wrapped_in_base64_is_unwrapped() {
         );
         assert!(codes(&d).is_empty(), "{:?}", codes(&d));
     }
+    // As a value in other text: a Kubernetes Secret's data.
+    let secret = format!(
+        "apiVersion: v1\nkind: Secret\ndata:\n  token: {}\n",
+        STANDARD.encode(&t)
+    );
+    let d = decode(&secret);
+    assert_eq!((d.form, d.compact.as_str()), (Form::Jws, t.as_str()));
+    assert_eq!(
+        d.cleanup[0],
+        "took the base64 value out of the surrounding text"
+    );
+    // A token next to some base64 stays the token.
+    let other = format!("{}.{}.c2ln", b64(HEADER), b64(r#"{"sub":"other"}"#));
+    let d = decode(&format!("{t}\nbackup: {}", STANDARD.encode(other)));
+    assert_eq!(d.compact, t);
     // base64 of something else is still reported as it is.
     let d = decode(&STANDARD.encode("eyJ not a token"));
     assert_eq!(d.form, Form::Invalid);
