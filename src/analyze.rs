@@ -162,29 +162,13 @@ fn decided_by_the_configuration(report: &Report, code: &str) -> bool {
     }
 }
 
-/// `text` without ANSI escape sequences (`ESC [ ... letter`, and a lone `ESC`).
+/// `text` without ANSI escape sequences (`ESC [ ... letter`, and a lone `ESC`), as the token decoder reads them.
 fn strip_ansi(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.contains('\u{1b}') {
-        return text.into();
+    if text.contains('\u{1b}') {
+        token::strip_ansi(text).into()
+    } else {
+        text.into()
     }
-    let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c != '\u{1b}' {
-            out.push(c);
-            continue;
-        }
-        if chars.peek() == Some(&'[') {
-            chars.next();
-            // Parameters and intermediates, then one final byte in `@`..=`~`.
-            for c in chars.by_ref() {
-                if ('@'..='~').contains(&c) {
-                    break;
-                }
-            }
-        }
-    }
-    out.into()
 }
 
 /// What the error text says against the rest of the report: an error from another platform than the pasted

@@ -267,7 +267,7 @@ fn labeled_json(text: &str) -> Option<String> {
 
 /// `text` without ANSI escape sequences: CSI (`ESC [` parameters, final byte `@`..`~`) and two-character
 /// escapes; a lone `ESC` is dropped. The result holds no `ESC`. Linear.
-fn strip_ansi(text: &str) -> String {
+pub(crate) fn strip_ansi(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
