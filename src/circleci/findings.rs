@@ -339,7 +339,7 @@ fn check_times(c: &Map<String, Value>, now: i64, out: &mut Vec<Finding>) {
                 Severity::Error,
                 Area::Token,
                 format!("the token expired at `{}` (`exp`), long before the evaluation time `{at}`", show(&v.to_string())),
-                "get a fresh token: CircleCI tokens live 1 h, and this `exp` is not one CircleCI writes",
+                "get a fresh token: CircleCI tokens live 1 h by default, and this `exp` is not one CircleCI writes",
             ));
         }
         if name == "nbf" && !past {
@@ -365,7 +365,7 @@ fn check_times(c: &Map<String, Value>, now: i64, out: &mut Vec<Finding>) {
                     format_utc(exp),
                     format_duration(now.saturating_sub(exp))
                 ),
-                "get a fresh token: CircleCI tokens live 1 h, so mint one right before use (`circleci run oidc get`) in long jobs; or evaluate at the time the job ran",
+                "get a fresh token: CircleCI tokens live 1 h by default (an org or project `ttl` may change it), so mint one right before use (`circleci run oidc get`) in long jobs; or evaluate at the time the job ran",
             ));
         }
     }

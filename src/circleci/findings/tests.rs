@@ -200,6 +200,14 @@ fn lifetimes() {
         "the token lives 2 h (`exp - iat`); CircleCI cloud tokens live 1 h unless the org or project sets another \
          `ttl` (CircleCI API v2 `oidc-custom-claims`)"
     );
+    // An expired token's fix does not promise a 1 h lifetime either.
+    let expired = analyze_fix(|c| set(c, "exp", json!(NOW - 5)), "token-expired");
+    assert!(
+        expired.contains(
+            "CircleCI tokens live 1 h by default (an org or project `ttl` may change it)"
+        ),
+        "{expired}"
+    );
     // An org or project `ttl` is a legitimate setting: the fix says so before suspecting the token.
     let lifetime = analyze_fix(
         |c| set(c, "exp", json!(IAT + 7200)),
