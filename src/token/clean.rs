@@ -270,6 +270,57 @@ fn located_token(input: &str, whole: bool) -> Option<(String, String)> {
     }
 }
 
+/// Two signed tokens glued into one five-segment text (`h.p.sh.p.s`: pasted twice, or two variables echoed
+/// with nothing between them): split where the second header starts (`eyJ` inside the third segment, such that
+/// both halves have a JSON-object header and payload and a signature, and the first header names no JWE `enc`).
+/// The same token twice is read once; two different ones give the one whose `sub` is V2, else the first.
+pub(crate) fn glued_tokens(compact: &str) -> Option<(String, String)> {
+    let mut dots = compact.match_indices('.').map(|(i, _)| i);
+    let (second_dot, third_dot) = (dots.nth(1)?, dots.next()?);
+    let is_object = |seg: &str| super::segment::decode_object(seg, super::Segment::Payload).is_ok();
+    let header = compact.split('.').next()?;
+    let jwe = super::segment::decode_object(header, super::Segment::Header)
+        .is_ok_and(|(h, _)| h.contains_key("enc"));
+    if jwe {
+        return None;
+    }
+    let third = compact.get(second_dot + 1..third_dot)?;
+    let (at, _) = third
+        .match_indices("eyJ")
+        .filter(|(i, _)| *i > 0)
+        .find(|(i, _)| {
+            let (a, b) = compact.split_at(second_dot + 1 + i);
+            let mut pa = a.split('.');
+            let mut pb = b.split('.');
+            let ok = |p: &mut std::str::Split<'_, char>| {
+                matches!((p.next(), p.next(), p.next(), p.next()),
+                    (Some(h), Some(pl), Some(sig), None) if is_object(h) && is_object(pl) && !sig.is_empty())
+            };
+            ok(&mut pa) && ok(&mut pb)
+        })?;
+    let (first, second) = compact.split_at(second_dot + 1 + at);
+    if first == second {
+        return Some((
+            first.to_string(),
+            "read the token, pasted twice with nothing between, once".to_string(),
+        ));
+    }
+    let pick = if has_v2_sub(second) && !has_v2_sub(first) {
+        second
+    } else {
+        first
+    };
+    Some((
+        pick.to_string(),
+        format!(
+            "split two tokens pasted with nothing between them and took the {} one{}; paste one token alone to check \
+             the other",
+            if pick == first { "first" } else { "second" },
+            if has_v2_sub(pick) { " (its `sub` is V2)" } else { "" }
+        ),
+    ))
+}
+
 /// Whether the payload of compact `token` has a CircleCI V2 `sub` (with its vcs parts).
 fn has_v2_sub(token: &str) -> bool {
     token

@@ -168,6 +168,16 @@ pub fn decode(input: &str) -> Decoded {
     let third = parts.next();
 
     if count == 5 {
+        // Two signed tokens glued together (pasted twice, or `$CIRCLE_OIDC_TOKEN$CIRCLE_OIDC_TOKEN_V2`) also
+        // have five segments; an encrypted token's header names its `enc`.
+        if let Some((token, note)) = clean::glued_tokens(&compact) {
+            let mut inner = decode(&token);
+            let mut notes = std::mem::take(&mut d.cleanup);
+            notes.push(note);
+            notes.append(&mut inner.cleanup);
+            inner.cleanup = notes;
+            return inner;
+        }
         let header = object(header_text, Segment::Header, &mut d);
         if header.is_some() {
             d.form = Form::Jwe;

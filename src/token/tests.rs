@@ -438,3 +438,35 @@ fn terminal_color_codes_around_a_token_are_removed() {
     // Nothing but escapes: empty, as before.
     assert_eq!(decode("\u{1b}[0m\u{1b}").form, Form::Invalid);
 }
+
+#[test]
+fn two_tokens_glued_together_are_not_an_encrypted_token() {
+    // Pasted twice, or `echo $CIRCLE_OIDC_TOKEN$CIRCLE_OIDC_TOKEN_V2`: five segments, but no JWE.
+    let t = token();
+    let d = decode(&format!("{t}{t}"));
+    assert_eq!((d.form, d.compact.as_str()), (Form::Jws, t.as_str()));
+    assert_eq!(
+        d.cleanup,
+        ["read the token, pasted twice with nothing between, once"]
+    );
+    assert!(codes(&d).is_empty(), "{:?}", codes(&d));
+    let v2_sub =
+        r#"{"sub":"org/o/project/p/user/u/vcs-origin/github.com/a/b/vcs-ref/refs/heads/main"}"#;
+    let v2 = format!(
+        "{}.{}.{}",
+        b64(HEADER),
+        b64(v2_sub),
+        URL_SAFE_NO_PAD.encode([9u8; 256])
+    );
+    let d = decode(&format!("{t}{v2}"));
+    assert_eq!(d.compact, v2);
+    assert_eq!(
+        d.cleanup,
+        ["split two tokens pasted with nothing between them and took the second one (its `sub` is V2); paste one \
+          token alone to check the other"]
+    );
+    // A real JWE (its header names `enc`) stays one.
+    let jwe_header = b64(r#"{"alg":"RSA-OAEP","enc":"A256GCM"}"#);
+    let d = decode(&format!("{jwe_header}.eyJhYmMiOjF9.aXY.eyJjdCI6MX0.dGFn"));
+    assert_eq!(d.form, Form::Jwe);
+}
