@@ -505,7 +505,24 @@ fn check_iss(iss: &str, out: &mut Vec<Finding>) -> Option<String> {
     } else {
         out.push(unrecognized_iss(&shown));
     }
-    if host != CLOUD_HOST && org.is_some() {
+    let cloud_written_otherwise = host != CLOUD_HOST
+        && host
+            .split(':')
+            .next()
+            .is_some_and(|h| h.eq_ignore_ascii_case(CLOUD_HOST));
+    if cloud_written_otherwise {
+        out.push(finding(
+            "iss-unrecognized",
+            Severity::Warning,
+            Area::Token,
+            format!(
+                "`iss` names the host `{}`: CircleCI cloud's `{CLOUD_HOST}` written otherwise (CircleCI writes it in \
+                 lowercase, without a port), and platforms compare the issuer character for character",
+                show(host)
+            ),
+            "check that the claims are the token's own, unedited; the platform's provider URL must equal `iss` exactly",
+        ));
+    } else if host != CLOUD_HOST && org.is_some() {
         out.push(finding(
             "iss-server",
             Severity::Info,

@@ -316,6 +316,23 @@ fn non_circleci_tokens_are_named_once() {
 }
 
 #[test]
+fn the_cloud_host_written_otherwise_is_no_server() {
+    for host in ["OIDC.circleci.com", "oidc.circleci.com:443"] {
+        let iss = format!("https://{host}/org/{ORG}");
+        assert_eq!(
+            with(|c| set(c, "iss", json!(iss))),
+            ["iss-unrecognized"],
+            "{host}"
+        );
+        let m = message(|c| set(c, "iss", json!(iss)), "iss-unrecognized");
+        assert!(
+            m.starts_with(&format!("`iss` names the host `{host}`: CircleCI cloud's `oidc.circleci.com` written otherwise")),
+            "{m}"
+        );
+    }
+}
+
+#[test]
 fn issuer_forms() {
     assert_eq!(
         with(|c| set(
