@@ -303,6 +303,15 @@ pub(crate) fn strip_ansi(text: &str) -> String {
     out
 }
 
+/// The first 40 characters of `text`, `…` when cut.
+fn excerpt(text: &str) -> String {
+    let mut out: String = text.chars().take(40).collect();
+    if text.chars().nth(40).is_some() {
+        out.push('…');
+    }
+    out
+}
+
 fn looks_like_claims(map: &Map<String, Value>) -> bool {
     !map.contains_key("alg")
         && ["iss", "sub", "aud", "exp", "iat"]
@@ -396,6 +405,44 @@ fn decode_json(text: &str, d: &mut Decoded) {
 const PYTHON_DICT: &str = " (this is a Python dict: single quotes, `True`/`False`/`None`)";
 
 impl Decoded {
+    /// A short paste that is no token at all and says what it is instead: a masked log value (`****`), an empty
+    /// variable printed by a script (`undefined`, `null`, `None`), a variable's name (`$CIRCLE_OIDC_TOKEN_V2`).
+    /// Its finding keeps the decoding error's code, with words about the paste instead of a segment.
+    fn not_a_token(&self) -> Option<Finding> {
+        if self.form != Form::Invalid || self.json_pasted || self.segment_count != 1 {
+            return None;
+        }
+        let t = self.compact.as_str();
+        let error = self.errors.first()?;
+        let (what, fix) = if !t.is_empty() && t.chars().all(|c| c == '*' || c == 'x' || c == 'X') {
+            (
+                "a masked value: CircleCI hides secrets in step output as `********************`",
+                "print the token so the mask does not match it (`echo $CIRCLE_OIDC_TOKEN_V2 | base64`: claimcheck reads that), or run `claimcheck check` in the job itself",
+            )
+        } else if ["undefined", "null", "None", "nil", "NULL", "(null)"].contains(&t) {
+            (
+                "what a script prints for an empty variable",
+                "the variable was empty where it was printed: check that the job has OIDC tokens (a context on the job; forked pull requests need secrets passed) and print `$CIRCLE_OIDC_TOKEN_V2` in that job",
+            )
+        } else if t.starts_with('$') || t.starts_with("%CIRCLE") {
+            (
+                "a variable's name, not its value",
+                "print the value (`echo \"$CIRCLE_OIDC_TOKEN_V2\"`, in double quotes) and paste what it printed",
+            )
+        } else {
+            return None;
+        };
+        Some(
+            Finding::new(
+                error.code(),
+                Severity::Error,
+                Area::Token,
+                format!("`{}` is not a token: it is {what}", excerpt(t)),
+            )
+            .with_fix(fix),
+        )
+    }
+
     /// Byte range of the n-th dot-separated segment (0 = header) in [`Decoded::compact`], so a view can
     /// highlight the segment an error names.
     pub fn segment_span(&self, index: usize) -> Option<std::ops::Range<usize>> {
@@ -411,6 +458,9 @@ impl Decoded {
 
     /// Problems found while decoding, as findings (area `token`).
     pub fn findings(&self) -> Vec<Finding> {
+        if let Some(f) = self.not_a_token() {
+            return vec![f];
+        }
         let mut out: Vec<Finding> = self
             .errors
             .iter()

@@ -470,3 +470,33 @@ fn two_tokens_glued_together_are_not_an_encrypted_token() {
     let d = decode(&format!("{jwe_header}.eyJhYmMiOjF9.aXY.eyJjdCI6MX0.dGFn"));
     assert_eq!(d.form, Form::Jwe);
 }
+
+#[test]
+fn pastes_that_are_no_token_say_what_they_are() {
+    let one = |text: &str| {
+        let f = decode(text).findings();
+        assert_eq!(f.len(), 1, "{f:?}");
+        (f[0].message.clone(), f[0].fix.clone().unwrap())
+    };
+    let (m, fix) = one("********************");
+    assert_eq!(
+        m,
+        "`********************` is not a token: it is a masked value: CircleCI hides secrets in step output as \
+         `********************`"
+    );
+    assert!(fix.contains("| base64"), "{fix}");
+    for empty in ["undefined", "null", "None"] {
+        let (m, _) = one(empty);
+        assert_eq!(
+            m,
+            format!("`{empty}` is not a token: it is what a script prints for an empty variable")
+        );
+    }
+    let (m, _) = one("$CIRCLE_OIDC_TOKEN_V2");
+    assert_eq!(
+        m,
+        "`$CIRCLE_OIDC_TOKEN_V2` is not a token: it is a variable's name, not its value"
+    );
+    // Other text keeps the decoder's words.
+    assert!(one("garbage").0.starts_with("the header segment"));
+}
