@@ -419,6 +419,11 @@ impl Decoded {
                 "a masked value: CircleCI hides secrets in step output as `********************`",
                 "print the token so the mask does not match it (`echo $CIRCLE_OIDC_TOKEN_V2 | base64`: claimcheck reads that), or run `claimcheck check` in the job itself",
             )
+        } else if t.len() <= 8 && t.starts_with("xxxx") {
+            (
+                "how CircleCI's settings pages show a variable (`xxxx` and its last 4 characters)",
+                "print the token in the job (`echo $CIRCLE_OIDC_TOKEN_V2 | base64`: claimcheck reads that), or run `claimcheck check` in the job itself",
+            )
         } else if ["undefined", "null", "None", "nil", "NULL", "(null)"].contains(&t) {
             (
                 "what a script prints for an empty variable",

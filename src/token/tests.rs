@@ -497,6 +497,9 @@ fn pastes_that_are_no_token_say_what_they_are() {
         m,
         "`$CIRCLE_OIDC_TOKEN_V2` is not a token: it is a variable's name, not its value"
     );
+    assert!(one("xxxxa1b2")
+        .0
+        .contains("(`xxxx` and its last 4 characters)"));
     // Other text keeps the decoder's words.
     assert!(one("garbage").0.starts_with("the header segment"));
 }
