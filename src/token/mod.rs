@@ -362,6 +362,13 @@ fn decode_json(text: &str, d: &mut Decoded) {
             c,
             "the first object as the header, the second as the claims",
         )),
+        [Value::Object(c), Value::Object(h)] if h.contains_key("alg") && !c.contains_key("alg") => {
+            Some((
+                h,
+                c,
+                "the second object as the header, the first as the claims",
+            ))
+        }
         _ => None,
     };
     if let Some((header, claims, how)) = parts {

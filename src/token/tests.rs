@@ -503,3 +503,15 @@ fn pastes_that_are_no_token_say_what_they_are() {
     // Other text keeps the decoder's words.
     assert!(one("garbage").0.starts_with("the header segment"));
 }
+
+#[test]
+fn claims_then_header_pasted_are_both_read() {
+    let d = decode(&format!("{CLAIMS}\n{HEADER}"));
+    assert_eq!(d.form, Form::Partial);
+    assert_eq!(d.header.as_ref().unwrap()["alg"], "RS256");
+    assert!(d.claims.as_ref().unwrap().contains_key("sub"));
+    assert_eq!(
+        d.cleanup,
+        ["read the pasted decoded token: the second object as the header, the first as the claims"]
+    );
+}
