@@ -90,7 +90,10 @@ pub fn analyze(input: &Input<'_>) -> Report {
         let error_text = strip_ansi(input.error_text);
         let explained = policy::explain_error_text(&error_text, claims);
         report.findings.extend(cross_check(&report, &explained));
-        if explained.is_empty() {
+        let no_token = circleci_no_token(&error_text);
+        let recognized = no_token.is_some();
+        report.findings.extend(no_token);
+        if explained.is_empty() && !recognized {
             report.findings.push(
                 Finding::new(
                     "error-text-not-recognized",
@@ -106,6 +109,31 @@ pub fn analyze(input: &Input<'_>) -> Report {
             .extend(explained.into_iter().map(|(_, f)| f));
     }
     report
+}
+
+/// The failing step found no token at all: CircleCI's orbs (aws-cli, and others built on it) print
+/// `OIDC Token cannot be found. A CircleCI context must be specified.` when `$CIRCLE_OIDC_TOKEN_V2` is empty;
+/// others `Error: CIRCLE_OIDC_TOKEN is not set.`
+/// Nothing reached the cloud, so no trust configuration was checked.
+fn circleci_no_token(error_text: &str) -> Option<Finding> {
+    let found = error_text.contains("OIDC Token cannot be found")
+        || error_text.contains("CIRCLE_OIDC_TOKEN is not set")
+        || error_text.contains("CIRCLE_OIDC_TOKEN_V2 is not set");
+    found.then(|| {
+        Finding::new(
+            "circleci-no-oidc-token",
+            Severity::Error,
+            Area::StsError,
+            "the failing step found no OIDC token (a CircleCI orb's check): $CIRCLE_OIDC_TOKEN_V2 or \
+             $CIRCLE_OIDC_TOKEN was empty in that job, so the cloud never saw a token and no trust configuration \
+             was checked",
+        )
+        .with_fix(
+            "give the job a context (`context: [my-context]` under the job in `workflows`): jobs without one get no \
+             OIDC token; builds of forked pull requests get none unless Project Settings > Advanced > \"Pass \
+             secrets to builds from forked pull requests\" is on; CircleCI server needs 4.4 or later, not air-gapped",
+        )
+    })
 }
 
 /// Whether what the error `code` reports is something the pasted configuration decides. Not the account's OIDC
@@ -134,29 +162,13 @@ fn decided_by_the_configuration(report: &Report, code: &str) -> bool {
     }
 }
 
-/// `text` without ANSI escape sequences (`ESC [ ... letter`, and a lone `ESC`).
+/// `text` without ANSI escape sequences (`ESC [ ... letter`, and a lone `ESC`), as the token decoder reads them.
 fn strip_ansi(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.contains('\u{1b}') {
-        return text.into();
+    if text.contains('\u{1b}') {
+        token::strip_ansi(text).into()
+    } else {
+        text.into()
     }
-    let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c != '\u{1b}' {
-            out.push(c);
-            continue;
-        }
-        if chars.peek() == Some(&'[') {
-            chars.next();
-            // Parameters and intermediates, then one final byte in `@`..=`~`.
-            for c in chars.by_ref() {
-                if ('@'..='~').contains(&c) {
-                    break;
-                }
-            }
-        }
-    }
-    out.into()
 }
 
 /// What the error text says against the rest of the report: an error from another platform than the pasted
@@ -533,6 +545,15 @@ mod tests {
             .collect()
         };
         assert_eq!(codes("something went wrong"), ["error-text-not-recognized"]);
+        // CircleCI's aws-cli orb when the job has no token: explained, not 'not recognized'.
+        assert_eq!(
+            codes("#!/bin/bash -eo pipefail\nOIDC Token cannot be found. A CircleCI context must be specified.\n\nExited with code exit status 1\n"),
+            ["circleci-no-oidc-token"]
+        );
+        assert_eq!(
+            codes("Error: CIRCLE_OIDC_TOKEN is not set."),
+            ["circleci-no-oidc-token"]
+        );
         let colored = "\u{1b}[31mAn error occurred (ExpiredTokenException) when calling the AssumeRoleWithWebIdentity operation: Token expired: current date/time 1 must be before the expiration date/time 0\u{1b}[0m";
         assert!(
             !codes(colored).contains(&"error-text-not-recognized"),

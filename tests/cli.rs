@@ -316,12 +316,68 @@ fn argument_and_file_errors_exit_2() {
 }
 
 #[test]
+fn an_empty_or_unexpanded_variable_as_the_token_is_named() {
+    // `--token "$CIRCLE_OIDC_TOKEN_V2"` where the variable is unset, and `--token '$CIRCLE_OIDC_TOKEN_V2'`:
+    // not 'No such file or directory'.
+    let o = claimcheck(&["check", "--token", "", "--json"], None, &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o)
+            .contains("the token argument is empty: the variable given to it expanded to nothing"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(codes(&json(&o)), ["input-unusable"]);
+    for arg in ["$CIRCLE_OIDC_TOKEN_V2", "${CIRCLE_OIDC_TOKEN_V2}"] {
+        let o = claimcheck(&["check", "--token", arg, "--json"], None, &[]);
+        assert_eq!(o.status.code(), Some(2));
+        assert!(stderr(&o).contains(&format!(
+            "the token argument is the text `{arg}`, a variable's name the shell did not expand (single quotes?): \
+             write `\"$CIRCLE_OIDC_TOKEN_V2\"` in double quotes"
+        )), "{}", stderr(&o));
+    }
+    // The key set's URL: nothing is fetched, and the message says how to give it.
+    let url = "https://oidc.circleci.com/org/0f8a1b2c-3d4e-4f50-8a6b-7c8d9e0f1a2b/.well-known/jwks-pub.json";
+    let o = claimcheck(
+        &["check", "--token", "-", "--jwks", url, "--json"],
+        Some("x"),
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("the keys argument is the URL `https://oidc.circleci.com/org/"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(
+        stderr(&o).contains(
+            "claimcheck works offline and fetches nothing; save it first (`curl -s <url> > file`)"
+        ),
+        "{}",
+        stderr(&o)
+    );
+    let o = claimcheck(
+        &["check", "--token", "-", "--policy", "$POLICY_FILE"],
+        Some("x"),
+        &[],
+    );
+    assert!(
+        stderr(&o).contains("the policy argument is the text `$POLICY_FILE`"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
 fn json_gets_its_object_even_when_the_arguments_cannot_be_read() {
     // DESIGN.md: `--json` prints one object; a bad `--at` is no exception.
     for args in [
         &["check", "--json", "--at", "yesterday"][..],
         &["check", "--at", "yesterday", "--json"],
         &["check", "--json", "--frobnicate"],
+        // The command left out, as a CircleCI step may be written: still the object, and what is missing.
+        &["--token", "-", "--json"],
+        &["--json"],
     ] {
         let o = claimcheck(args, None, &[]);
         assert_eq!(o.status.code(), Some(2), "{args:?}");
@@ -341,6 +397,11 @@ fn json_gets_its_object_even_when_the_arguments_cannot_be_read() {
         .as_str()
         .unwrap()
         .starts_with("--at: `yesterday` is not a time"));
+    let r = json(&claimcheck(&["--token", "-", "--json"], None, &[]));
+    assert_eq!(
+        r["findings"][0]["message"],
+        "`--token` is an option of the command `check`, which is missing: run `claimcheck check --token ...`"
+    );
     // Without `--json`, stdout stays empty.
     assert_eq!(
         stdout(&claimcheck(&["check", "--at", "yesterday"], None, &[])),
@@ -965,7 +1026,7 @@ fn an_empty_token_file_exits_2() {
 }
 
 const NO_TOKEN: &str = "claimcheck: no token: `--token` was not given, and $CIRCLE_OIDC_TOKEN_V2 and $CIRCLE_OIDC_TOKEN are unset (or empty)
-  fix: inside CircleCI, run claimcheck as a step of the failing job, in a project that has OIDC tokens: CircleCI cloud sets both variables in every job (server: 4.4 or later, not air-gapped), so unset variables mean a script or container that did not pass the job's environment on; elsewhere, give `--token FILE` (or `--token -` to read stdin)
+  fix: inside CircleCI, run claimcheck as a step of the failing job, in a project that has OIDC tokens: CircleCI sets both variables in jobs that use a context (add `context: [my-context]` to the job in `workflows`; server: 4.4 or later, not air-gapped), but not in builds of forked pull requests unless Project Settings > Advanced > \"Pass secrets to builds from forked pull requests\" is on; with both, unset variables mean a script or container that did not pass the job's environment on; elsewhere, give `--token FILE` (or `--token -` to read stdin)
 ";
 
 #[test]

@@ -59,6 +59,43 @@ Exit status:
 The token's signature is never printed.
 ";
 
+/// What went wrong when the argument where a file was expected is no file but a variable that expanded to
+/// nothing (`--token "$CIRCLE_OIDC_TOKEN_V2"` in a step where it is unset) or a variable's name passed as is
+/// (`--token '$CIRCLE_OIDC_TOKEN_V2'`: single quotes keep the shell from expanding it).
+fn not_a_path(arg: &str, what: &str) -> Option<String> {
+    let t = arg.trim();
+    if t.is_empty() {
+        return Some(format!(
+            "the {what} argument is empty: the variable given to it expanded to nothing; check that it is set in \
+             this step (for the token, leave `--token` out to read $CIRCLE_OIDC_TOKEN_V2, then $CIRCLE_OIDC_TOKEN)"
+        ));
+    }
+    if (t.starts_with("https://") || t.starts_with("http://"))
+        && !std::path::Path::new(arg).exists()
+    {
+        return Some(format!(
+            "the {what} argument is the URL `{}`: claimcheck works offline and fetches nothing; save it first \
+             (`curl -s <url> > file`) and give the file, or pipe it in (`curl -s <url> | claimcheck check ... -`)",
+            shown(t)
+        ));
+    }
+    let name = t
+        .strip_prefix("${")
+        .and_then(|n| n.strip_suffix('}'))
+        .or_else(|| t.strip_prefix('$'))?;
+    let is_name = !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_');
+    (is_name && !std::path::Path::new(arg).exists()).then(|| {
+        format!(
+            "the {what} argument is the text `{}`, a variable's name the shell did not expand (single quotes?): \
+             write `\"${name}\"` in double quotes",
+            shown(t)
+        )
+    })
+}
+
 /// Where an input comes from.
 #[derive(Debug, Clone, PartialEq)]
 enum Source {
@@ -93,7 +130,12 @@ impl Source {
                 let mut bytes = Vec::new();
                 std::io::stdin().read_to_end(&mut bytes).map(|_| bytes)
             }
-            Source::File(p) => std::fs::read(p),
+            Source::File(p) => {
+                if let Some(problem) = not_a_path(&p.to_string_lossy(), what) {
+                    return Err(problem);
+                }
+                std::fs::read(p)
+            }
             Source::Text(text) => return Ok(text.clone()),
         };
         bytes
@@ -196,6 +238,9 @@ enum Command {
     Check(CheckArgs),
 }
 
+/// The long options of `check`.
+const CHECK_OPTIONS: [&str; 6] = ["token", "policy", "error-text", "jwks", "at", "json"];
+
 fn parse_args(args: impl IntoIterator<Item = OsString>) -> Result<Command, String> {
     use lexopt::prelude::*;
     let mut parser = lexopt::Parser::from_args(args);
@@ -211,6 +256,10 @@ fn parse_args(args: impl IntoIterator<Item = OsString>) -> Result<Command, Strin
         Some(Value(cmd)) => Err(format!(
             "unknown command `{}`; try `claimcheck check --help`",
             shown(&cmd.to_string_lossy())
+        )),
+        // `claimcheck --token t --json`: the command was left out, the options are `check`'s.
+        Some(Long(opt)) if CHECK_OPTIONS.contains(&opt) => Err(format!(
+            "`--{opt}` is an option of the command `check`, which is missing: run `claimcheck check --{opt} ...`"
         )),
         Some(other) => Err(format!("{}; try `claimcheck --help`", other.unexpected())),
     }
@@ -324,7 +373,9 @@ fn read_optional(source: &Option<Source>, what: &str) -> Result<String, String> 
 const NO_TOKEN: &str = "no token: `--token` was not given, and $CIRCLE_OIDC_TOKEN_V2 and $CIRCLE_OIDC_TOKEN are \
     unset (or empty)
   fix: inside CircleCI, run claimcheck as a step of the failing job, in a project that has OIDC tokens: \
-    CircleCI cloud sets both variables in every job (server: 4.4 or later, not air-gapped), so unset variables \
+    CircleCI sets both variables in jobs that use a context (add `context: [my-context]` to the job in \
+    `workflows`; server: 4.4 or later, not air-gapped), but not in builds of forked pull requests unless Project \
+    Settings > Advanced > \"Pass secrets to builds from forked pull requests\" is on; with both, unset variables \
     mean a script or container that did not pass the job's environment on; elsewhere, give `--token FILE` \
     (or `--token -` to read stdin)";
 
@@ -456,10 +507,10 @@ fn exit_code(report: &Report) -> u8 {
     }
 }
 
-/// Whether the arguments ask `check` for `--json`: then even arguments that cannot be read (`--at yesterday`)
-/// get the one object scripts parse.
+/// Whether the arguments ask for `--json`: then even arguments that cannot be read (`--at yesterday`, a
+/// missing `check`) get the one object scripts parse.
 fn wants_json(args: &[OsString]) -> bool {
-    args.first().is_some_and(|a| a == "check") && args.iter().skip(1).any(|a| a == "--json")
+    args.iter().any(|a| a == "--json")
 }
 
 /// The `--json` object of a run that could not start: no verdict, and why, as `input-unusable`.

@@ -8,14 +8,14 @@
 //! | `token-kid-missing` | warning | token | the header has no `kid` (platforms pick the key by it) |
 //! | `token-typ-unusual` | info | token | `typ` is present and not `JWT` (CircleCI's `typ` is unconfirmed) |
 //! | `token-not-circleci` | warning | token | neither `iss`, `sub` nor any claim looks like CircleCI's |
-//! | `claim-missing` | error/warning/info | token | a claim platforms require (error) or CircleCI always sets is absent |
+//! | `claim-missing` | error/warning/info | token | a claim platforms require (error), CircleCI always sets (warning) or recent cloud tokens carry (info: `org-id`, `pipeline-id`, `workflow-id`, `job-id`) is absent |
 //! | `claim-wrong-type` | error | token | a known claim has the wrong JSON type (e.g. `exp` as a string) |
 //! | `token-expired` | error | token | `now` >= `exp` (also an `exp` too far in the past to be read) |
 //! | `time-out-of-range` | warning | token | `exp`, `nbf` or `iat` is a number too large to be a time claimcheck reads (beyond ±292 billion years) |
 //! | `token-not-yet-valid` | error | token | `now` < `nbf` |
 //! | `token-issued-in-future` | warning | token | `iat` > `now` |
 //! | `token-lifetime-invalid` | error | token | `exp` <= `iat` |
-//! | `token-lifetime-unusual` | warning (cloud) / info (server) | token | cloud: `exp - iat` != 3600 s; server: above the default `token_max_ttl` (5 h) |
+//! | `token-lifetime-unusual` | warning (cloud) / info (server) | token | cloud: `exp - iat` != 3600 s (the default; an org or project may set a `ttl`); server: above the default `token_max_ttl` (5 h) |
 //! | `iss-not-https` | error | token | `iss` uses `http://` |
 //! | `iss-trailing-slash` | warning | token | `iss` ends with `/` |
 //! | `iss-unrecognized` | warning | token | `iss` is not `https://<host>/org/<id>` nor the root issuer |
@@ -276,22 +276,36 @@ fn check_missing(c: &Map<String, Value>, circleci: bool, out: &mut Vec<Finding>)
     if !circleci {
         return;
     }
-    let set_always = [
-        ("iat", Severity::Warning),
-        (ORG_ID, Severity::Warning),
-        (PROJECT_ID, Severity::Warning),
-        ("oidc.circleci.com/pipeline-id", Severity::Info),
-        ("oidc.circleci.com/workflow-id", Severity::Info),
-        ("oidc.circleci.com/job-id", Severity::Info),
-    ];
-    for (name, severity) in set_always {
+    // Documented since OIDC came out (2022).
+    for name in ["iat", PROJECT_ID] {
         if !c.contains_key(name) {
             out.push(finding(
                 "claim-missing",
-                severity,
+                Severity::Warning,
                 Area::Token,
                 format!("the token has no `{name}` claim, which CircleCI always sets"),
                 "check that the payload is a CircleCI token's own, unedited",
+            ));
+        }
+    }
+    // Added later (`org-id` and `pipeline-id` were announced in 2025): tokens minted before, and CircleCI server
+    // tokens, may lack them, so their absence is only noted.
+    for name in [
+        ORG_ID,
+        "oidc.circleci.com/pipeline-id",
+        "oidc.circleci.com/workflow-id",
+        "oidc.circleci.com/job-id",
+    ] {
+        if !c.contains_key(name) {
+            out.push(finding(
+                "claim-missing",
+                Severity::Info,
+                Area::Token,
+                format!(
+                    "the token has no `{name}` claim: recent CircleCI cloud tokens carry it, older tokens and \
+                     CircleCI server tokens may not"
+                ),
+                "nothing to fix for an older or a server token; a policy cannot check this claim on such tokens",
             ));
         }
     }
@@ -325,7 +339,7 @@ fn check_times(c: &Map<String, Value>, now: i64, out: &mut Vec<Finding>) {
                 Severity::Error,
                 Area::Token,
                 format!("the token expired at `{}` (`exp`), long before the evaluation time `{at}`", show(&v.to_string())),
-                "get a fresh token: CircleCI tokens live 1 h, and this `exp` is not one CircleCI writes",
+                "get a fresh token: CircleCI tokens live 1 h by default, and this `exp` is not one CircleCI writes",
             ));
         }
         if name == "nbf" && !past {
@@ -351,7 +365,7 @@ fn check_times(c: &Map<String, Value>, now: i64, out: &mut Vec<Finding>) {
                     format_utc(exp),
                     format_duration(now.saturating_sub(exp))
                 ),
-                "get a fresh token: CircleCI tokens live 1 h, so mint one right before use (`circleci run oidc get`) in long jobs; or evaluate at the time the job ran",
+                "get a fresh token: CircleCI tokens live 1 h by default (an org or project `ttl` may change it), so mint one right before use (`circleci run oidc get`) in long jobs; or evaluate at the time the job ran",
             ));
         }
     }
@@ -409,10 +423,12 @@ fn check_times(c: &Map<String, Value>, now: i64, out: &mut Vec<Finding>) {
                 Severity::Warning,
                 Area::Token,
                 format!(
-                    "the token lives {} (`exp - iat`), but CircleCI cloud tokens live exactly 1 h",
+                    "the token lives {} (`exp - iat`); CircleCI cloud tokens live 1 h unless the org or project \
+                     sets another `ttl` (CircleCI API v2 `oidc-custom-claims`)",
                     lifetime(exp, iat)
                 ),
-                "check that this token comes from CircleCI unchanged",
+                "fine if your org or project sets a custom `ttl`; otherwise check that this token comes from CircleCI \
+                 unchanged",
             ));
         } else if !cloud && secs > i128::from(SERVER_DEFAULT_MAX_TTL) {
             out.push(finding(
@@ -489,7 +505,24 @@ fn check_iss(iss: &str, out: &mut Vec<Finding>) -> Option<String> {
     } else {
         out.push(unrecognized_iss(&shown));
     }
-    if host != CLOUD_HOST && org.is_some() {
+    let cloud_written_otherwise = host != CLOUD_HOST
+        && host
+            .split(':')
+            .next()
+            .is_some_and(|h| h.eq_ignore_ascii_case(CLOUD_HOST));
+    if cloud_written_otherwise {
+        out.push(finding(
+            "iss-unrecognized",
+            Severity::Warning,
+            Area::Token,
+            format!(
+                "`iss` names the host `{}`: CircleCI cloud's `{CLOUD_HOST}` written otherwise (CircleCI writes it in \
+                 lowercase, without a port), and platforms compare the issuer character for character",
+                show(host)
+            ),
+            "check that the claims are the token's own, unedited; the platform's provider URL must equal `iss` exactly",
+        ));
+    } else if host != CLOUD_HOST && org.is_some() {
         out.push(finding(
             "iss-server",
             Severity::Info,

@@ -31,7 +31,7 @@
 //!   `sig=invalid` or `sig=invalid:<key id>` (the sharer's keys found the signature invalid). Values may be percent-encoded; base64 may be
 //!   padded or use the `+/` alphabet; `policy`/`error` may be the percent-encoded text itself (JSON, YAML or a
 //!   message: it has a `{` or `:`, which base64 never has); `at` may also be RFC 3339 (`2026-11-20T10:36:40Z`,
-//!   as the CLI's `--at`) or have a fractional part (truncated toward negative infinity). A fragment with no `=`
+//!   as the CLI's `--at`; a space before the time may be form-encoded as `+`) or have a fractional part (truncated toward negative infinity). A fragment with no `=`
 //!   is read percent-decoded (its separators were encoded too); `?` or `/?` before the first key and `amp;`
 //!   before a key are skipped. An empty value counts as absent. A part
 //!   that cannot be read (bad base64, an `at` that is not a time, an unknown key) is left out with a note and

@@ -176,7 +176,12 @@ fn read_part(state: &mut SharedState, key: &str, raw_value: &str) -> Result<(), 
         "policy" => state.policy = base64_text(key, raw_value, text()?)?,
         "error" => state.error_text = base64_text(key, raw_value, text()?)?,
         "at" => {
-            let value = text()?;
+            let mut value = text()?;
+            // `2026-11-20 10:36:40Z` form-encoded (`URLSearchParams`, Python's `urlencode`): the space between
+            // date and time became `+`, which an RFC 3339 time never has there (its offset comes last).
+            if value.len() > 11 && value.as_bytes()[10] == b'+' && value.is_char_boundary(11) {
+                value.replace_range(10..11, " ");
+            }
             let (at, millis) = crate::time::parse_instant(&value).map_err(|e| {
                 format!(
                     "`{}` is not a time: {}; the current time is used instead; give unix seconds (e.g. \

@@ -892,6 +892,15 @@ fn plain_at_accepts_rfc3339_and_fractional_seconds() {
         decode("at=2026-11-20T11:36:40%2B01:00").unwrap().at,
         Some(1_795_171_000)
     );
+    // The space between date and time form-encoded as `+` (`new URLSearchParams({at: "2026-11-20 10:36:40Z"})`).
+    for at in [
+        "at=2026-11-20+10%3A36%3A40Z",
+        "at=2026-11-20+11:36:40%2B01:00",
+    ] {
+        let state = decode(at).unwrap();
+        assert_eq!(state.at, Some(1_795_171_000), "{at}");
+        assert!(state.notes.is_empty(), "{:?}", state.notes);
+    }
     // A fractional part is truncated toward negative infinity (as `--at` does with RFC 3339 fractions).
     let state = decode(&format!("#token={token}&policy={b}&at=1795171000.5")).unwrap();
     assert_eq!(

@@ -152,6 +152,29 @@ pub struct Keys {
 /// Read a JWK set, a JWK, or PEM public keys. Never panics; reports every problem.
 pub fn parse_keys(text: &str) -> Keys {
     let mut out = Keys::default();
+    // `curl -i <iss>/.well-known/jwks-pub.json`: the response's status line and headers come first; `curl -v`
+    // puts its own lines around the body. They are blanked (lines kept) so that places in the body keep their
+    // line and column.
+    let blanked;
+    let text = match http_body_start(text) {
+        Some(start) => {
+            let verbose = text.trim_start().starts_with("* ");
+            let mut kept = String::with_capacity(text.len());
+            let mut at = 0;
+            for line in text.split_inclusive('\n') {
+                let blank = at < start || (verbose && is_curl_line(line));
+                at += line.len();
+                if blank {
+                    kept.extend(line.chars().map(|c| if c == '\n' { c } else { ' ' }));
+                } else {
+                    kept.push_str(line);
+                }
+            }
+            blanked = kept;
+            blanked.as_str()
+        }
+        None => text,
+    };
     let trimmed = text.trim_start();
     if trimmed.is_empty() {
         return out;
@@ -171,6 +194,46 @@ pub fn parse_keys(text: &str) -> Keys {
         );
     }
     out
+}
+
+/// Where the body starts when `text` is an HTTP response with its headers (`curl -i`: after the first empty
+/// line following an `HTTP/` status line) or `curl -v` output (its `*`, `>` and `<` lines, then the body).
+fn http_body_start(text: &str) -> Option<usize> {
+    let t = text.trim_start();
+    if t.starts_with("HTTP/") {
+        let mut at = 0;
+        for line in text.split_inclusive('\n') {
+            at += line.len();
+            if line.trim().is_empty() && !text[..at - line.len()].trim().is_empty() {
+                return Some(at);
+            }
+        }
+        return None;
+    }
+    if !t.starts_with("* ") {
+        return None;
+    }
+    // `curl -v`: every line before the body is curl's (`* `, `> `, `< `, `{ [n bytes data]`) or empty.
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        let l = line.trim_start();
+        if l.starts_with("{\"") || l.trim_end() == "{" {
+            return Some(at);
+        }
+        if !(l.trim().is_empty() || is_curl_line(l)) {
+            return None;
+        }
+        at += line.len();
+    }
+    None
+}
+
+/// A line `curl -v` writes itself: `* ` notes, `> ` request and `< ` response headers, `{ [n bytes data]`.
+fn is_curl_line(line: &str) -> bool {
+    let l = line.trim_start();
+    ["*", ">", "<", "{ [", "} ["]
+        .iter()
+        .any(|p| l.starts_with(p))
 }
 
 fn error(code: &'static str, message: impl Into<String>) -> Finding {
@@ -584,6 +647,39 @@ mod tests {
         let keys = parse_keys("\n  ssh-rsa AAAAB3Nza user@host");
         assert!(keys.keys.is_empty());
         assert_eq!(codes(&keys), vec![("keys-not-recognized", Some((2, 3)))]);
+    }
+
+    #[test]
+    fn a_key_set_fetched_with_curl_i_is_read_after_its_headers() {
+        // `curl -i https://oidc.circleci.com/org/<id>/.well-known/jwks-pub.json`: status line, headers, blank line.
+        let body = format!(
+            "{{\"keys\":[{{\"kty\":\"RSA\",\"kid\":\"a\",\"use\":\"sig\",\"alg\":\"RS256\",\"n\":\"{RSA_N}\",\"e\":\"AQAB\"}}]}}"
+        );
+        for headers in [
+            "HTTP/2 200 \r\ncontent-type: application/json\r\ncontent-length: 412\r\n\r\n",
+            "HTTP/1.1 200 OK\nContent-Type: application/json; charset=utf-8\n\n",
+        ] {
+            let keys = parse_keys(&format!("{headers}{body}"));
+            assert!(keys.findings.is_empty(), "{:?}", keys.findings);
+            assert_eq!(keys.keys.len(), 1);
+            assert_eq!(keys.keys[0].kid.as_deref(), Some("a"));
+        }
+        // A broken body is placed on its own line, after the headers.
+        let keys = parse_keys("HTTP/2 200\r\ncontent-type: application/json\r\n\r\n{\"keys\": [\n  {\"kty\": \"RSA\",}\n]}");
+        assert_eq!(codes(&keys), vec![("keys-json-invalid", Some((5, 17)))]);
+        // `curl -v`: curl's own lines, then the body.
+        let verbose = format!(
+            "*   Trying 104.18.0.1:443...\n* Connected to oidc.circleci.com\n> GET /org/x/.well-known/jwks-pub.json HTTP/2\n> Host: oidc.circleci.com\n>\n< HTTP/2 200\n< content-type: application/json\n<\n{{ [412 bytes data]\n{body}\n* Connection #0 to host oidc.circleci.com left intact\n"
+        );
+        let keys = parse_keys(&verbose);
+        assert_eq!(keys.keys.len(), 1, "{:?}", keys.findings);
+        // An error page is still no key set.
+        let keys =
+            parse_keys("HTTP/2 404\r\ncontent-type: text/html\r\n\r\n<html>not found</html>");
+        assert_eq!(
+            codes(&keys).first().map(|c| c.0),
+            Some("keys-not-recognized")
+        );
     }
 
     #[test]

@@ -100,7 +100,7 @@ pub fn clean(input: &str) -> (String, Vec<String>) {
     }
     // Lines are joined only while a token is incomplete, as the share link's locator reads them: a token
     // wrapped over lines after other text (`token: |` in YAML), or several tokens one per line.
-    if !whole || s.contains(['\n', '\r']) {
+    if !whole || s.contains(char::is_whitespace) {
         if let Some((token, note)) = located_token(input, whole) {
             return (token, vec![note]);
         }
@@ -146,22 +146,42 @@ pub(crate) fn embedded_token(input: &str) -> Option<(&str, String)> {
     let mut all: Vec<&str> = Vec::new();
     let mut on_v2_lines: Vec<&str> = Vec::new();
     for line in input.lines() {
-        let v2 = line.contains("CIRCLE_OIDC_TOKEN_V2");
+        let mut shaped_runs: Vec<(usize, &str)> = Vec::new();
+        let mut offset = 0;
         for run in line.split(|c: char| !is_token_char(c)) {
+            let start = offset;
+            offset += run.len()
+                + line
+                    .get(offset + run.len()..)
+                    .and_then(|r| r.chars().next())
+                    .map_or(0, char::len_utf8);
             // `jwt=eyJ…`, `subject_token=eyJ…`: `=` is a token character (padding), but padding never comes
             // right before a header, so what precedes `=eyJ` is a key.
-            let run = run.find("=eyJ").map_or(run, |at| &run[at + 1..]);
+            let (start, run) = run
+                .find("=eyJ")
+                .map_or((start, run), |at| (start + at + 1, &run[at + 1..]));
             let mut parts = run.split('.');
             let shaped = matches!(
                 (parts.next(), parts.next(), parts.next(), parts.next()),
                 (Some(h), Some(p), Some(_), None) if h.starts_with("eyJ") && !p.is_empty()
             );
             if shaped {
-                all.push(run);
-                if v2 {
-                    on_v2_lines.push(run);
-                }
+                shaped_runs.push((start, run));
             }
+        }
+        // Which token the name `CIRCLE_OIDC_TOKEN_V2` labels: the one after it, before the next token (several on
+        // one line: `{"CIRCLE_OIDC_TOKEN": "eyJ…", "CIRCLE_OIDC_TOKEN_V2": "eyJ…"}`), or the only one of its line.
+        let mut from = 0;
+        let only = shaped_runs.len() == 1;
+        for (start, run) in shaped_runs {
+            let before = line.get(from..start).unwrap_or_default();
+            all.push(run);
+            if before.contains("CIRCLE_OIDC_TOKEN_V2")
+                || (only && line.contains("CIRCLE_OIDC_TOKEN_V2"))
+            {
+                on_v2_lines.push(run);
+            }
+            from = start + run.len();
         }
     }
     // Sorting, not pairwise comparison: a hostile paste may hold a hundred thousand token-shaped runs.
@@ -221,12 +241,18 @@ fn located_token(input: &str, whole: bool) -> Option<(String, String)> {
         )),
         [_] => None,
         many => {
+            // `echo $CIRCLE_OIDC_TOKEN; echo $CIRCLE_OIDC_TOKEN_V2`, or both on one line, space-separated.
+            let how = if input.trim().contains(['\n', '\r']) {
+                " one per line"
+            } else {
+                " on one line"
+            };
             let v2: Vec<&String> = many.iter().filter(|t| has_v2_sub(t)).collect();
             match v2.as_slice() {
                 [one] => Some((
                     (*one).clone(),
                     format!(
-                        "took the token whose `sub` is V2 (`$CIRCLE_OIDC_TOKEN_V2`), of {} tokens one per line; \
+                        "took the token whose `sub` is V2 (`$CIRCLE_OIDC_TOKEN_V2`), of {} tokens{how}; \
                          paste one token alone to check another",
                         many.len()
                     ),
@@ -234,7 +260,7 @@ fn located_token(input: &str, whole: bool) -> Option<(String, String)> {
                 _ if whole => Some((
                     many[0].clone(),
                     format!(
-                        "took the first of {} tokens one per line; paste one token alone to check another",
+                        "took the first of {} tokens{how}; paste one token alone to check another",
                         many.len()
                     ),
                 )),
@@ -242,6 +268,57 @@ fn located_token(input: &str, whole: bool) -> Option<(String, String)> {
             }
         }
     }
+}
+
+/// Two signed tokens glued into one five-segment text (`h.p.sh.p.s`: pasted twice, or two variables echoed
+/// with nothing between them): split where the second header starts (`eyJ` inside the third segment, such that
+/// both halves have a JSON-object header and payload and a signature, and the first header names no JWE `enc`).
+/// The same token twice is read once; two different ones give the one whose `sub` is V2, else the first.
+pub(crate) fn glued_tokens(compact: &str) -> Option<(String, String)> {
+    let mut dots = compact.match_indices('.').map(|(i, _)| i);
+    let (second_dot, third_dot) = (dots.nth(1)?, dots.next()?);
+    let is_object = |seg: &str| super::segment::decode_object(seg, super::Segment::Payload).is_ok();
+    let header = compact.split('.').next()?;
+    let jwe = super::segment::decode_object(header, super::Segment::Header)
+        .is_ok_and(|(h, _)| h.contains_key("enc"));
+    if jwe {
+        return None;
+    }
+    let third = compact.get(second_dot + 1..third_dot)?;
+    let (at, _) = third
+        .match_indices("eyJ")
+        .filter(|(i, _)| *i > 0)
+        .find(|(i, _)| {
+            let (a, b) = compact.split_at(second_dot + 1 + i);
+            let mut pa = a.split('.');
+            let mut pb = b.split('.');
+            let ok = |p: &mut std::str::Split<'_, char>| {
+                matches!((p.next(), p.next(), p.next(), p.next()),
+                    (Some(h), Some(pl), Some(sig), None) if is_object(h) && is_object(pl) && !sig.is_empty())
+            };
+            ok(&mut pa) && ok(&mut pb)
+        })?;
+    let (first, second) = compact.split_at(second_dot + 1 + at);
+    if first == second {
+        return Some((
+            first.to_string(),
+            "read the token, pasted twice with nothing between, once".to_string(),
+        ));
+    }
+    let pick = if has_v2_sub(second) && !has_v2_sub(first) {
+        second
+    } else {
+        first
+    };
+    Some((
+        pick.to_string(),
+        format!(
+            "split two tokens pasted with nothing between them and took the {} one{}; paste one token alone to check \
+             the other",
+            if pick == first { "first" } else { "second" },
+            if has_v2_sub(pick) { " (its `sub` is V2)" } else { "" }
+        ),
+    ))
 }
 
 /// Whether the payload of compact `token` has a CircleCI V2 `sub` (with its vcs parts).
@@ -446,6 +523,47 @@ mod tests {
             assert!(got.matches('.').count() == 2, "{got}");
             assert_eq!(notes, [note], "{text}");
         }
+    }
+
+    #[test]
+    fn two_tokens_on_one_line_are_two_tokens() {
+        let (v1, v2) = (V1.trim(), V2.trim());
+        // Named on one line: Python's `print(os.environ)`, `json.dumps(dict)`, Node's `console.log(process.env)`,
+        // `env` joined with spaces. The token after the name `CIRCLE_OIDC_TOKEN_V2`, whatever comes first.
+        let named = "took the token on the `CIRCLE_OIDC_TOKEN_V2` line, of 2 tokens in the text";
+        for text in [
+            format!("{{\"CIRCLE_OIDC_TOKEN\": \"{v1}\", \"CIRCLE_OIDC_TOKEN_V2\": \"{v2}\"}}"),
+            format!("{{\"CIRCLE_OIDC_TOKEN_V2\": \"{v2}\", \"CIRCLE_OIDC_TOKEN\": \"{v1}\"}}"),
+            format!("environ({{'HOME': '/root', 'CIRCLE_OIDC_TOKEN': '{v1}', 'CIRCLE_OIDC_TOKEN_V2': '{v2}'}})"),
+            format!("{{ CIRCLE_OIDC_TOKEN: '{v1}', CIRCLE_OIDC_TOKEN_V2: '{v2}' }}"),
+        ] {
+            assert_eq!(clean(&text), (v2.to_string(), vec![named.to_string()]), "{text}");
+            let d = crate::token::decode(&text);
+            assert!(!d.json_pasted && d.signature_present, "{text}");
+            assert_eq!(d.compact, v2);
+        }
+        // `echo $CIRCLE_OIDC_TOKEN $CIRCLE_OIDC_TOKEN_V2`: two tokens, space-separated, not one glued 'JWE'.
+        for text in [
+            format!("{v1} {v2}"),
+            format!("CIRCLE_OIDC_TOKEN={v1} CIRCLE_OIDC_TOKEN_V2={v2}"),
+        ] {
+            let (got, notes) = clean(&text);
+            assert_eq!(got, v2, "{text}");
+            assert_eq!(notes.len(), 1, "{notes:?}");
+            assert!(
+                notes[0]
+                    .ends_with("of 2 tokens on one line; paste one token alone to check another")
+                    || notes[0] == named,
+                "{notes:?}"
+            );
+        }
+        // One token with spaces slipped in is still joined.
+        let spaced: Vec<&str> = v2
+            .as_bytes()
+            .chunks(100)
+            .map(|c| std::str::from_utf8(c).unwrap())
+            .collect();
+        assert_eq!(clean(&spaced.join(" ")).0, v2);
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! ([`segment`]); each failure is kept as a structured [`TokenError`] (segment, kind, offset, line/column)
 //! while the other segments still decode. Linear time in the input length; never panics.
 //! Pasted JSON (e.g. a claims set copied from a JWT viewer) is read as the claims.
+//! A paste that is base64 of a token (`echo $CIRCLE_OIDC_TOKEN | base64`) is unwrapped once.
 //!
 //! Findings emitted by [`Decoded::findings`] (area `token`):
 //!
@@ -81,6 +82,13 @@ pub fn looks_like_jwt(text: &str) -> bool {
 
 /// Decode a pasted token. Never panics; linear time.
 pub fn decode(input: &str) -> Decoded {
+    // A log file saved from a terminal or CI (`--token step.log`) keeps its color codes (`ESC[32m`).
+    if input.contains('\u{1b}') {
+        let mut d = decode(&strip_ansi(input));
+        d.cleanup
+            .insert(0, "removed terminal color codes (`ESC[...m`)".to_string());
+        return d;
+    }
     let mut d = Decoded {
         form: Form::Invalid,
         cleanup: Vec::new(),
@@ -99,7 +107,51 @@ pub fn decode(input: &str) -> Decoded {
         decode_json(trimmed, &mut d);
         return d;
     }
+    // A decoder's printout: JSON objects under labels (`jwt decode`: `Token header`, `Token claims`, dashes).
+    if !trimmed.starts_with('{') && clean::embedded_token(trimmed).is_none() {
+        if let Some(objects) = labeled_json(trimmed) {
+            decode_json(&objects, &mut d);
+            d.cleanup.insert(
+                0,
+                "read the JSON objects between the labels of a decoder's output (`jwt decode`)"
+                    .to_string(),
+            );
+            return d;
+        }
+    }
     let (compact, cleanup) = clean::clean(input);
+    // The base64 of a token alone, or as a value in other text (a Kubernetes Secret's `token: ZXlK…`).
+    let wrapped = base64_wrapped(&compact)
+        .map(|t| (t, cleanup.clone()))
+        .or_else(|| {
+            // Only when no token was found: a token next to some base64 stays the token.
+            if compact.starts_with("eyJ") {
+                return None;
+            }
+            input
+                .split(|c: char| {
+                    !(c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=' | '-' | '_'))
+                })
+                .filter(|run| run.len() >= 64)
+                .find_map(base64_wrapped)
+                .map(|t| {
+                    (
+                        t,
+                        vec!["took the base64 value out of the surrounding text".to_string()],
+                    )
+                })
+        });
+    if let Some((inner, cleanup)) = wrapped {
+        let mut inner = decode(&inner);
+        let mut notes = cleanup;
+        notes.push(
+            "decoded the base64 the token was wrapped in (`echo $CIRCLE_OIDC_TOKEN | base64`)"
+                .to_string(),
+        );
+        notes.append(&mut inner.cleanup);
+        inner.cleanup = notes;
+        return inner;
+    }
     d.cleanup = cleanup;
     d.compact = compact;
     if d.compact.is_empty() {
@@ -116,6 +168,16 @@ pub fn decode(input: &str) -> Decoded {
     let third = parts.next();
 
     if count == 5 {
+        // Two signed tokens glued together (pasted twice, or `$CIRCLE_OIDC_TOKEN$CIRCLE_OIDC_TOKEN_V2`) also
+        // have five segments; an encrypted token's header names its `enc`.
+        if let Some((token, note)) = clean::glued_tokens(&compact) {
+            let mut inner = decode(&token);
+            let mut notes = std::mem::take(&mut d.cleanup);
+            notes.push(note);
+            notes.append(&mut inner.cleanup);
+            inner.cleanup = notes;
+            return inner;
+        }
         let header = object(header_text, Segment::Header, &mut d);
         if header.is_some() {
             d.form = Form::Jwe;
@@ -161,6 +223,93 @@ pub fn decode(input: &str) -> Decoded {
         (true, _) => Form::Jws,
     };
     d
+}
+
+/// The token inside a paste that is base64 of it (`echo $CIRCLE_OIDC_TOKEN | base64`, which people run to get
+/// a value past a CI log's masking): one segment starting `ZXlK` (base64 of `eyJ`) that decodes to UTF-8 text
+/// starting with `eyJ` and holding a `.`. The text it decodes to never starts with `ZXlK` again, so this
+/// unwraps one layer only.
+fn base64_wrapped(compact: &str) -> Option<String> {
+    if !compact.starts_with("ZXlK") || compact.contains('.') {
+        return None;
+    }
+    let (bytes, _) = segment::decode_base64(compact, Segment::Token).ok()?;
+    let text = String::from_utf8(bytes).ok()?;
+    let t = text.trim();
+    (t.starts_with("eyJ") && t.contains('.')).then(|| t.to_string())
+}
+
+/// The one or two JSON objects of `text` (the header and the claims) when everything else is short label lines
+/// (`Token header`, `------------`), as `jwt decode` prints a token; each object starts a line. Linear: each
+/// object is parsed once from where its line starts.
+fn labeled_json(text: &str) -> Option<String> {
+    let mut objects: Vec<Value> = Vec::new();
+    let mut rest = text;
+    while !rest.is_empty() {
+        let line_end = rest.find('\n').map_or(rest.len(), |i| i + 1);
+        let line = &rest[..line_end];
+        if line.trim_start().starts_with('{') {
+            let mut stream = serde_json::Deserializer::from_str(rest).into_iter::<Value>();
+            match stream.next() {
+                Some(Ok(v @ Value::Object(_))) if objects.len() < 2 => objects.push(v),
+                _ => return None,
+            }
+            rest = &rest[stream.byte_offset()..];
+            continue;
+        }
+        let label = line.trim();
+        if label.chars().count() > 60 || label.contains(['{', '}', '[', ']', '.', '=']) {
+            return None;
+        }
+        rest = &rest[line_end..];
+    }
+    match objects.as_slice() {
+        [_] | [_, _] => Some(
+            objects
+                .iter()
+                .map(Value::to_string)
+                .collect::<Vec<_>>()
+                .join("\n"),
+        ),
+        _ => None,
+    }
+}
+
+/// `text` without ANSI escape sequences: CSI (`ESC [` parameters, final byte `@`..`~`) and two-character
+/// escapes; a lone `ESC` is dropped. The result holds no `ESC`. Linear.
+pub(crate) fn strip_ansi(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\u{1b}' {
+            out.push(c);
+            continue;
+        }
+        match chars.peek() {
+            Some('[') => {
+                chars.next();
+                for p in chars.by_ref() {
+                    if ('@'..='~').contains(&p) {
+                        break;
+                    }
+                }
+            }
+            Some(next) if ('@'..='_').contains(next) => {
+                chars.next();
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The first 40 characters of `text`, `…` when cut.
+fn excerpt(text: &str) -> String {
+    let mut out: String = text.chars().take(40).collect();
+    if text.chars().nth(40).is_some() {
+        out.push('…');
+    }
+    out
 }
 
 fn looks_like_claims(map: &Map<String, Value>) -> bool {
@@ -213,6 +362,13 @@ fn decode_json(text: &str, d: &mut Decoded) {
             c,
             "the first object as the header, the second as the claims",
         )),
+        [Value::Object(c), Value::Object(h)] if h.contains_key("alg") && !c.contains_key("alg") => {
+            Some((
+                h,
+                c,
+                "the second object as the header, the first as the claims",
+            ))
+        }
         _ => None,
     };
     if let Some((header, claims, how)) = parts {
@@ -236,11 +392,69 @@ fn decode_json(text: &str, d: &mut Decoded) {
             d.claims = Some(map);
             d.form = Form::Partial;
         }
-        Err(e) => d.errors.push(e),
+        Err(mut e) => {
+            // `print(claims)` in Python (after `jwt.decode(...)`): a dict's repr, not JSON.
+            let python = text.starts_with("{'")
+                || [": True", ": False", ": None"]
+                    .iter()
+                    .any(|w| text.contains(w));
+            if let ErrorKind::NotJson { reason, .. } = &mut e.kind {
+                if python {
+                    reason.push_str(PYTHON_DICT);
+                }
+            }
+            d.errors.push(e);
+        }
     }
 }
 
+/// Said after the JSON error when the paste is a Python dict's repr.
+const PYTHON_DICT: &str = " (this is a Python dict: single quotes, `True`/`False`/`None`)";
+
 impl Decoded {
+    /// A short paste that is no token at all and says what it is instead: a masked log value (`****`), an empty
+    /// variable printed by a script (`undefined`, `null`, `None`), a variable's name (`$CIRCLE_OIDC_TOKEN_V2`).
+    /// Its finding keeps the decoding error's code, with words about the paste instead of a segment.
+    fn not_a_token(&self) -> Option<Finding> {
+        if self.form != Form::Invalid || self.json_pasted || self.segment_count != 1 {
+            return None;
+        }
+        let t = self.compact.as_str();
+        let error = self.errors.first()?;
+        let (what, fix) = if !t.is_empty() && t.chars().all(|c| c == '*' || c == 'x' || c == 'X') {
+            (
+                "a masked value: CircleCI hides secrets in step output as `********************`",
+                "print the token so the mask does not match it (`echo $CIRCLE_OIDC_TOKEN_V2 | base64`: claimcheck reads that), or run `claimcheck check` in the job itself",
+            )
+        } else if t.len() <= 8 && t.starts_with("xxxx") {
+            (
+                "how CircleCI's settings pages show a variable (`xxxx` and its last 4 characters)",
+                "print the token in the job (`echo $CIRCLE_OIDC_TOKEN_V2 | base64`: claimcheck reads that), or run `claimcheck check` in the job itself",
+            )
+        } else if ["undefined", "null", "None", "nil", "NULL", "(null)"].contains(&t) {
+            (
+                "what a script prints for an empty variable",
+                "the variable was empty where it was printed: check that the job has OIDC tokens (a context on the job; forked pull requests need secrets passed) and print `$CIRCLE_OIDC_TOKEN_V2` in that job",
+            )
+        } else if t.starts_with('$') || t.starts_with("%CIRCLE") {
+            (
+                "a variable's name, not its value",
+                "print the value (`echo \"$CIRCLE_OIDC_TOKEN_V2\"`, in double quotes) and paste what it printed",
+            )
+        } else {
+            return None;
+        };
+        Some(
+            Finding::new(
+                error.code(),
+                Severity::Error,
+                Area::Token,
+                format!("`{}` is not a token: it is {what}", excerpt(t)),
+            )
+            .with_fix(fix),
+        )
+    }
+
     /// Byte range of the n-th dot-separated segment (0 = header) in [`Decoded::compact`], so a view can
     /// highlight the segment an error names.
     pub fn segment_span(&self, index: usize) -> Option<std::ops::Range<usize>> {
@@ -256,18 +470,43 @@ impl Decoded {
 
     /// Problems found while decoding, as findings (area `token`).
     pub fn findings(&self) -> Vec<Finding> {
+        if let Some(f) = self.not_a_token() {
+            return vec![f];
+        }
         let mut out: Vec<Finding> = self
             .errors
             .iter()
-            .map(|e| {
-                let f = Finding::new(e.code(), Severity::Error, Area::Token, e.to_string())
-                    .with_fix(e.fix());
-                match e.kind {
-                    ErrorKind::NotJson { line, column, .. } if self.json_pasted => {
-                        f.at(Location { line, column })
-                    }
-                    _ => f,
+            .map(|e| match &e.kind {
+                // Pasted JSON: it is no segment, and JSON that stops short is what `cut -d. -f2 | base64 -d`
+                // prints (it drops the last bytes of unpadded base64url, so the closing `}` is missing).
+                ErrorKind::NotJson {
+                    line,
+                    column,
+                    reason,
+                } if self.json_pasted => {
+                    let cut = reason.starts_with("EOF while parsing");
+                    let message = if cut {
+                        format!("the pasted JSON stops before its end (line {line}, column {column}: {reason})")
+                    } else {
+                        format!("the pasted JSON is not valid at line {line}, column {column}: {reason}")
+                    };
+                    let fix = if reason.ends_with(PYTHON_DICT) {
+                        "print the claims as JSON (`print(json.dumps(claims))`), or paste the token itself"
+                    } else if cut {
+                        "the claims were cut off: `base64 -d` drops the last bytes of an unpadded payload \
+                         (`cut -d. -f2 | base64 -d`); paste the token itself, claimcheck decodes it"
+                    } else {
+                        "paste the token itself (`header.payload.signature`), or the decoded claims as valid JSON"
+                    };
+                    Finding::new(e.code(), Severity::Error, Area::Token, message)
+                        .with_fix(fix)
+                        .at(Location {
+                            line: *line,
+                            column: *column,
+                        })
                 }
+                _ => Finding::new(e.code(), Severity::Error, Area::Token, e.to_string())
+                    .with_fix(e.fix()),
             })
             .collect();
         if self.json_pasted && self.form != Form::Invalid {

@@ -241,6 +241,31 @@ fn pasted_json_is_read_as_claims_with_locations() {
 }
 
 #[test]
+fn pasted_json_cut_off_at_its_end_says_how_that_happens() {
+    // `echo $CIRCLE_OIDC_TOKEN | cut -d. -f2 | base64 -d` drops the last bytes of unpadded base64url: the claims
+    // lose their closing `}`. The finding names the pasted JSON (not a segment) and the cause.
+    let cut = &CLAIMS[..CLAIMS.len() - 1];
+    let d = decode(cut);
+    assert_eq!(d.form, Form::Invalid);
+    let f = &d.findings()[0];
+    assert_eq!(f.code, "token-not-json");
+    assert!(
+        f.message
+            .starts_with("the pasted JSON stops before its end (line 1, column"),
+        "{}",
+        f.message
+    );
+    assert!(f.fix.as_deref().unwrap().contains("`base64 -d`"));
+    // Invalid JSON that is not cut off: named as the pasted JSON, with its place.
+    let f = &decode("{\n  \"sub\": \"x\",\n  oops\n}").findings()[0];
+    assert_eq!(
+        f.message,
+        "the pasted JSON is not valid at line 3, column 3: key must be a string"
+    );
+    assert!(!f.fix.as_deref().unwrap().contains("base64"));
+}
+
+#[test]
 fn compact_is_never_serialized() {
     let d = decode(&token());
     let json = serde_json::to_string(&d).unwrap();
@@ -294,4 +319,199 @@ fn json_that_wraps_a_token_is_read_as_that_token() {
         assert_eq!(d.cleanup, ["took the token out of the surrounding text"]);
         assert!(codes(&d).is_empty(), "{:?}", codes(&d));
     }
+}
+
+#[test]
+fn a_token_wrapped_in_base64_is_unwrapped() {
+    // `echo $CIRCLE_OIDC_TOKEN | base64`: standard base64 of the token and its newline, wrapped at 76 columns
+    // by GNU base64, with padding; also unwrapped (`base64 -w0`) and inside a shell assignment.
+    use base64::engine::general_purpose::STANDARD;
+    let t = token();
+    let one_line = STANDARD.encode(format!("{t}\n"));
+    let wrapped: Vec<String> = one_line
+        .as_bytes()
+        .chunks(76)
+        .map(|c| String::from_utf8(c.to_vec()).unwrap())
+        .collect();
+    for paste in [
+        one_line.clone(),
+        wrapped.join("\n"),
+        format!("{}\n", STANDARD.encode(&t)),
+        format!("TOKEN_B64={one_line}"),
+    ] {
+        let d = decode(&paste);
+        assert_eq!(d.form, Form::Jws, "{paste}");
+        assert_eq!(d.compact, t);
+        assert!(d.errors.is_empty(), "{:?}", d.errors);
+        assert!(
+            d.cleanup.iter().any(|n| n.contains("decoded the base64")),
+            "{:?}",
+            d.cleanup
+        );
+        assert!(codes(&d).is_empty(), "{:?}", codes(&d));
+    }
+    // As a value in other text: a Kubernetes Secret's data.
+    let secret = format!(
+        "apiVersion: v1\nkind: Secret\ndata:\n  token: {}\n",
+        STANDARD.encode(&t)
+    );
+    let d = decode(&secret);
+    assert_eq!((d.form, d.compact.as_str()), (Form::Jws, t.as_str()));
+    assert_eq!(
+        d.cleanup[0],
+        "took the base64 value out of the surrounding text"
+    );
+    // A token next to some base64 stays the token.
+    let other = format!("{}.{}.c2ln", b64(HEADER), b64(r#"{"sub":"other"}"#));
+    let d = decode(&format!("{t}\nbackup: {}", STANDARD.encode(other)));
+    assert_eq!(d.compact, t);
+    // base64 of something else is still reported as it is.
+    let d = decode(&STANDARD.encode("eyJ not a token"));
+    assert_eq!(d.form, Form::Invalid);
+}
+
+#[test]
+fn a_decoders_labeled_output_is_read_as_header_and_claims() {
+    // `jwt decode $CIRCLE_OIDC_TOKEN_V2` (jwt-cli) prints the header and the claims as JSON under labels.
+    let header: Value = serde_json::from_str(HEADER).unwrap();
+    let claims: Value = serde_json::from_str(CLAIMS).unwrap();
+    let text = format!(
+        "\nToken header\n------------\n{}\n\nToken claims\n------------\n{}\n",
+        serde_json::to_string_pretty(&header).unwrap(),
+        serde_json::to_string_pretty(&claims).unwrap()
+    );
+    let d = decode(&text);
+    assert_eq!(d.form, Form::Partial);
+    assert!(d.errors.is_empty(), "{:?}", d.errors);
+    assert_eq!(d.header.as_ref().unwrap()["alg"], "RS256");
+    assert_eq!(d.claims.as_ref().unwrap()["aud"], claims["aud"]);
+    assert_eq!(
+        d.cleanup[0],
+        "read the JSON objects between the labels of a decoder's output (`jwt decode`)"
+    );
+    assert_eq!(codes(&d), ["token-json-pasted"]);
+    // The claims alone, under a label.
+    let d = decode(&format!("Token claims\n------------\n{CLAIMS}"));
+    assert_eq!(d.claims.as_ref().unwrap()["aud"], claims["aud"]);
+    // Prose with braces, or a sentence, is not a decoder's output.
+    assert_eq!(decode("see {this} and that").form, Form::Invalid);
+    assert_eq!(
+        decode(&format!("The token was: {CLAIMS}. Why?")).form,
+        Form::Invalid
+    );
+}
+
+#[test]
+fn a_python_dict_of_the_claims_is_named_with_its_fix() {
+    // `print(jwt.decode(token, options={"verify_signature": False}))`
+    let text = "{'aud': 'x', 'oidc.circleci.com/ssh-rerun': False, 'exp': 1795656157}";
+    let f = &decode(text).findings()[0];
+    assert_eq!(f.code, "token-not-json");
+    assert_eq!(
+        f.message,
+        "the pasted JSON is not valid at line 1, column 2: key must be a string (this is a Python dict: single \
+         quotes, `True`/`False`/`None`)"
+    );
+    assert_eq!(
+        f.fix.as_deref(),
+        Some("print the claims as JSON (`print(json.dumps(claims))`), or paste the token itself")
+    );
+}
+
+#[test]
+fn terminal_color_codes_around_a_token_are_removed() {
+    // A CircleCI step log saved raw: `ESC[32m<token>ESC[0m`, or colored `jq -C` output of the claims.
+    let t = token();
+    for text in [
+        format!("\u{1b}[32m{t}\u{1b}[0m"),
+        format!("\u{1b}[1;34m+ echo $CIRCLE_OIDC_TOKEN_V2\u{1b}[0m\n\u{1b}[32m{t}\u{1b}[0m\n"),
+    ] {
+        let d = decode(&text);
+        assert_eq!(d.form, Form::Jws, "{text:?}");
+        assert_eq!(d.compact, t);
+        assert!(codes(&d).is_empty(), "{:?}", codes(&d));
+        assert_eq!(d.cleanup[0], "removed terminal color codes (`ESC[...m`)");
+    }
+    let colored = CLAIMS.replace("\"sub\"", "\u{1b}[1;34m\"sub\"\u{1b}[0m");
+    let d = decode(&colored);
+    assert!(d.json_pasted && d.claims.is_some(), "{:?}", d.errors);
+    // Nothing but escapes: empty, as before.
+    assert_eq!(decode("\u{1b}[0m\u{1b}").form, Form::Invalid);
+}
+
+#[test]
+fn two_tokens_glued_together_are_not_an_encrypted_token() {
+    // Pasted twice, or `echo $CIRCLE_OIDC_TOKEN$CIRCLE_OIDC_TOKEN_V2`: five segments, but no JWE.
+    let t = token();
+    let d = decode(&format!("{t}{t}"));
+    assert_eq!((d.form, d.compact.as_str()), (Form::Jws, t.as_str()));
+    assert_eq!(
+        d.cleanup,
+        ["read the token, pasted twice with nothing between, once"]
+    );
+    assert!(codes(&d).is_empty(), "{:?}", codes(&d));
+    let v2_sub =
+        r#"{"sub":"org/o/project/p/user/u/vcs-origin/github.com/a/b/vcs-ref/refs/heads/main"}"#;
+    let v2 = format!(
+        "{}.{}.{}",
+        b64(HEADER),
+        b64(v2_sub),
+        URL_SAFE_NO_PAD.encode([9u8; 256])
+    );
+    let d = decode(&format!("{t}{v2}"));
+    assert_eq!(d.compact, v2);
+    assert_eq!(
+        d.cleanup,
+        ["split two tokens pasted with nothing between them and took the second one (its `sub` is V2); paste one \
+          token alone to check the other"]
+    );
+    // A real JWE (its header names `enc`) stays one.
+    let jwe_header = b64(r#"{"alg":"RSA-OAEP","enc":"A256GCM"}"#);
+    let d = decode(&format!("{jwe_header}.eyJhYmMiOjF9.aXY.eyJjdCI6MX0.dGFn"));
+    assert_eq!(d.form, Form::Jwe);
+}
+
+#[test]
+fn pastes_that_are_no_token_say_what_they_are() {
+    let one = |text: &str| {
+        let f = decode(text).findings();
+        assert_eq!(f.len(), 1, "{f:?}");
+        (f[0].message.clone(), f[0].fix.clone().unwrap())
+    };
+    let (m, fix) = one("********************");
+    assert_eq!(
+        m,
+        "`********************` is not a token: it is a masked value: CircleCI hides secrets in step output as \
+         `********************`"
+    );
+    assert!(fix.contains("| base64"), "{fix}");
+    for empty in ["undefined", "null", "None"] {
+        let (m, _) = one(empty);
+        assert_eq!(
+            m,
+            format!("`{empty}` is not a token: it is what a script prints for an empty variable")
+        );
+    }
+    let (m, _) = one("$CIRCLE_OIDC_TOKEN_V2");
+    assert_eq!(
+        m,
+        "`$CIRCLE_OIDC_TOKEN_V2` is not a token: it is a variable's name, not its value"
+    );
+    assert!(one("xxxxa1b2")
+        .0
+        .contains("(`xxxx` and its last 4 characters)"));
+    // Other text keeps the decoder's words.
+    assert!(one("garbage").0.starts_with("the header segment"));
+}
+
+#[test]
+fn claims_then_header_pasted_are_both_read() {
+    let d = decode(&format!("{CLAIMS}\n{HEADER}"));
+    assert_eq!(d.form, Form::Partial);
+    assert_eq!(d.header.as_ref().unwrap()["alg"], "RS256");
+    assert!(d.claims.as_ref().unwrap().contains_key("sub"));
+    assert_eq!(
+        d.cleanup,
+        ["read the pasted decoded token: the second object as the header, the first as the claims"]
+    );
 }

@@ -71,6 +71,16 @@ fn message(edit: impl FnOnce(&mut Map<String, Value>), code: &str) -> String {
         .unwrap_or_default()
 }
 
+fn analyze_fix(edit: impl FnOnce(&mut Map<String, Value>), code: &str) -> String {
+    let mut c = claims();
+    edit(&mut c);
+    run_at(&header(), &c, NOW)
+        .into_iter()
+        .find(|f| f.code == code)
+        .and_then(|f| f.fix)
+        .unwrap_or_default()
+}
+
 fn set(c: &mut Map<String, Value>, k: &str, v: Value) {
     c.insert(k.to_string(), v);
 }
@@ -187,7 +197,25 @@ fn lifetimes() {
             |c| set(c, "exp", json!(IAT + 7200)),
             "token-lifetime-unusual"
         ),
-        "the token lives 2 h (`exp - iat`), but CircleCI cloud tokens live exactly 1 h"
+        "the token lives 2 h (`exp - iat`); CircleCI cloud tokens live 1 h unless the org or project sets another \
+         `ttl` (CircleCI API v2 `oidc-custom-claims`)"
+    );
+    // An expired token's fix does not promise a 1 h lifetime either.
+    let expired = analyze_fix(|c| set(c, "exp", json!(NOW - 5)), "token-expired");
+    assert!(
+        expired.contains(
+            "CircleCI tokens live 1 h by default (an org or project `ttl` may change it)"
+        ),
+        "{expired}"
+    );
+    // An org or project `ttl` is a legitimate setting: the fix says so before suspecting the token.
+    let lifetime = analyze_fix(
+        |c| set(c, "exp", json!(IAT + 7200)),
+        "token-lifetime-unusual",
+    );
+    assert!(
+        lifetime.starts_with("fine if your org or project sets a custom `ttl`"),
+        "{lifetime}"
     );
     let server = |c: &mut Map<String, Value>| {
         set(
@@ -243,6 +271,29 @@ fn wrong_types_and_missing_claims() {
         m,
         "the token has no `oidc.circleci.com/project-id` claim, which CircleCI always sets"
     );
+    // Claims added later (org-id in 2025): a token from before, or from server, lacks them; only noted.
+    let old_token = |c: &mut Map<String, Value>| {
+        for k in [
+            "oidc.circleci.com/org-id",
+            "oidc.circleci.com/pipeline-id",
+            "oidc.circleci.com/workflow-id",
+            "oidc.circleci.com/job-id",
+        ] {
+            c.remove(k);
+        }
+    };
+    let mut c = claims();
+    old_token(&mut c);
+    let found = run_at(&header(), &c, NOW);
+    assert_eq!(found.len(), 4, "{found:?}");
+    assert!(found
+        .iter()
+        .all(|f| f.code == "claim-missing" && f.severity == Severity::Info));
+    assert_eq!(
+        message(old_token, "claim-missing"),
+        "the token has no `oidc.circleci.com/org-id` claim: recent CircleCI cloud tokens carry it, older tokens and \
+         CircleCI server tokens may not"
+    );
     // Claims CircleCI may legitimately omit are not required.
     assert_eq!(
         with(|c| {
@@ -262,6 +313,23 @@ fn non_circleci_tokens_are_named_once() {
         codes,
         ["token-not-circleci", "iss-unrecognized", "sub-unrecognized"]
     );
+}
+
+#[test]
+fn the_cloud_host_written_otherwise_is_no_server() {
+    for host in ["OIDC.circleci.com", "oidc.circleci.com:443"] {
+        let iss = format!("https://{host}/org/{ORG}");
+        assert_eq!(
+            with(|c| set(c, "iss", json!(iss))),
+            ["iss-unrecognized"],
+            "{host}"
+        );
+        let m = message(|c| set(c, "iss", json!(iss)), "iss-unrecognized");
+        assert!(
+            m.starts_with(&format!("`iss` names the host `{host}`: CircleCI cloud's `oidc.circleci.com` written otherwise")),
+            "{m}"
+        );
+    }
 }
 
 #[test]
