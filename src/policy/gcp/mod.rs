@@ -33,6 +33,7 @@
 //! | `gcp-error-issuer` | error | error text: the issuer does not match the provider's |
 //! | `gcp-error-audience-parameter` | error | error text: the exchange's `audience` is not a provider's resource name |
 //! | `gcp-error-invalid-target` | error | error text: the provider the exchange names does not exist or is disabled |
+//! | `gcp-error-impersonation-denied` | error | error text: `iam.serviceAccounts.getAccessToken` denied: the exchange passed, the service account's binding is missing |
 
 pub mod cel;
 mod diagnose;
