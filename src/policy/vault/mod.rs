@@ -475,12 +475,19 @@ pub fn suggest(claims: &Map<String, Value>) -> Vec<Snippet> {
         "oidc.circleci.com/project-id".into(),
         Value::String(project.into()),
     );
-    if let Some(vcs_ref) = claim_str(claims, "oidc.circleci.com/vcs-ref") {
+    let vcs_ref = claim_str(claims, "oidc.circleci.com/vcs-ref");
+    if let Some(vcs_ref) = vcs_ref {
         bound.insert(
             "oidc.circleci.com/vcs-ref".into(),
             Value::String(vcs_ref.into()),
         );
     }
+    // Without vcs claims (a custom-webhook pipeline) the role pins the project only.
+    let pinned = if vcs_ref.is_some() {
+        "branch pinned; edit the glob to widen it"
+    } else {
+        "project pinned: this token has no `oidc.circleci.com/vcs-ref` to pin a branch with"
+    };
     let role = serde_json::json!({
         "role_type": "jwt",
         "user_claim": "sub",
@@ -498,7 +505,7 @@ pub fn suggest(claims: &Map<String, Value>) -> Vec<Snippet> {
             text: format!("vault write auth/jwt/config \\\n  oidc_discovery_url=\"{iss}\" \\\n  bound_issuer=\"{iss}\""),
         },
         Snippet {
-            title: "vault: a JWT role this token can log in to (branch pinned; edit the glob to widen it)".into(),
+            title: format!("vault: a JWT role this token can log in to ({pinned})"),
             language: "shell",
             text: format!("vault write auth/jwt/role/circleci - <<'EOF'\n{role_text}\nEOF"),
         },

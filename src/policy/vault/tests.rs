@@ -90,6 +90,29 @@ fn suggestion_round_trips_to_allow() {
     assert_eq!(e.verdict, Some(Verdict::Allow), "{:#?}", e.checks);
 }
 
+/// A custom-webhook pipeline's token has no vcs claims: the suggested role pins no branch, and its title says so.
+#[test]
+fn suggestion_for_a_token_without_vcs_claims_says_project_pinned() {
+    let mut c = claims();
+    c.as_object_mut()
+        .unwrap()
+        .remove("oidc.circleci.com/vcs-ref");
+    let snippets = suggest(c.as_object().unwrap());
+    assert_eq!(
+        snippets[1].title,
+        "vault: a JWT role this token can log in to (project pinned: this token has no `oidc.circleci.com/vcs-ref` to pin a branch with)"
+    );
+    assert!(
+        !snippets[1].text.contains("vcs-ref"),
+        "{}",
+        snippets[1].text
+    );
+    assert_eq!(
+        suggest(claims().as_object().unwrap())[1].title,
+        "vault: a JWT role this token can log in to (branch pinned; edit the glob to widen it)"
+    );
+}
+
 /// hashicorp/vault-plugin-auth-jwt#295 (v0.20.3, backported as v0.17.3): with no `bound_audiences`, a
 /// non-empty `aud` string is rejected like a non-empty list; vault runs this after the token validator,
 /// so an expired token reports the expiry first.
