@@ -253,12 +253,37 @@ fn several_roles(
         .into_iter()
         .map(|one| evaluate_input(one, text, claims, now, alg))
         .collect();
+    // The role that accepts the token; else one that may (its verdict is open, so the answer is too); else the
+    // nearest (fewest failing checks), whose failures are the likeliest cause, rather than the first.
     let allowing = results
         .iter()
         .position(|e| e.verdict == Some(Verdict::Allow));
-    let (pick, why) = match allowing {
-        Some(i) => (i, "the first that accepts this token"),
-        None => (0, "the first"),
+    let open = results.iter().position(|e| e.verdict.is_none());
+    let failing = |e: &Evaluation| {
+        e.checks
+            .iter()
+            .filter(|c| c.result == crate::report::Outcome::Fail)
+            .count()
+    };
+    let nearest = results
+        .iter()
+        .enumerate()
+        .min_by_key(|(i, e)| (failing(e), *i))
+        .map_or(0, |(i, _)| i);
+    let (pick, why) = match (allowing, open, claims) {
+        (Some(i), _, _) => (i, "the first that accepts this token".to_string()),
+        (None, _, None) => (0, "the first".to_string()),
+        (None, Some(i), Some(_)) => (i, "the first whose verdict is open".to_string()),
+        (None, None, Some(_)) => {
+            let n = results.get(nearest).map_or(0, failing);
+            (
+                nearest,
+                format!(
+                    "the nearest: {n} failing check{}",
+                    if n == 1 { "" } else { "s" }
+                ),
+            )
+        }
     };
     let others: Vec<String> = names
         .iter()

@@ -509,6 +509,60 @@ fn roles_vault_refuses_to_write_and_number_text() {
     );
 }
 
+/// With several roles and none accepting, the nearest role (fewest failing checks) is evaluated, not the first:
+/// its failure is the likeliest cause. A role whose verdict is open leaves the answer open.
+#[test]
+fn several_roles_none_accepting_evaluates_the_nearest() {
+    let c = claims();
+    let role = |name: &str, project: &str, audiences: Value| {
+        json!({"type": "vault_jwt_auth_backend_role", "name": name, "values": {
+            "backend": "jwt", "role_name": name, "role_type": "jwt", "user_claim": "sub",
+            "bound_audiences": audiences, "bound_claims_type": "string",
+            "bound_claims": {"oidc.circleci.com/project-id": project}, "token_policies": ["deploy"]}})
+    };
+    let state = |roles: Vec<Value>| {
+        json!({"format_version": "1.0", "terraform_version": "1.9.5", "values": {"root_module": {
+            "resources": roles}}})
+        .to_string()
+    };
+    // The other project's role fails twice (audience, project); this project's role only on its audience.
+    let text = state(vec![
+        role("other", "99999999-9999-9999-9999-999999999999", Value::Null),
+        role("mine", "22222222-2222-2222-2222-222222222222", Value::Null),
+    ]);
+    let e = crate::policy::evaluate(&text, c.as_object(), NOW);
+    assert_eq!(e.verdict, Some(Verdict::Deny), "{:#?}", e.checks);
+    let several = crate::policy::test_support::finding(&e, "vault-several-roles");
+    assert_eq!(several.message, "the input holds 2 roles; claimcheck evaluated `mine` (the nearest: 1 failing check), not `other`");
+    let failing: Vec<_> = e
+        .checks
+        .iter()
+        .filter(|c| c.result == Outcome::Fail)
+        .map(|c| c.key.as_ref())
+        .collect();
+    assert_eq!(failing, ["bound_audiences"]);
+    // A plan whose role for this project gets its audiences only after apply may accept the token: the answer
+    // is open, not the other role's deny.
+    let change = |name: &str, project: &str, unknown: bool| {
+        let mut after = json!({"backend": "jwt", "role_name": name, "role_type": "jwt", "user_claim": "sub",
+            "bound_claims": {"oidc.circleci.com/project-id": project}, "token_policies": ["deploy"]});
+        if !unknown {
+            after["bound_audiences"] = json!([c["aud"]]);
+        }
+        json!({"address": format!("vault_jwt_auth_backend_role.{name}"), "mode": "managed",
+            "type": "vault_jwt_auth_backend_role", "name": name,
+            "change": {"actions": ["create"], "before": null, "after": after,
+                "after_unknown": if unknown { json!({"bound_audiences": true}) } else { json!({}) }}})
+    };
+    let plan = json!({"format_version": "1.2", "terraform_version": "1.9.5", "resource_changes": [
+        change("other", "99999999-9999-9999-9999-999999999999", false),
+        change("mine", "22222222-2222-2222-2222-222222222222", true)]});
+    let e = crate::policy::evaluate(&plan.to_string(), c.as_object(), NOW);
+    assert_eq!(e.verdict, None, "{:#?}", e.checks);
+    let several = crate::policy::test_support::finding(&e, "vault-several-roles");
+    assert_eq!(several.message, "the input holds 2 roles; claimcheck evaluated `mine` (the first whose verdict is open), not `other`");
+}
+
 /// Roles in Terraform state (`vault_jwt_auth_backend_role`), with the backend's config: each role read once,
 /// the one that accepts the token evaluated, the others named.
 #[test]
