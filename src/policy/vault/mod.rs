@@ -21,6 +21,7 @@
 //! | `vault-star-in-string-bound-claim` | warning | a bound value contains `*` but `bound_claims_type` is `string` |
 //! | `vault-pointer-splits-claim-name` | warning | a bound claim key like `/oidc.circleci.com/project-id` is a JSON pointer into nested objects |
 //! | `vault-config-not-given` | info | no auth config pasted: `iss` was not checked |
+//! | `vault-role-not-given` | warning | only the auth config pasted: the role, which decides the rest, was not |
 //! | `vault-no-issuer-binding` | warning | the config has neither `bound_issuer` nor `oidc_discovery_url` |
 //! | `vault-bound-cidrs-not-checked` | info | the role binds client addresses, which cannot be checked offline |
 //! | `sub-expects-v1` | error | `bound_subject` is this job's V1 `sub` but the token is V2: use `$CIRCLE_OIDC_TOKEN` |
@@ -231,6 +232,11 @@ fn evaluate_input(
         None if eval.verdict == Some(Verdict::Allow) => {
             eval.info.decided_by = Some("every rule of the role".into());
         }
+        None if input.role.is_none() && !any_unknown => {
+            eval.info.decided_by = Some(
+                "undecided: the auth config accepts the token's issuer; no role was pasted".into(),
+            );
+        }
         None => {}
     }
     eval.findings = findings;
@@ -362,6 +368,15 @@ fn lint(input: &input::VaultInput<'_>, spans: &dyn Locate) -> Vec<Finding> {
         }
     }
     let Some(role) = input.role.as_deref() else {
+        out.push(
+            Finding::new(
+                "vault-role-not-given",
+                Severity::Warning,
+                Area::Policy,
+                "only the auth config was pasted: it checks the issuer, but the role the job logs in with decides the rest (audiences, subject, bound claims)",
+            )
+            .with_fix("paste the role too: `{\"config\": <vault read -format=json auth/<mount>/config>, \"role\": <vault read -format=json auth/<mount>/role/<name>>}`"),
+        );
         return out;
     };
     let role_type = role.get("role_type").and_then(Value::as_str).unwrap_or("");

@@ -509,6 +509,24 @@ fn roles_vault_refuses_to_write_and_number_text() {
     );
 }
 
+/// `vault read -format=json auth/jwt/config` alone: the issuer is checked, and the answer is open because no
+/// role was pasted (not because the configuration cannot be evaluated offline).
+#[test]
+fn the_config_alone_says_the_role_is_missing() {
+    let c = claims();
+    let config = json!({"request_id": "1", "lease_id": "", "lease_duration": 0, "renewable": false,
+        "data": {"bound_issuer": c["iss"], "oidc_discovery_url": c["iss"], "default_role": "circleci",
+            "jwt_supported_algs": [], "jwks_url": "", "oidc_client_id": ""}, "warnings": null});
+    let e = evaluate(&config, "", c.as_object(), NOW);
+    assert_eq!(e.verdict, None, "{:#?}", e.checks);
+    assert_eq!(
+        e.info.decided_by.as_deref(),
+        Some("undecided: the auth config accepts the token's issuer; no role was pasted")
+    );
+    let f = crate::policy::test_support::finding(&e, "vault-role-not-given");
+    assert_eq!(f.message, "only the auth config was pasted: it checks the issuer, but the role the job logs in with decides the rest (audiences, subject, bound claims)");
+}
+
 /// With several roles and none accepting, the nearest role (fewest failing checks) is evaluated, not the first:
 /// its failure is the likeliest cause. A role whose verdict is open leaves the answer open.
 #[test]
