@@ -29,6 +29,7 @@
 //! | `custom-webhook-no-vcs` | error | `bound_subject` or a bound vcs claim pins a branch/repository; the token has no vcs part (custom webhook) |
 //! | `vcs-origin-fork` | error | a bound `oidc.circleci.com/vcs-origin` names a repository with the token's repository name under another owner (e.g. a fork's pull request) |
 //! | `vcs-ref-short-name` | error | `bound_subject` or a bound `oidc.circleci.com/vcs-ref` names a branch or tag without `refs/heads/`/`refs/tags/` |
+//! | `vault-bound-claim-comma` | error | a bound value is one string joining values with commas, one of them the token's: vault compares it whole |
 //! | `vault-bound-claim-type-mismatch` | error | a bound value is the token's value in another JSON type (`"false"` vs `false`) with `bound_claims_type=string` |
 //! | `vault-first-error` | info | the error Vault itself would return (it stops at the first failure) |
 //! | `vault-error-*` | error | a recognised Vault login error text, see [`errors`] |

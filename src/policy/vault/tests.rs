@@ -723,10 +723,43 @@ fn terraform_splits_bound_claims_at_commas_unless_told_not_to() {
         evaluate(&state(false), "", c.as_object(), NOW).verdict,
         Some(Verdict::Allow)
     );
+    let e = evaluate(&state(true), "", c.as_object(), NOW);
+    assert_eq!(e.verdict, Some(Verdict::Deny));
+    // The cause is named: one string holding the token's value among commas, and the fix for terraform.
+    let f = crate::policy::test_support::finding(&e, "vault-bound-claim-comma");
+    assert_eq!(f.message, "bound claim `oidc.circleci.com/vcs-ref` holds the one string `refs/heads/main,refs/heads/dev`: vault compares it whole and does not split it at commas, so the token's `refs/heads/main` never matches it");
+    assert_eq!(f.fix.as_deref(), Some("remove `disable_bound_claims_parsing = true`: terraform then sends `refs/heads/main,refs/heads/dev` as the list `[\"refs/heads/main\",\"refs/heads/dev\"]`"));
+}
+
+/// A role written through the API (or read back with `vault read`) keeps a comma-joined value as one string.
+#[test]
+fn a_comma_joined_bound_value_in_a_role_body_is_named() {
+    let c = claims();
+    let role = json!({"role_type": "jwt", "user_claim": "sub",
+        "bound_audiences": ["11111111-1111-1111-1111-111111111111"],
+        "bound_claims": {"oidc.circleci.com/vcs-ref": "refs/heads/main, refs/heads/dev"}});
+    let e = evaluate(&role, "", c.as_object(), NOW);
+    assert_eq!(e.verdict, Some(Verdict::Deny));
+    let f = crate::policy::test_support::finding(&e, "vault-bound-claim-comma");
     assert_eq!(
-        evaluate(&state(true), "", c.as_object(), NOW).verdict,
-        Some(Verdict::Deny)
+        f.fix.as_deref(),
+        Some("bind a list instead of one string: `\"oidc.circleci.com/vcs-ref\": [\"refs/heads/main\",\"refs/heads/dev\"]` (a list admits any of its values)")
     );
+    let row = e
+        .checks
+        .iter()
+        .find(|r| r.key == "bound_claims.oidc.circleci.com/vcs-ref")
+        .unwrap();
+    assert_eq!(row.fix, f.fix);
+    // A comma-joined value that holds no value of the token is an ordinary mismatch.
+    let role = json!({"role_type": "jwt", "user_claim": "sub",
+        "bound_audiences": ["11111111-1111-1111-1111-111111111111"],
+        "bound_claims": {"oidc.circleci.com/vcs-ref": "refs/heads/dev,refs/heads/qa"}});
+    let e = evaluate(&role, "", c.as_object(), NOW);
+    assert!(!e
+        .findings
+        .iter()
+        .any(|f| f.code == "vault-bound-claim-comma"));
 }
 
 /// A role is read with the auth backend mounted at its `backend`, not with whichever backend the state holds.
