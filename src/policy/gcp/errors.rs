@@ -53,7 +53,26 @@ pub fn explain_error_text(text: &str, claims: Option<&Map<String, Value>>) -> Ve
             .with_fix("map `google.subject=assertion['oidc.circleci.com/project-id']`, or use `$CIRCLE_OIDC_TOKEN` (V1)"),
         );
     }
-    if google_sts && text.contains("invalid_grant") && text.to_ascii_lowercase().contains("issuer")
+    // What STS says when it cannot verify the token with the provider's issuer (gcs-fuse-csi-driver#1471): the
+    // issuer differs, or google cannot fetch its discovery document and keys.
+    if google_sts && text.contains("Error connecting to the given credential's issuer") {
+        let iss = claims
+            .and_then(|c| c.get("iss"))
+            .and_then(Value::as_str)
+            .map(|i| format!(" (this token's is `{}`)", crate::report::excerpt(i, 200)))
+            .unwrap_or_default();
+        out.push(
+            Finding::new(
+                "gcp-error-issuer",
+                Severity::Error,
+                Area::StsError,
+                format!("google: STS could not verify the token with the provider's issuer: the provider's `issuerUri` is not the token's `iss`{iss}, or google cannot fetch the issuer's `/.well-known/openid-configuration` and keys (a CircleCI server host not reachable from the internet)"),
+            )
+            .with_fix("set `--issuer-uri` to the token's `iss` exactly (no trailing `/`); for a server issuer google cannot reach, give the provider the key set itself: `gcloud iam workload-identity-pools providers update-oidc <provider> --workload-identity-pool=<pool> --location=global --jwk-json-path=<the issuer's jwks-pub.json>`"),
+        );
+    } else if google_sts
+        && text.contains("invalid_grant")
+        && text.to_ascii_lowercase().contains("issuer")
     {
         out.push(
             Finding::new(
@@ -156,6 +175,26 @@ mod tests {
             ),
             ["gcp-error-invalid-target"]
         );
+        // STS cannot verify the token with the issuer: bare, or in the JSON body.
+        for text in [
+            "Error connecting to the given credential's issuer.",
+            r#"{"error":"invalid_grant","error_description":"Error connecting to the given credential's issuer."}"#,
+        ] {
+            assert_eq!(codes(text), ["gcp-error-issuer"], "{text}");
+        }
+        let claims = serde_json::json!({"iss": "https://circleci.example.com/org/o"});
+        let found = explain_error_text(
+            "Error connecting to the given credential's issuer.",
+            claims.as_object(),
+        );
+        assert!(
+            found[0]
+                .message
+                .contains("(this token's is `https://circleci.example.com/org/o`)"),
+            "{}",
+            found[0].message
+        );
+        assert!(found[0].fix.as_deref().unwrap().contains("--jwk-json-path"));
         // What gcloud and the client libraries print when the service account's IAM policy lacks the binding.
         assert_eq!(
             codes(
