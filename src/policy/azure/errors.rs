@@ -173,13 +173,79 @@ pub fn explain_error_text(text: &str, claims: Option<&Map<String, Value>>) -> Ve
             .with_fix("request the CircleCI token right before `az login`; it lives 1 hour"),
         );
     }
+    // "InvalidTenantName - The tenant name wasn't found in the data store": `Tenant '<id>' not found.`
+    if has_code(text, "AADSTS90002") {
+        let tenant = quoted(text, "Tenant");
+        out.push(
+            Finding::new(
+                "azure-error-aadsts90002",
+                Severity::Error,
+                Area::StsError,
+                format!(
+                    "entra: the tenant{} does not exist: the login names a wrong tenant ID, so no application and no federated credential was looked at",
+                    tenant.map(|t| format!(" `{t}`")).unwrap_or_default()
+                ),
+            )
+            .with_fix("use the Directory (tenant) ID of the app registration (`az account show --query tenantId`, or the app's Overview page) in the login's `--tenant`"),
+        );
+    }
+    // Any other AADSTS code: named, with Microsoft's lookup page, rather than "not recognised".
+    if out.is_empty() {
+        if let Some(code) = other_code(text) {
+            out.push(
+                Finding::new(
+                    "azure-error-other",
+                    Severity::Info,
+                    Area::StsError,
+                    format!("entra answered `AADSTS{code}`, which is not one of the federated-credential errors claimcheck explains"),
+                )
+                .with_fix(format!("look the code up at https://login.microsoftonline.com/error?code={code}; a federated-credential mismatch is AADSTS70021 (or 700211, 700212, 700213, 7002138)")),
+            );
+        }
+    }
     out
+}
+
+/// The digits of the first `AADSTS<digits>` code in `text`.
+fn other_code(text: &str) -> Option<&str> {
+    text.match_indices("AADSTS").find_map(|(at, m)| {
+        let rest = text.get(at + m.len()..)?;
+        let end = rest
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(rest.len());
+        (end > 0).then(|| &rest[..end])
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::explain_error_text;
     use serde_json::json;
+
+    #[test]
+    fn a_wrong_tenant_and_other_codes_are_named() {
+        let found = explain_error_text("ERROR: AADSTS90002: Tenant '11111111-2222-3333-4444-555555555555' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.", None);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].code, "azure-error-aadsts90002");
+        assert_eq!(found[0].message, "entra: the tenant `11111111-2222-3333-4444-555555555555` does not exist: the login names a wrong tenant ID, so no application and no federated credential was looked at");
+        let found = explain_error_text(
+            "AADSTS700023: Client assertion audience claim does not match Realm issuer.",
+            None,
+        );
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].code, "azure-error-other");
+        assert_eq!(found[0].severity, crate::report::Severity::Info);
+        assert!(found[0].fix.as_deref().unwrap().starts_with(
+            "look the code up at https://login.microsoftonline.com/error?code=700023;"
+        ));
+        // A code claimcheck explains gets no second, generic finding.
+        let found = explain_error_text(
+            "AADSTS700024: Client assertion is not within its valid time range.",
+            None,
+        );
+        assert_eq!(found.len(), 1);
+        assert!(explain_error_text("AADSTS: nothing", None).is_empty());
+    }
 
     #[test]
     fn aadsts70021_names_the_presented_values() {

@@ -34,6 +34,8 @@
 //! | `azure-error-aadsts50166` | error | entra could not fetch the issuer's OIDC metadata or keys |
 //! | `azure-error-aadsts700016` | error | no application with the login's client ID in the tenant |
 //! | `azure-error-aadsts700027` | error | the token's signature did not verify with the issuer's keys |
+//! | `azure-error-aadsts90002` | error | the login's tenant ID does not exist |
+//! | `azure-error-other` | info | another AADSTS code, named with Microsoft's lookup page |
 
 mod errors;
 pub mod input;

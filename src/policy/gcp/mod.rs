@@ -11,6 +11,7 @@
 //! | code | severity | meaning |
 //! |---|---|---|
 //! | `gcp-unrecognized` | error | the JSON is not a workload identity pool provider |
+//! | `gcp-credential-configuration` | error | a credential configuration (`create-cred-config`, `"type": "external_account"`) was pasted: the job's side, not the provider |
 //! | `gcp-no-attribute-condition` | warning | no `attributeCondition`: every token of the issuer with an allowed `aud` is accepted |
 //! | `gcp-condition-org-only` | warning | the condition reads only org-wide claims (`aud`, `iss`, `oidc.circleci.com/org-id`, `sub` up to `org/<org>/`): every project of the org is accepted |
 //! | `gcp-prefix-without-slash` | warning | `startsWith` on the vcs origin without a trailing `/` also accepts look-alike owners and repositories |
@@ -33,6 +34,7 @@
 //! | `gcp-error-issuer` | error | error text: the issuer does not match the provider's |
 //! | `gcp-error-audience-parameter` | error | error text: the exchange's `audience` is not a provider's resource name |
 //! | `gcp-error-invalid-target` | error | error text: the provider the exchange names does not exist or is disabled |
+//! | `gcp-error-impersonation-denied` | error | error text: `iam.serviceAccounts.getAccessToken` denied: the exchange passed, the service account's binding is missing |
 
 pub mod cel;
 mod diagnose;
@@ -58,6 +60,9 @@ pub const REJECTED: &str = "The given credential is rejected by the attribute co
 
 /// A description of the provider form `doc` is in, or `None`.
 pub fn recognize(doc: &Value) -> Option<String> {
+    if credential_configuration(doc).is_some() {
+        return Some(CREDENTIAL_CONFIGURATION.into());
+    }
     match doc {
         Value::Array(items) if is_list(items) => {
             Some(format!(
@@ -69,6 +74,65 @@ pub fn recognize(doc: &Value) -> Option<String> {
             .map(|p| p.detected)
             .or_else(|| nested_detected(doc, nested_providers(doc).len())),
     }
+}
+
+const CREDENTIAL_CONFIGURATION: &str =
+    "google credential configuration (`gcloud iam workload-identity-pools create-cred-config` output)";
+
+/// The `audience` of a credential configuration (`"type": "external_account"`, what `create-cred-config`
+/// writes and the job's client library reads): the provider the job exchanges its token with.
+fn credential_configuration(doc: &Value) -> Option<&str> {
+    let m = doc.as_object()?;
+    if m.get("type").and_then(Value::as_str) != Some("external_account") {
+        return None;
+    }
+    Some(m.get("audience").and_then(Value::as_str).unwrap_or(""))
+}
+
+/// A credential configuration names the provider, but is not it: say so, with the command that prints the
+/// provider it names.
+fn credential_configuration_pasted(audience: &str, spans: &LazySpans<'_>) -> Evaluation {
+    let at = Object { spans, pointer: "" };
+    // `//iam.googleapis.com/projects/<n>/locations/<l>/workloadIdentityPools/<pool>/providers/<id>`
+    let parts: Vec<&str> = audience
+        .trim_start_matches("https:")
+        .trim_start_matches("//iam.googleapis.com/")
+        .split('/')
+        .collect();
+    let describe = match parts[..] {
+        ["projects", project, "locations", location, "workloadIdentityPools", pool, "providers", id]
+            if [project, location, pool, id]
+                .iter()
+                .all(|p| !p.is_empty() && !p.contains(['`', '"', ' '])) =>
+        {
+            format!("gcloud iam workload-identity-pools providers describe {id} --workload-identity-pool={pool} --location={location} --project={project} --format=json")
+        }
+        _ => "gcloud iam workload-identity-pools providers describe <provider> --workload-identity-pool=<pool> --location=global --format=json".to_string(),
+    };
+    let names = if audience.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " (its `audience` names the provider `{}`)",
+            crate::report::excerpt(audience, 200)
+        )
+    };
+    let finding = Finding::new(
+        "gcp-credential-configuration",
+        Severity::Error,
+        Area::Policy,
+        format!("this is a credential configuration, the job's side of the exchange{names}, not the provider that decides whether google accepts the token"),
+    )
+    .with_fix(format!("paste the provider it names: `{describe}`"))
+    .located(at.at(&["type"]));
+    Evaluation::unusable(
+        PolicyInfo {
+            kind: Some(PolicyKind::Gcp),
+            detected: Some(CREDENTIAL_CONFIGURATION.into()),
+            decided_by: None,
+        },
+        vec![finding],
+    )
 }
 
 /// `providers list` output: providers only.
@@ -194,6 +258,9 @@ pub fn evaluate(
 ) -> Evaluation {
     // Scanned for locations only when a finding asks for one.
     let spans = LazySpans::new(text);
+    if let Some(audience) = credential_configuration(doc) {
+        return credential_configuration_pasted(audience, &spans);
+    }
     match doc {
         Value::Array(items) if is_list(items) => {
             let detected = recognize(doc);

@@ -947,3 +947,28 @@ fn what_could_not_be_evaluated_is_named() {
         "`attributeMapping.attribute.team`, `attributeCondition` could not be evaluated here (matches(`^\\p{Ll}`): Unicode classes (`\\p`) are not evaluated); the token is rejected whatever it yields (`exp` fails)"
     );
 }
+
+/// `gcloud iam workload-identity-pools create-cred-config` output is the job's side of the exchange: it is named
+/// as such, with the command that prints the provider its `audience` names (it was "not a trust configuration").
+#[test]
+fn a_credential_configuration_names_the_provider_to_paste() {
+    let config = json!({
+        "type": "external_account",
+        "audience": "//iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/circleci/providers/cci",
+        "subject_token_type": "urn:ietf:params:oauth:token-type:jwt",
+        "token_url": "https://sts.googleapis.com/v1/token",
+        "service_account_impersonation_url": "https://iamcredentials.googleapis.com/v1/projects/-/serviceAccounts/ci@p.iam.gserviceaccount.com:generateAccessToken",
+        "credential_source": {"file": "/home/circleci/oidc_token", "format": {"type": "text"}}
+    });
+    let text = serde_json::to_string_pretty(&config).unwrap();
+    let e = crate::policy::evaluate(&text, None, NOW);
+    assert!(e.unusable);
+    assert_eq!(e.info.kind, Some(crate::policy::PolicyKind::Gcp));
+    assert_eq!(e.findings.len(), 1, "{:#?}", e.findings);
+    assert_eq!(e.findings[0].code, "gcp-credential-configuration");
+    assert_eq!(
+        e.findings[0].fix.as_deref(),
+        Some("paste the provider it names: `gcloud iam workload-identity-pools providers describe cci --workload-identity-pool=circleci --location=global --project=123456789012 --format=json`")
+    );
+    assert_eq!(location_of(&e, "gcp-credential-configuration"), at(2, 3));
+}

@@ -205,6 +205,8 @@ pub fn diagnose(
                     &full,
                     &format!("bound claim `{claim}`"),
                 ))
+            } else if let Some(f) = comma_joined(role, claim, expected, &rule.check.actual, kind) {
+                Some(f)
             } else if let (Some(named), false) = (named, webhook_reported) {
                 let webhook = rule.check.actual.is_null()
                     && no_vcs_claims(claims)
@@ -247,6 +249,65 @@ pub fn diagnose(
         }
     }
     out
+}
+
+/// A bound value that is one string joining several values with commas (`"refs/heads/main,refs/heads/dev"`),
+/// one of which the token's value is: vault compares the whole string (only terraform-provider-vault splits a
+/// value at commas, before sending it, unless `disable_bound_claims_parsing` is set).
+fn comma_joined(
+    role: &Map<String, Value>,
+    claim: &str,
+    expected: &Value,
+    actual: &Value,
+    kind: &str,
+) -> Option<Finding> {
+    let values: Vec<&str> = match actual {
+        Value::String(a) => vec![a.as_str()],
+        Value::Array(list) => list.iter().filter_map(Value::as_str).collect(),
+        _ => return None,
+    };
+    let listed: Vec<&str> = match expected {
+        Value::String(e) => vec![e.as_str()],
+        Value::Array(list) => list.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
+    };
+    let joined = listed.into_iter().find(|e| {
+        e.contains(',')
+            && e.split(',').map(str::trim).any(|part| {
+                values.iter().any(|v| {
+                    if kind == "glob" {
+                        super::glob::glob_match(part, v)
+                    } else {
+                        part == *v
+                    }
+                })
+            })
+    })?;
+    let parts: Vec<Value> = joined
+        .split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(Value::from)
+        .collect();
+    let list = Value::Array(parts).to_string();
+    let fix = if role
+        .get("disable_bound_claims_parsing")
+        .and_then(Value::as_bool)
+        == Some(true)
+    {
+        format!("remove `disable_bound_claims_parsing = true`: terraform then sends `{joined}` as the list `{list}`")
+    } else {
+        format!("bind a list instead of one string: `\"{claim}\": {list}` (a list admits any of its values)")
+    };
+    Some(
+        Finding::new(
+            "vault-bound-claim-comma",
+            Severity::Error,
+            Area::Policy,
+            format!("bound claim `{claim}` holds the one string `{joined}`: vault compares it whole and does not split it at commas, so the token's `{}` never matches it", values.join("`, `")),
+        )
+        .with_fix(fix),
+    )
 }
 
 /// What a vcs claim key pins (`branch` or `repository`), for the literal name or its escaped pointer.

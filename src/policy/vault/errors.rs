@@ -15,6 +15,9 @@
 //! | `vault-error-role-not-found` | `role "X" could not be found` |
 //! | `vault-error-signature` | `error validating signature` / `error verifying token` |
 //! | `vault-error-algorithm` | `token signed with unexpected algorithm` / `id token signed with unsupported algorithm` |
+//! | `vault-error-login-permission-denied` | `permission denied` answering `auth/<mount>/login`: no auth method at that path (or namespace) |
+//! | `vault-error-permission-denied` | `permission denied` on another path: the login passed, the role's policies do not grant it |
+//! | `vault-error-missing-role` | `missing role`: no `role` in the login and no `default_role` |
 
 use serde_json::{Map, Value};
 
@@ -170,6 +173,42 @@ pub fn explain_error_text(text: &str, claims: Option<&Map<String, Value>>) -> Ve
             "point `oidc_discovery_url` (or `jwks_url`) at the token's issuer; on CircleCI server check the key has `alg` and `kid`",
         );
     }
+    // Vault's ACL answer (`Code: 403. Errors: * permission denied`, or `{"errors":["permission denied"]}`). At
+    // a login path the request never reached a JWT role: nothing is mounted there in this namespace
+    // (hashicorp/vault-action#507); elsewhere the login passed and the token's policies lack the path.
+    let vault_403 = text.contains("Code: 403")
+        || text.contains("* permission denied")
+        || text.contains("[\"permission denied\"]")
+        || text.contains("[\"1 error occurred:");
+    if text.contains("permission denied") && vault_403 {
+        if text.contains("/login") {
+            add(
+                "vault-error-login-permission-denied",
+                "vault: the login request was refused before any JWT role was read: no auth method is mounted at that `auth/<mount>/login` path in this namespace".into(),
+                "check the mount path with `vault auth list` (CircleCI setups often mount it at `auth/circleci`, not `auth/jwt`) and the namespace (`VAULT_NAMESPACE`, `admin` on HCP Vault)",
+            );
+        } else if text.contains("URL: ") || text.contains("/v1/") || text.contains("Error ") {
+            add(
+                "vault-error-permission-denied",
+                "vault: the token vault issued does not grant this path: the login passed, and the role's `token_policies` do not allow the request".into(),
+                "add the path to a policy in the role's `token_policies` (`vault token capabilities <path>` with the job's vault token shows what it may do); the JWT role itself accepted the job",
+            );
+        } else {
+            // The bare API body names no path: either case.
+            add(
+                "vault-error-permission-denied",
+                "vault: `permission denied`: at `auth/<mount>/login` it means no auth method is mounted at that path in this namespace; on any other path, the login passed and the role's `token_policies` do not allow the request".into(),
+                "for a login, check the mount path with `vault auth list` and the namespace (`VAULT_NAMESPACE`); otherwise add the path to a policy in the role's `token_policies`",
+            );
+        }
+    }
+    if text.contains("* missing role") || text.contains("[\"missing role\"]") {
+        add(
+            "vault-error-missing-role",
+            "vault: the login named no role and the auth config has no `default_role`".into(),
+            "pass the role: `vault write auth/<mount>/login role=<name> jwt=$CIRCLE_OIDC_TOKEN_V2`",
+        );
+    }
     out
 }
 
@@ -268,6 +307,39 @@ mod tests {
             );
         }
         assert!(explain_error_text("AccessDenied", None).is_empty());
+    }
+
+    #[test]
+    fn permission_denied_is_told_apart_by_the_path() {
+        let codes = |t: &str| {
+            explain_error_text(t, None)
+                .into_iter()
+                .map(|f| f.code)
+                .collect::<Vec<_>>()
+        };
+        let login = "Error writing data to auth/jwt/login: Error making API request.\n\nURL: PUT https://vault.example.com:8200/v1/auth/jwt/login\nCode: 403. Errors:\n\n* permission denied";
+        assert_eq!(codes(login), ["vault-error-login-permission-denied"]);
+        let read = "Error reading secret/data/deploy: Error making API request.\n\nURL: GET https://vault.example.com:8200/v1/secret/data/deploy\nCode: 403. Errors:\n\n* 1 error occurred:\n\t* permission denied\n\n";
+        assert_eq!(codes(read), ["vault-error-permission-denied"]);
+        // The bare API body names no path: the message gives both readings.
+        let body = explain_error_text(r#"{"errors":["permission denied"]}"#, None);
+        assert_eq!(body[0].code, "vault-error-permission-denied");
+        assert!(
+            body[0]
+                .message
+                .contains("at `auth/<mount>/login` it means no auth method is mounted"),
+            "{}",
+            body[0].message
+        );
+        assert_eq!(
+            codes(r#"{"errors":["missing role"]}"#),
+            ["vault-error-missing-role"]
+        );
+        // Another platform's wording is not vault's.
+        assert!(
+            codes("Permission 'iam.serviceAccounts.getAccessToken' denied on resource").is_empty()
+        );
+        assert!(codes("bash: ./deploy.sh: Permission denied").is_empty());
     }
 
     #[test]

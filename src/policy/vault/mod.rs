@@ -21,6 +21,7 @@
 //! | `vault-star-in-string-bound-claim` | warning | a bound value contains `*` but `bound_claims_type` is `string` |
 //! | `vault-pointer-splits-claim-name` | warning | a bound claim key like `/oidc.circleci.com/project-id` is a JSON pointer into nested objects |
 //! | `vault-config-not-given` | info | no auth config pasted: `iss` was not checked |
+//! | `vault-role-not-given` | warning | only the auth config pasted: the role, which decides the rest, was not |
 //! | `vault-no-issuer-binding` | warning | the config has neither `bound_issuer` nor `oidc_discovery_url` |
 //! | `vault-bound-cidrs-not-checked` | info | the role binds client addresses, which cannot be checked offline |
 //! | `sub-expects-v1` | error | `bound_subject` is this job's V1 `sub` but the token is V2: use `$CIRCLE_OIDC_TOKEN` |
@@ -28,6 +29,7 @@
 //! | `custom-webhook-no-vcs` | error | `bound_subject` or a bound vcs claim pins a branch/repository; the token has no vcs part (custom webhook) |
 //! | `vcs-origin-fork` | error | a bound `oidc.circleci.com/vcs-origin` names a repository with the token's repository name under another owner (e.g. a fork's pull request) |
 //! | `vcs-ref-short-name` | error | `bound_subject` or a bound `oidc.circleci.com/vcs-ref` names a branch or tag without `refs/heads/`/`refs/tags/` |
+//! | `vault-bound-claim-comma` | error | a bound value is one string joining values with commas, one of them the token's: vault compares it whole |
 //! | `vault-bound-claim-type-mismatch` | error | a bound value is the token's value in another JSON type (`"false"` vs `false`) with `bound_claims_type=string` |
 //! | `vault-first-error` | info | the error Vault itself would return (it stops at the first failure) |
 //! | `vault-error-*` | error | a recognised Vault login error text, see [`errors`] |
@@ -231,6 +233,11 @@ fn evaluate_input(
         None if eval.verdict == Some(Verdict::Allow) => {
             eval.info.decided_by = Some("every rule of the role".into());
         }
+        None if input.role.is_none() && !any_unknown => {
+            eval.info.decided_by = Some(
+                "undecided: the auth config accepts the token's issuer; no role was pasted".into(),
+            );
+        }
         None => {}
     }
     eval.findings = findings;
@@ -253,12 +260,37 @@ fn several_roles(
         .into_iter()
         .map(|one| evaluate_input(one, text, claims, now, alg))
         .collect();
+    // The role that accepts the token; else one that may (its verdict is open, so the answer is too); else the
+    // nearest (fewest failing checks), whose failures are the likeliest cause, rather than the first.
     let allowing = results
         .iter()
         .position(|e| e.verdict == Some(Verdict::Allow));
-    let (pick, why) = match allowing {
-        Some(i) => (i, "the first that accepts this token"),
-        None => (0, "the first"),
+    let open = results.iter().position(|e| e.verdict.is_none());
+    let failing = |e: &Evaluation| {
+        e.checks
+            .iter()
+            .filter(|c| c.result == crate::report::Outcome::Fail)
+            .count()
+    };
+    let nearest = results
+        .iter()
+        .enumerate()
+        .min_by_key(|(i, e)| (failing(e), *i))
+        .map_or(0, |(i, _)| i);
+    let (pick, why) = match (allowing, open, claims) {
+        (Some(i), _, _) => (i, "the first that accepts this token".to_string()),
+        (None, _, None) => (0, "the first".to_string()),
+        (None, Some(i), Some(_)) => (i, "the first whose verdict is open".to_string()),
+        (None, None, Some(_)) => {
+            let n = results.get(nearest).map_or(0, failing);
+            (
+                nearest,
+                format!(
+                    "the nearest: {n} failing check{}",
+                    if n == 1 { "" } else { "s" }
+                ),
+            )
+        }
     };
     let others: Vec<String> = names
         .iter()
@@ -337,6 +369,15 @@ fn lint(input: &input::VaultInput<'_>, spans: &dyn Locate) -> Vec<Finding> {
         }
     }
     let Some(role) = input.role.as_deref() else {
+        out.push(
+            Finding::new(
+                "vault-role-not-given",
+                Severity::Warning,
+                Area::Policy,
+                "only the auth config was pasted: it checks the issuer, but the role the job logs in with decides the rest (audiences, subject, bound claims)",
+            )
+            .with_fix("paste the role too: `{\"config\": <vault read -format=json auth/<mount>/config>, \"role\": <vault read -format=json auth/<mount>/role/<name>>}`"),
+        );
         return out;
     };
     let role_type = role.get("role_type").and_then(Value::as_str).unwrap_or("");
@@ -475,12 +516,19 @@ pub fn suggest(claims: &Map<String, Value>) -> Vec<Snippet> {
         "oidc.circleci.com/project-id".into(),
         Value::String(project.into()),
     );
-    if let Some(vcs_ref) = claim_str(claims, "oidc.circleci.com/vcs-ref") {
+    let vcs_ref = claim_str(claims, "oidc.circleci.com/vcs-ref");
+    if let Some(vcs_ref) = vcs_ref {
         bound.insert(
             "oidc.circleci.com/vcs-ref".into(),
             Value::String(vcs_ref.into()),
         );
     }
+    // Without vcs claims (a custom-webhook pipeline) the role pins the project only.
+    let pinned = if vcs_ref.is_some() {
+        "branch pinned; edit the glob to widen it"
+    } else {
+        "project pinned: this token has no `oidc.circleci.com/vcs-ref` to pin a branch with"
+    };
     let role = serde_json::json!({
         "role_type": "jwt",
         "user_claim": "sub",
@@ -498,7 +546,7 @@ pub fn suggest(claims: &Map<String, Value>) -> Vec<Snippet> {
             text: format!("vault write auth/jwt/config \\\n  oidc_discovery_url=\"{iss}\" \\\n  bound_issuer=\"{iss}\""),
         },
         Snippet {
-            title: "vault: a JWT role this token can log in to (branch pinned; edit the glob to widen it)".into(),
+            title: format!("vault: a JWT role this token can log in to ({pinned})"),
             language: "shell",
             text: format!("vault write auth/jwt/role/circleci - <<'EOF'\n{role_text}\nEOF"),
         },

@@ -90,6 +90,29 @@ fn suggestion_round_trips_to_allow() {
     assert_eq!(e.verdict, Some(Verdict::Allow), "{:#?}", e.checks);
 }
 
+/// A custom-webhook pipeline's token has no vcs claims: the suggested role pins no branch, and its title says so.
+#[test]
+fn suggestion_for_a_token_without_vcs_claims_says_project_pinned() {
+    let mut c = claims();
+    c.as_object_mut()
+        .unwrap()
+        .remove("oidc.circleci.com/vcs-ref");
+    let snippets = suggest(c.as_object().unwrap());
+    assert_eq!(
+        snippets[1].title,
+        "vault: a JWT role this token can log in to (project pinned: this token has no `oidc.circleci.com/vcs-ref` to pin a branch with)"
+    );
+    assert!(
+        !snippets[1].text.contains("vcs-ref"),
+        "{}",
+        snippets[1].text
+    );
+    assert_eq!(
+        suggest(claims().as_object().unwrap())[1].title,
+        "vault: a JWT role this token can log in to (branch pinned; edit the glob to widen it)"
+    );
+}
+
 /// hashicorp/vault-plugin-auth-jwt#295 (v0.20.3, backported as v0.17.3): with no `bound_audiences`, a
 /// non-empty `aud` string is rejected like a non-empty list; vault runs this after the token validator,
 /// so an expired token reports the expiry first.
@@ -486,6 +509,78 @@ fn roles_vault_refuses_to_write_and_number_text() {
     );
 }
 
+/// `vault read -format=json auth/jwt/config` alone: the issuer is checked, and the answer is open because no
+/// role was pasted (not because the configuration cannot be evaluated offline).
+#[test]
+fn the_config_alone_says_the_role_is_missing() {
+    let c = claims();
+    let config = json!({"request_id": "1", "lease_id": "", "lease_duration": 0, "renewable": false,
+        "data": {"bound_issuer": c["iss"], "oidc_discovery_url": c["iss"], "default_role": "circleci",
+            "jwt_supported_algs": [], "jwks_url": "", "oidc_client_id": ""}, "warnings": null});
+    let e = evaluate(&config, "", c.as_object(), NOW);
+    assert_eq!(e.verdict, None, "{:#?}", e.checks);
+    assert_eq!(
+        e.info.decided_by.as_deref(),
+        Some("undecided: the auth config accepts the token's issuer; no role was pasted")
+    );
+    let f = crate::policy::test_support::finding(&e, "vault-role-not-given");
+    assert_eq!(f.message, "only the auth config was pasted: it checks the issuer, but the role the job logs in with decides the rest (audiences, subject, bound claims)");
+}
+
+/// With several roles and none accepting, the nearest role (fewest failing checks) is evaluated, not the first:
+/// its failure is the likeliest cause. A role whose verdict is open leaves the answer open.
+#[test]
+fn several_roles_none_accepting_evaluates_the_nearest() {
+    let c = claims();
+    let role = |name: &str, project: &str, audiences: Value| {
+        json!({"type": "vault_jwt_auth_backend_role", "name": name, "values": {
+            "backend": "jwt", "role_name": name, "role_type": "jwt", "user_claim": "sub",
+            "bound_audiences": audiences, "bound_claims_type": "string",
+            "bound_claims": {"oidc.circleci.com/project-id": project}, "token_policies": ["deploy"]}})
+    };
+    let state = |roles: Vec<Value>| {
+        json!({"format_version": "1.0", "terraform_version": "1.9.5", "values": {"root_module": {
+            "resources": roles}}})
+        .to_string()
+    };
+    // The other project's role fails twice (audience, project); this project's role only on its audience.
+    let text = state(vec![
+        role("other", "99999999-9999-9999-9999-999999999999", Value::Null),
+        role("mine", "22222222-2222-2222-2222-222222222222", Value::Null),
+    ]);
+    let e = crate::policy::evaluate(&text, c.as_object(), NOW);
+    assert_eq!(e.verdict, Some(Verdict::Deny), "{:#?}", e.checks);
+    let several = crate::policy::test_support::finding(&e, "vault-several-roles");
+    assert_eq!(several.message, "the input holds 2 roles; claimcheck evaluated `mine` (the nearest: 1 failing check), not `other`");
+    let failing: Vec<_> = e
+        .checks
+        .iter()
+        .filter(|c| c.result == Outcome::Fail)
+        .map(|c| c.key.as_ref())
+        .collect();
+    assert_eq!(failing, ["bound_audiences"]);
+    // A plan whose role for this project gets its audiences only after apply may accept the token: the answer
+    // is open, not the other role's deny.
+    let change = |name: &str, project: &str, unknown: bool| {
+        let mut after = json!({"backend": "jwt", "role_name": name, "role_type": "jwt", "user_claim": "sub",
+            "bound_claims": {"oidc.circleci.com/project-id": project}, "token_policies": ["deploy"]});
+        if !unknown {
+            after["bound_audiences"] = json!([c["aud"]]);
+        }
+        json!({"address": format!("vault_jwt_auth_backend_role.{name}"), "mode": "managed",
+            "type": "vault_jwt_auth_backend_role", "name": name,
+            "change": {"actions": ["create"], "before": null, "after": after,
+                "after_unknown": if unknown { json!({"bound_audiences": true}) } else { json!({}) }}})
+    };
+    let plan = json!({"format_version": "1.2", "terraform_version": "1.9.5", "resource_changes": [
+        change("other", "99999999-9999-9999-9999-999999999999", false),
+        change("mine", "22222222-2222-2222-2222-222222222222", true)]});
+    let e = crate::policy::evaluate(&plan.to_string(), c.as_object(), NOW);
+    assert_eq!(e.verdict, None, "{:#?}", e.checks);
+    let several = crate::policy::test_support::finding(&e, "vault-several-roles");
+    assert_eq!(several.message, "the input holds 2 roles; claimcheck evaluated `mine` (the first whose verdict is open), not `other`");
+}
+
 /// Roles in Terraform state (`vault_jwt_auth_backend_role`), with the backend's config: each role read once,
 /// the one that accepts the token evaluated, the others named.
 #[test]
@@ -628,10 +723,43 @@ fn terraform_splits_bound_claims_at_commas_unless_told_not_to() {
         evaluate(&state(false), "", c.as_object(), NOW).verdict,
         Some(Verdict::Allow)
     );
+    let e = evaluate(&state(true), "", c.as_object(), NOW);
+    assert_eq!(e.verdict, Some(Verdict::Deny));
+    // The cause is named: one string holding the token's value among commas, and the fix for terraform.
+    let f = crate::policy::test_support::finding(&e, "vault-bound-claim-comma");
+    assert_eq!(f.message, "bound claim `oidc.circleci.com/vcs-ref` holds the one string `refs/heads/main,refs/heads/dev`: vault compares it whole and does not split it at commas, so the token's `refs/heads/main` never matches it");
+    assert_eq!(f.fix.as_deref(), Some("remove `disable_bound_claims_parsing = true`: terraform then sends `refs/heads/main,refs/heads/dev` as the list `[\"refs/heads/main\",\"refs/heads/dev\"]`"));
+}
+
+/// A role written through the API (or read back with `vault read`) keeps a comma-joined value as one string.
+#[test]
+fn a_comma_joined_bound_value_in_a_role_body_is_named() {
+    let c = claims();
+    let role = json!({"role_type": "jwt", "user_claim": "sub",
+        "bound_audiences": ["11111111-1111-1111-1111-111111111111"],
+        "bound_claims": {"oidc.circleci.com/vcs-ref": "refs/heads/main, refs/heads/dev"}});
+    let e = evaluate(&role, "", c.as_object(), NOW);
+    assert_eq!(e.verdict, Some(Verdict::Deny));
+    let f = crate::policy::test_support::finding(&e, "vault-bound-claim-comma");
     assert_eq!(
-        evaluate(&state(true), "", c.as_object(), NOW).verdict,
-        Some(Verdict::Deny)
+        f.fix.as_deref(),
+        Some("bind a list instead of one string: `\"oidc.circleci.com/vcs-ref\": [\"refs/heads/main\",\"refs/heads/dev\"]` (a list admits any of its values)")
     );
+    let row = e
+        .checks
+        .iter()
+        .find(|r| r.key == "bound_claims.oidc.circleci.com/vcs-ref")
+        .unwrap();
+    assert_eq!(row.fix, f.fix);
+    // A comma-joined value that holds no value of the token is an ordinary mismatch.
+    let role = json!({"role_type": "jwt", "user_claim": "sub",
+        "bound_audiences": ["11111111-1111-1111-1111-111111111111"],
+        "bound_claims": {"oidc.circleci.com/vcs-ref": "refs/heads/dev,refs/heads/qa"}});
+    let e = evaluate(&role, "", c.as_object(), NOW);
+    assert!(!e
+        .findings
+        .iter()
+        .any(|f| f.code == "vault-bound-claim-comma"));
 }
 
 /// A role is read with the auth backend mounted at its `backend`, not with whichever backend the state holds.
