@@ -788,11 +788,12 @@ fn unreadable(text: &str, e: json::JsonError) -> Evaluation {
         rule
     });
     let program = (!bicep && !table).then(|| program_source(t)).flatten();
+    let hcl_resource = hcl.then(|| hcl_platform(t)).flatten();
     let kind = match (table, bicep, &program) {
         (true, _, _) => Some(PolicyKind::Vault),
         (_, true, _) => Some(PolicyKind::Azure),
         (_, _, Some((_, program, _))) => program.or(kind),
-        _ => kind,
+        _ => hcl_resource.map(|(kind, _)| kind).or(kind),
     };
     let finding = if table {
         Finding::new(
@@ -825,7 +826,10 @@ fn unreadable(text: &str, e: json::JsonError) -> Evaluation {
             Area::Policy,
             "this looks like Terraform HCL, which claimcheck does not read",
         )
-        .with_fix("paste the rendered JSON instead: `terraform show -json`, or the role's `aws iam get-role` output")
+        .with_fix(hcl_resource.map_or(
+            "paste the rendered JSON instead: `terraform show -json`, or what the cloud's CLI prints for the deployed configuration (`aws iam get-role --role-name <name>` for a role)",
+            |(_, fix)| fix,
+        ))
     } else {
         Finding::new(
             "policy-json-syntax",
@@ -844,6 +848,26 @@ fn unreadable(text: &str, e: json::JsonError) -> Evaluation {
         ..PolicyInfo::default()
     };
     Evaluation::unusable(info, vec![finding])
+}
+
+/// The platform a Terraform HCL text configures, by the first resource type it names that claimcheck knows,
+/// and what to paste instead: the cloud CLI's JSON for the deployed configuration, or Terraform's rendered JSON.
+fn hcl_platform(t: &str) -> Option<(PolicyKind, &'static str)> {
+    const TYPES: [(&str, PolicyKind, &str); 7] = [
+        ("\"google_iam_workload_identity_pool_provider\"", PolicyKind::Gcp, "paste the provider as Google describes it instead: `gcloud iam workload-identity-pools providers describe <provider> --workload-identity-pool=<pool> --location=global --format=json`, or Terraform's rendered JSON (`terraform show -json`)"),
+        ("\"vault_jwt_auth_backend_role\"", PolicyKind::Vault, "paste the role as Vault reads it instead: `vault read -format=json auth/<mount>/role/<name>`, or Terraform's rendered JSON (`terraform show -json`)"),
+        ("\"azuread_application_federated_identity_credential\"", PolicyKind::Azure, "paste the credential as Entra stores it instead: `az ad app federated-credential list --id <app-id>`, or Terraform's rendered JSON (`terraform show -json`)"),
+        ("\"azurerm_federated_identity_credential\"", PolicyKind::Azure, "paste the credential as Azure stores it instead: `az identity federated-credential list --identity-name <identity> --resource-group <group>`, or Terraform's rendered JSON (`terraform show -json`)"),
+        ("\"aws_iam_role\"", PolicyKind::Aws, AWS_HCL_FIX),
+        ("\"aws_iam_policy_document\"", PolicyKind::Aws, AWS_HCL_FIX),
+        ("\"aws_iam_openid_connect_provider\"", PolicyKind::Aws, AWS_HCL_FIX),
+    ];
+    const AWS_HCL_FIX: &str = "paste the role's trust policy as IAM stores it instead: `aws iam get-role --role-name <name>`, or Terraform's rendered JSON (`terraform show -json`)";
+    TYPES
+        .iter()
+        .filter_map(|&(name, kind, fix)| t.find(name).map(|at| (at, kind, fix)))
+        .min_by_key(|&(at, _, _)| at)
+        .map(|(_, kind, fix)| (kind, fix))
 }
 
 /// How to fix a JSON syntax error at `at`: the usual cause, or what the text shows went wrong when it holds
@@ -1507,6 +1531,31 @@ mod tests {
         assert!(!super::is_plan_resource_line(
             "# the role will be created by CloudFormation"
         ));
+    }
+
+    #[test]
+    fn hcl_names_its_platform_and_what_to_paste_instead() {
+        for (text, kind, command) in [
+            ("resource \"google_iam_workload_identity_pool_provider\" \"circleci\" {\n  attribute_condition = \"true\"\n}\n", PolicyKind::Gcp, "gcloud iam workload-identity-pools providers describe"),
+            ("resource \"vault_jwt_auth_backend_role\" \"deploy\" {\n  role_name = \"deploy\"\n}\n", PolicyKind::Vault, "vault read -format=json auth/<mount>/role/<name>"),
+            ("resource \"azuread_application_federated_identity_credential\" \"circleci\" {\n  subject = \"x\"\n}\n", PolicyKind::Azure, "az ad app federated-credential list"),
+            ("resource \"azurerm_federated_identity_credential\" \"circleci\" {\n  subject = \"x\"\n}\n", PolicyKind::Azure, "az identity federated-credential list"),
+            ("# role\nresource \"aws_iam_role\" \"deploy\" {\n  name = \"deploy\"\n}\n", PolicyKind::Aws, "aws iam get-role"),
+        ] {
+            let e = evaluate(text, None, 0);
+            assert_eq!(e.findings[0].code, "policy-hcl-not-supported", "{text}");
+            assert_eq!(e.info.kind, Some(kind), "{text}");
+            let fix = e.findings[0].fix.as_deref().unwrap();
+            assert!(fix.contains(command) && fix.contains("terraform show -json"), "{fix}");
+        }
+        // A module or an unknown resource: no platform, the generic fix.
+        let e = evaluate("module \"oidc\" {\n  source = \"./oidc\"\n}\n", None, 0);
+        assert_eq!(e.info.kind, None);
+        assert!(e.findings[0]
+            .fix
+            .as_deref()
+            .unwrap()
+            .starts_with("paste the rendered JSON instead"));
     }
 
     #[test]
