@@ -156,7 +156,15 @@ fn decided_by_the_configuration(report: &Report, code: &str) -> bool {
         // credential was compared.
         | "azure-error-aadsts50166"
         | "azure-error-aadsts700016"
-        | "azure-error-aadsts700027" => false,
+        | "azure-error-aadsts700027"
+        // No tenant of that ID: no application, no credential was looked at.
+        | "azure-error-aadsts90002"
+        // The login never reached a role (no mount, or no role named), or it passed and a later step was
+        // refused (Vault's ACL, GCP's service account binding): nothing the configuration decides.
+        | "vault-error-login-permission-denied"
+        | "vault-error-permission-denied"
+        | "vault-error-missing-role"
+        | "gcp-error-impersonation-denied" => false,
         "vault-error-issuer" | "vault-error-discovery-issuer" => vault_config,
         _ => true,
     }
@@ -650,6 +658,51 @@ mod tests {
         assert_eq!(report.verdict, Some(Verdict::Allow));
         let codes: Vec<_> = report.findings.iter().map(|f| f.code).collect();
         assert!(codes.contains(&"azure-error-aadsts700016"), "{codes:?}");
+        assert!(
+            !codes.contains(&"error-text-contradicts-verdict"),
+            "{codes:?}"
+        );
+        // Errors from before the configuration is read (no tenant, no mount, no role named) or after it accepted
+        // the token (Vault's ACL, the service account's binding): no contradiction with an accepting one.
+        let v1 = example("v1-allow").unwrap();
+        let claims = crate::token::decode(v1.token).claims.unwrap();
+        let vault = serde_json::json!({
+            "role_type": "jwt", "user_claim": "sub", "bound_audiences": [claims["aud"]], "bound_subject": claims["sub"],
+        })
+        .to_string();
+        let gcp = serde_json::json!({
+            "name": "projects/1/locations/global/workloadIdentityPools/circleci/providers/circleci",
+            "oidc": {"issuerUri": claims["iss"], "allowedAudiences": [claims["aud"]]},
+            "attributeMapping": {"google.subject": "assertion.sub"},
+        })
+        .to_string();
+        for (policy, error_text, code) in [
+            (&vault, "Error writing data to auth/circleci/login: Error making API request.\n\nURL: PUT https://vault.example.com/v1/auth/circleci/login\nCode: 403. Errors:\n\n* permission denied", "vault-error-login-permission-denied"),
+            (&vault, "Error reading secret/data/deploy: Error making API request.\n\nURL: GET https://vault.example.com/v1/secret/data/deploy\nCode: 403. Errors:\n\n* permission denied", "vault-error-permission-denied"),
+            (&vault, "Error writing data to auth/jwt/login: Error making API request.\n\nCode: 400. Errors:\n\n* missing role", "vault-error-missing-role"),
+            (&gcp, "ERROR: (gcloud.auth.print-access-token) There was a problem refreshing your current auth tokens: ('Unable to acquire impersonated credentials', '{\n  \"error\": {\n    \"code\": 403,\n    \"message\": \"Permission \'iam.serviceAccounts.getAccessToken\' denied on resource (or it may not exist).\",\n    \"status\": \"PERMISSION_DENIED\"\n  }\n}\n')", "gcp-error-impersonation-denied"),
+        ] {
+            let report = analyze(&Input {
+                token: v1.token,
+                policy,
+                error_text,
+                now: v1.at,
+                ..Input::default()
+            });
+            let codes: Vec<_> = report.findings.iter().map(|f| f.code).collect();
+            assert_eq!(report.verdict, Some(Verdict::Allow), "{code}: {codes:?}");
+            assert!(codes.contains(&code), "{code}: {codes:?}");
+            assert!(!codes.contains(&"error-text-contradicts-verdict"), "{code}: {codes:?}");
+        }
+        let report = analyze(&Input {
+            token: azure.token,
+            policy: &credential,
+            error_text: "AADSTS90002: Tenant '0000aaaa-11bb-cccc-dd22-eeeeee333333' not found. Check to make sure you have the correct tenant ID.",
+            now: azure.at,
+            ..Input::default()
+        });
+        let codes: Vec<_> = report.findings.iter().map(|f| f.code).collect();
+        assert!(codes.contains(&"azure-error-aadsts90002"), "{codes:?}");
         assert!(
             !codes.contains(&"error-text-contradicts-verdict"),
             "{codes:?}"
