@@ -245,7 +245,8 @@ fn evaluate_input(
 }
 
 /// Several roles (in Terraform state, say): the login names one, so the first that accepts the token is
-/// evaluated, else the first; `vault-several-roles` names the others.
+/// evaluated, else one whose answer is open, else the nearest (fewest failing checks); `vault-several-roles`
+/// names the others.
 fn several_roles(
     all: Vec<input::VaultInput<'_>>,
     doc: &Value,
