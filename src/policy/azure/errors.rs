@@ -170,7 +170,7 @@ pub fn explain_error_text(text: &str, claims: Option<&Map<String, Value>>) -> Ve
                 Area::StsError,
                 "entra: the client assertion is not within its valid time range (the token expired or is not yet valid)",
             )
-            .with_fix("request the CircleCI token right before `az login`; it lives 1 hour"),
+            .with_fix("request the CircleCI token right before `az login`; it lives 1 hour by default"),
         );
     }
     // "InvalidTenantName - The tenant name wasn't found in the data store": `Tenant '<id>' not found.`

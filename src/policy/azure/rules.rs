@@ -389,7 +389,7 @@ pub fn times(claims: &Map<String, Value>, now: i64) -> Vec<Check> {
     let at = crate::time::format_iso;
     let skew = "whether entra allows any clock skew is not documented (unconfirmed)";
     let error = "`AADSTS700024: Client assertion is not within its valid time range.`";
-    let fresh = "mint a fresh token: CircleCI tokens live one hour, so run `az login --federated-token` soon after the \
+    let fresh = "mint a fresh token: CircleCI cloud tokens live one hour by default, so run `az login --federated-token` soon after the \
                  job starts, or mint one just before it with `circleci run oidc get`.";
     let (result, explanation, fix) = match number(claims, "exp") {
         None => (

@@ -181,7 +181,7 @@ fn token_time_range() {
         .fix
         .as_deref()
         .unwrap()
-        .starts_with("mint a fresh token: CircleCI tokens live one hour"));
+        .starts_with("mint a fresh token: CircleCI cloud tokens live one hour by default"));
     // The credential's own checks still pass and are all shown.
     assert!(e.checks[1..].iter().all(|c| c.result == Outcome::Pass));
 

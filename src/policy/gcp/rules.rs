@@ -228,7 +228,7 @@ pub fn audience(p: &Provider, claims: &Map<String, Value>) -> Check {
 pub const MAX_LIFETIME_SECS: i64 = 48 * 3600;
 
 const FRESH_TOKEN_FIX: &str =
-    "mint a fresh token: CircleCI tokens live one hour, so exchange the token soon after the job \
+    "mint a fresh token: CircleCI cloud tokens live one hour by default, so exchange the token soon after the job \
      starts, or mint one just before the exchange with `circleci run oidc get`.";
 
 /// The time checks Google's STS makes on an OIDC subject token before the mapping: `exp` (mandatory, in the
@@ -264,7 +264,7 @@ pub fn times(claims: &Map<String, Value>, now: i64) -> Vec<Check> {
                 "the token lives {} (`exp` - `iat`); google's STS requires `exp` less than 48 hours after `iat`.",
                 crate::time::format_duration(exp.saturating_sub(iat))
             ),
-            Some("mint a token with a shorter lifetime (CircleCI cloud tokens live one hour; on server, lower `token_max_ttl`).".into()),
+            Some("mint a token with a shorter lifetime (CircleCI cloud tokens live one hour by default; on server, lower `token_max_ttl`).".into()),
         ),
         (Some(exp), _) => (
             Outcome::Pass,

@@ -180,7 +180,7 @@ fn token_times_are_checked() {
     assert!(exp
         .fix
         .unwrap()
-        .starts_with("mint a fresh token: CircleCI tokens live one hour"));
+        .starts_with("mint a fresh token: CircleCI cloud tokens live one hour by default"));
     assert_eq!(exp.expected, json!("later than 2025-11-24T16:59:00Z"));
     assert_eq!(exp.actual, json!(NOW + 3540));
 

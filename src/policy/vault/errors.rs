@@ -131,7 +131,7 @@ pub fn explain_error_text(text: &str, claims: Option<&Map<String, Value>>) -> Ve
         add(
             "vault-error-expired",
             "vault: the token expired (vault allows 60 s of clock skew by default)".into(),
-            "mint the token right before logging in: CircleCI tokens live 1 hour",
+            "mint the token right before logging in: CircleCI cloud tokens live 1 hour by default",
         );
     }
     if text.contains("role with oidc role_type is not allowed") {

@@ -818,7 +818,7 @@ fn times(ctx: &mut Ctx<'_>, role: &Map<String, Value>, now: i64) {
         Value::from(exp),
         if exp_pass { Outcome::Pass } else { Outcome::Fail },
         explanation,
-        (!exp_pass).then(|| "mint a fresh token just before `vault write auth/jwt/login` (CircleCI tokens live 1 hour).".to_string()),
+        (!exp_pass).then(|| "mint a fresh token just before `vault write auth/jwt/login` (CircleCI cloud tokens live 1 hour by default).".to_string()),
         Some("error validating token: invalid expiration time (exp) claim: token is expired".into()),
     );
     let nbf_pass = now.saturating_add(skew) >= nbf;
