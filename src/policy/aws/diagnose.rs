@@ -948,9 +948,17 @@ pub fn short_ref_finding(value: &str, full: &str, names: &str) -> Finding {
 fn fork_of(c: &Condition, token: &SubParts) -> Option<(String, String)> {
     let (origin, _) = token.vcs.as_ref()?;
     c.values.iter().find_map(|v| {
-        let expected = named_origin(v)?;
+        let expected = named_origin(v).or_else(|| origin_before_any_ref(v))?;
         forked_from(expected, origin).then(|| (expected.to_string(), origin.to_string()))
     })
+}
+
+/// The repository a `sub` pattern names when it ends with it and a wildcard instead of `/vcs-ref/...`
+/// (`.../vcs-origin/github.com/acme/widgets/*`: any branch of that repository).
+fn origin_before_any_ref(sub: &str) -> Option<&str> {
+    let (_, rest) = sub.split_once("/vcs-origin/")?;
+    let origin = rest.strip_suffix("/*")?;
+    (origin.split('/').count() >= 3).then_some(origin)
 }
 
 /// The repository a V2 `sub` (or a pattern of one) names: the text between `/vcs-origin/` and `/vcs-ref/`.
