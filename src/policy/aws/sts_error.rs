@@ -8,6 +8,14 @@
 //! | `sts-verification-key` | error | `Couldn't retrieve verification key from your identity provider` |
 //! | `sts-token-expired` | error | `ExpiredTokenException` / `Token expired` |
 //! | `sts-missing-aud` | error | `Missing a required claim: aud` |
+//! | `sts-role-arn-invalid` | warning | `Request ARN is invalid`, or a `roleArn` the request validation refused |
+//! | `sts-role-session-name` | warning | a `roleSessionName` STS refused (a character outside `[\w+=,.@-]`, or over 64) |
+//! | `sts-duration-too-long` | warning | `DurationSeconds exceeds the MaxSessionDuration set for this role` |
+//! | `sts-empty-token` | warning | the job sent no token (`Invalid length for parameter WebIdentityToken, value: 0`) |
+//! | `sts-token-not-jwt` | warning | `The ID Token provided is not a valid JWT`: what was sent is not a token |
+//!
+//! The warnings are requests STS refused before it read the role's trust policy: they do not contradict a
+//! policy that accepts the token.
 
 use crate::circleci::catalogue::unix_seconds;
 use serde_json::{Map, Value};
@@ -35,6 +43,19 @@ fn text_claim(claims: Option<&Map<String, Value>>, name: &str) -> Option<String>
 
 fn found(code: &'static str, message: String, fix: String) -> Finding {
     Finding::new(code, Severity::Error, Area::StsError, message).with_fix(fix)
+}
+
+/// A request STS (or the aws cli) refused before the trust policy was read.
+fn refused(code: &'static str, message: String, fix: String) -> Finding {
+    Finding::new(code, Severity::Warning, Area::StsError, message).with_fix(fix)
+}
+
+/// The value a validation error quotes for `field`: `Value 'x' at 'field' failed to satisfy constraint`.
+fn quoted_value<'a>(text: &'a str, field: &str) -> Option<&'a str> {
+    let lower = text.to_ascii_lowercase();
+    let end = lower.find(&format!("' at '{field}'"))?;
+    let start = lower.get(..end)?.rfind("value '")? + "value '".len();
+    text.get(start..end).filter(|v| v.chars().count() <= 200)
 }
 
 /// The URL after "provider found in your account for ", up to whitespace or a quote.
@@ -113,6 +134,51 @@ pub fn explain(text: &str, claims: Option<&Map<String, Value>>) -> Vec<Finding> 
             "assume the role early in the job, or mint a fresh token with `circleci run oidc get` right before the AWS call".into(),
         ));
     }
+    if lower.contains("request arn is invalid")
+        || (lower.contains("'rolearn'") && lower.contains("failed to satisfy constraint"))
+        || lower.contains("invalid length for parameter rolearn")
+    {
+        out.push(refused(
+            "sts-role-arn-invalid",
+            "STS refused the role ARN the job sent (`Request ARN is invalid`) before reading any trust policy: it was empty, or not `arn:aws:iam::<12-digit account ID>:role/<name>` (an environment variable not set in the job, or not expanded)".into(),
+            "check the value the job passes as the role ARN (the aws-cli orb's `role_arn`, `--role-arn`): print it in the job and set the variable it comes from in the job's context or project".into(),
+        ));
+    }
+    if lower.contains("rolesessionname") {
+        let value = quoted_value(text, "rolesessionname")
+            .map(|v| format!(" (`{v}`)"))
+            .unwrap_or_default();
+        out.push(refused(
+            "sts-role-session-name",
+            format!("STS refused the role session name{value} before reading any trust policy: it must be 2 to 64 characters of letters, digits and `_+=,.@-` only (a branch name with `/`, or a long one, is a classic cause)"),
+            "pass a session name built from allowed characters, e.g. `circleci-${CIRCLE_BUILD_NUM}` (the aws-cli orb's `role_session_name`, `--role-session-name`)".into(),
+        ));
+    }
+    if lower.contains("durationseconds")
+        && (lower.contains("maxsessionduration") || lower.contains("failed to satisfy constraint"))
+    {
+        out.push(refused(
+            "sts-duration-too-long",
+            "STS refused the requested session duration before reading any trust policy: it is longer than the role's maximum session duration (1 hour unless raised; at most 12 hours)".into(),
+            "ask for at most the role's maximum (the aws-cli orb's `session_duration`, `--duration-seconds`; 3600 by default), or raise it: `aws iam update-role --role-name <name> --max-session-duration <seconds>`".into(),
+        ));
+    }
+    if lower.contains("invalid length for parameter webidentitytoken")
+        || lower.contains("oidc token cannot be found")
+    {
+        out.push(refused(
+            "sts-empty-token",
+            "the job sent no token: the variable it read ($CIRCLE_OIDC_TOKEN_V2 or $CIRCLE_OIDC_TOKEN) was empty, so no trust policy was read".into(),
+            "check the variable is set in the job (`[ -n \"$CIRCLE_OIDC_TOKEN_V2\" ]`); CircleCI server issues tokens from 4.4 on; inside a job, `circleci run oidc get --claims '{\"aud\":\"<org ID>\"}'` mints one".into(),
+        ));
+    }
+    if lower.contains("not a valid jwt") {
+        out.push(refused(
+            "sts-token-not-jwt",
+            "STS could not read what the job sent as a JWT (`not a valid JWT`), so no trust policy was read: it was cut, quoted, prefixed (`Bearer `), or another variable's value".into(),
+            "pass the variable's value as it is: `--web-identity-token \"$CIRCLE_OIDC_TOKEN_V2\"`, and paste that same value here as the token".into(),
+        ));
+    }
     if lower.contains("missing a required claim: aud") {
         out.push(found("sts-missing-aud", "STS requires an `aud` claim and the token has none".into(), "send the token as CircleCI issued it: `$CIRCLE_OIDC_TOKEN`, `$CIRCLE_OIDC_TOKEN_V2` and `circleci run oidc get` all set `aud` (the org ID, unless `--claims` names another)".into()));
     }
@@ -141,6 +207,20 @@ mod tests {
             vec!["sts-missing-aud"]
         );
         assert!(codes("everything is fine", None).is_empty());
+    }
+
+    #[test]
+    fn recognises_requests_refused_before_the_policy() {
+        assert_eq!(codes("An error occurred (ValidationError) when calling the AssumeRoleWithWebIdentity operation: Request ARN is invalid", None), vec!["sts-role-arn-invalid"]);
+        assert_eq!(codes("Parameter validation failed:\nInvalid length for parameter RoleArn, value: 0, valid min length: 20", None), vec!["sts-role-arn-invalid"]);
+        let f = explain("An error occurred (ValidationError) when calling the AssumeRoleWithWebIdentity operation: 1 validation error detected: Value 'feature/login' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*", None);
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].code, "sts-role-session-name");
+        assert!(f[0].message.contains("(`feature/login`)"), "{}", f[0].message);
+        assert_eq!(f[0].severity, Severity::Warning);
+        assert_eq!(codes("An error occurred (ValidationError) when calling the AssumeRoleWithWebIdentity operation: The requested DurationSeconds exceeds the MaxSessionDuration set for this role.", None), vec!["sts-duration-too-long"]);
+        assert_eq!(codes("Parameter validation failed:\nInvalid length for parameter WebIdentityToken, value: 0, valid min length: 4\nFailed to assume role", None), vec!["sts-empty-token"]);
+        assert_eq!(codes("An error occurred (InvalidIdentityToken) when calling the AssumeRoleWithWebIdentity operation: The ID Token provided is not a valid JWT. (You may see this error if you sent an Access Token)", None), vec!["sts-token-not-jwt"]);
     }
 
     #[test]
