@@ -16,6 +16,7 @@
 //! | `aud-not-org-id` | warning | the token's `aud` is not its org ID (custom audience) |
 //! | `project-id-as-org-id` | error | the project ID written where the org ID belongs |
 //! | `condition-key-other-issuer` | error | a condition key names another issuer than the token's |
+//! | `condition-key-other-principal` | error/info | a key for another provider the statement also trusts: missing for this token (error when that fails the Allow) |
 //! | `principal-other-issuer` | error | the `Federated` ARN names another issuer than the token's |
 //! | `principal-account-invalid` | error | the `Federated` ARN names the token's provider in no real account (`*`, `<ACCOUNT_ID>`, not 12 digits) |
 //! | `principal-not-federated` | error | only `AWS`/`Service` principals: they never match a web identity (when no statement can) |
@@ -351,6 +352,42 @@ pub fn diagnose(
                         at(),
                     ));
                     fix.get_or_insert(sugg);
+                }
+                Missing::OtherProvider {
+                    provider: other,
+                    claim: name,
+                } if !other.eq_ignore_ascii_case(&provider)
+                    && st.principal.as_ref().is_some_and(|p| {
+                        let trusts = |pv: &str| {
+                            p.entries.iter().any(|e| {
+                                e.kind == "Federated" && arn_provider(e.value) == Some(pv)
+                            })
+                        };
+                        !p.negated && trusts(other) && trusts(&provider)
+                    }) =>
+                {
+                    // A statement trusting several providers (two orgs, GitHub and CircleCI) with each one's keys
+                    // under one operator: the other provider's key is not a typo for this token's.
+                    let blocks = allow && ce.outcome == Outcome::Fail;
+                    let f = if blocks {
+                        format!("give each provider its own statement, with only its own keys (here `{provider}:{name}`), or write the operator with `IfExists` (`{}IfExists`) so another provider's key is skipped when missing", op.base.name())
+                    } else {
+                        "nothing to change for this token; one statement per provider, each with its own keys, reads more clearly".to_string()
+                    };
+                    out.push(finding(
+                        "condition-key-other-principal",
+                        if blocks { Severity::Error } else { Severity::Info },
+                        format!(
+                            "{label} trusts several providers, and the key `{}` is for `{other}`, another of them: STS sets only the keys of the provider that issued the token (`{provider}`), so for this token the key is missing{}",
+                            c.key,
+                            if blocks { format!(" and `{}` is false: this statement can never allow this token", c.operator) } else { format!(", which `{}` lets pass", c.operator) }
+                        ),
+                        f.clone(),
+                        at(),
+                    ));
+                    if blocks {
+                        fix.get_or_insert(f);
+                    }
                 }
                 Missing::OtherProvider {
                     provider: other,
