@@ -555,6 +555,11 @@ pub fn diagnose(
                 fix = Some(f);
             }
         }
+        if fix.is_none() && claim == "sub" && allow && ce.outcome == Outcome::Fail {
+            if let (Some(s), Some(Value::String(actual))) = (sub.as_ref(), claims.get("sub")) {
+                fix = other_ref(c, op.base, s, actual, &label);
+            }
+        }
         if fix.is_none() && op.base == Base::StringLike {
             // A prefix written without its wildcard: `StringLike` still matches the whole value.
             if let Some((v, actual)) = actual.as_ref().and_then(|a| {
@@ -944,6 +949,42 @@ fn other_project(c: &Condition, base: Base, token: &SubParts, label: &Label<'_>)
     Some(format!(
         "this token is from project `{}`, and the `sub` condition in {label} allows only project {listed}: if this project should assume the role, add `org/{}/project/{}/user/*` to `{}`",
         token.project, token.org, token.project, c.key
+    ))
+}
+
+/// The fix when a V2 `sub` value would match the token but for its branch or tag (written without wildcards):
+/// the job ran on a ref the condition does not list.
+fn other_ref(
+    c: &Condition,
+    base: Base,
+    token: &SubParts,
+    actual: &str,
+    label: &Label<'_>,
+) -> Option<String> {
+    let (_, token_ref) = token.vcs?;
+    let mut listed: Vec<&str> = Vec::new();
+    let mut with_token_ref = None;
+    for v in &c.values {
+        let Some((head, vref)) = v.split_once("/vcs-ref/") else {
+            continue;
+        };
+        let candidate = format!("{head}/vcs-ref/{token_ref}");
+        if has_glob_char(vref) || !value_matches(base, &candidate, actual, false) {
+            continue;
+        }
+        if !listed.contains(&vref) {
+            listed.push(vref);
+        }
+        with_token_ref.get_or_insert(candidate);
+    }
+    let listed = listed
+        .iter()
+        .map(|r| format!("`{r}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    Some(format!(
+        "this token is from `{token_ref}`, and the `sub` condition in {label} allows only {listed}: run the job from that ref, or if `{token_ref}` should assume the role, add `{}` to `{}`",
+        with_token_ref?, c.key
     ))
 }
 
