@@ -925,17 +925,22 @@ fn aud_mismatch(
 fn other_project(c: &Condition, base: Base, token: &SubParts, label: &Label<'_>) -> Option<String> {
     let mut listed: Vec<&str> = Vec::new();
     for v in &c.values {
-        let Some(p) = SubParts::parse(v) else {
+        // `org/<org>/project/<project>/user/*`, or CDK constructs' `org/<org>/project/<project>/*`.
+        let Some((org, rest)) = v
+            .strip_prefix("org/")
+            .and_then(|r| r.split_once("/project/"))
+        else {
             continue;
         };
-        if !value_matches(base, p.org, token.org, false) {
+        let project = rest.split_once('/').map_or(rest, |(p, _)| p);
+        if !value_matches(base, org, token.org, false) {
             continue;
         }
-        if has_glob_char(p.project) || p.project == token.project {
+        if has_glob_char(project) || project == token.project {
             return None;
         }
-        if !listed.contains(&p.project) {
-            listed.push(p.project);
+        if !listed.contains(&project) {
+            listed.push(project);
         }
     }
     if listed.is_empty() {
