@@ -317,7 +317,16 @@ pub fn diagnose(
             }
         }
         if ce.outcome == Outcome::Unknown {
-            out.push(finding("condition-not-evaluated", Severity::Warning, format!("`{}` under `{}` in {label} cannot be evaluated offline, so the verdict may stay open", c.key, c.operator), String::new(), at()));
+            let values = c
+                .values
+                .iter()
+                .take(4)
+                .map(|v| format!("`{v}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let f = format!("check it where the job runs: {label} matches only if `{}` satisfies `{}` ({values}) in the real request; every other condition has its own row", c.key, c.operator);
+            out.push(finding("condition-not-evaluated", Severity::Warning, format!("`{}` under `{}` in {label} cannot be evaluated offline, so the verdict may stay open", c.key, c.operator), f.clone(), at()));
+            fix.get_or_insert(f);
         }
         if op.base == Base::StringEquals
             && c.values.iter().any(|v| v.contains('*') || v.contains('?'))
