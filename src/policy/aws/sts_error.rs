@@ -12,6 +12,7 @@
 //! | `sts-role-session-name` | warning | a `roleSessionName` STS refused (a character outside `[\w+=,.@-]`, or over 64) |
 //! | `sts-duration-too-long` | warning | `DurationSeconds exceeds the MaxSessionDuration set for this role` |
 //! | `sts-empty-token` | warning | the job sent no token (`Invalid length for parameter WebIdentityToken, value: 0`) |
+//! | `sts-thumbprint` | warning | `OpenIDConnect provider's HTTPS certificate doesn't match configured thumbprint` |
 //! | `sts-token-not-jwt` | warning | `The ID Token provided is not a valid JWT`: what was sent is not a token |
 //!
 //! The warnings are requests STS refused before it read the role's trust policy: they do not contradict a
@@ -172,6 +173,15 @@ pub fn explain(text: &str, claims: Option<&Map<String, Value>>) -> Vec<Finding> 
             "check the variable is set in the job (`[ -n \"$CIRCLE_OIDC_TOKEN_V2\" ]`); CircleCI server issues tokens from 4.4 on; inside a job, `circleci run oidc get --claims '{\"aud\":\"<org ID>\"}'` mints one".into(),
         ));
     }
+    if lower.contains("doesn't match configured thumbprint")
+        || lower.contains("does not match configured thumbprint")
+    {
+        out.push(refused(
+            "sts-thumbprint",
+            format!("STS did not trust the issuer's HTTPS certificate{}: it is not among the OIDC provider's thumbprints (AWS checks them only for issuers whose certificate no well-known CA signs, such as a CircleCI server host), so no trust policy was read", iss.as_ref().map(|i| format!(" (`{i}`)")).unwrap_or_default()),
+            "add the certificate's thumbprint to the provider: `aws iam update-open-id-connect-provider-thumbprint --open-id-connect-provider-arn <arn> --thumbprint-list <thumbprint>` (the IAM console computes it when you recreate the provider)".into(),
+        ));
+    }
     if lower.contains("not a valid jwt") {
         out.push(refused(
             "sts-token-not-jwt",
@@ -221,6 +231,7 @@ mod tests {
         assert_eq!(codes("An error occurred (ValidationError) when calling the AssumeRoleWithWebIdentity operation: The requested DurationSeconds exceeds the MaxSessionDuration set for this role.", None), vec!["sts-duration-too-long"]);
         assert_eq!(codes("Parameter validation failed:\nInvalid length for parameter WebIdentityToken, value: 0, valid min length: 4\nFailed to assume role", None), vec!["sts-empty-token"]);
         assert_eq!(codes("An error occurred (InvalidIdentityToken) when calling the AssumeRoleWithWebIdentity operation: The ID Token provided is not a valid JWT. (You may see this error if you sent an Access Token)", None), vec!["sts-token-not-jwt"]);
+        assert_eq!(codes("An error occurred (InvalidIdentityToken) when calling the AssumeRoleWithWebIdentity operation: OpenIDConnect provider's HTTPS certificate doesn't match configured thumbprint", None), vec!["sts-thumbprint"]);
     }
 
     #[test]
