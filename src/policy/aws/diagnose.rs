@@ -596,14 +596,27 @@ pub fn diagnose(
         if fix.is_none() && claim == "sub" && positive {
             // The user segment names who triggered the pipeline: a value pinning another user refuses everyone
             // else's jobs (DOMAIN.md 5: "a plain credential pins one user").
+            // Also in a pattern (`.../user/<uuid>/*`): the value that would match with this job's user instead.
+            let token_sub = claims.get("sub").and_then(Value::as_str).unwrap_or_default();
             if let Some((v, other, mine)) = sub.as_ref().and_then(|mine| {
                 c.values.iter().find_map(|v| {
-                    let theirs = SubParts::parse(v)?;
-                    (theirs.org == mine.org
-                        && theirs.project == mine.project
-                        && theirs.user != mine.user
-                        && !theirs.user.contains(['*', '?']))
-                    .then_some((v, theirs.user, mine.user))
+                    if let Some(theirs) = SubParts::parse(v) {
+                        if theirs.org == mine.org
+                            && theirs.project == mine.project
+                            && theirs.user != mine.user
+                            && !theirs.user.contains(['*', '?'])
+                        {
+                            return Some((v, theirs.user, mine.user));
+                        }
+                    }
+                    let (head, tail) = v.split_once("/user/")?;
+                    let end = tail.find(['/', '*', '?']).unwrap_or(tail.len());
+                    let theirs = &tail[..end];
+                    let with_mine = format!("{head}/user/{}{}", mine.user, &tail[end..]);
+                    (!theirs.is_empty()
+                        && theirs != mine.user
+                        && value_matches(op.base, &with_mine, token_sub, false))
+                    .then_some((v, theirs, mine.user))
                 })
             }) {
                 let pattern = sub.as_ref().map_or_else(String::new, |s| {
