@@ -659,10 +659,28 @@ pub fn diagnose(
                 let ctx = Context::from_claims(&other, ctx.now);
                 super::eval::evaluate(policy, &ctx, &other).verdict == Some(Verdict::Allow)
             });
+        // A custom-webhook pipeline's token: no vcs part in `sub` and no vcs claims, so no other variable helps.
+        let webhook = !v2_allowed
+            && claims
+                .get("sub")
+                .and_then(Value::as_str)
+                .and_then(SubParts::parse)
+                .is_some_and(|p| p.vcs.is_none())
+            && !claims.contains_key("oidc.circleci.com/vcs-origin")
+            && !claims.contains_key("oidc.circleci.com/vcs-ref");
         for (st, se) in policy.statements.iter().zip(&ev.statements) {
             if st.effect == Some(Effect::Deny) && se.applies == Outcome::Pass {
+                let spares_vcs = st.conditions.iter().any(|c| {
+                    claim_of(c.key).eq_ignore_ascii_case("sub")
+                        && c.op.is_some_and(|op| op.base.negated())
+                        && c.values
+                            .iter()
+                            .any(|v| v.contains("/vcs-ref/") || v.contains("/vcs-origin/"))
+                });
                 let fix = if v2_allowed {
                     "this policy expects a V2 sub: use $CIRCLE_OIDC_TOKEN_V2 (the V1 `sub` has no branch for this Deny's patterns to spare; this job's V2 token is allowed)"
+                } else if webhook && spares_vcs {
+                    "this token has no vcs part (a pipeline triggered by a custom webhook), so a Deny that spares only some repositories or branches refuses all of them: give these pipelines a separate role (sparing their `sub` here would also spare V1 tokens, which look the same)"
                 } else {
                     "narrow the Deny's conditions, or fix what makes it match (see its checks)"
                 };
