@@ -13,6 +13,8 @@
 //! | `sts-duration-too-long` | warning | `DurationSeconds exceeds the MaxSessionDuration set for this role` |
 //! | `sts-empty-token` | warning | the job sent no token (`Invalid length for parameter WebIdentityToken, value: 0`) |
 //! | `sts-thumbprint` | warning | `OpenIDConnect provider's HTTPS certificate doesn't match configured thumbprint` |
+//! | `sts-role-permissions` | warning | `assumed-role/... is not authorized to perform: <action>`: the role was assumed; its permissions lack the action |
+//! | `sts-other-operation` | warning | an AWS error from another operation than `AssumeRoleWithWebIdentity` (a later call) |
 //! | `sts-token-not-jwt` | warning | `The ID Token provided is not a valid JWT`: what was sent is not a token |
 //!
 //! The warnings are requests STS refused before it read the role's trust policy: they do not contradict a
@@ -68,6 +70,18 @@ fn url_after<'a>(text: &'a str, marker: &str) -> Option<&'a str> {
         .find(|c: char| c.is_whitespace() || c == '"' || c == '\'')
         .unwrap_or(rest.len());
     rest.get(..end).map(|u| u.trim_end_matches(['.', ',']))
+}
+
+/// The word after `marker` (case-insensitive), up to whitespace, a quote or a closing bracket.
+fn word_after<'a>(text: &'a str, lower: &str, marker: &str) -> Option<&'a str> {
+    let i = lower.find(marker)? + marker.len();
+    let rest = text.get(i..)?.trim_start();
+    let end = rest
+        .find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | ')' | ','))
+        .unwrap_or(rest.len());
+    rest.get(..end)
+        .map(|w| w.trim_end_matches('.'))
+        .filter(|w| !w.is_empty() && w.chars().count() <= 200)
 }
 
 /// Explain every STS error found in `text`.
@@ -182,6 +196,32 @@ pub fn explain(text: &str, claims: Option<&Map<String, Value>>) -> Vec<Finding> 
             "add the certificate's thumbprint to the provider: `aws iam update-open-id-connect-provider-thumbprint --open-id-connect-provider-arn <arn> --thumbprint-list <thumbprint>` (the IAM console computes it when you recreate the provider)".into(),
         ));
     }
+    // An error of a call made with the credentials the job already had: the token exchange is done.
+    let session = word_after(text, &lower, "user: arn:aws:sts::")
+        .filter(|w| w.contains(":assumed-role/"))
+        .map(|w| format!("arn:aws:sts::{w}"));
+    if let (Some(session), true) = (&session, lower.contains("is not authorized to perform")) {
+        let action = word_after(text, &lower, "is not authorized to perform:");
+        let role = session
+            .split_once(":assumed-role/")
+            .and_then(|(_, r)| r.split('/').next())
+            .unwrap_or("<role>");
+        out.push(refused(
+            "sts-role-permissions",
+            format!("the error names the session `{session}`: the job did assume the role `{role}` (its trust policy accepted the token); it is the role's permissions that do not allow {}", action.map_or("the call".to_string(), |a| format!("`{a}`"))),
+            format!("add {} to a permissions policy attached to `{role}` (`aws iam put-role-policy`, or the role's managed policies); the trust policy needs no change", action.map_or("the action".to_string(), |a| format!("`{a}` (on the resource the error names)"))),
+        ));
+    } else if !lower.contains("assumerolewithwebidentity") {
+        if let Some(op) = word_after(text, &lower, "when calling the ")
+            .filter(|op| text.to_ascii_lowercase().contains(&format!("{} operation", op.to_ascii_lowercase())))
+        {
+            out.push(refused(
+                "sts-other-operation",
+                format!("the error comes from the `{op}` operation, not from `AssumeRoleWithWebIdentity`: the call ran with credentials the job already had, so the role's trust policy did not refuse it"),
+                "if the job assumed the role, give the role's permissions policy what the call needs; if the job also has static keys (`AWS_ACCESS_KEY_ID` in a context or project), check which credentials the call used (`aws sts get-caller-identity`)".into(),
+            ));
+        }
+    }
     if lower.contains("not a valid jwt") {
         out.push(refused(
             "sts-token-not-jwt",
@@ -232,6 +272,13 @@ mod tests {
         assert_eq!(codes("Parameter validation failed:\nInvalid length for parameter WebIdentityToken, value: 0, valid min length: 4\nFailed to assume role", None), vec!["sts-empty-token"]);
         assert_eq!(codes("An error occurred (InvalidIdentityToken) when calling the AssumeRoleWithWebIdentity operation: The ID Token provided is not a valid JWT. (You may see this error if you sent an Access Token)", None), vec!["sts-token-not-jwt"]);
         assert_eq!(codes("An error occurred (InvalidIdentityToken) when calling the AssumeRoleWithWebIdentity operation: OpenIDConnect provider's HTTPS certificate doesn't match configured thumbprint", None), vec!["sts-thumbprint"]);
+        let f = explain("An error occurred (AccessDeniedException) when calling the GetAuthorizationToken operation: User: arn:aws:sts::123456789012:assumed-role/circleci-deploy/circleci-1234 is not authorized to perform: ecr:GetAuthorizationToken on resource: * because no identity-based policy allows the ecr:GetAuthorizationToken action", None);
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].code, "sts-role-permissions");
+        assert!(f[0].message.contains("assume the role `circleci-deploy`"), "{}", f[0].message);
+        assert!(f[0].message.contains("do not allow `ecr:GetAuthorizationToken`"), "{}", f[0].message);
+        assert_eq!(codes("upload failed: ./app.zip to s3://b/app.zip An error occurred (AccessDenied) when calling the PutObject operation: Access Denied", None), vec!["sts-other-operation"]);
+        assert_eq!(codes("An error occurred (InvalidClientTokenId) when calling the GetCallerIdentity operation: The security token included in the request is invalid.", None), vec!["sts-other-operation"]);
     }
 
     #[test]
