@@ -215,10 +215,21 @@ pub fn explain(text: &str, claims: Option<&Map<String, Value>>) -> Vec<Finding> 
         if let Some(op) = word_after(text, &lower, "when calling the ")
             .filter(|op| text.to_ascii_lowercase().contains(&format!("{} operation", op.to_ascii_lowercase())))
         {
+            let (why, fix) = if lower.contains("security token included in the request is expired") {
+                (
+                    "the credentials it used had expired: the role session (1 hour unless the job asks for more) ended before the job did",
+                    "assume the role again right before the late AWS calls, or ask for a longer session (the aws-cli orb's `session_duration`, `--duration-seconds`) within the role's maximum session duration",
+                )
+            } else {
+                (
+                    "the call ran with credentials the job already had, so the role's trust policy did not refuse it",
+                    "if the job assumed the role, give the role's permissions policy what the call needs; if the job also has static keys (`AWS_ACCESS_KEY_ID` in a context or project), check which credentials the call used (`aws sts get-caller-identity`)",
+                )
+            };
             out.push(refused(
                 "sts-other-operation",
-                format!("the error comes from the `{op}` operation, not from `AssumeRoleWithWebIdentity`: the call ran with credentials the job already had, so the role's trust policy did not refuse it"),
-                "if the job assumed the role, give the role's permissions policy what the call needs; if the job also has static keys (`AWS_ACCESS_KEY_ID` in a context or project), check which credentials the call used (`aws sts get-caller-identity`)".into(),
+                format!("the error comes from the `{op}` operation, not from `AssumeRoleWithWebIdentity`: {why}"),
+                fix.into(),
             ));
         }
     }
@@ -279,6 +290,10 @@ mod tests {
         assert!(f[0].message.contains("do not allow `ecr:GetAuthorizationToken`"), "{}", f[0].message);
         assert_eq!(codes("upload failed: ./app.zip to s3://b/app.zip An error occurred (AccessDenied) when calling the PutObject operation: Access Denied", None), vec!["sts-other-operation"]);
         assert_eq!(codes("An error occurred (InvalidClientTokenId) when calling the GetCallerIdentity operation: The security token included in the request is invalid.", None), vec!["sts-other-operation"]);
+        let f = explain("An error occurred (ExpiredToken) when calling the DescribeStacks operation: The security token included in the request is expired", None);
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].code, "sts-other-operation");
+        assert!(f[0].message.contains("the role session"), "{}", f[0].message);
     }
 
     #[test]
