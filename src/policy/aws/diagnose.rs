@@ -840,7 +840,11 @@ fn not_exposed_fix<S: AsRef<str>>(
     let key = format!("{provider}:sub");
     match claim.to_ascii_lowercase().as_str() {
         "oidc.circleci.com/vcs-ref" => format!(
-            "pin the branch in the V2 `sub` instead: `StringLike` on `{key}` with `org/{org}/project/{project}/user/*/vcs-origin/*/vcs-ref/{}` (and use $CIRCLE_OIDC_TOKEN_V2)",
+            // The job's repository, not `*`: a fork's pull request from its own branch of that name would match.
+            "pin the branch in the V2 `sub` instead: `StringLike` on `{key}` with `org/{org}/project/{project}/user/*/vcs-origin/{}/vcs-ref/{}` (and use $CIRCLE_OIDC_TOKEN_V2)",
+            sub.and_then(|s| s.vcs.map(|(o, _)| o))
+                .or_else(|| str_claim(claims, "oidc.circleci.com/vcs-origin"))
+                .unwrap_or("*"),
             value.unwrap_or_else(|| "refs/heads/main".into())
         ),
         "oidc.circleci.com/vcs-origin" => format!(
