@@ -28,7 +28,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::policy::json::{self, pointer_push, Locate, Spans};
 use crate::report::{Area, Finding, Location, Severity};
@@ -446,6 +446,172 @@ pub fn unknown_until_apply(value: &Value) -> Vec<&str> {
         .map(|(address, _)| address.unwrap_or("aws_iam_role"))
         .take(8)
         .collect()
+}
+
+/// The document a Terraform JSON configuration's `"${data.aws_iam_policy_document.<name>.json}"` renders, built
+/// from that data source's blocks in the same configuration (`cdktf synth`'s `cdk.tf.json` writes trust policies
+/// this way) as terraform-provider-aws renders them: `effect` defaults to `Allow`, `principals` become
+/// `Principal` (`*`/`*` as `"*"`), and `condition` blocks with the same test and variable share their values.
+/// `None` when there is no such data source, or it merges other documents (`source_policy_documents`, ...).
+pub fn render_data_document(root: &Value, expr: &str) -> Option<Value> {
+    fn blocks(v: Option<&Value>) -> Option<Vec<&Map<String, Value>>> {
+        match v? {
+            Value::Array(items) => items.iter().map(Value::as_object).collect(),
+            Value::Object(m) => Some(vec![m]),
+            _ => None,
+        }
+    }
+    fn one_or_list(mut items: Vec<Value>) -> Value {
+        if items.len() == 1 {
+            items.swap_remove(0)
+        } else {
+            Value::Array(items)
+        }
+    }
+    fn list(v: &Value) -> Vec<Value> {
+        match v {
+            Value::Array(items) => items.clone(),
+            other => vec![other.clone()],
+        }
+    }
+    let name = expr
+        .trim()
+        .strip_prefix("${data.aws_iam_policy_document.")?
+        .strip_suffix('}')?;
+    let name = name
+        .strip_suffix(".json")
+        .or_else(|| name.strip_suffix(".minified_json"))?;
+    if name.is_empty()
+        || !name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    {
+        return None;
+    }
+    let block = root
+        .get("data")?
+        .get("aws_iam_policy_document")?
+        .get(name)?;
+    let block = match block {
+        Value::Array(items) if items.len() == 1 => &items[0],
+        other => other,
+    };
+    let m = block.as_object()?;
+    let merges = [
+        "source_policy_documents",
+        "override_policy_documents",
+        "source_json",
+        "override_json",
+        "dynamic",
+    ];
+    if merges
+        .iter()
+        .any(|k| m.get(*k).is_some_and(|v| !v.is_null()))
+    {
+        return None;
+    }
+    let mut statements = Vec::new();
+    for st in blocks(m.get("statement"))? {
+        let mut out = Map::new();
+        if let Some(sid) = st
+            .get("sid")
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+        {
+            out.insert("Sid".into(), Value::String(sid.into()));
+        }
+        let effect = st.get("effect").and_then(Value::as_str).unwrap_or("Allow");
+        out.insert("Effect".into(), Value::String(effect.into()));
+        for (from, to) in [
+            ("principals", "Principal"),
+            ("not_principals", "NotPrincipal"),
+        ] {
+            let Some(ps) = blocks(st.get(from)) else {
+                continue;
+            };
+            let mut by_type: Map<String, Value> = Map::new();
+            for p in ps {
+                let kind = p.get("type").and_then(Value::as_str).unwrap_or_default();
+                let ids = p.get("identifiers").map(list).unwrap_or_default();
+                if let Value::Array(all) = by_type
+                    .entry(kind.to_string())
+                    .or_insert_with(|| Value::Array(Vec::new()))
+                {
+                    all.extend(ids);
+                }
+            }
+            let everyone = by_type.len() == 1
+                && by_type
+                    .get("*")
+                    .is_some_and(|ids| ids.as_array().is_some_and(|a| a.iter().all(|i| i == "*")));
+            let principal = if everyone {
+                Value::String("*".into())
+            } else {
+                Value::Object(
+                    by_type
+                        .into_iter()
+                        .map(|(k, v)| (k, one_or_list(list(&v))))
+                        .collect(),
+                )
+            };
+            out.insert(to.into(), principal);
+        }
+        for (from, to) in [
+            ("actions", "Action"),
+            ("not_actions", "NotAction"),
+            ("resources", "Resource"),
+            ("not_resources", "NotResource"),
+        ] {
+            if let Some(v) = st.get(from).filter(|v| !v.is_null()) {
+                let items = list(v);
+                if !items.is_empty() {
+                    out.insert(to.into(), one_or_list(items));
+                }
+            }
+        }
+        if let Some(cs) = blocks(st.get("condition")) {
+            let mut by_test: Map<String, Value> = Map::new();
+            for c in cs {
+                let test = c.get("test").and_then(Value::as_str).unwrap_or_default();
+                let variable = c
+                    .get("variable")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default();
+                let values = c.get("values").map(list).unwrap_or_default();
+                if let Value::Object(keys) = by_test
+                    .entry(test.to_string())
+                    .or_insert_with(|| Value::Object(Map::new()))
+                {
+                    if let Value::Array(all) = keys
+                        .entry(variable.to_string())
+                        .or_insert_with(|| Value::Array(Vec::new()))
+                    {
+                        all.extend(values);
+                    }
+                }
+            }
+            for keys in by_test.values_mut() {
+                if let Value::Object(keys) = keys {
+                    for v in keys.values_mut() {
+                        *v = one_or_list(list(v));
+                    }
+                }
+            }
+            out.insert("Condition".into(), Value::Object(by_test));
+        }
+        statements.push(Value::Object(out));
+    }
+    let mut policy = Map::new();
+    let version = m
+        .get("version")
+        .and_then(Value::as_str)
+        .unwrap_or("2012-10-17");
+    policy.insert("Version".into(), Value::String(version.into()));
+    if let Some(id) = m.get("policy_id").and_then(Value::as_str) {
+        policy.insert("Id".into(), Value::String(id.into()));
+    }
+    policy.insert("Statement".into(), Value::Array(statements));
+    Some(Value::Object(policy))
 }
 
 fn is_policy(v: &Value) -> bool {
@@ -1005,5 +1171,47 @@ mod tests {
             "Terraform JSON (`assume_role_policy`, a JSON string)"
         );
         assert!(find(&serde_json::json!({"a": {"b": 1}})).is_none());
+    }
+
+    #[test]
+    fn renders_a_terraform_policy_document_as_the_provider_does() {
+        let root = serde_json::json!({"data": {"aws_iam_policy_document": {
+            "t": {"statement": {
+                "principals": [{"type": "Federated", "identifiers": ["arn:f"]}],
+                "actions": ["sts:AssumeRoleWithWebIdentity"],
+                "condition": [
+                    {"test": "StringLike", "variable": "k:sub", "values": ["a"]},
+                    {"test": "StringLike", "variable": "k:sub", "values": ["b"]}
+                ]
+            }},
+            "everyone": {"statement": [{"principals": [{"type": "*", "identifiers": ["*"]}], "actions": ["sts:AssumeRole"]}]},
+            "merged": {"source_policy_documents": ["{}"], "statement": []}
+        }}});
+        assert_eq!(
+            render_data_document(&root, "${data.aws_iam_policy_document.t.json}"),
+            Some(serde_json::json!({"Version": "2012-10-17", "Statement": [{
+                "Effect": "Allow",
+                "Principal": {"Federated": "arn:f"},
+                "Action": "sts:AssumeRoleWithWebIdentity",
+                "Condition": {"StringLike": {"k:sub": ["a", "b"]}}
+            }]}))
+        );
+        assert_eq!(
+            render_data_document(
+                &root,
+                "${data.aws_iam_policy_document.everyone.minified_json}"
+            )
+            .unwrap()["Statement"][0]["Principal"],
+            "*"
+        );
+        assert_eq!(
+            render_data_document(&root, "${data.aws_iam_policy_document.merged.json}"),
+            None
+        );
+        assert_eq!(
+            render_data_document(&root, "${data.aws_iam_policy_document.absent.json}"),
+            None
+        );
+        assert_eq!(render_data_document(&root, "${var.policy}"), None);
     }
 }
