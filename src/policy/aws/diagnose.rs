@@ -368,9 +368,9 @@ pub fn diagnose(
                 } if !other.eq_ignore_ascii_case(&provider)
                     && st.principal.as_ref().is_some_and(|p| {
                         let trusts = |pv: &str| {
-                            p.entries.iter().any(|e| {
-                                e.kind == "Federated" && arn_provider(e.value) == Some(pv)
-                            })
+                            p.entries
+                                .iter()
+                                .any(|e| e.kind == "Federated" && arn_provider(e.value) == Some(pv))
                         };
                         !p.negated && trusts(other) && trusts(&provider)
                     }) =>
@@ -597,7 +597,10 @@ pub fn diagnose(
             // The user segment names who triggered the pipeline: a value pinning another user refuses everyone
             // else's jobs (DOMAIN.md 5: "a plain credential pins one user").
             // Also in a pattern (`.../user/<uuid>/*`): the value that would match with this job's user instead.
-            let token_sub = claims.get("sub").and_then(Value::as_str).unwrap_or_default();
+            let token_sub = claims
+                .get("sub")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
             if let Some((v, other, mine)) = sub.as_ref().and_then(|mine| {
                 c.values.iter().find_map(|v| {
                     if let Some(theirs) = SubParts::parse(v) {

@@ -212,10 +212,12 @@ pub fn explain(text: &str, claims: Option<&Map<String, Value>>) -> Vec<Finding> 
             format!("add {} to a permissions policy attached to `{role}` (`aws iam put-role-policy`, or the role's managed policies); the trust policy needs no change", action.map_or("the action".to_string(), |a| format!("`{a}` (on the resource the error names)"))),
         ));
     } else if !lower.contains("assumerolewithwebidentity") {
-        if let Some(op) = word_after(text, &lower, "when calling the ")
-            .filter(|op| text.to_ascii_lowercase().contains(&format!("{} operation", op.to_ascii_lowercase())))
-        {
-            let (why, fix) = if lower.contains("security token included in the request is expired") {
+        if let Some(op) = word_after(text, &lower, "when calling the ").filter(|op| {
+            text.to_ascii_lowercase()
+                .contains(&format!("{} operation", op.to_ascii_lowercase()))
+        }) {
+            let (why, fix) = if lower.contains("security token included in the request is expired")
+            {
                 (
                     "the credentials it used had expired: the role session (1 hour unless the job asks for more) ended before the job did",
                     "assume the role again right before the late AWS calls, or ask for a longer session (the aws-cli orb's `session_duration`, `--duration-seconds`) within the role's maximum session duration",
@@ -277,7 +279,11 @@ mod tests {
         let f = explain("An error occurred (ValidationError) when calling the AssumeRoleWithWebIdentity operation: 1 validation error detected: Value 'feature/login' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*", None);
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].code, "sts-role-session-name");
-        assert!(f[0].message.contains("(`feature/login`)"), "{}", f[0].message);
+        assert!(
+            f[0].message.contains("(`feature/login`)"),
+            "{}",
+            f[0].message
+        );
         assert_eq!(f[0].severity, Severity::Warning);
         assert_eq!(codes("An error occurred (ValidationError) when calling the AssumeRoleWithWebIdentity operation: The requested DurationSeconds exceeds the MaxSessionDuration set for this role.", None), vec!["sts-duration-too-long"]);
         assert_eq!(codes("Parameter validation failed:\nInvalid length for parameter WebIdentityToken, value: 0, valid min length: 4\nFailed to assume role", None), vec!["sts-empty-token"]);
@@ -286,14 +292,27 @@ mod tests {
         let f = explain("An error occurred (AccessDeniedException) when calling the GetAuthorizationToken operation: User: arn:aws:sts::123456789012:assumed-role/circleci-deploy/circleci-1234 is not authorized to perform: ecr:GetAuthorizationToken on resource: * because no identity-based policy allows the ecr:GetAuthorizationToken action", None);
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].code, "sts-role-permissions");
-        assert!(f[0].message.contains("assume the role `circleci-deploy`"), "{}", f[0].message);
-        assert!(f[0].message.contains("do not allow `ecr:GetAuthorizationToken`"), "{}", f[0].message);
+        assert!(
+            f[0].message.contains("assume the role `circleci-deploy`"),
+            "{}",
+            f[0].message
+        );
+        assert!(
+            f[0].message
+                .contains("do not allow `ecr:GetAuthorizationToken`"),
+            "{}",
+            f[0].message
+        );
         assert_eq!(codes("upload failed: ./app.zip to s3://b/app.zip An error occurred (AccessDenied) when calling the PutObject operation: Access Denied", None), vec!["sts-other-operation"]);
         assert_eq!(codes("An error occurred (InvalidClientTokenId) when calling the GetCallerIdentity operation: The security token included in the request is invalid.", None), vec!["sts-other-operation"]);
         let f = explain("An error occurred (ExpiredToken) when calling the DescribeStacks operation: The security token included in the request is expired", None);
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].code, "sts-other-operation");
-        assert!(f[0].message.contains("the role session"), "{}", f[0].message);
+        assert!(
+            f[0].message.contains("the role session"),
+            "{}",
+            f[0].message
+        );
     }
 
     #[test]
