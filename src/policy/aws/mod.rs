@@ -276,25 +276,7 @@ fn evaluate_found<'a>(
         detected: Some(found.detected.clone()),
         decided_by: None,
     };
-    // A Terraform JSON configuration (`cdktf synth`) whose role reads a `data "aws_iam_policy_document"` of the
-    // same configuration: that data source's blocks, rendered as the provider renders them (no locations).
-    let rendered = match found.source {
-        parse::Source::Text(s) => parse::render_data_document(doc, s),
-        parse::Source::Object(_) => None,
-    };
-    if rendered.is_some() {
-        if let (Some(d), parse::Source::Text(s)) = (info.detected.as_mut(), &found.source) {
-            d.push_str(&format!(
-                ", rendered from the configuration's `{}`",
-                s.trim().trim_start_matches("${").trim_end_matches('}')
-            ));
-        }
-    }
-    let document = match rendered {
-        Some(value) => Some((Cow::Owned(value), None)),
-        None => parse::document(&found, &mut findings),
-    };
-    let Some((document, inner)) = document else {
+    let Some((document, inner)) = parse::document(&found, &mut findings) else {
         return (Evaluation::unusable(info, findings), false);
     };
     // A CloudFormation template's intrinsic functions, resolved from the template itself (pointers are unchanged).
