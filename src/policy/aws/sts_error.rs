@@ -12,10 +12,8 @@
 //! | `sts-role-session-name` | warning | a `roleSessionName` STS refused (a character outside `[\w+=,.@-]`, or over 64) |
 //! | `sts-duration-too-long` | warning | `DurationSeconds exceeds the MaxSessionDuration set for this role` |
 //! | `sts-empty-token` | warning | the job sent no token (`Invalid length for parameter WebIdentityToken, value: 0`) |
-//! | `sts-thumbprint` | warning | `OpenIDConnect provider's HTTPS certificate doesn't match configured thumbprint` |
 //! | `sts-role-permissions` | warning | `assumed-role/... is not authorized to perform: <action>`: the role was assumed; its permissions lack the action |
 //! | `sts-other-operation` | warning | an AWS error from another operation than `AssumeRoleWithWebIdentity` (a later call) |
-//! | `sts-token-not-jwt` | warning | `The ID Token provided is not a valid JWT`: what was sent is not a token |
 //!
 //! The warnings are requests STS refused before it read the role's trust policy: they do not contradict a
 //! policy that accepts the token.
@@ -54,22 +52,10 @@ fn refused(code: &'static str, message: String, fix: String) -> Finding {
 }
 
 /// The value a validation error quotes for `field`: `Value 'x' at 'field' failed to satisfy constraint`.
-fn quoted_value<'a>(text: &'a str, field: &str) -> Option<&'a str> {
-    let lower = text.to_ascii_lowercase();
+fn quoted_value<'a>(text: &'a str, lower: &str, field: &str) -> Option<&'a str> {
     let end = lower.find(&format!("' at '{field}'"))?;
     let start = lower.get(..end)?.rfind("value '")? + "value '".len();
     text.get(start..end).filter(|v| v.chars().count() <= 200)
-}
-
-/// The URL after "provider found in your account for ", up to whitespace or a quote.
-fn url_after<'a>(text: &'a str, marker: &str) -> Option<&'a str> {
-    let lower = text.to_ascii_lowercase();
-    let i = lower.find(marker)? + marker.len();
-    let rest = text.get(i..)?.trim_start();
-    let end = rest
-        .find(|c: char| c.is_whitespace() || c == '"' || c == '\'')
-        .unwrap_or(rest.len());
-    rest.get(..end).map(|u| u.trim_end_matches(['.', ',']))
 }
 
 /// The word after `marker` (case-insensitive), up to whitespace, a quote or a closing bracket.
@@ -104,7 +90,7 @@ pub fn explain(text: &str, claims: Option<&Map<String, Value>>) -> Vec<Finding> 
         ));
     }
     if lower.contains("no openidconnect provider found") {
-        let url = url_after(text, "in your account for ");
+        let url = word_after(text, &lower, "in your account for ");
         let mut msg = format!("`InvalidIdentityToken`: the role's account has no OIDC provider whose URL equals the token's issuer{}", url.map(|u| format!(" `{u}`")).unwrap_or_default());
         if let (Some(u), Some(i)) = (url, &iss) {
             if u != i {
@@ -149,98 +135,59 @@ pub fn explain(text: &str, claims: Option<&Map<String, Value>>) -> Vec<Finding> 
             "assume the role early in the job, or mint a fresh token with `circleci run oidc get` right before the AWS call".into(),
         ));
     }
-    if lower.contains("request arn is invalid")
-        || (lower.contains("'rolearn'") && lower.contains("failed to satisfy constraint"))
-        || lower.contains("invalid length for parameter rolearn")
-    {
-        out.push(refused(
+    // Requests refused before any trust policy is read, and errors of later calls: (needle, code, message, fix).
+    let before: [(&[&str], &'static str, &str, &str); 3] = [
+        (
+            &["request arn is invalid", "parameter rolearn"],
             "sts-role-arn-invalid",
-            "STS refused the role ARN the job sent (`Request ARN is invalid`) before reading any trust policy: it was empty, or not `arn:aws:iam::<12-digit account ID>:role/<name>` (an environment variable not set in the job, or not expanded)".into(),
-            "check the value the job passes as the role ARN (the aws-cli orb's `role_arn`, `--role-arn`): print it in the job and set the variable it comes from in the job's context or project".into(),
-        ));
-    }
-    if lower.contains("rolesessionname") {
-        let value = quoted_value(text, "rolesessionname")
-            .map(|v| format!(" (`{v}`)"))
-            .unwrap_or_default();
-        out.push(refused(
-            "sts-role-session-name",
-            format!("STS refused the role session name{value} before reading any trust policy: it must be 2 to 64 characters of letters, digits and `_+=,.@-` only (a branch name with `/`, or a long one, is a classic cause)"),
-            "pass a session name built from allowed characters, e.g. `circleci-${CIRCLE_BUILD_NUM}` (the aws-cli orb's `role_session_name`, `--role-session-name`)".into(),
-        ));
-    }
-    if lower.contains("durationseconds")
-        && (lower.contains("maxsessionduration") || lower.contains("failed to satisfy constraint"))
-    {
-        out.push(refused(
+            "the role ARN the job sent is empty or malformed (an unset variable?)",
+            "pass `arn:aws:iam::<account ID>:role/<name>` (the orb's `role_arn`)",
+        ),
+        (
+            &["exceeds the maxsessionduration"],
             "sts-duration-too-long",
-            "STS refused the requested session duration before reading any trust policy: it is longer than the role's maximum session duration (1 hour unless raised; at most 12 hours)".into(),
-            "ask for at most the role's maximum (the aws-cli orb's `session_duration`, `--duration-seconds`; 3600 by default), or raise it: `aws iam update-role --role-name <name> --max-session-duration <seconds>`".into(),
-        ));
-    }
-    if lower.contains("invalid length for parameter webidentitytoken")
-        || lower.contains("oidc token cannot be found")
-    {
-        out.push(refused(
+            "the session asked for is longer than the role's maximum (1 hour by default)",
+            "lower the orb's `session_duration`, or raise the role's with `aws iam update-role --max-session-duration`",
+        ),
+        (
+            &["parameter webidentitytoken", "oidc token cannot be found"],
             "sts-empty-token",
-            "the job sent no token: the variable it read ($CIRCLE_OIDC_TOKEN_V2 or $CIRCLE_OIDC_TOKEN) was empty, so no trust policy was read".into(),
-            "check the variable is set in the job (`[ -n \"$CIRCLE_OIDC_TOKEN_V2\" ]`); CircleCI server issues tokens from 4.4 on; inside a job, `circleci run oidc get --claims '{\"aud\":\"<org ID>\"}'` mints one".into(),
-        ));
-    }
-    if lower.contains("doesn't match configured thumbprint")
-        || lower.contains("does not match configured thumbprint")
-    {
-        out.push(refused(
-            "sts-thumbprint",
-            format!("STS did not trust the issuer's HTTPS certificate{}: it is not among the OIDC provider's thumbprints (AWS checks them only for issuers whose certificate no well-known CA signs, such as a CircleCI server host), so no trust policy was read", iss.as_ref().map(|i| format!(" (`{i}`)")).unwrap_or_default()),
-            "add the certificate's thumbprint to the provider: `aws iam update-open-id-connect-provider-thumbprint --open-id-connect-provider-arn <arn> --thumbprint-list <thumbprint>` (the IAM console computes it when you recreate the provider)".into(),
-        ));
-    }
-    // An error of a call made with the credentials the job already had: the token exchange is done.
-    let session = word_after(text, &lower, "user: arn:aws:sts::")
-        .filter(|w| w.contains(":assumed-role/"))
-        .map(|w| format!("arn:aws:sts::{w}"));
-    if let (Some(session), true) = (&session, lower.contains("is not authorized to perform")) {
-        let action = word_after(text, &lower, "is not authorized to perform:");
-        let role = session
-            .split_once(":assumed-role/")
-            .and_then(|(_, r)| r.split('/').next())
-            .unwrap_or("<role>");
-        out.push(refused(
-            "sts-role-permissions",
-            format!("the error names the session `{session}`: the job did assume the role `{role}` (its trust policy accepted the token); it is the role's permissions that do not allow {}", action.map_or("the call".to_string(), |a| format!("`{a}`"))),
-            format!("add {} to a permissions policy attached to `{role}` (`aws iam put-role-policy`, or the role's managed policies); the trust policy needs no change", action.map_or("the action".to_string(), |a| format!("`{a}` (on the resource the error names)"))),
-        ));
-    } else if !lower.contains("assumerolewithwebidentity") {
-        if let Some(op) = word_after(text, &lower, "when calling the ").filter(|op| {
-            text.to_ascii_lowercase()
-                .contains(&format!("{} operation", op.to_ascii_lowercase()))
-        }) {
-            let (why, fix) = if lower.contains("security token included in the request is expired")
-            {
-                (
-                    "the credentials it used had expired: the role session (1 hour unless the job asks for more) ended before the job did",
-                    "assume the role again right before the late AWS calls, or ask for a longer session (the aws-cli orb's `session_duration`, `--duration-seconds`) within the role's maximum session duration",
-                )
-            } else {
-                (
-                    "the call ran with credentials the job already had, so the role's trust policy did not refuse it",
-                    "if the job assumed the role, give the role's permissions policy what the call needs; if the job also has static keys (`AWS_ACCESS_KEY_ID` in a context or project), check which credentials the call used (`aws sts get-caller-identity`)",
-                )
-            };
+            "the job sent an empty token ($CIRCLE_OIDC_TOKEN_V2 was not set)",
+            "check the variable in the job; CircleCI server issues tokens from 4.4 on",
+        ),
+    ];
+    for (needles, code, message, fix) in before {
+        if needles.iter().any(|n| lower.contains(n)) {
             out.push(refused(
-                "sts-other-operation",
-                format!("the error comes from the `{op}` operation, not from `AssumeRoleWithWebIdentity`: {why}"),
+                code,
+                format!("{message}, so STS read no trust policy"),
                 fix.into(),
             ));
         }
     }
-    if lower.contains("not a valid jwt") {
-        out.push(refused(
-            "sts-token-not-jwt",
-            "STS could not read what the job sent as a JWT (`not a valid JWT`), so no trust policy was read: it was cut, quoted, prefixed (`Bearer `), or another variable's value".into(),
-            "pass the variable's value as it is: `--web-identity-token \"$CIRCLE_OIDC_TOKEN_V2\"`, and paste that same value here as the token".into(),
-        ));
+    if lower.contains("rolesessionname") {
+        let value = quoted_value(text, &lower, "rolesessionname")
+            .map(|v| format!(" `{v}`"))
+            .unwrap_or_default();
+        out.push(refused("sts-role-session-name", format!("the role session name{value} has characters other than letters, digits and `_+=,.@-`, or over 64, so STS read no trust policy"), "use e.g. `circleci-${CIRCLE_BUILD_NUM}` (the orb's `role_session_name`)".into()));
+    }
+    // An error of a call made with the credentials the job already had: the token exchange is done.
+    let role = word_after(text, &lower, ":assumed-role/").and_then(|w| w.split('/').next());
+    let op = word_after(text, &lower, "when calling the ")
+        .filter(|_| !lower.contains("assumerolewithwebidentity"));
+    if let (Some(role), true) = (role, lower.contains("is not authorized to perform")) {
+        let action = word_after(text, &lower, "perform:").unwrap_or("the action");
+        out.push(refused("sts-role-permissions", format!("the job did assume the role `{role}`: its permissions, not its trust policy, lack `{action}`"), format!("allow `{action}` in a permissions policy of `{role}`")));
+    } else if let Some(op) = op {
+        let (why, fix) = if lower.contains("request is expired") {
+            (
+                "the role session (1 hour by default) ended before the job did",
+                "assume the role again before late calls, or raise the orb's `session_duration`",
+            )
+        } else {
+            ("it ran with credentials the job already had", "check the role's permissions, or which credentials the call used (`aws sts get-caller-identity`)")
+        };
+        out.push(refused("sts-other-operation", format!("the error is from `{op}`, not `AssumeRoleWithWebIdentity`: {why}; the trust policy is not the cause"), fix.into()));
     }
     if lower.contains("missing a required claim: aud") {
         out.push(found("sts-missing-aud", "STS requires an `aud` claim and the token has none".into(), "send the token as CircleCI issued it: `$CIRCLE_OIDC_TOKEN`, `$CIRCLE_OIDC_TOKEN_V2` and `circleci run oidc get` all set `aud` (the org ID, unless `--claims` names another)".into()));
@@ -279,16 +226,10 @@ mod tests {
         let f = explain("An error occurred (ValidationError) when calling the AssumeRoleWithWebIdentity operation: 1 validation error detected: Value 'feature/login' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*", None);
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].code, "sts-role-session-name");
-        assert!(
-            f[0].message.contains("(`feature/login`)"),
-            "{}",
-            f[0].message
-        );
+        assert!(f[0].message.contains("`feature/login`"), "{}", f[0].message);
         assert_eq!(f[0].severity, Severity::Warning);
         assert_eq!(codes("An error occurred (ValidationError) when calling the AssumeRoleWithWebIdentity operation: The requested DurationSeconds exceeds the MaxSessionDuration set for this role.", None), vec!["sts-duration-too-long"]);
         assert_eq!(codes("Parameter validation failed:\nInvalid length for parameter WebIdentityToken, value: 0, valid min length: 4\nFailed to assume role", None), vec!["sts-empty-token"]);
-        assert_eq!(codes("An error occurred (InvalidIdentityToken) when calling the AssumeRoleWithWebIdentity operation: The ID Token provided is not a valid JWT. (You may see this error if you sent an Access Token)", None), vec!["sts-token-not-jwt"]);
-        assert_eq!(codes("An error occurred (InvalidIdentityToken) when calling the AssumeRoleWithWebIdentity operation: OpenIDConnect provider's HTTPS certificate doesn't match configured thumbprint", None), vec!["sts-thumbprint"]);
         let f = explain("An error occurred (AccessDeniedException) when calling the GetAuthorizationToken operation: User: arn:aws:sts::123456789012:assumed-role/circleci-deploy/circleci-1234 is not authorized to perform: ecr:GetAuthorizationToken on resource: * because no identity-based policy allows the ecr:GetAuthorizationToken action", None);
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].code, "sts-role-permissions");
@@ -298,8 +239,7 @@ mod tests {
             f[0].message
         );
         assert!(
-            f[0].message
-                .contains("do not allow `ecr:GetAuthorizationToken`"),
+            f[0].message.contains("lack `ecr:GetAuthorizationToken`"),
             "{}",
             f[0].message
         );
