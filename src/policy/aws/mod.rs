@@ -66,35 +66,26 @@ fn statements_alone(doc: &Value) -> bool {
 }
 
 /// [`evaluate`] for statements pasted without their document: the text is wrapped in one
-/// (`{"Version": "2012-10-17", "Statement":` on a line of its own), and locations are moved back.
+/// (`{"Version": "2012-10-17", "Statement":` on a line of its own), and locations are moved back a line.
 fn evaluate_statements_alone(
-    doc: &Value,
     text: &str,
     claims: Option<&Map<String, Value>>,
     now: i64,
-) -> Evaluation {
-    const HEAD: &str = "{\"Version\": \"2012-10-17\", \"Statement\":\n";
-    let wrapped = format!("{HEAD}{text}\n}}");
-    let (value, text, located) = match crate::policy::json::parse(&wrapped) {
-        Ok(p) if !p.url_decoded => (p.value, wrapped, true),
-        _ => {
-            let value = serde_json::json!({"Version": "2012-10-17", "Statement": doc});
-            let text = serde_json::to_string_pretty(&value).unwrap_or_default();
-            (value, text, false)
-        }
-    };
-    let mut ev = evaluate(&value, &text, claims, now);
+) -> Option<Evaluation> {
+    let wrapped = format!("{{\"Version\": \"2012-10-17\", \"Statement\":\n{text}\n}}");
+    let value = crate::policy::json::parse(&wrapped)
+        .ok()
+        .filter(|p| !p.url_decoded)?
+        .value;
+    let mut ev = evaluate(&value, &wrapped, claims, now);
     for f in &mut ev.findings {
-        f.location = f
-            .location
-            .filter(|at| located && at.line > 1)
-            .map(|at| Location {
-                line: at.line - 1,
-                column: at.column,
-            });
+        f.location = f.location.filter(|at| at.line > 1).map(|at| Location {
+            line: at.line - 1,
+            column: at.column,
+        });
     }
     ev.info.detected = Some(STATEMENTS_ALONE.to_string());
-    ev
+    Some(ev)
 }
 
 /// Evaluate the trust policy found in `doc` (parsed from `text`) against `claims` at `now`. When the input holds
@@ -109,7 +100,9 @@ pub fn evaluate(
 ) -> Evaluation {
     let mut all = parse::find_all(doc);
     if all.is_empty() && statements_alone(doc) {
-        return evaluate_statements_alone(doc, text, claims, now);
+        if let Some(ev) = evaluate_statements_alone(text, claims, now) {
+            return ev;
+        }
     }
     let Some(default) = parse::default_pick(&all) else {
         let finding = Finding::new(
