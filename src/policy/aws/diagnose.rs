@@ -16,7 +16,7 @@
 //! | `aud-not-org-id` | warning | the token's `aud` is not its org ID (custom audience) |
 //! | `project-id-as-org-id` | error | the project ID written where the org ID belongs |
 //! | `condition-key-other-issuer` | error | a condition key names another issuer than the token's |
-//! | `condition-key-other-principal` | error/info | a key for another provider the statement also trusts: missing for this token (error when that fails the Allow) |
+//! | `condition-key-other-principal` | error | a key for another provider the statement also trusts fails the Allow: it is missing for this token |
 //! | `principal-other-issuer` | error | the `Federated` ARN names another issuer than the token's |
 //! | `principal-account-invalid` | error | the `Federated` ARN names the token's provider in no real account (`*`, `<ACCOUNT_ID>`, not 12 digits) |
 //! | `principal-not-federated` | error | only `AWS`/`Service` principals: they never match a web identity (when no statement can) |
@@ -317,14 +317,10 @@ pub fn diagnose(
             }
         }
         if ce.outcome == Outcome::Unknown {
-            let values = c
-                .values
-                .iter()
-                .take(4)
-                .map(|v| format!("`{v}`"))
-                .collect::<Vec<_>>()
-                .join(", ");
-            let f = format!("check it where the job runs: {label} matches only if `{}` satisfies `{}` ({values}) in the real request; every other condition has its own row", c.key, c.operator);
+            let f = format!(
+                "check it where the job runs: {label} matches only if `{}` satisfies `{}` there",
+                c.key, c.operator
+            );
             out.push(finding("condition-not-evaluated", Severity::Warning, format!("`{}` under `{}` in {label} cannot be evaluated offline, so the verdict may stay open", c.key, c.operator), f.clone(), at()));
             fix.get_or_insert(f);
         }
@@ -377,24 +373,16 @@ pub fn diagnose(
                 {
                     // A statement trusting several providers (two orgs, GitHub and CircleCI) with each one's keys
                     // under one operator: the other provider's key is not a typo for this token's.
-                    let blocks = allow && ce.outcome == Outcome::Fail;
-                    let f = if blocks {
-                        format!("give each provider its own statement, with only its own keys (here `{provider}:{name}`), or write the operator with `IfExists` (`{}IfExists`) so another provider's key is skipped when missing", op.base.name())
-                    } else {
-                        "nothing to change for this token; one statement per provider, each with its own keys, reads more clearly".to_string()
-                    };
-                    out.push(finding(
-                        "condition-key-other-principal",
-                        if blocks { Severity::Error } else { Severity::Info },
-                        format!(
-                            "{label} trusts several providers, and the key `{}` is for `{other}`, another of them: STS sets only the keys of the provider that issued the token (`{provider}`), so for this token the key is missing{}",
-                            c.key,
-                            if blocks { format!(" and `{}` is false: this statement can never allow this token", c.operator) } else { format!(", which `{}` lets pass", c.operator) }
-                        ),
-                        f.clone(),
-                        at(),
-                    ));
-                    if blocks {
+                    // Nothing to say when the statement passes anyway (`IfExists`, a negated operator).
+                    if allow && ce.outcome == Outcome::Fail {
+                        let f = format!("give each provider its own statement with its own keys (here `{provider}:{name}`), or use `{}IfExists`", op.base.name());
+                        out.push(finding(
+                            "condition-key-other-principal",
+                            Severity::Error,
+                            format!("{label} also trusts `{other}`, but STS sets only the keys of the token's provider: `{}` is missing, so `{}` is false", c.key, c.operator),
+                            f.clone(),
+                            at(),
+                        ));
                         fix.get_or_insert(f);
                     }
                 }
@@ -683,7 +671,7 @@ pub fn diagnose(
                 let fix = if v2_allowed {
                     "this policy expects a V2 sub: use $CIRCLE_OIDC_TOKEN_V2 (the V1 `sub` has no branch for this Deny's patterns to spare; this job's V2 token is allowed)"
                 } else if webhook && spares_vcs {
-                    "this token has no vcs part (a pipeline triggered by a custom webhook), so a Deny that spares only some repositories or branches refuses all of them: give these pipelines a separate role (sparing their `sub` here would also spare V1 tokens, which look the same)"
+                    "a custom-webhook pipeline's token has no branch for this Deny to spare: give these pipelines a separate role"
                 } else {
                     "narrow the Deny's conditions, or fix what makes it match (see its checks)"
                 };
@@ -1035,7 +1023,7 @@ fn other_ref(
         .collect::<Vec<_>>()
         .join(", ");
     Some(format!(
-        "this token is from `{token_ref}`, and the `sub` condition in {label} allows only {listed}: run the job from that ref, or if `{token_ref}` should assume the role, add `{}` to `{}`",
+        "this job ran on `{token_ref}`, and {label} allows only {listed}: to let it in, add `{}` to `{}`",
         with_token_ref?, c.key
     ))
 }
