@@ -373,8 +373,10 @@ pub fn diagnose(
                 {
                     // A statement trusting several providers (two orgs, GitHub and CircleCI) with each one's keys
                     // under one operator: the other provider's key is not a typo for this token's.
-                    // Nothing to say when the statement passes anyway (`IfExists`, a negated operator).
-                    if allow && ce.outcome == Outcome::Fail {
+                    // Nothing to say when the statement passes anyway (`IfExists`, a negated operator); and not
+                    // the next arm's "typo" either.
+                    let blocks = allow && ce.outcome == Outcome::Fail;
+                    if blocks {
                         let f = format!("give each provider its own statement with its own keys (here `{provider}:{name}`), or use `{}IfExists`", op.base.name());
                         out.push(finding(
                             "condition-key-other-principal",
