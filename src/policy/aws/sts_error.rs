@@ -177,7 +177,13 @@ pub fn explain(text: &str, claims: Option<&Map<String, Value>>) -> Vec<Finding> 
         .filter(|_| !lower.contains("assumerolewithwebidentity"));
     if let (Some(role), true) = (role, lower.contains("is not authorized to perform")) {
         let action = word_after(text, &lower, "perform:").unwrap_or("the action");
-        out.push(refused("sts-role-permissions", format!("the job did assume the role `{role}`: its permissions, not its trust policy, lack `{action}`"), format!("allow `{action}` in a permissions policy of `{role}`")));
+        // Chaining into another role: that role's trust policy must also name this one.
+        let chained = if action.starts_with("sts:AssumeRole") {
+            format!(", and the target role's trust policy must name `{role}`")
+        } else {
+            String::new()
+        };
+        out.push(refused("sts-role-permissions", format!("the job did assume the role `{role}`: its permissions, not its trust policy, lack `{action}`"), format!("allow `{action}` in a permissions policy of `{role}`{chained}")));
     } else if let Some(op) = op {
         let (why, fix) = if lower.contains("request is expired") {
             (
@@ -242,6 +248,15 @@ mod tests {
             f[0].message.contains("lack `ecr:GetAuthorizationToken`"),
             "{}",
             f[0].message
+        );
+        let f = explain("An error occurred (AccessDenied) when calling the AssumeRole operation: User: arn:aws:sts::123456789012:assumed-role/circleci-deploy/x is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::210987654321:role/deploy", None);
+        assert!(
+            f[0].fix
+                .as_deref()
+                .unwrap()
+                .ends_with("and the target role's trust policy must name `circleci-deploy`"),
+            "{:?}",
+            f[0].fix
         );
         assert_eq!(codes("upload failed: ./app.zip to s3://b/app.zip An error occurred (AccessDenied) when calling the PutObject operation: Access Denied", None), vec!["sts-other-operation"]);
         assert_eq!(codes("An error occurred (InvalidClientTokenId) when calling the GetCallerIdentity operation: The security token included in the request is invalid.", None), vec!["sts-other-operation"]);
