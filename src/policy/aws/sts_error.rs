@@ -169,7 +169,7 @@ pub fn explain(text: &str, claims: Option<&Map<String, Value>>) -> Vec<Finding> 
         let value = quoted_value(text, &lower, "rolesessionname")
             .map(|v| format!(" `{v}`"))
             .unwrap_or_default();
-        out.push(refused("sts-role-session-name", format!("the role session name{value} has characters other than letters, digits and `_+=,.@-`, or over 64, so STS read no trust policy"), "use e.g. `circleci-${CIRCLE_BUILD_NUM}` (the orb's `role_session_name`)".into()));
+        out.push(refused("sts-role-session-name", format!("the role session name{value} has a character other than letters, digits and `_+=,.@-`, or is over 64 characters long, so STS read no trust policy"), "use e.g. `circleci-${CIRCLE_BUILD_NUM}` (the orb's `role_session_name`)".into()));
     }
     // An error of a call made with the credentials the job already had: the token exchange is done.
     let role = word_after(text, &lower, ":assumed-role/").and_then(|w| w.split('/').next());
