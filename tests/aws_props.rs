@@ -105,6 +105,27 @@ proptest! {
     }
 
     #[test]
+    fn error_text_never_panics(
+        parts in proptest::collection::vec(prop_oneof![
+            Just("User: arn:aws:sts::".to_string()),
+            Just(":assumed-role/".to_string()),
+            Just(" is not authorized to perform:".to_string()),
+            Just("when calling the ".to_string()),
+            Just(" operation".to_string()),
+            Just("Value '".to_string()),
+            Just("' at 'roleSessionName'".to_string()),
+            Just("The security token included in the request is expired".to_string()),
+            "[a-zA-Z0-9:/'. é…\u{1F600}]{0,12}",
+        ], 0..12)
+    ) {
+        let text = parts.concat();
+        let c = claims();
+        for (_, f) in policy::explain_error_text(&text, Some(&c)) {
+            prop_assert!(!f.message.is_empty());
+        }
+    }
+
+    #[test]
     fn generated_policies_evaluate_without_panicking(policy in policy_strategy(), now in 0i64..20) {
         let c = claims();
         let e = policy::evaluate(&policy, Some(&c), now);

@@ -95,10 +95,28 @@ pub fn resolve<'a>(
                     if names.len() == 1 { "it" } else { "them" }
                 ),
             )
-            .with_fix("give the parameter a `Default`, or paste the deployed role's trust policy (`aws iam get-role --role-name <name>`)"),
+            .with_fix(unresolved_fix(&r.unresolved)),
         );
     }
     Cow::Owned(value)
+}
+
+/// What to do about the values only the deployed stack knows: a parameter takes a `Default`, an import is
+/// another stack's export; the deployed role answers either way.
+fn unresolved_fix(unresolved: &[String]) -> String {
+    let parameter = unresolved
+        .iter()
+        .any(|u| !u.starts_with("Fn::") && !u.starts_with("AWS::") && !u.starts_with('…'));
+    let import = unresolved.iter().any(|u| u == "Fn::ImportValue");
+    let mut fix = String::new();
+    if parameter {
+        fix.push_str("give the parameter a `Default`, or ");
+    }
+    if import {
+        fix.push_str("look up the value `Fn::ImportValue` reads among the exports (`aws cloudformation list-exports`), or ");
+    }
+    fix.push_str("paste the deployed role's trust policy (`aws iam get-role --role-name <name>`)");
+    fix
 }
 
 fn listed(items: &[String]) -> String {

@@ -16,6 +16,7 @@
 //! | `aud-not-org-id` | warning | the token's `aud` is not its org ID (custom audience) |
 //! | `project-id-as-org-id` | error | the project ID written where the org ID belongs |
 //! | `condition-key-other-issuer` | error | a condition key names another issuer than the token's |
+//! | `condition-key-other-principal` | error | a key for another provider the statement also trusts fails the Allow: it is missing for this token |
 //! | `principal-other-issuer` | error | the `Federated` ARN names another issuer than the token's |
 //! | `principal-account-invalid` | error | the `Federated` ARN names the token's provider in no real account (`*`, `<ACCOUNT_ID>`, not 12 digits) |
 //! | `principal-not-federated` | error | only `AWS`/`Service` principals: they never match a web identity (when no statement can) |
@@ -316,7 +317,12 @@ pub fn diagnose(
             }
         }
         if ce.outcome == Outcome::Unknown {
-            out.push(finding("condition-not-evaluated", Severity::Warning, format!("`{}` under `{}` in {label} cannot be evaluated offline, so the verdict may stay open", c.key, c.operator), String::new(), at()));
+            let f = format!(
+                "check it where the job runs: {label} matches only if `{}` satisfies `{}` there",
+                c.key, c.operator
+            );
+            out.push(finding("condition-not-evaluated", Severity::Warning, format!("`{}` under `{}` in {label} cannot be evaluated offline, so the verdict may stay open", c.key, c.operator), f.clone(), at()));
+            fix.get_or_insert(f);
         }
         if op.base == Base::StringEquals
             && c.values.iter().any(|v| v.contains('*') || v.contains('?'))
@@ -351,6 +357,36 @@ pub fn diagnose(
                         at(),
                     ));
                     fix.get_or_insert(sugg);
+                }
+                Missing::OtherProvider {
+                    provider: other,
+                    claim: name,
+                } if !other.eq_ignore_ascii_case(&provider)
+                    && st.principal.as_ref().is_some_and(|p| {
+                        let trusts = |pv: &str| {
+                            p.entries
+                                .iter()
+                                .any(|e| e.kind == "Federated" && arn_provider(e.value) == Some(pv))
+                        };
+                        !p.negated && trusts(other) && trusts(&provider)
+                    }) =>
+                {
+                    // A statement trusting several providers (two orgs, GitHub and CircleCI) with each one's keys
+                    // under one operator: the other provider's key is not a typo for this token's.
+                    // Nothing to say when the statement passes anyway (`IfExists`, a negated operator); and not
+                    // the next arm's "typo" either.
+                    let blocks = allow && ce.outcome == Outcome::Fail;
+                    if blocks {
+                        let f = format!("give each provider its own statement with its own keys (here `{provider}:{name}`), or use `{}IfExists`", op.base.name());
+                        out.push(finding(
+                            "condition-key-other-principal",
+                            Severity::Error,
+                            format!("{label} also trusts `{other}`, but STS sets only the keys of the token's provider: `{}` is missing, so `{}` is false", c.key, c.operator),
+                            f.clone(),
+                            at(),
+                        ));
+                        fix.get_or_insert(f);
+                    }
                 }
                 Missing::OtherProvider {
                     provider: other,
@@ -518,6 +554,11 @@ pub fn diagnose(
                 fix = Some(f);
             }
         }
+        if fix.is_none() && claim == "sub" && allow && ce.outcome == Outcome::Fail {
+            if let (Some(s), Some(Value::String(actual))) = (sub.as_ref(), claims.get("sub")) {
+                fix = other_ref(c, op.base, s, actual, &label);
+            }
+        }
         if fix.is_none() && op.base == Base::StringLike {
             // A prefix written without its wildcard: `StringLike` still matches the whole value.
             if let Some((v, actual)) = actual.as_ref().and_then(|a| {
@@ -545,14 +586,30 @@ pub fn diagnose(
         if fix.is_none() && claim == "sub" && positive {
             // The user segment names who triggered the pipeline: a value pinning another user refuses everyone
             // else's jobs (DOMAIN.md 5: "a plain credential pins one user").
+            // Also in a pattern (`.../user/<uuid>/*`): the value that would match with this job's user instead.
+            let token_sub = claims
+                .get("sub")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
             if let Some((v, other, mine)) = sub.as_ref().and_then(|mine| {
                 c.values.iter().find_map(|v| {
-                    let theirs = SubParts::parse(v)?;
-                    (theirs.org == mine.org
-                        && theirs.project == mine.project
-                        && theirs.user != mine.user
-                        && !theirs.user.contains(['*', '?']))
-                    .then_some((v, theirs.user, mine.user))
+                    if let Some(theirs) = SubParts::parse(v) {
+                        if theirs.org == mine.org
+                            && theirs.project == mine.project
+                            && theirs.user != mine.user
+                            && !theirs.user.contains(['*', '?'])
+                        {
+                            return Some((v, theirs.user, mine.user));
+                        }
+                    }
+                    let (head, tail) = v.split_once("/user/")?;
+                    let end = tail.find(['/', '*', '?']).unwrap_or(tail.len());
+                    let theirs = &tail[..end];
+                    let with_mine = format!("{head}/user/{}{}", mine.user, &tail[end..]);
+                    (!theirs.is_empty()
+                        && theirs != mine.user
+                        && value_matches(op.base, &with_mine, token_sub, false))
+                    .then_some((v, theirs, mine.user))
                 })
             }) {
                 let pattern = sub.as_ref().map_or_else(String::new, |s| {
@@ -595,10 +652,28 @@ pub fn diagnose(
                 let ctx = Context::from_claims(&other, ctx.now);
                 super::eval::evaluate(policy, &ctx, &other).verdict == Some(Verdict::Allow)
             });
+        // A custom-webhook pipeline's token: no vcs part in `sub` and no vcs claims, so no other variable helps.
+        let webhook = !v2_allowed
+            && claims
+                .get("sub")
+                .and_then(Value::as_str)
+                .and_then(SubParts::parse)
+                .is_some_and(|p| p.vcs.is_none())
+            && !claims.contains_key("oidc.circleci.com/vcs-origin")
+            && !claims.contains_key("oidc.circleci.com/vcs-ref");
         for (st, se) in policy.statements.iter().zip(&ev.statements) {
             if st.effect == Some(Effect::Deny) && se.applies == Outcome::Pass {
+                let spares_vcs = st.conditions.iter().any(|c| {
+                    claim_of(c.key).eq_ignore_ascii_case("sub")
+                        && c.op.is_some_and(|op| op.base.negated())
+                        && c.values
+                            .iter()
+                            .any(|v| v.contains("/vcs-ref/") || v.contains("/vcs-origin/"))
+                });
                 let fix = if v2_allowed {
                     "this policy expects a V2 sub: use $CIRCLE_OIDC_TOKEN_V2 (the V1 `sub` has no branch for this Deny's patterns to spare; this job's V2 token is allowed)"
+                } else if webhook && spares_vcs {
+                    "a custom-webhook pipeline's token has no branch for this Deny to spare: give these pipelines a separate role"
                 } else {
                     "narrow the Deny's conditions, or fix what makes it match (see its checks)"
                 };
@@ -758,7 +833,11 @@ fn not_exposed_fix<S: AsRef<str>>(
     let key = format!("{provider}:sub");
     match claim.to_ascii_lowercase().as_str() {
         "oidc.circleci.com/vcs-ref" => format!(
-            "pin the branch in the V2 `sub` instead: `StringLike` on `{key}` with `org/{org}/project/{project}/user/*/vcs-origin/*/vcs-ref/{}` (and use $CIRCLE_OIDC_TOKEN_V2)",
+            // The job's repository, not `*`: a fork's pull request from its own branch of that name would match.
+            "pin the branch in the V2 `sub` instead: `StringLike` on `{key}` with `org/{org}/project/{project}/user/*/vcs-origin/{}/vcs-ref/{}` (and use $CIRCLE_OIDC_TOKEN_V2)",
+            sub.and_then(|s| s.vcs.map(|(o, _)| o))
+                .or_else(|| str_claim(claims, "oidc.circleci.com/vcs-origin"))
+                .unwrap_or("*"),
             value.unwrap_or_else(|| "refs/heads/main".into())
         ),
         "oidc.circleci.com/vcs-origin" => format!(
@@ -883,17 +962,22 @@ fn aud_mismatch(
 fn other_project(c: &Condition, base: Base, token: &SubParts, label: &Label<'_>) -> Option<String> {
     let mut listed: Vec<&str> = Vec::new();
     for v in &c.values {
-        let Some(p) = SubParts::parse(v) else {
+        // `org/<org>/project/<project>/user/*`, or CDK constructs' `org/<org>/project/<project>/*`.
+        let Some((org, rest)) = v
+            .strip_prefix("org/")
+            .and_then(|r| r.split_once("/project/"))
+        else {
             continue;
         };
-        if !value_matches(base, p.org, token.org, false) {
+        let project = rest.split_once('/').map_or(rest, |(p, _)| p);
+        if !value_matches(base, org, token.org, false) {
             continue;
         }
-        if has_glob_char(p.project) || p.project == token.project {
+        if has_glob_char(project) || project == token.project {
             return None;
         }
-        if !listed.contains(&p.project) {
-            listed.push(p.project);
+        if !listed.contains(&project) {
+            listed.push(project);
         }
     }
     if listed.is_empty() {
@@ -907,6 +991,42 @@ fn other_project(c: &Condition, base: Base, token: &SubParts, label: &Label<'_>)
     Some(format!(
         "this token is from project `{}`, and the `sub` condition in {label} allows only project {listed}: if this project should assume the role, add `org/{}/project/{}/user/*` to `{}`",
         token.project, token.org, token.project, c.key
+    ))
+}
+
+/// The fix when a V2 `sub` value would match the token but for its branch or tag (written without wildcards):
+/// the job ran on a ref the condition does not list.
+fn other_ref(
+    c: &Condition,
+    base: Base,
+    token: &SubParts,
+    actual: &str,
+    label: &Label<'_>,
+) -> Option<String> {
+    let (_, token_ref) = token.vcs?;
+    let mut listed: Vec<&str> = Vec::new();
+    let mut with_token_ref = None;
+    for v in &c.values {
+        let Some((head, vref)) = v.split_once("/vcs-ref/") else {
+            continue;
+        };
+        let candidate = format!("{head}/vcs-ref/{token_ref}");
+        if has_glob_char(vref) || !value_matches(base, &candidate, actual, false) {
+            continue;
+        }
+        if !listed.contains(&vref) {
+            listed.push(vref);
+        }
+        with_token_ref.get_or_insert(candidate);
+    }
+    let listed = listed
+        .iter()
+        .map(|r| format!("`{r}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    Some(format!(
+        "this job ran on `{token_ref}`, and {label} allows only {listed}: to let it in, add `{}` to `{}`",
+        with_token_ref?, c.key
     ))
 }
 
@@ -948,9 +1068,17 @@ pub fn short_ref_finding(value: &str, full: &str, names: &str) -> Finding {
 fn fork_of(c: &Condition, token: &SubParts) -> Option<(String, String)> {
     let (origin, _) = token.vcs.as_ref()?;
     c.values.iter().find_map(|v| {
-        let expected = named_origin(v)?;
+        let expected = named_origin(v).or_else(|| origin_before_any_ref(v))?;
         forked_from(expected, origin).then(|| (expected.to_string(), origin.to_string()))
     })
+}
+
+/// The repository a `sub` pattern names when it ends with it and a wildcard instead of `/vcs-ref/...`
+/// (`.../vcs-origin/github.com/acme/widgets/*`: any branch of that repository).
+fn origin_before_any_ref(sub: &str) -> Option<&str> {
+    let (_, rest) = sub.split_once("/vcs-origin/")?;
+    let origin = rest.strip_suffix("/*")?;
+    (origin.split('/').count() >= 3).then_some(origin)
 }
 
 /// The repository a V2 `sub` (or a pattern of one) names: the text between `/vcs-origin/` and `/vcs-ref/`.

@@ -119,7 +119,15 @@ pub fn suggest(claims: &Map<String, Value>) -> Vec<Snippet> {
             .get("oidc.circleci.com/vcs-ref")
             .and_then(Value::as_str)
     });
+    // The job's own repository, not `*`: a forked pull request's token names the fork there (with its own branch
+    // names: a fork's `main` would match `vcs-origin/*/vcs-ref/refs/heads/main`).
+    let origin = sub.vcs.map(|(o, _)| o).or_else(|| {
+        claims
+            .get("oidc.circleci.com/vcs-origin")
+            .and_then(Value::as_str)
+    });
     if let Some(vref) = vref {
+        let origin = origin.unwrap_or("*");
         scopes.push(Scope {
             title: format!("trust one project on `{vref}` only ($CIRCLE_OIDC_TOKEN_V2)"),
             conditions: vec![
@@ -128,7 +136,7 @@ pub fn suggest(claims: &Map<String, Value>) -> Vec<Snippet> {
                     "StringLike",
                     "sub",
                     format!(
-                        "org/{}/project/{}/user/*/vcs-origin/*/vcs-ref/{vref}",
+                        "org/{}/project/{}/user/*/vcs-origin/{origin}/vcs-ref/{vref}",
                         sub.org, sub.project
                     ),
                 ),
@@ -190,11 +198,32 @@ mod tests {
         }
         assert!(
             snippets[5].text.contains(
-                "values   = [\"org/o1/project/p1/user/*/vcs-origin/*/vcs-ref/refs/heads/main\"]"
+                "values   = [\"org/o1/project/p1/user/*/vcs-origin/github.com/a/b/vcs-ref/refs/heads/main\"]"
             ),
             "{}",
             snippets[5].text
         );
+        // A fork's pull request from its own `main` is not let in by the "main only" policy.
+        let mut fork = c.clone();
+        fork.insert(
+            "sub".into(),
+            Value::String(
+                "org/o1/project/p1/user/u2/vcs-origin/github.com/someone/b/vcs-ref/refs/heads/main"
+                    .into(),
+            ),
+        );
+        let p = json::parse(&snippets[4].text.replace("<ACCOUNT_ID>", "123456789012")).unwrap();
+        let mut f = Vec::new();
+        let policy = parse::parse(
+            &p.value,
+            parse::Locator {
+                spans: None,
+                prefix: "",
+            },
+            &mut f,
+        );
+        let ev = eval::evaluate(&policy, &Context::from_claims(&fork, 0), &fork);
+        assert_eq!(ev.verdict, Some(Verdict::Deny), "{}", snippets[4].text);
         assert!(snippets[1]
             .text
             .contains("variable = \"oidc.circleci.com/org/o1:sub\""));

@@ -40,7 +40,52 @@ pub use parse::Policy;
 
 /// What was detected, when `doc` holds an AWS trust policy.
 pub fn recognize(doc: &Value) -> Option<String> {
-    parse::find(doc).map(|f| f.detected)
+    parse::find(doc)
+        .map(|f| f.detected)
+        .or_else(|| statements_alone(doc).then(|| STATEMENTS_ALONE.to_string()))
+}
+
+const STATEMENTS_ALONE: &str =
+    "IAM policy statements without their document (read as a `2012-10-17` trust policy holding them)";
+
+/// A statement (or a list of them) pasted without its document, as docs and issues often show it:
+/// `{"Effect": ..., "Principal": ..., "Action": ...}`.
+fn statements_alone(doc: &Value) -> bool {
+    let one = |v: &Value| {
+        v.as_object().is_some_and(|m| {
+            m.contains_key("Effect")
+                && (m.contains_key("Principal") || m.contains_key("NotPrincipal"))
+                && (m.contains_key("Action") || m.contains_key("NotAction"))
+                && !m.contains_key("Statement")
+        })
+    };
+    match doc {
+        Value::Array(items) => !items.is_empty() && items.iter().all(one),
+        v => one(v),
+    }
+}
+
+/// [`evaluate`] for statements pasted without their document: the text is wrapped in one
+/// (`{"Version": "2012-10-17", "Statement":` on a line of its own), and locations are moved back a line.
+fn evaluate_statements_alone(
+    text: &str,
+    claims: Option<&Map<String, Value>>,
+    now: i64,
+) -> Option<Evaluation> {
+    let wrapped = format!("{{\"Version\": \"2012-10-17\", \"Statement\":\n{text}\n}}");
+    let value = crate::policy::json::parse(&wrapped)
+        .ok()
+        .filter(|p| !p.url_decoded)?
+        .value;
+    let mut ev = evaluate(&value, &wrapped, claims, now);
+    for f in &mut ev.findings {
+        f.location = f.location.filter(|at| at.line > 1).map(|at| Location {
+            line: at.line - 1,
+            column: at.column,
+        });
+    }
+    ev.info.detected = Some(STATEMENTS_ALONE.to_string());
+    Some(ev)
 }
 
 /// Evaluate the trust policy found in `doc` (parsed from `text`) against `claims` at `now`. When the input holds
@@ -54,6 +99,11 @@ pub fn evaluate(
     now: i64,
 ) -> Evaluation {
     let mut all = parse::find_all(doc);
+    if all.is_empty() && statements_alone(doc) {
+        if let Some(ev) = evaluate_statements_alone(text, claims, now) {
+            return ev;
+        }
+    }
     let Some(default) = parse::default_pick(&all) else {
         let finding = Finding::new(
             "policy-no-statement",

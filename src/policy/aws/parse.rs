@@ -244,7 +244,12 @@ pub fn find_all(value: &Value) -> Vec<Found<'_>> {
     // Terraform JSON: resource/aws_iam_role/<name>/assume_role_policy, plan/state `values.assume_role_policy`;
     // `aws iam list-roles`: Roles/<n>/AssumeRolePolicyDocument; Pulumi `stack export`: `assumeRolePolicy`. A
     // template or state often holds several roles (a Lambda execution role before the CI role).
-    let mut found = candidates(value);
+    let (mut found, mut rendered) = candidates(value);
+    if found.is_empty() {
+        // Not a permissions policy rendered next to them (an S3 bucket's, a deployer's).
+        rendered.retain(trusts_web_identity);
+        found = rendered;
+    }
     // The same document written twice (a plan's `planned_values` and `resource_changes`, Pulumi's `inputs` and
     // `outputs`) is one role.
     let mut i = 0;
@@ -261,9 +266,12 @@ pub fn find_all(value: &Value) -> Vec<Found<'_>> {
 /// At most this many trust policies are collected from one input.
 const MAX_CANDIDATES: usize = 64;
 
-/// Every trust policy in the pasted JSON, in breadth-first order.
-fn candidates(value: &Value) -> Vec<Found<'_>> {
+/// Every trust policy in the pasted JSON, in breadth-first order; and apart, the documents Terraform rendered
+/// outside any role (read only when no role holds one): the `json` of a `data "aws_iam_policy_document"` in a
+/// state or plan, and an output's `value` (`terraform output -json`), when they are JSON policy documents.
+fn candidates(value: &Value) -> (Vec<Found<'_>>, Vec<Found<'_>>) {
     let mut out = Vec::new();
+    let mut rendered = Vec::new();
     let mut queue: Vec<(&Value, String, usize)> = vec![(value, String::new(), 0)];
     let mut i = 0;
     while i < queue.len() && out.len() < MAX_CANDIDATES {
@@ -305,6 +313,20 @@ fn candidates(value: &Value) -> Vec<Found<'_>> {
                         out.push(f);
                     }
                 }
+                let field = if map.contains_key("minified_json") || map.contains_key("statement") {
+                    Some(("json", "Terraform `aws_iam_policy_document` (`json`"))
+                } else if map.contains_key("sensitive") && map.contains_key("type") {
+                    Some(("value", "Terraform output (`value`"))
+                } else {
+                    None
+                };
+                if let Some((key, what)) = field {
+                    if let Some(Value::String(s)) = map.get(key) {
+                        if serde_json::from_str::<Value>(s).is_ok_and(|d| is_policy(&d)) {
+                            rendered.extend(embedded(&map[key], pointer_push(&pointer, key), what));
+                        }
+                    }
+                }
                 if depth < MAX_SEARCH_DEPTH {
                     for (k, child) in map {
                         // A plan's `before`, Pulumi's `inputs`, ...: the copy another copy supersedes.
@@ -327,7 +349,7 @@ fn candidates(value: &Value) -> Vec<Found<'_>> {
             _ => {}
         }
     }
-    out
+    (out, rendered)
 }
 
 /// Whether a found document names a web identity: a `Federated` principal, an OIDC provider ARN, or the

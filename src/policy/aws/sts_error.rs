@@ -8,6 +8,15 @@
 //! | `sts-verification-key` | error | `Couldn't retrieve verification key from your identity provider` |
 //! | `sts-token-expired` | error | `ExpiredTokenException` / `Token expired` |
 //! | `sts-missing-aud` | error | `Missing a required claim: aud` |
+//! | `sts-role-arn-invalid` | warning | `Request ARN is invalid`, or a `roleArn` the request validation refused |
+//! | `sts-role-session-name` | warning | a `roleSessionName` STS refused (a character outside `[\w+=,.@-]`, or over 64) |
+//! | `sts-duration-too-long` | warning | `DurationSeconds exceeds the MaxSessionDuration set for this role` |
+//! | `sts-empty-token` | warning | the job sent no token (`Invalid length for parameter WebIdentityToken, value: 0`) |
+//! | `sts-role-permissions` | warning | `assumed-role/... is not authorized to perform: <action>`: the role was assumed; its permissions lack the action |
+//! | `sts-other-operation` | warning | an AWS error from another operation than `AssumeRoleWithWebIdentity` (a later call) |
+//!
+//! The warnings are requests STS refused before it read the role's trust policy: they do not contradict a
+//! policy that accepts the token.
 
 use crate::circleci::catalogue::unix_seconds;
 use serde_json::{Map, Value};
@@ -37,15 +46,28 @@ fn found(code: &'static str, message: String, fix: String) -> Finding {
     Finding::new(code, Severity::Error, Area::StsError, message).with_fix(fix)
 }
 
-/// The URL after "provider found in your account for ", up to whitespace or a quote.
-fn url_after<'a>(text: &'a str, marker: &str) -> Option<&'a str> {
-    let lower = text.to_ascii_lowercase();
+/// A request STS (or the aws cli) refused before the trust policy was read.
+fn refused(code: &'static str, message: String, fix: String) -> Finding {
+    Finding::new(code, Severity::Warning, Area::StsError, message).with_fix(fix)
+}
+
+/// The value a validation error quotes for `field`: `Value 'x' at 'field' failed to satisfy constraint`.
+fn quoted_value<'a>(text: &'a str, lower: &str, field: &str) -> Option<&'a str> {
+    let end = lower.find(&format!("' at '{field}'"))?;
+    let start = lower.get(..end)?.rfind("value '")? + "value '".len();
+    text.get(start..end).filter(|v| v.chars().count() <= 200)
+}
+
+/// The word after `marker` (case-insensitive), up to whitespace, a quote or a closing bracket.
+fn word_after<'a>(text: &'a str, lower: &str, marker: &str) -> Option<&'a str> {
     let i = lower.find(marker)? + marker.len();
     let rest = text.get(i..)?.trim_start();
     let end = rest
-        .find(|c: char| c.is_whitespace() || c == '"' || c == '\'')
+        .find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | ')' | ','))
         .unwrap_or(rest.len());
-    rest.get(..end).map(|u| u.trim_end_matches(['.', ',']))
+    rest.get(..end)
+        .map(|w| w.trim_end_matches('.'))
+        .filter(|w| !w.is_empty() && w.chars().count() <= 200)
 }
 
 /// Explain every STS error found in `text`.
@@ -68,7 +90,7 @@ pub fn explain(text: &str, claims: Option<&Map<String, Value>>) -> Vec<Finding> 
         ));
     }
     if lower.contains("no openidconnect provider found") {
-        let url = url_after(text, "in your account for ");
+        let url = word_after(text, &lower, "in your account for ");
         let mut msg = format!("`InvalidIdentityToken`: the role's account has no OIDC provider whose URL equals the token's issuer{}", url.map(|u| format!(" `{u}`")).unwrap_or_default());
         if let (Some(u), Some(i)) = (url, &iss) {
             if u != i {
@@ -113,6 +135,66 @@ pub fn explain(text: &str, claims: Option<&Map<String, Value>>) -> Vec<Finding> 
             "assume the role early in the job, or mint a fresh token with `circleci run oidc get` right before the AWS call".into(),
         ));
     }
+    // Requests refused before any trust policy is read, and errors of later calls: (needle, code, message, fix).
+    let before: [(&[&str], &'static str, &str, &str); 3] = [
+        (
+            &["request arn is invalid", "parameter rolearn"],
+            "sts-role-arn-invalid",
+            "the role ARN the job sent is empty or malformed (an unset variable?)",
+            "pass `arn:aws:iam::<account ID>:role/<name>` (the orb's `role_arn`)",
+        ),
+        (
+            &["exceeds the maxsessionduration"],
+            "sts-duration-too-long",
+            "the session asked for is longer than the role's maximum (1 hour by default)",
+            "lower the orb's `session_duration`, or raise the role's with `aws iam update-role --max-session-duration`",
+        ),
+        (
+            &["parameter webidentitytoken", "oidc token cannot be found"],
+            "sts-empty-token",
+            "the job sent an empty token ($CIRCLE_OIDC_TOKEN_V2 was not set)",
+            "check the variable in the job; CircleCI server issues tokens from 4.4 on",
+        ),
+    ];
+    for (needles, code, message, fix) in before {
+        if needles.iter().any(|n| lower.contains(n)) {
+            out.push(refused(
+                code,
+                format!("{message}, so STS read no trust policy"),
+                fix.into(),
+            ));
+        }
+    }
+    if lower.contains("rolesessionname") {
+        let value = quoted_value(text, &lower, "rolesessionname")
+            .map(|v| format!(" `{v}`"))
+            .unwrap_or_default();
+        out.push(refused("sts-role-session-name", format!("the role session name{value} has a character other than letters, digits and `_+=,.@-`, or is over 64 characters long, so STS read no trust policy"), "use e.g. `circleci-${CIRCLE_BUILD_NUM}` (the orb's `role_session_name`)".into()));
+    }
+    // An error of a call made with the credentials the job already had: the token exchange is done.
+    let role = word_after(text, &lower, ":assumed-role/").and_then(|w| w.split('/').next());
+    let op = word_after(text, &lower, "when calling the ")
+        .filter(|_| !lower.contains("assumerolewithwebidentity"));
+    if let (Some(role), true) = (role, lower.contains("is not authorized to perform")) {
+        let action = word_after(text, &lower, "perform:").unwrap_or("the action");
+        // Chaining into another role: that role's trust policy must also name this one.
+        let chained = if action.starts_with("sts:AssumeRole") {
+            format!(", and the target role's trust policy must name `{role}`")
+        } else {
+            String::new()
+        };
+        out.push(refused("sts-role-permissions", format!("the job did assume the role `{role}`: its permissions, not its trust policy, lack `{action}`"), format!("allow `{action}` in a permissions policy of `{role}`{chained}")));
+    } else if let Some(op) = op {
+        let (why, fix) = if lower.contains("request is expired") {
+            (
+                "the role session (1 hour by default) ended before the job did",
+                "assume the role again before late calls, or raise the orb's `session_duration`",
+            )
+        } else {
+            ("it ran with credentials the job already had", "check the role's permissions, or which credentials the call used (`aws sts get-caller-identity`)")
+        };
+        out.push(refused("sts-other-operation", format!("the error is from `{op}`, not `AssumeRoleWithWebIdentity`: {why}; the trust policy is not the cause"), fix.into()));
+    }
     if lower.contains("missing a required claim: aud") {
         out.push(found("sts-missing-aud", "STS requires an `aud` claim and the token has none".into(), "send the token as CircleCI issued it: `$CIRCLE_OIDC_TOKEN`, `$CIRCLE_OIDC_TOKEN_V2` and `circleci run oidc get` all set `aud` (the org ID, unless `--claims` names another)".into()));
     }
@@ -141,6 +223,51 @@ mod tests {
             vec!["sts-missing-aud"]
         );
         assert!(codes("everything is fine", None).is_empty());
+    }
+
+    #[test]
+    fn recognises_requests_refused_before_the_policy() {
+        assert_eq!(codes("An error occurred (ValidationError) when calling the AssumeRoleWithWebIdentity operation: Request ARN is invalid", None), vec!["sts-role-arn-invalid"]);
+        assert_eq!(codes("Parameter validation failed:\nInvalid length for parameter RoleArn, value: 0, valid min length: 20", None), vec!["sts-role-arn-invalid"]);
+        let f = explain("An error occurred (ValidationError) when calling the AssumeRoleWithWebIdentity operation: 1 validation error detected: Value 'feature/login' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*", None);
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].code, "sts-role-session-name");
+        assert!(f[0].message.contains("`feature/login`"), "{}", f[0].message);
+        assert_eq!(f[0].severity, Severity::Warning);
+        assert_eq!(codes("An error occurred (ValidationError) when calling the AssumeRoleWithWebIdentity operation: The requested DurationSeconds exceeds the MaxSessionDuration set for this role.", None), vec!["sts-duration-too-long"]);
+        assert_eq!(codes("Parameter validation failed:\nInvalid length for parameter WebIdentityToken, value: 0, valid min length: 4\nFailed to assume role", None), vec!["sts-empty-token"]);
+        let f = explain("An error occurred (AccessDeniedException) when calling the GetAuthorizationToken operation: User: arn:aws:sts::123456789012:assumed-role/circleci-deploy/circleci-1234 is not authorized to perform: ecr:GetAuthorizationToken on resource: * because no identity-based policy allows the ecr:GetAuthorizationToken action", None);
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].code, "sts-role-permissions");
+        assert!(
+            f[0].message.contains("assume the role `circleci-deploy`"),
+            "{}",
+            f[0].message
+        );
+        assert!(
+            f[0].message.contains("lack `ecr:GetAuthorizationToken`"),
+            "{}",
+            f[0].message
+        );
+        let f = explain("An error occurred (AccessDenied) when calling the AssumeRole operation: User: arn:aws:sts::123456789012:assumed-role/circleci-deploy/x is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::210987654321:role/deploy", None);
+        assert!(
+            f[0].fix
+                .as_deref()
+                .unwrap()
+                .ends_with("and the target role's trust policy must name `circleci-deploy`"),
+            "{:?}",
+            f[0].fix
+        );
+        assert_eq!(codes("upload failed: ./app.zip to s3://b/app.zip An error occurred (AccessDenied) when calling the PutObject operation: Access Denied", None), vec!["sts-other-operation"]);
+        assert_eq!(codes("An error occurred (InvalidClientTokenId) when calling the GetCallerIdentity operation: The security token included in the request is invalid.", None), vec!["sts-other-operation"]);
+        let f = explain("An error occurred (ExpiredToken) when calling the DescribeStacks operation: The security token included in the request is expired", None);
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].code, "sts-other-operation");
+        assert!(
+            f[0].message.contains("the role session"),
+            "{}",
+            f[0].message
+        );
     }
 
     #[test]
