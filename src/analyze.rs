@@ -739,6 +739,12 @@ mod tests {
         assert!(exp
             .explanation
             .contains("STS answers `ExpiredTokenException` before reading the policy"));
+        // In the words the claims view uses, not a count of seconds.
+        assert!(
+            exp.explanation.contains("(2 h before the evaluation time"),
+            "{}",
+            exp.explanation
+        );
     }
 
     /// The token `v1-allow` with its header replaced; the signature is kept (it no longer matters).

@@ -745,8 +745,8 @@ fn sts(claims: &Map<String, Value>, ctx: &Context, ev: &PolicyEval, out: &mut Ve
     if let Some(exp) = claims.get("exp").and_then(unix_seconds) {
         if exp <= ctx.now {
             out.push(
-                Finding::new("token-expired", Severity::Error, Area::Token, format!("the token expired {} s before the evaluation time: STS answers `ExpiredTokenException: Token expired` whatever the policy says", i128::from(ctx.now) - i128::from(exp)))
-                    .with_fix("CircleCI tokens live 1 hour: assume the role earlier in the job, or mint a fresh token with `circleci run oidc get` right before"),
+                Finding::new("token-expired", Severity::Error, Area::Token, format!("the token expired {} before the evaluation time: STS answers `ExpiredTokenException: Token expired` whatever the policy says", crate::time::format_duration(ctx.now.saturating_sub(exp))))
+                    .with_fix("CircleCI cloud tokens live 1 hour by default: assume the role earlier in the job, or mint a fresh token with `circleci run oidc get` right before"),
             );
         }
     }

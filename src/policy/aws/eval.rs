@@ -311,10 +311,10 @@ fn sts_checks(ctx: &Context, claims: &Map<String, Value>, checks: &mut Vec<Check
     let (exp_result, explanation, fix) = match claims.get("exp").and_then(unix_seconds) {
         Some(exp) if exp <= now => (
             Outcome::Fail,
-            format!("the token expired at {} ({} s before the evaluation time {}); STS answers `ExpiredTokenException` before reading the policy", dates::format(exp), i128::from(now) - i128::from(exp), dates::format(now)),
-            Some("mint a fresh token right before assuming the role (CircleCI tokens live 1 hour): run the assume step earlier in the job, or use `circleci run oidc get` just before it".to_string()),
+            format!("the token expired at {} ({} before the evaluation time {}); STS answers `ExpiredTokenException` before reading the policy", dates::format(exp), crate::time::format_duration(now.saturating_sub(exp)), dates::format(now)),
+            Some("mint a fresh token right before assuming the role (CircleCI cloud tokens live 1 hour by default): run the assume step earlier in the job, or use `circleci run oidc get` just before it".to_string()),
         ),
-        Some(exp) => (Outcome::Pass, format!("the token is valid until {} ({} s after the evaluation time)", dates::format(exp), i128::from(exp) - i128::from(now)), None),
+        Some(exp) => (Outcome::Pass, format!("the token is valid until {} ({} after the evaluation time)", dates::format(exp), crate::time::format_duration(exp.saturating_sub(now))), None),
         // A number too large to be a time: far past is expired whatever STS's clock; far future is unknown.
         None => match claims.get("exp").and_then(Value::as_f64) {
             Some(v) if v < 0.0 => (

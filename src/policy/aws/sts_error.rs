@@ -131,7 +131,7 @@ pub fn explain(text: &str, claims: Option<&Map<String, Value>>) -> Vec<Finding> 
         let exp = claim(claims, "exp").and_then(unix_seconds);
         out.push(found(
             "sts-token-expired",
-            format!("`ExpiredTokenException`: the token's `exp`{} had passed when STS received it; CircleCI tokens live 1 hour", exp.map(|e| format!(" ({})", super::dates::format(e))).unwrap_or_default()),
+            format!("`ExpiredTokenException`: the token's `exp`{} had passed when STS received it; CircleCI cloud tokens live 1 hour by default", exp.map(|e| format!(" ({})", super::dates::format(e))).unwrap_or_default()),
             "assume the role early in the job, or mint a fresh token with `circleci run oidc get` right before the AWS call".into(),
         ));
     }
@@ -150,7 +150,8 @@ pub fn explain(text: &str, claims: Option<&Map<String, Value>>) -> Vec<Finding> 
             "lower the orb's `session_duration`, or raise the role's with `aws iam update-role --max-session-duration`",
         ),
         (
-            &["parameter webidentitytoken", "oidc token cannot be found"],
+            // (The orbs' own `OIDC Token cannot be found` is `circleci-no-oidc-token`, for every platform.)
+            &["parameter webidentitytoken"],
             "sts-empty-token",
             "the job sent an empty token ($CIRCLE_OIDC_TOKEN_V2 was not set)",
             "check the variable in the job; CircleCI server issues tokens from 4.4 on",
