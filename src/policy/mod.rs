@@ -211,14 +211,22 @@ fn evaluate_wrapped(
     if text.trim_start().starts_with("vault write") && !text.contains("<<") {
         return None;
     }
-    let (body, offset) = wrapped::inner(text)?;
-    // Nested wrappers are not followed: the body must be JSON or YAML itself.
-    if wrapped::inner(body).is_some() {
-        return None;
+    let readable = |body: &str| {
+        json::parse_value(body).is_ok()
+            || (yaml::looks_like_yaml(body) && yaml::parse(body).is_ok())
+    };
+    let (mut body, mut offset) = wrapped::inner(text).or_else(|| wrapped::output(text))?;
+    // A fence around a terminal session: the command's output inside it.
+    if !readable(body) {
+        let (output, within) = wrapped::output(body)?;
+        offset = wrapped::Offset {
+            lines: offset.lines + within.lines,
+            columns: 0,
+        };
+        body = output;
     }
-    let readable = json::parse_value(body).is_ok()
-        || (yaml::looks_like_yaml(body) && yaml::parse(body).is_ok());
-    if !readable {
+    // Nested wrappers are not followed further: the body must be JSON or YAML itself.
+    if !readable(body) || wrapped::inner(body).is_some() {
         return None;
     }
     let mut evaluation = evaluate_for(body, claims, alg, now);

@@ -29,10 +29,34 @@ impl Offset {
 
 /// The document inside `text`, and where it starts: the first Markdown code fence's body, or a JSON object
 /// in single quotes on a command line, or a here-document's body. `None` when there is no such wrapper.
+/// (A command's output among terminal lines is [`output`].)
 pub fn inner(text: &str) -> Option<(&str, Offset)> {
     fence(text)
         .or_else(|| quoted(text))
         .or_else(|| heredoc(text))
+}
+
+/// A command's JSON output copied from a terminal with the lines around it (`$ aws iam get-role ...` before,
+/// the next prompt after): from the first line that opens a JSON object or array to the last line that closes
+/// one. `None` when that is the whole text (nothing wraps it).
+pub fn output(text: &str) -> Option<(&str, Offset)> {
+    let mut start = None;
+    let mut end = None;
+    let mut pos = 0;
+    for (n, line) in text.split_inclusive('\n').enumerate() {
+        let t = line.trim_start();
+        if start.is_none() && (t.starts_with('{') || t.starts_with('[')) {
+            start = Some((pos, n));
+        }
+        if start.is_some() && (t.starts_with('}') || t.starts_with(']')) {
+            end = Some(pos + line.trim_end().len());
+        }
+        pos += line.len();
+    }
+    let (from, lines) = start?;
+    let to = end?;
+    let body = text.get(from..to)?;
+    (body.trim() != text.trim()).then_some((body, Offset { lines, columns: 0 }))
 }
 
 /// The body of the first ```` ``` ```` (or `~~~`) fence. As pasted, not as Markdown renders it: a closing fence
@@ -155,6 +179,20 @@ mod tests {
             ))
         );
         assert_eq!(inner("{\"a\": 1}"), None);
+        // Terminal output: the prompt and command before the JSON, the next prompt after it.
+        let term = "$ aws iam get-role --role-name r\n{\n    \"Role\": {}\n}\n$ \n";
+        assert_eq!(
+            output(term),
+            Some((
+                "{\n    \"Role\": {}\n}",
+                Offset {
+                    lines: 1,
+                    columns: 0
+                }
+            ))
+        );
+        assert_eq!(output("{\n  \"a\": 1\n}\n"), None, "nothing around it");
+        assert_eq!(output("$ echo\n{ not closed\n"), None);
         assert_eq!(inner("```\n```"), None);
         assert_eq!(inner("x <<'' y"), None);
     }
