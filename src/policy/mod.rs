@@ -882,7 +882,12 @@ fn hcl_platform(t: &str) -> Option<(PolicyKind, &'static str)> {
 /// typographic quotes (a word processor or chat tool) or non-breaking spaces (a web page).
 fn json_fix(text: &str, at: Location) -> String {
     let place = format!("line {}, column {}", at.line, at.column);
-    if text.contains(['\u{201c}', '\u{201d}', '\u{2018}', '\u{2019}']) {
+    let t = text.trim_start();
+    if t.starts_with("{'") || t.starts_with("[{'") || text.contains("datetime.datetime(") {
+        format!("this is a Python dict (single quotes, `True`/`None`, `datetime.datetime(...)`), as `print()` shows a boto3 response: print it as JSON instead (`print(json.dumps(response, default=str))`), or paste `aws iam get-role --role-name <name>` output; the first thing JSON cannot read is at {place}")
+    } else if text.contains("%{") || text.contains("${") {
+        format!("this is a template with Terraform's `${{...}}` or `%{{...}}` still in it (a `templatefile()` source): paste the rendered document instead (`terraform show -json`, or what the cloud's CLI prints for the deployed configuration); the first thing JSON cannot read is at {place}")
+    } else if text.contains(['\u{201c}', '\u{201d}', '\u{2018}', '\u{2019}']) {
         format!("replace the typographic quotes (“ ” ‘ ’) with straight ones (\"): the text went through an editor or chat tool that changed them; then check {place}")
     } else if text.contains('\u{a0}') {
         format!("replace the non-breaking spaces (from a web page) with ordinary spaces; then check {place}")
@@ -1539,6 +1544,35 @@ mod tests {
         assert!(!super::is_plan_resource_line(
             "# the role will be created by CloudFormation"
         ));
+    }
+
+    #[test]
+    fn a_python_dict_or_an_unrendered_template_gets_its_own_fix() {
+        let boto3 = "{'Role': {'Path': '/', 'RoleName': 'deploy', 'CreateDate': datetime.datetime(2024, 1, 2, 3, 4, 5, tzinfo=tzutc()), 'AssumeRolePolicyDocument': {'Version': '2012-10-17', 'Statement': []}}}";
+        let e = evaluate(boto3, None, 0);
+        assert_eq!(e.findings[0].code, "policy-json-syntax");
+        let fix = e.findings[0].fix.as_deref().unwrap();
+        assert!(
+            fix.starts_with("this is a Python dict")
+                && fix.contains("json.dumps(response, default=str)"),
+            "{fix}"
+        );
+        assert!(fix.ends_with("at line 1, column 2"), "{fix}");
+        let template = "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n  %{ for org in orgs ~}\n    {\"Effect\": \"Allow\"},\n  %{ endfor ~}\n  ]\n}\n";
+        let e = evaluate(template, None, 0);
+        let fix = e.findings[0].fix.as_deref().unwrap();
+        assert!(
+            fix.starts_with("this is a template with Terraform's"),
+            "{fix}"
+        );
+        assert!(fix.ends_with("at line 4, column 3"), "{fix}");
+        // An ordinary typo keeps the usual fix.
+        let e = evaluate("{\"Version\": \"2012-10-17\" \"Statement\": []}", None, 0);
+        assert!(e.findings[0]
+            .fix
+            .as_deref()
+            .unwrap()
+            .starts_with("fix the JSON at line 1"));
     }
 
     #[test]
