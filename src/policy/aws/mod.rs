@@ -12,6 +12,7 @@
 //! | `aws-offline-limits` | info | what STS checks that cannot be checked offline |
 //! | `policy-rejected-by-iam` | error | IAM would refuse to save the document (the verdict is then deny) |
 //! | `aws-several-roles` | info | the input holds several roles: which one was evaluated, and why |
+//! | `policy-conditions-only` | warning | only a `Condition` block was pasted: principal, action and other statements unchecked |
 
 use std::borrow::Cow;
 
@@ -43,6 +44,83 @@ pub fn recognize(doc: &Value) -> Option<String> {
     parse::find(doc)
         .map(|f| f.detected)
         .or_else(|| statements_alone(doc).then(|| STATEMENTS_ALONE.to_string()))
+        .or_else(|| conditions_alone(doc).map(|_| CONDITIONS_ALONE.to_string()))
+}
+
+const CONDITIONS_ALONE: &str =
+    "an IAM `Condition` block without its statement (read as an `Allow` statement for \
+     `sts:AssumeRoleWithWebIdentity` trusting the provider its keys name)";
+
+/// A statement's `Condition` block pasted alone, as CircleCI's docs show it (`"Condition": {"StringLike":
+/// {...}}`, read as `{"Condition": ...}`), or the operators' object itself: every operator one IAM defines,
+/// each over condition keys (`<provider>:<claim>`, `aws:...`).
+fn conditions_alone(doc: &Value) -> Option<&Map<String, Value>> {
+    let obj = doc.as_object()?;
+    let block = match obj.get("Condition") {
+        Some(Value::Object(c)) if obj.len() == 1 => c,
+        _ => obj,
+    };
+    let conditions = !block.is_empty()
+        && block.iter().all(|(op, keys)| {
+            operators::Operator::parse(op).is_some()
+                && keys
+                    .as_object()
+                    .is_some_and(|k| !k.is_empty() && k.keys().all(|key| key.contains(':')))
+        });
+    conditions.then_some(block)
+}
+
+/// [`evaluate`] for a `Condition` block pasted alone: it is evaluated in an `Allow` statement for
+/// `sts:AssumeRoleWithWebIdentity` that trusts the provider its keys name (else the token's issuer). The
+/// principal and action were not pasted: their rows are left out while they pass, and a warning says what
+/// was not checked.
+fn evaluate_conditions_alone(
+    block: &Map<String, Value>,
+    claims: Option<&Map<String, Value>>,
+    now: i64,
+) -> Evaluation {
+    let from_keys = block
+        .values()
+        .filter_map(Value::as_object)
+        .flat_map(|keys| keys.keys())
+        .filter_map(|key| key.rsplit_once(':').map(|(provider, _)| provider))
+        .find(|provider| provider.contains('.') && !provider.contains(' '));
+    let from_token = claims
+        .and_then(|c| c.get("iss"))
+        .and_then(Value::as_str)
+        .map(|iss| iss.trim_start_matches("https://"));
+    let provider = from_keys.or(from_token).unwrap_or("oidc.circleci.com");
+    let doc = serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Effect": "Allow",
+            "Principal": {"Federated": format!("arn:aws:iam::000000000000:oidc-provider/{provider}")},
+            "Action": "sts:AssumeRoleWithWebIdentity",
+            "Condition": block,
+        }],
+    });
+    let text = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    let mut ev = evaluate(&doc, &text, claims, now);
+    ev.checks
+        .retain(|c| !(matches!(&*c.key, "principal" | "action") && c.result == Outcome::Pass));
+    for f in &mut ev.findings {
+        f.location = None; // they point into the statement built here, not into what was pasted
+    }
+    ev.findings.push(
+        Finding::new(
+            "policy-conditions-only",
+            Severity::Warning,
+            Area::Policy,
+            format!(
+                "only a `Condition` block was pasted: its conditions were evaluated as part of an `Allow` statement \
+                 for `sts:AssumeRoleWithWebIdentity` trusting `{provider}`; the role's real principal, action and \
+                 any other statement (a `Deny`) were not checked"
+            ),
+        )
+        .with_fix("paste the role's whole trust policy (`aws iam get-role --role-name <name>`) to check them too"),
+    );
+    ev.info.detected = Some(CONDITIONS_ALONE.to_string());
+    ev
 }
 
 const STATEMENTS_ALONE: &str =
@@ -102,6 +180,11 @@ pub fn evaluate(
     if all.is_empty() && statements_alone(doc) {
         if let Some(ev) = evaluate_statements_alone(text, claims, now) {
             return ev;
+        }
+    }
+    if all.is_empty() {
+        if let Some(block) = conditions_alone(doc) {
+            return evaluate_conditions_alone(block, claims, now);
         }
     }
     let Some(default) = parse::default_pick(&all) else {
