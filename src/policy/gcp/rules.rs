@@ -47,6 +47,12 @@ pub fn issuer(p: &Provider, claims: &Map<String, Value>) -> Check {
     let expected = p.issuer_uri.clone().map_or(Value::Null, Value::String);
     let actual = iss.map_or(Value::Null, |s| Value::String(s.to_string()));
     let (result, why) = match (p.issuer_uri.as_deref(), iss) {
+        // Fields pasted without the provider around them (no resource `name`): the issuer is simply not there.
+        (None, _) if p.name.is_none() => (
+            Outcome::Unknown,
+            "cannot evaluate: the pasted fields have no `issuerUri`, so the provider's issuer was not checked."
+                .to_string(),
+        ),
         (None, _) => (
             Outcome::Fail,
             "the provider has no `issuerUri`.".to_string(),
@@ -71,12 +77,18 @@ pub fn issuer(p: &Provider, claims: &Map<String, Value>) -> Check {
             format!("`issuerUri` is `{e}` but the token's `iss` is `{a}`."),
         ),
     };
-    let fix = (result != Outcome::Pass).then(|| {
-        format!(
+    let fix = match (result, p.issuer_uri.is_none() && p.name.is_none()) {
+        (Outcome::Pass, _) => None,
+        (_, true) => Some(
+            "paste the whole provider (`gcloud iam workload-identity-pools providers describe <provider> \
+             --workload-identity-pool=<pool> --location=global --format=json`) to check its issuer too."
+                .to_string(),
+        ),
+        _ => Some(format!(
             "set `--issuer-uri=\"{}\"` on the provider.",
             iss.unwrap_or("<iss>")
-        )
-    });
+        )),
+    };
     check("issuerUri", "equals", expected, actual, result, why, fix)
 }
 
@@ -162,6 +174,20 @@ pub fn audience(p: &Provider, claims: &Map<String, Value>) -> Check {
     };
     let Some(name) = p.name.as_deref() else {
         let expected = Value::from("//iam.googleapis.com/<provider resource name>");
+        // Only the mapping or condition was pasted (no name, no issuer either): the audiences are not there.
+        if p.issuer_uri.is_none() {
+            return check(
+                "allowedAudiences",
+                "in",
+                Value::from("(not pasted)"),
+                actual,
+                Outcome::Unknown,
+                "cannot evaluate: the pasted fields have no `allowedAudiences` (nor `issuerUri`), so the provider's \
+                 audiences were not checked."
+                    .into(),
+                Some("paste the whole `gcloud iam workload-identity-pools providers describe --format=json` output.".into()),
+            );
+        }
         if aud.iter().any(|a| resource_like(a)) {
             return check(
                 "allowedAudiences",

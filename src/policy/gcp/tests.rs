@@ -495,6 +495,45 @@ fn a_missing_condition_points_at_the_provider_and_an_empty_one_at_itself() {
 }
 
 #[test]
+fn fields_without_the_issuer_leave_it_open_and_a_failing_condition_still_denies() {
+    let claims = v2_token();
+    let fields = |condition: &str| {
+        json!({
+            "attributeMapping": {"google.subject": "assertion['oidc.circleci.com/project-id']"},
+            "attributeCondition": condition,
+        })
+        .to_string()
+    };
+    let passing = fields(&format!(
+        "assertion['oidc.circleci.com/project-id'] == '{PROJECT}'"
+    ));
+    let e = crate::policy::evaluate(&passing, claims.as_object(), NOW);
+    let issuer = e.checks.iter().find(|c| c.key == "issuerUri").unwrap();
+    assert_eq!(issuer.result, Outcome::Unknown);
+    assert!(issuer
+        .explanation
+        .starts_with("cannot evaluate: the pasted fields have no `issuerUri`"));
+    assert!(issuer
+        .fix
+        .as_deref()
+        .unwrap()
+        .starts_with("paste the whole provider"));
+    assert_eq!(e.verdict, None, "{:?}", e.info.decided_by);
+    let failing = fields("assertion['oidc.circleci.com/project-id'] == 'another-project'");
+    let e = crate::policy::evaluate(&failing, claims.as_object(), NOW);
+    assert_eq!(e.verdict, Some(Verdict::Deny));
+    // A provider (it has its resource name) without an issuer is refused.
+    let provider = json!({
+        "name": "projects/1/locations/global/workloadIdentityPools/p/providers/c",
+        "attributeMapping": {"google.subject": "assertion.sub"},
+    })
+    .to_string();
+    let e = crate::policy::evaluate(&provider, claims.as_object(), NOW);
+    let issuer = e.checks.iter().find(|c| c.key == "issuerUri").unwrap();
+    assert_eq!(issuer.result, Outcome::Fail);
+}
+
+#[test]
 fn bare_fields_are_located_where_they_are() {
     // The fields alone (no `oidc`, no `name`) and a token minted for the provider's resource name: with
     // `allowedAudiences` empty and no `name` to compare with, the audience is not evaluated.
