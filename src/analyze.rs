@@ -129,9 +129,10 @@ fn circleci_no_token(error_text: &str) -> Option<Finding> {
              was checked",
         )
         .with_fix(
-            "give the job a context (`context: [my-context]` under the job in `workflows`): jobs without one get no \
-             OIDC token; builds of forked pull requests get none unless Project Settings > Advanced > \"Pass \
-             secrets to builds from forked pull requests\" is on; CircleCI server needs 4.4 or later, not air-gapped",
+            "builds of forked pull requests get no token unless Project Settings > Advanced > \"Pass secrets to \
+             builds from forked pull requests\" is on; the orb's message asks for a context, which CircleCI's older \
+             docs required (`context: [my-context]` under the job in `workflows`; current docs set the tokens in \
+             every job); CircleCI server needs 4.4 or later, not air-gapped",
         )
     })
 }

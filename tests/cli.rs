@@ -1026,7 +1026,7 @@ fn an_empty_token_file_exits_2() {
 }
 
 const NO_TOKEN: &str = "claimcheck: no token: `--token` was not given, and $CIRCLE_OIDC_TOKEN_V2 and $CIRCLE_OIDC_TOKEN are unset (or empty)
-  fix: inside CircleCI, run claimcheck as a step of the failing job, in a project that has OIDC tokens: CircleCI sets both variables in jobs that use a context (add `context: [my-context]` to the job in `workflows`; server: 4.4 or later, not air-gapped), but not in builds of forked pull requests unless Project Settings > Advanced > \"Pass secrets to builds from forked pull requests\" is on; with both, unset variables mean a script or container that did not pass the job's environment on; elsewhere, give `--token FILE` (or `--token -` to read stdin)
+  fix: inside CircleCI, run claimcheck as a step of the failing job, in a project that has OIDC tokens: CircleCI sets both variables in every job (server: 4.4 or later, not air-gapped; its older docs, and the aws-cli orb's check, ask for a context: `context: [my-context]` on the job in `workflows`), but not in builds of forked pull requests unless Project Settings > Advanced > \"Pass secrets to builds from forked pull requests\" is on; otherwise, unset variables mean a script or container that did not pass the job's environment on; elsewhere, give `--token FILE` (or `--token -` to read stdin)
 ";
 
 #[test]
