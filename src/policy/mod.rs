@@ -167,6 +167,13 @@ fn read_and_evaluate(
     let (value, url_decoded) = match json::parse_value(text) {
         Ok(parsed) => parsed,
         Err(e) => {
+            // A piece copied out of a larger document (a statement, its `"Condition": {...}`) often keeps the
+            // comma that followed it. Only one is dropped: the text is read once more, not once per comma.
+            if let Some(piece) = text.trim_end().strip_suffix(',') {
+                if !piece.trim_end().ends_with(',') && !piece.trim().is_empty() {
+                    return read_and_evaluate(piece, claims, alg, now);
+                }
+            }
             if let Some(evaluation) = not_a_document(text) {
                 return evaluation;
             }
@@ -1544,6 +1551,23 @@ mod tests {
         assert!(!super::is_plan_resource_line(
             "# the role will be created by CloudFormation"
         ));
+    }
+
+    #[test]
+    fn a_piece_copied_with_the_comma_after_it_is_read() {
+        let statement = "{\"Effect\": \"Allow\", \"Principal\": {\"Federated\": \"arn:aws:iam::123456789012:oidc-provider/oidc.circleci.com/org/o\"}, \"Action\": \"sts:AssumeRoleWithWebIdentity\"},\n";
+        let e = evaluate(statement, None, 0);
+        assert_eq!(e.info.kind, Some(PolicyKind::Aws), "{:?}", e.findings);
+        assert!(e
+            .info
+            .detected
+            .as_deref()
+            .unwrap()
+            .starts_with("IAM policy statements"));
+        // Only one comma is forgiven: many cost one more read, not one per comma (a quadratic hang).
+        let commas = format!("{{\"a\": 1}}{}", ",".repeat(200_000));
+        let e = evaluate(&commas, None, 0);
+        assert!(e.findings.iter().any(|f| f.severity == Severity::Error));
     }
 
     #[test]
