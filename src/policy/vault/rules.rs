@@ -2,7 +2,7 @@
 //!
 //! Order of Vault's own checks (it stops at the first failure; we evaluate all of them):
 //! role type, then the key set (`oidc_discovery_url` must name the issuer its document names), then the token
-//! validator (the header's `alg` against `jwt_supported_algs`, `iss` against `bound_issuer` only, `sub`, `aud`, `nbf`, `exp`, `iat`), then the
+//! validator (the header's `alg` against `jwt_supported_algs`, the registered claims' JSON types, `iss` against `bound_issuer` only, `sub`, `aud`, `nbf`, `exp`, `iat`), then the
 //! "audience found but none bound" rule, then the identity (`user_claim`, `claim_mappings`,
 //! `groups_claim`), then `bound_claims`. Confirmed against hashicorp/vault-plugin-auth-jwt
 //! (path_login.go, claims.go) and hashicorp/cap's jwt validator.
@@ -239,6 +239,9 @@ pub fn evaluate(
         claims,
         out: Vec::new(),
     };
+    if role.is_some() {
+        registered_types(&mut ctx);
+    }
     if let Some(config) = config {
         let pending = |fields: &[&'static str]| pending(fields, given.config_unknown);
         match pending(&["bound_issuer", "oidc_discovery_url"]) {
@@ -354,6 +357,70 @@ fn algorithms(ctx: &mut Ctx<'_>, config: &Map<String, Value>, alg: Option<&str>)
             "error validating token: invalid algorithm (alg) header parameter: token signed with unexpected algorithm"
                 .into(),
         ),
+    );
+}
+
+/// The registered claims are re-decoded into go-jose's `jwt.Claims` before any comparison (hashicorp/cap's
+/// validator): `aud` must be a string or a list of strings, `exp`/`iat`/`nbf` numbers, `iss`/`jti`/`sub`
+/// strings (`null` counts as absent). Any other JSON type fails the login, whatever the role says. In the
+/// re-encoded key order, go-jose's own decoders (`aud`, the dates) stop at their error; a plain type error is
+/// kept and only returned when they all pass.
+fn registered_types(ctx: &mut Ctx<'_>) {
+    const DECODED: [(&str, &str); 7] = [
+        ("aud", "a string or a list of strings"),
+        ("exp", "a number"),
+        ("iat", "a number"),
+        ("nbf", "a number"),
+        ("iss", "a string"),
+        ("jti", "a string"),
+        ("sub", "a string"),
+    ];
+    let decodes = |key: &str, v: &Value| match key {
+        "aud" => match v {
+            Value::String(_) => true,
+            Value::Array(items) => items.iter().all(Value::is_string),
+            _ => false,
+        },
+        "exp" | "iat" | "nbf" => v.is_number(),
+        _ => v.is_string(),
+    };
+    let Some((key, want, value)) = DECODED.iter().find_map(|(k, want)| {
+        let v = ctx.claims.get(*k).filter(|v| !v.is_null())?;
+        (!decodes(k, v)).then(|| (*k, *want, v.clone()))
+    }) else {
+        return;
+    };
+    let go_type = match &value {
+        Value::Bool(_) => "bool",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        _ => "object",
+    };
+    let error = match key {
+        "aud" => "go-jose/go-jose/jwt: expected string or array value to unmarshal to Audience"
+            .to_string(),
+        "exp" | "iat" | "nbf" => {
+            "go-jose/go-jose/jwt: expected number value to unmarshal NumericDate".to_string()
+        }
+        _ => format!(
+            "json: cannot unmarshal {go_type} into Go struct field Claims.{key} of type string"
+        ),
+    };
+    ctx.push(
+        9,
+        "token",
+        key.into(),
+        "is",
+        Value::String(want.into()),
+        value,
+        Outcome::Fail,
+        format!(
+            "`{key}` is a JSON {go_type}, not {want}: vault decodes the registered claims into go-jose's \
+             `jwt.Claims` and refuses the token before comparing anything."
+        ),
+        Some(format!("mint the token with `{key}` as {want}.")),
+        Some(format!("error validating token: {error}")),
     );
 }
 
