@@ -817,7 +817,9 @@ fn match_value(
                 // difference that non-ASCII characters might explain is Unknown rather than a guess.
                 if expected.eq_ignore_ascii_case(actual) {
                     Outcome::Pass
-                } else if expected.is_ascii() && actual.is_ascii() {
+                } else if (expected.is_ascii() && actual.is_ascii())
+                    || ascii_mismatch(expected, actual)
+                {
                     Outcome::Fail
                 } else {
                     Outcome::Unknown
@@ -874,6 +876,22 @@ fn match_value(
         }
         Family::Binary | Family::Ip | Family::Null => Outcome::Unknown,
     }
+}
+
+/// Whether `a` and `b` differ under any per-character case folding: after their longest common start (or end),
+/// compared without ASCII case, one has ended or both have an ASCII character there (a folding maps an ASCII
+/// letter to one ASCII letter and nothing to nothing), so `main` never equals `ü-zweig` whatever `ü` folds to.
+fn ascii_mismatch(a: &str, b: &str) -> bool {
+    fn first<I: Iterator<Item = char>>(mut a: I, mut b: I) -> bool {
+        loop {
+            match (a.next(), b.next()) {
+                (Some(x), Some(y)) if x.eq_ignore_ascii_case(&y) => {}
+                (Some(x), Some(y)) => return x.is_ascii() && y.is_ascii(),
+                _ => return true,
+            }
+        }
+    }
+    first(a.chars(), b.chars()) || first(a.chars().rev(), b.chars().rev())
 }
 
 fn compare(base: Base, ord: Option<std::cmp::Ordering>) -> bool {
@@ -1167,6 +1185,18 @@ mod tests {
     use crate::policy::json;
 
     const ISS: &str = "https://oidc.circleci.com/org/o1";
+
+    #[test]
+    fn ascii_mismatch_proves_a_difference_any_folding_keeps() {
+        // From the front (`m` vs `é`: not ASCII), then from the end (`n` vs `v`).
+        assert!(ascii_mismatch("refs/heads/main", "refs/heads/émile"));
+        assert!(ascii_mismatch("Ü-main", "ü-dev"));
+        // One is a prefix of the other: whatever `ü` folds to, it is not nothing.
+        assert!(ascii_mismatch("ref", "refü"));
+        // Only a non-ASCII pair differs: its folding decides.
+        assert!(!ascii_mismatch("ÉMILE", "émile"));
+        assert!(!ascii_mismatch("STRASSE", "straße"));
+    }
 
     fn claims(extra: &str) -> Map<String, Value> {
         let mut base: Map<String, Value> = serde_json::from_str(&format!(
