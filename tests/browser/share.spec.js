@@ -316,15 +316,19 @@ test.describe('what a link keeps', () => {
 test.describe('what a link keeps of the sharer\'s view', () => {
   const SIG = new URL('../fixtures/signature/', import.meta.url);
   const read = (name) => readFileSync(new URL(name, SIG), 'utf8');
+  /** A signed token its policy allows, at a pinned time: allow until the keys panel finds the signature invalid. */
+  async function openSigned(page) {
+    await openApp(page, '#at=1760000600');
+    await pasteInto(tokenInput(page), read('share-signed.jwt'));
+    await pasteInto(policyInput(page), read('share-policy.json'));
+    await expect(page.locator('[data-verdict="allow"]')).toBeVisible();
+  }
 
   test('a signature the keys panel found invalid keeps the deny for the reader, who is told whose check it was', async ({
     page,
     browser,
   }) => {
-    await openApp(page, '#at=1760000600');
-    await pasteInto(tokenInput(page), read('share-signed.jwt'));
-    await pasteInto(policyInput(page), read('share-policy.json'));
-    await expect(page.locator('[data-verdict="allow"]')).toBeVisible();
+    await openSigned(page);
     await pasteInto(page.getByLabel('Keys', { exact: true }), read('share-jwks-other-key.json'));
     await expect(page.locator('[data-verdict="deny"]')).toBeVisible();
     await expect(page.locator('.share-meta')).toContainText('the invalid signature is stated, so the reader also sees deny');
@@ -351,10 +355,7 @@ test.describe('what a link keeps of the sharer\'s view', () => {
     page,
     browser,
   }) => {
-    await openApp(page, '#at=1760000600');
-    await pasteInto(tokenInput(page), read('share-signed.jwt'));
-    await pasteInto(policyInput(page), read('share-policy.json'));
-    await expect(page.locator('[data-verdict="allow"]')).toBeVisible();
+    await openSigned(page);
     // With a pinned time, the address bar is the share panel's link.
     const hash = (url) => new URL(url).hash;
     const allowing = hash(await shareLink(page));
