@@ -42,13 +42,18 @@ pub fn disabled(p: &Provider) -> Option<Check> {
     })
 }
 
+/// The fix when a check needs what a paste of some fields alone does not hold.
+const PASTE_PROVIDER: &str =
+    "paste the whole `gcloud iam workload-identity-pools providers describe --format=json` output.";
+
 pub fn issuer(p: &Provider, claims: &Map<String, Value>) -> Check {
     let iss = claims.get("iss").and_then(Value::as_str);
     let expected = p.issuer_uri.clone().map_or(Value::Null, Value::String);
     let actual = iss.map_or(Value::Null, |s| Value::String(s.to_string()));
+    // Fields pasted without the provider around them (no resource `name`): the issuer is simply not there.
+    let not_pasted = p.issuer_uri.is_none() && p.name.is_none();
     let (result, why) = match (p.issuer_uri.as_deref(), iss) {
-        // Fields pasted without the provider around them (no resource `name`): the issuer is simply not there.
-        (None, _) if p.name.is_none() => (
+        (None, _) if not_pasted => (
             Outcome::Unknown,
             "cannot evaluate: the pasted fields have no `issuerUri`, so the provider's issuer was not checked."
                 .to_string(),
@@ -77,7 +82,7 @@ pub fn issuer(p: &Provider, claims: &Map<String, Value>) -> Check {
             format!("`issuerUri` is `{e}` but the token's `iss` is `{a}`."),
         ),
     };
-    let fix = match (result, p.issuer_uri.is_none() && p.name.is_none()) {
+    let fix = match (result, not_pasted) {
         (Outcome::Pass, _) => None,
         (_, true) => Some(
             "paste the whole provider (`gcloud iam workload-identity-pools providers describe <provider> \
@@ -185,7 +190,7 @@ pub fn audience(p: &Provider, claims: &Map<String, Value>) -> Check {
                 "cannot evaluate: the pasted fields have no `allowedAudiences` (nor `issuerUri`), so the provider's \
                  audiences were not checked."
                     .into(),
-                Some("paste the whole `gcloud iam workload-identity-pools providers describe --format=json` output.".into()),
+                Some(PASTE_PROVIDER.into()),
             );
         }
         if aud.iter().any(|a| resource_like(a)) {
@@ -198,7 +203,7 @@ pub fn audience(p: &Provider, claims: &Map<String, Value>) -> Check {
                 "cannot evaluate: `allowedAudiences` is empty, so `aud` must be the provider's full resource name, and \
                  this paste has no `name` to compare with."
                     .into(),
-                Some("paste the whole `gcloud iam workload-identity-pools providers describe --format=json` output.".into()),
+                Some(PASTE_PROVIDER.into()),
             );
         }
         return check(
