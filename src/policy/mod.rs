@@ -892,7 +892,7 @@ fn json_fix(text: &str, at: Location) -> String {
     let t = text.trim_start();
     if t.starts_with("{'") || t.starts_with("[{'") || text.contains("datetime.datetime(") {
         format!("this is a Python dict (single quotes, `True`/`None`, `datetime.datetime(...)`), as `print()` shows a boto3 response: print it as JSON instead (`print(json.dumps(response, default=str))`), or paste `aws iam get-role --role-name <name>` output; the first thing JSON cannot read is at {place}")
-    } else if text.contains("%{") || text.contains("${") {
+    } else if ["%{", "${"].contains(&at_location(text, at, 2).as_str()) {
         format!("this is a template with Terraform's `${{...}}` or `%{{...}}` still in it (a `templatefile()` source): paste the rendered document instead (`terraform show -json`, or what the cloud's CLI prints for the deployed configuration); the first thing JSON cannot read is at {place}")
     } else if text.contains(['\u{201c}', '\u{201d}', '\u{2018}', '\u{2019}']) {
         format!("replace the typographic quotes (“ ” ‘ ’) with straight ones (\"): the text went through an editor or chat tool that changed them; then check {place}")
@@ -901,6 +901,17 @@ fn json_fix(text: &str, at: Location) -> String {
     } else {
         format!("fix the JSON at {place} (a missing comma, quote or bracket is the usual cause)")
     }
+}
+
+/// Up to `n` characters of `text` from `at` (line and character column, 1-based).
+fn at_location(text: &str, at: Location, n: usize) -> String {
+    text.lines()
+        .nth(at.line.saturating_sub(1))
+        .unwrap_or("")
+        .chars()
+        .skip(at.column.saturating_sub(1))
+        .take(n)
+        .collect()
 }
 
 /// The first of `table`'s values whose needle `lower` (lowercase text) contains.
@@ -1590,7 +1601,10 @@ mod tests {
             "{fix}"
         );
         assert!(fix.ends_with("at line 4, column 3"), "{fix}");
-        // An ordinary typo keeps the usual fix.
+        // An ordinary typo keeps the usual fix, also where strings hold `${...}` (CloudFormation's `Fn::Sub`).
+        let cfn = "{\"Fn::Sub\": \"arn:aws:iam::${AWS::AccountId}:root\" \"x\": 1}";
+        let fix = evaluate(cfn, None, 0).findings[0].fix.clone().unwrap();
+        assert!(fix.starts_with("fix the JSON at line 1"), "{fix}");
         let e = evaluate("{\"Version\": \"2012-10-17\" \"Statement\": []}", None, 0);
         assert!(e.findings[0]
             .fix
