@@ -191,7 +191,8 @@ yml = [
 try:
     import yaml
     for p in pol.values():
-        yml.extend(yaml.safe_dump(json.loads(t), sort_keys=False) for t in p.values())
+        # Texts that are not JSON (`vault read`'s table) have no YAML form.
+        yml.extend(yaml.safe_dump(json.loads(t), sort_keys=False) for t in p.values() if t.lstrip()[:1] in "{[")
 except ImportError:
     print("PyYAML is not installed: policy_yaml gets the hand-written seeds only")
 write("policy_yaml", yml)

@@ -14,7 +14,8 @@
 //! | `policy-hcl-not-supported` | error | Terraform HCL was pasted; only JSON forms are read |
 //! | `policy-program-not-supported` | error | CDK, CDKTF or Pulumi program source (or any code) was pasted; what it deploys is read |
 //! | `policy-bicep-not-supported` | error | Bicep source was pasted (`resource x 'Type@version'`); the deployed credential is read |
-//! | `policy-table-not-supported` | error | `vault read`'s `Key  Value` table was pasted; its values lost their types |
+//! | `policy-table-not-supported` | error | `vault read`'s `Key  Value` table was pasted, but not of a JWT auth role or config |
+//! | `policy-table-read` | info, warning | a role or config was read from `vault read`'s table; warning when a `bound_claims` value's lost type (`false`: a string or a boolean?) decides the login, which is then undecided |
 //! | `policy-yaml-syntax` | error | the text looks like YAML but [`yaml`] cannot read it (line/column given) |
 //! | `policy-is-a-token` | error | a JWT was pasted as the policy (the inputs swapped) |
 //! | `policy-is-error-text` | error | the failing step's error message was pasted as the policy |
@@ -176,6 +177,9 @@ fn read_and_evaluate(
             }
             if let Some(evaluation) = not_a_document(text) {
                 return evaluation;
+            }
+            if let Some(table) = vault::table::read(text) {
+                return evaluate_vault_table(table, claims, alg, now);
             }
             // YAML that reads as a document wins; then a document wrapped in a fence or a command line.
             // The YAML is read once, here, and handed on.
@@ -569,17 +573,29 @@ fn evaluate_yaml(
             return Evaluation::unusable(PolicyInfo::default(), vec![finding]);
         }
     };
-    // The platforms locate by scanning JSON text: give them the document as JSON, then map each location (a
-    // JSON Pointer there) to where the same pointer was written in the YAML.
-    let source = serde_json::to_string_pretty(&parsed.value).unwrap_or_default();
-    let mut evaluation = dispatch(
+    evaluate_read_back(
         &parsed.value,
-        &source,
-        Some(", read from YAML"),
+        &parsed.spans,
+        ", read from YAML",
         claims,
         alg,
         now,
-    );
+    )
+}
+
+/// Evaluate a document read from another notation (YAML, `vault read`'s table) whose `spans` say where each
+/// JSON Pointer was written. The platforms locate by scanning JSON text: they get the document as JSON, then
+/// each location (a JSON Pointer there) is moved to where the same pointer was written in the pasted text.
+fn evaluate_read_back(
+    value: &Value,
+    spans: &[(String, Location)],
+    how: &str,
+    claims: Option<&Map<String, Value>>,
+    alg: Option<&str>,
+    now: i64,
+) -> Evaluation {
+    let source = serde_json::to_string_pretty(value).unwrap_or_default();
+    let mut evaluation = dispatch(value, &source, Some(how), claims, alg, now);
     if evaluation.findings.iter().any(|f| f.location.is_some()) {
         // Both ways built once, so that many located findings (a long list of providers) stay linear.
         let in_json = json::scan(&source);
@@ -588,18 +604,89 @@ fn evaluate_yaml(
             .map(|(p, at)| ((at.line, at.column), p))
             .collect();
         // Of a repeated key, the last occurrence (the one read), as [`yaml::Parsed::locate`] says.
-        let in_yaml: HashMap<&str, Location> = parsed
-            .spans
-            .iter()
-            .map(|(p, at)| (p.as_str(), *at))
-            .collect();
+        let written: HashMap<&str, Location> =
+            spans.iter().map(|(p, at)| (p.as_str(), *at)).collect();
         for f in &mut evaluation.findings {
             f.location = f.location.and_then(|l| {
                 let pointer = pointers.get(&(l.line, l.column))?;
-                in_yaml.get(pointer).copied()
+                written.get(pointer).copied()
             });
         }
     }
+    evaluation
+}
+
+/// `vault read`'s table output ([`vault::table`]), evaluated as the JSON it reads back as. A `bound_claims` value
+/// printed `false` or `42` may have been a string or a JSON boolean or number; when the two readings decide a
+/// check differently, that check is unknown and so is the verdict (vault compares types, the table hides them).
+fn evaluate_vault_table(
+    table: vault::table::Table,
+    claims: Option<&Map<String, Value>>,
+    alg: Option<&str>,
+    now: i64,
+) -> Evaluation {
+    const HOW: &str = "";
+    const EXACT: &str = "for an exact reading, paste `vault read -format=json auth/jwt/role/<name>` (and `vault read -format=json auth/jwt/config`)";
+    let mut evaluation = evaluate_read_back(&table.value, &table.spans, HOW, claims, alg, now);
+    let mut decided_by_type = Vec::new();
+    if let Some(typed) = &table.typed {
+        let other = evaluate_read_back(typed, &table.spans, HOW, claims, alg, now);
+        let same_rows = evaluation.checks.len() == other.checks.len();
+        for (check, alternative) in evaluation.checks.iter_mut().zip(&other.checks) {
+            if same_rows && check.result != alternative.result {
+                decided_by_type.push(check.key.to_string());
+                check.explanation = format!(
+                    "`vault read`'s table prints a bound value the same whether it is a string or a JSON boolean or number, and vault compares types: read as a string, this check would {}; read as the JSON value, it would {}.",
+                    check.result.as_str(),
+                    alternative.result.as_str()
+                );
+                check.result = Outcome::Unknown;
+                check.fix = Some(EXACT.into());
+            }
+        }
+        // What one reading alone concludes (a type mismatch, vault's first error) is not known either.
+        evaluation.findings.retain(|f| {
+            other
+                .findings
+                .iter()
+                .any(|g| g.code == f.code && g.message == f.message)
+        });
+        if evaluation.verdict != other.verdict || !same_rows {
+            evaluation.verdict = None;
+            evaluation.info.decided_by = Some(
+                "undecided: the role's `bound_claims` hold a value that `vault read`'s table prints the same as a string and as a JSON boolean or number, and the two readings decide differently".into(),
+            );
+        }
+    }
+    if let Some(d) = evaluation.info.detected.as_mut() {
+        *d = d
+            .replace("(`vault read` output)", "(`vault read` table output)")
+            .replace(
+                "(`{\"config\": …, \"role\": …}`)",
+                "(`vault read` table outputs)",
+            );
+    }
+    let values = table
+        .ambiguous
+        .iter()
+        .map(|(claim, printed)| format!("`{claim}`: `{printed}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let message = if !decided_by_type.is_empty() {
+        format!("read from `vault read`'s table output, which prints a string and a JSON boolean or number alike: the bound value ({values}) decides the login one way as a string and the other as a JSON value, so it is unknown")
+    } else if table.typed.is_some() {
+        format!("read from `vault read`'s table output, which prints a string and a JSON boolean or number alike ({values}); both readings give the same result here")
+    } else {
+        "read from `vault read`'s table output: lists from `[a b]`, maps from `map[k:v]`, `n/a` as an empty value".into()
+    };
+    let severity = if decided_by_type.is_empty() {
+        Severity::Info
+    } else {
+        Severity::Warning
+    };
+    evaluation
+        .findings
+        .push(Finding::new("policy-table-read", severity, Area::Policy, message).with_fix(EXACT));
     evaluation
 }
 
@@ -815,9 +902,9 @@ fn unreadable(text: &str, e: json::JsonError) -> Evaluation {
             "policy-table-not-supported",
             Severity::Error,
             Area::Policy,
-            "this is `vault read`'s table output, which loses the values' types (a list, a string and a number look alike), so claimcheck does not read it",
+            "this is `vault read`'s table output, but of no JWT auth role or config: none of its fields is one a role (`bound_audiences`, `bound_claims`, `user_claim`, …) or a config (`bound_issuer`, `oidc_discovery_url`, …) has",
         )
-        .with_fix("paste `vault read -format=json auth/jwt/role/<name>` instead (and `vault read -format=json auth/jwt/config` to check the issuer)")
+        .with_fix("paste `vault read auth/jwt/role/<name>` (the role the job logs in with; `-format=json` keeps the values' types) and `vault read auth/jwt/config`")
     } else if bicep {
         Finding::new(
             "policy-bicep-not-supported",
@@ -1525,19 +1612,20 @@ mod tests {
     }
 
     #[test]
-    fn vault_table_output_is_named() {
+    fn a_vault_table_of_no_role_is_named() {
         let e = evaluate(
-            "$ vault read auth/jwt/role/ci\nKey                  Value\n---                  -----\nbound_audiences      [x]\nrole_type            jwt\n",
+            "$ vault kv get secret/ci\nKey                  Value\n---                  -----\npassword             hunter2\n",
             None,
             0,
         );
         assert_eq!(e.info.kind, Some(PolicyKind::Vault));
+        assert!(e.unusable);
         assert_eq!(e.findings[0].code, "policy-table-not-supported");
         assert!(e.findings[0]
             .fix
             .as_deref()
             .unwrap()
-            .starts_with("paste `vault read -format=json auth/jwt/role/<name>`"));
+            .starts_with("paste `vault read auth/jwt/role/<name>`"));
     }
 
     #[test]

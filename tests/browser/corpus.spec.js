@@ -80,7 +80,7 @@ function platformCases(platform) {
   return corpus.cases.map((c) => ({
     name: `${platform}: ${c.name}`,
     token: c.no_token ? '' : mint(patched(corpus.base_claims, c.claims_patch)),
-    policy: JSON.stringify(c.policy, null, 2),
+    policy: typeof c.policy === 'string' ? c.policy : JSON.stringify(c.policy, null, 2),
     error: '',
     at: c.now ?? 1764000000,
   }));

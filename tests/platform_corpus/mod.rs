@@ -1,7 +1,8 @@
 //! The table-driven runner shared by the GCP, Vault and Azure corpora.
 //!
 //! A corpus file is a JSON object: `base_claims` (the token claims most cases share) and `cases`, each
-//! with `name`, `policy` (the pasted JSON), optional `claims_patch` (merged over `base_claims`; a `null`
+//! with `name`, `policy` (the pasted JSON, or a string: the pasted text when it is not JSON, such as
+//! `vault read`'s table, evaluated through the kind-detecting dispatch only), optional `claims_patch` (merged over `base_claims`; a `null`
 //! value removes the claim), optional `no_token`, optional `now`, and `expect`:
 //! `verdict` (`"allow"`, `"deny"` or `null`), `failing` and `unknown` (the check keys with that result, in
 //! order), `findings` (every finding code, in order), optional `decided_by` (a substring) and
@@ -59,24 +60,28 @@ pub fn run(path: &str, kind: PolicyKind, recognize: Recognize, evaluate: Evaluat
             }
         }
         let policy = &case["policy"];
-        let policy_text = serde_json::to_string_pretty(policy).unwrap_or_default();
+        let policy_text = pasted(policy);
         let now = case.get("now").and_then(Value::as_i64).unwrap_or(NOW);
         let no_token = case
             .get("no_token")
             .and_then(Value::as_bool)
             .unwrap_or(false);
+        let token = if no_token { None } else { Some(&claims) };
+        if let Some(text) = policy.as_str() {
+            // Not JSON: only the dispatch reads it.
+            let eval = claimcheck::policy::evaluate(text, token, now);
+            if eval.info.kind != Some(kind) {
+                problems.push(format!("{name}: read as {:?}", eval.info.kind));
+            }
+            problems.extend(compare(name, &eval, &case["expect"]));
+            continue;
+        }
         if recognize(policy).is_none() && !case["expect"]["unusable"].as_bool().unwrap_or(false) {
             problems.push(format!("{name}: not recognised"));
         }
-        let eval = evaluate(
-            policy,
-            &policy_text,
-            if no_token { None } else { Some(&claims) },
-            now,
-        );
+        let eval = evaluate(policy, &policy_text, token, now);
         let expect = &case["expect"];
         if !expect["unusable"].as_bool().unwrap_or(false) {
-            let token = if no_token { None } else { Some(&claims) };
             let dispatched = claimcheck::policy::evaluate(&policy_text, token, now);
             if dispatched.info.kind != Some(kind)
                 || dispatched.verdict != eval.verdict
@@ -88,63 +93,7 @@ pub fn run(path: &str, kind: PolicyKind, recognize: Recognize, evaluate: Evaluat
                 ));
             }
         }
-        let verdict = match eval.verdict {
-            Some(Verdict::Allow) => Value::from("allow"),
-            Some(Verdict::Deny) => Value::from("deny"),
-            None => Value::Null,
-        };
-        if verdict != expect["verdict"] {
-            problems.push(format!(
-                "{name}: verdict {verdict} != {}",
-                expect["verdict"]
-            ));
-        }
-        for (field, outcome) in [("failing", Outcome::Fail), ("unknown", Outcome::Unknown)] {
-            let got = keys(&eval, outcome);
-            let want = strings(&expect[field]);
-            if got != want {
-                problems.push(format!("{name}: {field} {got:?} != {want:?}"));
-            }
-        }
-        let codes: Vec<String> = eval.findings.iter().map(|f| f.code.to_string()).collect();
-        if codes != strings(&expect["findings"]) {
-            problems.push(format!(
-                "{name}: findings {codes:?} != {:?}",
-                strings(&expect["findings"])
-            ));
-        }
-        if let Some(want) = expect.get("decided_by").and_then(Value::as_str) {
-            let got = eval.info.decided_by.clone().unwrap_or_default();
-            if !got.contains(want) {
-                problems.push(format!("{name}: decided_by `{got}` lacks `{want}`"));
-            }
-        }
-        for pair in expect
-            .get("explanation")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            let (key, want) = (
-                pair["key"].as_str().unwrap_or(""),
-                pair["contains"].as_str().unwrap_or(""),
-            );
-            let found = eval
-                .checks
-                .iter()
-                .any(|c| c.key == key && c.explanation.contains(want));
-            if !found {
-                let got: Vec<&str> = eval
-                    .checks
-                    .iter()
-                    .filter(|c| c.key == key)
-                    .map(|c| c.explanation.as_str())
-                    .collect();
-                problems.push(format!(
-                    "{name}: no `{key}` explanation contains `{want}`; got {got:?}"
-                ));
-            }
-        }
+        problems.extend(compare(name, &eval, expect));
     }
     assert!(
         problems.is_empty(),
@@ -154,6 +103,77 @@ pub fn run(path: &str, kind: PolicyKind, recognize: Recognize, evaluate: Evaluat
         problems.join("\n")
     );
     cases.len()
+}
+
+/// The text a user pastes for a case's `policy`: a string as it is, a JSON document pretty-printed.
+fn pasted(policy: &Value) -> String {
+    match policy.as_str() {
+        Some(text) => text.to_string(),
+        None => serde_json::to_string_pretty(policy).unwrap_or_default(),
+    }
+}
+
+/// How `eval` differs from the case's `expect`, one line per difference.
+fn compare(name: &str, eval: &Evaluation, expect: &Value) -> Vec<String> {
+    let mut problems = Vec::new();
+    let verdict = match eval.verdict {
+        Some(Verdict::Allow) => Value::from("allow"),
+        Some(Verdict::Deny) => Value::from("deny"),
+        None => Value::Null,
+    };
+    if verdict != expect["verdict"] {
+        problems.push(format!(
+            "{name}: verdict {verdict} != {}",
+            expect["verdict"]
+        ));
+    }
+    for (field, outcome) in [("failing", Outcome::Fail), ("unknown", Outcome::Unknown)] {
+        let got = keys(eval, outcome);
+        let want = strings(&expect[field]);
+        if got != want {
+            problems.push(format!("{name}: {field} {got:?} != {want:?}"));
+        }
+    }
+    let codes: Vec<String> = eval.findings.iter().map(|f| f.code.to_string()).collect();
+    if codes != strings(&expect["findings"]) {
+        problems.push(format!(
+            "{name}: findings {codes:?} != {:?}",
+            strings(&expect["findings"])
+        ));
+    }
+    if let Some(want) = expect.get("decided_by").and_then(Value::as_str) {
+        let got = eval.info.decided_by.clone().unwrap_or_default();
+        if !got.contains(want) {
+            problems.push(format!("{name}: decided_by `{got}` lacks `{want}`"));
+        }
+    }
+    for pair in expect
+        .get("explanation")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let (key, want) = (
+            pair["key"].as_str().unwrap_or(""),
+            pair["contains"].as_str().unwrap_or(""),
+        );
+        let found = eval
+            .checks
+            .iter()
+            .any(|c| c.key == key && c.explanation.contains(want));
+        if !found {
+            let got: Vec<&str> = eval
+                .checks
+                .iter()
+                .filter(|c| c.key == key)
+                .map(|c| c.explanation.as_str())
+                .collect();
+            problems.push(format!(
+                "{name}: no `{key}` explanation contains `{want}`; got {got:?}"
+            ));
+        }
+    }
+    problems
 }
 
 /// The fixes a case expects: `expect.first_fix` starts the fix every surface shows first (the first error
@@ -187,12 +207,10 @@ pub fn check_fixes(path: &str, evaluate: Evaluate) -> usize {
         }
         let policy = &case["policy"];
         let now = case["now"].as_i64().unwrap_or(1_764_000_000);
-        let eval = evaluate(
-            policy,
-            &serde_json::to_string_pretty(policy).unwrap_or_default(),
-            Some(&claims),
-            now,
-        );
+        let eval = match policy.as_str() {
+            Some(text) => claimcheck::policy::evaluate(text, Some(&claims), now),
+            None => evaluate(policy, &pasted(policy), Some(&claims), now),
+        };
         let first = eval
             .findings
             .iter()

@@ -16,7 +16,7 @@ use serde_json::{Map, Value};
 use crate::policy::nested;
 
 /// Fields only a JWT auth role carries.
-const ROLE_KEYS: &[&str] = &[
+pub(crate) const ROLE_KEYS: &[&str] = &[
     "bound_audiences",
     "bound_claims",
     "bound_claims_type",
@@ -29,7 +29,7 @@ const ROLE_KEYS: &[&str] = &[
 ];
 
 /// Fields only a JWT auth config carries.
-const CONFIG_KEYS: &[&str] = &[
+pub(crate) const CONFIG_KEYS: &[&str] = &[
     "bound_issuer",
     "oidc_discovery_url",
     "jwks_url",

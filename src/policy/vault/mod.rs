@@ -40,6 +40,7 @@ pub mod glob;
 pub mod input;
 pub mod pointer;
 pub mod rules;
+pub mod table;
 
 use serde_json::{Map, Value};
 

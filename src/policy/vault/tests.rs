@@ -1037,3 +1037,150 @@ fn a_glob_matching_only_without_letter_case_says_so() {
         row.explanation
     );
 }
+
+/// `vault read`'s default table output, as a terminal shows it (the command line first).
+fn table(rows: &str) -> String {
+    format!("$ vault read auth/jwt/role/circleci\nKey                        Value\n---                        -----\n{rows}")
+}
+
+#[test]
+fn table_output_is_evaluated_with_the_fields_it_prints() {
+    let c = claims();
+    let text = table(
+        "bound_audiences            [11111111-1111-1111-1111-111111111111]
+bound_claims               map[oidc.circleci.com/project-id:22222222-2222-2222-2222-222222222222 oidc.circleci.com/vcs-ref:[refs/heads/main refs/heads/release]]
+bound_claims_type          string
+bound_subject              n/a
+claim_mappings             <nil>
+role_type                  jwt
+token_policies             [default circleci]
+token_ttl                  1h
+user_claim                 sub
+",
+    );
+    let e = crate::policy::evaluate(&text, c.as_object(), NOW);
+    assert_eq!(e.verdict, Some(Verdict::Allow), "{:#?}", e);
+    assert_eq!(
+        e.info.detected.as_deref(),
+        Some("vault JWT auth role (`vault read` table output)")
+    );
+    let read = e
+        .findings
+        .iter()
+        .find(|f| f.code == "policy-table-read")
+        .unwrap();
+    assert_eq!(read.severity, crate::report::Severity::Info);
+
+    // A failing bound claim is located in the table: its line, at the entry.
+    let text = text.replace("refs/heads/main refs", "main refs");
+    let e = crate::policy::evaluate(&text, c.as_object(), NOW);
+    assert_eq!(e.verdict, Some(Verdict::Deny));
+    let failing: Vec<_> = e
+        .checks
+        .iter()
+        .filter(|c| c.result == Outcome::Fail)
+        .map(|c| (c.key.as_ref(), c.expected.clone()))
+        .collect();
+    assert_eq!(
+        failing,
+        [(
+            "bound_claims.oidc.circleci.com/vcs-ref",
+            json!(["main", "refs/heads/release"])
+        )]
+    );
+    let short = e
+        .findings
+        .iter()
+        .find(|f| f.code == "vcs-ref-short-name")
+        .unwrap();
+    assert_eq!(
+        short.location,
+        Some(crate::report::Location {
+            line: 5,
+            column: 28 + 4 + 66
+        })
+    );
+}
+
+#[test]
+fn a_table_value_whose_lost_type_decides_is_unknown() {
+    let c = claims();
+    // The token's `ssh-rerun` is the boolean `false`; the table prints `false` for the string and the boolean.
+    let rows = "bound_audiences            [11111111-1111-1111-1111-111111111111]
+bound_claims               map[oidc.circleci.com/ssh-rerun:false]
+role_type                  jwt
+user_claim                 sub
+";
+    let e = crate::policy::evaluate(&table(rows), c.as_object(), NOW);
+    assert_eq!(e.verdict, None, "{:#?}", e);
+    assert!(e
+        .info
+        .decided_by
+        .as_deref()
+        .unwrap()
+        .starts_with("undecided: the role's `bound_claims` hold a value"));
+    let row = e
+        .checks
+        .iter()
+        .find(|c| c.key == "bound_claims.oidc.circleci.com/ssh-rerun")
+        .unwrap();
+    assert_eq!(row.result, Outcome::Unknown);
+    assert!(row.explanation.contains(
+        "read as a string, this check would fail; read as the JSON value, it would pass"
+    ));
+    let codes: Vec<_> = e.findings.iter().map(|f| f.code).collect();
+    assert!(codes.contains(&"policy-table-read"), "{codes:?}");
+    // What only the string reading concludes is not reported as known.
+    assert!(
+        !codes.contains(&"vault-bound-claim-type-mismatch"),
+        "{codes:?}"
+    );
+    assert!(!codes.contains(&"vault-first-error"), "{codes:?}");
+
+    // When another check fails anyway, both readings deny: the verdict stands.
+    let late = crate::policy::evaluate(&table(rows), c.as_object(), NOW + 7200);
+    assert_eq!(late.verdict, Some(Verdict::Deny));
+    // A boolean the claim does not hold in either type decides nothing either way.
+    let e = crate::policy::evaluate(
+        &table(&rows.replace(":false]", ":true]")),
+        c.as_object(),
+        NOW,
+    );
+    assert_eq!(e.verdict, Some(Verdict::Deny));
+    let read = e
+        .findings
+        .iter()
+        .find(|f| f.code == "policy-table-read")
+        .unwrap();
+    assert!(
+        read.message.contains("both readings give the same result"),
+        "{}",
+        read.message
+    );
+}
+
+#[test]
+fn a_config_table_and_a_role_table_pasted_together() {
+    let c = claims();
+    let text = format!(
+        "$ vault read auth/jwt/config
+Key                       Value
+---                       -----
+bound_issuer              https://oidc.circleci.com/org/99999999-1111-1111-1111-111111111111
+jwt_supported_algs        []
+oidc_discovery_url        https://oidc.circleci.com/org/99999999-1111-1111-1111-111111111111
+
+{}",
+        table("bound_audiences   [11111111-1111-1111-1111-111111111111]\nrole_type   jwt\nuser_claim   sub\nbound_subject   n/a\n")
+    );
+    let e = crate::policy::evaluate(&text, c.as_object(), NOW);
+    assert_eq!(e.verdict, Some(Verdict::Deny), "{:#?}", e);
+    assert_eq!(
+        e.info.detected.as_deref(),
+        Some("vault JWT auth config and role (`vault read` table outputs)")
+    );
+    assert!(e
+        .checks
+        .iter()
+        .any(|c| c.key == "bound_issuer" && c.result == Outcome::Fail));
+}
