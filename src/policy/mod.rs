@@ -15,6 +15,7 @@
 //! | `policy-program-not-supported` | error | CDK, CDKTF or Pulumi program source (or any code) was pasted; what it deploys is read |
 //! | `policy-bicep-not-supported` | error | Bicep source was pasted (`resource x 'Type@version'`); the deployed credential is read |
 //! | `policy-table-not-supported` | error | `vault read`'s `Key  Value` table was pasted, but not of a JWT auth role or config |
+//! | `policy-read-from-command` | info | a `gcloud … create-oidc` or `az … federated-credential create` command was read as what it creates |
 //! | `policy-table-read` | info, warning | a role or config was read from `vault read`'s table; warning when a `bound_claims` value's lost type (`false`: a string or a boolean?) decides the login, which is then undecided |
 //! | `policy-yaml-syntax` | error | the text looks like YAML but [`yaml`] cannot read it (line/column given) |
 //! | `policy-is-a-token` | error | a JWT was pasted as the policy (the inputs swapped) |
@@ -34,6 +35,7 @@ use crate::report::{
 
 pub mod aws;
 pub mod azure;
+pub mod command;
 pub mod diff;
 pub mod embedded;
 pub mod gcp;
@@ -174,6 +176,9 @@ fn read_and_evaluate(
                 if !piece.trim_end().ends_with(',') && !piece.trim().is_empty() {
                     return read_and_evaluate(piece, claims, alg, now);
                 }
+            }
+            if let Some(created) = command::read(text) {
+                return evaluate_created(created, claims, alg, now);
             }
             if let Some(evaluation) = not_a_document(text) {
                 return evaluation;
@@ -616,6 +621,31 @@ fn evaluate_read_back(
     evaluation
 }
 
+/// A configuration read from the command that creates it ([`command`]).
+fn evaluate_created(
+    created: command::Created,
+    claims: Option<&Map<String, Value>>,
+    alg: Option<&str>,
+    now: i64,
+) -> Evaluation {
+    let how = format!(", read from {}'s flags", created.command);
+    let mut evaluation = evaluate_read_back(&created.value, &created.spans, &how, claims, alg, now);
+    let describe = match created.kind {
+        PolicyKind::Gcp => "`gcloud iam workload-identity-pools providers describe <id> --workload-identity-pool <pool> --location global --format=json`",
+        _ => "`az identity federated-credential list --identity-name <identity> --resource-group <group>` (or `az ad app federated-credential list --id <app-id>`)",
+    };
+    evaluation.findings.push(
+        Finding::new(
+            "policy-read-from-command",
+            Severity::Info,
+            Area::Policy,
+            format!("read from {}'s flags: the configuration it creates, if it succeeded and nothing changed it since", created.command),
+        )
+        .with_fix(format!("to check what is deployed now, paste {describe}")),
+    );
+    evaluation
+}
+
 /// `vault read`'s table output ([`vault::table`]), evaluated as the JSON it reads back as. A `bound_claims` value
 /// printed `false` or `42` may have been a string or a JSON boolean or number; when the two readings decide a
 /// check differently, that check is unknown and so is the verdict (vault compares types, the table hides them).
@@ -774,6 +804,8 @@ fn not_a_document(text: &str) -> Option<Evaluation> {
     }
     // Formats that hold the configuration but not as a document: what to run instead.
     // A `vault write ... - <<EOF` here-document holds the role itself: read by [`wrapped`].
+    // A command may follow the shell's prompt.
+    let t = t.strip_prefix("$ ").unwrap_or(t);
     let instead = if t.starts_with("vault write") && !t.contains("<<") {
         Some((
             PolicyKind::Vault,
@@ -1236,19 +1268,76 @@ mod tests {
     }
 
     #[test]
-    fn the_commands_that_create_a_credential_or_a_provider_say_what_to_paste() {
-        let az = "az identity federated-credential create --name cc --identity-name id --resource-group rg \\\n  --issuer https://oidc.circleci.com/org/o --subject org/o/project/p/user/u --audiences o";
-        let e = evaluate(az, None, 0);
+    fn the_commands_that_create_a_credential_or_a_provider_are_read_as_what_they_create() {
+        let claims: Map<String, Value> = serde_json::from_value(serde_json::json!({
+            "iss": "https://oidc.circleci.com/org/o", "sub": "org/o/project/p/user/u", "aud": "o",
+            "iat": 1000, "exp": 4600
+        }))
+        .unwrap();
+        let az = "$ az identity federated-credential create --name cc --identity-name id --resource-group rg \\\n  --issuer https://oidc.circleci.com/org/o --subject org/o/project/p/user/u --audiences o";
+        let e = evaluate(az, Some(&claims), 2000);
         assert_eq!(e.info.kind, Some(PolicyKind::Azure));
-        assert_eq!(e.findings[0].code, "policy-format-not-supported");
+        assert_eq!(e.verdict, Some(Verdict::Allow), "{e:#?}");
+        assert!(e
+            .info
+            .detected
+            .as_deref()
+            .unwrap()
+            .ends_with(", read from `az … federated-credential create`'s flags"));
+        let note = e
+            .findings
+            .iter()
+            .find(|f| f.code == "policy-read-from-command")
+            .unwrap();
+        assert!(note
+            .fix
+            .as_deref()
+            .unwrap()
+            .contains("az identity federated-credential list"));
+        // A wrong subject is located at the flag's value.
+        let wrong = az.replace("user/u", "user/v");
+        let e = evaluate(&wrong, Some(&claims), 2000);
+        assert_eq!(e.verdict, Some(Verdict::Deny));
+        let at = e
+            .findings
+            .iter()
+            .find(|f| f.code == "azure-no-credential-matches")
+            .and_then(|f| f.location)
+            .unwrap();
+        let line = wrong.lines().nth(at.line - 1).unwrap();
+        assert!(line[at.column - 1..].starts_with("org/o/project/p/user/v"), "{at:?}");
+
+        // No `--allowed-audiences`: the provider accepts only its own resource name, not the org ID.
         let gcloud = "gcloud iam workload-identity-pools providers create-oidc cc --location global \\\n  --workload-identity-pool p --issuer-uri https://oidc.circleci.com/org/o --attribute-mapping google.subject=assertion.sub";
-        let e = evaluate(gcloud, None, 0);
+        let e = evaluate(gcloud, Some(&claims), 2000);
         assert_eq!(e.info.kind, Some(PolicyKind::Gcp));
+        assert_eq!(e.verdict, Some(Verdict::Deny));
+        let failing: Vec<_> = e
+            .checks
+            .iter()
+            .filter(|c| c.result == Outcome::Fail)
+            .map(|c| c.key.as_ref())
+            .collect();
+        assert_eq!(failing, ["allowedAudiences"]);
+        let e = evaluate(
+            &format!("{gcloud} --allowed-audiences=o"),
+            Some(&claims),
+            2000,
+        );
+        assert_eq!(e.verdict, Some(Verdict::Allow), "{e:#?}");
+
+        // An update changes only what it names, and az without `--audiences` leaves them to az's default: what
+        // to paste instead.
+        let update = gcloud.replace("create-oidc", "update-oidc");
+        let e = evaluate(&update, Some(&claims), 2000);
+        assert_eq!(e.findings[0].code, "policy-format-not-supported");
         assert!(e.findings[0]
             .fix
             .as_deref()
             .unwrap()
             .contains("providers describe"));
+        let e = evaluate(&az.replace(" --audiences o", ""), Some(&claims), 2000);
+        assert_eq!(e.findings[0].code, "policy-format-not-supported");
     }
 
     #[test]
