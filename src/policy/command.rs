@@ -9,8 +9,13 @@
 //!   federated-credential create` with the same flags): a credential. Without `--audiences` the command is not
 //!   read: whether az then sends a default is not settled here.
 //!
+//! - `vault write auth/<mount>/role/<name> key=value …` (and `vault write auth/<mount>/config …`, alone or
+//!   with it): the role (and config). Fields vault reads as comma-separated lists are split; a key given twice
+//!   is a list. Not read when a value comes from a file (`@file`) or stdin (`-`, a here-document: [`super::wrapped`]
+//!   reads that), or when `bound_claims`/`claim_mappings` is given: `key=value` cannot write a map.
+//!
 //! The words are split as a POSIX shell does (quotes, backslash escapes, `\` at a line's end; PowerShell's
-//! backtick too), up to the end of the first command. Updates (`update-oidc`, `federated-credential update`)
+//! backtick too), command by command. Updates (`update-oidc`, `federated-credential update`)
 //! change only what they name, so they are not read as the whole configuration.
 
 use serde_json::{json, Map, Value};
@@ -35,18 +40,31 @@ type Word = (String, Location);
 
 /// The configuration `text` creates when it is a command claimcheck reads, else `None`.
 pub fn read(text: &str) -> Option<Created> {
-    let words = words(text);
-    let names: Vec<&str> = words.iter().map(|(w, _)| w.as_str()).collect();
-    let has = |seq: &[&str]| names.windows(seq.len()).any(|w| w == seq);
-    if names.first() == Some(&"gcloud")
-        && has(&["workload-identity-pools", "providers", "create-oidc"])
-    {
-        return gcloud(&words);
+    // Cheap first: a line that starts one of the commands read here.
+    let starts = |l: &str| {
+        let l = l.trim_start();
+        let l = l.strip_prefix("$ ").unwrap_or(l);
+        ["gcloud ", "az ", "vault write "]
+            .iter()
+            .any(|c| l.starts_with(c))
+    };
+    if !text.lines().any(starts) {
+        return None;
     }
-    if names.first() == Some(&"az") && has(&["federated-credential", "create"]) {
-        return az(&words);
+    let commands = commands(text);
+    for words in &commands {
+        let names: Vec<&str> = words.iter().map(|(w, _)| w.as_str()).collect();
+        let has = |seq: &[&str]| names.windows(seq.len()).any(|w| w == seq);
+        if names.first() == Some(&"gcloud")
+            && has(&["workload-identity-pools", "providers", "create-oidc"])
+        {
+            return gcloud(words);
+        }
+        if names.first() == Some(&"az") && has(&["federated-credential", "create"]) {
+            return az(words);
+        }
     }
-    None
+    vault(&commands)
 }
 
 /// The flags of a command: `--name value`, `--name=value`, or `--name v1 v2` for a list; a flag with no value
@@ -180,112 +198,205 @@ fn az(words: &[Word]) -> Option<Created> {
     })
 }
 
-/// The words of the first command in `text` (after a `$ ` prompt), as a POSIX shell splits them, each with
-/// where it starts. Unbalanced quotes run to the end of the text; nothing is expanded.
-fn words(text: &str) -> Vec<Word> {
-    let mut out: Vec<Word> = Vec::new();
-    let mut current: Option<(String, Location)> = None;
+/// The commands in `text` (one per line, or separated by `;`, `|`, `&&`), each as the words a POSIX shell
+/// splits it into, with where each starts; a `$ ` prompt and `#` comments are dropped. Unbalanced quotes run to
+/// the end of the text; nothing is expanded.
+fn commands(text: &str) -> Vec<Vec<Word>> {
+    let mut out: Vec<Vec<Word>> = Vec::new();
+    let mut command: Vec<Word> = Vec::new();
+    let mut current: Option<Word> = None;
     let (mut line, mut column) = (1usize, 0usize);
     let mut chars = text.chars().peekable();
     let mut quote: Option<char> = None;
-    let start = |current: &mut Option<(String, Location)>, line, column| {
-        current.get_or_insert_with(|| (String::new(), Location { line, column }));
-    };
+    fn push(current: &mut Option<Word>, c: char, line: usize, column: usize) {
+        current
+            .get_or_insert_with(|| (String::new(), Location { line, column }))
+            .0
+            .push(c);
+    }
+    fn end(command: &mut Vec<Word>, out: &mut Vec<Vec<Word>>) {
+        if matches!(
+            command.first().map(|(w, _)| w.as_str()),
+            Some("$" | ">" | "%" | "PS>")
+        ) {
+            command.remove(0);
+        }
+        if !command.is_empty() {
+            out.push(std::mem::take(command));
+        }
+    }
     while let Some(c) = chars.next() {
         column += 1;
-        if c == '\n' {
-            line += 1;
-            column = 0;
-        }
         match (quote, c) {
             (Some(q), c) if c == q => quote = None,
             (Some('"'), '\\') if matches!(chars.peek(), Some('"' | '\\' | '$' | '`')) => {
                 let next = chars.next().unwrap_or('\\');
                 column += 1;
-                if let Some((w, _)) = current.as_mut() {
-                    w.push(next);
-                }
+                push(&mut current, next, line, column);
             }
             (Some(_), c) => {
-                if let Some((w, _)) = current.as_mut() {
-                    w.push(c);
+                push(&mut current, c, line, column);
+                if c == '\n' {
+                    line += 1;
+                    column = 0;
                 }
             }
             (None, '\'' | '"') => {
-                start(&mut current, line, column);
+                // An empty quoted word is still a word.
+                current.get_or_insert_with(|| (String::new(), Location { line, column }));
                 quote = Some(c);
             }
-            // `\` (or PowerShell's backtick) before a line break joins the lines; before anything else it
+            // `\` (or PowerShell's backtick) before a line break joins the lines; `\` before anything else
             // escapes that character.
-            (None, '\\' | '`') => match chars.peek() {
-                Some('\n') | Some('\r') => {
-                    while matches!(chars.peek(), Some('\r' | '\n')) {
-                        if chars.next() == Some('\n') {
-                            line += 1;
-                            column = 0;
-                            break;
-                        }
+            (None, '\\' | '`') if matches!(chars.peek(), Some('\n' | '\r')) => {
+                for n in chars.by_ref() {
+                    if n == '\n' {
+                        line += 1;
+                        column = 0;
+                        break;
                     }
                 }
-                Some(&next) if c == '\\' => {
-                    chars.next();
+            }
+            (None, '\\') => {
+                if let Some(next) = chars.next() {
                     column += 1;
-                    start(&mut current, line, column - 1);
-                    if let Some((w, _)) = current.as_mut() {
-                        w.push(next);
-                    }
-                }
-                _ => {
-                    start(&mut current, line, column);
-                    if let Some((w, _)) = current.as_mut() {
-                        w.push(c);
-                    }
-                }
-            },
-            (None, '\n' | ';' | '|' | '&' | '#') if c != '#' || current.is_none() => {
-                if let Some(w) = current.take() {
-                    out.push(w);
-                }
-                // A prompt alone on a line before the command, or a comment: keep reading.
-                let prompt_only =
-                    out.len() == 1 && matches!(out[0].0.as_str(), "$" | ">" | "%" | "PS>");
-                if c == '#' {
-                    for n in chars.by_ref() {
-                        if n == '\n' {
-                            line += 1;
-                            column = 0;
-                            break;
-                        }
-                    }
-                    continue;
-                }
-                if !out.is_empty() && !prompt_only {
-                    break;
+                    push(&mut current, next, line, column - 1);
                 }
             }
-            (None, c) if c.is_whitespace() => {
-                if let Some(w) = current.take() {
-                    out.push(w);
+            (None, '#') if current.is_none() => {
+                for n in chars.by_ref() {
+                    if n == '\n' {
+                        break;
+                    }
+                }
+                line += 1;
+                column = 0;
+                end(&mut command, &mut out);
+            }
+            (None, '\n' | ';' | '|' | '&') => {
+                command.extend(current.take());
+                end(&mut command, &mut out);
+                if c == '\n' {
+                    line += 1;
+                    column = 0;
                 }
             }
-            (None, c) => {
-                start(&mut current, line, column);
-                if let Some((w, _)) = current.as_mut() {
-                    w.push(c);
-                }
-            }
+            (None, c) if c.is_whitespace() => command.extend(current.take()),
+            (None, c) => push(&mut current, c, line, column),
         }
     }
-    if let Some(w) = current.take() {
-        out.push(w);
-    }
-    if matches!(
-        out.first().map(|(w, _)| w.as_str()),
-        Some("$" | ">" | "%" | "PS>")
-    ) {
-        out.remove(0);
-    }
+    command.extend(current.take());
+    end(&mut command, &mut out);
     out
+}
+
+/// Fields of a JWT role or config that vault reads as a comma-separated list when given as one string.
+const COMMA_LISTS: &[&str] = &[
+    "bound_audiences",
+    "bound_cidrs",
+    "token_bound_cidrs",
+    "allowed_redirect_uris",
+    "oidc_scopes",
+    "token_policies",
+    "policies",
+    "jwt_supported_algs",
+    "jwt_validation_pubkeys",
+];
+
+/// `vault write auth/<mount>/role/<name> key=value …` and `vault write auth/<mount>/config key=value …`: the
+/// role and the config as vault stores them. Not read (`None`) when a value comes from a file (`@file`) or
+/// stdin (`-`), or when `bound_claims` or `claim_mappings` (maps, which `key=value` cannot write) is given.
+fn vault(commands: &[Vec<Word>]) -> Option<Created> {
+    type Written = (Map<String, Value>, Vec<(String, Location)>);
+    let mut role: Option<Written> = None;
+    let mut config: Option<Written> = None;
+    for words in commands {
+        let [(vault, _), (write, _), (path, _), args @ ..] = &words[..] else {
+            continue;
+        };
+        if vault != "vault" || write != "write" {
+            continue;
+        }
+        let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
+        let target = match parts[..] {
+            ["auth", _, "role", _] => &mut role,
+            ["auth", _, "config"] => &mut config,
+            _ => continue,
+        };
+        let mut fields = Map::new();
+        let mut spans = Vec::new();
+        for (arg, at) in args {
+            if arg.starts_with('-') {
+                if arg == "-" {
+                    return None;
+                }
+                continue;
+            }
+            let (key, value) = arg.split_once('=')?;
+            if value.starts_with('@') || matches!(key, "bound_claims" | "claim_mappings") {
+                return None;
+            }
+            let value = if COMMA_LISTS.contains(&key) {
+                Value::Array(
+                    value
+                        .split(',')
+                        .map(str::trim)
+                        .filter(|v| !v.is_empty())
+                        .map(Value::from)
+                        .collect(),
+                )
+            } else {
+                Value::from(value)
+            };
+            // A key given twice is a list (vault's `key=value` builder), the lists joined.
+            let merged = match fields.remove(key) {
+                Some(Value::Array(mut before)) => {
+                    match value {
+                        Value::Array(more) => before.extend(more),
+                        one => before.push(one),
+                    }
+                    Value::Array(before)
+                }
+                Some(before) => Value::Array(vec![before, value]),
+                None => value,
+            };
+            fields.insert(key.to_string(), merged);
+            let at = Location {
+                line: at.line,
+                column: at.column + key.chars().count() + 1,
+            };
+            spans.push((key.to_string(), at));
+        }
+        *target = Some((fields, spans));
+    }
+    let pointer = |prefix: &str, spans: Vec<(String, Location)>| -> Vec<(String, Location)> {
+        spans
+            .into_iter()
+            .map(|(k, at)| {
+                (
+                    format!("{prefix}/{}", k.replace('~', "~0").replace('/', "~1")),
+                    at,
+                )
+            })
+            .collect()
+    };
+    let (value, spans) = match (role, config) {
+        (Some((role, role_spans)), Some((config, config_spans))) => {
+            let mut spans = pointer("/role", role_spans);
+            spans.extend(pointer("/config", config_spans));
+            (json!({"config": config, "role": role}), spans)
+        }
+        (Some((only, spans)), None) | (None, Some((only, spans))) => {
+            (Value::Object(only), pointer("", spans))
+        }
+        (None, None) => return None,
+    };
+    Some(Created {
+        kind: PolicyKind::Vault,
+        value,
+        spans,
+        command: "`vault write`",
+    })
 }
 
 #[cfg(test)]
@@ -293,7 +404,13 @@ mod tests {
     use super::*;
 
     fn texts(text: &str) -> Vec<String> {
-        words(text).into_iter().map(|(w, _)| w).collect()
+        commands(text)
+            .into_iter()
+            .next()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(w, _)| w)
+            .collect()
     }
 
     #[test]
@@ -308,8 +425,22 @@ mod tests {
         );
         assert_eq!(texts("# set up\ngcloud x # trailing\n"), ["gcloud", "x"]);
         assert_eq!(texts("\"unclosed"), ["unclosed"]);
-        let w = words("gcloud x \\\n  --issuer-uri=\"https://i\"");
+        let w = &commands("gcloud x \\\n  --issuer-uri=\"https://i\"")[0];
         assert_eq!(w[2].1, Location { line: 2, column: 3 });
+        assert_eq!(
+            commands("$ a b\n\n# c\nd 'e\nf' && g"),
+            [
+                vec![
+                    ("a".to_string(), Location { line: 1, column: 3 }),
+                    ("b".into(), Location { line: 1, column: 5 })
+                ],
+                vec![
+                    ("d".into(), Location { line: 4, column: 1 }),
+                    ("e\nf".into(), Location { line: 4, column: 3 })
+                ],
+                vec![("g".into(), Location { line: 5, column: 7 })],
+            ]
+        );
     }
 
     #[test]

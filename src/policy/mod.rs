@@ -15,7 +15,7 @@
 //! | `policy-program-not-supported` | error | CDK, CDKTF or Pulumi program source (or any code) was pasted; what it deploys is read |
 //! | `policy-bicep-not-supported` | error | Bicep source was pasted (`resource x 'Type@version'`); the deployed credential is read |
 //! | `policy-table-not-supported` | error | `vault read`'s `Key  Value` table was pasted, but not of a JWT auth role or config |
-//! | `policy-read-from-command` | info | a `gcloud … create-oidc` or `az … federated-credential create` command was read as what it creates |
+//! | `policy-read-from-command` | info | a `gcloud … create-oidc`, `az … federated-credential create` or `vault write … key=value` command was read as what it creates |
 //! | `policy-table-read` | info, warning | a role or config was read from `vault read`'s table; warning when a `bound_claims` value's lost type (`false`: a string or a boolean?) decides the login, which is then undecided |
 //! | `policy-yaml-syntax` | error | the text looks like YAML but [`yaml`] cannot read it (line/column given) |
 //! | `policy-is-a-token` | error | a JWT was pasted as the policy (the inputs swapped) |
@@ -630,8 +630,12 @@ fn evaluate_created(
 ) -> Evaluation {
     let how = format!(", read from {}'s flags", created.command);
     let mut evaluation = evaluate_read_back(&created.value, &created.spans, &how, claims, alg, now);
+    if let Some(d) = evaluation.info.detected.as_mut() {
+        *d = d.replace(" (`{\"config\": …, \"role\": …}`)", "");
+    }
     let describe = match created.kind {
         PolicyKind::Gcp => "`gcloud iam workload-identity-pools providers describe <id> --workload-identity-pool <pool> --location global --format=json`",
+        PolicyKind::Vault => "`vault read -format=json auth/jwt/role/<name>` (and `vault read -format=json auth/jwt/config`)",
         _ => "`az identity federated-credential list --identity-name <identity> --resource-group <group>` (or `az ad app federated-credential list --id <app-id>`)",
     };
     evaluation.findings.push(
@@ -1305,7 +1309,10 @@ mod tests {
             .and_then(|f| f.location)
             .unwrap();
         let line = wrong.lines().nth(at.line - 1).unwrap();
-        assert!(line[at.column - 1..].starts_with("org/o/project/p/user/v"), "{at:?}");
+        assert!(
+            line[at.column - 1..].starts_with("org/o/project/p/user/v"),
+            "{at:?}"
+        );
 
         // No `--allowed-audiences`: the provider accepts only its own resource name, not the org ID.
         let gcloud = "gcloud iam workload-identity-pools providers create-oidc cc --location global \\\n  --workload-identity-pool p --issuer-uri https://oidc.circleci.com/org/o --attribute-mapping google.subject=assertion.sub";

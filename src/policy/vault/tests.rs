@@ -352,13 +352,66 @@ fn a_role_in_a_heredoc_is_located_in_the_pasted_command() {
         location_of(&e, "vault-bound-claim-type-mismatch"),
         at(6, 20)
     );
-    // `key=value` arguments are still not a document.
+    // `key=value` arguments are read as the role they write (below); a map from a file cannot be.
     let e = crate::policy::evaluate(
-        "vault write auth/jwt/role/circleci role_type=jwt user_claim=sub",
+        "vault write auth/jwt/role/circleci role_type=jwt user_claim=sub bound_claims=@claims.json",
         c.as_object(),
         NOW,
     );
     assert_eq!(e.findings[0].code, "policy-format-not-supported");
+}
+
+#[test]
+fn a_vault_write_command_is_the_role_and_config_it_writes() {
+    let c = claims();
+    let text = "$ vault write auth/jwt/config \\
+    oidc_discovery_url=\"https://oidc.circleci.com/org/11111111-1111-1111-1111-111111111111\" \\
+    bound_issuer=\"https://oidc.circleci.com/org/11111111-1111-1111-1111-111111111111\"
+$ vault write auth/jwt/role/circleci role_type=jwt user_claim=sub \\
+    bound_audiences=\"11111111-1111-1111-1111-111111111111,22222222-2222-2222-2222-222222222222\" \\
+    bound_subject=\"org/11111111-1111-1111-1111-111111111111/project/22222222-2222-2222-2222-222222222222/user/33333333-3333-3333-3333-333333333333\" \\
+    token_policies=ci token_ttl=15m
+";
+    let e = crate::policy::evaluate(text, c.as_object(), NOW);
+    assert_eq!(e.verdict, Some(Verdict::Allow), "{e:#?}");
+    assert_eq!(
+        e.info.detected.as_deref(),
+        Some("vault JWT auth config and role, read from `vault write`'s flags")
+    );
+    let audiences = e
+        .checks
+        .iter()
+        .find(|c| c.key == "bound_audiences")
+        .unwrap();
+    assert_eq!(
+        audiences.expected,
+        json!([
+            "11111111-1111-1111-1111-111111111111",
+            "22222222-2222-2222-2222-222222222222"
+        ])
+    );
+    // Another user: `bound_subject` fails, located at the argument's value.
+    let other = text.replace("user/33333333", "user/44444444");
+    let e = crate::policy::evaluate(&other, c.as_object(), NOW);
+    assert_eq!(e.verdict, Some(Verdict::Deny));
+    let failing: Vec<_> = e
+        .checks
+        .iter()
+        .filter(|c| c.result == Outcome::Fail)
+        .map(|c| c.key.as_ref())
+        .collect();
+    assert_eq!(failing, ["bound_subject"]);
+    // The role alone.
+    let role_only = text
+        .split_once("$ vault write auth/jwt/role")
+        .map(|(_, r)| format!("vault write auth/jwt/role{r}"))
+        .unwrap();
+    let e = crate::policy::evaluate(&role_only, c.as_object(), NOW);
+    assert_eq!(e.verdict, Some(Verdict::Allow));
+    assert!(e
+        .findings
+        .iter()
+        .any(|f| f.code == "vault-config-not-given"));
 }
 
 #[test]
