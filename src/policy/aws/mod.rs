@@ -252,7 +252,7 @@ pub fn evaluate(
     };
     let chosen = names.swap_remove(pick);
     let mut others = names;
-    others.sort();
+    others.sort_unstable();
     let shown: Vec<String> = others.iter().take(8).map(|p| format!("`{p}`")).collect();
     let more = others.len().saturating_sub(8);
     let also = match also.len() {

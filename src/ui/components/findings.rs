@@ -59,8 +59,15 @@ pub fn Findings(props: &Props) -> Html {
         return Html::default();
     }
     let group = |(area, title): &(Area, &'static str)| {
-        let mut items: Vec<&Finding> = findings.iter().filter(|f| f.area == *area).collect();
-        items.sort_by_key(|f| f.severity);
+        // Most severe first, each severity in the pipeline's order (three passes, no sort in the wasm).
+        let mut items: Vec<&Finding> = [Severity::Error, Severity::Warning, Severity::Info]
+            .iter()
+            .flat_map(|s| {
+                findings
+                    .iter()
+                    .filter(move |f| f.area == *area && f.severity == *s)
+            })
+            .collect();
         if items.is_empty() {
             return Html::default();
         }
