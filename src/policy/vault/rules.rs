@@ -881,7 +881,7 @@ fn times(ctx: &mut Ctx<'_>, role: &Map<String, Value>, now: i64) {
         "token",
         "exp".into(),
         "after",
-        Value::from(now.saturating_sub(skew)),
+        Value::from(when(now.saturating_sub(skew))),
         Value::from(exp),
         if exp_pass { Outcome::Pass } else { Outcome::Fail },
         explanation,
@@ -899,7 +899,7 @@ fn times(ctx: &mut Ctx<'_>, role: &Map<String, Value>, now: i64) {
         "token",
         "nbf".into(),
         "before",
-        Value::from(now.saturating_add(skew)),
+        Value::from(when(now.saturating_add(skew))),
         Value::from(nbf),
         if nbf_pass {
             Outcome::Pass
@@ -935,7 +935,7 @@ fn times(ctx: &mut Ctx<'_>, role: &Map<String, Value>, now: i64) {
             "token",
             "iat".into(),
             "before",
-            Value::from(now.saturating_add(skew)),
+            Value::from(when(now.saturating_add(skew))),
             Value::from(iat),
             if iat_pass {
                 Outcome::Pass

@@ -1237,3 +1237,16 @@ oidc_discovery_url        https://oidc.circleci.com/org/99999999-1111-1111-1111-
         .iter()
         .any(|c| c.key == "bound_issuer" && c.result == Outcome::Fail));
 }
+
+#[test]
+fn time_rows_show_the_bounds_as_dates() {
+    let role = json!({"role_type": "jwt", "user_claim": "sub", "bound_audiences": ["11111111-1111-1111-1111-111111111111"]});
+    let c = claims();
+    let e = evaluate(&role, "", c.as_object(), NOW);
+    let row = |key: &str| e.checks.iter().find(|c| c.key == key).unwrap();
+    // `exp` must be after the evaluation time less vault's 60 s clock skew; `nbf`/`iat` before it plus the skew.
+    assert_eq!(row("exp").expected, json!("2025-11-24T15:59:00Z"));
+    assert_eq!(row("exp").actual, json!(NOW + 3540));
+    assert_eq!(row("nbf").expected, json!("2025-11-24T16:01:00Z"));
+    assert_eq!(row("iat").expected, json!("2025-11-24T16:01:00Z"));
+}
