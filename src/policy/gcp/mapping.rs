@@ -34,6 +34,35 @@ pub struct Mapped {
     pub after_apply: Vec<String>,
     /// The mapped `google.subject` is over [`MAX_SUBJECT_BYTES`].
     pub subject_too_long: bool,
+    /// Only other fields were pasted (the condition alone): the mapping is not there, so every attribute is
+    /// unknown, not unmapped.
+    pub not_pasted: bool,
+}
+
+/// The mapping of a paste that holds other fields alone (no `attributeMapping`, no `name`, no `issuerUri`): a
+/// real provider always has one, so it was not pasted. One unknown row, and every attribute unknown.
+pub fn not_pasted() -> Mapped {
+    Mapped {
+        google: Vec::new(),
+        attribute: Vec::new(),
+        checks: vec![Check {
+            statement: Some("attributeMapping".into()),
+            key: "attributeMapping".into(),
+            operator: "cel".into(),
+            expected: Value::from("(not pasted)"),
+            actual: Value::Null,
+            result: Outcome::Unknown,
+            explanation: "cannot evaluate: the pasted fields have no `attributeMapping` (every provider has one), so \
+                          `google.subject` and the attributes the condition reads were not checked."
+                .into(),
+            fix: Some(super::rules::PASTE_PROVIDER.into()),
+        }],
+        failed: Vec::new(),
+        unknown: Vec::new(),
+        after_apply: Vec::new(),
+        subject_too_long: false,
+        not_pasted: true,
+    }
 }
 
 /// Google's rule for a mapped key (IAM REST reference, `WorkloadIdentityPoolProvider.attributeMapping`): one of
@@ -127,6 +156,7 @@ pub fn evaluate(
         unknown: Vec::new(),
         after_apply: after_apply.to_vec(),
         subject_too_long: false,
+        not_pasted: false,
     };
     let later = |name: &str| Check {
         statement: Some("attributeMapping".into()),

@@ -491,7 +491,15 @@ fn evaluate_one(
         audience
     });
     checks.extend(rules::times(claims, now));
-    let mapped = mapping::evaluate(provider.mapping.as_deref(), &later.mapping, claims);
+    let mapped = if provider.mapping.is_none()
+        && provider.name.is_none()
+        && provider.issuer_uri.is_none()
+        && later.mapping.is_empty()
+    {
+        mapping::not_pasted()
+    } else {
+        mapping::evaluate(provider.mapping.as_deref(), &later.mapping, claims)
+    };
     if mapped.checks.iter().any(|c| {
         c.key == "attributeMapping.google.subject" && c.explanation.contains("127 bytes limit")
     }) {
@@ -509,11 +517,19 @@ fn evaluate_one(
     // What a condition may not read: attributes whose mapping claimcheck cannot evaluate.
     let cannot = "whose mapping claimcheck cannot evaluate";
     let after_apply = "whose mapping this terraform plan knows only after apply";
+    let not_pasted = "whose mapping was not pasted";
+    let every = ["*".to_string()];
     let unknown_keys: Vec<(String, String, String)> = mapped
         .unknown
         .iter()
         .map(|name| (name, cannot))
         .chain(mapped.after_apply.iter().map(|name| (name, after_apply)))
+        .chain(
+            every
+                .iter()
+                .filter(|_| mapped.not_pasted)
+                .map(|name| (name, not_pasted)),
+        )
         .flat_map(|(name, why)| match name.split_once('.') {
             Some((var, key)) => vec![(var.to_string(), key.to_string(), why.to_string())],
             // `*`: every attribute.

@@ -43,7 +43,7 @@ pub fn disabled(p: &Provider) -> Option<Check> {
 }
 
 /// The fix when a check needs what a paste of some fields alone does not hold.
-const PASTE_PROVIDER: &str =
+pub const PASTE_PROVIDER: &str =
     "paste the whole `gcloud iam workload-identity-pools providers describe --format=json` output.";
 
 pub fn issuer(p: &Provider, claims: &Map<String, Value>) -> Check {
