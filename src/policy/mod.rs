@@ -186,6 +186,14 @@ fn read_and_evaluate(
             if let Some(table) = vault::table::read(text) {
                 return evaluate_vault_table(table, claims, alg, now);
             }
+            if let Some((fields, what)) = gcp::bare::read(text) {
+                let key = fields.as_object().and_then(|o| o.keys().next().cloned());
+                let spans = key.map(|k| (format!("/{k}"), Location { line: 1, column: 1 }));
+                let mut evaluation =
+                    evaluate_read_back(&fields, &Vec::from_iter(spans), "", claims, alg, now);
+                evaluation.info.detected = Some(what.into());
+                return evaluation;
+            }
             // YAML that reads as a document wins; then a document wrapped in a fence or a command line.
             // The YAML is read once, here, and handed on.
             let yaml = yaml::looks_like_yaml(text).then(|| yaml::parse(text));

@@ -36,6 +36,7 @@
 //! | `gcp-error-invalid-target` | error | error text: the provider the exchange names does not exist or is disabled |
 //! | `gcp-error-impersonation-denied` | error | error text: `iam.serviceAccounts.getAccessToken` denied: the exchange passed, the service account's binding is missing |
 
+pub mod bare;
 pub mod cel;
 mod diagnose;
 mod errors;
@@ -441,7 +442,9 @@ fn evaluate_one(
         },
         ..Evaluation::default()
     };
-    if provider.condition.is_none() && !later.condition {
+    // Fields pasted alone (no `name`, no `issuerUri`): a missing condition was not pasted rather than absent.
+    let fields_alone = provider.name.is_none() && provider.issuer_uri.is_none();
+    if provider.condition.is_none() && !later.condition && !fields_alone {
         eval.findings.push(
             Finding::new(
                 "gcp-no-attribute-condition",
