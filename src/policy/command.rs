@@ -15,7 +15,9 @@
 //!   reads that), or when `bound_claims`/`claim_mappings` is given: `key=value` cannot write a map.
 //!
 //! The words are split as a POSIX shell does (quotes, backslash escapes, `\` at a line's end; PowerShell's
-//! backtick too), command by command. Updates (`update-oidc`, `federated-credential update`)
+//! backtick too), command by command. `$NAME` and `${NAME}` are expanded when the paste sets the variable
+//! (`export ORG_ID=…`) and are otherwise written `${NAME}`, which the platforms read as a template value the
+//! deployment filled in (unknown, not a mismatch), as they do `$(command)`. Updates (`update-oidc`, `federated-credential update`)
 //! change only what they name, so they are not read as the whole configuration.
 
 use serde_json::{json, Map, Value};
@@ -214,12 +216,28 @@ fn commands(text: &str) -> Vec<Vec<Word>> {
             .0
             .push(c);
     }
-    fn end(command: &mut Vec<Word>, out: &mut Vec<Vec<Word>>) {
+    // Shell variables set in the paste (`export ORG_ID=…`, `ORG_ID=…`), for `$ORG_ID` and `${ORG_ID}` after them.
+    let mut vars: Vec<(String, String)> = Vec::new();
+    fn end(command: &mut Vec<Word>, out: &mut Vec<Vec<Word>>, vars: &mut Vec<(String, String)>) {
         if matches!(
             command.first().map(|(w, _)| w.as_str()),
             Some("$" | ">" | "%" | "PS>")
         ) {
             command.remove(0);
+        }
+        let skip = usize::from(command.first().is_some_and(|(w, _)| w == "export"));
+        let assignments: Vec<(&str, &str)> = command[skip..]
+            .iter()
+            .filter_map(|(w, _)| w.split_once('='))
+            .filter(|(name, _)| variable_name(name))
+            .collect();
+        if !command.is_empty() && assignments.len() == command.len() - skip {
+            vars.extend(
+                assignments
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string())),
+            );
+            command.clear();
         }
         if !command.is_empty() {
             out.push(std::mem::take(command));
@@ -229,6 +247,60 @@ fn commands(text: &str) -> Vec<Vec<Word>> {
         column += 1;
         match (quote, c) {
             (Some(q), c) if c == q => quote = None,
+            // `$NAME`, `${NAME}`, `$(command)` outside single quotes: a variable set earlier in the paste is its
+            // value; anything else only the shell that ran it knew, written `${NAME}`: a template value.
+            (None | Some('"'), '$')
+                if chars.peek().is_some_and(|&n| {
+                    n == '{' || n == '(' || n == '_' || n.is_ascii_alphabetic()
+                }) =>
+            {
+                let at = column;
+                let mut name = String::new();
+                match chars.peek() {
+                    Some('{') => {
+                        chars.next();
+                        for n in chars.by_ref() {
+                            if n == '}' {
+                                break;
+                            }
+                            name.push(n);
+                        }
+                    }
+                    Some('(') => {
+                        let mut depth = 0usize;
+                        for n in chars.by_ref() {
+                            name.push(n);
+                            match n {
+                                '(' => depth += 1,
+                                ')' => depth = depth.saturating_sub(1),
+                                _ => {}
+                            }
+                            if depth == 0 {
+                                break;
+                            }
+                        }
+                    }
+                    _ => {
+                        while let Some(&n) = chars.peek() {
+                            if n != '_' && !n.is_ascii_alphanumeric() {
+                                break;
+                            }
+                            name.push(n);
+                            chars.next();
+                        }
+                    }
+                }
+                column += name.chars().count();
+                let value = vars
+                    .iter()
+                    .rev()
+                    .find(|(k, _)| *k == name)
+                    .map_or_else(|| format!("${{{name}}}"), |(_, v)| v.clone());
+                current.get_or_insert_with(|| (String::new(), Location { line, column: at }));
+                if let Some((w, _)) = current.as_mut() {
+                    w.push_str(&value);
+                }
+            }
             (Some('"'), '\\') if matches!(chars.peek(), Some('"' | '\\' | '$' | '`')) => {
                 let next = chars.next().unwrap_or('\\');
                 column += 1;
@@ -271,11 +343,11 @@ fn commands(text: &str) -> Vec<Vec<Word>> {
                 }
                 line += 1;
                 column = 0;
-                end(&mut command, &mut out);
+                end(&mut command, &mut out, &mut vars);
             }
             (None, '\n' | ';' | '|' | '&') => {
                 command.extend(current.take());
-                end(&mut command, &mut out);
+                end(&mut command, &mut out, &mut vars);
                 if c == '\n' {
                     line += 1;
                     column = 0;
@@ -286,8 +358,14 @@ fn commands(text: &str) -> Vec<Vec<Word>> {
         }
     }
     command.extend(current.take());
-    end(&mut command, &mut out);
+    end(&mut command, &mut out, &mut vars);
     out
+}
+
+/// A shell variable's name: a letter or `_`, then letters, digits and `_`.
+fn variable_name(name: &str) -> bool {
+    name.starts_with(|c: char| c == '_' || c.is_ascii_alphabetic())
+        && name.chars().all(|c| c == '_' || c.is_ascii_alphanumeric())
 }
 
 /// Fields of a JWT role or config that vault reads as a comma-separated list when given as one string.
@@ -425,6 +503,11 @@ mod tests {
         );
         assert_eq!(texts("# set up\ngcloud x # trailing\n"), ["gcloud", "x"]);
         assert_eq!(texts("\"unclosed"), ["unclosed"]);
+        // Variables set in the paste are expanded; others (and command substitutions) stay templates.
+        assert_eq!(
+            texts("export ORG=o1 P=p\nx \"org/$ORG/${P}/$U\" '$ORG' $(date +%s) $ \"a$\""),
+            ["x", "org/o1/p/${U}", "$ORG", "${(date +%s)}", "$", "a$"]
+        );
         let w = &commands("gcloud x \\\n  --issuer-uri=\"https://i\"")[0];
         assert_eq!(w[2].1, Location { line: 2, column: 3 });
         assert_eq!(

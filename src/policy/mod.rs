@@ -343,6 +343,7 @@ fn template_values(evaluation: &mut Evaluation) {
     if keys.is_empty() {
         return;
     }
+    let hold = if keys.len() == 1 { "holds" } else { "hold" };
     // The diagnoses of a mismatch no longer hold; the template says why.
     evaluation.findings.retain(|f| {
         f.area != Area::Policy || !(f.message.contains("${") || f.message.contains("[parameters("))
@@ -353,7 +354,7 @@ fn template_values(evaluation: &mut Evaluation) {
             "policy-template-variable",
             Severity::Warning,
             Area::Policy,
-            format!("{} hold template values (`${{...}}`, `[parameters(...)]`) that were not filled in: claimcheck cannot know what the deployed configuration holds there", keys.join(", ")),
+            format!("{} {hold} template values (`${{...}}`, `[parameters(...)]`) that were not filled in: claimcheck cannot know what the deployed configuration holds there", keys.join(", ")),
         )
         .with_fix("paste the rendered configuration: `terraform show -json` (a plan or the state), or what the platform prints (`gcloud ... describe`, `vault read`, `az ... list`)"),
     );
@@ -362,7 +363,7 @@ fn template_values(evaluation: &mut Evaluation) {
     {
         evaluation.verdict = None;
         evaluation.info.decided_by = Some(format!(
-            "undecided: {} hold template values that were not filled in",
+            "undecided: {} {hold} template values that were not filled in",
             keys.join(", ")
         ));
         // What the platform would answer to a refusal that is no longer known to happen.
