@@ -20,6 +20,8 @@
 //! deployment filled in (unknown, not a mismatch), as they do `$(command)`. Updates (`update-oidc`, `federated-credential update`)
 //! change only what they name, so they are not read as the whole configuration.
 
+use std::collections::HashMap;
+
 use serde_json::{json, Map, Value};
 
 use crate::policy::PolicyKind;
@@ -70,11 +72,17 @@ pub fn read(text: &str) -> Option<Created> {
 }
 
 /// The flags of a command: `--name value`, `--name=value`, or `--name v1 v2` for a list; a flag with no value
-/// (`--disabled`) holds nothing. Words before the first flag are not kept.
+/// (`--disabled`) holds nothing. A short flag (`-g rg`) is named without its dash, and ends the list before it
+/// as the CLIs' parsers do (`--audiences a -g rg` is one audience). Words before the first flag are not kept.
 fn flags(words: &[Word]) -> Vec<(String, Vec<Word>)> {
     let mut out: Vec<(String, Vec<Word>)> = Vec::new();
     for (w, at) in words {
-        if let Some(flag) = w.strip_prefix("--") {
+        let short = w
+            .strip_prefix('-')
+            .filter(|f| f.starts_with(|c: char| c.is_ascii_alphabetic()));
+        if let Some(flag) = short {
+            out.push((flag.to_string(), Vec::new()));
+        } else if let Some(flag) = w.strip_prefix("--") {
             match flag.split_once('=') {
                 Some((name, value)) => {
                     let at = Location {
@@ -217,8 +225,9 @@ fn commands(text: &str) -> Vec<Vec<Word>> {
             .push(c);
     }
     // Shell variables set in the paste (`export ORG_ID=…`, `ORG_ID=…`), for `$ORG_ID` and `${ORG_ID}` after them.
-    let mut vars: Vec<(String, String)> = Vec::new();
-    fn end(command: &mut Vec<Word>, out: &mut Vec<Vec<Word>>, vars: &mut Vec<(String, String)>) {
+    // A map, not a list searched per `$`: a paste of many assignments and many `$` must stay linear.
+    let mut vars: HashMap<String, String> = HashMap::new();
+    fn end(command: &mut Vec<Word>, out: &mut Vec<Vec<Word>>, vars: &mut HashMap<String, String>) {
         if matches!(
             command.first().map(|(w, _)| w.as_str()),
             Some("$" | ">" | "%" | "PS>")
@@ -292,10 +301,8 @@ fn commands(text: &str) -> Vec<Vec<Word>> {
                 }
                 column += name.chars().count();
                 let value = vars
-                    .iter()
-                    .rev()
-                    .find(|(k, _)| *k == name)
-                    .map_or_else(|| format!("${{{name}}}"), |(_, v)| v.clone());
+                    .get(&name)
+                    .map_or_else(|| format!("${{{name}}}"), String::clone);
                 current.get_or_insert_with(|| (String::new(), Location { line, column: at }));
                 if let Some((w, _)) = current.as_mut() {
                     w.push_str(&value);
@@ -527,6 +534,20 @@ mod tests {
     }
 
     #[test]
+    fn many_variables_are_split_in_linear_time() {
+        // Each `$B` searched every assignment before it: seconds to minutes for a large paste.
+        let text = format!(
+            "gcloud x\n{}{}",
+            (0..50_000).map(|i| format!("A{i}=1\n")).collect::<String>(),
+            "$B ".repeat(100_000)
+        );
+        let start = std::time::Instant::now();
+        let commands = commands(&text);
+        assert!(start.elapsed() < std::time::Duration::from_secs(5));
+        assert_eq!(commands.last().map(Vec::len), Some(100_000));
+    }
+
+    #[test]
     fn a_gcloud_create_command_is_its_provider() {
         let c = read(
             "gcloud iam workload-identity-pools providers create-oidc circleci \\
@@ -566,6 +587,12 @@ mod tests {
         assert_eq!(
             c.value,
             json!({"name": "ci", "issuer": "https://i", "subject": "s", "audiences": ["a1", "a2"]})
+        );
+        // A short flag ends the list before it.
+        let c = read("az identity federated-credential create -n ci --issuer https://i --subject s --audiences a1 -g rg").unwrap();
+        assert_eq!(
+            c.value,
+            json!({"name": "ci", "issuer": "https://i", "subject": "s", "audiences": ["a1"]})
         );
         // Without `--audiences` az's default is not known here: not read.
         assert!(read(
