@@ -263,13 +263,17 @@ fn commands(text: &str) -> Vec<Vec<Word>> {
                     n == '{' || n == '(' || n == '_' || n.is_ascii_alphabetic()
                 }) =>
             {
-                let at = column;
+                let (at, at_line) = (column, line);
                 let mut name = String::new();
+                // The braces are read but not part of the name; counted where the position moves on.
+                let mut braces = 0;
                 match chars.peek() {
                     Some('{') => {
                         chars.next();
+                        braces = 1;
                         for n in chars.by_ref() {
                             if n == '}' {
+                                braces = 2;
                                 break;
                             }
                             name.push(n);
@@ -299,11 +303,21 @@ fn commands(text: &str) -> Vec<Vec<Word>> {
                         }
                     }
                 }
-                column += name.chars().count();
+                column += braces;
+                for n in name.chars() {
+                    if n == '\n' {
+                        (line, column) = (line + 1, 0);
+                    } else {
+                        column += 1;
+                    }
+                }
                 let value = vars
                     .get(&name)
                     .map_or_else(|| format!("${{{name}}}"), String::clone);
-                current.get_or_insert_with(|| (String::new(), Location { line, column: at }));
+                current.get_or_insert_with(|| {
+                    let line = at_line;
+                    (String::new(), Location { line, column: at })
+                });
                 if let Some((w, _)) = current.as_mut() {
                     w.push_str(&value);
                 }
@@ -517,6 +531,10 @@ mod tests {
         );
         let w = &commands("gcloud x \\\n  --issuer-uri=\"https://i\"")[0];
         assert_eq!(w[2].1, Location { line: 2, column: 3 });
+        // After `${NAME}` (its braces too) and a `$(…)` over two lines, words are where they were written.
+        let w = &commands("x ${P} \"${Q}\" $(a\nb) y")[0];
+        let columns: Vec<(usize, usize)> = w.iter().map(|(_, l)| (l.line, l.column)).collect();
+        assert_eq!(columns, [(1, 1), (1, 3), (1, 8), (1, 15), (2, 4)]);
         assert_eq!(
             commands("$ a b\n\n# c\nd 'e\nf' && g"),
             [
