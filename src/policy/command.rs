@@ -6,8 +6,9 @@
 //!   then accepts only its own resource name as `aud`. `--attribute-mapping` is gcloud's dictionary flag: `k=v`
 //!   pairs split at `,`, or at the delimiter `D` of its `^D^` prefix.
 //! - `az identity federated-credential create … --issuer … --subject … --audiences …` (and `az ad app
-//!   federated-credential create` with the same flags): a credential. Without `--audiences` the command is not
-//!   read: whether az then sends a default is not settled here.
+//!   federated-credential create` with the same flags; a flag may be shortened, as az allows: `--audience`): a
+//!   credential. Without `--audiences` the command is not read: whether az then sends a default is not settled
+//!   here.
 //!
 //! - `vault write auth/<mount>/role/<name> key=value …` (and `vault write auth/<mount>/config …`, alone or
 //!   with it): the role (and config). Fields vault reads as comma-separated lists are split; a key given twice
@@ -181,8 +182,20 @@ fn gcloud(words: &[Word]) -> Option<Created> {
     })
 }
 
+/// az reads a flag by any unambiguous prefix of its name (Python's argparse), and Microsoft's AKS guide writes
+/// `--audience`: the prefixes here are the shortest that no other option of the command starts with.
+const AZ_PREFIXES: &[(&str, &str)] = &[("aud", "audiences"), ("is", "issuer"), ("subj", "subject")];
+
 fn az(words: &[Word]) -> Option<Created> {
-    let flags = flags(words);
+    let mut flags = flags(words);
+    for (name, _) in &mut flags {
+        let full = AZ_PREFIXES
+            .iter()
+            .find(|(p, full)| name.starts_with(p) && full.starts_with(name.as_str()));
+        if let Some((_, full)) = full {
+            *name = full.to_string();
+        }
+    }
     let issuer = first(&flags, "issuer")?;
     let audiences = flags.iter().rev().find(|(n, _)| n == "audiences")?;
     let mut spans = vec![("/issuer".to_string(), issuer.1)];
@@ -605,6 +618,12 @@ mod tests {
         assert_eq!(
             c.value,
             json!({"name": "ci", "issuer": "https://i", "subject": "s", "audiences": ["a1", "a2"]})
+        );
+        // A prefix is the flag (`--audience` in Microsoft's AKS guide).
+        let c = read("az identity federated-credential create --name ci --iss https://i --subj s --audience a1").unwrap();
+        assert_eq!(
+            c.value,
+            json!({"name": "ci", "issuer": "https://i", "subject": "s", "audiences": ["a1"]})
         );
         // A short flag ends the list before it.
         let c = read("az identity federated-credential create -n ci --issuer https://i --subject s --audiences a1 -g rg").unwrap();
