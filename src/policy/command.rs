@@ -4,7 +4,8 @@
 //! - `gcloud iam workload-identity-pools providers create-oidc <id> --issuer-uri … --allowed-audiences …
 //!   --attribute-mapping … --attribute-condition …`: a provider. Without `--allowed-audiences` it has none, and
 //!   then accepts only its own resource name as `aud`. `--attribute-mapping` is gcloud's dictionary flag: `k=v`
-//!   pairs split at `,`, or at the delimiter `D` of its `^D^` prefix.
+//!   pairs split at `,`, or at the delimiter `D` of its `^D^` prefix. Without `--issuer-uri` gcloud refuses
+//!   it, and it is not read.
 //! - `az identity federated-credential create … --issuer … --subject … --audiences …` (and `az ad app
 //!   federated-credential create` with the same flags; a flag may be shortened, as az allows: `--audience`): a
 //!   credential. Without `--audiences` the command is not read: whether az then sends a default is not settled
@@ -120,10 +121,11 @@ fn gcloud(words: &[Word]) -> Option<Created> {
     let mut spans = Vec::new();
     let mut provider = Map::new();
     let mut oidc = Map::new();
-    if let Some((issuer, loc)) = first(&flags, "issuer-uri") {
-        oidc.insert("issuerUri".into(), Value::from(issuer.as_str()));
-        spans.push(("/oidc/issuerUri".into(), *loc));
-    }
+    // gcloud refuses the command without `--issuer-uri`: nothing was created (often a `\ ` with a space after
+    // it, which ends the command there, as in a shell).
+    let (issuer, loc) = first(&flags, "issuer-uri")?;
+    oidc.insert("issuerUri".into(), Value::from(issuer.as_str()));
+    spans.push(("/oidc/issuerUri".into(), *loc));
     let audiences: Vec<Value> = first(&flags, "allowed-audiences")
         .map(|(a, loc)| {
             spans.push(("/oidc/allowedAudiences".into(), *loc));
@@ -601,7 +603,7 @@ mod tests {
                 "attributeCondition": "attribute.project=='p'"
             })
         );
-        let mapping = read("gcloud iam workload-identity-pools providers create-oidc x --attribute-mapping='^;^google.subject=assertion.sub;attribute.a=assertion.aud'").unwrap();
+        let mapping = read("gcloud iam workload-identity-pools providers create-oidc x --issuer-uri=i --attribute-mapping='^;^google.subject=assertion.sub;attribute.a=assertion.aud'").unwrap();
         assert_eq!(
             mapping.value["attributeMapping"],
             json!({"google.subject": "assertion.sub", "attribute.a": "assertion.aud"})
@@ -610,6 +612,11 @@ mod tests {
             read("gcloud iam workload-identity-pools providers update-oidc x --issuer-uri=i")
                 .is_none()
         );
+        // Without `--issuer-uri` (here cut off by a space after `\`) gcloud creates nothing.
+        assert!(read(
+            "gcloud iam workload-identity-pools providers create-oidc x \\ \n --issuer-uri=i"
+        )
+        .is_none());
     }
 
     #[test]
