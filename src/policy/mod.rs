@@ -188,7 +188,13 @@ fn read_and_evaluate(
             }
             if let Some((fields, what)) = gcp::bare::read(text) {
                 let key = fields.as_object().and_then(|o| o.keys().next().cloned());
-                let spans = key.map(|k| (format!("/{k}"), Location { line: 1, column: 1 }));
+                // The field starts where the text does, after blank lines and indentation.
+                let lead = &text[..text.len() - text.trim_start().len()];
+                let at = Location {
+                    line: lead.matches('\n').count() + 1,
+                    column: lead.rsplit('\n').next().unwrap_or("").chars().count() + 1,
+                };
+                let spans = key.map(|k| (format!("/{k}"), at));
                 let mut evaluation =
                     evaluate_read_back(&fields, &Vec::from_iter(spans), "", claims, alg, now);
                 evaluation.info.detected = Some(what.into());
@@ -1183,6 +1189,16 @@ pub(crate) mod test_support {
 mod tests {
     use super::*;
     use crate::report::Location;
+
+    #[test]
+    fn a_condition_pasted_alone_is_located_where_it_starts() {
+        let claims = serde_json::json!({"sub": "s"});
+        let e = evaluate("\n\n   assertion.sub == 'other'\n", claims.as_object(), 0);
+        assert_eq!(
+            test_support::location_of(&e, "gcp-condition-rejects"),
+            test_support::at(3, 4)
+        );
+    }
 
     #[test]
     fn syntax_error_is_unusable_with_location() {
