@@ -337,6 +337,16 @@ fn commands(text: &str) -> Vec<Vec<Word>> {
                     w.push_str(&value);
                 }
             }
+            // Inside double quotes too, `\` before a line break joins the lines (a long condition split in a
+            // guide): neither is part of the word.
+            (Some('"'), '\\') if matches!(chars.peek(), Some('\n' | '\r')) => {
+                for n in chars.by_ref() {
+                    if n == '\n' {
+                        (line, column) = (line + 1, 0);
+                        break;
+                    }
+                }
+            }
             (Some('"'), '\\') if matches!(chars.peek(), Some('"' | '\\' | '$' | '`')) => {
                 let next = chars.next().unwrap_or('\\');
                 column += 1;
@@ -539,6 +549,10 @@ mod tests {
         );
         assert_eq!(texts("# set up\ngcloud x # trailing\n"), ["gcloud", "x"]);
         assert_eq!(texts("\"unclosed"), ["unclosed"]);
+        assert_eq!(
+            texts("x --c=\"a && \\\n  b\" 'c \\\nd'"),
+            ["x", "--c=a &&   b", "c \\\nd"]
+        );
         // Variables set in the paste are expanded; others (and command substitutions) stay templates.
         assert_eq!(
             texts("export ORG=o1 P=p\nx \"org/$ORG/${P}/$U\" '$ORG' $(date +%s) $ \"a$\""),
