@@ -435,9 +435,14 @@ fn vault(commands: &[Vec<Word>]) -> Option<Created> {
     let mut role: Option<Written> = None;
     let mut config: Option<Written> = None;
     for words in commands {
-        let [(vault, _), (write, _), (path, _), args @ ..] = &words[..] else {
+        let [(vault, _), (write, _), rest @ ..] = &words[..] else {
             continue;
         };
+        // Vault's own flags (`-namespace=admin` on HCP Vault) come before the path.
+        let Some(at) = rest.iter().position(|(w, _)| !w.starts_with('-')) else {
+            continue;
+        };
+        let ((path, _), args) = (&rest[at], &rest[at + 1..]);
         if vault != "vault" || write != "write" {
             continue;
         }
@@ -592,6 +597,15 @@ mod tests {
         let commands = commands(&text);
         assert!(start.elapsed() < std::time::Duration::from_secs(5));
         assert_eq!(commands.last().map(Vec::len), Some(100_000));
+    }
+
+    #[test]
+    fn a_vault_write_with_flags_before_the_path_is_its_role() {
+        let c = read("vault write -namespace=admin auth/jwt/role/ci role_type=jwt bound_audiences=a,b user_claim=sub").unwrap();
+        assert_eq!(
+            c.value,
+            json!({"role_type": "jwt", "bound_audiences": ["a", "b"], "user_claim": "sub"})
+        );
     }
 
     #[test]
