@@ -13,8 +13,9 @@
 //!
 //! - `vault write auth/<mount>/role/<name> key=value …` (and `vault write auth/<mount>/config …`, alone or
 //!   with it): the role (and config). Fields vault reads as comma-separated lists are split; a key given twice
-//!   is a list. Not read when a value comes from a file (`@file`) or stdin (`-`, a here-document: [`super::wrapped`]
-//!   reads that), or when `bound_claims`/`claim_mappings` is given: `key=value` cannot write a map.
+//!   is a list. Not read when a value comes from a file (`@file`) or stdin (`-` or `key=-`, a here-document:
+//!   [`super::wrapped`] reads that), or when `bound_claims`/`claim_mappings` is given: `key=value` cannot write
+//!   a map.
 //!
 //! The words are split as a POSIX shell does (quotes, backslash escapes, `\` at a line's end; PowerShell's
 //! backtick too), command by command. `$NAME` and `${NAME}` are expanded when the paste sets the variable
@@ -462,7 +463,11 @@ fn vault(commands: &[Vec<Word>]) -> Option<Created> {
                 continue;
             }
             let (key, value) = arg.split_once('=')?;
-            if value.starts_with('@') || matches!(key, "bound_claims" | "claim_mappings") {
+            // `key=@file` reads the value from a file, `key=-` from stdin: neither is in the paste.
+            if value.starts_with('@')
+                || value == "-"
+                || matches!(key, "bound_claims" | "claim_mappings")
+            {
                 return None;
             }
             let value = if COMMA_LISTS.contains(&key) {
@@ -606,6 +611,8 @@ mod tests {
             c.value,
             json!({"role_type": "jwt", "bound_audiences": ["a", "b"], "user_claim": "sub"})
         );
+        // A value from stdin is not in the paste.
+        assert!(read("vault write auth/jwt/role/ci user_claim=sub bound_subject=-").is_none());
     }
 
     #[test]
