@@ -457,7 +457,8 @@ fn vault(commands: &[Vec<Word>]) -> Option<Created> {
         let mut spans = Vec::new();
         for (arg, at) in args {
             if arg.starts_with('-') {
-                if arg == "-" {
+                // Stdin: `-`, also written against its here-document (`-<<EOF`, as CircleCI's guide does).
+                if arg == "-" || arg.starts_with("-<") {
                     return None;
                 }
                 continue;
@@ -611,6 +612,11 @@ mod tests {
             c.value,
             json!({"role_type": "jwt", "bound_audiences": ["a", "b"], "user_claim": "sub"})
         );
+        // A role from stdin is not in the paste (the here-document is read elsewhere), with or without a space.
+        for stdin in ["- <<EOF", "-<<EOF", "-<<'EOF'"] {
+            let text = format!("vault write auth/jwt/config bound_issuer=i\nvault write auth/jwt/role/ci {stdin}\n{{\"role_type\": \"jwt\"}}\nEOF\n");
+            assert!(read(&text).is_none(), "{stdin}");
+        }
         // A value from stdin is not in the paste.
         assert!(read("vault write auth/jwt/role/ci user_claim=sub bound_subject=-").is_none());
     }
