@@ -502,6 +502,11 @@ fn vault(commands: &[Vec<Word>]) -> Option<Created> {
             };
             spans.push((key.to_string(), at));
         }
+        // Vault refuses a write with no data (`Must supply data or use -force`): the fields were on the next
+        // lines, their `\` lost in a copy.
+        if fields.is_empty() {
+            return None;
+        }
         *target = Some((fields, spans));
     }
     let pointer = |prefix: &str, spans: Vec<(String, Location)>| -> Vec<(String, Location)> {
@@ -617,6 +622,8 @@ mod tests {
             let text = format!("vault write auth/jwt/config bound_issuer=i\nvault write auth/jwt/role/ci {stdin}\n{{\"role_type\": \"jwt\"}}\nEOF\n");
             assert!(read(&text).is_none(), "{stdin}");
         }
+        // Nothing written: the line break (its `\` lost in a copy) ended the command, the rest are assignments.
+        assert!(read("vault write auth/jwt/role/ci\n  role_type=jwt user_claim=sub").is_none());
         // A value from stdin is not in the paste.
         assert!(read("vault write auth/jwt/role/ci user_claim=sub bound_subject=-").is_none());
     }
