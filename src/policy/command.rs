@@ -200,7 +200,12 @@ fn az(words: &[Word]) -> Option<Created> {
         }
     }
     let issuer = first(&flags, "issuer")?;
-    let audiences = flags.iter().rev().find(|(n, _)| n == "audiences")?;
+    // az refuses `--audiences` with no value (`expected at least one argument`).
+    let audiences = flags
+        .iter()
+        .rev()
+        .find(|(n, _)| n == "audiences")
+        .filter(|(_, values)| !values.is_empty())?;
     let mut spans = vec![("/issuer".to_string(), issuer.1)];
     let mut credential = json!({
         "issuer": issuer.0,
@@ -680,6 +685,10 @@ mod tests {
             c.value,
             json!({"name": "ci", "issuer": "https://i", "subject": "s", "audiences": ["a1"]})
         );
+        assert!(read(
+            "az identity federated-credential create --issuer https://i --audiences --subject s"
+        )
+        .is_none());
         // A short flag ends the list before it.
         let c = read("az identity federated-credential create -n ci --issuer https://i --subject s --audiences a1 -g rg").unwrap();
         assert_eq!(
