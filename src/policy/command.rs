@@ -370,9 +370,12 @@ fn commands(text: &str) -> Vec<Vec<Word>> {
                 current.get_or_insert_with(|| (String::new(), Location { line, column }));
                 quote = Some(c);
             }
-            // `\` (or PowerShell's backtick) before a line break joins the lines; `\` before anything else
-            // escapes that character.
-            (None, '\\' | '`') if matches!(chars.peek(), Some('\n' | '\r')) => {
+            // `\` (or PowerShell's backtick, after a space: not the end of a Markdown fence's ```) before a line
+            // break joins the lines; `\` before anything else escapes that character.
+            (None, '\\' | '`')
+                if matches!(chars.peek(), Some('\n' | '\r'))
+                    && (c == '\\' || current.is_none()) =>
+            {
                 for n in chars.by_ref() {
                     if n == '\n' {
                         line += 1;
@@ -569,6 +572,9 @@ mod tests {
             ["az", "x", "--issuer", "i"]
         );
         assert_eq!(texts("# set up\ngcloud x # trailing\n"), ["gcloud", "x"]);
+        // A Markdown fence's ``` is not PowerShell's line continuation.
+        assert_eq!(texts("```\ngcloud x `\n y\n```"), ["```"]);
+        assert_eq!(commands("```\ngcloud x `\n y\n```")[1].len(), 3);
         assert_eq!(texts("\"unclosed"), ["unclosed"]);
         assert_eq!(
             texts("x --c=\"a && \\\n  b\" 'c \\\nd'"),
