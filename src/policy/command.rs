@@ -6,9 +6,9 @@
 //!   then accepts only its own resource name as `aud`. `--attribute-mapping` is gcloud's dictionary flag: `k=v`
 //!   pairs split at `,`, or at the delimiter `D` of its `^D^` prefix. Without `--issuer-uri` gcloud refuses
 //!   it, and it is not read.
-//! - `az identity federated-credential create … --issuer … --subject … --audiences …` (and `az ad app
-//!   federated-credential create` with the same flags; a flag may be shortened, as az allows: `--audience`): a
-//!   credential. Without `--audiences` the command is not read: whether az then sends a default is not settled
+//! - `az identity federated-credential create … --issuer … --subject … --audiences …` (a flag may be shortened,
+//!   as az allows: `--audience`): a credential. (`az ad app federated-credential create --parameters '{…}'` holds
+//!   the credential as JSON, which [`super::wrapped`] reads.) Without `--audiences` the command is not read: whether az then sends a default is not settled
 //!   here.
 //!
 //! - `vault write auth/<mount>/role/<name> key=value …` (and `vault write auth/<mount>/config …`, alone or
@@ -65,10 +65,15 @@ pub fn read(text: &str) -> Option<Created> {
         if names.first() == Some(&"gcloud")
             && has(&["workload-identity-pools", "providers", "create-oidc"])
         {
-            return gcloud(words);
+            // One that cannot be read (no `--issuer-uri`) leaves the next command in the paste to try.
+            if let Some(created) = gcloud(words) {
+                return Some(created);
+            }
         }
         if names.first() == Some(&"az") && has(&["federated-credential", "create"]) {
-            return az(words);
+            if let Some(created) = az(words) {
+                return Some(created);
+            }
         }
     }
     vault(&commands)
@@ -676,6 +681,14 @@ mod tests {
             "gcloud iam workload-identity-pools providers create-oidc x \\ \n --issuer-uri=i"
         )
         .is_none());
+    }
+
+    #[test]
+    fn a_command_that_cannot_be_read_leaves_the_next_one_to_try() {
+        // The first lost its `--issuer-uri` (a `\\` followed by a space ended it); the retry has it all.
+        let text = "gcloud iam workload-identity-pools providers create-oidc ci --location=global \\ \n  --issuer-uri=https://i\ngcloud iam workload-identity-pools providers create-oidc ci --location=global --issuer-uri=https://i\n";
+        let c = read(text).unwrap();
+        assert_eq!(c.value["oidc"]["issuerUri"], "https://i");
     }
 
     #[test]

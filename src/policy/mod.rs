@@ -693,13 +693,16 @@ fn evaluate_vault_table(
                 check.fix = Some(EXACT.into());
             }
         }
-        // What one reading alone concludes (a type mismatch, vault's first error) is not known either.
-        evaluation.findings.retain(|f| {
-            other
-                .findings
-                .iter()
-                .any(|g| g.code == f.code && g.message == f.message)
-        });
+        // What one reading alone concludes (a type mismatch, vault's first error) is not known either. (A set:
+        // a role with thousands of bound claims has thousands of findings.)
+        let both: std::collections::HashSet<(&str, &str)> = other
+            .findings
+            .iter()
+            .map(|g| (g.code, g.message.as_str()))
+            .collect();
+        evaluation
+            .findings
+            .retain(|f| both.contains(&(f.code, f.message.as_str())));
         if evaluation.verdict != other.verdict || !same_rows {
             evaluation.verdict = None;
             evaluation.info.decided_by = Some(
@@ -715,12 +718,17 @@ fn evaluate_vault_table(
                 "(`vault read` table outputs)",
             );
     }
-    let values = table
+    // The first few, for a message that stays readable.
+    let mut values = table
         .ambiguous
         .iter()
+        .take(4)
         .map(|(claim, printed)| format!("`{claim}`: `{printed}`"))
         .collect::<Vec<_>>()
         .join(", ");
+    if table.ambiguous.len() > 4 {
+        values.push_str(&format!(" and {} more", table.ambiguous.len() - 4));
+    }
     let message = if !decided_by_type.is_empty() {
         format!("read from `vault read`'s table output, which prints a string and a JSON boolean or number alike: the bound value ({values}) decides the login one way as a string and the other as a JSON value, so it is unknown")
     } else if table.typed.is_some() {
