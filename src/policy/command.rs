@@ -23,9 +23,7 @@
 //! deployment filled in (unknown, not a mismatch), as they do `$(command)`. Updates (`update-oidc`, `federated-credential update`)
 //! change only what they name, so they are not read as the whole configuration.
 
-use std::collections::HashMap;
-
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 use crate::policy::PolicyKind;
 use crate::report::Location;
@@ -212,23 +210,29 @@ fn az(words: &[Word]) -> Option<Created> {
         .find(|(n, _)| n == "audiences")
         .filter(|(_, values)| !values.is_empty())?;
     let mut spans = vec![("/issuer".to_string(), issuer.1)];
-    let mut credential = json!({
-        "issuer": issuer.0,
-        "audiences": audiences.1.iter().map(|(a, _)| a.as_str()).collect::<Vec<_>>(),
-    });
+    let mut credential = Map::new();
+    credential.insert("issuer".into(), Value::from(issuer.0.as_str()));
+    credential.insert(
+        "audiences".into(),
+        audiences
+            .1
+            .iter()
+            .map(|(a, _)| Value::from(a.as_str()))
+            .collect(),
+    );
     if let Some((_, first_audience)) = audiences.1.first() {
         spans.push(("/audiences".into(), *first_audience));
     }
     if let Some((subject, loc)) = first(&flags, "subject") {
-        credential["subject"] = Value::from(subject.as_str());
+        credential.insert("subject".into(), Value::from(subject.as_str()));
         spans.push(("/subject".into(), *loc));
     }
     if let Some((name, _)) = first(&flags, "name").or_else(|| first(&flags, "n")) {
-        credential["name"] = Value::from(name.as_str());
+        credential.insert("name".into(), Value::from(name.as_str()));
     }
     Some(Created {
         kind: PolicyKind::Azure,
-        value: credential,
+        value: Value::Object(credential),
         spans,
         command: "`az … federated-credential create`",
     })
@@ -236,7 +240,7 @@ fn az(words: &[Word]) -> Option<Created> {
 
 /// The commands in `text` (one per line, or separated by `;`, `|`, `&&`), each as the words a POSIX shell
 /// splits it into, with where each starts; a `$ ` prompt and `#` comments are dropped. Unbalanced quotes run to
-/// the end of the text; nothing is expanded.
+/// the end of the text. Variables are expanded as the module doc says; nothing else is (no globs, no `~`).
 fn commands(text: &str) -> Vec<Vec<Word>> {
     let mut out: Vec<Vec<Word>> = Vec::new();
     let mut command: Vec<Word> = Vec::new();
@@ -251,9 +255,10 @@ fn commands(text: &str) -> Vec<Vec<Word>> {
             .push(c);
     }
     // Shell variables set in the paste (`export ORG_ID=…`, `ORG_ID=…`), for `$ORG_ID` and `${ORG_ID}` after them.
-    // A map, not a list searched per `$`: a paste of many assignments and many `$` must stay linear.
-    let mut vars: HashMap<String, String> = HashMap::new();
-    fn end(command: &mut Vec<Word>, out: &mut Vec<Vec<Word>>, vars: &mut HashMap<String, String>) {
+    // A map, not a list searched per `$`: a paste of many assignments and many `$` must stay linear. (JSON's map
+    // type, which the wasm holds anyway.)
+    let mut vars: Map<String, Value> = Map::new();
+    fn end(command: &mut Vec<Word>, out: &mut Vec<Vec<Word>>, vars: &mut Map<String, Value>) {
         if matches!(
             command.first().map(|(w, _)| w.as_str()),
             Some("$" | ">" | "%" | "PS>")
@@ -270,7 +275,7 @@ fn commands(text: &str) -> Vec<Vec<Word>> {
             vars.extend(
                 assignments
                     .iter()
-                    .map(|(k, v)| (k.to_string(), v.to_string())),
+                    .map(|(k, v)| (k.to_string(), Value::from(*v))),
             );
             command.clear();
         }
@@ -339,7 +344,8 @@ fn commands(text: &str) -> Vec<Vec<Word>> {
                 }
                 let value = vars
                     .get(&name)
-                    .map_or_else(|| format!("${{{name}}}"), String::clone);
+                    .and_then(Value::as_str)
+                    .map_or_else(|| format!("${{{name}}}"), str::to_string);
                 current.get_or_insert_with(|| {
                     let line = at_line;
                     (String::new(), Location { line, column: at })
@@ -537,7 +543,9 @@ fn vault(commands: &[Vec<Word>]) -> Option<Created> {
         (Some((role, role_spans)), Some((config, config_spans))) => {
             let mut spans = pointer("/role", role_spans);
             spans.extend(pointer("/config", config_spans));
-            (json!({"config": config, "role": role}), spans)
+            let both = [("config", config), ("role", role)]
+                .map(|(k, v)| (k.to_string(), Value::Object(v)));
+            (Value::Object(Map::from_iter(both)), spans)
         }
         (Some((only, spans)), None) | (None, Some((only, spans))) => {
             (Value::Object(only), pointer("", spans))
@@ -555,6 +563,7 @@ fn vault(commands: &[Vec<Word>]) -> Option<Created> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     fn texts(text: &str) -> Vec<String> {
         commands(text)

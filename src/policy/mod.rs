@@ -769,7 +769,7 @@ fn unreadable(text: &str, e: json::JsonError) -> Evaluation {
             "policy-table-not-supported",
             Severity::Error,
             Area::Policy,
-            "this is `vault read`'s table output, but of no JWT auth role or config: none of its fields is one a role (`bound_audiences`, `bound_claims`, `user_claim`, …) or a config (`bound_issuer`, `oidc_discovery_url`, …) has",
+            "this is `vault read`'s table output, but of no JWT auth role or config (no `bound_audiences`, `user_claim`, `bound_issuer`, …)",
         )
         .with_fix("paste `vault read auth/jwt/role/<name>` (the role the job logs in with; `-format=json` keeps the values' types) and `vault read auth/jwt/config`")
     } else if bicep {

@@ -151,7 +151,7 @@ pub(super) fn evaluate_vault_table(
         if evaluation.verdict != other.verdict || !same_rows {
             evaluation.verdict = None;
             evaluation.info.decided_by = Some(
-                "undecided: the role's `bound_claims` hold a value that `vault read`'s table prints the same as a string and as a JSON boolean or number, and the two readings decide differently".into(),
+                "undecided: the role's `bound_claims` hold a value that reads as a string or as a JSON boolean or number, and the two decide differently".into(),
             );
         }
     }

@@ -301,9 +301,11 @@ pub(super) fn known_signatures(text: &str) -> Vec<String> {
         sigs.extend(d.compact.split('.').nth(2).map(normalized));
     }
     sigs.retain(|s| s.len() >= LEAK_PIECE);
-    sigs.sort_unstable();
-    sigs.dedup();
-    sigs
+    // Sorted as `&str`, the one string sort the wasm holds.
+    let mut view: Vec<&str> = sigs.iter().map(String::as_str).collect();
+    view.sort_unstable();
+    view.dedup();
+    view.into_iter().map(str::to_string).collect()
 }
 
 /// A piece of a signature this long (at an offset that is a multiple of [`LEAK_STEP`]) surviving in a link is a

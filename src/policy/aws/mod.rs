@@ -251,7 +251,8 @@ pub fn evaluate(
         None => evaluate_found(all[pick].clone(), doc, text, claims, now).0,
     };
     let chosen = names.swap_remove(pick);
-    let mut others = names;
+    // Sorted as `&str`, the one string sort the wasm holds.
+    let mut others: Vec<&str> = names.iter().map(String::as_str).collect();
     others.sort_unstable();
     let shown: Vec<String> = others.iter().take(8).map(|p| format!("`{p}`")).collect();
     let more = others.len().saturating_sub(8);

@@ -448,7 +448,8 @@ pub fn lint(expr: &Expr, mapping_exprs: Option<&[(String, String)]>) -> Vec<Find
             .iter()
             .all(|c| ORG_WIDE.contains(&c.as_str()) || c == SUB_ORG_PREFIX)
     {
-        // Equal strings are indistinguishable: the unstable sort (one instantiation fewer in the wasm).
+        // Sorted as `&str`, the one string sort the wasm holds (equal strings are indistinguishable: unstable).
+        let mut read: Vec<&str> = read.iter().map(String::as_str).collect();
         read.sort_unstable();
         read.dedup();
         out.push(
