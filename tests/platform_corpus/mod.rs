@@ -49,16 +49,7 @@ pub fn run(path: &str, kind: PolicyKind, recognize: Recognize, evaluate: Evaluat
     let mut problems = Vec::new();
     for case in cases {
         let name = case["name"].as_str().unwrap_or("?");
-        let mut claims = base.clone();
-        if let Some(patch) = case.get("claims_patch").and_then(Value::as_object) {
-            for (k, v) in patch {
-                if v.is_null() {
-                    claims.remove(k);
-                } else {
-                    claims.insert(k.clone(), v.clone());
-                }
-            }
-        }
+        let claims = patched(&base, case);
         let policy = &case["policy"];
         let policy_text = pasted(policy);
         let now = case.get("now").and_then(Value::as_i64).unwrap_or(NOW);
@@ -103,6 +94,19 @@ pub fn run(path: &str, kind: PolicyKind, recognize: Recognize, evaluate: Evaluat
         problems.join("\n")
     );
     cases.len()
+}
+
+/// A case's token claims: `base_claims` with its `claims_patch` merged over them (a `null` removes the claim).
+fn patched(base: &Map<String, Value>, case: &Value) -> Map<String, Value> {
+    let mut claims = base.clone();
+    for (k, v) in case["claims_patch"].as_object().into_iter().flatten() {
+        if v.is_null() {
+            claims.remove(k);
+        } else {
+            claims.insert(k.clone(), v.clone());
+        }
+    }
+    claims
 }
 
 /// The text a user pastes for a case's `policy`: a string as it is, a JSON document pretty-printed.
@@ -197,14 +201,7 @@ pub fn check_fixes(path: &str, evaluate: Evaluate) -> usize {
         }
         checked += 1;
         let name = case["name"].as_str().unwrap_or("?");
-        let mut claims = base.clone();
-        for (k, v) in case["claims_patch"].as_object().into_iter().flatten() {
-            if v.is_null() {
-                claims.remove(k);
-            } else {
-                claims.insert(k.clone(), v.clone());
-            }
-        }
+        let claims = patched(&base, case);
         let policy = &case["policy"];
         let now = case["now"].as_i64().unwrap_or(1_764_000_000);
         let eval = match policy.as_str() {
