@@ -8,9 +8,8 @@
 //!   it, and it is not read.
 //! - `az identity federated-credential create … --issuer … --subject … --audiences …` (a flag may be shortened,
 //!   as az allows: `--audience`): a credential. (`az ad app federated-credential create --parameters '{…}'` holds
-//!   the credential as JSON, which [`super::wrapped`] reads.) Without `--audiences` the command is not read: whether az then sends a default is not settled
-//!   here.
-//!
+//!   the credential as JSON, which [`super::wrapped`] reads.) Without `--audiences` the command is not read:
+//!   whether az then sends a default is not settled here.
 //! - `vault write auth/<mount>/role/<name> key=value …` (and `vault write auth/<mount>/config …`, alone or
 //!   with it): the role (and config). Fields vault reads as comma-separated lists are split; a key given twice
 //!   is a list. Not read when a value comes from a file (`@file`) or stdin (`-` or `key=-`, a here-document:
@@ -20,8 +19,8 @@
 //! The words are split as a POSIX shell does (quotes, backslash escapes, `\` at a line's end; PowerShell's
 //! backtick too), command by command. `$NAME` and `${NAME}` are expanded when the paste sets the variable
 //! (`export ORG_ID=…`) and are otherwise written `${NAME}`, which the platforms read as a template value the
-//! deployment filled in (unknown, not a mismatch), as they do `$(command)`. Updates (`update-oidc`, `federated-credential update`)
-//! change only what they name, so they are not read as the whole configuration.
+//! deployment filled in (unknown, not a mismatch), as they do `$(command)`. Updates (`update-oidc`,
+//! `federated-credential update`) change only what they name, so they are not read as the whole configuration.
 
 use serde_json::{Map, Value};
 

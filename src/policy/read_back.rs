@@ -119,12 +119,11 @@ pub(super) fn evaluate_vault_table(
     alg: Option<&str>,
     now: i64,
 ) -> Evaluation {
-    const HOW: &str = "";
     const EXACT: &str = "for an exact reading, paste `vault read -format=json auth/jwt/role/<name>` (and `vault read -format=json auth/jwt/config`)";
-    let mut evaluation = evaluate_read_back(&table.value, &table.spans, HOW, claims, alg, now);
+    let mut evaluation = evaluate_read_back(&table.value, &table.spans, "", claims, alg, now);
     let mut decided_by_type = Vec::new();
     if let Some(typed) = &table.typed {
-        let other = evaluate_read_back(typed, &table.spans, HOW, claims, alg, now);
+        let other = evaluate_read_back(typed, &table.spans, "", claims, alg, now);
         let same_rows = evaluation.checks.len() == other.checks.len();
         for (check, alternative) in evaluation.checks.iter_mut().zip(&other.checks) {
             if same_rows && check.result != alternative.result {
