@@ -28,6 +28,14 @@ pub struct Provider {
     pub condition_key: &'static str,
 }
 
+impl Provider {
+    /// Some fields pasted without the provider around them (no resource `name`, no `issuerUri`): what they lack
+    /// was not pasted rather than absent from the provider.
+    pub fn fields_alone(&self) -> bool {
+        self.name.is_none() && self.issuer_uri.is_none()
+    }
+}
+
 fn strings(v: Option<&Value>) -> Vec<String> {
     match v {
         Some(Value::Array(items)) => items

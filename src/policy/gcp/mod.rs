@@ -442,9 +442,8 @@ fn evaluate_one(
         },
         ..Evaluation::default()
     };
-    // Fields pasted alone (no `name`, no `issuerUri`): a missing condition was not pasted rather than absent.
-    let fields_alone = provider.name.is_none() && provider.issuer_uri.is_none();
-    if provider.condition.is_none() && !later.condition && !fields_alone {
+    // Fields pasted alone: a missing condition was not pasted rather than absent.
+    if provider.condition.is_none() && !later.condition && !provider.fields_alone() {
         eval.findings.push(
             Finding::new(
                 "gcp-no-attribute-condition",
@@ -494,15 +493,12 @@ fn evaluate_one(
         audience
     });
     checks.extend(rules::times(claims, now));
-    let mapped = if provider.mapping.is_none()
-        && provider.name.is_none()
-        && provider.issuer_uri.is_none()
-        && later.mapping.is_empty()
-    {
-        mapping::not_pasted()
-    } else {
-        mapping::evaluate(provider.mapping.as_deref(), &later.mapping, claims)
-    };
+    let mapped =
+        if provider.mapping.is_none() && provider.fields_alone() && later.mapping.is_empty() {
+            mapping::not_pasted()
+        } else {
+            mapping::evaluate(provider.mapping.as_deref(), &later.mapping, claims)
+        };
     if mapped.checks.iter().any(|c| {
         c.key == "attributeMapping.google.subject" && c.explanation.contains("127 bytes limit")
     }) {

@@ -51,7 +51,7 @@ pub fn issuer(p: &Provider, claims: &Map<String, Value>) -> Check {
     let expected = p.issuer_uri.clone().map_or(Value::Null, Value::String);
     let actual = iss.map_or(Value::Null, |s| Value::String(s.to_string()));
     // Fields pasted without the provider around them (no resource `name`): the issuer is simply not there.
-    let not_pasted = p.issuer_uri.is_none() && p.name.is_none();
+    let not_pasted = p.fields_alone();
     let (result, why) = match (p.issuer_uri.as_deref(), iss) {
         (None, _) if not_pasted => (
             Outcome::Unknown,
@@ -180,7 +180,7 @@ pub fn audience(p: &Provider, claims: &Map<String, Value>) -> Check {
     let Some(name) = p.name.as_deref() else {
         let expected = Value::from("//iam.googleapis.com/<provider resource name>");
         // Only the mapping or condition was pasted (no name, no issuer either): the audiences are not there.
-        if p.issuer_uri.is_none() {
+        if p.fields_alone() {
             return check(
                 "allowedAudiences",
                 "in",
