@@ -24,7 +24,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::policy::PolicyKind;
+use crate::policy::{json, PolicyKind};
 use crate::report::Location;
 
 /// A configuration read from the command that creates it.
@@ -138,21 +138,13 @@ fn gcloud(words: &[Word]) -> Option<Created> {
     oidc.insert("allowedAudiences".into(), Value::Array(audiences));
     provider.insert("oidc".into(), Value::Object(oidc));
     if let Some((mapping, loc)) = first(&flags, "attribute-mapping") {
-        let (delimiter, pairs) = match mapping.strip_prefix('^').and_then(|r| r.split_once('^')) {
-            Some((d, rest)) if !d.is_empty() => (d, rest),
-            _ => (",", mapping.as_str()),
-        };
         let mut map = Map::new();
-        for pair in pairs.split(delimiter) {
+        for pair in super::gcp::bare::dictionary(mapping) {
             if let Some((k, v)) = pair.split_once('=') {
                 let k = k.trim();
-                spans.push((
-                    format!(
-                        "/attributeMapping/{}",
-                        k.replace('~', "~0").replace('/', "~1")
-                    ),
-                    *loc,
-                ));
+                let mut pointer = "/attributeMapping".to_string();
+                json::pointer_append(&mut pointer, k);
+                spans.push((pointer, *loc));
                 map.insert(k.to_string(), Value::from(v.trim()));
             }
         }
@@ -531,10 +523,9 @@ fn vault(commands: &[Vec<Word>]) -> Option<Created> {
         spans
             .into_iter()
             .map(|(k, at)| {
-                (
-                    format!("{prefix}/{}", k.replace('~', "~0").replace('/', "~1")),
-                    at,
-                )
+                let mut pointer = prefix.to_string();
+                json::pointer_append(&mut pointer, &k);
+                (pointer, at)
             })
             .collect()
     };

@@ -23,13 +23,8 @@ pub fn read(text: &str) -> Option<(Value, &'static str)> {
             "google cloud attribute condition (CEL) pasted alone",
         ));
     }
-    // `k=v` pairs split at `,`, or at `D` after gcloud's `^D^` prefix.
-    let (delimiter, pairs) = match text.strip_prefix('^').and_then(|r| r.split_once('^')) {
-        Some((d, rest)) if !d.is_empty() => (d, rest),
-        _ => (",", text),
-    };
     let mut mapping = Map::new();
-    for pair in pairs.split(delimiter) {
+    for pair in dictionary(text) {
         let (key, expr) = pair.split_once('=')?;
         let key = key.trim();
         if !(key.starts_with("google.") || key.starts_with("attribute."))
@@ -44,6 +39,16 @@ pub fn read(text: &str) -> Option<(Value, &'static str)> {
         Value::Object(doc),
         "google cloud attribute mapping (`--attribute-mapping`) pasted alone",
     ))
+}
+
+/// The `k=v` pairs of a gcloud dictionary flag's value (`--attribute-mapping`): split at `,`, or at `D` after
+/// gcloud's `^D^` prefix.
+pub fn dictionary(value: &str) -> std::str::Split<'_, &str> {
+    let (delimiter, pairs) = match value.strip_prefix('^').and_then(|r| r.split_once('^')) {
+        Some((d, rest)) if !d.is_empty() => (d, rest),
+        _ => (",", value),
+    };
+    pairs.split(delimiter)
 }
 
 #[cfg(test)]

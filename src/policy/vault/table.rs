@@ -211,9 +211,10 @@ fn bound_claims(
     let mut plain = Map::new();
     let mut typed = Map::new();
     for (at, claim, v) in entries {
-        let escaped = claim.replace('~', "~0").replace('/', "~1");
+        let mut entry = pointer.to_string();
+        crate::policy::json::pointer_append(&mut entry, claim);
         out.spans.push((
-            format!("{pointer}/{escaped}"),
+            entry,
             Location {
                 line,
                 column: column + at,
