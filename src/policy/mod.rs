@@ -747,15 +747,9 @@ fn unreadable(text: &str, e: json::JsonError) -> Evaluation {
         .lines()
         .any(|l| l.starts_with("resource ") && l.contains('\'') && l.contains('@'));
 
-    // `vault read` without `-format=json`: a `Key  Value` table whose values lost their types (after the
-    // command's own line, when copied from a terminal).
-    let mut after_header = false;
-    let table = t.lines().any(|l| {
-        let words = l.split_whitespace();
-        let rule = after_header && words.clone().eq(["---", "-----"]);
-        after_header = words.eq(["Key", "Value"]);
-        rule
-    });
+    // `vault read`'s `Key  Value` table of something other than a JWT role or config ([`vault::table`] read
+    // those already).
+    let table = vault::table::is_table(t);
     let program = (!bicep && !table).then(|| program_source(t)).flatten();
     let hcl_resource = hcl.then(|| hcl_platform(t)).flatten();
     let kind = match (table, bicep, &program) {

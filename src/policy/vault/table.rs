@@ -44,14 +44,13 @@ pub fn read(text: &str) -> Option<Table> {
     let mut previous_header = false;
     let mut inside = false;
     for (n, line) in text.lines().enumerate() {
-        let words: Vec<&str> = line.split_whitespace().collect();
-        if previous_header && words == ["---", "-----"] {
+        if previous_header && is_rule(line) {
             tables.push(Vec::new());
             inside = true;
             previous_header = false;
             continue;
         }
-        previous_header = words == ["Key", "Value"];
+        previous_header = is_header(line);
         if !inside || previous_header {
             continue;
         }
@@ -145,6 +144,27 @@ pub fn read(text: &str) -> Option<Table> {
         out.typed = Some(Value::Object(typed));
     }
     Some(out)
+}
+
+/// The table's header line, `Key  Value` (vault pads the columns).
+fn is_header(line: &str) -> bool {
+    line.split_whitespace().eq(["Key", "Value"])
+}
+
+/// The line under the header, `---  -----`.
+fn is_rule(line: &str) -> bool {
+    line.split_whitespace().eq(["---", "-----"])
+}
+
+/// Whether `text` holds a `vault read` table (of anything: a role, a config, a secret): a header line with its
+/// rule under it.
+pub fn is_table(text: &str) -> bool {
+    let mut previous_header = false;
+    text.lines().any(|l| {
+        let rule = previous_header && is_rule(l);
+        previous_header = is_header(l);
+        rule
+    })
 }
 
 /// A field printed with `%v`, read by its printed shape: `<nil>`, `n/a` (the empty string), a list, a map,
