@@ -39,6 +39,7 @@ pub mod command;
 pub mod diff;
 pub mod embedded;
 pub mod gcp;
+mod hcl;
 pub mod json;
 pub mod nested;
 mod read_back;
