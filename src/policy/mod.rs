@@ -12,7 +12,9 @@
 //! | `policy-json-syntax` | error | the text is not JSON (line/column given) |
 //! | `policy-not-recognized` | error | JSON, but no platform recognizes it |
 //! | `policy-known-after-apply` | error | a Terraform plan whose `assume_role_policy` is unknown until apply |
-//! | `policy-hcl-not-supported` | error | Terraform HCL was pasted; only JSON forms are read |
+//! | `policy-hcl-not-supported` | error | Terraform HCL was pasted that holds no trust configuration (a `module` call, a role without its policy) |
+//! | `policy-hcl-syntax` | error | the text looks like Terraform HCL but cannot be read (line/column given) |
+//! | `policy-hcl-read` | info, warning | a configuration was read from Terraform HCL ([`hcl`]); warning when variables took their `default`, or something is not known before apply |
 //! | `policy-program-not-supported` | error | CDK, CDKTF or Pulumi program source (or any code) was pasted; what it deploys is read |
 //! | `policy-bicep-not-supported` | error | Bicep source was pasted (`resource x 'Type@version'`); the deployed credential is read |
 //! | `policy-table-not-supported` | error | `vault read`'s `Key  Value` table was pasted, but not of a JWT auth role or config |
@@ -31,7 +33,9 @@ use serde_json::{Map, Value};
 use crate::report::{
     Area, Check, Finding, Location, Outcome, PolicyInfo, Severity, Snippet, Verdict,
 };
-use read_back::{evaluate_created, evaluate_gcp_field, evaluate_vault_table, evaluate_yaml};
+use read_back::{
+    evaluate_created, evaluate_gcp_field, evaluate_hcl, evaluate_vault_table, evaluate_yaml,
+};
 
 pub mod aws;
 pub mod azure;
@@ -190,6 +194,11 @@ fn read_and_evaluate(
             }
             if let Some(evaluation) = evaluate_gcp_field(text, claims, alg, now) {
                 return evaluation;
+            }
+            if hcl::looks_like(text) {
+                if let Some(evaluation) = evaluate_hcl(text, claims, alg, now) {
+                    return evaluation;
+                }
             }
             // YAML that reads as a document wins; then a document wrapped in a fence or a command line.
             // The YAML is read once, here, and handed on.
@@ -728,21 +737,7 @@ fn unreadable(text: &str, e: json::JsonError) -> Evaluation {
     };
     // A block such as `resource "google_iam_workload_identity_pool_provider" "circleci" {` on any line (a comment
     // or the shell's prompt may come first).
-    let hcl = t.starts_with("resource ")
-        || t.starts_with("data ")
-        || t.contains("jsonencode(")
-        || t.lines().any(|l| {
-            let l = l.trim_start();
-            [
-                "resource \"",
-                "data \"",
-                "module \"",
-                "provider \"",
-                "variable \"",
-            ]
-            .iter()
-            .any(|b| l.starts_with(b) && l.trim_end().ends_with('{'))
-        });
+    let hcl = hcl::looks_like(t);
     // Bicep names a resource type in single quotes with its API version: `resource fic 'Microsoft…@2023-01-31'`.
     let bicep = t
         .lines()
@@ -788,7 +783,11 @@ fn unreadable(text: &str, e: json::JsonError) -> Evaluation {
             "policy-hcl-not-supported",
             Severity::Error,
             Area::Policy,
-            "this looks like Terraform HCL, which claimcheck does not read",
+            if t.contains("module \"") {
+                "this Terraform HCL holds no trust configuration claimcheck can evaluate (a role's `assume_role_policy`, an `aws_iam_policy_document`, a workload identity provider, a Vault JWT role or a federated identity credential, with its arguments); a `module` block's resources are in its source, which was not pasted"
+            } else {
+                "this Terraform HCL holds no trust configuration claimcheck can evaluate (a role's `assume_role_policy`, an `aws_iam_policy_document`, a workload identity provider, a Vault JWT role or a federated identity credential, with its arguments)"
+            },
         )
         .with_fix(hcl_resource.map_or(
             "paste the rendered JSON instead: `terraform show -json`, or what the cloud's CLI prints for the deployed configuration (`aws iam get-role --role-name <name>` for a role)",
@@ -816,7 +815,7 @@ fn unreadable(text: &str, e: json::JsonError) -> Evaluation {
 
 /// The platform a Terraform HCL text configures, by the first resource type it names that claimcheck knows,
 /// and what to paste instead: the cloud CLI's JSON for the deployed configuration, or Terraform's rendered JSON.
-fn hcl_platform(t: &str) -> Option<(PolicyKind, &'static str)> {
+pub(super) fn hcl_platform(t: &str) -> Option<(PolicyKind, &'static str)> {
     const TYPES: [(&str, PolicyKind, &str); 7] = [
         ("\"google_iam_workload_identity_pool_provider\"", PolicyKind::Gcp, "paste the provider as Google describes it instead: `gcloud iam workload-identity-pools providers describe <provider> --workload-identity-pool=<pool> --location=global --format=json`, or Terraform's rendered JSON (`terraform show -json`)"),
         ("\"vault_jwt_auth_backend_role\"", PolicyKind::Vault, "paste the role as Vault reads it instead: `vault read -format=json auth/<mount>/role/<name>`, or Terraform's rendered JSON (`terraform show -json`)"),
@@ -1709,8 +1708,12 @@ mod tests {
                 "policy-json-syntax",
             ),
             (
-                "resource \"aws_iam_role\" \"ci\" {\n  assume_role_policy = jsonencode({})\n}\n",
+                "resource \"aws_iam_role\" \"ci\" {\n  name = \"ci\"\n}\n",
                 "policy-hcl-not-supported",
+            ),
+            (
+                "resource \"aws_iam_role\" \"ci\" {\n  assume_role_policy = jsonencode({})\n}\n",
+                "policy-no-statement",
             ),
         ] {
             assert_eq!(evaluate(text, None, 0).findings[0].code, code, "{text}");

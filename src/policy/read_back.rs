@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use serde_json::{Map, Value};
 
-use super::{command, dispatch, json, unreadable, vault, yaml, Evaluation, PolicyKind};
+use super::{command, dispatch, hcl, json, unreadable, vault, yaml, Evaluation, PolicyKind};
 use crate::report::{Area, Finding, Location, Outcome, PolicyInfo, Severity};
 
 /// YAML (gcloud's default output, a CloudFormation template): read it, evaluate the document as if it had been
@@ -209,5 +209,67 @@ pub(super) fn evaluate_gcp_field(
     let spans = Vec::from_iter(key.map(|k| (format!("/{k}"), at)));
     let mut evaluation = evaluate_read_back(&fields, &spans, "", claims, alg, now);
     evaluation.info.detected = Some(what.into());
+    Some(evaluation)
+}
+
+/// Terraform HCL ([`hcl`]), evaluated as the Terraform JSON configuration it reads back as. `None` when it holds
+/// nothing a platform reads (the caller refuses it, naming what to paste instead), or when it does not parse
+/// as HCL but does as YAML.
+pub(super) fn evaluate_hcl(
+    text: &str,
+    claims: Option<&Map<String, Value>>,
+    alg: Option<&str>,
+    now: i64,
+) -> Option<Evaluation> {
+    let read = match hcl::read(text) {
+        Ok(read) => read?,
+        Err(_) if yaml::looks_like_yaml(text) && yaml::parse(text).is_ok() => return None,
+        Err(e) => {
+            let finding = Finding::new(
+                "policy-hcl-syntax",
+                Severity::Error,
+                Area::Policy,
+                format!(
+                    "this looks like Terraform HCL but cannot be read: {} at line {}, column {}",
+                    e.message, e.location.line, e.location.column
+                ),
+            )
+            .with_fix("fix the HCL at that place (`terraform validate` shows the same), or paste the rendered JSON: `terraform show -json`")
+            .at(e.location);
+            let info = PolicyInfo {
+                kind: super::hcl_platform(text).map(|(kind, _)| kind),
+                ..PolicyInfo::default()
+            };
+            return Some(Evaluation::unusable(info, vec![finding]));
+        }
+    };
+    let mut evaluation =
+        evaluate_read_back(&read.value, &read.spans, ", read from Terraform HCL", claims, alg, now);
+    if evaluation.info.kind.is_none() {
+        return None;
+    }
+    if let Some(d) = evaluation.info.detected.as_mut() {
+        *d = d.replace("Terraform JSON", "Terraform");
+    }
+    let mut message = String::from("read from Terraform HCL, evaluated as `terraform plan` would before apply");
+    if !read.defaults.is_empty() {
+        message.push_str(&format!(
+            "; variables with no value pasted took their `default`: {}",
+            read.defaults.join(", ")
+        ));
+    }
+    for note in &read.notes {
+        message.push_str("; ");
+        message.push_str(note);
+    }
+    let severity = if read.defaults.is_empty() && read.notes.is_empty() {
+        Severity::Info
+    } else {
+        Severity::Warning
+    };
+    evaluation.findings.push(
+        Finding::new("policy-hcl-read", severity, Area::Policy, message)
+            .with_fix("to use other variable values, paste the `.tfvars` lines (`org_id = \"…\"`) with the file; for what is deployed, paste `terraform show -json`"),
+    );
     Some(evaluation)
 }

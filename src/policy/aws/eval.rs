@@ -438,7 +438,9 @@ fn principal_check(
             }
             // A CloudFormation value only the deployed stack knows (`${Param}`, `${Fn::If}`, `${X.Arn}`): principals
             // take no policy variables, so the text can only stand for what the stack will put there.
-            "Federated" if e.value.contains("${") => {
+            // Only the partition or the account a template (`arn:${data.aws_partition.current.partition}:iam::${…}:
+            // oidc-provider/…`): the provider is known, and the account is not checked offline anyway.
+            "Federated" if e.value.contains("${") && !arn_provider(e.value).is_some_and(|p| !p.contains("${")) => {
                 // In a template whose `cfn-unresolved` lists it, else an unrendered template (Terraform, say).
                 let what = if ctx.stack_values {
                     "is a value only the deployed stack knows (see `cfn-unresolved`)"
@@ -453,7 +455,7 @@ fn principal_check(
                 None
             }
             "Federated" => match (arn_provider(e.value), &ctx.provider) {
-                (Some(pv), Some(tp)) if pv == tp && foreign_account(e.value, ctx.stack_account).is_some() => {
+                (Some(pv), Some(tp)) if pv == tp && !e.value.contains("${") && foreign_account(e.value, ctx.stack_account).is_some() => {
                     near = foreign_account(e.value, ctx.stack_account);
                     None
                 }

@@ -1,4 +1,220 @@
 //! Terraform HCL (native syntax), read back into the Terraform JSON configuration it is equivalent to
 //! (`.tf.json`), which the platforms already read.
+//!
+//! [`syntax`] parses the text; [`eval`] computes each resource's arguments as `terraform plan` would before
+//! apply (unknown values stay `${…}` templates); [`policy_document`] renders `aws_iam_policy_document` data
+//! sources where a role's `assume_role_policy` refers to one. The result is
+//! `{"resource": {"<type>": {"<name>": {…}}}}`, every member located in the pasted text. Pasted without any
+//! resource, a policy document data source is read as the policy it renders, and bare trust arguments
+//! (`assume_role_policy = …`, `attribute_condition = …`) as the resource they belong to.
 
+use serde_json::{Map, Value};
+
+use crate::report::Location;
+
+mod eval;
+mod functions;
 pub(crate) mod policy_document;
+mod syntax;
+
+#[cfg(test)]
+mod tests;
+
+/// A configuration read from HCL.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Read {
+    /// The Terraform JSON configuration (or a policy document) it is equivalent to.
+    pub value: Value,
+    /// Where each JSON Pointer of `value` was written in the pasted text.
+    pub spans: Vec<(String, Location)>,
+    /// The variables whose `default` was used, with the value: "`var.org_id` = `\"…\"`".
+    pub defaults: Vec<String>,
+    /// What could not be read exactly (lowercase sentences).
+    pub notes: Vec<String>,
+}
+
+/// A syntax error in text that looks like HCL: what and where.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct HclError {
+    pub message: String,
+    pub location: Location,
+}
+
+/// The trust arguments of each resource type, for arguments pasted without their block.
+const BARE: [(&str, &[&str]); 4] = [
+    ("aws_iam_role", &["assume_role_policy"]),
+    (
+        "google_iam_workload_identity_pool_provider",
+        &["attribute_condition", "attribute_mapping"],
+    ),
+    (
+        "vault_jwt_auth_backend_role",
+        &["bound_audiences", "bound_claims", "user_claim", "bound_subject"],
+    ),
+    ("azurerm_federated_identity_credential", &["subject"]),
+];
+
+/// Whether `text` looks like Terraform HCL: a block such as `resource "aws_iam_role" "ci" {` on a line of its
+/// own (a comment or the shell's prompt may come first), or a `jsonencode(` call.
+pub(crate) fn looks_like(text: &str) -> bool {
+    let t = text.trim_start();
+    t.starts_with("resource ")
+        || t.starts_with("data ")
+        || t.contains("jsonencode(")
+        || t.lines().any(|l| {
+            let l = l.trim_start();
+            ["resource \"", "data \"", "module \"", "provider \"", "variable \""]
+                .iter()
+                .any(|b| l.starts_with(b) && l.trim_end().ends_with('{'))
+        })
+}
+
+/// Read `text` as HCL: `Ok(None)` when it parses but holds nothing a platform reads.
+pub(crate) fn read(text: &str) -> Result<Option<Read>, HclError> {
+    let items = syntax::parse(text).map_err(|e| HclError {
+        message: e.message,
+        location: Lines::new(text).location(e.at),
+    })?;
+    let mut evaluator = eval::Evaluator::new(text, &items);
+    let mut resources = Map::new();
+    for item in &items {
+        if let syntax::Item::Block {
+            kind: "resource",
+            labels,
+            at,
+            body,
+        } = item
+        {
+            let [kind, name] = labels.as_slice() else {
+                continue;
+            };
+            let pointer = format!(
+                "/resource/{}/{}",
+                crate::policy::json::pointer_push("", kind).trim_start_matches('/'),
+                crate::policy::json::pointer_push("", name).trim_start_matches('/')
+            );
+            evaluator.spans.push((pointer.clone(), *at));
+            let body = evaluator.body(body, &pointer);
+            let of_kind = resources
+                .entry((*kind).to_string())
+                .or_insert_with(|| Value::Object(Map::new()));
+            if let Value::Object(m) = of_kind {
+                m.insert((*name).to_string(), Value::Object(body));
+            }
+        }
+    }
+    let value = if !resources.is_empty() {
+        let mut root = Map::new();
+        root.insert("resource".into(), Value::Object(resources));
+        Value::Object(root)
+    } else if let Some(document) = document_alone(text, &items) {
+        evaluator.eval(&document, "")
+    } else if let Some(resource) = bare_arguments(&items) {
+        let pointer = format!("/resource/{resource}/pasted");
+        let body = evaluator.body(&items, &pointer);
+        let mut root = Map::new();
+        let mut of_kind = Map::new();
+        of_kind.insert("pasted".into(), Value::Object(body));
+        let mut types = Map::new();
+        types.insert(resource.into(), Value::Object(of_kind));
+        root.insert("resource".into(), Value::Object(types));
+        Value::Object(root)
+    } else {
+        return Ok(None);
+    };
+    let lines = Lines::new(text);
+    let spans = evaluator
+        .spans
+        .iter()
+        .map(|(p, at)| (p.clone(), lines.location(*at)))
+        .collect();
+    let defaults = evaluator
+        .defaults
+        .iter()
+        .map(|(name, shown)| format!("`var.{name}` = `{shown}`"))
+        .collect();
+    Ok(Some(Read {
+        value,
+        spans,
+        defaults,
+        notes: std::mem::take(&mut evaluator.notes),
+    }))
+}
+
+/// Pasted with no resource: the policy document data source a role would refer to, as an expression
+/// (`data.aws_iam_policy_document.<name>.json`) evaluated in place. The one granting
+/// `sts:AssumeRoleWithWebIdentity` is preferred when there are several.
+fn document_alone<'a>(text: &str, items: &[syntax::Item<'a>]) -> Option<syntax::Expr<'a>> {
+    let starts: Vec<usize> = items
+        .iter()
+        .map(|i| match i {
+            syntax::Item::Attribute { at, .. } | syntax::Item::Block { at, .. } => *at,
+        })
+        .collect();
+    let mut documents = items.iter().enumerate().filter_map(|(n, i)| match i {
+        syntax::Item::Block {
+            kind: "data",
+            labels,
+            at,
+            ..
+        } => match labels.as_slice() {
+            ["aws_iam_policy_document", name] => {
+                let end = starts.get(n + 1).copied().unwrap_or(text.len());
+                let source = text.get(*at..end).unwrap_or("");
+                Some((*name, *at, source.contains("AssumeRoleWithWebIdentity")))
+            }
+            _ => None,
+        },
+        _ => None,
+    });
+    let first = documents.next()?;
+    let (name, at, _) = std::iter::once(first)
+        .chain(documents)
+        .find(|d| d.2)
+        .unwrap_or(first);
+    let node = |kind| syntax::Expr {
+        kind,
+        start: at,
+        end: at,
+    };
+    let data = node(syntax::Kind::Name("data"));
+    let kind = node(syntax::Kind::Attr(Box::new(data), "aws_iam_policy_document"));
+    let named = node(syntax::Kind::Attr(Box::new(kind), name));
+    Some(node(syntax::Kind::Attr(Box::new(named), "json")))
+}
+
+/// Trust arguments pasted without their block (`assume_role_policy = jsonencode({...})`): the resource type they
+/// belong to.
+fn bare_arguments(items: &[syntax::Item<'_>]) -> Option<&'static str> {
+    BARE.iter().find_map(|(kind, names)| {
+        items
+            .iter()
+            .any(|i| matches!(i, syntax::Item::Attribute { name, .. } if names.contains(name)))
+            .then_some(*kind)
+    })
+}
+
+/// Where each line starts, to turn byte offsets into lines and columns (in characters) in `O(log n)`.
+struct Lines<'t> {
+    text: &'t str,
+    starts: Vec<usize>,
+}
+
+impl<'t> Lines<'t> {
+    fn new(text: &'t str) -> Self {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Lines { text, starts }
+    }
+
+    fn location(&self, at: usize) -> Location {
+        let line = self.starts.partition_point(|&s| s <= at).max(1);
+        let start = self.starts.get(line - 1).copied().unwrap_or(0);
+        let before = self.text.get(start..at).unwrap_or("");
+        Location {
+            line,
+            column: before.chars().count() + 1,
+        }
+    }
+}

@@ -1,0 +1,639 @@
+//! Evaluating HCL expressions to JSON values, as `terraform plan` would before apply.
+//!
+//! What is known before apply is computed: literals, templates, `locals`, a variable's value (a `.tfvars`
+//! line pasted with the file, else its `default`), the functions trust configurations use (`jsonencode`,
+//! `format`, `join`, `concat`, …), operators, conditionals and `for` expressions. What is not (another
+//! resource's attribute, a variable with no value, a function not implemented here) becomes the template
+//! `${…}` of the expression as written: the text Terraform's JSON configuration would hold, which the platforms
+//! treat as a value that is not known. `jsonencode(x)` stays the value `x`, so a policy written with it reads as
+//! the document it encodes; a string context writes it as JSON.
+//!
+//! Every object member and list element built from the text is located ([`Evaluator::spans`]) by the JSON
+//! Pointer it will have in the document read back.
+
+use std::collections::HashMap;
+
+use serde_json::{Map, Value};
+
+use super::syntax::{Expr, Item, Kind, Part};
+use crate::policy::json::{pointer_append, pointer_push};
+
+/// Values built at most, so that nested `locals` that double at each level cannot grow without bound.
+const BUDGET: usize = 200_000;
+
+/// A variable and where its value comes from.
+struct Variable<'e, 'a> {
+    value: Option<&'e Expr<'a>>,
+    /// The value is the variable's `default` (not a `.tfvars` line).
+    default: bool,
+}
+
+pub(crate) struct Evaluator<'e, 'a> {
+    text: &'a str,
+    variables: HashMap<&'a str, Variable<'e, 'a>>,
+    locals: HashMap<&'a str, &'e Expr<'a>>,
+    /// The `aws_iam_policy_document` data sources by name: their bodies.
+    documents: HashMap<&'a str, &'e [Item<'a>]>,
+    /// The resources by type and name: their bodies.
+    resources: HashMap<(&'a str, &'a str), &'e [Item<'a>]>,
+    /// Locals and documents being evaluated (a cycle is unknown) and those done.
+    evaluating: Vec<&'a str>,
+    rendered: HashMap<&'a str, (Value, Vec<(String, usize)>)>,
+    /// `for` variables in scope, innermost last.
+    bound: Vec<(&'a str, Value)>,
+    /// Where each JSON Pointer's value was written (a byte offset), relative to the pointer being built.
+    pub spans: Vec<(String, usize)>,
+    /// Variables whose `default` was used, and the value as JSON (shortened).
+    pub defaults: Vec<(&'a str, String)>,
+    /// What could not be read exactly (lowercase sentences).
+    pub notes: Vec<String>,
+    built: usize,
+}
+
+impl<'e, 'a> Evaluator<'e, 'a> {
+    pub(crate) fn new(text: &'a str, items: &'e [Item<'a>]) -> Self {
+        let mut evaluator = Evaluator {
+            text,
+            variables: HashMap::new(),
+            locals: HashMap::new(),
+            documents: HashMap::new(),
+            resources: HashMap::new(),
+            evaluating: Vec::new(),
+            rendered: HashMap::new(),
+            bound: Vec::new(),
+            spans: Vec::new(),
+            defaults: Vec::new(),
+            notes: Vec::new(),
+            built: 0,
+        };
+        let mut assigned = Vec::new();
+        for item in items {
+            match item {
+                Item::Block { kind, labels, body, .. } => match (*kind, labels.as_slice()) {
+                    ("variable", [name]) => {
+                        let default = body.iter().find_map(|i| match i {
+                            Item::Attribute { name: "default", value, .. } => Some(value),
+                            _ => None,
+                        });
+                        evaluator.variables.entry(name).or_insert(Variable {
+                            value: default,
+                            default: true,
+                        });
+                    }
+                    ("locals", []) => {
+                        for i in body {
+                            if let Item::Attribute { name, value, .. } = i {
+                                evaluator.locals.insert(name, value);
+                            }
+                        }
+                    }
+                    ("resource", [kind, name]) => {
+                        evaluator.resources.insert((kind, name), body.as_slice());
+                    }
+                    ("data", ["aws_iam_policy_document", name]) => {
+                        evaluator.documents.insert(name, body.as_slice());
+                    }
+                    _ => {}
+                },
+                // `name = value` outside any block: a `.tfvars` file pasted with the configuration.
+                Item::Attribute { name, value, .. } => assigned.push((*name, value)),
+            }
+        }
+        for (name, value) in assigned {
+            evaluator.variables.insert(
+                name,
+                Variable {
+                    value: Some(value),
+                    default: false,
+                },
+            );
+        }
+        evaluator
+    }
+
+    /// The template `${…}` of what `e` was written as: a value not known before apply.
+    fn unknown(&self, e: &Expr<'_>) -> Value {
+        let source = self.text.get(e.start..e.end).unwrap_or("…");
+        let source: String = source.split_whitespace().collect::<Vec<_>>().join(" ");
+        Value::String(format!("${{{source}}}"))
+    }
+
+    fn locate(&mut self, pointer: &str, at: usize) {
+        self.spans.push((pointer.to_string(), at));
+    }
+
+    /// Evaluate `e`, whose value will be at `pointer` in the document.
+    pub(crate) fn eval(&mut self, e: &Expr<'a>, pointer: &str) -> Value {
+        self.built += 1;
+        if self.built > BUDGET {
+            if self.built == BUDGET + 1 {
+                self.notes.push(format!("the configuration builds more than {BUDGET} values; the rest were not computed"));
+            }
+            return self.unknown(e);
+        }
+        match &e.kind {
+            Kind::Literal(v) => v.clone(),
+            Kind::Template(parts) => self.template(e, parts, pointer),
+            Kind::Tuple(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                for (i, item) in items.iter().enumerate() {
+                    let p = pointer_push(pointer, &i.to_string());
+                    self.locate(&p, item.start);
+                    out.push(self.eval(item, &p));
+                }
+                Value::Array(out)
+            }
+            Kind::Object(members) => {
+                let mut out = Map::new();
+                for (key, value) in members {
+                    let k = match self.eval(key, "") {
+                        Value::String(s) => s,
+                        Value::Number(n) => n.to_string(),
+                        Value::Bool(b) => b.to_string(),
+                        _ => return self.unknown(e),
+                    };
+                    let p = pointer_push(pointer, &k);
+                    self.locate(&p, key.start);
+                    let v = self.eval(value, &p);
+                    out.insert(k, v);
+                }
+                Value::Object(out)
+            }
+            Kind::Call(name, args, expand) => self.call(e, name, args, *expand, pointer),
+            Kind::Name(_) | Kind::Attr(..) | Kind::Index(..) | Kind::Splat(_) => self.reference(e, pointer),
+            Kind::Unary(op, operand) => match (op, self.eval(operand, "")) {
+                (b'!', Value::Bool(b)) => Value::Bool(!b),
+                (b'-', Value::Number(n)) => n.as_f64().map_or_else(|| self.unknown(e), |f| number(-f)),
+                _ => self.unknown(e),
+            },
+            Kind::Binary(op, left, right) => {
+                let (l, r) = (self.eval(left, ""), self.eval(right, ""));
+                binary(op, &l, &r).unwrap_or_else(|| self.unknown(e))
+            }
+            Kind::Conditional(condition, yes, no) => match self.eval(condition, "") {
+                Value::Bool(true) => self.eval(yes, pointer),
+                Value::Bool(false) => self.eval(no, pointer),
+                _ => self.unknown(e),
+            },
+            Kind::For(f) => self.for_expression(e, f, pointer),
+        }
+    }
+
+    fn template(&mut self, e: &Expr<'a>, parts: &[Part<'a>], pointer: &str) -> Value {
+        // `"${x}"` alone is the value of `x`, of any type.
+        if let [Part::Interpolation(inner)] = parts {
+            return self.eval(inner, pointer);
+        }
+        let mut out = String::new();
+        for part in parts {
+            match part {
+                Part::Text(t) => out.push_str(t),
+                Part::Interpolation(inner) => match self.eval(inner, "") {
+                    Value::String(s) => out.push_str(&s),
+                    Value::Null => return self.unknown(e),
+                    v @ (Value::Number(_) | Value::Bool(_)) => out.push_str(&v.to_string()),
+                    // A list or an object has no string form: Terraform refuses it.
+                    _ => return self.unknown(e),
+                },
+                Part::Directive => return self.unknown(e),
+            }
+        }
+        Value::String(out)
+    }
+
+    /// A reference: `var.x`, `local.x`, a `for` variable, a policy document's `json`, and steps after them;
+    /// anything else (another resource's attribute, `data.aws_caller_identity.current.account_id`) is unknown.
+    fn reference(&mut self, e: &Expr<'a>, pointer: &str) -> Value {
+        // The root name and the steps after it, outermost last.
+        let mut steps = Vec::new();
+        let mut root = e;
+        loop {
+            match &root.kind {
+                Kind::Attr(base, _) | Kind::Index(base, _) | Kind::Splat(base) => {
+                    steps.push(root);
+                    root = base;
+                }
+                Kind::Name(_) => break,
+                // A step on a computed value (`jsondecode(x).Statement`, `[a, b][0]`).
+                _ => {
+                    steps.push(root);
+                    break;
+                }
+            }
+        }
+        steps.reverse();
+        let attr = |step: Option<&&Expr<'a>>| match step.map(|s| &s.kind) {
+            Some(Kind::Attr(_, name)) => Some(*name),
+            _ => None,
+        };
+        let (mut value, used) = match &root.kind {
+            Kind::Name(name) => {
+                if let Some((_, v)) = self.bound.iter().rev().find(|(n, _)| n == name) {
+                    (v.clone(), 0)
+                } else {
+                    match (*name, attr(steps.first())) {
+                        ("var", Some(var)) => match self.variable(var, pointer) {
+                            Some(v) => (v, 1),
+                            None => return self.unknown(e),
+                        },
+                        ("local", Some(local)) => match self.local(local, pointer) {
+                            Some(v) => (v, 1),
+                            None => return self.unknown(e),
+                        },
+                        ("data", Some("aws_iam_policy_document")) => {
+                            let name = attr(steps.get(1));
+                            let field = attr(steps.get(2));
+                            match (name, field) {
+                                (Some(name), Some("json" | "minified_json")) => {
+                                    match self.document(name, pointer) {
+                                        Some(v) => (v, 3),
+                                        None => return self.unknown(e),
+                                    }
+                                }
+                                _ => return self.unknown(e),
+                            }
+                        }
+                        (kind, Some(name)) => match self.resource_attribute(kind, name, attr(steps.get(1))) {
+                            Some(v) => (v, 2),
+                            None => return self.unknown(e),
+                        },
+                        _ => return self.unknown(e),
+                    }
+                }
+            }
+            // A step on a computed value: the value first.
+            _ => {
+                let Some(first) = steps.first() else {
+                    return self.unknown(e);
+                };
+                let base = match &first.kind {
+                    Kind::Attr(base, _) | Kind::Index(base, _) | Kind::Splat(base) => base,
+                    _ => return self.unknown(e),
+                };
+                (self.eval(base, ""), 0)
+            }
+        };
+        for step in steps.iter().skip(used) {
+            value = match &step.kind {
+                Kind::Attr(_, name) => match value {
+                    Value::Object(mut m) => match m.remove(*name) {
+                        Some(v) => v,
+                        None => return self.unknown(e),
+                    },
+                    _ => return self.unknown(e),
+                },
+                Kind::Index(_, index) => match (value, self.eval(index, "")) {
+                    (Value::Array(mut items), Value::Number(n)) => {
+                        match n.as_u64().and_then(|i| usize::try_from(i).ok()).filter(|&i| i < items.len()) {
+                            Some(i) => items.swap_remove(i),
+                            None => return self.unknown(e),
+                        }
+                    }
+                    (Value::Object(mut m), Value::String(k)) => match m.remove(&k) {
+                        Some(v) => v,
+                        None => return self.unknown(e),
+                    },
+                    _ => return self.unknown(e),
+                },
+                _ => return self.unknown(e),
+            };
+            if is_unknown(&value) && !matches!(value, Value::Object(_) | Value::Array(_)) {
+                return self.unknown(e);
+            }
+        }
+        value
+    }
+
+    /// An attribute of a resource in the pasted text that is one of its arguments (`aws_iam_openid_connect_provider
+    /// .circleci.url`), or an OIDC provider's `arn`, built from its `url` (the account is not known).
+    fn resource_attribute(&mut self, kind: &'a str, name: &'a str, attribute: Option<&'a str>) -> Option<Value> {
+        let body = *self.resources.get(&(kind, name))?;
+        let wanted = match (kind, attribute?) {
+            ("aws_iam_openid_connect_provider", "arn") => "url",
+            (_, attribute) => attribute,
+        };
+        let value = body.iter().find_map(|i| match i {
+            Item::Attribute { name, value, .. } if *name == wanted => Some(value),
+            _ => None,
+        })?;
+        if self.evaluating.contains(&name) {
+            return None;
+        }
+        self.evaluating.push(name);
+        let v = self.eval(value, "");
+        self.evaluating.pop();
+        if wanted == attribute? {
+            return Some(v);
+        }
+        let url = v.as_str()?;
+        let host = url.strip_prefix("https://").unwrap_or(url);
+        Some(Value::String(format!("arn:aws:iam::${{account_id}}:oidc-provider/{host}")))
+    }
+
+    /// A variable's value: a `.tfvars` line's, else its default (noted); `None` when it has neither.
+    fn variable(&mut self, name: &'a str, pointer: &str) -> Option<Value> {
+        let (value, default) = {
+            let v = self.variables.get(name)?;
+            (v.value?, v.default)
+        };
+        if self.evaluating.contains(&name) {
+            return None;
+        }
+        self.evaluating.push(name);
+        let v = self.eval(value, pointer);
+        self.evaluating.pop();
+        if default && !self.defaults.iter().any(|(n, _)| *n == name) {
+            let mut shown = v.to_string();
+            if shown.len() > 60 {
+                let cut = (0..=57).rev().find(|&i| shown.is_char_boundary(i)).unwrap_or(0);
+                shown.truncate(cut);
+                shown.push('…');
+            }
+            self.defaults.push((name, shown));
+        }
+        Some(v)
+    }
+
+    fn local(&mut self, name: &'a str, pointer: &str) -> Option<Value> {
+        let value = *self.locals.get(name)?;
+        if self.evaluating.contains(&name) {
+            self.notes.push(format!("`local.{name}` refers to itself"));
+            return None;
+        }
+        self.evaluating.push(name);
+        let v = self.eval(value, pointer);
+        self.evaluating.pop();
+        Some(v)
+    }
+
+    /// `data.aws_iam_policy_document.<name>.json`: the policy rendered from the data source's block, located in
+    /// that block.
+    fn document(&mut self, name: &'a str, pointer: &str) -> Option<Value> {
+        if !self.rendered.contains_key(name) {
+            let body = *self.documents.get(name)?;
+            if self.evaluating.contains(&name) {
+                return None;
+            }
+            self.evaluating.push(name);
+            let outer = std::mem::take(&mut self.spans);
+            let block = self.body(body, "");
+            let block_spans = std::mem::replace(&mut self.spans, outer);
+            self.evaluating.pop();
+            let rendered = super::policy_document::render(&block);
+            for note in rendered.notes {
+                self.notes.push(format!("`data.aws_iam_policy_document.{name}`: {note}"));
+            }
+            let written: HashMap<&str, usize> = block_spans.iter().map(|(p, at)| (p.as_str(), *at)).collect();
+            let spans = rendered
+                .origins
+                .iter()
+                .filter_map(|(in_policy, in_block)| Some((in_policy.clone(), *written.get(in_block.as_str())?)))
+                .collect();
+            self.rendered.insert(name, (rendered.policy, spans));
+        }
+        let (policy, spans) = self.rendered.get(name)?;
+        let located: Vec<(String, usize)> = spans.iter().map(|(p, at)| (format!("{pointer}{p}"), *at)).collect();
+        let policy = policy.clone();
+        self.spans.extend(located);
+        Some(policy)
+    }
+
+    /// A block's body as Terraform's JSON configuration writes it: attributes as values, nested blocks as lists
+    /// of objects under their type (`dynamic` blocks expanded when their `for_each` is known).
+    pub(crate) fn body(&mut self, body: &'e [Item<'a>], pointer: &str) -> Map<String, Value> {
+        let mut out = Map::new();
+        for item in body {
+            match item {
+                Item::Attribute { name, at, value } => {
+                    let p = pointer_push(pointer, name);
+                    self.locate(&p, *at);
+                    let v = self.eval(value, &p);
+                    out.insert((*name).to_string(), v);
+                }
+                Item::Block { kind: "dynamic", labels, at, body } => {
+                    let label = labels.first().copied().unwrap_or("");
+                    self.dynamic(label, *at, body, pointer, &mut out);
+                }
+                Item::Block { kind, at, body, .. } => {
+                    let list = out.entry((*kind).to_string()).or_insert_with(|| Value::Array(Vec::new()));
+                    let index = list.as_array().map_or(0, Vec::len);
+                    let mut p = pointer_push(pointer, kind);
+                    pointer_append(&mut p, &index.to_string());
+                    self.locate(&p, *at);
+                    let v = Value::Object(self.body(body, &p));
+                    if let Some(Value::Array(items)) = out.get_mut(*kind) {
+                        items.push(v);
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// `dynamic "label" { for_each = …, iterator = name, content { … } }`: one `label` block per element.
+    fn dynamic(&mut self, label: &'a str, at: usize, body: &'e [Item<'a>], pointer: &str, out: &mut Map<String, Value>) {
+        let attribute = |wanted: &str| {
+            body.iter().find_map(|i| match i {
+                Item::Attribute { name, value, .. } if *name == wanted => Some(value),
+                _ => None,
+            })
+        };
+        let content = body.iter().find_map(|i| match i {
+            Item::Block { kind: "content", body, .. } => Some(body.as_slice()),
+            _ => None,
+        });
+        let iterator = match attribute("iterator").map(|e| &e.kind) {
+            Some(Kind::Name(name)) => *name,
+            _ => label,
+        };
+        let collection = attribute("for_each").map(|e| self.eval(e, ""));
+        let elements: Vec<(Value, Value)> = match collection {
+            Some(Value::Array(items)) => items.into_iter().enumerate().map(|(i, v)| (Value::from(i), v)).collect(),
+            Some(Value::Object(m)) => m.into_iter().map(|(k, v)| (Value::String(k), v)).collect(),
+            _ => {
+                self.notes.push(format!("the `dynamic \"{label}\"` block's `for_each` is not known before apply, so the `{label}` blocks it makes are missing here"));
+                return;
+            }
+        };
+        let Some(content) = content else { return };
+        let list = out.entry(label.to_string()).or_insert_with(|| Value::Array(Vec::new()));
+        let mut index = list.as_array().map_or(0, Vec::len);
+        for (key, value) in elements {
+            let mut element = Map::new();
+            element.insert("key".into(), key);
+            element.insert("value".into(), value);
+            self.bound.push((iterator, Value::Object(element)));
+            let mut p = pointer_push(pointer, label);
+            pointer_append(&mut p, &index.to_string());
+            self.locate(&p, at);
+            let v = Value::Object(self.body(content, &p));
+            self.bound.pop();
+            if let Some(Value::Array(items)) = out.get_mut(label) {
+                items.push(v);
+            }
+            index += 1;
+        }
+    }
+
+    fn for_expression(&mut self, e: &Expr<'a>, f: &super::syntax::For<'a>, pointer: &str) -> Value {
+        let elements: Vec<(Value, Value)> = match self.eval(&f.collection, "") {
+            Value::Array(items) => items.into_iter().enumerate().map(|(i, v)| (Value::from(i), v)).collect(),
+            Value::Object(m) => m.into_iter().map(|(k, v)| (Value::String(k), v)).collect(),
+            _ => return self.unknown(e),
+        };
+        let mut list = Vec::new();
+        let mut object = Map::new();
+        for (key, value) in elements {
+            let bound = self.bound.len();
+            if let Some(k) = f.key_name {
+                self.bound.push((k, key));
+            }
+            self.bound.push((f.value_name, value));
+            let keep = match &f.condition {
+                None => Some(true),
+                Some(c) => self.eval(c, "").as_bool(),
+            };
+            let result = match keep {
+                None => None,
+                Some(false) => Some(None),
+                Some(true) => match &f.key {
+                    None => {
+                        let p = pointer_push(pointer, &list.len().to_string());
+                        self.locate(&p, f.value.start);
+                        Some(Some((None, self.eval(&f.value, &p))))
+                    }
+                    Some(k) => match self.eval(k, "") {
+                        Value::String(k) => {
+                            let v = self.eval(&f.value, "");
+                            Some(Some((Some(k), v)))
+                        }
+                        _ => None,
+                    },
+                },
+            };
+            self.bound.truncate(bound);
+            match result {
+                None => return self.unknown(e),
+                Some(None) => {}
+                Some(Some((None, v))) => list.push(v),
+                Some(Some((Some(k), v))) => {
+                    if f.group {
+                        if let Value::Array(items) = object.entry(k).or_insert_with(|| Value::Array(Vec::new())) {
+                            items.push(v);
+                        }
+                    } else {
+                        object.insert(k, v);
+                    }
+                }
+            }
+        }
+        if f.key.is_some() {
+            Value::Object(object)
+        } else {
+            Value::Array(list)
+        }
+    }
+
+    fn call(&mut self, e: &Expr<'a>, name: &str, args: &[Expr<'a>], expand: bool, pointer: &str) -> Value {
+        // The value passes through these as it is, so its members are located where it is used.
+        if matches!(name, "jsonencode" | "tolist" | "toset" | "tomap" | "sensitive" | "nonsensitive") && args.len() == 1 && !expand {
+            let arg = args.first().map(|a| self.eval(a, pointer)).unwrap_or(Value::Null);
+            return match (name, arg) {
+                ("toset", Value::Array(items)) => Value::Array(distinct(items)),
+                (_, v) => v,
+            };
+        }
+        let mut values: Vec<Value> = args.iter().map(|a| self.eval(a, "")).collect();
+        if expand {
+            match values.pop() {
+                Some(Value::Array(items)) => values.extend(items),
+                _ => return self.unknown(e),
+            }
+        }
+        // `try` and `coalesce` take the first usable argument, even if a later one is unknown.
+        match name {
+            "try" => return values.into_iter().find(|v| !is_unknown(v)).unwrap_or_else(|| self.unknown(e)),
+            "coalesce" => {
+                for v in values {
+                    if is_unknown(&v) {
+                        return self.unknown(e);
+                    }
+                    if !v.is_null() && v != Value::String(String::new()) {
+                        return v;
+                    }
+                }
+                return self.unknown(e);
+            }
+            _ => {}
+        }
+        if values.iter().any(is_unknown) {
+            return self.unknown(e);
+        }
+        super::functions::call(name, values).unwrap_or_else(|| self.unknown(e))
+    }
+}
+
+/// Whether `v` holds a value not known before apply (a `${…}` template), anywhere inside.
+pub(crate) fn is_unknown(v: &Value) -> bool {
+    match v {
+        Value::String(s) => s.contains("${"),
+        Value::Array(items) => items.iter().any(is_unknown),
+        Value::Object(m) => m.values().any(is_unknown),
+        _ => false,
+    }
+}
+
+pub(crate) fn number(f: f64) -> Value {
+    if f.fract() == 0.0 && f.abs() < 9.0e15 {
+        // Whole numbers are written without a fraction, as Terraform prints them.
+        Value::from(f as i64)
+    } else {
+        serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)
+    }
+}
+
+pub(crate) fn distinct(items: Vec<Value>) -> Vec<Value> {
+    let mut out: Vec<Value> = Vec::with_capacity(items.len());
+    for v in items {
+        if !out.contains(&v) {
+            out.push(v);
+        }
+    }
+    out
+}
+
+fn binary(op: &str, l: &Value, r: &Value) -> Option<Value> {
+    if is_unknown(l) || is_unknown(r) {
+        return None;
+    }
+    Some(match op {
+        "==" => Value::Bool(l == r),
+        "!=" => Value::Bool(l != r),
+        "&&" => Value::Bool(l.as_bool()? && r.as_bool()?),
+        "||" => Value::Bool(l.as_bool()? || r.as_bool()?),
+        _ => {
+            let (a, b) = (as_number(l)?, as_number(r)?);
+            match op {
+                "+" => number(a + b),
+                "-" => number(a - b),
+                "*" => number(a * b),
+                "/" if b != 0.0 => number(a / b),
+                "%" if b != 0.0 => number(a % b),
+                "<" => Value::Bool(a < b),
+                "<=" => Value::Bool(a <= b),
+                ">" => Value::Bool(a > b),
+                ">=" => Value::Bool(a >= b),
+                _ => return None,
+            }
+        }
+    })
+}
+
+/// A number, or a string Terraform would convert to one.
+pub(crate) fn as_number(v: &Value) -> Option<f64> {
+    match v {
+        Value::Number(n) => n.as_f64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
