@@ -204,5 +204,18 @@ for i, (name, text) in enumerate([(k, v) for p in pol.values() for k, v in list(
            "Error making API request. Code: 400. Errors: * error validating claims: claim \"sub\" does not match any associated bound claim values"][i % 4]
     full.append(SEP.join([tok, text, err, NOW]))
 write("analyze", full)
+# Terraform HCL: the corpus's configurations, and the syntax's corners.
+hcl = [c["hcl"] for c in json.load(open(os.path.join(ROOT, "tests/fixtures/hcl/cases.json")))["cases"]]
+hcl += [
+    'locals {\n  a = [for i, p in ["x", "y"] : "${i}-${p}" if p != "z"]\n  b = { for k, v in { a = 1 } : k => v... }\n}\n'
+    'resource "t" "n" {\n  x = <<-EOT\n    ${local.a[0]} %{ if true }y%{ endif } $${lit}\n    EOT\n'
+    '  y = local.b.a[0] * -2 >= 1 ? upper("a") : format("%s %d %q", "s", 3, "q")\n'
+    '  dynamic "d" {\n    for_each = local.a\n    iterator = it\n    content {\n      v = it.value\n    }\n  }\n}\n',
+    'assume_role_policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "sts:AssumeRoleWithWebIdentity" }] })\n',
+    'data "aws_iam_policy_document" "t" {\n  statement {\n    actions = ["sts:AssumeRoleWithWebIdentity"]\n'
+    '    principals {\n      type = "Federated"\n      identifiers = ["arn:aws:iam::1:oidc-provider/oidc.circleci.com/org/o"]\n    }\n'
+    '    condition {\n      test = "StringLike"\n      variable = "oidc.circleci.com/org/o:sub"\n      values = ["org/o/*"]\n    }\n  }\n}\n',
+]
+write("policy_hcl", hcl)
 for t in sorted(os.listdir(OUT)):
     print(t, len(os.listdir(os.path.join(OUT, t))))

@@ -43,7 +43,7 @@ pub mod command;
 pub mod diff;
 pub mod embedded;
 pub mod gcp;
-mod hcl;
+pub mod hcl;
 pub mod json;
 pub mod nested;
 mod read_back;

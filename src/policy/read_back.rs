@@ -262,6 +262,13 @@ pub(super) fn evaluate_hcl(
         message.push_str("; ");
         message.push_str(note);
     }
+    if read.incomplete && evaluation.verdict.is_some() {
+        evaluation.verdict = None;
+        evaluation.info.decided_by = Some(format!(
+            "undecided: {}",
+            read.notes.first().map_or("part of the configuration is not known before apply", String::as_str)
+        ));
+    }
     let severity = if read.defaults.is_empty() && read.notes.is_empty() {
         Severity::Info
     } else {

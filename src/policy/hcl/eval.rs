@@ -47,6 +47,9 @@ pub(crate) struct Evaluator<'e, 'a> {
     pub defaults: Vec<(&'a str, String)>,
     /// What could not be read exactly (lowercase sentences).
     pub notes: Vec<String>,
+    /// Blocks or statements are missing from what was read (a `dynamic` block over an unknown collection): the
+    /// deployed configuration may decide otherwise.
+    pub incomplete: bool,
     built: usize,
 }
 
@@ -64,6 +67,7 @@ impl<'e, 'a> Evaluator<'e, 'a> {
             spans: Vec::new(),
             defaults: Vec::new(),
             notes: Vec::new(),
+            incomplete: false,
             built: 0,
         };
         let mut assigned = Vec::new();
@@ -126,6 +130,7 @@ impl<'e, 'a> Evaluator<'e, 'a> {
     pub(crate) fn eval(&mut self, e: &Expr<'a>, pointer: &str) -> Value {
         self.built += 1;
         if self.built > BUDGET {
+            self.incomplete = true;
             if self.built == BUDGET + 1 {
                 self.notes.push(format!("the configuration builds more than {BUDGET} values; the rest were not computed"));
             }
@@ -213,12 +218,8 @@ impl<'e, 'a> Evaluator<'e, 'a> {
                     steps.push(root);
                     root = base;
                 }
-                Kind::Name(_) => break,
-                // A step on a computed value (`jsondecode(x).Statement`, `[a, b][0]`).
-                _ => {
-                    steps.push(root);
-                    break;
-                }
+                // A name, or a computed value (`jsondecode(x).Statement`, `[a, b][0]`).
+                _ => break,
             }
         }
         steps.reverse();
@@ -262,16 +263,7 @@ impl<'e, 'a> Evaluator<'e, 'a> {
                 }
             }
             // A step on a computed value: the value first.
-            _ => {
-                let Some(first) = steps.first() else {
-                    return self.unknown(e);
-                };
-                let base = match &first.kind {
-                    Kind::Attr(base, _) | Kind::Index(base, _) | Kind::Splat(base) => base,
-                    _ => return self.unknown(e),
-                };
-                (self.eval(base, ""), 0)
-            }
+            _ => (self.eval(root, ""), 0),
         };
         for step in steps.iter().skip(used) {
             value = match &step.kind {
@@ -380,6 +372,7 @@ impl<'e, 'a> Evaluator<'e, 'a> {
             let block_spans = std::mem::replace(&mut self.spans, outer);
             self.evaluating.pop();
             let rendered = super::policy_document::render(&block);
+            self.incomplete |= !rendered.notes.is_empty();
             for note in rendered.notes {
                 self.notes.push(format!("`data.aws_iam_policy_document.{name}`: {note}"));
             }
@@ -451,6 +444,7 @@ impl<'e, 'a> Evaluator<'e, 'a> {
             Some(Value::Array(items)) => items.into_iter().enumerate().map(|(i, v)| (Value::from(i), v)).collect(),
             Some(Value::Object(m)) => m.into_iter().map(|(k, v)| (Value::String(k), v)).collect(),
             _ => {
+                self.incomplete = true;
                 self.notes.push(format!("the `dynamic \"{label}\"` block's `for_each` is not known before apply, so the `{label}` blocks it makes are missing here"));
                 return;
             }

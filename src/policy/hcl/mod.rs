@@ -22,7 +22,7 @@ mod tests;
 
 /// A configuration read from HCL.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Read {
+pub struct Read {
     /// The Terraform JSON configuration (or a policy document) it is equivalent to.
     pub value: Value,
     /// Where each JSON Pointer of `value` was written in the pasted text.
@@ -31,11 +31,14 @@ pub(crate) struct Read {
     pub defaults: Vec<String>,
     /// What could not be read exactly (lowercase sentences).
     pub notes: Vec<String>,
+    /// Something the deployed configuration holds is missing from `value` (see the notes): no verdict is
+    /// certain.
+    pub incomplete: bool,
 }
 
 /// A syntax error in text that looks like HCL: what and where.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct HclError {
+pub struct HclError {
     pub message: String,
     pub location: Location,
 }
@@ -56,7 +59,7 @@ const BARE: [(&str, &[&str]); 4] = [
 
 /// Whether `text` looks like Terraform HCL: a block such as `resource "aws_iam_role" "ci" {` on a line of its
 /// own (a comment or the shell's prompt may come first), or a `jsonencode(` call.
-pub(crate) fn looks_like(text: &str) -> bool {
+pub fn looks_like(text: &str) -> bool {
     let t = text.trim_start();
     t.starts_with("resource ")
         || t.starts_with("data ")
@@ -70,7 +73,28 @@ pub(crate) fn looks_like(text: &str) -> bool {
 }
 
 /// Read `text` as HCL: `Ok(None)` when it parses but holds nothing a platform reads.
-pub(crate) fn read(text: &str) -> Result<Option<Read>, HclError> {
+pub fn read(text: &str) -> Result<Option<Read>, HclError> {
+    // Copied from a terminal: the shell's prompt lines (`$ cat main.tf`) are blanked, keeping every offset.
+    let unprompted;
+    let text = if text.lines().any(is_prompt) {
+        unprompted = text
+            .split_inclusive('\n')
+            .map(|l| {
+                if is_prompt(l) {
+                    " ".repeat(l.trim_end_matches('\n').len()) + if l.ends_with('\n') { "\n" } else { "" }
+                } else {
+                    l.to_string()
+                }
+            })
+            .collect::<String>();
+        if syntax::parse(text).is_ok() {
+            text
+        } else {
+            unprompted.as_str()
+        }
+    } else {
+        text
+    };
     let items = syntax::parse(text).map_err(|e| HclError {
         message: e.message,
         location: Lines::new(text).location(e.at),
@@ -138,7 +162,13 @@ pub(crate) fn read(text: &str) -> Result<Option<Read>, HclError> {
         spans,
         defaults,
         notes: std::mem::take(&mut evaluator.notes),
+        incomplete: evaluator.incomplete,
     }))
+}
+
+fn is_prompt(line: &str) -> bool {
+    let l = line.trim_start();
+    l.starts_with("$ ") || l.starts_with("% ") || l == "$" || l.starts_with("> ")
 }
 
 /// Pasted with no resource: the policy document data source a role would refer to, as an expression
