@@ -233,44 +233,25 @@ fn circleci_conditions_with_the_same_key_are_merged_not_and_ed() {
         }]
     });
     let r = run(block.clone());
-    // The SDK's set order of the two blocks: `test:StringLike;values:(org/O/project/*/user/U;);…` hashes to a key
-    // that sorts first.
-    let a = set_key(
-        "test:StringLike;values:(org/O/project/A/*;);variable:oidc.circleci.com/org/O:sub;",
-    );
-    let b = set_key(
-        "test:StringLike;values:(org/O/project/*/user/U;);variable:oidc.circleci.com/org/O:sub;",
-    );
-    let (first, second, first_block) = if a < b {
-        (
-            "org/O/project/A/*",
-            "org/O/project/*/user/U",
-            "/statement/0/condition/0",
-        )
-    } else {
-        (
-            "org/O/project/*/user/U",
-            "org/O/project/A/*",
-            "/statement/0/condition/1",
-        )
-    };
-    let want = [
-        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRoleWithWebIdentity","Principal":{"Federated":"arn:aws:iam::1:oidc-provider/oidc.circleci.com/org/O"},"Condition":{"StringEquals":{"oidc.circleci.com/org/O:aud":"O"},"StringLike":{"oidc.circleci.com/org/O:sub":[""#,
-        first,
-        r#"",""#,
-        second,
-        r#""]}}}]}"#,
-    ]
-    .concat();
-    assert_eq!(text(&r), want);
-    let key = "/Statement/0/Condition/StringLike/oidc.circleci.com~1org~1O:sub";
+    // The SDK's set order of the two blocks: the CRC-32 of `test:StringLike;values:(org/O/project/*/user/U;);…` is
+    // 3246685430, of `…(org/O/project/A/*;);…` 3807847785, so the second block comes first.
     assert_eq!(
-        origin(&r, key),
-        Some([first_block, "/values"].concat().as_str())
+        text(&r),
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRoleWithWebIdentity","Principal":{"Federated":"arn:aws:iam::1:oidc-provider/oidc.circleci.com/org/O"},"Condition":{"StringEquals":{"oidc.circleci.com/org/O:aud":"O"},"StringLike":{"oidc.circleci.com/org/O:sub":["org/O/project/*/user/U","org/O/project/A/*"]}}}]}"#
+    );
+    let key = "/Statement/0/Condition/StringLike/oidc.circleci.com~1org~1O:sub";
+    assert_eq!(origin(&r, key), Some("/statement/0/condition/1/values"));
+    assert_eq!(
+        origin(&r, &[key, "/0"].concat()),
+        Some("/statement/0/condition/1/values/0")
+    );
+    assert_eq!(
+        origin(&r, &[key, "/1"].concat()),
+        Some("/statement/0/condition/0/values/0")
     );
     assert_eq!(
         origin(&r, "/Statement/0/Condition/StringLike"),
-        Some([first_block, "/test"].concat().as_str())
+        Some("/statement/0/condition/1/test")
     );
     assert_origins_complete(&r);
     assert_origins_resolve(&block, &r);
@@ -807,6 +788,16 @@ fn principal_types_sorted_and_star_only_alone() {
         r.policy.pointer("/Statement/0/Principal"),
         Some(&json!({"*": "*", "AWS": "arn:aws:iam::1:root"}))
     );
+    // A block without identifiers and one with a single identifier: a list, whichever comes first (Go's
+    // `MarshalJSON` starts a list for the empty one, and appends the string to it, or the string is made a list).
+    let r = run(json!({"statement": [{"principals": [
+        {"type": "AWS", "identifiers": []},
+        {"type": "AWS", "identifiers": ["x"]}
+    ]}]}));
+    assert_eq!(
+        r.policy.pointer("/Statement/0/Principal"),
+        Some(&json!({"AWS": ["x"]}))
+    );
     // Nor `*` with two identifiers.
     let r = run(json!({"statement": [{"principals": [{"type": "*", "identifiers": ["*", "x"]}]}]}));
     assert_eq!(
@@ -824,6 +815,22 @@ fn not_principals_render_like_principals() {
         text(&r),
         r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","NotAction":"iam:*","NotPrincipal":"*"}]}"#
     );
+}
+
+#[test]
+fn policy_variables_only_in_resources_identifiers_and_values() {
+    let r = run(json!({"statement": [{
+        "sid": "A",
+        "actions": ["s3:&{x}"],
+        "not_resources": ["arn:aws:s3:::&{aws:username}"],
+        "principals": [{"type": "AWS", "identifiers": ["&{aws:userid}"]}],
+        "condition": [{"test": "StringEquals", "variable": "k&{x}", "values": ["&{aws:username}"]}]
+    }]}));
+    assert_eq!(
+        text(&r),
+        r#"{"Version":"2012-10-17","Statement":[{"Sid":"A","Effect":"Allow","Action":"s3:&{x}","NotResource":"arn:aws:s3:::${aws:username}","Principal":{"AWS":"${aws:userid}"},"Condition":{"StringEquals":{"k&{x}":"${aws:username}"}}}]}"#
+    );
+    assert!(r.notes.is_empty(), "{:?}", r.notes);
 }
 
 #[test]
@@ -1105,7 +1112,13 @@ fn odd_top_level_values_do_not_panic() {
 
 #[test]
 fn set_key_is_the_sdk_hashcode() {
-    // CRC-32 (IEEE) check value, and the empty string.
+    // CRC-32 (IEEE) check value, the empty string, and a key Python's `zlib.crc32` gives.
     assert_eq!(set_key("123456789"), "3421780262");
     assert_eq!(set_key(""), "0");
+    assert_eq!(
+        set_key(
+            "test:StringLike;values:(org/O/project/A/*;);variable:oidc.circleci.com/org/O:sub;"
+        ),
+        "3807847785"
+    );
 }
