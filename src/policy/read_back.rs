@@ -243,15 +243,20 @@ pub(super) fn evaluate_hcl(
             return Some(Evaluation::unusable(info, vec![finding]));
         }
     };
-    let mut evaluation =
-        evaluate_read_back(&read.value, &read.spans, ", read from Terraform HCL", claims, alg, now);
-    if evaluation.info.kind.is_none() {
-        return None;
-    }
+    let mut evaluation = evaluate_read_back(
+        &read.value,
+        &read.spans,
+        ", read from Terraform HCL",
+        claims,
+        alg,
+        now,
+    );
+    evaluation.info.kind?;
     if let Some(d) = evaluation.info.detected.as_mut() {
         *d = d.replace("Terraform JSON", "Terraform");
     }
-    let mut message = String::from("read from Terraform HCL, evaluated as `terraform plan` would before apply");
+    let mut message =
+        String::from("read from Terraform HCL, evaluated as `terraform plan` would before apply");
     if !read.defaults.is_empty() {
         message.push_str(&format!(
             "; variables with no value pasted took their `default`: {}",
@@ -266,7 +271,10 @@ pub(super) fn evaluate_hcl(
         evaluation.verdict = None;
         evaluation.info.decided_by = Some(format!(
             "undecided: {}",
-            read.notes.first().map_or("part of the configuration is not known before apply", String::as_str)
+            read.notes.first().map_or(
+                "part of the configuration is not known before apply",
+                String::as_str
+            )
         ));
     }
     let severity = if read.defaults.is_empty() && read.notes.is_empty() {

@@ -440,7 +440,7 @@ fn principal_check(
             // take no policy variables, so the text can only stand for what the stack will put there.
             // Only the partition or the account a template (`arn:${data.aws_partition.current.partition}:iam::${…}:
             // oidc-provider/…`): the provider is known, and the account is not checked offline anyway.
-            "Federated" if e.value.contains("${") && !arn_provider(e.value).is_some_and(|p| !p.contains("${")) => {
+            "Federated" if e.value.contains("${") && arn_provider(e.value).is_none_or(|p| p.contains("${")) => {
                 // In a template whose `cfn-unresolved` lists it, else an unrendered template (Terraform, say).
                 let what = if ctx.stack_values {
                     "is a value only the deployed stack knows (see `cfn-unresolved`)"
@@ -1240,6 +1240,31 @@ mod tests {
     }
 
     const K: &str = "oidc.circleci.com/org/o1";
+
+    #[test]
+    fn a_template_only_in_the_partition_or_account_still_names_the_provider() {
+        let c = claims("{}");
+        let principal = |federated: &str| {
+            let e = run_with(federated, "{}", &c);
+            let row = e.checks.iter().find(|c| c.key == "principal").cloned();
+            (e.verdict, row.map(|r| r.result))
+        };
+        // Terraform's usual spelling: the account (and partition) known only at apply; not checked offline anyway.
+        assert_eq!(
+            principal("arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:oidc-provider/oidc.circleci.com/org/o1"),
+            (Some(Verdict::Allow), Some(Outcome::Pass))
+        );
+        // Another org's provider, whatever the account.
+        assert_eq!(
+            principal("arn:aws:iam::${var.account}:oidc-provider/oidc.circleci.com/org/o2"),
+            (Some(Verdict::Deny), Some(Outcome::Fail))
+        );
+        // A template in the provider itself: unknown.
+        assert_eq!(
+            principal("arn:aws:iam::123456789012:oidc-provider/oidc.circleci.com/org/${var.org}"),
+            (None, Some(Outcome::Unknown))
+        );
+    }
 
     #[test]
     fn arn_provider_reads_the_six_parts() {

@@ -22,23 +22,28 @@ use crate::policy::json::{pointer_append, pointer_push};
 const BUDGET: usize = 200_000;
 
 /// A variable and where its value comes from.
-struct Variable<'e, 'a> {
-    value: Option<&'e Expr<'a>>,
-    /// The value is the variable's `default` (not a `.tfvars` line).
-    default: bool,
+/// A rendered policy document, and where its members were written (byte offsets).
+type Rendered = (Value, Vec<(String, usize)>);
+
+/// What a name in the configuration stands for.
+#[derive(Clone, Copy)]
+enum Named<'e, 'a> {
+    /// A variable's value, and whether it is its `default` (not a `.tfvars` line); a local's value.
+    Value(&'e Expr<'a>, bool),
+    /// A resource's or a policy document's body, and its place among the items (the rendered document's).
+    Body(&'e [Item<'a>], usize),
 }
 
 pub(crate) struct Evaluator<'e, 'a> {
     text: &'a str,
-    variables: HashMap<&'a str, Variable<'e, 'a>>,
-    locals: HashMap<&'a str, &'e Expr<'a>>,
-    /// The `aws_iam_policy_document` data sources by name: their bodies.
-    documents: HashMap<&'a str, &'e [Item<'a>]>,
-    /// The resources by type and name: their bodies.
-    resources: HashMap<(&'a str, &'a str), &'e [Item<'a>]>,
-    /// Locals and documents being evaluated (a cycle is unknown) and those done.
+    /// Every name by namespace: `("var", name)`, `("local", name)`, `("data", name)` (the
+    /// `aws_iam_policy_document` data sources) and `(type, name)` (the resources). One map, not one per kind:
+    /// each map type costs its own code in the wasm.
+    names: HashMap<(&'a str, &'a str), Named<'e, 'a>>,
+    /// Locals and documents being evaluated (a cycle is unknown).
     evaluating: Vec<&'a str>,
-    rendered: HashMap<&'a str, (Value, Vec<(String, usize)>)>,
+    /// The rendered documents, by their place among the items.
+    rendered: Vec<Option<Rendered>>,
     /// `for` variables in scope, innermost last.
     bound: Vec<(&'a str, Value)>,
     /// Where each JSON Pointer's value was written (a byte offset), relative to the pointer being built.
@@ -57,12 +62,9 @@ impl<'e, 'a> Evaluator<'e, 'a> {
     pub(crate) fn new(text: &'a str, items: &'e [Item<'a>]) -> Self {
         let mut evaluator = Evaluator {
             text,
-            variables: HashMap::new(),
-            locals: HashMap::new(),
-            documents: HashMap::new(),
-            resources: HashMap::new(),
+            names: HashMap::new(),
             evaluating: Vec::new(),
-            rendered: HashMap::new(),
+            rendered: vec![None; items.len()],
             bound: Vec::new(),
             spans: Vec::new(),
             defaults: Vec::new(),
@@ -70,47 +72,47 @@ impl<'e, 'a> Evaluator<'e, 'a> {
             incomplete: false,
             built: 0,
         };
-        let mut assigned = Vec::new();
-        for item in items {
+        let names = &mut evaluator.names;
+        for (n, item) in items.iter().enumerate() {
             match item {
-                Item::Block { kind, labels, body, .. } => match (*kind, labels.as_slice()) {
+                Item::Block {
+                    kind, labels, body, ..
+                } => match (*kind, labels.as_slice()) {
                     ("variable", [name]) => {
                         let default = body.iter().find_map(|i| match i {
-                            Item::Attribute { name: "default", value, .. } => Some(value),
+                            Item::Attribute {
+                                name: "default",
+                                value,
+                                ..
+                            } => Some(value),
                             _ => None,
                         });
-                        evaluator.variables.entry(name).or_insert(Variable {
-                            value: default,
-                            default: true,
-                        });
+                        if let Some(default) = default {
+                            names
+                                .entry(("var", name))
+                                .or_insert(Named::Value(default, true));
+                        }
                     }
                     ("locals", []) => {
                         for i in body {
                             if let Item::Attribute { name, value, .. } = i {
-                                evaluator.locals.insert(name, value);
+                                names.insert(("local", name), Named::Value(value, false));
                             }
                         }
                     }
                     ("resource", [kind, name]) => {
-                        evaluator.resources.insert((kind, name), body.as_slice());
+                        names.insert((kind, name), Named::Body(body, n));
                     }
                     ("data", ["aws_iam_policy_document", name]) => {
-                        evaluator.documents.insert(name, body.as_slice());
+                        names.insert(("data", name), Named::Body(body, n));
                     }
                     _ => {}
                 },
                 // `name = value` outside any block: a `.tfvars` file pasted with the configuration.
-                Item::Attribute { name, value, .. } => assigned.push((*name, value)),
+                Item::Attribute { name, value, .. } => {
+                    names.insert(("var", name), Named::Value(value, false));
+                }
             }
-        }
-        for (name, value) in assigned {
-            evaluator.variables.insert(
-                name,
-                Variable {
-                    value: Some(value),
-                    default: false,
-                },
-            );
         }
         evaluator
     }
@@ -165,10 +167,14 @@ impl<'e, 'a> Evaluator<'e, 'a> {
                 Value::Object(out)
             }
             Kind::Call(name, args, expand) => self.call(e, name, args, *expand, pointer),
-            Kind::Name(_) | Kind::Attr(..) | Kind::Index(..) | Kind::Splat(_) => self.reference(e, pointer),
+            Kind::Name(_) | Kind::Attr(..) | Kind::Index(..) | Kind::Splat(_) => {
+                self.reference(e, pointer)
+            }
             Kind::Unary(op, operand) => match (op, self.eval(operand, "")) {
                 (b'!', Value::Bool(b)) => Value::Bool(!b),
-                (b'-', Value::Number(n)) => n.as_f64().map_or_else(|| self.unknown(e), |f| number(-f)),
+                (b'-', Value::Number(n)) => {
+                    n.as_f64().map_or_else(|| self.unknown(e), |f| number(-f))
+                }
                 _ => self.unknown(e),
             },
             Kind::Binary(op, left, right) => {
@@ -212,15 +218,10 @@ impl<'e, 'a> Evaluator<'e, 'a> {
         // The root name and the steps after it, outermost last.
         let mut steps = Vec::new();
         let mut root = e;
-        loop {
-            match &root.kind {
-                Kind::Attr(base, _) | Kind::Index(base, _) | Kind::Splat(base) => {
-                    steps.push(root);
-                    root = base;
-                }
-                // A name, or a computed value (`jsondecode(x).Statement`, `[a, b][0]`).
-                _ => break,
-            }
+        // Down to a name, or a computed value (`jsondecode(x).Statement`, `[a, b][0]`).
+        while let Kind::Attr(base, _) | Kind::Index(base, _) | Kind::Splat(base) = &root.kind {
+            steps.push(root);
+            root = base;
         }
         steps.reverse();
         let attr = |step: Option<&&Expr<'a>>| match step.map(|s| &s.kind) {
@@ -254,10 +255,12 @@ impl<'e, 'a> Evaluator<'e, 'a> {
                                 _ => return self.unknown(e),
                             }
                         }
-                        (kind, Some(name)) => match self.resource_attribute(kind, name, attr(steps.get(1))) {
-                            Some(v) => (v, 2),
-                            None => return self.unknown(e),
-                        },
+                        (kind, Some(name)) => {
+                            match self.resource_attribute(kind, name, attr(steps.get(1))) {
+                                Some(v) => (v, 2),
+                                None => return self.unknown(e),
+                            }
+                        }
                         _ => return self.unknown(e),
                     }
                 }
@@ -276,7 +279,11 @@ impl<'e, 'a> Evaluator<'e, 'a> {
                 },
                 Kind::Index(_, index) => match (value, self.eval(index, "")) {
                     (Value::Array(mut items), Value::Number(n)) => {
-                        match n.as_u64().and_then(|i| usize::try_from(i).ok()).filter(|&i| i < items.len()) {
+                        match n
+                            .as_u64()
+                            .and_then(|i| usize::try_from(i).ok())
+                            .filter(|&i| i < items.len())
+                        {
                             Some(i) => items.swap_remove(i),
                             None => return self.unknown(e),
                         }
@@ -298,8 +305,15 @@ impl<'e, 'a> Evaluator<'e, 'a> {
 
     /// An attribute of a resource in the pasted text that is one of its arguments (`aws_iam_openid_connect_provider
     /// .circleci.url`), or an OIDC provider's `arn`, built from its `url` (the account is not known).
-    fn resource_attribute(&mut self, kind: &'a str, name: &'a str, attribute: Option<&'a str>) -> Option<Value> {
-        let body = *self.resources.get(&(kind, name))?;
+    fn resource_attribute(
+        &mut self,
+        kind: &'a str,
+        name: &'a str,
+        attribute: Option<&'a str>,
+    ) -> Option<Value> {
+        let Some(&Named::Body(body, _)) = self.names.get(&(kind, name)) else {
+            return None;
+        };
         let wanted = match (kind, attribute?) {
             ("aws_iam_openid_connect_provider", "arn") => "url",
             (_, attribute) => attribute,
@@ -319,14 +333,15 @@ impl<'e, 'a> Evaluator<'e, 'a> {
         }
         let url = v.as_str()?;
         let host = url.strip_prefix("https://").unwrap_or(url);
-        Some(Value::String(format!("arn:aws:iam::${{account_id}}:oidc-provider/{host}")))
+        Some(Value::String(format!(
+            "arn:aws:iam::${{account_id}}:oidc-provider/{host}"
+        )))
     }
 
     /// A variable's value: a `.tfvars` line's, else its default (noted); `None` when it has neither.
     fn variable(&mut self, name: &'a str, pointer: &str) -> Option<Value> {
-        let (value, default) = {
-            let v = self.variables.get(name)?;
-            (v.value?, v.default)
+        let Some(&Named::Value(value, default)) = self.names.get(&("var", name)) else {
+            return None;
         };
         if self.evaluating.contains(&name) {
             return None;
@@ -337,7 +352,10 @@ impl<'e, 'a> Evaluator<'e, 'a> {
         if default && !self.defaults.iter().any(|(n, _)| *n == name) {
             let mut shown = v.to_string();
             if shown.len() > 60 {
-                let cut = (0..=57).rev().find(|&i| shown.is_char_boundary(i)).unwrap_or(0);
+                let cut = (0..=57)
+                    .rev()
+                    .find(|&i| shown.is_char_boundary(i))
+                    .unwrap_or(0);
                 shown.truncate(cut);
                 shown.push('…');
             }
@@ -347,7 +365,9 @@ impl<'e, 'a> Evaluator<'e, 'a> {
     }
 
     fn local(&mut self, name: &'a str, pointer: &str) -> Option<Value> {
-        let value = *self.locals.get(name)?;
+        let Some(&Named::Value(value, _)) = self.names.get(&("local", name)) else {
+            return None;
+        };
         if self.evaluating.contains(&name) {
             self.notes.push(format!("`local.{name}` refers to itself"));
             return None;
@@ -361,8 +381,10 @@ impl<'e, 'a> Evaluator<'e, 'a> {
     /// `data.aws_iam_policy_document.<name>.json`: the policy rendered from the data source's block, located in
     /// that block.
     fn document(&mut self, name: &'a str, pointer: &str) -> Option<Value> {
-        if !self.rendered.contains_key(name) {
-            let body = *self.documents.get(name)?;
+        let Some(&Named::Body(body, n)) = self.names.get(&("data", name)) else {
+            return None;
+        };
+        if self.rendered.get(n)?.is_none() {
             if self.evaluating.contains(&name) {
                 return None;
             }
@@ -374,18 +396,27 @@ impl<'e, 'a> Evaluator<'e, 'a> {
             let rendered = super::policy_document::render(&block);
             self.incomplete |= !rendered.notes.is_empty();
             for note in rendered.notes {
-                self.notes.push(format!("`data.aws_iam_policy_document.{name}`: {note}"));
+                self.notes
+                    .push(format!("`data.aws_iam_policy_document.{name}`: {note}"));
             }
-            let written: HashMap<&str, usize> = block_spans.iter().map(|(p, at)| (p.as_str(), *at)).collect();
+            let written: HashMap<&str, usize> = block_spans
+                .iter()
+                .map(|(p, at)| (p.as_str(), *at))
+                .collect();
             let spans = rendered
                 .origins
                 .iter()
-                .filter_map(|(in_policy, in_block)| Some((in_policy.clone(), *written.get(in_block.as_str())?)))
+                .filter_map(|(in_policy, in_block)| {
+                    Some((in_policy.clone(), *written.get(in_block.as_str())?))
+                })
                 .collect();
-            self.rendered.insert(name, (rendered.policy, spans));
+            *self.rendered.get_mut(n)? = Some((rendered.policy, spans));
         }
-        let (policy, spans) = self.rendered.get(name)?;
-        let located: Vec<(String, usize)> = spans.iter().map(|(p, at)| (format!("{pointer}{p}"), *at)).collect();
+        let (policy, spans) = self.rendered.get(n)?.as_ref()?;
+        let located: Vec<(String, usize)> = spans
+            .iter()
+            .map(|(p, at)| (format!("{pointer}{p}"), *at))
+            .collect();
         let policy = policy.clone();
         self.spans.extend(located);
         Some(policy)
@@ -403,12 +434,19 @@ impl<'e, 'a> Evaluator<'e, 'a> {
                     let v = self.eval(value, &p);
                     out.insert((*name).to_string(), v);
                 }
-                Item::Block { kind: "dynamic", labels, at, body } => {
+                Item::Block {
+                    kind: "dynamic",
+                    labels,
+                    at,
+                    body,
+                } => {
                     let label = labels.first().copied().unwrap_or("");
                     self.dynamic(label, *at, body, pointer, &mut out);
                 }
                 Item::Block { kind, at, body, .. } => {
-                    let list = out.entry((*kind).to_string()).or_insert_with(|| Value::Array(Vec::new()));
+                    let list = out
+                        .entry((*kind).to_string())
+                        .or_insert_with(|| Value::Array(Vec::new()));
                     let index = list.as_array().map_or(0, Vec::len);
                     let mut p = pointer_push(pointer, kind);
                     pointer_append(&mut p, &index.to_string());
@@ -424,7 +462,14 @@ impl<'e, 'a> Evaluator<'e, 'a> {
     }
 
     /// `dynamic "label" { for_each = …, iterator = name, content { … } }`: one `label` block per element.
-    fn dynamic(&mut self, label: &'a str, at: usize, body: &'e [Item<'a>], pointer: &str, out: &mut Map<String, Value>) {
+    fn dynamic(
+        &mut self,
+        label: &'a str,
+        at: usize,
+        body: &'e [Item<'a>],
+        pointer: &str,
+        out: &mut Map<String, Value>,
+    ) {
         let attribute = |wanted: &str| {
             body.iter().find_map(|i| match i {
                 Item::Attribute { name, value, .. } if *name == wanted => Some(value),
@@ -432,7 +477,11 @@ impl<'e, 'a> Evaluator<'e, 'a> {
             })
         };
         let content = body.iter().find_map(|i| match i {
-            Item::Block { kind: "content", body, .. } => Some(body.as_slice()),
+            Item::Block {
+                kind: "content",
+                body,
+                ..
+            } => Some(body.as_slice()),
             _ => None,
         });
         let iterator = match attribute("iterator").map(|e| &e.kind) {
@@ -441,7 +490,11 @@ impl<'e, 'a> Evaluator<'e, 'a> {
         };
         let collection = attribute("for_each").map(|e| self.eval(e, ""));
         let elements: Vec<(Value, Value)> = match collection {
-            Some(Value::Array(items)) => items.into_iter().enumerate().map(|(i, v)| (Value::from(i), v)).collect(),
+            Some(Value::Array(items)) => items
+                .into_iter()
+                .enumerate()
+                .map(|(i, v)| (Value::from(i), v))
+                .collect(),
             Some(Value::Object(m)) => m.into_iter().map(|(k, v)| (Value::String(k), v)).collect(),
             _ => {
                 self.incomplete = true;
@@ -450,9 +503,11 @@ impl<'e, 'a> Evaluator<'e, 'a> {
             }
         };
         let Some(content) = content else { return };
-        let list = out.entry(label.to_string()).or_insert_with(|| Value::Array(Vec::new()));
-        let mut index = list.as_array().map_or(0, Vec::len);
-        for (key, value) in elements {
+        let list = out
+            .entry(label.to_string())
+            .or_insert_with(|| Value::Array(Vec::new()));
+        let first = list.as_array().map_or(0, Vec::len);
+        for (index, (key, value)) in (first..).zip(elements) {
             let mut element = Map::new();
             element.insert("key".into(), key);
             element.insert("value".into(), value);
@@ -465,13 +520,16 @@ impl<'e, 'a> Evaluator<'e, 'a> {
             if let Some(Value::Array(items)) = out.get_mut(label) {
                 items.push(v);
             }
-            index += 1;
         }
     }
 
     fn for_expression(&mut self, e: &Expr<'a>, f: &super::syntax::For<'a>, pointer: &str) -> Value {
         let elements: Vec<(Value, Value)> = match self.eval(&f.collection, "") {
-            Value::Array(items) => items.into_iter().enumerate().map(|(i, v)| (Value::from(i), v)).collect(),
+            Value::Array(items) => items
+                .into_iter()
+                .enumerate()
+                .map(|(i, v)| (Value::from(i), v))
+                .collect(),
             Value::Object(m) => m.into_iter().map(|(k, v)| (Value::String(k), v)).collect(),
             _ => return self.unknown(e),
         };
@@ -512,7 +570,9 @@ impl<'e, 'a> Evaluator<'e, 'a> {
                 Some(Some((None, v))) => list.push(v),
                 Some(Some((Some(k), v))) => {
                     if f.group {
-                        if let Value::Array(items) = object.entry(k).or_insert_with(|| Value::Array(Vec::new())) {
+                        if let Value::Array(items) =
+                            object.entry(k).or_insert_with(|| Value::Array(Vec::new()))
+                        {
                             items.push(v);
                         }
                     } else {
@@ -528,10 +588,25 @@ impl<'e, 'a> Evaluator<'e, 'a> {
         }
     }
 
-    fn call(&mut self, e: &Expr<'a>, name: &str, args: &[Expr<'a>], expand: bool, pointer: &str) -> Value {
+    fn call(
+        &mut self,
+        e: &Expr<'a>,
+        name: &str,
+        args: &[Expr<'a>],
+        expand: bool,
+        pointer: &str,
+    ) -> Value {
         // The value passes through these as it is, so its members are located where it is used.
-        if matches!(name, "jsonencode" | "tolist" | "toset" | "tomap" | "sensitive" | "nonsensitive") && args.len() == 1 && !expand {
-            let arg = args.first().map(|a| self.eval(a, pointer)).unwrap_or(Value::Null);
+        if matches!(
+            name,
+            "jsonencode" | "tolist" | "toset" | "tomap" | "sensitive" | "nonsensitive"
+        ) && args.len() == 1
+            && !expand
+        {
+            let arg = args
+                .first()
+                .map(|a| self.eval(a, pointer))
+                .unwrap_or(Value::Null);
             return match (name, arg) {
                 ("toset", Value::Array(items)) => Value::Array(distinct(items)),
                 (_, v) => v,
@@ -546,7 +621,12 @@ impl<'e, 'a> Evaluator<'e, 'a> {
         }
         // `try` and `coalesce` take the first usable argument, even if a later one is unknown.
         match name {
-            "try" => return values.into_iter().find(|v| !is_unknown(v)).unwrap_or_else(|| self.unknown(e)),
+            "try" => {
+                return values
+                    .into_iter()
+                    .find(|v| !is_unknown(v))
+                    .unwrap_or_else(|| self.unknown(e))
+            }
             "coalesce" => {
                 for v in values {
                     if is_unknown(&v) {
@@ -627,7 +707,7 @@ fn binary(op: &str, l: &Value, r: &Value) -> Option<Value> {
 pub(crate) fn as_number(v: &Value) -> Option<f64> {
     match v {
         Value::Number(n) => n.as_f64(),
-        Value::String(s) => s.trim().parse().ok(),
+        Value::String(s) => serde_json::from_str::<f64>(s.trim()).ok(),
         _ => None,
     }
 }

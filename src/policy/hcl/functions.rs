@@ -23,14 +23,16 @@ pub(crate) fn call(name: &str, args: Vec<Value>) -> Option<Value> {
     Some(match (name, args.len()) {
         ("format", n) if n >= 1 => Value::String(format(&s(0)?, args.get(1..)?)?),
         ("join", 2) => Value::String(strings(args.get(1)?)?.join(&s(0)?)),
-        ("split", 2) => Value::Array(s(1)?.split(s(0)?.as_str()).map(|p| Value::String(p.into())).collect()),
-        ("concat" | "setunion", _) => {
+        ("split", 2) => Value::Array(
+            s(1)?
+                .split(s(0)?.as_str())
+                .map(|p| Value::String(p.into()))
+                .collect(),
+        ),
+        ("concat", _) => {
             let mut out = Vec::new();
             for a in &args {
                 out.extend(a.as_array()?.iter().cloned());
-            }
-            if name == "setunion" {
-                out = distinct(out);
             }
             Value::Array(out)
         }
@@ -44,12 +46,6 @@ pub(crate) fn call(name: &str, args: Vec<Value>) -> Option<Value> {
                 .cloned()
                 .collect(),
         ),
-        ("reverse", 1) => Value::Array(args.first()?.as_array()?.iter().rev().cloned().collect()),
-        ("sort", 1) => {
-            let mut items = strings(args.first()?)?;
-            items.sort_unstable();
-            Value::Array(items.into_iter().map(Value::String).collect())
-        }
         ("merge", _) => {
             let mut out = Map::new();
             for a in &args {
@@ -61,7 +57,13 @@ pub(crate) fn call(name: &str, args: Vec<Value>) -> Option<Value> {
             }
             Value::Object(out)
         }
-        ("keys", 1) => Value::Array(args.first()?.as_object()?.keys().map(|k| Value::String(k.clone())).collect()),
+        ("keys", 1) => Value::Array(
+            args.first()?
+                .as_object()?
+                .keys()
+                .map(|k| Value::String(k.clone()))
+                .collect(),
+        ),
         ("values", 1) => Value::Array(args.first()?.as_object()?.values().cloned().collect()),
         ("lookup", 2 | 3) => match args.first()?.as_object()?.get(&s(1)?) {
             Some(v) => v.clone(),
@@ -72,11 +74,6 @@ pub(crate) fn call(name: &str, args: Vec<Value>) -> Option<Value> {
             let i = args.get(1)?.as_u64()? as usize;
             items.get(i.checked_rem(items.len())?)?.clone()
         }
-        ("one", 1) => match args.first()?.as_array()?.as_slice() {
-            [] => Value::Null,
-            [v] => v.clone(),
-            _ => return None,
-        },
         ("length", 1) => Value::from(match args.first()? {
             Value::Array(items) => items.len(),
             Value::Object(m) => m.len(),
@@ -84,16 +81,10 @@ pub(crate) fn call(name: &str, args: Vec<Value>) -> Option<Value> {
             _ => return None,
         }),
         ("contains", 2) => Value::Bool(args.first()?.as_array()?.contains(args.get(1)?)),
-        ("zipmap", 2) => {
-            let keys = strings(args.first()?)?;
-            let values = args.get(1)?.as_array()?;
-            Value::Object(keys.into_iter().zip(values.iter().cloned()).collect())
-        }
-        ("coalescelist", _) => args.into_iter().find(|a| a.as_array().is_some_and(|l| !l.is_empty()))?,
-        ("lower", 1) => Value::String(s(0)?.to_lowercase()),
-        ("upper", 1) => Value::String(s(0)?.to_uppercase()),
+        // ASCII only: Unicode's case tables would cost the wasm 25 KB; other text is left unknown.
+        ("lower", 1) => Value::String(s(0).filter(|t| t.is_ascii())?.to_ascii_lowercase()),
+        ("upper", 1) => Value::String(s(0).filter(|t| t.is_ascii())?.to_ascii_uppercase()),
         ("trimspace", 1) => Value::String(s(0)?.trim().into()),
-        ("chomp", 1) => Value::String(s(0)?.trim_end_matches(['\n', '\r']).into()),
         ("trimprefix", 2) => {
             let t = s(0)?;
             Value::String(t.strip_prefix(s(1)?.as_str()).unwrap_or(&t).into())
@@ -102,8 +93,6 @@ pub(crate) fn call(name: &str, args: Vec<Value>) -> Option<Value> {
             let t = s(0)?;
             Value::String(t.strip_suffix(s(1)?.as_str()).unwrap_or(&t).into())
         }
-        ("startswith", 2) => Value::Bool(s(0)?.starts_with(s(1)?.as_str())),
-        ("endswith", 2) => Value::Bool(s(0)?.ends_with(s(1)?.as_str())),
         // A `/…/` search string is a regular expression, which is not evaluated here.
         ("replace", 3) => {
             let search = s(1)?;
@@ -112,24 +101,9 @@ pub(crate) fn call(name: &str, args: Vec<Value>) -> Option<Value> {
             }
             Value::String(s(0)?.replace(search.as_str(), &s(2)?))
         }
-        ("substr", 3) => {
-            let t = s(0)?;
-            let offset = args.get(1)?.as_i64()?;
-            let length = args.get(2)?.as_i64()?;
-            let count = t.chars().count() as i64;
-            let start = if offset < 0 { count + offset } else { offset };
-            let take = if length < 0 { count } else { length };
-            Value::String(t.chars().skip(start.max(0) as usize).take(take.max(0) as usize).collect())
-        }
         ("tostring", 1) => match args.first()? {
             Value::Null => Value::Null,
             v => Value::String(string(v)?),
-        },
-        ("tonumber", 1) => number(as_number(args.first()?)?),
-        ("tobool", 1) => match args.first()? {
-            Value::Bool(b) => Value::Bool(*b),
-            Value::String(t) if t == "true" || t == "false" => Value::Bool(t == "true"),
-            _ => return None,
         },
         ("jsondecode", 1) => match args.first()? {
             Value::String(t) => serde_json::from_str(t).ok()?,
@@ -167,7 +141,12 @@ fn format(spec: &str, args: &[Value]) -> Option<String> {
                 v @ (Value::Array(_) | Value::Object(_)) => v.to_string(),
                 v => string(v)?,
             }),
-            'd' => out.push_str(&as_number(next.next()?).filter(|n| n.fract() == 0.0).map(number)?.to_string()),
+            'd' => out.push_str(
+                &as_number(next.next()?)
+                    .filter(|n| n.fract() == 0.0)
+                    .map(number)?
+                    .to_string(),
+            ),
             'q' => out.push_str(&Value::String(string(next.next()?)?).to_string()),
             _ => return None,
         }

@@ -52,7 +52,12 @@ const BARE: [(&str, &[&str]); 4] = [
     ),
     (
         "vault_jwt_auth_backend_role",
-        &["bound_audiences", "bound_claims", "user_claim", "bound_subject"],
+        &[
+            "bound_audiences",
+            "bound_claims",
+            "user_claim",
+            "bound_subject",
+        ],
     ),
     ("azurerm_federated_identity_credential", &["subject"]),
 ];
@@ -66,9 +71,15 @@ pub fn looks_like(text: &str) -> bool {
         || t.contains("jsonencode(")
         || t.lines().any(|l| {
             let l = l.trim_start();
-            ["resource \"", "data \"", "module \"", "provider \"", "variable \""]
-                .iter()
-                .any(|b| l.starts_with(b) && l.trim_end().ends_with('{'))
+            [
+                "resource \"",
+                "data \"",
+                "module \"",
+                "provider \"",
+                "variable \"",
+            ]
+            .iter()
+            .any(|b| l.starts_with(b) && l.trim_end().ends_with('{'))
         })
 }
 
@@ -81,7 +92,8 @@ pub fn read(text: &str) -> Result<Option<Read>, HclError> {
             .split_inclusive('\n')
             .map(|l| {
                 if is_prompt(l) {
-                    " ".repeat(l.trim_end_matches('\n').len()) + if l.ends_with('\n') { "\n" } else { "" }
+                    " ".repeat(l.trim_end_matches('\n').len())
+                        + if l.ends_with('\n') { "\n" } else { "" }
                 } else {
                     l.to_string()
                 }
@@ -208,7 +220,10 @@ fn document_alone<'a>(text: &str, items: &[syntax::Item<'a>]) -> Option<syntax::
         end: at,
     };
     let data = node(syntax::Kind::Name("data"));
-    let kind = node(syntax::Kind::Attr(Box::new(data), "aws_iam_policy_document"));
+    let kind = node(syntax::Kind::Attr(
+        Box::new(data),
+        "aws_iam_policy_document",
+    ));
     let named = node(syntax::Kind::Attr(Box::new(kind), name));
     Some(node(syntax::Kind::Attr(Box::new(named), "json")))
 }

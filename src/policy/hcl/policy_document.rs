@@ -339,10 +339,44 @@ fn check_keys(cx: &mut Notes, m: &Map<String, Value>, known: &[&str]) {
 }
 
 /// A set of strings as the provider lists it: deduplicated (the first pointer kept), in descending order.
-fn set_order(mut v: Located) -> Located {
-    v.sort_by(|a, b| b.0.cmp(&a.0));
+fn set_order(v: Located) -> Located {
+    let order = ascending(v.iter().map(|e| e.0.as_str()));
+    let mut v = reorder(v, &order);
     v.dedup_by(|a, b| a.0 == b.0);
+    v.reverse();
     v
+}
+
+/// The indices of `keys` in ascending order, equal keys in their order. Computed with the one string sort the
+/// wasm holds (`[&str]::sort_unstable`), over each key tagged with its index, instead of one sort per element
+/// type: each of those costs kilobytes of wasm.
+fn ascending<'k>(keys: impl Iterator<Item = &'k str>) -> Vec<usize> {
+    let tagged: Vec<String> = keys
+        .enumerate()
+        .map(|(i, k)| {
+            let mut t = String::with_capacity(k.len() + 11);
+            t.push_str(k);
+            t.push('\u{0}');
+            let i = i.to_string();
+            t.extend(std::iter::repeat_n('0', 10usize.saturating_sub(i.len())));
+            t.push_str(&i);
+            t
+        })
+        .collect();
+    let mut view: Vec<&str> = tagged.iter().map(String::as_str).collect();
+    view.sort_unstable();
+    view.iter()
+        .filter_map(|t| t.rsplit('\u{0}').next()?.parse().ok())
+        .collect()
+}
+
+/// `v` in the order of the indices `order`.
+fn reorder<T>(v: Vec<T>, order: &[usize]) -> Vec<T> {
+    let mut slots: Vec<Option<T>> = v.into_iter().map(Some).collect();
+    order
+        .iter()
+        .filter_map(|&i| slots.get_mut(i)?.take())
+        .collect()
 }
 
 /// The key under which terraform-plugin-sdk files a set element whose serialisation is `s`: the decimal CRC-32
@@ -360,7 +394,8 @@ fn set_key(s: &str) -> String {
 
 /// Put the values `v` of a block in set order (by key, the first of equal keys kept).
 fn sort_set<T>(v: &mut Vec<(String, T)>) {
-    v.sort_by(|a, b| a.0.cmp(&b.0));
+    let order = ascending(v.iter().map(|e| e.0.as_str()));
+    *v = reorder(std::mem::take(v), &order);
     v.dedup_by(|a, b| a.0 == b.0);
 }
 
@@ -508,9 +543,10 @@ fn principals(
             ]);
         }
         // `SerializeResourceForHash`: `identifiers:{id;…};type:T;`, the identifiers in their own set order.
-        let mut keyed: Vec<(String, &str)> =
+        let keyed: Vec<(String, &str)> =
             ids.iter().map(|(s, _)| (set_key(s), s.as_str())).collect();
-        keyed.sort_unstable();
+        let order = ascending(keyed.iter().map(|k| k.0.as_str()));
+        let keyed = reorder(keyed, &order);
         let mut h = String::from("identifiers:{");
         for (_, id) in keyed {
             h.push_str(id);
@@ -549,7 +585,8 @@ fn principals(
     if merged.is_empty() {
         return;
     }
-    merged.sort_by(|a, b| a.0.cmp(&b.0));
+    let order = ascending(merged.iter().map(|m| m.0.as_str()));
+    let merged = reorder(merged, &order);
     let np = pointer_push("", name);
     rel.push((np.clone(), pointer_push(p, key)));
     let mut out = Map::new();
@@ -621,13 +658,15 @@ fn conditions(
     if merged.is_empty() {
         return;
     }
-    merged.sort_by(|a, b| a.0.cmp(&b.0));
+    let order = ascending(merged.iter().map(|m| m.0.as_str()));
+    let merged = reorder(merged, &order);
     rel.push(("/Condition".into(), pointer_push(p, "condition")));
     let mut out = Map::new();
-    for (test, origin, mut vars) in merged {
+    for (test, origin, vars) in merged {
         let tp = pointer_push("/Condition", &test);
         rel.push((tp.clone(), origin));
-        vars.sort_by(|a, b| a.0.cmp(&b.0));
+        let order = ascending(vars.iter().map(|v| v.0.as_str()));
+        let vars = reorder(vars, &order);
         let mut inner = Map::new();
         for (variable, values, vp) in vars {
             let v = value(rel, pointer_push(&tp, &variable), values, true, vp);
@@ -831,8 +870,8 @@ fn principal_json(x: &Value) -> Result<Option<Value>, ()> {
         Value::Object(o) => o,
         _ => return Err(()),
     };
-    let mut pairs: Vec<(&String, &Value)> = o.iter().collect();
-    pairs.sort_by(|a, b| a.0.cmp(b.0));
+    let order = ascending(o.keys().map(String::as_str));
+    let pairs = reorder(o.iter().collect(), &order);
     let mut out = Map::new();
     for (k, v) in pairs {
         let v = match v {
@@ -845,7 +884,8 @@ fn principal_json(x: &Value) -> Result<Option<Value>, ()> {
                 if k == "*" && ids == ["*"] && o.len() == 1 {
                     return Ok(Some(Value::String("*".into())));
                 }
-                ids.sort_unstable_by(|a, b| b.cmp(a));
+                ids.sort_unstable();
+                ids.reverse();
                 Value::Array(ids.into_iter().map(|s| Value::String(s.into())).collect())
             }
             _ => return Err(()),
@@ -865,8 +905,8 @@ fn condition_json(x: &Value, dropped: &mut bool) -> Result<Option<Value>, ()> {
         Value::Null => return Ok(None),
         _ => return Err(()),
     };
-    let mut pairs: Vec<(&String, &Value)> = tests.iter().collect();
-    pairs.sort_by(|a, b| a.0.cmp(b.0));
+    let order = ascending(tests.keys().map(String::as_str));
+    let pairs = reorder(tests.iter().collect(), &order);
     let mut out = Map::new();
     for (test, vars) in pairs {
         let vars = match vars {
@@ -874,8 +914,8 @@ fn condition_json(x: &Value, dropped: &mut bool) -> Result<Option<Value>, ()> {
             Value::Null => continue,
             _ => return Err(()),
         };
-        let mut vars: Vec<(&String, &Value)> = vars.iter().collect();
-        vars.sort_by(|a, b| a.0.cmp(b.0));
+        let order = ascending(vars.keys().map(String::as_str));
+        let vars = reorder(vars.iter().collect(), &order);
         let mut inner = Map::new();
         for (k, v) in vars {
             let v = match v {

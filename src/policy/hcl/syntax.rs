@@ -148,6 +148,12 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// "expected `what`, found …": the one way a missing piece is reported.
+    fn expected<T>(&self, what: &str) -> Result<T, SyntaxError> {
+        let found = self.found();
+        self.error(["expected ", what, ", found ", &found].concat())
+    }
+
     fn enter(&mut self) -> Result<(), SyntaxError> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
@@ -174,7 +180,10 @@ impl<'a> Parser<'a> {
     }
 
     fn skip_line(&mut self) {
-        self.pos = self.rest().find('\n').map_or(self.bytes.len(), |e| self.pos + e);
+        self.pos = self
+            .rest()
+            .find('\n')
+            .map_or(self.bytes.len(), |e| self.pos + e);
     }
 
     fn eat(&mut self, b: u8) -> bool {
@@ -191,8 +200,7 @@ impl<'a> Parser<'a> {
         if self.eat(b) {
             return Ok(());
         }
-        let found = self.found();
-        self.error(format!("expected {what}, found {found}"))
+        self.expected(what)
     }
 
     fn name(&mut self) -> Option<&'a str> {
@@ -212,7 +220,9 @@ impl<'a> Parser<'a> {
         loop {
             self.skip(true);
             match self.peek() {
-                None if in_block => return self.error("expected `}` to close the block, found the end of the text"),
+                None if in_block => {
+                    return self.error("expected `}` to close the block, found the end of the text")
+                }
                 None => return Ok(items),
                 Some(b'}') if in_block => {
                     self.pos += 1;
@@ -222,10 +232,8 @@ impl<'a> Parser<'a> {
             }
             let at = self.pos;
             let Some(name) = self.name() else {
-                let found = self.found();
-                return self.error(format!(
-                    "expected an attribute (`name = value`) or a block (`type \"label\" {{`), found {found}"
-                ));
+                return self
+                    .expected("an attribute (`name = value`) or a block (`type \"label\" {`)");
             };
             self.skip(false);
             if self.peek() == Some(b'=') && self.peek_at(1) != Some(b'=') {
@@ -248,10 +256,8 @@ impl<'a> Parser<'a> {
                         labels.push(self.name().unwrap_or(""));
                     }
                     _ => {
-                        let found = self.found();
-                        return self.error(format!(
-                            "expected `=` or a block's `{{` after `{name}`, found {found}"
-                        ));
+                        return self
+                            .expected(&["`=` or a block's `{` after `", name, "`"].concat());
                     }
                 }
             }
@@ -278,10 +284,7 @@ impl<'a> Parser<'a> {
                 self.pos += 1;
                 Ok(())
             }
-            _ => {
-                let found = self.found();
-                self.error(format!("expected a new line after the value, found {found}"))
-            }
+            _ => self.expected("a new line after the value"),
         }
     }
 
@@ -393,30 +396,54 @@ impl<'a> Parser<'a> {
             match (self.peek(), self.peek_at(1)) {
                 (Some(b'.'), Some(b'*')) => {
                     self.pos += 2;
-                    e = Expr { start, end: self.pos, kind: Kind::Splat(Box::new(e)) };
+                    e = Expr {
+                        start,
+                        end: self.pos,
+                        kind: Kind::Splat(Box::new(e)),
+                    };
                 }
-                (Some(b'['), _) if self.rest().get(1..).is_some_and(|r| r.trim_start().starts_with("*]")) => {
+                (Some(b'['), _)
+                    if self
+                        .rest()
+                        .get(1..)
+                        .is_some_and(|r| r.trim_start().starts_with("*]")) =>
+                {
                     self.pos = self.pos + 1 + self.rest().find(']').unwrap_or(0);
-                    e = Expr { start, end: self.pos, kind: Kind::Splat(Box::new(e)) };
+                    e = Expr {
+                        start,
+                        end: self.pos,
+                        kind: Kind::Splat(Box::new(e)),
+                    };
                 }
                 (Some(b'.'), Some(b)) if b.is_ascii_digit() => {
                     self.pos += 1;
                     let index = self.number()?;
-                    e = Expr { start, end: self.pos, kind: Kind::Index(Box::new(e), Box::new(index)) };
+                    e = Expr {
+                        start,
+                        end: self.pos,
+                        kind: Kind::Index(Box::new(e), Box::new(index)),
+                    };
                 }
                 (Some(b'.'), _) => {
                     self.pos += 1;
                     let Some(name) = self.name() else {
-                        let found = self.found();
-                        return self.error(format!("expected an attribute name after `.`, found {found}"));
+                        return self.expected("an attribute name after `.`");
                     };
-                    e = Expr { start, end: self.pos, kind: Kind::Attr(Box::new(e), name) };
+                    e = Expr {
+                        start,
+                        end: self.pos,
+                        kind: Kind::Attr(Box::new(e), name),
+                    };
                 }
                 (Some(b'['), _) => {
                     self.pos += 1;
                     let index = self.expression()?;
                     self.expect(b']', "`]` to close the index")?;
-                    e = Expr { start, end: self.pos, kind: Kind::Index(Box::new(e), Box::new(index)) };
+                    e = Expr {
+                        start,
+                        end: self.pos,
+                        kind: Kind::Index(Box::new(e), Box::new(index)),
+                    };
                 }
                 _ => return Ok(e),
             }
@@ -447,7 +474,11 @@ impl<'a> Parser<'a> {
                 self.pos += 1;
                 let inner = self.expression()?;
                 self.expect(b')', "`)`")?;
-                Ok(Expr { start, end: self.pos, kind: inner.kind })
+                Ok(Expr {
+                    start,
+                    end: self.pos,
+                    kind: inner.kind,
+                })
             }
             Some(b) if b.is_ascii_digit() => self.number(),
             Some(b) if is_name_start(b) => {
@@ -474,12 +505,13 @@ impl<'a> Parser<'a> {
                     "null" => Kind::Literal(Value::Null),
                     _ => Kind::Name(callee),
                 };
-                Ok(Expr { start, end: callee_end, kind })
+                Ok(Expr {
+                    start,
+                    end: callee_end,
+                    kind,
+                })
             }
-            _ => {
-                let found = self.found();
-                self.error(format!("expected a value, found {found}"))
-            }
+            _ => self.expected("a value"),
         }
     }
 
@@ -506,10 +538,22 @@ impl<'a> Parser<'a> {
             .parse::<u64>()
             .map(Value::from)
             .ok()
-            .or_else(|| text.parse::<f64>().ok().and_then(serde_json::Number::from_f64).map(Value::Number));
+            // serde_json's float reader, which the wasm holds already, rather than `f64::from_str`'s.
+            .or_else(|| {
+                serde_json::from_str::<serde_json::Number>(text)
+                    .ok()
+                    .map(Value::Number)
+            });
         match value {
-            Some(v) => Ok(Expr { start, end: self.pos, kind: Kind::Literal(v) }),
-            None => Err(SyntaxError { message: format!("`{text}` is not a number"), at: start }),
+            Some(v) => Ok(Expr {
+                start,
+                end: self.pos,
+                kind: Kind::Literal(v),
+            }),
+            None => Err(SyntaxError {
+                message: format!("`{text}` is not a number"),
+                at: start,
+            }),
         }
     }
 
@@ -523,13 +567,16 @@ impl<'a> Parser<'a> {
         loop {
             self.skip(true);
             if self.eat(b']') {
-                return Ok(Expr { start, end: self.pos, kind: Kind::Tuple(items) });
+                return Ok(Expr {
+                    start,
+                    end: self.pos,
+                    kind: Kind::Tuple(items),
+                });
             }
             items.push(self.expression()?);
             self.skip(true);
             if !self.eat(b',') && self.peek() != Some(b']') {
-                let found = self.found();
-                return self.error(format!("expected `,` or `]` in the list, found {found}"));
+                return self.expected("`,` or `]` in the list");
             }
         }
     }
@@ -544,7 +591,11 @@ impl<'a> Parser<'a> {
         loop {
             self.skip(true);
             if self.eat(b'}') {
-                return Ok(Expr { start, end: self.pos, kind: Kind::Object(members) });
+                return Ok(Expr {
+                    start,
+                    end: self.pos,
+                    kind: Kind::Object(members),
+                });
             }
             let key_start = self.pos;
             // A bare name is the key itself, not a reference.
@@ -566,8 +617,7 @@ impl<'a> Parser<'a> {
             };
             self.skip(true);
             if !(self.eat(b'=') || self.eat(b':')) {
-                let found = self.found();
-                return self.error(format!("expected `=` or `:` after the object key, found {found}"));
+                return self.expected("`=` or `:` after the object key");
             }
             let value = self.expression()?;
             members.push((key, value));
@@ -597,8 +647,7 @@ impl<'a> Parser<'a> {
         };
         self.skip(true);
         if !self.at_keyword("in") {
-            let found = self.found();
-            return self.error(format!("expected `in` in the `for` expression, found {found}"));
+            return self.expected("`in` in the `for` expression");
         }
         self.pos += 2;
         let collection = self.expression()?;
@@ -607,8 +656,7 @@ impl<'a> Parser<'a> {
         self.skip(true);
         let (key, value) = if close == b'}' {
             if !self.rest().starts_with("=>") {
-                let found = self.found();
-                return self.error(format!("expected `=>` in the object `for` expression, found {found}"));
+                return self.expected("`=>` in the object `for` expression");
             }
             self.pos += 2;
             (Some(first), self.expression()?)
@@ -627,11 +675,26 @@ impl<'a> Parser<'a> {
         } else {
             None
         };
-        self.expect(close, if close == b']' { "`]` to close the `for` expression" } else { "`}` to close the `for` expression" })?;
+        self.expect(
+            close,
+            if close == b']' {
+                "`]` to close the `for` expression"
+            } else {
+                "`}` to close the `for` expression"
+            },
+        )?;
         Ok(Expr {
             start,
             end: self.pos,
-            kind: Kind::For(Box::new(For { key_name, value_name, collection, key, value, condition, group })),
+            kind: Kind::For(Box::new(For {
+                key_name,
+                value_name,
+                collection,
+                key,
+                value,
+                condition,
+                group,
+            })),
         })
     }
 
@@ -642,7 +705,11 @@ impl<'a> Parser<'a> {
         loop {
             self.skip(true);
             if self.eat(b')') {
-                return Ok(Expr { start, end: self.pos, kind: Kind::Call(name, args, expand) });
+                return Ok(Expr {
+                    start,
+                    end: self.pos,
+                    kind: Kind::Call(name, args, expand),
+                });
             }
             args.push(self.expression()?);
             self.skip(true);
@@ -652,8 +719,7 @@ impl<'a> Parser<'a> {
                 self.skip(true);
             }
             if !self.eat(b',') && self.peek() != Some(b')') {
-                let found = self.found();
-                return self.error(format!("expected `,` or `)` in the arguments of `{name}`, found {found}"));
+                return self.expected(&["`,` or `)` in the arguments of `", name, "`"].concat());
             }
         }
     }
@@ -666,7 +732,10 @@ impl<'a> Parser<'a> {
         let mut text = String::new();
         loop {
             let Some(b) = self.peek() else {
-                return Err(SyntaxError { message: "this string has no closing `\"`".into(), at: start });
+                return Err(SyntaxError {
+                    message: "this string has no closing `\"`".into(),
+                    at: start,
+                });
             };
             match b {
                 b'"' => {
@@ -711,12 +780,20 @@ impl<'a> Parser<'a> {
         if !text.is_empty() || parts.is_empty() {
             parts.push(Part::Text(text));
         }
-        Ok(Expr { start, end: self.pos, kind: Kind::Template(parts) })
+        Ok(Expr {
+            start,
+            end: self.pos,
+            kind: Kind::Template(parts),
+        })
     }
 
     /// One piece of a template's text at the cursor: `$${`/`%%{` escapes, an interpolation, a directive, or
     /// one character.
-    fn template_piece(&mut self, parts: &mut Vec<Part<'a>>, text: &mut String) -> Result<(), SyntaxError> {
+    fn template_piece(
+        &mut self,
+        parts: &mut Vec<Part<'a>>,
+        text: &mut String,
+    ) -> Result<(), SyntaxError> {
         let rest = self.rest();
         if rest.starts_with("$${") || rest.starts_with("%%{") {
             text.push_str(rest.get(1..3).unwrap_or(""));
@@ -773,24 +850,34 @@ impl<'a> Parser<'a> {
         };
         self.skip(false);
         if !self.eat(b'\n') {
-            let found = self.found();
-            return self.error(format!("expected a new line after `<<{marker}`, found {found}"));
+            return self.expected(&["a new line after `<<", marker, "`"].concat());
         }
         // The closing line, found first: the body's text is what lies between.
         let body_start = self.pos;
         let mut line_start = body_start;
         let body_end = loop {
-            let line_end = self.text.get(line_start..).and_then(|r| r.find('\n')).map_or(self.bytes.len(), |e| line_start + e);
+            let line_end = self
+                .text
+                .get(line_start..)
+                .and_then(|r| r.find('\n'))
+                .map_or(self.bytes.len(), |e| line_start + e);
             let line = self.text.get(line_start..line_end).unwrap_or("");
             if line.trim() == marker {
                 break line_start;
             }
             if line_end >= self.bytes.len() {
-                return Err(SyntaxError { message: format!("this heredoc has no closing `{marker}` line"), at: start });
+                return Err(SyntaxError {
+                    message: format!("this heredoc has no closing `{marker}` line"),
+                    at: start,
+                });
             }
             line_start = line_end + 1;
         };
-        let end = self.text.get(body_end..).and_then(|r| r.find('\n')).map_or(self.bytes.len(), |e| body_end + e);
+        let end = self
+            .text
+            .get(body_end..)
+            .and_then(|r| r.find('\n'))
+            .map_or(self.bytes.len(), |e| body_end + e);
         // An indented heredoc loses the smallest indentation of its non-blank lines.
         let strip = if indented {
             self.text
@@ -810,7 +897,12 @@ impl<'a> Parser<'a> {
         let mut at_line_start = true;
         while self.pos < body_end {
             if at_line_start && strip > 0 {
-                let indent = self.rest().bytes().take(strip).take_while(|b| *b == b' ' || *b == b'\t').count();
+                let indent = self
+                    .rest()
+                    .bytes()
+                    .take(strip)
+                    .take_while(|b| *b == b' ' || *b == b'\t')
+                    .count();
                 self.pos += indent;
                 at_line_start = false;
                 continue;
@@ -823,6 +915,10 @@ impl<'a> Parser<'a> {
             parts.push(Part::Text(text));
         }
         self.pos = end;
-        Ok(Expr { start, end: body_end, kind: Kind::Template(parts) })
+        Ok(Expr {
+            start,
+            end: body_end,
+            kind: Kind::Template(parts),
+        })
     }
 }

@@ -21,7 +21,10 @@ fn literals_templates_and_escapes() {
     assert_eq!(eval("", "true"), json!(true));
     assert_eq!(eval("", "null"), Value::Null);
     // `$${` and `%%{` are literal.
-    assert_eq!(eval("", "\"$${aws:username} %%{x}\""), json!("${aws:username} %{x}"));
+    assert_eq!(
+        eval("", "\"$${aws:username} %%{x}\""),
+        json!("${aws:username} %{x}")
+    );
     assert_eq!(eval("", "[1, \"two\", [3],]"), json!([1, "two", [3]]));
     assert_eq!(
         eval("", "{\n a = 1\n \"b.c\" : 2, d = { e = [] }\n}"),
@@ -41,56 +44,113 @@ fn heredocs_keep_their_text_and_indented_ones_lose_the_indentation() {
 fn variables_take_a_tfvars_line_then_their_default_and_say_so() {
     let text = "variable \"org\" {\n  default = \"o1\"\n}\nvariable \"other\" {}\nresource \"t\" \"n\" {\n  x = \"org/${var.org}/project/*\"\n  y = var.other\n}\n";
     let r = read(text).unwrap().unwrap();
-    assert_eq!(r.value["resource"]["t"]["n"]["x"], json!("org/o1/project/*"));
+    assert_eq!(
+        r.value["resource"]["t"]["n"]["x"],
+        json!("org/o1/project/*")
+    );
     // No value: the expression as written, a template the platforms treat as not known.
     assert_eq!(r.value["resource"]["t"]["n"]["y"], json!("${var.other}"));
     assert_eq!(r.defaults, vec!["`var.org` = `\"o1\"`".to_string()]);
     let r = read(&format!("{text}org = \"o2\"\n")).unwrap().unwrap();
-    assert_eq!(r.value["resource"]["t"]["n"]["x"], json!("org/o2/project/*"));
+    assert_eq!(
+        r.value["resource"]["t"]["n"]["x"],
+        json!("org/o2/project/*")
+    );
     assert!(r.defaults.is_empty());
 }
 
 #[test]
 fn locals_functions_and_operators() {
     let locals = "locals {\n  org = \"o1\"\n  projects = [\"p1\", \"p2\"]\n  provider = \"oidc.circleci.com/org/${local.org}\"\n  n = 2\n}";
-    assert_eq!(eval(locals, "\"${local.provider}:sub\""), json!("oidc.circleci.com/org/o1:sub"));
     assert_eq!(
-        eval(locals, "[for p in local.projects : \"org/${local.org}/project/${p}/*\"]"),
+        eval(locals, "\"${local.provider}:sub\""),
+        json!("oidc.circleci.com/org/o1:sub")
+    );
+    assert_eq!(
+        eval(
+            locals,
+            "[for p in local.projects : \"org/${local.org}/project/${p}/*\"]"
+        ),
         json!(["org/o1/project/p1/*", "org/o1/project/p2/*"])
     );
     assert_eq!(
-        eval(locals, "{ for i, p in local.projects : p => i if p != \"p1\" }"),
+        eval(
+            locals,
+            "{ for i, p in local.projects : p => i if p != \"p1\" }"
+        ),
         json!({"p2": 1})
     );
-    assert_eq!(eval(locals, "format(\"%s/%d%%\", local.org, local.n)"), json!("o1/2%"));
-    assert_eq!(eval(locals, "join(\",\", concat(local.projects, [\"p3\"]))"), json!("p1,p2,p3"));
-    assert_eq!(eval(locals, "local.n * 3 + 1 == 7 ? \"yes\" : \"no\""), json!("yes"));
+    assert_eq!(
+        eval(locals, "format(\"%s/%d%%\", local.org, local.n)"),
+        json!("o1/2%")
+    );
+    assert_eq!(
+        eval(locals, "join(\",\", concat(local.projects, [\"p3\"]))"),
+        json!("p1,p2,p3")
+    );
+    assert_eq!(
+        eval(locals, "local.n * 3 + 1 == 7 ? \"yes\" : \"no\""),
+        json!("yes")
+    );
     assert_eq!(eval(locals, "local.projects[1]"), json!("p2"));
-    assert_eq!(eval(locals, "upper(trimprefix(\"https://x\", \"https://\"))"), json!("X"));
-    assert_eq!(eval(locals, "toset([\"a\", \"a\", \"b\"])"), json!(["a", "b"]));
-    assert_eq!(eval(locals, "merge({a = 1}, {b = 2})"), json!({"a": 1, "b": 2}));
-    assert_eq!(eval(locals, "jsondecode(\"{\\\"a\\\": [1]}\").a"), json!([1]));
+    assert_eq!(
+        eval(locals, "upper(trimprefix(\"https://x\", \"https://\"))"),
+        json!("X")
+    );
+    assert_eq!(
+        eval(locals, "toset([\"a\", \"a\", \"b\"])"),
+        json!(["a", "b"])
+    );
+    assert_eq!(
+        eval(locals, "merge({a = 1}, {b = 2})"),
+        json!({"a": 1, "b": 2})
+    );
+    assert_eq!(
+        eval(locals, "jsondecode(\"{\\\"a\\\": [1]}\").a"),
+        json!([1])
+    );
     assert_eq!(eval(locals, "lookup({a = 1}, \"b\", 0)"), json!(0));
     assert_eq!(eval(locals, "!(1 > 2) && true"), json!(true));
     // `jsonencode` keeps the value, so a policy reads as the document it encodes.
-    assert_eq!(eval(locals, "jsonencode({ Version = \"2012-10-17\" })"), json!({"Version": "2012-10-17"}));
+    assert_eq!(
+        eval(locals, "jsonencode({ Version = \"2012-10-17\" })"),
+        json!({"Version": "2012-10-17"})
+    );
 }
 
 #[test]
 fn what_is_not_known_before_apply_stays_the_expression_written() {
-    assert_eq!(eval("", "aws_iam_role.other.arn"), json!("${aws_iam_role.other.arn}"));
     assert_eq!(
-        eval("", "\"arn:aws:iam::${data.aws_caller_identity.current.account_id}:root\""),
+        eval("", "aws_iam_role.other.arn"),
+        json!("${aws_iam_role.other.arn}")
+    );
+    assert_eq!(
+        eval(
+            "",
+            "\"arn:aws:iam::${data.aws_caller_identity.current.account_id}:root\""
+        ),
         json!("arn:aws:iam::${data.aws_caller_identity.current.account_id}:root")
     );
     assert_eq!(eval("", "lower(var.x)"), json!("${lower(var.x)}"));
-    assert_eq!(eval("", "regex(\"a\", \"b\")"), json!("${regex(\"a\", \"b\")}"));
-    assert_eq!(eval("", "[for p in var.ps :\n  p]"), json!("${[for p in var.ps : p]}"));
+    assert_eq!(
+        eval("", "regex(\"a\", \"b\")"),
+        json!("${regex(\"a\", \"b\")}")
+    );
+    assert_eq!(
+        eval("", "[for p in var.ps :\n  p]"),
+        json!("${[for p in var.ps : p]}")
+    );
     // A cycle is not followed.
-    assert_eq!(eval("locals {\n  a = local.b\n  b = local.a\n}", "local.a"), json!("${local.a}"));
+    assert_eq!(
+        eval("locals {\n  a = local.b\n  b = local.a\n}", "local.a"),
+        json!("${local.a}")
+    );
     // An argument of another resource in the text is known; an OIDC provider's ARN is built from its URL.
     let provider = "resource \"aws_iam_openid_connect_provider\" \"c\" {\n  url = \"https://oidc.circleci.com/org/o1\"\n}";
-    assert_eq!(eval(provider, "aws_iam_openid_connect_provider.c.url"), json!("https://oidc.circleci.com/org/o1"));
+    assert_eq!(
+        eval(provider, "aws_iam_openid_connect_provider.c.url"),
+        json!("https://oidc.circleci.com/org/o1")
+    );
     assert_eq!(
         eval(provider, "aws_iam_openid_connect_provider.c.arn"),
         json!("arn:aws:iam::${account_id}:oidc-provider/oidc.circleci.com/org/o1")
@@ -114,7 +174,10 @@ fn every_member_is_located_where_it_was_written() {
     let text = "# a role\nresource \"aws_iam_role\" \"ci\" {\n  assume_role_policy = jsonencode({\n    Statement = [{\n      Effect = \"Allow\"\n    }]\n  })\n}\n";
     let r = read(text).unwrap().unwrap();
     let at = |p: &str| r.spans.iter().find(|(q, _)| q == p).map(|(_, at)| *at);
-    assert_eq!(at("/resource/aws_iam_role/ci"), Some(Location { line: 2, column: 1 }));
+    assert_eq!(
+        at("/resource/aws_iam_role/ci"),
+        Some(Location { line: 2, column: 1 })
+    );
     assert_eq!(
         at("/resource/aws_iam_role/ci/assume_role_policy"),
         Some(Location { line: 3, column: 3 })
@@ -128,23 +191,59 @@ fn every_member_is_located_where_it_was_written() {
 #[test]
 fn bare_arguments_and_a_document_alone_are_read_as_what_they_belong_to() {
     let v = value("assume_role_policy = jsonencode({ Version = \"2012-10-17\" })\n");
-    assert_eq!(v["resource"]["aws_iam_role"]["pasted"]["assume_role_policy"]["Version"], json!("2012-10-17"));
+    assert_eq!(
+        v["resource"]["aws_iam_role"]["pasted"]["assume_role_policy"]["Version"],
+        json!("2012-10-17")
+    );
     let v = value("attribute_condition = \"assertion.aud == 'x'\"\n");
     assert!(v["resource"]["google_iam_workload_identity_pool_provider"]["pasted"].is_object());
     // Nothing to read: `None`, for the caller's refusal.
     assert_eq!(read("module \"m\" {\n  source = \"./m\"\n}\n"), Ok(None));
-    assert_eq!(read("provider \"aws\" {\n  region = \"us-east-1\"\n}\n"), Ok(None));
+    assert_eq!(
+        read("provider \"aws\" {\n  region = \"us-east-1\"\n}\n"),
+        Ok(None)
+    );
 }
 
 #[test]
 fn syntax_errors_say_what_and_where() {
     for (text, message, line, column) in [
-        ("resource \"t\" \"n\" {\n  x = \n}\n", "expected a value, found `}`", 3, 1),
-        ("resource \"t\" \"n\" {\n  x = \"open\n}\n", "this string has no closing `\"` on its line", 2, 7),
-        ("resource \"t\" \"n\" {\n  x = 1\n", "expected `}` to close the block, found the end of the text", 3, 1),
-        ("resource \"t\" \"n\" {\n  x = [1 2]\n}\n", "expected `,` or `]` in the list, found `2`", 2, 10),
-        ("resource \"t\" \"n\" {\n  x = <<EOF\nabc\n}\n", "this heredoc has no closing `EOF` line", 2, 7),
-        ("resource \"t\" \"n\" {\n  x = \"a\" \"b\"\n}\n", "expected a new line after the value, found `\"`", 2, 11),
+        (
+            "resource \"t\" \"n\" {\n  x = \n}\n",
+            "expected a value, found `}`",
+            3,
+            1,
+        ),
+        (
+            "resource \"t\" \"n\" {\n  x = \"open\n}\n",
+            "this string has no closing `\"` on its line",
+            2,
+            7,
+        ),
+        (
+            "resource \"t\" \"n\" {\n  x = 1\n",
+            "expected `}` to close the block, found the end of the text",
+            3,
+            1,
+        ),
+        (
+            "resource \"t\" \"n\" {\n  x = [1 2]\n}\n",
+            "expected `,` or `]` in the list, found `2`",
+            2,
+            10,
+        ),
+        (
+            "resource \"t\" \"n\" {\n  x = <<EOF\nabc\n}\n",
+            "this heredoc has no closing `EOF` line",
+            2,
+            7,
+        ),
+        (
+            "resource \"t\" \"n\" {\n  x = \"a\" \"b\"\n}\n",
+            "expected a new line after the value, found `\"`",
+            2,
+            11,
+        ),
     ] {
         let e = read(text).expect_err(text);
         assert!(e.message.starts_with(message), "{text}: {}", e.message);
@@ -154,9 +253,17 @@ fn syntax_errors_say_what_and_where() {
 
 #[test]
 fn deep_nesting_is_an_error_not_a_stack_overflow() {
-    let deep = format!("resource \"t\" \"n\" {{\n  x = {}1{}\n}}\n", "[".repeat(10_000), "]".repeat(10_000));
+    let deep = format!(
+        "resource \"t\" \"n\" {{\n  x = {}1{}\n}}\n",
+        "[".repeat(10_000),
+        "]".repeat(10_000)
+    );
     let e = read(&deep).expect_err("too deep");
-    assert!(e.message.contains("nested more than 64 levels deep"), "{}", e.message);
+    assert!(
+        e.message.contains("nested more than 64 levels deep"),
+        "{}",
+        e.message
+    );
     let deep = format!("x = {}1\n", "-".repeat(10_000));
     assert!(syntax::parse(&deep).is_err());
     let deep = format!("x = \"{}\"\n", "${\"".repeat(5_000));
@@ -170,8 +277,18 @@ fn values_that_double_at_each_level_stop_at_the_budget() {
         locals.push_str(&format!("  l{i} = [local.l{}, local.l{}]\n", i - 1, i - 1));
     }
     locals.push_str("}\n");
-    let r = read(&format!("{locals}resource \"t\" \"n\" {{\n  x = local.l39\n}}\n")).unwrap().unwrap();
-    assert!(r.notes.iter().any(|n| n.contains("more than 200000 values")), "{:?}", r.notes);
+    let r = read(&format!(
+        "{locals}resource \"t\" \"n\" {{\n  x = local.l39\n}}\n"
+    ))
+    .unwrap()
+    .unwrap();
+    assert!(
+        r.notes
+            .iter()
+            .any(|n| n.contains("more than 200000 values")),
+        "{:?}",
+        r.notes
+    );
 }
 
 mod evaluated {
@@ -204,7 +321,9 @@ mod evaluated {
     #[test]
     fn a_role_is_evaluated_and_its_findings_point_into_the_hcl() {
         let text = role(
-            &format!("        StringLike = {{ \"oidc.circleci.com/org/{ORG}:sub\" = \"org/{ORG}/*\" }}"),
+            &format!(
+                "        StringLike = {{ \"oidc.circleci.com/org/{ORG}:sub\" = \"org/{ORG}/*\" }}"
+            ),
             "# deploy role",
         );
         let e = evaluate(&text, Some(&claims()), NOW);
@@ -214,10 +333,24 @@ mod evaluated {
             e.info.detected.as_deref(),
             Some("Terraform (`assume_role_policy`, an object), read from Terraform HCL")
         );
-        let wildcard = e.findings.iter().find(|f| f.code == "sub-wildcard-project").expect("found");
+        let wildcard = e
+            .findings
+            .iter()
+            .find(|f| f.code == "sub-wildcard-project")
+            .expect("found");
         // Line 10: the condition's key, at its opening quote, as written in the HCL.
-        assert_eq!(wildcard.location, Some(Location { line: 10, column: 24 }));
-        let read = e.findings.iter().find(|f| f.code == "policy-hcl-read").expect("read");
+        assert_eq!(
+            wildcard.location,
+            Some(Location {
+                line: 10,
+                column: 24
+            })
+        );
+        let read = e
+            .findings
+            .iter()
+            .find(|f| f.code == "policy-hcl-read")
+            .expect("read");
         assert_eq!(read.severity, Severity::Info);
     }
 
@@ -229,7 +362,11 @@ mod evaluated {
         );
         let e = evaluate(&text, Some(&claims()), NOW);
         assert_eq!(e.verdict, None);
-        let sub = e.checks.iter().find(|c| c.key.ends_with(":sub")).expect("sub row");
+        let sub = e
+            .checks
+            .iter()
+            .find(|c| c.key.ends_with(":sub"))
+            .expect("sub row");
         assert_eq!(sub.result, Outcome::Unknown);
         // With the value pasted as a `.tfvars` line, it is decided.
         let e = evaluate(&format!("{text}project = \"p2\"\n"), Some(&claims()), NOW);
@@ -242,8 +379,20 @@ mod evaluated {
         let e = evaluate(&text, Some(&claims()), NOW);
         assert_eq!(e.info.kind, Some(PolicyKind::Aws), "{:?}", e.findings);
         assert_eq!(e.verdict, None);
-        assert!(e.info.decided_by.as_deref().unwrap_or("").contains("`dynamic \"condition\"`"), "{:?}", e.info.decided_by);
-        let read = e.findings.iter().find(|f| f.code == "policy-hcl-read").expect("read");
+        assert!(
+            e.info
+                .decided_by
+                .as_deref()
+                .unwrap_or("")
+                .contains("`dynamic \"condition\"`"),
+            "{:?}",
+            e.info.decided_by
+        );
+        let read = e
+            .findings
+            .iter()
+            .find(|f| f.code == "policy-hcl-read")
+            .expect("read");
         assert_eq!(read.severity, Severity::Warning);
     }
 
@@ -258,7 +407,15 @@ mod evaluated {
 
     #[test]
     fn a_terminal_copy_is_read() {
-        let text = format!("$ cat main.tf\n{}", role(&format!("        StringEquals = {{ \"oidc.circleci.com/org/{ORG}:aud\" = \"{ORG}\" }}"), ""));
+        let text = format!(
+            "$ cat main.tf\n{}",
+            role(
+                &format!(
+                    "        StringEquals = {{ \"oidc.circleci.com/org/{ORG}:aud\" = \"{ORG}\" }}"
+                ),
+                ""
+            )
+        );
         let e = evaluate(&text, Some(&claims()), NOW);
         assert_eq!(e.info.kind, Some(PolicyKind::Aws));
         assert!(e.verdict.is_some(), "{:?}", e.findings);
