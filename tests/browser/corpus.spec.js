@@ -1,4 +1,4 @@
-// The page and the CLI agree on every case of the policy corpora (tests/fixtures/{aws,gcp,vault,azure}).
+// The page and the CLI agree on every case of the policy corpora (tests/fixtures/{aws,gcp,vault,azure,hcl}).
 //
 // Each case becomes what a user has: an unsigned token minted from its claims, the policy text, the evaluation
 // time (and the error text, when the case has one). The native CLI (`claimcheck check --json`) analyzes it, and
@@ -86,6 +86,18 @@ function platformCases(platform) {
   }));
 }
 
+/** Every case of the Terraform HCL corpus, as tests/hcl_corpus.rs builds them. */
+function hclCases() {
+  const corpus = read('hcl', 'cases.json');
+  return corpus.cases.map((c) => ({
+    name: `hcl/${c.platform}: ${c.name}`,
+    token: mint(patched(corpus.base_claims, c.claims)),
+    policy: c.hcl,
+    error: '',
+    at: c.now ?? corpus.now,
+  }));
+}
+
 const DIR = mkdtempSync(join(tmpdir(), 'claimcheck-corpus-'));
 
 /** What the CLI says about a case, in the terms the page's markers use. */
@@ -158,6 +170,7 @@ test.describe('the page and the CLI agree on every corpus case', () => {
     ['gcp', () => platformCases('gcp')],
     ['vault', () => platformCases('vault')],
     ['azure', () => platformCases('azure')],
+    ['hcl', hclCases],
   ]) {
     test(platform, async ({ page: p }) => {
       test.setTimeout(180_000);

@@ -46,17 +46,17 @@ pub(crate) fn render(block: &Map<String, Value>) -> Rendered {
     let mut cx = Notes::default();
     check_keys(&mut cx, block, TOP_KEYS);
     let mut merged = Doc::default();
-    let mut sids: Vec<String> = Vec::new();
+    let mut sids = Map::new();
     for doc in documents(&mut cx, block, "source_policy_documents") {
         for s in doc.statements.iter().filter(|s| !s.sid.is_empty()) {
-            if sids.contains(&s.sid) {
+            if sids.contains_key(&s.sid) {
                 cx.add(&[
                     "the provider rejects `source_policy_documents`: sid `",
                     &s.sid,
                     "` is in two statements",
                 ]);
             } else {
-                sids.push(s.sid.clone());
+                sids.insert(s.sid.clone(), Value::Null);
             }
         }
         merged.merge(doc);
@@ -76,7 +76,7 @@ pub(crate) fn render(block: &Map<String, Value>) -> Rendered {
         version,
         statements: Vec::new(),
     };
-    let mut own_sids = Vec::new();
+    let mut own_sids = Map::new();
     for (st, p) in blocks(&mut cx, block, "statement", "") {
         let s = statement(&mut cx, st, &p, &own.version.0, &mut own_sids);
         own.statements.push(s);
@@ -212,14 +212,24 @@ impl Doc {
         if new.version.0 > self.version.0 {
             self.version = new.version;
         }
+        // Where each Sid is, in a map (JSON's own, which the wasm holds already): a search per statement would be
+        // quadratic in a long document.
+        let mut at = Map::new();
+        for (i, e) in self.statements.iter().enumerate() {
+            if !e.sid.is_empty() {
+                at.entry(e.sid.clone()).or_insert(Value::from(i));
+            }
+        }
         for s in new.statements {
-            let same = self
-                .statements
-                .iter_mut()
-                .find(|e| !s.sid.is_empty() && e.sid == s.sid);
-            match same {
+            let same = at.get(&s.sid).and_then(Value::as_u64).map(|i| i as usize);
+            match same.and_then(|i| self.statements.get_mut(i)) {
                 Some(e) => *e = s,
-                None => self.statements.push(s),
+                None => {
+                    if !s.sid.is_empty() {
+                        at.insert(s.sid.clone(), Value::from(self.statements.len()));
+                    }
+                    self.statements.push(s);
+                }
             }
         }
     }
@@ -438,7 +448,7 @@ fn statement(
     st: &Map<String, Value>,
     p: &str,
     version: &str,
-    sids: &mut Vec<String>,
+    sids: &mut Map<String, Value>,
 ) -> Statement {
     check_keys(cx, st, STATEMENT_KEYS);
     let mut out = Statement {
@@ -456,14 +466,14 @@ fn statement(
                 "`: only letters and digits are allowed",
             ]);
         }
-        if sids.contains(&s) {
+        if sids.contains_key(&s) {
             cx.add(&[
                 "the provider rejects sid `",
                 &s,
                 "`, which two statements have",
             ]);
         } else {
-            sids.push(s.clone());
+            sids.insert(s.clone(), Value::Null);
         }
         body.insert("Sid".into(), Value::String(s.clone()));
         rel.push(("/Sid".into(), origin));

@@ -1,0 +1,72 @@
+//! Benchmark of reading Terraform HCL (`policy::hcl::read`) and of the whole evaluation of it
+//! (`policy::evaluate`), for a typical `main.tf` (a role, a policy document data source, locals and variables)
+//! and for a ~1 MB one (the same document with about 2,500 statements). Prints the median of several runs.
+//!
+//! `cargo run --release --example bench_hcl`
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use claimcheck::policy;
+use serde_json::{json, Map, Value};
+
+const ORG: &str = "bb0c6a3e-2d2c-4e2c-9a53-1a2b3c4d5e6f";
+const NOW: i64 = 1_790_000_000;
+
+fn statement(i: usize) -> String {
+    format!(
+        "  statement {{\n    sid     = \"S{i}\"\n    actions = [\"sts:AssumeRoleWithWebIdentity\"]\n    principals {{\n      type        = \"Federated\"\n      identifiers = [\"arn:aws:iam::${{data.aws_caller_identity.current.account_id}}:oidc-provider/${{local.provider}}\"]\n    }}\n    condition {{\n      test     = \"StringLike\"\n      variable = \"${{local.provider}}:sub\"\n      values   = [for p in [\"p{i}\", \"q{i}\"] : \"org/${{var.org}}/project/${{p}}/*\"]\n    }}\n  }}\n"
+    )
+}
+
+fn file(statements: usize) -> String {
+    let mut t = format!("variable \"org\" {{\n  default = \"{ORG}\"\n}}\n\nlocals {{\n  provider = \"oidc.circleci.com/org/${{var.org}}\"\n}}\n\ndata \"aws_iam_policy_document\" \"trust\" {{\n");
+    for i in 0..statements {
+        t.push_str(&statement(i));
+    }
+    t.push_str("}\n\nresource \"aws_iam_role\" \"ci\" {\n  name               = \"ci\"\n  assume_role_policy = data.aws_iam_policy_document.trust.json\n}\n");
+    t
+}
+
+fn median(mut runs: Vec<Duration>) -> Duration {
+    runs.sort();
+    runs[runs.len() / 2]
+}
+
+fn time(n: usize, mut f: impl FnMut()) -> Duration {
+    median(
+        (0..n)
+            .map(|_| {
+                let t = Instant::now();
+                f();
+                t.elapsed()
+            })
+            .collect(),
+    )
+}
+
+fn main() {
+    let claims: Map<String, Value> = json!({
+        "iss": format!("https://oidc.circleci.com/org/{ORG}"),
+        "sub": format!("org/{ORG}/project/p1/user/u/vcs-origin/github.com/a/b/vcs-ref/refs/heads/main"),
+        "aud": ORG, "iat": NOW - 60, "exp": NOW + 3540,
+    })
+    .as_object()
+    .cloned()
+    .unwrap_or_default();
+    for (name, text, runs) in [("typical", file(2), 200), ("large", file(2_500), 9)] {
+        let read = time(runs, || {
+            black_box(policy::hcl::read(black_box(&text)).ok());
+        });
+        let whole = time(runs, || {
+            black_box(policy::evaluate(black_box(&text), Some(&claims), NOW));
+        });
+        let verdict = policy::evaluate(&text, Some(&claims), NOW).verdict;
+        println!(
+            "{name:8} {:>8.1} KB  read {:>9.3} ms  evaluate {:>9.3} ms  (verdict {verdict:?}, median of {runs})",
+            text.len() as f64 / 1024.0,
+            read.as_secs_f64() * 1e3,
+            whole.as_secs_f64() * 1e3,
+        );
+    }
+}
