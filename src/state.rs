@@ -118,6 +118,12 @@ pub const EXAMPLES: &[Example] = &[
         "yaml"
     ),
     example!(
+        "terraform-conditions-merged",
+        "Terraform: two `condition` blocks on `sub` (OR, not AND)",
+        EXAMPLE_AT,
+        "tf"
+    ),
+    example!(
         "gcp-v2-subject-too-long",
         "GCP: V2 `sub` as `google.subject` (too long)",
         EXAMPLE_AT
@@ -881,6 +887,7 @@ mod tests {
                 &["sub-expects-v1"],
                 &[&sub],
             ),
+            ("terraform-conditions-merged", Verdict::Allow, &[], &[]),
             (
                 "gcp-v2-subject-too-long",
                 Verdict::Deny,
@@ -924,6 +931,32 @@ mod tests {
     }
 
     #[test]
+    fn the_terraform_example_allows_and_warns_that_its_conditions_are_ored() {
+        use crate::report::{Location, Severity, Verdict};
+        let report = example("terraform-conditions-merged").unwrap().report();
+        assert_eq!(report.verdict, Some(Verdict::Allow));
+        let merged = report
+            .findings
+            .iter()
+            .find(|f| f.code == "hcl-conditions-merged")
+            .expect("warned");
+        assert_eq!(merged.severity, Severity::Warning);
+        // The second `condition` block on `sub`, where it is written in the pasted HCL.
+        assert_eq!(
+            merged.location,
+            Some(Location {
+                line: 31,
+                column: 5
+            })
+        );
+        assert!(
+            merged.message.contains("which IAM reads as OR"),
+            "{}",
+            merged.message
+        );
+    }
+
+    #[test]
     fn the_for_all_values_example_allows_and_warns_why() {
         use crate::report::{Severity, Verdict};
         let report = example("for-all-values-missing-key").unwrap().report();
@@ -957,9 +990,10 @@ mod tests {
             } else {
                 assert!(ex.at < exp, "{}", ex.name);
             }
-            // Every policy reads as a document (JSON, or YAML for the CloudFormation template).
+            // Every policy reads as a document (JSON, YAML for the CloudFormation template, HCL for Terraform).
             let read = serde_json::from_str::<serde_json::Value>(ex.policy).is_ok()
-                || crate::policy::yaml::parse(ex.policy).is_ok_and(|p| p.value.is_object());
+                || crate::policy::yaml::parse(ex.policy).is_ok_and(|p| p.value.is_object())
+                || crate::policy::hcl::read(ex.policy).is_ok_and(|r| r.is_some());
             assert!(read, "{}", ex.name);
             assert_eq!(example(ex.name).map(|e| e.name), Some(ex.name));
         }

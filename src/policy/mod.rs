@@ -14,6 +14,7 @@
 //! | `policy-known-after-apply` | error | a Terraform plan whose `assume_role_policy` is unknown until apply |
 //! | `policy-hcl-not-supported` | error | Terraform HCL was pasted that holds no trust configuration (a `module` call, a role without its policy) |
 //! | `policy-hcl-syntax` | error | the text looks like Terraform HCL but cannot be read (line/column given) |
+//! | `hcl-conditions-merged` | warning | two `condition` blocks of an `aws_iam_policy_document` statement on one test and variable: the provider merges them into one list, which IAM ORs |
 //! | `policy-hcl-read` | info, warning | a configuration was read from Terraform HCL ([`hcl`]); warning when variables took their `default`, or something is not known before apply |
 //! | `policy-program-not-supported` | error | CDK, CDKTF or Pulumi program source (or any code) was pasted; what it deploys is read |
 //! | `policy-bicep-not-supported` | error | Bicep source was pasted (`resource x 'Type@version'`); the deployed credential is read |

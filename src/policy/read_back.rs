@@ -255,6 +255,12 @@ pub(super) fn evaluate_hcl(
     if let Some(d) = evaluation.info.detected.as_mut() {
         *d = d.replace("Terraform JSON", "Terraform");
     }
+    for (message, at) in &read.merged {
+        let mut finding = Finding::new("hcl-conditions-merged", Severity::Warning, Area::Policy, message.clone())
+            .with_fix("to require both, put the second value under another operator or key, or write one pattern that matches only what both allow (e.g. `org/<org>/project/<project>/user/*/vcs-origin/*/vcs-ref/refs/heads/main`)");
+        finding.location = *at;
+        evaluation.findings.push(finding);
+    }
     let mut message =
         String::from("read from Terraform HCL, evaluated as `terraform plan` would before apply");
     if !read.defaults.is_empty() {

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Regenerate the built-in examples of the web app (token + trust configuration per example: an AWS trust
 policy, a GCP provider, a Vault role or an Azure federated credential, in `<name>.policy.json`, or in
-`<name>.policy.yaml` for the CloudFormation YAML template).
+`<name>.policy.yaml` for the CloudFormation YAML template, `<name>.policy.tf` for the Terraform one).
 
 Run from anywhere: `python3 static/examples/make.py`. Output is deterministic: the same files every run.
 Tokens are realistic CircleCI OIDC tokens (RS256 header with a `kid`, CircleCI claims as documented) with a
@@ -31,6 +31,7 @@ REPO_CASED = "github.com/Acme-Corp/deploy-tools"
 FORK = "github.com/octo-contributor/deploy-tools"
 FORK_REF = "refs/heads/fix-typo"
 SERVER_HOST = "circleci.acme-corp.internal"
+RELEASE_PROJECT = "9d4b2f6e-1a3c-4e5d-8f7a-0b2c4d6e8f13"
 
 V1_SUB = f"org/{ORG}/project/{PROJECT}/user/{USER}"
 V2_SUB = f"{V1_SUB}/vcs-origin/{REPO}/vcs-ref/{REF}"
@@ -204,6 +205,55 @@ Resources:
                 "{PROVIDER}:sub": !Sub "org/${{CircleCIOrgId}}/project/${{ProjectId}}/user/{USER}"
 """,
     ),
+    # Terraform: two `condition` blocks on the same `sub` key, meant as "the release project AND its main
+    # branch". The AWS provider merges them into one list, which IAM ORs: any project's main branch may assume
+    # the release role. The deploy-tools job's token is allowed.
+    "terraform-conditions-merged": (
+        token(V2_SUB),
+        f"""# The role only the release project's main branch should assume.
+variable "circleci_org_id" {{
+  default = "{ORG}"
+}}
+
+locals {{
+  provider = "oidc.circleci.com/org/${{var.circleci_org_id}}"
+}}
+
+data "aws_caller_identity" "current" {{}}
+
+data "aws_iam_policy_document" "release_trust" {{
+  statement {{
+    actions = ["sts:AssumeRoleWithWebIdentity"]
+    principals {{
+      type        = "Federated"
+      identifiers = ["arn:aws:iam::${{data.aws_caller_identity.current.account_id}}:oidc-provider/${{local.provider}}"]
+    }}
+    condition {{
+      test     = "StringEquals"
+      variable = "${{local.provider}}:aud"
+      values   = [var.circleci_org_id]
+    }}
+    # The release project...
+    condition {{
+      test     = "StringLike"
+      variable = "${{local.provider}}:sub"
+      values   = ["org/${{var.circleci_org_id}}/project/{RELEASE_PROJECT}/user/*"]
+    }}
+    # ...and only its main branch.
+    condition {{
+      test     = "StringLike"
+      variable = "${{local.provider}}:sub"
+      values   = ["org/${{var.circleci_org_id}}/project/*/user/*/vcs-origin/*/vcs-ref/refs/heads/main"]
+    }}
+  }}
+}}
+
+resource "aws_iam_role" "release" {{
+  name               = "circleci-release"
+  assume_role_policy = data.aws_iam_policy_document.release_trust.json
+}}
+""",
+    ),
     # Google Cloud: CircleCI's documented mapping `google.subject=assertion.sub` with a V2 token, whose `sub`
     # is longer than the 127 bytes Google allows for `google.subject`.
     "gcp-v2-subject-too-long": (
@@ -252,7 +302,7 @@ def main() -> None:
     for name, (tok, pol) in EXAMPLES.items():
         with open(os.path.join(HERE, f"{name}.jwt"), "w") as f:
             f.write(tok + "\n")
-        ext = "json" if pol.startswith("{") else "yaml"
+        ext = "json" if pol.startswith("{") else "tf" if "resource \"" in pol else "yaml"
         with open(os.path.join(HERE, f"{name}.policy.{ext}"), "w") as f:
             f.write(pol)
     print(f"wrote {len(EXAMPLES)} examples to {HERE}")

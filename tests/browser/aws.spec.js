@@ -91,6 +91,8 @@ const EXAMPLE_DIAGNOSES = {
   // Allowed, and the warning says why that is weaker than it looks.
   'for-all-values-missing-key': { allow: 'for-all-values-missing-key' },
   'cloudformation-yaml': 'sub-expects-v1',
+  // Allowed: the provider merged two `condition` blocks meant as AND into one OR list.
+  'terraform-conditions-merged': { allow: 'hcl-conditions-merged' },
   'gcp-v2-subject-too-long': 'gcp-subject-too-long',
   'vault-bound-claim-branch': 'vault-first-error',
   'azure-v1-subject-v2-token': 'azure-no-credential-matches',

@@ -52,6 +52,8 @@ pub(crate) struct Evaluator<'e, 'a> {
     pub defaults: Vec<(&'a str, String)>,
     /// What could not be read exactly (lowercase sentences).
     pub notes: Vec<String>,
+    /// Condition blocks the provider merges into one OR list ([`Self::merged_conditions`]): the message, and where.
+    pub merged: Vec<(String, Option<usize>)>,
     /// Blocks or statements are missing from what was read (a `dynamic` block over an unknown collection): the
     /// deployed configuration may decide otherwise.
     pub incomplete: bool,
@@ -70,6 +72,7 @@ impl<'e, 'a> Evaluator<'e, 'a> {
             defaults: Vec::new(),
             notes: Vec::new(),
             incomplete: false,
+            merged: Vec::new(),
             built: 0,
         };
         let names = &mut evaluator.names;
@@ -393,6 +396,7 @@ impl<'e, 'a> Evaluator<'e, 'a> {
             let block = self.body(body, "");
             let block_spans = std::mem::replace(&mut self.spans, outer);
             self.evaluating.pop();
+            self.merged_conditions(name, &block, &block_spans);
             let rendered = super::policy_document::render(&block);
             self.incomplete |= !rendered.notes.is_empty();
             for note in rendered.notes {
@@ -420,6 +424,40 @@ impl<'e, 'a> Evaluator<'e, 'a> {
         let policy = policy.clone();
         self.spans.extend(located);
         Some(policy)
+    }
+
+    /// Two `condition` blocks of one statement on the same test and variable: the provider merges their values
+    /// into one list, which IAM ORs (terraform-provider-aws#33093), where the two blocks read as AND. Noted with
+    /// where the second block was written.
+    fn merged_conditions(
+        &mut self,
+        name: &str,
+        block: &Map<String, Value>,
+        spans: &[(String, usize)],
+    ) {
+        let statements = block.get("statement").and_then(Value::as_array);
+        for (i, statement) in statements.into_iter().flatten().enumerate() {
+            let conditions = statement.get("condition").and_then(Value::as_array);
+            let mut seen: Vec<(&str, &str)> = Vec::new();
+            for (j, c) in conditions.into_iter().flatten().enumerate() {
+                let (Some(test), Some(variable)) = (
+                    c.get("test").and_then(Value::as_str),
+                    c.get("variable").and_then(Value::as_str),
+                ) else {
+                    continue;
+                };
+                if !seen.contains(&(test, variable)) {
+                    seen.push((test, variable));
+                    continue;
+                }
+                let pointer = format!("/statement/{i}/condition/{j}");
+                let at = spans.iter().find(|(p, _)| *p == pointer).map(|(_, at)| *at);
+                self.merged.push((
+                    format!("statement {} of `data.aws_iam_policy_document.{name}` has two `condition` blocks with `test = \"{test}\"` on `{variable}`: the AWS provider merges their values into one list, which IAM reads as OR (any value matches), not AND", i + 1),
+                    at,
+                ));
+            }
+        }
     }
 
     /// A block's body as Terraform's JSON configuration writes it: attributes as values, nested blocks as lists

@@ -31,6 +31,8 @@ pub struct Read {
     pub defaults: Vec<String>,
     /// What could not be read exactly (lowercase sentences).
     pub notes: Vec<String>,
+    /// Condition blocks the AWS provider merges into one list, which IAM ORs: what, and where.
+    pub merged: Vec<(String, Option<Location>)>,
     /// Something the deployed configuration holds is missing from `value` (see the notes): no verdict is
     /// certain.
     pub incomplete: bool,
@@ -175,6 +177,11 @@ pub fn read(text: &str) -> Result<Option<Read>, HclError> {
         defaults,
         notes: std::mem::take(&mut evaluator.notes),
         incomplete: evaluator.incomplete,
+        merged: evaluator
+            .merged
+            .iter()
+            .map(|(m, at)| (m.clone(), at.map(|at| lines.location(at))))
+            .collect(),
     }))
 }
 
