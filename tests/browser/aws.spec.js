@@ -142,3 +142,43 @@ test('a finding inside a Terraform assume_role_policy string points at the line 
   const finding = page.locator('.finding[data-code="wildcard-in-string-equals"]');
   await expect(finding.locator('.location')).toHaveText(`line ${line + 1}, column ${column}`);
 });
+
+test('a Terraform main.tf pasted as the policy is read: its verdict, what was detected, and findings at their HCL line', async ({ page }) => {
+  await openApp(page, `#token=${circleToken({ version: 'v2' })}&at=${AT}`);
+  const hcl = [
+    'variable "org" {',
+    `  default = "${ORG_ID}"`,
+    '}',
+    '',
+    'resource "aws_iam_role" "deploy" {',
+    '  name = "circleci-deploy"',
+    '  assume_role_policy = jsonencode({',
+    '    Version = "2012-10-17"',
+    '    Statement = [{',
+    '      Effect    = "Allow"',
+    `      Principal = { Federated = "arn:aws:iam::\${data.aws_caller_identity.current.account_id}:oidc-provider/oidc.circleci.com/org/\${var.org}" }`,
+    '      Action    = "sts:AssumeRoleWithWebIdentity"',
+    '      Condition = {',
+    '        StringEquals = {',
+    '          "oidc.circleci.com/org/${var.org}:sub" = "org/${var.org}/project/*/user/*"',
+    '        }',
+    '      }',
+    '    }]',
+    '  })',
+    '}',
+    '',
+  ].join('\n');
+  await policyInput(page).fill(hcl);
+  await expect(page.locator('[data-verdict="deny"]')).toBeVisible();
+  await expect(page.locator('.policy-kind')).toContainText('read from Terraform HCL');
+  // The `*` in StringEquals, located at the condition's key on line 15 of the HCL.
+  const finding = page.locator('.finding[data-code="wildcard-in-string-equals"]');
+  await expect(finding.locator('.location')).toHaveText('line 15, column 11');
+  // The variable's default was assumed, and the report says so.
+  await expect(page.locator('.finding[data-code="policy-hcl-read"]')).toContainText('var.org = "');
+  // A syntax error says where, and the rest of the page keeps working.
+  await policyInput(page).fill(hcl.replace('Version = "2012-10-17"', 'Version = '));
+  const error = page.locator('.finding[data-code="policy-hcl-syntax"]');
+  await expect(error).toContainText('expected a value, found a new line');
+  await expect(page.locator('[data-sub-version="v2"]')).toBeVisible();
+});

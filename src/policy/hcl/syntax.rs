@@ -238,7 +238,7 @@ impl<'a> Parser<'a> {
             self.skip(false);
             if self.peek() == Some(b'=') && self.peek_at(1) != Some(b'=') {
                 self.pos += 1;
-                let value = self.expression()?;
+                let value = self.value_after_equals()?;
                 self.end_of_item()?;
                 items.push(Item::Attribute { name, at, value });
                 continue;
@@ -286,6 +286,15 @@ impl<'a> Parser<'a> {
             }
             _ => self.expected("a new line after the value"),
         }
+    }
+
+    /// The value after `name =` (or `key :`), which starts on the same line: a new line there ends the item.
+    fn value_after_equals(&mut self) -> Result<Expr<'a>, SyntaxError> {
+        self.skip(false);
+        if matches!(self.peek(), None | Some(b'\n')) {
+            return self.expected("a value");
+        }
+        self.expression()
     }
 
     fn expression(&mut self) -> Result<Expr<'a>, SyntaxError> {
@@ -619,7 +628,7 @@ impl<'a> Parser<'a> {
             if !(self.eat(b'=') || self.eat(b':')) {
                 return self.expected("`=` or `:` after the object key");
             }
-            let value = self.expression()?;
+            let value = self.value_after_equals()?;
             members.push((key, value));
             self.skip(false);
             self.eat(b',');

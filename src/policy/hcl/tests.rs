@@ -210,9 +210,15 @@ fn syntax_errors_say_what_and_where() {
     for (text, message, line, column) in [
         (
             "resource \"t\" \"n\" {\n  x = \n}\n",
-            "expected a value, found `}`",
+            "expected a value, found a new line",
+            2,
+            7,
+        ),
+        (
+            "x = [\n  1,\n  ]]\n",
+            "expected a new line after the value, found `]`",
             3,
-            1,
+            4,
         ),
         (
             "resource \"t\" \"n\" {\n  x = \"open\n}\n",
@@ -401,7 +407,7 @@ mod evaluated {
         let e = evaluate("resource \"aws_iam_role\" \"ci\" {\n  assume_role_policy = jsonencode({\n    Version = \n  })\n}\n", None, NOW);
         assert!(e.unusable);
         assert_eq!(e.findings[0].code, "policy-hcl-syntax");
-        assert_eq!(e.findings[0].message, "this looks like Terraform HCL but cannot be read: expected a value, found `}` at line 4, column 3");
+        assert_eq!(e.findings[0].message, "this looks like Terraform HCL but cannot be read: expected a value, found a new line at line 3, column 15");
         assert_eq!(e.info.kind, Some(PolicyKind::Aws));
     }
 

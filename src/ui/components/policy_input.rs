@@ -38,7 +38,7 @@ pub fn PolicyInput(props: &Props) -> Html {
         <div class="field field-policy">
             <label for="policy-input">{ "Policy" }</label>
             <TextBox id="policy-input" rows={12}
-                placeholder="an IAM trust policy, GCP provider, Vault role or Azure credential (JSON)"
+                placeholder="an IAM trust policy, GCP provider, Vault role or Azure credential (JSON, YAML or Terraform)"
                 describedby="policy-status" value={props.value.clone()}
                 oninput={callbacks::on_text(&props.dispatch, Action::SetPolicy)} />
             <div id="policy-status" class="field-status">
