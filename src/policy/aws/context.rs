@@ -109,6 +109,8 @@ pub struct Context {
     /// The policy is a CloudFormation template's, resolved (`cfn-resolved`): its `<ACCOUNT_ID>` stands for the
     /// account the stack deploys to (`AWS::AccountId`), not a placeholder left unfilled.
     pub stack_account: bool,
+    /// The client IDs of the token's provider, when it was pasted with the role ([`super::provider`]).
+    pub audiences: Option<super::provider::Audiences>,
 }
 
 /// The string form IAM sees for a claim value (`None` for objects/null).
@@ -171,6 +173,7 @@ impl Context {
             now,
             stack_values: false,
             stack_account: false,
+            audiences: None,
         }
     }
 

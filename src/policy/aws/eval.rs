@@ -343,6 +343,12 @@ fn sts_checks(ctx: &Context, claims: &Map<String, Value>, checks: &mut Vec<Check
         Some(Value::Array(a)) => !a.is_empty(),
         _ => false,
     };
+    if let (true, Some(known)) = (aud_present, &ctx.audiences) {
+        let check = aud_in_client_ids(ctx, known, aud);
+        result = and(result, check.result);
+        checks.push(check);
+        return sts_issuer_checks(ctx, claims, checks, result);
+    }
     result = and(result, outcome(aud_present));
     checks.push(Check {
         statement: Some(STS_LABEL.into()),
@@ -358,6 +364,16 @@ fn sts_checks(ctx: &Context, claims: &Map<String, Value>, checks: &mut Vec<Check
         },
         fix: (!aud_present).then(|| "mint the token with an audience: `circleci run oidc get --claims '{\"aud\":\"<org ID>\"}'`, or use $CIRCLE_OIDC_TOKEN_V2".into()),
     });
+    sts_issuer_checks(ctx, claims, checks, result)
+}
+
+/// STS's checks after the audience: a `sub`, an `https://` issuer it has a provider for.
+fn sts_issuer_checks(
+    ctx: &Context,
+    claims: &Map<String, Value>,
+    checks: &mut Vec<Check>,
+    mut result: Outcome,
+) -> Outcome {
     if !claims.contains_key("sub") {
         // Shown only when missing: every CircleCI token has one (aws-actions/configure-aws-credentials#502).
         result = Outcome::Fail;
@@ -402,6 +418,76 @@ fn sts_checks(ctx: &Context, claims: &Map<String, Value>, checks: &mut Vec<Check
         });
     }
     result
+}
+
+/// The `aud` row when the provider was pasted with the role: STS requires the token's `aud` to be one of the
+/// provider's client IDs (`InvalidIdentityToken: Incorrect token audience`).
+fn aud_in_client_ids(
+    ctx: &Context,
+    known: &super::provider::Audiences,
+    aud: Option<&Value>,
+) -> Check {
+    let values: Vec<&str> = match aud {
+        Some(Value::String(s)) => vec![s.as_str()],
+        Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
+    };
+    let provider = ctx.provider.as_deref().unwrap_or("");
+    let listed = |v: &&str| known.ids.iter().any(|id| id == v);
+    let unknown = known.ids.iter().any(|id| id.contains("${"));
+    let ids = known
+        .ids
+        .iter()
+        .map(|id| format!("`{id}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let shown = aud.map(Value::to_string).unwrap_or_default();
+    let (result, explanation, fix) = if values.len() > 1 && values.iter().any(listed) {
+        (
+            Outcome::Unknown,
+            format!("the token has several audiences ({shown}), one of them a client ID of the provider `{provider}` ({}); whether STS accepts a token with several audiences is not documented", known.source),
+            Some("mint the token with one audience, the provider's client ID: `circleci run oidc get --claims '{\"aud\":\"<client ID>\"}'`".to_string()),
+        )
+    } else if values.iter().any(listed) {
+        (
+            Outcome::Pass,
+            format!(
+                "the token's `aud` {shown} is a client ID of the provider `{provider}` ({}: {ids})",
+                known.source
+            ),
+            None,
+        )
+    } else if unknown {
+        (
+            Outcome::Unknown,
+            format!("the client IDs of the provider `{provider}` ({}: {ids}) hold a value that is not known before apply, so whether the token's `aud` {shown} is among them is unknown", known.source),
+            Some("paste the provider as deployed (`aws iam get-open-id-connect-provider --open-id-connect-provider-arn <arn>`, or `terraform show -json`)".to_string()),
+        )
+    } else {
+        (
+            Outcome::Fail,
+            format!(
+                "the token's `aud` {shown} is not a client ID of the provider `{provider}` ({}: {ids}): STS answers `InvalidIdentityToken: Incorrect token audience` before reading the policy{}",
+                known.source,
+                if known.ids.iter().any(|id| id == "sts.amazonaws.com") {
+                    " (`sts.amazonaws.com` is the audience GitHub Actions sends; a CircleCI token's `aud` is the org ID unless minted with another)"
+                } else {
+                    ""
+                }
+            ),
+            Some(format!("add {shown} to the provider's client IDs (`client_id_list`, `ClientIdList`, or `aws iam add-client-id-to-open-id-connect-provider`), or mint the token with an audience the provider lists: `circleci run oidc get --claims '{{\"aud\":\"<client ID>\"}}'`")),
+        )
+    };
+    Check {
+        statement: Some(STS_LABEL.into()),
+        key: "aud".into(),
+        operator: "a client ID".into(),
+        expected: Value::Array(known.ids.iter().cloned().map(Value::String).collect()),
+        actual: aud.cloned().unwrap_or(Value::Null),
+        result,
+        explanation,
+        fix,
+    }
 }
 
 /// `arn` is the provider ARN of the token's issuer ([`provider_arn`]).

@@ -35,6 +35,7 @@ pub mod glob;
 pub mod lint;
 pub mod operators;
 pub mod parse;
+pub mod provider;
 pub mod sts_error;
 
 pub use parse::Policy;
@@ -453,11 +454,15 @@ fn evaluate_found<'a>(
             false,
         );
     };
-    let ctx = context::Context {
+    let mut ctx = context::Context {
         stack_values: unresolved,
         stack_account,
         ..context::Context::from_claims(claims, now)
     };
+    ctx.audiences = ctx
+        .provider
+        .as_deref()
+        .and_then(|p| provider::audiences(doc, p));
     let trusts_provider = ctx.provider.as_deref().is_some_and(|provider| {
         policy.statements.iter().any(|st| {
             st.effect == Some(parse::Effect::Allow)
@@ -475,7 +480,11 @@ fn evaluate_found<'a>(
         "aws-offline-limits",
         Severity::Info,
         Area::Policy,
-        "claimcheck cannot see your account: that the OIDC provider for the token's issuer exists in the role's account, that its audiences include the token's `aud`, and the account ID in the principal are not checked",
+        if ctx.audiences.is_some() {
+            "claimcheck cannot see your account: that the OIDC provider pasted is the one deployed in the role's account, and the account ID in the principal, are not checked"
+        } else {
+            "claimcheck cannot see your account: that the OIDC provider for the token's issuer exists in the role's account, that its audiences include the token's `aud`, and the account ID in the principal are not checked"
+        },
     ).with_fix("compare with `aws iam list-open-id-connect-providers` and `aws iam get-open-id-connect-provider --open-id-connect-provider-arn <arn>`"));
     if let Some((f, codes)) = &rejected {
         // A row of its own: the deny has a failing check even when every condition as written passes.
