@@ -460,12 +460,93 @@ impl<'e, 'a> Evaluator<'e, 'a> {
         }
     }
 
+    /// A resource's instances, from its `for_each` or `count` when known: each instance's key as its address
+    /// writes it (`["a"]`, `[0]`), and the value of `each` or `count` in it. `None` for one instance (no
+    /// meta-argument, or one not known before apply, whose `each.value` then stays unknown).
+    pub(crate) fn instances(
+        &mut self,
+        body: &'e [Item<'a>],
+    ) -> Option<Vec<(String, &'static str, Value)>> {
+        const MAX: usize = 256;
+        let attribute = |wanted: &str| {
+            body.iter().find_map(|i| match i {
+                Item::Attribute { name, value, .. } if *name == wanted => Some(value),
+                _ => None,
+            })
+        };
+        if let Some(e) = attribute("for_each") {
+            let pairs: Vec<(String, Value)> = match self.eval(e, "") {
+                Value::Object(m) => m.into_iter().collect(),
+                Value::Array(items) => items
+                    .into_iter()
+                    .map(|v| Some((v.as_str()?.to_string(), v)))
+                    .collect::<Option<_>>()?,
+                _ => return None,
+            };
+            if is_unknown(&Value::Array(
+                pairs
+                    .iter()
+                    .map(|(k, _)| Value::String(k.clone()))
+                    .collect(),
+            )) {
+                return None;
+            }
+            return Some(
+                pairs
+                    .into_iter()
+                    .take(MAX)
+                    .map(|(k, v)| {
+                        let mut each = Map::new();
+                        each.insert("key".into(), Value::String(k.clone()));
+                        each.insert("value".into(), v);
+                        (
+                            format!("[{}]", Value::String(k)),
+                            "each",
+                            Value::Object(each),
+                        )
+                    })
+                    .collect(),
+            );
+        }
+        let n = self.eval(attribute("count")?, "").as_u64()?;
+        Some(
+            (0..n.min(MAX as u64))
+                .map(|i| {
+                    let mut count = Map::new();
+                    count.insert("index".into(), Value::from(i));
+                    (format!("[{i}]"), "count", Value::Object(count))
+                })
+                .collect(),
+        )
+    }
+
+    /// Evaluate `f` with `name` bound to `value` (a resource instance's `each` or `count`).
+    pub(crate) fn bound<T>(
+        &mut self,
+        name: &'static str,
+        value: Value,
+        f: impl FnOnce(&mut Self) -> T,
+    ) -> T {
+        self.bound.push((name, value));
+        let out = f(self);
+        self.bound.pop();
+        out
+    }
+
     /// A block's body as Terraform's JSON configuration writes it: attributes as values, nested blocks as lists
     /// of objects under their type (`dynamic` blocks expanded when their `for_each` is known).
     pub(crate) fn body(&mut self, body: &'e [Item<'a>], pointer: &str) -> Map<String, Value> {
         let mut out = Map::new();
         for item in body {
             match item {
+                // Meta-arguments, which configure Terraform rather than the resource.
+                Item::Attribute {
+                    name: "for_each" | "count" | "depends_on" | "provider",
+                    ..
+                } => {}
+                Item::Block {
+                    kind: "lifecycle", ..
+                } => {}
                 Item::Attribute { name, at, value } => {
                     let p = pointer_push(pointer, name);
                     self.locate(&p, *at);

@@ -126,18 +126,27 @@ pub fn read(text: &str) -> Result<Option<Read>, HclError> {
             let [kind, name] = labels.as_slice() else {
                 continue;
             };
-            let pointer = format!(
-                "/resource/{}/{}",
-                crate::policy::json::pointer_push("", kind).trim_start_matches('/'),
-                crate::policy::json::pointer_push("", name).trim_start_matches('/')
-            );
-            evaluator.spans.push((pointer.clone(), *at));
-            let body = evaluator.body(body, &pointer);
-            let of_kind = resources
-                .entry((*kind).to_string())
-                .or_insert_with(|| Value::Object(Map::new()));
-            if let Value::Object(m) = of_kind {
-                m.insert((*name).to_string(), Value::Object(body));
+            // One entry per instance of a `for_each` or `count` known before apply, named as its address
+            // writes it (`deploy["api"]`, `deploy[0]`).
+            let instances = evaluator.instances(body);
+            let instances = instances.unwrap_or_else(|| vec![(String::new(), "", Value::Null)]);
+            for (key, meta, binding) in instances {
+                let instance = format!("{name}{key}");
+                let mut pointer = String::from("/resource");
+                crate::policy::json::pointer_append(&mut pointer, kind);
+                crate::policy::json::pointer_append(&mut pointer, &instance);
+                evaluator.spans.push((pointer.clone(), *at));
+                let body = if meta.is_empty() {
+                    evaluator.body(body, &pointer)
+                } else {
+                    evaluator.bound(meta, binding, |e| e.body(body, &pointer))
+                };
+                let of_kind = resources
+                    .entry((*kind).to_string())
+                    .or_insert_with(|| Value::Object(Map::new()));
+                if let Value::Object(m) = of_kind {
+                    m.insert(instance, Value::Object(body));
+                }
             }
         }
     }

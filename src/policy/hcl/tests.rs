@@ -427,3 +427,28 @@ mod evaluated {
         assert!(e.verdict.is_some(), "{:?}", e.findings);
     }
 }
+
+#[test]
+fn for_each_and_count_make_one_resource_per_instance() {
+    let text = "variable \"projects\" {\n  default = { app = \"p1\", infra = \"p2\" }\n}\nresource \"t\" \"r\" {\n  for_each = var.projects\n  name     = \"deploy-${each.key}\"\n  sub      = \"org/o/project/${each.value}/*\"\n}\nresource \"t\" \"c\" {\n  count = 2\n  n     = count.index + 1\n}\nresource \"t\" \"none\" {\n  count = 0\n}\nresource \"t\" \"open\" {\n  for_each = var.unknown\n  v        = each.value\n}\n";
+    let r = read(text).unwrap().unwrap();
+    let t = &r.value["resource"]["t"];
+    assert_eq!(
+        t["r[\"app\"]"],
+        json!({"name": "deploy-app", "sub": "org/o/project/p1/*"})
+    );
+    assert_eq!(t["r[\"infra\"]"]["sub"], json!("org/o/project/p2/*"));
+    assert_eq!(
+        (t["c[0]"]["n"].clone(), t["c[1]"]["n"].clone()),
+        (json!(1), json!(2))
+    );
+    assert!(t.get("none").is_none() && t.get("none[0]").is_none());
+    // A collection not known before apply: one resource, its `each.value` unknown.
+    assert_eq!(t["open"], json!({"v": "${each.value}"}));
+    let at = r
+        .spans
+        .iter()
+        .find(|(p, _)| p == "/resource/t/r[\"infra\"]")
+        .map(|(_, at)| *at);
+    assert_eq!(at, Some(Location { line: 4, column: 1 }));
+}
