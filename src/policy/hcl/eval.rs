@@ -18,6 +18,10 @@ use serde_json::{Map, Value};
 use super::syntax::{Expr, Item, Kind, Part};
 use crate::policy::json::{pointer_append, pointer_push};
 
+/// The pointer of a value that is not part of the document (a function's argument, a condition, an object's
+/// key): nothing under it is located.
+const NOWHERE: &str = "#";
+
 /// Values built at most, so that nested `locals` that double at each level cannot grow without bound.
 const BUDGET: usize = 200_000;
 
@@ -128,7 +132,9 @@ impl<'e, 'a> Evaluator<'e, 'a> {
     }
 
     fn locate(&mut self, pointer: &str, at: usize) {
-        self.spans.push((pointer.to_string(), at));
+        if !pointer.starts_with(NOWHERE) {
+            self.spans.push((pointer.to_string(), at));
+        }
     }
 
     /// Evaluate `e`, whose value will be at `pointer` in the document.
@@ -156,7 +162,7 @@ impl<'e, 'a> Evaluator<'e, 'a> {
             Kind::Object(members) => {
                 let mut out = Map::new();
                 for (key, value) in members {
-                    let k = match self.eval(key, "") {
+                    let k = match self.eval(key, NOWHERE) {
                         Value::String(s) => s,
                         Value::Number(n) => n.to_string(),
                         Value::Bool(b) => b.to_string(),
@@ -173,7 +179,7 @@ impl<'e, 'a> Evaluator<'e, 'a> {
             Kind::Name(_) | Kind::Attr(..) | Kind::Index(..) | Kind::Splat(_) => {
                 self.reference(e, pointer)
             }
-            Kind::Unary(op, operand) => match (op, self.eval(operand, "")) {
+            Kind::Unary(op, operand) => match (op, self.eval(operand, NOWHERE)) {
                 (b'!', Value::Bool(b)) => Value::Bool(!b),
                 (b'-', Value::Number(n)) => {
                     n.as_f64().map_or_else(|| self.unknown(e), |f| number(-f))
@@ -181,10 +187,10 @@ impl<'e, 'a> Evaluator<'e, 'a> {
                 _ => self.unknown(e),
             },
             Kind::Binary(op, left, right) => {
-                let (l, r) = (self.eval(left, ""), self.eval(right, ""));
+                let (l, r) = (self.eval(left, NOWHERE), self.eval(right, NOWHERE));
                 binary(op, &l, &r).unwrap_or_else(|| self.unknown(e))
             }
-            Kind::Conditional(condition, yes, no) => match self.eval(condition, "") {
+            Kind::Conditional(condition, yes, no) => match self.eval(condition, NOWHERE) {
                 Value::Bool(true) => self.eval(yes, pointer),
                 Value::Bool(false) => self.eval(no, pointer),
                 _ => self.unknown(e),
@@ -202,7 +208,7 @@ impl<'e, 'a> Evaluator<'e, 'a> {
         for part in parts {
             match part {
                 Part::Text(t) => out.push_str(t),
-                Part::Interpolation(inner) => match self.eval(inner, "") {
+                Part::Interpolation(inner) => match self.eval(inner, NOWHERE) {
                     Value::String(s) => out.push_str(&s),
                     Value::Null => return self.unknown(e),
                     v @ (Value::Number(_) | Value::Bool(_)) => out.push_str(&v.to_string()),
@@ -269,7 +275,7 @@ impl<'e, 'a> Evaluator<'e, 'a> {
                 }
             }
             // A step on a computed value: the value first.
-            _ => (self.eval(root, ""), 0),
+            _ => (self.eval(root, NOWHERE), 0),
         };
         for step in steps.iter().skip(used) {
             value = match &step.kind {
@@ -280,7 +286,7 @@ impl<'e, 'a> Evaluator<'e, 'a> {
                     },
                     _ => return self.unknown(e),
                 },
-                Kind::Index(_, index) => match (value, self.eval(index, "")) {
+                Kind::Index(_, index) => match (value, self.eval(index, NOWHERE)) {
                     (Value::Array(mut items), Value::Number(n)) => {
                         match n
                             .as_u64()
@@ -329,7 +335,7 @@ impl<'e, 'a> Evaluator<'e, 'a> {
             return None;
         }
         self.evaluating.push(name);
-        let v = self.eval(value, "");
+        let v = self.eval(value, NOWHERE);
         self.evaluating.pop();
         if wanted == attribute? {
             return Some(v);
@@ -422,7 +428,9 @@ impl<'e, 'a> Evaluator<'e, 'a> {
             .map(|(p, at)| (format!("{pointer}{p}"), *at))
             .collect();
         let policy = policy.clone();
-        self.spans.extend(located);
+        if !pointer.starts_with(NOWHERE) {
+            self.spans.extend(located);
+        }
         Some(policy)
     }
 
@@ -475,7 +483,7 @@ impl<'e, 'a> Evaluator<'e, 'a> {
             })
         };
         if let Some(e) = attribute("for_each") {
-            let pairs: Vec<(String, Value)> = match self.eval(e, "") {
+            let pairs: Vec<(String, Value)> = match self.eval(e, NOWHERE) {
                 Value::Object(m) => m.into_iter().collect(),
                 Value::Array(items) => items
                     .into_iter()
@@ -508,7 +516,7 @@ impl<'e, 'a> Evaluator<'e, 'a> {
                     .collect(),
             );
         }
-        let n = self.eval(attribute("count")?, "").as_u64()?;
+        let n = self.eval(attribute("count")?, NOWHERE).as_u64()?;
         Some(
             (0..n.min(MAX as u64))
                 .map(|i| {
@@ -607,7 +615,7 @@ impl<'e, 'a> Evaluator<'e, 'a> {
             Some(Kind::Name(name)) => *name,
             _ => label,
         };
-        let collection = attribute("for_each").map(|e| self.eval(e, ""));
+        let collection = attribute("for_each").map(|e| self.eval(e, NOWHERE));
         let elements: Vec<(Value, Value)> = match collection {
             Some(Value::Array(items)) => items
                 .into_iter()
@@ -643,7 +651,7 @@ impl<'e, 'a> Evaluator<'e, 'a> {
     }
 
     fn for_expression(&mut self, e: &Expr<'a>, f: &super::syntax::For<'a>, pointer: &str) -> Value {
-        let elements: Vec<(Value, Value)> = match self.eval(&f.collection, "") {
+        let elements: Vec<(Value, Value)> = match self.eval(&f.collection, NOWHERE) {
             Value::Array(items) => items
                 .into_iter()
                 .enumerate()
@@ -662,7 +670,7 @@ impl<'e, 'a> Evaluator<'e, 'a> {
             self.bound.push((f.value_name, value));
             let keep = match &f.condition {
                 None => Some(true),
-                Some(c) => self.eval(c, "").as_bool(),
+                Some(c) => self.eval(c, NOWHERE).as_bool(),
             };
             let result = match keep {
                 None => None,
@@ -673,9 +681,9 @@ impl<'e, 'a> Evaluator<'e, 'a> {
                         self.locate(&p, f.value.start);
                         Some(Some((None, self.eval(&f.value, &p))))
                     }
-                    Some(k) => match self.eval(k, "") {
+                    Some(k) => match self.eval(k, NOWHERE) {
                         Value::String(k) => {
-                            let v = self.eval(&f.value, "");
+                            let v = self.eval(&f.value, NOWHERE);
                             Some(Some((Some(k), v)))
                         }
                         _ => None,
@@ -731,7 +739,7 @@ impl<'e, 'a> Evaluator<'e, 'a> {
                 (_, v) => v,
             };
         }
-        let mut values: Vec<Value> = args.iter().map(|a| self.eval(a, "")).collect();
+        let mut values: Vec<Value> = args.iter().map(|a| self.eval(a, NOWHERE)).collect();
         if expand {
             match values.pop() {
                 Some(Value::Array(items)) => values.extend(items),
