@@ -41,7 +41,8 @@ Options:
                          default: $CIRCLE_OIDC_TOKEN_V2, then $CIRCLE_OIDC_TOKEN.
                          Pasted forms are accepted: `Bearer ...`, quotes, `export CIRCLE_OIDC_TOKEN_V2=...`.
                          Files are read as utf-8, or utf-16 with a byte order mark (PowerShell's `>`)
-  --policy <FILE|->      a trust configuration: AWS IAM trust policy, GCP provider, Vault JWT role, Azure credential
+  --policy <FILE|->      a trust configuration: AWS IAM trust policy, GCP provider, Vault JWT role, Azure credential,
+                         as JSON, YAML, Terraform (`main.tf`, `terraform show -json`) or the CLI output that prints it
   --error-text <FILE|->  the error the job printed (e.g. from STS), to explain it
   --jwks <FILE|->        the issuer's keys, to verify the token's signature offline: a JWK set
                          (`curl -s <iss>/.well-known/jwks-pub.json`), a JWK, or PEM public keys
