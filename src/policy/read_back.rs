@@ -24,17 +24,13 @@ pub(super) fn evaluate_yaml(
         Ok(parsed) if parsed.value.is_object() || parsed.value.is_array() => parsed,
         Ok(_) => return unreadable(text, json_error),
         Err(e) => {
-            let finding = Finding::new(
+            let finding = syntax_error(
                 "policy-yaml-syntax",
-                Severity::Error,
-                Area::Policy,
-                format!(
-                    "the policy looks like YAML but cannot be read: {} at line {}, column {}",
-                    e.message, e.location.line, e.location.column
-                ),
-            )
-            .with_fix("fix the YAML at that place, or paste JSON (`--format=json` for gcloud, `--output json` for the aws cli, `yq -o=json` for a file)")
-            .at(e.location);
+                "YAML",
+                &e.message,
+                e.location,
+                "fix the YAML at that place, or paste JSON (`--format=json` for gcloud, `--output json` for the aws cli, `yq -o=json` for a file)",
+            );
             return Evaluation::unusable(PolicyInfo::default(), vec![finding]);
         }
     };
@@ -46,6 +42,27 @@ pub(super) fn evaluate_yaml(
         alg,
         now,
     )
+}
+
+/// Text in a notation claimcheck reads (`notation`) that does not parse: what is wrong, where, and the fix.
+fn syntax_error(
+    code: &'static str,
+    notation: &str,
+    message: &str,
+    at: Location,
+    fix: &'static str,
+) -> Finding {
+    Finding::new(
+        code,
+        Severity::Error,
+        Area::Policy,
+        format!(
+            "the policy looks like {notation} but cannot be read: {message} at line {}, column {}",
+            at.line, at.column
+        ),
+    )
+    .with_fix(fix)
+    .at(at)
 }
 
 /// Evaluate a document read from another notation (YAML, `vault read`'s table) whose `spans` say where each
@@ -225,17 +242,13 @@ pub(super) fn evaluate_hcl(
         Ok(read) => read?,
         Err(_) if yaml::looks_like_yaml(text) && yaml::parse(text).is_ok() => return None,
         Err(e) => {
-            let finding = Finding::new(
+            let finding = syntax_error(
                 "policy-hcl-syntax",
-                Severity::Error,
-                Area::Policy,
-                format!(
-                    "this looks like Terraform HCL but cannot be read: {} at line {}, column {}",
-                    e.message, e.location.line, e.location.column
-                ),
-            )
-            .with_fix("fix the HCL at that place (`terraform validate` shows the same), or paste the rendered JSON: `terraform show -json`")
-            .at(e.location);
+                "Terraform HCL",
+                &e.message,
+                e.location,
+                "fix the HCL at that place (`terraform validate` shows the same), or paste the rendered JSON: `terraform show -json`",
+            );
             let info = PolicyInfo {
                 kind: super::hcl_platform(text).map(|(kind, _)| kind),
                 ..PolicyInfo::default()

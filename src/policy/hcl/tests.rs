@@ -407,7 +407,7 @@ mod evaluated {
         let e = evaluate("resource \"aws_iam_role\" \"ci\" {\n  assume_role_policy = jsonencode({\n    Version = \n  })\n}\n", None, NOW);
         assert!(e.unusable);
         assert_eq!(e.findings[0].code, "policy-hcl-syntax");
-        assert_eq!(e.findings[0].message, "this looks like Terraform HCL but cannot be read: expected a value, found a new line at line 3, column 15");
+        assert_eq!(e.findings[0].message, "the policy looks like Terraform HCL but cannot be read: expected a value, found a new line at line 3, column 15");
         assert_eq!(e.info.kind, Some(PolicyKind::Aws));
     }
 
