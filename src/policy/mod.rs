@@ -2,7 +2,8 @@
 //!
 //! The pasted text is parsed once ([`json::parse_value`]: line/column errors, URL decoding; when it is not JSON:
 //! YAML such as gcloud's default output or a CloudFormation template, `vault read`'s table, the command that
-//! created the configuration, a GCP condition or mapping alone, each read back into JSON by [`read_back`]), then
+//! created the configuration, a GCP condition or mapping alone, Terraform HCL ([`hcl`]), each read back into JSON
+//! by [`read_back`]), then
 //! each platform in [`PLATFORMS`] is asked in turn whether it recognizes the document; the first that does
 //! evaluates it. Adding a platform is one line in that list: its module exposes `recognize`, `evaluate`,
 //! `suggest` and `explain_error_text` with the signatures of [`Platform`].
