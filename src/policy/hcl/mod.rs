@@ -87,7 +87,8 @@ pub fn looks_like(text: &str) -> bool {
 
 /// Read `text` as HCL: `Ok(None)` when it parses but holds nothing a platform reads.
 pub fn read(text: &str) -> Result<Option<Read>, HclError> {
-    // Copied from a terminal: the shell's prompt lines (`$ cat main.tf`) are blanked, keeping every offset.
+    // Copied from a terminal or a GitHub issue: the shell's prompt lines (`$ cat main.tf`) and Markdown fences are
+    // blanked, keeping every offset.
     let unprompted;
     let text = if text.lines().any(is_prompt) {
         unprompted = text
@@ -194,9 +195,14 @@ pub fn read(text: &str) -> Result<Option<Read>, HclError> {
     }))
 }
 
+/// A line around the configuration that is never HCL: the shell's prompt, or a Markdown fence (```` ```hcl ````).
 fn is_prompt(line: &str) -> bool {
     let l = line.trim_start();
-    l.starts_with("$ ") || l.starts_with("% ") || l == "$" || l.starts_with("> ")
+    l.starts_with("$ ")
+        || l.starts_with("% ")
+        || l == "$"
+        || l.starts_with("> ")
+        || l.starts_with("```")
 }
 
 /// Pasted with no resource: the policy document data source a role would refer to, as an expression

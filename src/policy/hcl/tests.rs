@@ -412,6 +412,20 @@ mod evaluated {
     }
 
     #[test]
+    fn a_markdown_fence_is_read() {
+        let text = format!("```hcl\n{}```\n", role(&format!("        StringLike = {{ \"oidc.circleci.com/org/{ORG}:sub\" = \"org/{ORG}/*\" }}"), ""));
+        let e = evaluate(&text, Some(&claims()), NOW);
+        assert_eq!(e.verdict, Some(Verdict::Allow), "{:?}", e.findings);
+        // Locations count the fence's line.
+        let wildcard = e
+            .findings
+            .iter()
+            .find(|f| f.code == "sub-wildcard-project")
+            .expect("found");
+        assert_eq!(wildcard.location.map(|l| l.line), Some(11));
+    }
+
+    #[test]
     fn a_terminal_copy_is_read() {
         let text = format!(
             "$ cat main.tf\n{}",
