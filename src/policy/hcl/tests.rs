@@ -466,3 +466,30 @@ fn for_each_and_count_make_one_resource_per_instance() {
         .map(|(_, at)| *at);
     assert_eq!(at, Some(Location { line: 4, column: 1 }));
 }
+
+#[test]
+fn a_long_chain_of_locals_stops_at_a_depth_instead_of_overflowing_the_stack() {
+    let n = 3_000;
+    let mut text = String::from("locals {\n");
+    for i in 0..n {
+        text.push_str(&format!("  l{i} = local.l{}\n", i + 1));
+    }
+    text.push_str(&format!(
+        "  l{n} = \"x\"\n}}\nresource \"t\" \"n\" {{\n  x = local.l0\n}}\n"
+    ));
+    let r = read(&text).unwrap().unwrap();
+    // Unknown: the expression where the depth ran out, a template the platforms do not evaluate.
+    let x = r.value["resource"]["t"]["n"]["x"].as_str().unwrap_or("");
+    assert!(x.starts_with("${local.l") && x.ends_with('}'), "{x}");
+    assert!(r.incomplete);
+    assert!(
+        r.notes
+            .iter()
+            .any(|n| n.contains("more than 100 levels deep")),
+        "{:?}",
+        r.notes
+    );
+    // A chain well within the depth is followed to its end.
+    let short = "locals {\n  a = local.b\n  b = local.c\n  c = \"x\"\n}\nresource \"t\" \"n\" {\n  x = local.a\n}\n";
+    assert_eq!(value(short)["resource"]["t"]["n"]["x"], json!("x"));
+}
