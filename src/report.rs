@@ -66,6 +66,32 @@ pub struct Location {
     pub column: usize,
 }
 
+/// Where each line of a text starts, to turn byte offsets into [`Location`]s (columns in characters) in
+/// `O(log n)` each.
+pub struct Lines<'t> {
+    text: &'t str,
+    starts: Vec<usize>,
+}
+
+impl<'t> Lines<'t> {
+    pub fn new(text: &'t str) -> Self {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Lines { text, starts }
+    }
+
+    pub fn location(&self, at: usize) -> Location {
+        let line = self.starts.partition_point(|&s| s <= at).max(1);
+        let start = self.starts.get(line - 1).copied().unwrap_or(0);
+        let before = self.text.get(start..at).unwrap_or("");
+        Location {
+            line,
+            column: before.chars().count() + 1,
+        }
+    }
+}
+
 /// A problem or observation, with a stable kebab-case `code` that scripts can rely on.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Finding {

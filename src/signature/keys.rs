@@ -9,7 +9,7 @@ use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use super::der;
-use crate::report::{Area, Finding, Location, Severity};
+use crate::report::{Area, Finding, Lines, Location, Severity};
 use crate::token::segment::json_type;
 
 /// Base64url, with or without padding, ignoring stray trailing bits (JWK members and JWS segments): a
@@ -242,11 +242,7 @@ fn error(code: &'static str, message: impl Into<String>) -> Finding {
 
 /// The 1-based line and column (in characters) of a byte offset.
 fn location(text: &str, offset: usize) -> Location {
-    let before = text.get(..offset).unwrap_or(text);
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let column = before.get(line_start..).map_or(0, |s| s.chars().count()) + 1;
-    Location { line, column }
+    Lines::new(text).location(offset)
 }
 
 #[derive(Deserialize)]
@@ -297,10 +293,10 @@ fn parse_json(text: &str, out: &mut Keys) {
             let raws: Vec<&RawValue> = serde_json::from_str::<RawSet<'_>>(text)
                 .map(|s| s.keys)
                 .unwrap_or_default();
+            let lines = Lines::new(text);
             for (i, jwk) in keys.iter().enumerate() {
                 let at = raws.get(i).map_or(start, |raw| {
-                    location(
-                        text,
+                    lines.location(
                         (raw.get().as_ptr() as usize).saturating_sub(text.as_ptr() as usize),
                     )
                 });

@@ -197,14 +197,20 @@ pub fn evaluate(
         );
         return Evaluation::unusable(PolicyInfo::default(), vec![finding]);
     };
+    // The providers are compared with the token's issuer: without a token, they are not looked for.
+    let providers = if claims.is_some() {
+        provider::all(doc)
+    } else {
+        Vec::new()
+    };
     if all.len() == 1 {
-        return evaluate_found(all.swap_remove(0), doc, text, claims, now).0;
+        return evaluate_found(all.swap_remove(0), doc, text, &providers, claims, now).0;
     }
     // Each role evaluated, when there is a token to choose by.
     let results: Vec<(Evaluation, bool)> = match claims {
         Some(_) => all
             .iter()
-            .map(|f| evaluate_found(f.clone(), doc, text, claims, now))
+            .map(|f| evaluate_found(f.clone(), doc, text, &providers, claims, now))
             .collect(),
         None => Vec::new(),
     };
@@ -249,7 +255,7 @@ pub fn evaluate(
         .collect();
     let mut ev = match results.into_iter().nth(pick) {
         Some((ev, _)) => ev,
-        None => evaluate_found(all[pick].clone(), doc, text, claims, now).0,
+        None => evaluate_found(all[pick].clone(), doc, text, &providers, claims, now).0,
     };
     let chosen = names.swap_remove(pick);
     // Sorted as `&str`, the one string sort the wasm holds.
@@ -338,6 +344,7 @@ fn evaluate_found<'a>(
     found: parse::Found<'a>,
     doc: &'a Value,
     text: &str,
+    providers: &[(String, provider::Audiences)],
     claims: Option<&Map<String, Value>>,
     now: i64,
 ) -> (Evaluation, bool) {
@@ -462,7 +469,7 @@ fn evaluate_found<'a>(
     ctx.audiences = ctx
         .provider
         .as_deref()
-        .and_then(|p| provider::audiences(doc, p));
+        .and_then(|p| provider::audiences(providers, p));
     let trusts_provider = ctx.provider.as_deref().is_some_and(|provider| {
         policy.statements.iter().any(|st| {
             st.effect == Some(parse::Effect::Allow)

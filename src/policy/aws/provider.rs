@@ -22,20 +22,26 @@ pub struct Audiences {
 /// Objects visited at most while looking for providers, so that a huge document costs a bounded walk.
 const BUDGET: usize = 20_000;
 
-/// The client IDs of the one provider in `doc` whose URL is the token's issuer (`provider`, without scheme);
-/// `None` when there is none, or several.
-pub fn audiences(doc: &Value, provider: &str) -> Option<Audiences> {
+/// Every provider in `doc` with a known URL and client IDs: the URL as written, and its client IDs. Walked once
+/// per document, whichever of its roles is evaluated.
+pub fn all(doc: &Value) -> Vec<(String, Audiences)> {
     let mut found = Vec::new();
     let mut budget = BUDGET;
     walk(doc, doc, None, &mut found, &mut budget, 0);
-    let mut matching = found
-        .into_iter()
+    found
+}
+
+/// The client IDs of the one provider among `providers` ([`all`]) whose URL is the token's issuer (`provider`,
+/// without scheme); `None` when there is none, or several.
+pub fn audiences(providers: &[(String, Audiences)], provider: &str) -> Option<Audiences> {
+    let mut matching = providers
+        .iter()
         .filter(|(url, _)| provider_of(url) == provider);
     let one = matching.next()?;
     if matching.next().is_some() {
         return None;
     }
-    Some(one.1)
+    Some(one.1.clone())
 }
 
 fn strings(v: &Value) -> Option<Vec<String>> {

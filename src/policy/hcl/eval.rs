@@ -30,7 +30,6 @@ const MAX_DEPTH: usize = 100;
 /// Values built at most, so that nested `locals` that double at each level cannot grow without bound.
 const BUDGET: usize = 200_000;
 
-/// A variable and where its value comes from.
 /// A rendered policy document, and where its members were written (byte offsets).
 type Rendered = (Value, Vec<(String, usize)>);
 
@@ -94,15 +93,7 @@ impl<'e, 'a> Evaluator<'e, 'a> {
                     kind, labels, body, ..
                 } => match (*kind, labels.as_slice()) {
                     ("variable", [name]) => {
-                        let default = body.iter().find_map(|i| match i {
-                            Item::Attribute {
-                                name: "default",
-                                value,
-                                ..
-                            } => Some(value),
-                            _ => None,
-                        });
-                        if let Some(default) = default {
+                        if let Some(default) = attribute(body, "default") {
                             names
                                 .entry(("var", name))
                                 .or_insert(Named::Value(default, true));
@@ -351,10 +342,7 @@ impl<'e, 'a> Evaluator<'e, 'a> {
             ("aws_iam_openid_connect_provider", "arn") => "url",
             (_, attribute) => attribute,
         };
-        let value = body.iter().find_map(|i| match i {
-            Item::Attribute { name, value, .. } if *name == wanted => Some(value),
-            _ => None,
-        })?;
+        let value = self::attribute(body, wanted)?;
         if self.evaluating.contains(&name) {
             return None;
         }
@@ -447,12 +435,12 @@ impl<'e, 'a> Evaluator<'e, 'a> {
             *self.rendered.get_mut(n)? = Some((rendered.policy, spans));
         }
         let (policy, spans) = self.rendered.get(n)?.as_ref()?;
-        let located: Vec<(String, usize)> = spans
-            .iter()
-            .map(|(p, at)| (format!("{pointer}{p}"), *at))
-            .collect();
         let policy = policy.clone();
         if !pointer.starts_with(NOWHERE) {
+            let located: Vec<(String, usize)> = spans
+                .iter()
+                .map(|(p, at)| (format!("{pointer}{p}"), *at))
+                .collect();
             self.spans.extend(located);
         }
         Some(policy)
@@ -500,13 +488,7 @@ impl<'e, 'a> Evaluator<'e, 'a> {
         body: &'e [Item<'a>],
     ) -> Option<Vec<(String, &'static str, Value)>> {
         const MAX: usize = 256;
-        let attribute = |wanted: &str| {
-            body.iter().find_map(|i| match i {
-                Item::Attribute { name, value, .. } if *name == wanted => Some(value),
-                _ => None,
-            })
-        };
-        if let Some(e) = attribute("for_each") {
+        if let Some(e) = attribute(body, "for_each") {
             let pairs: Vec<(String, Value)> = match self.eval(e, NOWHERE) {
                 Value::Object(m) => m.into_iter().collect(),
                 Value::Array(items) => items
@@ -515,12 +497,7 @@ impl<'e, 'a> Evaluator<'e, 'a> {
                     .collect::<Option<_>>()?,
                 _ => return None,
             };
-            if is_unknown(&Value::Array(
-                pairs
-                    .iter()
-                    .map(|(k, _)| Value::String(k.clone()))
-                    .collect(),
-            )) {
+            if pairs.iter().any(|(k, _)| k.contains("${")) {
                 return None;
             }
             return Some(
@@ -540,7 +517,7 @@ impl<'e, 'a> Evaluator<'e, 'a> {
                     .collect(),
             );
         }
-        let n = self.eval(attribute("count")?, NOWHERE).as_u64()?;
+        let n = self.eval(attribute(body, "count")?, NOWHERE).as_u64()?;
         Some(
             (0..n.min(MAX as u64))
                 .map(|i| {
@@ -552,10 +529,11 @@ impl<'e, 'a> Evaluator<'e, 'a> {
         )
     }
 
-    /// Evaluate `f` with `name` bound to `value` (a resource instance's `each` or `count`).
+    /// Evaluate `f` with `name` bound to `value` (a resource instance's `each` or `count`, a `dynamic` block's
+    /// iterator).
     pub(crate) fn bound<T>(
         &mut self,
-        name: &'static str,
+        name: &'a str,
         value: Value,
         f: impl FnOnce(&mut Self) -> T,
     ) -> T {
@@ -621,12 +599,6 @@ impl<'e, 'a> Evaluator<'e, 'a> {
         pointer: &str,
         out: &mut Map<String, Value>,
     ) {
-        let attribute = |wanted: &str| {
-            body.iter().find_map(|i| match i {
-                Item::Attribute { name, value, .. } if *name == wanted => Some(value),
-                _ => None,
-            })
-        };
         let content = body.iter().find_map(|i| match i {
             Item::Block {
                 kind: "content",
@@ -635,23 +607,15 @@ impl<'e, 'a> Evaluator<'e, 'a> {
             } => Some(body.as_slice()),
             _ => None,
         });
-        let iterator = match attribute("iterator").map(|e| &e.kind) {
+        let iterator = match attribute(body, "iterator").map(|e| &e.kind) {
             Some(Kind::Name(name)) => *name,
             _ => label,
         };
-        let collection = attribute("for_each").map(|e| self.eval(e, NOWHERE));
-        let elements: Vec<(Value, Value)> = match collection {
-            Some(Value::Array(items)) => items
-                .into_iter()
-                .enumerate()
-                .map(|(i, v)| (Value::from(i), v))
-                .collect(),
-            Some(Value::Object(m)) => m.into_iter().map(|(k, v)| (Value::String(k), v)).collect(),
-            _ => {
-                self.incomplete = true;
-                self.notes.push(format!("the `dynamic \"{label}\"` block's `for_each` is not known before apply, so the `{label}` blocks it makes are missing here"));
-                return;
-            }
+        let collection = attribute(body, "for_each").map(|e| self.eval(e, NOWHERE));
+        let Some(elements) = collection.and_then(elements) else {
+            self.incomplete = true;
+            self.notes.push(format!("the `dynamic \"{label}\"` block's `for_each` is not known before apply, so the `{label}` blocks it makes are missing here"));
+            return;
         };
         let Some(content) = content else { return };
         let list = out
@@ -662,12 +626,12 @@ impl<'e, 'a> Evaluator<'e, 'a> {
             let mut element = Map::new();
             element.insert("key".into(), key);
             element.insert("value".into(), value);
-            self.bound.push((iterator, Value::Object(element)));
             let mut p = pointer_push(pointer, label);
             pointer_append(&mut p, &index.to_string());
             self.locate(&p, at);
-            let v = Value::Object(self.body(content, &p));
-            self.bound.pop();
+            let v = Value::Object(
+                self.bound(iterator, Value::Object(element), |s| s.body(content, &p)),
+            );
             if let Some(Value::Array(items)) = out.get_mut(label) {
                 items.push(v);
             }
@@ -675,14 +639,8 @@ impl<'e, 'a> Evaluator<'e, 'a> {
     }
 
     fn for_expression(&mut self, e: &Expr<'a>, f: &super::syntax::For<'a>, pointer: &str) -> Value {
-        let elements: Vec<(Value, Value)> = match self.eval(&f.collection, NOWHERE) {
-            Value::Array(items) => items
-                .into_iter()
-                .enumerate()
-                .map(|(i, v)| (Value::from(i), v))
-                .collect(),
-            Value::Object(m) => m.into_iter().map(|(k, v)| (Value::String(k), v)).collect(),
-            _ => return self.unknown(e),
+        let Some(elements) = elements(self.eval(&f.collection, NOWHERE)) else {
+            return self.unknown(e);
         };
         let mut list = Vec::new();
         let mut object = Map::new();
@@ -795,6 +753,30 @@ impl<'e, 'a> Evaluator<'e, 'a> {
             return self.unknown(e);
         }
         super::functions::call(name, values).unwrap_or_else(|| self.unknown(e))
+    }
+}
+
+/// The expression of the attribute `name` in `body`, if it has one.
+fn attribute<'e, 'a>(body: &'e [Item<'a>], name: &str) -> Option<&'e Expr<'a>> {
+    body.iter().find_map(|i| match i {
+        Item::Attribute { name: n, value, .. } if *n == name => Some(value),
+        _ => None,
+    })
+}
+
+/// The elements a `for` expression or a `dynamic` block iterates: a list's indices or a map's keys, each with its
+/// value; `None` for anything else (a value not known before apply).
+fn elements(collection: Value) -> Option<Vec<(Value, Value)>> {
+    match collection {
+        Value::Array(items) => Some(
+            items
+                .into_iter()
+                .enumerate()
+                .map(|(i, v)| (Value::from(i), v))
+                .collect(),
+        ),
+        Value::Object(m) => Some(m.into_iter().map(|(k, v)| (Value::String(k), v)).collect()),
+        _ => None,
     }
 }
 

@@ -10,7 +10,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::report::Location;
+use crate::report::{Lines, Location};
 
 mod eval;
 mod functions;
@@ -89,28 +89,26 @@ pub fn looks_like(text: &str) -> bool {
 pub fn read(text: &str) -> Result<Option<Read>, HclError> {
     // Copied from a terminal or a GitHub issue: the shell's prompt lines (`$ cat main.tf`) and Markdown fences are
     // blanked, keeping every offset.
+    // The text is parsed as it is first, and once more only when that fails and it has such lines.
     let unprompted;
-    let text = if text.lines().any(is_prompt) {
-        unprompted = text
-            .split_inclusive('\n')
-            .map(|l| {
-                if is_prompt(l) {
-                    " ".repeat(l.trim_end_matches('\n').len())
-                        + if l.ends_with('\n') { "\n" } else { "" }
-                } else {
-                    l.to_string()
-                }
-            })
-            .collect::<String>();
-        if syntax::parse(text).is_ok() {
-            text
-        } else {
-            unprompted.as_str()
+    let (text, parsed) = match syntax::parse(text) {
+        Err(_) if text.lines().any(is_prompt) => {
+            unprompted = text
+                .split_inclusive('\n')
+                .map(|l| {
+                    if is_prompt(l) {
+                        " ".repeat(l.trim_end_matches('\n').len())
+                            + if l.ends_with('\n') { "\n" } else { "" }
+                    } else {
+                        l.to_string()
+                    }
+                })
+                .collect::<String>();
+            (unprompted.as_str(), syntax::parse(&unprompted))
         }
-    } else {
-        text
+        parsed => (text, parsed),
     };
-    let items = syntax::parse(text).map_err(|e| HclError {
+    let items = parsed.map_err(|e| HclError {
         message: e.message,
         location: Lines::new(text).location(e.at),
     })?;
@@ -259,29 +257,4 @@ fn bare_arguments(items: &[syntax::Item<'_>]) -> Option<&'static str> {
             .any(|i| matches!(i, syntax::Item::Attribute { name, .. } if names.contains(name)))
             .then_some(*kind)
     })
-}
-
-/// Where each line starts, to turn byte offsets into lines and columns (in characters) in `O(log n)`.
-struct Lines<'t> {
-    text: &'t str,
-    starts: Vec<usize>,
-}
-
-impl<'t> Lines<'t> {
-    fn new(text: &'t str) -> Self {
-        let starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
-        Lines { text, starts }
-    }
-
-    fn location(&self, at: usize) -> Location {
-        let line = self.starts.partition_point(|&s| s <= at).max(1);
-        let start = self.starts.get(line - 1).copied().unwrap_or(0);
-        let before = self.text.get(start..at).unwrap_or("");
-        Location {
-            line,
-            column: before.chars().count() + 1,
-        }
-    }
 }
