@@ -48,8 +48,9 @@ pub(crate) struct Evaluator<'e, 'a> {
     /// `aws_iam_policy_document` data sources) and `(type, name)` (the resources). One map, not one per kind:
     /// each map type costs its own code in the wasm.
     names: HashMap<(&'a str, &'a str), Named<'e, 'a>>,
-    /// Locals and documents being evaluated (a cycle is unknown).
-    evaluating: Vec<&'a str>,
+    /// The names being evaluated, by namespace as in `names` (a cycle is unknown; `local.org_id = var.org_id` is
+    /// not one).
+    evaluating: Vec<(&'a str, &'a str)>,
     /// The rendered documents, by their place among the items.
     rendered: Vec<Option<Rendered>>,
     /// `for` variables in scope, innermost last.
@@ -343,12 +344,7 @@ impl<'e, 'a> Evaluator<'e, 'a> {
             (_, attribute) => attribute,
         };
         let value = self::attribute(body, wanted)?;
-        if self.evaluating.contains(&name) {
-            return None;
-        }
-        self.evaluating.push(name);
-        let v = self.eval(value, NOWHERE);
-        self.evaluating.pop();
+        let v = self.guarded((kind, name), |s| s.eval(value, NOWHERE))?;
         if wanted == attribute? {
             return Some(v);
         }
@@ -364,12 +360,7 @@ impl<'e, 'a> Evaluator<'e, 'a> {
         let Some(&Named::Value(value, default)) = self.names.get(&("var", name)) else {
             return None;
         };
-        if self.evaluating.contains(&name) {
-            return None;
-        }
-        self.evaluating.push(name);
-        let v = self.eval(value, pointer);
-        self.evaluating.pop();
+        let v = self.guarded(("var", name), |s| s.eval(value, pointer))?;
         if default && !self.defaults.iter().any(|(n, _)| *n == name) {
             let mut shown = v.to_string();
             if shown.len() > 60 {
@@ -389,14 +380,26 @@ impl<'e, 'a> Evaluator<'e, 'a> {
         let Some(&Named::Value(value, _)) = self.names.get(&("local", name)) else {
             return None;
         };
-        if self.evaluating.contains(&name) {
+        let v = self.guarded(("local", name), |s| s.eval(value, pointer));
+        if v.is_none() {
             self.notes.push(format!("`local.{name}` refers to itself"));
+        }
+        v
+    }
+
+    /// Evaluate `f` while `name` (a namespace and a name) is being evaluated; `None` when it already is: a cycle.
+    fn guarded<T>(
+        &mut self,
+        name: (&'a str, &'a str),
+        f: impl FnOnce(&mut Self) -> T,
+    ) -> Option<T> {
+        if self.evaluating.contains(&name) {
             return None;
         }
         self.evaluating.push(name);
-        let v = self.eval(value, pointer);
+        let out = f(self);
         self.evaluating.pop();
-        Some(v)
+        Some(out)
     }
 
     /// `data.aws_iam_policy_document.<name>.json`: the policy rendered from the data source's block, located in
@@ -406,14 +409,10 @@ impl<'e, 'a> Evaluator<'e, 'a> {
             return None;
         };
         if self.rendered.get(n)?.is_none() {
-            if self.evaluating.contains(&name) {
-                return None;
-            }
-            self.evaluating.push(name);
             let outer = std::mem::take(&mut self.spans);
-            let block = self.body(body, "");
+            let block = self.guarded(("data", name), |s| s.body(body, ""));
             let block_spans = std::mem::replace(&mut self.spans, outer);
-            self.evaluating.pop();
+            let block = block?;
             self.merged_conditions(name, &block, &block_spans);
             let rendered = super::policy_document::render(&block);
             self.incomplete |= !rendered.notes.is_empty();

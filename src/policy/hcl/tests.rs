@@ -140,6 +140,14 @@ fn what_is_not_known_before_apply_stays_the_expression_written() {
         eval("", "[for p in var.ps :\n  p]"),
         json!("${[for p in var.ps : p]}")
     );
+    // A local named like the variable it copies is no cycle.
+    assert_eq!(
+        eval(
+            "variable \"org_id\" {\n  default = \"o1\"\n}\nlocals {\n  org_id = var.org_id\n}",
+            "local.org_id"
+        ),
+        json!("o1")
+    );
     // A cycle is not followed.
     assert_eq!(
         eval("locals {\n  a = local.b\n  b = local.a\n}", "local.a"),
