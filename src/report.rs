@@ -60,7 +60,7 @@ pub enum Area {
 }
 
 /// A place in pasted text, 1-based.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct Location {
     pub line: usize,
     pub column: usize,

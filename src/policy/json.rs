@@ -420,18 +420,26 @@ pub fn parse_value(text: &str) -> Result<(Value, bool), JsonError> {
 }
 
 fn value_of(text: &str) -> Result<Value, JsonError> {
-    serde_json::from_str::<Value>(text).map_err(|e| JsonError {
-        message: strip_serde_suffix(&e.to_string()),
-        location: Location {
-            line: e.line().max(1),
-            column: char_column(text, e.line(), e.column()),
-        },
+    serde_json::from_str::<Value>(text).map_err(|e| {
+        // serde_json calls a comment "key must be a string" or "expected value"; say what it is.
+        let rest = line_from(text, e.line()).get(e.column().saturating_sub(1)..);
+        let comment = rest.is_some_and(|r| r.starts_with("//") || r.starts_with("/*"));
+        JsonError {
+            message: if comment {
+                "a comment, which JSON does not allow (remove it)".into()
+            } else {
+                strip_serde_suffix(&e.to_string())
+            },
+            location: Location {
+                line: e.line().max(1),
+                column: char_column(text, e.line(), e.column()),
+            },
+        }
     })
 }
 
-/// serde_json counts columns in bytes; editors count characters. The character column of byte column
-/// `column` (1-based) on line `line`.
-fn char_column(text: &str, line: usize, column: usize) -> usize {
+/// The text from the start of line `line` (1-based) on.
+fn line_from(text: &str, line: usize) -> &str {
     let start = match line {
         0 | 1 => 0,
         n => text
@@ -439,7 +447,13 @@ fn char_column(text: &str, line: usize, column: usize) -> usize {
             .nth(n - 2)
             .map_or(text.len(), |(i, _)| i + 1),
     };
-    let line_text = text.get(start..).unwrap_or("");
+    text.get(start..).unwrap_or("")
+}
+
+/// serde_json counts columns in bytes; editors count characters. The character column of byte column
+/// `column` (1-based) on line `line`.
+fn char_column(text: &str, line: usize, column: usize) -> usize {
+    let line_text = line_from(text, line);
     let end = column.saturating_sub(1).min(line_text.len());
     // The bytes before the column, cut back to a character boundary.
     let before = (0..=end)

@@ -11,6 +11,7 @@
 //! | code | severity | meaning |
 //! |---|---|---|
 //! | `policy-json-syntax` | error | the text is not JSON (line/column given) |
+//! | `policy-json-comments` | warning | JSON with comments or trailing commas, which no cloud accepts: read without them ([`jsonc`]) |
 //! | `policy-not-recognized` | error | JSON, but no platform recognizes it |
 //! | `policy-known-after-apply` | error | a Terraform plan whose `assume_role_policy` is unknown until apply |
 //! | `policy-hcl-not-supported` | error | Terraform HCL was pasted that holds no trust configuration (a `module` call, a role without its policy) |
@@ -47,6 +48,7 @@ pub mod embedded;
 pub mod gcp;
 pub mod hcl;
 pub mod json;
+pub mod jsonc;
 pub mod nested;
 mod read_back;
 pub mod vault;
@@ -185,6 +187,9 @@ fn read_and_evaluate(
                     return read_and_evaluate(piece, claims, alg, now);
                 }
             }
+            if let Some(evaluation) = evaluate_stripped(text, claims, alg, now) {
+                return evaluation;
+            }
             if let Some(created) = command::read(text) {
                 return evaluate_created(created, claims, alg, now);
             }
@@ -230,6 +235,60 @@ fn read_and_evaluate(
         return evaluation;
     }
     dispatch(&value, text, None, claims, alg, now)
+}
+
+/// JSON with comments or trailing commas inside the document ([`jsonc`]): evaluated without them, with a
+/// `policy-json-comments` warning that names them and says the cloud refuses such a text. `None` when there are
+/// none inside the document, or the text is not JSON even without them. (A comment line above the document
+/// labels the paste; [`evaluate_wrapped`] reads that as before.)
+fn evaluate_stripped(
+    text: &str,
+    claims: Option<&Map<String, Value>>,
+    alg: Option<&str>,
+    now: i64,
+) -> Option<Evaluation> {
+    let stripped = jsonc::strip(text)?;
+    let (start, end) = jsonc::document_span(&stripped.text);
+    let inside: Vec<_> = stripped
+        .removed
+        .iter()
+        .filter(|(_, at)| (start..end).contains(at))
+        .collect();
+    let &&(what, at) = inside.first()?;
+    let (value, false) = json::parse_value(&stripped.text).ok()? else {
+        return None;
+    };
+    let mut evaluation = dispatch(&value, &stripped.text, None, claims, alg, now);
+    let what = match what {
+        jsonc::Removed::Comment => "a comment",
+        jsonc::Removed::TrailingComma => "a trailing comma",
+    };
+    let more = match inside.len() - 1 {
+        0 => String::new(),
+        n => format!(" (and {n} more)"),
+    };
+    let refuses = match evaluation.info.kind {
+        Some(PolicyKind::Aws) => "IAM refuses such a document (`MalformedPolicyDocument`)",
+        Some(PolicyKind::Vault) => "Vault refuses such a request body",
+        Some(PolicyKind::Gcp) => "`gcloud` and Google Cloud's API refuse such a file",
+        Some(PolicyKind::Azure) => "`az` and Microsoft Graph refuse such a file",
+        None => "no cloud accepts such a text",
+    };
+    evaluation.findings.insert(
+        0,
+        Finding::new(
+            "policy-json-comments",
+            Severity::Warning,
+            Area::Policy,
+            format!(
+                "the pasted JSON has {what} at line {}, column {}{more}: JSON allows neither comments nor trailing commas, and {refuses}; it was read as if they were not there",
+                at.line, at.column
+            ),
+        )
+        .with_fix("remove them from the text you apply; this report is of the text without them")
+        .at(at),
+    );
+    Some(evaluation)
 }
 
 /// A document inside a Markdown fence or a command line ([`wrapped`]): evaluated when it is readable, with its
@@ -1014,7 +1073,11 @@ mod tests {
 
     #[test]
     fn syntax_error_is_unusable_with_location() {
-        let e = evaluate("{\"Statement\": [\n  {\"Effect\": \"Allow\",}\n]}", None, 0);
+        let e = evaluate(
+            "{\"Statement\": [\n  {\"Effect\": \"Allow\" \"Action\": \"x\"}\n]}",
+            None,
+            0,
+        );
         assert!(e.unusable);
         assert_eq!(e.info.kind, Some(PolicyKind::Aws));
         assert_eq!(e.findings[0].code, "policy-json-syntax");
@@ -1340,6 +1403,74 @@ mod tests {
             "iat": 1_000, "exp": 4_600,
         }))
         .unwrap()
+    }
+
+    #[test]
+    fn json_with_comments_or_trailing_commas_is_read_without_them_and_named() {
+        let org = "8f2c1a4e-3b6d-4f0a-9c1e-5d7b2a9e4c10";
+        let sub = format!("org/{org}/project/1d3e5f70-2a4b-4c6d-8e9f-0a1b2c3d4e5f/user/a0b1c2d3-e4f5-4a6b-8c7d-9e0f1a2b3c4d");
+        let claims = circleci_claims(org, &sub);
+        let policy = |aud: &str, note: &str, comma: &str| {
+            format!(
+                "{{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [{{\n    \"Effect\": \"Allow\",{note}\n    \"Principal\": {{\"Federated\": \"arn:aws:iam::123456789012:oidc-provider/oidc.circleci.com/org/{org}\"}},\n    \"Action\": \"sts:AssumeRoleWithWebIdentity\",\n    \"Condition\": {{\"StringEquals\": {{\"oidc.circleci.com/org/{org}:aud\": \"{aud}\"{comma}}}}}\n  }}]\n}}"
+            )
+        };
+        let evaluated = |text: &str| evaluate(text, Some(&claims), 2_000);
+        // A comment: the policy is evaluated as if it were not there (allow), and named where it is.
+        let e = evaluated(&policy(org, " // the job's role", ""));
+        assert_eq!(e.verdict, Some(Verdict::Allow));
+        let f = &e.findings[0];
+        assert_eq!(f.code, "policy-json-comments");
+        assert_eq!(f.severity, Severity::Warning);
+        assert_eq!(f.message, "the pasted JSON has a comment at line 4, column 24: JSON allows neither comments nor trailing commas, and IAM refuses such a document (`MalformedPolicyDocument`); it was read as if they were not there");
+        assert_eq!(
+            f.location,
+            Some(Location {
+                line: 4,
+                column: 24
+            })
+        );
+        // A block comment and a trailing comma; a condition that fails still fails, located in the pasted text.
+        let text = policy("other", " /* who */", ",");
+        let e = evaluated(&text);
+        assert_eq!(e.verdict, Some(Verdict::Deny));
+        assert!(e.findings[0]
+            .message
+            .starts_with("the pasted JSON has a comment at line 4, column 24 (and 1 more):"));
+        let aud = e.checks.iter().find(|c| c.key.ends_with(":aud")).unwrap();
+        assert_eq!(aud.result, Outcome::Fail);
+        // Nothing else changed: the same policy without the comment and the comma has the same checks.
+        let plain = evaluated(&policy("other", "", ""));
+        assert_eq!(e.checks, plain.checks);
+        // Strings that look like comments are strings; a comment line above the document labels the paste
+        // (read as before, with no warning).
+        let e = evaluated(&format!("// deploy role, prod\n{}", policy(org, "", "")));
+        assert_eq!(e.verdict, Some(Verdict::Allow));
+        assert!(e.findings.iter().all(|f| f.code != "policy-json-comments"));
+        // A comment next to another error: the error says what the comment is.
+        let e = evaluated("{\n  \"Version\": \"2012-10-17\", // v\n  \"Statement\": [{\"Effect\": \"Allow\" \"Action\": \"x\"}]\n}");
+        assert_eq!(e.findings[0].code, "policy-json-syntax");
+        assert!(
+            e.findings[0]
+                .message
+                .contains("a comment, which JSON does not allow (remove it)"),
+            "{}",
+            e.findings[0].message
+        );
+        // Another platform's configuration says which tool refuses it.
+        let vault = format!("{{\"role_type\": \"jwt\", \"user_claim\": \"sub\", \"bound_audiences\": [\"{org}\",], \"bound_subject\": \"{sub}\"}}");
+        let e = evaluated(&vault);
+        assert_eq!(e.info.kind, Some(PolicyKind::Vault));
+        assert!(
+            e.findings[0]
+                .message
+                .contains("a trailing comma at line 1, column"),
+            "{}",
+            e.findings[0].message
+        );
+        assert!(e.findings[0]
+            .message
+            .contains("Vault refuses such a request body"));
     }
 
     #[test]
