@@ -713,11 +713,36 @@ fn not_a_document(text: &str) -> Option<Evaluation> {
     // A command may follow the shell's prompt.
     let t = t.strip_prefix("$ ").unwrap_or(t);
     let instead = if t.starts_with("vault write") && !t.contains("<<") {
-        Some((
-            PolicyKind::Vault,
-            "this is a `vault write` command with `key=value` arguments, not the role as Vault stores it",
-            "run it, then paste `vault read -format=json auth/jwt/role/<name>`",
-        ))
+        // [`command`] reads `vault write` of a role or a config with `key=value` arguments; what it leaves
+        // is one of these.
+        let words: Vec<&str> = t.split_whitespace().collect();
+        let map = |key: &str| {
+            words.iter().any(|w| {
+                w.strip_prefix(key)
+                    .and_then(|r| r.strip_prefix('='))
+                    .is_some_and(|v| !v.starts_with('@'))
+            })
+        };
+        let elsewhere = words
+            .iter()
+            .any(|w| *w == "-" || w.starts_with("-<") || w.contains("=@") || w.ends_with("=-"));
+        let (message, fix) = if map("bound_claims") || map("claim_mappings") {
+            (
+                "this `vault write` gives `bound_claims` or `claim_mappings`, which are maps, as `key=value`: Vault refuses that (it expects a map and gets a string), so it writes no role",
+                "write the role as JSON on stdin, which claimcheck reads: `vault write auth/<mount>/role/<name> - <<EOF`, then the role (`{\"role_type\": \"jwt\", \"bound_claims\": {\"oidc.circleci.com/vcs-ref\": \"refs/heads/main\"}, …}`), then `EOF`",
+            )
+        } else if elsewhere {
+            (
+                "this `vault write` takes values from a file or from stdin (`key=@file`, `-`), which are not in the paste",
+                "paste the JSON the file or stdin held, or the role as Vault stores it: `vault read -format=json auth/jwt/role/<name>`",
+            )
+        } else {
+            (
+                "this `vault write` writes no JWT auth role or config (`auth/<mount>/role/<name>`, `auth/<mount>/config`)",
+                "paste the role the job logs in with: `vault read -format=json auth/jwt/role/<name>`",
+            )
+        };
+        Some((PolicyKind::Vault, message, fix))
     } else if t.contains("Terraform will perform the following actions")
         || t.contains(
             "Terraform used the selected providers to generate the following execution plan",

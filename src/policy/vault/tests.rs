@@ -359,6 +359,28 @@ fn a_role_in_a_heredoc_is_located_in_the_pasted_command() {
         NOW,
     );
     assert_eq!(e.findings[0].code, "policy-format-not-supported");
+    assert!(e.findings[0]
+        .message
+        .starts_with("this `vault write` takes values from a file or from stdin"));
+    // A map as `key=value` is refused by Vault itself: the fix is the here-document form, which is read.
+    let e = crate::policy::evaluate(
+        "vault write auth/jwt/role/circleci role_type=jwt user_claim=sub bound_claims='{\"oidc.circleci.com/vcs-ref\":\"refs/heads/main\"}'",
+        c.as_object(),
+        NOW,
+    );
+    let f = &e.findings[0];
+    assert_eq!(f.code, "policy-format-not-supported");
+    assert_eq!(f.message, "this `vault write` gives `bound_claims` or `claim_mappings`, which are maps, as `key=value`: Vault refuses that (it expects a map and gets a string), so it writes no role");
+    assert!(f.fix.as_deref().unwrap().starts_with("write the role as JSON on stdin, which claimcheck reads: `vault write auth/<mount>/role/<name> - <<EOF`"));
+    // Another path: no role or config is written.
+    let e = crate::policy::evaluate(
+        "vault write auth/jwt/login role=ci jwt=x",
+        c.as_object(),
+        NOW,
+    );
+    assert!(e.findings[0]
+        .message
+        .starts_with("this `vault write` writes no JWT auth role or config"));
 }
 
 #[test]
