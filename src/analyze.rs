@@ -64,7 +64,18 @@ pub fn analyze(input: &Input<'_>) -> Report {
         // A fact about the token is stated once: the platform's own finding with the same code (an expired
         // token, say) repeats what the token's findings already say; the platform's check row keeps its words.
         let token_stage = report.findings.len();
-        for finding in evaluation.findings {
+        let token_unreadable = report.token.is_some() && claims.is_none();
+        for mut finding in evaluation.findings {
+            // A token was pasted, but its claims could not be read: the token's findings say why.
+            if finding.code == "aws-no-token" && token_unreadable {
+                finding.message =
+                    "the token's claims could not be read (the token's findings say why): the policy was checked on its own, without a verdict"
+                        .into();
+                finding.fix = Some(
+                    "paste the whole token: `echo $CIRCLE_OIDC_TOKEN_V2` in the job prints it"
+                        .into(),
+                );
+            }
             let repeated = finding.area == Area::Token
                 && report.findings[..token_stage]
                     .iter()
@@ -360,6 +371,36 @@ mod tests {
         let from_link = findings(true);
         assert!(from_link.contains(&("token-signature-removed", Severity::Info, false)));
         assert!(!from_link.iter().any(|f| f.0 == "token-unsigned"));
+    }
+
+    /// A token that was pasted but cannot be read is not "no token given": the policy's note says the token's
+    /// findings explain it; with the Token box empty, it still says no token was given.
+    #[test]
+    fn an_unreadable_token_is_not_a_missing_one() {
+        let ex = example("v1-allow").unwrap();
+        let note = |token: &str| {
+            let r = analyze(&Input {
+                token,
+                policy: ex.policy,
+                now: ex.at,
+                ..Input::default()
+            });
+            assert_eq!(r.verdict, None);
+            let f = r
+                .findings
+                .iter()
+                .find(|f| f.code == "aws-no-token")
+                .unwrap();
+            (r.findings[0].code, f.message.clone())
+        };
+        let (first, message) = note("not a token at all");
+        assert_eq!(first, "token-not-a-jwt");
+        assert_eq!(message, "the token's claims could not be read (the token's findings say why): the policy was checked on its own, without a verdict");
+        let (_, message) = note("");
+        assert_eq!(
+            message,
+            "no token given: the policy was checked on its own, without a verdict"
+        );
     }
 
     /// A token no platform can verify is a deny whatever the policy says; a share link's unsigned token and

@@ -275,7 +275,7 @@ fn unusable_token_exits_2() {
     assert_eq!(o.status.code(), Some(2));
     let r = json(&o);
     assert_eq!(r["unusable_input"], true);
-    assert_eq!(codes(&r), ["token-not-base64url"]);
+    assert_eq!(codes(&r), ["token-not-a-jwt"]);
 }
 
 #[test]

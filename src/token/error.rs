@@ -63,6 +63,9 @@ pub enum ErrorKind {
     },
     /// Valid JSON, but not an object.
     NotObject { found: &'static str },
+    /// One segment that is no part of a JWT: no `.`, not starting `eyJ` (the base64url of `{"`), and not
+    /// decodable (a word, a URL). Reported instead of that segment's own error ([`super::Decoded::findings`]).
+    NotAJwt,
 }
 
 /// One problem decoding one segment. `offset` is a byte offset into the segment's text (after cleanup)
@@ -103,6 +106,7 @@ impl TokenError {
             ErrorKind::NotUtf8 => "token-not-utf8",
             ErrorKind::NotJson { .. } => "token-not-json",
             ErrorKind::NotObject { .. } => "token-not-object",
+            ErrorKind::NotAJwt => "token-not-a-jwt",
         }
     }
 
@@ -122,6 +126,9 @@ impl TokenError {
             }
             ErrorKind::NotUtf8 | ErrorKind::NotJson { .. } | ErrorKind::NotObject { .. } => {
                 "this segment is not a JWT header or claims set: check that the whole token was copied"
+            }
+            ErrorKind::NotAJwt => {
+                "paste the token itself: `echo $CIRCLE_OIDC_TOKEN_V2` in the job prints it (`eyJ…` with two dots)"
             }
         }
     }
@@ -154,6 +161,7 @@ impl fmt::Display for TokenError {
                 write!(f, "the {seg} segment is not JSON at line {line}, column {column}: {reason}")
             }
             ErrorKind::NotObject { found } => write!(f, "the {seg} segment is JSON but not an object (found {found})"),
+            ErrorKind::NotAJwt => write!(f, "this is not a JWT: a token is three base64url parts joined by `.` and starts `eyJ`, and this text has no `.` and does not decode"),
         }
     }
 }

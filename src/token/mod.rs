@@ -17,6 +17,7 @@
 //! | `token-not-utf8` | error | a segment decodes to bytes that are not UTF-8 |
 //! | `token-not-json` | error | a segment is not JSON (line/column given) |
 //! | `token-not-object` | error | a segment is JSON but not an object |
+//! | `token-not-a-jwt` | error | one part with no `.` that does not start `eyJ` and does not decode: not a token at all (replaces that part's decoding error) |
 //! | `token-partial` | info | only a header, or header and payload without a signature segment |
 //! | `token-unsigned` | warning | three segments, but the signature segment is empty |
 //! | `token-signature-removed` | info | the same, for a token whose share link removed the signature (reported by `analyze`, which knows) |
@@ -472,6 +473,18 @@ impl Decoded {
     pub fn findings(&self) -> Vec<Finding> {
         if let Some(f) = self.not_a_token() {
             return vec![f];
+        }
+        // Text that is no token at all: one error for the whole paste, not a decoding detail of a "header".
+        if self.form == Form::Invalid
+            && !self.json_pasted
+            && self.segment_count == 1
+            && !self.compact.starts_with("eyJ")
+        {
+            let e = TokenError::new(Segment::Token, ErrorKind::NotAJwt);
+            return vec![
+                Finding::new(e.code(), Severity::Error, Area::Token, e.to_string())
+                    .with_fix(e.fix()),
+            ];
         }
         let mut out: Vec<Finding> = self
             .errors

@@ -178,9 +178,17 @@ fn wrong_segment_count_still_decodes_the_rest() {
 fn empty_and_garbage_inputs() {
     assert_eq!(codes(&decode("  \n ")), ["token-empty"]);
     assert_eq!(decode("").form, Form::Invalid);
+    // Text with no `.` that is no base64 of a header: not a token at all, said of the whole paste.
     let d = decode("hello, world");
     assert_eq!(d.form, Form::Invalid);
-    assert_eq!(codes(&d), ["token-not-base64url"]);
+    assert_eq!(codes(&d), ["token-not-a-jwt"]);
+    assert_eq!(d.findings()[0].message, "this is not a JWT: a token is three base64url parts joined by `.` and starts `eyJ`, and this text has no `.` and does not decode");
+    assert_eq!(codes(&decode("not a token at all")), ["token-not-a-jwt"]);
+    // Decodable text, or a cut-off token, keeps the decoder's words about its segment.
+    assert_eq!(
+        codes(&decode("eyJhbGciOiJSUzI1NiIsInR5cCI6")),
+        ["token-not-json"]
+    );
     let d = decode("...");
     assert_eq!(
         codes(&d),
@@ -500,8 +508,8 @@ fn pastes_that_are_no_token_say_what_they_are() {
     assert!(one("xxxxa1b2")
         .0
         .contains("(`xxxx` and its last 4 characters)"));
-    // Other text keeps the decoder's words.
-    assert!(one("garbage").0.starts_with("the header segment"));
+    // Other text is not a JWT at all.
+    assert!(one("garbage").0.starts_with("this is not a JWT"));
 }
 
 #[test]
