@@ -341,7 +341,7 @@ pub fn lint(policy: &Policy, loc: Locator<'_>, stack_account: bool) -> Vec<Findi
             }
             if claim.eq_ignore_ascii_case("sub") && matches!(op.base, Base::StringLike) {
                 for v in &c.values {
-                    if let Some(f) = broad_sub(v, &label, &cat) {
+                    if let Some(f) = broad_sub(v, vars_resolved, &label, &cat) {
                         out.push(f);
                     }
                 }
@@ -386,26 +386,57 @@ fn sids(policy: &Policy, loc: Locator<'_>, out: &mut Vec<Finding>) {
     }
 }
 
+/// What a `sub` pattern of `StringLike` leaves open, when that is more than one project's users. `${*}`, `${?}`
+/// and `${$}` are IAM's escapes for those characters (under `2012-10-17`, `vars_resolved`): literal text, not
+/// wildcards.
 fn broad_sub(
     v: &str,
+    vars_resolved: bool,
     label: &dyn fmt::Display,
     at: &dyn Fn() -> Option<Location>,
 ) -> Option<Finding> {
-    // The first four `/`-separated segments, and whether there are exactly three.
-    let mut parts = v.split('/');
-    let segs = [parts.next(), parts.next(), parts.next(), parts.next()];
-    let three = segs[2].is_some() && segs[3].is_none();
+    let literal = if vars_resolved {
+        v.replace("${*}", "_")
+            .replace("${?}", "_")
+            .replace("${$}", "_")
+    } else {
+        v.to_string()
+    };
     let wild = |s: &str| s.contains('*') || s.contains('?');
-    let everything = v.chars().all(|c| c == '*')
-        || (segs[0] == Some("org") && segs[1].is_some_and(wild))
-        || segs[0].is_some_and(|s| wild(s) && s.starts_with('*'));
-    if everything {
-        return Some(finding("sub-wildcard-any", Severity::Warning, format!("the `sub` pattern `{v}` in {label} matches the subject of every project in any org the provider trusts"), "pin the org and project: `org/<org>/project/<project>/user/*`", at()));
+    let segs: Vec<&str> = literal.split('/').collect();
+    let seg = |i: usize| segs.get(i).copied();
+    // A literal project ID pins the project, whatever else is open (project IDs are unique across orgs).
+    let project_pinned = segs
+        .windows(2)
+        .any(|w| w[0] == "project" && !w[1].is_empty() && !wild(w[1]));
+    let open_start = (seg(0) == Some("org") && seg(1).is_some_and(wild))
+        || seg(0).is_some_and(|s| s.starts_with('*'));
+    if open_start && !project_pinned {
+        // What the rest pins: the literal text after the leading wildcards, if any.
+        let rest = literal.trim_start_matches(['*', '?']);
+        let rest = rest
+            .strip_prefix("org/")
+            .map_or(rest, |r| r.trim_start_matches(|c: char| c != '/'));
+        let pins = rest
+            .split('/')
+            .any(|s| !s.is_empty() && !wild(s) && s != "project" && s != "user");
+        let message = if pins {
+            format!("the `sub` pattern `{v}` in {label} starts open: it matches every project and user of the orgs the provider trusts, as long as the rest of the subject fits `{rest}`")
+        } else {
+            format!("the `sub` pattern `{v}` in {label} matches the subject of every project in any org the provider trusts")
+        };
+        return Some(finding(
+            "sub-wildcard-any",
+            Severity::Warning,
+            message,
+            "pin the org and project: `org/<org>/project/<project>/user/*`",
+            at(),
+        ));
     }
-    let project_wild = segs[2] == Some("project") && segs[3].is_some_and(wild);
-    let org_tail = three && segs[0] == Some("org") && segs[2].is_some_and(wild);
+    let project_wild = seg(2) == Some("project") && seg(3).is_some_and(wild);
+    let org_tail = segs.len() == 3 && seg(0) == Some("org") && seg(2).is_some_and(wild);
     if project_wild || org_tail {
-        return Some(finding("sub-wildcard-project", Severity::Info, format!("the `sub` pattern `{v}` in {label} trusts every project of org `{}`", segs[1].unwrap_or_default()), "if only one project should assume the role, pin it: `org/<org>/project/<project>/user/*`", at()));
+        return Some(finding("sub-wildcard-project", Severity::Info, format!("the `sub` pattern `{v}` in {label} trusts every project of org `{}`", seg(1).unwrap_or_default()), "if only one project should assume the role, pin it: `org/<org>/project/<project>/user/*`", at()));
     }
     None
 }
@@ -554,18 +585,35 @@ mod tests {
 
     #[test]
     fn broad_sub_patterns() {
+        let said =
+            |v: &str| broad_sub(v, true, &"statement 1", &|| None).map(|f| (f.code, f.message));
+        let code = |v: &str| said(v).map(|(c, _)| c);
+        assert_eq!(code("*"), Some("sub-wildcard-any"));
+        assert_eq!(code("org/*/project/*"), Some("sub-wildcard-any"));
+        assert_eq!(code("org/o/*"), Some("sub-wildcard-project"));
+        assert_eq!(code("org/o/project/*"), Some("sub-wildcard-project"));
+        assert_eq!(code("org/o/project/p/user/*"), None);
+        // A pinned project pins the subject, whatever the org segment says.
+        assert_eq!(code("org/*/project/p/user/*"), None);
+        assert_eq!(code("*/project/p/*"), None);
+        // Open at the start, pinned further on: said as such, not as "everything".
         assert_eq!(
-            broad_sub("*", &"s", &|| None).map(|f| f.code),
+            said("*/vcs-origin/github.com/my-org/*").unwrap().1,
+            "the `sub` pattern `*/vcs-origin/github.com/my-org/*` in statement 1 starts open: it matches every project and user of the orgs the provider trusts, as long as the rest of the subject fits `/vcs-origin/github.com/my-org/*`"
+        );
+        assert_eq!(
+            said("*/vcs-ref/refs/heads/release").unwrap().1,
+            "the `sub` pattern `*/vcs-ref/refs/heads/release` in statement 1 starts open: it matches every project and user of the orgs the provider trusts, as long as the rest of the subject fits `/vcs-ref/refs/heads/release`"
+        );
+        assert_eq!(
+            said("org/*").unwrap().1,
+            "the `sub` pattern `org/*` in statement 1 matches the subject of every project in any org the provider trusts"
+        );
+        // `${*}` is IAM's escape for a literal `*` under 2012-10-17: `org/${*}` matches only `org/*`.
+        assert_eq!(code("org/${*}"), None);
+        assert_eq!(
+            broad_sub("org/${*}", false, &"s", &|| None).map(|f| f.code),
             Some("sub-wildcard-any")
         );
-        assert_eq!(
-            broad_sub("org/o/*", &"s", &|| None).map(|f| f.code),
-            Some("sub-wildcard-project")
-        );
-        assert_eq!(
-            broad_sub("org/o/project/*", &"s", &|| None).map(|f| f.code),
-            Some("sub-wildcard-project")
-        );
-        assert_eq!(broad_sub("org/o/project/p/user/*", &"s", &|| None), None);
     }
 }
