@@ -182,3 +182,18 @@ test('a Terraform main.tf pasted as the policy is read: its verdict, what was de
   await expect(error).toContainText('expected a value, found a new line');
   await expect(page.locator('[data-sub-version="v2"]')).toBeVisible();
 });
+
+test('a policy with a comment and a trailing comma is read without them: its verdict, and a warning where they are', async ({ page }) => {
+  await openApp(page, `#token=${circleToken({ version: 'v1' })}&at=${AT}`);
+  const lines = trustPolicy('StringLike', `org/${ORG_ID}/project/${PROJECT_ID}/user/*`).split('\n');
+  const action = lines.findIndex((l) => l.includes('"Action"'));
+  lines[action] += ' // only web identity';
+  const sub = lines.findIndex((l) => l.includes(':sub"'));
+  lines[sub] += ',';
+  await policyInput(page).fill(lines.join('\n'));
+  await expect(page.locator('[data-verdict="allow"]')).toBeVisible();
+  const finding = page.locator('.finding[data-code="policy-json-comments"]');
+  await expect(finding).toContainText('the pasted JSON has a comment at');
+  await expect(finding).toContainText('IAM refuses such a document (MalformedPolicyDocument)');
+  await expect(finding.locator('.location')).toHaveText(`line ${action + 1}, column ${lines[action].indexOf('//') + 1}`);
+});
