@@ -112,8 +112,13 @@ def write(target, items):
 
 pol = {p: policies(p, extra) for p, extra in [("aws", AWS), ("gcp", GCP), ("vault", {}), ("azure", {})]}
 write("token_decode", TOKENS.values())
+# JSON as written by hand: a comment after a value, a block comment, a trailing comma (read without them).
+hand = json.dumps(AWS["allow-sub-like"], indent=1).split("\n")
+hand[3] += " // the job's role"
+hand.insert(2, "/* CircleCI */")
+JSONC = "\n".join(hand).replace('"\n    }', '",\n    }', 1)
 for p in pol:
-    write("policy_" + p, pol[p].values())
+    write("policy_" + p, list(pol[p].values()) + ([JSONC] if p == "aws" else []))
 # Policy + claims: each platform's first few policies against several claim sets (JSON, or a token).
 mixed = []
 for p, items in pol.items():
