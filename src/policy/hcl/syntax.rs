@@ -342,6 +342,13 @@ impl<'a> Parser<'a> {
             ("%", 5),
         ];
         let rest = self.rest();
+        // Most values are followed by no operator: the first byte tells, before a comparison per operator.
+        if !matches!(
+            rest.as_bytes().first(),
+            Some(b'|' | b'&' | b'=' | b'!' | b'<' | b'>' | b'+' | b'-' | b'*' | b'/' | b'%')
+        ) {
+            return None;
+        }
         // `=>` of an object `for` and `/*` or `//` of a comment are not operators.
         if rest.starts_with("=>") || rest.starts_with("//") || rest.starts_with("/*") {
             return None;
@@ -819,9 +826,21 @@ impl<'a> Parser<'a> {
             self.depth -= 1;
             parts.push(e?);
         } else {
-            let c = rest.chars().next().unwrap_or(' ');
-            text.push(c);
-            self.pos += c.len_utf8();
+            // Plain text up to the next byte that may end it or start something, copied at once rather than a
+            // character at a time. It stops before a new line, where a heredoc strips indentation; a UTF-8
+            // sequence holds no ASCII byte, so it ends on a character boundary.
+            let run = rest
+                .bytes()
+                .position(|b| matches!(b, b'$' | b'%' | b'"' | b'\\' | b'\n'))
+                .unwrap_or(rest.len());
+            if run > 0 {
+                text.push_str(rest.get(..run).unwrap_or(""));
+                self.pos += run;
+            } else {
+                let c = rest.chars().next().unwrap_or(' ');
+                text.push(c);
+                self.pos += c.len_utf8();
+            }
         }
         Ok(())
     }
