@@ -426,23 +426,23 @@ impl<'e, 'a> Evaluator<'e, 'a> {
                 .collect();
             let spans = rendered
                 .origins
-                .iter()
+                .into_iter()
                 .filter_map(|(in_policy, in_block)| {
-                    Some((in_policy.clone(), *written.get(in_block.as_str())?))
+                    Some((in_policy, *written.get(in_block.as_str())?))
                 })
                 .collect();
             *self.rendered.get_mut(n)? = Some((rendered.policy, spans));
         }
         let (policy, spans) = self.rendered.get(n)?.as_ref()?;
-        let policy = policy.clone();
         if !pointer.starts_with(NOWHERE) {
-            let located: Vec<(String, usize)> = spans
-                .iter()
-                .map(|(p, at)| (format!("{pointer}{p}"), *at))
-                .collect();
-            self.spans.extend(located);
+            self.spans.extend(spans.iter().map(|(p, at)| {
+                let mut located = String::with_capacity(pointer.len() + p.len());
+                located.push_str(pointer);
+                located.push_str(p);
+                (located, *at)
+            }));
         }
-        Some(policy)
+        Some(policy.clone())
     }
 
     /// Two `condition` blocks of one statement on the same test and variable: the provider merges their values

@@ -169,10 +169,9 @@ pub fn read(text: &str) -> Result<Option<Read>, HclError> {
         return Ok(None);
     };
     let lines = Lines::new(text);
-    let spans = evaluator
-        .spans
-        .iter()
-        .map(|(p, at)| (p.clone(), lines.location(*at)))
+    let spans = std::mem::take(&mut evaluator.spans)
+        .into_iter()
+        .map(|(p, at)| (p, lines.location(at)))
         .collect();
     let defaults = evaluator
         .defaults
