@@ -1,11 +1,14 @@
 //! Benchmark of reading Terraform HCL (`policy::hcl::read`) and of the whole evaluation of it
 //! (`policy::evaluate`), for a typical `main.tf` (a role, a policy document data source, locals and variables)
 //! and for a ~1 MB one (the same document with about 2,500 statements). Prints the median of several runs, and,
-//! for comparison, that of evaluating the configuration read pasted as JSON instead.
+//! for comparison, that of evaluating the configuration read pasted as JSON instead; and the allocations one
+//! evaluation makes, which a shared machine does not blur as it does times.
 //!
 //! `cargo run --release --example bench_hcl` (`-- large` for one case only, e.g. under a profiler)
 
+use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use claimcheck::policy;
@@ -13,6 +16,28 @@ use serde_json::{json, Map, Value};
 
 const ORG: &str = "bb0c6a3e-2d2c-4e2c-9a53-1a2b3c4d5e6f";
 const NOW: i64 = 1_790_000_000;
+
+/// The system allocator, counting allocations.
+struct Counting;
+
+static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
 
 fn statement(i: usize) -> String {
     format!(
@@ -75,9 +100,11 @@ fn main() {
         let as_json = time(runs, || {
             black_box(policy::evaluate(black_box(&json), Some(&claims), NOW));
         });
+        let before = ALLOCATIONS.load(Ordering::Relaxed);
         let verdict = policy::evaluate(&text, Some(&claims), NOW).verdict;
+        let allocations = ALLOCATIONS.load(Ordering::Relaxed) - before;
         println!(
-            "{name:8} {:>8.1} KB  read {:>9.3} ms  evaluate {:>9.3} ms  (as JSON {:>8.3} ms; verdict {verdict:?}, median of {runs})",
+            "{name:8} {:>8.1} KB  read {:>9.3} ms  evaluate {:>9.3} ms  (as JSON {:>8.3} ms; {allocations} allocations; verdict {verdict:?}, median of {runs})",
             text.len() as f64 / 1024.0,
             read.as_secs_f64() * 1e3,
             whole.as_secs_f64() * 1e3,
