@@ -131,9 +131,21 @@ impl<'e, 'a> Evaluator<'e, 'a> {
         Value::String(format!("${{{source}}}"))
     }
 
-    fn locate(&mut self, pointer: &str, at: usize) {
-        if !pointer.starts_with(NOWHERE) {
-            self.spans.push((pointer.to_string(), at));
+    /// Note that the value about to be evaluated at `pointer` was written at `at`, before what it holds: its place
+    /// in the spans, which [`Self::located`] fills with the pointer once the evaluation no longer needs it (rather
+    /// than a copy of every pointer). `None` for a value that is not part of the document.
+    fn locate(&mut self, pointer: &str, at: usize) -> Option<usize> {
+        if pointer.starts_with(NOWHERE) {
+            return None;
+        }
+        self.spans.push((String::new(), at));
+        Some(self.spans.len() - 1)
+    }
+
+    /// Fill the place [`Self::locate`] took with its pointer.
+    fn located(&mut self, slot: Option<usize>, pointer: String) {
+        if let Some(span) = slot.and_then(|i| self.spans.get_mut(i)) {
+            span.0 = pointer;
         }
     }
 
@@ -170,8 +182,9 @@ impl<'e, 'a> Evaluator<'e, 'a> {
                 let mut out = Vec::with_capacity(items.len());
                 for (i, item) in items.iter().enumerate() {
                     let p = pointer_push(pointer, &i.to_string());
-                    self.locate(&p, item.start);
+                    let slot = self.locate(&p, item.start);
                     out.push(self.eval(item, &p));
+                    self.located(slot, p);
                 }
                 Value::Array(out)
             }
@@ -185,8 +198,9 @@ impl<'e, 'a> Evaluator<'e, 'a> {
                         _ => return self.unknown(e),
                     };
                     let p = pointer_push(pointer, &k);
-                    self.locate(&p, key.start);
+                    let slot = self.locate(&p, key.start);
                     let v = self.eval(value, &p);
+                    self.located(slot, p);
                     out.insert(k, v);
                 }
                 Value::Object(out)
@@ -558,8 +572,9 @@ impl<'e, 'a> Evaluator<'e, 'a> {
                 } => {}
                 Item::Attribute { name, at, value } => {
                     let p = pointer_push(pointer, name);
-                    self.locate(&p, *at);
+                    let slot = self.locate(&p, *at);
                     let v = self.eval(value, &p);
+                    self.located(slot, p);
                     out.insert((*name).to_string(), v);
                 }
                 Item::Block {
@@ -578,8 +593,9 @@ impl<'e, 'a> Evaluator<'e, 'a> {
                     let index = list.as_array().map_or(0, Vec::len);
                     let mut p = pointer_push(pointer, kind);
                     pointer_append(&mut p, &index.to_string());
-                    self.locate(&p, *at);
+                    let slot = self.locate(&p, *at);
                     let v = Value::Object(self.body(body, &p));
+                    self.located(slot, p);
                     if let Some(Value::Array(items)) = out.get_mut(*kind) {
                         items.push(v);
                     }
@@ -627,10 +643,11 @@ impl<'e, 'a> Evaluator<'e, 'a> {
             element.insert("value".into(), value);
             let mut p = pointer_push(pointer, label);
             pointer_append(&mut p, &index.to_string());
-            self.locate(&p, at);
+            let slot = self.locate(&p, at);
             let v = Value::Object(
                 self.bound(iterator, Value::Object(element), |s| s.body(content, &p)),
             );
+            self.located(slot, p);
             if let Some(Value::Array(items)) = out.get_mut(label) {
                 items.push(v);
             }
@@ -659,8 +676,10 @@ impl<'e, 'a> Evaluator<'e, 'a> {
                 Some(true) => match &f.key {
                     None => {
                         let p = pointer_push(pointer, &list.len().to_string());
-                        self.locate(&p, f.value.start);
-                        Some(Some((None, self.eval(&f.value, &p))))
+                        let slot = self.locate(&p, f.value.start);
+                        let v = self.eval(&f.value, &p);
+                        self.located(slot, p);
+                        Some(Some((None, v)))
                     }
                     Some(k) => match self.eval(k, NOWHERE) {
                         Value::String(k) => {
