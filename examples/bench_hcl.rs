@@ -1,8 +1,9 @@
 //! Benchmark of reading Terraform HCL (`policy::hcl::read`) and of the whole evaluation of it
-//! (`policy::evaluate`), for a typical `main.tf` (a role, a policy document data source, locals and variables)
-//! and for a ~1 MB one (the same document with about 2,500 statements). Prints the median of several runs, and,
-//! for comparison, that of evaluating the configuration read pasted as JSON instead; and the allocations one
-//! evaluation makes, which a shared machine does not blur as it does times.
+//! (`policy::evaluate`), for a typical `main.tf` (a role, a policy document data source, locals and variables),
+//! for a ~1 MB one (the same document with about 2,500 statements), and for that one with a second `condition`
+//! block on the same test and variable in each statement (2,500 warnings, each located in the HCL). Prints the
+//! median of several runs, and, for comparison, that of evaluating the configuration read pasted as JSON
+//! instead; and the allocations one evaluation makes, which a shared machine does not blur as it does times.
 //!
 //! `cargo run --release --example bench_hcl` (`-- large` for one case only, e.g. under a profiler)
 
@@ -39,16 +40,27 @@ unsafe impl GlobalAlloc for Counting {
 #[global_allocator]
 static GLOBAL: Counting = Counting;
 
-fn statement(i: usize) -> String {
+fn statement(i: usize, merged: bool) -> String {
+    let condition = |values: &str| {
+        format!("    condition {{\n      test     = \"StringLike\"\n      variable = \"${{local.provider}}:sub\"\n      values   = {values}\n    }}\n")
+    };
+    let first = condition(&format!(
+        "[for p in [\"p{i}\", \"q{i}\"] : \"org/${{var.org}}/project/${{p}}/*\"]"
+    ));
+    let second = if merged {
+        condition(&format!("[\"org/${{var.org}}/project/r{i}/*\"]"))
+    } else {
+        String::new()
+    };
     format!(
-        "  statement {{\n    sid     = \"S{i}\"\n    actions = [\"sts:AssumeRoleWithWebIdentity\"]\n    principals {{\n      type        = \"Federated\"\n      identifiers = [\"arn:aws:iam::${{data.aws_caller_identity.current.account_id}}:oidc-provider/${{local.provider}}\"]\n    }}\n    condition {{\n      test     = \"StringLike\"\n      variable = \"${{local.provider}}:sub\"\n      values   = [for p in [\"p{i}\", \"q{i}\"] : \"org/${{var.org}}/project/${{p}}/*\"]\n    }}\n  }}\n"
+        "  statement {{\n    sid     = \"S{i}\"\n    actions = [\"sts:AssumeRoleWithWebIdentity\"]\n    principals {{\n      type        = \"Federated\"\n      identifiers = [\"arn:aws:iam::${{data.aws_caller_identity.current.account_id}}:oidc-provider/${{local.provider}}\"]\n    }}\n{first}{second}  }}\n"
     )
 }
 
-fn file(statements: usize) -> String {
+fn file(statements: usize, merged: bool) -> String {
     let mut t = format!("variable \"org\" {{\n  default = \"{ORG}\"\n}}\n\nlocals {{\n  provider = \"oidc.circleci.com/org/${{var.org}}\"\n}}\n\ndata \"aws_iam_policy_document\" \"trust\" {{\n");
     for i in 0..statements {
-        t.push_str(&statement(i));
+        t.push_str(&statement(i, merged));
     }
     t.push_str("}\n\nresource \"aws_iam_role\" \"ci\" {\n  name               = \"ci\"\n  assume_role_policy = data.aws_iam_policy_document.trust.json\n}\n");
     t
@@ -81,7 +93,11 @@ fn main() {
     .cloned()
     .unwrap_or_default();
     let only = std::env::args().nth(1);
-    for (name, text, runs) in [("typical", file(2), 200), ("large", file(2_500), 9)] {
+    for (name, text, runs) in [
+        ("typical", file(2, false), 200),
+        ("large", file(2_500, false), 9),
+        ("merged", file(2_500, true), 9),
+    ] {
         if only.as_deref().is_some_and(|o| o != name) {
             continue;
         }
