@@ -427,17 +427,18 @@ impl<'e, 'a> Evaluator<'e, 'a> {
             let block = self.guarded(("data", name), |s| s.body(body, ""));
             let block_spans = std::mem::replace(&mut self.spans, outer);
             let block = block?;
-            self.merged_conditions(name, &block, &block_spans);
+            // Where each pointer of the block was written (the last of a repeated one, as the block holds it).
+            let written: HashMap<&str, usize> = block_spans
+                .iter()
+                .map(|(p, at)| (p.as_str(), *at))
+                .collect();
+            self.merged_conditions(name, &block, &written);
             let rendered = super::policy_document::render(&block);
             self.incomplete |= !rendered.notes.is_empty();
             for note in rendered.notes {
                 self.notes
                     .push(format!("`data.aws_iam_policy_document.{name}`: {note}"));
             }
-            let written: HashMap<&str, usize> = block_spans
-                .iter()
-                .map(|(p, at)| (p.as_str(), *at))
-                .collect();
             let spans = rendered
                 .origins
                 .into_iter()
@@ -461,12 +462,13 @@ impl<'e, 'a> Evaluator<'e, 'a> {
 
     /// Two `condition` blocks of one statement on the same test and variable: the provider merges their values
     /// into one list, which IAM ORs (terraform-provider-aws#33093), where the two blocks read as AND. Noted with
-    /// where the second block was written.
+    /// where the second block was written (`written`: where each pointer of the block was, looked up rather than
+    /// searched for: a search per merged block was quadratic in a long document).
     fn merged_conditions(
         &mut self,
         name: &str,
         block: &Map<String, Value>,
-        spans: &[(String, usize)],
+        written: &HashMap<&str, usize>,
     ) {
         let statements = block.get("statement").and_then(Value::as_array);
         for (i, statement) in statements.into_iter().flatten().enumerate() {
@@ -484,7 +486,7 @@ impl<'e, 'a> Evaluator<'e, 'a> {
                     continue;
                 }
                 let pointer = format!("/statement/{i}/condition/{j}");
-                let at = spans.iter().find(|(p, _)| *p == pointer).map(|(_, at)| *at);
+                let at = written.get(pointer.as_str()).copied();
                 self.merged.push((
                     format!("statement {} of `data.aws_iam_policy_document.{name}` has two `condition` blocks with `test = \"{test}\"` on `{variable}`: the AWS provider merges their values into one list, which IAM reads as OR (any value matches), not AND", i + 1),
                     at,
