@@ -127,8 +127,17 @@ impl<'e, 'a> Evaluator<'e, 'a> {
     /// The template `${…}` of what `e` was written as: a value not known before apply.
     fn unknown(&self, e: &Expr<'_>) -> Value {
         let source = self.text.get(e.start..e.end).unwrap_or("…");
-        let source: String = source.split_whitespace().collect::<Vec<_>>().join(" ");
-        Value::String(format!("${{{source}}}"))
+        // Its words joined by one space, written into the one string.
+        let mut out = String::with_capacity(source.len() + 3);
+        out.push_str("${");
+        for (i, word) in source.split_whitespace().enumerate() {
+            if i > 0 {
+                out.push(' ');
+            }
+            out.push_str(word);
+        }
+        out.push('}');
+        Value::String(out)
     }
 
     /// Note that the value about to be evaluated at `pointer` was written at `at`, before what it holds: its place

@@ -120,7 +120,9 @@ pub(crate) fn render(block: &Map<String, Value>) -> Rendered {
             let p = pointer_push("/Statement", &i.to_string());
             origins.push((p.clone(), s.origin));
             for (rel, origin) in s.rel {
-                let mut q = p.clone();
+                // Sized at once: a copy of `p` would grow again for `rel`.
+                let mut q = String::with_capacity(p.len() + rel.len());
+                q.push_str(&p);
                 q.push_str(&rel);
                 origins.push((q, origin));
             }
