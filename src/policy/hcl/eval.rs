@@ -598,10 +598,7 @@ impl<'e, 'a> Evaluator<'e, 'a> {
                     self.dynamic(label, *at, body, pointer, &mut out);
                 }
                 Item::Block { kind, at, body, .. } => {
-                    let list = out
-                        .entry((*kind).to_string())
-                        .or_insert_with(|| Value::Array(Vec::new()));
-                    let index = list.as_array().map_or(0, Vec::len);
+                    let index = blocks_so_far(&mut out, kind);
                     let mut p = pointer_push(pointer, kind);
                     pointer_append(&mut p, &index.to_string());
                     let slot = self.locate(&p, *at);
@@ -644,10 +641,7 @@ impl<'e, 'a> Evaluator<'e, 'a> {
             return;
         };
         let Some(content) = content else { return };
-        let list = out
-            .entry(label.to_string())
-            .or_insert_with(|| Value::Array(Vec::new()));
-        let first = list.as_array().map_or(0, Vec::len);
+        let first = blocks_so_far(out, label);
         for (index, (key, value)) in (first..).zip(elements) {
             let mut element = Map::new();
             element.insert("key".into(), key);
@@ -782,6 +776,18 @@ impl<'e, 'a> Evaluator<'e, 'a> {
             return self.unknown(e);
         }
         super::functions::call(name, values).unwrap_or_else(|| self.unknown(e))
+    }
+}
+
+/// How many blocks of type `kind` a body's `out` holds so far, their list created empty if there is none yet (the
+/// key copied then only, not for every block).
+fn blocks_so_far(out: &mut Map<String, Value>, kind: &str) -> usize {
+    match out.get(kind) {
+        Some(list) => list.as_array().map_or(0, Vec::len),
+        None => {
+            out.insert(kind.to_string(), Value::Array(Vec::new()));
+            0
+        }
     }
 }
 
