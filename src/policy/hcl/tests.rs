@@ -527,3 +527,22 @@ fn merged_conditions_are_located_at_the_second_block_of_each_statement() {
         );
     }
 }
+
+#[test]
+fn template_text_is_read_the_same_borrowed_or_copied() {
+    // Text is borrowed from the source up to an escape, a `$${`, or stripped indentation, then copied.
+    assert_eq!(
+        eval(
+            "locals {\n  o = \"x\"\n}",
+            "\"a$b%c ${local.o} d\\\"e ${local.o}$${f} g\\u00e9h\""
+        ),
+        json!("a$b%c x d\"e x${f} géh")
+    );
+    assert_eq!(eval("", "\"\""), json!(""));
+    assert_eq!(eval("", "\"é${\"\"}\\n\""), json!("é\n"));
+    let text = "locals {\n  o = \"x\"\n}\nresource \"t\" \"n\" {\n  y = <<-EOT\n    a $ ${local.o}\n      b\\n\n    c\n    EOT\n}\n";
+    assert_eq!(
+        value(text)["resource"]["t"]["n"]["y"],
+        json!("a $ x\n  b\\n\nc\n")
+    );
+}
