@@ -16,7 +16,8 @@ use std::collections::HashMap;
 use serde_json::{Map, Value};
 
 use super::syntax::{Expr, Item, Kind, Part};
-use crate::policy::json::{pointer_append, pointer_push};
+use super::{pointer_index, push_index};
+use crate::policy::json::pointer_push;
 
 /// The pointer of a value that is not part of the document (a function's argument, a condition, an object's
 /// key): nothing under it is located.
@@ -190,7 +191,7 @@ impl<'e, 'a> Evaluator<'e, 'a> {
             Kind::Tuple(items) => {
                 let mut out = Vec::with_capacity(items.len());
                 for (i, item) in items.iter().enumerate() {
-                    let p = pointer_push(pointer, &i.to_string());
+                    let p = pointer_index(pointer, i);
                     let slot = self.locate(&p, item.start);
                     out.push(self.eval(item, &p));
                     self.located(slot, p);
@@ -600,7 +601,7 @@ impl<'e, 'a> Evaluator<'e, 'a> {
                 Item::Block { kind, at, body, .. } => {
                     let index = blocks_so_far(&mut out, kind);
                     let mut p = pointer_push(pointer, kind);
-                    pointer_append(&mut p, &index.to_string());
+                    push_index(&mut p, index);
                     let slot = self.locate(&p, *at);
                     let v = Value::Object(self.body(body, &p));
                     self.located(slot, p);
@@ -647,7 +648,7 @@ impl<'e, 'a> Evaluator<'e, 'a> {
             element.insert("key".into(), key);
             element.insert("value".into(), value);
             let mut p = pointer_push(pointer, label);
-            pointer_append(&mut p, &index.to_string());
+            push_index(&mut p, index);
             let slot = self.locate(&p, at);
             let v = Value::Object(
                 self.bound(iterator, Value::Object(element), |s| s.body(content, &p)),
@@ -680,7 +681,7 @@ impl<'e, 'a> Evaluator<'e, 'a> {
                 Some(false) => Some(None),
                 Some(true) => match &f.key {
                     None => {
-                        let p = pointer_push(pointer, &list.len().to_string());
+                        let p = pointer_index(pointer, list.len());
                         let slot = self.locate(&p, f.value.start);
                         let v = self.eval(&f.value, &p);
                         self.located(slot, p);

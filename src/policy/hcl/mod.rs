@@ -192,6 +192,21 @@ pub fn read(text: &str) -> Result<Option<Read>, HclError> {
     }))
 }
 
+/// `pointer` and the array index `i` after it (`…/3`): [`crate::policy::json::pointer_push`] without a string
+/// for the index alone (digits need no escaping).
+pub(crate) fn pointer_index(pointer: &str, i: usize) -> String {
+    let mut out = String::with_capacity(pointer.len() + 4);
+    out.push_str(pointer);
+    push_index(&mut out, i);
+    out
+}
+
+/// Append `/` and the array index `i` to `pointer`.
+pub(crate) fn push_index(pointer: &mut String, i: usize) {
+    use std::fmt::Write;
+    let _ = write!(pointer, "/{i}");
+}
+
 /// A line around the configuration that is never HCL: the shell's prompt, or a Markdown fence (```` ```hcl ````).
 fn is_prompt(line: &str) -> bool {
     let l = line.trim_start();

@@ -25,6 +25,7 @@
 //! The input strings are Terraform templates: `$${` stands for a literal `${` and `%%{` for `%{`; a string still
 //! holding `${` is a value not known before apply, passed through as it is.
 
+use super::pointer_index;
 use crate::policy::json::pointer_push;
 use serde_json::{Map, Value};
 
@@ -117,7 +118,7 @@ pub(crate) fn render(block: &Map<String, Value>) -> Rendered {
         origins.push(("/Statement".into(), origin));
         let mut list = Vec::with_capacity(merged.statements.len());
         for (i, s) in merged.statements.into_iter().enumerate() {
-            let p = pointer_push("/Statement", &i.to_string());
+            let p = pointer_index("/Statement", i);
             origins.push((p.clone(), s.origin));
             for (rel, origin) in s.rel {
                 // Sized at once: a copy of `p` would grow again for `rel`.
@@ -277,7 +278,7 @@ fn list(cx: &mut Notes, m: &Map<String, Value>, key: &str, p: &str) -> (Located,
         Value::Array(a) => {
             for (i, e) in a.iter().enumerate() {
                 match scalar(e) {
-                    Some(s) => out.push((s, pointer_push(&ap, &i.to_string()))),
+                    Some(s) => out.push((s, pointer_index(&ap, i))),
                     None => cx.add(&[
                         "terraform rejects an element of `",
                         key,
@@ -320,7 +321,7 @@ fn blocks<'a>(
         Some(Value::Array(a)) => {
             for (i, e) in a.iter().enumerate() {
                 match e {
-                    Value::Object(b) => out.push((b, pointer_push(&ap, &i.to_string()))),
+                    Value::Object(b) => out.push((b, pointer_index(&ap, i))),
                     _ => cx.add(&["terraform rejects a `", key, "` block that is not a block"]),
                 }
             }
@@ -460,7 +461,7 @@ fn value(rel: &mut Located, p: String, items: Located, one: bool, whole: String)
     rel.push((p.clone(), whole));
     let mut list = Vec::with_capacity(items.len());
     for (i, (s, origin)) in items.into_iter().enumerate() {
-        rel.push((pointer_push(&p, &i.to_string()), origin));
+        rel.push((pointer_index(&p, i), origin));
         list.push(Value::String(s));
     }
     Value::Array(list)
@@ -734,7 +735,7 @@ fn documents(cx: &mut Notes, block: &Map<String, Value>, key: &str) -> Vec<Doc> 
     match block.get(key) {
         Some(Value::Array(a)) => {
             for (i, e) in a.iter().enumerate() {
-                out.extend(document(cx, e, pointer_push(&p, &i.to_string()), key));
+                out.extend(document(cx, e, pointer_index(&p, i), key));
             }
         }
         Some(Value::String(s)) if unknown(s) => {
@@ -835,7 +836,7 @@ fn parse_document(v: &Value, p: &str, whole: bool) -> Result<(Doc, bool), ()> {
                         let sp = if whole {
                             p.to_owned()
                         } else {
-                            pointer_push(&origin, &i.to_string())
+                            pointer_index(&origin, i)
                         };
                         // A null statement makes the provider panic in `Merge`.
                         let Value::Object(s) = s else { return Err(()) };
@@ -1000,7 +1001,7 @@ fn all(rel: &mut Located, p: String, v: &Value, origin: &str) {
         }
         Value::Array(a) => {
             for (i, x) in a.iter().enumerate() {
-                all(rel, pointer_push(&p, &i.to_string()), x, origin);
+                all(rel, pointer_index(&p, i), x, origin);
             }
         }
         _ => {}
