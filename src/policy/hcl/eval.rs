@@ -16,7 +16,8 @@ use std::collections::HashMap;
 use serde_json::{Map, Value};
 
 use super::syntax::{Expr, Item, Kind, Part};
-use crate::policy::json::{pointer_append, pointer_push};
+use super::{pointer_index, push_index};
+use crate::policy::json::pointer_push;
 
 /// The pointer of a value that is not part of the document (a function's argument, a condition, an object's
 /// key): nothing under it is located.
@@ -127,13 +128,34 @@ impl<'e, 'a> Evaluator<'e, 'a> {
     /// The template `${…}` of what `e` was written as: a value not known before apply.
     fn unknown(&self, e: &Expr<'_>) -> Value {
         let source = self.text.get(e.start..e.end).unwrap_or("…");
-        let source: String = source.split_whitespace().collect::<Vec<_>>().join(" ");
-        Value::String(format!("${{{source}}}"))
+        // Its words joined by one space, written into the one string.
+        let mut out = String::with_capacity(source.len() + 3);
+        out.push_str("${");
+        for (i, word) in source.split_whitespace().enumerate() {
+            if i > 0 {
+                out.push(' ');
+            }
+            out.push_str(word);
+        }
+        out.push('}');
+        Value::String(out)
     }
 
-    fn locate(&mut self, pointer: &str, at: usize) {
-        if !pointer.starts_with(NOWHERE) {
-            self.spans.push((pointer.to_string(), at));
+    /// Note that the value about to be evaluated at `pointer` was written at `at`, before what it holds: its place
+    /// in the spans, which [`Self::located`] fills with the pointer once the evaluation no longer needs it (rather
+    /// than a copy of every pointer). `None` for a value that is not part of the document.
+    fn locate(&mut self, pointer: &str, at: usize) -> Option<usize> {
+        if pointer.starts_with(NOWHERE) {
+            return None;
+        }
+        self.spans.push((String::new(), at));
+        Some(self.spans.len() - 1)
+    }
+
+    /// Fill the place [`Self::locate`] took with its pointer.
+    fn located(&mut self, slot: Option<usize>, pointer: String) {
+        if let Some(span) = slot.and_then(|i| self.spans.get_mut(i)) {
+            span.0 = pointer;
         }
     }
 
@@ -169,9 +191,10 @@ impl<'e, 'a> Evaluator<'e, 'a> {
             Kind::Tuple(items) => {
                 let mut out = Vec::with_capacity(items.len());
                 for (i, item) in items.iter().enumerate() {
-                    let p = pointer_push(pointer, &i.to_string());
-                    self.locate(&p, item.start);
+                    let p = pointer_index(pointer, i);
+                    let slot = self.locate(&p, item.start);
                     out.push(self.eval(item, &p));
+                    self.located(slot, p);
                 }
                 Value::Array(out)
             }
@@ -185,8 +208,9 @@ impl<'e, 'a> Evaluator<'e, 'a> {
                         _ => return self.unknown(e),
                     };
                     let p = pointer_push(pointer, &k);
-                    self.locate(&p, key.start);
+                    let slot = self.locate(&p, key.start);
                     let v = self.eval(value, &p);
+                    self.located(slot, p);
                     out.insert(k, v);
                 }
                 Value::Object(out)
@@ -413,46 +437,48 @@ impl<'e, 'a> Evaluator<'e, 'a> {
             let block = self.guarded(("data", name), |s| s.body(body, ""));
             let block_spans = std::mem::replace(&mut self.spans, outer);
             let block = block?;
-            self.merged_conditions(name, &block, &block_spans);
+            // Where each pointer of the block was written (the last of a repeated one, as the block holds it).
+            let written: HashMap<&str, usize> = block_spans
+                .iter()
+                .map(|(p, at)| (p.as_str(), *at))
+                .collect();
+            self.merged_conditions(name, &block, &written);
             let rendered = super::policy_document::render(&block);
             self.incomplete |= !rendered.notes.is_empty();
             for note in rendered.notes {
                 self.notes
                     .push(format!("`data.aws_iam_policy_document.{name}`: {note}"));
             }
-            let written: HashMap<&str, usize> = block_spans
-                .iter()
-                .map(|(p, at)| (p.as_str(), *at))
-                .collect();
             let spans = rendered
                 .origins
-                .iter()
+                .into_iter()
                 .filter_map(|(in_policy, in_block)| {
-                    Some((in_policy.clone(), *written.get(in_block.as_str())?))
+                    Some((in_policy, *written.get(in_block.as_str())?))
                 })
                 .collect();
             *self.rendered.get_mut(n)? = Some((rendered.policy, spans));
         }
         let (policy, spans) = self.rendered.get(n)?.as_ref()?;
-        let policy = policy.clone();
         if !pointer.starts_with(NOWHERE) {
-            let located: Vec<(String, usize)> = spans
-                .iter()
-                .map(|(p, at)| (format!("{pointer}{p}"), *at))
-                .collect();
-            self.spans.extend(located);
+            self.spans.extend(spans.iter().map(|(p, at)| {
+                let mut located = String::with_capacity(pointer.len() + p.len());
+                located.push_str(pointer);
+                located.push_str(p);
+                (located, *at)
+            }));
         }
-        Some(policy)
+        Some(policy.clone())
     }
 
     /// Two `condition` blocks of one statement on the same test and variable: the provider merges their values
     /// into one list, which IAM ORs (terraform-provider-aws#33093), where the two blocks read as AND. Noted with
-    /// where the second block was written.
+    /// where the second block was written (`written`: where each pointer of the block was, looked up rather than
+    /// searched for: a search per merged block was quadratic in a long document).
     fn merged_conditions(
         &mut self,
         name: &str,
         block: &Map<String, Value>,
-        spans: &[(String, usize)],
+        written: &HashMap<&str, usize>,
     ) {
         let statements = block.get("statement").and_then(Value::as_array);
         for (i, statement) in statements.into_iter().flatten().enumerate() {
@@ -470,7 +496,7 @@ impl<'e, 'a> Evaluator<'e, 'a> {
                     continue;
                 }
                 let pointer = format!("/statement/{i}/condition/{j}");
-                let at = spans.iter().find(|(p, _)| *p == pointer).map(|(_, at)| *at);
+                let at = written.get(pointer.as_str()).copied();
                 self.merged.push((
                     format!("statement {} of `data.aws_iam_policy_document.{name}` has two `condition` blocks with `test = \"{test}\"` on `{variable}`: the AWS provider merges their values into one list, which IAM reads as OR (any value matches), not AND", i + 1),
                     at,
@@ -558,8 +584,9 @@ impl<'e, 'a> Evaluator<'e, 'a> {
                 } => {}
                 Item::Attribute { name, at, value } => {
                     let p = pointer_push(pointer, name);
-                    self.locate(&p, *at);
+                    let slot = self.locate(&p, *at);
                     let v = self.eval(value, &p);
+                    self.located(slot, p);
                     out.insert((*name).to_string(), v);
                 }
                 Item::Block {
@@ -572,14 +599,12 @@ impl<'e, 'a> Evaluator<'e, 'a> {
                     self.dynamic(label, *at, body, pointer, &mut out);
                 }
                 Item::Block { kind, at, body, .. } => {
-                    let list = out
-                        .entry((*kind).to_string())
-                        .or_insert_with(|| Value::Array(Vec::new()));
-                    let index = list.as_array().map_or(0, Vec::len);
+                    let index = blocks_so_far(&mut out, kind);
                     let mut p = pointer_push(pointer, kind);
-                    pointer_append(&mut p, &index.to_string());
-                    self.locate(&p, *at);
+                    push_index(&mut p, index);
+                    let slot = self.locate(&p, *at);
                     let v = Value::Object(self.body(body, &p));
+                    self.located(slot, p);
                     if let Some(Value::Array(items)) = out.get_mut(*kind) {
                         items.push(v);
                     }
@@ -617,20 +642,18 @@ impl<'e, 'a> Evaluator<'e, 'a> {
             return;
         };
         let Some(content) = content else { return };
-        let list = out
-            .entry(label.to_string())
-            .or_insert_with(|| Value::Array(Vec::new()));
-        let first = list.as_array().map_or(0, Vec::len);
+        let first = blocks_so_far(out, label);
         for (index, (key, value)) in (first..).zip(elements) {
             let mut element = Map::new();
             element.insert("key".into(), key);
             element.insert("value".into(), value);
             let mut p = pointer_push(pointer, label);
-            pointer_append(&mut p, &index.to_string());
-            self.locate(&p, at);
+            push_index(&mut p, index);
+            let slot = self.locate(&p, at);
             let v = Value::Object(
                 self.bound(iterator, Value::Object(element), |s| s.body(content, &p)),
             );
+            self.located(slot, p);
             if let Some(Value::Array(items)) = out.get_mut(label) {
                 items.push(v);
             }
@@ -658,9 +681,11 @@ impl<'e, 'a> Evaluator<'e, 'a> {
                 Some(false) => Some(None),
                 Some(true) => match &f.key {
                     None => {
-                        let p = pointer_push(pointer, &list.len().to_string());
-                        self.locate(&p, f.value.start);
-                        Some(Some((None, self.eval(&f.value, &p))))
+                        let p = pointer_index(pointer, list.len());
+                        let slot = self.locate(&p, f.value.start);
+                        let v = self.eval(&f.value, &p);
+                        self.located(slot, p);
+                        Some(Some((None, v)))
                     }
                     Some(k) => match self.eval(k, NOWHERE) {
                         Value::String(k) => {
@@ -752,6 +777,18 @@ impl<'e, 'a> Evaluator<'e, 'a> {
             return self.unknown(e);
         }
         super::functions::call(name, values).unwrap_or_else(|| self.unknown(e))
+    }
+}
+
+/// How many blocks of type `kind` a body's `out` holds so far, their list created empty if there is none yet (the
+/// key copied then only, not for every block).
+fn blocks_so_far(out: &mut Map<String, Value>, kind: &str) -> usize {
+    match out.get(kind) {
+        Some(list) => list.as_array().map_or(0, Vec::len),
+        None => {
+            out.insert(kind.to_string(), Value::Array(Vec::new()));
+            0
+        }
     }
 }
 

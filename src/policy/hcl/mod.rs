@@ -169,10 +169,9 @@ pub fn read(text: &str) -> Result<Option<Read>, HclError> {
         return Ok(None);
     };
     let lines = Lines::new(text);
-    let spans = evaluator
-        .spans
-        .iter()
-        .map(|(p, at)| (p.clone(), lines.location(*at)))
+    let spans = std::mem::take(&mut evaluator.spans)
+        .into_iter()
+        .map(|(p, at)| (p, lines.location(at)))
         .collect();
     let defaults = evaluator
         .defaults
@@ -191,6 +190,21 @@ pub fn read(text: &str) -> Result<Option<Read>, HclError> {
             .map(|(m, at)| (m.clone(), at.map(|at| lines.location(at))))
             .collect(),
     }))
+}
+
+/// `pointer` and the array index `i` after it (`…/3`): [`crate::policy::json::pointer_push`] without a string
+/// for the index alone (digits need no escaping).
+pub(crate) fn pointer_index(pointer: &str, i: usize) -> String {
+    let mut out = String::with_capacity(pointer.len() + 4);
+    out.push_str(pointer);
+    push_index(&mut out, i);
+    out
+}
+
+/// Append `/` and the array index `i` to `pointer`.
+pub(crate) fn push_index(pointer: &mut String, i: usize) {
+    use std::fmt::Write;
+    let _ = write!(pointer, "/{i}");
 }
 
 /// A line around the configuration that is never HCL: the shell's prompt, or a Markdown fence (```` ```hcl ````).

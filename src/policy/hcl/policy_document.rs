@@ -25,6 +25,7 @@
 //! The input strings are Terraform templates: `$${` stands for a literal `${` and `%%{` for `%{`; a string still
 //! holding `${` is a value not known before apply, passed through as it is.
 
+use super::pointer_index;
 use crate::policy::json::pointer_push;
 use serde_json::{Map, Value};
 
@@ -117,10 +118,12 @@ pub(crate) fn render(block: &Map<String, Value>) -> Rendered {
         origins.push(("/Statement".into(), origin));
         let mut list = Vec::with_capacity(merged.statements.len());
         for (i, s) in merged.statements.into_iter().enumerate() {
-            let p = pointer_push("/Statement", &i.to_string());
+            let p = pointer_index("/Statement", i);
             origins.push((p.clone(), s.origin));
             for (rel, origin) in s.rel {
-                let mut q = p.clone();
+                // Sized at once: a copy of `p` would grow again for `rel`.
+                let mut q = String::with_capacity(p.len() + rel.len());
+                q.push_str(&p);
                 q.push_str(&rel);
                 origins.push((q, origin));
             }
@@ -275,7 +278,7 @@ fn list(cx: &mut Notes, m: &Map<String, Value>, key: &str, p: &str) -> (Located,
         Value::Array(a) => {
             for (i, e) in a.iter().enumerate() {
                 match scalar(e) {
-                    Some(s) => out.push((s, pointer_push(&ap, &i.to_string()))),
+                    Some(s) => out.push((s, pointer_index(&ap, i))),
                     None => cx.add(&[
                         "terraform rejects an element of `",
                         key,
@@ -318,7 +321,7 @@ fn blocks<'a>(
         Some(Value::Array(a)) => {
             for (i, e) in a.iter().enumerate() {
                 match e {
-                    Value::Object(b) => out.push((b, pointer_push(&ap, &i.to_string()))),
+                    Value::Object(b) => out.push((b, pointer_index(&ap, i))),
                     _ => cx.add(&["terraform rejects a `", key, "` block that is not a block"]),
                 }
             }
@@ -361,6 +364,10 @@ fn set_order(v: Located) -> Located {
 /// wasm holds (`[&str]::sort_unstable`), over each key tagged with its index, instead of one sort per element
 /// type: each of those costs kilobytes of wasm.
 fn ascending<'k>(keys: impl Iterator<Item = &'k str>) -> Vec<usize> {
+    // Fewer than two are in order (most sets hold one element): nothing to tag.
+    if keys.size_hint().1.is_some_and(|n| n < 2) {
+        return (0..keys.count()).collect();
+    }
     let tagged: Vec<String> = keys
         .enumerate()
         .map(|(i, k)| {
@@ -389,14 +396,32 @@ fn reorder<T>(v: Vec<T>, order: &[usize]) -> Vec<T> {
         .collect()
 }
 
+/// CRC-32's table for four bits at a time: 64 bytes, where a byte's table would take a kilobyte of wasm, and a
+/// quarter of the steps of a bit at a time.
+const CRC_NIBBLES: [u32; 16] = {
+    let mut table = [0u32; 16];
+    let mut i = 0;
+    while i < 16 {
+        let mut c = i as u32;
+        let mut bit = 0;
+        while bit < 4 {
+            c = (c >> 1) ^ (0xEDB8_8320 & (c & 1).wrapping_neg());
+            bit += 1;
+        }
+        table[i] = c;
+        i += 1;
+    }
+    table
+};
+
 /// The key under which terraform-plugin-sdk files a set element whose serialisation is `s`: the decimal CRC-32
 /// (`hashcode.String`). `Set.List()` orders the elements by these keys as strings.
 fn set_key(s: &str) -> String {
     let mut c = !0u32;
     for &b in s.as_bytes() {
         c ^= u32::from(b);
-        for _ in 0..8 {
-            c = (c >> 1) ^ (0xEDB8_8320 & (c & 1).wrapping_neg());
+        for _ in 0..2 {
+            c = (c >> 4) ^ CRC_NIBBLES[(c & 15) as usize];
         }
     }
     (!c).to_string()
@@ -436,7 +461,7 @@ fn value(rel: &mut Located, p: String, items: Located, one: bool, whole: String)
     rel.push((p.clone(), whole));
     let mut list = Vec::with_capacity(items.len());
     for (i, (s, origin)) in items.into_iter().enumerate() {
-        rel.push((pointer_push(&p, &i.to_string()), origin));
+        rel.push((pointer_index(&p, i), origin));
         list.push(Value::String(s));
     }
     Value::Array(list)
@@ -535,7 +560,9 @@ fn principals(
     let (body, rel) = (&mut stmt.body, &mut stmt.rel);
     // Each block with its set key: its type, identifiers and pointer.
     let mut set = Vec::new();
-    for (b, bp) in blocks(cx, st, key, p) {
+    let of_key = blocks(cx, st, key, p);
+    let count = of_key.len();
+    for (b, bp) in of_key {
         check_keys(cx, b, &["type", "identifiers"]);
         let ty = attr(cx, b, "type", &bp).unwrap_or_default().0;
         if ty.is_empty() {
@@ -552,20 +579,26 @@ fn principals(
                 "` has no `identifiers`",
             ]);
         }
-        // `SerializeResourceForHash`: `identifiers:{id;…};type:T;`, the identifiers in their own set order.
-        let keyed: Vec<(String, &str)> =
-            ids.iter().map(|(s, _)| (set_key(s), s.as_str())).collect();
-        let order = ascending(keyed.iter().map(|k| k.0.as_str()));
-        let keyed = reorder(keyed, &order);
-        let mut h = String::from("identifiers:{");
-        for (_, id) in keyed {
-            h.push_str(id);
+        // `SerializeResourceForHash`: `identifiers:{id;…};type:T;`, the identifiers in their own set order. One
+        // block needs no key: it is in order alone.
+        let key = if count < 2 {
+            String::new()
+        } else {
+            let keyed: Vec<(String, &str)> =
+                ids.iter().map(|(s, _)| (set_key(s), s.as_str())).collect();
+            let order = ascending(keyed.iter().map(|k| k.0.as_str()));
+            let keyed = reorder(keyed, &order);
+            let mut h = String::from("identifiers:{");
+            for (_, id) in keyed {
+                h.push_str(id);
+                h.push(';');
+            }
+            h.push_str("};type:");
+            h.push_str(&ty);
             h.push(';');
-        }
-        h.push_str("};type:");
-        h.push_str(&ty);
-        h.push(';');
-        set.push((set_key(&h), (ty, ids, ip)));
+            set_key(&h)
+        };
+        set.push((key, (ty, ids, ip)));
     }
     sort_set(&mut set);
     if let [(_, (ty, ids, _))] = set.as_slice() {
@@ -618,7 +651,9 @@ fn conditions(
     let (body, rel) = (&mut stmt.body, &mut stmt.rel);
     // Each block with its set key: test, variable, values, and the pointers of the values and the test.
     let mut set = Vec::new();
-    for (b, bp) in blocks(cx, st, "condition", p) {
+    let conditions = blocks(cx, st, "condition", p);
+    let count = conditions.len();
+    for (b, bp) in conditions {
         check_keys(cx, b, &["test", "variable", "values"]);
         let (test, tp) = attr(cx, b, "test", &bp).unwrap_or_else(|| (String::new(), bp.clone()));
         let variable = attr(cx, b, "variable", &bp).unwrap_or_default().0;
@@ -631,18 +666,24 @@ fn conditions(
         if values.is_empty() {
             cx.add(&["the `condition` on `", &variable, "` has no `values`"]);
         }
-        // `SerializeResourceForHash`: `test:T;values:(v;…);variable:V;`.
-        let mut h = String::from("test:");
-        h.push_str(&test);
-        h.push_str(";values:(");
-        for (v, _) in &values {
-            h.push_str(v);
+        // `SerializeResourceForHash`: `test:T;values:(v;…);variable:V;`. One block needs no key: it is in order
+        // alone.
+        let key = if count < 2 {
+            String::new()
+        } else {
+            let mut h = String::from("test:");
+            h.push_str(&test);
+            h.push_str(";values:(");
+            for (v, _) in &values {
+                h.push_str(v);
+                h.push(';');
+            }
+            h.push_str(");variable:");
+            h.push_str(&variable);
             h.push(';');
-        }
-        h.push_str(");variable:");
-        h.push_str(&variable);
-        h.push(';');
-        set.push((set_key(&h), (test, variable, values, vp, tp)));
+            set_key(&h)
+        };
+        set.push((key, (test, variable, values, vp, tp)));
     }
     sort_set(&mut set);
     // Each test, the first block's `test` pointer, and its variables: values, the first block's values pointer.
@@ -694,7 +735,7 @@ fn documents(cx: &mut Notes, block: &Map<String, Value>, key: &str) -> Vec<Doc> 
     match block.get(key) {
         Some(Value::Array(a)) => {
             for (i, e) in a.iter().enumerate() {
-                out.extend(document(cx, e, pointer_push(&p, &i.to_string()), key));
+                out.extend(document(cx, e, pointer_index(&p, i), key));
             }
         }
         Some(Value::String(s)) if unknown(s) => {
@@ -795,7 +836,7 @@ fn parse_document(v: &Value, p: &str, whole: bool) -> Result<(Doc, bool), ()> {
                         let sp = if whole {
                             p.to_owned()
                         } else {
-                            pointer_push(&origin, &i.to_string())
+                            pointer_index(&origin, i)
                         };
                         // A null statement makes the provider panic in `Merge`.
                         let Value::Object(s) = s else { return Err(()) };
@@ -960,7 +1001,7 @@ fn all(rel: &mut Located, p: String, v: &Value, origin: &str) {
         }
         Value::Array(a) => {
             for (i, x) in a.iter().enumerate() {
-                all(rel, pointer_push(&p, &i.to_string()), x, origin);
+                all(rel, pointer_index(&p, i), x, origin);
             }
         }
         _ => {}

@@ -6,6 +6,8 @@
 //! value can be shown as the expression the user wrote and every value located in the pasted text. Nesting
 //! deeper than [`MAX_DEPTH`] is an error rather than a deep recursion.
 
+use std::borrow::Cow;
+
 use serde_json::Value;
 
 /// The deepest nesting of blocks, brackets and templates read.
@@ -72,7 +74,8 @@ pub(crate) enum Kind<'a> {
 
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Part<'a> {
-    Text(String),
+    /// Literal text: borrowed from the source where it is written as it reads (most text), else its own copy.
+    Text(Cow<'a, str>),
     Interpolation(Expr<'a>),
     /// `%{ … }`: a template directive, which is not evaluated.
     Directive,
@@ -342,6 +345,13 @@ impl<'a> Parser<'a> {
             ("%", 5),
         ];
         let rest = self.rest();
+        // Most values are followed by no operator: the first byte tells, before a comparison per operator.
+        if !matches!(
+            rest.as_bytes().first(),
+            Some(b'|' | b'&' | b'=' | b'!' | b'<' | b'>' | b'+' | b'-' | b'*' | b'/' | b'%')
+        ) {
+            return None;
+        }
         // `=>` of an object `for` and `/*` or `//` of a comment are not operators.
         if rest.starts_with("=>") || rest.starts_with("//") || rest.starts_with("/*") {
             return None;
@@ -615,7 +625,7 @@ impl<'a> Parser<'a> {
                         Expr {
                             start: key_start,
                             end: key_start + name.len(),
-                            kind: Kind::Template(vec![Part::Text(name.to_string())]),
+                            kind: Kind::Template(vec![Part::Text(Cow::Borrowed(name))]),
                         }
                     } else {
                         self.pos = key_start;
@@ -738,7 +748,7 @@ impl<'a> Parser<'a> {
         let start = self.pos;
         self.pos += 1;
         let mut parts = Vec::new();
-        let mut text = String::new();
+        let mut text = Literal::default();
         loop {
             let Some(b) = self.peek() else {
                 return Err(SyntaxError {
@@ -781,13 +791,13 @@ impl<'a> Parser<'a> {
                         }
                     };
                     self.pos += 1;
-                    text.push(c);
+                    text.copy(self.text).push(c);
                 }
                 _ => self.template_piece(&mut parts, &mut text)?,
             }
         }
         if !text.is_empty() || parts.is_empty() {
-            parts.push(Part::Text(text));
+            parts.push(Part::Text(text.take(self.text)));
         }
         Ok(Expr {
             start,
@@ -801,27 +811,38 @@ impl<'a> Parser<'a> {
     fn template_piece(
         &mut self,
         parts: &mut Vec<Part<'a>>,
-        text: &mut String,
+        text: &mut Literal,
     ) -> Result<(), SyntaxError> {
         let rest = self.rest();
         if rest.starts_with("$${") || rest.starts_with("%%{") {
-            text.push_str(rest.get(1..3).unwrap_or(""));
+            text.copy(self.text).push_str(rest.get(1..3).unwrap_or(""));
             self.pos += 3;
         } else if rest.starts_with("${") || rest.starts_with("%{") {
             let directive = rest.starts_with('%');
             self.pos += 2;
             self.eat(b'~');
             if !text.is_empty() {
-                parts.push(Part::Text(std::mem::take(text)));
+                parts.push(Part::Text(text.take(self.text)));
             }
             self.enter()?;
             let e = self.expression_or_directive(directive);
             self.depth -= 1;
             parts.push(e?);
         } else {
-            let c = rest.chars().next().unwrap_or(' ');
-            text.push(c);
-            self.pos += c.len_utf8();
+            // Plain text up to the next byte that may end it or start something, copied at once rather than a
+            // character at a time. It stops before a new line, where a heredoc strips indentation; a UTF-8
+            // sequence holds no ASCII byte, so it ends on a character boundary.
+            let run = rest
+                .bytes()
+                .position(|b| matches!(b, b'$' | b'%' | b'"' | b'\\' | b'\n'))
+                .unwrap_or(rest.len());
+            let run = if run > 0 {
+                run
+            } else {
+                rest.chars().next().map_or(1, char::len_utf8)
+            };
+            text.verbatim(self.text, self.pos, self.pos + run);
+            self.pos += run;
         }
         Ok(())
     }
@@ -901,7 +922,7 @@ impl<'a> Parser<'a> {
             0
         };
         let mut parts = Vec::new();
-        let mut text = String::new();
+        let mut text = Literal::default();
         self.pos = body_start;
         let mut at_line_start = true;
         while self.pos < body_end {
@@ -921,7 +942,7 @@ impl<'a> Parser<'a> {
         }
         // The new line before the closing marker belongs to the text, as in Terraform.
         if !text.is_empty() || parts.is_empty() {
-            parts.push(Part::Text(text));
+            parts.push(Part::Text(text.take(self.text)));
         }
         self.pos = end;
         Ok(Expr {
@@ -929,5 +950,53 @@ impl<'a> Parser<'a> {
             end: body_end,
             kind: Kind::Template(parts),
         })
+    }
+}
+
+/// A template's literal text as it is read: a range of the source while it is written there as it reads (most
+/// text is), copied only from its first escape or stripped indentation on. Most strings then cost no allocation.
+#[derive(Default)]
+struct Literal {
+    /// The range of the source it is, while it is one.
+    from: usize,
+    to: usize,
+    /// The text, once it is not a range of the source.
+    copied: Option<String>,
+}
+
+impl Literal {
+    /// `text[start..end]` of the source comes next, as it is written.
+    fn verbatim(&mut self, text: &str, start: usize, end: usize) {
+        if self.copied.is_none() && (self.from == self.to || self.to == start) {
+            if self.from == self.to {
+                self.from = start;
+            }
+            self.to = end;
+        } else {
+            self.copy(text).push_str(text.get(start..end).unwrap_or(""));
+        }
+    }
+
+    /// The text so far, as a copy to add what the source does not hold as it reads (an escape's character).
+    fn copy(&mut self, text: &str) -> &mut String {
+        let (from, to) = (self.from, self.to);
+        self.copied
+            .get_or_insert_with(|| text.get(from..to).unwrap_or("").to_string())
+    }
+
+    fn is_empty(&self) -> bool {
+        self.copied
+            .as_ref()
+            .map_or(self.from == self.to, String::is_empty)
+    }
+
+    /// The text read (from the source `text`), which starts again empty.
+    fn take<'a>(&mut self, text: &'a str) -> Cow<'a, str> {
+        let out = match self.copied.take() {
+            Some(copied) => Cow::Owned(copied),
+            None => Cow::Borrowed(text.get(self.from..self.to).unwrap_or("")),
+        };
+        (self.from, self.to) = (0, 0);
+        out
     }
 }

@@ -501,3 +501,48 @@ fn a_long_chain_of_locals_stops_at_a_depth_instead_of_overflowing_the_stack() {
     let short = "locals {\n  a = local.b\n  b = local.c\n  c = \"x\"\n}\nresource \"t\" \"n\" {\n  x = local.a\n}\n";
     assert_eq!(value(short)["resource"]["t"]["n"]["x"], json!("x"));
 }
+
+#[test]
+fn merged_conditions_are_located_at_the_second_block_of_each_statement() {
+    // Looked up, not searched for: a search per merged block made a long document quadratic.
+    let statement = "  statement {\n    condition {\n      test     = \"StringLike\"\n      variable = \"k\"\n      values   = [\"a\"]\n    }\n    condition {\n      test     = \"StringLike\"\n      variable = \"k\"\n      values   = [\"b\"]\n    }\n  }\n";
+    let text = format!(
+        "data \"aws_iam_policy_document\" \"trust\" {{\n{}}}\n",
+        statement.repeat(300)
+    );
+    let r = read(&text).unwrap().unwrap();
+    assert_eq!(r.merged.len(), 300);
+    for (i, (message, at)) in r.merged.iter().enumerate() {
+        assert!(
+            message.starts_with(&format!("statement {} of", i + 1)),
+            "{message}"
+        );
+        // The second `condition {` of statement `i`: 12 lines a statement, after the data source's first line.
+        assert_eq!(
+            *at,
+            Some(Location {
+                line: 2 + 12 * i + 6,
+                column: 5
+            })
+        );
+    }
+}
+
+#[test]
+fn template_text_is_read_the_same_borrowed_or_copied() {
+    // Text is borrowed from the source up to an escape, a `$${`, or stripped indentation, then copied.
+    assert_eq!(
+        eval(
+            "locals {\n  o = \"x\"\n}",
+            "\"a$b%c ${local.o} d\\\"e ${local.o}$${f} g\\u00e9h\""
+        ),
+        json!("a$b%c x d\"e x${f} géh")
+    );
+    assert_eq!(eval("", "\"\""), json!(""));
+    assert_eq!(eval("", "\"é${\"\"}\\n\""), json!("é\n"));
+    let text = "locals {\n  o = \"x\"\n}\nresource \"t\" \"n\" {\n  y = <<-EOT\n    a $ ${local.o}\n      b\\n\n    c\n    EOT\n}\n";
+    assert_eq!(
+        value(text)["resource"]["t"]["n"]["y"],
+        json!("a $ x\n  b\\n\nc\n")
+    );
+}
