@@ -419,6 +419,10 @@ pub fn parse_value(text: &str) -> Result<(Value, bool), JsonError> {
     }
 }
 
+/// [`JsonError::message`] when the error is at a comment (`//`, `/*`); serde_json's own is "trailing comma"
+/// for a comma before `}` or `]`.
+pub const COMMENT: &str = "a comment, which JSON does not allow (remove it)";
+
 fn value_of(text: &str) -> Result<Value, JsonError> {
     serde_json::from_str::<Value>(text).map_err(|e| {
         // serde_json calls a comment "key must be a string" or "expected value"; say what it is.
@@ -426,7 +430,7 @@ fn value_of(text: &str) -> Result<Value, JsonError> {
         let comment = rest.is_some_and(|r| r.starts_with("//") || r.starts_with("/*"));
         JsonError {
             message: if comment {
-                "a comment, which JSON does not allow (remove it)".into()
+                COMMENT.into()
             } else {
                 strip_serde_suffix(&e.to_string())
             },

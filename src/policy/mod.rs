@@ -187,8 +187,12 @@ fn read_and_evaluate(
                     return read_and_evaluate(piece, claims, alg, now);
                 }
             }
-            if let Some(evaluation) = evaluate_stripped(text, claims, alg, now) {
-                return evaluation;
+            // Only when JSON stops at a comment or a trailing comma: other text (YAML, HCL, a command) is not
+            // copied and scanned for them.
+            if e.message == json::COMMENT || e.message == "trailing comma" {
+                if let Some(evaluation) = evaluate_stripped(text, claims, alg, now) {
+                    return evaluation;
+                }
             }
             if let Some(created) = command::read(text) {
                 return evaluate_created(created, claims, alg, now);
