@@ -24,6 +24,7 @@
 //! | `token-encrypted` | info | a five-segment JWE: header readable, claims encrypted |
 //! | `token-standard-base64` | info | standard base64 (`+`, `/`) instead of base64url: tolerated |
 //! | `token-json-pasted` | info | JSON was pasted instead of a token: read as the claims (or header) |
+//! | `token-payload-cut` | info | the payload stops early (cut when copied): the claims before the cut are shown, not used |
 
 pub mod clean;
 pub mod error;
@@ -71,6 +72,10 @@ pub struct Decoded {
     pub standard_base64: bool,
     /// The paste was JSON, read directly instead of a compact token.
     pub json_pasted: bool,
+    /// The claims before the cut of a payload segment that stops early (`token-payload-cut`): shown, but not
+    /// the token's claims, so no verdict is made from them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cut_claims: Option<Map<String, Value>>,
 }
 
 /// Whether `text` is a compact JWT by its look, as pasted where something else was expected: `eyJ` (base64url
@@ -101,6 +106,7 @@ pub fn decode(input: &str) -> Decoded {
         segment_count: 0,
         standard_base64: false,
         json_pasted: false,
+        cut_claims: None,
     };
     let trimmed = input.trim();
     // JSON is the claims (or header) pasted on their own, unless it wraps a token (`{"jwt": "eyJ…"}`).
@@ -207,6 +213,10 @@ pub fn decode(input: &str) -> Decoded {
     } else {
         d.header = first;
         d.claims = payload_text.and_then(|p| object(p, Segment::Payload, &mut d));
+        // A payload that stops early (cut off when copied): the claims before the cut, to show.
+        if d.claims.is_none() && d.errors.iter().any(cut_short) {
+            d.cut_claims = payload_text.and_then(segment::cut_claims);
+        }
     }
     if let Some(sig) = third {
         d.signature_present = !sig.is_empty();
@@ -331,6 +341,16 @@ fn object(text: &str, seg: Segment, d: &mut Decoded) -> Option<Map<String, Value
             None
         }
     }
+}
+
+/// The payload's error is one of a segment that ends early: its JSON or its base64 stops short.
+fn cut_short(e: &TokenError) -> bool {
+    e.segment == Segment::Payload
+        && match &e.kind {
+            ErrorKind::NotJson { reason, .. } => reason.starts_with("EOF while parsing"),
+            ErrorKind::InvalidLength { .. } | ErrorKind::InvalidLastSymbol { .. } => true,
+            _ => false,
+        }
 }
 
 fn note_standard(standard: bool, d: &mut Decoded) {
@@ -579,6 +599,20 @@ impl Decoded {
                     "the token uses standard base64 (`+`, `/`) where JWTs use base64url (`-`, `_`): it was read anyway, but something rewrote the token",
                 )
                 .with_fix("pass the token through unchanged; platforms reject the rewritten form"),
+            );
+        }
+        if let Some(cut) = &self.cut_claims {
+            out.push(
+                Finding::new(
+                    "token-payload-cut",
+                    Severity::Info,
+                    Area::Token,
+                    format!(
+                        "the payload stops before its end, so the token was cut off when it was copied: the {} claims before the cut are shown, but no verdict is made from a token that is not whole",
+                        cut.len()
+                    ),
+                )
+                .with_fix("copy the whole token again (`echo $CIRCLE_OIDC_TOKEN_V2` prints it on one line; a terminal may wrap or cut a long line)"),
             );
         }
         out

@@ -118,6 +118,49 @@ pub fn parse_object_text(text: &str, segment: Segment) -> Result<Map<String, Val
     }
 }
 
+/// The members of a JSON object cut short (a token copied without its end): the object up to its last
+/// top-level `,`, closed. `None` when there is no complete member, or the text is not an object's beginning.
+/// One pass to find the comma, one parse; only text that ends early is worth it ([`cut_claims`]).
+pub fn cut_object(text: &str) -> Option<Map<String, Value>> {
+    let body = text.trim_start().strip_prefix('{')?;
+    let (mut depth, mut in_string, mut escaped, mut last) = (0usize, false, false, None);
+    for (i, c) in body.char_indices() {
+        if in_string {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => in_string = true,
+            '{' | '[' => depth += 1,
+            '}' | ']' => depth = depth.checked_sub(1)?,
+            ',' if depth == 0 => last = Some(i),
+            _ => {}
+        }
+    }
+    let members = body.get(..last?)?;
+    match serde_json::from_str::<Value>(&format!("{{{members}}}")) {
+        Ok(Value::Object(map)) if !map.is_empty() => Some(map),
+        _ => None,
+    }
+}
+
+/// The claims of a payload segment cut short: its base64url decoded as far as it goes (whole 4-character
+/// groups; a character split at the cut is dropped), then [`cut_object`].
+pub fn cut_claims(text: &str) -> Option<Map<String, Value>> {
+    let whole = text.get(..text.len() / 4 * 4)?;
+    let (bytes, _) = decode_base64(whole, Segment::Payload).ok()?;
+    let valid = match std::str::from_utf8(&bytes) {
+        Ok(t) => t,
+        Err(e) => std::str::from_utf8(&bytes[..e.valid_up_to()]).ok()?,
+    };
+    cut_object(valid)
+}
+
 /// Decode a segment all the way to a JSON object.
 pub fn decode_object(
     text: &str,
@@ -130,6 +173,19 @@ pub fn decode_object(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_object_cut_short_keeps_its_whole_members() {
+        let cut =
+            cut_object(r#"{"iss": "https://x", "n": [1, {"a": ","}], "sub": "org/o/proj"#).unwrap();
+        assert_eq!(cut.keys().collect::<Vec<_>>(), ["iss", "n"]);
+        assert_eq!(cut["n"], serde_json::json!([1, {"a": ","}]));
+        // A comma inside a string or a nested value is no member's end; nothing whole, nothing kept.
+        assert_eq!(cut_object(r#"{"iss": "a,b"#), None);
+        assert_eq!(cut_object(r#"{"n": [1, 2"#), None);
+        assert_eq!(cut_object("[1, 2, 3"), None);
+        assert_eq!(cut_object("{\"a\": 1, } }, \"b"), None);
+    }
 
     #[test]
     fn decodes_with_and_without_padding() {

@@ -523,3 +523,41 @@ fn claims_then_header_pasted_are_both_read() {
         ["read the pasted decoded token: the second object as the header, the first as the claims"]
     );
 }
+
+#[test]
+fn a_payload_cut_when_copied_shows_its_claims_before_the_cut_but_not_as_the_tokens() {
+    let payload = b64(CLAIMS);
+    // Cut inside `iss` (after `zeta`), at every length of base64 group: the same three whole claims.
+    let at = b64(&CLAIMS[..CLAIMS.find("\"iss\"").unwrap() + 12]).len();
+    for cut in at..at + 4 {
+        let d = decode(&format!("{}.{}", b64(HEADER), &payload[..cut]));
+        assert_eq!(d.claims, None, "{cut}");
+        let shown = d.cut_claims.as_ref().unwrap();
+        assert_eq!(
+            shown.keys().collect::<Vec<_>>(),
+            ["sub", "aud", "zeta"],
+            "{cut}"
+        );
+        let f = d.findings();
+        let last = f.last().unwrap();
+        assert_eq!(last.code, "token-payload-cut");
+        assert_eq!(last.message, "the payload stops before its end, so the token was cut off when it was copied: the 3 claims before the cut are shown, but no verdict is made from a token that is not whole");
+    }
+    // Shown by the inspection (the claims table and the `sub` view), with no findings about what was cut off.
+    let d = decode(&format!("{}.{}", b64(HEADER), &payload[..at]));
+    let seen = crate::circleci::inspect(&d, 1_795_653_000);
+    assert_eq!(seen.claims.len(), 3);
+    assert!(seen.sub.is_some());
+    assert!(
+        seen.findings.iter().all(|f| f.code != "claim-missing"),
+        "{:?}",
+        seen.findings
+    );
+    // Cut before any whole claim: nothing to show; a whole payload is no cut.
+    let d = decode(&format!("{}.{}", b64(HEADER), &payload[..20]));
+    assert_eq!(d.cut_claims, None);
+    assert_eq!(
+        decode(&format!("{}.{payload}.", b64(HEADER))).cut_claims,
+        None
+    );
+}

@@ -144,6 +144,19 @@ test.describe('bad input', () => {
     await expect(page.getByText(/the payload segment is not base64url/)).toHaveCount(0);
   });
 
+  test('a token cut off when copied shows the claims before the cut, and no verdict', async ({ page }) => {
+    await openApp(page);
+    const [header, payload] = circleToken({ version: 'v2' }).split('.');
+    // The payload's first two thirds: the claims written before the cut are whole.
+    await tokenInput(page).fill(`${header}.${payload.slice(0, Math.floor((payload.length * 2) / 3))}`);
+    await expect(page.getByText(/the payload stops before its end, so the token was cut off when it was copied/)).toBeVisible();
+    const table = page.locator('.claims-view table', { has: page.locator('caption', { hasText: 'Claims before the cut' }) });
+    await expect(table).toBeVisible();
+    expect(await table.locator('tbody tr').count()).toBeGreaterThan(0);
+    await policyInput(page).fill('{"Version": "2012-10-17", "Statement": []}');
+    await expect(page.locator('[data-verdict="allow"], [data-verdict="deny"]')).toHaveCount(0);
+  });
+
   test('a token that is not JSON inside names the segment', async ({ page }) => {
     await openApp(page);
     await tokenInput(page).fill(`${b64url('{"alg": "RS256",')}.${b64url({ sub: 'x' })}.c2ln`);

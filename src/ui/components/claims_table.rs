@@ -84,7 +84,14 @@ pub fn ClaimsTable(props: &Props) -> Html {
         return Html::default();
     };
     let header = token.header.as_ref();
-    let claims = token.claims.as_ref();
+    // A payload cut short when copied: the claims before the cut, named as such (`token-payload-cut`).
+    let cut = token.claims.is_none() && token.cut_claims.is_some();
+    let claims = token.claims.as_ref().or(token.cut_claims.as_ref());
+    let caption = if cut {
+        "Claims before the cut"
+    } else {
+        "Claims"
+    };
     if header.is_none() && claims.is_none() {
         return Html::default();
     }
@@ -101,7 +108,7 @@ pub fn ClaimsTable(props: &Props) -> Html {
         html! {
             <>
             { for header.map(|h| table("Header", &plain(h, header_note))) }
-            if claims.is_some() { { table("Claims", &claim_rows) } }
+            if claims.is_some() { { table(caption, &claim_rows) } }
             </>
         }
     };
