@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Print the raw, gzip -9 and Brotli (quality 11) size of every file in dist/ and the totals; fail over the gzipped
 # budget. (Brotli is what most static hosts serve to browsers; the budget counts gzip, the issue's measure.)
-#   BUDGET_KB=488 scripts/size.sh [DIR]
+#   BUDGET_KB=492 scripts/size.sh [DIR]
 # The product target is 150 KB gzipped (issue "Finish"); today's build is about 440 KB (four platforms, a CEL
 # evaluator, share compression, key parsing, readers of YAML, `vault read` tables and setup commands). Until the cuts land, the budget guards against growth: it is
 # the measured size plus a small margin, never a number to raise casually.
@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$ROOT"
 
 DIR="${1:-dist}"
-BUDGET_KB="${BUDGET_KB:-488}"
+BUDGET_KB="${BUDGET_KB:-492}"
 [ -d "$DIR" ] || die "$DIR does not exist: build first (scripts/build.sh)"
 
 kb() { awk -v b="$1" 'BEGIN { printf "%.1f KB", b / 1024 }'; }
