@@ -22,6 +22,31 @@ pub struct Stripped {
     pub removed: Vec<(Removed, Location)>,
 }
 
+/// Whether a character of JSON text is inside a string, fed one character at a time: strings are what a scan
+/// for structure (a comment, a comma, a bracket) must skip, escapes included.
+#[derive(Debug, Default)]
+pub struct InString {
+    open: bool,
+    escaped: bool,
+}
+
+impl InString {
+    /// Takes the next character; true when it belongs to a string (its opening and closing quotes included).
+    pub fn step(&mut self, c: char) -> bool {
+        if !self.open {
+            self.open = c == '"';
+            return self.open;
+        }
+        match c {
+            _ if self.escaped => self.escaped = false,
+            '\\' => self.escaped = true,
+            '"' => self.open = false,
+            _ => {}
+        }
+        true
+    }
+}
+
 /// `text` without its comments and trailing commas (a `,` whose next character, past blanks and comments, is
 /// `}` or `]`); `None` when it has none. Strings are left alone (`"https://…"` holds no comment). An
 /// unterminated `/*` runs to the end of the text.
@@ -32,21 +57,10 @@ pub fn strip(text: &str) -> Option<Stripped> {
     let mut comma: Option<usize> = None;
     let mut commas = Vec::new();
     let mut chars = text.char_indices().peekable();
-    let mut in_string = false;
-    let mut escaped = false;
+    let mut string = InString::default();
     while let Some((i, c)) = chars.next() {
-        if in_string {
-            out.push(c);
-            match c {
-                _ if escaped => escaped = false,
-                '\\' => escaped = true,
-                '"' => in_string = false,
-                _ => {}
-            }
-            continue;
-        }
         let rest = &text[i..];
-        if rest.starts_with("//") || rest.starts_with("/*") {
+        if !string.open && (rest.starts_with("//") || rest.starts_with("/*")) {
             let end = if rest.starts_with("//") {
                 rest.find('\n').unwrap_or(rest.len())
             } else {
@@ -61,6 +75,12 @@ pub fn strip(text: &str) -> Option<Stripped> {
             }
             continue;
         }
+        // A string is a value: no comma before it is trailing, and nothing inside it is structure.
+        if string.step(c) {
+            comma = None;
+            out.push(c);
+            continue;
+        }
         match c {
             ',' => {
                 // Two commas in a row are an error of their own, left for the JSON reader to report.
@@ -72,10 +92,7 @@ pub fn strip(text: &str) -> Option<Stripped> {
                 }
             }
             c if c.is_whitespace() => {}
-            _ => {
-                comma = None;
-                in_string = c == '"';
-            }
+            _ => comma = None,
         }
         out.push(c);
     }
@@ -142,6 +159,7 @@ mod tests {
     #[test]
     fn strings_keep_what_looks_like_comments() {
         assert_eq!(strip(r#"{"a": "//x", "b": "/*y*/", "c": "\"//"}"#), None);
+        assert_eq!(strip(r#"{"a": "x, }", "b": ["y,]"]}"#), None);
         assert_eq!(strip("[1, 2]"), None);
     }
 

@@ -7,6 +7,7 @@ use base64::{DecodeError, Engine};
 use serde_json::{Map, Value};
 
 use super::error::{ErrorKind, Segment, TokenError};
+use crate::policy::jsonc::InString;
 
 /// base64url, with or without `=` padding, ignoring non-zero trailing bits.
 const LENIENT: GeneralPurpose = GeneralPurpose::new(
@@ -123,19 +124,12 @@ pub fn parse_object_text(text: &str, segment: Segment) -> Result<Map<String, Val
 /// One pass to find the comma, one parse; only text that ends early is worth it ([`cut_claims`]).
 pub fn cut_object(text: &str) -> Option<Map<String, Value>> {
     let body = text.trim_start().strip_prefix('{')?;
-    let (mut depth, mut in_string, mut escaped, mut last) = (0usize, false, false, None);
+    let (mut depth, mut string, mut last) = (0usize, InString::default(), None);
     for (i, c) in body.char_indices() {
-        if in_string {
-            match c {
-                _ if escaped => escaped = false,
-                '\\' => escaped = true,
-                '"' => in_string = false,
-                _ => {}
-            }
+        if string.step(c) {
             continue;
         }
         match c {
-            '"' => in_string = true,
             '{' | '[' => depth += 1,
             '}' | ']' => depth = depth.checked_sub(1)?,
             ',' if depth == 0 => last = Some(i),
