@@ -154,6 +154,12 @@ pub fn parse_at(text: &str) -> Result<i64, TimeError> {
             .and_then(|whole| whole.checked_sub(i64::from(below)))
             .ok_or_else(|| err("the number is out of range"));
     }
+    // A number in another notation (`1.795e9`, `+1795654957`) is not a date with a bad year.
+    if t.bytes().any(|b| b.is_ascii_digit()) && t.parse::<f64>().is_ok() {
+        return Err(err(
+            "it is a number, but not in plain digits: write the unix seconds out in full",
+        ));
+    }
     parse_rfc3339(t).map_err(|reason| err(&reason))
 }
 
@@ -380,6 +386,13 @@ mod tests {
             "the number is out of range"
         );
         assert_eq!(parse_at("").unwrap_err().reason, "it is empty");
+        for number in ["1.795e9", "+1795654957", "1795654957."] {
+            assert_eq!(
+                parse_at(number).unwrap_err().reason,
+                "it is a number, but not in plain digits: write the unix seconds out in full",
+                "{number}"
+            );
+        }
         assert_eq!(
             parse_at("tomorrow").unwrap_err().reason,
             "expected 4 digits for the year at offset 0"
