@@ -20,6 +20,8 @@ pub struct Stripped {
     pub text: String,
     /// What was removed and where, in text order.
     pub removed: Vec<(Removed, Location)>,
+    /// Where the document is in the stripped text: from its first non-blank character to just past its last.
+    pub document: std::ops::Range<Location>,
 }
 
 /// Whether a character of JSON text is inside a string, fed one character at a time: strings are what a scan
@@ -112,15 +114,14 @@ pub fn strip(text: &str) -> Option<Stripped> {
         .into_iter()
         .map(|(what, at)| (what, lines.location(at)))
         .collect();
-    Some(Stripped { text, removed })
-}
-
-/// The span of the document in stripped text: from its first to its last non-blank character (byte offsets).
-pub fn document_span(stripped: &str) -> (Location, Location) {
-    let lines = Lines::new(stripped);
-    let start = stripped.len() - stripped.trim_start().len();
-    let end = stripped.trim_end().len().max(start);
-    (lines.location(start), lines.location(end))
+    let start = text.len() - text.trim_start().len();
+    let end = text.trim_end().len().max(start);
+    let document = lines.location(start)..lines.location(end);
+    Some(Stripped {
+        text,
+        removed,
+        document,
+    })
 }
 
 #[cfg(test)]
@@ -190,6 +191,6 @@ mod tests {
     fn unterminated_comment_runs_to_the_end() {
         let s = strip("{} /* open").unwrap();
         assert_eq!(s.text, "{}        ");
-        assert_eq!(document_span(&s.text), (at(1, 1), at(1, 3)));
+        assert_eq!(s.document, at(1, 1)..at(1, 3));
     }
 }

@@ -252,11 +252,10 @@ fn evaluate_stripped(
     now: i64,
 ) -> Option<Evaluation> {
     let stripped = jsonc::strip(text)?;
-    let (start, end) = jsonc::document_span(&stripped.text);
     let inside: Vec<_> = stripped
         .removed
         .iter()
-        .filter(|(_, at)| (start..end).contains(at))
+        .filter(|(_, at)| stripped.document.contains(at))
         .collect();
     let &&(what, at) = inside.first()?;
     let (value, false) = json::parse_value(&stripped.text).ok()? else {
